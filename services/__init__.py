@@ -1,0 +1,1 @@
+"""Domain logic. Never imports aiohttp or the Agents SDK: the bot hands it plain data."""

@@ -1,0 +1,69 @@
+"""Where qop is installed and whom it has met: the memory that proactive messages need."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.clock import Clock
+from services.teams_data import ConversationInfo, TeamsUser
+from storage.db import transaction
+from storage.models import Conversation, ConversationKind, Person
+from storage.repositories import conversations as conversation_repo
+from storage.repositories import people as people_repo
+
+
+class ConversationService:
+    """Records installations, removals and the people qop meets."""
+
+    def __init__(self, *, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+        self._sessions = sessions
+        self._clock = clock
+
+    async def record_installed(self, info: ConversationInfo, installer: TeamsUser | None = None) -> Conversation:
+        """Remember (or refresh) a conversation the app has just been installed in."""
+        async with transaction(self._sessions) as session:
+            person = await self._touch_person(session, installer) if installer else None
+            owner = person if info.kind == ConversationKind.PERSONAL.value else None
+            return await conversation_repo.upsert(
+                session, **_conversation_fields(info), now=self._clock.now(), person=owner, installed=True
+            )
+
+    async def record_uninstalled(self, conversation_id: str) -> bool:
+        """Mark a conversation as no longer reachable. Returns False if it was never known."""
+        async with transaction(self._sessions) as session:
+            return await conversation_repo.mark_uninstalled(session, conversation_id, now=self._clock.now())
+
+    async def record_seen(self, info: ConversationInfo, user: TeamsUser) -> Person:
+        """Note a person and the conversation they spoke in; keeps references fresh."""
+        async with transaction(self._sessions) as session:
+            person = await self._touch_person(session, user)
+            owner = person if info.kind == ConversationKind.PERSONAL.value else None
+            await conversation_repo.upsert(
+                session, **_conversation_fields(info), now=self._clock.now(), person=owner, installed=None
+            )
+            return person
+
+    async def _touch_person(self, session: AsyncSession, user: TeamsUser) -> Person:
+        return await people_repo.upsert_from_teams(
+            session,
+            teams_user_id=user.teams_user_id,
+            name=user.name,
+            aad_object_id=user.aad_object_id,
+            email=user.email,
+            now=self._clock.now(),
+        )
+
+
+def _conversation_fields(info: ConversationInfo) -> dict[str, Any]:
+    return {
+        "conversation_id": info.conversation_id,
+        "kind": info.kind,
+        "service_url": info.service_url,
+        "bot_id": info.bot_id,
+        "tenant_id": info.tenant_id,
+        "teams_team_id": info.teams_team_id,
+        "name": info.name,
+        "reference": info.reference,
+    }

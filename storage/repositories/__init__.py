@@ -1,0 +1,1 @@
+"""Repositories: the queries services need, each a small function taking a session."""

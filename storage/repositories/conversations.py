@@ -1,0 +1,78 @@
+"""Queries about the Teams conversations qop is installed in."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Conversation, Person
+
+
+async def get(session: AsyncSession, conversation_id: str) -> Conversation | None:
+    return await session.scalar(select(Conversation).where(Conversation.conversation_id == conversation_id))
+
+
+async def upsert(
+    session: AsyncSession,
+    *,
+    conversation_id: str,
+    kind: str,
+    service_url: str,
+    bot_id: str,
+    tenant_id: str | None,
+    teams_team_id: str | None,
+    name: str | None,
+    reference: dict[str, Any],
+    now: datetime,
+    person: Person | None,
+    installed: bool | None,
+) -> Conversation:
+    """Create or refresh a conversation; ``installed=None`` leaves the install state alone
+    except that a conversation first met through a message counts as installed (Teams only
+    delivers messages where the app is installed)."""
+    conversation = await get(session, conversation_id)
+    if conversation is None:
+        conversation = Conversation(conversation_id=conversation_id, installed=True, installed_at=now)
+        session.add(conversation)
+    conversation.kind = kind
+    conversation.service_url = service_url
+    conversation.bot_id = bot_id
+    conversation.tenant_id = tenant_id or conversation.tenant_id
+    conversation.teams_team_id = teams_team_id or conversation.teams_team_id
+    conversation.name = name or conversation.name
+    conversation.reference = reference
+    if person is not None:
+        conversation.person_id = person.id
+    if installed is True and not conversation.installed:
+        conversation.installed = True
+        conversation.installed_at = now
+        conversation.uninstalled_at = None
+    await session.flush()
+    return conversation
+
+
+async def mark_uninstalled(session: AsyncSession, conversation_id: str, *, now: datetime) -> bool:
+    conversation = await get(session, conversation_id)
+    if conversation is None:
+        return False
+    conversation.installed = False
+    conversation.uninstalled_at = now
+    await session.flush()
+    return True
+
+
+async def personal_chat_for(session: AsyncSession, person_id: int) -> Conversation | None:
+    return await session.scalar(
+        select(Conversation).where(
+            Conversation.person_id == person_id,
+            Conversation.kind == "personal",
+            Conversation.installed.is_(True),
+        )
+    )
+
+
+async def list_installed(session: AsyncSession) -> list[Conversation]:
+    return list(await session.scalars(select(Conversation).where(Conversation.installed.is_(True))))

@@ -43,6 +43,8 @@ class Settings(BaseSettings):
         "smba.infra.gov.teams.microsoft.us",
     ]
     """Hosts a production activity's serviceUrl may name; replies only ever go there."""
+    allow_private_service_urls: bool = False
+    """Only for tests of production mode against a local Bot Connector stand-in."""
 
     max_request_bytes: int = 256 * 1024
     """Largest body accepted on /api/messages; Teams activities are far smaller."""

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.clock import Clock
 from services.teams_data import ConversationInfo, TeamsUser
-from storage.db import transaction
+from storage.db import retrying_on_conflict, transaction
 from storage.models import Conversation, ConversationKind, Person
 from storage.repositories import conversations as conversation_repo
 from storage.repositories import people as people_repo
@@ -23,12 +21,12 @@ class ConversationService:
 
     async def record_installed(self, info: ConversationInfo, installer: TeamsUser | None = None) -> Conversation:
         """Remember (or refresh) a conversation the app has just been installed in."""
-        async with transaction(self._sessions) as session:
+
+        async def work(session: AsyncSession) -> Conversation:
             person = await self._touch_person(session, installer) if installer else None
-            owner = person if info.kind == ConversationKind.PERSONAL.value else None
-            return await conversation_repo.upsert(
-                session, **_conversation_fields(info), now=self._clock.now(), person=owner, installed=True
-            )
+            return await self._upsert(session, info, person, installed=True)
+
+        return await retrying_on_conflict(self._sessions, work)
 
     async def record_uninstalled(self, conversation_id: str) -> bool:
         """Mark a conversation as no longer reachable. Returns False if it was never known."""
@@ -37,13 +35,36 @@ class ConversationService:
 
     async def record_seen(self, info: ConversationInfo, user: TeamsUser) -> Person:
         """Note a person and the conversation they spoke in; keeps references fresh."""
-        async with transaction(self._sessions) as session:
+
+        async def work(session: AsyncSession) -> Person:
             person = await self._touch_person(session, user)
-            owner = person if info.kind == ConversationKind.PERSONAL.value else None
-            await conversation_repo.upsert(
-                session, **_conversation_fields(info), now=self._clock.now(), person=owner, installed=None
-            )
+            await self._upsert(session, info, person, installed=None)
             return person
+
+        return await retrying_on_conflict(self._sessions, work)
+
+    async def record_member(self, user: TeamsUser) -> Person:
+        """Note a person seen in a conversation's roster (members added), without a message."""
+        return await retrying_on_conflict(self._sessions, lambda session: self._touch_person(session, user))
+
+    async def _upsert(
+        self, session: AsyncSession, info: ConversationInfo, person: Person | None, *, installed: bool | None
+    ) -> Conversation:
+        owner = person if info.kind == ConversationKind.PERSONAL.value else None
+        return await conversation_repo.upsert(
+            session,
+            conversation_id=info.conversation_id,
+            kind=info.kind,
+            service_url=info.service_url,
+            bot_id=info.bot_id,
+            tenant_id=info.tenant_id,
+            teams_team_id=info.teams_team_id,
+            name=info.name,
+            reference=info.reference,
+            now=self._clock.now(),
+            person=owner,
+            installed=installed,
+        )
 
     async def _touch_person(self, session: AsyncSession, user: TeamsUser) -> Person:
         return await people_repo.upsert_from_teams(
@@ -54,16 +75,3 @@ class ConversationService:
             email=user.email,
             now=self._clock.now(),
         )
-
-
-def _conversation_fields(info: ConversationInfo) -> dict[str, Any]:
-    return {
-        "conversation_id": info.conversation_id,
-        "kind": info.kind,
-        "service_url": info.service_url,
-        "bot_id": info.bot_id,
-        "tenant_id": info.tenant_id,
-        "teams_team_id": info.teams_team_id,
-        "name": info.name,
-        "reference": info.reference,
-    }

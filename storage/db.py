@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+T = TypeVar("T")
 
 
 def create_engine(database_url: str) -> AsyncEngine:
@@ -42,3 +46,25 @@ async def transaction(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterat
     """A session inside one transaction: committed on success, rolled back on any error."""
     async with sessions() as session, session.begin():
         yield session
+
+
+async def retrying_on_conflict(
+    sessions: async_sessionmaker[AsyncSession],
+    work: Callable[[AsyncSession], Awaitable[T]],
+    *,
+    attempts: int = 3,
+) -> T:
+    """Run ``work`` in a transaction, retrying when a concurrent writer won a unique race.
+
+    Teams often sends two activities for one event at the same instant (installationUpdate
+    and conversationUpdate); both try to create the same person. The loser's retry finds
+    the winner's row.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            async with transaction(sessions) as session:
+                return await work(session)
+        except IntegrityError:
+            if attempt == attempts:
+                raise
+    raise AssertionError("unreachable")

@@ -1,0 +1,64 @@
+"""Outbound credentials: MSAL in production, a placeholder token in local (playground) mode."""
+
+from __future__ import annotations
+
+from microsoft_agents.activity import Activity
+from microsoft_agents.authentication.msal import MsalConnectionManager
+from microsoft_agents.hosting.core import (
+    AccessTokenProviderBase,
+    AgentAuthConfiguration,
+    AnonymousTokenProvider,
+    ClaimsIdentity,
+    Connections,
+)
+
+from qop.settings import Settings
+
+
+class LocalConnections(Connections):
+    """Hands out an empty token for every call.
+
+    The SDK's own anonymous path fails proactive sends ("TENANT_ID is not set"); the
+    playground does not check tokens, so a placeholder provider is all local mode needs.
+    """
+
+    def __init__(self) -> None:
+        self._provider = AnonymousTokenProvider()
+        self._configuration = AgentAuthConfiguration(ANONYMOUS_ALLOWED=True)
+
+    def get_connection(self, connection_name: str) -> AccessTokenProviderBase:
+        return self._provider
+
+    def get_default_connection(self) -> AccessTokenProviderBase:
+        return self._provider
+
+    def get_token_provider(self, claims_identity: ClaimsIdentity, service_url: str) -> AccessTokenProviderBase:
+        return self._provider
+
+    def get_token_provider_from_activity(
+        self, claims_identity: ClaimsIdentity, activity: Activity
+    ) -> AccessTokenProviderBase:
+        return self._provider
+
+    def get_default_connection_configuration(self) -> AgentAuthConfiguration:
+        return self._configuration
+
+
+def sdk_connection_settings(settings: Settings) -> dict[str, str]:
+    """The service connection as the SDK's configuration keys name it."""
+    return {
+        "AUTHTYPE": "ClientSecret" if settings.microsoft_app_password else "UserManagedIdentity",
+        "CLIENTID": settings.microsoft_app_id,
+        "CLIENTSECRET": settings.microsoft_app_password,
+        "TENANTID": settings.microsoft_app_tenant_id,
+        "ISSUERS": " ".join(settings.token_issuers),
+        "VALIDATE_ISSUER": "true",
+    }
+
+
+def build_connections(settings: Settings) -> Connections:
+    if settings.local_mode:
+        return LocalConnections()
+    return MsalConnectionManager(
+        connections_configurations={"SERVICE_CONNECTION": AgentAuthConfiguration(**sdk_connection_settings(settings))}
+    )

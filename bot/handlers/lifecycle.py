@@ -1,0 +1,57 @@
+"""Install, uninstall and membership events: remember where qop lives and say hello."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from microsoft_agents.activity import ActivityTypes
+from microsoft_agents.hosting.core import TurnContext, TurnState
+
+from cards import common
+from services.teams_data import TeamsUser
+
+if TYPE_CHECKING:
+    from bot.qop_bot import QopBot
+
+logger = logging.getLogger(__name__)
+
+
+def register(bot: QopBot) -> None:
+    @bot.activity(ActivityTypes.installation_update)
+    async def on_installation_update(context: TurnContext, _state: TurnState) -> None:
+        turn = bot.turn(context)
+        if (context.activity.action or "").startswith("remove"):
+            await bot.services.conversations.record_uninstalled(turn.conversation.conversation_id)
+            return
+        await bot.services.conversations.record_installed(turn.conversation, turn.user)
+        await turn.send_card(_welcome_for(turn.conversation.kind, turn.user.name, turn.conversation.name))
+
+    @bot.activity(ActivityTypes.conversation_update)
+    async def on_conversation_update(context: TurnContext, _state: TurnState) -> None:
+        activity = context.activity
+        turn = bot.turn(context)
+        bot_id = activity.recipient.id if activity.recipient else None
+        added = activity.members_added or []
+        removed = activity.members_removed or []
+        if any(member.id == bot_id for member in removed):
+            await bot.services.conversations.record_uninstalled(turn.conversation.conversation_id)
+            return
+        if any(member.id == bot_id for member in added):
+            # Teams sends installationUpdate too; only one of the two should greet.
+            conversation = await bot.services.conversations.record_installed(turn.conversation, turn.user)
+            logger.info("installed in %s conversation %s", conversation.kind, conversation.id)
+        for member in added:
+            if member.id != bot_id:
+                person = TeamsUser(
+                    teams_user_id=member.id,
+                    name=member.name or "",
+                    aad_object_id=getattr(member, "aad_object_id", None),
+                )
+                await bot.services.conversations.record_member(person)
+
+
+def _welcome_for(kind: str, user_name: str, conversation_name: str | None) -> dict:
+    if kind == "personal":
+        return common.welcome_personal(user_name or None)
+    return common.welcome_channel(conversation_name)

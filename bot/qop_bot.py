@@ -1,0 +1,201 @@
+"""Assembles the Agents SDK application and dispatches turns to qop's handlers."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from microsoft_agents.activity import ActivityTypes
+from microsoft_agents.hosting.aiohttp import CloudAdapter
+from microsoft_agents.hosting.core import (
+    AgentApplication,
+    MemoryStorage,
+    TurnContext,
+    TurnState,
+)
+from microsoft_agents.hosting.core.app import RouteRank
+
+from bot.connections import build_connections
+from bot.router import (
+    ALL_SCOPES,
+    ActionHandler,
+    ActionRouter,
+    Command,
+    CommandHandler,
+    CommandRouter,
+    scope_of,
+)
+from bot.security import build_host_validator
+from bot.turns import Turn, card_activity, conversation_from, send_invoke_response, user_from
+from cards import common
+from services.container import Services
+from services.errors import DomainError, InvalidInput
+
+logger = logging.getLogger(__name__)
+
+CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+MESSAGE_CONTENT_TYPE = "application/vnd.microsoft.activity.message"
+ERROR_CONTENT_TYPE = "application/vnd.microsoft.error"
+
+
+class QopBot:
+    """The bot: SDK objects plus qop's command and action registries."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.settings = services.settings
+        self.connections = build_connections(self.settings)
+        self.adapter = CloudAdapter(
+            connection_manager=self.connections,
+            host_validator=build_host_validator(self.settings),
+        )
+        self.application: AgentApplication[TurnState] = AgentApplication[TurnState](
+            storage=MemoryStorage(),
+            connection_manager=self.connections,
+            start_typing_timer=False,
+        )
+        self.commands = CommandRouter()
+        self.actions = ActionRouter()
+        self.application.error(self._on_turn_error)
+        self._register_dispatchers()
+
+    # -- registration API used by bot/handlers/* -------------------------------------------
+
+    def command(
+        self,
+        name: str,
+        *,
+        description: str,
+        scopes: tuple[str, ...] = ALL_SCOPES,
+        local_only: bool = False,
+        listed: bool = True,
+    ) -> Callable[[CommandHandler], CommandHandler]:
+        def register(handler: CommandHandler) -> CommandHandler:
+            self.commands.add(Command(name, description, handler, scopes, local_only, listed))
+            return handler
+
+        return register
+
+    def action(self, verb: str) -> Callable[[ActionHandler], ActionHandler]:
+        def register(handler: ActionHandler) -> ActionHandler:
+            self.actions.add(verb, handler)
+            return handler
+
+        return register
+
+    def activity(self, activity_type: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Register a raw SDK handler for a non-message activity (installs, member changes)."""
+
+        def register(handler: Callable[..., Any]) -> Callable[..., Any]:
+            self.application.activity(activity_type)(handler)
+            return handler
+
+        return register
+
+    def turn(self, context: TurnContext, *, text: str = "", args: str = "") -> Turn:
+        return Turn(
+            context=context,
+            services=self.services,
+            user=user_from(context),
+            conversation=conversation_from(context),
+            text=text,
+            args=args,
+        )
+
+    # -- dispatch -----------------------------------------------------------------------------
+
+    def _register_dispatchers(self) -> None:
+        self.application.add_route(_is_card_invoke, self._on_card_invoke, is_invoke=True)
+        self.application.add_route(_is_message, self._on_message, rank=RouteRank.LAST)
+
+    async def _on_message(self, context: TurnContext, _state: TurnState) -> None:
+        activity = context.activity
+        turn = self.turn(context, text=(activity.text or "").strip())
+        await self.services.conversations.record_seen(turn.conversation, turn.user)
+        if not turn.text and isinstance(activity.value, dict):
+            await self._on_card_submit(turn, activity.value)
+            return
+        matched = self.commands.match(turn.text, local_mode=self.settings.local_mode)
+        if matched is None or scope_of(turn.conversation.kind) not in matched[0].scopes:
+            await turn.send_card(self.help_card(turn, not_understood=turn.text or "(an empty message)"))
+            return
+        command, turn.args = matched
+        try:
+            await command.handler(turn)
+        except DomainError as refusal:
+            await turn.send_card(_refusal_card(refusal))
+
+    async def _on_card_submit(self, turn: Turn, value: dict[str, Any]) -> None:
+        """Action.Submit (or an Action.Execute fallback on old clients) arrives as a message."""
+        handler = self.actions.get(str(value.get("verb", "")))
+        if handler is None:
+            await turn.send_card(self.help_card(turn, not_understood="(a button I no longer know)"))
+            return
+        try:
+            result = await handler(turn, value)
+        except DomainError as refusal:
+            await turn.send_card(_refusal_card(refusal))
+            return
+        if result.card is not None:
+            await turn.send_card(result.card)
+        elif result.message:
+            await turn.send_text(result.message)
+
+    async def _on_card_invoke(self, context: TurnContext, _state: TurnState) -> None:
+        """Action.Execute: answer in the HTTP response, fast, with a card or a message."""
+        action = (context.activity.value or {}).get("action") or {}
+        verb = str(action.get("verb") or "")
+        data = action.get("data") if isinstance(action.get("data"), dict) else {}
+        turn = self.turn(context)
+        await self.services.conversations.record_seen(turn.conversation, turn.user)
+        handler = self.actions.get(verb)
+        if handler is None:
+            await send_invoke_response(context, 200, _invoke_card(self.help_card(turn, not_understood=verb)))
+            return
+        try:
+            result = await handler(turn, data)
+        except DomainError as refusal:
+            await send_invoke_response(context, 200, _invoke_card(_refusal_card(refusal)))
+            return
+        if result.card is not None:
+            await send_invoke_response(context, 200, _invoke_card(result.card))
+        else:
+            body = {"statusCode": 200, "type": MESSAGE_CONTENT_TYPE, "value": result.message or "Done."}
+            await send_invoke_response(context, 200, body)
+
+    def help_card(self, turn: Turn, *, not_understood: str | None = None) -> dict[str, Any]:
+        visible = self.commands.visible(scope=scope_of(turn.conversation.kind), local_mode=self.settings.local_mode)
+        entries = [common.CommandHelp(c.name, c.description) for c in visible]
+        return common.help_card(entries, not_understood=not_understood)
+
+    async def _on_turn_error(self, context: TurnContext, error: Exception) -> None:
+        """Replace the SDK's default (which shows the exception text to users)."""
+        reference = "ERR-" + secrets.token_hex(3).upper()
+        logger.error("turn failed (%s) for activity %s", reference, context.activity.type, exc_info=error)
+        card = common.error_card(reference)
+        try:
+            if context.activity.type == ActivityTypes.invoke:
+                await send_invoke_response(context, 200, _invoke_card(card))
+            else:
+                await context.send_activity(card_activity(card))
+        except Exception:  # the channel may be what failed; the log has the details
+            logger.exception("could not tell the user about %s", reference)
+
+
+def _is_card_invoke(context: TurnContext) -> bool:
+    return context.activity.type == ActivityTypes.invoke and context.activity.name == "adaptiveCard/action"
+
+
+def _is_message(context: TurnContext) -> bool:
+    return context.activity.type == ActivityTypes.message
+
+
+def _invoke_card(card: dict[str, Any]) -> dict[str, Any]:
+    return {"statusCode": 200, "type": CARD_CONTENT_TYPE, "value": card}
+
+
+def _refusal_card(refusal: DomainError) -> dict[str, Any]:
+    field_errors = refusal.field_errors if isinstance(refusal, InvalidInput) else None
+    return common.refusal_card(refusal.user_message, field_errors)

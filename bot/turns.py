@@ -1,0 +1,99 @@
+"""What a handler gets: the turn's plain facts plus a few ways to answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from microsoft_agents.activity import Activity, ActivityTypes, Attachment, InvokeResponse
+from microsoft_agents.hosting.core import TurnContext
+
+from services.container import Services
+from services.teams_data import ConversationInfo, TeamsUser
+
+ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
+
+
+def card_attachment(card: dict[str, Any]) -> Attachment:
+    return Attachment(content_type=ADAPTIVE_CARD, content=card)
+
+
+def card_activity(card: dict[str, Any]) -> Activity:
+    return Activity(type=ActivityTypes.message, attachments=[card_attachment(card)])
+
+
+def user_from(context: TurnContext) -> TeamsUser:
+    sender = context.activity.from_property
+    return TeamsUser(
+        teams_user_id=sender.id if sender else "",
+        name=(sender.name or "") if sender else "",
+        aad_object_id=getattr(sender, "aad_object_id", None) if sender else None,
+        email=_email_of(sender),
+    )
+
+
+def _email_of(sender: Any) -> str | None:
+    # Teams puts the e-mail in different places depending on the client and event.
+    for key in ("email", "user_principal_name", "userPrincipalName"):
+        value = getattr(sender, key, None)
+        if isinstance(value, str) and "@" in value:
+            return value
+    extra = getattr(sender, "model_extra", None) or {}
+    for key in ("email", "userPrincipalName"):
+        value = extra.get(key)
+        if isinstance(value, str) and "@" in value:
+            return value
+    return None
+
+
+def conversation_from(context: TurnContext) -> ConversationInfo:
+    activity = context.activity
+    conversation = activity.conversation
+    channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    if not channel_data and activity.channel_data is not None:
+        channel_data = activity.channel_data.model_dump(by_alias=True, exclude_none=True)
+    team = channel_data.get("team") or {}
+    tenant = channel_data.get("tenant") or {}
+    kind = conversation.conversation_type or "personal"
+    reference = activity.get_conversation_reference().model_dump(mode="json", by_alias=True, exclude_none=True)
+    return ConversationInfo(
+        conversation_id=conversation.id,
+        kind=kind,
+        service_url=activity.service_url or "",
+        bot_id=activity.recipient.id if activity.recipient else "",
+        tenant_id=tenant.get("id") or conversation.tenant_id,
+        teams_team_id=team.get("id"),
+        name=(channel_data.get("channel") or {}).get("name") or team.get("name") or conversation.name,
+        reference=reference,
+    )
+
+
+@dataclass
+class Turn:
+    """One incoming activity, already parsed, with the services to act on it."""
+
+    context: TurnContext
+    services: Services
+    user: TeamsUser
+    conversation: ConversationInfo
+    text: str = ""
+    args: str = ""
+
+    async def send_card(self, card: dict[str, Any]) -> str | None:
+        """Reply with a card; returns the new message id (to update it later)."""
+        response = await self.context.send_activity(card_activity(card))
+        return response.id if response else None
+
+    async def send_text(self, message: str) -> None:
+        await self.context.send_activity(message)
+
+    async def update_card(self, message_id: str, card: dict[str, Any]) -> None:
+        activity = card_activity(card)
+        activity.id = message_id
+        await self.context.update_activity(activity)
+
+
+async def send_invoke_response(context: TurnContext, status: int, body: dict[str, Any] | None) -> None:
+    await context.send_activity(
+        Activity(type=ActivityTypes.invoke_response, value=InvokeResponse(status=status, body=body))
+    )

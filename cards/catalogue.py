@@ -1,0 +1,37 @@
+"""Every card qop can produce, built from realistic sample data.
+
+The card tests validate each of these with the official renderer, the official schema and
+our own checks; a new card builder adds its examples here so it cannot escape them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from cards import common
+from cards.base import Json
+
+SAMPLE_COMMANDS = [
+    common.CommandHelp("help", "Show what I can do"),
+    common.CommandHelp("whoami", "Your team, manager and roles"),
+]
+
+
+def _common_examples() -> Iterator[tuple[str, Json]]:
+    yield "welcome_personal", common.welcome_personal("Sam Example")
+    yield "welcome_personal_no_name", common.welcome_personal(None)
+    yield "welcome_channel", common.welcome_channel("Riverside Locality Team")
+    yield "help", common.help_card(SAMPLE_COMMANDS)
+    yield "help_not_understood", common.help_card(SAMPLE_COMMANDS, not_understood="what's the weather " * 10)
+    yield "error", common.error_card("ERR-3F9A2C")
+    yield "refusal", common.refusal_card("Only the assigned auditor can submit this audit.")
+    yield "refusal_fields", common.refusal_card("Two answers need a look.", {"grade": "Choose a grade"})
+
+
+SOURCES: list[Callable[[], Iterator[tuple[str, Json]]]] = [_common_examples]
+"""Each feature appends its examples function here."""
+
+
+def all_examples() -> Iterator[tuple[str, Json]]:
+    for source in SOURCES:
+        yield from source()

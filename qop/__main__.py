@@ -1,0 +1,3 @@
+from qop.cli import main
+
+main()

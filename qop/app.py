@@ -1,0 +1,81 @@
+"""The composition root: ``create_app(settings)`` builds everything the process runs.
+
+Nothing is created at import time; the CLI and the tests build the app through this one
+factory. Shared objects live under typed ``web.AppKey``s.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.handlers import register_all
+from bot.http import BOT_KEY, messages
+from bot.qop_bot import QopBot
+from qop.settings import Settings
+from services.clock import Clock, SystemClock
+from services.container import Services
+from services.conversations import ConversationService
+from storage.db import create_engine, create_session_factory
+
+logger = logging.getLogger(__name__)
+
+SETTINGS_KEY = web.AppKey("settings", Settings)
+ENGINE_KEY = web.AppKey("engine", AsyncEngine)
+SERVICES_KEY = web.AppKey("services", Services)
+
+
+def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | None = None) -> Services:
+    sessions = create_session_factory(engine)
+    clock = clock or SystemClock()
+    return Services(
+        settings=settings,
+        sessions=sessions,
+        clock=clock,
+        conversations=ConversationService(sessions=sessions, clock=clock),
+    )
+
+
+def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Application:
+    """Build the aiohttp application: database, services, the bot and its routes."""
+    app = web.Application(client_max_size=settings.max_request_bytes)
+    engine = create_engine(settings.database_url)
+    services = build_services(settings, engine, clock=clock)
+    bot = QopBot(services)
+    register_all(bot)
+
+    app[SETTINGS_KEY] = settings
+    app[ENGINE_KEY] = engine
+    app[SERVICES_KEY] = services
+    app[BOT_KEY] = bot
+
+    app.router.add_post("/api/messages", messages)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    app.cleanup_ctx.append(_dispose_engine)
+    return app
+
+
+async def _dispose_engine(app: web.Application) -> AsyncIterator[None]:
+    yield
+    await app[ENGINE_KEY].dispose()
+
+
+async def healthz(_request: web.Request) -> web.Response:
+    """The process is alive."""
+    return web.json_response({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    """The database answers; a load balancer should send traffic only when this is 200."""
+    try:
+        async with request.app[ENGINE_KEY].connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except Exception as error:
+        logger.warning("readiness check failed: %s", type(error).__name__)
+        return web.json_response({"status": "unavailable", "database": "unreachable"}, status=503)
+    return web.json_response({"status": "ready", "database": "ok"})

@@ -1,0 +1,99 @@
+"""The ``qop`` command line: run the bot, migrate the database, load the demo and more."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+
+import typer
+from aiohttp import web
+from rich.console import Console
+
+from qop.app import create_app
+from qop.settings import Settings
+from storage import migrate
+
+cli = typer.Typer(help="qop: the Quality of Practice Framework in Microsoft Teams.", no_args_is_help=True)
+db_cli = typer.Typer(help="Database migrations.", no_args_is_help=True)
+cli.add_typer(db_cli, name="db")
+console = Console()
+
+
+def configure_logging(settings: Settings) -> None:
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+
+
+@cli.command()
+def serve() -> None:
+    """Start only the bot (production: behind a reverse proxy, with MICROSOFT_APP_ID set)."""
+    settings = Settings()
+    configure_logging(settings)
+    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
+
+
+@cli.command()
+def run() -> None:
+    """Start the bot and, when Node is present, the Teams playground to chat with it."""
+    settings = Settings()
+    configure_logging(settings)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_run_with_playground(settings))
+    console.print("Stopped.")
+
+
+async def _run_with_playground(settings: Settings) -> None:
+    from qop.playground import PlaygroundUnavailable, start_playground
+
+    runner = web.AppRunner(create_app(settings))
+    await runner.setup()
+    await web.TCPSite(runner, settings.host, settings.port).start()
+    bot_url = f"http://{settings.host}:{settings.port}/api/messages"
+    mode = "local no-auth mode" if settings.local_mode else "production mode"
+    console.print(f"[bold]qop bot[/bold] listening on {bot_url} ({mode})")
+    playground = None
+    try:
+        playground = await start_playground(bot_url, settings.playground_port)
+        console.print(f"[bold green]Open the Teams playground:[/bold green] {playground.url}")
+    except PlaygroundUnavailable as missing:
+        console.print(f"[yellow]{missing}[/yellow]\nThe bot is still running on {bot_url}.")
+    console.print("Press Ctrl-C to stop.")
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        if playground is not None:
+            await playground.stop()
+        await runner.cleanup()
+
+
+@db_cli.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Apply migrations (to the newest by default)."""
+    migrate.upgrade(Settings().database_url, revision)
+
+
+@db_cli.command("downgrade")
+def db_downgrade(revision: str) -> None:
+    """Revert migrations down to REVISION ('base' empties the database)."""
+    migrate.downgrade(Settings().database_url, revision)
+
+
+@db_cli.command("check")
+def db_check() -> None:
+    """Fail if the models and the migrations disagree (applies migrations to a scratch SQLite file)."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite+aiosqlite:///{Path(folder) / 'check.db'}"
+        migrate.upgrade(url)
+        migrate.check(url)
+    console.print("Models and migrations agree.")
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,19 @@
+"""The services a running qop has, built once by the composition root (``qop.app``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from qop.settings import Settings
+from services.clock import Clock
+from services.conversations import ConversationService
+
+
+@dataclass
+class Services:
+    settings: Settings
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+    conversations: ConversationService

@@ -1,0 +1,66 @@
+"""Real databases for tests: an SQLite file and a PostgreSQL database, both migrated with
+the real Alembic migrations, emptied between tests."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage import migrate
+from storage.models import Base
+from tests.support.env import require
+
+POSTGRES_ADMIN_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=test connect_timeout=3"
+POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+
+
+def postgres_reachable() -> bool:
+    try:
+        with psycopg.connect(POSTGRES_ADMIN_DSN, autocommit=True) as connection:
+            connection.execute("SELECT 1")
+        return True
+    except psycopg.Error:
+        return False
+
+
+@contextmanager
+def scratch_postgres_database(prefix: str = "qop_test") -> Iterator[str]:
+    """A fresh, uniquely named PostgreSQL database (parallel runs never collide); dropped after."""
+    require(postgres_reachable(), "PostgreSQL at 127.0.0.1:5432")
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(POSTGRES_ADMIN_DSN, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield POSTGRES_URL.format(name=name)
+    finally:
+        with psycopg.connect(POSTGRES_ADMIN_DSN, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def migrated_database(backend: str, folder: Path) -> Iterator[str]:
+    """A database of the given backend at the newest migration."""
+    if backend == "sqlite":
+        url = f"sqlite+aiosqlite:///{folder / 'qop-test.db'}"
+        migrate.upgrade(url)
+        yield url
+        return
+    with scratch_postgres_database() as url:
+        migrate.upgrade(url)
+        yield url
+
+
+async def empty_all_tables(engine: AsyncEngine) -> None:
+    """Delete every row, children first, so the next test starts from an empty schema."""
+    async with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            await connection.execute(delete(table))
+
+

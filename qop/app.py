@@ -17,6 +17,7 @@ from bot.handlers import register_all
 from bot.http import BOT_KEY, messages
 from bot.qop_bot import QopBot
 from qop.settings import Settings
+from services.actions import ActionService
 from services.clock import Clock, SystemClock
 from services.container import Services
 from services.conversations import ConversationService
@@ -37,6 +38,7 @@ def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | No
         sessions=sessions,
         clock=clock,
         conversations=ConversationService(sessions=sessions, clock=clock),
+        actions=ActionService(sessions=sessions, clock=clock, time_zone=settings.timezone),
     )
 
 

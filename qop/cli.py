@@ -6,6 +6,8 @@ import asyncio
 import contextlib
 import logging
 import signal
+from pathlib import Path
+from typing import Annotated
 
 import typer
 from aiohttp import web
@@ -13,11 +15,14 @@ from rich.console import Console
 
 from qop.app import create_app
 from qop.settings import Settings
+from services.actions import ImportReport
 from storage import migrate
 
 cli = typer.Typer(help="qop: the Quality of Practice Framework in Microsoft Teams.", no_args_is_help=True)
 db_cli = typer.Typer(help="Database migrations.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
+actions_cli = typer.Typer(help="Actions: import from a spreadsheet.", no_args_is_help=True)
+cli.add_typer(actions_cli, name="actions")
 console = Console()
 
 
@@ -86,13 +91,36 @@ def db_downgrade(revision: str) -> None:
 def db_check() -> None:
     """Fail if the models and the migrations disagree (applies migrations to a scratch SQLite file)."""
     import tempfile
-    from pathlib import Path
 
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite+aiosqlite:///{Path(folder) / 'check.db'}"
         migrate.upgrade(url)
         migrate.check(url)
     console.print("Models and migrations agree.")
+
+
+@actions_cli.command("import")
+def actions_import(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)]) -> None:
+    """Import actions from a CSV file (description, owner_email, due_date[, source, source_ref, case_reference])."""
+    from qop.app import build_services
+    from storage.db import create_engine
+
+    content = file.read_text(encoding="utf-8-sig")
+
+    async def run() -> ImportReport:
+        engine = create_engine(Settings().database_url)
+        try:
+            services = build_services(Settings(), engine)
+            return await services.actions.import_csv(content)
+        finally:
+            await engine.dispose()
+
+    report = asyncio.run(run())
+    console.print(f"Imported {len(report.created)} action(s); {len(report.duplicates)} already there.")
+    for line, reason in report.errors:
+        console.print(f"[red]line {line}[/red]: {reason}")
+    if report.errors:
+        raise typer.Exit(code=1)
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from qop.settings import Settings
+from services.actions import ActionService
 from services.clock import Clock
 from services.conversations import ConversationService
 
@@ -17,3 +18,4 @@ class Services:
     sessions: async_sessionmaker[AsyncSession]
     clock: Clock
     conversations: ConversationService
+    actions: ActionService

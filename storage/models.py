@@ -8,10 +8,22 @@ SQLite and PostgreSQL and migrations can refer to them. Relationships use
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -188,3 +200,163 @@ class AccessLogEntry(Base):
     record_id: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     summary: Mapped[str] = mapped_column(Text, default="")
+
+
+# -- Actions (issue 5) ---------------------------------------------------------------------------
+
+
+class ActionSource(enum.StrEnum):
+    """Where an action came from: the framework's quality of practice activities, or by hand."""
+
+    AUDIT = "audit"
+    SURVEY = "survey"
+    QIM = "qim"
+    PRACTICE_DAY = "practice_day"
+    MANUAL = "manual"
+
+
+class ActionStatus(enum.StrEnum):
+    """Stored status is open, done or cancelled; overdue is derived (open and past its due date)
+    so it can never disagree with the date. ``Action.status_on(today)`` gives all four."""
+
+    OPEN = "open"
+    DONE = "done"
+    OVERDUE = "overdue"
+    CANCELLED = "cancelled"
+
+
+class Action(Base):
+    """Something that must happen, with an owner and a due date; closed by evidence and impact."""
+
+    __tablename__ = "actions"
+    __table_args__ = (
+        Index("ix_actions_owner_status", "owner_id", "status"),
+        Index("ix_actions_status_due", "status", "due_date"),
+        Index("ix_actions_source", "source", "source_ref"),
+    )
+
+    id: Mapped[int_pk]
+    source: Mapped[str] = mapped_column(String(32))
+    source_ref: Mapped[str | None] = mapped_column(String(200))
+    """The record the action came from, e.g. an audit id; free text for imports."""
+    description: Mapped[str] = mapped_column(Text)
+    """What must happen."""
+    case_reference: Mapped[str | None] = mapped_column(String(32))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    due_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default=ActionStatus.OPEN.value)
+    completion_evidence: Mapped[str | None] = mapped_column(Text)
+    completed_at: Mapped[datetime | None]
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    cancelled_at: Mapped[datetime | None]
+    cancelled_reason: Mapped[str | None] = mapped_column(Text)
+    impact_answer: Mapped[str | None] = mapped_column(Text)
+    impact_reviewed_at: Mapped[datetime | None]
+    impact_more_asked: Mapped[bool] = mapped_column(Boolean, default=False)
+    impact_more_asked_at: Mapped[datetime | None]
+    impact_more_asked_note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[created_at]
+    updated_at: Mapped[updated_at]
+
+    owner: Mapped[Person] = relationship(foreign_keys=[owner_id], lazy="raise_on_sql")
+    created_by: Mapped[Person | None] = relationship(foreign_keys=[created_by_id], lazy="raise_on_sql")
+
+    def status_on(self, today: date) -> ActionStatus:
+        """The status as people see it on ``today`` (their local date): open turns overdue after the due date."""
+        if self.status == ActionStatus.OPEN and self.due_date < today:
+            return ActionStatus.OVERDUE
+        return ActionStatus(self.status)
+
+    @property
+    def impact_evidenced(self) -> bool:
+        return bool(self.impact_answer) and not self.impact_more_asked
+
+
+class DateChangeDecision(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+    CHANGED = "changed"
+    """Changed directly by a manager or the QA lead, without a proposal."""
+
+
+class ActionDateChange(Base):
+    """A proposed or made change of an action's due date, with its reason and who decided."""
+
+    __tablename__ = "action_date_changes"
+    __table_args__ = (Index("ix_action_date_changes_action", "action_id", "decision"),)
+
+    id: Mapped[int_pk]
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))
+    previous_due_date: Mapped[date] = mapped_column(Date)
+    proposed_due_date: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    proposed_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    proposed_at: Mapped[datetime]
+    decision: Mapped[str] = mapped_column(String(16), default=DateChangeDecision.PENDING.value)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    decided_at: Mapped[datetime | None]
+    decision_note: Mapped[str | None] = mapped_column(Text)
+
+
+class ActionEventKind(enum.StrEnum):
+    CREATED = "created"
+    PROGRESS = "progress"
+    DONE = "done"
+    REASSIGNED = "reassigned"
+    CANCELLED = "cancelled"
+    DATE_PROPOSED = "date_proposed"
+    DATE_DECIDED = "date_decided"
+    IMPACT = "impact"
+    MORE_ASKED = "more_asked"
+
+
+class ActionEvent(Base):
+    """The action's story: progress notes, reassignments and every change, oldest first."""
+
+    __tablename__ = "action_events"
+    __table_args__ = (Index("ix_action_events_action", "action_id", "at"),)
+
+    id: Mapped[int_pk]
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))
+    at: Mapped[datetime]
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str] = mapped_column(Text, default="")
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class SentReminder(Base):
+    """One reminder, claimed before it is sent: the unique key makes every reminder go out once,
+    whatever restarts, downtime or second instances happen. Keys look like
+    ``action:42:due_soon:2026-03-20`` or ``calendar:qim:2026-04-01:ahead``."""
+
+    __tablename__ = "sent_reminders"
+
+    id: Mapped[int_pk]
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    day: Mapped[date] = mapped_column(Date)
+    """The day the reminder is for (planned day, recipient's local date)."""
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    claimed_at: Mapped[datetime]
+    handed_over_at: Mapped[datetime | None]
+    """When the delivery engine accepted it; a claim without this is re-handed (same key) after a crash."""
+
+
+class CalendarOccurrence(Base):
+    """That one occurrence of a QA calendar activity (e.g. the QIM for a quarter) took place."""
+
+    __tablename__ = "qa_calendar_occurrences"
+    __table_args__ = (UniqueConstraint("activity", "due_on", name="uq_qa_calendar_occurrences_activity_due_on"),)
+
+    id: Mapped[int_pk]
+    activity: Mapped[str] = mapped_column(String(64))
+    """The activity's key in ``services/data/qa-calendar.yaml``."""
+    due_on: Mapped[date] = mapped_column(Date)
+    held_on: Mapped[date | None] = mapped_column(Date)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    recorded_at: Mapped[datetime]
+    note: Mapped[str] = mapped_column(Text, default="")

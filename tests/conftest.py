@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -45,7 +45,7 @@ def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 @pytest.fixture
 def clock() -> FrozenClock:
     # A Monday in winter (GMT); tests that need BST move it.
-    return FrozenClock(datetime(2026, 1, 12, 9, 30, tzinfo=timezone.utc))
+    return FrozenClock(datetime(2026, 1, 12, 9, 30, tzinfo=UTC))
 
 
 @pytest.fixture

@@ -47,7 +47,9 @@ async def connector() -> AsyncIterator[FakeConnector]:
 
 
 @pytest.fixture
-async def harness(settings: Settings, connector: FakeConnector, clock: FrozenClock, engine) -> AsyncIterator[BotHarness]:  # type: ignore[no-untyped-def]
+async def harness(
+    settings: Settings, connector: FakeConnector, clock: FrozenClock, engine
+) -> AsyncIterator[BotHarness]:  # type: ignore[no-untyped-def]
     app = create_app(settings, clock=clock)
     client = TestClient(TestServer(app, host="127.0.0.1"))
     await client.start_server()

@@ -15,7 +15,9 @@ def _texts(card: dict) -> str:
     return json.dumps(card, ensure_ascii=False)
 
 
-async def test_install_in_personal_chat_sends_the_welcome_card_and_remembers_the_chat(harness: BotHarness, sessions) -> None:  # type: ignore[no-untyped-def]
+async def test_install_in_personal_chat_sends_the_welcome_card_and_remembers_the_chat(
+    harness: BotHarness, sessions
+) -> None:  # type: ignore[no-untyped-def]
     await harness.send(a.installation(harness.service_url))
 
     [welcome] = harness.connector.in_conversation("a:personal-1")

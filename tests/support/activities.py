@@ -83,7 +83,9 @@ def members_removed(service_url: str, members: list[dict[str, Any]], *, conversa
     return activity
 
 
-def card_action(service_url: str, verb: str, data: dict[str, Any], *, conversation=None, sender=None, reply_to_id: str | None = None) -> dict:  # type: ignore[no-untyped-def]
+def card_action(
+    service_url: str, verb: str, data: dict[str, Any], *, conversation=None, sender=None, reply_to_id: str | None = None
+) -> dict:  # type: ignore[no-untyped-def]
     activity = _base("invoke", service_url, conversation or personal_chat(), sender or user())
     activity["name"] = "adaptiveCard/action"
     activity["value"] = {"action": {"type": "Action.Execute", "verb": verb, "data": data}, "trigger": "manual"}

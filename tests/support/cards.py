@@ -92,9 +92,7 @@ def renderer_problems(cards: Mapping[str, Mapping[str, Any]]) -> dict[str, list[
         check=True,
     )
     results: dict[str, list[str]] = json.loads(completed.stdout)
-    return {
-        name: [p for p in problems if not _is_known_chart(p, cards[name])] for name, problems in results.items()
-    }
+    return {name: [p for p in problems if not _is_known_chart(p, cards[name])] for name, problems in results.items()}
 
 
 def _is_known_chart(problem: str, card: Mapping[str, Any]) -> bool:

@@ -3,14 +3,13 @@ the real Alembic migrations, emptied between tests."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage import migrate
@@ -60,7 +59,10 @@ def migrated_database(backend: str, folder: Path) -> Iterator[str]:
 async def empty_all_tables(engine: AsyncEngine) -> None:
     """Delete every row, children first, so the next test starts from an empty schema."""
     async with engine.begin() as connection:
+        # Break reference cycles (teams.manager_id -> people -> teams) before deleting.
+        for table in Base.metadata.sorted_tables:
+            for constraint in table.foreign_key_constraints:
+                if constraint.use_alter:
+                    await connection.execute(update(table).values({column.name: None for column in constraint.columns}))
         for table in reversed(Base.metadata.sorted_tables):
             await connection.execute(delete(table))
-
-

@@ -1,0 +1,591 @@
+"""Actions: every finding becomes something to do, with an owner and a due date, closed by
+evidence and, later, by what difference it made (the framework's "closing the loop").
+
+How other features create actions (audits, surveys, QIM, practice days)::
+
+    from services.actions import NewAction, add_action
+    from storage.models import ActionSource
+
+    # inside your own transaction, so the audit and its actions are stored together:
+    action = await add_action(
+        session,
+        NewAction(
+            source=ActionSource.AUDIT,
+            source_ref=f"audit:{audit.id}",
+            description="Update the child's plan with the family's own safety goal",
+            owner_id=practitioner.id,
+            due_date=date(2026, 3, 20),
+            case_reference="LCS123456",
+        ),
+        created_by_id=auditor.id,
+        now=clock.now(),
+    )
+
+or, outside a transaction, ``await services.actions.create(NewAction(...), actor_id=...)``.
+
+Everything a person does to an action goes through ``ActionService`` (mark done with evidence,
+propose a new date and the manager's decision, progress notes, reassign, cancel, impact). Only
+the owner, the owner's manager and the QA lead may change an action (``_check_may_change``);
+proposals are decided, and actions reassigned or cancelled, by the manager or the QA lead only.
+
+Status: stored as open / done / cancelled; *overdue* is derived (open and due before today in
+Europe/London), so it cannot drift from the date. Views carry the derived status.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services import working_time
+from services.clock import Clock
+from services.errors import InvalidInput, NotAllowed, NotFound
+from storage.db import transaction
+from storage.models import (
+    Action,
+    ActionDateChange,
+    ActionEvent,
+    ActionEventKind,
+    ActionSource,
+    ActionStatus,
+    DateChangeDecision,
+    Person,
+    Role,
+    RoleAssignment,
+)
+from storage.repositories import actions as action_repo
+
+MAX_DESCRIPTION = 2000
+MAX_TEXT = 4000
+
+
+@dataclass(frozen=True)
+class NewAction:
+    """What is needed to create an action, from any source."""
+
+    source: ActionSource | str
+    description: str
+    owner_id: int
+    due_date: date
+    source_ref: str | None = None
+    case_reference: str | None = None
+
+
+@dataclass(frozen=True)
+class ProposalView:
+    id: int
+    action_id: int
+    previous_due_date: date
+    proposed_due_date: date
+    reason: str
+    proposed_by_id: int
+    decision: str
+
+
+@dataclass(frozen=True)
+class ActionView:
+    """An action as cards and reports see it: plain data, with the derived status."""
+
+    id: int
+    source: str
+    source_ref: str | None
+    description: str
+    case_reference: str | None
+    owner_id: int
+    owner_name: str
+    manager_id: int | None
+    due_date: date
+    status: ActionStatus
+    completion_evidence: str | None
+    completed_at: datetime | None
+    impact_answer: str | None
+    impact_more_asked: bool
+    impact_more_asked_note: str | None
+    pending_proposal: ProposalView | None = None
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in (ActionStatus.DONE, ActionStatus.CANCELLED)
+
+
+@dataclass
+class ImportReport:
+    """The outcome of a CSV import: what was added, what was already there, and each bad row."""
+
+    created: list[int] = field(default_factory=list)
+    duplicates: list[int] = field(default_factory=list)
+    """Line numbers of rows that match an existing action (a file imported twice adds nothing)."""
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    """(line number, reason) for every row that was not imported."""
+
+
+def manager_id_of(person: Person) -> int | None:
+    """The person's line manager: the manager of their team (None for a team's own manager)."""
+    team = person.team
+    if team is None or team.manager_id is None or team.manager_id == person.id:
+        return None
+    return team.manager_id
+
+
+async def _is_qa_lead(session: AsyncSession, person_id: int) -> bool:
+    found = await session.scalar(
+        select(RoleAssignment.id).where(RoleAssignment.person_id == person_id, RoleAssignment.role == Role.QA_LEAD)
+    )
+    return found is not None
+
+
+async def _is_manager_or_qa_lead(session: AsyncSession, actor_id: int, action: Action) -> bool:
+    return manager_id_of(action.owner) == actor_id or await _is_qa_lead(session, actor_id)
+
+
+async def _check_may_change(session: AsyncSession, actor_id: int, action: Action) -> None:
+    """Only the owner, the owner's manager and the QA lead may change an action."""
+    if action.owner_id == actor_id or await _is_manager_or_qa_lead(session, actor_id, action):
+        return
+    raise NotAllowed("Only the action's owner, their manager or the QA lead can change this action.")
+
+
+async def _check_may_decide(session: AsyncSession, actor_id: int, action: Action) -> None:
+    """Decisions over an action (dates, reassigning, cancelling) belong to the manager or QA lead."""
+    if not await _is_manager_or_qa_lead(session, actor_id, action):
+        raise NotAllowed("Only the owner's manager or the QA lead can decide this.")
+
+
+async def may_create_for_others(session: AsyncSession, actor_id: int) -> bool:
+    """Managers (of a team) and the QA lead may create actions for other people."""
+    if await _is_qa_lead(session, actor_id):
+        return True
+    return bool(await action_repo.people_managed_by(session, actor_id))
+
+
+def _clean_text(value: str | None, field_name: str, label: str, *, limit: int = MAX_TEXT) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise InvalidInput(f"Please add {label}.", {field_name: f"Please add {label}."})
+    if len(text) > limit:
+        raise InvalidInput(f"{label.capitalize()} is too long.", {field_name: f"At most {limit} characters."})
+    return text
+
+
+def _source(value: ActionSource | str) -> ActionSource:
+    try:
+        return ActionSource(str(value).strip().lower().replace(" ", "_").replace("-", "_"))
+    except ValueError:
+        choices = ", ".join(s.value for s in ActionSource)
+        raise InvalidInput(f"Unknown source '{value}'.", {"source": f"One of: {choices}."}) from None
+
+
+def _event(
+    action: Action, kind: ActionEventKind, *, actor_id: int | None, now: datetime, note: str = "", **detail
+) -> ActionEvent:  # type: ignore[no-untyped-def]
+    return ActionEvent(action_id=action.id, at=now, actor_id=actor_id, kind=kind.value, note=note, detail=detail)
+
+
+async def add_action(
+    session: AsyncSession, new: NewAction, *, created_by_id: int | None, now: datetime, today: date | None = None
+) -> Action:
+    """Create an action inside the caller's transaction (audits use this to store both at once).
+
+    Raises:
+        InvalidInput: no description, an unknown source or owner, or a due date in the past.
+    """
+    description = _clean_text(new.description, "description", "what must happen", limit=MAX_DESCRIPTION)
+    source = _source(new.source)
+    owner = await session.get(Person, new.owner_id)
+    if owner is None or not owner.active:
+        raise InvalidInput("The owner is not someone qop knows.", {"owner": "Choose a colleague."})
+    if today is not None and new.due_date < today:
+        raise InvalidInput("The due date is in the past.", {"due_date": "Choose today or a later date."})
+    action = Action(
+        source=source.value,
+        source_ref=(new.source_ref or "").strip() or None,
+        description=description,
+        case_reference=(new.case_reference or "").strip().upper() or None,
+        owner_id=owner.id,
+        created_by_id=created_by_id,
+        due_date=new.due_date,
+        status=ActionStatus.OPEN.value,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(action)
+    await session.flush()
+    session.add(_event(action, ActionEventKind.CREATED, actor_id=created_by_id, now=now, source=source.value))
+    return action
+
+
+class ActionService:
+    """Creates, changes and lists actions; every change checks who is asking."""
+
+    def __init__(
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        time_zone: str = working_time.DEFAULT_TIME_ZONE,
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._time_zone = time_zone
+
+    def today(self) -> date:
+        """Today's date in the organisation's time zone (what 'overdue' is measured against)."""
+        return working_time.local_date(self._clock.now(), self._time_zone)
+
+    # -- creating ---------------------------------------------------------------------------
+
+    async def create(self, new: NewAction, *, actor_id: int | None) -> ActionView:
+        """Create one action. A person creating an action for someone else must be a manager or the QA lead."""
+        async with transaction(self._sessions) as session:
+            if actor_id is not None and actor_id != new.owner_id and not await may_create_for_others(session, actor_id):
+                raise NotAllowed("Only managers and the QA lead can give actions to other people.")
+            action = await add_action(session, new, created_by_id=actor_id, now=self._clock.now(), today=self.today())
+            return await self._view(session, action.id)
+
+    async def import_csv(self, content: str, *, actor_id: int | None = None) -> ImportReport:
+        """Import actions from CSV text; each row stands alone and every bad row is reported with its line.
+
+        Columns (header row required): ``description``, ``owner_email``, ``due_date`` (YYYY-MM-DD or
+        DD/MM/YYYY), and optional ``source`` (default manual), ``source_ref``, ``case_reference``.
+        """
+        report = ImportReport()
+        reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff")))
+        missing = {"description", "owner_email", "due_date"} - {
+            (name or "").strip() for name in reader.fieldnames or []
+        }
+        if missing:
+            report.errors.append((1, "missing column(s): " + ", ".join(sorted(missing))))
+            return report
+        for row in reader:
+            line = reader.line_num
+            values = {
+                (key or "").strip(): (value or "").strip() for key, value in row.items() if isinstance(value, str)
+            }
+            if not any(values.values()):
+                continue
+            try:
+                await self._import_row(values, line, report, actor_id=actor_id)
+            except InvalidInput as problem:
+                details = "; ".join(f"{k}: {v}" for k, v in problem.field_errors.items())
+                report.errors.append((line, problem.user_message + (f" ({details})" if details else "")))
+        return report
+
+    async def _import_row(
+        self, values: dict[str, str], line: int, report: ImportReport, *, actor_id: int | None
+    ) -> None:
+        due = parse_date(values.get("due_date", ""))
+        async with transaction(self._sessions) as session:
+            email = values.get("owner_email", "").lower()
+            owner = await session.scalar(select(Person).where(Person.email == email)) if email else None
+            if owner is None:
+                raise InvalidInput(f"No colleague with the e-mail '{email}'.")
+            new = NewAction(
+                source=values.get("source") or ActionSource.MANUAL,
+                description=values.get("description", ""),
+                owner_id=owner.id,
+                due_date=due,
+                source_ref=values.get("source_ref") or None,
+                case_reference=values.get("case_reference") or None,
+            )
+            duplicate = await action_repo.find_duplicate(
+                session,
+                owner_id=owner.id,
+                description=new.description.strip(),
+                due_date=due,
+                source=_source(new.source).value,
+                source_ref=new.source_ref,
+            )
+            if duplicate is not None:
+                report.duplicates.append(line)
+                return
+            action = await add_action(session, new, created_by_id=actor_id, now=self._clock.now())
+            report.created.append(action.id)
+
+    # -- changing ---------------------------------------------------------------------------
+
+    async def mark_done(self, action_id: int, *, actor_id: int, evidence: str) -> ActionView:
+        """Close an action with evidence of what was done. Marking it done twice changes nothing."""
+        evidence = _clean_text(evidence, "evidence", "what was done (the evidence)")
+        async with transaction(self._sessions) as session:
+            action = await self._changeable(session, action_id, actor_id, allow_done=True)
+            if action.status == ActionStatus.DONE:
+                return await self._view(session, action.id)
+            now = self._clock.now()
+            action.status = ActionStatus.DONE.value
+            action.completion_evidence = evidence
+            action.completed_at = now
+            action.completed_by_id = actor_id
+            await self._close_pending_proposal(session, action, actor_id, now, "The action was done.")
+            session.add(_event(action, ActionEventKind.DONE, actor_id=actor_id, now=now, note=evidence))
+            return await self._view(session, action.id)
+
+    async def propose_due_date(self, action_id: int, *, actor_id: int, new_date: date, reason: str) -> ProposalView:
+        """The owner asks for a new due date, with a reason; their manager decides.
+
+        A manager or the QA lead proposing changes the date at once (recorded as 'changed').
+        """
+        reason = _clean_text(reason, "reason", "a reason for the new date")
+        async with transaction(self._sessions) as session:
+            action = await self._changeable(session, action_id, actor_id)
+            if new_date < self.today():
+                raise InvalidInput("The new date is in the past.", {"new_date": "Choose today or a later date."})
+            if new_date == action.due_date:
+                raise InvalidInput("That is already the due date.", {"new_date": "Choose a different date."})
+            now = self._clock.now()
+            deciding = await _is_manager_or_qa_lead(session, actor_id, action)
+            await self._close_pending_proposal(session, action, actor_id, now, "Replaced by a newer proposal.")
+            change = ActionDateChange(
+                action_id=action.id,
+                previous_due_date=action.due_date,
+                proposed_due_date=new_date,
+                reason=reason,
+                proposed_by_id=actor_id,
+                proposed_at=now,
+                decision=(DateChangeDecision.CHANGED if deciding else DateChangeDecision.PENDING).value,
+                decided_by_id=actor_id if deciding else None,
+                decided_at=now if deciding else None,
+            )
+            session.add(change)
+            if deciding:
+                action.due_date = new_date
+            session.add(
+                _event(
+                    action,
+                    ActionEventKind.DATE_PROPOSED,
+                    actor_id=actor_id,
+                    now=now,
+                    note=reason,
+                    date=new_date.isoformat(),
+                )
+            )
+            await session.flush()
+            return _proposal_view(change)
+
+    async def decide_due_date(self, proposal_id: int, *, actor_id: int, approve: bool, note: str = "") -> ActionView:
+        """The manager (or QA lead) approves or declines a proposed date. Deciding twice changes nothing."""
+        async with transaction(self._sessions) as session:
+            change = await action_repo.get_proposal(session, proposal_id)
+            if change is None:
+                raise NotFound("That date proposal no longer exists.")
+            action = await self._load(session, change.action_id)
+            await _check_may_decide(session, actor_id, action)
+            if change.decision != DateChangeDecision.PENDING:
+                return await self._view(session, action.id)
+            now = self._clock.now()
+            change.decision = (DateChangeDecision.APPROVED if approve else DateChangeDecision.DECLINED).value
+            change.decided_by_id = actor_id
+            change.decided_at = now
+            change.decision_note = note.strip() or None
+            if approve:
+                action.due_date = change.proposed_due_date
+            session.add(
+                _event(
+                    action,
+                    ActionEventKind.DATE_DECIDED,
+                    actor_id=actor_id,
+                    now=now,
+                    note=note.strip(),
+                    decision=change.decision,
+                )
+            )
+            return await self._view(session, action.id)
+
+    async def record_progress(self, action_id: int, *, actor_id: int, note: str) -> ActionView:
+        note = _clean_text(note, "progress", "a progress note")
+        async with transaction(self._sessions) as session:
+            action = await self._changeable(session, action_id, actor_id)
+            session.add(_event(action, ActionEventKind.PROGRESS, actor_id=actor_id, now=self._clock.now(), note=note))
+            action.updated_at = self._clock.now()
+            return await self._view(session, action.id)
+
+    async def reassign(self, action_id: int, *, actor_id: int, new_owner_id: int, reason: str = "") -> ActionView:
+        """The manager (or QA lead) gives the action to someone else; reminders follow the new owner."""
+        async with transaction(self._sessions) as session:
+            action = await self._changeable(session, action_id, actor_id)
+            await _check_may_decide(session, actor_id, action)
+            new_owner = await session.get(Person, new_owner_id)
+            if new_owner is None or not new_owner.active:
+                raise InvalidInput("The new owner is not someone qop knows.", {"owner": "Choose a colleague."})
+            if new_owner.id == action.owner_id:
+                return await self._view(session, action.id)
+            now = self._clock.now()
+            session.add(
+                _event(
+                    action,
+                    ActionEventKind.REASSIGNED,
+                    actor_id=actor_id,
+                    now=now,
+                    note=reason.strip(),
+                    previous_owner_id=action.owner_id,
+                    new_owner_id=new_owner.id,
+                )
+            )
+            action.owner_id = new_owner.id
+            await self._close_pending_proposal(session, action, actor_id, now, "The action was reassigned.")
+            await session.flush()
+            session.expire(action, ["owner"])
+            return await self._view(session, action.id)
+
+    async def cancel(self, action_id: int, *, actor_id: int, reason: str) -> ActionView:
+        reason = _clean_text(reason, "reason", "a reason for cancelling")
+        async with transaction(self._sessions) as session:
+            action = await self._changeable(session, action_id, actor_id)
+            await _check_may_decide(session, actor_id, action)
+            now = self._clock.now()
+            action.status = ActionStatus.CANCELLED.value
+            action.cancelled_at = now
+            action.cancelled_reason = reason
+            await self._close_pending_proposal(session, action, actor_id, now, "The action was cancelled.")
+            session.add(_event(action, ActionEventKind.CANCELLED, actor_id=actor_id, now=now, note=reason))
+            return await self._view(session, action.id)
+
+    async def record_impact(self, action_id: int, *, actor_id: int, answer: str) -> ActionView:
+        """The owner says what difference the action made and how they know (closing the loop)."""
+        answer = _clean_text(answer, "impact", "what difference it made and how you know")
+        async with transaction(self._sessions) as session:
+            action = await self._load(session, action_id)
+            await _check_may_change(session, actor_id, action)
+            if action.status != ActionStatus.DONE:
+                raise InvalidInput("Impact can be recorded once the action is done.")
+            now = self._clock.now()
+            previous = action.impact_answer
+            action.impact_answer = answer if not previous or not action.impact_more_asked else f"{previous}\n\n{answer}"
+            action.impact_reviewed_at = now
+            action.impact_more_asked = False
+            session.add(_event(action, ActionEventKind.IMPACT, actor_id=actor_id, now=now, note=answer))
+            return await self._view(session, action.id)
+
+    async def ask_for_more_impact(self, action_id: int, *, actor_id: int, note: str) -> ActionView:
+        """The manager is not yet convinced: the owner is asked again (the impact card comes back)."""
+        note = _clean_text(note, "note", "what more you would like to know")
+        async with transaction(self._sessions) as session:
+            action = await self._load(session, action_id)
+            await _check_may_decide(session, actor_id, action)
+            if not action.impact_answer:
+                raise InvalidInput("There is no impact answer yet to ask more about.")
+            now = self._clock.now()
+            action.impact_more_asked = True
+            action.impact_more_asked_at = now
+            action.impact_more_asked_note = note
+            session.add(_event(action, ActionEventKind.MORE_ASKED, actor_id=actor_id, now=now, note=note))
+            return await self._view(session, action.id)
+
+    # -- reading ----------------------------------------------------------------------------
+
+    async def get(self, action_id: int, *, viewer_id: int) -> ActionView:
+        async with transaction(self._sessions) as session:
+            action = await self._load(session, action_id)
+            await _check_may_change(session, viewer_id, action)
+            return await self._view(session, action.id)
+
+    async def my_actions(self, person_id: int, *, include_closed: bool = False) -> list[ActionView]:
+        """The person's actions, overdue first, then by due date."""
+        async with transaction(self._sessions) as session:
+            rows = await action_repo.for_owner(session, person_id, today=self.today(), include_closed=include_closed)
+            return await self._views(session, rows)
+
+    async def team_actions(self, manager_id: int) -> list[ActionView]:
+        """Open actions of everyone the manager manages, overdue first, with owners."""
+        async with transaction(self._sessions) as session:
+            people = await action_repo.people_managed_by(session, manager_id)
+            if not people and not await _is_qa_lead(session, manager_id):
+                raise NotAllowed("Team actions are for managers: you do not manage a team in qop.")
+            rows = await action_repo.for_owners(session, people, today=self.today())
+            return await self._views(session, rows)
+
+    async def is_manager(self, person_id: int) -> bool:
+        async with transaction(self._sessions) as session:
+            return await may_create_for_others(session, person_id)
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    async def _load(self, session: AsyncSession, action_id: int) -> Action:
+        action = await action_repo.get(session, action_id, for_update=True)
+        if action is None:
+            raise NotFound("That action no longer exists.")
+        return action
+
+    async def _changeable(
+        self, session: AsyncSession, action_id: int, actor_id: int, *, allow_done: bool = False
+    ) -> Action:
+        action = await self._load(session, action_id)
+        await _check_may_change(session, actor_id, action)
+        if action.status == ActionStatus.CANCELLED or (action.status == ActionStatus.DONE and not allow_done):
+            raise InvalidInput(f"This action is already {action.status}.")
+        return action
+
+    async def _close_pending_proposal(
+        self, session: AsyncSession, action: Action, actor_id: int, now: datetime, note: str
+    ) -> None:
+        pending = await action_repo.pending_proposal(session, action.id)
+        if pending is not None:
+            pending.decision = DateChangeDecision.DECLINED.value
+            pending.decided_by_id = actor_id
+            pending.decided_at = now
+            pending.decision_note = note
+
+    async def _view(self, session: AsyncSession, action_id: int) -> ActionView:
+        await session.flush()
+        action = await action_repo.get(session, action_id)
+        assert action is not None
+        [view] = await self._views(session, [action])
+        return view
+
+    async def _views(self, session: AsyncSession, actions: list[Action]) -> list[ActionView]:
+        proposals = await action_repo.pending_proposals(session, [a.id for a in actions])
+        today = self.today()
+        return [to_view(action, today, proposals.get(action.id)) for action in actions]
+
+
+def _proposal_view(change: ActionDateChange) -> ProposalView:
+    return ProposalView(
+        id=change.id,
+        action_id=change.action_id,
+        previous_due_date=change.previous_due_date,
+        proposed_due_date=change.proposed_due_date,
+        reason=change.reason,
+        proposed_by_id=change.proposed_by_id,
+        decision=change.decision,
+    )
+
+
+def to_view(action: Action, today: date, proposal: ActionDateChange | None = None) -> ActionView:
+    """Plain data for cards; ``action.owner`` (with its team) must be loaded."""
+    return ActionView(
+        id=action.id,
+        source=action.source,
+        source_ref=action.source_ref,
+        description=action.description,
+        case_reference=action.case_reference,
+        owner_id=action.owner_id,
+        owner_name=action.owner.display_name or action.owner.email or f"Person {action.owner_id}",
+        manager_id=manager_id_of(action.owner),
+        due_date=action.due_date,
+        status=action.status_on(today),
+        completion_evidence=action.completion_evidence,
+        completed_at=action.completed_at,
+        impact_answer=action.impact_answer,
+        impact_more_asked=action.impact_more_asked,
+        impact_more_asked_note=action.impact_more_asked_note,
+        pending_proposal=_proposal_view(proposal) if proposal else None,
+    )
+
+
+def parse_date(value: str) -> date:
+    """A date typed by a person or a spreadsheet: 2026-03-20 or 20/03/2026.
+
+    Raises:
+        InvalidInput: anything else.
+    """
+    text = value.strip()
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise InvalidInput(f"'{text}' is not a date.", {"due_date": "Use a date like 2026-03-20 or 20/03/2026."})

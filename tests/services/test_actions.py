@@ -1,0 +1,206 @@
+"""Actions on a real database: creating, closing, date proposals, permissions, lists and CSV import."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from services.actions import NewAction, add_action
+from services.container import Services
+from services.errors import InvalidInput, NotAllowed
+from storage.models import Action, ActionDateChange, ActionEvent, ActionSource, ActionStatus
+from tests.support.action_org import Org, make_org
+
+TODAY = date(2026, 1, 12)  # the clock fixture's Monday
+
+
+@pytest.fixture
+async def org(sessions) -> Org:  # type: ignore[no-untyped-def]
+    return await make_org(sessions)
+
+
+def new(
+    owner: int, *, due: date = TODAY + timedelta(days=14), description: str = "Update the child's plan"
+) -> NewAction:
+    return NewAction(
+        source=ActionSource.AUDIT, description=description, owner_id=owner, due_date=due, source_ref="audit:7"
+    )
+
+
+async def test_an_audit_can_create_an_action_inside_its_own_transaction(services: Services, org: Org, sessions) -> None:  # type: ignore[no-untyped-def]
+    async with sessions() as session, session.begin():
+        action = await add_action(session, new(org.practitioner), created_by_id=org.manager, now=services.clock.now())
+    [mine] = await services.actions.my_actions(org.practitioner)
+    assert mine.id == action.id
+    assert mine.status == ActionStatus.OPEN and mine.source == "audit" and mine.source_ref == "audit:7"
+    assert mine.owner_name == "Priya Shah" and mine.manager_id == org.manager
+
+
+async def test_done_needs_evidence_and_a_second_click_changes_nothing(services: Services, org: Org, sessions) -> None:  # type: ignore[no-untyped-def]
+    action = await services.actions.create(new(org.practitioner), actor_id=org.manager)
+    with pytest.raises(InvalidInput) as problem:
+        await services.actions.mark_done(action.id, actor_id=org.practitioner, evidence="   ")
+    assert "evidence" in problem.value.field_errors
+
+    done = await services.actions.mark_done(action.id, actor_id=org.practitioner, evidence="Plan updated on 14/01")
+    again = await services.actions.mark_done(action.id, actor_id=org.practitioner, evidence="clicked twice")
+    assert done.status == again.status == ActionStatus.DONE
+    assert again.completion_evidence == "Plan updated on 14/01"
+    assert await services.actions.my_actions(org.practitioner) == []
+    async with sessions() as session:
+        kinds = list(await session.scalars(select(ActionEvent.kind).order_by(ActionEvent.id)))
+    assert kinds == ["created", "done"]
+
+
+async def test_overdue_is_derived_from_the_date_and_listed_first(services: Services, org: Org, clock) -> None:  # type: ignore[no-untyped-def]
+    later = await services.actions.create(new(org.practitioner, due=TODAY + timedelta(days=20)), actor_id=org.manager)
+    soon = await services.actions.create(new(org.practitioner, due=TODAY + timedelta(days=2)), actor_id=org.manager)
+    clock.advance(timedelta(days=5))
+
+    first, second = await services.actions.my_actions(org.practitioner)
+    assert (first.id, first.status) == (soon.id, ActionStatus.OVERDUE)
+    assert (second.id, second.status) == (later.id, ActionStatus.OPEN)
+
+
+async def test_owner_proposes_a_date_and_the_manager_approves(services: Services, org: Org, sessions) -> None:  # type: ignore[no-untyped-def]
+    action = await services.actions.create(new(org.practitioner), actor_id=org.manager)
+    proposal = await services.actions.propose_due_date(
+        action.id, actor_id=org.practitioner, new_date=TODAY + timedelta(days=30), reason="Family on holiday"
+    )
+    [pending] = await services.actions.my_actions(org.practitioner)
+    assert pending.due_date == action.due_date and pending.pending_proposal.id == proposal.id
+
+    with pytest.raises(NotAllowed):
+        await services.actions.decide_due_date(proposal.id, actor_id=org.practitioner, approve=True)
+    with pytest.raises(NotAllowed):
+        await services.actions.decide_due_date(proposal.id, actor_id=org.other_manager, approve=True)
+    approved = await services.actions.decide_due_date(proposal.id, actor_id=org.manager, approve=True)
+    assert approved.due_date == TODAY + timedelta(days=30) and approved.pending_proposal is None
+    async with sessions() as session:
+        change = await session.get(ActionDateChange, proposal.id)
+    assert (change.decision, change.decided_by_id, change.previous_due_date) == (
+        "approved",
+        org.manager,
+        action.due_date,
+    )
+
+
+async def test_a_declined_proposal_keeps_the_date(services: Services, org: Org) -> None:
+    action = await services.actions.create(new(org.practitioner), actor_id=org.manager)
+    proposal = await services.actions.propose_due_date(
+        action.id, actor_id=org.practitioner, new_date=TODAY + timedelta(days=60), reason="Busy"
+    )
+    declined = await services.actions.decide_due_date(
+        proposal.id, actor_id=org.manager, approve=False, note="Needed sooner"
+    )
+    assert declined.due_date == action.due_date and declined.pending_proposal is None
+    # Deciding again (a double click on the manager's card) changes nothing.
+    again = await services.actions.decide_due_date(proposal.id, actor_id=org.manager, approve=True)
+    assert again.due_date == action.due_date
+
+
+async def test_a_manager_changes_the_date_directly(services: Services, org: Org) -> None:
+    action = await services.actions.create(new(org.practitioner), actor_id=org.manager)
+    change = await services.actions.propose_due_date(
+        action.id, actor_id=org.manager, new_date=TODAY + timedelta(days=7), reason="Conference brought forward"
+    )
+    assert change.decision == "changed"
+    [view] = await services.actions.my_actions(org.practitioner)
+    assert view.due_date == TODAY + timedelta(days=7)
+
+
+async def test_only_owner_manager_and_qa_lead_may_change_an_action(services: Services, org: Org) -> None:
+    action = await services.actions.create(new(org.practitioner), actor_id=org.manager)
+    for stranger in (org.colleague, org.outsider, org.other_manager):
+        with pytest.raises(NotAllowed):
+            await services.actions.mark_done(action.id, actor_id=stranger, evidence="x")
+        with pytest.raises(NotAllowed):
+            await services.actions.record_progress(action.id, actor_id=stranger, note="x")
+        with pytest.raises(NotAllowed):
+            await services.actions.get(action.id, viewer_id=stranger)
+    with pytest.raises(NotAllowed):
+        await services.actions.reassign(action.id, actor_id=org.practitioner, new_owner_id=org.colleague)
+    with pytest.raises(NotAllowed):
+        await services.actions.cancel(action.id, actor_id=org.practitioner, reason="no")
+    with pytest.raises(NotAllowed):
+        await services.actions.create(new(org.colleague), actor_id=org.practitioner)
+
+    await services.actions.record_progress(action.id, actor_id=org.qa_lead, note="Discussed at QIM")
+    moved = await services.actions.reassign(action.id, actor_id=org.manager, new_owner_id=org.colleague, reason="Leave")
+    assert moved.owner_id == org.colleague and moved.owner_name == "Callum Reid"
+    # The previous owner no longer owns it, so may no longer change it.
+    with pytest.raises(NotAllowed):
+        await services.actions.mark_done(action.id, actor_id=org.practitioner, evidence="x")
+    cancelled = await services.actions.cancel(action.id, actor_id=org.qa_lead, reason="Superseded by QIM plan")
+    assert cancelled.status == ActionStatus.CANCELLED
+    with pytest.raises(InvalidInput):
+        await services.actions.mark_done(action.id, actor_id=org.colleague, evidence="x")
+
+
+async def test_team_actions_show_the_team_overdue_first_and_refuse_non_managers(
+    services: Services, org: Org, clock
+) -> None:  # type: ignore[no-untyped-def]
+    await services.actions.create(new(org.practitioner, due=TODAY + timedelta(days=10)), actor_id=org.manager)
+    late = await services.actions.create(new(org.colleague, due=TODAY + timedelta(days=1)), actor_id=org.manager)
+    await services.actions.create(new(org.outsider), actor_id=org.other_manager)
+    clock.advance(timedelta(days=3))
+
+    team = await services.actions.team_actions(org.manager)
+    assert [(v.owner_name, v.status) for v in team] == [
+        ("Callum Reid", ActionStatus.OVERDUE),
+        ("Priya Shah", ActionStatus.OPEN),
+    ]
+    assert team[0].id == late.id
+    with pytest.raises(NotAllowed):
+        await services.actions.team_actions(org.practitioner)
+
+
+async def test_impact_is_recorded_and_the_manager_can_ask_for_more(services: Services, org: Org) -> None:
+    action = await services.actions.create(new(org.practitioner), actor_id=org.manager)
+    with pytest.raises(InvalidInput):
+        await services.actions.record_impact(action.id, actor_id=org.practitioner, answer="Too early")
+    await services.actions.mark_done(action.id, actor_id=org.practitioner, evidence="Plan rewritten with the family")
+    first = await services.actions.record_impact(
+        action.id, actor_id=org.practitioner, answer="Mum says she knows the plan"
+    )
+    assert first.impact_answer and not first.impact_more_asked
+
+    with pytest.raises(NotAllowed):
+        await services.actions.ask_for_more_impact(action.id, actor_id=org.practitioner, note="x")
+    asked = await services.actions.ask_for_more_impact(action.id, actor_id=org.manager, note="What does the child say?")
+    assert asked.impact_more_asked and asked.impact_more_asked_note == "What does the child say?"
+    second = await services.actions.record_impact(action.id, actor_id=org.practitioner, answer="Child scaled 8/10")
+    assert not second.impact_more_asked
+    assert "Mum says" in second.impact_answer and "Child scaled 8/10" in second.impact_answer
+
+
+async def test_csv_import_reports_each_bad_row_and_never_imports_twice(services: Services, org: Org, sessions) -> None:  # type: ignore[no-untyped-def]
+    content = (
+        "description,owner_email,due_date,source,source_ref,case_reference\n"
+        "Share the plan with the family,priya@council.example.gov.uk,2026-02-20,qim,QIM 2026-Q1,\n"
+        "Record the child's views,callum@council.example.gov.uk,20/02/2026,audit,audit:12,lcs123456\n"
+        ",priya@council.example.gov.uk,2026-02-20,,,\n"
+        "Book the practice day,nobody@council.example.gov.uk,2026-02-20,,,\n"
+        "Check the chronology,priya@council.example.gov.uk,next week,,,\n"
+        "Review supervision notes,priya@council.example.gov.uk,2026-02-20,gossip,,\n"
+    )
+    report = await services.actions.import_csv(content)
+    assert len(report.created) == 2 and report.duplicates == []
+    assert [line for line, _ in report.errors] == [4, 5, 6, 7]
+    reasons = dict(report.errors)
+    assert "what must happen" in reasons[4]
+    assert "nobody@" in reasons[5]
+    assert "not a date" in reasons[6]
+    assert "Unknown source" in reasons[7]
+
+    again = await services.actions.import_csv(content)
+    assert again.created == [] and again.duplicates == [2, 3]
+    async with sessions() as session:
+        assert await session.scalar(select(func.count(Action.id))) == 2
+        imported = await session.scalar(select(Action).where(Action.source == "audit"))
+    assert imported.case_reference == "LCS123456" and imported.due_date == date(2026, 2, 20)
+
+    missing = await services.actions.import_csv("what,who\nx,y\n")
+    assert missing.errors == [(1, "missing column(s): description, due_date, owner_email")]

@@ -1,0 +1,65 @@
+"""A small organisation for the actions tests: two teams with managers, practitioners, a QA lead."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.models import Person, Role, RoleAssignment, ServiceArea, Team
+
+
+@dataclass(frozen=True)
+class Org:
+    manager: int
+    practitioner: int
+    colleague: int
+    """Same team as the practitioner."""
+    other_manager: int
+    outsider: int
+    """A practitioner in the other team."""
+    qa_lead: int
+
+
+async def make_org(sessions: async_sessionmaker[AsyncSession], *, teams_ids: bool = False) -> Org:
+    """Create the organisation; ``teams_ids`` gives people Teams user ids 29:user-N (N = 1..6)."""
+    async with sessions() as session, session.begin():
+        area = ServiceArea(name="Children in Care")
+        session.add(area)
+        await session.flush()
+
+        def person(number: int, name: str, team: Team | None = None, time_zone: str | None = None) -> Person:
+            created = Person(
+                display_name=name,
+                email=f"{name.split()[0].lower()}@council.example.gov.uk",
+                in_organisation=True,
+                team_id=team.id if team else None,
+                time_zone=time_zone,
+                teams_user_id=f"29:user-{number}" if teams_ids else None,
+            )
+            session.add(created)
+            return created
+
+        riverside = Team(name="Riverside Locality Team", service_area_id=area.id)
+        hillside = Team(name="Hillside Children in Care Team", service_area_id=area.id)
+        session.add_all([riverside, hillside])
+        await session.flush()
+        manager = person(2, "Maya Patel", riverside)
+        practitioner = person(1, "Priya Shah", riverside)
+        colleague = person(3, "Callum Reid", riverside)
+        other_manager = person(4, "Omar Hassan", hillside)
+        outsider = person(5, "Olivia Brown", hillside)
+        qa_lead = person(6, "Quinn Adams")
+        await session.flush()
+        riverside.manager_id = manager.id
+        hillside.manager_id = other_manager.id
+        session.add(RoleAssignment(person_id=qa_lead.id, role=Role.QA_LEAD.value))
+        await session.flush()
+        return Org(manager.id, practitioner.id, colleague.id, other_manager.id, outsider.id, qa_lead.id)
+
+
+async def add_person(session: AsyncSession, name: str) -> Person:
+    person = Person(display_name=name, email=f"{name.split()[0].lower()}@council.example.gov.uk", in_organisation=True)
+    session.add(person)
+    await session.flush()
+    return person

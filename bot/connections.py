@@ -20,10 +20,11 @@ class LocalConnections(Connections):
 
     The SDK's own anonymous path fails proactive sends ("TENANT_ID is not set"); the
     playground does not check tokens, so a placeholder provider is all local mode needs.
+    Tests of production mode hand in a provider standing in for Entra ID instead.
     """
 
-    def __init__(self) -> None:
-        self._provider = AnonymousTokenProvider()
+    def __init__(self, provider: AccessTokenProviderBase | None = None) -> None:
+        self._provider = provider or AnonymousTokenProvider()
         self._configuration = AgentAuthConfiguration(ANONYMOUS_ALLOWED=True)
 
     def get_connection(self, connection_name: str) -> AccessTokenProviderBase:

@@ -11,12 +11,14 @@ from microsoft_agents.activity import ActivityTypes
 from microsoft_agents.hosting.aiohttp import CloudAdapter
 from microsoft_agents.hosting.core import (
     AgentApplication,
+    Connections,
     MemoryStorage,
     TurnContext,
     TurnState,
 )
 from microsoft_agents.hosting.core.app import RouteRank
 
+from bot.auth import build_token_validator
 from bot.connections import build_connections
 from bot.router import (
     ALL_SCOPES,
@@ -43,10 +45,13 @@ ERROR_CONTENT_TYPE = "application/vnd.microsoft.error"
 class QopBot:
     """The bot: SDK objects plus qop's command and action registries."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, *, connections: Connections | None = None) -> None:
         self.services = services
         self.settings = services.settings
-        self.connections = build_connections(self.settings)
+        # ``connections`` hands out outbound tokens; the default asks Entra ID (MSAL) in
+        # production. Tests of production mode pass a local stand-in for Entra ID.
+        self.connections = connections or build_connections(self.settings)
+        self.token_validator = build_token_validator(self.settings, services.clock)
         self.adapter = CloudAdapter(
             connection_manager=self.connections,
             host_validator=build_host_validator(self.settings),

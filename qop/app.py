@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 from sqlalchemy import text
@@ -22,6 +23,9 @@ from services.clock import Clock, SystemClock
 from services.container import Services
 from services.conversations import ConversationService
 from storage.db import create_engine, create_session_factory
+
+if TYPE_CHECKING:
+    from bot.connections import Connections
 
 logger = logging.getLogger(__name__)
 
@@ -42,12 +46,17 @@ def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | No
     )
 
 
-def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Application:
-    """Build the aiohttp application: database, services, the bot and its routes."""
+def create_app(
+    settings: Settings, *, clock: Clock | None = None, connections: Connections | None = None
+) -> web.Application:
+    """Build the aiohttp application: database, services, the bot and its routes.
+
+    ``connections`` replaces the outbound token source (Entra ID in production); only tests
+    of production mode pass one, because Entra ID is not reachable from a test."""
     app = web.Application(client_max_size=settings.max_request_bytes)
     engine = create_engine(settings.database_url)
     services = build_services(settings, engine, clock=clock)
-    bot = QopBot(services)
+    bot = QopBot(services, connections=connections)
     register_all(bot)
 
     app[SETTINGS_KEY] = settings

@@ -21,6 +21,8 @@ class RecordedMessage:
     activity: dict[str, Any]
     message_id: str
     method: str = "POST"
+    authorization: str | None = None
+    """The Authorization header the bot sent (production replies carry an Entra token)."""
 
     @property
     def cards(self) -> list[dict[str, Any]]:
@@ -73,7 +75,14 @@ class FakeConnector:
         message_id = str(next(self._ids))
         activity = await request.json()
         if activity.get("type") in (None, "message"):
-            self.messages.append(RecordedMessage(request.match_info["conversation_id"], activity, message_id))
+            self.messages.append(
+                RecordedMessage(
+                    request.match_info["conversation_id"],
+                    activity,
+                    message_id,
+                    authorization=request.headers.get("Authorization"),
+                )
+            )
         return web.json_response({"id": message_id})
 
     async def _update(self, request: web.Request) -> web.Response:

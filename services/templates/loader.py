@@ -1,0 +1,128 @@
+"""Load and validate template files; every problem names the file, the line and the field."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from services.templates.model import FILE_NAME, Template
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int
+    field: str
+    message: str
+
+
+class TemplateError(ValueError):
+    """A template file that cannot be used; ``problems`` lists each (line, field, message)."""
+
+    def __init__(self, file: Path, problems: list[Problem]) -> None:
+        self.file = file
+        self.problems = problems
+        lines = [f"{file.name}:{p.line}: {p.field or '(top)'}: {p.message}" for p in problems]
+        super().__init__("\n".join(lines))
+
+
+def load_template(file: Path) -> Template:
+    """Read one YAML template, check it and return it (or raise ``TemplateError``)."""
+    try:
+        node = yaml.compose(file.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        raise TemplateError(file, [Problem(line, "", f"not valid YAML: {getattr(error, 'problem', error)}")]) from None
+    if node is None:
+        raise TemplateError(file, [Problem(1, "", "the file is empty")])
+    lines: dict[Path_, int] = {}
+    data = _to_python(node, (), lines)
+    try:
+        template = Template.model_validate(data)
+    except ValidationError as error:
+        raise TemplateError(file, [_problem(e["loc"], e["msg"], lines) for e in error.errors()]) from None
+    _check_file_name(file, template, lines)
+    return template
+
+
+def _check_file_name(file: Path, template: Template, lines: dict[Path_, int]) -> None:
+    match = FILE_NAME.match(file.name)
+    expected = f"{template.id}.v{template.version}.yaml"
+    if match is None or (match["id"], int(match["version"])) != (template.id, template.version):
+        raise TemplateError(file, [Problem(lines.get(("id",), 1), "id", f"the file must be named {expected}")])
+
+
+def _to_python(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> Any:
+    """Build plain Python data from a composed YAML node, remembering each value's line."""
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = yaml.SafeLoader(" ").construct_object(key_node)
+            result[key] = _to_python(value_node, (*path, key), lines)
+            lines[(*path, key)] = key_node.start_mark.line + 1
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_to_python(item, (*path, index), lines) for index, item in enumerate(node.value)]
+    return yaml.SafeLoader(" ").construct_object(node)
+
+
+def _problem(loc: tuple[Any, ...], message: str, lines: dict[Path_, int]) -> Problem:
+    """Map a pydantic error location onto the YAML (a missing field is named under its parent)."""
+    path: Path_ = ()
+    for part in loc:
+        if (*path, part) in lines:
+            path = (*path, part)
+    field = _format_path(path)
+    last = loc[-1] if loc else None
+    if message == "Field required" and isinstance(last, str) and path[-1:] != (last,):
+        field = _format_path((*path, last))
+    return Problem(lines.get(path, 1), field, message.removeprefix("Value error, "))
+
+
+def _format_path(path: Path_) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+class TemplateLibrary:
+    """Every template in a folder, by (id, version); the newest version by id alone."""
+
+    def __init__(self, templates: list[Template]) -> None:
+        self._by_key = {(t.id, t.version): t for t in templates}
+
+    @classmethod
+    def from_folder(cls, folder: Path = DATA_DIR) -> TemplateLibrary:
+        templates, problems = [], []
+        for file in sorted(folder.glob("*.y*ml")):
+            try:
+                templates.append(load_template(file))
+            except TemplateError as error:
+                problems.append(str(error))
+        if problems:
+            raise ValueError("Some templates cannot be used:\n" + "\n".join(problems))
+        return cls(templates)
+
+    def get(self, template_id: str, version: int | None = None) -> Template:
+        if version is not None:
+            return self._by_key[(template_id, version)]
+        versions = [v for (i, v) in self._by_key if i == template_id]
+        if not versions:
+            raise KeyError(template_id)
+        return self._by_key[(template_id, max(versions))]
+
+    def __iter__(self) -> Iterator[Template]:
+        return iter(sorted(self._by_key.values(), key=lambda t: (t.id, t.version)))
+
+    def latest(self) -> list[Template]:
+        return [self.get(template_id) for template_id in sorted({i for (i, _) in self._by_key})]

@@ -15,8 +15,19 @@ from microsoft_agents.hosting.core import (
 from qop.settings import Settings
 
 
+class PlaceholderTokenProvider(AnonymousTokenProvider):
+    """A fixed, non-empty token: proactive turns refuse an empty one ("Failed to obtain
+    token for user token client"), and the playground never checks it."""
+
+    def __init__(self, token: str = "local-no-auth-mode") -> None:  # noqa: S107 - not a secret
+        self._token = token
+
+    async def get_access_token(self, resource_url: str, scopes: list[str], force_refresh: bool = False) -> str:
+        return self._token
+
+
 class LocalConnections(Connections):
-    """Hands out an empty token for every call.
+    """Hands out a placeholder token for every call.
 
     The SDK's own anonymous path fails proactive sends ("TENANT_ID is not set"); the
     playground does not check tokens, so a placeholder provider is all local mode needs.
@@ -24,7 +35,7 @@ class LocalConnections(Connections):
     """
 
     def __init__(self, provider: AccessTokenProviderBase | None = None) -> None:
-        self._provider = provider or AnonymousTokenProvider()
+        self._provider = provider or PlaceholderTokenProvider()
         self._configuration = AgentAuthConfiguration(ANONYMOUS_ALLOWED=True)
 
     def get_connection(self, connection_name: str) -> AccessTokenProviderBase:

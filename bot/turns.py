@@ -12,6 +12,7 @@ from services.container import Services
 from services.teams_data import ConversationInfo, TeamsUser
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
+THREAD_SUFFIX = ";messageid="
 
 
 def card_attachment(card: dict[str, Any]) -> Attachment:
@@ -56,8 +57,14 @@ def conversation_from(context: TurnContext) -> ConversationInfo:
     tenant = channel_data.get("tenant") or {}
     kind = conversation.conversation_type or "personal"
     reference = activity.get_conversation_reference().model_dump(mode="json", by_alias=True, exclude_none=True)
+    conversation_id = conversation.id
+    if kind == "channel":
+        # A post in a channel thread arrives as "<channel>;messageid=<root post>". Remember
+        # the channel itself: one record per channel, and proactive posts start new threads.
+        conversation_id = conversation_id.split(THREAD_SUFFIX, 1)[0]
+        reference["conversation"]["id"] = conversation_id
     return ConversationInfo(
-        conversation_id=conversation.id,
+        conversation_id=conversation_id,
         kind=kind,
         service_url=activity.service_url or "",
         bot_id=activity.recipient.id if activity.recipient else "",

@@ -93,3 +93,17 @@ async def test_health_and_readiness(harness: BotHarness) -> None:
     assert (await harness.client.get("/healthz")).status == 200
     ready = await harness.client.get("/readyz")
     assert ready.status == 200 and (await ready.json())["database"] == "ok"
+
+
+async def test_a_post_in_a_channel_thread_is_remembered_as_the_channel_itself(harness: BotHarness, sessions) -> None:  # type: ignore[no-untyped-def]
+    general = a.channel()
+    thread = {**general, "id": "19:team-1@thread.tacv2;messageid=1795639892886"}
+    await harness.send(a.installation(harness.service_url, conversation=general))
+    await harness.send(a.message(harness.service_url, "help", conversation=thread))
+
+    [help_reply] = harness.connector.in_conversation(thread["id"])
+    assert "What I can do" in _texts(help_reply.cards[0])
+    async with sessions() as session:
+        [conversation] = (await session.scalars(select(Conversation))).all()
+    assert conversation.conversation_id == "19:team-1@thread.tacv2"
+    assert conversation.reference["conversation"]["id"] == "19:team-1@thread.tacv2"

@@ -20,9 +20,8 @@ import jwt
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 from cryptography.hazmat.primitives.asymmetric import rsa
-from microsoft_agents.hosting.core import AnonymousTokenProvider
 
-from bot.connections import LocalConnections
+from bot.connections import LocalConnections, PlaceholderTokenProvider
 
 BOT_FRAMEWORK_ISSUER = "https://api.botframework.com"
 OUTBOUND_TOKEN = "token-from-the-local-entra-stand-in"
@@ -110,11 +109,6 @@ class FakeBotFrameworkKeys:
         return jwt.encode(claims, key.private_key, algorithm="RS256", headers={"kid": kid or key.kid})
 
 
-class _FixedTokenProvider(AnonymousTokenProvider):
-    async def get_access_token(self, resource_url: str, scopes: list[str], force_refresh: bool = False) -> str:
-        return OUTBOUND_TOKEN
-
-
 def fake_entra_connections() -> LocalConnections:
     """Outbound tokens for replies, as Entra ID would issue them, without the internet."""
-    return LocalConnections(_FixedTokenProvider())
+    return LocalConnections(PlaceholderTokenProvider(OUTBOUND_TOKEN))

@@ -1,0 +1,142 @@
+"""The real thing on loopback: the bot as ``qop run`` serves it, the Teams playground beside
+it, and a client for the playground's own HTTP/WebSocket API (what its web UI calls)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Self
+
+import aiohttp
+from aiohttp import web
+
+from qop.app import create_app
+from qop.settings import Settings
+
+CARD = "application/vnd.microsoft.card.adaptive"
+THREAD_SUFFIX = ";messageid="
+WAIT_SECONDS = 15.0
+
+
+@dataclass
+class LiveBot:
+    """The bot on 127.0.0.1; ``stop`` then ``start`` restarts it on the same port and database."""
+
+    settings: Settings
+    port: int = 0
+    app: web.Application | None = None
+    _runner: web.AppRunner | None = None
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/messages"
+
+    async def start(self) -> None:
+        self.app = create_app(self.settings)
+        self._runner = web.AppRunner(self.app)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
+        self.port = self._runner.addresses[0][1]
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+
+@dataclass
+class PlaygroundClient:
+    """Talks to the playground as its web UI does. Connect before sending: the playground
+    holds bot messages for the next client only when none is connected."""
+
+    base_url: str
+    user_id: str = ""
+    bot: dict[str, str] = field(default_factory=dict)
+    _session: aiohttp.ClientSession | None = None
+    _socket: aiohttp.ClientWebSocketResponse | None = None
+    _reader: asyncio.Task[None] | None = None
+    _inbox: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
+
+    async def __aenter__(self) -> Self:
+        self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=WAIT_SECONDS))
+        self._socket = await self._session.ws_connect(f"{self.base_url}/_ws_conversation/v1/conversations/stream")
+        self._reader = asyncio.create_task(self._read())
+        config = (await self._get("/_internal/v1/config"))["config"]
+        self.user_id = config["currentUser"]["id"]
+        self.bot = config["bot"]
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        if self._reader is not None:
+            self._reader.cancel()
+        if self._socket is not None:
+            await self._socket.close()
+        if self._session is not None:
+            await self._session.close()
+
+    async def config(self) -> dict[str, Any]:
+        return (await self._get("/_internal/v1/config"))["config"]
+
+    async def install(self, conversation_id: str) -> None:
+        await self._post(f"/_debug/conversation/{conversation_id}/installation")
+
+    async def uninstall(self, conversation_id: str) -> None:
+        template = await self._get(
+            "/_internal/v1/customActivities/template", params={"conversationId": conversation_id, "type": "uninstall"}
+        )
+        await self._post("/_internal/v1/customActivities", template)
+
+    async def say(self, conversation_id: str, text: str, *, mention_bot: bool = False) -> None:
+        message: dict[str, Any] = {"type": "text", "text": text, "textFormat": "plain", "from": {"id": self.user_id}}
+        if mention_bot:
+            mention = f"<at>{self.bot['name']}</at>"
+            message["text"] = f"{mention} {text}"
+            message["mentions"] = [{"mentioned": {"id": self.bot["id"], "name": self.bot["name"]}, "text": mention}]
+        await self._post(f"/_conversation/v1/conversations/{conversation_id}/messages", message)
+
+    async def next_message(self, conversation_id: str) -> dict[str, Any]:
+        """The next message the bot posts in this conversation (or a thread of it)."""
+        async with asyncio.timeout(WAIT_SECONDS):
+            while True:
+                event = await self._inbox.get()
+                where = str(event.get("actionConversationId", ""))
+                if event.get("action") == "createMessage" and where.split(THREAD_SUFFIX)[0] == conversation_id:
+                    return event["message"]
+
+    async def next_card(self, conversation_id: str) -> dict[str, Any]:
+        message = await self.next_message(conversation_id)
+        cards = [a["content"] for a in message.get("attachments") or [] if a.get("contentType") == CARD]
+        assert cards, f"expected a card in {conversation_id}, got {json.dumps(message)[:500]}"
+        return cards[0]
+
+    async def _read(self) -> None:
+        assert self._socket is not None
+        async for frame in self._socket:
+            if frame.type == aiohttp.WSMsgType.TEXT:
+                await self._inbox.put(json.loads(frame.data))
+
+    async def _get(self, path: str, params: dict[str, str] | None = None) -> dict[str, Any]:
+        assert self._session is not None
+        async with self._session.get(self.base_url + path, params=params) as response:
+            assert response.status == 200, f"GET {path}: {response.status} {await response.text()}"
+            return await response.json()
+
+    async def _post(self, path: str, body: dict[str, Any] | None = None) -> None:
+        assert self._session is not None
+        async with self._session.post(self.base_url + path, json=body) as response:
+            assert response.status in (200, 201, 202), f"POST {path}: {response.status} {await response.text()}"
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], what: str) -> None:
+    """Poll until ``check`` holds: the playground acknowledges some events before the bot
+    has finished with them."""
+    async with asyncio.timeout(WAIT_SECONDS):
+        while not await check():  # noqa: ASYNC110 - the other side is another process
+            await asyncio.sleep(0.1)
+    assert await check(), what
+
+
+def card_text(card: dict[str, Any]) -> str:
+    return json.dumps(card, ensure_ascii=False)

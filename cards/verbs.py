@@ -1,3 +1,18 @@
 """Action.Execute verbs and Action.Submit keys, shared by ``cards/`` and ``bot/``."""
 
 SHOW_HELP = "help.show"
+
+# Actions (issue 5)
+ACTION_OPEN = "action.open"
+ACTION_DONE = "action.done"
+ACTION_PROPOSE_DATE = "action.propose_date"
+ACTION_PROGRESS = "action.progress"
+ACTION_DECIDE_DATE = "action.decide_date"
+ACTION_REASSIGN = "action.reassign"
+ACTION_CANCEL = "action.cancel"
+ACTION_IMPACT = "action.impact"
+ACTION_ASK_MORE = "action.ask_more"
+ACTION_CREATE = "action.create"
+ACTIONS_MINE = "actions.mine"
+ACTIONS_TEAM = "actions.team"
+CALENDAR_HELD = "calendar.held"

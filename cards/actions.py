@@ -1,0 +1,434 @@
+"""Action cards: reminders with their buttons, the manager's decision cards, impact, lists,
+the new action form, the QA calendar reminder, and the read-only view after a submit.
+
+Every button is an Action.Execute, so Teams replaces the card in place with what the bot
+answers (a read-only "done" view, or the same card with the problems marked). Inputs carry
+``isRequired`` and an ``errorMessage`` so the client checks them before sending; the service
+checks again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from microsoft_teams.cards import (
+    AdaptiveCard,
+    Choice,
+    ChoiceSetInput,
+    Column,
+    ColumnSet,
+    Container,
+    DateInput,
+    ShowCardAction,
+    TextBlock,
+    TextInput,
+)
+
+from cards import text_actions as text
+from cards import verbs
+from cards.base import CARD_VERSION, Json, action_row, card, execute, facts, heading, paragraph, title
+
+if TYPE_CHECKING:
+    from services.actions import ActionView, ProposalView
+
+MAX_LISTED = 25
+
+
+@dataclass(frozen=True)
+class PersonChoice:
+    """Someone a manager can give an action to."""
+
+    id: int
+    name: str
+
+
+def format_date(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def _status_label(view: ActionView) -> str:
+    return text.STATUS_LABELS.get(view.status.value, view.status.value)
+
+
+def _action_facts(view: ActionView, *, with_owner: bool = True) -> Any:
+    pairs = [(text.FACT_WHAT, view.description), (text.FACT_DUE, format_date(view.due_date))]
+    pairs.append((text.FACT_STATUS, _status_label(view)))
+    if with_owner:
+        pairs.append((text.FACT_OWNER, view.owner_name))
+    pairs.append((text.FACT_SOURCE, text.SOURCE_LABELS.get(view.source, view.source)))
+    if view.case_reference:
+        pairs.append((text.FACT_CASE, view.case_reference))
+    if view.pending_proposal is not None:
+        pairs.append((text.FACT_PENDING, format_date(view.pending_proposal.proposed_due_date)))
+    if view.completion_evidence:
+        pairs.append((text.FACT_EVIDENCE, view.completion_evidence))
+    return facts(pairs)
+
+
+def _sub_card(body: Sequence[Any], verb: str, data: Json) -> AdaptiveCard:
+    return AdaptiveCard(version=CARD_VERSION, body=list(body), actions=[execute(text.BUTTON_SEND, verb, data)])
+
+
+def _text_input(
+    input_id: str, label: str, error: str | None, *, values: dict[str, str], required: bool = True
+) -> TextInput:
+    return TextInput(
+        id=input_id,
+        label=label,
+        is_multiline=True,
+        is_required=required or None,
+        error_message=error,
+        max_length=4000,
+        value=values.get(input_id) or None,
+    )
+
+
+def _problems(errors: dict[str, str] | None) -> list[Any]:
+    if not errors:
+        return []
+    return [
+        TextBlock(text=message, color="Attention", wrap=True, weight="Bolder", spacing="Small")
+        for message in errors.values()
+    ]
+
+
+def _owner_buttons(view: ActionView, today: date, values: dict[str, str], *, deciding: bool) -> list[Any]:
+    ref = {"action_id": view.id}
+    date_label = text.BUTTON_CHANGE_DATE if deciding else text.BUTTON_NEW_DATE
+    reason_label = text.LABEL_CHANGE_REASON if deciding else text.LABEL_REASON
+    return [
+        ShowCardAction(
+            title=text.BUTTON_DONE,
+            card=_sub_card(
+                [_text_input("evidence", text.LABEL_EVIDENCE, text.ERROR_EVIDENCE, values=values)],
+                verbs.ACTION_DONE,
+                ref,
+            ),
+        ),
+        ShowCardAction(
+            title=date_label,
+            card=_sub_card(
+                [
+                    DateInput(
+                        id="new_date",
+                        label=text.LABEL_NEW_DATE,
+                        is_required=True,
+                        error_message=text.ERROR_NEW_DATE,
+                        min=today.isoformat(),
+                        value=values.get("new_date") or None,
+                    ),
+                    _text_input("reason", reason_label, text.ERROR_REASON, values=values),
+                ],
+                verbs.ACTION_PROPOSE_DATE,
+                ref,
+            ),
+        ),
+        ShowCardAction(
+            title=text.BUTTON_PROGRESS,
+            card=_sub_card(
+                [_text_input("progress", text.LABEL_PROGRESS, text.ERROR_PROGRESS, values=values)],
+                verbs.ACTION_PROGRESS,
+                ref,
+            ),
+        ),
+    ]
+
+
+def _manager_buttons(view: ActionView, colleagues: Sequence[PersonChoice], values: dict[str, str]) -> list[Any]:
+    ref = {"action_id": view.id}
+    others = [c for c in colleagues if c.id != view.owner_id]
+    buttons: list[Any] = []
+    if others:
+        buttons.append(
+            ShowCardAction(
+                title=text.BUTTON_REASSIGN,
+                card=_sub_card(
+                    [
+                        ChoiceSetInput(
+                            id="new_owner_id",
+                            label=text.LABEL_NEW_OWNER,
+                            is_required=True,
+                            error_message=text.ERROR_NEW_OWNER,
+                            choices=[Choice(title=c.name, value=str(c.id)) for c in others],
+                            value=values.get("new_owner_id") or None,
+                        ),
+                        _text_input("reassign_reason", text.LABEL_REASSIGN_REASON, None, values=values, required=False),
+                    ],
+                    verbs.ACTION_REASSIGN,
+                    ref,
+                ),
+            )
+        )
+    buttons.append(
+        ShowCardAction(
+            title=text.BUTTON_CANCEL,
+            card=_sub_card(
+                [_text_input("cancel_reason", text.LABEL_CANCEL_REASON, text.ERROR_REASON, values=values)],
+                verbs.ACTION_CANCEL,
+                ref,
+            ),
+        )
+    )
+    return buttons
+
+
+def action_card(
+    view: ActionView,
+    *,
+    today: date,
+    kind: str = "view",
+    deciding: bool = False,
+    colleagues: Sequence[PersonChoice] = (),
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+) -> Json:
+    """The action with everything its owner (or, when ``deciding``, their manager) can do.
+
+    ``kind`` is the reminder kind (due_soon, due_today, overdue) or ``view`` when opened from a list.
+    ``errors``/``values`` re-show a submission that could not be accepted, without losing what was typed.
+    """
+    values = values or {}
+    intro = text.REMINDER_INTROS.get(kind, text.REMINDER_INTROS["view"]).format(due=format_date(view.due_date))
+    body: list[Any] = [title(text.REMINDER_HEADINGS.get(kind, text.REMINDER_HEADINGS["view"])), paragraph(intro)]
+    body += _problems(errors)
+    body.append(_action_facts(view, with_owner=deciding))
+    if view.is_closed:
+        return card(body, fallback_text=view.description)
+    actions = _owner_buttons(view, today, values, deciding=deciding)
+    if deciding:
+        actions += _manager_buttons(view, colleagues, values)
+    return card(body, actions, fallback_text=view.description)
+
+
+def escalation_card(
+    view: ActionView, *, today: date, working_days_overdue: int, colleagues: Sequence[PersonChoice] = ()
+) -> Json:
+    """To the owner's manager, K working days after the due date."""
+    intro = text.ESCALATION_INTRO.format(
+        owner=view.owner_name, due=format_date(view.due_date), days=working_days_overdue
+    )
+    body = [title(text.ESCALATION_TITLE), paragraph(intro), _action_facts(view)]
+    actions = _owner_buttons(view, today, {}, deciding=True)[1:] + _manager_buttons(view, colleagues, {})
+    return card(body, actions, fallback_text=text.ESCALATION_TITLE)
+
+
+def proposal_card(view: ActionView, proposal: ProposalView, *, errors: dict[str, str] | None = None) -> Json:
+    """To the manager: approve or decline the owner's new date."""
+    intro = text.PROPOSAL_INTRO.format(
+        owner=view.owner_name,
+        old=format_date(proposal.previous_due_date),
+        new=format_date(proposal.proposed_due_date),
+    )
+    body = [
+        title(text.PROPOSAL_TITLE),
+        paragraph(intro),
+        *_problems(errors),
+        heading(text.PROPOSAL_REASON),
+        paragraph(proposal.reason),
+        _action_facts(view),
+        TextInput(id="decision_note", label=text.LABEL_DECISION_NOTE, is_multiline=True, max_length=2000),
+    ]
+    ref = {"proposal_id": proposal.id}
+    actions = [
+        execute(text.BUTTON_APPROVE, verbs.ACTION_DECIDE_DATE, {**ref, "approve": True}),
+        execute(text.BUTTON_DECLINE, verbs.ACTION_DECIDE_DATE, {**ref, "approve": False}),
+    ]
+    return card(body, actions, fallback_text=text.PROPOSAL_TITLE)
+
+
+def impact_card(
+    view: ActionView,
+    *,
+    more_note: str | None = None,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+) -> Json:
+    """Closing the loop: some weeks after the action was done, what difference did it make?"""
+    completed = format_date(view.completed_at.date()) if view.completed_at else format_date(view.due_date)
+    body: list[Any] = [title(text.IMPACT_TITLE), paragraph(text.IMPACT_INTRO.format(completed=completed))]
+    if more_note:
+        body.append(paragraph(text.IMPACT_MORE_INTRO.format(note=more_note)))
+    body += _problems(errors)
+    body += [
+        _action_facts(view, with_owner=False),
+        heading(text.IMPACT_QUESTION),
+        _text_input("impact", text.LABEL_IMPACT, text.ERROR_IMPACT, values=values or {}),
+    ]
+    actions = [execute(text.BUTTON_SEND, verbs.ACTION_IMPACT, {"action_id": view.id})]
+    return card(body, actions, fallback_text=text.IMPACT_QUESTION)
+
+
+def impact_review_card(view: ActionView) -> Json:
+    """To the manager once the owner has answered: read it, and ask for more if it is thin."""
+    body = [
+        title(text.IMPACT_REVIEW_TITLE),
+        paragraph(text.IMPACT_REVIEW_INTRO.format(owner=view.owner_name)),
+        paragraph(view.impact_answer or ""),
+        _action_facts(view),
+    ]
+    ask = ShowCardAction(
+        title=text.BUTTON_ASK_MORE,
+        card=_sub_card(
+            [_text_input("more_note", text.LABEL_ASK_MORE, text.ERROR_ASK_MORE, values={})],
+            verbs.ACTION_ASK_MORE,
+            {"action_id": view.id},
+        ),
+    )
+    return card(body, [ask], fallback_text=text.IMPACT_REVIEW_TITLE)
+
+
+def reassigned_card(view: ActionView, *, manager_name: str, today: date) -> Json:
+    """To the new owner after a manager reassigns an action."""
+    built = action_card(view, today=today)
+    built["body"][0]["text"] = text.REASSIGNED_TITLE
+    built["body"][1]["text"] = text.REASSIGNED_INTRO.format(manager=manager_name)
+    return built
+
+
+def outcome_card(view: ActionView, outcome: str) -> Json:
+    """The read-only view that replaces a card once its submit was accepted (no buttons left)."""
+    shown_date = (
+        view.pending_proposal.proposed_due_date if outcome == "proposed" and view.pending_proposal else view.due_date
+    )
+    message = text.DONE_BODIES[outcome].format(date=format_date(shown_date), owner=view.owner_name)
+    return card(
+        [title(text.DONE_TITLES[outcome]), paragraph(message), _action_facts(view)],
+        fallback_text=text.DONE_TITLES[outcome],
+    )
+
+
+def _list_row(view: ActionView, *, with_owner: bool) -> Container:
+    overdue = view.status.value == "overdue"
+    line = f"**{_status_label(view)}** \u00b7 due {format_date(view.due_date)}"
+    if with_owner:
+        line = f"{view.owner_name} \u00b7 {line}"
+    return Container(
+        separator=True,
+        items=[
+            ColumnSet(
+                columns=[
+                    Column(
+                        width="stretch",
+                        items=[
+                            TextBlock(text=view.description, wrap=True, max_lines=3),
+                            TextBlock(
+                                text=line,
+                                wrap=True,
+                                is_subtle=not overdue or None,
+                                color="Attention" if overdue else None,
+                                spacing="None",
+                            ),
+                        ],
+                    ),
+                    Column(
+                        width="auto",
+                        vertical_content_alignment="Center",
+                        items=[action_row(execute(text.BUTTON_OPEN, verbs.ACTION_OPEN, {"action_id": view.id}))],
+                    ),
+                ]
+            )
+        ],
+    )
+
+
+def _actions_list(views: Sequence[ActionView], *, heading_text: str, empty: str, with_owner: bool) -> Json:
+    overdue = sum(1 for v in views if v.status.value == "overdue")
+    body: list[Any] = [title(heading_text)]
+    if not views:
+        body.append(paragraph(empty))
+        return card(body, fallback_text=heading_text)
+    body.append(paragraph(text.LIST_SUMMARY.format(open=len(views), overdue=overdue), subtle=True))
+    body += [_list_row(view, with_owner=with_owner) for view in views[:MAX_LISTED]]
+    if len(views) > MAX_LISTED:
+        body.append(paragraph(text.LIST_MORE.format(shown=MAX_LISTED, total=len(views)), subtle=True))
+    return card(body, fallback_text=heading_text)
+
+
+def my_actions_card(views: Sequence[ActionView]) -> Json:
+    return _actions_list(views, heading_text=text.MY_ACTIONS_TITLE, empty=text.MY_ACTIONS_EMPTY, with_owner=False)
+
+
+def team_actions_card(views: Sequence[ActionView]) -> Json:
+    """Open actions of a manager's team, overdue first, each with its owner."""
+    return _actions_list(views, heading_text=text.TEAM_ACTIONS_TITLE, empty=text.TEAM_ACTIONS_EMPTY, with_owner=True)
+
+
+def new_action_card(
+    owners: Sequence[PersonChoice],
+    *,
+    today: date,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+) -> Json:
+    """The form managers and the QA lead use to create an action."""
+    values = values or {}
+    sources = [Choice(title=label, value=value) for value, label in text.SOURCE_LABELS.items()]
+    body: list[Any] = [title(text.NEW_ACTION_TITLE), paragraph(text.NEW_ACTION_INTRO, subtle=True)]
+    body += _problems(errors)
+    body += [
+        _text_input("description", text.LABEL_DESCRIPTION, text.ERROR_DESCRIPTION, values=values),
+        ChoiceSetInput(
+            id="owner_id",
+            label=text.LABEL_OWNER,
+            is_required=True,
+            error_message=text.ERROR_OWNER,
+            choices=[Choice(title=o.name, value=str(o.id)) for o in owners],
+            value=values.get("owner_id") or None,
+        ),
+        DateInput(
+            id="due_date",
+            label=text.LABEL_DUE,
+            is_required=True,
+            error_message=text.ERROR_DUE,
+            min=today.isoformat(),
+            value=values.get("due_date") or None,
+        ),
+        ChoiceSetInput(id="source", label=text.LABEL_SOURCE, choices=sources, value=values.get("source") or "manual"),
+        TextInput(
+            id="case_reference",
+            label=text.LABEL_CASE,
+            placeholder=text.CASE_PLACEHOLDER,
+            max_length=32,
+            value=values.get("case_reference") or None,
+        ),
+    ]
+    return card(body, [execute(text.BUTTON_CREATE, verbs.ACTION_CREATE)], fallback_text=text.NEW_ACTION_TITLE)
+
+
+@dataclass(frozen=True)
+class CalendarOccurrenceView:
+    """One due occurrence of a QA calendar activity, as its reminder card shows it."""
+
+    activity: str
+    name: str
+    frequency: str
+    due_on: date
+    feeds: str
+    held_on: date | None = None
+
+
+def calendar_reminder_card(occurrence: CalendarOccurrenceView) -> Json:
+    """To the people responsible, ahead of a QA calendar activity, with a button to record it."""
+    body = [
+        title(text.CALENDAR_TITLE.format(name=occurrence.name)),
+        paragraph(
+            text.CALENDAR_INTRO.format(
+                name=occurrence.name, due=format_date(occurrence.due_on), frequency=occurrence.frequency.lower()
+            )
+        ),
+        facts([(text.CALENDAR_DRIVES, occurrence.feeds)]),
+        paragraph(text.CALENDAR_ASK, subtle=True),
+    ]
+    data = {"activity": occurrence.activity, "due_on": occurrence.due_on.isoformat()}
+    return card(body, [execute(text.BUTTON_IT_HAPPENED, verbs.CALENDAR_HELD, data)], fallback_text=body[0].text)
+
+
+def calendar_recorded_card(occurrence: CalendarOccurrenceView) -> Json:
+    held = occurrence.held_on or occurrence.due_on
+    message = text.CALENDAR_RECORDED_BODY.format(
+        name=occurrence.name, due=format_date(occurrence.due_on), held=format_date(held)
+    )
+    return card([title(text.CALENDAR_RECORDED_TITLE.format(name=occurrence.name)), paragraph(message)])

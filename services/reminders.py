@@ -1,0 +1,229 @@
+"""Sending action reminders, escalations and impact cards, each exactly once.
+
+``run_due_reminders(now)`` is what the periodic job calls (every few minutes). For each open or
+recently done action it asks the pure planner (``services.reminder_policy``) what is due by
+today, keeps the reminders whose recipient is in working hours *now* (their own time zone,
+never weekends or bank holidays), and for each one:
+
+1. **claims** it: inserts its key (``action:42:overdue:2026-03-24``) into ``sent_reminders`` in
+   its own transaction. The key is unique, so of two instances (or a retry after a restart)
+   exactly one wins; the loser skips it;
+2. **hands it to the delivery engine** with the same key as ``dedupe_key``, so even a re-hand
+   after a crash between (1) and (3) produces one Teams message;
+3. marks the claim ``handed_over_at``. Claims left without it (the process died in between)
+   are handed over again by the next run.
+
+Because the plan is recomputed from the action's current state on every run, done or
+cancelled actions get nothing more, a new due date re-plans by itself, and after downtime the
+latest missed reminder goes out on the next working morning.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from cards import actions as action_cards
+from services import working_time
+from services.actions import manager_id_of, to_view
+from services.clock import Clock
+from services.reminder_policy import ActionState, PlannedReminder, ReminderKind, ReminderPolicy, reminders_due
+from storage.db import transaction
+from storage.models import Action, Person, SentReminder
+from storage.repositories import actions as action_repo
+
+logger = logging.getLogger(__name__)
+
+Card = dict[str, Any]
+STALE_CLAIM = timedelta(minutes=10)
+PURPOSE = "action-reminder"
+
+
+class CardSender(Protocol):
+    """What reminders need from the delivery engine (``services.delivery.DeliveryService``)."""
+
+    async def send_card_to_person(
+        self, person_id: int, card: Card, *, purpose: str, dedupe_key: str | None = None
+    ) -> Any: ...
+
+
+@dataclass
+class ReminderRun:
+    """What one run did, for logs and tests."""
+
+    sent: list[str] = field(default_factory=list)
+    already_claimed: list[str] = field(default_factory=list)
+    outside_hours: int = 0
+    rehanded: list[str] = field(default_factory=list)
+
+
+def _state(action: Action, time_zone: str | None) -> ActionState:
+    def local(moment: datetime | None) -> date | None:
+        return working_time.local_date(moment, time_zone) if moment else None
+
+    return ActionState(
+        action_id=action.id,
+        status=action.status,
+        due_date=action.due_date,
+        created_on=working_time.local_date(action.created_at, time_zone),
+        owner_id=action.owner_id,
+        manager_id=manager_id_of(action.owner),
+        completed_on=local(action.completed_at),
+        impact_answered=bool(action.impact_answer),
+        more_asked_on=local(action.impact_more_asked_at) if action.impact_more_asked else None,
+    )
+
+
+class ReminderService:
+    """Plans and sends reminders; safe to run from several instances at once."""
+
+    def __init__(
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        sender: CardSender,
+        policy: ReminderPolicy | None = None,
+        time_zone: str = working_time.DEFAULT_TIME_ZONE,
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._sender = sender
+        self.policy = policy or ReminderPolicy()
+        self._time_zone = time_zone
+
+    async def run_due_reminders(self, now: datetime | None = None) -> ReminderRun:
+        """Send every reminder that is due and not yet sent. Returns what happened."""
+        now = now or self._clock.now()
+        run = ReminderRun()
+        await self._rehand_stale_claims(now, run)
+        async with transaction(self._sessions) as session:
+            candidates = await action_repo.open_actions(session) + await action_repo.done_without_impact(session)
+            people = await self._people(session, candidates)
+            planned = self._plan(candidates, people, now, run)
+            sent_keys = await self._existing_keys(session, [p.key for p, _ in planned])
+        for reminder, action in planned:
+            if reminder.key in sent_keys:
+                continue
+            if await self._claim(reminder, now):
+                await self._hand_over(reminder, action, people, now)
+                run.sent.append(reminder.key)
+            else:
+                run.already_claimed.append(reminder.key)
+        return run
+
+    def _plan(
+        self, candidates: Sequence[Action], people: dict[int, Person], now: datetime, run: ReminderRun
+    ) -> list[tuple[PlannedReminder, Action]]:
+        planned = []
+        for action in candidates:
+            owner_zone = self._zone_of(people.get(action.owner_id))
+            today = working_time.local_date(now, owner_zone)
+            for reminder in reminders_due(_state(action, owner_zone), self.policy, today):
+                if self.policy.hours.contains(now, self._zone_of(people.get(reminder.recipient_id))):
+                    planned.append((reminder, action))
+                else:
+                    run.outside_hours += 1
+        return planned
+
+    def _zone_of(self, person: Person | None) -> str:
+        return (person.time_zone if person else None) or self._time_zone
+
+    async def _people(self, session: AsyncSession, actions: Sequence[Action]) -> dict[int, Person]:
+        ids = {a.owner_id for a in actions} | {m for a in actions if (m := manager_id_of(a.owner)) is not None}
+        if not ids:
+            return {}
+        return {p.id: p for p in await session.scalars(select(Person).where(Person.id.in_(ids)))}
+
+    async def _existing_keys(self, session: AsyncSession, keys: list[str]) -> set[str]:
+        if not keys:
+            return set()
+        return set(await session.scalars(select(SentReminder.key).where(SentReminder.key.in_(keys))))
+
+    async def _claim(self, reminder: PlannedReminder, now: datetime) -> bool:
+        """Insert the reminder's key; False when another run (or instance) already has it."""
+        try:
+            async with transaction(self._sessions) as session:
+                session.add(
+                    SentReminder(
+                        key=reminder.key,
+                        action_id=reminder.action_id,
+                        kind=reminder.kind.value,
+                        day=reminder.day,
+                        recipient_id=reminder.recipient_id,
+                        claimed_at=now,
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    async def _hand_over(
+        self, reminder: PlannedReminder, action: Action, people: dict[int, Person], now: datetime
+    ) -> None:
+        card = await self._card_for(reminder, action, people, now)
+        await self._sender.send_card_to_person(reminder.recipient_id, card, purpose=PURPOSE, dedupe_key=reminder.key)
+        async with transaction(self._sessions) as session:
+            await session.execute(
+                update(SentReminder).where(SentReminder.key == reminder.key).values(handed_over_at=now)
+            )
+
+    async def _rehand_stale_claims(self, now: datetime, run: ReminderRun) -> None:
+        """Claims whose hand-over never finished (a crash in between): hand them over again."""
+        async with transaction(self._sessions) as session:
+            stale = list(
+                await session.scalars(
+                    select(SentReminder).where(
+                        SentReminder.handed_over_at.is_(None),
+                        SentReminder.claimed_at < now - STALE_CLAIM,
+                        SentReminder.action_id.is_not(None),
+                    )
+                )
+            )
+            actions = {s.action_id: await action_repo.get(session, s.action_id) for s in stale if s.action_id}
+            people = await self._people(session, [a for a in actions.values() if a is not None])
+        for claim in stale:
+            action = actions.get(claim.action_id)
+            if action is None:
+                continue
+            reminder = PlannedReminder(claim.action_id, ReminderKind(claim.kind), claim.day, claim.recipient_id)  # type: ignore[arg-type]
+            await self._hand_over(reminder, action, people, now)
+            run.rehanded.append(claim.key)
+
+    async def _card_for(
+        self, reminder: PlannedReminder, action: Action, people: dict[int, Person], now: datetime
+    ) -> Card:
+        today = working_time.local_date(now, self._zone_of(people.get(reminder.recipient_id)))
+        async with transaction(self._sessions) as session:
+            proposal = await action_repo.pending_proposal(session, action.id)
+            view = to_view(action, today, proposal)
+            if reminder.kind is ReminderKind.ESCALATION:
+                colleagues = await team_choices(session, reminder.recipient_id)
+                overdue_days = working_time.working_days_between(action.due_date, today)
+                return action_cards.escalation_card(
+                    view, today=today, working_days_overdue=overdue_days, colleagues=colleagues
+                )
+        if reminder.kind is ReminderKind.IMPACT:
+            return action_cards.impact_card(view)
+        if reminder.kind is ReminderKind.IMPACT_MORE:
+            return action_cards.impact_card(view, more_note=action.impact_more_asked_note)
+        return action_cards.action_card(view, today=today, kind=reminder.kind.value)
+
+
+async def team_choices(session: AsyncSession, manager_id: int) -> list[action_cards.PersonChoice]:
+    """The people a manager can give an action to: their team(s), by name."""
+    ids = await action_repo.people_managed_by(session, manager_id)
+    if not ids:
+        return []
+    people = await session.scalars(select(Person).where(Person.id.in_(ids), Person.active.is_(True)))
+    return sorted(
+        (action_cards.PersonChoice(p.id, p.display_name or p.email or f"Person {p.id}") for p in people),
+        key=lambda choice: choice.name,
+    )

@@ -36,15 +36,18 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from cards import actions as action_cards
 from services import working_time
 from services.clock import Clock
-from services.errors import InvalidInput, NotAllowed, NotFound
+from services.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from storage.db import transaction
 from storage.models import (
     Action,
@@ -59,6 +62,9 @@ from storage.models import (
     RoleAssignment,
 )
 from storage.repositories import actions as action_repo
+from storage.repositories import people as people_repo
+
+logger = logging.getLogger(__name__)
 
 MAX_DESCRIPTION = 2000
 MAX_TEXT = 4000
@@ -111,6 +117,25 @@ class ActionView:
     @property
     def is_closed(self) -> bool:
         return self.status in (ActionStatus.DONE, ActionStatus.CANCELLED)
+
+
+@dataclass(frozen=True)
+class ActionCardData:
+    """What the bot needs to show one action to one viewer."""
+
+    view: ActionView
+    deciding: bool
+    """The viewer is the owner's manager or the QA lead: they also get reassign and cancel."""
+    colleagues: list[action_cards.PersonChoice]
+    today: date
+
+
+class CardSender(Protocol):
+    """The delivery engine as actions and reminders use it (``services.delivery.DeliveryService``)."""
+
+    async def send_card_to_person(
+        self, person_id: int, card: dict[str, Any], *, purpose: str, dedupe_key: str | None = None
+    ) -> Any: ...
 
 
 @dataclass
@@ -228,10 +253,16 @@ class ActionService:
         sessions: async_sessionmaker[AsyncSession],
         clock: Clock,
         time_zone: str = working_time.DEFAULT_TIME_ZONE,
+        sender: CardSender | None = None,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._time_zone = time_zone
+        self._sender = sender
+
+    def attach_sender(self, sender: CardSender | None) -> None:
+        """The delivery engine, for the cards a change sends to someone else (set by the composition root)."""
+        self._sender = sender
 
     def today(self) -> date:
         """Today's date in the organisation's time zone (what 'overdue' is measured against)."""
@@ -429,7 +460,13 @@ class ActionService:
             await self._close_pending_proposal(session, action, actor_id, now, "The action was reassigned.")
             await session.flush()
             session.expire(action, ["owner"])
-            return await self._view(session, action.id)
+            view = await self._view(session, action.id)
+            manager = await session.get(Person, actor_id)
+            manager_name = manager.display_name if manager else ""
+            key = f"reassigned:{action.id}:{new_owner.id}:{now.isoformat()}"
+        card = action_cards.reassigned_card(view, manager_name=manager_name, today=self.today())
+        await self._notify(new_owner.id, card, key)
+        return view
 
     async def cancel(self, action_id: int, *, actor_id: int, reason: str) -> ActionView:
         reason = _clean_text(reason, "reason", "a reason for cancelling")
@@ -458,7 +495,12 @@ class ActionService:
             action.impact_reviewed_at = now
             action.impact_more_asked = False
             session.add(_event(action, ActionEventKind.IMPACT, actor_id=actor_id, now=now, note=answer))
-            return await self._view(session, action.id)
+            view = await self._view(session, action.id)
+        if view.manager_id is not None and view.manager_id != actor_id:
+            await self._notify(
+                view.manager_id, action_cards.impact_review_card(view), f"impact:{view.id}:{now.isoformat()}"
+            )
+        return view
 
     async def ask_for_more_impact(self, action_id: int, *, actor_id: int, note: str) -> ActionView:
         """The manager is not yet convinced: the owner is asked again (the impact card comes back)."""
@@ -502,6 +544,46 @@ class ActionService:
         async with transaction(self._sessions) as session:
             return await may_create_for_others(session, person_id)
 
+    async def person_id_for(self, teams_user_id: str) -> int:
+        """The qop person behind a Teams user (the dispatcher has already recorded them)."""
+        async with transaction(self._sessions) as session:
+            person = await people_repo.get_by_teams_user_id(session, teams_user_id)
+            if person is None:
+                raise NotFound("I don't know you yet: say 'help' to me in a personal chat first.")
+            return person.id
+
+    async def open_for(self, action_id: int, *, viewer_id: int) -> ActionCardData:
+        """An action as the viewer may act on it: the owner's buttons, plus the manager's when deciding."""
+        async with transaction(self._sessions) as session:
+            action = await self._load(session, action_id)
+            await _check_may_change(session, viewer_id, action)
+            deciding = await _is_manager_or_qa_lead(session, viewer_id, action)
+            colleagues = await team_choices(session, viewer_id) if deciding else []
+            return ActionCardData(await self._view(session, action.id), deciding, colleagues, self.today())
+
+    async def owner_choices(self, actor_id: int) -> list[action_cards.PersonChoice]:
+        """Whom the actor may give a new action to: their team and themselves (the QA lead: everyone)."""
+        async with transaction(self._sessions) as session:
+            if not await may_create_for_others(session, actor_id):
+                raise NotAllowed("Only managers and the QA lead can create actions for other people.")
+            if await _is_qa_lead(session, actor_id):
+                people = await session.scalars(
+                    select(Person).where(Person.active.is_(True), Person.in_organisation.is_(True)).limit(200)
+                )
+                return sorted((_choice(p) for p in people), key=lambda c: c.name)
+            choices = await team_choices(session, actor_id)
+            me = await session.get(Person, actor_id)
+            return [*choices, _choice(me)] if me else choices
+
+    async def _notify(self, person_id: int, card: action_cards.Json, key: str) -> None:
+        """Tell someone else about a change; the change stands even if Teams is unreachable."""
+        if self._sender is None:
+            return
+        try:
+            await self._sender.send_card_to_person(person_id, card, purpose="action-update", dedupe_key=key[:200])
+        except DomainError as problem:
+            logger.warning("could not notify person %s about %s: %s", person_id, key, problem.user_message)
+
     # -- helpers ----------------------------------------------------------------------------
 
     async def _load(self, session: AsyncSession, action_id: int) -> Action:
@@ -540,6 +622,19 @@ class ActionService:
         proposals = await action_repo.pending_proposals(session, [a.id for a in actions])
         today = self.today()
         return [to_view(action, today, proposals.get(action.id)) for action in actions]
+
+
+def _choice(person: Person) -> action_cards.PersonChoice:
+    return action_cards.PersonChoice(person.id, person.display_name or person.email or f"Person {person.id}")
+
+
+async def team_choices(session: AsyncSession, manager_id: int) -> list[action_cards.PersonChoice]:
+    """The people a manager can give an action to: their team(s), by name."""
+    ids = await action_repo.people_managed_by(session, manager_id)
+    if not ids:
+        return []
+    people = await session.scalars(select(Person).where(Person.id.in_(ids), Person.active.is_(True)))
+    return sorted((_choice(p) for p in people), key=lambda choice: choice.name)
 
 
 def _proposal_view(change: ActionDateChange) -> ProposalView:

@@ -24,7 +24,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -32,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cards import actions as action_cards
 from services import working_time
-from services.actions import manager_id_of, to_view
+from services.actions import CardSender, manager_id_of, team_choices, to_view
 from services.clock import Clock
 from services.reminder_policy import ActionState, PlannedReminder, ReminderKind, ReminderPolicy, reminders_due
 from storage.db import transaction
@@ -44,14 +44,6 @@ logger = logging.getLogger(__name__)
 Card = dict[str, Any]
 STALE_CLAIM = timedelta(minutes=10)
 PURPOSE = "action-reminder"
-
-
-class CardSender(Protocol):
-    """What reminders need from the delivery engine (``services.delivery.DeliveryService``)."""
-
-    async def send_card_to_person(
-        self, person_id: int, card: Card, *, purpose: str, dedupe_key: str | None = None
-    ) -> Any: ...
 
 
 @dataclass
@@ -215,15 +207,3 @@ class ReminderService:
         if reminder.kind is ReminderKind.IMPACT_MORE:
             return action_cards.impact_card(view, more_note=action.impact_more_asked_note)
         return action_cards.action_card(view, today=today, kind=reminder.kind.value)
-
-
-async def team_choices(session: AsyncSession, manager_id: int) -> list[action_cards.PersonChoice]:
-    """The people a manager can give an action to: their team(s), by name."""
-    ids = await action_repo.people_managed_by(session, manager_id)
-    if not ids:
-        return []
-    people = await session.scalars(select(Person).where(Person.id.in_(ids), Person.active.is_(True)))
-    return sorted(
-        (action_cards.PersonChoice(p.id, p.display_name or p.email or f"Person {p.id}") for p in people),
-        key=lambda choice: choice.name,
-    )

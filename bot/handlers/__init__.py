@@ -9,7 +9,7 @@ if TYPE_CHECKING:
 
 
 def register_all(bot: QopBot) -> None:
-    from bot.handlers import help, lifecycle
+    from bot.handlers import actions, help, lifecycle
 
-    for module in (lifecycle, help):
+    for module in (lifecycle, help, actions):
         module.register(bot)

@@ -1,0 +1,214 @@
+"""``my actions``, ``team actions``, ``new action`` and every button on an action card.
+
+A rejected submission (a blank answer, a date in the past) comes back as the same card with
+the problem marked and what was typed still in place, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from bot.router import ActionResult
+from bot.turns import Turn
+from cards import actions as cards
+from cards import verbs
+from services.actions import ActionCardData, ActionView, NewAction, parse_date
+from services.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from bot.qop_bot import QopBot
+
+TEXT_FIELDS = (
+    "evidence",
+    "new_date",
+    "reason",
+    "progress",
+    "new_owner_id",
+    "reassign_reason",
+    "cancel_reason",
+    "impact",
+    "more_note",
+)
+Reshow = Callable[[ActionCardData, dict[str, str], dict[str, str]], dict[str, Any]]
+
+
+def _action_id(data: dict[str, Any]) -> int:
+    try:
+        return int(data.get("action_id"))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise InvalidInput("That card is out of date: type 'my actions' to see your actions.") from None
+
+
+def _text(data: dict[str, Any], key: str) -> str:
+    value = data.get(key)
+    return value.strip() if isinstance(value, str) else ""
+
+
+async def _me(turn: Turn) -> int:
+    return await turn.services.actions.person_id_for(turn.user.teams_user_id)
+
+
+def register(bot: QopBot) -> None:
+    @bot.command("my actions", description="Your open actions, overdue first", scopes=("personal",))
+    async def my_actions(turn: Turn) -> None:
+        views = await turn.services.actions.my_actions(await _me(turn))
+        await turn.send_card(cards.my_actions_card(views))
+
+    @bot.command("team actions", description="Your team's open actions (managers)", scopes=("personal",))
+    async def team_actions(turn: Turn) -> None:
+        views = await turn.services.actions.team_actions(await _me(turn))
+        await turn.send_card(cards.team_actions_card(views))
+
+    @bot.command("new action", description="Give someone an action (managers and the QA lead)", scopes=("personal",))
+    async def new_action(turn: Turn) -> None:
+        owners = await turn.services.actions.owner_choices(await _me(turn))
+        await turn.send_card(cards.new_action_card(owners, today=turn.services.actions.today()))
+
+    @bot.action(verbs.ACTIONS_MINE)
+    async def list_mine(turn: Turn, _data: dict[str, Any]) -> ActionResult:
+        return ActionResult(card=cards.my_actions_card(await turn.services.actions.my_actions(await _me(turn))))
+
+    @bot.action(verbs.ACTIONS_TEAM)
+    async def list_team(turn: Turn, _data: dict[str, Any]) -> ActionResult:
+        return ActionResult(card=cards.team_actions_card(await turn.services.actions.team_actions(await _me(turn))))
+
+    @bot.action(verbs.ACTION_OPEN)
+    async def open_action(turn: Turn, data: dict[str, Any]) -> ActionResult:
+        shown = await turn.services.actions.open_for(_action_id(data), viewer_id=await _me(turn))
+        return ActionResult(card=_interactive(shown))
+
+    _register_changes(bot)
+    _register_manager_decisions(bot)
+
+
+def _interactive(
+    shown: ActionCardData, errors: dict[str, str] | None = None, values: dict[str, str] | None = None
+) -> dict[str, Any]:
+    return cards.action_card(
+        shown.view,
+        today=shown.today,
+        deciding=shown.deciding,
+        colleagues=shown.colleagues,
+        errors=errors,
+        values=values,
+    )
+
+
+def _impact_again(shown: ActionCardData, errors: dict[str, str], values: dict[str, str]) -> dict[str, Any]:
+    view = shown.view
+    return cards.impact_card(view, more_note=view.impact_more_asked_note, errors=errors, values=values)
+
+
+def _review_again(shown: ActionCardData, _errors: dict[str, str], _values: dict[str, str]) -> dict[str, Any]:
+    return cards.impact_review_card(shown.view)
+
+
+def _on_action_card(
+    change: Callable[[Turn, int, int, dict[str, Any]], Awaitable[tuple[ActionView, str]]],
+    reshow: Reshow = _interactive,
+) -> Callable[[Turn, dict[str, Any]], Awaitable[ActionResult]]:
+    """Run a change from an action card; answer with the read-only outcome, or the card again with the problem."""
+
+    async def handler(turn: Turn, data: dict[str, Any]) -> ActionResult:
+        action_id, me = _action_id(data), await _me(turn)
+        try:
+            view, outcome = await change(turn, action_id, me, data)
+        except InvalidInput as problem:
+            shown = await turn.services.actions.open_for(action_id, viewer_id=me)
+            values = {key: _text(data, key) for key in TEXT_FIELDS if _text(data, key)}
+            return ActionResult(card=reshow(shown, problem.field_errors or {"_": problem.user_message}, values))
+        return ActionResult(card=cards.outcome_card(view, outcome))
+
+    return handler
+
+
+def _register_changes(bot: QopBot) -> None:
+    async def done(turn: Turn, action_id: int, me: int, data: dict[str, Any]) -> tuple[ActionView, str]:
+        evidence = _text(data, "evidence")
+        return await turn.services.actions.mark_done(action_id, actor_id=me, evidence=evidence), "done"
+
+    async def propose(turn: Turn, action_id: int, me: int, data: dict[str, Any]) -> tuple[ActionView, str]:
+        new_date = _date_field(data, "new_date")
+        actions = turn.services.actions
+        change = await actions.propose_due_date(action_id, actor_id=me, new_date=new_date, reason=_text(data, "reason"))
+        view = (await actions.open_for(action_id, viewer_id=me)).view
+        return view, "proposed" if change.decision == "pending" else "changed"
+
+    async def progress(turn: Turn, action_id: int, me: int, data: dict[str, Any]) -> tuple[ActionView, str]:
+        note = _text(data, "progress")
+        return await turn.services.actions.record_progress(action_id, actor_id=me, note=note), "progress"
+
+    async def impact(turn: Turn, action_id: int, me: int, data: dict[str, Any]) -> tuple[ActionView, str]:
+        answer = _text(data, "impact")
+        return await turn.services.actions.record_impact(action_id, actor_id=me, answer=answer), "impact"
+
+    bot.action(verbs.ACTION_DONE)(_on_action_card(done))
+    bot.action(verbs.ACTION_PROPOSE_DATE)(_on_action_card(propose))
+    bot.action(verbs.ACTION_PROGRESS)(_on_action_card(progress))
+    bot.action(verbs.ACTION_IMPACT)(_on_action_card(impact, _impact_again))
+
+    @bot.action(verbs.ACTION_CREATE)
+    async def create(turn: Turn, data: dict[str, Any]) -> ActionResult:
+        me = await _me(turn)
+        try:
+            new = NewAction(
+                source=_text(data, "source") or "manual",
+                description=_text(data, "description"),
+                owner_id=_int_field(data, "owner_id"),
+                due_date=_date_field(data, "due_date"),
+                case_reference=_text(data, "case_reference") or None,
+            )
+            view = await turn.services.actions.create(new, actor_id=me)
+        except InvalidInput as problem:
+            owners = await turn.services.actions.owner_choices(me)
+            values = {k: _text(data, k) for k in ("description", "owner_id", "due_date", "source", "case_reference")}
+            errors = problem.field_errors or {"_": problem.user_message}
+            return ActionResult(
+                card=cards.new_action_card(owners, today=turn.services.actions.today(), errors=errors, values=values)
+            )
+        return ActionResult(card=cards.outcome_card(view, "created"))
+
+
+def _register_manager_decisions(bot: QopBot) -> None:
+    async def reassign(turn: Turn, action_id: int, me: int, data: dict[str, Any]) -> tuple[ActionView, str]:
+        new_owner = _int_field(data, "new_owner_id")
+        reason = _text(data, "reassign_reason")
+        view = await turn.services.actions.reassign(action_id, actor_id=me, new_owner_id=new_owner, reason=reason)
+        return view, "reassigned"
+
+    async def cancel(turn: Turn, action_id: int, me: int, data: dict[str, Any]) -> tuple[ActionView, str]:
+        reason = _text(data, "cancel_reason")
+        return await turn.services.actions.cancel(action_id, actor_id=me, reason=reason), "cancelled"
+
+    async def ask_more(turn: Turn, action_id: int, me: int, data: dict[str, Any]) -> tuple[ActionView, str]:
+        note = _text(data, "more_note")
+        return await turn.services.actions.ask_for_more_impact(action_id, actor_id=me, note=note), "more_asked"
+
+    bot.action(verbs.ACTION_REASSIGN)(_on_action_card(reassign))
+    bot.action(verbs.ACTION_CANCEL)(_on_action_card(cancel))
+    bot.action(verbs.ACTION_ASK_MORE)(_on_action_card(ask_more, _review_again))
+
+    @bot.action(verbs.ACTION_DECIDE_DATE)
+    async def decide(turn: Turn, data: dict[str, Any]) -> ActionResult:
+        approve = data.get("approve") in (True, "true", "True", 1)
+        proposal_id = _int_field(data, "proposal_id")
+        view = await turn.services.actions.decide_due_date(
+            proposal_id, actor_id=await _me(turn), approve=approve, note=_text(data, "decision_note")
+        )
+        return ActionResult(card=cards.outcome_card(view, "approved" if approve else "declined"))
+
+
+def _int_field(data: dict[str, Any], key: str) -> int:
+    try:
+        return int(data.get(key))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise InvalidInput("Please choose someone.", {key: "Please choose someone."}) from None
+
+
+def _date_field(data: dict[str, Any], key: str) -> date:
+    value = _text(data, key)
+    if not value:
+        raise InvalidInput("Please choose a date.", {key: "Please choose a date."})
+    return parse_date(value)

@@ -1,0 +1,116 @@
+"""Actions through the whole app: the commands, the card buttons, and the permission refusals."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+
+from cards import verbs
+from services.actions import NewAction
+from storage.models import ActionSource
+from tests.scenarios.conftest import BotHarness
+from tests.support import activities as a
+from tests.support.action_org import Org, make_org
+
+PRACTITIONER = a.user(1, name="Priya Shah")
+MANAGER = a.user(2, name="Maya Patel")
+COLLEAGUE = a.user(3, name="Callum Reid")
+
+
+@pytest.fixture
+async def org(sessions) -> Org:  # type: ignore[no-untyped-def]
+    return await make_org(sessions, teams_ids=True)
+
+
+def _text(card: dict) -> str:
+    return json.dumps(card, ensure_ascii=False)
+
+
+async def _invoke(harness: BotHarness, sender: dict, verb: str, data: dict, chat: int = 1) -> dict:
+    body = await harness.send(
+        a.card_action(harness.service_url, verb, data, sender=sender, conversation=a.personal_chat(chat))
+    )
+    assert body["statusCode"] == 200
+    return body["value"]
+
+
+async def _command(harness: BotHarness, sender: dict, text: str, chat: int = 1) -> dict:
+    await harness.send(a.message(harness.service_url, text, sender=sender, conversation=a.personal_chat(chat)))
+    return harness.connector.in_conversation(f"a:personal-{chat}")[-1].cards[0]
+
+
+async def test_manager_creates_an_action_and_the_owner_closes_it(harness: BotHarness, org: Org, services) -> None:  # type: ignore[no-untyped-def]
+    form = await _command(harness, MANAGER, "new action", chat=2)
+    assert "New action" in _text(form) and "Priya Shah" in _text(form)
+
+    due = (date(2026, 1, 12) + timedelta(days=10)).isoformat()
+    created = await _invoke(
+        harness,
+        MANAGER,
+        verbs.ACTION_CREATE,
+        {"description": "Record the child's views in the plan", "owner_id": str(org.practitioner), "due_date": due},
+        chat=2,
+    )
+    assert "Action created" in _text(created) and "Priya Shah will be reminded" in _text(created)
+
+    listing = await _command(harness, PRACTITIONER, "my actions")
+    assert "Record the child's views in the plan" in _text(listing)
+    [view] = await services.actions.my_actions(org.practitioner)
+
+    opened = await _invoke(harness, PRACTITIONER, verbs.ACTION_OPEN, {"action_id": view.id})
+    assert "Mark done" in _text(opened) and "Reassign" not in _text(opened)
+
+    blank = await _invoke(
+        harness, PRACTITIONER, verbs.ACTION_DONE, {"action_id": view.id, "evidence": " ", "reason": "kept"}
+    )
+    assert "Please add what was done" in _text(blank) and "Mark done" in _text(blank)
+    assert '"value": "kept"' in _text(blank)  # what was typed elsewhere on the card is not lost
+
+    done = await _invoke(
+        harness, PRACTITIONER, verbs.ACTION_DONE, {"action_id": view.id, "evidence": "Views recorded 15/01"}
+    )
+    assert "Marked as done" in _text(done)
+    assert "Action.ShowCard" not in _text(done) and "Action.Execute" not in _text(done)  # read-only now
+
+
+async def test_strangers_are_refused_and_the_manager_sees_the_team(harness: BotHarness, org: Org, services) -> None:  # type: ignore[no-untyped-def]
+    late = NewAction(ActionSource.AUDIT, "Chronology up to date", org.colleague, date(2026, 1, 13))
+    action = await services.actions.create(late, actor_id=org.manager)
+    services.clock.advance(timedelta(days=2))
+
+    refused = await _invoke(harness, PRACTITIONER, verbs.ACTION_DONE, {"action_id": action.id, "evidence": "x"})
+    assert "Only the action's owner, their manager or the QA lead" in _text(refused)
+    refused_list = await _command(harness, PRACTITIONER, "team actions")
+    assert "Team actions are for managers" in _text(refused_list)
+    refused_form = await _command(harness, PRACTITIONER, "new action")
+    assert "Only managers and the QA lead" in _text(refused_form)
+
+    team = await _command(harness, MANAGER, "team actions", chat=2)
+    assert "Callum Reid" in _text(team) and "Overdue" in _text(team)
+    opened = await _invoke(harness, MANAGER, verbs.ACTION_OPEN, {"action_id": action.id}, chat=2)
+    assert "Reassign" in _text(opened) and "Change the date" in _text(opened)
+    moved = await _invoke(
+        harness, MANAGER, verbs.ACTION_REASSIGN, {"action_id": action.id, "new_owner_id": str(org.practitioner)}, chat=2
+    )
+    assert "Priya Shah now owns this action" in _text(moved)
+
+
+async def test_new_date_proposal_and_decision_through_cards(harness: BotHarness, org: Org, services) -> None:  # type: ignore[no-untyped-def]
+    action = await services.actions.create(
+        NewAction(ActionSource.QIM, "Share learning at team meeting", org.practitioner, date(2026, 1, 20)),
+        actor_id=org.manager,
+    )
+    proposed = await _invoke(
+        harness,
+        PRACTITIONER,
+        verbs.ACTION_PROPOSE_DATE,
+        {"action_id": action.id, "new_date": "2026-02-03", "reason": "Team meeting moved"},
+    )
+    assert "New date asked for" in _text(proposed) and "Tue 3 Feb 2026" in _text(proposed)
+    [view] = await services.actions.my_actions(org.practitioner)
+    decided = await _invoke(
+        harness, MANAGER, verbs.ACTION_DECIDE_DATE, {"proposal_id": view.pending_proposal.id, "approve": False}, chat=2
+    )
+    assert "New date declined" in _text(decided) and "Tue 20 Jan 2026" in _text(decided)

@@ -7,51 +7,19 @@ bot restarts on the same database and still knows everything it learned."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 from microsoft_agents.activity import ConversationReference
 from microsoft_agents.hosting.core import TurnContext
 from sqlalchemy import select
 
 from bot.http import BOT_KEY
-from qop.playground import RunningPlayground, start_playground
-from qop.settings import Settings
-from storage import migrate
+from qop.playground import RunningPlayground
 from storage.db import create_engine
 from storage.models import Conversation, Person
 from tests.e2e.isolation import assert_isolated_if_asked
 from tests.e2e.live import LiveBot, PlaygroundClient, card_text, eventually
-from tests.support.env import PROJECT_ROOT, node_path, require
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-async def bot(tmp_path: Path) -> AsyncIterator[LiveBot]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'qop.db'}"
-    await asyncio.to_thread(migrate.upgrade, url)
-    live = LiveBot(Settings(database_url=url, _env_file=None))
-    await live.start()
-    try:
-        yield live
-    finally:
-        await live.stop()
-
-
-@pytest.fixture
-async def playground(bot: LiveBot) -> AsyncIterator[RunningPlayground]:
-    require(
-        node_path() is not None and (PROJECT_ROOT / "node_modules" / "@microsoft" / "m365agentsplayground").exists(),
-        "Node.js + the Teams playground (npm ci)",
-    )
-    running = await start_playground(bot.endpoint, 0)
-    try:
-        yield running
-    finally:
-        await running.stop()
 
 
 async def _stored(bot: LiveBot) -> tuple[dict[str, Conversation], list[Person]]:

@@ -6,17 +6,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.conftest import require_playground
 from tests.e2e.isolation import isolated_network_available, report, run_module
-from tests.support.env import PROJECT_ROOT, node_path, require
 
 pytestmark = pytest.mark.e2e
 
 
 def test_the_walking_skeleton_through_the_teams_playground() -> None:
-    require(
-        node_path() is not None and (PROJECT_ROOT / "node_modules" / "@microsoft" / "m365agentsplayground").exists(),
-        "Node.js + the Teams playground (npm ci)",
-    )
+    require_playground()
     completed = run_module(Path(__file__).with_name("isolated_playground.py"))
     assert completed.returncode == 0, report(completed)
     assert " passed" in completed.stdout and "skipped" not in completed.stdout, report(completed)

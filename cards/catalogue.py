@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from cards import common
+from cards import common, feedback
 from cards.base import Json
 from cards.examples_actions import action_examples
 
@@ -29,7 +29,7 @@ def _common_examples() -> Iterator[tuple[str, Json]]:
     yield "refusal_fields", common.refusal_card("Two answers need a look.", {"grade": "Choose a grade"})
 
 
-SOURCES: list[Callable[[], Iterator[tuple[str, Json]]]] = [_common_examples, action_examples]
+SOURCES: list[Callable[[], Iterator[tuple[str, Json]]]] = [_common_examples, action_examples, feedback.examples]
 """Each feature appends its examples function here."""
 
 

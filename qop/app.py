@@ -17,11 +17,16 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.handlers import register_all
 from bot.http import BOT_KEY, messages
 from bot.qop_bot import QopBot
+from qop.feedback_web import add_feedback_routes
 from qop.settings import Settings
 from services.actions import ActionService
 from services.clock import Clock, SystemClock
 from services.container import Services
 from services.conversations import ConversationService
+from services.feedback.links import FeedbackLinkService
+from services.feedback.responses import LoggingAlertNotifier
+from services.feedback.tokens import Signer
+from services.templates import TemplateLibrary
 from storage.db import create_engine, create_session_factory
 
 if TYPE_CHECKING:
@@ -43,6 +48,16 @@ def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | No
         clock=clock,
         conversations=ConversationService(sessions=sessions, clock=clock),
         actions=ActionService(sessions=sessions, clock=clock, time_zone=settings.timezone),
+        feedback_links=FeedbackLinkService(
+            sessions=sessions,
+            clock=clock,
+            library=TemplateLibrary.from_folder(),
+            signer=Signer(settings.feedback_signing_key),
+            notifier=LoggingAlertNotifier(),
+            base_url=settings.base_url,
+            case_reference_pattern=settings.case_reference_pattern,
+            valid_days=settings.feedback_link_days,
+        ),
     )
 
 
@@ -67,6 +82,7 @@ def create_app(
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
+    add_feedback_routes(app, services.feedback_links, settings)
     app.cleanup_ctx.append(_dispose_engine)
     return app
 

@@ -55,6 +55,20 @@ class Settings(BaseSettings):
     case_reference_pattern: str = r"^[A-Z]{0,4}\d{4,10}$"
     """Shape of a case reference from the case management system (LCS / EHM ids)."""
 
+    feedback_secret: str = ""
+    """Secret for feedback-link form tokens and anonymous answer marks. Required in
+    production (and must stay the same across restarts and instances); local mode falls
+    back to a fixed development value."""
+    feedback_link_days: int = 14
+    """How long a family or partner feedback link stays valid."""
+    feedback_rate_per_minute: float = 20.0
+    """Requests per minute one IP address may make to the public feedback pages."""
+    feedback_rate_burst: int = 10
+    trust_forwarded_for: bool = False
+    """Take the client address from X-Forwarded-For (only behind a reverse proxy that sets it)."""
+    survey_min_group_size: int = 5
+    """A group's survey results stay hidden until it has at least this many responses."""
+
     timezone: str = "Europe/London"
     log_level: str = "INFO"
 
@@ -62,6 +76,19 @@ class Settings(BaseSettings):
     def local_mode(self) -> bool:
         """True when no bot identity is configured: the playground / emulator case."""
         return not self.microsoft_app_id
+
+    @property
+    def feedback_signing_key(self) -> bytes:
+        if self.feedback_secret:
+            return self.feedback_secret.encode()
+        if not self.local_mode:
+            raise ValueError("FEEDBACK_SECRET must be set in production (a long random value, kept stable)")
+        return b"qop-local-development-only"
+
+    @property
+    def base_url(self) -> str:
+        """Where people reach qop's own web pages (feedback links)."""
+        return (self.public_base_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @property
     def is_sqlite(self) -> bool:

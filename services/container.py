@@ -10,6 +10,7 @@ from qop.settings import Settings
 from services.actions import ActionService
 from services.clock import Clock
 from services.conversations import ConversationService
+from services.feedback.links import FeedbackLinkService
 
 
 @dataclass
@@ -19,3 +20,4 @@ class Services:
     clock: Clock
     conversations: ConversationService
     actions: ActionService
+    feedback_links: FeedbackLinkService

@@ -360,3 +360,123 @@ class CalendarOccurrence(Base):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     recorded_at: Mapped[datetime]
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class FeedbackChannel(enum.StrEnum):
+    """How an answer reached qop."""
+
+    TEAMS = "teams"
+    LINK = "link"
+    WITH_WORKER = "with_worker"
+    """A child answered on a practitioner's device during a visit."""
+
+
+class Survey(Base):
+    """A survey sent to staff or partners in Teams, with a close date."""
+
+    __tablename__ = "surveys"
+
+    id: Mapped[int_pk]
+    template_key: Mapped[str] = mapped_column(String(100))
+    template_version: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    anonymous: Mapped[bool] = mapped_column(Boolean)
+    min_group_size: Mapped[int] = mapped_column(Integer)
+    """Results for a group stay hidden until it has at least this many responses."""
+    sender_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    audience: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    """What the sender chose (teams, service areas, people), for the results card."""
+    closes_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    created_at: Mapped[created_at]
+
+
+class SurveyRecipient(Base):
+    """Someone a survey was sent to, and the group their answers count towards."""
+
+    __tablename__ = "survey_recipients"
+    __table_args__ = (UniqueConstraint("survey_id", "person_id", name="uq_survey_recipients_survey_person"),)
+
+    id: Mapped[int_pk]
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    group_team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    invited_at: Mapped[datetime]
+    last_reminded_at: Mapped[datetime | None]
+    reminders_sent: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SurveyAnswerMark(Base):
+    """Proof that someone answered a survey, without saying who or what.
+
+    ``mark`` is an HMAC of (survey, person) under a secret from the settings: qop can tell
+    whether a given person has answered (one response each, reminders only to the rest),
+    but the row holds no person id, no time and no link to the answers.
+    """
+
+    __tablename__ = "survey_answer_marks"
+
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True)
+    mark: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class FeedbackLink(Base):
+    """A single-use, expiring link for a family member or partner outside Teams.
+
+    Only a hash of the token is stored: the link itself exists only in what was shared.
+    """
+
+    __tablename__ = "feedback_links"
+
+    id: Mapped[int_pk]
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    template_key: Mapped[str] = mapped_column(String(100))
+    template_version: Mapped[int] = mapped_column(Integer)
+    case_reference: Mapped[str] = mapped_column(String(20), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    audit_reference: Mapped[str | None] = mapped_column(String(40))
+    """Set when the link was asked for from an audit (its family-feedback step)."""
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    created_at: Mapped[created_at]
+
+
+class FeedbackResponse(Base):
+    """One set of answers, from Teams, a link or a hand-over.
+
+    The id is random so anonymous rows cannot be lined up with answer marks by order;
+    anonymous responses keep only the day they arrived and no person.
+    """
+
+    __tablename__ = "feedback_responses"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    template_key: Mapped[str] = mapped_column(String(100))
+    template_version: Mapped[int] = mapped_column(Integer)
+    survey_id: Mapped[int | None] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
+    link_id: Mapped[int | None] = mapped_column(ForeignKey("feedback_links.id"), unique=True)
+    case_reference: Mapped[str | None] = mapped_column(String(20), index=True)
+    respondent_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    """Empty for anonymous surveys and for families."""
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    """The practitioner for the case (who made the link or handed over the device)."""
+    group_team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    channel: Mapped[str] = mapped_column(String(16))
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    submitted_at: Mapped[datetime]
+
+
+class SafetyAlert(Base):
+    """A child said they feel unsafe, scared or unhappy where they live."""
+
+    __tablename__ = "safety_alerts"
+
+    id: Mapped[int_pk]
+    response_id: Mapped[str] = mapped_column(ForeignKey("feedback_responses.id", ondelete="CASCADE"))
+    case_reference: Mapped[str | None] = mapped_column(String(20))
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    triggers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    """Question prompt -> the answer that raised the alert."""
+    raised_at: Mapped[datetime]
+    notified_at: Mapped[datetime | None]

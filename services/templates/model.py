@@ -26,6 +26,8 @@ class QuestionType(enum.StrEnum):
     MULTIPLE_CHOICE = "multiple_choice"
     FREE_TEXT = "free_text"
     DATE = "date"
+    AGREE5 = "agree5"
+    """Five-point agree/disagree with "don't know" (surveys)."""
 
 
 class QuestionRole(enum.StrEnum):
@@ -51,6 +53,16 @@ COMPLIANCE_LABELS: dict[str, str] = {
     "no": "No",
     "not_applicable": "Not applicable",
 }
+
+AGREE_LABELS: dict[str, str] = {
+    "strongly_agree": "Strongly agree",
+    "agree": "Agree",
+    "neither": "Neither agree nor disagree",
+    "disagree": "Disagree",
+    "strongly_disagree": "Strongly disagree",
+    "dont_know": "Don't know",
+}
+"""The five-point agreement scale plus "don't know"; keys are what answers store."""
 
 _STRICT = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
@@ -136,6 +148,8 @@ class Question(BaseModel):
             return GRADE_LABELS
         if self.type == QuestionType.YES_PARTLY_NO_NA:
             return COMPLIANCE_LABELS
+        if self.type == QuestionType.AGREE5:
+            return AGREE_LABELS
         if self.options:
             return {o.value: o.label for o in self.options}
         if self.type == QuestionType.SCALE:
@@ -162,6 +176,28 @@ class Section(BaseModel):
     questions: Annotated[list[Question], Field(min_length=1)]
 
 
+class SurveyAudience(enum.StrEnum):
+    STAFF = "staff"
+    PARTNER = "partner"
+    FAMILY = "family"
+
+
+class SurveySettings(BaseModel):
+    """What only a survey has: who answers it, whether it is anonymous, its own wording."""
+
+    model_config = _STRICT
+
+    audience: SurveyAudience
+    respondent: Annotated[str, Field(min_length=1, max_length=60)]
+    """Who answers, in plain words (shown to staff choosing a form)."""
+    anonymous: bool = False
+    with_worker: bool = False
+    """Meant to be completed with a worker beside the child (under 8s)."""
+    intro: Annotated[str, Field(min_length=1, max_length=600)]
+    thanks: Annotated[str, Field(min_length=1, max_length=400)]
+    submit_label: Annotated[str, Field(min_length=1, max_length=40)] = "Send my answers"
+
+
 class Template(BaseModel):
     model_config = _STRICT
 
@@ -173,9 +209,13 @@ class Template(BaseModel):
     moderated: bool = False
     """Whether submissions go through the moderation rule (audits yes, reflections no)."""
     sections: Annotated[list[Section], Field(min_length=1)]
+    survey: SurveySettings | None = None
+    """Required for (and only for) kind: survey."""
 
     @model_validator(mode="after")
     def _ids_are_unique_and_references_resolve(self) -> Template:
+        if (self.kind == TemplateKind.SURVEY) != (self.survey is not None):
+            raise ValueError("a survey template needs a 'survey' block, and only surveys have one")
         seen: set[str] = set()
         for section in self.sections:
             for question in section.questions:

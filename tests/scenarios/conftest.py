@@ -3,7 +3,7 @@ Connector recording what the bot sent back."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,3 +57,24 @@ async def harness(
         yield BotHarness(client, connector)
     finally:
         await client.close()
+
+
+@pytest.fixture
+async def harness_factory(
+    settings: Settings, connector: FakeConnector, clock: FrozenClock, engine
+) -> AsyncIterator[Callable[..., Awaitable[BotHarness]]]:  # type: ignore[no-untyped-def]
+    """Build a harness whose settings differ from the defaults (``harness_factory(key=value)``)."""
+    clients: list[TestClient] = []
+
+    async def build(**overrides: Any) -> BotHarness:
+        app = create_app(settings.model_copy(update=overrides), clock=clock)
+        client = TestClient(TestServer(app, host="127.0.0.1"))
+        await client.start_server()
+        clients.append(client)
+        return BotHarness(client, connector)
+
+    try:
+        yield build
+    finally:
+        for client in clients:
+            await client.close()

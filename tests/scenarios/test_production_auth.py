@@ -54,6 +54,7 @@ def production_settings(settings: Settings, keys: FakeBotFrameworkKeys) -> Setti
             "openid_metadata_url": keys.metadata_url,
             "allowed_service_url_hosts": ["127.0.0.1"],
             "allow_private_service_urls": True,
+            "feedback_secret": "a-long-random-secret-for-feedback-forms",
         }
     )
 

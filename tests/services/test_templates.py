@@ -36,6 +36,13 @@ def test_the_library_ships_the_four_templates_the_framework_needs() -> None:
         "practitioner-reflection": TemplateKind.REFLECTION,
         "themed-voice-of-the-child": TemplateKind.AUDIT,
         "dip-sample-compliance": TemplateKind.AUDIT,
+        "staff-pulse": TemplateKind.SURVEY,
+        "partner-agency": TemplateKind.SURVEY,
+        "family-parent-carer": TemplateKind.SURVEY,
+        "family-young-person": TemplateKind.SURVEY,
+        "family-child-8-12": TemplateKind.SURVEY,
+        "family-child-under-8": TemplateKind.SURVEY,
+        "audit-family-feedback": TemplateKind.SURVEY,
     }
 
 

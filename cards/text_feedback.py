@@ -1,0 +1,78 @@
+"""Wording for feedback: Teams cards and the public feedback page families and partners see.
+
+The public page is read by parents, children and partners on their phones: short sentences,
+no jargon, nothing that names a child.
+"""
+
+# -- Teams: asking for a link ----------------------------------------------------------------
+LINK_REQUEST_TITLE = "Ask a family or partner for feedback"
+LINK_REQUEST_INTRO = (
+    "I'll make a private link that works once and expires after {days} days. Share it by text, e-mail or in person "
+    "(there is a QR code to scan)."
+)
+LINK_CASE_LABEL = "Case reference (never a name)"
+LINK_CASE_PLACEHOLDER = "for example LCS123456"
+LINK_TEMPLATE_LABEL = "Who is it for?"
+LINK_CREATE = "Make the link"
+LINK_TITLE = "Feedback link ready"
+LINK_INTRO = "Share this link with the person giving feedback. It works once."
+LINK_FACTS_CASE = "Case"
+LINK_FACTS_FORM = "Form"
+LINK_FACTS_EXPIRES = "Expires"
+LINK_QR_ALT = "QR code that opens the feedback link"
+LINK_QR_HINT = "They can scan this code with their phone camera."
+LINK_PRIVACY = "The answers are stored against the case reference only. Anyone with the link can answer, so share it only with the person it is for."
+LINK_OPEN = "Open the link"
+HANDOVER_OPEN = "Complete it together now"
+
+# -- Teams: hand-over and answers ---------------------------------------------------------------
+HANDOVER_NOTE = "Completing with your worker. Case {case_reference}."
+HANDOVER_DONE_TITLE = "Saved: completed with worker"
+HANDOVER_DONE_BODY = "Case {case_reference}: the answers are saved and marked as completed with you."
+SAFETY_NOTE = "An answer said the child may not feel safe where they live: you and your manager have been alerted."
+
+# -- Safety alert ---------------------------------------------------------------------------------
+ALERT_TITLE = "Safety alert: a child may not feel safe at home"
+ALERT_INTRO = (
+    "A child or young person said they feel unsafe, scared or unhappy where they live. Please act on this today, "
+    "following your safeguarding procedures."
+)
+ALERT_FACTS_CASE = "Case"
+ALERT_FACTS_FORM = "Feedback form"
+ALERT_FACTS_HOW = "How it was given"
+ALERT_FACTS_WHEN = "When"
+ALERT_ANSWERS = "What they said"
+ALERT_HOW = {"link": "Feedback link", "with_worker": "Completed with worker", "teams": "In Teams"}
+
+# -- Public feedback page ------------------------------------------------------------------------
+PAGE_APP_NAME = "Children's Services feedback"
+PAGE_NOSCRIPT = "This form needs JavaScript switched on. If you can't switch it on, please tell your worker and they can ask you these questions instead."
+PAGE_PRIVACY = "Your answers go to Children's Services only. Please don't write anyone's name, address or phone number."
+PAGE_SENDING = "Sending your answers…"
+PAGE_CHECK = "Some answers need another look. Please check the questions marked below."
+PAGE_TRY_AGAIN = (
+    "Sorry, we couldn't send your answers. Please check your connection and try again. Your answers are still here."
+)
+PAGE_RELOAD = "This page has been open a long time. Please reload the page and try again."
+
+PAGE_THANKS_TITLE = "Thank you"
+PAGE_UNKNOWN_TITLE = "This link isn't working"
+PAGE_UNKNOWN_BODY = (
+    "Please check you have the whole link. If it still doesn't work, ask the person who sent it to you for a new one."
+)
+PAGE_USED_TITLE = "You've already answered"
+PAGE_USED_BODY = (
+    "Thank you, this link has already been used, so it can't be used again. If you want to tell us something else, "
+    "please ask your worker for a new link."
+)
+PAGE_EXPIRED_TITLE = "This link has expired"
+PAGE_EXPIRED_BODY = (
+    "Links only work for a short time to keep your answers safe. Please ask the person who sent it for a new one. "
+    "We would still like to hear from you."
+)
+PAGE_BUSY_TITLE = "Please wait a moment"
+PAGE_BUSY_BODY = "There have been a lot of tries from your connection. Please wait a minute and try again."
+PAGE_FORBIDDEN_TITLE = "Please reload the page"
+PAGE_FORBIDDEN_BODY = "For your safety we could not accept that. Please reload the page and send your answers again."
+PAGE_HELP = "If you feel unsafe right now, call 999. Children can call Childline free on 0800 1111."
+ANSWER_NEEDED = "Please answer this question."

@@ -1,0 +1,200 @@
+"""Secure feedback links for families and partners outside Teams.
+
+A link carries a 256-bit random token; qop stores only its SHA-256, so the database alone
+opens nothing. A link works once and expires (14 days by default). The answer is stored
+against the case reference, never a name.
+"""
+
+from __future__ import annotations
+
+import enum
+import hmac
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.clock import Clock
+from services.errors import InvalidInput, NotFound
+from services.feedback.forms import checked_answers, find_survey, surveys_for
+from services.feedback.responses import AlertNotifier, RaisedAlert, store_response
+from services.feedback.tokens import Signer, hash_token, looks_like_token, new_link_token
+from services.templates import Template, TemplateLibrary
+from services.templates.model import SurveyAudience
+from storage.db import transaction
+from storage.models import FeedbackChannel, FeedbackLink
+from storage.repositories import feedback as feedback_repo
+
+LINK_AUDIENCES = (SurveyAudience.FAMILY, SurveyAudience.PARTNER)
+
+
+class LinkState(enum.StrEnum):
+    OPEN = "open"
+    USED = "used"
+    EXPIRED = "expired"
+    UNKNOWN = "unknown"
+    """No such link, or a token that was changed: the page says nothing more."""
+
+
+@dataclass(frozen=True)
+class CreatedLink:
+    url: str
+    case_reference: str
+    template: Template
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class OpenedLink:
+    state: LinkState
+    template: Template | None = None
+    token_hash: str = ""
+
+
+class LinkUnusable(Exception):
+    """The link cannot take answers (used, expired, unknown); ``state`` says which."""
+
+    def __init__(self, state: LinkState) -> None:
+        super().__init__(state.value)
+        self.state = state
+
+
+class FeedbackLinkService:
+    def __init__(
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        library: TemplateLibrary,
+        signer: Signer,
+        notifier: AlertNotifier,
+        base_url: str,
+        case_reference_pattern: str,
+        valid_days: int = 14,
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._library = library
+        self._signer = signer
+        self._notifier = notifier
+        self._base_url = base_url.rstrip("/")
+        self._case_pattern = re.compile(case_reference_pattern)
+        self._valid_days = valid_days
+
+    def link_templates(self) -> list[Template]:
+        """Templates a practitioner can send as a link."""
+        return surveys_for(self._library, *LINK_AUDIENCES)
+
+    def normalise_case_reference(self, case_reference: str) -> str:
+        reference = case_reference.strip().upper()
+        if not self._case_pattern.fullmatch(reference):
+            raise InvalidInput(
+                "That doesn't look like a case reference.",
+                {"Case reference": "Use the reference from the case system (for example LCS123456), never a name."},
+            )
+        return reference
+
+    def template_for_link(self, key: str) -> Template:
+        template = find_survey(self._library, key.strip().lower())
+        if template is None or template.survey is None or template.survey.audience not in LINK_AUDIENCES:
+            choices = ", ".join(t.id for t in self.link_templates())
+            raise InvalidInput("I don't know that feedback form.", {"Form": f"Choose one of: {choices}"})
+        return template
+
+    async def create_link(
+        self, *, creator_id: int, case_reference: str, template_key: str, audit_reference: str | None = None
+    ) -> CreatedLink:
+        """Make a new single-use link; the token is returned once and never stored."""
+        reference = self.normalise_case_reference(case_reference)
+        template = self.template_for_link(template_key)
+        token = new_link_token()
+        expires_at = self._clock.now() + timedelta(days=self._valid_days)
+        async with transaction(self._sessions) as session:
+            session.add(
+                FeedbackLink(
+                    token_hash=hash_token(token),
+                    template_key=template.id,
+                    template_version=template.version,
+                    case_reference=reference,
+                    created_by_id=creator_id,
+                    audit_reference=audit_reference,
+                    expires_at=expires_at,
+                )
+            )
+        return CreatedLink(f"{self._base_url}/feedback/{token}", reference, template, expires_at)
+
+    async def open_link(self, token: str) -> OpenedLink:
+        async with self._sessions() as session:
+            link = await self._find(session, token)
+            if link is None:
+                return OpenedLink(LinkState.UNKNOWN)
+            state = self._state_of(link)
+            return OpenedLink(state, self._template_of(link), link.token_hash)
+
+    def form_token(self, token_hash: str, browser_nonce: str) -> str:
+        """The per-page anti-forgery token: bound to this link and this browser's cookie."""
+        return self._signer.sign("feedback-form", token_hash, browser_nonce)
+
+    def form_token_valid(self, token_hash: str, browser_nonce: str, form_token: str) -> bool:
+        return bool(browser_nonce) and self._signer.verify(form_token, "feedback-form", token_hash, browser_nonce)
+
+    async def submit(self, token: str, submitted: dict[str, Any]) -> Template:
+        """Store the answers and use up the link.
+
+        Raises:
+            LinkUnusable: the link is unknown, used or expired (nothing is stored).
+            InvalidInput: some answers need another look (the link stays usable).
+        """
+        now = self._clock.now()
+        async with transaction(self._sessions) as session:
+            link = await self._find(session, token)
+            if link is None:
+                raise LinkUnusable(LinkState.UNKNOWN)
+            state = self._state_of(link)
+            if state is not LinkState.OPEN:
+                raise LinkUnusable(state)
+            template = self._template_of(link)
+            answers = checked_answers(template, submitted, today=now.date(), allowed=(link.case_reference,))
+            if not await feedback_repo.claim_link(session, link.id, now=now):
+                raise LinkUnusable(LinkState.USED)
+            stored = await store_response(
+                session,
+                template=template,
+                answers=answers,
+                channel=FeedbackChannel.LINK,
+                now=now,
+                case_reference=link.case_reference,
+                worker_id=link.created_by_id,
+                link_id=link.id,
+            )
+        if stored.alert is not None:
+            await self._notify(stored.alert)
+        return template
+
+    async def _notify(self, alert: RaisedAlert) -> None:
+        await self._notifier.notify_safety_alert(alert)
+
+    async def _find(self, session: AsyncSession, token: str) -> FeedbackLink | None:
+        if not looks_like_token(token):
+            return None
+        token_hash = hash_token(token)
+        link = await feedback_repo.link_by_hash(session, token_hash)
+        # The lookup is by hash (nothing to learn from its timing); compare again in constant time anyway.
+        if link is None or not hmac.compare_digest(link.token_hash, token_hash):
+            return None
+        return link
+
+    def _state_of(self, link: FeedbackLink) -> LinkState:
+        if link.used_at is not None:
+            return LinkState.USED
+        if link.expires_at <= self._clock.now():
+            return LinkState.EXPIRED
+        return LinkState.OPEN
+
+    def _template_of(self, link: FeedbackLink) -> Template:
+        template = find_survey(self._library, link.template_key, link.template_version)
+        if template is None:  # a template version was deleted while links were out
+            raise NotFound("This feedback form is no longer available.")
+        return template

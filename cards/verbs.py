@@ -16,6 +16,8 @@ ACTION_CREATE = "action.create"
 ACTIONS_MINE = "actions.mine"
 ACTIONS_TEAM = "actions.team"
 CALENDAR_HELD = "calendar.held"
+
+# Feedback (issue 6)
 FEEDBACK_LINK_CREATE = "feedback.link.create"
 FEEDBACK_LINK_SUBMIT = "feedback.link.submit"
 """The public page's submit button (the page posts the answers itself)."""

@@ -9,6 +9,7 @@ STAMP := $(VENV)/.installed
 .PHONY: run test install lint migrate package bench clean
 
 run: install migrate
+	$(PY) -m qop demo load
 	$(PY) -m qop run
 
 test: install

@@ -27,6 +27,7 @@ from services.feedback.links import FeedbackLinkService
 from services.feedback.responses import LoggingAlertNotifier
 from services.feedback.tokens import Signer
 from services.templates import TemplateLibrary
+from services.organisation import OrganisationService
 from storage.db import create_engine, create_session_factory
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | No
             case_reference_pattern=settings.case_reference_pattern,
             valid_days=settings.feedback_link_days,
         ),
+        organisation=OrganisationService(sessions=sessions, clock=clock),
     )
 
 

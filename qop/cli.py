@@ -14,6 +14,7 @@ from aiohttp import web
 from rich.console import Console
 
 from qop.app import create_app
+from qop.cli_org import demo_cli, org_cli
 from qop.settings import Settings
 from services.actions import ImportReport
 from storage import migrate
@@ -23,6 +24,8 @@ db_cli = typer.Typer(help="Database migrations.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 actions_cli = typer.Typer(help="Actions: import from a spreadsheet.", no_args_is_help=True)
 cli.add_typer(actions_cli, name="actions")
+cli.add_typer(org_cli, name="org")
+cli.add_typer(demo_cli, name="demo")
 console = Console()
 
 

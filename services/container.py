@@ -11,6 +11,7 @@ from services.actions import ActionService
 from services.clock import Clock
 from services.conversations import ConversationService
 from services.feedback.links import FeedbackLinkService
+from services.organisation import OrganisationService
 
 
 @dataclass
@@ -21,3 +22,4 @@ class Services:
     conversations: ConversationService
     actions: ActionService
     feedback_links: FeedbackLinkService
+    organisation: OrganisationService

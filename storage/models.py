@@ -125,6 +125,8 @@ class Person(Base):
     in_organisation: Mapped[bool] = mapped_column(Boolean, default=False)
     """True when the person came from the organisation import (not only seen in Teams)."""
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    deactivated_at: Mapped[datetime | None]
+    """When a full organisation import no longer listed them; people are never deleted."""
     time_zone: Mapped[str | None] = mapped_column(String(64))
     last_seen_at: Mapped[datetime | None]
     created_at: Mapped[created_at]
@@ -180,10 +182,12 @@ class Conversation(Base):
     uninstalled_at: Mapped[datetime | None]
     linked_team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
     linked_service_area_id: Mapped[int | None] = mapped_column(ForeignKey("service_areas.id"))
+    linked_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    linked_at: Mapped[datetime | None]
     created_at: Mapped[created_at]
     updated_at: Mapped[updated_at]
 
-    person: Mapped[Person | None] = relationship(lazy="raise_on_sql")
+    person: Mapped[Person | None] = relationship(foreign_keys=[person_id], lazy="raise_on_sql")
 
 
 class AccessLogEntry(Base):

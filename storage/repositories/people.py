@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
-from storage.models import Person
+from storage.models import Base, Person, RoleAssignment
 
 
 def normalise_email(email: str | None) -> str | None:
@@ -72,3 +73,47 @@ async def search(session: AsyncSession, text: str) -> list[Person]:
         select(Person).where(or_(Person.email.ilike(pattern), Person.display_name.ilike(pattern)))
     )
     return list(rows)
+
+
+async def merge_into(session: AsyncSession, *, keep: Person, duplicate: Person) -> None:
+    """Fold ``duplicate`` (a person first seen in Teams) into ``keep`` (their organisation record).
+
+    Every row that points at the duplicate (conversations, access log entries, whatever later
+    features add) is pointed at ``keep`` first, so nothing they did loses its author; only then
+    is the empty duplicate removed and its Teams identity carried over.
+    """
+    teams_user_id, aad_object_id = duplicate.teams_user_id, duplicate.aad_object_id
+    last_seen = [t for t in (keep.last_seen_at, duplicate.last_seen_at) if t]
+    duplicate.teams_user_id = duplicate.aad_object_id = duplicate.email = None
+    await session.flush()
+    held = set(
+        await session.execute(
+            select(RoleAssignment.role, RoleAssignment.service_area_id).where(RoleAssignment.person_id == keep.id)
+        )
+    )
+    for assignment in await session.scalars(select(RoleAssignment).where(RoleAssignment.person_id == duplicate.id)):
+        if (assignment.role, assignment.service_area_id) in held:
+            await session.delete(assignment)
+    await session.flush()
+    for table in Base.metadata.sorted_tables:
+        for foreign_key in table.foreign_keys:
+            if foreign_key.column.table.name == Person.__tablename__ and table.name != Person.__tablename__:
+                column = foreign_key.parent
+                await session.execute(update(table).where(column == duplicate.id).values({column.name: keep.id}))
+    _repoint_loaded_rows(session, Person.__tablename__, duplicate.id, keep.id)
+    await session.delete(duplicate)
+    await session.flush()
+    keep.teams_user_id = keep.teams_user_id or teams_user_id
+    keep.aad_object_id = keep.aad_object_id or aad_object_id
+    keep.last_seen_at = max(last_seen, default=None)
+    await session.flush()
+
+
+def _repoint_loaded_rows(session: AsyncSession, table_name: str, old_id: int, new_id: int) -> None:
+    """Rows already loaded in this session still hold the old id: tell them, without a query."""
+    for instance in list(session.identity_map.values()):
+        for column in instance.__table__.columns:
+            if any(fk.column.table.name == table_name for fk in column.foreign_keys):
+                key = instance.__mapper__.get_property_by_column(column).key
+                if getattr(instance, key, None) == old_id:
+                    set_committed_value(instance, key, new_id)

@@ -1,0 +1,356 @@
+"""The organisation: importing it, matching Teams users to it, roles, channel links, whoami."""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services import access_log, actors, policy
+from services.actors import Actor
+from services.clock import Clock
+from services.errors import InvalidInput, NotAllowed, NotFound
+from services.organisation.importer import ImportReport, OrganisationImport
+from services.organisation.source import OrganisationFile, name_key, normalise_email, parse_role, read_file
+from services.organisation.views import ChannelLinkView, PersonView, RoleChange, RoleView, UnmatchedPerson
+from services.policy import Permission
+from services.teams_data import ConversationInfo, TeamsUser
+from storage.db import transaction
+from storage.models import Conversation, Person, Role, RoleAssignment, ServiceArea, Team
+from storage.repositories import conversations as conversation_repo
+
+ROLE_LABELS = {
+    Role.PRACTITIONER: "practitioner",
+    Role.TEAM_MANAGER: "team manager",
+    Role.SENIOR_MANAGER: "senior manager",
+    Role.QA_LEAD: "QA lead",
+    Role.MODERATOR: "moderator",
+    Role.ADMINISTRATOR: "administrator",
+}
+COMMAND_LINE = "command line"
+
+
+def command_line_origin() -> dict[str, str]:
+    """Who changed something from the CLI: there is no Teams identity, so record the OS user."""
+    try:
+        user = getpass.getuser()
+    except OSError:
+        user = "unknown"
+    return {"via": COMMAND_LINE, "os_user": user}
+
+
+class OrganisationService:
+    def __init__(self, *, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+        self._sessions = sessions
+        self._clock = clock
+
+    # -- import -------------------------------------------------------------------------------
+
+    async def import_file(self, path: Path, *, dry_run: bool = False, full: bool = True) -> ImportReport:
+        """Import ``path`` (YAML or CSV) in one transaction; a dry run rolls it back."""
+        return await self.import_parsed(read_file(path), source=path.name, dry_run=dry_run, full=full)
+
+    async def import_parsed(
+        self, parsed: OrganisationFile, *, source: str, dry_run: bool = False, full: bool = True
+    ) -> ImportReport:
+        async with self._sessions() as session:
+            transaction_ = await session.begin()
+            try:
+                run = OrganisationImport(session, parsed, full=full, now=self._clock.now())
+                report = await run.run(actor=None, source=source)
+            except BaseException:
+                await transaction_.rollback()
+                raise
+            report.dry_run = dry_run
+            if dry_run:
+                await transaction_.rollback()
+            else:
+                await transaction_.commit()
+            return report
+
+    async def unmatched(self) -> list[UnmatchedPerson]:
+        """People met in Teams whom the organisation file does not (yet) describe."""
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(Person).where(Person.in_organisation.is_(False)).order_by(Person.last_seen_at.desc(), Person.id)
+            )
+            return [
+                UnmatchedPerson(p.display_name, p.teams_user_id, p.aad_object_id, p.email, p.last_seen_at) for p in rows
+            ]
+
+    # -- people and roles ---------------------------------------------------------------------
+
+    async def whoami(self, user: TeamsUser) -> PersonView:
+        async with self._sessions() as session:
+            person = await session.scalar(select(Person).where(Person.teams_user_id == user.teams_user_id))
+            if person is None:
+                return PersonView(
+                    user.name,
+                    user.email,
+                    matched=False,
+                    active=False,
+                    teams_user_id=user.teams_user_id,
+                    aad_object_id=user.aad_object_id,
+                )
+            return await self._view(session, person)
+
+    async def person_by_email(self, by: TeamsUser, email: str) -> PersonView:
+        """An administrator looks someone up (the admin roles card)."""
+        async with self._sessions() as session:
+            await self._require_admin(session, by)
+            return await self._view(session, await self._find_by_email(session, email))
+
+    async def change_role(
+        self,
+        *,
+        by: TeamsUser | None,
+        email: str,
+        role: str,
+        add: bool,
+        area: str | None = None,
+        team: str | None = None,
+    ) -> RoleChange:
+        """Add or remove one role. ``by=None`` is the command line (trusted, logged with the OS user)."""
+        parsed_role = parse_role(role)
+        if parsed_role is None:
+            raise InvalidInput(f"'{role}' is not a role. Roles are: {', '.join(ROLE_LABELS.values())}.")
+        async with transaction(self._sessions) as session:
+            actor = await self._require_admin(session, by) if by is not None else None
+            person = await self._find_by_email(session, email)
+            if not person.in_organisation:
+                raise InvalidInput(f"{person.email} is not in the organisation yet: add them to the organisation file.")
+            detail = {"role": parsed_role.value, **({} if by else command_line_origin())}
+            if parsed_role is Role.TEAM_MANAGER:
+                changed, scope = await self._change_team_manager(session, person, team, add)
+            else:
+                area_row = await self._area_for(session, parsed_role, area)
+                changed = await self._change_assignment(session, person, parsed_role, area_row, add)
+                scope = area_row.name if area_row else None
+            if changed:
+                if parsed_role is Role.ADMINISTRATOR and not add:
+                    await self._keep_an_administrator(session)
+                await access_log.record(
+                    session,
+                    actor,
+                    access_log.ROLE_ADDED if add else access_log.ROLE_REMOVED,
+                    "person",
+                    person.id,
+                    {**detail, **({"scope": scope} if scope else {})},
+                    summary=f"{ROLE_LABELS[parsed_role]} {'added to' if add else 'removed from'} {person.email}",
+                )
+            label = ROLE_LABELS[parsed_role] + (f" ({scope})" if scope else "")
+            if changed:
+                message = f"{person.display_name} is {'now' if add else 'no longer'} {label}."
+            else:
+                message = f"{person.display_name} {'already is' if add else 'is not'} {label}: nothing changed."
+            return RoleChange(await self._view(session, person), message, changed)
+
+    async def _require_admin(self, session: AsyncSession, by: TeamsUser) -> Actor:
+        actor = await actors.load_for_teams_user(session, by.teams_user_id)
+        policy.require(actor, Permission.CHANGE, policy.organisation())
+        return actor
+
+    async def _find_by_email(self, session: AsyncSession, email: str) -> Person:
+        wanted = normalise_email(email)
+        person = await session.scalar(select(Person).where(Person.email == wanted)) if wanted else None
+        if person is None:
+            raise NotFound(f"Nobody with the e-mail '{email.strip()}' is known to qop.")
+        return person
+
+    async def _area_for(self, session: AsyncSession, role: Role, area: str | None) -> ServiceArea | None:
+        if role is not Role.SENIOR_MANAGER:
+            return None
+        if not area:
+            raise InvalidInput("A senior manager role needs the service area they lead.", {"area": "Choose an area"})
+        return await _by_name(session, ServiceArea, area, "service area")
+
+    async def _change_assignment(
+        self, session: AsyncSession, person: Person, role: Role, area: ServiceArea | None, add: bool
+    ) -> bool:
+        area_id = area.id if area else None
+        existing = await session.scalar(
+            select(RoleAssignment).where(
+                RoleAssignment.person_id == person.id,
+                RoleAssignment.role == role.value,
+                RoleAssignment.service_area_id.is_(None)
+                if area_id is None
+                else RoleAssignment.service_area_id == area_id,
+            )
+        )
+        if add and existing is None:
+            session.add(RoleAssignment(person_id=person.id, role=role.value, service_area_id=area_id))
+        elif not add and existing is not None:
+            await session.delete(existing)
+        else:
+            return False
+        await session.flush()
+        return True
+
+    async def _change_team_manager(
+        self, session: AsyncSession, person: Person, team: str | None, add: bool
+    ) -> tuple[bool, str | None]:
+        """A team manager is whoever a team names as its manager: change the team, not a role row."""
+        if add:
+            if not team:
+                raise InvalidInput("Say which team they will manage.", {"team": "Choose a team"})
+            row = await _by_name(session, Team, team, "team")
+            if row.manager_id == person.id:
+                return False, row.name
+            row.manager_id = person.id
+            await session.flush()
+            return True, row.name
+        managed = list(await session.scalars(select(Team).where(Team.manager_id == person.id)))
+        if team:
+            managed = [t for t in managed if name_key(t.name) == name_key(team)]
+        for row in managed:
+            row.manager_id = None
+        await session.flush()
+        return bool(managed), ", ".join(t.name for t in managed) or team
+
+    async def _keep_an_administrator(self, session: AsyncSession) -> None:
+        remaining = await session.scalar(
+            select(func.count())
+            .select_from(RoleAssignment)
+            .join(Person, Person.id == RoleAssignment.person_id)
+            .where(RoleAssignment.role == Role.ADMINISTRATOR.value, Person.active.is_(True))
+        )
+        if not remaining:
+            raise NotAllowed("That would leave qop without an administrator; add another administrator first.")
+
+    async def _view(self, session: AsyncSession, person: Person) -> PersonView:
+        actor = await actors.actor_for(session, person)
+        team = await session.get(Team, person.team_id) if person.team_id else None
+        manager = await session.get(Person, team.manager_id) if team and team.manager_id else None
+        area = await session.get(ServiceArea, team.service_area_id) if team else None
+        roles: list[RoleView] = []
+        for assignment in await session.scalars(
+            select(RoleAssignment).where(RoleAssignment.person_id == person.id).order_by(RoleAssignment.role)
+        ):
+            scope_area = (
+                await session.get(ServiceArea, assignment.service_area_id) if assignment.service_area_id else None
+            )
+            roles.append(
+                RoleView(
+                    ROLE_LABELS.get(Role(assignment.role), assignment.role), scope_area.name if scope_area else None
+                )
+            )
+        for team_id in sorted(actor.managed_team_ids):
+            managed = await session.get(Team, team_id)
+            roles.append(RoleView(ROLE_LABELS[Role.TEAM_MANAGER], managed.name if managed else None))
+        return PersonView(
+            display_name=person.display_name,
+            email=person.email,
+            matched=person.in_organisation,
+            active=person.active,
+            team=team.name if team else None,
+            service_area=area.name if area else None,
+            manager=(manager.display_name if manager and manager.id != person.id else None),
+            roles=tuple(roles),
+            teams_user_id=person.teams_user_id,
+            aad_object_id=person.aad_object_id,
+        )
+
+    # -- channel links ------------------------------------------------------------------------
+
+    async def channel_link(self, conversation: ConversationInfo) -> ChannelLinkView:
+        async with self._sessions() as session:
+            return await _link_view(
+                session, await conversation_repo.get(session, conversation.conversation_id), conversation
+            )
+
+    async def link_channel(self, *, by: TeamsUser, conversation: ConversationInfo, target: str) -> ChannelLinkView:
+        """Link a channel to a team (or a service area): its digests and team posts go there."""
+        if conversation.kind != "channel":
+            raise InvalidInput("Linking works in a team channel: mention me there with '@qop link team <name>'.")
+        kind, name = _split_target(target)
+        if not name:
+            raise InvalidInput("Say which team to link: '@qop link team <name>' (or '@qop link area <name>').")
+        async with transaction(self._sessions) as session:
+            actor = await actors.load_for_teams_user(session, by.teams_user_id)
+            team, area = await _resolve_target(session, kind, name)
+            area_id = area.id if area else team.service_area_id if team else None
+            policy.require(
+                actor,
+                Permission.CHANGE,
+                policy.channel_link(team_id=team.id if team else None, service_area_id=area_id),
+            )
+            row = await conversation_repo.get(session, conversation.conversation_id)
+            if row is None:
+                raise NotFound("I don't know this channel yet: install qop in the team first.")
+            row.linked_team_id = team.id if team else None
+            row.linked_service_area_id = area.id if area else None
+            row.linked_by_id = actor.person_id
+            row.linked_at = self._clock.now()
+            await session.flush()
+            await access_log.record(
+                session,
+                actor,
+                access_log.LINK,
+                "conversation",
+                row.id,
+                {"team_id": row.linked_team_id, "service_area_id": row.linked_service_area_id},
+                summary=f"channel {row.name or row.conversation_id} linked to {(team or area).name}",  # type: ignore[union-attr]
+            )
+            return await _link_view(session, row, conversation)
+
+
+async def _link_view(session: AsyncSession, row: Conversation | None, info: ConversationInfo) -> ChannelLinkView:
+    if row is None:
+        return ChannelLinkView(info.name)
+    team = await session.get(Team, row.linked_team_id) if row.linked_team_id else None
+    area = await session.get(ServiceArea, row.linked_service_area_id) if row.linked_service_area_id else None
+    if team and not area:
+        area = await session.get(ServiceArea, team.service_area_id)
+    linked_by = await session.get(Person, row.linked_by_id) if row.linked_by_id else None
+    return ChannelLinkView(
+        channel_name=row.name or info.name,
+        team=team.name if team else None,
+        service_area=area.name if area and (team or row.linked_service_area_id) else None,
+        linked_by=linked_by.display_name if linked_by else None,
+        linked_at=row.linked_at,
+    )
+
+
+def _split_target(target: str) -> tuple[str | None, str]:
+    words = target.strip().split(maxsplit=1)
+    if words and words[0].lower() in ("team", "area", "service"):
+        rest = words[1] if len(words) > 1 else ""
+        if words[0].lower() == "service" and rest.lower().startswith("area"):
+            rest = rest[4:]
+        return ("team" if words[0].lower() == "team" else "area"), rest.strip()
+    return None, target.strip()
+
+
+async def _resolve_target(session: AsyncSession, kind: str | None, name: str) -> tuple[Team | None, ServiceArea | None]:
+    """``link team X`` names a team, or a service area when no team is called that."""
+    if kind in (None, "team"):
+        try:
+            return await _by_name(session, Team, name, "team"), None
+        except NotFound:
+            if kind == "team" and not await _matches(session, ServiceArea, name):
+                raise
+    return None, await _by_name(
+        session, ServiceArea, name, "team or service area" if kind != "area" else "service area"
+    )
+
+
+async def _matches(session: AsyncSession, model: type[Team] | type[ServiceArea], name: str) -> list:  # type: ignore[type-arg]
+    rows = list(await session.scalars(select(model).where(model.active.is_(True)).order_by(model.name)))
+    exact = [r for r in rows if name_key(r.name) == name_key(name)]
+    return exact or [r for r in rows if name_key(name) in name_key(r.name)]
+
+
+async def _by_name(session: AsyncSession, model, name: str, what: str):  # type: ignore[no-untyped-def]
+    """Find an active team or area by its name, or a unique part of it (case does not matter)."""
+    found = await _matches(session, model, name)
+    if len(found) == 1:
+        return found[0]
+    if len(found) > 1:
+        raise InvalidInput(
+            f"More than one {what} matches '{name}': {', '.join(r.name for r in found[:6])}. Please give the full name."
+        )
+    known = list(await session.scalars(select(model.name).where(model.active.is_(True)).order_by(model.name).limit(8)))
+    hint = f" Known: {', '.join(known)}." if known else ""
+    raise NotFound(f"There is no {what} called '{name}'.{hint}")

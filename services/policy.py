@@ -1,0 +1,325 @@
+"""One place for permission rules: who may view, submit, moderate or change which record.
+
+Every feature asks here instead of writing its own checks::
+
+    actor = await actors.load_for_teams_user(session, user.teams_user_id)
+    policy.require(actor, Permission.VIEW, policy.audit(practitioner_id=..., auditor_ids=[...], team_id=...))
+
+``require`` raises ``services.errors.NotAllowed`` with a sentence the bot shows as a refusal
+card; ``allows`` answers the same question as a bool (to hide a button); ``view_scope`` says
+which records a list may show. The rules follow the framework's role-based access: a
+practitioner sees their own work, a manager their team's, moderators what they moderate, the
+QA lead everything, senior managers aggregates for their service area, administrators the
+organisation and its roles.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from services.actors import Actor
+from services.errors import NotAllowed
+from storage.models import Role
+
+
+class Permission(enum.StrEnum):
+    VIEW = "view"
+    SUBMIT = "submit"
+    MODERATE = "moderate"
+    CHANGE = "change"
+
+
+class RecordKind(enum.StrEnum):
+    AUDIT = "audit"
+    AUDIT_REFLECTION = "audit reflection"
+    ACTION = "action"
+    SURVEY_RESULTS = "survey results"
+    DIGEST_SUBSCRIPTION = "digest subscription"
+    CHANNEL_LINK = "channel link"
+    ORGANISATION = "organisation"
+
+
+@dataclass(frozen=True)
+class RecordContext:
+    """What the rules need to know about one record (build it with the functions below)."""
+
+    kind: RecordKind
+    owner_id: int | None = None
+    """Whose record it is: the practitioner whose work is audited, an action's owner, a subscriber."""
+    participant_ids: frozenset[int] = frozenset()
+    """People working on it: the auditor(s), whoever raised an action."""
+    team_id: int | None = None
+    service_area_id: int | None = None
+    moderator_ids: frozenset[int] = frozenset()
+    awaiting_moderation: bool = False
+    """Selected for moderation and not yet picked up: any independent moderator may take it."""
+    aggregate: bool = False
+    """Numbers only (small groups already suppressed), no individual answers."""
+
+
+def audit(
+    *,
+    practitioner_id: int | None,
+    auditor_ids: Iterable[int] = (),
+    team_id: int | None = None,
+    service_area_id: int | None = None,
+    moderator_ids: Iterable[int] = (),
+    awaiting_moderation: bool = False,
+    reflection: bool = False,
+) -> RecordContext:
+    """An audit of a practitioner's case (``reflection=True``: the practitioner's own reflection on it)."""
+    return RecordContext(
+        kind=RecordKind.AUDIT_REFLECTION if reflection else RecordKind.AUDIT,
+        owner_id=practitioner_id,
+        participant_ids=frozenset(auditor_ids),
+        team_id=team_id,
+        service_area_id=service_area_id,
+        moderator_ids=frozenset(moderator_ids),
+        awaiting_moderation=awaiting_moderation,
+    )
+
+
+def action(*, owner_id: int | None, raised_by_ids: Iterable[int] = (), team_id: int | None = None) -> RecordContext:
+    return RecordContext(
+        RecordKind.ACTION, owner_id=owner_id, participant_ids=frozenset(raised_by_ids), team_id=team_id
+    )
+
+
+def survey_results(
+    *, team_id: int | None = None, service_area_id: int | None = None, aggregate: bool = True
+) -> RecordContext:
+    return RecordContext(
+        RecordKind.SURVEY_RESULTS, team_id=team_id, service_area_id=service_area_id, aggregate=aggregate
+    )
+
+
+def digest_subscription(
+    *, subscriber_id: int | None = None, team_id: int | None = None, service_area_id: int | None = None
+) -> RecordContext:
+    """A person's own subscription (``subscriber_id``) or a team / service area channel's."""
+    return RecordContext(
+        RecordKind.DIGEST_SUBSCRIPTION, owner_id=subscriber_id, team_id=team_id, service_area_id=service_area_id
+    )
+
+
+def channel_link(*, team_id: int | None = None, service_area_id: int | None = None) -> RecordContext:
+    return RecordContext(RecordKind.CHANNEL_LINK, team_id=team_id, service_area_id=service_area_id)
+
+
+def organisation(*, person_id: int | None = None) -> RecordContext:
+    """The organisation and its roles; ``person_id`` names one person's own entry (whoami)."""
+    return RecordContext(RecordKind.ORGANISATION, owner_id=person_id)
+
+
+# -- who: small predicates the rules are made of -------------------------------------------
+
+Who = Callable[[Actor, RecordContext], bool]
+
+
+def anyone(_actor: Actor, _record: RecordContext) -> bool:
+    return True
+
+
+def member(actor: Actor, _record: RecordContext) -> bool:
+    return actor.is_member
+
+
+def owner(actor: Actor, record: RecordContext) -> bool:
+    return actor.is_member and record.owner_id is not None and record.owner_id == actor.person_id
+
+
+def participant(actor: Actor, record: RecordContext) -> bool:
+    return actor.is_member and actor.person_id in record.participant_ids
+
+
+def team_manager(actor: Actor, record: RecordContext) -> bool:
+    return actor.manages(record.team_id)
+
+
+def team_member(actor: Actor, record: RecordContext) -> bool:
+    return actor.is_member and record.team_id is not None and actor.team_id == record.team_id
+
+
+def area_lead(actor: Actor, record: RecordContext) -> bool:
+    return actor.leads_area(record.service_area_id) or actor.leads_team_area(record.team_id)
+
+
+def qa_lead(actor: Actor, _record: RecordContext) -> bool:
+    return actor.has(Role.QA_LEAD)
+
+
+def administrator(actor: Actor, _record: RecordContext) -> bool:
+    return actor.has(Role.ADMINISTRATOR)
+
+
+def assigned_moderator(actor: Actor, record: RecordContext) -> bool:
+    return actor.has(Role.MODERATOR) and actor.person_id in record.moderator_ids
+
+
+def independent(actor: Actor, record: RecordContext) -> bool:
+    """Not the practitioner and not the auditor: moderation must be a second pair of eyes."""
+    return not owner(actor, record) and not participant(actor, record)
+
+
+def available_moderator(actor: Actor, record: RecordContext) -> bool:
+    return (
+        actor.has(Role.MODERATOR)
+        and record.awaiting_moderation
+        and not record.moderator_ids
+        and independent(actor, record)
+    )
+
+
+def any_of(*whos: Who) -> Who:
+    return lambda actor, record: any(who(actor, record) for who in whos)
+
+
+def all_of(*whos: Who) -> Who:
+    return lambda actor, record: all(who(actor, record) for who in whos)
+
+
+def aggregate_for(who: Who) -> Who:
+    return lambda actor, record: record.aggregate and who(actor, record)
+
+
+@dataclass(frozen=True)
+class Rule:
+    who: Who
+    refusal: str
+    """Shown to someone the rule refuses: says who may, so they know whom to ask."""
+
+
+_MODERATOR = any_of(assigned_moderator, available_moderator)
+
+RULES: dict[tuple[RecordKind, Permission], Rule] = {
+    (RecordKind.AUDIT, Permission.VIEW): Rule(
+        any_of(owner, participant, team_manager, _MODERATOR, qa_lead),
+        "Only the practitioner, the auditor, their team manager, the audit's moderator and the QA lead can see this audit.",
+    ),
+    (RecordKind.AUDIT, Permission.SUBMIT): Rule(participant, "Only the auditor assigned to this audit can submit it."),
+    (RecordKind.AUDIT, Permission.MODERATE): Rule(
+        all_of(independent, any_of(_MODERATOR, qa_lead)),
+        "Only a moderator (or the QA lead) who did not carry out this audit and whose case it is not can moderate it.",
+    ),
+    (RecordKind.AUDIT, Permission.CHANGE): Rule(
+        any_of(team_manager, qa_lead), "Only the team manager or the QA lead can change or reassign this audit."
+    ),
+    (RecordKind.AUDIT_REFLECTION, Permission.VIEW): Rule(
+        any_of(owner, participant, team_manager, assigned_moderator, qa_lead),
+        "Only the practitioner, the auditor, their team manager, the audit's moderator and the QA lead can read this reflection.",
+    ),
+    (RecordKind.AUDIT_REFLECTION, Permission.SUBMIT): Rule(
+        owner, "Only the practitioner whose work was audited can add their reflection."
+    ),
+    (RecordKind.AUDIT_REFLECTION, Permission.CHANGE): Rule(
+        owner, "Only the practitioner who wrote this reflection can change it."
+    ),
+    (RecordKind.ACTION, Permission.VIEW): Rule(
+        any_of(owner, participant, team_manager, qa_lead),
+        "Only the action's owner, whoever raised it, their team manager and the QA lead can see this action.",
+    ),
+    (RecordKind.ACTION, Permission.SUBMIT): Rule(
+        any_of(owner, team_manager), "Only the action's owner or their team manager can record progress on it."
+    ),
+    (RecordKind.ACTION, Permission.CHANGE): Rule(
+        any_of(participant, team_manager, qa_lead),
+        "Only whoever raised this action, the team manager or the QA lead can change, reassign or close it.",
+    ),
+    (RecordKind.SURVEY_RESULTS, Permission.VIEW): Rule(
+        any_of(qa_lead, aggregate_for(any_of(area_lead, team_manager))),
+        "Survey results are for the QA lead, and as totals for the team's manager and the service area's senior managers.",
+    ),
+    (RecordKind.SURVEY_RESULTS, Permission.SUBMIT): Rule(
+        member, "Only people in the organisation can answer staff surveys."
+    ),
+    (RecordKind.SURVEY_RESULTS, Permission.CHANGE): Rule(qa_lead, "Only the QA lead can set up or close a survey."),
+    (RecordKind.DIGEST_SUBSCRIPTION, Permission.VIEW): Rule(
+        any_of(owner, team_member, team_manager, area_lead, qa_lead),
+        "Only the subscriber, the team, its manager, the service area's senior managers and the QA lead can see this digest.",
+    ),
+    (RecordKind.DIGEST_SUBSCRIPTION, Permission.CHANGE): Rule(
+        any_of(owner, team_manager, area_lead, qa_lead, administrator),
+        "Only the subscriber, the team manager, a senior manager of the area, the QA lead or an administrator can change this digest.",
+    ),
+    (RecordKind.CHANNEL_LINK, Permission.VIEW): Rule(anyone, ""),
+    (RecordKind.CHANNEL_LINK, Permission.CHANGE): Rule(
+        any_of(administrator, team_manager, area_lead),
+        "Only an administrator, the team's manager or a senior manager of its service area can link a channel to it.",
+    ),
+    (RecordKind.ORGANISATION, Permission.VIEW): Rule(
+        any_of(owner, administrator, qa_lead), "Only administrators and the QA lead can see the whole organisation."
+    ),
+    (RecordKind.ORGANISATION, Permission.CHANGE): Rule(
+        administrator, "Only an administrator can change the organisation or anyone's roles."
+    ),
+}
+
+NOT_MATCHED = (
+    "I can't find you in the organisation list yet, so I can't let you do that. Type 'whoami' to see what I know "
+    "about you and give it to your qop administrator."
+)
+NO_LONGER_ACTIVE = "Your place in the organisation has ended, so I can't let you do that. Ask your qop administrator."
+
+
+def allows(actor: Actor, permission: Permission, record: RecordContext) -> bool:
+    """True when ``actor`` may do ``permission`` to ``record``."""
+    rule = RULES.get((record.kind, permission))
+    return rule is not None and rule.who(actor, record)
+
+
+def require(actor: Actor, permission: Permission, record: RecordContext) -> None:
+    """Raise ``NotAllowed`` (with a sentence for the user) unless ``actor`` may do this."""
+    if allows(actor, permission, record):
+        return
+    rule = RULES.get((record.kind, permission))
+    if rule is None:
+        raise NotAllowed(f"Nobody can {permission.value} records of this kind ({record.kind.value}).")
+    if actor.person_id is not None and actor.in_organisation and not actor.active:
+        raise NotAllowed(NO_LONGER_ACTIVE)
+    if not actor.is_member:
+        raise NotAllowed(NOT_MATCHED)
+    raise NotAllowed(rule.refusal)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which records of a kind a list may show an actor: a filter for repository queries.
+
+    A record is in scope when ``everything`` is true, or it is the actor's own (owner or
+    participant is ``person_id``), or its team is in ``team_ids``, or its service area (or its
+    team's) is in ``service_area_ids``. ``aggregate_only`` scopes show totals, never rows.
+    """
+
+    everything: bool = False
+    person_id: int | None = None
+    team_ids: frozenset[int] = frozenset()
+    service_area_ids: frozenset[int] = frozenset()
+    aggregate_only: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not (self.everything or self.person_id or self.team_ids or self.service_area_ids)
+
+
+def view_scope(actor: Actor, kind: RecordKind) -> Scope:
+    """The widest set of ``kind`` records ``actor`` may list (moderation queues are extra)."""
+    if not actor.is_member:
+        return Scope()
+    if actor.has(Role.QA_LEAD) and kind is not RecordKind.ORGANISATION:
+        return Scope(everything=True)
+    if kind is RecordKind.ORGANISATION:
+        return Scope(everything=actor.has(Role.ADMINISTRATOR), person_id=actor.person_id)
+    if kind is RecordKind.SURVEY_RESULTS:
+        return Scope(team_ids=actor.managed_team_ids, service_area_ids=actor.senior_area_ids, aggregate_only=True)
+    if kind is RecordKind.DIGEST_SUBSCRIPTION:
+        own_team = frozenset({actor.team_id}) if actor.team_id else frozenset()
+        return Scope(
+            person_id=actor.person_id,
+            team_ids=actor.managed_team_ids | own_team,
+            service_area_ids=actor.senior_area_ids,
+        )
+    if kind is RecordKind.CHANNEL_LINK:
+        return Scope(everything=True)
+    return Scope(person_id=actor.person_id, team_ids=actor.managed_team_ids)

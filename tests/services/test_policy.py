@@ -1,0 +1,180 @@
+"""The permission matrix: every role against every kind of record, through ``services.policy``."""
+
+from __future__ import annotations
+
+import pytest
+
+from services import policy
+from services.actors import NOBODY, Actor
+from services.errors import NotAllowed
+from services.policy import Permission as P
+from storage.models import Role
+
+TEAM, OTHER_TEAM, AREA, OTHER_AREA = 10, 11, 100, 200
+
+
+def _member(person_id: int, *roles: Role, team: int = TEAM, **extra) -> Actor:  # type: ignore[no-untyped-def]
+    return Actor(
+        person_id=person_id,
+        in_organisation=True,
+        active=True,
+        team_id=team,
+        service_area_id=AREA,
+        roles=frozenset(roles),
+        **extra,
+    )
+
+
+ACTORS = {
+    "practitioner": _member(1, Role.PRACTITIONER),
+    "colleague": _member(2, Role.PRACTITIONER),
+    "auditor": _member(3, Role.PRACTITIONER, team=OTHER_TEAM),
+    "manager": _member(4, Role.TEAM_MANAGER, managed_team_ids=frozenset({TEAM})),
+    "other_manager": _member(5, Role.TEAM_MANAGER, team=OTHER_TEAM, managed_team_ids=frozenset({OTHER_TEAM})),
+    "moderator": _member(6, Role.MODERATOR, team=OTHER_TEAM),
+    "qa_lead": _member(7, Role.QA_LEAD, team=OTHER_TEAM),
+    "senior": _member(
+        8, Role.SENIOR_MANAGER, team=OTHER_TEAM, senior_area_ids=frozenset({AREA}), area_team_ids=frozenset({TEAM})
+    ),
+    "other_senior": _member(9, Role.SENIOR_MANAGER, senior_area_ids=frozenset({OTHER_AREA})),
+    "administrator": _member(10, Role.ADMINISTRATOR, team=OTHER_TEAM),
+    "unmatched": Actor(person_id=11, in_organisation=False, active=True),
+    "left": Actor(person_id=12, in_organisation=True, active=False, roles=frozenset({Role.QA_LEAD})),
+    "stranger": NOBODY,
+}
+
+# The practitioner's (1) case in TEAM, audited by 3; one audit awaits a moderator, one has moderator 6.
+RECORDS = {
+    "audit awaiting moderation": policy.audit(
+        practitioner_id=1, auditor_ids=[3], team_id=TEAM, service_area_id=AREA, awaiting_moderation=True
+    ),
+    "audit with moderator": policy.audit(
+        practitioner_id=1, auditor_ids=[3], team_id=TEAM, service_area_id=AREA, moderator_ids=[6]
+    ),
+    "audit reflection": policy.audit(
+        practitioner_id=1, auditor_ids=[3], team_id=TEAM, moderator_ids=[6], reflection=True
+    ),
+    "action": policy.action(owner_id=1, raised_by_ids=[3], team_id=TEAM),
+    "team survey totals": policy.survey_results(team_id=TEAM, service_area_id=AREA),
+    "team survey answers": policy.survey_results(team_id=TEAM, service_area_id=AREA, aggregate=False),
+    "own digest": policy.digest_subscription(subscriber_id=1),
+    "team digest": policy.digest_subscription(team_id=TEAM),
+    "team channel link": policy.channel_link(team_id=TEAM),
+    "area channel link": policy.channel_link(service_area_id=AREA),
+    "organisation": policy.organisation(),
+    "own organisation entry": policy.organisation(person_id=1),
+}
+
+EVERYONE_IN_ORG = {
+    "practitioner",
+    "colleague",
+    "auditor",
+    "manager",
+    "other_manager",
+    "moderator",
+    "qa_lead",
+    "senior",
+    "other_senior",
+    "administrator",
+}
+
+# Who may: (record, permission) -> the actors allowed. Everything not listed is refused.
+MATRIX: dict[tuple[str, P], set[str]] = {
+    ("audit awaiting moderation", P.VIEW): {"practitioner", "auditor", "manager", "moderator", "qa_lead"},
+    ("audit awaiting moderation", P.SUBMIT): {"auditor"},
+    ("audit awaiting moderation", P.MODERATE): {"moderator", "qa_lead"},
+    ("audit awaiting moderation", P.CHANGE): {"manager", "qa_lead"},
+    ("audit with moderator", P.VIEW): {"practitioner", "auditor", "manager", "moderator", "qa_lead"},
+    ("audit with moderator", P.SUBMIT): {"auditor"},
+    ("audit with moderator", P.MODERATE): {"moderator", "qa_lead"},
+    ("audit with moderator", P.CHANGE): {"manager", "qa_lead"},
+    ("audit reflection", P.VIEW): {"practitioner", "auditor", "manager", "moderator", "qa_lead"},
+    ("audit reflection", P.SUBMIT): {"practitioner"},
+    ("audit reflection", P.MODERATE): set(),
+    ("audit reflection", P.CHANGE): {"practitioner"},
+    ("action", P.VIEW): {"practitioner", "auditor", "manager", "qa_lead"},
+    ("action", P.SUBMIT): {"practitioner", "manager"},
+    ("action", P.MODERATE): set(),
+    ("action", P.CHANGE): {"auditor", "manager", "qa_lead"},
+    ("team survey totals", P.VIEW): {"manager", "senior", "qa_lead"},
+    ("team survey totals", P.SUBMIT): EVERYONE_IN_ORG,
+    ("team survey totals", P.CHANGE): {"qa_lead"},
+    ("team survey answers", P.VIEW): {"qa_lead"},
+    ("own digest", P.VIEW): {"practitioner", "qa_lead"},
+    ("own digest", P.CHANGE): {"practitioner", "qa_lead", "administrator"},
+    ("team digest", P.VIEW): {"practitioner", "colleague", "manager", "senior", "other_senior", "qa_lead"},
+    ("team digest", P.CHANGE): {"manager", "senior", "qa_lead", "administrator"},
+    ("team channel link", P.VIEW): set(ACTORS),
+    ("team channel link", P.CHANGE): {"manager", "senior", "administrator"},
+    ("area channel link", P.VIEW): set(ACTORS),
+    ("area channel link", P.CHANGE): {"senior", "administrator"},
+    ("organisation", P.VIEW): {"administrator", "qa_lead"},
+    ("organisation", P.CHANGE): {"administrator"},
+    ("own organisation entry", P.VIEW): {"practitioner", "administrator", "qa_lead"},
+    ("own organisation entry", P.MODERATE): set(),
+}
+
+CASES = [
+    pytest.param(actor, record, permission, actor in allowed, id=f"{actor}-{permission}-{record}")
+    for (record, permission), allowed in MATRIX.items()
+    for actor in ACTORS
+]
+
+
+@pytest.mark.parametrize(("actor", "record", "permission", "expected"), CASES)
+def test_permission_matrix(actor: str, record: str, permission: P, expected: bool) -> None:
+    assert policy.allows(ACTORS[actor], permission, RECORDS[record]) is expected
+    if expected:
+        policy.require(ACTORS[actor], permission, RECORDS[record])
+    else:
+        with pytest.raises(NotAllowed) as refusal:
+            policy.require(ACTORS[actor], permission, RECORDS[record])
+        assert refusal.value.user_message
+
+
+def test_the_matrix_covers_every_kind_of_record() -> None:
+    kinds = {RECORDS[record].kind for record, _ in MATRIX}
+    assert kinds == set(policy.RecordKind)
+
+
+def test_the_other_seniors_digest_access_comes_from_their_own_team_not_their_area() -> None:
+    # other_senior sits in TEAM (a member can read its digest) but leads OTHER_AREA.
+    assert not policy.allows(ACTORS["other_senior"], P.VIEW, RECORDS["team survey totals"])
+
+
+@pytest.mark.parametrize(
+    ("actor", "phrase"),
+    [
+        ("unmatched", "can't find you in the organisation"),
+        ("stranger", "can't find you in the organisation"),
+        ("left", "has ended"),
+        ("colleague", "Only the practitioner, the auditor"),
+    ],
+)
+def test_refusals_say_why(actor: str, phrase: str) -> None:
+    with pytest.raises(NotAllowed, match=phrase):
+        policy.require(ACTORS[actor], P.VIEW, RECORDS["audit with moderator"])
+
+
+def test_a_pair_with_no_rule_is_refused_for_everyone_with_a_plain_reason() -> None:
+    with pytest.raises(NotAllowed, match=r"Nobody can moderate records of this kind \(action\)"):
+        policy.require(ACTORS["qa_lead"], P.MODERATE, RECORDS["action"])
+
+
+@pytest.mark.parametrize(
+    ("actor", "kind", "expected"),
+    [
+        ("qa_lead", policy.RecordKind.AUDIT, policy.Scope(everything=True)),
+        ("manager", policy.RecordKind.AUDIT, policy.Scope(person_id=4, team_ids=frozenset({TEAM}))),
+        ("practitioner", policy.RecordKind.ACTION, policy.Scope(person_id=1)),
+        (
+            "senior",
+            policy.RecordKind.SURVEY_RESULTS,
+            policy.Scope(service_area_ids=frozenset({AREA}), aggregate_only=True),
+        ),
+        ("administrator", policy.RecordKind.ORGANISATION, policy.Scope(everything=True, person_id=10)),
+        ("unmatched", policy.RecordKind.AUDIT, policy.Scope()),
+    ],
+)
+def test_view_scope_for_lists(actor: str, kind: policy.RecordKind, expected: policy.Scope) -> None:
+    assert policy.view_scope(ACTORS[actor], kind) == expected

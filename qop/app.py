@@ -26,8 +26,8 @@ from services.conversations import ConversationService
 from services.feedback.links import FeedbackLinkService
 from services.feedback.responses import LoggingAlertNotifier
 from services.feedback.tokens import Signer
-from services.templates import TemplateLibrary
 from services.organisation import OrganisationService
+from services.templates import TemplateLibrary
 from storage.db import create_engine, create_session_factory
 
 if TYPE_CHECKING:

@@ -46,6 +46,8 @@ ALERT_HOW = {"link": "Feedback link", "with_worker": "Completed with worker", "t
 
 # -- Public feedback page ------------------------------------------------------------------------
 PAGE_APP_NAME = "Children's Services feedback"
+PAGE_BANNER = "Children's Services"
+PAGE_FORM_HEADING = "Tell us what you think"
 PAGE_NOSCRIPT = "This form needs JavaScript switched on. If you can't switch it on, please tell your worker and they can ask you these questions instead."
 PAGE_PRIVACY = "Your answers go to Children's Services only. Please don't write anyone's name, address or phone number."
 PAGE_SENDING = "Sending your answers…"

@@ -235,7 +235,7 @@ def _message_page(status: int, title: str, body: str) -> web.Response:
 def _form_body(page_data: dict[str, Any]) -> str:
     # Inside <script>, "<" is escaped so no answer or wording can close the element.
     data = json.dumps(page_data, ensure_ascii=False).replace("<", "\\u003c")
-    return f"""<h1 id="page-title">{html.escape(text.PAGE_APP_NAME)}</h1>
+    return f"""<h1 id="page-title">{html.escape(text.PAGE_FORM_HEADING)}</h1>
 <p class="privacy">{html.escape(text.PAGE_PRIVACY)}</p>
 <div id="qop-status" class="status" role="status" aria-live="polite" tabindex="-1"></div>
 <div id="qop-card" class="card"></div>
@@ -253,11 +253,12 @@ def _page(status: int, title: str, main: str) -> web.Response:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex, nofollow">
 <title>{html.escape(title)} - {html.escape(text.PAGE_APP_NAME)}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/assets/feedback.css">
 </head>
 <body>
 <a class="skip" href="#main">Skip to the questions</a>
-<header class="banner"><p>{html.escape(text.PAGE_APP_NAME)}</p></header>
+<header class="banner"><p>{html.escape(text.PAGE_BANNER)}</p></header>
 <main id="main" tabindex="-1">
 {main}
 </main>

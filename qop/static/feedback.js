@@ -77,6 +77,30 @@
       });
   }
 
+  // Give every group of radio buttons its question as a name, so screen readers announce
+  // "I helped to make the plan, radio group" rather than a loose list of "Agree" buttons.
+  function nameRadioGroups(root) {
+    root.querySelectorAll(".ac-choiceSetInput-expanded").forEach(function (group) {
+      var label = root.querySelector('label[for="' + group.id + '"]');
+      if (!label) {
+        return;
+      }
+      var required = group.classList.contains("ac-input-required");
+      group.setAttribute("role", "radiogroup");
+      group.setAttribute("aria-labelledby", label.id);
+      if (required) {
+        group.setAttribute("aria-required", "true");
+      }
+      group.querySelectorAll('input[type="radio"]').forEach(function (radio) {
+        radio.removeAttribute("aria-labelledby");
+      });
+    });
+  }
+
+  // The card's text is plain: tell the renderer so rather than have it warn about markdown.
+  AdaptiveCards.AdaptiveCard.onProcessMarkdown = function (text, result) {
+    result.didProcess = false;
+  };
   var card = new AdaptiveCards.AdaptiveCard();
   card.hostConfig = new AdaptiveCards.HostConfig({
     fontFamily: "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif",
@@ -100,4 +124,5 @@
   };
   card.parse(data.card);
   holder.appendChild(card.render());
+  nameRadioGroups(holder);
 })();

@@ -27,6 +27,9 @@ from services.feedback.links import FeedbackLinkService
 from services.feedback.responses import LoggingAlertNotifier
 from services.feedback.tokens import Signer
 from services.organisation import OrganisationService
+from services.qa_calendar import QaCalendarService
+from services.reminder_policy import ReminderPolicy
+from services.reminders import ReminderService
 from services.templates import TemplateLibrary
 from storage.db import create_engine, create_session_factory
 
@@ -60,6 +63,20 @@ def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | No
             valid_days=settings.feedback_link_days,
         ),
         organisation=OrganisationService(sessions=sessions, clock=clock),
+        reminders=ReminderService(
+            sessions=sessions, clock=clock, sender=None, policy=reminder_policy(settings), time_zone=settings.timezone
+        ),
+        qa_calendar=QaCalendarService(sessions=sessions, clock=clock, sender=None, time_zone=settings.timezone),
+    )
+
+
+def reminder_policy(settings: Settings) -> ReminderPolicy:
+    return ReminderPolicy(
+        nudge_working_days_before=settings.reminder_nudge_working_days_before,
+        remind_on_due_day=settings.reminder_on_due_day,
+        overdue_every_working_days=settings.reminder_overdue_every_working_days,
+        escalate_after_working_days_overdue=settings.reminder_escalate_after_working_days_overdue,
+        impact_after_days=settings.impact_review_after_days,
     )
 
 

@@ -70,6 +70,14 @@ class Settings(BaseSettings):
     """A group's survey results stay hidden until it has at least this many responses."""
 
     timezone: str = "Europe/London"
+
+    # Action reminders (issue 5); counts are England and Wales working days.
+    reminder_nudge_working_days_before: int = 3
+    reminder_on_due_day: bool = True
+    reminder_overdue_every_working_days: int = 2
+    reminder_escalate_after_working_days_overdue: int = 5
+    impact_review_after_days: int = 42
+    """Days after an action is done before its owner is asked what difference it made (6 weeks)."""
     log_level: str = "INFO"
 
     @property

@@ -12,6 +12,8 @@ from services.clock import Clock
 from services.conversations import ConversationService
 from services.feedback.links import FeedbackLinkService
 from services.organisation import OrganisationService
+from services.qa_calendar import QaCalendarService
+from services.reminders import ReminderService
 
 
 @dataclass
@@ -23,3 +25,5 @@ class Services:
     actions: ActionService
     feedback_links: FeedbackLinkService
     organisation: OrganisationService
+    reminders: ReminderService
+    qa_calendar: QaCalendarService

@@ -81,7 +81,7 @@ class ReminderService:
         *,
         sessions: async_sessionmaker[AsyncSession],
         clock: Clock,
-        sender: CardSender,
+        sender: CardSender | None,
         policy: ReminderPolicy | None = None,
         time_zone: str = working_time.DEFAULT_TIME_ZONE,
     ) -> None:
@@ -91,20 +91,33 @@ class ReminderService:
         self.policy = policy or ReminderPolicy()
         self._time_zone = time_zone
 
+    def attach_sender(self, sender: CardSender | None) -> None:
+        self._sender = sender
+
     async def run_due_reminders(self, now: datetime | None = None) -> ReminderRun:
         """Send every reminder that is due and not yet sent. Returns what happened."""
         now = now or self._clock.now()
         run = ReminderRun()
+        if self._sender is None:
+            return run
         await self._rehand_stale_claims(now, run)
         async with transaction(self._sessions) as session:
             candidates = await action_repo.open_actions(session) + await action_repo.done_without_impact(session)
             people = await self._people(session, candidates)
             planned = self._plan(candidates, people, now, run)
-            sent_keys = await self._existing_keys(session, [p.key for p, _ in planned])
+            sent_keys = await keys_already_claimed(session, [p.key for p, _ in planned])
         for reminder, action in planned:
             if reminder.key in sent_keys:
                 continue
-            if await self._claim(reminder, now):
+            if await claim(
+                self._sessions,
+                key=reminder.key,
+                kind=reminder.kind.value,
+                day=reminder.day,
+                recipient_id=reminder.recipient_id,
+                action_id=reminder.action_id,
+                now=now,
+            ):
                 await self._hand_over(reminder, action, people, now)
                 run.sent.append(reminder.key)
             else:
@@ -134,51 +147,18 @@ class ReminderService:
             return {}
         return {p.id: p for p in await session.scalars(select(Person).where(Person.id.in_(ids)))}
 
-    async def _existing_keys(self, session: AsyncSession, keys: list[str]) -> set[str]:
-        if not keys:
-            return set()
-        return set(await session.scalars(select(SentReminder.key).where(SentReminder.key.in_(keys))))
-
-    async def _claim(self, reminder: PlannedReminder, now: datetime) -> bool:
-        """Insert the reminder's key; False when another run (or instance) already has it."""
-        try:
-            async with transaction(self._sessions) as session:
-                session.add(
-                    SentReminder(
-                        key=reminder.key,
-                        action_id=reminder.action_id,
-                        kind=reminder.kind.value,
-                        day=reminder.day,
-                        recipient_id=reminder.recipient_id,
-                        claimed_at=now,
-                    )
-                )
-        except IntegrityError:
-            return False
-        return True
-
     async def _hand_over(
         self, reminder: PlannedReminder, action: Action, people: dict[int, Person], now: datetime
     ) -> None:
         card = await self._card_for(reminder, action, people, now)
+        assert self._sender is not None
         await self._sender.send_card_to_person(reminder.recipient_id, card, purpose=PURPOSE, dedupe_key=reminder.key)
-        async with transaction(self._sessions) as session:
-            await session.execute(
-                update(SentReminder).where(SentReminder.key == reminder.key).values(handed_over_at=now)
-            )
+        await mark_handed_over(self._sessions, reminder.key, now)
 
     async def _rehand_stale_claims(self, now: datetime, run: ReminderRun) -> None:
         """Claims whose hand-over never finished (a crash in between): hand them over again."""
+        stale = await stale_claims(self._sessions, now, for_actions=True)
         async with transaction(self._sessions) as session:
-            stale = list(
-                await session.scalars(
-                    select(SentReminder).where(
-                        SentReminder.handed_over_at.is_(None),
-                        SentReminder.claimed_at < now - STALE_CLAIM,
-                        SentReminder.action_id.is_not(None),
-                    )
-                )
-            )
             actions = {s.action_id: await action_repo.get(session, s.action_id) for s in stale if s.action_id}
             people = await self._people(session, [a for a in actions.values() if a is not None])
         for claim in stale:
@@ -207,3 +187,49 @@ class ReminderService:
         if reminder.kind is ReminderKind.IMPACT_MORE:
             return action_cards.impact_card(view, more_note=action.impact_more_asked_note)
         return action_cards.action_card(view, today=today, kind=reminder.kind.value)
+
+
+async def claim(
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    key: str,
+    kind: str,
+    day: date,
+    recipient_id: int,
+    action_id: int | None,
+    now: datetime,
+) -> bool:
+    """Insert a reminder's key before sending it; False when another run (or instance) already has it."""
+    try:
+        async with transaction(sessions) as session:
+            session.add(
+                SentReminder(
+                    key=key, action_id=action_id, kind=kind, day=day, recipient_id=recipient_id, claimed_at=now
+                )
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+async def mark_handed_over(sessions: async_sessionmaker[AsyncSession], key: str, now: datetime) -> None:
+    async with transaction(sessions) as session:
+        await session.execute(update(SentReminder).where(SentReminder.key == key).values(handed_over_at=now))
+
+
+async def stale_claims(
+    sessions: async_sessionmaker[AsyncSession], now: datetime, *, for_actions: bool
+) -> list[SentReminder]:
+    """Claims never handed over (the process stopped in between), old enough that no run is still on them."""
+    condition = SentReminder.action_id.is_not(None) if for_actions else SentReminder.action_id.is_(None)
+    async with transaction(sessions) as session:
+        query = select(SentReminder).where(
+            SentReminder.handed_over_at.is_(None), SentReminder.claimed_at < now - STALE_CLAIM, condition
+        )
+        return list(await session.scalars(query))
+
+
+async def keys_already_claimed(session: AsyncSession, keys: list[str]) -> set[str]:
+    if not keys:
+        return set()
+    return set(await session.scalars(select(SentReminder.key).where(SentReminder.key.in_(keys))))

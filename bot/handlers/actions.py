@@ -16,6 +16,7 @@ from cards import actions as cards
 from cards import verbs
 from services.actions import ActionCardData, ActionView, NewAction, parse_date
 from services.errors import InvalidInput
+from services.qa_calendar import parse_due_on
 
 if TYPE_CHECKING:
     from bot.qop_bot import QopBot
@@ -78,6 +79,14 @@ def register(bot: QopBot) -> None:
     async def open_action(turn: Turn, data: dict[str, Any]) -> ActionResult:
         shown = await turn.services.actions.open_for(_action_id(data), viewer_id=await _me(turn))
         return ActionResult(card=_interactive(shown))
+
+    @bot.action(verbs.CALENDAR_HELD)
+    async def calendar_held(turn: Turn, data: dict[str, Any]) -> ActionResult:
+        calendar = turn.services.qa_calendar
+        occurrence = await calendar.record_held(
+            _text(data, "activity"), parse_due_on(data.get("due_on")), person_id=await _me(turn)
+        )
+        return ActionResult(card=cards.calendar_recorded_card(occurrence))
 
     _register_changes(bot)
     _register_manager_decisions(bot)

@@ -25,8 +25,10 @@ or, outside a transaction, ``await services.actions.create(NewAction(...), actor
 
 Everything a person does to an action goes through ``ActionService`` (mark done with evidence,
 propose a new date and the manager's decision, progress notes, reassign, cancel, impact). Only
-the owner, the owner's manager and the QA lead may change an action (``_check_may_change``);
-proposals are decided, and actions reassigned or cancelled, by the manager or the QA lead only.
+the owner and their manager do the work on an action (``services.policy`` SUBMIT); decisions over it
+(dates, reassigning, cancelling, asking for more impact) belong to the manager, whoever raised it
+for someone else, and the QA lead (CHANGE). Every change is written to the action's story and the
+access log in the same transaction.
 
 Status: stored as open / done / cancelled; *overdue* is derived (open and due before today in
 Europe/London), so it cannot drift from the date. Views carry the derived status.
@@ -45,7 +47,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cards import actions as action_cards
-from services import working_time
+from services import access_log, actors, policy, working_time
+from services.actors import Actor
 from services.clock import Clock
 from services.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from storage.db import transaction
@@ -59,7 +62,6 @@ from storage.models import (
     DateChangeDecision,
     Person,
     Role,
-    RoleAssignment,
 )
 from storage.repositories import actions as action_repo
 from storage.repositories import people as people_repo
@@ -157,35 +159,28 @@ def manager_id_of(person: Person) -> int | None:
     return team.manager_id
 
 
-async def _is_qa_lead(session: AsyncSession, person_id: int) -> bool:
-    found = await session.scalar(
-        select(RoleAssignment.id).where(RoleAssignment.person_id == person_id, RoleAssignment.role == Role.QA_LEAD)
-    )
-    return found is not None
+def _record(action: Action) -> policy.RecordContext:
+    """The action as the permission rules see it; ``action.owner`` must be loaded."""
+    raised_by = [action.created_by_id] if action.created_by_id and action.created_by_id != action.owner_id else []
+    return policy.action(owner_id=action.owner_id, raised_by_ids=raised_by, team_id=action.owner.team_id)
 
 
-async def _is_manager_or_qa_lead(session: AsyncSession, actor_id: int, action: Action) -> bool:
-    return manager_id_of(action.owner) == actor_id or await _is_qa_lead(session, actor_id)
+async def _require(session: AsyncSession, actor_id: int, permission: policy.Permission, action: Action) -> Actor:
+    """Owner-level work (done, new date, progress, impact) is SUBMIT; decisions over it are CHANGE."""
+    actor = await actors.load_for_person(session, actor_id)
+    policy.require(actor, permission, _record(action))
+    return actor
 
 
-async def _check_may_change(session: AsyncSession, actor_id: int, action: Action) -> None:
-    """Only the owner, the owner's manager and the QA lead may change an action."""
-    if action.owner_id == actor_id or await _is_manager_or_qa_lead(session, actor_id, action):
-        return
-    raise NotAllowed("Only the action's owner, their manager or the QA lead can change this action.")
-
-
-async def _check_may_decide(session: AsyncSession, actor_id: int, action: Action) -> None:
-    """Decisions over an action (dates, reassigning, cancelling) belong to the manager or QA lead."""
-    if not await _is_manager_or_qa_lead(session, actor_id, action):
-        raise NotAllowed("Only the owner's manager or the QA lead can decide this.")
+async def _may_decide(session: AsyncSession, actor_id: int, action: Action) -> bool:
+    actor = await actors.load_for_person(session, actor_id)
+    return actor.person_id != action.owner_id and policy.allows(actor, policy.Permission.CHANGE, _record(action))
 
 
 async def may_create_for_others(session: AsyncSession, actor_id: int) -> bool:
     """Managers (of a team) and the QA lead may create actions for other people."""
-    if await _is_qa_lead(session, actor_id):
-        return True
-    return bool(await action_repo.people_managed_by(session, actor_id))
+    actor = await actors.load_for_person(session, actor_id)
+    return actor.has(Role.QA_LEAD) or bool(actor.managed_team_ids)
 
 
 def _clean_text(value: str | None, field_name: str, label: str, *, limit: int = MAX_TEXT) -> str:
@@ -205,10 +200,23 @@ def _source(value: ActionSource | str) -> ActionSource:
         raise InvalidInput(f"Unknown source '{value}'.", {"source": f"One of: {choices}."}) from None
 
 
-def _event(
-    action: Action, kind: ActionEventKind, *, actor_id: int | None, now: datetime, note: str = "", **detail
-) -> ActionEvent:  # type: ignore[no-untyped-def]
-    return ActionEvent(action_id=action.id, at=now, actor_id=actor_id, kind=kind.value, note=note, detail=detail)
+SUBMITTED_EVENTS = {ActionEventKind.CREATED, ActionEventKind.DONE, ActionEventKind.PROGRESS, ActionEventKind.IMPACT}
+
+
+async def _story(
+    session: AsyncSession,
+    action: Action,
+    kind: ActionEventKind,
+    *,
+    actor_id: int | None,
+    now: datetime,
+    note: str = "",
+    **detail: Any,
+) -> None:
+    """Add to the action's story and to the append-only access log, in the same transaction."""
+    session.add(ActionEvent(action_id=action.id, at=now, actor_id=actor_id, kind=kind.value, note=note, detail=detail))
+    verb = access_log.SUBMIT if kind in SUBMITTED_EVENTS else access_log.CHANGE
+    await access_log.record(session, actor_id, verb, "action", action.id, {"event": kind.value, **detail})
 
 
 async def add_action(
@@ -240,7 +248,7 @@ async def add_action(
     )
     session.add(action)
     await session.flush()
-    session.add(_event(action, ActionEventKind.CREATED, actor_id=created_by_id, now=now, source=source.value))
+    await _story(session, action, ActionEventKind.CREATED, actor_id=created_by_id, now=now, source=source.value)
     return action
 
 
@@ -343,7 +351,7 @@ class ActionService:
         """Close an action with evidence of what was done. Marking it done twice changes nothing."""
         evidence = _clean_text(evidence, "evidence", "what was done (the evidence)")
         async with transaction(self._sessions) as session:
-            action = await self._changeable(session, action_id, actor_id, allow_done=True)
+            action = await self._changeable(session, action_id, actor_id, policy.Permission.SUBMIT, allow_done=True)
             if action.status == ActionStatus.DONE:
                 return await self._view(session, action.id)
             now = self._clock.now()
@@ -352,7 +360,7 @@ class ActionService:
             action.completed_at = now
             action.completed_by_id = actor_id
             await self._close_pending_proposal(session, action, actor_id, now, "The action was done.")
-            session.add(_event(action, ActionEventKind.DONE, actor_id=actor_id, now=now, note=evidence))
+            await _story(session, action, ActionEventKind.DONE, actor_id=actor_id, now=now, note=evidence)
             return await self._view(session, action.id)
 
     async def propose_due_date(self, action_id: int, *, actor_id: int, new_date: date, reason: str) -> ProposalView:
@@ -362,13 +370,13 @@ class ActionService:
         """
         reason = _clean_text(reason, "reason", "a reason for the new date")
         async with transaction(self._sessions) as session:
-            action = await self._changeable(session, action_id, actor_id)
+            action = await self._changeable(session, action_id, actor_id, policy.Permission.SUBMIT)
             if new_date < self.today():
                 raise InvalidInput("The new date is in the past.", {"new_date": "Choose today or a later date."})
             if new_date == action.due_date:
                 raise InvalidInput("That is already the due date.", {"new_date": "Choose a different date."})
             now = self._clock.now()
-            deciding = await _is_manager_or_qa_lead(session, actor_id, action)
+            deciding = await _may_decide(session, actor_id, action)
             await self._close_pending_proposal(session, action, actor_id, now, "Replaced by a newer proposal.")
             change = ActionDateChange(
                 action_id=action.id,
@@ -384,15 +392,14 @@ class ActionService:
             session.add(change)
             if deciding:
                 action.due_date = new_date
-            session.add(
-                _event(
-                    action,
-                    ActionEventKind.DATE_PROPOSED,
-                    actor_id=actor_id,
-                    now=now,
-                    note=reason,
-                    date=new_date.isoformat(),
-                )
+            await _story(
+                session,
+                action,
+                ActionEventKind.DATE_PROPOSED,
+                actor_id=actor_id,
+                now=now,
+                note=reason,
+                date=new_date.isoformat(),
             )
             await session.flush()
             return _proposal_view(change)
@@ -404,7 +411,7 @@ class ActionService:
             if change is None:
                 raise NotFound("That date proposal no longer exists.")
             action = await self._load(session, change.action_id)
-            await _check_may_decide(session, actor_id, action)
+            await _require(session, actor_id, policy.Permission.CHANGE, action)
             if change.decision != DateChangeDecision.PENDING:
                 return await self._view(session, action.id)
             now = self._clock.now()
@@ -414,47 +421,44 @@ class ActionService:
             change.decision_note = note.strip() or None
             if approve:
                 action.due_date = change.proposed_due_date
-            session.add(
-                _event(
-                    action,
-                    ActionEventKind.DATE_DECIDED,
-                    actor_id=actor_id,
-                    now=now,
-                    note=note.strip(),
-                    decision=change.decision,
-                )
+            await _story(
+                session,
+                action,
+                ActionEventKind.DATE_DECIDED,
+                actor_id=actor_id,
+                now=now,
+                note=note.strip(),
+                decision=change.decision,
             )
             return await self._view(session, action.id)
 
     async def record_progress(self, action_id: int, *, actor_id: int, note: str) -> ActionView:
         note = _clean_text(note, "progress", "a progress note")
         async with transaction(self._sessions) as session:
-            action = await self._changeable(session, action_id, actor_id)
-            session.add(_event(action, ActionEventKind.PROGRESS, actor_id=actor_id, now=self._clock.now(), note=note))
+            action = await self._changeable(session, action_id, actor_id, policy.Permission.SUBMIT)
+            await _story(session, action, ActionEventKind.PROGRESS, actor_id=actor_id, now=self._clock.now(), note=note)
             action.updated_at = self._clock.now()
             return await self._view(session, action.id)
 
     async def reassign(self, action_id: int, *, actor_id: int, new_owner_id: int, reason: str = "") -> ActionView:
         """The manager (or QA lead) gives the action to someone else; reminders follow the new owner."""
         async with transaction(self._sessions) as session:
-            action = await self._changeable(session, action_id, actor_id)
-            await _check_may_decide(session, actor_id, action)
+            action = await self._changeable(session, action_id, actor_id, policy.Permission.CHANGE)
             new_owner = await session.get(Person, new_owner_id)
             if new_owner is None or not new_owner.active:
                 raise InvalidInput("The new owner is not someone qop knows.", {"owner": "Choose a colleague."})
             if new_owner.id == action.owner_id:
                 return await self._view(session, action.id)
             now = self._clock.now()
-            session.add(
-                _event(
-                    action,
-                    ActionEventKind.REASSIGNED,
-                    actor_id=actor_id,
-                    now=now,
-                    note=reason.strip(),
-                    previous_owner_id=action.owner_id,
-                    new_owner_id=new_owner.id,
-                )
+            await _story(
+                session,
+                action,
+                ActionEventKind.REASSIGNED,
+                actor_id=actor_id,
+                now=now,
+                note=reason.strip(),
+                previous_owner_id=action.owner_id,
+                new_owner_id=new_owner.id,
             )
             action.owner_id = new_owner.id
             await self._close_pending_proposal(session, action, actor_id, now, "The action was reassigned.")
@@ -471,14 +475,13 @@ class ActionService:
     async def cancel(self, action_id: int, *, actor_id: int, reason: str) -> ActionView:
         reason = _clean_text(reason, "reason", "a reason for cancelling")
         async with transaction(self._sessions) as session:
-            action = await self._changeable(session, action_id, actor_id)
-            await _check_may_decide(session, actor_id, action)
+            action = await self._changeable(session, action_id, actor_id, policy.Permission.CHANGE)
             now = self._clock.now()
             action.status = ActionStatus.CANCELLED.value
             action.cancelled_at = now
             action.cancelled_reason = reason
             await self._close_pending_proposal(session, action, actor_id, now, "The action was cancelled.")
-            session.add(_event(action, ActionEventKind.CANCELLED, actor_id=actor_id, now=now, note=reason))
+            await _story(session, action, ActionEventKind.CANCELLED, actor_id=actor_id, now=now, note=reason)
             return await self._view(session, action.id)
 
     async def record_impact(self, action_id: int, *, actor_id: int, answer: str) -> ActionView:
@@ -486,7 +489,7 @@ class ActionService:
         answer = _clean_text(answer, "impact", "what difference it made and how you know")
         async with transaction(self._sessions) as session:
             action = await self._load(session, action_id)
-            await _check_may_change(session, actor_id, action)
+            await _require(session, actor_id, policy.Permission.SUBMIT, action)
             if action.status != ActionStatus.DONE:
                 raise InvalidInput("Impact can be recorded once the action is done.")
             now = self._clock.now()
@@ -494,7 +497,7 @@ class ActionService:
             action.impact_answer = answer if not previous or not action.impact_more_asked else f"{previous}\n\n{answer}"
             action.impact_reviewed_at = now
             action.impact_more_asked = False
-            session.add(_event(action, ActionEventKind.IMPACT, actor_id=actor_id, now=now, note=answer))
+            await _story(session, action, ActionEventKind.IMPACT, actor_id=actor_id, now=now, note=answer)
             view = await self._view(session, action.id)
         if view.manager_id is not None and view.manager_id != actor_id:
             await self._notify(
@@ -507,14 +510,14 @@ class ActionService:
         note = _clean_text(note, "note", "what more you would like to know")
         async with transaction(self._sessions) as session:
             action = await self._load(session, action_id)
-            await _check_may_decide(session, actor_id, action)
+            await _require(session, actor_id, policy.Permission.CHANGE, action)
             if not action.impact_answer:
                 raise InvalidInput("There is no impact answer yet to ask more about.")
             now = self._clock.now()
             action.impact_more_asked = True
             action.impact_more_asked_at = now
             action.impact_more_asked_note = note
-            session.add(_event(action, ActionEventKind.MORE_ASKED, actor_id=actor_id, now=now, note=note))
+            await _story(session, action, ActionEventKind.MORE_ASKED, actor_id=actor_id, now=now, note=note)
             return await self._view(session, action.id)
 
     # -- reading ----------------------------------------------------------------------------
@@ -522,7 +525,8 @@ class ActionService:
     async def get(self, action_id: int, *, viewer_id: int) -> ActionView:
         async with transaction(self._sessions) as session:
             action = await self._load(session, action_id)
-            await _check_may_change(session, viewer_id, action)
+            await _require(session, viewer_id, policy.Permission.VIEW, action)
+            await access_log.record(session, viewer_id, access_log.VIEW, "action", action.id)
             return await self._view(session, action.id)
 
     async def my_actions(self, person_id: int, *, include_closed: bool = False) -> list[ActionView]:
@@ -535,7 +539,7 @@ class ActionService:
         """Open actions of everyone the manager manages, overdue first, with owners."""
         async with transaction(self._sessions) as session:
             people = await action_repo.people_managed_by(session, manager_id)
-            if not people and not await _is_qa_lead(session, manager_id):
+            if not people:
                 raise NotAllowed("Team actions are for managers: you do not manage a team in qop.")
             rows = await action_repo.for_owners(session, people, today=self.today())
             return await self._views(session, rows)
@@ -556,8 +560,9 @@ class ActionService:
         """An action as the viewer may act on it: the owner's buttons, plus the manager's when deciding."""
         async with transaction(self._sessions) as session:
             action = await self._load(session, action_id)
-            await _check_may_change(session, viewer_id, action)
-            deciding = await _is_manager_or_qa_lead(session, viewer_id, action)
+            await _require(session, viewer_id, policy.Permission.VIEW, action)
+            await access_log.record(session, viewer_id, access_log.VIEW, "action", action.id)
+            deciding = await _may_decide(session, viewer_id, action)
             colleagues = await team_choices(session, viewer_id) if deciding else []
             return ActionCardData(await self._view(session, action.id), deciding, colleagues, self.today())
 
@@ -566,7 +571,7 @@ class ActionService:
         async with transaction(self._sessions) as session:
             if not await may_create_for_others(session, actor_id):
                 raise NotAllowed("Only managers and the QA lead can create actions for other people.")
-            if await _is_qa_lead(session, actor_id):
+            if (await actors.load_for_person(session, actor_id)).has(Role.QA_LEAD):
                 people = await session.scalars(
                     select(Person).where(Person.active.is_(True), Person.in_organisation.is_(True)).limit(200)
                 )
@@ -593,10 +598,16 @@ class ActionService:
         return action
 
     async def _changeable(
-        self, session: AsyncSession, action_id: int, actor_id: int, *, allow_done: bool = False
+        self,
+        session: AsyncSession,
+        action_id: int,
+        actor_id: int,
+        permission: policy.Permission,
+        *,
+        allow_done: bool = False,
     ) -> Action:
         action = await self._load(session, action_id)
-        await _check_may_change(session, actor_id, action)
+        await _require(session, actor_id, permission, action)
         if action.status == ActionStatus.CANCELLED or (action.status == ActionStatus.DONE and not allow_done):
             raise InvalidInput(f"This action is already {action.status}.")
         return action

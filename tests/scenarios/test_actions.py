@@ -81,7 +81,7 @@ async def test_strangers_are_refused_and_the_manager_sees_the_team(harness: BotH
     services.clock.advance(timedelta(days=2))
 
     refused = await _invoke(harness, PRACTITIONER, verbs.ACTION_DONE, {"action_id": action.id, "evidence": "x"})
-    assert "Only the action's owner, their manager or the QA lead" in _text(refused)
+    assert "Only the action's owner or their team manager" in _text(refused)
     refused_list = await _command(harness, PRACTITIONER, "team actions")
     assert "Team actions are for managers" in _text(refused_list)
     refused_form = await _command(harness, PRACTITIONER, "new action")

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from services.actions import NewAction, add_action
 from services.container import Services
 from services.errors import InvalidInput, NotAllowed
-from storage.models import Action, ActionDateChange, ActionEvent, ActionSource, ActionStatus
+from storage.models import AccessLogEntry, Action, ActionDateChange, ActionEvent, ActionSource, ActionStatus
 from tests.support.action_org import Org, make_org
 
 TODAY = date(2026, 1, 12)  # the clock fixture's Monday
@@ -51,7 +51,11 @@ async def test_done_needs_evidence_and_a_second_click_changes_nothing(services: 
     assert await services.actions.my_actions(org.practitioner) == []
     async with sessions() as session:
         kinds = list(await session.scalars(select(ActionEvent.kind).order_by(ActionEvent.id)))
+        logged = list(
+            await session.execute(select(AccessLogEntry.actor_id, AccessLogEntry.action).order_by(AccessLogEntry.id))
+        )
     assert kinds == ["created", "done"]
+    assert logged == [(org.manager, "submit"), (org.practitioner, "submit")]
 
 
 async def test_overdue_is_derived_from_the_date_and_listed_first(services: Services, org: Org, clock) -> None:  # type: ignore[no-untyped-def]
@@ -127,7 +131,10 @@ async def test_only_owner_manager_and_qa_lead_may_change_an_action(services: Ser
     with pytest.raises(NotAllowed):
         await services.actions.create(new(org.colleague), actor_id=org.practitioner)
 
-    await services.actions.record_progress(action.id, actor_id=org.qa_lead, note="Discussed at QIM")
+    # Progress is the owner's and their manager's to record; the QA lead decides over actions but does not do them.
+    with pytest.raises(NotAllowed):
+        await services.actions.record_progress(action.id, actor_id=org.qa_lead, note="Discussed at QIM")
+    await services.actions.record_progress(action.id, actor_id=org.manager, note="Discussed in supervision")
     moved = await services.actions.reassign(action.id, actor_id=org.manager, new_owner_id=org.colleague, reason="Leave")
     assert moved.owner_id == org.colleague and moved.owner_name == "Callum Reid"
     # The previous owner no longer owns it, so may no longer change it.

@@ -15,6 +15,7 @@ from rich.console import Console
 
 from qop.app import create_app
 from qop.cli_org import demo_cli, org_cli
+from qop.cli_teams import teams_cli
 from qop.settings import Settings
 from services.actions import ImportReport
 from storage import migrate
@@ -22,6 +23,7 @@ from storage import migrate
 cli = typer.Typer(help="qop: the Quality of Practice Framework in Microsoft Teams.", no_args_is_help=True)
 db_cli = typer.Typer(help="Database migrations.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
+cli.add_typer(teams_cli, name="teams")
 actions_cli = typer.Typer(help="Actions: import from a spreadsheet.", no_args_is_help=True)
 cli.add_typer(actions_cli, name="actions")
 cli.add_typer(org_cli, name="org")

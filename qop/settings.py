@@ -52,6 +52,18 @@ class Settings(BaseSettings):
     public_base_url: str = ""
     """The externally reachable https base URL (for feedback links and reports)."""
 
+    # The Teams app package (python -m qop teams package).
+    teams_app_id: str = ""
+    """The Teams app's id (a GUID); empty = the bot's app id, the usual single-bot app."""
+    teams_developer_name: str = "qop"
+    """Shown in the Teams store entry; the council's name in production (at most 32 characters)."""
+    teams_website_url: str = ""
+    """Support page; empty = PUBLIC_BASE_URL (or a placeholder on example.org)."""
+    teams_privacy_url: str = ""
+    """Empty = <website>/privacy."""
+    teams_terms_url: str = ""
+    """Empty = <website>/terms."""
+
     case_reference_pattern: str = r"^[A-Z]{0,4}\d{4,10}$"
     """Shape of a case reference from the case management system (LCS / EHM ids)."""
 

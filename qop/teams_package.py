@@ -48,7 +48,9 @@ def command_lists(settings: Settings) -> list[dict[str, Any]]:
     from bot.http import BOT_KEY
     from qop.app import create_app  # the real registry: build the bot exactly as it runs
 
-    commands = create_app(settings)[BOT_KEY].commands
+    # Registration does not depend on the mode; building in local mode needs none of
+    # production's secrets, and visible(local_mode=False) gives the production view.
+    commands = create_app(settings.model_copy(update={"microsoft_app_id": ""}))[BOT_KEY].commands
     lists = []
     for scope in SCOPES:
         visible = commands.visible(scope=scope, local_mode=False)[:MAX_COMMANDS_PER_LIST]

@@ -1,0 +1,148 @@
+"""The Teams app package: built from the real command registry, validated against
+Microsoft's v1.30 schema, and never built when Teams would reject it."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.http import BOT_KEY
+from qop.app import create_app
+from qop.cli import cli
+from qop.settings import Settings
+from qop.teams_package import (
+    SCHEMA,
+    InvalidPackage,
+    build_package,
+    command_lists,
+    manifest_problems,
+    render_manifest,
+)
+from tests.support.env import require
+from tests.support.png import read_png
+
+APP_ID = "6f1c2a7e-0000-4000-8000-00000000a11d"
+TEAMS = Path(__file__).resolve().parents[2] / "deploy" / "teams"
+
+
+@pytest.fixture
+def package_settings(tmp_path: Path) -> Settings:
+    require(SCHEMA.exists(), "the Teams manifest schema from npm @microsoft/app-manifest (npm ci)")
+    return Settings(
+        _env_file=None,
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'unused.db'}",
+        microsoft_app_id=APP_ID,
+        public_base_url="https://qop.riverside-council.example",
+    )
+
+
+def test_the_package_builds_validates_and_holds_exactly_the_manifest_and_icons(
+    package_settings: Settings, tmp_path: Path
+) -> None:
+    out = tmp_path / "dist" / "qop-teams.zip"
+
+    manifest = build_package(package_settings, out)
+
+    with zipfile.ZipFile(out) as archive:
+        assert sorted(archive.namelist()) == ["color.png", "manifest.json", "outline.png"]
+        packed = json.loads(archive.read("manifest.json"))
+    assert packed == manifest
+    assert manifest_problems(packed) == []
+    assert packed["manifestVersion"] == "1.30"
+    assert packed["id"] == APP_ID and packed["bots"][0]["botId"] == APP_ID
+    assert packed["bots"][0]["scopes"] == ["personal", "team", "groupChat"]
+    assert packed["developer"]["privacyUrl"] == "https://qop.riverside-council.example/privacy"
+    assert packed["validDomains"] == ["qop.riverside-council.example"]
+
+
+def test_an_invalid_manifest_is_refused_with_reasons_and_nothing_is_written(
+    package_settings: Settings, tmp_path: Path
+) -> None:
+    broken = package_settings.model_copy(
+        update={
+            "microsoft_app_id": "not-a-guid",
+            "teams_developer_name": "Riverside Borough Council Children's Services",
+        }
+    )
+    out = tmp_path / "qop-teams.zip"
+
+    with pytest.raises(InvalidPackage) as refused:
+        build_package(broken, out)
+
+    reasons = "\n".join(refused.value.problems)
+    assert "id: 'not-a-guid' does not match" in reasons
+    assert "developer/name" in reasons and "too long" in reasons
+    assert not out.exists() and not list(tmp_path.iterdir())
+
+
+def test_the_cli_refuses_with_a_clear_message_and_a_non_zero_exit(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    require(SCHEMA.exists(), "the Teams manifest schema from npm @microsoft/app-manifest (npm ci)")
+    monkeypatch.chdir(tmp_path)  # no .env from the working copy
+    monkeypatch.delenv("MICROSOFT_APP_ID", raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'unused.db'}")
+    out = tmp_path / "qop-teams.zip"
+
+    result = CliRunner().invoke(cli, ["teams", "package", "--out", str(out)])
+
+    assert result.exit_code == 1
+    assert "was not built" in result.output and "MICROSOFT_APP_ID is not set" in result.output
+    assert not out.exists()
+
+    monkeypatch.setenv("MICROSOFT_APP_ID", APP_ID)
+    built = CliRunner().invoke(cli, ["teams", "package", "--out", str(out)])
+    assert built.exit_code == 0, built.output
+    assert out.exists()
+
+
+def test_command_lists_are_the_commands_the_bot_really_registers(package_settings: Settings) -> None:
+    local = package_settings.model_copy(update={"microsoft_app_id": ""})
+    registered = create_app(local)[BOT_KEY].commands.commands.values()
+
+    lists = {entry["scopes"][0]: entry["commands"] for entry in command_lists(package_settings)}
+
+    for scope in ("personal", "team", "groupChat"):
+        expected = [
+            {"title": c.name, "description": c.description}
+            for c in registered
+            if scope in c.scopes and c.listed and not c.local_only
+        ][:12]
+        assert lists.get(scope, []) == expected, scope
+        assert {"title": "help", "description": "Show what I can do"} in lists[scope]
+    manifest = render_manifest(package_settings, command_lists(package_settings))
+    assert all(len(entry["commands"]) <= 12 for entry in manifest["bots"][0]["commandLists"])
+
+
+def test_a_manifest_with_too_many_commands_in_a_list_is_refused(package_settings: Settings) -> None:
+    thirteen = [{"title": f"command {n}", "description": "x"} for n in range(13)]
+
+    manifest = render_manifest(package_settings, [{"scopes": ["personal"], "commands": thirteen}])
+
+    assert any("commandLists/0/commands" in problem for problem in manifest_problems(manifest))
+
+
+def test_the_colour_icon_is_192_square_opaque_and_not_blank() -> None:
+    icon = read_png((TEAMS / "color.png").read_bytes())
+
+    assert (icon.width, icon.height) == (192, 192)
+    pixels = icon.pixels()
+    assert all(pixel[3] == 255 for pixel in pixels) if icon.has_alpha else True
+    colours = {pixel[:3] for pixel in pixels}
+    assert (255, 255, 255) in colours and len(colours) > 2  # a white motif on the accent colour
+
+
+def test_the_outline_icon_is_32_square_white_on_transparent() -> None:
+    icon = read_png((TEAMS / "outline.png").read_bytes())
+
+    assert (icon.width, icon.height) == (32, 32)
+    assert icon.has_alpha
+    pixels = icon.pixels()
+    drawn = [pixel for pixel in pixels if pixel[3] > 0]
+    assert all(pixel[:3] == (255, 255, 255) for pixel in drawn), "outline icons may only use white"
+    assert any(pixel[3] == 255 for pixel in drawn), "the outline must have solid strokes"
+    corners = [icon.rows[0][0], icon.rows[0][-1], icon.rows[-1][0], icon.rows[-1][-1]]
+    assert all(pixel[3] == 0 for pixel in corners), "the background must be transparent"
+    assert 0.1 < len(drawn) / len(pixels) < 0.6

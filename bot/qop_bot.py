@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from microsoft_agents.activity import ActivityTypes
@@ -20,6 +21,7 @@ from microsoft_agents.hosting.core.app import RouteRank
 
 from bot.auth import build_token_validator
 from bot.connections import build_connections
+from bot.members import fetch_member_email
 from bot.router import (
     ALL_SCOPES,
     ActionHandler,
@@ -118,7 +120,7 @@ class QopBot:
     async def _on_message(self, context: TurnContext, _state: TurnState) -> None:
         activity = context.activity
         turn = self.turn(context, text=(activity.text or "").strip())
-        await self.services.conversations.record_seen(turn.conversation, turn.user)
+        await self._remember(context, turn)
         if not turn.text and isinstance(activity.value, dict):
             await self._on_card_submit(turn, activity.value)
             return
@@ -131,6 +133,14 @@ class QopBot:
             await command.handler(turn)
         except DomainError as refusal:
             await turn.send_card(_refusal_card(refusal))
+
+    async def _remember(self, context: TurnContext, turn: Turn) -> None:
+        """Record who spoke; an unmatched person's e-mail is fetched once to match them by it."""
+        person = await self.services.conversations.record_seen(turn.conversation, turn.user)
+        if not person.in_organisation and not person.email and not turn.user.email:
+            email = await fetch_member_email(context, turn.conversation.conversation_id, turn.user.teams_user_id)
+            if email:
+                await self.services.conversations.record_member(replace(turn.user, email=email))
 
     async def _on_card_submit(self, turn: Turn, value: dict[str, Any]) -> None:
         """Action.Submit (or an Action.Execute fallback on old clients) arrives as a message."""
@@ -154,7 +164,7 @@ class QopBot:
         verb = str(action.get("verb") or "")
         data = action.get("data") if isinstance(action.get("data"), dict) else {}
         turn = self.turn(context)
-        await self.services.conversations.record_seen(turn.conversation, turn.user)
+        await self._remember(context, turn)
         handler = self.actions.get(verb)
         if handler is None:
             await send_invoke_response(context, 200, _invoke_card(self.help_card(turn, not_understood=verb)))

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from cards import common, feedback
 from cards.base import Json
 from cards.examples_actions import action_examples
+from cards.examples_organisation import organisation_examples
 
 SAMPLE_COMMANDS = [
     common.CommandHelp("help", "Show what I can do"),
@@ -29,7 +30,12 @@ def _common_examples() -> Iterator[tuple[str, Json]]:
     yield "refusal_fields", common.refusal_card("Two answers need a look.", {"grade": "Choose a grade"})
 
 
-SOURCES: list[Callable[[], Iterator[tuple[str, Json]]]] = [_common_examples, action_examples, feedback.examples]
+SOURCES: list[Callable[[], Iterator[tuple[str, Json]]]] = [
+    _common_examples,
+    action_examples,
+    feedback.examples,
+    organisation_examples,
+]
 """Each feature appends its examples function here."""
 
 

@@ -23,3 +23,8 @@ FEEDBACK_LINK_SUBMIT = "feedback.link.submit"
 """The public page's submit button (the page posts the answers itself)."""
 FEEDBACK_HANDOVER_OPEN = "feedback.handover.open"
 FEEDBACK_HANDOVER_SUBMIT = "feedback.handover.submit"
+
+# Organisation (issue 8)
+ORG_ROLE_LOOKUP = "org.role.lookup"
+ORG_ROLE_ADD = "org.role.add"
+ORG_ROLE_REMOVE = "org.role.remove"

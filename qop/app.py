@@ -18,11 +18,12 @@ from bot.handlers import register_all
 from bot.http import BOT_KEY, messages
 from bot.qop_bot import QopBot
 from qop.feedback_web import add_feedback_routes
-from qop.settings import Settings
+from qop.settings import DEMO_ORGANISATION, Settings
 from services.actions import ActionService
 from services.clock import Clock, SystemClock
 from services.container import Services
 from services.conversations import ConversationService
+from services.demo import DemoService
 from services.feedback.links import FeedbackLinkService
 from services.feedback.responses import LoggingAlertNotifier
 from services.feedback.tokens import Signer
@@ -46,6 +47,7 @@ SERVICES_KEY = web.AppKey("services", Services)
 def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | None = None) -> Services:
     sessions = create_session_factory(engine)
     clock = clock or SystemClock()
+    organisation = OrganisationService(sessions=sessions, clock=clock)
     return Services(
         settings=settings,
         sessions=sessions,
@@ -62,7 +64,14 @@ def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | No
             case_reference_pattern=settings.case_reference_pattern,
             valid_days=settings.feedback_link_days,
         ),
-        organisation=OrganisationService(sessions=sessions, clock=clock),
+        organisation=organisation,
+        demo=DemoService(
+            sessions=sessions,
+            clock=clock,
+            organisation=organisation,
+            organisation_file=DEMO_ORGANISATION,
+            enabled=settings.local_mode,
+        ),
         reminders=ReminderService(
             sessions=sessions, clock=clock, sender=None, policy=reminder_policy(settings), time_zone=settings.timezone
         ),

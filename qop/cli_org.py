@@ -12,13 +12,11 @@ from rich.console import Console
 from rich.table import Table
 
 from qop.app import build_services
-from qop.settings import PROJECT_ROOT, Settings
+from qop.settings import DEMO_ORGANISATION, PROJECT_ROOT, Settings
 from services.container import Services
 from services.errors import DomainError
 from services.organisation import Change, Entity, ImportReport, UnreadableFile
 from storage.db import create_engine
-
-DEMO_ORGANISATION = PROJECT_ROOT / "deploy" / "demo" / "organisation.yaml"
 
 org_cli = typer.Typer(help="The organisation: service areas, teams, people and roles.", no_args_is_help=True)
 role_cli = typer.Typer(help="Add or remove someone's role (written to the access log).", no_args_is_help=True)
@@ -118,7 +116,7 @@ def role_remove(email: str, role: str, area: AreaOption = None, team: TeamOption
 @demo_cli.command("load")
 def demo_load() -> None:
     """Import the fictional Northshire organisation (idempotent; maps the playground's users)."""
-    report = with_services(lambda s: s.organisation.import_file(DEMO_ORGANISATION))
+    report = with_services(lambda s: s.demo.load())
     people = report.counts()[Entity.PERSON]
     console.print(
         f"Demo organisation loaded from {DEMO_ORGANISATION.relative_to(PROJECT_ROOT)}: "

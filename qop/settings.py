@@ -9,6 +9,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = PROJECT_ROOT / "var"
+DEMO_ORGANISATION = PROJECT_ROOT / "deploy" / "demo" / "organisation.yaml"
 
 
 class Settings(BaseSettings):

@@ -10,6 +10,7 @@ from qop.settings import Settings
 from services.actions import ActionService
 from services.clock import Clock
 from services.conversations import ConversationService
+from services.demo import DemoService
 from services.feedback.links import FeedbackLinkService
 from services.organisation import OrganisationService
 from services.qa_calendar import QaCalendarService
@@ -27,3 +28,4 @@ class Services:
     organisation: OrganisationService
     reminders: ReminderService
     qa_calendar: QaCalendarService
+    demo: DemoService

@@ -14,7 +14,14 @@ from services.clock import Clock
 from services.errors import InvalidInput, NotAllowed, NotFound
 from services.organisation.importer import ImportReport, OrganisationImport
 from services.organisation.source import OrganisationFile, name_key, normalise_email, parse_role, read_file
-from services.organisation.views import ChannelLinkView, PersonView, RoleChange, RoleView, UnmatchedPerson
+from services.organisation.views import (
+    AdminRolesView,
+    ChannelLinkView,
+    PersonView,
+    RoleChange,
+    RoleView,
+    UnmatchedPerson,
+)
 from services.policy import Permission
 from services.teams_data import ConversationInfo, TeamsUser
 from storage.db import transaction
@@ -94,13 +101,18 @@ class OrganisationService:
                     teams_user_id=user.teams_user_id,
                     aad_object_id=user.aad_object_id,
                 )
-            return await self._view(session, person)
+            return await person_view(session, person)
 
-    async def person_by_email(self, by: TeamsUser, email: str) -> PersonView:
-        """An administrator looks someone up (the admin roles card)."""
+    async def admin_roles(self, by: TeamsUser, email: str | None = None) -> AdminRolesView:
+        """What the administrator's roles card needs; with ``email``, that person's roles too."""
         async with self._sessions() as session:
             await self._require_admin(session, by)
-            return await self._view(session, await self._find_by_email(session, email))
+            person = await person_view(session, await self._find_by_email(session, email)) if email else None
+            areas = await session.scalars(
+                select(ServiceArea.name).where(ServiceArea.active.is_(True)).order_by(ServiceArea.name)
+            )
+            teams = await session.scalars(select(Team.name).where(Team.active.is_(True)).order_by(Team.name))
+            return AdminRolesView(tuple(areas), tuple(teams), person)
 
     async def change_role(
         self,
@@ -145,7 +157,7 @@ class OrganisationService:
                 message = f"{person.display_name} is {'now' if add else 'no longer'} {label}."
             else:
                 message = f"{person.display_name} {'already is' if add else 'is not'} {label}: nothing changed."
-            return RoleChange(await self._view(session, person), message, changed)
+            return RoleChange(await person_view(session, person), message, changed)
 
     async def _require_admin(self, session: AsyncSession, by: TeamsUser) -> Actor:
         actor = await actors.load_for_teams_user(session, by.teams_user_id)
@@ -218,39 +230,6 @@ class OrganisationService:
         )
         if not remaining:
             raise NotAllowed("That would leave qop without an administrator; add another administrator first.")
-
-    async def _view(self, session: AsyncSession, person: Person) -> PersonView:
-        actor = await actors.actor_for(session, person)
-        team = await session.get(Team, person.team_id) if person.team_id else None
-        manager = await session.get(Person, team.manager_id) if team and team.manager_id else None
-        area = await session.get(ServiceArea, team.service_area_id) if team else None
-        roles: list[RoleView] = []
-        for assignment in await session.scalars(
-            select(RoleAssignment).where(RoleAssignment.person_id == person.id).order_by(RoleAssignment.role)
-        ):
-            scope_area = (
-                await session.get(ServiceArea, assignment.service_area_id) if assignment.service_area_id else None
-            )
-            roles.append(
-                RoleView(
-                    ROLE_LABELS.get(Role(assignment.role), assignment.role), scope_area.name if scope_area else None
-                )
-            )
-        for team_id in sorted(actor.managed_team_ids):
-            managed = await session.get(Team, team_id)
-            roles.append(RoleView(ROLE_LABELS[Role.TEAM_MANAGER], managed.name if managed else None))
-        return PersonView(
-            display_name=person.display_name,
-            email=person.email,
-            matched=person.in_organisation,
-            active=person.active,
-            team=team.name if team else None,
-            service_area=area.name if area else None,
-            manager=(manager.display_name if manager and manager.id != person.id else None),
-            roles=tuple(roles),
-            teams_user_id=person.teams_user_id,
-            aad_object_id=person.aad_object_id,
-        )
 
     # -- channel links ------------------------------------------------------------------------
 
@@ -354,3 +333,34 @@ async def _by_name(session: AsyncSession, model, name: str, what: str):  # type:
     known = list(await session.scalars(select(model.name).where(model.active.is_(True)).order_by(model.name).limit(8)))
     hint = f" Known: {', '.join(known)}." if known else ""
     raise NotFound(f"There is no {what} called '{name}'.{hint}")
+
+
+async def person_view(session: AsyncSession, person: Person) -> PersonView:
+    """Everything whoami and the roles card show about ``person``."""
+    actor = await actors.actor_for(session, person)
+    team = await session.get(Team, person.team_id) if person.team_id else None
+    manager = await session.get(Person, team.manager_id) if team and team.manager_id else None
+    area = await session.get(ServiceArea, team.service_area_id) if team else None
+    roles: list[RoleView] = []
+    for assignment in await session.scalars(
+        select(RoleAssignment).where(RoleAssignment.person_id == person.id).order_by(RoleAssignment.role)
+    ):
+        scope_area = await session.get(ServiceArea, assignment.service_area_id) if assignment.service_area_id else None
+        roles.append(
+            RoleView(ROLE_LABELS.get(Role(assignment.role), assignment.role), scope_area.name if scope_area else None)
+        )
+    for team_id in sorted(actor.managed_team_ids):
+        managed = await session.get(Team, team_id)
+        roles.append(RoleView(ROLE_LABELS[Role.TEAM_MANAGER], managed.name if managed else None))
+    return PersonView(
+        display_name=person.display_name,
+        email=person.email,
+        matched=person.in_organisation,
+        active=person.active,
+        team=team.name if team else None,
+        service_area=area.name if area else None,
+        manager=(manager.display_name if manager and manager.id != person.id else None),
+        roles=tuple(roles),
+        teams_user_id=person.teams_user_id,
+        aad_object_id=person.aad_object_id,
+    )

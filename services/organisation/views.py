@@ -60,3 +60,12 @@ class RoleChange:
     message: str
     changed: bool = True
     available_areas: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class AdminRolesView:
+    """What the administrator's roles card offers: the areas and teams to choose from, and who is shown."""
+
+    areas: tuple[str, ...]
+    teams: tuple[str, ...]
+    person: PersonView | None = None

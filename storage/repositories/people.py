@@ -31,6 +31,16 @@ async def find_for_teams_user(
     return None
 
 
+async def find_in_organisation(session: AsyncSession, *, aad_object_id: str | None, email: str | None) -> Person | None:
+    """The organisation record (from the import) of a Teams user: by AAD object id, then e-mail."""
+    for column, value in ((Person.aad_object_id, aad_object_id), (Person.email, normalise_email(email))):
+        if value:
+            person = await session.scalar(select(Person).where(column == value, Person.in_organisation.is_(True)))
+            if person is not None:
+                return person
+    return None
+
+
 async def upsert_from_teams(
     session: AsyncSession,
     *,
@@ -40,8 +50,19 @@ async def upsert_from_teams(
     email: str | None,
     now: datetime,
 ) -> Person:
-    """Find the person behind a Teams user (or create one) and fill in what Teams told us."""
+    """Find the person behind a Teams user (or create one) and fill in what Teams told us.
+
+    A Teams user who is not yet matched is matched to the organisation on every visit (the
+    administrator may have imported them since): by AAD object id, then by e-mail. A record
+    made for them before the match is folded into their organisation record, so there is
+    only ever one person.
+    """
     person = await find_for_teams_user(session, teams_user_id=teams_user_id, aad_object_id=aad_object_id, email=email)
+    if person is None or not person.in_organisation:
+        member = await find_in_organisation(session, aad_object_id=aad_object_id, email=email)
+        if member is not None and person is not None and member.id != person.id:
+            await merge_into(session, keep=member, duplicate=person)
+        person = member or person
     if person is None:
         person = Person(display_name=name or "", in_organisation=False)
         session.add(person)

@@ -43,6 +43,8 @@ class FakeConnector:
 
     messages: list[RecordedMessage] = field(default_factory=list)
     created_conversations: list[dict[str, Any]] = field(default_factory=list)
+    members: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Teams user id -> the member profile Teams returns (e-mail, UPN); unknown ids get 404."""
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1000))
     _server: TestServer | None = None
 
@@ -58,6 +60,7 @@ class FakeConnector:
         app.router.add_post("/v3/conversations/{conversation_id}/activities/{activity_id}", self._send)
         app.router.add_put("/v3/conversations/{conversation_id}/activities/{activity_id}", self._update)
         app.router.add_delete("/v3/conversations/{conversation_id}/activities/{activity_id}", self._delete)
+        app.router.add_get("/v3/conversations/{conversation_id}/members/{member_id}", self._member)
         return app
 
     async def start(self) -> None:
@@ -99,3 +102,9 @@ class FakeConnector:
         self.created_conversations.append(parameters)
         member = (parameters.get("members") or [{}])[0]
         return web.json_response({"id": f"a:1on1-{member.get('id', 'unknown')}", "serviceUrl": self.service_url})
+
+    async def _member(self, request: web.Request) -> web.Response:
+        member = self.members.get(request.match_info["member_id"])
+        if member is None:
+            return web.json_response({"error": {"code": "MemberNotFoundInConversation"}}, status=404)
+        return web.json_response(member)

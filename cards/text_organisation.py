@@ -1,0 +1,63 @@
+"""What qop says about the organisation: whoami, channel links, the admin roles card, demo roles."""
+
+WHOAMI_TITLE = "Who I think you are"
+WHOAMI_NOT_MATCHED = (
+    "You are not matched to the organisation yet, so audits, actions and reports are not open to you. "
+    "Your qop administrator can add you to the organisation file with the e-mail or Entra ID object id below "
+    "(they can list everyone waiting with 'qop org unmatched'). You can still use 'help' and 'whoami'."
+)
+WHOAMI_LEFT = "Your place in the organisation has ended, so qop only shows you this card. Ask your qop administrator if that is wrong."
+WHOAMI_NAME = "Name"
+WHOAMI_EMAIL = "E-mail"
+WHOAMI_TEAM = "Team"
+WHOAMI_AREA = "Service area"
+WHOAMI_MANAGER = "Manager"
+WHOAMI_ROLES = "Roles"
+WHOAMI_AAD = "Entra ID object id"
+WHOAMI_TEAMS_ID = "Teams id"
+WHOAMI_NONE = "none"
+WHOAMI_NO_TEAM = "not in a team"
+WHOAMI_NO_MANAGER = "no manager recorded"
+WHOAMI_UNKNOWN = "unknown"
+WHOAMI_FOOTER = "Something wrong? Your qop administrator keeps the organisation list."
+
+LINK_TITLE = "This channel's link"
+LINK_NOT_LINKED = (
+    "This channel is not linked to a team yet. A team manager (or an administrator) can link it with "
+    "'@qop link team <name>'; a senior manager can link it to a service area with '@qop link area <name>'."
+)
+LINK_LINKED = "This channel belongs to {target}. Its digests and team posts come here."
+LINK_DONE = "Linked: this channel now belongs to {target}. Its digests and team posts will come here."
+LINK_TEAM = "the {team} ({area})"
+LINK_AREA = "the {area} service area"
+LINK_BY = "Linked by"
+LINK_WHEN = "Linked on"
+
+ADMIN_TITLE = "Roles"
+ADMIN_INTRO = "Give or take away someone's role. Every change is written to the access log with your name."
+ADMIN_EMAIL = "Their e-mail"
+ADMIN_EMAIL_PLACEHOLDER = "name@council.gov.uk"
+ADMIN_EMAIL_ERROR = "Type the person's work e-mail"
+ADMIN_ROLE = "Role"
+ADMIN_ROLE_ERROR = "Choose a role"
+ADMIN_AREA = "Service area (senior managers)"
+ADMIN_TEAM = "Team (team managers)"
+ADMIN_LOOKUP = "Show their roles"
+ADMIN_ADD = "Add role"
+ADMIN_REMOVE = "Remove role"
+ADMIN_PERSON = "{name} ({email})"
+ADMIN_NO_ROLES = "no roles yet"
+
+DEMO_TITLE = "Demo role: {role}"
+DEMO_INTRO = (
+    "You are now trying qop as {role}. Only the playground offers this; real roles come from the organisation file."
+)
+DEMO_HINTS = {
+    "practitioner": "Try 'my actions' and 'whoami'.",
+    "team manager": "You now manage {team}. Try 'team actions', and '@qop link team' in a channel.",
+    "senior manager": "You now lead the {area} service area: you see totals for it, not individual cases.",
+    "QA lead": "You can see everything and moderate audits. Try 'team actions' and the QA calendar.",
+    "moderator": "Audits picked for moderation can now come to you.",
+    "administrator": "You can change anyone's roles: type 'admin roles'.",
+}
+DEMO_USAGE = "Type 'demo role' followed by one of: {roles}."

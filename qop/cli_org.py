@@ -14,6 +14,7 @@ from rich.table import Table
 from qop.app import build_services
 from qop.settings import DEMO_ORGANISATION, PROJECT_ROOT, Settings
 from services.container import Services
+from services.demo_actions import load_demo_actions
 from services.errors import DomainError
 from services.organisation import Change, Entity, ImportReport, UnreadableFile
 from storage.db import create_engine
@@ -125,6 +126,8 @@ def demo_load() -> None:
     if report.rejections:
         print_report(report, DEMO_ORGANISATION.name)
         raise typer.Exit(1)
+    actions = with_services(lambda s: load_demo_actions(s.sessions, s.clock))
+    console.print(f"Demo actions: {actions} created (open, due soon, due today, overdue, one awaiting impact).")
 
 
 CHANGE_STYLES = {Change.CREATED: "green", Change.UPDATED: "yellow", Change.DEACTIVATED: "red", Change.UNCHANGED: "dim"}

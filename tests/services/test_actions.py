@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from services.actions import NewAction, add_action
 from services.container import Services
 from services.errors import InvalidInput, NotAllowed
-from storage.models import AccessLogEntry, Action, ActionDateChange, ActionEvent, ActionSource, ActionStatus
+from storage.models import AccessLogEntry, Action, ActionDateChange, ActionEvent, ActionSource, ActionStatus, Person
 from tests.support.action_org import Org, make_org
 
 TODAY = date(2026, 1, 12)  # the clock fixture's Monday
@@ -211,3 +211,19 @@ async def test_csv_import_reports_each_bad_row_and_never_imports_twice(services:
 
     missing = await services.actions.import_csv("what,who\nx,y\n")
     assert missing.errors == [(1, "missing column(s): description, due_date, owner_email")]
+
+
+async def test_the_demo_has_open_overdue_and_done_actions_and_loads_once(services: Services, sessions) -> None:  # type: ignore[no-untyped-def]
+    from qop.cli_org import DEMO_ORGANISATION
+    from services.demo_actions import load_demo_actions
+
+    await services.organisation.import_file(DEMO_ORGANISATION)
+    assert await load_demo_actions(sessions, services.clock) == 9
+    assert await load_demo_actions(sessions, services.clock) == 0
+    async with sessions() as session:
+        alex = await session.scalar(select(Person.id).where(Person.email == "alexw@example.com"))
+        megan = await session.scalar(select(Person.id).where(Person.email == "meganb@example.com"))
+    statuses = [v.status for v in await services.actions.my_actions(alex, include_closed=True)]
+    assert statuses.count(ActionStatus.OVERDUE) == 1 and statuses.count(ActionStatus.DONE) == 1
+    team = await services.actions.team_actions(megan)
+    assert [v.status for v in team][:3] == [ActionStatus.OVERDUE] * 3

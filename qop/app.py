@@ -6,6 +6,7 @@ factory. Shared objects live under typed ``web.AppKey``s.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
@@ -112,7 +113,20 @@ def create_app(
     app.router.add_get("/readyz", readyz)
     add_feedback_routes(app, services.feedback_links, settings)
     app.cleanup_ctx.append(_dispose_engine)
+    app.cleanup_ctx.append(_run_reminder_job)
     return app
+
+
+async def _run_reminder_job(app: web.Application) -> AsyncIterator[None]:
+    """Action reminders and the QA calendar, every few minutes (0 switches the job off)."""
+    from services.reminder_job import run_forever
+
+    interval = app[SETTINGS_KEY].reminder_interval_seconds
+    job = asyncio.create_task(run_forever(app[SERVICES_KEY], interval)) if interval > 0 else None
+    yield
+    if job is not None:
+        job.cancel()
+        await asyncio.gather(job, return_exceptions=True)
 
 
 async def _dispose_engine(app: web.Application) -> AsyncIterator[None]:

@@ -90,6 +90,8 @@ class Settings(BaseSettings):
     reminder_overdue_every_working_days: int = 2
     reminder_escalate_after_working_days_overdue: int = 5
     impact_review_after_days: int = 42
+    reminder_interval_seconds: float = 300
+    """How often the reminder job looks for due reminders (each is still sent once)."""
     """Days after an action is done before its owner is asked what difference it made (6 weeks)."""
     log_level: str = "INFO"
 

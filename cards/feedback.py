@@ -46,22 +46,36 @@ def qr_data_uri(url: str) -> str:
 # -- the answer form ------------------------------------------------------------------------------
 
 
-def survey_form(template: Template, *, verb: str, data: dict[str, Any], note: str | None = None) -> Json:
-    """The questions of a survey template as an Adaptive Card; the web page renders the same card."""
+def survey_form(
+    template: Template,
+    *,
+    verb: str,
+    data: dict[str, Any],
+    note: str | None = None,
+    values: dict[str, Any] | None = None,
+    problems: dict[str, str] | None = None,
+) -> Json:
+    """The questions of a survey template as an Adaptive Card; the web page renders the same card.
+
+    ``values`` refills what was typed and ``problems`` (question wording -> message) lists what
+    needs another look, so a refused submission loses nothing."""
     survey = template.survey
     assert survey is not None, f"{template.key} is not a survey"
     body: list[Any] = [title(template.title)]
     if note:
         body.append(paragraph(note, subtle=True, spacing="None"))
+    if problems:
+        body.append(TextBlock(text=text.FORM_PROBLEMS, wrap=True, color="Attention", weight="Bolder"))
+        body.append(facts(sorted(problems.items())))
     body.append(paragraph(survey.intro))
     for section in template.sections:
         if len(template.sections) > 1:
             body.append(heading(section.title))
-        body += [_question_input(question) for question in section.questions]
+        body += [_question_input(question, (values or {}).get(question.id)) for question in section.questions]
     return card(body, [execute(survey.submit_label, verb, data)], fallback_text=template.title)
 
 
-def _question_input(question: Question) -> Any:
+def _question_input(question: Question, value: Any = None) -> Any:
     label = question.text if question.required else f"{question.text} (optional)"
     common: dict[str, Any] = {
         "id": question.id,
@@ -69,6 +83,7 @@ def _question_input(question: Question) -> Any:
         "is_required": question.required or None,
         "error_message": text.ANSWER_NEEDED if question.required else None,
         "spacing": "Large",
+        "value": str(value) if value not in (None, "") else None,
     }
     if question.type == QuestionType.FREE_TEXT:
         input_: Any = TextInput(is_multiline=True, max_length=question.max_length, **common)
@@ -163,12 +178,20 @@ def link_card(
 # -- hand-over: the child answers on the worker's device -------------------------------------------
 
 
-def handover_form(template: Template, *, case_reference: str) -> Json:
+def handover_form(
+    template: Template,
+    *,
+    case_reference: str,
+    values: dict[str, Any] | None = None,
+    problems: dict[str, str] | None = None,
+) -> Json:
     return survey_form(
         template,
         verb=verbs.FEEDBACK_HANDOVER_SUBMIT,
         data={"case_reference": case_reference, "template": template.id, "version": template.version},
         note=text.HANDOVER_NOTE.format(case_reference=case_reference),
+        values=values,
+        problems=problems,
     )
 
 
@@ -229,6 +252,15 @@ def examples() -> Any:
     yield "feedback_link_request_prefilled", link_request_card(options, valid_days=14, case_reference="LCS123456")
     yield "feedback_link", link_card(url=url, case_reference="LCS123456", template=child, expires_at=moment)
     yield "feedback_handover_form", handover_form(child, case_reference="LCS123456")
+    yield (
+        "feedback_handover_form_problems",
+        handover_form(
+            child,
+            case_reference="LCS123456",
+            values={"feel_at_home": "happy"},
+            problems={"My worker is…": "Please answer this question."},
+        ),
+    )
     yield "feedback_handover_done", handover_done(child, case_reference="LCS123456", alert_raised=False)
     yield "feedback_handover_done_alert", handover_done(child, case_reference="LCS123456", alert_raised=True)
     yield (

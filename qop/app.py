@@ -25,8 +25,8 @@ from services.clock import Clock, SystemClock
 from services.container import Services
 from services.conversations import ConversationService
 from services.demo import DemoService
+from services.feedback.alerts import SafetyAlertNotifier
 from services.feedback.links import FeedbackLinkService
-from services.feedback.responses import LoggingAlertNotifier
 from services.feedback.tokens import Signer
 from services.organisation import OrganisationService
 from services.qa_calendar import QaCalendarService
@@ -49,6 +49,7 @@ def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | No
     sessions = create_session_factory(engine)
     clock = clock or SystemClock()
     organisation = OrganisationService(sessions=sessions, clock=clock)
+    alerts = SafetyAlertNotifier(sessions=sessions, clock=clock)
     return Services(
         settings=settings,
         sessions=sessions,
@@ -60,7 +61,7 @@ def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | No
             clock=clock,
             library=TemplateLibrary.from_folder(),
             signer=Signer(settings.feedback_signing_key),
-            notifier=LoggingAlertNotifier(),
+            notifier=alerts,
             base_url=settings.base_url,
             case_reference_pattern=settings.case_reference_pattern,
             valid_days=settings.feedback_link_days,
@@ -73,6 +74,7 @@ def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | No
             organisation_file=DEMO_ORGANISATION,
             enabled=settings.local_mode,
         ),
+        safety_alerts=alerts,
         reminders=ReminderService(
             sessions=sessions, clock=clock, sender=None, policy=reminder_policy(settings), time_zone=settings.timezone
         ),

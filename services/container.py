@@ -11,6 +11,7 @@ from services.actions import ActionService
 from services.clock import Clock
 from services.conversations import ConversationService
 from services.demo import DemoService
+from services.feedback.alerts import SafetyAlertNotifier
 from services.feedback.links import FeedbackLinkService
 from services.organisation import OrganisationService
 from services.qa_calendar import QaCalendarService
@@ -29,3 +30,4 @@ class Services:
     reminders: ReminderService
     qa_calendar: QaCalendarService
     demo: DemoService
+    safety_alerts: SafetyAlertNotifier

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import hmac
+import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,8 +17,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services import access_log, actors, policy
 from services.clock import Clock
-from services.errors import InvalidInput, NotFound
+from services.errors import InvalidInput, NotAllowed, NotFound
 from services.feedback.forms import checked_answers, find_survey, surveys_for
 from services.feedback.responses import AlertNotifier, RaisedAlert, store_response
 from services.feedback.tokens import Signer, hash_token, looks_like_token, new_link_token
@@ -27,6 +29,7 @@ from storage.db import transaction
 from storage.models import FeedbackChannel, FeedbackLink
 from storage.repositories import feedback as feedback_repo
 
+logger = logging.getLogger(__name__)
 LINK_AUDIENCES = (SurveyAudience.FAMILY, SurveyAudience.PARTNER)
 
 
@@ -51,6 +54,13 @@ class OpenedLink:
     state: LinkState
     template: Template | None = None
     token_hash: str = ""
+
+
+@dataclass(frozen=True)
+class HandoverResult:
+    template: Template
+    case_reference: str
+    alert_raised: bool
 
 
 class LinkUnusable(Exception):
@@ -140,6 +150,73 @@ class FeedbackLinkService:
     def form_token_valid(self, token_hash: str, browser_nonce: str, form_token: str) -> bool:
         return bool(browser_nonce) and self._signer.verify(form_token, "feedback-form", token_hash, browser_nonce)
 
+    async def request_link(
+        self, *, teams_user_id: str, case_reference: str, template_key: str, audit_reference: str | None = None
+    ) -> CreatedLink:
+        """A practitioner in Teams asks for a link (a command, or a button in an audit)."""
+        async with self._sessions() as session:
+            worker = await _member(session, teams_user_id)
+        created = await self.create_link(
+            creator_id=worker, case_reference=case_reference, template_key=template_key, audit_reference=audit_reference
+        )
+        async with transaction(self._sessions) as session:
+            await access_log.record(
+                session,
+                worker,
+                access_log.CHANGE,
+                "feedback link",
+                created.case_reference,
+                {"template": created.template.key, "audit": audit_reference},
+                summary="Feedback link created",
+            )
+        return created
+
+    def handover_template(self, template_key: str, version: int | None = None) -> Template:
+        """A family form a practitioner can open on their own device for the child."""
+        template = find_survey(self._library, template_key.strip().lower(), version)
+        if template is None or template.survey is None or template.survey.audience != SurveyAudience.FAMILY:
+            choices = ", ".join(t.id for t in surveys_for(self._library, SurveyAudience.FAMILY))
+            raise InvalidInput(
+                "That form can't be completed with a family member.", {"Form": f"Choose one of: {choices}"}
+            )
+        return template
+
+    async def submit_handover(
+        self,
+        *,
+        teams_user_id: str,
+        case_reference: str,
+        template_key: str,
+        version: int | None,
+        submitted: dict[str, Any],
+    ) -> HandoverResult:
+        """A child answered on the practitioner's device during a visit: "completed with worker".
+
+        Raises:
+            InvalidInput: answers that need another look (the card keeps them).
+        """
+        reference = self.normalise_case_reference(case_reference)
+        template = self.handover_template(template_key, version)
+        now = self._clock.now()
+        async with transaction(self._sessions) as session:
+            worker = await _member(session, teams_user_id)
+            answers = checked_answers(template, submitted, today=now.date(), allowed=(reference,))
+            stored = await store_response(
+                session,
+                template=template,
+                answers=answers,
+                channel=FeedbackChannel.WITH_WORKER,
+                now=now,
+                case_reference=reference,
+                worker_id=worker,
+            )
+            await access_log.record(
+                session, worker, access_log.SUBMIT, "feedback response", stored.response_id, {"case": reference}
+            )
+        if stored.alert is not None:
+            await self._notify(stored.alert)
+        return HandoverResult(template, reference, stored.alert is not None)
+
     async def submit(self, token: str, submitted: dict[str, Any]) -> Template:
         """Store the answers and use up the link.
 
@@ -174,7 +251,12 @@ class FeedbackLinkService:
         return template
 
     async def _notify(self, alert: RaisedAlert) -> None:
-        await self._notifier.notify_safety_alert(alert)
+        # The answers are already stored: a failed send must not lose them (the alert row stays
+        # without notified_at, for the log and a retry).
+        try:
+            await self._notifier.notify_safety_alert(alert)
+        except Exception:
+            logger.exception("could not send safety alert %s", alert.alert_id)
 
     async def _find(self, session: AsyncSession, token: str) -> FeedbackLink | None:
         if not looks_like_token(token):
@@ -198,3 +280,11 @@ class FeedbackLinkService:
         if template is None:  # a template version was deleted while links were out
             raise NotFound("This feedback form is no longer available.")
         return template
+
+
+async def _member(session: AsyncSession, teams_user_id: str) -> int:
+    """The person id of a Teams user who is in the organisation (only staff ask for feedback)."""
+    actor = await actors.load_for_teams_user(session, teams_user_id)
+    if not actor.is_member or actor.person_id is None:
+        raise NotAllowed(policy.NOT_MATCHED)
+    return actor.person_id

@@ -46,13 +46,6 @@ class AlertNotifier(Protocol):
     async def notify_safety_alert(self, alert: RaisedAlert) -> None: ...
 
 
-class LoggingAlertNotifier:
-    """Used when no Teams delivery is wired (CLI tools): the alert is stored and logged."""
-
-    async def notify_safety_alert(self, alert: RaisedAlert) -> None:
-        logger.warning("safety alert %s for case %s (no notifier configured)", alert.alert_id, alert.case_reference)
-
-
 @dataclass(frozen=True)
 class StoredResponse:
     response_id: str

@@ -16,6 +16,7 @@ from rich.console import Console
 from qop.app import create_app
 from qop.cli_org import demo_cli, org_cli
 from qop.cli_teams import teams_cli
+from qop.production import production_problems
 from qop.settings import Settings
 from services.actions import ImportReport
 from storage import migrate
@@ -39,11 +40,21 @@ def configure_logging(settings: Settings) -> None:
         logging.getLogger("microsoft_agents.hosting.core.connector.client.user_token_client").setLevel(logging.ERROR)
 
 
+def refuse_incomplete_production(settings: Settings) -> None:
+    problems = production_problems(settings)
+    if problems:
+        console.print("[bold red]Production mode (MICROSOFT_APP_ID is set) cannot start:[/bold red]")
+        for problem in problems:
+            console.print(f"  - {problem}", markup=False)
+        raise typer.Exit(code=1)
+
+
 @cli.command()
 def serve() -> None:
     """Start only the bot (production: behind a reverse proxy, with MICROSOFT_APP_ID set)."""
     settings = Settings()
     configure_logging(settings)
+    refuse_incomplete_production(settings)
     web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
 
 
@@ -52,6 +63,7 @@ def run() -> None:
     """Start the bot and, when Node is present, the Teams playground to chat with it."""
     settings = Settings()
     configure_logging(settings)
+    refuse_incomplete_production(settings)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_run_with_playground(settings))
     console.print("Stopped.")

@@ -27,6 +27,7 @@ from services.conversations import ConversationService
 from services.demo import DemoService
 from services.feedback.alerts import SafetyAlertNotifier
 from services.feedback.links import FeedbackLinkService
+from services.feedback.surveys import SurveyService
 from services.feedback.tokens import Signer
 from services.organisation import OrganisationService
 from services.qa_calendar import QaCalendarService
@@ -50,6 +51,8 @@ def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | No
     clock = clock or SystemClock()
     organisation = OrganisationService(sessions=sessions, clock=clock)
     alerts = SafetyAlertNotifier(sessions=sessions, clock=clock)
+    templates = TemplateLibrary.from_folder()
+    feedback_signer = Signer(settings.feedback_signing_key)
     return Services(
         settings=settings,
         sessions=sessions,
@@ -59,8 +62,8 @@ def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | No
         feedback_links=FeedbackLinkService(
             sessions=sessions,
             clock=clock,
-            library=TemplateLibrary.from_folder(),
-            signer=Signer(settings.feedback_signing_key),
+            library=templates,
+            signer=feedback_signer,
             notifier=alerts,
             base_url=settings.base_url,
             case_reference_pattern=settings.case_reference_pattern,
@@ -75,6 +78,14 @@ def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | No
             enabled=settings.local_mode,
         ),
         safety_alerts=alerts,
+        surveys=SurveyService(
+            sessions=sessions,
+            clock=clock,
+            library=templates,
+            signer=feedback_signer,
+            min_group_size=settings.survey_min_group_size,
+            time_zone=settings.timezone,
+        ),
         reminders=ReminderService(
             sessions=sessions, clock=clock, sender=None, policy=reminder_policy(settings), time_zone=settings.timezone
         ),

@@ -13,6 +13,7 @@ from services.conversations import ConversationService
 from services.demo import DemoService
 from services.feedback.alerts import SafetyAlertNotifier
 from services.feedback.links import FeedbackLinkService
+from services.feedback.surveys import SurveyService
 from services.organisation import OrganisationService
 from services.qa_calendar import QaCalendarService
 from services.reminders import ReminderService
@@ -31,3 +32,4 @@ class Services:
     qa_calendar: QaCalendarService
     demo: DemoService
     safety_alerts: SafetyAlertNotifier
+    surveys: SurveyService

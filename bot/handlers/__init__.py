@@ -9,7 +9,7 @@ if TYPE_CHECKING:
 
 
 def register_all(bot: QopBot) -> None:
-    from bot.handlers import actions, feedback, help, lifecycle, organisation
+    from bot.handlers import actions, feedback, help, lifecycle, organisation, surveys
 
-    for module in (lifecycle, help, actions, organisation, feedback):
+    for module in (lifecycle, help, actions, organisation, feedback, surveys):
         module.register(bot)

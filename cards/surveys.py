@@ -1,0 +1,210 @@
+"""Staff and partner survey cards: the invitation (the form itself), sending, results, 'my surveys'."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+from microsoft_teams.cards import Choice as CardChoice
+from microsoft_teams.cards import ChoiceSetInput, Column, ColumnSet, DateInput, TextBlock, TextInput
+
+from cards import text_feedback as text
+from cards import verbs
+from cards.base import Json, action_row, card, execute, facts, heading, paragraph, title
+from cards.feedback import format_day, survey_form
+
+if TYPE_CHECKING:
+    from services.feedback.surveys import AudienceChoices, GroupResult, StartedSurvey, SurveyResults, SurveyView
+
+
+def survey_invitation(view: SurveyView, *, reminder: bool = False) -> Json:
+    """The survey arrives as its own form, ready to answer in the chat."""
+    note = " ".join(
+        part
+        for part in (
+            text.SURVEY_REMINDER if reminder else "",
+            text.SURVEY_CLOSES.format(day=format_day(view.closes_at)),
+            text.SURVEY_ANONYMOUS if view.anonymous else text.SURVEY_NAMED,
+        )
+        if part
+    )
+    return survey_form(view.template, verb=verbs.SURVEY_ANSWER, data={"survey_id": view.survey_id}, note=note)
+
+
+def survey_answer_form(
+    view: SurveyView, *, values: dict[str, Any] | None = None, problems: dict[str, str] | None = None
+) -> Json:
+    return survey_form(
+        view.template,
+        verb=verbs.SURVEY_ANSWER,
+        data={"survey_id": view.survey_id},
+        note=text.SURVEY_CLOSES.format(day=format_day(view.closes_at)),
+        values=values,
+        problems=problems,
+    )
+
+
+def survey_thanks(view: SurveyView) -> Json:
+    survey = view.template.survey
+    return card([heading(text.SURVEY_THANKS_TITLE), paragraph(survey.thanks if survey else "")])
+
+
+def send_survey_card(choices: AudienceChoices, *, today: date, min_group_size: int) -> Json:
+    body: list[Any] = [
+        title(text.SURVEY_SEND_TITLE),
+        paragraph(text.SURVEY_SEND_INTRO.format(k=min_group_size)),
+        ChoiceSetInput(
+            id="template",
+            label=text.SURVEY_SEND_TEMPLATE,
+            style="expanded",
+            is_required=True,
+            error_message="Choose a survey.",
+            choices=[
+                CardChoice(title=f"{t.title} ({t.survey.respondent if t.survey else ''})", value=t.id)
+                for t in choices.templates
+            ],
+        ),
+    ]
+    if choices.teams:
+        body.append(_multi("team_ids", text.SURVEY_SEND_TEAMS, choices.teams))
+    if choices.service_areas:
+        body.append(_multi("service_area_ids", text.SURVEY_SEND_AREAS, choices.service_areas))
+    body += [
+        TextInput(id="emails", label=text.SURVEY_SEND_PEOPLE, placeholder="name@council.gov.uk", max_length=4000),
+        DateInput(id="closes_on", label=text.SURVEY_SEND_CLOSES, is_required=True, min=today.isoformat()),
+    ]
+    return card(body, [execute(text.SURVEY_SEND_BUTTON, verbs.SURVEY_SEND)])
+
+
+def _multi(input_id: str, label: str, options: Sequence[tuple[int, str]]) -> ChoiceSetInput:
+    return ChoiceSetInput(
+        id=input_id,
+        label=label,
+        is_multi_select=True,
+        style="compact",
+        choices=[CardChoice(title=name, value=str(option_id)) for option_id, name in options],
+    )
+
+
+def survey_started(started: StartedSurvey) -> Json:
+    view = started.view
+    body: list[Any] = [
+        heading(text.SURVEY_STARTED_TITLE),
+        paragraph(
+            text.SURVEY_STARTED_BODY.format(
+                id=view.survey_id, title=view.title, count=started.invited, day=format_day(view.closes_at)
+            )
+        ),
+        paragraph(text.SURVEY_ANONYMOUS if view.anonymous else text.SURVEY_NAMED, subtle=True),
+    ]
+    if started.unknown_emails:
+        body.append(paragraph(text.SURVEY_UNKNOWN_EMAILS.format(emails=", ".join(started.unknown_emails))))
+    return card(body, _owner_actions(view.survey_id))
+
+
+def survey_results_card(results: SurveyResults, *, reminded: int | None = None) -> Json:
+    view = results.view
+    body: list[Any] = [title(text.SURVEY_RESULTS_TITLE.format(title=view.title))]
+    if reminded is not None:
+        body.append(paragraph(text.SURVEY_REMINDED.format(count=reminded), spacing="None"))
+    body += [
+        paragraph(
+            f"S{view.survey_id}. {text.SURVEY_CLOSES.format(day=format_day(view.closes_at))} "
+            + (text.SURVEY_ANONYMOUS if view.anonymous else ""),
+            subtle=True,
+        ),
+        *_group_block(results.overall, view.min_group_size),
+        heading(text.SURVEY_RESULTS_GROUPS),
+    ]
+    for group in results.groups:
+        body += _group_block(group, view.min_group_size)
+    return card(body, _owner_actions(view.survey_id))
+
+
+def _group_block(group: GroupResult, threshold: int) -> list[Any]:
+    counts = text.SURVEY_RESULTS_COUNTS.format(responded=group.responded, invited=group.invited)
+    block: list[Any] = [
+        ColumnSet(
+            columns=[
+                Column(width="stretch", items=[TextBlock(text=group.name, weight="Bolder", wrap=True)]),
+                Column(width="auto", items=[TextBlock(text=counts, wrap=True)]),
+            ],
+            spacing="Medium",
+            separator=True,
+        )
+    ]
+    if not group.shown:
+        block.append(paragraph(text.SURVEY_RESULTS_HIDDEN.format(k=threshold), subtle=True, spacing="None"))
+    else:
+        block.append(facts([(q.text, q.summary) for q in group.questions]))
+    return block
+
+
+def _owner_actions(survey_id: int) -> list[Any]:
+    return [
+        execute(text.SURVEY_RESULTS_BUTTON, verbs.SURVEY_RESULTS, {"survey_id": survey_id}),
+        execute(text.SURVEY_REMIND_BUTTON, verbs.SURVEY_REMIND, {"survey_id": survey_id}),
+    ]
+
+
+def my_surveys_card(views: Sequence[SurveyView]) -> Json:
+    body: list[Any] = [title(text.MY_SURVEYS_TITLE)]
+    if not views:
+        body.append(paragraph(text.MY_SURVEYS_NONE))
+    for view in views:
+        body += [
+            paragraph(f"**{view.title}** - {text.SURVEY_CLOSES.format(day=format_day(view.closes_at))}"),
+            action_row(execute(text.MY_SURVEYS_ANSWER, verbs.SURVEY_OPEN, {"survey_id": view.survey_id})),
+        ]
+    return card(body)
+
+
+def examples() -> Any:
+    """Realistic examples of every survey card, for the card tests."""
+    from services.feedback.surveys import (
+        AudienceChoices,
+        GroupResult,
+        QuestionSummary,
+        StartedSurvey,
+        SurveyResults,
+        SurveyView,
+    )
+    from services.templates import TemplateLibrary
+
+    library = TemplateLibrary.from_folder()
+    pulse = library.get("staff-pulse")
+    closes = datetime(2026, 1, 30, 23, 59, tzinfo=UTC)
+    view = SurveyView(12, "Staff pulse survey - January", pulse, True, closes, 5)
+    yield "survey_invitation", survey_invitation(view)
+    yield "survey_reminder", survey_invitation(view, reminder=True)
+    yield (
+        "survey_answer_problems",
+        survey_answer_form(
+            view,
+            values={"workload": "agree"},
+            problems={"My wellbeing is looked after at work.": "Please answer this question."},
+        ),
+    )
+    yield "survey_thanks", survey_thanks(view)
+    choices = AudienceChoices(
+        templates=[pulse, library.get("partner-agency")],
+        teams=[(1, "Riverside Locality Team"), (2, "Hillside Children in Care Team")],
+        service_areas=[(1, "Children in Care")],
+    )
+    yield "survey_send", send_survey_card(choices, today=date(2026, 1, 12), min_group_size=5)
+    yield "survey_started", survey_started(StartedSurvey(view, 42, ("someone@elsewhere.example",)))
+    shown = GroupResult(
+        "Riverside Locality Team",
+        8,
+        6,
+        True,
+        tuple(QuestionSummary(q.text, "67% agree (4 of 6 with a view)") for q in pulse.questions()),
+    )
+    hidden = GroupResult("Hillside Children in Care Team", 7, 3, False)
+    overall = GroupResult("Everyone", 15, 9, True, shown.questions)
+    results = SurveyResults(view, 15, 9, overall, (hidden, shown))
+    yield "survey_results", survey_results_card(results)
+    yield "survey_results_reminded", survey_results_card(results, reminded=6)
+    yield "my_surveys", my_surveys_card([view])
+    yield "my_surveys_none", my_surveys_card([])

@@ -1,0 +1,418 @@
+"""Staff and partner surveys in Teams: send to teams, service areas or a list, with a close
+date; reminders only to people who have not answered; results for the sender and the QA lead.
+
+Anonymity: an anonymous survey's answers carry no person, only the group (team) and the day.
+That someone has answered is kept as an HMAC of (survey, person) under a secret from the
+settings: enough to refuse a second response and to remind only the others, never enough to
+say whose answers are whose. Managers only ever see counts. A group's results stay hidden
+until it has at least ``min_group_size`` responses.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from cards.surveys import survey_invitation
+from services import access_log, actors, policy
+from services.actors import Actor
+from services.clock import Clock
+from services.errors import AlreadySubmitted, InvalidInput, NotAllowed, NotFound
+from services.feedback.forms import checked_answers, find_survey, survey_settings, surveys_for
+from services.feedback.responses import store_response
+from services.feedback.tokens import Signer
+from services.templates import Question, QuestionType, Template, TemplateLibrary
+from services.templates.model import AGREE_LABELS, SurveyAudience
+from storage.db import transaction
+from storage.models import FeedbackChannel, Role, Survey, SurveyAnswerMark, SurveyRecipient
+from storage.repositories import surveys as survey_repo
+
+SURVEY_AUDIENCES = (SurveyAudience.STAFF, SurveyAudience.PARTNER)
+MAX_OPEN_DAYS = 90
+AGREEING = ("strongly_agree", "agree")
+
+
+class SurveySender(Protocol):
+    """The delivery engine as surveys use it (``services.delivery.DeliveryService``)."""
+
+    async def start_broadcast(
+        self, sender_person_id: int | None, recipients: Sequence[int], card: Any, *, title: str, purpose: str = ...
+    ) -> Any: ...
+
+    async def send_card_to_person(
+        self, person_id: int, card: dict[str, Any], *, purpose: str, dedupe_key: str | None = None
+    ) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Whom to send to: any mix of teams, service areas and people (by e-mail)."""
+
+    team_ids: tuple[int, ...] = ()
+    service_area_ids: tuple[int, ...] = ()
+    emails: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SurveyView:
+    survey_id: int
+    title: str
+    template: Template
+    anonymous: bool
+    closes_at: datetime
+    min_group_size: int
+
+
+@dataclass(frozen=True)
+class StartedSurvey:
+    view: SurveyView
+    invited: int
+    unknown_emails: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class QuestionSummary:
+    text: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    name: str
+    invited: int
+    responded: int
+    shown: bool
+    questions: tuple[QuestionSummary, ...] = ()
+
+
+@dataclass(frozen=True)
+class SurveyResults:
+    view: SurveyView
+    invited: int
+    responded: int
+    overall: GroupResult
+    groups: tuple[GroupResult, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class AudienceChoices:
+    """What a sender may pick on the 'send a survey' card."""
+
+    templates: list[Template]
+    teams: list[tuple[int, str]]
+    service_areas: list[tuple[int, str]]
+
+
+class SurveyService:
+    def __init__(
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        library: TemplateLibrary,
+        signer: Signer,
+        min_group_size: int,
+        time_zone: str,
+        sender: SurveySender | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._library = library
+        self._signer = signer
+        self._min_group_size = min_group_size
+        self._zone = ZoneInfo(time_zone)
+        self._sender = sender
+
+    def attach_sender(self, sender: SurveySender | None) -> None:
+        self._sender = sender
+
+    def today(self) -> date:
+        return self._clock.now().astimezone(self._zone).date()
+
+    # -- sending ----------------------------------------------------------------------------------
+
+    async def choices_for(self, teams_user_id: str) -> AudienceChoices:
+        """The templates, teams and service areas this person may send a survey to."""
+        async with self._sessions() as session:
+            actor = await _sender_actor(session, teams_user_id)
+            teams = await survey_repo.active_teams(session)
+            areas = await survey_repo.active_service_areas(session)
+        everything = actor.has(Role.QA_LEAD)
+        return AudienceChoices(
+            templates=surveys_for(self._library, *SURVEY_AUDIENCES),
+            teams=[(t.id, t.name) for t in teams if everything or _may_send_to_team(actor, t.id, t.service_area_id)],
+            service_areas=[(a.id, a.name) for a in areas if everything or actor.leads_area(a.id)],
+        )
+
+    async def start(
+        self, *, teams_user_id: str, template_id: str, audience: Audience, closes_on: date, title: str | None = None
+    ) -> StartedSurvey:
+        """Create the survey and broadcast it through the delivery engine.
+
+        Raises:
+            NotAllowed: only the QA lead, or a manager for their own teams, may send surveys.
+            InvalidInput: an unknown template, a close date in the past, or nobody to send to.
+        """
+        template = find_survey(self._library, template_id)
+        if template is None or survey_settings(template).audience not in SURVEY_AUDIENCES:
+            names = ", ".join(t.id for t in surveys_for(self._library, *SURVEY_AUDIENCES))
+            raise InvalidInput("I don't know that survey.", {"Survey": f"Choose one of: {names}"})
+        self._check_close_date(closes_on)
+        now = self._clock.now()
+        async with transaction(self._sessions) as session:
+            actor = await _sender_actor(session, teams_user_id)
+            people, unknown = await self._audience_people(session, actor, audience)
+            survey = Survey(
+                template_key=template.id,
+                template_version=template.version,
+                title=(title or template.title)[:200],
+                anonymous=survey_settings(template).anonymous,
+                min_group_size=self._min_group_size,
+                sender_id=actor.person_id,
+                audience={"teams": list(audience.team_ids), "service_areas": list(audience.service_area_ids)},
+                closes_at=self._end_of(closes_on),
+            )
+            session.add(survey)
+            await session.flush()
+            session.add_all(
+                SurveyRecipient(survey_id=survey.id, person_id=person_id, group_team_id=team_id, invited_at=now)
+                for person_id, team_id in people.items()
+            )
+            await access_log.record(
+                session, actor, access_log.CHANGE, "survey", survey.id, {"invited": len(people)}, summary="Survey sent"
+            )
+            view = _view(survey, template)
+        if self._sender is not None:
+            await self._sender.start_broadcast(
+                actor.person_id, list(people), survey_invitation(view), title=view.title, purpose="survey"
+            )
+        return StartedSurvey(view, len(people), tuple(unknown))
+
+    async def _audience_people(
+        self, session: AsyncSession, actor: Actor, audience: Audience
+    ) -> tuple[dict[int, int | None], list[str]]:
+        everything = actor.has(Role.QA_LEAD)
+        for area_id in audience.service_area_ids:
+            if not everything and not actor.leads_area(area_id):
+                raise NotAllowed("You can send surveys only to the teams you manage (the QA lead can send to anyone).")
+        team_ids = set(audience.team_ids) | await survey_repo.team_ids_in_areas(session, audience.service_area_ids)
+        people = await survey_repo.members_of_teams(session, team_ids) if team_ids else []
+        listed = await survey_repo.people_by_email(session, audience.emails)
+        found = {p.email for p in listed}
+        unknown = [e for e in audience.emails if e.strip().lower() not in found]
+        chosen = {p.id: p.team_id for p in [*people, *listed]}
+        for team_id in {t for t in chosen.values()} | set(audience.team_ids):
+            if not everything and not _may_send_to_team(actor, team_id, None):
+                raise NotAllowed("You can send surveys only to the teams you manage (the QA lead can send to anyone).")
+        if not chosen:
+            raise InvalidInput(
+                "Nobody to send this survey to.", {"Audience": "Choose a team, a service area or people."}
+            )
+        return chosen, unknown
+
+    def _check_close_date(self, closes_on: date) -> None:
+        today = self.today()
+        if closes_on < today:
+            raise InvalidInput("The close date is in the past.", {"Close date": "Choose today or a later date."})
+        if closes_on > today + timedelta(days=MAX_OPEN_DAYS):
+            raise InvalidInput(
+                "That close date is too far away.", {"Close date": f"Surveys stay open at most {MAX_OPEN_DAYS} days."}
+            )
+
+    def _end_of(self, day: date) -> datetime:
+        return datetime.combine(day, time(23, 59), tzinfo=self._zone)
+
+    # -- answering --------------------------------------------------------------------------------
+
+    async def form_for(self, *, teams_user_id: str, survey_id: int) -> SurveyView:
+        async with self._sessions() as session:
+            person_id, survey, _recipient = await self._open_for(session, teams_user_id, survey_id)
+            if self._mark(survey.id, person_id) in await survey_repo.marks(session, survey.id):
+                raise AlreadySubmitted("You have already answered this survey. Thank you!")
+            return _view(survey, self._template(survey))
+
+    async def answer(self, *, teams_user_id: str, survey_id: int, submitted: dict[str, Any]) -> SurveyView:
+        """Store one person's answers, once.
+
+        Raises:
+            AlreadySubmitted: this person has answered before (the first answers stand).
+            InvalidInput: answers that need another look.
+            NotAllowed / NotFound: not sent to this person, or closed.
+        """
+        now = self._clock.now()
+        try:
+            async with transaction(self._sessions) as session:
+                person_id, survey, recipient = await self._open_for(session, teams_user_id, survey_id)
+                template = self._template(survey)
+                mark = self._mark(survey.id, person_id)
+                if mark in await survey_repo.marks(session, survey.id):
+                    raise AlreadySubmitted("You have already answered this survey. Thank you!")
+                answers = checked_answers(template, submitted, today=now.date())
+                session.add(SurveyAnswerMark(survey_id=survey.id, mark=mark))
+                await store_response(
+                    session,
+                    template=template,
+                    answers=answers,
+                    channel=FeedbackChannel.TEAMS,
+                    now=now,
+                    respondent_id=person_id,
+                    survey_id=survey.id,
+                    group_team_id=recipient.group_team_id,
+                    anonymous=survey.anonymous,
+                )
+                return _view(survey, template)
+        except IntegrityError:  # two submits raced: the mark's key let only one in
+            raise AlreadySubmitted("You have already answered this survey. Thank you!") from None
+
+    async def waiting_for(self, teams_user_id: str) -> list[SurveyView]:
+        """Open surveys this person has been sent and not yet answered ('my surveys')."""
+        async with self._sessions() as session:
+            actor = await actors.load_for_teams_user(session, teams_user_id)
+            if actor.person_id is None:
+                return []
+            waiting = []
+            for survey in await survey_repo.open_surveys_for(session, actor.person_id, now=self._clock.now()):
+                if self._mark(survey.id, actor.person_id) not in await survey_repo.marks(session, survey.id):
+                    waiting.append(_view(survey, self._template(survey)))
+            return waiting
+
+    # -- reminders and results ----------------------------------------------------------------------
+
+    async def remind(self, survey_id: int, *, teams_user_id: str | None = None) -> int:
+        """Remind everyone who has not answered (and only them); returns how many were reminded.
+
+        ``teams_user_id`` is the sender or QA lead asking in Teams; None is a scheduled job."""
+        now = self._clock.now()
+        async with transaction(self._sessions) as session:
+            survey = await self._survey(session, survey_id)
+            if teams_user_id is not None:
+                await self._owner_or_qa_lead(session, teams_user_id, survey)
+            if survey.closed_at is not None or survey.closes_at <= now:
+                raise InvalidInput("This survey has closed, so nobody is reminded.")
+            answered = await survey_repo.marks(session, survey.id)
+            pending = [
+                r
+                for r in await survey_repo.recipients(session, survey.id)
+                if self._mark(survey.id, r.person_id) not in answered
+            ]
+            for recipient in pending:
+                recipient.last_reminded_at = now
+                recipient.reminders_sent += 1
+            view = _view(survey, self._template(survey))
+            rounds = {r.person_id: r.reminders_sent for r in pending}
+        if self._sender is not None and pending:
+            card = survey_invitation(view, reminder=True)
+            for person_id, round_number in rounds.items():
+                await self._sender.send_card_to_person(
+                    person_id,
+                    card,
+                    purpose="survey-reminder",
+                    dedupe_key=f"survey:{survey_id}:reminder:{round_number}:{person_id}",
+                )
+        return len(pending)
+
+    async def results(self, survey_id: int, *, teams_user_id: str) -> SurveyResults:
+        """Counts for everyone; answers only for groups with at least ``min_group_size`` responses."""
+        async with transaction(self._sessions) as session:
+            survey = await self._survey(session, survey_id)
+            actor = await self._owner_or_qa_lead(session, teams_user_id, survey)
+            template = self._template(survey)
+            responses = await survey_repo.responses(session, survey.id)
+            invited = await survey_repo.invited_per_group(session, survey.id)
+            names = await survey_repo.team_names(session, [g for g in invited if g is not None])
+            await access_log.record(session, actor, access_log.VIEW, "survey results", survey.id)
+        threshold = survey.min_group_size
+        groups = []
+        for group_id, invited_count in sorted(invited.items(), key=lambda item: names.get(item[0] or 0, "")):
+            answers = [r.answers for r in responses if r.group_team_id == group_id]
+            name = names.get(group_id, "No team") if group_id is not None else "No team"
+            groups.append(_group(name, invited_count, answers, template, threshold))
+        overall = _group("Everyone", sum(invited.values()), [r.answers for r in responses], template, threshold)
+        return SurveyResults(_view(survey, template), overall.invited, overall.responded, overall, tuple(groups))
+
+    # -- helpers -----------------------------------------------------------------------------------
+
+    def _mark(self, survey_id: int, person_id: int) -> str:
+        return self._signer.sign("survey-answer", survey_id, person_id)
+
+    def _template(self, survey: Survey) -> Template:
+        template = find_survey(self._library, survey.template_key, survey.template_version)
+        if template is None:
+            raise NotFound("This survey's questions are no longer available.")
+        return template
+
+    async def _survey(self, session: AsyncSession, survey_id: int) -> Survey:
+        survey = await session.get(Survey, survey_id)
+        if survey is None:
+            raise NotFound(f"There is no survey S{survey_id}.")
+        return survey
+
+    async def _open_for(
+        self, session: AsyncSession, teams_user_id: str, survey_id: int
+    ) -> tuple[int, Survey, SurveyRecipient]:
+        actor = await actors.load_for_teams_user(session, teams_user_id)
+        survey = await self._survey(session, survey_id)
+        recipient = await survey_repo.recipient(session, survey.id, actor.person_id) if actor.person_id else None
+        if recipient is None or actor.person_id is None:
+            raise NotAllowed("This survey was not sent to you.")
+        if survey.closed_at is not None or survey.closes_at <= self._clock.now():
+            raise InvalidInput("This survey has closed. Thank you for your interest.")
+        return actor.person_id, survey, recipient
+
+    async def _owner_or_qa_lead(self, session: AsyncSession, teams_user_id: str, survey: Survey) -> Actor:
+        actor = await actors.load_for_teams_user(session, teams_user_id)
+        if actor.is_member and (actor.person_id == survey.sender_id or actor.has(Role.QA_LEAD)):
+            return actor
+        raise NotAllowed("Only the person who sent this survey and the QA lead can see its results or send reminders.")
+
+
+async def _sender_actor(session: AsyncSession, teams_user_id: str) -> Actor:
+    actor = await actors.load_for_teams_user(session, teams_user_id)
+    if not actor.is_member:
+        raise NotAllowed(policy.NOT_MATCHED)
+    if not (actor.has(Role.QA_LEAD) or actor.managed_team_ids or actor.senior_area_ids):
+        raise NotAllowed("Only the QA lead and managers can send surveys.")
+    return actor
+
+
+def _may_send_to_team(actor: Actor, team_id: int | None, service_area_id: int | None) -> bool:
+    if actor.has(Role.QA_LEAD):
+        return True
+    return actor.manages(team_id) or actor.leads_team_area(team_id) or actor.leads_area(service_area_id)
+
+
+def _view(survey: Survey, template: Template) -> SurveyView:
+    return SurveyView(survey.id, survey.title, template, survey.anonymous, survey.closes_at, survey.min_group_size)
+
+
+def _group(name: str, invited: int, answers: list[dict[str, Any]], template: Template, threshold: int) -> GroupResult:
+    shown = len(answers) >= threshold
+    questions = tuple(_summary(q, answers) for q in template.questions()) if shown else ()
+    return GroupResult(name, invited, len(answers), shown, questions)
+
+
+def _summary(question: Question, answers: list[dict[str, Any]]) -> QuestionSummary:
+    given = [a[question.id] for a in answers if question.id in a]
+    if not given:
+        return QuestionSummary(question.text, "no answers")
+    if question.type == QuestionType.FREE_TEXT:
+        return QuestionSummary(question.text, f"{len(given)} written comment(s)")
+    if question.type == QuestionType.SCALE:
+        low, high = question.scale_bounds
+        average = sum(int(v) for v in given) / len(given)
+        return QuestionSummary(question.text, f"average {average:.1f} (from {low} to {high}), {len(given)} answers")
+    if question.type == QuestionType.AGREE5:
+        with_view = [v for v in given if v in AGREE_LABELS and v != "dont_know"]
+        agreeing = sum(1 for v in with_view if v in AGREEING)
+        share = round(100 * agreeing / len(with_view)) if with_view else 0
+        return QuestionSummary(question.text, f"{share}% agree ({agreeing} of {len(with_view)} with a view)")
+    counts = Counter(str(v) for v in given)
+    parts = [f"{question.label_of(value)}: {count}" for value, count in counts.most_common()]
+    return QuestionSummary(question.text, "; ".join(parts))

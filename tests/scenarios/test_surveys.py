@@ -72,7 +72,10 @@ async def _send_pulse(harness: BotHarness, teams: dict[str, int]) -> int:
     assert "Send a survey" in _text(send_card)
     team_ids = f"{teams['Riverside Locality Team']},{teams['Hillside Children in Care Team']}"
     started = await _act(
-        harness, QA_LEAD, verbs.SURVEY_SEND, {"template": "staff-pulse", "team_ids": team_ids, "closes_on": "2026-01-30"}
+        harness,
+        QA_LEAD,
+        verbs.SURVEY_SEND,
+        {"template": "staff-pulse", "team_ids": team_ids, "closes_on": "2026-01-30"},
     )
     assert "Survey sent" in _text(started) and "9 people" in _text(started)
     survey_id = next(x["data"]["survey_id"] for x in started["actions"] if x["verb"] == verbs.SURVEY_RESULTS)
@@ -156,7 +159,11 @@ async def test_only_the_qa_lead_and_managers_send_surveys(harness: BotHarness, s
         harness,
         MANAGER,
         verbs.SURVEY_SEND,
-        {"template": "staff-pulse", "team_ids": str(teams["Hillside Children in Care Team"]), "closes_on": "2026-01-30"},
+        {
+            "template": "staff-pulse",
+            "team_ids": str(teams["Hillside Children in Care Team"]),
+            "closes_on": "2026-01-30",
+        },
     )
     assert "only to the teams you manage" in _text(other_team)
     own_team = await _act(

@@ -12,7 +12,7 @@ from microsoft_agents.activity import Activity
 from pydantic import ValidationError
 
 from bot.auth import Unauthorized, VerifiedToken
-from bot.qop_bot import QopBot
+from bot.qop_bot import QopBot, error_reference
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +49,13 @@ async def messages(request: web.Request) -> web.StreamResponse:
         response = await bot.adapter.process(request, bot.application)
     except ValidationError as error:
         return _reason(400, f"Not a valid activity: {error.error_count()} field(s) are malformed.")
+    except Exception:
+        # Errors inside a turn become a friendly card (QopBot._on_turn_error); this is what
+        # fails around it, e.g. Entra ID not answering for the outbound token. No stack
+        # trace leaves the process, and a 503 tells Teams the fault is ours and passing.
+        reference = error_reference()
+        logger.exception("could not process a %s activity (%s)", body.get("type"), reference)
+        return _reason(503, f"qop could not process this activity just now (reference {reference}).")
     return response or web.Response(status=202)
 
 

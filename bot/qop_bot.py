@@ -187,7 +187,7 @@ class QopBot:
 
     async def _on_turn_error(self, context: TurnContext, error: Exception) -> None:
         """Replace the SDK's default (which shows the exception text to users)."""
-        reference = "ERR-" + secrets.token_hex(3).upper()
+        reference = error_reference()
         logger.error("turn failed (%s) for activity %s", reference, context.activity.type, exc_info=error)
         card = common.error_card(reference)
         try:
@@ -197,6 +197,11 @@ class QopBot:
                 await context.send_activity(card_activity(card))
         except Exception:  # the channel may be what failed; the log has the details
             logger.exception("could not tell the user about %s", reference)
+
+
+def error_reference() -> str:
+    """A short id a user can read out to their administrator; the log has the details."""
+    return "ERR-" + secrets.token_hex(3).upper()
 
 
 def _is_card_invoke(context: TurnContext) -> bool:

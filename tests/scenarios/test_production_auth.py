@@ -24,6 +24,7 @@ from tests.support.fake_botframework import (
     FakeBotFrameworkKeys,
     SigningKeyPair,
     fake_entra_connections,
+    unreachable_entra_connections,
 )
 from tests.support.fake_connector import FakeConnector
 
@@ -207,3 +208,20 @@ async def test_local_mode_needs_no_token(harness: BotHarness) -> None:
 
     assert response.status in (200, 202)
     assert harness.connector.messages
+
+
+async def test_entra_id_not_answering_is_a_503_with_a_reference_not_a_500(
+    settings: Settings, keys: FakeBotFrameworkKeys, connector: FakeConnector, clock: FrozenClock, sessions, engine
+) -> None:  # type: ignore[no-untyped-def]
+    app = create_app(production_settings(settings, keys), clock=clock, connections=unreachable_entra_connections())
+    token = keys.sign(audience=APP_ID, service_url=connector.service_url, now=clock.now())
+    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+        response = await client.post(
+            "/api/messages", json=a.installation(connector.service_url), headers={"Authorization": f"Bearer {token}"}
+        )
+        body = await response.json()
+
+    assert response.status == 503
+    assert body["error"].startswith("qop could not process this activity just now (reference ERR-")
+    assert "login.microsoftonline.com" not in body["error"]
+    assert await _stored(sessions) == (0, 0)

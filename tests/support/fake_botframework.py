@@ -112,3 +112,13 @@ class FakeBotFrameworkKeys:
 def fake_entra_connections() -> LocalConnections:
     """Outbound tokens for replies, as Entra ID would issue them, without the internet."""
     return LocalConnections(PlaceholderTokenProvider(OUTBOUND_TOKEN))
+
+
+class _UnreachableTokenProvider(PlaceholderTokenProvider):
+    async def get_access_token(self, resource_url: str, scopes: list[str], force_refresh: bool = False) -> str:
+        raise ValueError("Failed to acquire token: login.microsoftonline.com did not answer")
+
+
+def unreachable_entra_connections() -> LocalConnections:
+    """Entra ID down: every outbound token request fails, as MSAL's does."""
+    return LocalConnections(_UnreachableTokenProvider())

@@ -23,6 +23,7 @@ from services.errors import InvalidInput
 from services.organisation.source import OrganisationFile, PersonEntry, Rejection, TeamEntry, name_key
 from storage.models import Person, Role, RoleAssignment, ServiceArea, Team
 from storage.repositories import people as people_repo
+from storage.repositories import roles as roles_repo
 
 
 class Change(enum.StrEnum):
@@ -354,14 +355,8 @@ class OrganisationImport:
         for role, area_id in wanted - held:
             self.session.add(RoleAssignment(person_id=person.id, role=role, service_area_id=area_id))
         for role, area_id in held - wanted:
-            assignment = await self.session.scalar(
-                select(RoleAssignment).where(
-                    RoleAssignment.person_id == person.id,
-                    RoleAssignment.role == role,
-                    RoleAssignment.service_area_id.is_(None)
-                    if area_id is None
-                    else RoleAssignment.service_area_id == area_id,
-                )
+            assignment = await roles_repo.find_assignment(
+                self.session, person_id=person.id, role=role, service_area_id=area_id
             )
             if assignment is not None:
                 await self.session.delete(assignment)

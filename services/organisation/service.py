@@ -27,6 +27,7 @@ from services.teams_data import ConversationInfo, TeamsUser
 from storage.db import transaction
 from storage.models import Conversation, Person, Role, RoleAssignment, ServiceArea, Team
 from storage.repositories import conversations as conversation_repo
+from storage.repositories import roles as roles_repo
 
 ROLE_LABELS = {
     Role.PRACTITIONER: "practitioner",
@@ -182,14 +183,8 @@ class OrganisationService:
         self, session: AsyncSession, person: Person, role: Role, area: ServiceArea | None, add: bool
     ) -> bool:
         area_id = area.id if area else None
-        existing = await session.scalar(
-            select(RoleAssignment).where(
-                RoleAssignment.person_id == person.id,
-                RoleAssignment.role == role.value,
-                RoleAssignment.service_area_id.is_(None)
-                if area_id is None
-                else RoleAssignment.service_area_id == area_id,
-            )
+        existing = await roles_repo.find_assignment(
+            session, person_id=person.id, role=role.value, service_area_id=area_id
         )
         if add and existing is None:
             session.add(RoleAssignment(person_id=person.id, role=role.value, service_area_id=area_id))

@@ -30,8 +30,10 @@ def welcome_personal(display_name: str | None) -> Json:
     )
 
 
-def welcome_channel(team_name: str | None) -> Json:
-    intro = text.WELCOME_CHANNEL_INTRO if not team_name else f"{text.WELCOME_CHANNEL_INTRO[:-1]} ({team_name}):"
+def welcome_channel(channel_name: str | None) -> Json:
+    intro = text.WELCOME_CHANNEL_INTRO.format(
+        channel=f"this channel ({channel_name})" if channel_name else "this channel"
+    )
     return card(
         [
             title(text.WELCOME_CHANNEL_TITLE),
@@ -39,7 +41,7 @@ def welcome_channel(team_name: str | None) -> Json:
             *labelled_points(text.WELCOME_CHANNEL_POINTS),
             paragraph(text.WELCOME_CHANNEL_NEXT, subtle=True, spacing="Medium"),
         ],
-        fallback_text=text.WELCOME_CHANNEL_INTRO,
+        fallback_text=intro,
     )
 
 

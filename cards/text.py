@@ -24,7 +24,7 @@ WELCOME_PERSONAL_PRIVACY = (
 )
 
 WELCOME_CHANNEL_TITLE = "qop has joined this team"
-WELCOME_CHANNEL_INTRO = "qop helps this team see and improve the quality of its practice. In this channel I will post:"
+WELCOME_CHANNEL_INTRO = "qop helps this team see and improve the quality of its practice. In {channel} I will post:"
 WELCOME_CHANNEL_POINTS = (
     ("Weekly digest", "Every Monday morning: audits completed, grades, feedback and actions, with what went well."),
     ("Learning", "Good practice to celebrate, shared without naming workers or children."),

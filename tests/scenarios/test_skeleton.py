@@ -48,6 +48,7 @@ async def test_help_in_a_channel_needs_the_mention_and_answers_in_the_channel(ha
 
     welcome, help_card = (m.cards[0] for m in harness.connector.in_conversation(general["id"]))
     assert "qop has joined this team" in _texts(welcome)
+    assert "In this channel (General) I will post:" in _texts(welcome)
     assert "What I can do" in _texts(help_card)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from cards import common, feedback
+from cards import common, delivery, feedback
 from cards.base import Json
 from cards.examples_actions import action_examples
 from cards.examples_organisation import organisation_examples
@@ -30,11 +30,28 @@ def _common_examples() -> Iterator[tuple[str, Json]]:
     yield "refusal_fields", common.refusal_card("Two answers need a look.", {"grade": "Choose a grade"})
 
 
+def _delivery_examples() -> Iterator[tuple[str, Json]]:
+    base = {"broadcast_id": 42, "title_text": "Quarterly practice survey", "total": 500}
+    yield (
+        "delivery_progress_running",
+        delivery.progress_card(**base, status="running", sent=340, failed=3, blocked=2, cancelled=0),
+    )
+    yield (
+        "delivery_progress_finished_with_failures",
+        delivery.progress_card(**base, status="finished", sent=495, failed=3, blocked=2, cancelled=0),
+    )
+    yield (
+        "delivery_progress_cancelled",
+        delivery.progress_card(**base, status="cancelled", sent=120, failed=0, blocked=0, cancelled=380),
+    )
+
+
 SOURCES: list[Callable[[], Iterator[tuple[str, Json]]]] = [
     _common_examples,
     action_examples,
     feedback.examples,
     organisation_examples,
+    _delivery_examples,
 ]
 """Each feature appends its examples function here."""
 

@@ -34,3 +34,8 @@ SURVEY_ANSWER = "survey.answer"
 SURVEY_RESULTS = "survey.results"
 SURVEY_REMIND = "survey.remind"
 SURVEYS_MINE = "surveys.mine"
+
+# Delivery (issue 3)
+DELIVERY_CANCEL = "delivery.cancel"
+DELIVERY_RESEND_FAILED = "delivery.resend_failed"
+DELIVERY_REFRESH = "delivery.refresh"

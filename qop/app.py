@@ -24,6 +24,8 @@ from services.actions import ActionService
 from services.clock import Clock, SystemClock
 from services.container import Services
 from services.conversations import ConversationService
+from services.delivery import DeliveryService
+from services.delivery.engine import WorkQueue
 from services.demo import DemoService
 from services.feedback.alerts import SafetyAlertNotifier
 from services.feedback.links import FeedbackLinkService
@@ -90,6 +92,7 @@ def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | No
             sessions=sessions, clock=clock, sender=None, policy=reminder_policy(settings), time_zone=settings.timezone
         ),
         qa_calendar=QaCalendarService(sessions=sessions, clock=clock, sender=None, time_zone=settings.timezone),
+        delivery=DeliveryService(sessions=sessions, clock=clock, settings=settings, queue=WorkQueue(settings)),
     )
 
 
@@ -126,8 +129,33 @@ def create_app(
     app.router.add_get("/readyz", readyz)
     add_feedback_routes(app, services.feedback_links, settings)
     app.cleanup_ctx.append(_dispose_engine)
+    # Delivery first: jobs started after it may send, and it stops after them.
+    app.cleanup_ctx.append(_run_delivery_engine)
     app.cleanup_ctx.append(_run_reminder_job)
     return app
+
+
+async def _run_delivery_engine(app: web.Application) -> AsyncIterator[None]:
+    """Launch DBOS (durable sends) with the app and destroy it when the app stops."""
+    from bot.gateway import ConnectorGateway
+    from services.delivery.engine import DeliveryEngine
+
+    settings, delivery = app[SETTINGS_KEY], app[SERVICES_KEY].delivery
+    gateway = ConnectorGateway(app[BOT_KEY].connections, timeout_seconds=settings.delivery_request_timeout_seconds)
+    delivery.attach_gateway(gateway)
+    engine = DeliveryEngine(settings)
+    await engine.launch(delivery, delivery.queue)
+    sweep = asyncio.create_task(delivery.requeue_orphans())
+    try:
+        yield
+    finally:
+        sweep.cancel()
+        await asyncio.gather(sweep, return_exceptions=True)
+        # In a worker thread: DBOS's own threads may need this loop while it stops them.
+        await asyncio.to_thread(engine.shutdown)
+        await gateway.close()
+        delivery.queue.close()
+        delivery.attach_gateway(None)
 
 
 async def _run_reminder_job(app: web.Application) -> AsyncIterator[None]:

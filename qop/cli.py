@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -13,13 +14,17 @@ import typer
 from aiohttp import web
 from rich.console import Console
 
-from qop.app import create_app
+from qop.app import build_services, create_app
 from qop.cli_org import demo_cli, org_cli
 from qop.cli_teams import teams_cli
 from qop.production import production_problems
 from qop.settings import Settings
 from services.actions import ImportReport
+from services.container import Services
+from services.delivery import BroadcastProgress
+from services.errors import DomainError
 from storage import migrate
+from storage.db import create_engine
 
 cli = typer.Typer(help="qop: the Quality of Practice Framework in Microsoft Teams.", no_args_is_help=True)
 db_cli = typer.Typer(help="Database migrations.", no_args_is_help=True)
@@ -29,6 +34,10 @@ actions_cli = typer.Typer(help="Actions: import from a spreadsheet.", no_args_is
 cli.add_typer(actions_cli, name="actions")
 cli.add_typer(org_cli, name="org")
 cli.add_typer(demo_cli, name="demo")
+delivery_cli = typer.Typer(
+    help="Outbound messages: broadcast progress, cancel, resend, recovery.", no_args_is_help=True
+)
+cli.add_typer(delivery_cli, name="delivery")
 console = Console()
 
 
@@ -141,6 +150,80 @@ def actions_import(file: Annotated[Path, typer.Argument(exists=True, dir_okay=Fa
         console.print(f"[red]line {line}[/red]: {reason}")
     if report.errors:
         raise typer.Exit(code=1)
+
+
+def _delivery_command(work: Callable[[Services], Awaitable[None]]) -> None:
+    """Run ``work(services)`` with the app's services (no bot, no DBOS launch: a DBOS client is enough)."""
+
+    async def run() -> None:
+        settings = Settings()
+        engine = create_engine(settings.database_url)
+        services = build_services(settings, engine)
+        try:
+            await work(services)
+        except DomainError as refusal:
+            console.print(f"[red]{refusal.user_message}[/red]")
+            raise typer.Exit(1) from None
+        finally:
+            services.delivery.queue.close()
+            await engine.dispose()
+
+    asyncio.run(run())
+
+
+def _print_progress(progress: BroadcastProgress) -> None:
+    console.print(f"B{progress.broadcast_id} \u201c{progress.title}\u201d: {progress.status}")
+    console.print(f"  {progress.summary}" + (f" \u00b7 {progress.queued} queued" if progress.queued else ""))
+
+
+@delivery_cli.command("status")
+def delivery_status(broadcast_id: int) -> None:
+    """Show a broadcast's progress: sent, failed, blocked, cancelled, still queued."""
+
+    async def work(services: Services) -> None:
+        _print_progress(await services.delivery.progress(broadcast_id))
+
+    _delivery_command(work)
+
+
+@delivery_cli.command("cancel")
+def delivery_cancel(broadcast_id: int) -> None:
+    """Cancel a broadcast: nothing still queued is sent."""
+
+    async def work(services: Services) -> None:
+        _print_progress(await services.delivery.cancel_broadcast(broadcast_id))
+
+    _delivery_command(work)
+
+
+@delivery_cli.command("resend-failed")
+def delivery_resend_failed(broadcast_id: int) -> None:
+    """Queue the failed sends of a broadcast again (blocked and cancelled ones are left alone)."""
+
+    async def work(services: Services) -> None:
+        _print_progress(await services.delivery.resend_failed(broadcast_id))
+
+    _delivery_command(work)
+
+
+@delivery_cli.command("recover")
+def delivery_recover(
+    executor_id: str = typer.Option(..., "--executor-id", help="QOP_EXECUTOR_ID of the lost instance"),
+) -> None:
+    """Hand the unfinished sends of an instance that will never come back to the running ones."""
+
+    async def work(services: Services) -> None:
+        if executor_id == services.settings.executor_id:
+            console.print(
+                "[yellow]That is this machine's own executor id; it recovers its work when it starts.[/yellow]"
+            )
+        moved = await asyncio.to_thread(services.delivery.queue.recover_executor, executor_id)
+        orphans = await services.delivery.requeue_orphans()
+        console.print(
+            f"Re-queued {moved} unfinished workflow(s) of {executor_id}; {orphans} queued send(s) re-enqueued."
+        )
+
+    _delivery_command(work)
 
 
 def main() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -95,6 +95,30 @@ class Settings(BaseSettings):
     """Days after an action is done before its owner is asked what difference it made (6 weeks)."""
     log_level: str = "INFO"
 
+    # -- delivery engine (issue 3): DBOS durable queue in front of every Teams send ----------
+    executor_id: str = Field(default="qop-1", validation_alias=AliasChoices("QOP_EXECUTOR_ID", "executor_id"))
+    """Stable, distinct per running instance (e.g. the container/VM name). DBOS recovers the
+    unfinished work of an executor id when an instance with that id starts again."""
+    dbos_system_database_url: str = ""
+    """Where DBOS keeps its queue and workflow tables. Empty: an SQLite file next to the app's
+    SQLite file (never the same file), or the app's own PostgreSQL database (schema below)."""
+    dbos_system_schema: str = "dbos"
+    delivery_rate_per_second: int = 45
+    """Sends started per second across all instances (Teams allows 50/s per app per tenant)."""
+    delivery_conversation_rate_per_second: int = 6
+    """Sends started per second into one conversation (Teams allows 7/s, 8/2s, 60/30s)."""
+    delivery_max_attempts: int = 6
+    delivery_backoff_base_seconds: float = 1.0
+    delivery_backoff_max_seconds: float = 60.0
+    delivery_request_timeout_seconds: float = 20.0
+    delivery_progress_interval_seconds: float = 3.0
+    """How often a broadcast's progress card is refreshed at most."""
+    delivery_queue_polling_seconds: float = 0.1
+    delivery_worker_concurrency: int = 64
+    """Sends in flight at once on one instance (bounds memory and sockets under slow responses)."""
+    schedule_catch_up_hours: float = 6.0
+    """After downtime, scheduled jobs missed within this many hours still run once."""
+
     @property
     def local_mode(self) -> bool:
         """True when no bot identity is configured: the playground / emulator case."""
@@ -116,3 +140,13 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def resolved_dbos_system_database_url(self) -> str:
+        """The DBOS system database (a synchronous SQLAlchemy URL, as DBOS wants it)."""
+        if self.dbos_system_database_url:
+            return self.dbos_system_database_url
+        if self.is_sqlite:
+            app_file = Path(self.database_url.split("///", 1)[1])
+            return f"sqlite:///{app_file.with_name(app_file.stem + '-dbos.sqlite')}"
+        return self.database_url

@@ -10,6 +10,7 @@ from qop.settings import Settings
 from services.actions import ActionService
 from services.clock import Clock
 from services.conversations import ConversationService
+from services.delivery import DeliveryService
 from services.demo import DemoService
 from services.feedback.alerts import SafetyAlertNotifier
 from services.feedback.links import FeedbackLinkService
@@ -33,3 +34,4 @@ class Services:
     demo: DemoService
     safety_alerts: SafetyAlertNotifier
     surveys: SurveyService
+    delivery: DeliveryService

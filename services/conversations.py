@@ -47,6 +47,13 @@ class ConversationService:
         """Note a person seen in a conversation's roster (members added), without a message."""
         return await retrying_on_conflict(self._sessions, lambda session: self._touch_person(session, user))
 
+    async def person_for(self, user: TeamsUser) -> Person | None:
+        """The person behind a Teams user, if qop knows them (read only)."""
+        async with self._sessions() as session:
+            return await people_repo.find_for_teams_user(
+                session, teams_user_id=user.teams_user_id, aad_object_id=user.aad_object_id, email=user.email
+            )
+
     async def _upsert(
         self, session: AsyncSession, info: ConversationInfo, person: Person | None, *, installed: bool | None
     ) -> Conversation:

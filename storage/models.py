@@ -180,6 +180,8 @@ class Conversation(Base):
     installed: Mapped[bool] = mapped_column(Boolean, default=True)
     installed_at: Mapped[datetime | None]
     uninstalled_at: Mapped[datetime | None]
+    blocked_at: Mapped[datetime | None]
+    """Teams answered 403 MessageWritesBlocked (the user blocked qop): nothing is sent here until reinstalled."""
     linked_team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
     linked_service_area_id: Mapped[int | None] = mapped_column(ForeignKey("service_areas.id"))
     linked_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
@@ -484,3 +486,81 @@ class SafetyAlert(Base):
     """Question prompt -> the answer that raised the alert."""
     raised_at: Mapped[datetime]
     notified_at: Mapped[datetime | None]
+
+
+# -- Delivery (issue 3) --------------------------------------------------------------------------
+
+
+class DeliveryStatus(enum.StrEnum):
+    """Where one outbound operation stands (issue 3)."""
+
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
+    BLOCKED = "blocked"
+    CANCELLED = "cancelled"
+
+
+class DeliveryOperation(enum.StrEnum):
+    SEND = "send"
+    UPDATE = "update"
+    DELETE = "delete"
+
+
+class Broadcast(Base):
+    """Many sends started together by one person, with progress shown to them as it goes."""
+
+    __tablename__ = "broadcasts"
+
+    id: Mapped[int_pk]
+    title: Mapped[str] = mapped_column(String(200))
+    purpose: Mapped[str] = mapped_column(String(64))
+    sender_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    """running | finished | cancelled"""
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    progress_delivery_id: Mapped[int | None] = mapped_column(Integer)
+    """The delivery that sent the sender's progress card (no foreign key: created after the broadcast)."""
+    progress_shown_at: Mapped[datetime | None]
+    """When the progress card was last refreshed; refreshes are throttled across instances with it."""
+    finished_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+    created_at: Mapped[created_at]
+    updated_at: Mapped[updated_at]
+
+
+class Delivery(Base):
+    """One outbound operation to Teams (send, update or delete) and what became of it."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        Index("ix_deliveries_broadcast_status", "broadcast_id", "status"),
+        Index("ix_deliveries_status", "status"),
+    )
+
+    id: Mapped[int_pk]
+    operation: Mapped[str] = mapped_column(String(16), default=DeliveryOperation.SEND.value)
+    purpose: Mapped[str] = mapped_column(String(64))
+    broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id", ondelete="CASCADE"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    """The recipient when sent to a person (their 1:1 chat is found or created at send time)."""
+    conversation_pk: Mapped[int | None] = mapped_column(ForeignKey("conversations.id"))
+    """The conversation it went to (or goes to) once known."""
+    dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    """Caller's idempotency key: a second enqueue with the same key returns the first delivery."""
+    status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.QUEUED.value)
+    partition_key: Mapped[str] = mapped_column(String(400))
+    """The queue partition (per-conversation rate limit): the Teams conversation id, or the person."""
+    card: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    text: Mapped[str | None] = mapped_column(Text)
+    message_id: Mapped[str | None] = mapped_column(String(200))
+    """Teams' id of the message: the result of a send, the target of an update or delete."""
+    target_delivery_id: Mapped[int | None] = mapped_column(Integer)
+    """For updates and deletes: the delivery that sent the message."""
+    reason: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    generation: Mapped[int] = mapped_column(Integer, default=0)
+    """Bumped by "resend to failed"; part of the workflow id so a resend is a new durable run."""
+    sent_at: Mapped[datetime | None]
+    created_at: Mapped[created_at]
+    updated_at: Mapped[updated_at]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +16,8 @@ from services.clock import FrozenClock
 from services.container import Services
 from storage.db import create_engine, create_session_factory
 from tests.support.databases import empty_all_tables, migrated_database
+from tests.support.delivery import DeliveryHarness, running_delivery
+from tests.support.fake_connector import FakeConnector
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -49,10 +52,44 @@ def clock() -> FrozenClock:
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, _env_file=None)
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    # Every test gets its own DBOS system database: an SQLite file, or a fresh schema in the
+    # test's PostgreSQL database (so no queued work leaks from one test into the next).
+    dbos = (
+        {"dbos_system_database_url": f"sqlite:///{tmp_path / 'dbos.sqlite'}"}
+        if database_url.startswith("sqlite")
+        else {"dbos_system_schema": f"dbos_{uuid.uuid4().hex[:12]}"}
+    )
+    return Settings(
+        database_url=database_url,
+        _env_file=None,
+        executor_id="qop-test",
+        delivery_backoff_base_seconds=0.05,
+        delivery_request_timeout_seconds=2.0,
+        **dbos,
+    )
 
 
 @pytest.fixture
 def services(settings: Settings, engine: AsyncEngine, clock: FrozenClock) -> Services:
     return build_services(settings, engine, clock=clock)
+
+
+@pytest.fixture
+async def connector() -> AsyncIterator[FakeConnector]:
+    """The fake Bot Connector. Its Teams rate limits are off here, so a scenario that answers
+    many commands in a row is not throttled; tests of throttling set ``enforce_limits = True``."""
+    fake = FakeConnector(enforce_limits=False)
+    await fake.start()
+    try:
+        yield fake
+    finally:
+        await fake.close()
+
+
+@pytest.fixture
+async def delivery(services: Services, connector: FakeConnector) -> AsyncIterator[DeliveryHarness]:
+    """The real delivery service running (DBOS launched) against the fake connector: see
+    ``tests/support/delivery.py``. Not together with the scenario ``harness`` (one DBOS per process)."""
+    async with running_delivery(services, connector) as harness:
+        yield harness

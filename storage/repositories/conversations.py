@@ -50,6 +50,8 @@ async def upsert(
         conversation.installed = True
         conversation.installed_at = now
         conversation.uninstalled_at = None
+    if installed is True:
+        conversation.blocked_at = None
     await session.flush()
     return conversation
 

@@ -37,16 +37,6 @@ class BotHarness:
 
 
 @pytest.fixture
-async def connector() -> AsyncIterator[FakeConnector]:
-    fake = FakeConnector()
-    await fake.start()
-    try:
-        yield fake
-    finally:
-        await fake.close()
-
-
-@pytest.fixture
 async def harness(
     settings: Settings, connector: FakeConnector, clock: FrozenClock, engine
 ) -> AsyncIterator[BotHarness]:  # type: ignore[no-untyped-def]

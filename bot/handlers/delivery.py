@@ -1,0 +1,46 @@
+"""The broadcast progress card's buttons: cancel, resend to failed, refresh."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from bot.router import ActionResult
+from bot.turns import Turn
+from cards import verbs
+from services.errors import InvalidInput, NotAllowed
+
+if TYPE_CHECKING:
+    from bot.qop_bot import QopBot
+
+
+def register(bot: QopBot) -> None:
+    @bot.action(verbs.DELIVERY_CANCEL)
+    async def cancel(turn: Turn, data: dict[str, Any]) -> ActionResult:
+        progress = await turn.services.delivery.cancel_broadcast(_broadcast_id(data), by_person_id=await _sender(turn))
+        return ActionResult(card=progress.card())
+
+    @bot.action(verbs.DELIVERY_RESEND_FAILED)
+    async def resend_failed(turn: Turn, data: dict[str, Any]) -> ActionResult:
+        progress = await turn.services.delivery.resend_failed(_broadcast_id(data), by_person_id=await _sender(turn))
+        return ActionResult(card=progress.card())
+
+    @bot.action(verbs.DELIVERY_REFRESH)
+    async def refresh(turn: Turn, data: dict[str, Any]) -> ActionResult:
+        progress = await turn.services.delivery.progress(_broadcast_id(data))
+        if progress.sender_person_id != await _sender(turn):
+            raise NotAllowed("Only the person who started this broadcast can follow it.")
+        return ActionResult(card=progress.card())
+
+
+def _broadcast_id(data: dict[str, Any]) -> int:
+    try:
+        return int(data["broadcast_id"])
+    except (KeyError, TypeError, ValueError):
+        raise InvalidInput("This card is missing which broadcast it belongs to.") from None
+
+
+async def _sender(turn: Turn) -> int:
+    person = await turn.services.conversations.person_for(turn.user)
+    if person is None:
+        raise NotAllowed("Only the person who started this broadcast can change it.")
+    return person.id

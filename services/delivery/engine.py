@@ -1,0 +1,223 @@
+"""The durable machinery under delivery: DBOS workflows, the rate-limited queue, launch and
+shutdown.
+
+One queued workflow per send (short, so little is tied to one instance). The queue has a
+global limiter (``delivery_rate_per_second``, across every instance sharing the system
+database) and a per-partition limiter (``delivery_conversation_rate_per_second``, one
+partition per Teams conversation). The workflow id is derived from the delivery row, so
+enqueueing the same delivery twice runs it once.
+
+DBOS is a process-wide singleton. ``DeliveryEngine.launch`` creates and launches it (await it
+on the running event loop: DBOS then runs our async workflows on that loop, next to the
+app's database engine and HTTP sessions); ``shutdown`` destroys it so the next app built in
+the same process (tests) can launch a fresh one. Two engines cannot run in one process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from dbos import DBOS, DBOSClient, DBOSConfig, EnqueueOptions
+from dbos._utils import INTERNAL_QUEUE_NAME
+
+from qop.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+QUEUE_NAME = "qop_deliveries"
+APPLICATION_NAME = "qop"
+APPLICATION_VERSION = "qop-1"
+"""Pinned on purpose: DBOS otherwise hashes the code, and after any deploy the queued and
+sleeping workflows of the previous version would never run. Change it only together with a
+plan for the work queued under the old value."""
+RUN_WORKFLOW = "qop.delivery.run"
+PROGRESS_WORKFLOW = "qop.delivery.progress"
+
+
+class DeliveryWorker(Protocol):
+    """The object the workflows call into (the delivery service, with its gateway attached)."""
+
+    async def perform(self, delivery_id: int, generation: int) -> str: ...
+
+    async def refresh_progress(self, broadcast_id: int) -> str: ...
+
+
+_worker: DeliveryWorker | None = None
+
+
+def _current_worker() -> DeliveryWorker:
+    if _worker is None:
+        raise RuntimeError("the delivery engine is not running in this process")
+    return _worker
+
+
+@DBOS.workflow(name=RUN_WORKFLOW)
+async def run_delivery(delivery_id: int, generation: int) -> str:
+    return await _perform(delivery_id, generation)
+
+
+@DBOS.step(name="qop.delivery.perform")
+async def _perform(delivery_id: int, generation: int) -> str:
+    return await _current_worker().perform(delivery_id, generation)
+
+
+@DBOS.workflow(name=PROGRESS_WORKFLOW)
+async def run_progress_refresh(broadcast_id: int) -> str:
+    return await _refresh(broadcast_id)
+
+
+@DBOS.step(name="qop.delivery.refresh", retries_allowed=True, max_attempts=5, interval_seconds=2.0)
+async def _refresh(broadcast_id: int) -> str:
+    return await _current_worker().refresh_progress(broadcast_id)
+
+
+def delivery_workflow_id(delivery_id: int, created_at: datetime, generation: int) -> str:
+    """The idempotency key of one run of one delivery.
+
+    ``created_at`` keeps ids unique even if a database hands out a row id again (SQLite
+    does after rows are deleted); ``generation`` makes "resend to failed" a new run.
+    """
+    return f"qop-delivery-{delivery_id}-{int(created_at.timestamp() * 1_000_000)}-g{generation}"
+
+
+def dbos_config(settings: Settings) -> DBOSConfig:
+    return {
+        "name": APPLICATION_NAME,
+        "system_database_url": settings.resolved_dbos_system_database_url,
+        "dbos_system_schema": settings.dbos_system_schema,
+        "application_version": APPLICATION_VERSION,
+        "executor_id": settings.executor_id,
+        "log_level": "WARNING",
+        "notification_listener_polling_interval_sec": 0.2,
+        "scheduler_polling_interval_sec": 5.0,
+    }
+
+
+@dataclass(frozen=True)
+class QueuedWork:
+    workflow_name: str
+    workflow_id: str
+    partition_key: str
+    args: tuple[Any, ...]
+
+
+class WorkQueue:
+    """Enqueues, cancels and inspects queued work through a DBOS client.
+
+    A client needs no launched DBOS, so the same code serves the running app and the CLI
+    (``python -m qop delivery cancel|resend-failed|recover``).
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._client: DBOSClient | None = None
+
+    @property
+    def client(self) -> DBOSClient:
+        if self._client is None:
+            self._client = DBOSClient(
+                system_database_url=self._settings.resolved_dbos_system_database_url,
+                dbos_system_schema=self._settings.dbos_system_schema,
+                application_name=APPLICATION_NAME,
+            )
+        return self._client
+
+    async def enqueue(self, work: QueuedWork) -> None:
+        await asyncio.to_thread(self._enqueue_now, [work])
+
+    async def enqueue_many(self, works: list[QueuedWork]) -> None:
+        """Enqueue in one worker thread (much faster than one hop per send for big broadcasts)."""
+        if works:
+            await asyncio.to_thread(self._enqueue_now, works)
+
+    def _enqueue_now(self, works: list[QueuedWork]) -> None:
+        for work in works:
+            options: EnqueueOptions = {
+                "workflow_name": work.workflow_name,
+                "queue_name": QUEUE_NAME,
+                "workflow_id": work.workflow_id,
+                "queue_partition_key": work.partition_key,
+                "app_version": APPLICATION_VERSION,
+            }
+            self.client.enqueue(options, *work.args)
+
+    async def missing(self, workflow_ids: list[str]) -> set[str]:
+        """Which of these workflows DBOS has never heard of (lost between our commit and the enqueue)."""
+        if not workflow_ids:
+            return set()
+        known = await asyncio.to_thread(
+            self.client.list_workflows, workflow_ids=workflow_ids, load_input=False, load_output=False
+        )
+        return set(workflow_ids) - {status.workflow_id for status in known}
+
+    async def cancel(self, workflow_ids: list[str]) -> None:
+        if workflow_ids:
+            await asyncio.to_thread(self.client.cancel_workflows, workflow_ids)
+
+    def recover_executor(self, executor_id: str) -> int:
+        """Put the unfinished workflows of an instance that will never come back into the queue
+        again, for any running instance to take. Returns how many were re-queued."""
+        sys_db = self.client._sys_db
+        pending = sys_db.get_pending_workflows(executor_id, APPLICATION_VERSION)
+        return sum(
+            1
+            for workflow in pending
+            if sys_db.reenqueue_for_recovery(workflow.workflow_id, [executor_id], INTERNAL_QUEUE_NAME)
+        )
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.destroy()
+            self._client = None
+
+
+class DeliveryEngine:
+    """Owns the process-wide DBOS instance for one running app."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self.launched = False
+
+    async def launch(self, worker: DeliveryWorker, queue: WorkQueue) -> None:
+        """Create and launch DBOS and the delivery queue. Call from the app's running event loop."""
+        global _worker
+        if _worker is not None:
+            raise RuntimeError("a delivery engine is already running in this process")
+        _worker = worker
+        try:
+            # The queue is written before launch, so DBOS's queue thread serves it from the
+            # start (it looks for queues registered later only once a second).
+            await asyncio.to_thread(self._prepare_system_database, queue)
+            DBOS(config=dbos_config(self._settings))
+            DBOS.launch()
+        except BaseException:
+            _worker = None
+            await asyncio.to_thread(DBOS.destroy)
+            raise
+        self.launched = True
+        logger.info("delivery engine running as executor %s", self._settings.executor_id)
+
+    def _prepare_system_database(self, queue: WorkQueue) -> None:
+        settings = self._settings
+        DBOS.migrate(settings.resolved_dbos_system_database_url, schema=settings.dbos_system_schema)
+        queue.client.register_queue(
+            QUEUE_NAME,
+            limiter={"limit": settings.delivery_rate_per_second, "period": 1.0},
+            partition_limiter={"limit": settings.delivery_conversation_rate_per_second, "period": 1.0},
+            worker_concurrency=settings.delivery_worker_concurrency,
+            polling_interval_sec=settings.delivery_queue_polling_seconds,
+            on_conflict="always_update",
+            application_name=APPLICATION_NAME,
+        )
+
+    def shutdown(self) -> None:
+        global _worker
+        if not self.launched:
+            return
+        DBOS.destroy()
+        _worker = None
+        self.launched = False

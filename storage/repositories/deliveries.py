@@ -1,0 +1,120 @@
+"""Queries about deliveries (one outbound operation each) and broadcasts (many sends)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Broadcast, Delivery, DeliveryOperation, DeliveryStatus
+
+
+async def get(session: AsyncSession, delivery_id: int) -> Delivery | None:
+    return await session.get(Delivery, delivery_id)
+
+
+async def by_dedupe_key(session: AsyncSession, dedupe_key: str) -> Delivery | None:
+    return await session.scalar(select(Delivery).where(Delivery.dedupe_key == dedupe_key))
+
+
+async def get_broadcast(session: AsyncSession, broadcast_id: int) -> Broadcast | None:
+    return await session.get(Broadcast, broadcast_id)
+
+
+async def status_counts(session: AsyncSession, broadcast_id: int) -> dict[str, int]:
+    """How many of a broadcast's sends stand in each status (the progress card's numbers)."""
+    rows = await session.execute(
+        select(Delivery.status, func.count())
+        .where(Delivery.broadcast_id == broadcast_id, Delivery.operation == DeliveryOperation.SEND.value)
+        .group_by(Delivery.status)
+    )
+    return {status: count for status, count in rows.all()}
+
+
+async def queued_work(session: AsyncSession, *, limit: int, after_id: int = 0) -> list[tuple[int, int, str]]:
+    """(id, generation, partition) of queued deliveries, in id order, for re-enqueueing after a crash."""
+    rows = await session.execute(
+        select(Delivery.id, Delivery.generation, Delivery.partition_key)
+        .where(Delivery.status == DeliveryStatus.QUEUED.value, Delivery.id > after_id)
+        .order_by(Delivery.id)
+        .limit(limit)
+    )
+    return [(row[0], row[1], row[2]) for row in rows.all()]
+
+
+async def cancel_queued(session: AsyncSession, broadcast_id: int, *, now: datetime) -> list[tuple[int, int]]:
+    """Mark a broadcast's queued sends cancelled; returns (id, generation) of those cancelled."""
+    rows = await session.execute(
+        select(Delivery.id, Delivery.generation).where(
+            Delivery.broadcast_id == broadcast_id, Delivery.status == DeliveryStatus.QUEUED.value
+        )
+    )
+    cancelled = [(row[0], row[1]) for row in rows.all()]
+    await session.execute(
+        update(Delivery)
+        .where(Delivery.broadcast_id == broadcast_id, Delivery.status == DeliveryStatus.QUEUED.value)
+        .values(status=DeliveryStatus.CANCELLED.value, reason="Cancelled by the sender.", updated_at=now)
+    )
+    return cancelled
+
+
+async def requeue_failed(session: AsyncSession, broadcast_id: int, *, now: datetime) -> list[tuple[int, int, str]]:
+    """Put a broadcast's failed sends back in the queue as a new generation; returns the new work."""
+    failed = list(
+        await session.scalars(
+            select(Delivery).where(
+                Delivery.broadcast_id == broadcast_id,
+                Delivery.status == DeliveryStatus.FAILED.value,
+                Delivery.operation == DeliveryOperation.SEND.value,
+            )
+        )
+    )
+    for delivery in failed:
+        delivery.status = DeliveryStatus.QUEUED.value
+        delivery.generation += 1
+        delivery.attempts = 0
+        delivery.reason = None
+        delivery.updated_at = now
+    await session.flush()
+    return [(d.id, d.generation, d.partition_key) for d in failed]
+
+
+async def claim_progress_refresh(session: AsyncSession, broadcast_id: int, *, now: datetime, every: float) -> bool:
+    """True for exactly one caller per interval, across instances (a compare-and-set on the row)."""
+    result = await session.execute(
+        update(Broadcast)
+        .where(
+            Broadcast.id == broadcast_id,
+            or_(Broadcast.progress_shown_at.is_(None), Broadcast.progress_shown_at <= now - timedelta(seconds=every)),
+        )
+        .values(progress_shown_at=now)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+async def claim_finish(session: AsyncSession, broadcast_id: int, *, now: datetime) -> bool:
+    """Mark a running broadcast finished when nothing of it is queued; True for the one caller that did."""
+    still_queued = (
+        select(Delivery.id)
+        .where(Delivery.broadcast_id == broadcast_id, Delivery.status == DeliveryStatus.QUEUED.value)
+        .exists()
+    )
+    result = await session.execute(
+        update(Broadcast)
+        .where(Broadcast.id == broadcast_id, Broadcast.status == "running", ~still_queued)
+        .values(status="finished", finished_at=now)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+async def by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Delivery]:
+    return list(await session.scalars(select(Delivery).where(Delivery.id.in_(ids)).order_by(Delivery.id)))
+
+
+async def for_broadcast(session: AsyncSession, broadcast_id: int, *, status: str | None = None) -> list[Delivery]:
+    query = select(Delivery).where(Delivery.broadcast_id == broadcast_id).order_by(Delivery.id)
+    if status is not None:
+        query = query.where(Delivery.status == status)
+    return list(await session.scalars(query))

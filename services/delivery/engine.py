@@ -4,7 +4,8 @@ shutdown.
 One queued workflow per send (short, so little is tied to one instance). The queue has a
 global limiter (``delivery_rate_per_second``, across every instance sharing the system
 database) and a per-partition limiter (``delivery_conversation_rate_per_second``, one
-partition per Teams conversation). The workflow id is derived from the delivery row, so
+partition per Teams conversation) with one send in flight per conversation (so messages to
+one conversation go out in the order they were queued). The workflow id is derived from the delivery row, so
 enqueueing the same delivery twice runs it once.
 
 DBOS is a process-wide singleton. ``DeliveryEngine.launch`` creates and launches it (await it
@@ -208,6 +209,9 @@ class DeliveryEngine:
             QUEUE_NAME,
             limiter={"limit": settings.delivery_rate_per_second, "period": 1.0},
             partition_limiter={"limit": settings.delivery_conversation_rate_per_second, "period": 1.0},
+            # One send at a time per conversation, across instances: messages arrive in the
+            # order they were queued, and an update never overtakes the send it changes.
+            partition_concurrency=1,
             worker_concurrency=settings.delivery_worker_concurrency,
             polling_interval_sec=settings.delivery_queue_polling_seconds,
             on_conflict="always_update",

@@ -312,6 +312,7 @@ class OrganisationImport:
         areas: dict[str, ServiceArea],
     ) -> dict[str, Person]:
         rows: dict[str, Person] = {}
+        matched: list[tuple[PersonEntry, Person, bool, list[str]]] = []
         for entry in people:
             person, created = await self._match(db, entry)
             team_id = teams[name_key(entry.team)].id if entry.team else None
@@ -325,13 +326,16 @@ class OrganisationImport:
                 active=True,
                 deactivated_at=None,
             )
-            await self.session.flush()
+            matched.append((entry, person, created, fields))
+        await self.session.flush()  # once for everyone: new people get their ids
+        for entry, person, created, fields in matched:
             wanted = {(r.value, None) for r in entry.roles if r not in (Role.SENIOR_MANAGER, Role.TEAM_MANAGER)}
             wanted |= {(Role.SENIOR_MANAGER.value, areas[name_key(a)].id) for a in entry.senior_manager_of}
             if await self._set_roles(person, db.roles.get(person.id, set()), wanted):
                 fields.append("roles")
             rows[entry.email] = person
             self._record(entry.where, Entity.PERSON, entry.email, None if created else fields)
+        await self.session.flush()
         return rows
 
     async def _match(self, db: _Organisation, entry: PersonEntry) -> tuple[Person, bool]:
@@ -360,7 +364,6 @@ class OrganisationImport:
             )
             if assignment is not None:
                 await self.session.delete(assignment)
-        await self.session.flush()
         return wanted != held
 
     async def _apply_managers(

@@ -141,7 +141,8 @@ def read_file(path: Path) -> OrganisationFile:
 
 def read_yaml(text: str) -> OrganisationFile:
     try:
-        document = yaml.safe_load(text)
+        # libyaml (in the PyYAML wheels) parses a county-sized file ten times faster.
+        document = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
     except yaml.YAMLError as error:
         raise UnreadableFile(f"not valid YAML: {error}") from error
     if not isinstance(document, dict):

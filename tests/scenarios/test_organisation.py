@@ -176,3 +176,20 @@ async def test_the_demo_file_is_valid_and_maps_every_playground_user(services: S
     async with sessions() as session:
         aad_ids = set(await session.scalars(select(Person.aad_object_id).where(Person.aad_object_id.is_not(None))))
     assert aad_ids == {f"00000000-0000-0000-0000-00000000000{n}" for n in range(20, 26)}
+
+
+async def test_people_seen_in_a_team_roster_are_matched_without_a_duplicate(  # type: ignore[no-untyped-def]
+    harness: BotHarness, services: Services, sessions, tmp_path: Path
+) -> None:
+    await harness.send(a.members_added(harness.service_url, [SAM], conversation=a.channel()))
+    await _import_small(services, tmp_path)
+    await harness.send(a.members_added(harness.service_url, [SAM, a.user(8, name="Guest")], conversation=a.channel()))
+
+    async with sessions() as session:
+        people = {
+            p.teams_user_id: p for p in await session.scalars(select(Person).where(Person.teams_user_id.is_not(None)))
+        }
+    assert set(people) == {SAM["id"], "29:user-8"}
+    assert people[SAM["id"]].email == "sam.okafor@northshire.example" and people[SAM["id"]].in_organisation
+    assert not people["29:user-8"].in_organisation
+    assert [p.display_name for p in await services.organisation.unmatched()] == ["Guest"]

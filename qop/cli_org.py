@@ -167,3 +167,20 @@ def print_report(report: ImportReport, source: str) -> None:
         for rejection in report.rejections:
             rejected.add_row(rejection.where, rejection.subject or "-", rejection.reason)
         console.print(rejected)
+
+
+@org_cli.command("show")
+def show() -> None:
+    """The organisation at a glance: teams with their manager and size, people per role."""
+    summary = with_services(lambda s: s.organisation.summary())
+    table = Table(title=f"{len(summary.teams)} active team(s)")
+    for column in ("service area", "team", "manager", "people"):
+        table.add_column(column, justify="right" if column == "people" else "left")
+    for team in summary.teams:
+        table.add_row(team.service_area, team.name, team.manager or "[red]none[/red]", str(team.people))
+    console.print(table)
+    roles = ", ".join(f"{role} {count}" for role, count in summary.people_by_role.items()) or "none"
+    console.print(f"People: {summary.active_people} active, {summary.deactivated_people} deactivated.")
+    console.print(f"Roles: {roles}")
+    if summary.unmatched_people:
+        console.print(f"{summary.unmatched_people} Teams user(s) not matched yet: see 'qop org unmatched'.")

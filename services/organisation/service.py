@@ -17,9 +17,11 @@ from services.organisation.source import OrganisationFile, name_key, normalise_e
 from services.organisation.views import (
     AdminRolesView,
     ChannelLinkView,
+    OrganisationSummary,
     PersonView,
     RoleChange,
     RoleView,
+    TeamSummary,
     UnmatchedPerson,
 )
 from services.policy import Permission
@@ -77,6 +79,46 @@ class OrganisationService:
             else:
                 await transaction_.commit()
             return report
+
+    async def summary(self) -> OrganisationSummary:
+        """Active teams with their manager and size, and how many people hold each role."""
+        async with self._sessions() as session:
+            sizes = dict(
+                (
+                    await session.execute(
+                        select(Person.team_id, func.count())
+                        .where(Person.active.is_(True), Person.in_organisation.is_(True))
+                        .group_by(Person.team_id)
+                    )
+                ).all()
+            )
+            rows = await session.execute(
+                select(Team, ServiceArea.name, Person.display_name)
+                .join(ServiceArea, ServiceArea.id == Team.service_area_id)
+                .outerjoin(Person, Person.id == Team.manager_id)
+                .where(Team.active.is_(True))
+                .order_by(ServiceArea.name, Team.name)
+            )
+            teams = tuple(TeamSummary(t.name, area, manager, sizes.get(t.id, 0)) for t, area, manager in rows)
+            by_role = dict(
+                (
+                    await session.execute(
+                        select(RoleAssignment.role, func.count(func.distinct(RoleAssignment.person_id)))
+                        .join(Person, Person.id == RoleAssignment.person_id)
+                        .where(Person.active.is_(True))
+                        .group_by(RoleAssignment.role)
+                    )
+                ).all()
+            )
+            by_role[Role.TEAM_MANAGER.value] = sum(1 for t in teams if t.manager)
+            people = (await session.execute(select(Person.in_organisation, Person.active))).all()
+            return OrganisationSummary(
+                teams=teams,
+                people_by_role={ROLE_LABELS[Role(role)]: n for role, n in sorted(by_role.items()) if n},
+                active_people=sum(1 for member, active in people if member and active),
+                deactivated_people=sum(1 for member, active in people if member and not active),
+                unmatched_people=sum(1 for member, _ in people if not member),
+            )
 
     async def unmatched(self) -> list[UnmatchedPerson]:
         """People met in Teams whom the organisation file does not (yet) describe."""

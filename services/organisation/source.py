@@ -54,6 +54,8 @@ ROLE_NAMES = {
     "administrator": Role.ADMINISTRATOR,
     "admin": Role.ADMINISTRATOR,
 }
+MAX_NAME = 200
+MAX_EMAIL = 320
 ROLE_LIST = "practitioner, team manager, senior manager, QA lead, moderator, administrator"
 
 
@@ -159,6 +161,9 @@ def read_yaml(text: str) -> OrganisationFile:
         if not isinstance(name, str) or not name.strip():
             result.rejections.append(Rejection(where, str(name or ""), "a service area needs a name"))
             continue
+        if len(name.strip()) > MAX_NAME:
+            result.rejections.append(Rejection(where, name[:40], f"name is longer than {MAX_NAME} characters"))
+            continue
         result.mentioned_areas.add(name_key(name))
         result.areas.append(AreaEntry(name.strip(), where))
     for index, item in enumerate(_list(document, "teams")):
@@ -247,6 +252,9 @@ def _team(result: OrganisationFile, where: str, name: Any, area: Any, manager: A
     if not isinstance(name, str) or not name.strip():
         result.rejections.append(Rejection(where, "", "a team needs a name"))
         return
+    if len(name.strip()) > MAX_NAME or (isinstance(area, str) and len(area.strip()) > MAX_NAME):
+        result.rejections.append(Rejection(where, name[:40], f"team or area name is longer than {MAX_NAME} characters"))
+        return
     result.mentioned_teams.add(name_key(name))
     if not isinstance(area, str) or not area.strip():
         result.rejections.append(Rejection(where, name, "a team needs a service_area"))
@@ -300,7 +308,7 @@ def _person(
 
     if not normalised:
         return reject("missing e-mail")
-    if not EMAIL.match(normalised):
+    if not EMAIL.match(normalised) or len(normalised) > MAX_EMAIL:
         return reject(f"malformed e-mail '{raw_email.strip()}'")
     if isinstance(roles, str):
         roles = _split(roles.replace(",", ";"))
@@ -323,7 +331,7 @@ def _person(
     if aad and len(aad) > 64:
         return reject("aad_object_id is longer than 64 characters")
     display_name = str(name).strip() if name not in (None, "") else ""
-    if len(display_name) > 200:
-        return reject("name is longer than 200 characters")
+    if len(display_name) > MAX_NAME:
+        return reject(f"name is longer than {MAX_NAME} characters")
     team_name = str(team).strip() if team not in (None, "") else None
     result.people.append(PersonEntry(normalised, display_name, aad, team_name, frozenset(parsed_roles), areas, where))

@@ -69,3 +69,22 @@ class AdminRolesView:
     areas: tuple[str, ...]
     teams: tuple[str, ...]
     person: PersonView | None = None
+
+
+@dataclass(frozen=True)
+class TeamSummary:
+    name: str
+    service_area: str
+    manager: str | None
+    people: int
+
+
+@dataclass(frozen=True)
+class OrganisationSummary:
+    """The organisation at a glance, for ``qop org show``."""
+
+    teams: tuple[TeamSummary, ...]
+    people_by_role: dict[str, int]
+    active_people: int
+    deactivated_people: int
+    unmatched_people: int

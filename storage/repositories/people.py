@@ -64,7 +64,7 @@ async def upsert_from_teams(
             await merge_into(session, keep=member, duplicate=person)
         person = member or person
     if person is None:
-        person = Person(display_name=name or "", in_organisation=False)
+        person = Person(display_name=(name or "")[:200], in_organisation=False)
         session.add(person)
     person.teams_user_id = teams_user_id
     if aad_object_id and not person.aad_object_id:
@@ -73,7 +73,7 @@ async def upsert_from_teams(
     if normalised and not person.email and not await _email_taken(session, normalised, person.id):
         person.email = normalised
     if name and (not person.display_name or not person.in_organisation):
-        person.display_name = name
+        person.display_name = name[:200]  # the column's size; Teams names are rarely near it
     person.last_seen_at = now
     await session.flush()
     return person

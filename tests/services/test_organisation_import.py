@@ -120,6 +120,7 @@ teams:
   - {name: Riverside Locality Team, service_area: Locality social work, manager: dana.marsh@northshire.example}
   - {name: Ghost Team, service_area: Locality social work, manager: someone@elsewhere.example}
   - {name: Lost Team, service_area: Atlantis}
+  - {name: TTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTT, service_area: Locality social work}
 people:
   - {email: dana.marsh@northshire.example, name: Dana Marsh, team: Riverside Locality Team, roles: [team manager]}
   - {email: sam.okafor@northshire.example, team: Riverside Locality Team, roles: [practitioner]}
@@ -135,6 +136,7 @@ people:
   - {email: twin.one@northshire.example, aad_object_id: aad-twin, roles: [practitioner]}
   - {email: twin.two@northshire.example, aad_object_id: aad-twin, roles: [practitioner]}
   - just a string
+  - {email: long.name@northshire.example, name: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx}
 """
 
 
@@ -146,6 +148,7 @@ async def test_bad_entries_are_rejected_one_by_one_and_the_good_ones_applied(  #
     assert [(r.where, r.reason) for r in report.rejections] == [
         ("teams[1]", "manager someone@elsewhere.example is not in the organisation"),
         ("teams[2]", "unknown service area 'Atlantis'"),
+        ("teams[3]", "team or area name is longer than 200 characters"),
         ("people[2]", "duplicate e-mail, already at people[1]"),
         ("people[3]", "unknown team 'Nowhere Team'"),
         (
@@ -160,6 +163,7 @@ async def test_bad_entries_are_rejected_one_by_one_and_the_good_ones_applied(  #
         ("people[10]", "listed as team manager, but no team names them as its manager"),
         ("people[12]", "duplicate aad_object_id, already at people[11]"),
         ("people[13]", "a person needs at least an email"),
+        ("people[14]", "name is longer than 200 characters"),
     ]
     assert set(await _people(sessions)) == {
         "dana.marsh@northshire.example",

@@ -130,6 +130,12 @@ def test_the_cli_imports_reports_and_changes_roles(database_url: str, engine, tm
 
     assert "Everyone qop has met in Teams is matched" in runner.invoke(cli, ["org", "unmatched"]).output
 
+    shown = runner.invoke(cli, ["org", "show"], env={"COLUMNS": "160"})
+    assert shown.exit_code == 0, shown.output
+    assert "Riverside Locality Team" in shown.output and "Dana Marsh" in shown.output
+    assert "People: 7 active, 0 deactivated." in shown.output
+    assert "QA lead 2" in shown.output and "team manager 2" in shown.output
+
 
 def test_demo_load_is_idempotent(database_url: str, engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("DATABASE_URL", database_url)

@@ -55,12 +55,13 @@ def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | No
     alerts = SafetyAlertNotifier(sessions=sessions, clock=clock)
     templates = TemplateLibrary.from_folder()
     feedback_signer = Signer(settings.feedback_signing_key)
+    delivery = DeliveryService(sessions=sessions, clock=clock, settings=settings, queue=WorkQueue(settings))
     return Services(
         settings=settings,
         sessions=sessions,
         clock=clock,
         conversations=ConversationService(sessions=sessions, clock=clock),
-        actions=ActionService(sessions=sessions, clock=clock, time_zone=settings.timezone),
+        actions=ActionService(sessions=sessions, clock=clock, time_zone=settings.timezone, sender=delivery),
         feedback_links=FeedbackLinkService(
             sessions=sessions,
             clock=clock,
@@ -89,10 +90,14 @@ def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | No
             time_zone=settings.timezone,
         ),
         reminders=ReminderService(
-            sessions=sessions, clock=clock, sender=None, policy=reminder_policy(settings), time_zone=settings.timezone
+            sessions=sessions,
+            clock=clock,
+            sender=delivery,
+            policy=reminder_policy(settings),
+            time_zone=settings.timezone,
         ),
-        qa_calendar=QaCalendarService(sessions=sessions, clock=clock, sender=None, time_zone=settings.timezone),
-        delivery=DeliveryService(sessions=sessions, clock=clock, settings=settings, queue=WorkQueue(settings)),
+        qa_calendar=QaCalendarService(sessions=sessions, clock=clock, sender=delivery, time_zone=settings.timezone),
+        delivery=delivery,
     )
 
 

@@ -402,7 +402,11 @@ class ActionService:
                 date=new_date.isoformat(),
             )
             await session.flush()
-            return _proposal_view(change)
+            proposal = _proposal_view(change)
+            view = await self._view(session, action.id)
+        if proposal.decision == DateChangeDecision.PENDING and view.manager_id is not None:
+            await self._notify(view.manager_id, action_cards.proposal_card(view, proposal), f"proposal:{proposal.id}")
+        return proposal
 
     async def decide_due_date(self, proposal_id: int, *, actor_id: int, approve: bool, note: str = "") -> ActionView:
         """The manager (or QA lead) approves or declines a proposed date. Deciding twice changes nothing."""

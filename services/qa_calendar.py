@@ -24,7 +24,7 @@ from services import working_time
 from services.actions import CardSender
 from services.clock import Clock
 from services.errors import InvalidInput, NotAllowed, NotFound
-from services.reminders import claim, keys_already_claimed, mark_handed_over, stale_claims
+from services.reminders import anyone_at_work, claim, keys_already_claimed, mark_handed_over, stale_claims
 from storage.db import transaction
 from storage.models import CalendarOccurrence, Person, Role, RoleAssignment, Team
 
@@ -153,7 +153,7 @@ class QaCalendarService:
     async def run_due_reminders(self, now: datetime | None = None) -> list[str]:
         """Send each due calendar reminder once to each responsible person in working hours."""
         now = now or self._clock.now()
-        if self._sender is None:
+        if self._sender is None or not await anyone_at_work(self._sessions, self._hours, now, self._time_zone):
             return []
         sent: list[str] = []
         await self._rehand_stale(now)

@@ -98,7 +98,7 @@ class ReminderService:
         """Send every reminder that is due and not yet sent. Returns what happened."""
         now = now or self._clock.now()
         run = ReminderRun()
-        if self._sender is None:
+        if self._sender is None or not await anyone_at_work(self._sessions, self.policy.hours, now, self._time_zone):
             return run
         await self._rehand_stale_claims(now, run)
         async with transaction(self._sessions) as session:
@@ -233,3 +233,14 @@ async def keys_already_claimed(session: AsyncSession, keys: list[str]) -> set[st
     if not keys:
         return set()
     return set(await session.scalars(select(SentReminder.key).where(SentReminder.key.in_(keys))))
+
+
+async def anyone_at_work(
+    sessions: async_sessionmaker[AsyncSession], hours: working_time.WorkingHours, now: datetime, default_zone: str
+) -> bool:
+    """Whether it is working time for anybody now: most runs (nights, weekends) stop at this one query."""
+    if hours.contains(now, default_zone):
+        return True
+    async with sessions() as session:
+        zones = set(await session.scalars(select(Person.time_zone).where(Person.time_zone.is_not(None)).distinct()))
+    return any(hours.contains(now, zone) for zone in zones)

@@ -63,3 +63,39 @@ async def add_person(session: AsyncSession, name: str) -> Person:
     session.add(person)
     await session.flush()
     return person
+
+
+async def give_personal_chats(sessions: async_sessionmaker[AsyncSession], service_url: str) -> dict[int, str]:
+    """A stored 1:1 chat with qop (``a:personal-N`` for Teams user 29:user-N) for everyone with a Teams id.
+
+    Returns person id -> chat id, so a test can read what each person received."""
+    from sqlalchemy import select
+
+    from storage.models import Conversation
+    from tests.support import activities
+
+    chats: dict[int, str] = {}
+    async with sessions() as session, session.begin():
+        for person in await session.scalars(select(Person).where(Person.teams_user_id.is_not(None))):
+            number = person.teams_user_id.rsplit("-", 1)[1]
+            chat_id = f"a:personal-{number}"
+            reference = {
+                "conversation": {"id": chat_id, "conversationType": "personal", "tenantId": activities.TENANT_ID},
+                "bot": {"id": activities.BOT_ID},
+                "serviceUrl": service_url,
+                "channelId": "msteams",
+            }
+            session.add(
+                Conversation(
+                    conversation_id=chat_id,
+                    kind="personal",
+                    tenant_id=activities.TENANT_ID,
+                    service_url=service_url,
+                    bot_id=activities.BOT_ID,
+                    person_id=person.id,
+                    reference=reference,
+                    installed=True,
+                )
+            )
+            chats[person.id] = chat_id
+    return chats

@@ -1,0 +1,236 @@
+"""Reminders through the real delivery engine and the fake Bot Connector, with time travel.
+
+The clock jumps an hour at a time through weeks of calendar (no sleeping); the reminder job is
+run at every step exactly as the periodic job would; what reaches Teams is read back from the
+fake connector.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from qop.app import build_services
+from services.actions import NewAction
+from services.container import Services
+from storage.db import create_engine
+from storage.models import ActionSource, Delivery, DeliveryStatus, SentReminder
+from tests.support.action_org import Org, give_personal_chats, make_org
+from tests.support.delivery import DeliveryHarness, eventually
+
+BST_STARTS = date(2026, 3, 29)
+
+
+@pytest.fixture
+async def org(sessions) -> Org:  # type: ignore[no-untyped-def]
+    return await make_org(sessions, teams_ids=True)
+
+
+@pytest.fixture
+async def chats(sessions, org: Org, delivery: DeliveryHarness) -> dict[int, str]:  # type: ignore[no-untyped-def]
+    return await give_personal_chats(sessions, delivery.connector.service_url)
+
+
+async def travel(services: Services, until: datetime, *, step: timedelta = timedelta(hours=1)) -> None:
+    """Move the clock to ``until`` an hour at a time, running the reminder job at every step."""
+    clock = services.clock
+    while clock.now() < until:
+        clock.advance(step)
+        await services.reminders.run_due_reminders()
+
+
+async def sent_keys(services: Services) -> list[tuple[str, datetime]]:
+    async with services.sessions() as session:
+        rows = await session.scalars(select(SentReminder).order_by(SentReminder.claimed_at, SentReminder.id))
+        return [(row.key, row.claimed_at) for row in rows]
+
+
+async def received(delivery: DeliveryHarness, chat: str, count: int) -> list[str]:
+    """The card texts a chat received, once ``count`` messages have arrived."""
+
+    async def arrived():  # type: ignore[no-untyped-def]
+        messages = delivery.connector.in_conversation(chat)
+        return messages if len(messages) >= count else None
+
+    messages = await eventually(arrived, within=60, what=f"{count} messages in {chat}")
+    return [json.dumps(m.cards[0], ensure_ascii=False) for m in messages]
+
+
+async def all_settled(services: Services) -> bool:
+    async with services.sessions() as session:
+        statuses = list(await session.scalars(select(Delivery.status)))
+    return bool(statuses) and DeliveryStatus.QUEUED.value not in statuses
+
+
+def key_kinds(keys: list[tuple[str, datetime]]) -> list[str]:
+    return [":".join(key.split(":")[2:]) for key, _ in keys]
+
+
+async def test_a_month_of_reminders_across_bst_and_easter(services: Services, org: Org, chats, delivery) -> None:  # type: ignore[no-untyped-def]
+    services.clock.set(datetime(2026, 3, 16, 8, 0, tzinfo=UTC))
+    action = await services.actions.create(
+        NewAction(ActionSource.AUDIT, "Update the plan with the family's goal", org.practitioner, date(2026, 4, 2)),
+        actor_id=org.manager,
+    )
+    await travel(services, datetime(2026, 4, 21, tzinfo=UTC))
+
+    keys = await sent_keys(services)
+    assert key_kinds(keys) == [
+        "due_soon:2026-03-30",
+        "due_today:2026-04-02",
+        "overdue:2026-04-08",  # Good Friday and Easter Monday are skipped
+        "overdue:2026-04-10",
+        "escalation:2026-04-13",
+        "overdue:2026-04-14",
+        "overdue:2026-04-16",
+        "overdue:2026-04-20",
+    ]
+    # Sent at 09:00 on the London wall clock: 08:00 UTC, BST having started on 29 March.
+    assert all(when.hour == 8 and when.minute == 0 for _, when in keys)
+    assert all(when.date().weekday() < 5 for _, when in keys)
+
+    owner_cards = await received(delivery, chats[org.practitioner], 7)
+    assert "An action is due soon" in owner_cards[0] and "An action is due today" in owner_cards[1]
+    assert all("An action is overdue" in card for card in owner_cards[2:])
+    [escalation] = await received(delivery, chats[org.manager], 1)
+    assert "An action in your team is overdue" in escalation and "Priya Shah" in escalation
+    assert f'"action_id": {action.id}' in owner_cards[0]
+    assert delivery.connector.duplicates == 0
+
+
+async def test_before_bst_reminders_go_at_nine_utc(services: Services, org: Org, chats, delivery) -> None:  # type: ignore[no-untyped-def]
+    services.clock.set(datetime(2026, 3, 9, 7, 0, tzinfo=UTC))
+    await services.actions.create(
+        NewAction(ActionSource.QIM, "Share QIM learning", org.practitioner, date(2026, 3, 18)), actor_id=org.manager
+    )
+    await travel(services, datetime(2026, 3, 19, tzinfo=UTC))
+    keys = await sent_keys(services)
+    assert [(k.split(":")[2], w) for k, w in keys] == [
+        ("due_soon", datetime(2026, 3, 13, 9, 0, tzinfo=UTC)),
+        ("due_today", datetime(2026, 3, 18, 9, 0, tzinfo=UTC)),
+    ]
+    assert keys[-1][1].date() < BST_STARTS
+
+
+async def test_a_snooze_refused_keeps_the_plan_and_one_approved_replans(
+    services: Services, org: Org, chats, delivery
+) -> None:  # type: ignore[no-untyped-def]
+    services.clock.set(datetime(2026, 1, 12, 8, 0, tzinfo=UTC))
+    action = await services.actions.create(
+        NewAction(ActionSource.AUDIT, "Record the child's views", org.practitioner, date(2026, 1, 21)),
+        actor_id=org.manager,
+    )
+    await travel(services, datetime(2026, 1, 16, 12, tzinfo=UTC))  # the nudge went out on Friday 16th
+    refused = await services.actions.propose_due_date(
+        action.id, actor_id=org.practitioner, new_date=date(2026, 2, 27), reason="Waiting for the network meeting"
+    )
+    [proposal_card] = await received(delivery, chats[org.manager], 1)
+    assert "A new date has been asked for" in proposal_card and "Waiting for the network meeting" in proposal_card
+    await services.actions.decide_due_date(refused.id, actor_id=org.manager, approve=False, note="Please keep it")
+    await travel(services, datetime(2026, 1, 21, 12, tzinfo=UTC))  # still due on the 21st
+    approved = await services.actions.propose_due_date(
+        action.id, actor_id=org.practitioner, new_date=date(2026, 2, 4), reason="The family were ill"
+    )
+    await services.actions.decide_due_date(approved.id, actor_id=org.manager, approve=True)
+    await travel(services, datetime(2026, 2, 5, tzinfo=UTC))
+
+    assert key_kinds(await sent_keys(services)) == [
+        "due_soon:2026-01-16",
+        "due_today:2026-01-21",
+        "due_soon:2026-01-30",  # re-planned from the approved date
+        "due_today:2026-02-04",
+    ]
+
+
+async def test_done_and_cancelled_actions_get_nothing_more(services: Services, org: Org, chats, delivery) -> None:  # type: ignore[no-untyped-def]
+    services.clock.set(datetime(2026, 1, 12, 8, 0, tzinfo=UTC))
+    done = await services.actions.create(
+        NewAction(ActionSource.AUDIT, "Chronology", org.practitioner, date(2026, 1, 14)), actor_id=org.manager
+    )
+    cancelled = await services.actions.create(
+        NewAction(ActionSource.AUDIT, "Genogram", org.colleague, date(2026, 1, 14)), actor_id=org.manager
+    )
+    await services.actions.mark_done(done.id, actor_id=org.practitioner, evidence="Updated")
+    await services.actions.cancel(cancelled.id, actor_id=org.manager, reason="Case closed")
+    await travel(services, datetime(2026, 2, 20, tzinfo=UTC))
+    assert await sent_keys(services) == []
+
+
+async def test_impact_review_closes_the_loop(services: Services, org: Org, chats, delivery) -> None:  # type: ignore[no-untyped-def]
+    services.clock.set(datetime(2026, 1, 12, 8, 0, tzinfo=UTC))
+    action = await services.actions.create(
+        NewAction(ActionSource.AUDIT, "Share the plan with the child", org.practitioner, date(2026, 1, 30)),
+        actor_id=org.manager,
+    )
+    services.clock.set(datetime(2026, 1, 14, 10, 0, tzinfo=UTC))
+    await services.actions.mark_done(action.id, actor_id=org.practitioner, evidence="Words and pictures plan shared")
+    await travel(services, datetime(2026, 2, 25, 7, tzinfo=UTC))
+    assert await sent_keys(services) == []  # six weeks have not passed
+
+    await travel(services, datetime(2026, 2, 25, 12, tzinfo=UTC))
+    assert key_kinds(await sent_keys(services)) == ["impact:2026-02-25"]
+    [impact_card] = await received(delivery, chats[org.practitioner], 1)
+    assert "What difference has this made for children and families, and how do you know?" in impact_card
+
+    await services.actions.record_impact(action.id, actor_id=org.practitioner, answer="Child can say what the plan is")
+    [review] = await received(delivery, chats[org.manager], 1)
+    assert "Impact recorded" in review and "Child can say what the plan is" in review
+    await services.actions.ask_for_more_impact(action.id, actor_id=org.manager, note="What do school say?")
+    await travel(services, datetime(2026, 2, 27, tzinfo=UTC))
+    assert key_kinds(await sent_keys(services))[-1] == "impact_more:2026-02-25"
+    cards = await received(delivery, chats[org.practitioner], 2)
+    assert "What do school say?" in cards[1]
+
+
+async def test_exactly_once_across_a_restart_and_two_instances(
+    services: Services, org: Org, chats, delivery, settings
+) -> None:  # type: ignore[no-untyped-def]
+    services.clock.set(datetime(2026, 1, 12, 8, 0, tzinfo=UTC))
+    for n in range(5):
+        await services.actions.create(
+            NewAction(ActionSource.AUDIT, f"Action {n}", org.practitioner, date(2026, 1, 14)), actor_id=org.manager
+        )
+    services.clock.set(datetime(2026, 1, 14, 9, 0, tzinfo=UTC))
+    first_run = await services.reminders.run_due_reminders()
+    assert len(first_run.sent) == 5
+    async with services.sessions() as session, session.begin():
+        crashed = await session.scalar(select(SentReminder).order_by(SentReminder.id).limit(1))
+        crashed.handed_over_at = None  # as if the process died between claiming and handing over
+
+    # "Restart": new engines and services on the same database, same day, and two of them at once.
+    engines = [create_engine(settings.database_url) for _ in range(2)]
+    try:
+        restarted = [build_services(settings, engine, clock=services.clock) for engine in engines]
+        runs = await asyncio.gather(*(s.reminders.run_due_reminders() for s in restarted))
+        assert [run.sent for run in runs] == [[], []]
+        services.clock.advance(timedelta(minutes=15))
+        runs = await asyncio.gather(*(s.reminders.run_due_reminders() for s in restarted))
+        rehanded = [key for run in runs for key in run.rehanded]
+        assert len(rehanded) in (1, 2)  # both may re-hand the stale claim; the delivery key keeps it one message
+    finally:
+        for engine in engines:
+            await engine.dispose()
+
+    await eventually(lambda: all_settled(services), within=60, what="every delivery to settle")
+    assert len(await received(delivery, chats[org.practitioner], 5)) == 5
+    assert delivery.connector.duplicates == 0
+
+
+async def test_reminders_follow_the_recipients_own_time_zone(services: Services, org: Org, chats, delivery) -> None:  # type: ignore[no-untyped-def]
+    from storage.models import Person
+
+    async with services.sessions() as session, session.begin():
+        (await session.get(Person, org.practitioner)).time_zone = "Asia/Kolkata"  # 09:00 there is 03:30 UTC
+    services.clock.set(datetime(2026, 1, 12, 0, 0, tzinfo=UTC))
+    await services.actions.create(
+        NewAction(ActionSource.MANUAL, "Send the visit notes", org.practitioner, date(2026, 1, 13)),
+        actor_id=org.manager,
+    )
+    await travel(services, datetime(2026, 1, 13, 12, tzinfo=UTC), step=timedelta(minutes=30))
+    assert [(k.split(":")[2], w) for k, w in await sent_keys(services)] == [
+        ("due_today", datetime(2026, 1, 13, 3, 30, tzinfo=UTC))
+    ]

@@ -53,7 +53,8 @@ class ConnectorGateway:
         self._clients: dict[str, ConnectorClient] = {}
 
     async def send_activity(self, address: ConversationAddress, *, card: Card | None, text: str | None) -> str:
-        activity = Activity(type=ActivityTypes.message, text=text)
+        # Leave ``text`` unset for a card alone: the Teams playground rejects '"text": null' (400 BadArgument).
+        activity = Activity(type=ActivityTypes.message, **({"text": text} if text is not None else {}))
         if card is not None:
             activity.attachments = [card_attachment(card)]
         client = await self._client(address.service_url)

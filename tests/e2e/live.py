@@ -111,6 +111,23 @@ class PlaygroundClient:
         assert cards, f"expected a card in {conversation_id}, got {json.dumps(message)[:500]}"
         return cards[0]
 
+    async def execute(
+        self, conversation_id: str, verb: str, data: dict[str, Any], *, reply_to_id: str | None = None
+    ) -> dict[str, Any]:
+        """Press an Action.Execute button (inputs merged into ``data``); returns the bot's invoke answer."""
+        assert self._session is not None
+        body: dict[str, Any] = {
+            "name": "adaptiveCard/action",
+            "conversation": {"id": conversation_id},
+            "from": {"id": self.user_id},
+            "value": {"action": {"type": "Action.Execute", "verb": verb, "data": {"verb": verb, **data}}},
+        }
+        if reply_to_id:
+            body["replyToId"] = reply_to_id
+        async with self._session.post(f"{self.base_url}/_conversation/v1/invoke", json=body) as response:
+            assert response.status == 200, f"invoke {verb}: {response.status} {await response.text()}"
+            return await response.json()
+
     async def _read(self) -> None:
         assert self._socket is not None
         async for frame in self._socket:

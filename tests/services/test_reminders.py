@@ -17,6 +17,7 @@ from sqlalchemy import select
 from qop.app import build_services
 from services.actions import NewAction
 from services.container import Services
+from services.reminder_job import run_once
 from storage.db import create_engine
 from storage.models import ActionSource, Delivery, DeliveryStatus, SentReminder
 from tests.support.action_org import Org, give_personal_chats, make_org
@@ -40,7 +41,7 @@ async def travel(services: Services, until: datetime, *, step: timedelta = timed
     clock = services.clock
     while clock.now() < until:
         clock.advance(step)
-        await services.reminders.run_due_reminders()
+        await run_once(services)
 
 
 async def sent_keys(services: Services) -> list[tuple[str, datetime]]:
@@ -234,3 +235,32 @@ async def test_reminders_follow_the_recipients_own_time_zone(services: Services,
     assert [(k.split(":")[2], w) for k, w in await sent_keys(services)] == [
         ("due_today", datetime(2026, 1, 13, 3, 30, tzinfo=UTC))
     ]
+
+
+async def test_the_qa_calendar_reminds_the_responsible_roles_once(
+    services: Services, org: Org, chats, delivery
+) -> None:  # type: ignore[no-untyped-def]
+    services.clock.set(datetime(2026, 4, 1, 0, 0, tzinfo=UTC))
+    await travel(services, datetime(2026, 4, 30, 23, tzinfo=UTC))
+    keys = [
+        (key.split(":")[1], key.split(":")[2], int(key.split(":")[4]), when) for key, when in await sent_keys(services)
+    ]
+    by_person: dict[int, list[tuple[str, str, datetime]]] = {}
+    for activity, due, person, when in keys:
+        by_person.setdefault(person, []).append((activity, due, when))
+    assert by_person[org.qa_lead] == [
+        ("performance_qa_report", "2026-04-20", datetime(2026, 4, 2, 8, 0, tzinfo=UTC)),
+        ("moderation_group", "2026-04-20", datetime(2026, 4, 13, 8, 0, tzinfo=UTC)),
+        ("qim", "2026-04-28", datetime(2026, 4, 14, 8, 0, tzinfo=UTC)),
+    ]
+    for manager in (org.manager, org.other_manager):
+        assert [(a, d) for a, d, _ in by_person[manager]] == [
+            ("supervision", "2026-04-10"),
+            ("performance_clinic", "2026-04-15"),
+        ]
+    assert set(by_person) == {org.qa_lead, org.manager, org.other_manager}
+
+    cards = await received(delivery, chats[org.qa_lead], 3)
+    assert "Coming up: Quality Improvement Meeting (QIM)" in cards[2] and '"due_on": "2026-04-28"' in cards[2]
+    held = await services.qa_calendar.record_held("qim", date(2026, 4, 28), person_id=org.qa_lead)
+    assert held.held_on == date(2026, 5, 1)  # 23:00 UTC on 30 April is already 1 May in London (BST)

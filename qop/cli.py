@@ -226,5 +226,23 @@ def delivery_recover(
     _delivery_command(work)
 
 
+@actions_cli.command("remind")
+def actions_remind() -> None:
+    """Send the action and QA calendar reminders due now (what the periodic job does), once."""
+    from qop.app import build_services
+    from services.reminder_job import run_once
+    from storage.db import create_engine
+
+    async def run() -> int:
+        settings = Settings()
+        engine = create_engine(settings.database_url)
+        try:
+            return await run_once(build_services(settings, engine))
+        finally:
+            await engine.dispose()
+
+    console.print(f"Handed {asyncio.run(run())} reminder(s) to the delivery engine.")
+
+
 def main() -> None:
     cli()

@@ -36,17 +36,25 @@ async def chats(sessions, org: Org, delivery: DeliveryHarness) -> dict[int, str]
     return await give_personal_chats(sessions, delivery.connector.service_url)
 
 
-async def travel(services: Services, until: datetime, *, step: timedelta = timedelta(hours=1)) -> None:
-    """Move the clock to ``until`` an hour at a time, running the reminder job at every step."""
+async def travel(
+    services: Services, until: datetime, *, step: timedelta = timedelta(hours=1), calendar: bool = False
+) -> None:
+    """Move the clock to ``until`` an hour at a time, running the action reminders (and, with
+    ``calendar``, the whole job including the QA calendar) at every step."""
     clock = services.clock
     while clock.now() < until:
         clock.advance(step)
-        await run_once(services)
+        await (run_once(services) if calendar else services.reminders.run_due_reminders())
 
 
-async def sent_keys(services: Services) -> list[tuple[str, datetime]]:
+async def sent_keys(services: Services, prefix: str = "action:") -> list[tuple[str, datetime]]:
+    """Reminders claimed so far (action reminders by default; ``calendar:`` for the QA calendar)."""
     async with services.sessions() as session:
-        rows = await session.scalars(select(SentReminder).order_by(SentReminder.claimed_at, SentReminder.id))
+        rows = await session.scalars(
+            select(SentReminder)
+            .where(SentReminder.key.startswith(prefix))
+            .order_by(SentReminder.claimed_at, SentReminder.id)
+        )
         return [(row.key, row.claimed_at) for row in rows]
 
 
@@ -241,9 +249,10 @@ async def test_the_qa_calendar_reminds_the_responsible_roles_once(
     services: Services, org: Org, chats, delivery
 ) -> None:  # type: ignore[no-untyped-def]
     services.clock.set(datetime(2026, 4, 1, 0, 0, tzinfo=UTC))
-    await travel(services, datetime(2026, 4, 30, 23, tzinfo=UTC))
+    await travel(services, datetime(2026, 4, 30, 23, tzinfo=UTC), calendar=True)
     keys = [
-        (key.split(":")[1], key.split(":")[2], int(key.split(":")[4]), when) for key, when in await sent_keys(services)
+        (key.split(":")[1], key.split(":")[2], int(key.split(":")[4]), when)
+        for key, when in await sent_keys(services, "calendar:")
     ]
     by_person: dict[int, list[tuple[str, str, datetime]]] = {}
     for activity, due, person, when in keys:
@@ -264,3 +273,17 @@ async def test_the_qa_calendar_reminds_the_responsible_roles_once(
     assert "Coming up: Quality Improvement Meeting (QIM)" in cards[2] and '"due_on": "2026-04-28"' in cards[2]
     held = await services.qa_calendar.record_held("qim", date(2026, 4, 28), person_id=org.qa_lead)
     assert held.held_on == date(2026, 5, 1)  # 23:00 UTC on 30 April is already 1 May in London (BST)
+
+
+async def test_downtime_is_caught_up_the_next_working_morning(services: Services, org: Org, chats, delivery) -> None:  # type: ignore[no-untyped-def]
+    services.clock.set(datetime(2026, 3, 23, 8, 0, tzinfo=UTC))
+    await services.actions.create(
+        NewAction(ActionSource.AUDIT, "Plan review", org.practitioner, date(2026, 4, 2)), actor_id=org.manager
+    )
+    await travel(services, datetime(2026, 3, 27, 12, tzinfo=UTC))
+    # qop is down from Friday 27 March until the evening of Easter Monday, 6 April.
+    services.clock.set(datetime(2026, 4, 6, 19, 0, tzinfo=UTC))
+    await travel(services, datetime(2026, 4, 7, 12, tzinfo=UTC))
+    assert [(k.split(":")[2:], w) for k, w in await sent_keys(services)] == [
+        (["due_today", "2026-04-02"], datetime(2026, 4, 7, 8, 0, tzinfo=UTC))  # one card, not a pile
+    ]

@@ -592,6 +592,8 @@ class ActionService:
             await self._sender.send_card_to_person(person_id, card, purpose="action-update", dedupe_key=key[:200])
         except DomainError as problem:
             logger.warning("could not notify person %s about %s: %s", person_id, key, problem.user_message)
+        except Exception:  # the change is committed; a recorded delivery is swept up at the next start
+            logger.exception("could not hand the notification %s for person %s to the delivery engine", key, person_id)
 
     # -- helpers ----------------------------------------------------------------------------
 

@@ -68,7 +68,7 @@ async def test_overdue_is_derived_from_the_date_and_listed_first(services: Servi
     assert (second.id, second.status) == (later.id, ActionStatus.OPEN)
 
 
-async def test_owner_proposes_a_date_and_the_manager_approves(services: Services, org: Org, sessions) -> None:  # type: ignore[no-untyped-def]
+async def test_owner_proposes_a_date_and_the_manager_approves(services: Services, org: Org, sessions, delivery) -> None:  # type: ignore[no-untyped-def]
     action = await services.actions.create(new(org.practitioner), actor_id=org.manager)
     proposal = await services.actions.propose_due_date(
         action.id, actor_id=org.practitioner, new_date=TODAY + timedelta(days=30), reason="Family on holiday"
@@ -91,7 +91,7 @@ async def test_owner_proposes_a_date_and_the_manager_approves(services: Services
     )
 
 
-async def test_a_declined_proposal_keeps_the_date(services: Services, org: Org) -> None:
+async def test_a_declined_proposal_keeps_the_date(services: Services, org: Org, delivery) -> None:
     action = await services.actions.create(new(org.practitioner), actor_id=org.manager)
     proposal = await services.actions.propose_due_date(
         action.id, actor_id=org.practitioner, new_date=TODAY + timedelta(days=60), reason="Busy"
@@ -115,7 +115,7 @@ async def test_a_manager_changes_the_date_directly(services: Services, org: Org)
     assert view.due_date == TODAY + timedelta(days=7)
 
 
-async def test_only_owner_manager_and_qa_lead_may_change_an_action(services: Services, org: Org) -> None:
+async def test_only_owner_manager_and_qa_lead_may_change_an_action(services: Services, org: Org, delivery) -> None:
     action = await services.actions.create(new(org.practitioner), actor_id=org.manager)
     for stranger in (org.colleague, org.outsider, org.other_manager):
         with pytest.raises(NotAllowed):
@@ -164,7 +164,7 @@ async def test_team_actions_show_the_team_overdue_first_and_refuse_non_managers(
         await services.actions.team_actions(org.practitioner)
 
 
-async def test_impact_is_recorded_and_the_manager_can_ask_for_more(services: Services, org: Org) -> None:
+async def test_impact_is_recorded_and_the_manager_can_ask_for_more(services: Services, org: Org, delivery) -> None:
     action = await services.actions.create(new(org.practitioner), actor_id=org.manager)
     with pytest.raises(InvalidInput):
         await services.actions.record_impact(action.id, actor_id=org.practitioner, answer="Too early")

@@ -1,6 +1,7 @@
 // Opens the Teams playground in headless Chromium (Debian's, driven by playwright-core),
 // sends `help`, waits for qop's help card to render, and screenshots it.
-// Usage: node browser_help_card.js <playground url> <screenshot.png>
+// Usage: node browser_help_card.js <playground url> <screenshot.png> [command] [card title]
+// (another command and the title of the card it answers with: e.g. whoami "Who I think you are").
 // Prints one JSON line: {cardText, cardBox, blocked, screenshot}.
 // Every request not to this machine is aborted (the UI asks a CDN for fonts).
 const fs = require("fs");
@@ -28,7 +29,7 @@ function isLocal(address) {
 }
 
 async function main() {
-  const [playgroundUrl, screenshotPath] = process.argv.slice(2);
+  const [playgroundUrl, screenshotPath, command = "help", title = "What I can do"] = process.argv.slice(2);
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "qop-chromium-"));
   const blocked = [];
   const context = await chromium.launchPersistentContext(userDataDir, {
@@ -51,9 +52,9 @@ async function main() {
     await cards.filter({ hasText: "Welcome to qop" }).first().waitFor({ timeout: WAIT_MS });
     const box = page.getByRole("textbox").first();
     await box.click();
-    await box.pressSequentially("help");
+    await box.pressSequentially(command);
     await box.press("Enter");
-    const helpCard = cards.filter({ hasText: "What I can do" }).last();
+    const helpCard = cards.filter({ hasText: title }).last();
     await helpCard.waitFor({ state: "visible", timeout: WAIT_MS });
     await helpCard.scrollIntoViewIfNeeded();
     await page.screenshot({ path: screenshotPath });

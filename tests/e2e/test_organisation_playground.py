@@ -19,3 +19,11 @@ def test_whoami_and_channel_linking_through_the_teams_playground() -> None:
     assert " passed" in completed.stdout and "skipped" not in completed.stdout, report(completed)
     if isolated_network_available():
         assert completed.args[0] == "unshare", report(completed)
+
+
+@pytest.mark.browser
+def test_the_whoami_card_renders_in_the_playground_ui() -> None:
+    require_playground()
+    completed = run_module(Path(__file__).with_name("isolated_whoami_browser.py"))
+    assert completed.returncode == 0, report(completed)
+    assert " passed" in completed.stdout and "skipped" not in completed.stdout, report(completed)

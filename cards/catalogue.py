@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 
 from cards import common, delivery, feedback
 from cards.base import Json
+from cards.catalogue_audits import examples as audit_examples
 from cards.examples_actions import action_examples
 from cards.examples_organisation import organisation_examples
 
@@ -52,6 +53,7 @@ SOURCES: list[Callable[[], Iterator[tuple[str, Json]]]] = [
     feedback.examples,
     organisation_examples,
     _delivery_examples,
+    audit_examples,
 ]
 """Each feature appends its examples function here."""
 

@@ -81,6 +81,10 @@ class Settings(BaseSettings):
     """Take the client address from X-Forwarded-For (only behind a reverse proxy that sets it)."""
     survey_min_group_size: int = 5
     """A group's survey results stay hidden until it has at least this many responses."""
+    audit_moderation_always: list[str] = ["inadequate", "outstanding"]
+    """Overall grades whose audits always go to a moderator."""
+    audit_moderation_sample_percent: float = 10.0
+    """Share of the other audits sent to a moderator at random."""
 
     timezone: str = "Europe/London"
 

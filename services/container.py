@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from qop.settings import Settings
 from services.actions import ActionService
+from services.audits.service import AuditService
 from services.clock import Clock
 from services.conversations import ConversationService
 from services.delivery import DeliveryService
@@ -35,3 +36,4 @@ class Services:
     safety_alerts: SafetyAlertNotifier
     surveys: SurveyService
     delivery: DeliveryService
+    audits: AuditService

@@ -564,3 +564,154 @@ class Delivery(Base):
     sent_at: Mapped[datetime | None]
     created_at: Mapped[created_at]
     updated_at: Mapped[updated_at]
+
+
+# -- Collaborative audits (issue 4) ----------------------------------------------------------------
+
+
+class AuditStatus(enum.StrEnum):
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in_progress"
+    """The auditor has saved at least one page."""
+    MODERATION = "moderation"
+    """Submitted and selected for moderation, not yet moderated."""
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class ModerationOutcome(enum.StrEnum):
+    AGREED = "agreed"
+    RAISED = "raised"
+    LOWERED = "lowered"
+
+
+class AuditRound(Base):
+    """A batch of audits started together: one template, one due date, many cases."""
+
+    __tablename__ = "audit_rounds"
+
+    id: Mapped[int_pk]
+    template_id: Mapped[str] = mapped_column(String(64))
+    template_version: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    due_date: Mapped[date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(16))
+    """How the cases were chosen: csv, teams or sampling."""
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[created_at]
+
+
+class AuditAssignment(Base):
+    """One case to audit: who audits it, whose practice it is, and the auditor's saved draft."""
+
+    __tablename__ = "audit_assignments"
+    __table_args__ = (
+        UniqueConstraint("round_id", "case_ref", name="uq_audit_assignments_round_case"),
+        Index("ix_audit_assignments_auditor_status", "auditor_id", "status"),
+        Index("ix_audit_assignments_practitioner", "practitioner_id"),
+        Index("ix_audit_assignments_case_ref", "case_ref"),
+    )
+
+    id: Mapped[int_pk]
+    round_id: Mapped[int] = mapped_column(ForeignKey("audit_rounds.id"))
+    case_ref: Mapped[str] = mapped_column(String(32))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    practitioner_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    auditor_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    status: Mapped[str] = mapped_column(String(16), default=AuditStatus.ASSIGNED.value)
+    due_date: Mapped[date] = mapped_column(Date)
+    draft: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    """What the auditor has typed so far, exactly as typed (input id -> text)."""
+    draft_page: Mapped[int] = mapped_column(Integer, default=0)
+    draft_saved_at: Mapped[datetime | None]
+    reflection_draft: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    moderator_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    auditor_message: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """Where the audit card was sent ({conversation_id, message_id}), to update it after submission."""
+    created_at: Mapped[created_at]
+    updated_at: Mapped[updated_at]
+
+    round: Mapped[AuditRound] = relationship(lazy="raise_on_sql")
+
+
+class AuditSubmission(Base):
+    """The auditor's final answers: stored once per assignment, whatever the clicks and retries."""
+
+    __tablename__ = "audit_submissions"
+
+    id: Mapped[int_pk]
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("audit_assignments.id"), unique=True)
+    idempotency_key: Mapped[str] = mapped_column(String(80), unique=True)
+    template_id: Mapped[str] = mapped_column(String(64))
+    template_version: Mapped[int] = mapped_column(Integer)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    overall_grade: Mapped[str | None] = mapped_column(String(32))
+    submitted_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    submitted_at: Mapped[datetime]
+    moderation_selected: Mapped[bool] = mapped_column(Boolean, default=False)
+    moderation_reason: Mapped[str | None] = mapped_column(String(32))
+    practitioner_comment: Mapped[str | None] = mapped_column(Text)
+    practitioner_commented_at: Mapped[datetime | None]
+
+
+class AuditGrade(Base):
+    """One grade of a submission (a stage's or the overall), with the auditor's rationale."""
+
+    __tablename__ = "audit_grades"
+    __table_args__ = (UniqueConstraint("submission_id", "question_id", name="uq_audit_grades_submission_question"),)
+
+    id: Mapped[int_pk]
+    submission_id: Mapped[int] = mapped_column(ForeignKey("audit_submissions.id"))
+    section_id: Mapped[str] = mapped_column(String(64))
+    question_id: Mapped[str] = mapped_column(String(64))
+    is_overall: Mapped[bool] = mapped_column(Boolean, default=False)
+    grade: Mapped[str] = mapped_column(String(32))
+    """The auditor's grade; a moderated grade is kept beside it in ``audit_moderations``."""
+    rationale: Mapped[str | None] = mapped_column(Text)
+
+
+class AuditModeration(Base):
+    """A moderator's decision on one grade: both grades kept, with the outcome and why."""
+
+    __tablename__ = "audit_moderations"
+
+    id: Mapped[int_pk]
+    grade_id: Mapped[int] = mapped_column(ForeignKey("audit_grades.id"), unique=True)
+    original_grade: Mapped[str] = mapped_column(String(32))
+    moderated_grade: Mapped[str] = mapped_column(String(32))
+    outcome: Mapped[str] = mapped_column(String(16))
+    rationale: Mapped[str | None] = mapped_column(Text)
+    moderator_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    moderated_at: Mapped[datetime]
+
+
+class AuditReflection(Base):
+    """The practitioner's reflection on the audited case (its own template and version)."""
+
+    __tablename__ = "audit_reflections"
+
+    id: Mapped[int_pk]
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("audit_assignments.id"), unique=True)
+    template_id: Mapped[str] = mapped_column(String(64))
+    template_version: Mapped[int] = mapped_column(Integer)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    practitioner_scale: Mapped[int | None] = mapped_column(Integer)
+    submitted_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    submitted_at: Mapped[datetime]
+
+
+class AuditEscalation(Base):
+    """A "stop and escalate" safeguarding concern raised during an audit (alerted once)."""
+
+    __tablename__ = "audit_escalations"
+    __table_args__ = (
+        UniqueConstraint("assignment_id", "question_id", name="uq_audit_escalations_assignment_question"),
+    )
+
+    id: Mapped[int_pk]
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("audit_assignments.id"))
+    question_id: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(Text, default="")
+    raised_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    raised_at: Mapped[datetime]
+    alerted_person_ids: Mapped[list[int]] = mapped_column(JSON, default=list)

@@ -9,7 +9,7 @@ if TYPE_CHECKING:
 
 
 def register_all(bot: QopBot) -> None:
-    from bot.handlers import actions, delivery, feedback, help, lifecycle, organisation, surveys
+    from bot.handlers import actions, audits, delivery, feedback, help, lifecycle, organisation, surveys
 
-    for module in (lifecycle, help, actions, organisation, feedback, surveys, delivery):
+    for module in (lifecycle, help, actions, organisation, feedback, surveys, delivery, audits):
         module.register(bot)

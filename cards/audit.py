@@ -1,0 +1,523 @@
+"""Audit cards: one page per template section, the actions page, the review page, read-only
+views, the reflection, moderation, escalation alert, round start and the task list.
+
+Validation messages sit directly under the field they concern. Inputs are never marked
+``isRequired`` on the card: the client would then block *Back* and *Save draft*; the server
+checks instead and nothing typed is lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from microsoft_teams.cards import Choice as CardChoice
+from microsoft_teams.cards import ChoiceSetInput, Container, DateInput, TextBlock, TextInput
+
+from cards import text_audits as text
+from cards import text_templates as template_text
+from cards import verbs
+from cards.base import Json, action_row, card, execute, facts, heading, paragraph, title
+from services.audits.views import (
+    ACTION_SLOTS,
+    AssignmentSummary,
+    AuditPage,
+    EscalationAlert,
+    ModerationForm,
+    ReflectionForm,
+    ReflectionSummary,
+    RoundReport,
+    RoundStartForm,
+    SubmittedAudit,
+    Task,
+)
+from services.templates import GRADE_LABELS, Question, QuestionType, Section, Template
+from services.templates.answers import evidence_id, rationale_id
+
+
+def _date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _error(message: str | None) -> list[TextBlock]:
+    if not message:
+        return []
+    return [TextBlock(text=message, color="Attention", wrap=True, spacing="None", size="Small")]
+
+
+def _label(text_: str, required: bool) -> str:
+    return text_ + (text.REQUIRED_MARK if required else "")
+
+
+def _choices(pairs: Iterable[tuple[str, str]]) -> list[CardChoice]:
+    return [CardChoice(title=label, value=value) for value, label in pairs]
+
+
+def _assignment_facts(summary: AssignmentSummary) -> Any:
+    return facts(
+        [
+            (text.FACT_CASE, summary.case_ref),
+            (text.FACT_TEMPLATE, summary.template_title),
+            (text.FACT_TEAM, summary.team_name),
+            (text.FACT_PRACTITIONER, summary.practitioner_name),
+            (text.FACT_AUDITOR, summary.auditor_name),
+            (text.FACT_DUE, _date(summary.due_date)),
+        ]
+    )
+
+
+# -- question inputs ---------------------------------------------------------------------------
+
+
+def question_inputs(question: Question, values: dict[str, str], errors: dict[str, str]) -> list[Any]:
+    """The input(s) for one question, prefilled from the draft, each followed by its error."""
+    value = values.get(question.id) or None
+    label = _label(question.text, question.required)
+    kind = question.type
+    items: list[Any] = []
+    if kind == QuestionType.FREE_TEXT:
+        items.append(
+            TextInput(id=question.id, label=label, value=value, is_multiline=True, max_length=question.max_length)
+        )
+    elif kind == QuestionType.DATE:
+        items.append(DateInput(id=question.id, label=label, value=value))
+    elif kind == QuestionType.SCALE:
+        low, high = question.scale_bounds
+        names = {str(low): question.min_label, str(high): question.max_label}
+        pairs = [(str(n), names.get(str(n)) or str(n)) for n in range(low, high + 1)]
+        items.append(
+            ChoiceSetInput(
+                id=question.id,
+                label=label,
+                value=value,
+                choices=_choices(pairs),
+                style="compact",
+                placeholder=text.CHOOSE,
+            )
+        )
+    else:
+        pairs = list((question.allowed_values or {}).items())
+        items.append(
+            ChoiceSetInput(
+                id=question.id,
+                label=label,
+                value=value,
+                choices=_choices(pairs),
+                style="expanded",
+                is_multi_select=kind == QuestionType.MULTIPLE_CHOICE or None,
+                wrap=True,
+            )
+        )
+    if question.help:
+        items.append(paragraph(question.help, subtle=True, spacing="None"))
+    items += _error(errors.get(question.id))
+    if question.has_rationale:
+        grades = " and ".join(GRADE_LABELS[g] for g in question.rationale_required_for)
+        rid = rationale_id(question)
+        items.append(
+            TextInput(
+                id=rid,
+                label=template_text.RATIONALE_LABEL.format(grades=grades),
+                value=values.get(rid) or None,
+                is_multiline=True,
+                max_length=question.max_length,
+            )
+        )
+        items += _error(errors.get(rid))
+    if question.evidence:
+        eid = evidence_id(question)
+        items.append(
+            TextInput(
+                id=eid,
+                label=template_text.EVIDENCE_LABEL,
+                value=values.get(eid) or None,
+                is_multiline=True,
+                max_length=question.max_length,
+            )
+        )
+        items += _error(errors.get(eid))
+    return [Container(items=items, spacing="Medium")]
+
+
+def section_body(section: Section, values: dict[str, str], errors: dict[str, str]) -> list[Any]:
+    body: list[Any] = [heading(section.title)]
+    if section.intro:
+        body.append(paragraph(section.intro))
+    if section.guidance:
+        bullets = "\n".join(f"- {line}" for line in section.guidance)
+        body.append(
+            Container(
+                items=[TextBlock(text=text.EXPECT_TO_SEE, weight="Bolder", wrap=True), paragraph(bullets, subtle=True)],
+                style="emphasis",
+                spacing="Small",
+            )
+        )
+    for question in section.questions:
+        body += question_inputs(question, values, errors)
+    return body
+
+
+# -- the auditor's pages ---------------------------------------------------------------------------
+
+
+def invitation_card(summary: AssignmentSummary) -> Json:
+    return card(
+        [
+            title(text.INVITATION_TITLE.format(case_ref=summary.case_ref)),
+            paragraph(text.INVITATION_INTRO),
+            _assignment_facts(summary),
+            paragraph(text.PRIVACY_REMINDER, subtle=True),
+        ],
+        [execute(text.START, verbs.AUDIT_OPEN, {"assignment_id": summary.id})],
+        fallback_text=text.INVITATION_TITLE.format(case_ref=summary.case_ref),
+    )
+
+
+def page_card(page: AuditPage) -> Json:
+    """One step of the audit: a section, the actions page or the review page."""
+    summary = page.assignment
+    header = text.PAGE_HEADER.format(case_ref=summary.case_ref, number=page.page + 1, total=page.page_count)
+    body: list[Any] = [paragraph(header, subtle=True, spacing="None"), title(summary.template_title)]
+    if page.notice:
+        body.append(TextBlock(text=page.notice, color="Accent", wrap=True, weight="Bolder"))
+    if page.errors:
+        body.append(TextBlock(text=text.PAGE_HAS_ERRORS, color="Attention", wrap=True, weight="Bolder"))
+    if page.is_review_page:
+        body += _review_body(page)
+    elif page.is_actions_page:
+        body += _actions_body(page)
+    else:
+        body += section_body(page.template.sections[page.page], page.values, page.errors)
+    body.append(paragraph(text.PRIVACY_REMINDER, subtle=True, spacing="Medium"))
+    data = {"assignment_id": summary.id, "page": page.page}
+    buttons = []
+    if page.page > 0:
+        buttons.append(execute(text.BACK, verbs.AUDIT_BACK, data))
+    if page.is_review_page:
+        buttons.append(execute(text.SUBMIT, verbs.AUDIT_SUBMIT, {**data, "submission_key": page.submission_key}))
+    else:
+        buttons += [execute(text.SAVE, verbs.AUDIT_SAVE, data), execute(text.NEXT, verbs.AUDIT_NEXT, data)]
+    return card(body, buttons, fallback_text=header)
+
+
+def _actions_body(page: AuditPage) -> list[Any]:
+    body: list[Any] = [heading(text.ACTIONS_TITLE), paragraph(text.ACTIONS_INTRO)]
+    owners = [(str(pid), name) for pid, name in page.owners]
+    for slot in range(1, ACTION_SLOTS + 1):
+        what, owner, due = f"action_{slot}_what", f"action_{slot}_owner", f"action_{slot}_due"
+        items: list[Any] = [TextBlock(text=text.ACTION_HEADING.format(number=slot), weight="Bolder", wrap=True)]
+        items.append(TextInput(id=what, label=text.ACTION_WHAT, value=page.values.get(what) or None, max_length=2000))
+        items += _error(page.errors.get(what))
+        items.append(
+            ChoiceSetInput(
+                id=owner,
+                label=text.ACTION_OWNER,
+                value=page.values.get(owner) or None,
+                choices=_choices(owners),
+                style="compact",
+                placeholder=text.CHOOSE,
+            )
+        )
+        items += _error(page.errors.get(owner))
+        items.append(DateInput(id=due, label=text.ACTION_DUE, value=page.values.get(due) or None))
+        items += _error(page.errors.get(due))
+        body.append(Container(items=items, spacing="Medium", separator=True))
+    return body
+
+
+def _review_body(page: AuditPage) -> list[Any]:
+    body: list[Any] = [heading(text.REVIEW_TITLE), paragraph(text.REVIEW_INTRO)]
+    body.append(heading(text.REFLECTION_HEADING))
+    if page.reflection is None:
+        body.append(paragraph(text.REFLECTION_NOT_YET, subtle=True))
+    else:
+        body += _answers_block(page.reflection.template, page.reflection.answers)
+    body.append(heading(text.YOUR_GRADES))
+    graded = [q for q in page.template.questions() if q.type == QuestionType.GRADE4]
+    pairs = []
+    for question in graded:
+        value = page.values.get(question.id)
+        pairs.append(
+            (_section_of(page.template, question.id), question.label_of(value) if value else text.NOT_ANSWERED)
+        )
+    body.append(facts(pairs))
+    body.append(heading(text.ACTIONS_SUMMARY))
+    owners = {str(pid): name for pid, name in page.owners}
+    actions = [
+        f"- {page.values[f'action_{slot}_what']} ({owners.get(page.values.get(f'action_{slot}_owner', ''), '?')}, "
+        f"{page.values.get(f'action_{slot}_due', '?')})"
+        for slot in range(1, ACTION_SLOTS + 1)
+        if page.values.get(f"action_{slot}_what")
+    ]
+    body.append(paragraph("\n".join(actions) if actions else text.NO_ACTIONS))
+    return body
+
+
+def _section_of(template: Template, question_id: str) -> str:
+    return next(s.title for s in template.sections if any(q.id == question_id for q in s.questions))
+
+
+def _answers_block(template: Template, answers: dict[str, Any], *, only: Sequence[str] | None = None) -> list[Any]:
+    """Questions and answers as read-only text."""
+    items: list[Any] = []
+    for question in template.questions():
+        if only is not None and question.id not in only:
+            continue
+        value = answers.get(question.id)
+        if value is None or value == "":
+            continue
+        shown = (
+            ", ".join(question.label_of(v) for v in value) if isinstance(value, list) else question.label_of(str(value))
+        )
+        items.append(TextBlock(text=question.text, weight="Bolder", wrap=True, spacing="Small"))
+        items.append(paragraph(shown, spacing="None"))
+    return items
+
+
+# -- read-only views ---------------------------------------------------------------------------
+
+
+def _grade_lines(audit: SubmittedAudit) -> list[Any]:
+    items: list[Any] = [heading(text.GRADES_HEADING)]
+    for line in audit.grades:
+        if line.moderated_grade:
+            sentence = text.GRADE_LINE_MODERATED.format(
+                section=line.section_title,
+                final=GRADE_LABELS[line.moderated_grade],
+                original=GRADE_LABELS[line.grade],
+                outcome=line.moderation_outcome,
+            )
+        else:
+            sentence = text.GRADE_LINE.format(section=line.section_title, grade=GRADE_LABELS[line.grade])
+        items.append(paragraph(sentence, spacing="Small"))
+        if line.rationale:
+            items.append(paragraph(text.RATIONALE.format(text=line.rationale), subtle=True, spacing="None"))
+        if line.moderation_rationale:
+            items.append(
+                paragraph(text.MODERATOR_SAYS.format(text=line.moderation_rationale), subtle=True, spacing="None")
+            )
+    return items
+
+
+def submitted_card(audit: SubmittedAudit, *, viewer: str = "auditor") -> Json:
+    """The read-only audit: what the auditor sees after submitting, and managers and the QA lead."""
+    summary = audit.assignment
+    body: list[Any] = [
+        title(text.SUBMITTED_TITLE.format(case_ref=summary.case_ref)),
+        _assignment_facts(summary),
+        facts(
+            [
+                (text.SUBMITTED_ON, _date(audit.submitted_at.date())),
+                (text.MODERATION, text.MODERATION_STATES[audit.moderation]),
+            ]
+        ),
+        *_grade_lines(audit),
+    ]
+    sos = ("worries", "working_well", "needs_to_happen", "auditor_scale")
+    if any(key in audit.answers for key in sos):
+        body += [heading(text.SIGNS_OF_SAFETY), *_answers_block(audit.template, audit.answers, only=sos)]
+    body.append(heading(text.ACTIONS_SUMMARY))
+    lines = [f"- {a.description} ({a.owner_name}, {_date(a.due_date)})" for a in audit.actions]
+    body.append(paragraph("\n".join(lines) if lines else text.NO_ACTIONS))
+    if audit.practitioner_comment:
+        body.append(paragraph(text.PRACTITIONER_COMMENT.format(text=audit.practitioner_comment), spacing="Medium"))
+    body.append(paragraph(text.READ_ONLY_NOTE, subtle=True, spacing="Medium"))
+    actions = []
+    if viewer == "practitioner":
+        body.append(TextInput(id="comment", label=text.COMMENT_LABEL, is_multiline=True, max_length=2000))
+        actions.append(execute(text.COMMENT_SEND, verbs.AUDIT_COMMENT, {"assignment_id": summary.id}))
+    return card(body, actions or None, fallback_text=text.SUBMITTED_TITLE.format(case_ref=summary.case_ref))
+
+
+def outcome_card(audit: SubmittedAudit, *, for_practitioner: bool = True) -> Json:
+    """Told to the practitioner (who may comment) and, after moderation, to the auditor."""
+    summary = audit.assignment
+    body: list[Any] = [
+        title(text.OUTCOME_TITLE.format(case_ref=summary.case_ref)),
+        paragraph(text.OUTCOME_INTRO),
+        *_grade_lines(audit),
+    ]
+    actions = []
+    if for_practitioner:
+        body.append(TextInput(id="comment", label=text.COMMENT_LABEL, is_multiline=True, max_length=2000))
+        actions.append(execute(text.COMMENT_SEND, verbs.AUDIT_COMMENT, {"assignment_id": summary.id}))
+    return card(body, actions or None, fallback_text=text.OUTCOME_TITLE.format(case_ref=summary.case_ref))
+
+
+# -- reflection ---------------------------------------------------------------------------------
+
+
+def reflection_card(form: ReflectionForm) -> Json:
+    summary = form.assignment
+    body: list[Any] = [
+        title(text.REFLECTION_TITLE.format(case_ref=summary.case_ref)),
+        paragraph(text.REFLECTION_INTRO.format(auditor=summary.auditor_name)),
+    ]
+    if form.errors:
+        body.append(TextBlock(text=text.PAGE_HAS_ERRORS, color="Attention", wrap=True, weight="Bolder"))
+    for section in form.template.sections:
+        for question in section.questions:
+            body += question_inputs(question, form.values, form.errors)
+    body.append(paragraph(text.PRIVACY_REMINDER, subtle=True, spacing="Medium"))
+    return card(
+        body,
+        [execute(text.SEND_REFLECTION, verbs.AUDIT_REFLECT_SUBMIT, {"assignment_id": summary.id})],
+        fallback_text=text.REFLECTION_TITLE.format(case_ref=summary.case_ref),
+    )
+
+
+def reflection_done_card(case_ref: str, reflection: ReflectionSummary) -> Json:
+    return card(
+        [
+            title(text.REFLECTION_DONE_TITLE.format(case_ref=case_ref)),
+            paragraph(text.REFLECTION_DONE),
+            *_answers_block(reflection.template, reflection.answers),
+        ]
+    )
+
+
+# -- moderation ----------------------------------------------------------------------------------
+
+
+def moderation_card(form: ModerationForm) -> Json:
+    audit = form.audit
+    summary = audit.assignment
+    body: list[Any] = [
+        title(text.MODERATION_TITLE.format(case_ref=summary.case_ref)),
+        paragraph(text.MODERATION_INTRO),
+        _assignment_facts(summary),
+    ]
+    if form.errors:
+        body.append(TextBlock(text=text.PAGE_HAS_ERRORS, color="Attention", wrap=True, weight="Bolder"))
+    for line in audit.grades:
+        grade_id, rationale_id_ = f"moderated_{line.question_id}", f"moderation_rationale_{line.question_id}"
+        items: list[Any] = [
+            heading(line.section_title),
+            paragraph(text.GRADE_LINE.format(section=text.FACT_AUDITOR, grade=GRADE_LABELS[line.grade])),
+        ]
+        if line.rationale:
+            items.append(paragraph(text.RATIONALE.format(text=line.rationale), subtle=True, spacing="None"))
+        items.append(
+            ChoiceSetInput(
+                id=grade_id,
+                label=text.MODERATED_GRADE,
+                value=form.values.get(grade_id) or line.grade,
+                choices=_choices(GRADE_LABELS.items()),
+                style="expanded",
+            )
+        )
+        items += _error(form.errors.get(grade_id))
+        items.append(
+            TextInput(
+                id=rationale_id_,
+                label=text.MODERATION_RATIONALE,
+                value=form.values.get(rationale_id_) or None,
+                is_multiline=True,
+                max_length=2000,
+            )
+        )
+        items += _error(form.errors.get(rationale_id_))
+        body.append(Container(items=items, separator=True, spacing="Medium"))
+    if audit.reflection:
+        body += [heading(text.REFLECTION_HEADING), *_answers_block(audit.reflection.template, audit.reflection.answers)]
+    return card(
+        body,
+        [execute(text.MODERATE_SUBMIT, verbs.AUDIT_MODERATE_SUBMIT, {"assignment_id": summary.id})],
+        fallback_text=text.MODERATION_TITLE.format(case_ref=summary.case_ref),
+    )
+
+
+# -- stop and escalate -----------------------------------------------------------------------------
+
+
+def escalation_card(alert: EscalationAlert) -> Json:
+    return card(
+        [
+            TextBlock(text=text.ESCALATION_TITLE, size="Large", weight="Bolder", color="Attention", wrap=True),
+            paragraph(text.ESCALATION_INTRO),
+            facts(
+                [
+                    (text.FACT_CASE, alert.case_ref),
+                    (text.FACT_TEAM, alert.team_name),
+                    (text.FACT_PRACTITIONER, alert.practitioner_name),
+                    (text.FACT_AUDITOR, alert.auditor_name),
+                    (text.ESCALATION_RAISED, alert.raised_at.strftime("%d %b %Y %H:%M UTC")),
+                ]
+            ),
+            TextBlock(text=text.ESCALATION_NOTE, weight="Bolder", wrap=True),
+            paragraph(alert.note),
+        ],
+        fallback_text=text.ESCALATION_TITLE,
+    )
+
+
+# -- tasks and rounds -------------------------------------------------------------------------------
+
+TASK_VERBS = {
+    "audit": verbs.AUDIT_OPEN,
+    "reflection": verbs.AUDIT_REFLECT_OPEN,
+    "moderation": verbs.AUDIT_MODERATE_OPEN,
+}
+
+
+def tasks_card(tasks: Sequence[Task]) -> Json:
+    body: list[Any] = [title(text.TASKS_TITLE)]
+    if not tasks:
+        body.append(paragraph(text.TASKS_EMPTY))
+    for task in tasks:
+        due = f" \u00b7 {text.TASK_DUE.format(date=_date(task.due_date))}" if task.due_date else ""
+        body.append(
+            Container(
+                items=[
+                    TextBlock(text=f"**{task.title}**: case {task.case_ref}{due}", wrap=True),
+                    action_row(execute(text.OPEN, TASK_VERBS[task.kind], {"assignment_id": task.assignment_id})),
+                ],
+                separator=True,
+            )
+        )
+    return card(body, fallback_text=text.TASKS_TITLE)
+
+
+def round_start_card(form: RoundStartForm) -> Json:
+    body: list[Any] = [title(text.ROUND_START_TITLE), paragraph(text.ROUND_START_INTRO)]
+    body.append(
+        ChoiceSetInput(
+            id="template",
+            label=text.ROUND_TEMPLATE,
+            value=form.values.get("template") or (form.templates[0][0] if form.templates else None),
+            choices=_choices(form.templates),
+            style="compact",
+        )
+    )
+    body += _error(form.errors.get("template"))
+    body.append(
+        DateInput(
+            id="due_date", label=text.ROUND_DUE, value=form.values.get("due_date") or form.default_due.isoformat()
+        )
+    )
+    body += _error(form.errors.get("due_date"))
+    body.append(
+        TextInput(
+            id="cases",
+            label=text.ROUND_CASES,
+            value=form.values.get("cases") or None,
+            placeholder=text.ROUND_CASES_PLACEHOLDER,
+            is_multiline=True,
+            max_length=20000,
+        )
+    )
+    body += _error(form.errors.get("cases"))
+    return card(body, [execute(text.ROUND_START, verbs.AUDIT_ROUND_START)], fallback_text=text.ROUND_START_TITLE)
+
+
+def round_report_card(report: RoundReport) -> Json:
+    body: list[Any] = [title(text.ROUND_STARTED_TITLE.format(title=report.template_title))]
+    if report.created:
+        body.append(paragraph(text.ROUND_STARTED.format(count=len(report.created), due=_date(report.due_date))))
+    else:
+        body.append(paragraph(text.ROUND_NOTHING_STARTED))
+    if report.problems:
+        body.append(heading(text.ROUND_PROBLEMS))
+        body.append(facts([(text.ROUND_ROW.format(row=p.row), p.reason) for p in report.problems[:50]]))
+    return card(body, fallback_text=text.ROUND_STARTED_TITLE.format(title=report.template_title))

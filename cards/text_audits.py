@@ -1,0 +1,165 @@
+"""Everything the audit feature says to people."""
+
+# Invitations and pages
+INVITATION_TITLE = "An audit for you: case {case_ref}"
+INVITATION_INTRO = (
+    "You have been asked to audit this child's record with the practitioner. Your answers are saved as a draft "
+    "at every step, so you can stop and come back at any time (type 'my tasks')."
+)
+START = "Start the audit"
+CONTINUE = "Continue"
+FACT_CASE = "Case reference"
+FACT_TEMPLATE = "Audit"
+FACT_TEAM = "Team"
+FACT_PRACTITIONER = "Practitioner"
+FACT_AUDITOR = "Auditor"
+FACT_DUE = "Due by"
+FACT_STATUS = "Status"
+PRIVACY_REMINDER = (
+    "Case reference only: please never type a child's or family member's name, date of birth, address or phone number."
+)
+
+PAGE_HEADER = "Case {case_ref} \u00b7 step {number} of {total}"
+EXPECT_TO_SEE = "We would expect to see"
+REQUIRED_MARK = " (required)"
+BACK = "Back"
+SAVE = "Save draft"
+NEXT = "Save and continue"
+SUBMIT = "Submit the audit"
+DRAFT_SAVED = "Draft saved. You can close this and carry on later from 'my tasks'."
+FIX_BEFORE_SUBMIT = "Some answers need a look before the audit can be submitted."
+PAGE_HAS_ERRORS = "Please check the answers marked below."
+CHOOSE = "Choose..."
+
+ACTIONS_TITLE = "Actions agreed"
+ACTIONS_INTRO = (
+    "Agree up to three actions with the practitioner: what will happen, who owns it and by when. "
+    "Leave a row empty if you need fewer."
+)
+ACTION_HEADING = "Action {number}"
+ACTION_WHAT = "What needs to happen"
+ACTION_OWNER = "Owner"
+ACTION_DUE = "Due date"
+OWNER_PRACTITIONER = " (practitioner)"
+OWNER_TEAM_MANAGER = "The team manager"
+OWNER_AUDITOR = " (auditor)"
+ACTION_WHAT_NEEDED = "Say what needs to happen."
+ACTION_TOO_LONG = "Please shorten this to 2000 characters or fewer."
+ACTION_OWNER_NEEDED = "Choose who owns this action."
+ACTION_DUE_NEEDED = "Choose a due date."
+ACTION_DUE_IN_PAST = "The due date is in the past; choose today or a later date."
+
+REVIEW_TITLE = "Check and submit"
+REVIEW_INTRO = (
+    "Read the practitioner's reflection, check your grades, then submit. After submitting the audit cannot be changed."
+)
+REFLECTION_HEADING = "The practitioner's reflection"
+REFLECTION_NOT_YET = "The practitioner has not sent their reflection yet. You can wait for it or submit without it."
+YOUR_GRADES = "Your grades"
+NOT_ANSWERED = "not answered yet"
+ACTIONS_SUMMARY = "Actions"
+NO_ACTIONS = "No actions raised."
+
+# After submission
+SUBMITTED_TITLE = "Audit submitted: case {case_ref}"
+SUBMITTED_ON = "Submitted"
+MODERATION = "Moderation"
+MODERATION_STATES = {
+    "not selected": "Not selected for moderation",
+    "awaiting moderation": "Waiting for a moderator",
+    "moderated": "Moderated",
+}
+GRADES_HEADING = "Grades"
+GRADE_LINE = "{section}: **{grade}**"
+GRADE_LINE_MODERATED = "{section}: **{final}** (auditor: {original}; moderation {outcome})"
+RATIONALE = "Rationale: {text}"
+MODERATOR_SAYS = "Moderator: {text}"
+PRACTITIONER_COMMENT = "Practitioner's comment: {text}"
+SIGNS_OF_SAFETY = "Signs of Safety"
+READ_ONLY_NOTE = "This audit is submitted and can no longer be changed."
+
+OUTCOME_TITLE = "Audit outcome: case {case_ref}"
+OUTCOME_INTRO = "The audit of this case is complete. Here are the final grades."
+COMMENT_LABEL = "Your comment on the final grade (optional)"
+COMMENT_SEND = "Send my comment"
+COMMENT_NEEDED = "Write a comment before sending."
+COMMENT_CHECK = "Please check your comment."
+COMMENT_SAVED = "Your comment has been added to the audit."
+
+# Reflection
+REFLECTION_TITLE = "Your reflection: case {case_ref}"
+REFLECTION_INTRO = (
+    "{auditor} is auditing this case with you. Before they finalise, tell them how you see the work. "
+    "They will read this before they grade."
+)
+SEND_REFLECTION = "Send my reflection"
+REFLECTION_DONE_TITLE = "Reflection sent: case {case_ref}"
+REFLECTION_DONE = "Thank you. Your reflection is with the auditor."
+
+# Moderation
+MODERATION_TITLE = "Moderate the audit of case {case_ref}"
+MODERATION_INTRO = (
+    "Agree each grade or change it. Every change needs a rationale. Both the auditor's grade and yours are kept, "
+    "and the auditor and practitioner are told the outcome."
+)
+MODERATED_GRADE = "Moderated grade"
+MODERATION_RATIONALE = "Rationale (required if you change the grade)"
+MODERATE_SUBMIT = "Record moderation"
+MODERATED_GRADE_NEEDED = "Choose the moderated grade."
+MODERATION_RATIONALE_NEEDED = "Explain why you changed the grade."
+
+# Stop and escalate
+ESCALATION_TITLE = "Safeguarding concern raised in an audit"
+ESCALATION_INTRO = (
+    "An auditor has found what they believe is an immediate safeguarding concern. Please act on it now "
+    "and record your response in the child's record."
+)
+ESCALATION_NOTE = "Auditor's note"
+ESCALATION_RAISED = "Raised"
+ESCALATION_NOTE_NEEDED = "Describe the concern so the manager can act on it (case reference only, no names)."
+ESCALATION_SENT = (
+    "Safeguarding concern sent to the team manager and the QA lead. Carry on with the audit when you are ready."
+)
+
+# Tasks
+TASKS_TITLE = "Your tasks"
+TASKS_EMPTY = "Nothing is waiting for you. Well done."
+TASK_AUDIT_START = "Audit to start"
+TASK_AUDIT_RESUME = "Audit in progress"
+TASK_REFLECTION = "Reflection to write"
+TASK_MODERATION = "Audit to moderate"
+TASK_DUE = "due {date}"
+OPEN = "Open"
+
+# Rounds
+ROUND_START_TITLE = "Start an audit round"
+ROUND_START_INTRO = (
+    "Choose the audit, the due date and the cases. One case per line: case reference, team, practitioner's "
+    "e-mail, auditor's e-mail."
+)
+ROUND_TEMPLATE = "Audit template"
+ROUND_DUE = "Due date"
+ROUND_CASES = "Cases (one per line)"
+ROUND_CASES_PLACEHOLDER = (
+    "LCS100234, Riverside Locality Team, sam.practitioner@example.gov.uk, alex.auditor@example.gov.uk"
+)
+ROUND_START = "Start the round"
+ROUND_STARTED_TITLE = "Audit round started: {title}"
+ROUND_STARTED = "{count} audits sent to their auditors, due by {due}."
+ROUND_NOTHING_STARTED = "No audits were started: every row needs fixing."
+ROUND_PROBLEMS = "Rows not started"
+ROUND_ROW = "Row {row}"
+ROUND_CASES_NEEDED = "Add at least one case."
+DUE_IN_PAST = "The due date is in the past."
+ONLY_LEADS_START_ROUNDS = "Only the QA lead and team managers can start an audit round."
+UNKNOWN_TEMPLATE = "There is no audit template by that name. Known templates: {known}."
+UNKNOWN_TEMPLATE_SHORT = "Choose one of the audit templates."
+
+ROW_BAD_CASE_REF = "{case_ref} is not a case reference in the expected format."
+ROW_DUPLICATE_CASE = "{case_ref} is already in this round."
+ROW_UNKNOWN_TEAM = "no team called {team}."
+ROW_UNKNOWN_PERSON = "no active person with the e-mail {email} (the {role})."
+ROW_SELF_AUDIT = "the auditor and the practitioner are the same person."
+
+NO_SUCH_AUDIT = "I can't find that audit. It may have been cancelled."
+NOT_SUBMITTED_YET = "The audit of case {case_ref} has not been submitted yet."

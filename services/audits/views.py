@@ -1,0 +1,168 @@
+"""Plain data the audit cards are built from (no database objects leave the service)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from services.templates import Template
+
+ACTION_SLOTS = 3
+"""How many actions the auditor can raise on the actions page (more can be added later)."""
+
+
+@dataclass(frozen=True)
+class AssignmentSummary:
+    id: int
+    case_ref: str
+    team_name: str
+    practitioner_name: str
+    auditor_name: str
+    template_title: str
+    due_date: date
+    status: str
+
+
+@dataclass(frozen=True)
+class ReflectionSummary:
+    template: Template
+    answers: dict[str, Any]
+    submitted_at: datetime
+    case_ref: str = ""
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    """One page of an audit in progress: a template section, the actions page or the review."""
+
+    assignment: AssignmentSummary
+    template: Template
+    page: int
+    values: dict[str, str]
+    errors: dict[str, str] = field(default_factory=dict)
+    owners: tuple[tuple[int, str], ...] = ()
+    """Who can own an action raised here: (person id, name)."""
+    reflection: ReflectionSummary | None = None
+    submission_key: str = ""
+    notice: str | None = None
+
+    @property
+    def section_count(self) -> int:
+        return len(self.template.sections)
+
+    @property
+    def page_count(self) -> int:
+        return self.section_count + 2
+
+    @property
+    def is_actions_page(self) -> bool:
+        return self.page == self.section_count
+
+    @property
+    def is_review_page(self) -> bool:
+        return self.page == self.section_count + 1
+
+
+@dataclass(frozen=True)
+class GradeLine:
+    section_title: str
+    question_id: str
+    grade: str
+    rationale: str | None
+    moderated_grade: str | None = None
+    moderation_outcome: str | None = None
+    moderation_rationale: str | None = None
+
+    @property
+    def final_grade(self) -> str:
+        return self.moderated_grade or self.grade
+
+
+@dataclass(frozen=True)
+class ActionLine:
+    description: str
+    owner_name: str
+    due_date: date
+
+
+@dataclass(frozen=True)
+class SubmittedAudit:
+    """A submitted audit, read-only, as its auditor, practitioner, manager or QA lead sees it."""
+
+    assignment: AssignmentSummary
+    template: Template
+    answers: dict[str, Any]
+    grades: tuple[GradeLine, ...]
+    actions: tuple[ActionLine, ...]
+    submitted_at: datetime
+    reflection: ReflectionSummary | None = None
+    moderation: str = "not selected"
+    """not selected / awaiting moderation / moderated"""
+    practitioner_comment: str | None = None
+
+    @property
+    def overall(self) -> GradeLine | None:
+        question = self.template.overall_grade_question
+        return next((g for g in self.grades if question and g.question_id == question.id), None)
+
+
+@dataclass(frozen=True)
+class ReflectionForm:
+    assignment: AssignmentSummary
+    template: Template
+    values: dict[str, str]
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ModerationForm:
+    audit: SubmittedAudit
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EscalationAlert:
+    case_ref: str
+    team_name: str
+    auditor_name: str
+    practitioner_name: str
+    question_text: str
+    note: str
+    raised_at: datetime
+
+
+@dataclass(frozen=True)
+class Task:
+    kind: str
+    """audit / reflection / moderation / comment"""
+    assignment_id: int
+    case_ref: str
+    title: str
+    due_date: date | None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class RoundStartForm:
+    templates: tuple[tuple[str, str], ...]
+    """(template id, title) of the audit templates a round can use."""
+    default_due: date
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class RoundReport:
+    round_id: int | None
+    template_title: str
+    due_date: date
+    created: tuple[int, ...]
+    problems: tuple[RowProblem, ...]

@@ -1,0 +1,306 @@
+"""A whole audit round through the app: Teams activities in, cards out, records checked."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from cards import verbs
+from services.templates import TemplateLibrary
+from storage.models import (
+    AccessLogEntry,
+    Action,
+    AuditAssignment,
+    AuditEscalation,
+    AuditGrade,
+    AuditModeration,
+    AuditReflection,
+    AuditSubmission,
+)
+from tests.scenarios.conftest import BotHarness
+from tests.support import activities as a
+from tests.support.audits import MODERATOR_NUMBER, AuditOrg, card_text, inputs_of, make_audit_org, valid_answers
+
+STANDARD = TemplateLibrary.from_folder().get("standard-collaborative-audit")
+PRACTITIONER, MANAGER, COLLEAGUE, AUDITOR, OUTSIDER, QA_LEAD = 1, 2, 3, 4, 5, 6
+
+
+async def invoke(harness: BotHarness, number: int, verb: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Click a button as user ``number`` in their personal chat; returns the card that replaces it."""
+    body = await harness.send(
+        a.card_action(
+            harness.service_url,
+            verb,
+            {"verb": verb, **data},
+            conversation=a.personal_chat(number),
+            sender=a.user(number),
+        )
+    )
+    assert body["type"] == "application/vnd.microsoft.card.adaptive", body
+    return body["value"]
+
+
+async def say(harness: BotHarness, number: int, text: str) -> dict[str, Any]:
+    before = len(harness.connector.in_conversation(f"a:personal-{number}"))
+    await harness.send(
+        a.message(harness.service_url, text, conversation=a.personal_chat(number), sender=a.user(number))
+    )
+    replies = harness.connector.in_conversation(f"a:personal-{number}")[before:]
+    return replies[-1].cards[0]
+
+
+async def install_everyone(harness: BotHarness) -> None:
+    for number in range(1, MODERATOR_NUMBER + 1):
+        await harness.send(
+            a.installation(harness.service_url, conversation=a.personal_chat(number), sender=a.user(number))
+        )
+
+
+def cards_to(harness: BotHarness, number: int) -> list[dict[str, Any]]:
+    return [m.cards[0] for m in harness.connector.in_conversation(f"a:personal-{number}") if m.cards]
+
+
+async def start_round(harness: BotHarness, clock, extra_rows: str = "") -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    form = await say(harness, QA_LEAD, "audit round")
+    assert "Start an audit round" in card_text(form)
+    due = (clock.now().date() + timedelta(days=21)).isoformat()
+    cases = "LCS100234, Riverside Locality Team, priya@council.example.gov.uk, omar@council.example.gov.uk" + extra_rows
+    return await invoke(
+        harness, QA_LEAD, verbs.AUDIT_ROUND_START, {"template": STANDARD.id, "due_date": due, "cases": cases}
+    )
+
+
+async def only_assignment(sessions) -> AuditAssignment:  # type: ignore[no-untyped-def]
+    async with sessions() as session:
+        [assignment] = list(await session.scalars(select(AuditAssignment)))
+        return assignment
+
+
+async def test_a_full_round_from_start_to_moderated_grades_and_actions(harness: BotHarness, sessions, clock) -> None:  # type: ignore[no-untyped-def]
+    org: AuditOrg = await make_audit_org(sessions)
+    await install_everyone(harness)
+
+    report = await start_round(
+        harness,
+        clock,
+        "\nnot-a-ref, Riverside Locality Team, priya@council.example.gov.uk, omar@council.example.gov.uk"
+        "\nLCS100999, Nowhere Team, priya@council.example.gov.uk, omar@council.example.gov.uk",
+    )
+    assert "1 audits sent" in card_text(report)
+    assert "Row 3" in card_text(report) and "not a case reference" in card_text(report)
+    assert "Row 4" in card_text(report) and "no team called Nowhere Team" in card_text(report)
+    assignment = await only_assignment(sessions)
+    audit_id = assignment.id
+
+    # The auditor and the practitioner are told in their personal chats.
+    [invitation] = [c for c in cards_to(harness, AUDITOR) if "An audit for you" in card_text(c)]
+    assert "LCS100234" in card_text(invitation)
+    assert any("Your reflection: case LCS100234" in card_text(c) for c in cards_to(harness, PRACTITIONER))
+
+    # The auditor walks the pages: next, a back step, more, then stops.
+    today = clock.now().date()
+    page = await invoke(harness, AUDITOR, verbs.AUDIT_OPEN, {"assignment_id": audit_id})
+    assert "step 1 of 11" in card_text(page) and "We would expect to see" in card_text(page)
+    grades = {0: "good", 1: "good", 2: "outstanding", 3: "good", 4: "requires_improvement", 5: "good"}
+    for number in range(3):
+        answers = valid_answers(STANDARD.sections[number], today, grade=grades[number])
+        page = await invoke(harness, AUDITOR, verbs.AUDIT_NEXT, {"assignment_id": audit_id, "page": number, **answers})
+        assert f"step {number + 2} of 11" in card_text(page), card_text(page)
+    page = await invoke(harness, AUDITOR, verbs.AUDIT_BACK, {"assignment_id": audit_id, "page": 3})
+    assert "step 3 of 11" in card_text(page)
+    assert inputs_of(page)["assessment_grade"] == "outstanding", "the draft refills the page after Back"
+    kept = {k: v for k, v in inputs_of(page).items() if v}
+    kept["assessment_grade__evidence"] = "Assessment of 3 March, analysis section"
+    page = await invoke(harness, AUDITOR, verbs.AUDIT_SAVE, {"assignment_id": audit_id, "page": 2, **kept})
+    assert "Draft saved" in card_text(page)
+
+    # Later: resume from 'my tasks'.
+    tasks = await say(harness, AUDITOR, "my tasks")
+    assert "Audit in progress" in card_text(tasks) and "LCS100234" in card_text(tasks)
+    page = await invoke(harness, AUDITOR, verbs.AUDIT_OPEN, {"assignment_id": audit_id})
+    assert "step 3 of 11" in card_text(page), "resumes where the draft was saved"
+    assert inputs_of(page)["assessment_grade__evidence"] == "Assessment of 3 March, analysis section"
+    page = await invoke(harness, AUDITOR, verbs.AUDIT_NEXT, {"assignment_id": audit_id, "page": 2})
+    assert "step 4 of 11" in card_text(page)
+    for number in range(3, len(STANDARD.sections)):
+        answers = valid_answers(STANDARD.sections[number], today, grade=grades.get(number, "requires_improvement"))
+        page = await invoke(harness, AUDITOR, verbs.AUDIT_NEXT, {"assignment_id": audit_id, "page": number, **answers})
+
+    # Actions page, then the practitioner reflects before the auditor finalises.
+    assert "Actions agreed" in card_text(page)
+    action = {
+        "action_1_what": "Add a Saturday safety contact to the plan with the family",
+        "action_1_owner": str(org.org.practitioner),
+        "action_1_due": (today + timedelta(days=28)).isoformat(),
+    }
+    page = await invoke(harness, AUDITOR, verbs.AUDIT_NEXT, {"assignment_id": audit_id, "page": 9, **action})
+    assert "Check and submit" in card_text(page) and "has not sent their reflection yet" in card_text(page)
+
+    reflection = {
+        "did_well": "Weekly visits built trust with mum.",
+        "worried_about": "Weekend drinking.",
+        "difference_made": "Attendance is up from 72% to 91%; the school confirms it.",
+        "practitioner_scale": "6",
+    }
+    done = await invoke(harness, PRACTITIONER, verbs.AUDIT_REFLECT_SUBMIT, {"assignment_id": audit_id, **reflection})
+    assert "Reflection sent: case LCS100234" in card_text(done)
+
+    page = await invoke(harness, AUDITOR, verbs.AUDIT_OPEN, {"assignment_id": audit_id})
+    assert "Weekly visits built trust with mum." in card_text(page), "the auditor reads the reflection first"
+    submit_data = next(x["data"] for x in page["actions"] if x.get("verb") == verbs.AUDIT_SUBMIT)
+    summary = await invoke(harness, AUDITOR, verbs.AUDIT_SUBMIT, submit_data)
+    again = await invoke(harness, AUDITOR, verbs.AUDIT_SUBMIT, submit_data)
+    assert "Audit submitted: case LCS100234" in card_text(summary)
+    assert "Input." not in card_text(summary), "the submitted audit is read-only"
+    assert card_text(again) == card_text(summary), "a double click shows the same stored audit"
+    assert "Waiting for a moderator" in card_text(summary), "an Outstanding stage always goes to a moderator"
+
+    # The moderator lowers the Outstanding assessment grade, with a rationale.
+    [moderation_card] = [c for c in cards_to(harness, MODERATOR_NUMBER) if "Moderate the audit" in card_text(c)]
+    values = {k: v for k, v in inputs_of(moderation_card).items() if v}
+    values["moderated_assessment_grade"] = "good"
+    values["moderation_rationale_assessment_grade"] = "Good analysis, but the family was not given the assessment."
+    outcome = await invoke(
+        harness, MODERATOR_NUMBER, verbs.AUDIT_MODERATE_SUBMIT, {"assignment_id": audit_id, **values}
+    )
+    assert "Good** (auditor: Outstanding; moderation lowered)" in card_text(outcome)
+    assert any("Audit outcome" in card_text(c) for c in cards_to(harness, PRACTITIONER))
+    assert any("Audit outcome" in card_text(c) for c in cards_to(harness, AUDITOR))
+
+    commented = await invoke(
+        harness, PRACTITIONER, verbs.AUDIT_COMMENT, {"assignment_id": audit_id, "comment": "I agree with the grade."}
+    )
+    assert "Practitioner's comment: I agree with the grade." in card_text(commented)
+
+    async with sessions() as session:
+        [submission] = list(await session.scalars(select(AuditSubmission)))
+        grades_rows = list(await session.scalars(select(AuditGrade).order_by(AuditGrade.id)))
+        moderations = list(await session.scalars(select(AuditModeration)))
+        [reflection_row] = list(await session.scalars(select(AuditReflection)))
+        [action_row] = list(await session.scalars(select(Action)))
+        assignment = await session.get(AuditAssignment, audit_id)
+        escalations = await session.scalar(select(func.count()).select_from(AuditEscalation))
+        logged = set(await session.scalars(select(AccessLogEntry.action).where(AccessLogEntry.record_type == "audit")))
+    assert assignment.status == "completed" and assignment.moderator_id == org.moderator
+    assert (submission.template_id, submission.template_version) == (STANDARD.id, 1)
+    assert submission.moderation_reason == "grade" and submission.overall_grade == "requires_improvement"
+    assert submission.practitioner_comment == "I agree with the grade."
+    assert [g.question_id for g in grades_rows] == [
+        "referral_grade",
+        "basic_information_grade",
+        "assessment_grade",
+        "planning_grade",
+        "review_grade",
+        "oversight_grade",
+        "overall_grade",
+    ]
+    assert next(g for g in grades_rows if g.question_id == "assessment_grade").grade == "outstanding"
+    changed = [m for m in moderations if m.outcome != "agreed"]
+    assert len(moderations) == 7 and len(changed) == 1
+    assert (changed[0].original_grade, changed[0].moderated_grade, changed[0].outcome) == (
+        "outstanding",
+        "good",
+        "lowered",
+    )
+    assert reflection_row.practitioner_scale == 6 and reflection_row.template_id == "practitioner-reflection"
+    assert action_row.source == "audit" and action_row.source_ref == f"audit:{audit_id}"
+    assert action_row.owner_id == org.org.practitioner and action_row.case_reference == "LCS100234"
+    assert escalations == 0
+    assert {"view", "change", "submit", "moderate"} <= logged
+
+
+async def test_validation_messages_sit_on_the_card_and_nothing_typed_is_lost(
+    harness: BotHarness, sessions, clock
+) -> None:  # type: ignore[no-untyped-def]
+    await make_audit_org(sessions)
+    await install_everyone(harness)
+    await start_round(harness, clock)
+    audit_id = (await only_assignment(sessions)).id
+
+    typed = {"referral_decided_in_time": "yes", "referral_grade": "inadequate", "referral_grade__evidence": "MARF"}
+    page = await invoke(harness, AUDITOR, verbs.AUDIT_NEXT, {"assignment_id": audit_id, "page": 0, **typed})
+    text = card_text(page)
+    assert "step 1 of 11" in text, "an incomplete page does not move on"
+    assert "An Inadequate grade needs a rationale" in text and "Please answer this question." in text
+    assert inputs_of(page)["referral_grade"] == "inadequate" and inputs_of(page)["referral_grade__evidence"] == "MARF"
+
+    phone = {**typed, "referral_consent_recorded": "yes", "referral_manager_rationale": "no"}
+    phone["referral_grade__rationale"] = "Referrer gave mum's mobile 07700 900123 but no analysis"
+    page = await invoke(harness, AUDITOR, verbs.AUDIT_NEXT, {"assignment_id": audit_id, "page": 0, **phone})
+    assert "looks like a phone number" in card_text(page) and "step 1 of 11" in card_text(page)
+
+    # Submitting early sends the auditor to the first page that needs work.
+    page = await invoke(
+        harness, AUDITOR, verbs.AUDIT_SUBMIT, {"assignment_id": audit_id, "page": 10, "submission_key": "k"}
+    )
+    assert "Some answers need a look" in card_text(page) and "step 1 of 11" in card_text(page)
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(AuditSubmission)) == 0
+        stored = await session.get(AuditAssignment, audit_id)
+    assert stored.draft["referral_grade__rationale"].startswith("Referrer gave"), "even invalid text is kept"
+
+    bad_reflection = {"did_well": "Email me at sam@example.org", "practitioner_scale": "12"}
+    card = await invoke(
+        harness, PRACTITIONER, verbs.AUDIT_REFLECT_SUBMIT, {"assignment_id": audit_id, **bad_reflection}
+    )
+    assert "an e-mail address" in card_text(card) and "Choose a whole number from 0 to 10." in card_text(card)
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(AuditReflection)) == 0
+
+
+async def test_stop_and_escalate_alerts_the_manager_and_qa_lead_at_once(harness: BotHarness, sessions, clock) -> None:  # type: ignore[no-untyped-def]
+    await make_audit_org(sessions)
+    await install_everyone(harness)
+    await start_round(harness, clock)
+    audit_id = (await only_assignment(sessions)).id
+    overall_page = len(STANDARD.sections) - 1
+    answers = valid_answers(STANDARD.sections[overall_page], clock.now().date())
+    answers["immediate_concern"] = "yes"
+
+    page = await invoke(
+        harness, AUDITOR, verbs.AUDIT_NEXT, {"assignment_id": audit_id, "page": overall_page, **answers}
+    )
+    assert "Describe the concern" in card_text(page), "an escalation needs the auditor's note"
+    assert not any("Safeguarding concern" in card_text(c) for c in cards_to(harness, MANAGER))
+
+    answers["concern_note"] = "Bruising recorded on the last visit with no strategy discussion on file."
+    for _ in range(2):  # saving the page again does not alert twice
+        page = await invoke(
+            harness, AUDITOR, verbs.AUDIT_SAVE, {"assignment_id": audit_id, "page": overall_page, **answers}
+        )
+    for number in (MANAGER, QA_LEAD):
+        [alert] = [c for c in cards_to(harness, number) if "Safeguarding concern raised" in card_text(c)]
+        assert "LCS100234" in card_text(alert) and "no strategy discussion" in card_text(alert)
+    assert not any("Safeguarding concern raised" in card_text(c) for c in cards_to(harness, OUTSIDER))
+    async with sessions() as session:
+        [escalation] = list(await session.scalars(select(AuditEscalation)))
+    assert len(escalation.alerted_person_ids) == 2
+
+
+async def test_only_the_right_people_may_act_or_look(harness: BotHarness, sessions, clock) -> None:  # type: ignore[no-untyped-def]
+    await make_audit_org(sessions)
+    await install_everyone(harness)
+    await start_round(harness, clock)
+    audit_id = (await only_assignment(sessions)).id
+
+    refused = await invoke(harness, COLLEAGUE, verbs.AUDIT_SUBMIT, {"assignment_id": audit_id, "submission_key": "x"})
+    assert "Only the auditor assigned to this audit can submit it." in card_text(refused)
+    refused = await invoke(harness, AUDITOR, verbs.AUDIT_REFLECT_SUBMIT, {"assignment_id": audit_id})
+    assert "Only the practitioner whose work was audited" in card_text(refused)
+    refused = await invoke(harness, OUTSIDER, verbs.AUDIT_VIEW, {"assignment_id": audit_id})
+    assert "can see this audit" in card_text(refused)
+    refused = await invoke(harness, PRACTITIONER, verbs.AUDIT_MODERATE_SUBMIT, {"assignment_id": audit_id})
+    assert "moderate" in card_text(refused)
+    refused = await invoke(
+        harness,
+        COLLEAGUE,
+        verbs.AUDIT_ROUND_START,
+        {"template": STANDARD.id, "due_date": "2026-03-01", "cases": "LCS1234, x, y, z"},
+    )
+    assert "Only the QA lead and team managers" in card_text(refused)
+    not_yet = await invoke(harness, MANAGER, verbs.AUDIT_VIEW, {"assignment_id": audit_id})
+    assert "has not been submitted yet" in card_text(not_yet), "the manager may look, once there is something"
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(AuditSubmission)) == 0

@@ -1,0 +1,88 @@
+"""Helpers for audit tests: an organisation with an auditor and a moderator, and valid answers
+for any template page (what a careful auditor would type)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.templates import QuestionType, Section
+from services.templates.answers import rationale_id
+from storage.models import Person, Role, RoleAssignment
+from tests.support.action_org import Org, make_org
+
+MODERATOR_NUMBER = 7
+
+
+@dataclass(frozen=True)
+class AuditOrg:
+    org: Org
+    moderator: int
+
+    @property
+    def auditor(self) -> int:
+        """The manager of the other team audits across teams, as councils often arrange."""
+        return self.org.other_manager
+
+
+async def make_audit_org(sessions: async_sessionmaker[AsyncSession]) -> AuditOrg:
+    """Teams user ids: practitioner 1, manager 2, colleague 3, auditor 4, outsider 5, QA lead 6, moderator 7."""
+    org = await make_org(sessions, teams_ids=True)
+    async with sessions() as session, session.begin():
+        moderator = Person(
+            display_name="Morgan Lee",
+            email="morgan@council.example.gov.uk",
+            in_organisation=True,
+            teams_user_id=f"29:user-{MODERATOR_NUMBER}",
+        )
+        session.add(moderator)
+        await session.flush()
+        session.add(RoleAssignment(person_id=moderator.id, role=Role.MODERATOR.value))
+        return AuditOrg(org, moderator.id)
+
+
+def valid_answers(section: Section, today: date, *, grade: str = "good") -> dict[str, Any]:
+    """Complete, valid answers for one section (grades as given, with a rationale)."""
+    values: dict[str, Any] = {}
+    for question in section.questions:
+        if question.type == QuestionType.GRADE4:
+            values[question.id] = grade
+            values[rationale_id(question)] = "The assessment of March sets out worries and strengths clearly."
+        elif question.type == QuestionType.YES_PARTLY_NO_NA:
+            values[question.id] = "yes"
+        elif question.type == QuestionType.SCALE:
+            values[question.id] = "6"
+        elif question.type in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
+            assert question.options
+            values[question.id] = question.options[0].value
+        elif question.type == QuestionType.DATE:
+            values[question.id] = today.isoformat()
+        elif question.required:
+            values[question.id] = "Mum and the school now talk weekly; attendance is up."
+    return values
+
+
+def card_text(card: dict[str, Any]) -> str:
+    return json.dumps(card, ensure_ascii=False)
+
+
+def inputs_of(card: dict[str, Any]) -> dict[str, Any]:
+    """Input id -> prefilled value, for every input on a card."""
+    found: dict[str, Any] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if str(node.get("type", "")).startswith("Input.") and "id" in node:
+                found[node["id"]] = node.get("value")
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(card)
+    return found

@@ -106,7 +106,7 @@ def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | No
         audits=AuditService(
             sessions=sessions,
             clock=clock,
-            templates=TemplateLibrary.from_folder(),
+            templates=templates,
             case_reference_pattern=settings.case_reference_pattern,
             moderation_rule=ModerationRule(
                 frozenset(settings.audit_moderation_always), settings.audit_moderation_sample_percent

@@ -17,12 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.handlers import register_all
 from bot.http import BOT_KEY, messages
-from bot.notifier import ProactiveNotifier
 from bot.qop_bot import QopBot
 from qop.feedback_web import add_feedback_routes
 from qop.settings import DEMO_ORGANISATION, Settings
 from services.actions import ActionService
 from services.audits.moderation import ModerationRule
+from services.audits.notify import DeliveryNotifier
 from services.audits.service import AuditService
 from services.clock import Clock, SystemClock
 from services.container import Services
@@ -101,8 +101,6 @@ def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | No
         ),
         qa_calendar=QaCalendarService(sessions=sessions, clock=clock, sender=delivery, time_zone=settings.timezone),
         delivery=delivery,
-        qa_calendar=QaCalendarService(sessions=sessions, clock=clock, sender=None, time_zone=settings.timezone),
-        delivery=DeliveryService(sessions=sessions, clock=clock, settings=settings, queue=WorkQueue(settings)),
         audits=AuditService(
             sessions=sessions,
             clock=clock,
@@ -111,6 +109,7 @@ def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | No
             moderation_rule=ModerationRule(
                 frozenset(settings.audit_moderation_always), settings.audit_moderation_sample_percent
             ),
+            notifier=DeliveryNotifier(delivery),
         ),
     )
 
@@ -137,7 +136,6 @@ def create_app(
     services = build_services(settings, engine, clock=clock)
     bot = QopBot(services, connections=connections)
     register_all(bot)
-    services.audits.notifier = ProactiveNotifier(bot)
 
     app[SETTINGS_KEY] = settings
     app[ENGINE_KEY] = engine

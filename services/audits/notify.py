@@ -6,7 +6,15 @@ only needs these two calls, so it depends on this small protocol rather than on 
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+import logging
+from typing import TYPE_CHECKING, Any, Protocol
+
+from services.errors import NotFound
+
+if TYPE_CHECKING:
+    from services.delivery import DeliveryService
+
+logger = logging.getLogger(__name__)
 
 Card = dict[str, Any]
 
@@ -20,6 +28,29 @@ class Notifier(Protocol):
     async def update_card(self, reference: str, card: Card) -> None:
         """Replace a card sent earlier (e.g. with a read-only summary after submission)."""
         ...
+
+
+class DeliveryNotifier:
+    """Through the delivery engine: durable, rate-limited, idempotent by ``key``."""
+
+    PURPOSE = "audit"
+
+    def __init__(self, delivery: DeliveryService) -> None:
+        self._delivery = delivery
+
+    async def send_card(self, person_id: int, card: Card, *, key: str) -> str | None:
+        try:
+            receipt = await self._delivery.send_card_to_person(person_id, card, purpose=self.PURPOSE, dedupe_key=key)
+        except NotFound:
+            logger.info("no way to reach person %s in Teams; %s waits in their tasks", person_id, key)
+            return None
+        return str(receipt.delivery_id)
+
+    async def update_card(self, reference: str, card: Card) -> None:
+        try:
+            await self._delivery.update_card(int(reference), card, purpose=self.PURPOSE)
+        except NotFound:
+            logger.info("audit card %s can no longer be updated", reference)
 
 
 class NoNotifier:

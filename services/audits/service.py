@@ -65,6 +65,8 @@ from storage.models import (
 )
 
 RECORD = "audit"
+Alert = tuple[int, dict[str, Any], str]
+"""(person id, card, idempotency key) of a notification to send after the transaction."""
 REFLECTION_TEMPLATE = "practitioner-reflection"
 RECENT_AUDIT_DAYS = 365
 
@@ -312,6 +314,7 @@ class AuditService:
     ) -> AuditPage | SubmittedAudit:
         """Save what the page holds into the draft (always), then move: 'next' only when the
         page is complete, 'back' and 'save' whatever it holds."""
+        alerts: list[Alert] = []
         async with transaction(self._sessions) as session:
             item = await self._load(session, assignment_id)
             actor = await self._actor(session, user_id)
@@ -325,15 +328,19 @@ class AuditService:
             a.draft_saved_at = self._clock.now()
             a.status = AuditStatus.IN_PROGRESS.value
             errors = self._page_errors(item, page, a.draft) if move == "next" else {}
-            notice = await self._escalate_if_needed(session, actor, item, page, a.draft, errors)
+            alerts = await self._escalate_if_needed(session, actor, item, page, a.draft, errors)
             if move == "next" and not errors:
                 page = page + 1
             elif move == "back":
                 page = max(0, page - 1)
             a.draft_page = self._clamp(item.template, page)
             await access_log.record(session, actor, access_log.CHANGE, RECORD, a.id, {"page": page, "move": move})
-            notice = notice or (text.DRAFT_SAVED if move == "save" else None)
-            return await self._page(session, item, a.draft_page, errors, notice=notice)
+            notice = text.ESCALATION_SENT if alerts else (text.DRAFT_SAVED if move == "save" else None)
+            result = await self._page(session, item, a.draft_page, errors, notice=notice)
+        # Sent once the escalation is committed: the alert never names a concern that was rolled back.
+        for person_id, card, key in alerts:
+            await self.notifier.send_card(person_id, card, key=key)
+        return result
 
     def _clamp(self, template: Template, page: int) -> int:
         return min(max(0, page), len(template.sections) + 1)
@@ -421,12 +428,13 @@ class AuditService:
         page: int,
         draft: dict[str, str],
         errors: dict[str, str],
-    ) -> str | None:
-        """Alert the team manager and the QA lead the moment an escalating answer is saved."""
+    ) -> list[Alert]:
+        """Record a "stop and escalate" answer the moment it is saved, once, and return the
+        alerts for the team manager and the QA lead."""
         if page >= len(item.template.sections):
-            return None
+            return []
         section = item.template.sections[page]
-        notice = None
+        alerts: list[Alert] = []
         for question, note in answer_rules.escalations([section], draft):
             if not note and question.escalation_note:
                 errors.setdefault(question.escalation_note, text.ESCALATION_NOTE_NEEDED)
@@ -461,12 +469,9 @@ class AuditService:
                 note=note,
                 raised_at=escalation.raised_at,
             )
-            for person_id in recipients:
-                await self.notifier.send_card(
-                    person_id, audit_cards.escalation_card(alert), key=f"audit-escalation-{escalation.id}-{person_id}"
-                )
-            notice = text.ESCALATION_SENT
-        return notice
+            card = audit_cards.escalation_card(alert)
+            alerts += [(person_id, card, f"audit-escalation-{escalation.id}-{person_id}") for person_id in recipients]
+        return alerts
 
     async def _escalation_recipients(self, session: AsyncSession, item: Loaded) -> list[int]:
         recipients = []

@@ -22,6 +22,7 @@ from storage.models import (
 from tests.scenarios.conftest import BotHarness
 from tests.support import activities as a
 from tests.support.audits import MODERATOR_NUMBER, AuditOrg, card_text, inputs_of, make_audit_org, valid_answers
+from tests.support.delivery import eventually
 
 STANDARD = TemplateLibrary.from_folder().get("standard-collaborative-audit")
 PRACTITIONER, MANAGER, COLLEAGUE, AUDITOR, OUTSIDER, QA_LEAD = 1, 2, 3, 4, 5, 6
@@ -58,8 +59,18 @@ async def install_everyone(harness: BotHarness) -> None:
         )
 
 
-def cards_to(harness: BotHarness, number: int) -> list[dict[str, Any]]:
-    return [m.cards[0] for m in harness.connector.in_conversation(f"a:personal-{number}") if m.cards]
+def cards_to(harness: BotHarness, number: int, *, method: str = "POST") -> list[dict[str, Any]]:
+    messages = harness.connector.in_conversation(f"a:personal-{number}")
+    return [m.cards[0] for m in messages if m.cards and m.method == method]
+
+
+async def card_to(harness: BotHarness, number: int, containing: str, *, method: str = "POST") -> dict[str, Any]:
+    """The card the delivery engine brings to user ``number`` that contains ``containing``."""
+
+    async def arrived() -> dict[str, Any] | None:
+        return next((c for c in cards_to(harness, number, method=method) if containing in card_text(c)), None)
+
+    return await eventually(arrived, within=30, what=f"{containing!r} to reach user {number}")
 
 
 async def start_round(harness: BotHarness, clock, extra_rows: str = "") -> dict[str, Any]:  # type: ignore[no-untyped-def]
@@ -95,9 +106,9 @@ async def test_a_full_round_from_start_to_moderated_grades_and_actions(harness: 
     audit_id = assignment.id
 
     # The auditor and the practitioner are told in their personal chats.
-    [invitation] = [c for c in cards_to(harness, AUDITOR) if "An audit for you" in card_text(c)]
+    invitation = await card_to(harness, AUDITOR, "An audit for you")
     assert "LCS100234" in card_text(invitation)
-    assert any("Your reflection: case LCS100234" in card_text(c) for c in cards_to(harness, PRACTITIONER))
+    await card_to(harness, PRACTITIONER, "Your reflection: case LCS100234")
 
     # The auditor walks the pages: next, a back step, more, then stops.
     today = clock.now().date()
@@ -156,9 +167,11 @@ async def test_a_full_round_from_start_to_moderated_grades_and_actions(harness: 
     assert "Input." not in card_text(summary), "the submitted audit is read-only"
     assert card_text(again) == card_text(summary), "a double click shows the same stored audit"
     assert "Waiting for a moderator" in card_text(summary), "an Outstanding stage always goes to a moderator"
+    updated = await card_to(harness, AUDITOR, "Audit submitted: case LCS100234", method="PUT")
+    assert "Input." not in card_text(updated), "the invitation message itself became the read-only summary"
 
     # The moderator lowers the Outstanding assessment grade, with a rationale.
-    [moderation_card] = [c for c in cards_to(harness, MODERATOR_NUMBER) if "Moderate the audit" in card_text(c)]
+    moderation_card = await card_to(harness, MODERATOR_NUMBER, "Moderate the audit")
     values = {k: v for k, v in inputs_of(moderation_card).items() if v}
     values["moderated_assessment_grade"] = "good"
     values["moderation_rationale_assessment_grade"] = "Good analysis, but the family was not given the assessment."
@@ -166,8 +179,8 @@ async def test_a_full_round_from_start_to_moderated_grades_and_actions(harness: 
         harness, MODERATOR_NUMBER, verbs.AUDIT_MODERATE_SUBMIT, {"assignment_id": audit_id, **values}
     )
     assert "Good** (auditor: Outstanding; moderation lowered)" in card_text(outcome)
-    assert any("Audit outcome" in card_text(c) for c in cards_to(harness, PRACTITIONER))
-    assert any("Audit outcome" in card_text(c) for c in cards_to(harness, AUDITOR))
+    await card_to(harness, PRACTITIONER, "Audit outcome")
+    await card_to(harness, AUDITOR, "Audit outcome")
 
     commented = await invoke(
         harness, PRACTITIONER, verbs.AUDIT_COMMENT, {"assignment_id": audit_id, "comment": "I agree with the grade."}
@@ -271,8 +284,9 @@ async def test_stop_and_escalate_alerts_the_manager_and_qa_lead_at_once(harness:
             harness, AUDITOR, verbs.AUDIT_SAVE, {"assignment_id": audit_id, "page": overall_page, **answers}
         )
     for number in (MANAGER, QA_LEAD):
-        [alert] = [c for c in cards_to(harness, number) if "Safeguarding concern raised" in card_text(c)]
+        alert = await card_to(harness, number, "Safeguarding concern raised")
         assert "LCS100234" in card_text(alert) and "no strategy discussion" in card_text(alert)
+        assert len([c for c in cards_to(harness, number) if "Safeguarding concern" in card_text(c)]) == 1
     assert not any("Safeguarding concern raised" in card_text(c) for c in cards_to(harness, OUTSIDER))
     async with sessions() as session:
         [escalation] = list(await session.scalars(select(AuditEscalation)))

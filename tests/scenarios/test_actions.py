@@ -114,3 +114,14 @@ async def test_new_date_proposal_and_decision_through_cards(harness: BotHarness,
         harness, MANAGER, verbs.ACTION_DECIDE_DATE, {"proposal_id": view.pending_proposal.id, "approve": False}, chat=2
     )
     assert "New date declined" in _text(decided) and "Tue 20 Jan 2026" in _text(decided)
+
+
+async def test_it_happened_on_a_qa_calendar_card(harness: BotHarness, org: Org) -> None:
+    qa_lead = a.user(6, name="Quinn Adams")
+    data = {"activity": "qim", "due_on": "2026-01-28"}
+    recorded = await _invoke(harness, qa_lead, verbs.CALENDAR_HELD, data, chat=6)
+    assert "Recorded: Quality Improvement Meeting (QIM)" in _text(recorded) and "Mon 12 Jan 2026" in _text(recorded)
+    refused = await _invoke(harness, PRACTITIONER, verbs.CALENDAR_HELD, data)
+    assert "Only the people responsible for the Quality Improvement Meeting (QIM)" in _text(refused)
+    stale = await _invoke(harness, qa_lead, verbs.CALENDAR_HELD, {"activity": "qim", "due_on": "someday"}, chat=6)
+    assert "out of date" in _text(stale)

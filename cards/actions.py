@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from microsoft_teams.cards import (
@@ -432,3 +432,52 @@ def calendar_recorded_card(occurrence: CalendarOccurrenceView) -> Json:
         name=occurrence.name, due=format_date(occurrence.due_on), held=format_date(held)
     )
     return card([title(text.CALENDAR_RECORDED_TITLE.format(name=occurrence.name)), paragraph(message)])
+
+
+@dataclass(frozen=True)
+class CalendarRow:
+    """One line of the QA calendar card."""
+
+    occurrence: CalendarOccurrenceView
+    recorded: bool
+    can_record: bool
+
+
+def calendar_card(rows: Sequence[CalendarRow], *, today: date) -> Json:
+    """The QA calendar around today: what is due, what was held, and a button for what you hold."""
+    body: list[Any] = [title(text.CALENDAR_LIST_TITLE), paragraph(text.CALENDAR_LIST_INTRO, subtle=True)]
+    if not rows:
+        body.append(paragraph(text.CALENDAR_LIST_EMPTY))
+    for row in rows[:MAX_LISTED]:
+        occurrence = row.occurrence
+        if row.recorded:
+            state = text.CALENDAR_HELD_ON.format(held=format_date(occurrence.held_on or occurrence.due_on))
+        elif occurrence.due_on < today:
+            state = text.CALENDAR_NOT_RECORDED
+        else:
+            state = text.CALENDAR_DUE
+        line = f"{format_date(occurrence.due_on)} \u00b7 {occurrence.frequency} \u00b7 {state}"
+        button = []
+        if row.can_record and not row.recorded and occurrence.due_on <= today + timedelta(days=31):
+            data = {"activity": occurrence.activity, "due_on": occurrence.due_on.isoformat()}
+            button = [action_row(execute(text.BUTTON_IT_HAPPENED, verbs.CALENDAR_HELD, data))]
+        body.append(
+            Container(
+                separator=True,
+                items=[
+                    ColumnSet(
+                        columns=[
+                            Column(
+                                width="stretch",
+                                items=[
+                                    TextBlock(text=occurrence.name, wrap=True, weight="Bolder"),
+                                    TextBlock(text=line, wrap=True, is_subtle=True, spacing="None"),
+                                ],
+                            ),
+                            Column(width="auto", vertical_content_alignment="Center", items=button),
+                        ]
+                    )
+                ],
+            )
+        )
+    return card(body, fallback_text=text.CALENDAR_LIST_TITLE)

@@ -10,7 +10,7 @@ pressed). An occurrence already recorded gets no more reminders.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +117,17 @@ def upcoming(activities: list[CalendarActivity], today: date) -> list[tuple[Cale
     return found
 
 
+def _occurrences_between(activity: CalendarActivity, start: date, end: date) -> list[date]:
+    found = []
+    year, month = start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        due = activity.due_in(year, month)
+        if due is not None and start <= due <= end:
+            found.append(due)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found
+
+
 def calendar_key(activity: str, due: date, person_id: int) -> str:
     return f"calendar:{activity}:{due.isoformat()}:person:{person_id}"
 
@@ -211,6 +222,32 @@ class QaCalendarService:
                 )
             )
         return activity.occurrence(due_on, recorded.held_on if recorded else None)
+
+    async def schedule(
+        self, person_id: int, *, days_back: int = 31, days_ahead: int = 92
+    ) -> list[action_cards.CalendarRow]:
+        """The calendar around today: each occurrence, whether it was recorded, and whether this person may record it."""
+        today = working_time.local_date(self._clock.now(), self._time_zone)
+        start, end = today - timedelta(days=days_back), today + timedelta(days=days_ahead)
+        async with transaction(self._sessions) as session:
+            holders = await self._role_holders(session)
+            recorded = dict(
+                (tuple(row[:2]), row[2])
+                for row in await session.execute(
+                    select(CalendarOccurrence.activity, CalendarOccurrence.due_on, CalendarOccurrence.held_on).where(
+                        CalendarOccurrence.due_on >= start, CalendarOccurrence.due_on <= end
+                    )
+                )
+            )
+        entries = []
+        for activity in self.activities:
+            mine = any(p.id == person_id for role in activity.responsible for p in holders.get(role, []))
+            for due in _occurrences_between(activity, start, end):
+                held = recorded.get((activity.key, due))
+                entries.append(
+                    action_cards.CalendarRow(activity.occurrence(due, held), (activity.key, due) in recorded, mine)
+                )
+        return sorted(entries, key=lambda entry: (entry.occurrence.due_on, entry.occurrence.name))
 
     async def _hand_over(self, key: str, activity: CalendarActivity, due: date, person_id: int, now: datetime) -> None:
         assert self._sender is not None

@@ -80,6 +80,11 @@ def register(bot: QopBot) -> None:
         shown = await turn.services.actions.open_for(_action_id(data), viewer_id=await _me(turn))
         return ActionResult(card=_interactive(shown))
 
+    @bot.command("qa calendar", description="The QA calendar: what is due, what was held", scopes=("personal",))
+    async def qa_calendar(turn: Turn) -> None:
+        rows = await turn.services.qa_calendar.schedule(await _me(turn))
+        await turn.send_card(cards.calendar_card(rows, today=turn.services.actions.today()))
+
     @bot.action(verbs.CALENDAR_HELD)
     async def calendar_held(turn: Turn, data: dict[str, Any]) -> ActionResult:
         calendar = turn.services.qa_calendar

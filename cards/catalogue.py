@@ -12,6 +12,7 @@ from cards import common, delivery, feedback
 from cards.base import Json
 from cards.catalogue_audits import examples as audit_examples
 from cards.examples_actions import action_examples
+from cards.examples_digest import digest_examples
 from cards.examples_organisation import organisation_examples
 
 SAMPLE_COMMANDS = [
@@ -54,6 +55,7 @@ SOURCES: list[Callable[[], Iterator[tuple[str, Json]]]] = [
     organisation_examples,
     _delivery_examples,
     audit_examples,
+    digest_examples,
 ]
 """Each feature appends its examples function here."""
 

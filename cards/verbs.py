@@ -55,3 +55,7 @@ AUDIT_MODERATE_OPEN = "audit.moderate.open"
 AUDIT_MODERATE_SUBMIT = "audit.moderate.submit"
 AUDIT_ROUND_NEW = "audit.round.new"
 AUDIT_ROUND_START = "audit.round.start"
+
+# Digests and reports (issue 7)
+DIGEST_POST = "digest.post"
+REPORT_QIM_LINK = "report.qim.link"

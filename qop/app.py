@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from aiohttp import web
@@ -19,6 +20,7 @@ from bot.handlers import register_all
 from bot.http import BOT_KEY, messages
 from bot.qop_bot import QopBot
 from qop.feedback_web import add_feedback_routes
+from qop.reports_web import add_report_routes
 from qop.settings import DEMO_ORGANISATION, Settings
 from services.actions import ActionService
 from services.audits.moderation import ModerationRule
@@ -30,6 +32,7 @@ from services.conversations import ConversationService
 from services.delivery import DeliveryService
 from services.delivery.engine import WorkQueue
 from services.demo import DemoService
+from services.digest.service import DigestService
 from services.feedback.alerts import SafetyAlertNotifier
 from services.feedback.links import FeedbackLinkService
 from services.feedback.surveys import SurveyService
@@ -59,6 +62,20 @@ def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | No
     templates = TemplateLibrary.from_folder()
     feedback_signer = Signer(settings.feedback_signing_key)
     delivery = DeliveryService(sessions=sessions, clock=clock, settings=settings, queue=WorkQueue(settings))
+    digests = DigestService(
+        sessions=sessions,
+        clock=clock,
+        library=templates,
+        time_zone=settings.timezone,
+        catch_up=timedelta(hours=settings.digest_catch_up_hours),
+        grace=timedelta(minutes=settings.digest_grace_minutes),
+        case_reference_pattern=settings.case_reference_pattern,
+        sender=delivery,
+    )
+    if settings.report_signing_key is not None:
+        digests.attach_report_links(
+            Signer(settings.report_signing_key), base_url=settings.base_url, minutes=settings.report_link_minutes
+        )
     return Services(
         settings=settings,
         sessions=sessions,
@@ -111,6 +128,7 @@ def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | No
             ),
             notifier=DeliveryNotifier(delivery),
         ),
+        digests=digests,
     )
 
 
@@ -146,6 +164,7 @@ def create_app(
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     add_feedback_routes(app, services.feedback_links, settings)
+    add_report_routes(app, services.digests)
     app.cleanup_ctx.append(_dispose_engine)
     # Delivery first: jobs started after it may send, and it stops after them.
     app.cleanup_ctx.append(_run_delivery_engine)

@@ -15,6 +15,7 @@ from aiohttp import web
 from rich.console import Console
 
 from qop.app import build_services, create_app
+from qop.cli_digest import digest_cli, report_cli
 from qop.cli_org import demo_cli, org_cli
 from qop.cli_teams import teams_cli
 from qop.production import production_problems
@@ -38,6 +39,8 @@ delivery_cli = typer.Typer(
     help="Outbound messages: broadcast progress, cancel, resend, recovery.", no_args_is_help=True
 )
 cli.add_typer(delivery_cli, name="delivery")
+cli.add_typer(digest_cli, name="digest")
+cli.add_typer(report_cli, name="report")
 console = Console()
 
 

@@ -15,6 +15,7 @@ from qop.app import build_services
 from qop.settings import DEMO_ORGANISATION, PROJECT_ROOT, Settings
 from services.container import Services
 from services.demo_actions import load_demo_actions
+from services.digest.demo import load_demo_digest_data
 from services.errors import DomainError
 from services.organisation import Change, Entity, ImportReport, UnreadableFile
 from storage.db import create_engine
@@ -128,6 +129,8 @@ def demo_load() -> None:
         raise typer.Exit(1)
     actions = with_services(lambda s: load_demo_actions(s.sessions, s.clock))
     console.print(f"Demo actions: {actions} created (open, due soon, due today, overdue, one awaiting impact).")
+    audits = with_services(lambda s: load_demo_digest_data(s.sessions, s.clock, time_zone=s.settings.timezone))
+    console.print(f"Demo digest data: {audits} audits with feedback over the last seven weeks.")
 
 
 CHANGE_STYLES = {Change.CREATED: "green", Change.UPDATED: "yellow", Change.DEACTIVATED: "red", Change.UNCHANGED: "dim"}

@@ -86,6 +86,16 @@ class Settings(BaseSettings):
     audit_moderation_sample_percent: float = 10.0
     """Share of the other audits sent to a moderator at random."""
 
+    digest_catch_up_hours: float = 24.0
+    """A weekly digest missed during downtime is still posted (marked late) within this many hours."""
+    digest_grace_minutes: float = 30.0
+    """A digest posted more than this after its time says it is late."""
+    report_link_minutes: int = 30
+    """How long a signed QIM report link from Teams stays valid."""
+    report_secret: str = ""
+    """Secret for signed report links. Required in production (stable across instances); local mode
+    falls back to a fixed development value."""
+
     timezone: str = "Europe/London"
 
     # Action reminders (issue 5); counts are England and Wales working days.
@@ -135,6 +145,13 @@ class Settings(BaseSettings):
         if not self.local_mode:
             raise ValueError("FEEDBACK_SECRET must be set in production (a long random value, kept stable)")
         return b"qop-local-development-only"
+
+    @property
+    def report_signing_key(self) -> bytes | None:
+        """None in production without REPORT_SECRET: report links are then switched off (and say so)."""
+        if self.report_secret:
+            return self.report_secret.encode()
+        return b"qop-local-report-links-only" if self.local_mode else None
 
     @property
     def base_url(self) -> str:

@@ -13,6 +13,7 @@ from services.clock import Clock
 from services.conversations import ConversationService
 from services.delivery import DeliveryService
 from services.demo import DemoService
+from services.digest.service import DigestService
 from services.feedback.alerts import SafetyAlertNotifier
 from services.feedback.links import FeedbackLinkService
 from services.feedback.surveys import SurveyService
@@ -37,3 +38,4 @@ class Services:
     surveys: SurveyService
     delivery: DeliveryService
     audits: AuditService
+    digests: DigestService

@@ -19,9 +19,10 @@ async def run_once(services: Services) -> int:
     """One pass over actions and the QA calendar; returns how many reminders were handed over."""
     actions = await services.reminders.run_due_reminders()
     calendar = await services.qa_calendar.run_due_reminders()
+    digests = await services.digests.run_due()  # weekly digests: each (channel, week) claimed once
     if actions.sent or calendar:
         logger.info("reminders sent: %d action, %d calendar", len(actions.sent), len(calendar))
-    return len(actions.sent) + len(actions.rehanded) + len(calendar)
+    return len(actions.sent) + len(actions.rehanded) + len(calendar) + len(digests.sent) + len(digests.late)
 
 
 async def run_forever(services: Services, interval_seconds: float) -> None:

@@ -715,3 +715,64 @@ class AuditEscalation(Base):
     raised_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     raised_at: Mapped[datetime]
     alerted_person_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+
+
+# -- Digests and reports (issue 7) -----------------------------------------------------------------
+
+
+class DigestScope(enum.StrEnum):
+    TEAM = "team"
+    AREA = "area"
+    SERVICE = "service"
+
+
+class DigestSubscription(Base):
+    """A channel's weekly digest: what it covers and when it is posted (local time)."""
+
+    __tablename__ = "digest_subscriptions"
+
+    id: Mapped[int_pk]
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), unique=True)
+    """One subscription per channel; ``digest stop`` deactivates it, subscribing again revives it."""
+    scope: Mapped[str] = mapped_column(String(16))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    service_area_id: Mapped[int | None] = mapped_column(ForeignKey("service_areas.id"))
+    weekday: Mapped[int] = mapped_column(Integer, default=0)
+    """0 = Monday."""
+    send_at: Mapped[str] = mapped_column(String(5), default="08:00")
+    """HH:MM in the organisation's time zone."""
+    show_case_references: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Case references stay out of channels unless someone turns this on on purpose."""
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[created_at]
+    updated_at: Mapped[updated_at]
+    stopped_at: Mapped[datetime | None]
+
+
+class DigestRun(Base):
+    """One digest of one subscription for one period, claimed before it is sent.
+
+    The unique (subscription, period) pair is the exactly-once guarantee: of two instances (or a
+    retry after a restart) only one inserts the row; the delivery engine's dedupe key (the same
+    pair) covers a crash between the claim and the hand-over."""
+
+    __tablename__ = "digest_runs"
+    __table_args__ = (UniqueConstraint("subscription_id", "period_key", name="uq_digest_runs_subscription_period"),)
+
+    id: Mapped[int_pk]
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("digest_subscriptions.id", ondelete="CASCADE"))
+    period_key: Mapped[str] = mapped_column(String(16))
+    """``2026-W13``: the week the digest is about."""
+    scheduled_for: Mapped[datetime]
+    claimed_at: Mapped[datetime]
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Sent after downtime, later than its scheduled time (the card says so)."""
+    handed_over_at: Mapped[datetime | None]
+    delivery_id: Mapped[int | None] = mapped_column(Integer)
+
+
+# The digest's aggregates filter every table by time first (measured by bench/digest).
+Index("ix_feedback_responses_submitted_at", FeedbackResponse.submitted_at)
+Index("ix_audit_submissions_submitted_at", AuditSubmission.submitted_at)
+Index("ix_actions_created_at", Action.created_at)

@@ -9,7 +9,7 @@ if TYPE_CHECKING:
 
 
 def register_all(bot: QopBot) -> None:
-    from bot.handlers import actions, audits, delivery, feedback, help, lifecycle, organisation, surveys
+    from bot.handlers import actions, audits, delivery, digest, feedback, help, lifecycle, organisation, surveys
 
-    for module in (lifecycle, help, actions, organisation, feedback, surveys, delivery, audits):
+    for module in (lifecycle, help, actions, organisation, feedback, surveys, delivery, audits, digest):
         module.register(bot)

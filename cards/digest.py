@@ -1,0 +1,324 @@
+"""The weekly digest card and the subscription cards (pure: ``Digest`` in, card JSON out).
+
+Numbers pass through ``services.digest.figures`` suppression: a count from 1 to 4 reads
+"fewer than 5" and no share or chart is drawn from it. Every chart carries a plain fallback
+(Teams mobile and older clients do not draw charts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import microsoft_teams.cards as ac
+
+from cards import text_digest as text
+from cards import verbs
+from cards.base import Json, card, execute, facts, heading, paragraph, title
+from services.digest.figures import (
+    GRADE_LABELS,
+    GRADES,
+    Digest,
+    PeriodFigures,
+    shown,
+    suppressed,
+)
+
+GRADE_COLOURS = {
+    "outstanding": "categoricalTeal",
+    "good": "categoricalGreen",
+    "requires_improvement": "categoricalMarigold",
+    "inadequate": "categoricalRed",
+}
+
+
+def _change(change: str, kind: str) -> str:
+    return text.CHANGE.format(change=change, before=text.BEFORE[kind])
+
+
+def _count_change(now: int, before: int, kind: str) -> str:
+    if suppressed(now) or suppressed(before):
+        return ""
+    return _change(text.NO_CHANGE if now == before else f"{now - before:+,}", kind)
+
+
+def _pct(value: float | None) -> str:
+    return text.NOT_SHOWN if value is None else f"{value:.0f}%"
+
+
+def _pct_change(now: float | None, before: float | None, kind: str) -> str:
+    if now is None or before is None:
+        return ""
+    if round(now, 1) == round(before, 1):
+        return _change(text.NO_CHANGE, kind)
+    delta = now - before
+    return _change(text.POINTS.format(sign="+" if delta > 0 else "-", value=abs(delta)), kind)
+
+
+def headline_pairs(now: PeriodFigures, before: PeriodFigures) -> list[tuple[str, str]]:
+    """(measure, value with change) rows shared by the card and the plain-text version."""
+    kind = now.period.kind
+    score_now, score_before = now.shown_feedback_score, before.shown_feedback_score
+    score_change = ""
+    if score_now is not None and score_before is not None:
+        score_change = _change(f"{score_now - score_before:+.1f}", kind)
+    return [
+        (
+            text.AUDITS_COMPLETED,
+            text.AUDITS_OF_PLANNED.format(completed=shown(now.audits_completed), planned=shown(now.audits_planned))
+            + _count_change(now.audits_completed, before.audits_completed, kind),
+        ),
+        (
+            text.GOOD_OR_BETTER,
+            _pct(now.grades.pct_good) + _pct_change(now.grades.pct_good, before.grades.pct_good, kind),
+        ),
+        (
+            text.INADEQUATE,
+            _pct(now.grades.pct_inadequate)
+            + _pct_change(now.grades.pct_inadequate, before.grades.pct_inadequate, kind),
+        ),
+        (
+            text.FEEDBACK,
+            shown(now.feedback_responses) + _count_change(now.feedback_responses, before.feedback_responses, kind),
+        ),
+        (text.FEEDBACK_SCORE, (text.NOT_SHOWN if score_now is None else f"{score_now:.1f}") + score_change),
+        (text.FEEDBACK_AGREE, _pct(now.pct_agree) + _pct_change(now.pct_agree, before.pct_agree, kind)),
+        (text.ACTIONS_NEW, shown(now.actions_new) + _count_change(now.actions_new, before.actions_new, kind)),
+        (text.ACTIONS_DONE, shown(now.actions_done) + _count_change(now.actions_done, before.actions_done, kind)),
+        (
+            text.ACTIONS_OVERDUE,
+            shown(now.actions_overdue) + _count_change(now.actions_overdue, before.actions_overdue, kind),
+        ),
+        (
+            text.ACTIONS_IMPACT,
+            shown(now.actions_impact) + _count_change(now.actions_impact, before.actions_impact, kind),
+        ),
+    ]
+
+
+def grade_pairs(digest: Digest) -> list[tuple[str, str]]:
+    counts = digest.current.grades.counts
+    return [(GRADE_LABELS[g], shown(counts.get(g, 0))) for g in GRADES]
+
+
+def stage_pairs(digest: Digest) -> list[tuple[str, str]]:
+    return [
+        (
+            stage.title,
+            text.STAGE_LINE.format(
+                good=shown(stage.grades.good_or_better), below=shown(stage.grades.total - stage.grades.good_or_better)
+            ),
+        )
+        for stage in digest.stages
+    ]
+
+
+def trend_points(digest: Digest) -> list[tuple[str, float]]:
+    return [(p.period.short_label, p.grades.pct_good) for p in digest.trend if p.grades.pct_good is not None]
+
+
+@dataclass(frozen=True)
+class FourAnswers:
+    worried: list[str]
+    well: list[str]
+    impact: list[str]
+    celebrate: list[str]
+
+    def sections(self) -> list[tuple[str, list[str]]]:
+        return [
+            (text.Q_WORRIED, self.worried),
+            (text.Q_WELL, self.well),
+            (text.Q_IMPACT, self.impact),
+            (text.Q_CELEBRATE, self.celebrate),
+        ]
+
+
+def four_answers(digest: Digest) -> FourAnswers:
+    """The framework's four questions, answered from the data (shared with the reports)."""
+    now, before = digest.current, digest.previous
+    worried = [
+        text.WORRY_STAGE.format(stage=s.title, share=f"{s.grades.pct_below_good:.0f}", count=shown(s.grades.total))
+        for s in digest.worries()
+    ]
+    worried += [text.WORRY_THEME.format(theme=t.title, share=f"{t.pct_yes:.0f}") for t in digest.weak_themes()]
+    if now.grades.inadequate >= 5:
+        worried.append(text.WORRY_INADEQUATE.format(count=shown(now.grades.inadequate)))
+    well = [text.WELL_STAGE.format(stage=s.title, share=f"{s.grades.pct_good:.0f}") for s in digest.strengths(2)]
+    well += [text.WELL_QUOTE_AUDIT.format(quote=q) for q in digest.audit_quotes]
+    well += [text.WELL_QUOTE_FEEDBACK.format(quote=q) for q in digest.feedback_quotes]
+    impact = [text.IMPACT_COUNT.format(count=shown(now.actions_impact))] if now.actions_impact else []
+    impact += [text.IMPACT_QUOTE.format(quote=q) for q in digest.impact_quotes]
+    celebrate = []
+    outstanding = now.grades.counts.get("outstanding", 0)
+    if outstanding:
+        celebrate.append(text.CELEBRATE_OUTSTANDING.format(count=shown(outstanding)))
+    if (
+        now.grades.pct_good is not None
+        and before.grades.pct_good is not None
+        and now.grades.pct_good > before.grades.pct_good
+    ):
+        celebrate.append(
+            text.CELEBRATE_IMPROVED.format(before=f"{before.grades.pct_good:.0f}", now=f"{now.grades.pct_good:.0f}")
+        )
+    if now.actions_done:
+        celebrate.append(text.CELEBRATE_DONE.format(count=shown(now.actions_done)))
+    moderation = digest.moderation
+    if moderation.moderated >= 5:
+        celebrate.append(
+            text.CELEBRATE_MODERATION.format(
+                count=shown(moderation.moderated), raised=shown(moderation.raised), lowered=shown(moderation.lowered)
+            )
+        )
+    return FourAnswers(
+        worried=worried or [text.WORRY_NONE],
+        well=well or [text.WELL_NONE],
+        impact=impact or [text.IMPACT_NONE],
+        celebrate=celebrate or [text.CELEBRATE_NONE],
+    )
+
+
+def overdue_lines(digest: Digest) -> list[str]:
+    if digest.scope_kind != "team":
+        return []
+    lines = []
+    for action in digest.overdue:
+        description = action.description
+        if action.case_reference and digest.show_case_references:
+            description = f"{action.case_reference}: {description}"
+        lines.append(text.OVERDUE_LINE.format(description=description, owner=action.owner, due=action.due))
+    hidden = digest.overdue_total - len(digest.overdue)
+    if hidden > 0:
+        lines.append(text.OVERDUE_MORE.format(count=hidden))
+    return lines
+
+
+def _title_of(digest: Digest) -> str:
+    template = text.DIGEST_QUARTER_TITLE if digest.period.kind == "quarter" else text.DIGEST_TITLE
+    return template.format(scope=digest.scope_label)
+
+
+def _charts(digest: Digest) -> list[Any]:
+    elements: list[Any] = []
+    grades = digest.current.grades
+    if grades.chartable():
+        elements.append(
+            ac.DonutChart(
+                title=text.CHART_GRADES,
+                data=[
+                    ac.DonutChartData(legend=GRADE_LABELS[g], value=grades.counts.get(g, 0), color=GRADE_COLOURS[g])
+                    for g in GRADES
+                    if grades.counts.get(g, 0)
+                ],
+                fallback=facts(grade_pairs(digest)),
+            )
+        )
+    stage_values = [(s.title, s.grades.pct_good) for s in digest.stages if s.grades.pct_good is not None]
+    if stage_values:
+        elements.append(
+            ac.HorizontalBarChart(
+                title=text.CHART_STAGES,
+                data=[ac.HorizontalBarChartDataValue(x=name, y=value) for name, value in stage_values],
+                fallback=facts([(name, f"{value:.0f}%") for name, value in stage_values]),
+            )
+        )
+    points = trend_points(digest)
+    if len(points) >= 2:
+        trend_title = text.CHART_TREND_QUARTERS if digest.period.kind == "quarter" else text.CHART_TREND
+        elements.append(
+            ac.LineChart(
+                title=trend_title,
+                y_min=0,
+                y_max=100,
+                data=[
+                    ac.LineChartData(
+                        legend=text.GOOD_OR_BETTER, values=[ac.LineChartValue(x=x, y=y) for x, y in points]
+                    )
+                ],
+                fallback=facts([(x, f"{y:.0f}%") for x, y in points]),
+            )
+        )
+    return elements
+
+
+def _bullets(lines: Sequence[str]) -> ac.TextBlock:
+    return paragraph("\n".join(f"- {line}" for line in lines))
+
+
+def digest_card(digest: Digest, *, preview_post: Json | None = None, due_label: str | None = None) -> Json:
+    """The digest. ``preview_post`` (the data for the post button) makes it a private preview."""
+    body: list[Any] = [
+        title(_title_of(digest)),
+        paragraph(
+            text.DIGEST_PERIOD.format(period=digest.period.label, before=text.BEFORE[digest.period.kind]), subtle=True
+        ),
+    ]
+    if preview_post is not None:
+        body.append(paragraph(text.DIGEST_PREVIEW, subtle=False))
+    if digest.late:
+        body.append(ac.TextBlock(text=text.DIGEST_LATE.format(due=due_label or "earlier"), wrap=True, color="Warning"))
+    body += [heading(text.HEADLINES), facts(headline_pairs(digest.current, digest.previous))]
+    body += _charts(digest)
+    if digest.stages:
+        body += [heading(text.GRADES_BY_STAGE), facts(stage_pairs(digest))]
+    for question, lines in four_answers(digest).sections():
+        body += [heading(question), _bullets(lines)]
+    overdue = overdue_lines(digest)
+    if overdue:
+        body += [heading(text.OVERDUE_TITLE), _bullets(overdue)]
+    body.append(paragraph(text.SMALL_NUMBERS, subtle=True, spacing="Medium"))
+    actions = [execute(text.POST_TO_CHANNEL, verbs.DIGEST_POST, preview_post)] if preview_post is not None else None
+    return card(body, actions)
+
+
+def digest_text(digest: Digest) -> str:
+    """The same digest as plain text (CLI preview, logs, the card's alternative)."""
+    lines = [_title_of(digest), digest.period.label, ""]
+    if digest.late:
+        lines += [text.DIGEST_LATE.format(due="earlier"), ""]
+    lines += [f"{name}: {value}" for name, value in headline_pairs(digest.current, digest.previous)]
+    if digest.stages:
+        lines += ["", text.GRADES_BY_STAGE] + [f"  {name}: {value}" for name, value in stage_pairs(digest)]
+    points = trend_points(digest)
+    if points:
+        trend = text.CHART_TREND_QUARTERS if digest.period.kind == "quarter" else text.CHART_TREND
+        lines += ["", trend + ": " + ", ".join(f"{x} {y:.0f}%" for x, y in points)]
+    for question, answers in four_answers(digest).sections():
+        lines += ["", question] + [f"  - {a}" for a in answers]
+    overdue = overdue_lines(digest)
+    if overdue:
+        lines += ["", text.OVERDUE_TITLE] + [f"  - {line}" for line in overdue]
+    return "\n".join(lines)
+
+
+# -- subscription cards ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubscriptionView:
+    scope_label: str
+    weekday: str
+    send_at: str
+    since: str
+
+
+def subscription_card(view: SubscriptionView | None) -> Json:
+    if view is None:
+        return card([title(text.NOT_SUBSCRIBED_TITLE), paragraph(text.NOT_SUBSCRIBED_HINT)])
+    values = {"scope": view.scope_label, "day": view.weekday.capitalize(), "time": view.send_at, "since": view.since}
+    pairs = [(name, value.format(**values)) for name, value in text.SUBSCRIPTION_FACTS]
+    return card([title(text.SUBSCRIBED_TITLE), facts(pairs), paragraph(text.SUBSCRIBED_HINT, subtle=True)])
+
+
+def stopped_card() -> Json:
+    return card([paragraph(text.STOPPED)])
+
+
+def report_link_card(*, scope_label: str, quarter: str, url: str, expires: str) -> Json:
+    return card(
+        [
+            title(text.REPORT_LINK_TITLE.format(scope=scope_label, quarter=quarter)),
+            paragraph(text.REPORT_LINK_BODY.format(expires=expires)),
+        ],
+        [ac.OpenUrlAction(title=text.REPORT_OPEN, url=url)],
+    )

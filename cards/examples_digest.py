@@ -1,0 +1,160 @@
+"""Realistic digests for the card catalogue: a busy service area, a small team (most numbers
+suppressed), a late team digest with overdue actions, a preview and the subscription cards."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from cards import digest as cards
+from cards.base import Json
+from services.digest.figures import (
+    Digest,
+    GradeCounts,
+    Moderation,
+    OverdueAction,
+    PeriodFigures,
+    StageFigures,
+    ThemeFigures,
+)
+from services.digest.periods import week_starting
+
+LONDON = "Europe/London"
+WEEK = week_starting(date(2026, 3, 23), LONDON)
+STAGES = (
+    ("contact_referral", "Contact and referral"),
+    ("basic_information", "Basic information"),
+    ("assessment", "Assessment"),
+    ("planning", "Planning"),
+    ("review", "Review"),
+    ("management_oversight", "Management oversight"),
+)
+
+
+def _trend(scale: int) -> list[PeriodFigures]:
+    shape = [(10, 11, 5, 6), (12, 12, 6, 5), (11, 14, 7, 5), (15, 13, 8, 5), (14, 15, 10, 5), (18, 18, 12, 6)]
+    return [
+        PeriodFigures(
+            period=WEEK.previous(5 - index),
+            audits_completed=completed * scale,
+            audits_planned=planned * scale,
+            grades=GradeCounts(
+                {
+                    "outstanding": 5 * scale if index > 2 else 0,
+                    "good": good * scale,
+                    "requires_improvement": ri * scale,
+                    "inadequate": 5 * scale,
+                }
+            ),
+            feedback_responses=(30 + 4 * index) * scale,
+            feedback_score=6.4 + index * 0.2,
+            feedback_scored=(25 + 3 * index) * scale,
+            agreement={
+                "strongly_agree": 40 * scale,
+                "agree": (50 + index) * scale,
+                "disagree": 12 * scale,
+                "dont_know": 6,
+            },
+            actions_new=(9 + index) * scale,
+            actions_done=(7 + index) * scale,
+            actions_overdue=(8 - index) * scale,
+            actions_impact=5 * scale,
+        )
+        for index, (completed, planned, good, ri) in enumerate(shape)
+    ]
+
+
+def _area_digest() -> Digest:
+    grades = [(6, 9, 5, 0), (5, 10, 6, 5), (0, 7, 9, 8), (5, 11, 6, 5), (5, 12, 7, 0), (0, 8, 10, 6)]
+    return Digest(
+        scope_kind="area",
+        scope_label="Locality social work",
+        period=WEEK,
+        trend=_trend(2),
+        stages=[
+            StageFigures(
+                stage_id,
+                stage_title,
+                GradeCounts(dict(zip(("outstanding", "good", "requires_improvement", "inadequate"), g, strict=True))),
+            )
+            for (stage_id, stage_title), g in zip(STAGES, grades, strict=True)
+        ],
+        themes=[
+            ThemeFigures(
+                "child_voice_clear", "The child's voice is clear throughout.", {"yes": 21, "partly": 9, "no": 6}
+            ),
+            ThemeFigures(
+                "recording_analytic",
+                "Recording analyses the impact on the child rather than only describing events.",
+                {"yes": 15, "partly": 14, "no": 7},
+            ),
+        ],
+        audit_quotes=["The worker knew the family well and the safety plan was written with them, in their words."],
+        feedback_quotes=["Thank you for listening to us and explaining what was going to happen."],
+        impact_quotes=["The child now has a plan they helped write and says school feels safer."],
+        moderation=Moderation(moderated=7, raised=0, lowered=5),
+    )
+
+
+def _small_team_digest(*, late: bool) -> Digest:
+    return Digest(
+        scope_kind="team",
+        scope_label="Riverside Locality Team",
+        period=WEEK,
+        trend=[
+            PeriodFigures(
+                period=WEEK.previous(1),
+                audits_completed=2,
+                audits_planned=3,
+                grades=GradeCounts({"good": 1, "requires_improvement": 1}),
+            ),
+            PeriodFigures(
+                period=WEEK,
+                audits_completed=3,
+                audits_planned=3,
+                grades=GradeCounts({"good": 2, "inadequate": 1}),
+                feedback_responses=6,
+                feedback_score=7.2,
+                feedback_scored=6,
+                actions_new=3,
+                actions_done=5,
+                actions_overdue=7,
+            ),
+        ],
+        stages=[StageFigures("assessment", "Assessment", GradeCounts({"good": 2, "inadequate": 1}))],
+        overdue_total=7,
+        overdue=[
+            OverdueAction(
+                "Record the manager's rationale for the strategy decision", "Priya Shah", "20 Mar", "C1234567"
+            ),
+            OverdueAction("Update the safety plan with the family network", "Callum Reid", "24 Mar", None),
+        ],
+        late=late,
+    )
+
+
+def digest_examples() -> Iterator[tuple[str, Json]]:
+    yield "digest_area", cards.digest_card(_area_digest())
+    yield "digest_team_small_numbers", cards.digest_card(_small_team_digest(late=False))
+    yield "digest_team_late", cards.digest_card(_small_team_digest(late=True), due_label="Monday 30 March at 08:00")
+    yield (
+        "digest_preview",
+        cards.digest_card(
+            _area_digest(), preview_post={"conversation_id": "19:abc@thread.tacv2", "period": "2026-W13"}
+        ),
+    )
+    yield (
+        "digest_subscription",
+        cards.subscription_card(cards.SubscriptionView("Riverside Locality Team", "monday", "08:00", "6 April 2026")),
+    )
+    yield "digest_no_subscription", cards.subscription_card(None)
+    yield "digest_stopped", cards.stopped_card()
+    yield (
+        "report_link",
+        cards.report_link_card(
+            scope_label="the whole service",
+            quarter="2026Q1",
+            url="https://qop.example.gov.uk/reports/qim?t=abc",
+            expires="10:45",
+        ),
+    )

@@ -1,0 +1,375 @@
+"""Turn SQL aggregates into a ``Digest`` for one scope and one period.
+
+Each measure is one GROUP BY query over all the periods the digest needs (this one, the one
+before, and the trend), so a digest costs the same dozen queries whatever the data volume.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services import personal_data
+from services.digest.figures import (
+    AGREE_VALUES,
+    Digest,
+    GradeCounts,
+    Moderation,
+    OverdueAction,
+    PeriodFigures,
+    StageFigures,
+    ThemeFigures,
+)
+from services.digest.periods import Period
+from services.templates import TemplateLibrary
+from services.templates.model import QuestionRole, QuestionType, TemplateKind
+from storage.repositories import digest as repo
+from storage.repositories.digest import Bucket
+
+TREND_LENGTH = 6
+QUOTE_CANDIDATES = 40
+QUOTES_SHOWN = 2
+OVERDUE_SHOWN = 5
+QUOTE_LENGTH = 160
+AUDIT_TEMPLATE = "standard-collaborative-audit"
+THEMES_SECTION = "across_the_record"
+WORKING_WELL = "working_well"
+WORRY_WORDS = ("worr", "needs")
+"""Free-text questions about worries are not quoted under "what did we do well"."""
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+COMMON_CAPITALS = frozenset(
+    [
+        "I",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Signs",
+        "Safety",
+        "English",
+        "School",
+        "GP",
+        "CAMHS",
+        "Police",
+        "Health",
+        "Early",
+        "Help",
+        "Child",
+        "Protection",
+        "Conference",
+        "Plan",
+        "Team",
+        "Manager",
+    ]
+)
+
+SENTENCE_STARTERS = frozenset(
+    [
+        "The",
+        "A",
+        "An",
+        "We",
+        "I",
+        "He",
+        "She",
+        "They",
+        "It",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "Their",
+        "Our",
+        "My",
+        "His",
+        "Her",
+        "Your",
+        "There",
+        "Here",
+        "Good",
+        "Very",
+        "Clear",
+        "Mum",
+        "Dad",
+        "Both",
+        "All",
+        "Each",
+        "Every",
+        "Some",
+        "Most",
+        "Many",
+        "Much",
+        "More",
+        "Less",
+        "Things",
+        "Everyone",
+        "Nobody",
+        "Nothing",
+        "Having",
+        "Being",
+        "When",
+        "While",
+        "After",
+        "Before",
+        "Because",
+        "Although",
+        "Since",
+        "If",
+        "As",
+        "In",
+        "On",
+        "At",
+        "By",
+        "For",
+        "From",
+        "With",
+        "Without",
+        "Through",
+        "Over",
+        "Records",
+        "Recording",
+        "Planning",
+        "Assessment",
+        "Review",
+        "Visits",
+        "Work",
+        "Working",
+        "Worker",
+        "Workers",
+        "Practitioner",
+        "Manager",
+        "Family",
+        "Families",
+        "Parents",
+        "Parent",
+        "Carers",
+        "Carer",
+        "Child",
+        "Children",
+        "Young",
+        "Feedback",
+        "Thank",
+        "Thanks",
+        "Yes",
+        "No",
+        "Not",
+        "Really",
+        "Always",
+        "Never",
+        "Sometimes",
+        "Often",
+        "Now",
+        "Then",
+        "Also",
+        "Still",
+        "Overall",
+        "Well",
+        "Better",
+        "Safety",
+        "Plans",
+        "Plan",
+        "Direct",
+    ]
+)
+"""First words of a sentence we accept in a quote; any other capitalised first word may be a name."""
+
+
+def _might_name_someone(text: str, *, strict_start: bool = True) -> bool:
+    """A capitalised word that does not start a sentence may be a name: we cannot tell, so we say yes."""
+    for sentence in SENTENCE_END.split(text):
+        words = sentence.split()
+        if strict_start and words and words[0].strip("\"'(\u201c").capitalize() not in SENTENCE_STARTERS:
+            return True
+        for word in words[1:]:
+            bare = word.strip(".,;:!?\"'()\u2019\u201c\u201d")
+            if bare[:1].isupper() and bare not in COMMON_CAPITALS:
+                return True
+    return False
+
+
+@dataclass(frozen=True)
+class Scope:
+    kind: str
+    """team | area | service"""
+    label: str
+    team_ids: list[int] | None
+    """None = the whole service."""
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What the templates tell the digest: stage titles, themes, scale and free-text questions."""
+
+    stage_titles: dict[str, str]
+    theme_titles: dict[str, str]
+    scale_questions: dict[str, str]
+    text_questions: list[str]
+
+    @classmethod
+    def from_library(cls, library: TemplateLibrary) -> Vocabulary:
+        stage_titles: dict[str, str] = {}
+        theme_titles: dict[str, str] = {}
+        scale_questions: dict[str, str] = {}
+        text_questions: list[str] = []
+        for template in library.latest():
+            if template.kind == TemplateKind.SURVEY:
+                scales = [q for q in template.questions() if q.type == QuestionType.SCALE]
+                if scales:
+                    scale_questions[template.id] = scales[0].id
+                text_questions += [
+                    q.id
+                    for q in template.questions()
+                    if q.type == QuestionType.FREE_TEXT and not any(w in q.id for w in WORRY_WORDS)
+                ]
+                continue
+            for section in template.sections:
+                if any(q.role == QuestionRole.SECTION_GRADE for q in section.questions):
+                    stage_titles.setdefault(section.id, section.title)
+                if template.id == AUDIT_TEMPLATE and section.id == THEMES_SECTION:
+                    theme_titles.update({q.id: q.text or q.id for q in section.questions})
+        return cls(stage_titles, theme_titles, scale_questions, sorted(set(text_questions)))
+
+
+def bucket_of(period: Period) -> Bucket:
+    return Bucket(period.start_utc, period.end_utc, period.first_day, period.end_day)
+
+
+def safe_quote(
+    text: str | None, *, allowed_case_pattern: re.Pattern[str] | None = None, strict_start: bool = True
+) -> str | None:
+    """A short quote fit for a channel, or None: nothing personal_data finds, no case reference,
+    and no capitalised word inside a sentence (it might be a name; we cannot tell, so we drop it)."""
+    if not text:
+        return None
+    cleaned = " ".join(text.split())
+    if not cleaned or personal_data.screen(cleaned):
+        return None
+    if allowed_case_pattern is not None and any(allowed_case_pattern.match(w.strip(".,;:")) for w in cleaned.split()):
+        return None
+    if _might_name_someone(cleaned, strict_start=strict_start):
+        return None
+    if len(cleaned) > QUOTE_LENGTH:
+        cleaned = cleaned[:QUOTE_LENGTH].rsplit(" ", 1)[0].rstrip(",;:") + "\u2026"
+    return cleaned
+
+
+def _pick_quotes(texts: list[str], case_pattern: re.Pattern[str] | None) -> list[str]:
+    picked: list[str] = []
+    for text in texts:
+        quote = safe_quote(text, allowed_case_pattern=case_pattern)
+        if quote and quote not in picked:
+            picked.append(quote)
+        if len(picked) == QUOTES_SHOWN:
+            break
+    return picked
+
+
+async def build_digest(
+    session: AsyncSession,
+    scope: Scope,
+    period: Period,
+    *,
+    vocabulary: Vocabulary,
+    today: date,
+    trend_length: int = TREND_LENGTH,
+    case_pattern: re.Pattern[str] | None = None,
+    late: bool = False,
+    show_case_references: bool = False,
+) -> Digest:
+    """Every number of the digest of ``scope`` for ``period`` (``today`` dates the overdue list)."""
+    periods = period.history(trend_length)
+    buckets = [bucket_of(p) for p in periods]
+    current = buckets[-1]
+    teams = scope.team_ids
+    completed = await repo.audits_completed(session, teams, buckets)
+    planned = await repo.audits_planned(session, teams, buckets)
+    grades = await repo.overall_grades(session, teams, buckets)
+    feedback = await repo.feedback_volumes(session, teams, buckets, vocabulary.scale_questions)
+    agreement = await repo.feedback_agreement(session, teams, buckets, AGREE_VALUES)
+    actions = await repo.action_counts(session, teams, buckets)
+    trend = [
+        PeriodFigures(
+            period=p,
+            audits_completed=completed.get(i, 0),
+            audits_planned=planned.get(i, 0),
+            grades=GradeCounts(grades.get(i, {})),
+            feedback_responses=feedback.get(i, (0, None, 0))[0],
+            feedback_score=feedback.get(i, (0, None, 0))[1],
+            feedback_scored=feedback.get(i, (0, None, 0))[2],
+            agreement=agreement.get(i, {}),
+            actions_new=actions[i]["new"],
+            actions_done=actions[i]["done"],
+            actions_overdue=actions[i]["overdue"],
+            actions_impact=actions[i]["impact"],
+        )
+        for i, p in enumerate(periods)
+    ]
+    stage_rows = await repo.stage_grades(session, teams, current)
+    stages = [
+        StageFigures(
+            stage_id,
+            vocabulary.stage_titles.get(stage_id, stage_id.replace("_", " ").capitalize()),
+            GradeCounts(counts),
+        )
+        for stage_id, counts in stage_rows.items()
+    ]
+    stage_order = list(vocabulary.stage_titles)
+    stages.sort(key=lambda s: stage_order.index(s.stage_id) if s.stage_id in stage_order else len(stage_order))
+    theme_rows = await repo.audit_answer_counts(session, teams, current, list(vocabulary.theme_titles))
+    themes = [
+        ThemeFigures(q, vocabulary.theme_titles[q], theme_rows[q]) for q in vocabulary.theme_titles if q in theme_rows
+    ]
+    audit_texts = await repo.audit_texts(session, teams, current, WORKING_WELL, limit=QUOTE_CANDIDATES)
+    feedback_texts = await repo.feedback_texts(
+        session, teams, current, vocabulary.text_questions, limit=QUOTE_CANDIDATES
+    )
+    impact_texts = await repo.impact_texts(session, teams, current, limit=QUOTE_CANDIDATES)
+    overdue_total, overdue_rows = await repo.overdue_actions(session, teams, today, limit=OVERDUE_SHOWN)
+    moderated = await repo.moderation_outcomes(session, teams, current)
+    return Digest(
+        scope_kind=scope.kind,
+        scope_label=scope.label,
+        period=period,
+        trend=trend,
+        stages=stages,
+        themes=themes,
+        audit_quotes=_pick_quotes(audit_texts, case_pattern),
+        feedback_quotes=_pick_quotes(feedback_texts, case_pattern),
+        impact_quotes=_pick_quotes(impact_texts, case_pattern),
+        overdue_total=overdue_total,
+        overdue=[
+            OverdueAction(
+                description=safe_quote(description, allowed_case_pattern=case_pattern, strict_start=False)
+                or "(see the action in qop)",
+                owner=owner,
+                due=f"{due.day} {due:%b}",
+                case_reference=case_ref if show_case_references else None,
+            )
+            for description, owner, due, case_ref in overdue_rows
+        ],
+        moderation=Moderation(
+            moderated=sum(moderated.values()),
+            raised=moderated.get("raised", 0),
+            lowered=moderated.get("lowered", 0),
+        ),
+        late=late,
+        show_case_references=show_case_references,
+    )

@@ -1,0 +1,187 @@
+"""What a digest or a quarterly report says, as plain data (no database, no card JSON).
+
+Built by ``services.digest.builder`` from SQL aggregates; drawn by ``cards.digest`` (Teams),
+``services.digest.report`` (Excel) and ``qop.reports_web`` (HTML). Small-number suppression is
+decided here, once, so every output hides the same numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from services.digest.periods import Period
+
+GRADES = ("outstanding", "good", "requires_improvement", "inadequate")
+GRADE_LABELS = {
+    "outstanding": "Outstanding",
+    "good": "Good",
+    "requires_improvement": "Requires improvement",
+    "inadequate": "Inadequate",
+}
+AGREE_POSITIVE = ("strongly_agree", "agree")
+AGREE_VALUES = ("strongly_agree", "agree", "neither", "disagree", "strongly_disagree", "dont_know")
+MIN_GROUP = 5
+"""Numbers from 1 to MIN_GROUP - 1 are shown as "fewer than 5"; shares of them are not shown."""
+
+
+def suppressed(count: int, min_group: int = MIN_GROUP) -> bool:
+    return 0 < count < min_group
+
+
+def shown(count: int, min_group: int = MIN_GROUP) -> str:
+    """A count as people may see it."""
+    return f"fewer than {min_group}" if suppressed(count, min_group) else f"{count:,}"
+
+
+def percent(part: int, whole: int, min_group: int = MIN_GROUP) -> float | None:
+    """``part`` as a share of ``whole``; None when either is too small to show safely."""
+    if whole < min_group or suppressed(part, min_group) or suppressed(whole - part, min_group):
+        return None
+    return round(100.0 * part / whole, 1)
+
+
+@dataclass(frozen=True)
+class GradeCounts:
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.get(g, 0) for g in GRADES)
+
+    @property
+    def good_or_better(self) -> int:
+        return self.counts.get("outstanding", 0) + self.counts.get("good", 0)
+
+    @property
+    def inadequate(self) -> int:
+        return self.counts.get("inadequate", 0)
+
+    @property
+    def pct_good(self) -> float | None:
+        return percent(self.good_or_better, self.total)
+
+    @property
+    def pct_inadequate(self) -> float | None:
+        return percent(self.inadequate, self.total)
+
+    @property
+    def pct_below_good(self) -> float | None:
+        return percent(self.total - self.good_or_better, self.total)
+
+    def chartable(self) -> bool:
+        """Safe to draw: every grade is 0 or at least MIN_GROUP."""
+        return self.total >= MIN_GROUP and not any(suppressed(self.counts.get(g, 0)) for g in GRADES)
+
+
+@dataclass(frozen=True)
+class PeriodFigures:
+    """The headline numbers of one period."""
+
+    period: Period
+    audits_completed: int = 0
+    audits_planned: int = 0
+    grades: GradeCounts = field(default_factory=GradeCounts)
+    feedback_responses: int = 0
+    feedback_score: float | None = None
+    """Average 0-10 answer to the templates' scale questions."""
+    feedback_scored: int = 0
+    agreement: dict[str, int] = field(default_factory=dict)
+    actions_new: int = 0
+    actions_done: int = 0
+    actions_overdue: int = 0
+    """Open and past their due date at the end of the period."""
+    actions_impact: int = 0
+
+    @property
+    def agree_answers(self) -> int:
+        return sum(v for k, v in self.agreement.items() if k != "dont_know")
+
+    @property
+    def pct_agree(self) -> float | None:
+        return percent(sum(self.agreement.get(k, 0) for k in AGREE_POSITIVE), self.agree_answers)
+
+    @property
+    def shown_feedback_score(self) -> float | None:
+        return (
+            None if self.feedback_scored < MIN_GROUP or self.feedback_score is None else round(self.feedback_score, 1)
+        )
+
+
+@dataclass(frozen=True)
+class StageFigures:
+    stage_id: str
+    title: str
+    grades: GradeCounts
+
+
+@dataclass(frozen=True)
+class ThemeFigures:
+    """One of the seven "we would expect to see" statements: yes / partly / no across audits."""
+
+    question_id: str
+    title: str
+    answers: dict[str, int]
+
+    @property
+    def answered(self) -> int:
+        return sum(v for k, v in self.answers.items() if k != "not_applicable")
+
+    @property
+    def pct_yes(self) -> float | None:
+        return percent(self.answers.get("yes", 0), self.answered)
+
+
+@dataclass(frozen=True)
+class OverdueAction:
+    description: str
+    owner: str
+    due: str
+    case_reference: str | None
+
+
+@dataclass(frozen=True)
+class Moderation:
+    moderated: int = 0
+    raised: int = 0
+    lowered: int = 0
+
+
+@dataclass(frozen=True)
+class Digest:
+    scope_kind: str
+    """team | area | service"""
+    scope_label: str
+    period: Period
+    trend: list[PeriodFigures]
+    """Oldest first; the last is this period, the one before it the previous period."""
+    stages: list[StageFigures] = field(default_factory=list)
+    themes: list[ThemeFigures] = field(default_factory=list)
+    audit_quotes: list[str] = field(default_factory=list)
+    feedback_quotes: list[str] = field(default_factory=list)
+    impact_quotes: list[str] = field(default_factory=list)
+    overdue_total: int = 0
+    overdue: list[OverdueAction] = field(default_factory=list)
+    moderation: Moderation = field(default_factory=Moderation)
+    late: bool = False
+    show_case_references: bool = False
+
+    @property
+    def current(self) -> PeriodFigures:
+        return self.trend[-1]
+
+    @property
+    def previous(self) -> PeriodFigures:
+        return self.trend[-2] if len(self.trend) > 1 else PeriodFigures(self.period.previous())
+
+    def worries(self, limit: int = 3) -> list[StageFigures]:
+        """Stages with enough audits to show, most often graded below Good first."""
+        ranked = [s for s in self.stages if s.grades.pct_below_good]
+        return sorted(ranked, key=lambda s: (-(s.grades.pct_below_good or 0), s.title))[:limit]
+
+    def strengths(self, limit: int = 3) -> list[StageFigures]:
+        ranked = [s for s in self.stages if s.grades.pct_good is not None]
+        return sorted(ranked, key=lambda s: (-(s.grades.pct_good or 0), s.title))[:limit]
+
+    def weak_themes(self, limit: int = 3) -> list[ThemeFigures]:
+        ranked = [t for t in self.themes if t.pct_yes is not None and t.pct_yes < 100]
+        return sorted(ranked, key=lambda t: (t.pct_yes or 0, t.title))[:limit]

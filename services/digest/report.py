@@ -1,0 +1,296 @@
+"""The quarterly report for the Quality Improvement Meeting: data, Excel workbook, HTML page.
+
+Organised around Ofsted's self-evaluation questions: what do we know about the quality and
+impact of practice (summary, audits, grades, trend, moderation, Signs of Safety, feedback,
+actions), how do we know (sources and method) and what are our plans. Every number comes from
+the same SQL aggregates as the weekly digest, with the same small-number suppression.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.styles import Font
+
+from cards.digest import four_answers, headline_pairs
+from services.digest.figures import GRADE_LABELS, GRADES, MIN_GROUP, Digest, percent, suppressed
+
+TARGET_GOOD = 40.0
+"""Short-term goal: at least 40% of audits Good or better."""
+TARGET_INADEQUATE = 10.0
+"""At most 10% Inadequate."""
+SCALE_QUESTION = "auditor_scale"
+OFSTED_QUESTIONS = (
+    "What do we know about the quality and impact of practice?",
+    "How do we know it?",
+    "What are our plans?",
+)
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    team: str
+    planned: int
+    completed: int
+    good: int
+    inadequate: int
+
+
+@dataclass(frozen=True)
+class FeedbackRow:
+    template: str
+    responses: int
+    average: float | None
+    scored: int
+
+
+@dataclass(frozen=True)
+class QimReport:
+    digest: Digest
+    """The quarter's digest: headline numbers, stages, themes, quotes, 6-quarter trend."""
+    teams: list[TeamRow] = field(default_factory=list)
+    feedback: list[FeedbackRow] = field(default_factory=list)
+    scaled_audits: int = 0
+    average_scale: float | None = None
+    plans: list[tuple[str, int]] = field(default_factory=list)
+    """Open actions due next quarter, per source."""
+    generated_on: date | None = None
+
+
+def cell(count: int) -> int | str:
+    """A count for a spreadsheet cell: the number, or the words when it must stay hidden."""
+    return f"fewer than {MIN_GROUP}" if suppressed(count) else count
+
+
+def _pct_cell(value: float | None) -> float | str:
+    return "not shown" if value is None else value
+
+
+def sections(report: QimReport) -> list[tuple[str, str, list[list[Any]]]]:
+    """(sheet name, Ofsted question, rows; the first row is the header) for every section."""
+    digest = report.digest
+    now = digest.current
+    know, how, plans = OFSTED_QUESTIONS
+    summary: list[list[Any]] = [["Measure", "This quarter"]] + [
+        [name, value] for name, value in headline_pairs(now, digest.previous)
+    ]
+    for question, lines in four_answers(digest).sections():
+        summary += [[], [question]] + [[line] for line in lines]
+    audits = [["Team", "Planned", "Completed", "Completed (%)", "Good or better", "Inadequate"]] + [
+        [
+            r.team,
+            cell(r.planned),
+            cell(r.completed),
+            _pct_cell(percent(r.completed, r.planned) if r.planned >= MIN_GROUP else None),
+            cell(r.good),
+            cell(r.inadequate),
+        ]
+        for r in report.teams
+    ]
+    grades: list[list[Any]] = [["Stage", *(GRADE_LABELS[g] for g in GRADES), "Good or better (%)"]]
+    grades.append(["Overall", *(cell(now.grades.counts.get(g, 0)) for g in GRADES), _pct_cell(now.grades.pct_good)])
+    grades += [
+        [s.title, *(cell(s.grades.counts.get(g, 0)) for g in GRADES), _pct_cell(s.grades.pct_good)]
+        for s in digest.stages
+    ]
+    trend: list[list[Any]] = [
+        [
+            "Quarter",
+            "Audits completed",
+            "Good or better (%)",
+            "Inadequate (%)",
+            "Target Good or better (%)",
+            "Target Inadequate at most (%)",
+        ]
+    ]
+    trend += [
+        [
+            p.period.key,
+            cell(p.audits_completed),
+            _pct_cell(p.grades.pct_good),
+            _pct_cell(p.grades.pct_inadequate),
+            TARGET_GOOD,
+            TARGET_INADEQUATE,
+        ]
+        for p in digest.trend
+    ]
+    moderation = digest.moderation
+    moderated = [
+        ["Measure", "Number", "Share of moderated (%)"],
+        ["Overall grades moderated", cell(moderation.moderated), ""],
+        ["Raised", cell(moderation.raised), _pct_cell(percent(moderation.raised, moderation.moderated))],
+        ["Lowered", cell(moderation.lowered), _pct_cell(percent(moderation.lowered, moderation.moderated))],
+    ]
+    safety: list[list[Any]] = [["Measure", "Value"], ["Audits with a scaling judgement", cell(report.scaled_audits)]]
+    safety.append(
+        [
+            "Average scale (0-10)",
+            "not shown"
+            if report.average_scale is None or report.scaled_audits < MIN_GROUP
+            else round(report.average_scale, 1),
+        ]
+    )
+    safety += [[], ["We would expect to see", "Fully seen (%)", "Answered"]]
+    safety += [[t.title, _pct_cell(t.pct_yes), cell(t.answered)] for t in digest.themes]
+    feedback = [["Form", "Responses", "Average score (0-10)"]] + [
+        [
+            r.template,
+            cell(r.responses),
+            "not shown" if r.average is None or r.scored < MIN_GROUP else round(r.average, 1),
+        ]
+        for r in report.feedback
+    ]
+    actions = [
+        ["Measure", "This quarter"],
+        ["New", cell(now.actions_new)],
+        ["Done", cell(now.actions_done)],
+        ["Overdue at the end of the quarter", cell(now.actions_overdue)],
+        ["Impact evidenced", cell(now.actions_impact)],
+    ]
+    sources = [
+        ["Source", "Number this quarter"],
+        ["Collaborative audits completed (graded by an auditor with the practitioner)", cell(now.audits_completed)],
+        ["Grades checked by moderation", cell(moderation.moderated)],
+        ["Feedback from children, families, partners and staff", cell(now.feedback_responses)],
+        ["Actions whose impact was reviewed", cell(now.actions_impact)],
+        [],
+        ["Numbers from 1 to 4 are shown as 'fewer than 5' and no share is calculated from them."],
+        [f"Quarter: {digest.period.label}; local time Europe/London."],
+    ]
+    focus = [["Open actions due next quarter, by where they came from", "Number"]] + [
+        [s, cell(n)] for s, n in report.plans
+    ]
+    focus += [[], ["Where we will focus (the stages and themes that worry us most)"]]
+    focus += [[line] for line in four_answers(digest).worried]
+    return [
+        ("What we know", know, summary),
+        ("Audits", know, audits),
+        ("Grades", know, grades),
+        ("Trend", know, trend),
+        ("Moderation", know, moderated),
+        ("Signs of Safety", know, safety),
+        ("Feedback", know, feedback),
+        ("Actions", know, actions),
+        ("How we know", how, sources),
+        ("Our plans", plans, focus),
+    ]
+
+
+def write_workbook(report: QimReport, path: Path) -> None:
+    """One sheet per section, real numbers in cells, native Excel charts on the trend and grades."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    title = f"Quality of practice: {report.digest.scope_label}, {report.digest.period.label}"
+    for name, question, rows in sections(report):
+        sheet = workbook.create_sheet(name)
+        sheet.append([title])
+        sheet.append([question])
+        sheet["A1"].font = Font(bold=True, size=14)
+        sheet["A2"].font = Font(italic=True)
+        sheet.append([])
+        for row in rows:
+            sheet.append(row)
+        for header in sheet[4]:
+            header.font = Font(bold=True)
+        sheet.column_dimensions["A"].width = 60
+        for letter in "BCDEFG":
+            sheet.column_dimensions[letter].width = 18
+        if name == "Trend" and len(rows) > 2:
+            chart = LineChart()
+            chart.title = "Good or better (%)"
+            chart.add_data(Reference(sheet, min_col=3, min_row=4, max_row=3 + len(rows)), titles_from_data=True)
+            chart.set_categories(Reference(sheet, min_col=1, min_row=5, max_row=3 + len(rows)))
+            sheet.add_chart(chart, "H4")
+        if name == "Grades" and len(rows) > 1:
+            chart = BarChart()
+            chart.title = "Good or better by stage (%)"
+            chart.add_data(Reference(sheet, min_col=6, min_row=4, max_row=3 + len(rows)), titles_from_data=True)
+            chart.set_categories(Reference(sheet, min_col=1, min_row=5, max_row=3 + len(rows)))
+            sheet.add_chart(chart, "H4")
+    workbook.save(path)
+
+
+# -- the printable page ------------------------------------------------------------------------
+
+
+def _svg_bars(points: list[tuple[str, float]], *, title: str, target: float | None = None) -> str:
+    """Horizontal bars (0-100%) as inline SVG: prints well, needs no script or CDN."""
+    if not points:
+        return ""
+    row, width, label_width = 26, 640, 220
+    height = row * len(points) + 30
+    bars = []
+    for index, (label, value) in enumerate(points):
+        y = 20 + index * row
+        length = (width - label_width - 60) * value / 100
+        bars.append(
+            f'<text x="0" y="{y + 15}" font-size="13">{html.escape(label)}</text>'
+            f'<rect x="{label_width}" y="{y + 3}" width="{length:.1f}" height="16" fill="#2f6f5e"/>'
+            f'<text x="{label_width + length + 6:.1f}" y="{y + 15}" font-size="12">{value:.0f}%</text>'
+        )
+    if target is not None:
+        x = label_width + (width - label_width - 60) * target / 100
+        bars.append(f'<line x1="{x:.1f}" y1="14" x2="{x:.1f}" y2="{height}" stroke="#b00" stroke-dasharray="4 3"/>')
+    return (
+        f'<figure><svg role="img" aria-label="{html.escape(title)}" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" xmlns="http://www.w3.org/2000/svg">{"".join(bars)}</svg>'
+        f"<figcaption>{html.escape(title)}</figcaption></figure>"
+    )
+
+
+def _table(rows: list[list[Any]]) -> str:
+    if not rows:
+        return ""
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in rows[0])
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" if row else "" for row in rows[1:]
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _note(note: str) -> str:
+    """A question of the framework becomes a heading; its answers and other notes, paragraphs."""
+    return f"<h4>{html.escape(note)}</h4>" if note.endswith("?") else f"<p>{html.escape(note)}</p>"
+
+
+STYLE = """
+body{font-family:system-ui,Segoe UI,Arial,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}
+h1{font-size:1.6rem}h2{margin-top:2rem;border-bottom:2px solid #2f6f5e}h3{margin-top:1.5rem}
+table{border-collapse:collapse;margin:.5rem 0 1rem}td,th{border:1px solid #bbb;padding:.25rem .5rem;text-align:left}
+th{background:#eef4f2}figure{margin:1rem 0}figcaption{font-size:.9rem;color:#555}
+@media print{body{margin:0}h2{page-break-before:always}h2:first-of-type{page-break-before:avoid}}
+"""
+
+
+def render_html(report: QimReport) -> str:
+    """A self-contained printable page (inline SVG charts, no scripts, no external requests)."""
+    digest = report.digest
+    title = f"Quality of practice: {digest.scope_label}, {digest.period.label}"
+    trend = [(p.period.key, p.grades.pct_good) for p in digest.trend if p.grades.pct_good is not None]
+    stages = [(s.title, s.grades.pct_good) for s in digest.stages if s.grades.pct_good is not None]
+    charts = {
+        "Trend": _svg_bars(trend, title="Good or better by quarter (%); dashed line: the 40% goal", target=TARGET_GOOD),
+        "Grades": _svg_bars(stages, title="Good or better by stage (%)"),
+    }
+    parts = [f"<h1>{html.escape(title)}</h1>"]
+    current_question = None
+    for name, question, rows in sections(report):
+        if question != current_question:
+            parts.append(f"<h2>{html.escape(question)}</h2>")
+            current_question = question
+        parts.append(f"<h3>{html.escape(name)}</h3>")
+        parts.append(charts.get(name, ""))
+        table_rows = [r for r in rows if len(r) > 1 or not r]
+        notes = [r[0] for r in rows if len(r) == 1]
+        parts.append(_table([rows[0]] + [r for r in table_rows[1:] if r]) if len(rows[0]) > 1 else "")
+        parts += [_note(str(note)) for note in notes]
+    return (
+        '<!doctype html><html lang="en-GB"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>{''.join(parts)}</body></html>"
+    )

@@ -1,0 +1,179 @@
+"""Write audit results, feedback and actions straight into the tables the digest reads.
+
+For the demo (``python -m qop demo load``) and for tests that need hand-computed numbers; real
+records come through the audit, feedback and action services. Nothing here is used in a turn.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import (
+    Action,
+    ActionStatus,
+    AuditAssignment,
+    AuditGrade,
+    AuditModeration,
+    AuditRound,
+    AuditStatus,
+    AuditSubmission,
+    FeedbackResponse,
+)
+
+STAGES = ("contact_referral", "basic_information", "assessment", "planning", "review", "management_oversight")
+
+
+@dataclass
+class AuditResult:
+    team_id: int
+    practitioner_id: int
+    auditor_id: int
+    submitted_at: datetime | None
+    due_date: date
+    overall: str | None = None
+    stages: dict[str, str] = field(default_factory=dict)
+    answers: dict[str, Any] = field(default_factory=dict)
+    moderated_to: str | None = None
+    moderator_id: int | None = None
+    case_ref: str | None = None
+    cancelled: bool = False
+
+
+async def add_round(session: AsyncSession, *, title: str, due_date: date, created_by_id: int | None) -> int:
+    audit_round = AuditRound(
+        template_id="standard-collaborative-audit",
+        template_version=1,
+        title=title,
+        due_date=due_date,
+        source="sampling",
+        created_by_id=created_by_id,
+    )
+    session.add(audit_round)
+    await session.flush()
+    return audit_round.id
+
+
+async def add_audit(session: AsyncSession, round_id: int, result: AuditResult) -> int:
+    """One assignment, and when ``submitted_at`` is set its submission, grades and moderation."""
+    status = AuditStatus.CANCELLED if result.cancelled else AuditStatus.ASSIGNED
+    if result.submitted_at is not None and not result.cancelled:
+        status = AuditStatus.COMPLETED
+    assignment = AuditAssignment(
+        round_id=round_id,
+        case_ref=result.case_ref or f"C{uuid.uuid4().int % 10**8:08d}",
+        team_id=result.team_id,
+        practitioner_id=result.practitioner_id,
+        auditor_id=result.auditor_id,
+        status=status.value,
+        due_date=result.due_date,
+    )
+    session.add(assignment)
+    await session.flush()
+    if result.submitted_at is None:
+        return assignment.id
+    answers = {**{f"{stage}_grade": grade for stage, grade in result.stages.items()}, **result.answers}
+    if result.overall:
+        answers["overall_grade"] = result.overall
+    submission = AuditSubmission(
+        assignment_id=assignment.id,
+        idempotency_key=uuid.uuid4().hex,
+        template_id="standard-collaborative-audit",
+        template_version=1,
+        answers=answers,
+        overall_grade=result.overall,
+        submitted_by_id=result.auditor_id,
+        submitted_at=result.submitted_at,
+        moderation_selected=result.moderated_to is not None,
+    )
+    session.add(submission)
+    await session.flush()
+    grades = [
+        AuditGrade(submission_id=submission.id, section_id=s, question_id=f"{s}_grade", grade=g)
+        for s, g in result.stages.items()
+    ]
+    overall = None
+    if result.overall:
+        overall = AuditGrade(
+            submission_id=submission.id,
+            section_id="overall",
+            question_id="overall_grade",
+            is_overall=True,
+            grade=result.overall,
+        )
+        grades.append(overall)
+    session.add_all(grades)
+    await session.flush()
+    if overall is not None and result.moderated_to is not None:
+        order = ["inadequate", "requires_improvement", "good", "outstanding"]
+        change = order.index(result.moderated_to) - order.index(result.overall or "good")
+        session.add(
+            AuditModeration(
+                grade_id=overall.id,
+                original_grade=result.overall or "",
+                moderated_grade=result.moderated_to,
+                outcome="agreed" if change == 0 else ("raised" if change > 0 else "lowered"),
+                moderator_id=result.moderator_id or result.auditor_id,
+                moderated_at=result.submitted_at + timedelta(days=1),
+            )
+        )
+    return assignment.id
+
+
+async def add_feedback(
+    session: AsyncSession,
+    *,
+    template_key: str,
+    answers: dict[str, Any],
+    submitted_at: datetime,
+    worker_id: int | None = None,
+    group_team_id: int | None = None,
+    channel: str = "link",
+) -> str:
+    response = FeedbackResponse(
+        id=uuid.uuid4().hex,
+        template_key=template_key,
+        template_version=1,
+        worker_id=worker_id,
+        group_team_id=group_team_id,
+        channel=channel,
+        answers=answers,
+        submitted_at=submitted_at,
+    )
+    session.add(response)
+    await session.flush()
+    return response.id
+
+
+async def add_action(
+    session: AsyncSession,
+    *,
+    owner_id: int,
+    description: str,
+    created_at: datetime,
+    due_date: date,
+    completed_at: datetime | None = None,
+    impact: str | None = None,
+    impact_at: datetime | None = None,
+    case_reference: str | None = None,
+) -> int:
+    action = Action(
+        source="audit",
+        description=description,
+        case_reference=case_reference,
+        owner_id=owner_id,
+        due_date=due_date,
+        status=ActionStatus.DONE.value if completed_at else ActionStatus.OPEN.value,
+        completed_at=completed_at,
+        completion_evidence="Done" if completed_at else None,
+        impact_answer=impact,
+        impact_reviewed_at=impact_at,
+        created_at=created_at,
+    )
+    session.add(action)
+    await session.flush()
+    return action.id

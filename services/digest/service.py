@@ -1,0 +1,599 @@
+"""Digest subscriptions, previews and the weekly run that posts each digest exactly once.
+
+``run_due(now)`` is what the scheduler calls every few minutes. For each active subscription in
+an installed channel it finds the latest scheduled time that has passed (e.g. Monday 08:00
+Europe/London) and the week that digest is about (the week before). If that time is within the
+catch-up window it
+
+1. **claims** the pair (subscription, week): inserts a ``digest_runs`` row in its own
+   transaction. The pair is unique, so of two instances (or a rerun after a restart) exactly
+   one wins; the other skips it;
+2. builds the digest and **hands it to the delivery engine** with the dedupe key
+   ``digest:<subscription>:<week>``, so a re-hand after a crash between (1) and (3) still posts
+   once;
+3. marks the claim handed over. Claims left without that are handed over again by a later run.
+
+A digest sent more than ``grace`` after its time (the process was down) says it is late. One
+missed for longer than the catch-up window is skipped: an old digest is noise, and the next one
+comes on time.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from cards import digest as digest_cards
+from services import access_log, actors, policy
+from services.actors import Actor
+from services.clock import Clock
+from services.digest import demo, periods, report_links
+from services.digest.builder import Scope, Vocabulary, bucket_of, build_digest
+from services.digest.figures import Digest
+from services.digest.periods import Period
+from services.digest.report import SCALE_QUESTION, FeedbackRow, QimReport, TeamRow
+from services.digest.subscriptions import SubscriptionRequest, send_time
+from services.errors import InvalidInput, NotAllowed, NotFound
+from services.feedback.tokens import Signer
+from services.templates import TemplateLibrary
+from storage.db import transaction
+from storage.models import (
+    Conversation,
+    ConversationKind,
+    DigestRun,
+    DigestScope,
+    DigestSubscription,
+    Role,
+    ServiceArea,
+    Team,
+)
+from storage.repositories import conversations as conversation_repo
+from storage.repositories import digest as digest_repo
+
+logger = logging.getLogger(__name__)
+
+Card = dict[str, Any]
+PURPOSE = "digest"
+STALE_CLAIM = timedelta(minutes=10)
+
+
+class DigestSender(Protocol):
+    """The delivery engine as digests use it (``services.delivery.DeliveryService``)."""
+
+    async def post_card_to_conversation(
+        self, conversation: int | str, card: Card, *, purpose: str, dedupe_key: str | None = None
+    ) -> Any: ...
+
+    async def send_card_to_person(
+        self, person_id: int, card: Card, *, purpose: str, dedupe_key: str | None = None
+    ) -> Any: ...
+
+
+@dataclass
+class DigestRunReport:
+    """What one run did, for logs and tests."""
+
+    sent: list[str] = field(default_factory=list)
+    late: list[str] = field(default_factory=list)
+    already_claimed: list[str] = field(default_factory=list)
+    too_old: list[str] = field(default_factory=list)
+    rehanded: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SubscriptionListing:
+    subscription_id: int
+    channel: str
+    view: digest_cards.SubscriptionView
+    active: bool
+
+
+def run_key(subscription_id: int, period: Period) -> str:
+    return f"digest:{subscription_id}:{period.key}"
+
+
+class DigestService:
+    def __init__(
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        library: TemplateLibrary,
+        time_zone: str = "Europe/London",
+        catch_up: timedelta = timedelta(hours=24),
+        grace: timedelta = timedelta(minutes=30),
+        case_reference_pattern: str | None = None,
+        sender: DigestSender | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._vocabulary = Vocabulary.from_library(library)
+        self.time_zone = time_zone
+        self.catch_up = catch_up
+        self.grace = grace
+        self._case_pattern = re.compile(case_reference_pattern) if case_reference_pattern else None
+        self._sender = sender
+        self._links: tuple[Signer, str, int] | None = None
+
+    def attach_sender(self, sender: DigestSender | None) -> None:
+        """The delivery engine (set by the composition root)."""
+        self._sender = sender
+
+    # -- building ----------------------------------------------------------------------------
+
+    async def build(
+        self, scope: Scope, period: Period, *, late: bool = False, show_case_references: bool = False
+    ) -> Digest:
+        async with transaction(self._sessions) as session:
+            return await build_digest(
+                session,
+                scope,
+                period,
+                vocabulary=self._vocabulary,
+                today=periods.local_date(self._clock.now(), self.time_zone),
+                case_pattern=self._case_pattern,
+                late=late,
+                show_case_references=show_case_references,
+            )
+
+    async def resolve_scope(self, kind: str, name: str | None) -> Scope:
+        async with transaction(self._sessions) as session:
+            return await self._scope(session, kind, name)
+
+    async def _scope(self, session: AsyncSession, kind: str, name: str | None) -> Scope:
+        if kind == DigestScope.SERVICE:
+            return Scope("service", digest_cards.text.SERVICE_SCOPE, None)
+        if kind == DigestScope.TEAM:
+            team = await session.scalar(select(Team).where(Team.name.ilike(name or "")))
+            if team is None:
+                raise NotFound(f"I can't find a team called \u201c{name}\u201d.")
+            return Scope("team", team.name, [team.id])
+        if kind == DigestScope.AREA:
+            area = await session.scalar(select(ServiceArea).where(ServiceArea.name.ilike(name or "")))
+            if area is None:
+                raise NotFound(f"I can't find a service area called \u201c{name}\u201d.")
+            return Scope("area", area.name, await digest_repo.teams_of_area(session, area.id))
+        raise InvalidInput(f"A digest covers a team, an area or the service, not \u201c{kind}\u201d.")
+
+    async def _scope_of(self, session: AsyncSession, subscription: DigestSubscription) -> Scope:
+        if subscription.scope == DigestScope.TEAM and subscription.team_id:
+            team = await session.get(Team, subscription.team_id)
+            return Scope("team", team.name if team else "?", [subscription.team_id])
+        if subscription.scope == DigestScope.AREA and subscription.service_area_id:
+            area = await session.get(ServiceArea, subscription.service_area_id)
+            ids = await digest_repo.teams_of_area(session, subscription.service_area_id)
+            return Scope("area", area.name if area else "?", ids)
+        return Scope("service", digest_cards.text.SERVICE_SCOPE, None)
+
+    async def quarterly(
+        self, kind: str, name: str | None, quarter: str, *, by: Actor | None, action: str = access_log.EXPORT
+    ) -> QimReport:
+        """The QIM report of ``quarter`` (``2026Q3``) for a scope; written to the access log (an export,
+        or a view for the web page)."""
+        try:
+            period = periods.parse_quarter(quarter, self.time_zone)
+        except ValueError as problem:
+            raise InvalidInput(str(problem)) from None
+        scope = await self.resolve_scope(kind, name)
+        digest = await self.build(scope, period)
+        bucket = bucket_of(period)
+        following = period.previous(-1)
+        async with transaction(self._sessions) as session:
+            teams = [TeamRow(*row) for row in await digest_repo.audits_by_team(session, scope.team_ids, bucket)]
+            feedback = [
+                FeedbackRow(*row)
+                for row in await digest_repo.feedback_by_template(
+                    session, scope.team_ids, bucket, self._vocabulary.scale_questions
+                )
+            ]
+            scaled, average = await digest_repo.scale_summary(session, scope.team_ids, bucket, SCALE_QUESTION)
+            plans = await digest_repo.actions_due_by_source(
+                session, scope.team_ids, following.first_day, following.end_day
+            )
+            await access_log.record(
+                session,
+                by,
+                action,
+                "qim_report",
+                period.key,
+                {"scope": scope.kind, "label": scope.label},
+                summary=f"QIM report {period.key} for {scope.label}",
+            )
+        return QimReport(
+            digest=digest,
+            teams=teams,
+            feedback=feedback,
+            scaled_audits=scaled,
+            average_scale=average,
+            plans=plans,
+            generated_on=periods.local_date(self._clock.now(), self.time_zone),
+        )
+
+    # -- report links ------------------------------------------------------------------------
+
+    async def report_link(
+        self, *, teams_user_id: str, quarter: str | None, scope: str | None, name: str | None
+    ) -> tuple[str, datetime, str]:
+        """(signed URL, expiry, quarter) of the QIM report page for the QA lead asking in Teams."""
+        if self._links is None:
+            raise InvalidInput("Report links are switched off: the qop administrator must set REPORT_SECRET.")
+        async with transaction(self._sessions) as session:
+            actor = await actors.load_for_teams_user(session, teams_user_id)
+        self._require_qa_lead(actor)
+        now = self._clock.now()
+        chosen = quarter or periods.quarter_of(periods.local_date(now, self.time_zone), self.time_zone).previous().key
+        try:
+            chosen = periods.parse_quarter(chosen, self.time_zone).key
+        except ValueError as problem:
+            raise InvalidInput(str(problem)) from None
+        kind = scope or "service"
+        await self.resolve_scope(kind, name)  # refuse an unknown team or area now, not when the link is opened
+        signer, base_url, minutes = self._links
+        grant = report_links.ReportGrant(
+            actor.person_id or 0, kind, name or "", chosen, now + timedelta(minutes=minutes)
+        )
+        return f"{base_url}/reports/qim?t={report_links.make_token(signer, grant)}", grant.expires_at, chosen
+
+    async def open_report(self, token: str) -> QimReport:
+        """The report behind a signed link; raises ``LinkRefused`` or ``NotAllowed``."""
+        if self._links is None:
+            raise report_links.LinkRefused("not configured")
+        grant = report_links.read_token(self._links[0], token, now=self._clock.now())
+        async with transaction(self._sessions) as session:
+            actor = await actors.load_for_person(session, grant.person_id)
+        self._require_qa_lead(actor)
+        return await self.quarterly(grant.scope, grant.name or None, grant.quarter, by=actor, action=access_log.VIEW)
+
+    def attach_report_links(self, signer: Signer, *, base_url: str, minutes: int) -> None:
+        self._links = (signer, base_url.rstrip("/"), minutes)
+
+    @staticmethod
+    def _require_qa_lead(actor: Actor) -> None:
+        if not actor.has(Role.QA_LEAD):
+            raise NotAllowed("The quarterly QIM report is for the QA lead.")
+
+    # -- subscriptions -----------------------------------------------------------------------
+
+    async def subscribe(
+        self, conversation_id: str, request: SubscriptionRequest, *, teams_user_id: str | None
+    ) -> digest_cards.SubscriptionView:
+        """Subscribe a channel (``teams_user_id`` None = an operator at the command line)."""
+        async with transaction(self._sessions) as session:
+            conversation = await self._channel(session, conversation_id)
+            scope, team_id, area_id = await self._requested_scope(session, conversation, request)
+            actor = await self._actor(session, teams_user_id)
+            if actor is not None:
+                policy.require(
+                    actor,
+                    policy.Permission.CHANGE,
+                    policy.digest_subscription(team_id=team_id, service_area_id=area_id),
+                )
+                if scope.kind == DigestScope.SERVICE and not (actor.has(Role.QA_LEAD) or actor.has(Role.ADMINISTRATOR)):
+                    raise NotAllowed(
+                        "Only the QA lead or an administrator can subscribe a channel to the whole service."
+                    )
+            subscription = await session.scalar(
+                select(DigestSubscription).where(DigestSubscription.conversation_id == conversation.id)
+            )
+            if subscription is None:
+                # Our clock, not the database's default: a subscription never catches up slots before it.
+                subscription = DigestSubscription(conversation_id=conversation.id, created_at=self._clock.now())
+                session.add(subscription)
+            subscription.scope = scope.kind
+            subscription.team_id = team_id
+            subscription.service_area_id = area_id
+            subscription.weekday = request.weekday
+            subscription.send_at = request.send_at
+            subscription.active = True
+            subscription.stopped_at = None
+            subscription.created_by_id = actor.person_id if actor else None
+            subscription.updated_at = self._clock.now()
+            await session.flush()
+            await access_log.record(
+                session,
+                actor,
+                access_log.CHANGE,
+                "digest_subscription",
+                subscription.id,
+                {"scope": scope.kind, "team_id": team_id, "service_area_id": area_id},
+                summary=f"digest subscribed: {scope.label}",
+            )
+            return self._view(subscription, scope)
+
+    async def stop(self, conversation_id: str, *, teams_user_id: str | None) -> bool:
+        async with transaction(self._sessions) as session:
+            conversation = await self._channel(session, conversation_id)
+            subscription = await self._subscription(session, conversation)
+            if subscription is None or not subscription.active:
+                return False
+            actor = await self._actor(session, teams_user_id)
+            if actor is not None:
+                policy.require(
+                    actor,
+                    policy.Permission.CHANGE,
+                    policy.digest_subscription(
+                        team_id=subscription.team_id, service_area_id=subscription.service_area_id
+                    ),
+                )
+            subscription.active = False
+            subscription.stopped_at = self._clock.now()
+            await access_log.record(
+                session, actor, access_log.CHANGE, "digest_subscription", subscription.id, summary="digest stopped"
+            )
+            return True
+
+    async def current(self, conversation_id: str) -> digest_cards.SubscriptionView | None:
+        async with transaction(self._sessions) as session:
+            conversation = await conversation_repo.get(session, conversation_id)
+            subscription = await self._subscription(session, conversation) if conversation else None
+            if subscription is None or not subscription.active:
+                return None
+            return self._view(subscription, await self._scope_of(session, subscription))
+
+    async def list_subscriptions(self) -> list[SubscriptionListing]:
+        async with transaction(self._sessions) as session:
+            rows = await session.execute(
+                select(DigestSubscription, Conversation)
+                .join(Conversation, Conversation.id == DigestSubscription.conversation_id)
+                .order_by(DigestSubscription.id)
+            )
+            listings = []
+            for subscription, conversation in rows:
+                scope = await self._scope_of(session, subscription)
+                listings.append(
+                    SubscriptionListing(
+                        subscription.id,
+                        conversation.name or conversation.conversation_id,
+                        self._view(subscription, scope),
+                        subscription.active,
+                    )
+                )
+            return listings
+
+    def _view(self, subscription: DigestSubscription, scope: Scope) -> digest_cards.SubscriptionView:
+        since = periods.local_date(subscription.updated_at or self._clock.now(), self.time_zone)
+        return digest_cards.SubscriptionView(
+            scope_label=scope.label,
+            weekday=periods.WEEKDAYS[subscription.weekday],
+            send_at=subscription.send_at,
+            since=f"{since.day} {since:%B %Y}",
+        )
+
+    async def _channel(self, session: AsyncSession, conversation_id: str) -> Conversation:
+        conversation = await conversation_repo.get(session, conversation_id)
+        if conversation is None or conversation.kind != ConversationKind.CHANNEL:
+            raise InvalidInput("Digests are posted in channels: mention me in a team channel to subscribe it.")
+        return conversation
+
+    async def _subscription(self, session: AsyncSession, conversation: Conversation) -> DigestSubscription | None:
+        return await session.scalar(
+            select(DigestSubscription).where(DigestSubscription.conversation_id == conversation.id)
+        )
+
+    async def _actor(self, session: AsyncSession, teams_user_id: str | None) -> Actor | None:
+        return None if teams_user_id is None else await actors.load_for_teams_user(session, teams_user_id)
+
+    async def _requested_scope(
+        self, session: AsyncSession, conversation: Conversation, request: SubscriptionRequest
+    ) -> tuple[Scope, int | None, int | None]:
+        if request.scope is None:
+            if conversation.linked_team_id:
+                team = await session.get(Team, conversation.linked_team_id)
+                return (
+                    Scope("team", team.name if team else "?", [conversation.linked_team_id]),
+                    team.id if team else None,
+                    None,
+                )
+            if conversation.linked_service_area_id:
+                area_id = conversation.linked_service_area_id
+                area = await session.get(ServiceArea, area_id)
+                team_ids = await digest_repo.teams_of_area(session, area_id)
+                return Scope("area", area.name if area else "?", team_ids), None, area_id
+            raise InvalidInput(
+                "This channel is not linked to a team yet. Say which: '@qop digest weekly team <name>', "
+                "or link the channel first with '@qop link team <name>'."
+            )
+        scope = await self._scope(session, request.scope, request.name)
+        if scope.kind == "team":
+            return scope, scope.team_ids[0] if scope.team_ids else None, None
+        if scope.kind == "area":
+            area_id = await session.scalar(select(ServiceArea.id).where(ServiceArea.name == scope.label))
+            return scope, None, area_id
+        return scope, None, None
+
+    # -- previews ----------------------------------------------------------------------------
+
+    async def preview_for_channel(self, conversation_id: str, *, teams_user_id: str) -> Card:
+        """The card of last week's digest for this channel, as a private preview with a post button."""
+        async with transaction(self._sessions) as session:
+            conversation = await self._channel(session, conversation_id)
+            scope, show_refs, actor = await self._channel_scope_for(session, conversation, teams_user_id)
+            person_id = actor.person_id
+        if self._sender is None or person_id is None:
+            raise InvalidInput("I can't send you a private preview right now; please try again later.")
+        period = periods.last_complete_week(self._clock.now(), self.time_zone)
+        digest = await self.build(scope, period, show_case_references=show_refs)
+        post = {"conversation_id": conversation_id, "period": period.key}
+        card = digest_cards.digest_card(digest, preview_post=post)
+        await self._sender.send_card_to_person(person_id, card, purpose="digest-preview")
+        return card
+
+    async def post_preview(self, conversation_id: str, period_key: str, *, teams_user_id: str) -> None:
+        """The preview's button: post that week's digest to the channel (checked again, rebuilt fresh)."""
+        async with transaction(self._sessions) as session:
+            conversation = await self._channel(session, conversation_id)
+            scope, _show_refs, _actor = await self._channel_scope_for(session, conversation, teams_user_id)
+            channel_id = conversation.id
+        try:
+            period = periods.parse_period(period_key, self.time_zone, now=self._clock.now())
+        except ValueError as problem:
+            raise InvalidInput(str(problem)) from None
+        digest = await self.build(scope, period)
+        if self._sender is None:
+            raise InvalidInput("Posting is not available right now; please try again later.")
+        await self._sender.post_card_to_conversation(
+            channel_id,
+            digest_cards.digest_card(digest),
+            purpose=PURPOSE,
+            dedupe_key=f"digest-manual:{channel_id}:{period.key}:{teams_user_id}",
+        )
+
+    async def demo_channel_installed(self, conversation_id: str, *, team_name: str) -> Card | None:
+        """Local demo only: subscribe a newly installed channel to ``team_name``'s digest and return
+        last week's digest (claimed, so the Monday run does not post it again). None unless the demo
+        data is loaded, or when the channel already has a subscription."""
+        async with transaction(self._sessions) as session:
+            if not await demo.demo_data_loaded(session):
+                return None
+            conversation = await conversation_repo.get(session, conversation_id)
+            team = await session.scalar(select(Team).where(Team.name == team_name))
+            if conversation is None or team is None or await self._subscription(session, conversation):
+                return None
+            subscription = DigestSubscription(
+                conversation_id=conversation.id,
+                scope=DigestScope.TEAM.value,
+                team_id=team.id,
+                created_at=self._clock.now(),
+                updated_at=self._clock.now(),
+            )
+            session.add(subscription)
+            await session.flush()
+            subscription_id = subscription.id
+        now = self._clock.now()
+        period = periods.last_complete_week(now, self.time_zone)
+        if not await self._claim(subscription_id, period, now, now, False):
+            return None
+        digest = await self.build(Scope("team", team.name, [team.id]), period)
+        async with transaction(self._sessions) as session:
+            await session.execute(
+                update(DigestRun)
+                .where(DigestRun.subscription_id == subscription_id, DigestRun.period_key == period.key)
+                .values(handed_over_at=now)
+            )
+        return digest_cards.digest_card(digest)
+
+    async def _channel_scope_for(
+        self, session: AsyncSession, conversation: Conversation, teams_user_id: str
+    ) -> tuple[Scope, bool, Actor]:
+        """The channel's digest scope (its subscription's, else its linked team's), whether case
+        references show, and the person asking, who must be allowed to change this digest."""
+        subscription = await self._subscription(session, conversation)
+        if subscription is not None and subscription.active:
+            scope = await self._scope_of(session, subscription)
+            team_id, area_id = subscription.team_id, subscription.service_area_id
+            show_refs = subscription.show_case_references
+        else:
+            request = SubscriptionRequest(None, None)
+            scope, team_id, area_id = await self._requested_scope(session, conversation, request)
+            show_refs = False
+        actor = await actors.load_for_teams_user(session, teams_user_id)
+        policy.require(
+            actor, policy.Permission.CHANGE, policy.digest_subscription(team_id=team_id, service_area_id=area_id)
+        )
+        return scope, show_refs, actor
+
+    # -- the weekly run ----------------------------------------------------------------------
+
+    def due_slot(self, subscription: DigestSubscription, now: datetime) -> tuple[Period, datetime]:
+        """(the week the digest is about, when it was due): the latest scheduled time <= now."""
+        this_week = periods.week_starting(periods.local_date(now, self.time_zone), self.time_zone)
+        at = send_time(subscription.send_at)
+        due = periods.scheduled_send(this_week, subscription.weekday, at)
+        week = this_week
+        if due > now:
+            week = this_week.previous()
+            due = periods.scheduled_send(week, subscription.weekday, at)
+        return week.previous(), due
+
+    async def run_due(self, now: datetime | None = None) -> DigestRunReport:
+        """Post every digest that is due and not yet claimed. Safe from several instances at once."""
+        now = now or self._clock.now()
+        report = DigestRunReport()
+        if self._sender is None:
+            return report  # nothing can be posted yet: claim nothing, so nothing is lost
+        await self._rehand_stale(now, report)
+        async with transaction(self._sessions) as session:
+            rows = list(
+                await session.execute(
+                    select(DigestSubscription, Conversation.installed)
+                    .join(Conversation, Conversation.id == DigestSubscription.conversation_id)
+                    .where(DigestSubscription.active.is_(True))
+                )
+            )
+        for subscription, installed in rows:
+            if not installed:
+                continue
+            period, due = self.due_slot(subscription, now)
+            key = run_key(subscription.id, period)
+            if due < subscription.created_at or now - due > self.catch_up:
+                if now - due > self.catch_up:
+                    report.too_old.append(key)
+                continue
+            late = now - due > self.grace
+            if not await self._claim(subscription.id, period, due, now, late):
+                report.already_claimed.append(key)
+                continue
+            await self._hand_over(subscription.id, period, due, late, now)
+            (report.late if late else report.sent).append(key)
+        return report
+
+    async def _claim(self, subscription_id: int, period: Period, due: datetime, now: datetime, late: bool) -> bool:
+        try:
+            async with transaction(self._sessions) as session:
+                session.add(
+                    DigestRun(
+                        subscription_id=subscription_id,
+                        period_key=period.key,
+                        scheduled_for=due,
+                        claimed_at=now,
+                        late=late,
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    async def _hand_over(self, subscription_id: int, period: Period, due: datetime, late: bool, now: datetime) -> None:
+        async with transaction(self._sessions) as session:
+            subscription = await session.get(DigestSubscription, subscription_id)
+            assert subscription is not None
+            scope = await self._scope_of(session, subscription)
+            show_refs = subscription.show_case_references
+            channel_id = subscription.conversation_id
+        digest = await self.build(scope, period, late=late, show_case_references=show_refs)
+        local_due = due.astimezone(ZoneInfo(self.time_zone))
+        card = digest_cards.digest_card(digest, due_label=f"{local_due:%A %d %B at %H:%M}")
+        if self._sender is None:
+            raise RuntimeError("no delivery engine attached to the digest service")
+        receipt = await self._sender.post_card_to_conversation(
+            channel_id, card, purpose=PURPOSE, dedupe_key=run_key(subscription_id, period)
+        )
+        async with transaction(self._sessions) as session:
+            await session.execute(
+                update(DigestRun)
+                .where(DigestRun.subscription_id == subscription_id, DigestRun.period_key == period.key)
+                .values(handed_over_at=now, delivery_id=getattr(receipt, "delivery_id", None))
+            )
+
+    async def _rehand_stale(self, now: datetime, report: DigestRunReport) -> None:
+        """Claims whose hand-over never finished (a crash in between): hand them over again."""
+        async with transaction(self._sessions) as session:
+            stale = list(
+                await session.scalars(
+                    select(DigestRun).where(
+                        DigestRun.handed_over_at.is_(None), DigestRun.claimed_at < now - STALE_CLAIM
+                    )
+                )
+            )
+        for claim in stale:
+            period = periods.parse_period(claim.period_key, self.time_zone, now=now)
+            await self._hand_over(claim.subscription_id, period, claim.scheduled_for, claim.late, now)
+            report.rehanded.append(run_key(claim.subscription_id, period))

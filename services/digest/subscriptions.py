@@ -1,0 +1,60 @@
+"""Reading ``digest weekly [team <name> | area <name> | service] [on <day> at <HH:MM>]``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import time
+
+from services.digest.periods import WEEKDAYS
+from services.errors import InvalidInput
+
+USAGE = "Write it like: digest weekly team Riverside on Monday at 08:00 (or: area <name>, or: service)."
+PATTERN = re.compile(
+    r"^(?:weekly\b)?\s*"
+    r"(?:(?P<kind>team|area|service)\b\s*(?P<name>.*?))?\s*"
+    r"(?:\bon\s+(?P<day>[a-z]+))?\s*"
+    r"(?:\bat\s+(?P<at>\d{1,2}[:.]\d{2}))?\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class SubscriptionRequest:
+    scope: str | None
+    """team | area | service, or None for the channel's linked team (or area)."""
+    name: str | None
+    weekday: int = 0
+    send_at: str = "08:00"
+
+
+def parse_subscription(args: str) -> SubscriptionRequest:
+    """Parse what follows ``digest``; raises ``InvalidInput`` with the usage on anything else."""
+    match = PATTERN.match(args.strip())
+    if match is None:
+        raise InvalidInput(f"I couldn't read \u201c{args}\u201d. {USAGE}")
+    kind = (match.group("kind") or "").lower() or None
+    name = (match.group("name") or "").strip() or None
+    if kind in ("team", "area") and name is None:
+        raise InvalidInput(f"Which {kind}? {USAGE}")
+    if kind == "service" and name:
+        raise InvalidInput(f"'service' covers everyone, so it takes no name. {USAGE}")
+    weekday = 0
+    if match.group("day"):
+        day = match.group("day").lower()
+        found = [i for i, d in enumerate(WEEKDAYS) if d.startswith(day[:3])]
+        if len(day) < 3 or not found:
+            raise InvalidInput(f"\u201c{match.group('day')}\u201d is not a day of the week. {USAGE}")
+        weekday = found[0]
+    send_at = "08:00"
+    if match.group("at"):
+        hours, minutes = (int(part) for part in re.split(r"[:.]", match.group("at")))
+        if hours > 23 or minutes > 59:
+            raise InvalidInput(f"\u201c{match.group('at')}\u201d is not a time of day. {USAGE}")
+        send_at = f"{hours:02d}:{minutes:02d}"
+    return SubscriptionRequest(kind, name, weekday, send_at)
+
+
+def send_time(send_at: str) -> time:
+    hours, minutes = send_at.split(":")
+    return time(int(hours), int(minutes))

@@ -1,0 +1,91 @@
+"""Digest subscriptions and the report link through the whole app."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy import select
+
+from services.container import Services
+from storage.models import AccessLogEntry, DigestSubscription
+from tests.scenarios.conftest import BotHarness
+from tests.support import activities as a
+from tests.support.organisation import SMALL_ORGANISATION, write
+
+SAM = a.user(1, name="Sam Okafor")
+DANA = a.user(3, name="Dana Marsh", email="dana.marsh@northshire.example")
+QUINN = a.user(6, name="Quinn Hale", email="quinn.hale@northshire.example")
+
+
+async def _say(harness: BotHarness, text: str, sender: dict, conversation: dict | None = None) -> str:  # type: ignore[type-arg]
+    before = len(harness.connector.messages)
+    await harness.send(a.message(harness.service_url, text, sender=sender, conversation=conversation))
+    [reply] = harness.connector.messages[before:]
+    return json.dumps(reply.cards[0], ensure_ascii=False) if reply.cards else reply.text
+
+
+async def test_a_manager_subscribes_the_team_channel_and_stops_it(
+    harness: BotHarness, services: Services, sessions, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    assert (await services.organisation.import_file(write(tmp_path, SMALL_ORGANISATION))).rejections == []
+    general = a.channel()
+    await harness.send(a.installation(harness.service_url, conversation=general, sender=DANA))
+
+    assert "No digest in this channel yet" in await _say(harness, "digest", SAM, general)
+    assert "not linked to a team yet" in await _say(harness, "digest weekly", DANA, general)
+    await _say(harness, "link team Riverside", DANA, general)
+    assert "Only the subscriber, the team manager" in await _say(harness, "digest weekly", SAM, general)
+    assert "is not a day of the week" in await _say(harness, "digest weekly on Funday", DANA, general)
+
+    subscribed = await _say(harness, "digest weekly on Tuesday at 9:15", DANA, general)
+    assert "Riverside Locality Team" in subscribed and "Every Tuesday at 09:15" in subscribed
+    shown = await _say(harness, "digest", SAM, general)
+    assert "Every Tuesday at 09:15" in shown
+
+    refused = await _say(harness, "digest weekly service", DANA, general)
+    assert "can change this digest" in refused
+    assert "Every Tuesday at 09:15" in await _say(harness, "digest", SAM, general), "a refusal changes nothing"
+
+    assert "has stopped" in await _say(harness, "digest stop", DANA, general)
+    assert "No digest in this channel yet" in await _say(harness, "digest", SAM, general)
+    async with sessions() as session:
+        subscription = await session.scalar(select(DigestSubscription))
+        logged = list(
+            await session.scalars(select(AccessLogEntry).where(AccessLogEntry.record_type == "digest_subscription"))
+        )
+    assert subscription is not None and not subscription.active and subscription.weekday == 1
+    assert [entry.summary for entry in logged] == ["digest subscribed: Riverside Locality Team", "digest stopped"]
+
+
+async def test_digest_is_a_channel_command_and_the_report_link_is_for_the_qa_lead(
+    harness: BotHarness, services: Services, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    assert (await services.organisation.import_file(write(tmp_path, SMALL_ORGANISATION))).rejections == []
+    assert "didn't understand" in await _say(harness, "digest weekly", DANA)
+    assert "is for the QA lead" in await _say(harness, "report qim 2026Q1", DANA)
+    link = await _say(harness, "report qim 2026Q1", QUINN)
+    assert "Quarterly QIM report" in link and "/reports/qim?t=" in link
+    url = json.loads(link)["actions"][0]["url"]
+    page = await harness.client.get("/reports/qim?" + url.split("?", 1)[1])
+    assert page.status == 200 and "What are our plans?" in await page.text()
+    assert page.headers["Cache-Control"] == "no-store"
+    forged = await harness.client.get("/reports/qim?t=" + url.split("t=", 1)[1][:-2] + "00")
+    assert forged.status == 403 and "Traceback" not in await forged.text()
+
+
+async def test_the_demo_channel_shows_last_week_s_digest_when_qop_is_installed(
+    harness: BotHarness, services: Services, clock
+) -> None:  # type: ignore[no-untyped-def]
+    from services.digest.demo import load_demo_digest_data
+
+    await services.demo.load()
+    assert await load_demo_digest_data(services.sessions, clock, time_zone="Europe/London") > 40
+    assert await load_demo_digest_data(services.sessions, clock, time_zone="Europe/London") == 0, "loaded once"
+    general = a.channel()
+    before = len(harness.connector.messages)
+    await harness.send(a.installation(harness.service_url, conversation=general, sender=DANA))
+    posted = [json.dumps(m.cards[0], ensure_ascii=False) for m in harness.connector.messages[before:] if m.cards]
+    assert any("Weekly digest: Riverside Locality Team" in card and "Chart.Line" in card for card in posted), posted
+    report = await services.digests.run_due(clock.now())
+    assert report.sent == [] and report.late == [], "the demo digest is already claimed for last week"

@@ -89,3 +89,40 @@ async def test_the_demo_channel_shows_last_week_s_digest_when_qop_is_installed(
     assert any("Weekly digest: Riverside Locality Team" in card and "Chart.Line" in card for card in posted), posted
     report = await services.digests.run_due(clock.now())
     assert report.sent == [] and report.late == [], "the demo digest is already claimed for last week"
+
+
+async def test_digest_now_previews_privately_and_the_weekly_digest_arrives_in_the_channel(
+    harness: BotHarness, services: Services, clock, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    from qop.app import SERVICES_KEY
+    from tests.support.delivery import eventually
+
+    assert (await services.organisation.import_file(write(tmp_path, SMALL_ORGANISATION))).rejections == []
+    general = a.channel()
+    dana_chat = a.personal_chat(3)
+    await harness.send(a.installation(harness.service_url, conversation=dana_chat, sender=DANA))
+    await harness.send(a.installation(harness.service_url, conversation=general, sender=DANA))
+    await _say(harness, "link team Riverside", DANA, general)
+    clock.set(datetime(2026, 4, 3, 12, tzinfo=UTC))  # Friday
+    assert "Every Monday at 08:00" in await _say(harness, "digest weekly", DANA, general)
+
+    assert "sent you a preview" in await _say(harness, "digest now", DANA, general)
+    channel_id = "19:team-1@thread.tacv2"
+
+    async def preview() -> list:  # type: ignore[type-arg]
+        return [m for m in harness.connector.in_conversation(dana_chat["id"]) if "Post to the channel" in str(m.cards)]
+
+    assert await eventually(preview, what="the preview in Dana's chat")
+    before = len(harness.connector.in_conversation(channel_id))
+
+    app_services = harness.client.app[SERVICES_KEY]
+    report = await app_services.digests.run_due(datetime(2026, 4, 6, 7, 1, tzinfo=UTC))  # Monday 08:01 BST
+    assert len(report.sent) == 1
+
+    async def digest_posted() -> list:  # type: ignore[type-arg]
+        return [m for m in harness.connector.in_conversation(channel_id)[before:] if "Weekly digest" in str(m.cards)]
+
+    [posted] = await eventually(digest_posted, what="the weekly digest in the channel")
+    assert "30 Mar - 5 Apr 2026" in json.dumps(posted.cards[0]) and "Post to the channel" not in str(posted.cards)

@@ -1,176 +1,147 @@
-"""Each subscription gets one digest per week, with two instances, after a restart and after downtime."""
+"""Each subscription gets one digest per week through the real delivery engine (against the fake
+Bot Connector): with two instances, after a restart, after a crash between claim and hand-over,
+and after downtime (late within the window, skipped beyond it). Plus the private preview."""
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from qop.app import build_services
 from qop.settings import Settings
 from services.clock import FrozenClock
-from services.container import Services
 from services.digest.subscriptions import SubscriptionRequest
 from services.errors import NotAllowed
-from storage.models import Conversation, DigestRun
-from tests.support.action_org import make_org
-
-
-@dataclass
-class RecordingSender:
-    """Stands in for the delivery engine's two calls and keeps its dedupe promise (one post per key)."""
-
-    posts: dict[str, tuple[Any, dict[str, Any]]] = field(default_factory=dict)
-    personal: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
-
-    async def post_card_to_conversation(
-        self, conversation: Any, card: dict[str, Any], *, purpose: str, dedupe_key: str | None = None
-    ) -> None:
-        self.posts.setdefault(dedupe_key or str(len(self.posts)), (conversation, card))
-
-    async def send_card_to_person(
-        self, person_id: int, card: dict[str, Any], *, purpose: str, dedupe_key: str | None = None
-    ) -> None:
-        self.personal.append((person_id, card))
-
+from storage.db import transaction
+from storage.models import Conversation, DigestRun, Person
+from tests.support import activities
+from tests.support.action_org import Org, make_org
+from tests.support.delivery import DeliveryHarness, eventually
 
 MONDAY_0800_BST = datetime(2026, 4, 6, 7, 0, tzinfo=UTC)
 
 
-async def subscribed_channel(services: Services, sessions: async_sessionmaker[AsyncSession], clock: FrozenClock) -> int:
-    org = await make_org(sessions)
-    async with sessions() as session, session.begin():
-        from storage.models import Person
-
+async def subscribed_channel(delivery: DeliveryHarness, clock: FrozenClock) -> tuple[str, Org]:
+    """Riverside's channel, linked to the team and subscribed (Mondays 08:00) the Friday before."""
+    org = await make_org(delivery.sessions, teams_ids=True)
+    channel_id = await delivery.channel()
+    async with transaction(delivery.sessions) as session:
         team_id = (await session.get(Person, org.practitioner)).team_id  # type: ignore[union-attr]
-        channel = Conversation(
-            conversation_id="19:riverside@thread.tacv2",
-            kind="channel",
-            service_url="http://127.0.0.1/",
-            bot_id="28:qop",
-            name="Riverside",
-            reference={},
-            linked_team_id=team_id,
+        await session.execute(
+            update(Conversation).where(Conversation.conversation_id == channel_id).values(linked_team_id=team_id)
         )
-        session.add(channel)
     clock.set(MONDAY_0800_BST - timedelta(days=3))
-    await services.digests.subscribe("19:riverside@thread.tacv2", SubscriptionRequest(None, None), teams_user_id=None)
-    return team_id
+    await delivery.services.digests.subscribe(channel_id, SubscriptionRequest(None, None), teams_user_id=None)
+    return channel_id, org
 
 
-async def test_two_instances_post_one_digest(
-    services: Services,
-    sessions: async_sessionmaker[AsyncSession],
-    clock: FrozenClock,
-    settings: Settings,
-    engine: AsyncEngine,
+async def posted_in(delivery: DeliveryHarness, channel_id: str, count: int) -> list[Any]:
+    async def check() -> list[Any] | None:
+        messages = delivery.connector.in_conversation(channel_id)
+        return messages if len(messages) >= count else None
+
+    await eventually(check, what=f"{count} message(s) in the channel")
+    await asyncio.sleep(0.3)  # a second post would arrive now if the guarantees were broken
+    return delivery.connector.in_conversation(channel_id)
+
+
+async def runs(delivery: DeliveryHarness) -> list[DigestRun]:
+    async with delivery.sessions() as session:
+        return list(await session.scalars(select(DigestRun)))
+
+
+async def test_two_instances_post_one_digest_and_a_restart_adds_nothing(
+    delivery: DeliveryHarness, clock: FrozenClock, settings: Settings, engine: AsyncEngine
 ) -> None:
-    await subscribed_channel(services, sessions, clock)
+    channel_id, _ = await subscribed_channel(delivery, clock)
+    services = delivery.services
     other = build_services(settings, engine, clock=clock)  # a second instance on the same database
-    sender = RecordingSender()
-    services.digests.attach_sender(sender)
-    other.digests.attach_sender(sender)
-    calls = []
+    other.digests.attach_sender(services.delivery)
 
-    async def count_calls(
-        conversation: Any, card: dict[str, Any], *, purpose: str, dedupe_key: str | None = None
-    ) -> None:
-        calls.append(dedupe_key)
-        await RecordingSender.post_card_to_conversation(
-            sender, conversation, card, purpose=purpose, dedupe_key=dedupe_key
-        )
-
-    sender.post_card_to_conversation = count_calls  # type: ignore[method-assign]
-
-    before = await services.digests.run_due(MONDAY_0800_BST - timedelta(minutes=1))
-    assert before.sent == [] and calls == []
+    early = await services.digests.run_due(MONDAY_0800_BST - timedelta(minutes=1))
+    assert early.sent == [] and await runs(delivery) == []
     first, second = await asyncio.gather(
         services.digests.run_due(MONDAY_0800_BST + timedelta(minutes=2)),
         other.digests.run_due(MONDAY_0800_BST + timedelta(minutes=2)),
     )
     assert len(first.sent + second.sent) == 1 and len(first.already_claimed + second.already_claimed) == 1
-    assert len(calls) == 1 and calls[0].endswith(":2026-W14")  # the week of 30 March is reported on 6 April
+    [message] = await posted_in(delivery, channel_id, 1)
+    assert "Weekly digest: Riverside Locality Team" in str(message.cards[0])
+    assert "30 Mar - 5 Apr 2026" in str(message.cards[0]), "on 6 April the digest is about the week before"
 
     restarted = build_services(settings, engine, clock=clock)
-    restarted.digests.attach_sender(sender)
+    restarted.digests.attach_sender(services.delivery)
     again = await restarted.digests.run_due(MONDAY_0800_BST + timedelta(hours=3))
-    assert again.sent == [] and again.late == [] and len(calls) == 1
-    async with sessions() as session:
-        assert await session.scalar(select(func.count()).select_from(DigestRun)) == 1
+    assert again.sent == [] and again.late == []
+    assert len(await posted_in(delivery, channel_id, 1)) == 1
+    [run] = await runs(delivery)
+    assert run.period_key == "2026-W14" and not run.late and run.delivery_id is not None
 
 
 async def test_a_digest_missed_in_downtime_is_sent_late_within_the_window(
-    services: Services, sessions: async_sessionmaker[AsyncSession], clock: FrozenClock
+    delivery: DeliveryHarness, clock: FrozenClock
 ) -> None:
-    await subscribed_channel(services, sessions, clock)
-    sender = RecordingSender()
-    services.digests.attach_sender(sender)
-    report = await services.digests.run_due(MONDAY_0800_BST + timedelta(hours=5))
+    channel_id, _ = await subscribed_channel(delivery, clock)
+    report = await delivery.services.digests.run_due(MONDAY_0800_BST + timedelta(hours=5))
     assert report.late and not report.sent
-    ((_, card),) = sender.posts.values()
-    assert "Sent late" in str(card)
-    async with sessions() as session:
-        run = await session.scalar(select(DigestRun))
-        assert run is not None and run.late and run.handed_over_at is not None
+    [message] = await posted_in(delivery, channel_id, 1)
+    assert "Sent late: this digest was due Monday 06 April at 08:00" in str(message.cards[0])
+    [run] = await runs(delivery)
+    assert run.late and run.handed_over_at is not None
 
 
-async def test_a_digest_missed_beyond_the_window_is_skipped(
-    services: Services, sessions: async_sessionmaker[AsyncSession], clock: FrozenClock
-) -> None:
-    await subscribed_channel(services, sessions, clock)
-    sender = RecordingSender()
-    services.digests.attach_sender(sender)
-    report = await services.digests.run_due(MONDAY_0800_BST + timedelta(hours=30))
-    assert report.too_old and not sender.posts
+async def test_a_digest_missed_beyond_the_window_is_skipped(delivery: DeliveryHarness, clock: FrozenClock) -> None:
+    channel_id, _ = await subscribed_channel(delivery, clock)
+    report = await delivery.services.digests.run_due(MONDAY_0800_BST + timedelta(hours=30))
+    assert report.too_old and await runs(delivery) == []
+    await asyncio.sleep(0.3)
+    assert delivery.connector.in_conversation(channel_id) == []
 
 
-async def test_a_claim_left_by_a_crash_is_handed_over_again_once(
-    services: Services, sessions: async_sessionmaker[AsyncSession], clock: FrozenClock
-) -> None:
-    await subscribed_channel(services, sessions, clock)
-    sender = RecordingSender()
+async def test_a_claim_left_by_a_crash_is_handed_over_again_once(delivery: DeliveryHarness, clock: FrozenClock) -> None:
+    channel_id, _ = await subscribed_channel(delivery, clock)
+    digests = delivery.services.digests
 
-    class Crashing:
+    class DiesBeforeHandOver:
         async def post_card_to_conversation(self, *args: Any, **kwargs: Any) -> None:
             raise ConnectionError("the process died here")
 
-    services.digests.attach_sender(Crashing())  # type: ignore[arg-type]
+    digests.attach_sender(DiesBeforeHandOver())  # type: ignore[arg-type]
     with pytest.raises(ConnectionError):
-        await services.digests.run_due(MONDAY_0800_BST)
-    services.digests.attach_sender(sender)
-    soon = await services.digests.run_due(MONDAY_0800_BST + timedelta(minutes=5))
-    assert soon.rehanded == [] and soon.already_claimed  # the claim stands; too early to call it stale
-    later = await services.digests.run_due(MONDAY_0800_BST + timedelta(minutes=15))
-    assert len(later.rehanded) == 1 and len(sender.posts) == 1
-    assert (await services.digests.run_due(MONDAY_0800_BST + timedelta(minutes=30))).rehanded == []
+        await digests.run_due(MONDAY_0800_BST)
+    digests.attach_sender(delivery.services.delivery)  # the restarted process
+    soon = await digests.run_due(MONDAY_0800_BST + timedelta(minutes=5))
+    assert soon.rehanded == [] and soon.already_claimed, "too early to call the claim stale"
+    later = await digests.run_due(MONDAY_0800_BST + timedelta(minutes=15))
+    assert len(later.rehanded) == 1
+    assert (await digests.run_due(MONDAY_0800_BST + timedelta(minutes=30))).rehanded == []
+    assert len(await posted_in(delivery, channel_id, 1)) == 1
 
 
 async def test_a_preview_goes_to_the_requester_and_its_button_posts_to_the_channel(
-    services: Services, sessions: async_sessionmaker[AsyncSession], clock: FrozenClock
+    delivery: DeliveryHarness, clock: FrozenClock
 ) -> None:
-    from storage.models import Person
-
-    await subscribed_channel(services, sessions, clock)
-    async with sessions() as session, session.begin():
-        manager = await session.scalar(select(Person).where(Person.display_name == "Maya Patel"))
-        practitioner = await session.scalar(select(Person).where(Person.display_name == "Priya Shah"))
-        assert manager is not None and practitioner is not None
-        manager.teams_user_id, practitioner.teams_user_id = "29:maya", "29:priya"
-    sender = RecordingSender()
-    services.digests.attach_sender(sender)
+    channel_id, org = await subscribed_channel(delivery, clock)
+    async with transaction(delivery.sessions) as session:
+        manager_chat = activities.personal_chat(2)["id"]
+        session.add(delivery._conversation(manager_chat, "personal", org.manager, True))
     clock.set(MONDAY_0800_BST + timedelta(hours=2))
+    digests = delivery.services.digests
 
-    card = await services.digests.preview_for_channel("19:riverside@thread.tacv2", teams_user_id="29:maya")
-    [(person_id, sent)] = sender.personal
-    assert person_id == manager.id and sent == card and "Post to the channel" in str(card) and not sender.posts
+    card = await digests.preview_for_channel(channel_id, teams_user_id="29:user-2")
+    [preview] = await posted_in(delivery, manager_chat, 1)
+    assert preview.cards[0] == card and "Post to the channel" in str(card)
+    assert delivery.connector.in_conversation(channel_id) == [], "a preview is private"
     post = next(a for a in card["actions"] if a["title"] == "Post to the channel")["data"]
     with pytest.raises(NotAllowed):
-        await services.digests.post_preview(post["conversation_id"], post["period"], teams_user_id="29:priya")
-    await services.digests.post_preview(post["conversation_id"], post["period"], teams_user_id="29:maya")
-    [(_channel, posted)] = sender.posts.values()
-    assert "Post to the channel" not in str(posted) and "Riverside Locality Team" in str(posted)
+        await digests.post_preview(post["conversation_id"], post["period"], teams_user_id="29:user-1")
+    await digests.post_preview(post["conversation_id"], post["period"], teams_user_id="29:user-2")
+    [posted] = await posted_in(delivery, channel_id, 1)
+    assert "Riverside Locality Team" in str(posted.cards[0]) and "Post to the channel" not in str(posted.cards[0])
+    async with delivery.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(DigestRun)) == 0, "previews claim no week"

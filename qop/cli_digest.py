@@ -54,12 +54,21 @@ def subscribe(
     scope: ScopeOption = "",
     day: Annotated[str, typer.Option("--day", help="Day of the week")] = "monday",
     at: Annotated[str, typer.Option("--at", help="Local time HH:MM (Europe/London)")] = "08:00",
+    case_references: Annotated[
+        bool,
+        typer.Option(
+            "--show-case-references/--hide-case-references",
+            help="Show case references beside overdue actions in this channel (hidden by default)",
+        ),
+    ] = False,
 ) -> None:
     """Subscribe CHANNEL to a weekly digest (as an operator: written to the access log)."""
     request = parse_subscription(f"weekly {scope} on {day} at {at}")
 
     async def work(services: Services) -> None:
-        view = await services.digests.subscribe(await _channel_id(services, channel), request, teams_user_id=None)
+        view = await services.digests.subscribe(
+            await _channel_id(services, channel), request, teams_user_id=None, show_case_references=case_references
+        )
         console.print(f"Subscribed: {view.scope_label}, every {view.weekday} at {view.send_at}.")
 
     with_services(work)

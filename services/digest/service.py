@@ -263,9 +263,15 @@ class DigestService:
     # -- subscriptions -----------------------------------------------------------------------
 
     async def subscribe(
-        self, conversation_id: str, request: SubscriptionRequest, *, teams_user_id: str | None
+        self,
+        conversation_id: str,
+        request: SubscriptionRequest,
+        *,
+        teams_user_id: str | None,
+        show_case_references: bool | None = None,
     ) -> digest_cards.SubscriptionView:
-        """Subscribe a channel (``teams_user_id`` None = an operator at the command line)."""
+        """Subscribe a channel (``teams_user_id`` None = an operator at the command line).
+        ``show_case_references`` True puts case references beside overdue actions (None: unchanged)."""
         async with transaction(self._sessions) as session:
             conversation = await self._channel(session, conversation_id)
             scope, team_id, area_id = await self._requested_scope(session, conversation, request)
@@ -294,6 +300,8 @@ class DigestService:
             subscription.send_at = request.send_at
             subscription.active = True
             subscription.stopped_at = None
+            if show_case_references is not None:
+                subscription.show_case_references = show_case_references
             subscription.created_by_id = actor.person_id if actor else None
             subscription.updated_at = self._clock.now()
             await session.flush()
@@ -303,7 +311,12 @@ class DigestService:
                 access_log.CHANGE,
                 "digest_subscription",
                 subscription.id,
-                {"scope": scope.kind, "team_id": team_id, "service_area_id": area_id},
+                {
+                    "scope": scope.kind,
+                    "team_id": team_id,
+                    "service_area_id": area_id,
+                    "show_case_references": subscription.show_case_references,
+                },
                 summary=f"digest subscribed: {scope.label}",
             )
             return self._view(subscription, scope)

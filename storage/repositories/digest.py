@@ -50,6 +50,15 @@ async def teams_of_area(session: AsyncSession, service_area_id: int) -> list[int
     return list(await session.scalars(select(Team.id).where(Team.service_area_id == service_area_id)))
 
 
+async def _core(session: AsyncSession, query: Any) -> Any:
+    """Run a Core query on the session's connection: aggregates need no ORM identity map."""
+    return await (await session.connection()).execute(query)
+
+
+async def _core_scalar(session: AsyncSession, query: Any) -> Any:
+    return (await _core(session, query)).scalar()
+
+
 def _in_scope(column: Any, team_ids: TeamIds) -> ColumnElement[bool]:
     return true() if team_ids is None else column.in_(list(team_ids) or [-1])
 
@@ -108,7 +117,7 @@ async def audits_completed(session: AsyncSession, team_ids: TeamIds, buckets: Se
         )
         .group_by(bucket)
     )
-    return {row[0]: row[1] for row in await session.execute(query)}
+    return {row[0]: row[1] for row in await _core(session, query)}
 
 
 async def audits_planned(session: AsyncSession, team_ids: TeamIds, buckets: Sequence[Bucket]) -> dict[int, int]:
@@ -123,7 +132,7 @@ async def audits_planned(session: AsyncSession, team_ids: TeamIds, buckets: Sequ
         )
         .group_by(bucket)
     )
-    return {row[0]: row[1] for row in await session.execute(query)}
+    return {row[0]: row[1] for row in await _core(session, query)}
 
 
 async def overall_grades(
@@ -139,7 +148,7 @@ async def overall_grades(
         .group_by(bucket, grade)
     )
     result: dict[int, dict[str, int]] = {}
-    for index, value, count in await session.execute(query):
+    for index, value, count in await _core(session, query):
         result.setdefault(index, {})[value] = count
     return result
 
@@ -154,7 +163,7 @@ async def stage_grades(session: AsyncSession, team_ids: TeamIds, bucket: Bucket)
         .group_by(AuditGrade.section_id, grade)
     )
     result: dict[str, dict[str, int]] = {}
-    for section, value, count in await session.execute(query):
+    for section, value, count in await _core(session, query):
         result.setdefault(section, {})[value] = count
     return result
 
@@ -177,7 +186,7 @@ async def audit_answer_counts(
         .group_by(pairs.c.key, pairs.c.value)
     )
     result: dict[str, dict[str, int]] = {}
-    for key, value, count in await session.execute(query):
+    for key, value, count in await _core(session, query):
         result.setdefault(key, {})[value] = count
     return result
 
@@ -199,7 +208,7 @@ async def audit_texts(
         .order_by(AuditSubmission.submitted_at.desc())
         .limit(limit)
     )
-    return [row[0] for row in await session.execute(query)]
+    return [row[0] for row in await _core(session, query)]
 
 
 # -- feedback ----------------------------------------------------------------------------------
@@ -236,7 +245,7 @@ async def feedback_volumes(
     bucket = _bucket_of(FeedbackResponse.submitted_at, buckets)
     score = scale_score(scale_questions)
     query = _feedback(team_ids, buckets, bucket, func.count(), func.avg(score), func.count(score)).group_by(bucket)
-    return {row[0]: (row[1], None if row[2] is None else float(row[2]), row[3]) for row in await session.execute(query)}
+    return {row[0]: (row[1], None if row[2] is None else float(row[2]), row[3]) for row in await _core(session, query)}
 
 
 async def feedback_agreement(
@@ -252,7 +261,7 @@ async def feedback_agreement(
         .group_by(bucket, pairs.c.value)
     )
     result: dict[int, dict[str, int]] = {}
-    for index, value, count in await session.execute(query):
+    for index, value, count in await _core(session, query):
         result.setdefault(index, {})[value] = count
     return result
 
@@ -269,7 +278,7 @@ async def feedback_texts(
         .order_by(FeedbackResponse.submitted_at.desc())
         .limit(limit)
     )
-    return [row[0] for row in await session.execute(query)]
+    return [row[0] for row in await _core(session, query)]
 
 
 # -- actions -----------------------------------------------------------------------------------
@@ -311,7 +320,7 @@ async def action_counts(session: AsyncSession, team_ids: TeamIds, buckets: Seque
                 f"impact_{index}"
             ),
         ]
-    row = (await session.execute(_owned(team_ids, *columns))).one()
+    row = (await _core(session, _owned(team_ids, *columns))).one()
     names = ("new", "done", "overdue", "impact")
     return [
         {name: int(row[index * 4 + offset] or 0) for offset, name in enumerate(names)} for index in range(len(buckets))
@@ -323,22 +332,24 @@ async def overdue_actions(
 ) -> tuple[int, list[tuple[str, str, date, str | None]]]:
     """(how many, the oldest few as (description, owner name, due date, case reference))."""
     condition = and_(Action.status == ActionStatus.OPEN.value, Action.due_date < today)
-    total = await session.scalar(_owned(team_ids, func.count()).where(condition))
-    rows = await session.execute(
+    total = await _core_scalar(session, _owned(team_ids, func.count()).where(condition))
+    rows = await _core(
+        session,
         _owned(team_ids, Action.description, Person.display_name, Action.due_date, Action.case_reference)
         .where(condition)
         .order_by(Action.due_date, Action.id)
-        .limit(limit)
+        .limit(limit),
     )
     return int(total or 0), [(r[0], r[1], r[2], r[3]) for r in rows]
 
 
 async def impact_texts(session: AsyncSession, team_ids: TeamIds, bucket: Bucket, *, limit: int) -> list[str]:
-    rows = await session.execute(
+    rows = await _core(
+        session,
         _owned(team_ids, Action.impact_answer)
         .where(_within(Action.impact_reviewed_at, [bucket]), _impact_evidenced())
         .order_by(Action.impact_reviewed_at.desc())
-        .limit(limit)
+        .limit(limit),
     )
     return [r[0] for r in rows]
 
@@ -355,7 +366,7 @@ async def moderation_outcomes(session: AsyncSession, team_ids: TeamIds, bucket: 
         )
         .group_by(AuditModeration.outcome)
     )
-    return {row[0]: row[1] for row in await session.execute(query)}
+    return {row[0]: row[1] for row in await _core(session, query)}
 
 
 # -- quarterly report breakdowns ---------------------------------------------------------------
@@ -401,7 +412,7 @@ async def audits_by_team(
         .where(_in_scope(Team.id, team_ids), or_(planned.c.n.is_not(None), graded.c.completed.is_not(None)))
         .order_by(Team.name)
     )
-    return [(r[0], int(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in await session.execute(query)]
+    return [(r[0], int(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in await _core(session, query)]
 
 
 async def feedback_by_template(
@@ -414,7 +425,7 @@ async def feedback_by_template(
         .group_by(FeedbackResponse.template_key)
         .order_by(FeedbackResponse.template_key)
     )
-    return [(r[0], int(r[1]), None if r[2] is None else float(r[2]), int(r[3])) for r in await session.execute(query)]
+    return [(r[0], int(r[1]), None if r[2] is None else float(r[2]), int(r[3])) for r in await _core(session, query)]
 
 
 async def scale_summary(
@@ -428,7 +439,7 @@ async def scale_summary(
         .join(AuditAssignment, AuditAssignment.id == AuditSubmission.assignment_id)
         .where(_within(AuditSubmission.submitted_at, [bucket]), _in_scope(AuditAssignment.team_id, team_ids))
     )
-    row = (await session.execute(query)).one()
+    row = (await _core(session, query)).one()
     return int(row[0]), None if row[1] is None else float(row[1])
 
 
@@ -442,4 +453,4 @@ async def actions_due_by_source(
         .group_by(Action.source)
         .order_by(Action.source)
     )
-    return [(r[0], int(r[1])) for r in await session.execute(query)]
+    return [(r[0], int(r[1])) for r in await _core(session, query)]

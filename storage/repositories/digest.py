@@ -332,15 +332,17 @@ async def overdue_actions(
 ) -> tuple[int, list[tuple[str, str, date, str | None]]]:
     """(how many, the oldest few as (description, owner name, due date, case reference))."""
     condition = and_(Action.status == ActionStatus.OPEN.value, Action.due_date < today)
-    total = await _core_scalar(session, _owned(team_ids, func.count()).where(condition))
-    rows = await _core(
-        session,
-        _owned(team_ids, Action.description, Person.display_name, Action.due_date, Action.case_reference)
-        .where(condition)
-        .order_by(Action.due_date, Action.id)
-        .limit(limit),
+    total = func.count().over().label("total")  # every overdue action, counted in the same query
+    rows = list(
+        await _core(
+            session,
+            _owned(team_ids, Action.description, Person.display_name, Action.due_date, Action.case_reference, total)
+            .where(condition)
+            .order_by(Action.due_date, Action.id)
+            .limit(limit),
+        )
     )
-    return int(total or 0), [(r[0], r[1], r[2], r[3]) for r in rows]
+    return (int(rows[0][4]) if rows else 0), [(r[0], r[1], r[2], r[3]) for r in rows]
 
 
 async def impact_texts(session: AsyncSession, team_ids: TeamIds, bucket: Bucket, *, limit: int) -> list[str]:

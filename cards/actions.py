@@ -28,7 +28,7 @@ from microsoft_teams.cards import (
 )
 
 from cards import text_actions as text
-from cards import verbs
+from cards import text_digest, verbs
 from cards.base import CARD_VERSION, Json, action_row, card, execute, facts, heading, paragraph, title
 
 if TYPE_CHECKING:
@@ -398,6 +398,10 @@ def new_action_card(
     return card(body, [execute(text.BUTTON_CREATE, verbs.ACTION_CREATE)], fallback_text=text.NEW_ACTION_TITLE)
 
 
+QIM_ACTIVITY = "qim"
+"""The QA calendar key of the Quality Improvement Meeting (``services/data/qa-calendar.yaml``)."""
+
+
 @dataclass(frozen=True)
 class CalendarOccurrenceView:
     """One due occurrence of a QA calendar activity, as its reminder card shows it."""
@@ -423,7 +427,10 @@ def calendar_reminder_card(occurrence: CalendarOccurrenceView) -> Json:
         paragraph(text.CALENDAR_ASK, subtle=True),
     ]
     data = {"activity": occurrence.activity, "due_on": occurrence.due_on.isoformat()}
-    return card(body, [execute(text.BUTTON_IT_HAPPENED, verbs.CALENDAR_HELD, data)], fallback_text=body[0].text)
+    buttons = [execute(text.BUTTON_IT_HAPPENED, verbs.CALENDAR_HELD, data)]
+    if occurrence.activity == QIM_ACTIVITY:  # the QA lead's report for the meeting, one click away
+        buttons.append(execute(text_digest.REPORT_BUTTON, verbs.REPORT_QIM_LINK, {"args": ""}))
+    return card(body, buttons, fallback_text=body[0].text)
 
 
 def calendar_recorded_card(occurrence: CalendarOccurrenceView) -> Json:

@@ -126,3 +126,29 @@ async def test_digest_now_previews_privately_and_the_weekly_digest_arrives_in_th
 
     [posted] = await eventually(digest_posted, what="the weekly digest in the channel")
     assert "30 Mar - 5 Apr 2026" in json.dumps(posted.cards[0]) and "Post to the channel" not in str(posted.cards)
+
+
+async def test_the_qim_reminder_button_gives_the_qa_lead_a_report_link(
+    harness: BotHarness, services: Services, clock, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from cards import verbs
+    from cards.actions import CalendarOccurrenceView, calendar_reminder_card
+
+    assert (await services.organisation.import_file(write(tmp_path, SMALL_ORGANISATION))).rejections == []
+    reminder = calendar_reminder_card(
+        CalendarOccurrenceView("qim", "Quality Improvement Meeting", "Quarterly", date(2026, 1, 20), "Leadership")
+    )
+    button = next(a for a in reminder["actions"] if a["verb"] == verbs.REPORT_QIM_LINK)
+    body = await harness.send(
+        a.card_action(
+            harness.service_url, button["verb"], button["data"], sender=QUINN, conversation=a.personal_chat(6)
+        )
+    )
+    card = json.dumps(body["value"])
+    assert "Quarterly QIM report: the whole service, 2025Q4" in card and "/reports/qim?t=" in card
+    refused = await harness.send(
+        a.card_action(harness.service_url, button["verb"], button["data"], sender=DANA, conversation=a.personal_chat(3))
+    )
+    assert "is for the QA lead" in json.dumps(refused["value"])

@@ -71,7 +71,7 @@ async def run_progress_refresh(broadcast_id: int) -> str:
     return await _refresh(broadcast_id)
 
 
-@DBOS.step(name="qop.delivery.refresh", retries_allowed=True, max_attempts=5, interval_seconds=2.0)
+@DBOS.step(name="qop.delivery.refresh")
 async def _refresh(broadcast_id: int) -> str:
     return await _current_worker().refresh_progress(broadcast_id)
 
@@ -82,7 +82,9 @@ def delivery_workflow_id(delivery_id: int, created_at: datetime, generation: int
     ``created_at`` keeps ids unique even if a database hands out a row id again (SQLite
     does after rows are deleted); ``generation`` makes "resend to failed" a new run.
     """
-    return f"qop-delivery-{delivery_id}-{int(created_at.timestamp() * 1_000_000)}-g{generation}"
+    # Zero-padded: DBOS breaks ties in enqueue time (whole seconds on SQLite) by workflow id, so
+    # ids must sort in creation order for a conversation's messages to keep their order.
+    return f"qop-delivery-{delivery_id:012d}-{int(created_at.timestamp() * 1_000_000)}-g{generation}"
 
 
 def dbos_config(settings: Settings) -> DBOSConfig:

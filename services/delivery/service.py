@@ -35,7 +35,6 @@ from services.delivery.gateway import (
     ConversationGone,
     GatewayError,
     TeamsGateway,
-    Transient,
 )
 from services.delivery.retry import RetryPolicy
 from services.errors import InvalidInput, NotAllowed, NotFound
@@ -296,11 +295,37 @@ class DeliveryService:
                 await session.flush()
                 broadcast.progress_delivery_id = progress_row.id
             await session.flush()
-            works = [_work_for(row) for row in ([progress_row] if progress_row else []) + rows]
             broadcast_id = broadcast.id
-        for start in range(0, len(works), ENQUEUE_CHUNK):
-            await self._queue.enqueue_many(works[start : start + ENQUEUE_CHUNK])
+        if progress_row is not None:
+            # The progress card goes first; its run releases the recipients' sends when it ends
+            # (the queue picks partitions in no particular order, so enqueueing all at once could
+            # show the sender their card after half the recipients had theirs).
+            await self._queue.enqueue(_work_for(progress_row))
+        else:
+            await self._release_broadcast(broadcast_id)
         return await self.progress(broadcast_id)
+
+    async def _release_broadcast(self, broadcast_id: int) -> None:
+        """Enqueue every queued send of a broadcast (idempotent: known runs are not repeated)."""
+        after = 0
+        while True:
+            async with self._sessions() as session:
+                rows = list(
+                    await session.scalars(
+                        select(Delivery)
+                        .where(
+                            Delivery.broadcast_id == broadcast_id,
+                            Delivery.status == DeliveryStatus.QUEUED.value,
+                            Delivery.id > after,
+                        )
+                        .order_by(Delivery.id)
+                        .limit(ENQUEUE_CHUNK)
+                    )
+                )
+            if not rows:
+                return
+            after = rows[-1].id
+            await self._queue.enqueue_many([_work_for(row) for row in rows])
 
     async def progress(self, broadcast_id: int) -> BroadcastProgress:
         async with self._sessions() as session:
@@ -402,25 +427,29 @@ class DeliveryService:
             logger.info("delivery %s (%s) ended %s: %s", delivery_id, purpose, status.value, reason)
         if broadcast_id is not None:
             await self._after_broadcast_send(broadcast_id)
+        if purpose == PROGRESS_PURPOSE:
+            await self._release_broadcast_of_progress_card(delivery_id)
         return status.value
 
     async def refresh_progress(self, broadcast_id: int) -> str:
         """Update the sender's progress card in place with the current numbers."""
-        async with self._sessions() as session:
-            broadcast = await delivery_repo.get_broadcast(session, broadcast_id)
-            if broadcast is None or broadcast.progress_delivery_id is None:
-                return "no progress card"
-            card_delivery = await delivery_repo.get(session, broadcast.progress_delivery_id)
-            counts = await delivery_repo.status_counts(session, broadcast_id)
-            progress = _progress_of(broadcast, counts)
-            if card_delivery is None or card_delivery.status != DeliveryStatus.SENT.value:
-                if card_delivery is not None and card_delivery.status == DeliveryStatus.QUEUED.value:
-                    raise Transient("the progress card has not been sent yet")  # the step retries
-                return "progress card was not delivered"
-            conversation = await self._conversation_of(session, card_delivery)
-            message_id = card_delivery.message_id
-        assert message_id is not None and conversation is not None
-        address = _address(conversation)
+        for wait in range(NOT_YET_SENT_WAITS):
+            async with self._sessions() as session:
+                broadcast = await delivery_repo.get_broadcast(session, broadcast_id)
+                if broadcast is None or broadcast.progress_delivery_id is None:
+                    return "no progress card"
+                card_delivery = await delivery_repo.get(session, broadcast.progress_delivery_id)
+                if card_delivery is None or card_delivery.status not in (DeliveryStatus.QUEUED, DeliveryStatus.SENT):
+                    return "the progress card was not delivered"
+                if card_delivery.status == DeliveryStatus.SENT.value:
+                    progress = _progress_of(broadcast, await delivery_repo.status_counts(session, broadcast_id))
+                    conversation = await self._conversation_of(session, card_delivery)
+                    break
+            await self._sleep(min(0.2 * 2.0**wait, 30.0))  # the card itself is still on its way
+        else:
+            return "the progress card is still queued"
+        assert conversation is not None and card_delivery.message_id is not None
+        address, message_id = _address(conversation), card_delivery.message_id
         await self._with_retries(
             lambda: self._require_gateway().update_activity(address, message_id, card=progress.card()),
             _always_wanted,
@@ -562,6 +591,14 @@ class DeliveryService:
                 (broadcast_id,),
             )
         )
+
+    async def _release_broadcast_of_progress_card(self, progress_delivery_id: int) -> None:
+        async with self._sessions() as session:
+            broadcast_id = await session.scalar(
+                select(Broadcast.id).where(Broadcast.progress_delivery_id == progress_delivery_id)
+            )
+        if broadcast_id is not None:
+            await self._release_broadcast(broadcast_id)
 
     async def _after_broadcast_send(self, broadcast_id: int) -> None:
         now = self._clock.now()
@@ -713,8 +750,10 @@ class DeliveryService:
         async with transaction(self._sessions) as session:
             delivery = await delivery_repo.get(session, delivery_id)
             assert delivery is not None
-            if delivery.status != DeliveryStatus.QUEUED.value:
+            if delivery.status != DeliveryStatus.QUEUED.value and status is not DeliveryStatus.SENT:
                 return None  # cancelled while the last attempt was in flight
+            # A message Teams accepted counts as sent even if the broadcast was cancelled meanwhile:
+            # the record must say what the recipient actually got.
             delivery.status = status.value
             delivery.reason = reason
             delivery.attempts += attempts

@@ -16,6 +16,7 @@ from rich.console import Console
 
 from qop.app import build_services, create_app
 from qop.cli_digest import digest_cli, report_cli
+from qop.cli_feedback import survey_cli
 from qop.cli_org import demo_cli, org_cli
 from qop.cli_teams import teams_cli
 from qop.production import production_problems
@@ -41,6 +42,7 @@ delivery_cli = typer.Typer(
 cli.add_typer(delivery_cli, name="delivery")
 cli.add_typer(digest_cli, name="digest")
 cli.add_typer(report_cli, name="report")
+cli.add_typer(survey_cli, name="survey")
 console = Console()
 
 

@@ -15,6 +15,7 @@ from qop.app import build_services
 from qop.settings import DEMO_ORGANISATION, PROJECT_ROOT, Settings
 from services.container import Services
 from services.demo_actions import load_demo_actions
+from services.demo_feedback import DEMO_CASE, load_demo_feedback
 from services.digest.demo import load_demo_digest_data
 from services.errors import DomainError
 from services.organisation import Change, Entity, ImportReport, UnreadableFile
@@ -131,6 +132,12 @@ def demo_load() -> None:
     console.print(f"Demo actions: {actions} created (open, due soon, due today, overdue, one awaiting impact).")
     audits = with_services(lambda s: load_demo_digest_data(s.sessions, s.clock, time_zone=s.settings.timezone))
     console.print(f"Demo digest data: {audits} audits with feedback over the last seven weeks.")
+    feedback = with_services(load_demo_feedback)
+    state = "sent" if feedback.survey_created else "already in progress"
+    console.print(f"Demo survey S{feedback.survey_id} {state}: type 'my surveys' in the playground to answer it.")
+    console.print(
+        f"[bold]Demo family feedback link[/bold] (case {DEMO_CASE}, works once): {feedback.link_url}", soft_wrap=True
+    )
 
 
 CHANGE_STYLES = {Change.CREATED: "green", Change.UPDATED: "yellow", Change.DEACTIVATED: "red", Change.UNCHANGED: "dim"}

@@ -152,9 +152,19 @@ class SurveyService:
         )
 
     async def start(
-        self, *, teams_user_id: str, template_id: str, audience: Audience, closes_on: date, title: str | None = None
+        self,
+        *,
+        template_id: str,
+        audience: Audience,
+        closes_on: date,
+        teams_user_id: str | None = None,
+        person_id: int | None = None,
+        title: str | None = None,
     ) -> StartedSurvey:
         """Create the survey and broadcast it through the delivery engine.
+
+        The sender is a Teams user (``teams_user_id``) or, from the command line and the demo, a
+        person (``person_id``).
 
         Raises:
             NotAllowed: only the QA lead, or a manager for their own teams, may send surveys.
@@ -167,7 +177,7 @@ class SurveyService:
         self._check_close_date(closes_on)
         now = self._clock.now()
         async with transaction(self._sessions) as session:
-            actor = await _sender_actor(session, teams_user_id)
+            actor = await _sender_actor(session, teams_user_id, person_id)
             people, unknown = await self._audience_people(session, actor, audience)
             survey = Survey(
                 template_key=template.id,
@@ -238,7 +248,14 @@ class SurveyService:
                 raise AlreadySubmitted("You have already answered this survey. Thank you!")
             return _view(survey, self._template(survey))
 
-    async def answer(self, *, teams_user_id: str, survey_id: int, submitted: dict[str, Any]) -> SurveyView:
+    async def answer(
+        self,
+        *,
+        survey_id: int,
+        submitted: dict[str, Any],
+        teams_user_id: str | None = None,
+        person_id: int | None = None,
+    ) -> SurveyView:
         """Store one person's answers, once.
 
         Raises:
@@ -249,7 +266,7 @@ class SurveyService:
         now = self._clock.now()
         try:
             async with transaction(self._sessions) as session:
-                person_id, survey, recipient = await self._open_for(session, teams_user_id, survey_id)
+                person_id, survey, recipient = await self._open_for(session, teams_user_id, survey_id, person_id)
                 template = self._template(survey)
                 mark = self._mark(survey.id, person_id)
                 if mark in await survey_repo.marks(session, survey.id):
@@ -293,7 +310,7 @@ class SurveyService:
         async with transaction(self._sessions) as session:
             survey = await self._survey(session, survey_id)
             if teams_user_id is not None:
-                await self._owner_or_qa_lead(session, teams_user_id, survey)
+                self._owner_or_qa_lead(await actors.load_for_teams_user(session, teams_user_id), survey)
             if survey.closed_at is not None or survey.closes_at <= now:
                 raise InvalidInput("This survey has closed, so nobody is reminded.")
             answered = await survey_repo.marks(session, survey.id)
@@ -318,11 +335,13 @@ class SurveyService:
                 )
         return len(pending)
 
-    async def results(self, survey_id: int, *, teams_user_id: str) -> SurveyResults:
+    async def results(
+        self, survey_id: int, *, teams_user_id: str | None = None, person_id: int | None = None
+    ) -> SurveyResults:
         """Counts for everyone; answers only for groups with at least ``min_group_size`` responses."""
         async with transaction(self._sessions) as session:
             survey = await self._survey(session, survey_id)
-            actor = await self._owner_or_qa_lead(session, teams_user_id, survey)
+            actor = self._owner_or_qa_lead(await _load_actor(session, teams_user_id, person_id), survey)
             template = self._template(survey)
             responses = await survey_repo.responses(session, survey.id)
             invited = await survey_repo.invited_per_group(session, survey.id)
@@ -355,9 +374,9 @@ class SurveyService:
         return survey
 
     async def _open_for(
-        self, session: AsyncSession, teams_user_id: str, survey_id: int
+        self, session: AsyncSession, teams_user_id: str | None, survey_id: int, person_id: int | None = None
     ) -> tuple[int, Survey, SurveyRecipient]:
-        actor = await actors.load_for_teams_user(session, teams_user_id)
+        actor = await _load_actor(session, teams_user_id, person_id)
         survey = await self._survey(session, survey_id)
         recipient = await survey_repo.recipient(session, survey.id, actor.person_id) if actor.person_id else None
         if recipient is None or actor.person_id is None:
@@ -366,15 +385,20 @@ class SurveyService:
             raise InvalidInput("This survey has closed. Thank you for your interest.")
         return actor.person_id, survey, recipient
 
-    async def _owner_or_qa_lead(self, session: AsyncSession, teams_user_id: str, survey: Survey) -> Actor:
-        actor = await actors.load_for_teams_user(session, teams_user_id)
+    def _owner_or_qa_lead(self, actor: Actor, survey: Survey) -> Actor:
         if actor.is_member and (actor.person_id == survey.sender_id or actor.has(Role.QA_LEAD)):
             return actor
         raise NotAllowed("Only the person who sent this survey and the QA lead can see its results or send reminders.")
 
 
-async def _sender_actor(session: AsyncSession, teams_user_id: str) -> Actor:
-    actor = await actors.load_for_teams_user(session, teams_user_id)
+async def _load_actor(session: AsyncSession, teams_user_id: str | None, person_id: int | None) -> Actor:
+    if person_id is not None:
+        return await actors.load_for_person(session, person_id)
+    return await actors.load_for_teams_user(session, teams_user_id or "")
+
+
+async def _sender_actor(session: AsyncSession, teams_user_id: str | None, person_id: int | None = None) -> Actor:
+    actor = await _load_actor(session, teams_user_id, person_id)
     if not actor.is_member:
         raise NotAllowed(policy.NOT_MATCHED)
     if not (actor.has(Role.QA_LEAD) or actor.managed_team_ids or actor.senior_area_ids):

@@ -58,10 +58,10 @@ def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | No
     sessions = create_session_factory(engine)
     clock = clock or SystemClock()
     organisation = OrganisationService(sessions=sessions, clock=clock)
-    alerts = SafetyAlertNotifier(sessions=sessions, clock=clock)
+    delivery = DeliveryService(sessions=sessions, clock=clock, settings=settings, queue=WorkQueue(settings))
+    alerts = SafetyAlertNotifier(sessions=sessions, clock=clock, sender=delivery)
     templates = TemplateLibrary.from_folder()
     feedback_signer = Signer(settings.feedback_signing_key)
-    delivery = DeliveryService(sessions=sessions, clock=clock, settings=settings, queue=WorkQueue(settings))
     digests = DigestService(
         sessions=sessions,
         clock=clock,
@@ -108,6 +108,7 @@ def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | No
             signer=feedback_signer,
             min_group_size=settings.survey_min_group_size,
             time_zone=settings.timezone,
+            sender=delivery,
         ),
         reminders=ReminderService(
             sessions=sessions,

@@ -15,7 +15,9 @@ from qop.app import SERVICES_KEY
 from services.feedback.links import CreatedLink
 from storage.models import FeedbackLink, FeedbackResponse, SafetyAlert
 from tests.scenarios.conftest import BotHarness
+from tests.support import activities as a
 from tests.support.action_org import make_org
+from tests.support.delivery import eventually
 
 PARENT_ANSWERS = {
     "understood_why": "agree",
@@ -172,8 +174,13 @@ async def test_answers_that_need_another_look_keep_the_link_open(harness: BotHar
 async def test_a_young_person_who_feels_unsafe_raises_an_alert_for_worker_and_manager(
     harness: BotHarness, sessions: Any
 ) -> None:
-    link = await _link(harness, sessions, template="family-young-person")
-    _, data = await _open(harness, _path(link))
+    # The practitioner asks for the link in Teams, as they would.
+    await make_org(sessions, teams_ids=True)
+    await harness.send(a.message(harness.service_url, "feedback link LCS123456 family-young-person"))
+    [link_card] = harness.connector.messages[0].cards
+    url = next(x["url"] for x in link_card["actions"] if x["type"] == "Action.OpenUrl")
+    path = "/feedback/" + url.rsplit("/", 1)[1]
+    _, data = await _open(harness, path)
     answers = {
         "listened_to": "agree",
         "understand_why": "agree",
@@ -182,13 +189,21 @@ async def test_a_young_person_who_feels_unsafe_raises_an_alert_for_worker_and_ma
         "safe_where_i_live": "strongly_disagree",
         "happy_where_i_live": "5",
     }
-    assert (await _submit(harness, _path(link), data["csrf"], answers)).status == 200
+    assert (await _submit(harness, path, data["csrf"], answers)).status == 200
     async with sessions() as session:
         alert = await session.scalar(select(SafetyAlert))
         response = await session.scalar(select(FeedbackResponse))
     assert alert is not None and alert.case_reference == "LCS123456"
     assert alert.worker_id == response.worker_id and alert.manager_id is not None
     assert alert.triggers == {"I feel safe where I live.": "Strongly disagree"}
+
+    async def both_alerted() -> list[Any] | None:
+        sent = [m for m in harness.connector.messages if any("Safety alert" in json.dumps(c) for c in m.cards)]
+        return sent if len(sent) >= 2 else None
+
+    alerts = await eventually(both_alerted, what="the alert to the worker and the manager")
+    assert sorted(m.conversation_id for m in alerts) == ["a:1on1-29:user-2", "a:personal-1"]
+    assert all("LCS123456" in json.dumps(m.cards[0]) and "Feedback link" in json.dumps(m.cards[0]) for m in alerts)
 
 
 async def test_the_page_assets_are_served_locally(harness: BotHarness) -> None:

@@ -12,6 +12,7 @@ from storage.models import AccessLogEntry, FeedbackLink, FeedbackResponse, Safet
 from tests.scenarios.conftest import BotHarness
 from tests.support import activities as a
 from tests.support.action_org import make_org
+from tests.support.delivery import eventually
 
 
 def _card_of(invoke_body: dict[str, Any]) -> dict[str, Any]:
@@ -102,6 +103,16 @@ async def test_a_child_answers_with_their_worker_and_a_scared_answer_raises_a_sa
     assert response.worker_id == org.practitioner and response.respondent_id is None
     assert alert.worker_id == org.practitioner and alert.manager_id == org.manager
     assert alert.triggers == {"At home I feel…": "😨 Scared"}
+
+    async def both_alerted() -> list[Any] | None:
+        cards = [m for m in harness.connector.messages if "Safety alert" in _text(m.cards[0] if m.cards else {})]
+        return cards if len(cards) >= 2 else None
+
+    alerts = await eventually(both_alerted, what="the alert to the worker and the manager")
+    assert sorted(m.conversation_id for m in alerts) == ["a:1on1-29:user-2", "a:personal-1"]
+    assert all("LCS123456" in _text(m.cards[0]) for m in alerts)
+    async with sessions() as session:
+        assert (await session.scalar(select(SafetyAlert))).notified_at is not None
 
 
 async def test_the_link_card_button_opens_the_form_for_the_child(harness: BotHarness, sessions: Any) -> None:

@@ -4,6 +4,7 @@ response each, reminders only to non-responders, and small groups hidden."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -14,6 +15,7 @@ from storage.models import FeedbackResponse, Person, SurveyAnswerMark, SurveyRec
 from tests.scenarios.conftest import BotHarness
 from tests.support import activities as a
 from tests.support.action_org import make_org
+from tests.support.delivery import eventually
 
 PULSE = {
     "workload": "agree",
@@ -57,14 +59,41 @@ async def _organisation(sessions: Any) -> dict[str, int]:
 
 
 async def _act(harness: BotHarness, user: int, verb: str, data: dict[str, Any]) -> dict[str, Any]:
-    activity = a.card_action(harness.service_url, verb, {"verb": verb, **data}, sender=a.user(user))
+    activity = a.card_action(
+        harness.service_url, verb, {"verb": verb, **data}, sender=a.user(user), conversation=a.personal_chat(user)
+    )
     return _card(await harness.send(activity))
 
 
 async def _say(harness: BotHarness, user: int, text: str) -> dict[str, Any]:
-    before = len(harness.connector.messages)
-    await harness.send(a.message(harness.service_url, text, sender=a.user(user)))
-    return harness.connector.messages[before].cards[0]
+    """The bot's reply to what ``user`` typed in their own chat (not a proactive message)."""
+    activity = a.message(harness.service_url, text, sender=a.user(user), conversation=a.personal_chat(user))
+    await harness.send(activity)
+    [reply] = [m for m in harness.connector.messages if m.activity.get("replyToId") == activity["id"]]
+    return reply.cards[0]
+
+
+def _user_of(conversation_id: str) -> int:
+    """Which test user a 1:1 chat belongs to (an installed chat or one qop created)."""
+    match = re.search(r"(?:personal-|user-)(\d+)$", conversation_id)
+    assert match, conversation_id
+    return int(match.group(1))
+
+
+async def _received(harness: BotHarness, phrase: str, count: int) -> set[int]:
+    """Wait until ``count`` proactive cards containing ``phrase`` have been delivered; who got them."""
+
+    async def delivered() -> list[Any] | None:
+        found = [
+            m
+            for m in harness.connector.messages
+            if m.method == "POST" and not m.activity.get("replyToId") and any(phrase in _text(c) for c in m.cards)
+        ]
+        return found if len(found) >= count else None
+
+    messages = await eventually(delivered, what=f"{count} cards with {phrase!r}")
+    assert len(messages) == count
+    return {_user_of(m.conversation_id) for m in messages}
 
 
 async def _send_pulse(harness: BotHarness, teams: dict[str, int]) -> int:
@@ -87,6 +116,8 @@ async def test_a_staff_survey_is_answered_anonymously_once_each_and_small_groups
 ) -> None:
     teams = await _organisation(sessions)
     survey_id = await _send_pulse(harness, teams)
+    invited = await _received(harness, "Anonymous: nobody, including your manager", 9)
+    assert invited == {PRACTITIONER, MANAGER, COLLEAGUE, 4, 5, *EXTRA_RIVERSIDE}
 
     responders = (PRACTITIONER, COLLEAGUE, *EXTRA_RIVERSIDE, 4)  # six of seven in Riverside, one of two in Hillside
     for user in responders:
@@ -118,6 +149,7 @@ async def test_a_staff_survey_is_answered_anonymously_once_each_and_small_groups
 async def test_reminders_go_only_to_people_who_have_not_answered(harness: BotHarness, sessions: Any) -> None:
     teams = await _organisation(sessions)
     survey_id = await _send_pulse(harness, teams)
+    await _received(harness, "Anonymous: nobody, including your manager", 9)
     for user in (PRACTITIONER, COLLEAGUE, 10):
         await _act(harness, user, verbs.SURVEY_ANSWER, {"survey_id": survey_id, **PULSE})
 
@@ -133,6 +165,8 @@ async def test_reminders_go_only_to_people_who_have_not_answered(harness: BotHar
         people = {p.id: p.teams_user_id for p in await session.scalars(select(Person))}
     reminded_users = {people[r.person_id] for r in rows if r.reminders_sent == 1}
     assert reminded_users == {f"29:user-{n}" for n in (MANAGER, 4, 5, 11, 12, 13)}
+    got_reminder = await _received(harness, "Reminder: you haven't answered", 6)
+    assert got_reminder == {MANAGER, 4, 5, 11, 12, 13}, "nobody who answered is reminded"
 
 
 async def test_answers_that_need_another_look_keep_what_was_chosen(harness: BotHarness, sessions: Any) -> None:

@@ -25,6 +25,7 @@ from cards.base import Json, card, execute, facts, heading, paragraph, title
 from services.templates import Question, QuestionType, Template
 
 DISPLAY_TIMEZONE = ZoneInfo("Europe/London")
+AUDIT_FAMILY_TEMPLATE = "audit-family-feedback"
 
 
 def format_day(moment: datetime) -> str:
@@ -145,6 +146,14 @@ def link_request_card(options: list[TemplateOption], *, valid_days: int, case_re
     )
 
 
+def ask_family_button(case_reference: str, *, audit_reference: str | None = None) -> Any:
+    """A button for other cards (an audit's family-feedback step): makes a link for the case."""
+    data = {"case_reference": case_reference, "template": AUDIT_FAMILY_TEMPLATE}
+    if audit_reference:
+        data["audit_reference"] = audit_reference
+    return execute(text.ASK_FAMILY, verbs.FEEDBACK_LINK_CREATE, data)
+
+
 def link_card(
     *, url: str, case_reference: str, template: Template, expires_at: datetime, can_hand_over: bool = True
 ) -> Json:
@@ -252,6 +261,10 @@ def examples() -> Any:
     yield "feedback_link_request_prefilled", link_request_card(options, valid_days=14, case_reference="LCS123456")
     yield "feedback_link", link_card(url=url, case_reference="LCS123456", template=child, expires_at=moment)
     yield "feedback_handover_form", handover_form(child, case_reference="LCS123456")
+    yield (
+        "feedback_ask_family_button",
+        card([paragraph("Step 5: the family's view")], [ask_family_button("LCS123456", audit_reference="A42")]),
+    )
     yield (
         "feedback_handover_form_problems",
         handover_form(

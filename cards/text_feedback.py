@@ -111,3 +111,4 @@ SURVEY_REMINDED = "Reminded {count} people who haven't answered yet. Nobody else
 MY_SURVEYS_TITLE = "Surveys waiting for you"
 MY_SURVEYS_NONE = "Nothing waiting. Thank you for answering!"
 MY_SURVEYS_ANSWER = "Answer"
+ASK_FAMILY = "Ask the family for feedback"

@@ -2,22 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
 
-from qop.cli_org import with_services
+from qop.cli_org import with_services as with_org_services
 from services.container import Services
 from services.feedback.surveys import Audience
 from storage.repositories import people as people_repo
 from storage.repositories import surveys as survey_repo
 
+T = TypeVar("T")
 survey_cli = typer.Typer(help="Staff and partner surveys.", no_args_is_help=True)
 console = Console()
 
 AsOption = Annotated[str, typer.Option("--as", help="E-mail of the QA lead or manager acting")]
+
+
+def with_services(work: Callable[[Services], Awaitable[T]]) -> T:
+    """As for the organisation commands, and close the delivery queue's client afterwards."""
+
+    async def run(services: Services) -> T:
+        try:
+            return await work(services)
+        finally:
+            services.delivery.queue.close()
+
+    return with_org_services(run)
 
 
 async def _person_id(services: Services, email: str) -> int:

@@ -84,6 +84,7 @@ async def _demo_survey(services: Services) -> tuple[int, bool]:
         audience=Audience(team_ids=(team_id,)),
         closes_on=services.surveys.today() + timedelta(days=10),
         title=DEMO_SURVEY_TITLE,
+        send=False,
     )
     # Two colleagues have answered; the playground user has not (type 'my surveys').
     for person_id, answers in zip(colleagues, DEMO_ANSWERS, strict=False):

@@ -160,11 +160,13 @@ class SurveyService:
         teams_user_id: str | None = None,
         person_id: int | None = None,
         title: str | None = None,
+        send: bool = True,
     ) -> StartedSurvey:
         """Create the survey and broadcast it through the delivery engine.
 
         The sender is a Teams user (``teams_user_id``) or, from the command line and the demo, a
-        person (``person_id``).
+        person (``person_id``). ``send=False`` records the survey without messaging anyone (the
+        demo: its fictional staff have no Teams); recipients still find it under 'my surveys'.
 
         Raises:
             NotAllowed: only the QA lead, or a manager for their own teams, may send surveys.
@@ -199,7 +201,7 @@ class SurveyService:
                 session, actor, access_log.CHANGE, "survey", survey.id, {"invited": len(people)}, summary="Survey sent"
             )
             view = _view(survey, template)
-        if self._sender is not None:
+        if send and self._sender is not None:
             await self._sender.start_broadcast(
                 actor.person_id, list(people), survey_invitation(view), title=view.title, purpose="survey"
             )

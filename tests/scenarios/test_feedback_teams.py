@@ -122,3 +122,15 @@ async def test_the_link_card_button_opens_the_form_for_the_child(harness: BotHar
     together = next(x for x in link_card["actions"] if x.get("verb") == verbs.FEEDBACK_HANDOVER_OPEN)
     form = _card_of(await harness.send(a.card_action(harness.service_url, together["verb"], together["data"])))
     assert "Tell us what you think" in _text(form) and "How safe do you feel where you live?" in _text(form)
+
+
+async def test_an_audit_card_button_asks_the_family_for_their_view(harness: BotHarness, sessions: Any) -> None:
+    from cards.feedback import ask_family_button
+
+    await make_org(sessions, teams_ids=True)
+    button = ask_family_button("LCS123456", audit_reference="A42").model_dump(by_alias=True, exclude_none=True)
+    card = _card_of(await harness.send(a.card_action(harness.service_url, button["verb"], button["data"])))
+    assert "Feedback link ready" in _text(card) and "Your view of the help your family has had" in _text(card)
+    async with sessions() as session:
+        link = await session.scalar(select(FeedbackLink))
+    assert link.audit_reference == "A42" and link.template_key == "audit-family-feedback"

@@ -25,7 +25,7 @@ from cards import verbs
 from cards.feedback import survey_form
 from qop.rate_limit import TokenBucketLimiter
 from qop.settings import PROJECT_ROOT, Settings
-from services.errors import DomainError, InvalidInput
+from services.errors import InvalidInput, NotFound
 from services.feedback.forms import survey_settings
 from services.feedback.links import FeedbackLinkService, LinkState, LinkUnusable
 
@@ -102,13 +102,9 @@ def _guarded(handler: Handler) -> Handler:
 async def show_form(request: web.Request) -> web.StreamResponse:
     pages = request.app[FEEDBACK_PAGES_KEY]
     token = request.match_info["token"]
-    try:
-        opened = await pages.links.open_link(token)
-    except DomainError:
-        opened = None
-    if opened is None or opened.template is None or opened.state is not LinkState.OPEN:
-        state = opened.state if opened is not None else LinkState.UNKNOWN
-        status, title, body = STATE_MESSAGES[state]
+    opened = await pages.links.open_link(token)
+    if opened.template is None or opened.state is not LinkState.OPEN:
+        status, title, body = STATE_MESSAGES[opened.state]
         return _message_page(status, title, body)
     nonce = secrets.token_urlsafe(24)
     page_data = {
@@ -154,6 +150,9 @@ async def take_answers(request: web.Request) -> web.StreamResponse:
     except LinkUnusable as unusable:
         status, title, message = STATE_MESSAGES[unusable.state]
         return _refusal(status, title, message, state=unusable.state.value)
+    except NotFound:
+        status, title, message = STATE_MESSAGES[LinkState.UNKNOWN]
+        return _refusal(status, title, message, state=LinkState.UNKNOWN.value)
     except InvalidInput as invalid:
         return web.json_response(
             {

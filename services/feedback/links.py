@@ -140,8 +140,10 @@ class FeedbackLinkService:
             link = await self._find(session, token)
             if link is None:
                 return OpenedLink(LinkState.UNKNOWN)
-            state = self._state_of(link)
-            return OpenedLink(state, self._template_of(link), link.token_hash)
+            template = find_survey(self._library, link.template_key, link.template_version)
+            if template is None:  # its template version was removed while the link was out
+                return OpenedLink(LinkState.UNKNOWN)
+            return OpenedLink(self._state_of(link), template, link.token_hash)
 
     def form_token(self, token_hash: str, browser_nonce: str) -> str:
         """The per-page anti-forgery token: bound to this link and this browser's cookie."""

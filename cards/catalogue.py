@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from cards import common, delivery, feedback
+from cards import common, delivery, feedback, surveys
 from cards.base import Json
 from cards.catalogue_audits import examples as audit_examples
 from cards.examples_actions import action_examples
@@ -52,6 +52,7 @@ SOURCES: list[Callable[[], Iterator[tuple[str, Json]]]] = [
     _common_examples,
     action_examples,
     feedback.examples,
+    surveys.examples,
     organisation_examples,
     _delivery_examples,
     audit_examples,

@@ -72,7 +72,13 @@ def send_survey_card(choices: AudienceChoices, *, today: date, min_group_size: i
         body.append(_multi("service_area_ids", text.SURVEY_SEND_AREAS, choices.service_areas))
     body += [
         TextInput(id="emails", label=text.SURVEY_SEND_PEOPLE, placeholder="name@council.gov.uk", max_length=4000),
-        DateInput(id="closes_on", label=text.SURVEY_SEND_CLOSES, is_required=True, min=today.isoformat()),
+        DateInput(
+            id="closes_on",
+            label=text.SURVEY_SEND_CLOSES,
+            is_required=True,
+            error_message="Choose the day the survey closes.",
+            min=today.isoformat(),
+        ),
     ]
     return card(body, [execute(text.SURVEY_SEND_BUTTON, verbs.SURVEY_SEND)])
 

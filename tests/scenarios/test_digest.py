@@ -152,3 +152,19 @@ async def test_the_qim_reminder_button_gives_the_qa_lead_a_report_link(
         a.card_action(harness.service_url, button["verb"], button["data"], sender=DANA, conversation=a.personal_chat(3))
     )
     assert "is for the QA lead" in json.dumps(refused["value"])
+
+
+async def test_an_area_channel_defaults_to_its_area_for_its_senior_manager(
+    harness: BotHarness, services: Services, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    helen = a.user(4, name="Helen Carrow", email="helen.carrow@northshire.example")
+    assert (await services.organisation.import_file(write(tmp_path, SMALL_ORGANISATION))).rejections == []
+    general = a.channel()
+    await harness.send(a.installation(harness.service_url, conversation=general, sender=helen))
+    await _say(harness, "link area Locality social work", helen, general)
+    subscribed = await _say(harness, "digest weekly", helen, general)
+    assert "Locality social work" in subscribed and "Every Monday at 08:00" in subscribed
+    assert "can change this digest" in await _say(harness, "digest weekly team Children in Care Team", helen, general)
+    scope = await services.digests.resolve_scope("area", "Locality social work")
+    riverside = await services.digests.resolve_scope("team", "Riverside Locality Team")
+    assert scope.team_ids == riverside.team_ids, "the area's teams, not the whole service"

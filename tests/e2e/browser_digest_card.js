@@ -47,8 +47,21 @@ async function main() {
     });
     const page = context.pages()[0] || (await context.newPage());
     await page.goto(playgroundUrl, { waitUntil: "load", timeout: WAIT_MS });
-    await page.getByRole("treeitem").filter({ hasText: "General" }).first().click();
     const cards = page.locator(".ac-adaptiveCard");
+    // Opening the UI installs qop in the personal chat first: wait for that before switching,
+    // or the click can land while the UI is still settling and be lost.
+    await cards.filter({ hasText: "Welcome to qop" }).first().waitFor({ timeout: WAIT_MS });
+    const general = page.getByRole("treeitem").filter({ hasText: "General" }).first();
+    const joined = cards.filter({ hasText: "qop has joined this team" }).first();
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      await general.click();
+      try {
+        await joined.waitFor({ state: "visible", timeout: WAIT_MS / 3 });
+        break;
+      } catch (error) {
+        if (attempt === 2) throw error;
+      }
+    }
     const digestCard = cards.filter({ hasText: "What are we worried about" }).last();
     try {
       await digestCard.waitFor({ state: "visible", timeout: WAIT_MS });

@@ -128,6 +128,7 @@ def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | No
                 frozenset(settings.audit_moderation_always), settings.audit_moderation_sample_percent
             ),
             notifier=DeliveryNotifier(delivery),
+            time_zone=settings.timezone,
         ),
         digests=digests,
     )

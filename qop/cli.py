@@ -15,6 +15,7 @@ from aiohttp import web
 from rich.console import Console
 
 from qop.app import build_services, create_app
+from qop.cli_audits import audit_cli
 from qop.cli_digest import digest_cli, report_cli
 from qop.cli_feedback import survey_cli
 from qop.cli_org import demo_cli, org_cli
@@ -36,6 +37,7 @@ actions_cli = typer.Typer(help="Actions: import from a spreadsheet.", no_args_is
 cli.add_typer(actions_cli, name="actions")
 cli.add_typer(org_cli, name="org")
 cli.add_typer(demo_cli, name="demo")
+cli.add_typer(audit_cli, name="audit")
 delivery_cli = typer.Typer(
     help="Outbound messages: broadcast progress, cancel, resend, recovery.", no_args_is_help=True
 )

@@ -15,6 +15,7 @@ from qop.app import build_services
 from qop.settings import DEMO_ORGANISATION, PROJECT_ROOT, Settings
 from services.container import Services
 from services.demo_actions import load_demo_actions
+from services.demo_audits import load_demo_audits
 from services.demo_feedback import DEMO_CASE, load_demo_feedback
 from services.digest.demo import load_demo_digest_data
 from services.errors import DomainError
@@ -138,6 +139,8 @@ def demo_load() -> None:
     console.print(
         f"[bold]Demo family feedback link[/bold] (case {DEMO_CASE}, works once): {feedback.link_url}", soft_wrap=True
     )
+    audits = with_services(lambda s: load_demo_audits(s.audits))
+    console.print(f"Demo audits: {audits} created (one for Alex Wilber to carry out, one for Alex to reflect on).")
 
 
 CHANGE_STYLES = {Change.CREATED: "green", Change.UPDATED: "yellow", Change.DEACTIVATED: "red", Change.UNCHANGED: "dim"}

@@ -44,6 +44,11 @@ class DeliveryNotifier:
         except NotFound:
             logger.info("no way to reach person %s in Teams; %s waits in their tasks", person_id, key)
             return None
+        except Exception:
+            # Recorded but not yet queued (e.g. the command line before the bot first started):
+            # the app's start-up sweep queues it. The audit itself is already stored.
+            logger.warning("audit card %s recorded; it will be queued when the bot starts", key)
+            return None
         return str(receipt.delivery_id)
 
     async def update_card(self, reference: str, card: Card) -> None:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -126,7 +127,9 @@ class AuditService:
         moderation_rule: ModerationRule | None = None,
         notifier: Notifier | None = None,
         rng: random.Random | None = None,
+        time_zone: str = "Europe/London",
     ) -> None:
+        self._time_zone = ZoneInfo(time_zone)
         self._sessions = sessions
         self._clock = clock
         self.templates = templates
@@ -153,7 +156,7 @@ class AuditService:
         """Create a round from rows (people by e-mail, team by name). Bad rows are reported one by
         one; the good ones go ahead. ``starter`` is a Teams user id (None: the command line)."""
         template = self._audit_template(template_id)
-        if due_date < self._today():
+        if due_date < self.today():
             raise InvalidInput(text.DUE_IN_PAST, {"due_date": text.DUE_IN_PAST})
         problems = list(problems or [])
         created: list[tuple[AuditAssignment, str]] = []
@@ -356,7 +359,7 @@ class AuditService:
         template = item.template
         if page < len(template.sections):
             sections = [template.sections[page]]
-            errors = answer_rules.check(sections, draft, today=self._today())
+            errors = answer_rules.check(sections, draft, today=self.today())
             screened = screen_fields(draft, answer_rules.free_text_ids(sections), allowed=[item.assignment.case_ref])
             return {**screened, **errors}
         if page == len(template.sections):
@@ -385,7 +388,7 @@ class AuditService:
             if owner not in allowed_owners:
                 errors[owner_id] = text.ACTION_OWNER_NEEDED
             try:
-                if date.fromisoformat(due) < self._today():
+                if date.fromisoformat(due) < self.today():
                     errors[due_id] = text.ACTION_DUE_IN_PAST
             except ValueError:
                 errors[due_id] = text.ACTION_DUE_NEEDED
@@ -722,7 +725,7 @@ class AuditService:
                     **screen_fields(
                         values, answer_rules.free_text_ids(template.sections), allowed=[item.assignment.case_ref]
                     ),
-                    **answer_rules.check(template.sections, values, today=self._today()),
+                    **answer_rules.check(template.sections, values, today=self.today()),
                 }
                 if errors:
                     return ReflectionForm(item.summary, template, values, errors)
@@ -913,5 +916,10 @@ class AuditService:
         template = self.templates.get(audit_round.template_id, audit_round.template_version)
         return Loaded(assignment, audit_round, template, team, practitioner, auditor)
 
-    def _today(self) -> date:
-        return self._clock.now().date()
+    @property
+    def sessions(self) -> async_sessionmaker[AsyncSession]:
+        return self._sessions
+
+    def today(self) -> date:
+        """Today in the council's time zone (due dates are local dates)."""
+        return self._clock.now().astimezone(self._time_zone).date()

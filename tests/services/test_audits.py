@@ -1,0 +1,141 @@
+"""The audit service against real databases: rounds, sampling, moderation rule, idempotent submission."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from datetime import date
+
+from sqlalchemy import func, select
+
+from services.audits.moderation import ModerationRule, outcome_of
+from services.audits.service import AuditService
+from services.audits.views import SubmittedAudit
+from services.container import Services
+from services.templates import TemplateLibrary
+from storage.models import AuditAssignment, AuditGrade, AuditSubmission
+from tests.support.audits import make_audit_org, valid_answers
+
+LIBRARY = TemplateLibrary.from_folder()
+STANDARD = LIBRARY.get("standard-collaborative-audit")
+HEADER = "case_ref,team,practitioner,auditor\n"
+PRIYA, OMAR, MAYA = "priya@council.example.gov.uk", "omar@council.example.gov.uk", "maya@council.example.gov.uk"
+
+
+def test_the_default_rule_takes_every_inadequate_and_outstanding_and_a_tenth_of_the_rest() -> None:
+    rule = ModerationRule(rng=random.Random(4))
+    assert rule.reason_to_moderate(["good", "inadequate"]) == "grade"
+    assert rule.reason_to_moderate(["outstanding"]) == "grade"
+    sampled = sum(rule.reason_to_moderate(["good", "requires_improvement"]) == "sample" for _ in range(2000))
+    assert 160 <= sampled <= 240, sampled
+    never = ModerationRule(frozenset({"inadequate"}), 0.0, random.Random(1))
+    assert never.reason_to_moderate(["outstanding", "good"]) is None
+    assert [outcome_of("good", g) for g in ("good", "outstanding", "inadequate")] == ["agreed", "raised", "lowered"]
+
+
+async def test_a_csv_round_reports_each_bad_row_and_starts_the_good_ones(services: Services, sessions) -> None:  # type: ignore[no-untyped-def]
+    await make_audit_org(sessions)
+    rows = [
+        f"LCS100001,Riverside Locality Team,{PRIYA},{OMAR}",
+        f"lcs 100002,riverside locality team,{PRIYA},{OMAR}",
+        f"LCS100001,Riverside Locality Team,{PRIYA},{OMAR}",
+        f"12,Riverside Locality Team,{PRIYA},{OMAR}",
+        f"LCS100003,Riverbank Team,{PRIYA},{OMAR}",
+        f"LCS100004,Riverside Locality Team,nobody@council.example.gov.uk,{OMAR}",
+        f"LCS100005,Riverside Locality Team,{PRIYA},{PRIYA}",
+        "",
+    ]
+    report = await services.audits.start_round_from_csv(
+        template_id=STANDARD.id, due_date=date(2026, 2, 13), csv_text=HEADER + "\n".join(rows), starter=None
+    )
+    assert len(report.created) == 2
+    assert [(p.row, p.reason) for p in report.problems] == [
+        (4, "LCS100001 is already in this round."),
+        (5, "12 is not a case reference in the expected format."),
+        (6, "no team called Riverbank Team."),
+        (7, "no active person with the e-mail nobody@council.example.gov.uk (the practitioner)."),
+        (8, "the auditor and the practitioner are the same person."),
+    ]
+    async with sessions() as session:
+        refs = sorted(await session.scalars(select(AuditAssignment.case_ref)))
+    assert refs == ["LCS100001", "LCS100002"]
+
+    bad_header = await services.audits.start_round_from_csv(
+        template_id=STANDARD.id, due_date=date(2026, 2, 13), csv_text="case,who\nLCS1,x\n", starter=None
+    )
+    assert bad_header.round_id is None and bad_header.problems[0].row == 1
+
+
+async def test_sampling_takes_n_per_manager_and_skips_cases_audited_in_the_last_year(
+    services: Services, sessions
+) -> None:  # type: ignore[no-untyped-def]
+    await make_audit_org(sessions)
+    first = await services.audits.start_round_from_csv(
+        template_id=STANDARD.id,
+        due_date=date(2026, 2, 13),
+        csv_text=HEADER + f"LCS200001,Riverside Locality Team,{PRIYA},{OMAR}\n",
+        starter=None,
+    )
+    assert first.created
+    open_cases = (
+        "case_ref,team,practitioner\n"
+        + "".join(f"LCS20000{n},Riverside Locality Team,{PRIYA}\n" for n in range(1, 5))
+        + "LCS300001,Hillside Children in Care Team,olivia@council.example.gov.uk\nLCS999999,Unknown Team,x@y.z\n"
+    )
+    audits = services.audits
+    audits._rng = random.Random(7)  # the sampler's randomness, fixed for this test
+    report = await audits.start_sampled_round(
+        template_id="themed-voice-of-the-child",
+        due_date=date(2026, 3, 13),
+        open_cases_csv=open_cases,
+        per_manager=2,
+        starter=None,
+    )
+    async with sessions() as session:
+        sampled = list(await session.scalars(select(AuditAssignment).where(AuditAssignment.id.in_(report.created))))
+    riverside = [a for a in sampled if a.case_ref.startswith("LCS2")]
+    assert len(riverside) == 2 and "LCS200001" not in {a.case_ref for a in riverside}
+    assert [a.case_ref for a in sampled if a.case_ref.startswith("LCS3")] == ["LCS300001"]
+    managers = {a.case_ref: a.auditor_id for a in sampled}
+    assert len(set(managers.values())) == 2, "each team's manager audits their own sample"
+
+
+async def _complete_draft(audits: AuditService, auditor: str, assignment_id: int, today: date) -> None:
+    for page, section in enumerate(STANDARD.sections):
+        grade = "outstanding" if page == 2 else "good"
+        data = valid_answers(section, today, grade=grade)
+        await audits.save_page(auditor, assignment_id, page=page, data=data, move="next")
+
+
+async def test_two_submits_at_once_store_one_submission(services: Services, sessions) -> None:  # type: ignore[no-untyped-def]
+    await make_audit_org(sessions)
+    report = await services.audits.start_round_from_csv(
+        template_id=STANDARD.id,
+        due_date=date(2026, 2, 13),
+        csv_text=HEADER + f"LCS100001,Riverside Locality Team,{PRIYA},{OMAR}\n",
+        starter=None,
+    )
+    [assignment_id] = report.created
+    auditor = "29:user-4"
+    today = services.clock.now().date()
+    await _complete_draft(services.audits, auditor, assignment_id, today)
+
+    results = await asyncio.gather(
+        *(
+            services.audits.submit(auditor, assignment_id, data={}, idempotency_key=f"audit-{assignment_id}-x")
+            for _ in range(3)
+        )
+    )
+    assert all(isinstance(r, SubmittedAudit) for r in results)
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(AuditSubmission)) == 1
+        assert await session.scalar(select(func.count()).select_from(AuditGrade)) == 7
+        submission = await session.scalar(select(AuditSubmission))
+    assert submission.moderation_reason == "grade", "an Outstanding stage always goes to a moderator"
+
+    # A late retry after the audit moved on still answers with the stored audit, not an error.
+    later = await services.audits.submit(
+        auditor, assignment_id, data={"overall_grade": "inadequate"}, idempotency_key="k2"
+    )
+    assert later.answers["overall_grade"] == "good"
+    assert later.submitted_at == services.clock.now()

@@ -23,10 +23,11 @@ from qop.playground import RunningPlayground
 from services.demo_audits import load_demo_audits
 from services.templates import TemplateLibrary
 from storage.models import Action, AuditAssignment, AuditGrade, AuditReflection, AuditSubmission, Person
+from tests.e2e.browser import run_browser_script
 from tests.e2e.isolation import assert_isolated_if_asked
 from tests.e2e.live import LiveBot, PlaygroundClient, card_text
 from tests.support.audits import inputs_of, valid_answers
-from tests.support.env import ARTIFACTS, PROJECT_ROOT, chromium_path, node_path, require
+from tests.support.env import ARTIFACTS, PROJECT_ROOT, chromium_path, require
 
 pytestmark = pytest.mark.e2e
 
@@ -139,19 +140,7 @@ async def test_an_audit_page_renders_in_headless_chromium(bot: LiveBot, playgrou
     ARTIFACTS.mkdir(exist_ok=True)
     screenshot = ARTIFACTS / "audit-page.png"
     screenshot.unlink(missing_ok=True)
-    process = await asyncio.create_subprocess_exec(
-        str(node_path()),
-        str(SCRIPT),
-        playground.url,
-        str(screenshot),
-        cwd=PROJECT_ROOT,
-        env={"CHROMIUM_PATH": str(chromium), "PATH": "/usr/bin:/bin"},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=120)
-    assert process.returncode == 0, stderr.decode()[-3000:]
-    result = json.loads(stdout.decode().strip().splitlines()[-1])
+    result = await run_browser_script(SCRIPT, playground.url, screenshot, chromium=str(chromium), within_seconds=120)
     text = result["cardText"]
     assert "Case LCS204117" in text and "Contact and referral" in text and "We would expect to see" in text
     assert "Save and continue" in text

@@ -3,14 +3,12 @@ test_browser.py in a network namespace). The screenshot lands in test-artifacts/
 
 from __future__ import annotations
 
-import asyncio
-import json
-
 import pytest
 
 from qop.playground import RunningPlayground
+from tests.e2e.browser import run_browser_script
 from tests.e2e.isolation import assert_isolated_if_asked
-from tests.support.env import ARTIFACTS, PROJECT_ROOT, chromium_path, node_path, require
+from tests.support.env import ARTIFACTS, PROJECT_ROOT, chromium_path, require
 
 pytestmark = pytest.mark.browser
 
@@ -26,19 +24,7 @@ async def test_the_help_card_renders_in_the_playground_ui(playground: RunningPla
     screenshot = ARTIFACTS / "help-card.png"
     screenshot.unlink(missing_ok=True)
 
-    process = await asyncio.create_subprocess_exec(
-        str(node_path()),
-        str(SCRIPT),
-        playground.url,
-        str(screenshot),
-        cwd=PROJECT_ROOT,
-        env={"CHROMIUM_PATH": str(chromium), "PATH": "/usr/bin:/bin"},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=90)
-    assert process.returncode == 0, stderr.decode()[-3000:]
-    result = json.loads(stdout.decode().strip().splitlines()[-1])
+    result = await run_browser_script(SCRIPT, playground.url, screenshot, chromium=str(chromium))
 
     assert "What I can do" in result["cardText"]
     assert "help" in result["cardText"] and "Show what I can do" in result["cardText"]

@@ -7,18 +7,16 @@ digest card is rendered by the playground's own web UI in headless Chromium and 
 
 from __future__ import annotations
 
-import asyncio
-import json
-
 import pytest
 
 from qop.app import build_services
 from qop.playground import RunningPlayground
 from services.digest.demo import load_demo_digest_data
 from storage.db import create_engine
+from tests.e2e.browser import run_browser_script
 from tests.e2e.isolation import assert_isolated_if_asked
 from tests.e2e.live import LiveBot, PlaygroundClient, card_text
-from tests.support.env import ARTIFACTS, PROJECT_ROOT, chromium_path, node_path, require
+from tests.support.env import ARTIFACTS, PROJECT_ROOT, chromium_path, require
 
 pytestmark = pytest.mark.e2e
 
@@ -74,19 +72,7 @@ async def test_the_digest_card_renders_in_the_playground_ui(bot: LiveBot, playgr
     screenshot = ARTIFACTS / "digest-card.png"
     screenshot.unlink(missing_ok=True)
     # Opening the channel in the UI installs qop there: the welcome card, then the demo digest.
-    process = await asyncio.create_subprocess_exec(
-        str(node_path()),
-        str(SCRIPT),
-        playground.url,
-        str(screenshot),
-        cwd=PROJECT_ROOT,
-        env={"CHROMIUM_PATH": str(chromium), "PATH": "/usr/bin:/bin"},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=90)
-    assert process.returncode == 0, stderr.decode()[-3000:]
-    result = json.loads(stdout.decode().strip().splitlines()[-1])
+    result = await run_browser_script(SCRIPT, playground.url, screenshot, chromium=str(chromium))
     assert "Weekly digest: Riverside Locality Team" in result["cardText"]
     assert "What did we do well, and how?" in result["cardText"]
     assert result["cardBox"]["height"] > 300

@@ -3,16 +3,14 @@ test_organisation_playground.py in a network namespace). The screenshot lands in
 
 from __future__ import annotations
 
-import asyncio
-import json
-
 import pytest
 
 from qop.app import SERVICES_KEY
 from qop.playground import RunningPlayground
+from tests.e2e.browser import run_browser_script
 from tests.e2e.isolation import assert_isolated_if_asked
 from tests.e2e.live import LiveBot
-from tests.support.env import ARTIFACTS, PROJECT_ROOT, chromium_path, node_path, require
+from tests.support.env import ARTIFACTS, PROJECT_ROOT, chromium_path, require
 
 pytestmark = pytest.mark.browser
 
@@ -29,21 +27,9 @@ async def test_the_whoami_card_renders_for_the_playground_user(bot: LiveBot, pla
     screenshot = ARTIFACTS / "whoami-card.png"
     screenshot.unlink(missing_ok=True)
 
-    process = await asyncio.create_subprocess_exec(
-        str(node_path()),
-        str(SCRIPT),
-        playground.url,
-        str(screenshot),
-        "whoami",
-        "Who I think you are",
-        cwd=PROJECT_ROOT,
-        env={"CHROMIUM_PATH": str(chromium), "PATH": "/usr/bin:/bin"},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
+    result = await run_browser_script(
+        SCRIPT, playground.url, screenshot, "whoami", "Who I think you are", chromium=str(chromium)
     )
-    stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=90)
-    assert process.returncode == 0, stderr.decode()[-3000:]
-    result = json.loads(stdout.decode().strip().splitlines()[-1])
 
     text = result["cardText"]
     assert "Alex Wilber" in text and "Riverside Locality Team" in text and "Megan Bowen" in text

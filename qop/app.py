@@ -39,8 +39,10 @@ from services.feedback.surveys import SurveyService
 from services.feedback.tokens import Signer
 from services.organisation import OrganisationService
 from services.qa_calendar import QaCalendarService
+from services.reminder_job import scheduled_jobs
 from services.reminder_policy import ReminderPolicy
 from services.reminders import ReminderService
+from services.scheduling import RecurringJob
 from services.templates import TemplateLibrary
 from storage.db import create_engine, create_session_factory
 
@@ -52,6 +54,7 @@ logger = logging.getLogger(__name__)
 SETTINGS_KEY = web.AppKey("settings", Settings)
 ENGINE_KEY = web.AppKey("engine", AsyncEngine)
 SERVICES_KEY = web.AppKey("services", Services)
+JOBS_KEY = web.AppKey("scheduled_jobs", list[RecurringJob])
 
 
 def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | None = None) -> Services:
@@ -161,6 +164,7 @@ def create_app(
     app[ENGINE_KEY] = engine
     app[SERVICES_KEY] = services
     app[BOT_KEY] = bot
+    app[JOBS_KEY] = scheduled_jobs(services)  # here, so a bad interval setting stops the start at once
 
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
@@ -168,45 +172,40 @@ def create_app(
     add_feedback_routes(app, services.feedback_links, settings)
     add_report_routes(app, services.digests)
     app.cleanup_ctx.append(_dispose_engine)
-    # Delivery first: jobs started after it may send, and it stops after them.
     app.cleanup_ctx.append(_run_delivery_engine)
-    app.cleanup_ctx.append(_run_reminder_job)
     return app
 
 
 async def _run_delivery_engine(app: web.Application) -> AsyncIterator[None]:
-    """Launch DBOS (durable sends) with the app and destroy it when the app stops."""
+    """Launch DBOS (durable sends, and the reminder and digest schedules) with the app and
+    destroy it when the app stops."""
     from bot.gateway import ConnectorGateway
+    from services import scheduling
     from services.delivery.engine import DeliveryEngine
 
-    settings, delivery = app[SETTINGS_KEY], app[SERVICES_KEY].delivery
+    settings, services = app[SETTINGS_KEY], app[SERVICES_KEY]
+    delivery = services.delivery
     gateway = ConnectorGateway(app[BOT_KEY].connections, timeout_seconds=settings.delivery_request_timeout_seconds)
     delivery.attach_gateway(gateway)
     engine = DeliveryEngine(settings)
-    await engine.launch(delivery, delivery.queue)
-    sweep = asyncio.create_task(delivery.requeue_orphans())
+    jobs = app[JOBS_KEY]
+    await engine.launch(delivery, delivery.queue, jobs)
+    window = timedelta(hours=settings.schedule_catch_up_hours)
+    background = [
+        asyncio.create_task(delivery.requeue_orphans()),
+        asyncio.create_task(scheduling.catch_up_soon(delivery.queue.client, jobs, window)),
+    ]
     try:
         yield
     finally:
-        sweep.cancel()
-        await asyncio.gather(sweep, return_exceptions=True)
+        for task in background:
+            task.cancel()
+        await asyncio.gather(*background, return_exceptions=True)
         # In a worker thread: DBOS's own threads may need this loop while it stops them.
         await asyncio.to_thread(engine.shutdown)
         await gateway.close()
         delivery.queue.close()
         delivery.attach_gateway(None)
-
-
-async def _run_reminder_job(app: web.Application) -> AsyncIterator[None]:
-    """Action reminders and the QA calendar, every few minutes (0 switches the job off)."""
-    from services.reminder_job import run_forever
-
-    interval = app[SETTINGS_KEY].reminder_interval_seconds
-    job = asyncio.create_task(run_forever(app[SERVICES_KEY], interval)) if interval > 0 else None
-    yield
-    if job is not None:
-        job.cancel()
-        await asyncio.gather(job, return_exceptions=True)
 
 
 async def _dispose_engine(app: web.Application) -> AsyncIterator[None]:

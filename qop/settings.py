@@ -104,9 +104,13 @@ class Settings(BaseSettings):
     reminder_overdue_every_working_days: int = 2
     reminder_escalate_after_working_days_overdue: int = 5
     impact_review_after_days: int = 42
-    reminder_interval_seconds: float = 300
-    """How often the reminder job looks for due reminders (each is still sent once)."""
     """Days after an action is done before its owner is asked what difference it made (6 weeks)."""
+    reminder_interval_seconds: float = 300
+    """How often the reminder schedule looks for due reminders (each is still sent once); it must
+    divide a minute, an hour or a day evenly. 0 switches it off."""
+    digest_check_seconds: float = 60
+    """How often the digest schedule looks for weekly digests that are due (each subscription's own
+    day and time); same rules. 0 switches it off."""
     log_level: str = "INFO"
 
     # -- delivery engine (issue 3): DBOS durable queue in front of every Teams send ----------
@@ -131,7 +135,8 @@ class Settings(BaseSettings):
     delivery_worker_concurrency: int = 64
     """Sends in flight at once on one instance (bounds memory and sockets under slow responses)."""
     schedule_catch_up_hours: float = 6.0
-    """After downtime, scheduled jobs missed within this many hours still run once."""
+    """After downtime, scheduled firings missed within this many hours still run once (late);
+    older ones do not. Cron schedules read local time in ``timezone``."""
 
     @property
     def local_mode(self) -> bool:

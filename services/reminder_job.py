@@ -1,35 +1,66 @@
-"""The periodic reminder job: every few minutes, send what is due (actions and the QA calendar).
+"""The recurring jobs qop runs on the delivery engine's schedules (``services.scheduling``):
 
-Every instance of qop may run it: each reminder is claimed by a unique key before it is sent,
-so two instances never both send one. A failing run is logged and the next one tries again
-(what was not handed over is picked up then).
+- ``reminders``: every ``REMINDER_INTERVAL_SECONDS`` (UTC cron), the reminder pass: action
+  reminders and the QA calendar;
+- ``digests``: every ``DIGEST_CHECK_SECONDS``, post the weekly digests that are due (each
+  subscription has its own day and time; ``DigestService.run_due`` finds them).
+
+Both look at "what is due now" and claim each reminder or (subscription, week) by a unique key
+before sending, so a firing caught up after downtime needs only the latest one, and a run that
+fails is simply followed by the next. 0 switches a job off (its schedule is deleted).
+``python -m qop actions remind`` runs both once by hand (``run_once``).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from services.container import Services
+from services.scheduling import CatchUp, Firing, RecurringJob, every
 
 logger = logging.getLogger(__name__)
 
+REMINDERS = "reminders"
+DIGESTS = "digests"
 
-async def run_once(services: Services) -> int:
+
+async def run_reminders(services: Services) -> int:
     """One pass over actions and the QA calendar; returns how many reminders were handed over."""
     actions = await services.reminders.run_due_reminders()
     calendar = await services.qa_calendar.run_due_reminders()
-    digests = await services.digests.run_due()  # weekly digests: each (channel, week) claimed once
     if actions.sent or calendar:
         logger.info("reminders sent: %d action, %d calendar", len(actions.sent), len(calendar))
-    return len(actions.sent) + len(actions.rehanded) + len(calendar) + len(digests.sent) + len(digests.late)
+    return len(actions.sent) + len(actions.rehanded) + len(calendar)
 
 
-async def run_forever(services: Services, interval_seconds: float) -> None:
-    """Run ``run_once`` every ``interval_seconds`` until cancelled."""
-    while True:
-        await asyncio.sleep(interval_seconds)
-        try:
-            await run_once(services)
-        except Exception:  # one bad run must not stop reminders for good
-            logger.exception("reminder run failed; trying again in %s s", interval_seconds)
+async def run_digests(services: Services) -> int:
+    """Weekly digests that are due: each (subscription, week) claimed once, late ones marked late."""
+    digests = await services.digests.run_due()
+    if digests.sent or digests.late:
+        logger.info("digests posted: %d on time, %d late", len(digests.sent), len(digests.late))
+    return len(digests.sent) + len(digests.late) + len(digests.rehanded)
+
+
+async def run_once(services: Services) -> int:
+    """Reminders and digests due now, once (the manual command); returns how many were handed over."""
+    return await run_reminders(services) + await run_digests(services)
+
+
+def scheduled_jobs(services: Services) -> list[RecurringJob]:
+    """The jobs the running app registers with the delivery engine."""
+    settings = services.settings
+    jobs: list[RecurringJob] = []
+
+    async def reminders(_firing: Firing) -> None:
+        await run_reminders(services)
+
+    async def digests(_firing: Firing) -> None:
+        await run_digests(services)
+
+    if settings.reminder_interval_seconds > 0:
+        jobs.append(
+            RecurringJob(REMINDERS, every(settings.reminder_interval_seconds), reminders, "UTC", CatchUp.LATEST)
+        )
+    if settings.digest_check_seconds > 0:
+        jobs.append(RecurringJob(DIGESTS, every(settings.digest_check_seconds), digests, "UTC", CatchUp.LATEST))
+    return jobs

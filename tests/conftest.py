@@ -66,6 +66,11 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         executor_id="qop-test",
         delivery_backoff_base_seconds=0.05,
         delivery_request_timeout_seconds=2.0,
+        # Tests drive reminders and digests by calling them with a frozen clock; the wall-clock
+        # schedules would fire at random moments of a test. tests/services/test_scheduling*.py
+        # prove the schedules themselves.
+        reminder_interval_seconds=0,
+        digest_check_seconds=0,
         **dbos,
     )
 

@@ -12,12 +12,16 @@ DBOS is a process-wide singleton. ``DeliveryEngine.launch`` creates and launches
 on the running event loop: DBOS then runs our async workflows on that loop, next to the
 app's database engine and HTTP sessions); ``shutdown`` destroys it so the next app built in
 the same process (tests) can launch a fresh one. Two engines cannot run in one process.
+
+The engine also runs qop's recurring jobs on DBOS cron schedules (``services.scheduling``):
+``launch`` writes their schedules before DBOS starts, so its scheduler fires them from the start.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -26,6 +30,8 @@ from dbos import DBOS, DBOSClient, DBOSConfig, EnqueueOptions
 from dbos._utils import INTERNAL_QUEUE_NAME
 
 from qop.settings import Settings
+from services import scheduling
+from services.scheduling import RecurringJob
 
 logger = logging.getLogger(__name__)
 
@@ -185,26 +191,29 @@ class DeliveryEngine:
         self._settings = settings
         self.launched = False
 
-    async def launch(self, worker: DeliveryWorker, queue: WorkQueue) -> None:
-        """Create and launch DBOS and the delivery queue. Call from the app's running event loop."""
+    async def launch(self, worker: DeliveryWorker, queue: WorkQueue, jobs: Sequence[RecurringJob] = ()) -> None:
+        """Create and launch DBOS, the delivery queue and the schedules of ``jobs`` (only these:
+        qop schedules of other jobs are deleted). Call from the app's running event loop."""
         global _worker
         if _worker is not None:
             raise RuntimeError("a delivery engine is already running in this process")
         _worker = worker
+        scheduling.register(jobs)
         try:
             # The queue is written before launch, so DBOS's queue thread serves it from the
             # start (it looks for queues registered later only once a second).
-            await asyncio.to_thread(self._prepare_system_database, queue)
+            await asyncio.to_thread(self._prepare_system_database, queue, jobs)
             DBOS(config=dbos_config(self._settings))
             DBOS.launch()
         except BaseException:
             _worker = None
+            scheduling.unregister()
             await asyncio.to_thread(DBOS.destroy)
             raise
         self.launched = True
         logger.info("delivery engine running as executor %s", self._settings.executor_id)
 
-    def _prepare_system_database(self, queue: WorkQueue) -> None:
+    def _prepare_system_database(self, queue: WorkQueue, jobs: Sequence[RecurringJob]) -> None:
         settings = self._settings
         DBOS.migrate(settings.resolved_dbos_system_database_url, schema=settings.dbos_system_schema)
         queue.client.register_queue(
@@ -219,6 +228,7 @@ class DeliveryEngine:
             on_conflict="always_update",
             application_name=APPLICATION_NAME,
         )
+        scheduling.apply(queue.client, jobs)
 
     def shutdown(self) -> None:
         global _worker
@@ -226,4 +236,5 @@ class DeliveryEngine:
             return
         DBOS.destroy()
         _worker = None
+        scheduling.unregister()
         self.launched = False

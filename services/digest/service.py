@@ -1,6 +1,6 @@
 """Digest subscriptions, previews and the weekly run that posts each digest exactly once.
 
-``run_due(now)`` is what the scheduler calls every few minutes. For each active subscription in
+``run_due(now)`` is what the digest schedule calls every minute (``services/reminder_job.py``). For each active subscription in
 an installed channel it finds the latest scheduled time that has passed (e.g. Monday 08:00
 Europe/London) and the week that digest is about (the week before). If that time is within the
 catch-up window it
@@ -541,22 +541,43 @@ class DigestService:
                     .where(DigestSubscription.active.is_(True))
                 )
             )
+        slots = []
         for subscription, installed in rows:
             if not installed:
                 continue
             period, due = self.due_slot(subscription, now)
-            key = run_key(subscription.id, period)
             if due < subscription.created_at or now - due > self.catch_up:
                 if now - due > self.catch_up:
-                    report.too_old.append(key)
+                    report.too_old.append(run_key(subscription.id, period))
                 continue
+            slots.append((subscription, period, due))
+        claimed = await self._claimed({(subscription.id, period.key) for subscription, period, _ in slots})
+        for subscription, period, due in slots:
+            key = run_key(subscription.id, period)
             late = now - due > self.grace
-            if not await self._claim(subscription.id, period, due, now, late):
+            # Claimed ones are skipped before trying: the schedule looks every minute, and a failed
+            # insert is an error line in PostgreSQL's log. The insert still decides any race.
+            if (subscription.id, period.key) in claimed or not await self._claim(
+                subscription.id, period, due, now, late
+            ):
                 report.already_claimed.append(key)
                 continue
             await self._hand_over(subscription.id, period, due, late, now)
             (report.late if late else report.sent).append(key)
         return report
+
+    async def _claimed(self, slots: set[tuple[int, str]]) -> set[tuple[int, str]]:
+        """Which of these (subscription, period) pairs already have a claim."""
+        if not slots:
+            return set()
+        async with transaction(self._sessions) as session:
+            rows = await session.execute(
+                select(DigestRun.subscription_id, DigestRun.period_key).where(
+                    DigestRun.subscription_id.in_({subscription_id for subscription_id, _ in slots}),
+                    DigestRun.period_key.in_({period_key for _, period_key in slots}),
+                )
+            )
+            return {(subscription_id, period_key) for subscription_id, period_key in rows} & slots
 
     async def _claim(self, subscription_id: int, period: Period, due: datetime, now: datetime, late: bool) -> bool:
         try:

@@ -26,7 +26,8 @@ def require_playground() -> None:
 async def bot(tmp_path: Path) -> AsyncIterator[LiveBot]:
     url = f"sqlite+aiosqlite:///{tmp_path / 'qop.db'}"
     await asyncio.to_thread(migrate.upgrade, url)
-    live = LiveBot(Settings(database_url=url, _env_file=None))
+    # The tests send reminders and digests by calling them; no wall-clock schedule in between.
+    live = LiveBot(Settings(database_url=url, _env_file=None, reminder_interval_seconds=0, digest_check_seconds=0))
     await live.start()
     try:
         yield live

@@ -40,12 +40,13 @@ class AppInstance:
         """What the process runs with (also right for a ``python -m qop ...`` command beside it)."""
         return {
             **os.environ,
+            "REMINDER_INTERVAL_SECONDS": "0",  # schedules off unless ``env`` turns one on
+            "DIGEST_CHECK_SECONDS": "0",
             **self.env,
             "QOP_EXECUTOR_ID": self.executor_id,
             "HOST": "127.0.0.1",
             "PORT": str(self.port),
             "PYTHONPATH": str(PROJECT_ROOT),
-            "REMINDER_INTERVAL_SECONDS": "0",
             "LOG_LEVEL": "WARNING",
         }
 

@@ -235,7 +235,8 @@ def delivery_recover(
 
 @actions_cli.command("remind")
 def actions_remind() -> None:
-    """Send the action and QA calendar reminders due now (what the periodic job does), once."""
+    """Send the action and QA calendar reminders and the weekly digests due now (what the
+    reminder and digest schedules do), once."""
     from qop.app import build_services
     from services.reminder_job import run_once
     from storage.db import create_engine
@@ -248,7 +249,7 @@ def actions_remind() -> None:
         finally:
             await engine.dispose()
 
-    console.print(f"Handed {asyncio.run(run())} reminder(s) to the delivery engine.")
+    console.print(f"Handed {asyncio.run(run())} reminder(s) and digest(s) to the delivery engine.")
 
 
 def main() -> None:

@@ -1,6 +1,7 @@
 """Real processes: a broadcast survives kill -9 of the instance sending it, two instances on
-one PostgreSQL share the work without sending anything twice, and the work of an instance
-that never comes back is recovered with ``python -m qop delivery recover``."""
+one PostgreSQL share the work without sending anything twice, the work of an instance
+that never comes back is recovered with ``python -m qop delivery recover``, and two instances
+fire each scheduled time once (one weekly digest per subscription)."""
 
 from __future__ import annotations
 
@@ -9,17 +10,22 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from dbos import DBOSClient
+from sqlalchemy import select
 
 from qop.app import build_services
 from qop.settings import Settings
 from services.container import Services
 from services.delivery.engine import APPLICATION_NAME
+from services.scheduling import FIRE_WORKFLOW
 from storage import migrate
-from storage.db import create_engine
+from storage.db import create_engine, transaction
+from storage.models import Conversation, DigestRun, DigestScope, DigestSubscription
 from tests.support.databases import scratch_postgres_database
 from tests.support.delivery import DeliveryHarness, eventually
 from tests.support.fake_connector import FakeConnector
@@ -79,8 +85,8 @@ class Fleet:
             "DBOS_SYSTEM_SCHEMA": settings.dbos_system_schema,
         }
 
-    async def start(self, executor_id: str) -> AppInstance:
-        instance = AppInstance(executor_id, self.env(), self.workdir)
+    async def start(self, executor_id: str, **env: str) -> AppInstance:
+        instance = AppInstance(executor_id, {**self.env(), **env}, self.workdir)
         await instance.start()
         self.instances.append(instance)
         return instance
@@ -174,3 +180,52 @@ async def test_the_work_of_an_instance_that_never_returns_is_recovered_by_the_co
     done = await fleet.people.broadcast_settled(broadcast_id, within=120)
     assert done.sent == RECIPIENTS and await fleet.delivered_count() == RECIPIENTS
     assert fleet.connector.duplicates <= len(stranded)
+
+
+async def test_two_instances_fire_each_scheduled_time_once_and_post_one_digest(postgres_fleet: Fleet) -> None:
+    fleet = postgres_fleet
+    channel = await fleet.people.channel("Quality")
+    await due_digest(fleet, channel)
+    every_second = {"DIGEST_CHECK_SECONDS": "1"}
+    await fleet.start("qop-a", **every_second)
+    await fleet.start("qop-b", **every_second)
+
+    def fired() -> list:  # type: ignore[type-arg]
+        return [w for w in fleet.workflows(name=FIRE_WORKFLOW) if w.workflow_id.startswith("sched-qop.digests-")]
+
+    async def posted() -> int:
+        return len(fleet.connector.in_conversation(channel))
+
+    await eventually(posted, within=120, what="the digest that is due")
+    runs = await eventually(lambda: _at_least(fired, 8), within=120, what="8 firings of the digest schedule")
+
+    instants = [datetime.fromisoformat(run.workflow_id.removeprefix("sched-qop.digests-")) for run in runs]
+    assert len(set(instants)) == len(runs), "no time fired twice"
+    assert len(runs) == (max(instants) - min(instants)).total_seconds() + 1, "every second fired"
+    assert await posted() == 1  # the one digest that was due, however many firings looked
+    async with transaction(fleet.services.sessions) as session:
+        assert len((await session.scalars(select(DigestRun))).all()) == 1
+
+
+async def _at_least(fired, count: int) -> list | None:  # type: ignore[no-untyped-def, type-arg]
+    runs = await asyncio.to_thread(fired)
+    return runs if len(runs) >= count else None
+
+
+async def due_digest(fleet: Fleet, channel: str) -> None:
+    """A whole-service subscription of ``channel`` whose weekly time was two minutes ago (real time:
+    the instances run on the system clock)."""
+    due = datetime.now(UTC).astimezone(ZoneInfo(fleet.settings.timezone)) - timedelta(minutes=2)
+    async with transaction(fleet.services.sessions) as session:
+        conversation = await session.scalar(select(Conversation).where(Conversation.conversation_id == channel))
+        assert conversation is not None
+        session.add(
+            DigestSubscription(
+                conversation_id=conversation.id,
+                scope=DigestScope.SERVICE.value,
+                weekday=due.weekday(),
+                send_at=f"{due:%H:%M}",
+                created_at=datetime.now(UTC) - timedelta(days=1),
+                updated_at=datetime.now(UTC),
+            )
+        )

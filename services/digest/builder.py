@@ -1,7 +1,8 @@
 """Turn SQL aggregates into a ``Digest`` for one scope and one period.
 
-Each measure is one GROUP BY query over all the periods the digest needs (this one, the one
-before, and the trend), so a digest costs the same dozen queries whatever the data volume.
+Each measure is a GROUP BY query over all the periods the digest needs (this one, the one
+before, and the trend), and measures over the same rows share a query, so a digest costs the
+same nine queries whatever the data volume (``storage/repositories/digest.py``).
 """
 
 from __future__ import annotations
@@ -299,22 +300,20 @@ async def build_digest(
     buckets = [bucket_of(p) for p in periods]
     current = buckets[-1]
     teams = scope.team_ids
-    completed = await repo.audits_completed(session, teams, buckets)
-    planned = await repo.audits_planned(session, teams, buckets)
-    grades = await repo.overall_grades(session, teams, buckets)
-    feedback = await repo.feedback_volumes(session, teams, buckets, vocabulary.scale_questions)
-    agreement = await repo.feedback_agreement(session, teams, buckets, AGREE_VALUES)
+    completed, planned = await repo.audit_counts(session, teams, buckets)
+    grades = await repo.grade_rows(session, teams, buckets)
+    feedback = await repo.feedback_rows(session, teams, buckets, vocabulary.scale_questions, AGREE_VALUES)
     actions = await repo.action_counts(session, teams, buckets)
     trend = [
         PeriodFigures(
             period=p,
             audits_completed=completed.get(i, 0),
             audits_planned=planned.get(i, 0),
-            grades=GradeCounts(grades.get(i, {})),
-            feedback_responses=feedback.get(i, (0, None, 0))[0],
-            feedback_score=feedback.get(i, (0, None, 0))[1],
-            feedback_scored=feedback.get(i, (0, None, 0))[2],
-            agreement=agreement.get(i, {}),
+            grades=GradeCounts(grades.overall.get(i, {})),
+            feedback_responses=feedback.volumes.get(i, (0, None, 0))[0],
+            feedback_score=feedback.volumes.get(i, (0, None, 0))[1],
+            feedback_scored=feedback.volumes.get(i, (0, None, 0))[2],
+            agreement=feedback.agreement.get(i, {}),
             actions_new=actions[i]["new"],
             actions_done=actions[i]["done"],
             actions_overdue=actions[i]["overdue"],
@@ -322,14 +321,13 @@ async def build_digest(
         )
         for i, p in enumerate(periods)
     ]
-    stage_rows = await repo.stage_grades(session, teams, current)
     stages = [
         StageFigures(
             stage_id,
             vocabulary.stage_titles.get(stage_id, stage_id.replace("_", " ").capitalize()),
             GradeCounts(counts),
         )
-        for stage_id, counts in stage_rows.items()
+        for stage_id, counts in grades.stages.items()
     ]
     stage_order = list(vocabulary.stage_titles)
     stages.sort(key=lambda s: stage_order.index(s.stage_id) if s.stage_id in stage_order else len(stage_order))
@@ -343,7 +341,7 @@ async def build_digest(
     )
     impact_texts = await repo.impact_texts(session, teams, current, limit=QUOTE_CANDIDATES)
     overdue_total, overdue_rows = await repo.overdue_actions(session, teams, today, limit=OVERDUE_SHOWN)
-    moderated = await repo.moderation_outcomes(session, teams, current)
+    moderated = grades.moderation
     return Digest(
         scope_kind=scope.kind,
         scope_label=scope.label,

@@ -1,20 +1,43 @@
-"""The SQL behind digests and quarterly reports: GROUP BY queries, one per measure.
+"""The SQL behind digests and quarterly reports: GROUP BY queries over all the periods at once.
 
 Every query takes the scope as a list of team ids (None = the whole service) and the periods as
 UTC boundaries computed in local time by ``services.digest.periods``. Counts for several periods
 come from one query: a CASE expression puts each row in its period ("bucket" 0 = oldest) and the
 query groups by it, so the database never returns individual rows except the few quotes and
-overdue actions a card shows.
+overdue actions a card shows. Measures over the same rows share one query (audits completed and
+planned; overall grades, stage grades and moderation; feedback volumes and agreement), so a
+digest costs nine round trips.
+
+The digest's statements are built once per *shape* (dialect, whether the scope is a list of
+teams, how many periods, the templates' question ids) and cached: periods, team ids and dates
+are bound parameters. Building a dozen SQLAlchemy expressions on every digest cost more Python
+time than running a team's queries (bench/digest).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select, true
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -50,38 +73,65 @@ async def teams_of_area(session: AsyncSession, service_area_id: int) -> list[int
     return list(await session.scalars(select(Team.id).where(Team.service_area_id == service_area_id)))
 
 
-async def _core(session: AsyncSession, query: Any) -> Any:
+# -- statements and their parameters -----------------------------------------------------------
+
+
+async def _core(session: AsyncSession, query: Any, parameters: dict[str, Any]) -> Any:
     """Run a Core query on the session's connection: aggregates need no ORM identity map."""
-    return await (await session.connection()).execute(query)
+    return await (await session.connection()).execute(query, parameters)
 
 
-async def _core_scalar(session: AsyncSession, query: Any) -> Any:
-    return (await _core(session, query)).scalar()
+def _dialect(session: AsyncSession) -> str:
+    return session.get_bind().dialect.name
 
 
-def _in_scope(column: Any, team_ids: TeamIds) -> ColumnElement[bool]:
-    return true() if team_ids is None else column.in_(list(team_ids) or [-1])
+def _parameters(team_ids: TeamIds, buckets: Sequence[Bucket], **more: Any) -> dict[str, Any]:
+    """The bound values of a statement built by the helpers below."""
+    values: dict[str, Any] = dict(more)
+    if team_ids is not None:
+        values["teams"] = list(team_ids) or [-1]
+    for index, b in enumerate(buckets):
+        values |= {
+            f"start_{index}": b.start_utc,
+            f"end_{index}": b.end_utc,
+            f"first_day_{index}": b.first_day,
+            f"end_day_{index}": b.end_day,
+        }
+    return values
 
 
-def _bucket_of(column: Any, buckets: Sequence[Bucket], *, dates: bool = False) -> Any:
-    whens = [
-        (and_(column >= (b.first_day if dates else b.start_utc), column < (b.end_day if dates else b.end_utc)), index)
-        for index, b in enumerate(buckets)
-    ]
+def _start(index: int, *, dates: bool = False) -> BindParameter[Any]:
+    return bindparam(f"first_day_{index}" if dates else f"start_{index}")
+
+
+def _end(index: int, *, dates: bool = False) -> BindParameter[Any]:
+    return bindparam(f"end_day_{index}" if dates else f"end_{index}")
+
+
+def _in_scope(column: Any, scoped: bool) -> ColumnElement[bool]:
+    """``scoped``: the statement takes the team ids as the expanding parameter ``teams``."""
+    return column.in_(bindparam("teams", expanding=True)) if scoped else true()
+
+
+def _within(column: Any, first: int, last: int | None = None, *, dates: bool = False) -> ColumnElement[bool]:
+    """In the periods ``first`` to ``last`` (default: just ``first``), as bound parameters."""
+    return and_(column >= _start(first, dates=dates), column < _end(first if last is None else last, dates=dates))
+
+
+def _bucket_of(column: Any, count: int, *, dates: bool = False) -> Any:
+    whens = [(_within(column, index, dates=dates), index) for index in range(count)]
     return case(*whens, else_=literal(-1)).label("bucket")
 
 
-def _within(column: Any, buckets: Sequence[Bucket], *, dates: bool = False) -> ColumnElement[bool]:
-    if dates:
-        return and_(column >= buckets[0].first_day, column < buckets[-1].end_day)
-    return and_(column >= buckets[0].start_utc, column < buckets[-1].end_utc)
-
-
-def _json_pairs(session: AsyncSession, column: Any) -> Any:
+def _json_pairs(dialect: str, column: Any) -> Any:
     """Each (key, text value) of a JSON column as a table-valued function of this dialect."""
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect == "postgresql":
         return func.json_each_text(column).table_valued("key", "value")
     return func.json_each(column).table_valued("key", "value")
+
+
+statement = lru_cache(maxsize=128)
+"""Cache a statement builder: its arguments are the shape, everything else is bound."""
 
 
 # -- audits ------------------------------------------------------------------------------------
@@ -92,140 +142,163 @@ def _audit_grade() -> Any:
     return func.coalesce(AuditModeration.moderated_grade, AuditGrade.grade)
 
 
-def _graded(team_ids: TeamIds) -> Select[Any]:
+def _graded(scoped: bool) -> Select[Any]:
     return (
         select()
         .select_from(AuditGrade)
         .join(AuditSubmission, AuditSubmission.id == AuditGrade.submission_id)
         .join(AuditAssignment, AuditAssignment.id == AuditSubmission.assignment_id)
         .outerjoin(AuditModeration, AuditModeration.grade_id == AuditGrade.id)
-        .where(_in_scope(AuditAssignment.team_id, team_ids))
+        .where(_in_scope(AuditAssignment.team_id, scoped))
     )
 
 
-async def audits_completed(session: AsyncSession, team_ids: TeamIds, buckets: Sequence[Bucket]) -> dict[int, int]:
-    """Submitted audits per bucket (cancelled ones excluded)."""
-    bucket = _bucket_of(AuditSubmission.submitted_at, buckets)
-    query = (
-        select(bucket, func.count())
+def _submitted(scoped: bool, *columns: Any) -> Select[Any]:
+    return (
+        select(*columns)
         .select_from(AuditSubmission)
         .join(AuditAssignment, AuditAssignment.id == AuditSubmission.assignment_id)
-        .where(
-            _within(AuditSubmission.submitted_at, buckets),
-            AuditAssignment.status != AuditStatus.CANCELLED.value,
-            _in_scope(AuditAssignment.team_id, team_ids),
-        )
-        .group_by(bucket)
+        .where(_in_scope(AuditAssignment.team_id, scoped))
     )
-    return {row[0]: row[1] for row in await _core(session, query)}
 
 
-async def audits_planned(session: AsyncSession, team_ids: TeamIds, buckets: Sequence[Bucket]) -> dict[int, int]:
-    """Audits due per bucket (by due date), whatever became of them except cancellation."""
-    bucket = _bucket_of(AuditAssignment.due_date, buckets, dates=True)
-    query = (
-        select(bucket, func.count())
+COMPLETED, PLANNED = 0, 1
+
+
+@statement
+def _audit_counts(scoped: bool, count: int) -> Any:
+    submitted = _bucket_of(AuditSubmission.submitted_at, count)
+    completed = (
+        _submitted(scoped, literal_column(str(COMPLETED)).label("measure"), submitted, func.count().label("n"))
         .where(
-            _within(AuditAssignment.due_date, buckets, dates=True),
+            _within(AuditSubmission.submitted_at, 0, count - 1),
             AuditAssignment.status != AuditStatus.CANCELLED.value,
-            _in_scope(AuditAssignment.team_id, team_ids),
         )
-        .group_by(bucket)
+        .group_by(submitted)
     )
-    return {row[0]: row[1] for row in await _core(session, query)}
+    due = _bucket_of(AuditAssignment.due_date, count, dates=True)
+    planned = (
+        select(literal_column(str(PLANNED)), due, func.count())
+        .where(
+            _within(AuditAssignment.due_date, 0, count - 1, dates=True),
+            AuditAssignment.status != AuditStatus.CANCELLED.value,
+            _in_scope(AuditAssignment.team_id, scoped),
+        )
+        .group_by(due)
+    )
+    return union_all(completed, planned)
 
 
-async def overall_grades(
+async def audit_counts(
     session: AsyncSession, team_ids: TeamIds, buckets: Sequence[Bucket]
-) -> dict[int, dict[str, int]]:
+) -> tuple[dict[int, int], dict[int, int]]:
+    """(submitted audits per bucket, audits due per bucket by due date); cancelled ones excluded."""
+    query = _audit_counts(team_ids is not None, len(buckets))
+    counts: tuple[dict[int, int], dict[int, int]] = ({}, {})
+    for measure, index, number in await _core(session, query, _parameters(team_ids, buckets)):
+        counts[measure][index] = number
+    return counts
+
+
+@dataclass
+class GradeRows:
+    """The grades of one digest: overall per bucket, and by stage and moderation outcome in the last."""
+
+    overall: dict[int, dict[str, int]] = field(default_factory=dict)
     """Bucket -> overall grade -> number of audits."""
-    bucket = _bucket_of(AuditSubmission.submitted_at, buckets)
-    grade = _audit_grade()
-    query = (
-        _graded(team_ids)
-        .add_columns(bucket, grade, func.count())
-        .where(AuditGrade.is_overall.is_(True), _within(AuditSubmission.submitted_at, buckets))
-        .group_by(bucket, grade)
-    )
-    result: dict[int, dict[str, int]] = {}
-    for index, value, count in await _core(session, query):
-        result.setdefault(index, {})[value] = count
-    return result
+    stages: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Stage (section id) -> grade -> count, in the last bucket."""
+    moderation: dict[str, int] = field(default_factory=dict)
+    """Outcome (agreed / raised / lowered) -> moderated overall grades, for audits of the last bucket."""
 
 
-async def stage_grades(session: AsyncSession, team_ids: TeamIds, bucket: Bucket) -> dict[str, dict[str, int]]:
-    """Stage (section id) -> grade -> count, in one period."""
+@statement
+def _grade_rows(scoped: bool, count: int) -> Any:
+    bucket = _bucket_of(AuditSubmission.submitted_at, count)
     grade = _audit_grade()
-    query = (
-        _graded(team_ids)
-        .add_columns(AuditGrade.section_id, grade, func.count())
-        .where(AuditGrade.is_overall.is_(False), _within(AuditSubmission.submitted_at, [bucket]))
-        .group_by(AuditGrade.section_id, grade)
+    return (
+        _graded(scoped)
+        .add_columns(bucket, AuditGrade.is_overall, AuditGrade.section_id, grade, AuditModeration.outcome, func.count())
+        .where(
+            _within(AuditSubmission.submitted_at, 0, count - 1),
+            # Stage grades only for the last period; overall grades for the trend too.
+            or_(AuditGrade.is_overall.is_(True), _within(AuditSubmission.submitted_at, count - 1)),
+        )
+        .group_by(bucket, AuditGrade.is_overall, AuditGrade.section_id, grade, AuditModeration.outcome)
     )
-    result: dict[str, dict[str, int]] = {}
-    for section, value, count in await _core(session, query):
-        result.setdefault(section, {})[value] = count
-    return result
+
+
+async def grade_rows(session: AsyncSession, team_ids: TeamIds, buckets: Sequence[Bucket]) -> GradeRows:
+    """Overall grades, stage grades and moderation outcomes from one GROUP BY over the grades."""
+    query = _grade_rows(team_ids is not None, len(buckets))
+    current = len(buckets) - 1
+    rows = GradeRows()
+    for index, is_overall, section, value, outcome, number in await _core(
+        session, query, _parameters(team_ids, buckets)
+    ):
+        if not is_overall:
+            stage = rows.stages.setdefault(section, {})
+            stage[value] = stage.get(value, 0) + number
+            continue
+        grades = rows.overall.setdefault(index, {})
+        grades[value] = grades.get(value, 0) + number
+        if outcome is not None and index == current:
+            rows.moderation[outcome] = rows.moderation.get(outcome, 0) + number
+    return rows
+
+
+@statement
+def _audit_answer_counts(dialect: str, scoped: bool, question_ids: tuple[str, ...]) -> Any:
+    pairs = _json_pairs(dialect, AuditSubmission.answers)
+    return (
+        _submitted(scoped, pairs.c.key, pairs.c.value, func.count())
+        .join(pairs, true())
+        .where(_within(AuditSubmission.submitted_at, 0), pairs.c.key.in_(list(question_ids)))
+        .group_by(pairs.c.key, pairs.c.value)
+    )
 
 
 async def audit_answer_counts(
     session: AsyncSession, team_ids: TeamIds, bucket: Bucket, question_ids: Sequence[str]
 ) -> dict[str, dict[str, int]]:
     """Question id -> answer -> count for the named questions (e.g. the cross-cutting themes)."""
-    pairs = _json_pairs(session, AuditSubmission.answers)
-    query = (
-        select(pairs.c.key, pairs.c.value, func.count())
-        .select_from(AuditSubmission)
-        .join(AuditAssignment, AuditAssignment.id == AuditSubmission.assignment_id)
-        .join(pairs, true())
-        .where(
-            _within(AuditSubmission.submitted_at, [bucket]),
-            _in_scope(AuditAssignment.team_id, team_ids),
-            pairs.c.key.in_(list(question_ids)),
-        )
-        .group_by(pairs.c.key, pairs.c.value)
-    )
+    query = _audit_answer_counts(_dialect(session), team_ids is not None, tuple(question_ids))
     result: dict[str, dict[str, int]] = {}
-    for key, value, count in await _core(session, query):
+    for key, value, count in await _core(session, query, _parameters(team_ids, [bucket])):
         result.setdefault(key, {})[value] = count
     return result
+
+
+@statement
+def _audit_texts(scoped: bool, question_id: str, limit: int) -> Any:
+    text_value = AuditSubmission.answers[question_id].as_string()
+    return (
+        _submitted(scoped, text_value)
+        .where(_within(AuditSubmission.submitted_at, 0), text_value.is_not(None))
+        .order_by(AuditSubmission.submitted_at.desc())
+        .limit(limit)
+    )
 
 
 async def audit_texts(
     session: AsyncSession, team_ids: TeamIds, bucket: Bucket, question_id: str, *, limit: int
 ) -> list[str]:
     """The newest answers to one free-text question."""
-    text_value = AuditSubmission.answers[question_id].as_string()
-    query = (
-        select(text_value)
-        .select_from(AuditSubmission)
-        .join(AuditAssignment, AuditAssignment.id == AuditSubmission.assignment_id)
-        .where(
-            _within(AuditSubmission.submitted_at, [bucket]),
-            _in_scope(AuditAssignment.team_id, team_ids),
-            text_value.is_not(None),
-        )
-        .order_by(AuditSubmission.submitted_at.desc())
-        .limit(limit)
-    )
-    return [row[0] for row in await _core(session, query)]
+    query = _audit_texts(team_ids is not None, question_id, limit)
+    return [row[0] for row in await _core(session, query, _parameters(team_ids, [bucket]))]
 
 
 # -- feedback ----------------------------------------------------------------------------------
 
 
-def _feedback_team() -> tuple[Any, Any]:
+def _feedback(scoped: bool, first: int, last: int, *columns: Any) -> Select[Any]:
     worker = aliased(Person)
-    return worker, func.coalesce(FeedbackResponse.group_team_id, worker.team_id)
-
-
-def _feedback(team_ids: TeamIds, buckets: Sequence[Bucket], *columns: Any) -> Select[Any]:
-    worker, team = _feedback_team()
+    team = func.coalesce(FeedbackResponse.group_team_id, worker.team_id)
     return (
         select(*columns)
         .select_from(FeedbackResponse)
         .outerjoin(worker, worker.id == FeedbackResponse.worker_id)
-        .where(_within(FeedbackResponse.submitted_at, buckets), _in_scope(team, team_ids))
+        .where(_within(FeedbackResponse.submitted_at, first, last), _in_scope(team, scoped))
     )
 
 
@@ -238,68 +311,105 @@ def scale_score(scale_questions: dict[str, str]) -> Any:
     return case(*whens, else_=None) if whens else literal(None)
 
 
-async def feedback_volumes(
-    session: AsyncSession, team_ids: TeamIds, buckets: Sequence[Bucket], scale_questions: dict[str, str]
-) -> dict[int, tuple[int, float | None, int]]:
+@dataclass
+class FeedbackRows:
+    volumes: dict[int, tuple[int, float | None, int]] = field(default_factory=dict)
     """Bucket -> (responses, average 0-10 score, how many answered a scale question)."""
-    bucket = _bucket_of(FeedbackResponse.submitted_at, buckets)
-    score = scale_score(scale_questions)
-    query = _feedback(team_ids, buckets, bucket, func.count(), func.avg(score), func.count(score)).group_by(bucket)
-    return {row[0]: (row[1], None if row[2] is None else float(row[2]), row[3]) for row in await _core(session, query)}
-
-
-async def feedback_agreement(
-    session: AsyncSession, team_ids: TeamIds, buckets: Sequence[Bucket], agree_values: Sequence[str]
-) -> dict[int, dict[str, int]]:
+    agreement: dict[int, dict[str, int]] = field(default_factory=dict)
     """Bucket -> agreement answer (strongly_agree ... dont_know) -> count, over every agree5 answer."""
-    pairs = _json_pairs(session, FeedbackResponse.answers)
-    bucket = _bucket_of(FeedbackResponse.submitted_at, buckets)
-    query = (
-        _feedback(team_ids, buckets, bucket, pairs.c.value, func.count())
+
+
+@statement
+def _feedback_rows(
+    dialect: str, scoped: bool, count: int, scale_questions: tuple[tuple[str, str], ...], agree: tuple[str, ...]
+) -> Any:
+    # The scoped responses are read once (a CTE) and counted twice: per response and per answer.
+    responses = _feedback(
+        scoped,
+        0,
+        count - 1,
+        _bucket_of(FeedbackResponse.submitted_at, count),
+        FeedbackResponse.answers.label("answers"),
+        scale_score(dict(scale_questions)).label("score"),
+    ).cte("scoped_feedback")
+    volumes = select(
+        responses.c.bucket,
+        null().label("value"),
+        func.count().label("n"),
+        func.avg(responses.c.score).label("score"),
+        func.count(responses.c.score).label("scored"),
+    ).group_by(responses.c.bucket)
+    pairs = _json_pairs(dialect, responses.c.answers)
+    agreement = (
+        select(responses.c.bucket, pairs.c.value, func.count(), null(), null())
+        .select_from(responses)
         .join(pairs, true())
-        .where(pairs.c.value.in_(list(agree_values)))
-        .group_by(bucket, pairs.c.value)
+        .where(pairs.c.value.in_(list(agree)))
+        .group_by(responses.c.bucket, pairs.c.value)
     )
-    result: dict[int, dict[str, int]] = {}
-    for index, value, count in await _core(session, query):
-        result.setdefault(index, {})[value] = count
-    return result
+    return union_all(volumes, agreement)
+
+
+async def feedback_rows(
+    session: AsyncSession,
+    team_ids: TeamIds,
+    buckets: Sequence[Bucket],
+    scale_questions: dict[str, str],
+    agree_values: Sequence[str],
+) -> FeedbackRows:
+    """Feedback volumes, average scores and agreement per bucket, from one read of the responses."""
+    query = _feedback_rows(
+        _dialect(session), team_ids is not None, len(buckets), tuple(scale_questions.items()), tuple(agree_values)
+    )
+    rows = FeedbackRows()
+    for index, value, number, score, scored in await _core(session, query, _parameters(team_ids, buckets)):
+        if value is None:
+            rows.volumes[index] = (number, None if score is None else float(score), scored)
+        else:
+            rows.agreement.setdefault(index, {})[value] = number
+    return rows
+
+
+@statement
+def _feedback_texts(dialect: str, scoped: bool, text_questions: tuple[str, ...], limit: int) -> Any:
+    pairs = _json_pairs(dialect, FeedbackResponse.answers)
+    return (
+        _feedback(scoped, 0, 0, pairs.c.value)
+        .join(pairs, true())
+        .where(pairs.c.key.in_(list(text_questions)), func.length(pairs.c.value) > 0)
+        .order_by(FeedbackResponse.submitted_at.desc())
+        .limit(limit)
+    )
 
 
 async def feedback_texts(
     session: AsyncSession, team_ids: TeamIds, bucket: Bucket, text_questions: Sequence[str], *, limit: int
 ) -> list[str]:
     """The newest free-text feedback answers (the templates' free-text question ids)."""
-    pairs = _json_pairs(session, FeedbackResponse.answers)
-    query = (
-        _feedback(team_ids, [bucket], pairs.c.value)
-        .join(pairs, true())
-        .where(pairs.c.key.in_(list(text_questions)), func.length(pairs.c.value) > 0)
-        .order_by(FeedbackResponse.submitted_at.desc())
-        .limit(limit)
-    )
-    return [row[0] for row in await _core(session, query)]
+    query = _feedback_texts(_dialect(session), team_ids is not None, tuple(text_questions), limit)
+    return [row[0] for row in await _core(session, query, _parameters(team_ids, [bucket]))]
 
 
 # -- actions -----------------------------------------------------------------------------------
 
 
-def _owned(team_ids: TeamIds, *columns: Any) -> Select[Any]:
+def _owned(scoped: bool, *columns: Any) -> Select[Any]:
     return (
         select(*columns)
         .select_from(Action)
         .join(Person, Person.id == Action.owner_id)
-        .where(_in_scope(Person.team_id, team_ids))
+        .where(_in_scope(Person.team_id, scoped))
     )
 
 
-def _open_and_overdue_at(bucket: Bucket) -> ColumnElement[bool]:
+def _open_and_overdue_at(index: int) -> ColumnElement[bool]:
     """Open at the period's end and already past its due date then."""
+    end = _end(index)
     return and_(
-        Action.created_at < bucket.end_utc,
-        Action.due_date < bucket.end_day,
-        or_(Action.completed_at.is_(None), Action.completed_at >= bucket.end_utc),
-        or_(Action.cancelled_at.is_(None), Action.cancelled_at >= bucket.end_utc),
+        Action.created_at < end,
+        Action.due_date < _end(index, dates=True),
+        or_(Action.completed_at.is_(None), Action.completed_at >= end),
+        or_(Action.cancelled_at.is_(None), Action.cancelled_at >= end),
     )
 
 
@@ -307,68 +417,66 @@ def _impact_evidenced() -> ColumnElement[bool]:
     return and_(Action.impact_answer.is_not(None), Action.impact_more_asked.is_(False))
 
 
+ACTION_MEASURES = ("new", "done", "overdue", "impact")
+
+
+@statement
+def _action_counts(scoped: bool, count: int) -> Any:
+    columns = []
+    for index in range(count):
+        columns += [
+            func.sum(case((_within(Action.created_at, index), 1), else_=0)),
+            func.sum(case((_within(Action.completed_at, index), 1), else_=0)),
+            func.sum(case((_open_and_overdue_at(index), 1), else_=0)),
+            func.sum(case((and_(_within(Action.impact_reviewed_at, index), _impact_evidenced()), 1), else_=0)),
+        ]
+    return _owned(scoped, *columns)
+
+
 async def action_counts(session: AsyncSession, team_ids: TeamIds, buckets: Sequence[Bucket]) -> list[dict[str, int]]:
     """Per bucket: actions new, done, overdue at the period's end, and impact evidenced."""
-    columns = []
-    for index, b in enumerate(buckets):
-        within = [b]
-        columns += [
-            func.sum(case((_within(Action.created_at, within), 1), else_=0)).label(f"new_{index}"),
-            func.sum(case((_within(Action.completed_at, within), 1), else_=0)).label(f"done_{index}"),
-            func.sum(case((_open_and_overdue_at(b), 1), else_=0)).label(f"overdue_{index}"),
-            func.sum(case((and_(_within(Action.impact_reviewed_at, within), _impact_evidenced()), 1), else_=0)).label(
-                f"impact_{index}"
-            ),
-        ]
-    row = (await _core(session, _owned(team_ids, *columns))).one()
-    names = ("new", "done", "overdue", "impact")
+    query = _action_counts(team_ids is not None, len(buckets))
+    row = (await _core(session, query, _parameters(team_ids, buckets))).one()
+    width = len(ACTION_MEASURES)
     return [
-        {name: int(row[index * 4 + offset] or 0) for offset, name in enumerate(names)} for index in range(len(buckets))
+        {name: int(row[index * width + offset] or 0) for offset, name in enumerate(ACTION_MEASURES)}
+        for index in range(len(buckets))
     ]
+
+
+@statement
+def _overdue_actions(scoped: bool, limit: int) -> Any:
+    total = func.count().over().label("total")  # every overdue action, counted in the same query
+    return (
+        _owned(scoped, Action.description, Person.display_name, Action.due_date, Action.case_reference, total)
+        .where(Action.status == ActionStatus.OPEN.value, Action.due_date < bindparam("today"))
+        .order_by(Action.due_date, Action.id)
+        .limit(limit)
+    )
 
 
 async def overdue_actions(
     session: AsyncSession, team_ids: TeamIds, today: date, *, limit: int
 ) -> tuple[int, list[tuple[str, str, date, str | None]]]:
     """(how many, the oldest few as (description, owner name, due date, case reference))."""
-    condition = and_(Action.status == ActionStatus.OPEN.value, Action.due_date < today)
-    total = func.count().over().label("total")  # every overdue action, counted in the same query
-    rows = list(
-        await _core(
-            session,
-            _owned(team_ids, Action.description, Person.display_name, Action.due_date, Action.case_reference, total)
-            .where(condition)
-            .order_by(Action.due_date, Action.id)
-            .limit(limit),
-        )
-    )
+    query = _overdue_actions(team_ids is not None, limit)
+    rows = list(await _core(session, query, _parameters(team_ids, [], today=today)))
     return (int(rows[0][4]) if rows else 0), [(r[0], r[1], r[2], r[3]) for r in rows]
 
 
-async def impact_texts(session: AsyncSession, team_ids: TeamIds, bucket: Bucket, *, limit: int) -> list[str]:
-    rows = await _core(
-        session,
-        _owned(team_ids, Action.impact_answer)
-        .where(_within(Action.impact_reviewed_at, [bucket]), _impact_evidenced())
+@statement
+def _impact_texts(scoped: bool, limit: int) -> Any:
+    return (
+        _owned(scoped, Action.impact_answer)
+        .where(_within(Action.impact_reviewed_at, 0), _impact_evidenced())
         .order_by(Action.impact_reviewed_at.desc())
-        .limit(limit),
+        .limit(limit)
     )
-    return [r[0] for r in rows]
 
 
-async def moderation_outcomes(session: AsyncSession, team_ids: TeamIds, bucket: Bucket) -> dict[str, int]:
-    """Outcome (agreed / raised / lowered) -> moderated overall grades, for audits of the period."""
-    query = (
-        _graded(team_ids)
-        .add_columns(AuditModeration.outcome, func.count())
-        .where(
-            AuditGrade.is_overall.is_(True),
-            AuditModeration.id.is_not(None),
-            _within(AuditSubmission.submitted_at, [bucket]),
-        )
-        .group_by(AuditModeration.outcome)
-    )
-    return {row[0]: row[1] for row in await _core(session, query)}
+async def impact_texts(session: AsyncSession, team_ids: TeamIds, bucket: Bucket, *, limit: int) -> list[str]:
+    query = _impact_texts(team_ids is not None, limit)
+    return [r[0] for r in await _core(session, query, _parameters(team_ids, [bucket]))]
 
 
 # -- quarterly report breakdowns ---------------------------------------------------------------
@@ -378,26 +486,27 @@ async def audits_by_team(
     session: AsyncSession, team_ids: TeamIds, bucket: Bucket
 ) -> list[tuple[str, int, int, int, int]]:
     """(team, planned, completed, good or better, inadequate) per team, by team name."""
+    scoped = team_ids is not None
     planned = (
         select(AuditAssignment.team_id.label("team_id"), func.count().label("n"))
         .where(
-            _within(AuditAssignment.due_date, [bucket], dates=True),
+            _within(AuditAssignment.due_date, 0, dates=True),
             AuditAssignment.status != AuditStatus.CANCELLED.value,
-            _in_scope(AuditAssignment.team_id, team_ids),
+            _in_scope(AuditAssignment.team_id, scoped),
         )
         .group_by(AuditAssignment.team_id)
         .subquery()
     )
     grade = _audit_grade()
     graded = (
-        _graded(team_ids)
+        _graded(scoped)
         .add_columns(
             AuditAssignment.team_id.label("team_id"),
             func.count().label("completed"),
             func.sum(case((grade.in_(["outstanding", "good"]), 1), else_=0)).label("good"),
             func.sum(case((grade == "inadequate", 1), else_=0)).label("inadequate"),
         )
-        .where(AuditGrade.is_overall.is_(True), _within(AuditSubmission.submitted_at, [bucket]))
+        .where(AuditGrade.is_overall.is_(True), _within(AuditSubmission.submitted_at, 0))
         .group_by(AuditAssignment.team_id)
         .subquery()
     )
@@ -411,10 +520,11 @@ async def audits_by_team(
         )
         .outerjoin(planned, planned.c.team_id == Team.id)
         .outerjoin(graded, graded.c.team_id == Team.id)
-        .where(_in_scope(Team.id, team_ids), or_(planned.c.n.is_not(None), graded.c.completed.is_not(None)))
+        .where(_in_scope(Team.id, scoped), or_(planned.c.n.is_not(None), graded.c.completed.is_not(None)))
         .order_by(Team.name)
     )
-    return [(r[0], int(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in await _core(session, query)]
+    rows = await _core(session, query, _parameters(team_ids, [bucket]))
+    return [(r[0], int(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in rows]
 
 
 async def feedback_by_template(
@@ -423,11 +533,14 @@ async def feedback_by_template(
     """(template, responses, average 0-10 score, scored responses) per feedback template."""
     score = scale_score(scale_questions)
     query = (
-        _feedback(team_ids, [bucket], FeedbackResponse.template_key, func.count(), func.avg(score), func.count(score))
+        _feedback(
+            team_ids is not None, 0, 0, FeedbackResponse.template_key, func.count(), func.avg(score), func.count(score)
+        )
         .group_by(FeedbackResponse.template_key)
         .order_by(FeedbackResponse.template_key)
     )
-    return [(r[0], int(r[1]), None if r[2] is None else float(r[2]), int(r[3])) for r in await _core(session, query)]
+    rows = await _core(session, query, _parameters(team_ids, [bucket]))
+    return [(r[0], int(r[1]), None if r[2] is None else float(r[2]), int(r[3])) for r in rows]
 
 
 async def scale_summary(
@@ -435,13 +548,10 @@ async def scale_summary(
 ) -> tuple[int, float | None]:
     """(audits with a Signs of Safety scaling judgement, its average) in the period."""
     value = AuditSubmission.answers[question_id].as_float()
-    query = (
-        select(func.count(value), func.avg(value))
-        .select_from(AuditSubmission)
-        .join(AuditAssignment, AuditAssignment.id == AuditSubmission.assignment_id)
-        .where(_within(AuditSubmission.submitted_at, [bucket]), _in_scope(AuditAssignment.team_id, team_ids))
+    query = _submitted(team_ids is not None, func.count(value), func.avg(value)).where(
+        _within(AuditSubmission.submitted_at, 0)
     )
-    row = (await _core(session, query)).one()
+    row = (await _core(session, query, _parameters(team_ids, [bucket]))).one()
     return int(row[0]), None if row[1] is None else float(row[1])
 
 
@@ -450,9 +560,9 @@ async def actions_due_by_source(
 ) -> list[tuple[str, int]]:
     """Open actions due in [first_day, end_day), per source (audit, survey, QIM...): the plans."""
     query = (
-        _owned(team_ids, Action.source, func.count())
+        _owned(team_ids is not None, Action.source, func.count())
         .where(Action.status == ActionStatus.OPEN.value, Action.due_date >= first_day, Action.due_date < end_day)
         .group_by(Action.source)
         .order_by(Action.source)
     )
-    return [(r[0], int(r[1])) for r in await _core(session, query)]
+    return [(r[0], int(r[1])) for r in await _core(session, query, _parameters(team_ids, []))]

@@ -245,8 +245,11 @@ def _bullets(lines: Sequence[str]) -> ac.TextBlock:
     return paragraph("\n".join(f"- {line}" for line in lines))
 
 
-def digest_card(digest: Digest, *, preview_post: Json | None = None, due_label: str | None = None) -> Json:
-    """The digest. ``preview_post`` (the data for the post button) makes it a private preview."""
+def digest_card(
+    digest: Digest, *, preview_post: Json | None = None, due_label: str | None = None, demo: bool = False
+) -> Json:
+    """The digest. ``preview_post`` (the data for the post button) makes it a private preview;
+    ``demo`` says it is the local demo's first digest, posted when qop was added to the channel."""
     body: list[Any] = [
         title(_title_of(digest)),
         paragraph(
@@ -255,6 +258,8 @@ def digest_card(digest: Digest, *, preview_post: Json | None = None, due_label: 
     ]
     if preview_post is not None:
         body.append(paragraph(text.DIGEST_PREVIEW, subtle=False))
+    if demo:
+        body.append(paragraph(text.DIGEST_DEMO.format(due=due_label or "last"), subtle=True))
     if digest.late:
         body.append(ac.TextBlock(text=text.DIGEST_LATE.format(due=due_label or "earlier"), wrap=True, color="Warning"))
     body += [heading(text.HEADLINES), facts(headline_pairs(digest.current, digest.previous))]

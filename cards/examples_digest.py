@@ -138,6 +138,10 @@ def digest_examples() -> Iterator[tuple[str, Json]]:
     yield "digest_team_small_numbers", cards.digest_card(_small_team_digest(late=False))
     yield "digest_team_late", cards.digest_card(_small_team_digest(late=True), due_label="Monday 30 March at 08:00")
     yield (
+        "digest_team_demo",
+        cards.digest_card(_small_team_digest(late=False), due_label="Monday 30 March at 08:00", demo=True),
+    )
+    yield (
         "digest_preview",
         cards.digest_card(
             _area_digest(), preview_post={"conversation_id": "19:abc@thread.tacv2", "period": "2026-W13"}

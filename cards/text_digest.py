@@ -4,6 +4,10 @@ DIGEST_TITLE = "Weekly digest: {scope}"
 DIGEST_QUARTER_TITLE = "Quarterly digest: {scope}"
 DIGEST_PERIOD = "{period}, compared with the {before}."
 DIGEST_LATE = "Sent late: this digest was due {due} but qop was not running then. The numbers are for the same week."
+DIGEST_DEMO = (
+    "Demo: this channel is subscribed to this digest, which qop posts every week. This is the one due {due}, "
+    "posted now because qop has just been added here."
+)
 DIGEST_PREVIEW = "Preview: only you can see this. Post it to the channel when you are happy with it."
 SERVICE_SCOPE = "the whole service"
 

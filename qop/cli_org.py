@@ -17,7 +17,7 @@ from services.container import Services
 from services.demo_actions import load_demo_actions
 from services.demo_audits import load_demo_audits
 from services.demo_feedback import DEMO_CASE, load_demo_feedback
-from services.digest.demo import load_demo_digest_data
+from services.digest.demo import DEMO_CHANNEL_TEAM, PLAYGROUND_CHANNEL_NAME, load_demo_digest_data
 from services.errors import DomainError
 from services.organisation import Change, Entity, ImportReport, UnreadableFile
 from storage.db import create_engine
@@ -133,6 +133,11 @@ def demo_load() -> None:
     console.print(f"Demo actions: {actions} created (open, due soon, due today, overdue, one awaiting impact).")
     audits = with_services(lambda s: load_demo_digest_data(s.sessions, s.clock, time_zone=s.settings.timezone))
     console.print(f"Demo digest data: {audits} audits with feedback over the last seven weeks.")
+    if with_services(lambda s: s.digests.subscribe_demo_channel()) is not None:
+        console.print(
+            f"Demo digest: the playground's {PLAYGROUND_CHANNEL_NAME} channel is subscribed to the "
+            f"{DEMO_CHANNEL_TEAM}'s weekly digest; open the channel to see it arrive."
+        )
     feedback = with_services(load_demo_feedback)
     state = "sent" if feedback.survey_created else "already in progress"
     console.print(f"Demo survey S{feedback.survey_id} {state}: type 'my surveys' in the playground to answer it.")

@@ -9,7 +9,6 @@ from microsoft_agents.activity import ActivityTypes
 from microsoft_agents.hosting.core import TurnContext, TurnState
 
 from cards import common
-from services.digest.demo import DEMO_CHANNEL_TEAM
 from services.teams_data import TeamsUser
 
 if TYPE_CHECKING:
@@ -28,12 +27,9 @@ def register(bot: QopBot) -> None:
         await bot.services.conversations.record_installed(turn.conversation, turn.user)
         await turn.send_card(_welcome_for(turn.conversation.kind, turn.user.name, turn.conversation.name))
         if bot.settings.local_mode and turn.conversation.kind == "channel":
-            # The playground's demo: its team channel shows a real digest straight away.
-            digest = await bot.services.digests.demo_channel_installed(
-                turn.conversation.conversation_id, team_name=DEMO_CHANNEL_TEAM
-            )
-            if digest is not None:
-                await turn.send_card(digest)
+            # The playground's demo: the channel the demo data subscribed gets its digest now,
+            # through the delivery engine like every Monday's (not as a reply to this event).
+            await bot.services.digests.demo_channel_installed(turn.conversation.conversation_id)
 
     @bot.activity(ActivityTypes.conversation_update)
     async def on_conversation_update(context: TurnContext, _state: TurnState) -> None:

@@ -1,9 +1,14 @@
 """Demo digest data for ``make run``: seven weeks of audits, feedback and impact for the demo teams.
 
 Dates are relative to the day the demo is loaded, so the playground's channel always gets a live
-digest for last week. Loading again adds nothing (the demo round has a fixed title). When the
-playground installs qop in its team channel (local mode only), that channel is subscribed to the
-Riverside Locality Team's digest and last week's digest is posted at once.
+digest for last week. Loading again adds nothing (the demo round has a fixed title).
+
+The demo also subscribes the playground's team channel (General, whose id the playground fixes)
+to the Riverside Locality Team's digest before qop is in it: ``demo_channel`` records the channel
+as known but not installed, and ``DigestService.subscribe_demo_channel`` subscribes it as an
+operator would from the command line. When the playground adds qop to the channel (local mode
+only), ``DigestService.demo_channel_installed`` posts the digest of the subscription's latest
+scheduled day through the delivery engine, exactly as the weekly run would.
 """
 
 from __future__ import annotations
@@ -18,11 +23,16 @@ from services.clock import Clock
 from services.digest import periods
 from services.digest.sample import STAGES, AuditResult, add_audit, add_feedback, add_round
 from storage.db import transaction
-from storage.models import AuditRound, Person, Team
+from storage.models import AuditRound, Conversation, ConversationKind, Person, Team
+from storage.repositories import conversations as conversation_repo
 
 DEMO_ROUND = "Demo: weekly collaborative audits"
 DEMO_TEAMS = ("Riverside Locality Team", "Moorside Locality Team")
 DEMO_CHANNEL_TEAM = "Riverside Locality Team"
+PLAYGROUND_CHANNEL_ID = "team-id"
+"""The conversation id of the Teams playground's General channel: its team's id, ``team-id`` in
+the playground's built-in configuration (the playground e2e test checks it still is)."""
+PLAYGROUND_CHANNEL_NAME = "General"
 WEEKS = 7
 GRADE_MIX = ["outstanding", "good", "good", "good", "requires_improvement", "requires_improvement", "inadequate"]
 WORKING_WELL = [
@@ -40,6 +50,31 @@ COMMENTS = [
 
 async def demo_data_loaded(session: AsyncSession) -> bool:
     return await session.scalar(select(AuditRound.id).where(AuditRound.title == DEMO_ROUND)) is not None
+
+
+async def demo_channel(session: AsyncSession, now: datetime) -> Conversation | None:
+    """The playground's team channel, linked to the demo team; recorded as not installed (so
+    nothing is sent there) until the playground adds qop to it, which fills in its reference.
+    None when the demo organisation is not loaded."""
+    team = await session.scalar(select(Team).where(Team.name == DEMO_CHANNEL_TEAM))
+    if team is None:
+        return None
+    conversation = await conversation_repo.get(session, PLAYGROUND_CHANNEL_ID)
+    if conversation is None:
+        conversation = Conversation(
+            conversation_id=PLAYGROUND_CHANNEL_ID,
+            kind=ConversationKind.CHANNEL.value,
+            service_url="",
+            bot_id="",
+            name=PLAYGROUND_CHANNEL_NAME,
+            reference={},
+            installed=False,
+            linked_team_id=team.id,
+            linked_at=now,
+        )
+        session.add(conversation)
+        await session.flush()
+    return conversation
 
 
 async def load_demo_digest_data(sessions: async_sessionmaker[AsyncSession], clock: Clock, *, time_zone: str) -> int:

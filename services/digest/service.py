@@ -459,39 +459,40 @@ class DigestService:
             dedupe_key=f"digest-manual:{channel_id}:{period.key}:{teams_user_id}",
         )
 
-    async def demo_channel_installed(self, conversation_id: str, *, team_name: str) -> Card | None:
-        """Local demo only: subscribe a newly installed channel to ``team_name``'s digest and return
-        last week's digest (claimed, so the Monday run does not post it again). None unless the demo
-        data is loaded, or when the channel already has a subscription."""
+    async def subscribe_demo_channel(self) -> digest_cards.SubscriptionView | None:
+        """Demo data (``qop demo load``): subscribe the playground's team channel to the demo
+        team's digest, Mondays 08:00, as an operator does from the command line. Once only: a
+        subscription that exists (or was stopped in the playground) is left alone. None when the
+        demo organisation is not loaded or the channel already has a subscription."""
+        async with transaction(self._sessions) as session:
+            conversation = await demo.demo_channel(session, self._clock.now())
+            if conversation is None or await self._subscription(session, conversation) is not None:
+                return None
+        return await self.subscribe(demo.PLAYGROUND_CHANNEL_ID, SubscriptionRequest(None, None), teams_user_id=None)
+
+    async def demo_channel_installed(self, conversation_id: str) -> str | None:
+        """Local demo only: qop was just added to the channel the demo data subscribed
+        (``services.digest.demo``). Post the digest its subscription posted on its latest scheduled
+        day, now, the way the weekly run posts one: claimed in ``digest_runs`` and handed to the
+        delivery engine with the same key, so the weekly run never posts it again. The card says it
+        is the demo. Returns the run key, or None when there is nothing to post (no demo data, not
+        the demo's channel, or already posted)."""
+        if conversation_id != demo.PLAYGROUND_CHANNEL_ID or self._sender is None:
+            return None
+        now = self._clock.now()
         async with transaction(self._sessions) as session:
             if not await demo.demo_data_loaded(session):
                 return None
             conversation = await conversation_repo.get(session, conversation_id)
-            team = await session.scalar(select(Team).where(Team.name == team_name))
-            if conversation is None or team is None or await self._subscription(session, conversation):
+            subscription = await self._subscription(session, conversation) if conversation else None
+            if subscription is None or not subscription.active:
                 return None
-            subscription = DigestSubscription(
-                conversation_id=conversation.id,
-                scope=DigestScope.TEAM.value,
-                team_id=team.id,
-                created_at=self._clock.now(),
-                updated_at=self._clock.now(),
-            )
-            session.add(subscription)
-            await session.flush()
             subscription_id = subscription.id
-        now = self._clock.now()
-        period = periods.last_complete_week(now, self.time_zone)
-        if not await self._claim(subscription_id, period, now, now, False):
+            period, due = self.due_slot(subscription, now)
+        if not await self._claim(subscription_id, period, due, now, False):
             return None
-        digest = await self.build(Scope("team", team.name, [team.id]), period)
-        async with transaction(self._sessions) as session:
-            await session.execute(
-                update(DigestRun)
-                .where(DigestRun.subscription_id == subscription_id, DigestRun.period_key == period.key)
-                .values(handed_over_at=now)
-            )
-        return digest_cards.digest_card(digest)
+        await self._hand_over(subscription_id, period, due, False, now, demo=True)
+        return run_key(subscription_id, period)
 
     async def _channel_scope_for(
         self, session: AsyncSession, conversation: Conversation, teams_user_id: str
@@ -595,7 +596,9 @@ class DigestService:
             return False
         return True
 
-    async def _hand_over(self, subscription_id: int, period: Period, due: datetime, late: bool, now: datetime) -> None:
+    async def _hand_over(
+        self, subscription_id: int, period: Period, due: datetime, late: bool, now: datetime, *, demo: bool = False
+    ) -> None:
         async with transaction(self._sessions) as session:
             subscription = await session.get(DigestSubscription, subscription_id)
             assert subscription is not None
@@ -604,7 +607,7 @@ class DigestService:
             channel_id = subscription.conversation_id
         digest = await self.build(scope, period, late=late, show_case_references=show_refs)
         local_due = due.astimezone(ZoneInfo(self.time_zone))
-        card = digest_cards.digest_card(digest, due_label=f"{local_due:%A %d %B at %H:%M}")
+        card = digest_cards.digest_card(digest, due_label=f"{local_due:%A %d %B at %H:%M}", demo=demo)
         if self._sender is None:
             raise RuntimeError("no delivery engine attached to the digest service")
         receipt = await self._sender.post_card_to_conversation(

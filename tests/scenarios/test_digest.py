@@ -74,21 +74,45 @@ async def test_digest_is_a_channel_command_and_the_report_link_is_for_the_qa_lea
     assert forged.status == 403 and "Traceback" not in await forged.text()
 
 
-async def test_the_demo_channel_shows_last_week_s_digest_when_qop_is_installed(
-    harness: BotHarness, services: Services, clock
+async def test_the_demo_subscribes_the_playground_channel_and_its_digest_comes_through_the_delivery_engine(
+    harness: BotHarness, services: Services, clock, sessions
 ) -> None:  # type: ignore[no-untyped-def]
-    from services.digest.demo import load_demo_digest_data
+    from qop.app import SERVICES_KEY
+    from services.digest.demo import PLAYGROUND_CHANNEL_ID, load_demo_digest_data
+    from storage.models import Delivery, DigestRun
+    from tests.support.delivery import eventually
 
     await services.demo.load()
     assert await load_demo_digest_data(services.sessions, clock, time_zone="Europe/London") > 40
     assert await load_demo_digest_data(services.sessions, clock, time_zone="Europe/London") == 0, "loaded once"
-    general = a.channel()
-    before = len(harness.connector.messages)
+    subscribed = await services.digests.subscribe_demo_channel()
+    assert subscribed is not None and subscribed.scope_label == "Riverside Locality Team"
+    assert await services.digests.subscribe_demo_channel() is None, "subscribed once"
+    app_services = harness.client.app[SERVICES_KEY]
+    early = await app_services.digests.run_due(clock.now())
+    assert early.sent == early.late == [], "nothing is posted while qop is not in the channel"
+
+    general = {**a.channel(), "id": PLAYGROUND_CHANNEL_ID}
     await harness.send(a.installation(harness.service_url, conversation=general, sender=DANA))
-    posted = [json.dumps(m.cards[0], ensure_ascii=False) for m in harness.connector.messages[before:] if m.cards]
-    assert any("Weekly digest: Riverside Locality Team" in card and "Chart.Line" in card for card in posted), posted
-    report = await services.digests.run_due(clock.now())
-    assert report.sent == [] and report.late == [], "the demo digest is already claimed for last week"
+
+    async def digest_posted() -> list:  # type: ignore[type-arg]
+        return [m for m in harness.connector.in_conversation(PLAYGROUND_CHANNEL_ID) if "Weekly digest:" in str(m.cards)]
+
+    [posted] = await eventually(digest_posted, what="the demo digest in the channel")
+    card = json.dumps(posted.cards[0], ensure_ascii=False)
+    assert "Weekly digest: Riverside Locality Team" in card and "Chart.Line" in card
+    assert "Demo: this channel is subscribed" in card and "Post to the channel" not in card
+    async with sessions() as session:
+        [run] = list(await session.scalars(select(DigestRun)))
+        delivery = await session.get(Delivery, run.delivery_id)
+    assert run.handed_over_at is not None and not run.late
+    assert delivery is not None and delivery.purpose == "digest"
+    assert delivery.dedupe_key == f"digest:{run.subscription_id}:{run.period_key}", "the weekly run's key"
+
+    report = await app_services.digests.run_due(clock.now())
+    assert report.sent == [] and report.late == [], "the weekly run does not post that week again"
+    await harness.send(a.installation(harness.service_url, conversation=general, sender=DANA))
+    assert len(await digest_posted()) == 1, "one digest, not a reply as well, and nothing new when qop is added again"
 
 
 async def test_digest_now_previews_privately_and_the_weekly_digest_arrives_in_the_channel(
@@ -122,7 +146,7 @@ async def test_digest_now_previews_privately_and_the_weekly_digest_arrives_in_th
     assert len(report.sent) == 1
 
     async def digest_posted() -> list:  # type: ignore[type-arg]
-        return [m for m in harness.connector.in_conversation(channel_id)[before:] if "Weekly digest" in str(m.cards)]
+        return [m for m in harness.connector.in_conversation(channel_id)[before:] if "Weekly digest:" in str(m.cards)]
 
     [posted] = await eventually(digest_posted, what="the weekly digest in the channel")
     assert "30 Mar - 5 Apr 2026" in json.dumps(posted.cards[0]) and "Post to the channel" not in str(posted.cards)

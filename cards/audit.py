@@ -20,7 +20,7 @@ from cards import text_templates as template_text
 from cards import verbs
 from cards.base import Json, action_row, card, execute, facts, heading, paragraph, title
 from services.audits.views import (
-    ACTION_SLOTS,
+    MAX_ACTIONS,
     AssignmentSummary,
     AuditPage,
     EscalationAlert,
@@ -31,6 +31,8 @@ from services.audits.views import (
     RoundStartForm,
     SubmittedAudit,
     Task,
+    action_ids,
+    action_rows_shown,
 )
 from services.templates import GRADE_LABELS, Question, QuestionType, Section, Template
 from services.templates.answers import evidence_id, rationale_id
@@ -189,7 +191,6 @@ def page_card(page: AuditPage) -> Json:
         body += _actions_body(page)
     else:
         body += section_body(page.template.sections[page.page], page.values, page.errors)
-    body.append(paragraph(text.PRIVACY_REMINDER, subtle=True, spacing="Medium"))
     data = {"assignment_id": summary.id, "page": page.page}
     buttons = []
     if page.page > 0:
@@ -198,15 +199,20 @@ def page_card(page: AuditPage) -> Json:
         buttons.append(execute(text.SUBMIT, verbs.AUDIT_SUBMIT, {**data, "submission_key": page.submission_key}))
     else:
         buttons += [execute(text.SAVE, verbs.AUDIT_SAVE, data), execute(text.NEXT, verbs.AUDIT_NEXT, data)]
+    if page.is_actions_page and action_rows_shown(page.values) < MAX_ACTIONS:
+        # Under the rows rather than in the card's button bar, where Teams folds a fourth button away.
+        body.append(action_row(execute(text.ADD_ACTION, verbs.AUDIT_ADD_ACTION, data)))
+    body.append(paragraph(text.PRIVACY_REMINDER, subtle=True, spacing="Medium"))
     return card(body, buttons, fallback_text=header)
 
 
 def _actions_body(page: AuditPage) -> list[Any]:
     body: list[Any] = [heading(text.ACTIONS_TITLE), paragraph(text.ACTIONS_INTRO)]
     owners = [(str(pid), name) for pid, name in page.owners]
-    for slot in range(1, ACTION_SLOTS + 1):
-        what, owner, due = f"action_{slot}_what", f"action_{slot}_owner", f"action_{slot}_due"
-        items: list[Any] = [TextBlock(text=text.ACTION_HEADING.format(number=slot), weight="Bolder", wrap=True)]
+    rows = action_rows_shown(page.values)
+    for row in range(1, rows + 1):
+        what, owner, due = action_ids(row)
+        items: list[Any] = [TextBlock(text=text.ACTION_HEADING.format(number=row), weight="Bolder", wrap=True)]
         items.append(TextInput(id=what, label=text.ACTION_WHAT, value=page.values.get(what) or None, max_length=2000))
         items += _error(page.errors.get(what))
         items.append(
@@ -223,6 +229,8 @@ def _actions_body(page: AuditPage) -> list[Any]:
         items.append(DateInput(id=due, label=text.ACTION_DUE, value=page.values.get(due) or None))
         items += _error(page.errors.get(due))
         body.append(Container(items=items, spacing="Medium", separator=True))
+    if rows == MAX_ACTIONS:
+        body.append(paragraph(text.ACTIONS_FULL.format(limit=MAX_ACTIONS), subtle=True))
     return body
 
 
@@ -244,12 +252,13 @@ def _review_body(page: AuditPage) -> list[Any]:
     body.append(facts(pairs))
     body.append(heading(text.ACTIONS_SUMMARY))
     owners = {str(pid): name for pid, name in page.owners}
-    actions = [
-        f"- {page.values[f'action_{slot}_what']} ({owners.get(page.values.get(f'action_{slot}_owner', ''), '?')}, "
-        f"{page.values.get(f'action_{slot}_due', '?')})"
-        for slot in range(1, ACTION_SLOTS + 1)
-        if page.values.get(f"action_{slot}_what")
-    ]
+    actions = []
+    for row in range(1, MAX_ACTIONS + 1):
+        what, owner, due = action_ids(row)
+        if page.values.get(what):
+            actions.append(
+                f"- {page.values[what]} ({owners.get(page.values.get(owner, ''), '?')}, {page.values.get(due, '?')})"
+            )
     body.append(paragraph("\n".join(actions) if actions else text.NO_ACTIONS))
     return body
 

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from cards import audit
 from cards.base import Json
 from services.audits.views import (
+    MAX_ACTIONS,
     ActionLine,
     AssignmentSummary,
     AuditPage,
@@ -21,6 +22,7 @@ from services.audits.views import (
     RowProblem,
     SubmittedAudit,
     Task,
+    action_ids,
 )
 from services.templates import TemplateLibrary
 
@@ -123,6 +125,23 @@ def examples() -> Iterator[tuple[str, Json]]:
     yield (
         "audit_actions_page",
         audit.page_card(AuditPage(SUMMARY, standard, section_count, actions, action_errors, OWNERS)),
+    )
+    # The most actions an audit can hold, each as long as allowed: the card stays under Teams' size.
+    longest: dict[str, str] = {}
+    for row in range(1, MAX_ACTIONS + 1):
+        what, owner, due = action_ids(row)
+        longest |= {
+            what: ("Agree the Saturday safety contact with the family; " * 40)[:2000],
+            owner: "7",
+            due: "2026-03-06",
+        }
+    yield (
+        "audit_actions_page_full",
+        audit.page_card(AuditPage(SUMMARY, standard, section_count, longest, {}, OWNERS, notice="Draft saved.")),
+    )
+    yield (
+        "audit_review_all_actions",
+        audit.page_card(AuditPage(SUMMARY, standard, section_count + 1, longest, {}, OWNERS, _reflection(library))),
     )
     draft = {
         **actions,

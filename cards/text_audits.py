@@ -33,8 +33,14 @@ CHOOSE = "Choose..."
 
 ACTIONS_TITLE = "Actions agreed"
 ACTIONS_INTRO = (
-    "Agree up to three actions with the practitioner: what will happen, who owns it and by when. "
-    "Leave a row empty if you need fewer."
+    "Agree the actions with the practitioner: what will happen, who owns it and by when. "
+    "Fill in a row, then 'Add another action' for the next; leave the last row empty if you are done."
+)
+ADD_ACTION = "Add another action"
+ACTION_ROW_ADDED = "Action {number} added below: fill it in."
+ACTION_ROW_FILL_FIRST = "Fill in the empty action first, then add another."
+ACTIONS_FULL = (
+    "This audit holds {limit} actions, the most one card can. Once it is submitted, raise any more with 'new action'."
 )
 ACTION_HEADING = "Action {number}"
 ACTION_WHAT = "What needs to happen"

@@ -79,6 +79,7 @@ def register(bot: QopBot) -> None:
     bot.action(verbs.AUDIT_NEXT)(page_move("next"))
     bot.action(verbs.AUDIT_BACK)(page_move("back"))
     bot.action(verbs.AUDIT_SAVE)(page_move("save"))
+    bot.action(verbs.AUDIT_ADD_ACTION)(page_move("add_action"))
 
     @bot.action(verbs.AUDIT_SUBMIT)
     async def submit(turn: Turn, data: dict[str, Any]) -> ActionResult:

@@ -27,7 +27,7 @@ from services.audits import rounds as round_rules
 from services.audits.moderation import ModerationRule, outcome_of
 from services.audits.notify import NoNotifier, Notifier
 from services.audits.views import (
-    ACTION_SLOTS,
+    MAX_ACTIONS,
     ActionLine,
     AssignmentSummary,
     AuditPage,
@@ -40,6 +40,8 @@ from services.audits.views import (
     RowProblem,
     SubmittedAudit,
     Task,
+    action_ids,
+    action_rows_shown,
 )
 from services.clock import Clock
 from services.errors import InvalidInput, NotAllowed, NotFound
@@ -72,11 +74,7 @@ REFLECTION_TEMPLATE = "practitioner-reflection"
 RECENT_AUDIT_DAYS = 365
 
 
-def action_ids(slot: int) -> tuple[str, str, str]:
-    return f"action_{slot}_what", f"action_{slot}_owner", f"action_{slot}_due"
-
-
-ACTION_INPUT_IDS = [key for slot in range(1, ACTION_SLOTS + 1) for key in action_ids(slot)]
+ACTION_INPUT_IDS = [key for row in range(1, MAX_ACTIONS + 1) for key in action_ids(row)]
 
 
 @dataclass
@@ -316,7 +314,8 @@ class AuditService:
         self, user_id: str, assignment_id: int, *, page: int, data: dict[str, Any], move: str
     ) -> AuditPage | SubmittedAudit:
         """Save what the page holds into the draft (always), then move: 'next' only when the
-        page is complete, 'back' and 'save' whatever it holds."""
+        page is complete, 'back' and 'save' whatever it holds; 'add_action' stays on the actions
+        page, which then shows one more empty row once the last one is filled in."""
         alerts: list[Alert] = []
         async with transaction(self._sessions) as session:
             item = await self._load(session, assignment_id)
@@ -327,6 +326,7 @@ class AuditService:
                 return await self._submitted_view(session, item)
             page = self._clamp(item.template, page)
             values = self._extract(item.template, page, data)
+            rows_before = action_rows_shown(a.draft)
             a.draft = {**a.draft, **values}
             a.draft_saved_at = self._clock.now()
             a.status = AuditStatus.IN_PROGRESS.value
@@ -338,12 +338,25 @@ class AuditService:
                 page = max(0, page - 1)
             a.draft_page = self._clamp(item.template, page)
             await access_log.record(session, actor, access_log.CHANGE, RECORD, a.id, {"page": page, "move": move})
-            notice = text.ESCALATION_SENT if alerts else (text.DRAFT_SAVED if move == "save" else None)
+            if alerts:
+                notice = text.ESCALATION_SENT
+            elif move == "add_action" and page == len(item.template.sections):
+                notice = self._added_action_notice(rows_before, action_rows_shown(a.draft))
+            else:
+                notice = text.DRAFT_SAVED if move in ("save", "add_action") else None
             result = await self._page(session, item, a.draft_page, errors, notice=notice)
         # Sent once the escalation is committed: the alert never names a concern that was rolled back.
         for person_id, card, key in alerts:
             await self.notifier.send_card(person_id, card, key=key)
         return result
+
+    @staticmethod
+    def _added_action_notice(rows_before: int, rows_after: int) -> str:
+        if rows_after > rows_before:
+            return text.ACTION_ROW_ADDED.format(number=rows_after)
+        if rows_after == MAX_ACTIONS:
+            return text.ACTIONS_FULL.format(limit=MAX_ACTIONS)
+        return text.ACTION_ROW_FILL_FIRST
 
     def _clamp(self, template: Template, page: int) -> int:
         return min(max(0, page), len(template.sections) + 1)
@@ -376,8 +389,8 @@ class AuditService:
     def _action_errors(self, item: Loaded, draft: dict[str, str]) -> dict[str, str]:
         errors: dict[str, str] = {}
         allowed_owners = {str(pid) for pid, _ in self._owners(item)}
-        for slot in range(1, ACTION_SLOTS + 1):
-            what_id, owner_id, due_id = action_ids(slot)
+        for row in range(1, MAX_ACTIONS + 1):
+            what_id, owner_id, due_id = action_ids(row)
             what, owner, due = (draft.get(k, "") for k in (what_id, owner_id, due_id))
             if not (what or owner or due):
                 continue
@@ -392,7 +405,7 @@ class AuditService:
                     errors[due_id] = text.ACTION_DUE_IN_PAST
             except ValueError:
                 errors[due_id] = text.ACTION_DUE_NEEDED
-        what_fields = [action_ids(slot)[0] for slot in range(1, ACTION_SLOTS + 1)]
+        what_fields = [action_ids(row)[0] for row in range(1, MAX_ACTIONS + 1)]
         screened = screen_fields(draft, what_fields, allowed=[item.assignment.case_ref])
         return {**screened, **errors}
 
@@ -571,8 +584,8 @@ class AuditService:
                             rationale=answers.get(answer_rules.rationale_id(question)),
                         )
                     )
-        for slot in range(1, ACTION_SLOTS + 1):
-            what_id, owner_id, due_id = action_ids(slot)
+        for row in range(1, MAX_ACTIONS + 1):
+            what_id, owner_id, due_id = action_ids(row)
             if a.draft.get(what_id):
                 await add_action(
                     session,
@@ -833,9 +846,9 @@ class AuditService:
             await access_log.record(session, actor, "moderate", RECORD, a.id)
             result = await self._submitted_view(session, item)
         for person_id in (a.auditor_id, a.practitioner_id):
-            await self.notifier.send_card(
-                person_id, audit_cards.outcome_card(result), key=f"audit-{a.id}-moderated-{person_id}"
-            )
+            # Only the practitioner comments on the final grade; the auditor's card has no box to type in.
+            card = audit_cards.outcome_card(result, for_practitioner=person_id == a.practitioner_id)
+            await self.notifier.send_card(person_id, card, key=f"audit-{a.id}-moderated-{person_id}")
         return result
 
     def _moderation_errors(self, view: SubmittedAudit, values: dict[str, str], case_ref: str) -> dict[str, str]:

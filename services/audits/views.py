@@ -8,8 +8,25 @@ from typing import Any
 
 from services.templates import Template
 
-ACTION_SLOTS = 3
-"""How many actions the auditor can raise on the actions page (more can be added later)."""
+MAX_ACTIONS = 20
+"""The most actions one audit raises on its actions page. The page grows one row at a time ("Add
+another action"); 20 rows of the longest text (2,000 characters each) keep the card, and the review
+page listing them, under Teams' message size. Anything beyond goes through 'new action'."""
+
+
+def action_ids(row: int) -> tuple[str, str, str]:
+    """The input ids of action row ``row`` (from 1): what, owner, due date."""
+    return f"action_{row}_what", f"action_{row}_owner", f"action_{row}_due"
+
+
+def action_rows_started(values: dict[str, str]) -> int:
+    """The last action row with anything typed in it (0 when none)."""
+    return max((row for row in range(1, MAX_ACTIONS + 1) if any(values.get(key) for key in action_ids(row))), default=0)
+
+
+def action_rows_shown(values: dict[str, str]) -> int:
+    """Every row started plus one empty row to fill in, up to MAX_ACTIONS."""
+    return min(MAX_ACTIONS, action_rows_started(values) + 1)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from cards import verbs
+from services.audits.views import MAX_ACTIONS, action_ids
 from services.templates import TemplateLibrary
 from storage.models import (
     AccessLogEntry,
@@ -179,8 +180,11 @@ async def test_a_full_round_from_start_to_moderated_grades_and_actions(harness: 
         harness, MODERATOR_NUMBER, verbs.AUDIT_MODERATE_SUBMIT, {"assignment_id": audit_id, **values}
     )
     assert "Good** (auditor: Outstanding; moderation lowered)" in card_text(outcome)
-    await card_to(harness, PRACTITIONER, "Audit outcome")
-    await card_to(harness, AUDITOR, "Audit outcome")
+    told = await card_to(harness, PRACTITIONER, "Audit outcome")
+    assert verbs.AUDIT_COMMENT in card_text(told), "the practitioner may comment on the final grade"
+    told = await card_to(harness, AUDITOR, "Audit outcome")
+    assert "Good** (auditor: Outstanding" in card_text(told)
+    assert verbs.AUDIT_COMMENT not in card_text(told), "the auditor is told, with no comment box they may not use"
 
     commented = await invoke(
         harness, PRACTITIONER, verbs.AUDIT_COMMENT, {"assignment_id": audit_id, "comment": "I agree with the grade."}
@@ -318,3 +322,56 @@ async def test_only_the_right_people_may_act_or_look(harness: BotHarness, sessio
     assert "has not been submitted yet" in card_text(not_yet), "the manager may look, once there is something"
     async with sessions() as session:
         assert await session.scalar(select(func.count()).select_from(AuditSubmission)) == 0
+
+
+async def test_an_audit_raises_as_many_actions_as_it_needs_one_row_at_a_time(
+    harness: BotHarness, sessions, clock
+) -> None:  # type: ignore[no-untyped-def]
+    org: AuditOrg = await make_audit_org(sessions)
+    await install_everyone(harness)
+    await start_round(harness, clock)
+    audit_id = (await only_assignment(sessions)).id
+    today = clock.now().date()
+    actions_page = len(STANDARD.sections)
+    for number in range(actions_page):
+        answers = valid_answers(STANDARD.sections[number], today)
+        page = await invoke(harness, AUDITOR, verbs.AUDIT_NEXT, {"assignment_id": audit_id, "page": number, **answers})
+    assert "Actions agreed" in card_text(page)
+    assert "action_1_what" in inputs_of(page) and "action_2_what" not in inputs_of(page), "one empty row to start"
+    assert verbs.AUDIT_ADD_ACTION in card_text(page)
+
+    def row(number: int) -> dict[str, str]:
+        what, owner, due = action_ids(number)
+        return {
+            what: f"Action {number}: record the child's views in the plan",
+            owner: str(org.org.practitioner),
+            due: (today + timedelta(days=7 + number)).isoformat(),
+        }
+
+    here = {"assignment_id": audit_id, "page": actions_page}
+    page = await invoke(harness, AUDITOR, verbs.AUDIT_ADD_ACTION, {**here, **row(1)})
+    assert "Action 2 added below" in card_text(page)
+    assert inputs_of(page)["action_1_what"].startswith("Action 1") and inputs_of(page)["action_2_what"] is None
+    page = await invoke(harness, AUDITOR, verbs.AUDIT_ADD_ACTION, here)
+    assert "Fill in the empty action first" in card_text(page) and "action_3_what" not in inputs_of(page)
+
+    # A half-filled row is caught on the card; the rows typed so far are kept.
+    half = {"action_2_what": "Share the plan with dad"}
+    page = await invoke(harness, AUDITOR, verbs.AUDIT_NEXT, {**here, **half})
+    assert "Choose who owns this action." in card_text(page) and "step 10 of 11" in card_text(page)
+
+    every_row = {key: value for number in range(1, MAX_ACTIONS + 1) for key, value in row(number).items()}
+    page = await invoke(harness, AUDITOR, verbs.AUDIT_ADD_ACTION, {**here, **every_row})
+    assert f"holds {MAX_ACTIONS} actions" in card_text(page) and verbs.AUDIT_ADD_ACTION not in card_text(page)
+    assert f"action_{MAX_ACTIONS}_what" in inputs_of(page) and f"action_{MAX_ACTIONS + 1}_what" not in inputs_of(page)
+
+    page = await invoke(harness, AUDITOR, verbs.AUDIT_NEXT, here)
+    assert "Check and submit" in card_text(page) and f"Action {MAX_ACTIONS}: record" in card_text(page)
+    submit_data = next(x["data"] for x in page["actions"] if x.get("verb") == verbs.AUDIT_SUBMIT)
+    summary = await invoke(harness, AUDITOR, verbs.AUDIT_SUBMIT, submit_data)
+    assert "Audit submitted" in card_text(summary)
+    async with sessions() as session:
+        raised = list(await session.scalars(select(Action).where(Action.source == "audit").order_by(Action.id)))
+    assert [x.description for x in raised] == [row(n)[action_ids(n)[0]] for n in range(1, MAX_ACTIONS + 1)]
+    assert {x.owner_id for x in raised} == {org.org.practitioner}
+    assert {x.source_ref for x in raised} == {f"audit:{audit_id}"}

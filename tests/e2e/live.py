@@ -7,7 +7,7 @@ import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 import aiohttp
 from aiohttp import web
@@ -15,6 +15,7 @@ from aiohttp import web
 from qop.app import create_app
 from qop.settings import Settings
 
+T = TypeVar("T")
 CARD = "application/vnd.microsoft.card.adaptive"
 THREAD_SUFFIX = ";messageid="
 WAIT_SECONDS = 15.0
@@ -58,21 +59,29 @@ class PlaygroundClient:
     _socket: aiohttp.ClientWebSocketResponse | None = None
     _reader: asyncio.Task[None] | None = None
     _inbox: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
+    _log_socket: aiohttp.ClientWebSocketResponse | None = None
+    _log_reader: asyncio.Task[None] | None = None
+    logged: list[dict[str, Any]] = field(default_factory=list)
+    """Every exchange between the bot and the playground, as its log panel shows them."""
 
     async def __aenter__(self) -> Self:
         self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=WAIT_SECONDS))
         self._socket = await self._session.ws_connect(f"{self.base_url}/_ws_conversation/v1/conversations/stream")
         self._reader = asyncio.create_task(self._read())
+        self._log_socket = await self._session.ws_connect(f"{self.base_url}/_ws/log/stream")
+        self._log_reader = asyncio.create_task(self._read_log())
         config = (await self._get("/_internal/v1/config"))["config"]
         self.user_id = config["currentUser"]["id"]
         self.bot = config["bot"]
         return self
 
     async def __aexit__(self, *_exc: object) -> None:
-        if self._reader is not None:
-            self._reader.cancel()
-        if self._socket is not None:
-            await self._socket.close()
+        for reader in (self._reader, self._log_reader):
+            if reader is not None:
+                reader.cancel()
+        for socket in (self._socket, self._log_socket):
+            if socket is not None:
+                await socket.close()
         if self._session is not None:
             await self._session.close()
 
@@ -105,6 +114,19 @@ class PlaygroundClient:
                 if event.get("action") == "createMessage" and where.split(THREAD_SUFFIX)[0] == conversation_id:
                     return event["message"]
 
+    async def next_update(self, conversation_id: str, message_id: str) -> dict[str, Any]:
+        """The card of the next update the bot makes to message ``message_id`` in this conversation."""
+        async with asyncio.timeout(WAIT_SECONDS):
+            while True:
+                event = await self._inbox.get()
+                message = event.get("message") or {}
+                if (
+                    event.get("action") == "updateMessage"
+                    and str(event.get("actionConversationId", "")).split(THREAD_SUFFIX)[0] == conversation_id
+                    and (message.get("messageId") or message.get("id")) == message_id
+                ):
+                    return next(a["content"] for a in message.get("attachments") or [] if a.get("contentType") == CARD)
+
     async def next_card(self, conversation_id: str) -> dict[str, Any]:
         message = await self.next_message(conversation_id)
         cards = [a["content"] for a in message.get("attachments") or [] if a.get("contentType") == CARD]
@@ -112,14 +134,23 @@ class PlaygroundClient:
         return cards[0]
 
     async def execute(
-        self, conversation_id: str, verb: str, data: dict[str, Any], *, reply_to_id: str | None = None
+        self,
+        conversation_id: str,
+        verb: str,
+        data: dict[str, Any],
+        *,
+        reply_to_id: str | None = None,
+        as_user: str | None = None,
     ) -> dict[str, Any]:
-        """Press an Action.Execute button (inputs merged into ``data``); returns the bot's invoke answer."""
+        """Press an Action.Execute button (inputs merged into ``data``); returns the bot's invoke answer.
+
+        ``as_user`` presses it as another of the playground's users: the playground checks that they
+        are a member of the conversation and that ``reply_to_id`` is a message in it."""
         assert self._session is not None
         body: dict[str, Any] = {
             "name": "adaptiveCard/action",
             "conversation": {"id": conversation_id},
-            "from": {"id": self.user_id},
+            "from": {"id": as_user or self.user_id},
             "value": {"action": {"type": "Action.Execute", "verb": verb, "data": {"verb": verb, **data}}},
         }
         if reply_to_id:
@@ -127,6 +158,54 @@ class PlaygroundClient:
         async with self._session.post(f"{self.base_url}/_conversation/v1/invoke", json=body) as response:
             assert response.status == 200, f"invoke {verb}: {response.status} {await response.text()}"
             return await response.json()
+
+    async def add_team_members(self, team_conversation_id: str, user_ids: list[str]) -> None:
+        """Teams' 'members added to the team' event (conversationUpdate, teamMemberAdded) for these
+        users, as Teams sends it to a bot installed in the team when people join it. The playground's
+        own template names only its current user; the members are its other configured users."""
+        users = {u["id"]: u for u in (await self.config())["users"]}
+        event = await self._get(
+            "/_internal/v1/customActivities/template",
+            params={"conversationId": team_conversation_id, "type": "userAdded"},
+        )
+        event["membersAdded"] = [{"id": users[u]["id"], "aadObjectId": users[u]["aadObjectId"]} for u in user_ids]
+        await self._post("/_internal/v1/customActivities", event)
+
+    async def chat_created_for(self, user_id: str) -> str:
+        """The personal chat the bot created with another playground user (from the playground's log)."""
+
+        def created() -> str | None:
+            for item in self.logged:
+                members = (item.get("request") or {}).get("body", {}).get("members") or []
+                if item.get("activityName") == "createConversation" and [m.get("id") for m in members] == [user_id]:
+                    return item["response"]["body"]["id"]
+            return None
+
+        return await _logged(created, f"a chat created for {user_id}")
+
+    async def logged_card(self, message_id: str) -> dict[str, Any]:
+        """The card of a message the playground accepted from the bot (HTTP 201), by its id.
+
+        The playground streams to clients only its current user's chats; messages to its other
+        users are stored in their chats and shown in its log panel, which is what this reads."""
+
+        def accepted() -> dict[str, Any] | None:
+            for item in self.logged:
+                if item.get("activityName") == "message" and item.get("messageId") == message_id:
+                    assert item["response"]["statusCode"] == 201, item["response"]
+                    attachments = item["request"]["body"].get("attachments") or []
+                    return next(a["content"] for a in attachments if a.get("contentType") == CARD)
+            return None
+
+        return await _logged(accepted, f"message {message_id} in the playground's log")
+
+    async def _read_log(self) -> None:
+        assert self._log_socket is not None
+        async for frame in self._log_socket:
+            if frame.type == aiohttp.WSMsgType.TEXT:
+                item = json.loads(frame.data).get("log") or {}
+                if item.get("from") == "User Application":  # what the bot sent to the playground
+                    self.logged.append(item)
 
     async def _read(self) -> None:
         assert self._socket is not None
@@ -144,6 +223,16 @@ class PlaygroundClient:
         assert self._session is not None
         async with self._session.post(self.base_url + path, json=body) as response:
             assert response.status in (200, 201, 202), f"POST {path}: {response.status} {await response.text()}"
+
+
+async def _logged(find: Callable[[], T | None], what: str) -> T:
+    try:
+        async with asyncio.timeout(WAIT_SECONDS):
+            while (found := find()) is None:  # noqa: ASYNC110 - the log socket fills ``logged`` as it reads
+                await asyncio.sleep(0.05)
+    except TimeoutError:
+        raise AssertionError(f"no {what} within {WAIT_SECONDS:.0f} s") from None
+    return found
 
 
 async def eventually(check: Callable[[], Awaitable[bool]], what: str) -> None:

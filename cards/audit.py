@@ -200,7 +200,7 @@ def page_card(page: AuditPage) -> Json:
     else:
         buttons += [execute(text.SAVE, verbs.AUDIT_SAVE, data), execute(text.NEXT, verbs.AUDIT_NEXT, data)]
     if page.is_actions_page and action_rows_shown(page.values) < MAX_ACTIONS:
-        # Under the rows rather than in the card's button bar, where Teams folds a fourth button away.
+        # Under the rows it adds to, apart from the page's Back / Save / Continue buttons.
         body.append(action_row(execute(text.ADD_ACTION, verbs.AUDIT_ADD_ACTION, data)))
     body.append(paragraph(text.PRIVACY_REMINDER, subtle=True, spacing="Medium"))
     return card(body, buttons, fallback_text=header)

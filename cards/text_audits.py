@@ -40,7 +40,8 @@ ADD_ACTION = "Add another action"
 ACTION_ROW_ADDED = "Action {number} added below: fill it in."
 ACTION_ROW_FILL_FIRST = "Fill in the empty action first, then add another."
 ACTIONS_FULL = (
-    "This audit holds {limit} actions, the most one card can. Once it is submitted, raise any more with 'new action'."
+    "This audit holds {limit} actions, the most one card can. Once it is submitted, a manager or the QA lead can "
+    "raise more with 'new action'."
 )
 ACTION_HEADING = "Action {number}"
 ACTION_WHAT = "What needs to happen"

@@ -11,7 +11,7 @@ from services.templates import Template
 MAX_ACTIONS = 20
 """The most actions one audit raises on its actions page. The page grows one row at a time ("Add
 another action"); 20 rows of the longest text (2,000 characters each) keep the card, and the review
-page listing them, under Teams' message size. Anything beyond goes through 'new action'."""
+page listing them, under Teams' message size. Beyond that, a manager or the QA lead uses 'new action'."""
 
 
 def action_ids(row: int) -> tuple[str, str, str]:

@@ -31,6 +31,7 @@ from services.audits.views import (
     RoundStartForm,
     SubmittedAudit,
     Task,
+    TeamAudit,
     action_ids,
     action_rows_shown,
 )
@@ -486,6 +487,25 @@ def tasks_card(tasks: Sequence[Task]) -> Json:
             )
         )
     return card(body, fallback_text=text.TASKS_TITLE)
+
+
+def team_audits_card(audits: Sequence[TeamAudit]) -> Json:
+    """A manager's or the QA lead's list; submitted audits open read-only."""
+    body: list[Any] = [title(text.TEAM_AUDITS_TITLE)]
+    if not audits:
+        body.append(paragraph(text.TEAM_AUDITS_EMPTY))
+    for audit in audits:
+        line = text.TEAM_AUDIT_LINE.format(
+            case_ref=audit.case_ref, team=audit.team_name, auditor=audit.auditor_name, due=_date(audit.due_date)
+        )
+        state = text.TEAM_AUDIT_STATUS.get(audit.status, audit.status)
+        if audit.final_grade:
+            state += " \u00b7 " + text.TEAM_AUDIT_GRADE.format(grade=GRADE_LABELS[audit.final_grade])
+        items: list[Any] = [TextBlock(text=line, wrap=True), paragraph(state, subtle=True, spacing="None")]
+        if audit.submitted:
+            items.append(action_row(execute(text.OPEN, verbs.AUDIT_VIEW, {"assignment_id": audit.assignment_id})))
+        body.append(Container(items=items, separator=True))
+    return card(body, fallback_text=text.TEAM_AUDITS_TITLE)
 
 
 def round_start_card(form: RoundStartForm) -> Json:

@@ -22,6 +22,7 @@ from services.audits.views import (
     RowProblem,
     SubmittedAudit,
     Task,
+    TeamAudit,
     action_ids,
 )
 from services.templates import TemplateLibrary
@@ -213,6 +214,27 @@ def examples() -> Iterator[tuple[str, Json]]:
         ),
     )
     yield "audit_tasks_empty", audit.tasks_card([])
+    yield (
+        "audit_team_audits",
+        audit.team_audits_card(
+            [
+                TeamAudit(
+                    42, "LCS100234", "Riverside Locality Team", "Alex Morgan", "completed", date(2026, 2, 13), "good"
+                ),
+                TeamAudit(
+                    43,
+                    "LCS100511",
+                    "Riverside Locality Team",
+                    "Dana Marsh",
+                    "moderation",
+                    date(2026, 2, 13),
+                    "inadequate",
+                ),
+                TeamAudit(44, "LCS100720", "Riverside Locality Team", "Alex Morgan", "in_progress", date(2026, 2, 27)),
+            ]
+        ),
+    )
+    yield "audit_team_audits_empty", audit.team_audits_card([])
     templates = tuple((t.id, t.title) for t in library.latest() if t.kind == "audit")
     yield "audit_round_start", audit.round_start_card(RoundStartForm(templates, date(2026, 2, 27)))
     yield (

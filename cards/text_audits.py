@@ -138,6 +138,19 @@ TASK_MODERATION = "Audit to moderate"
 TASK_DUE = "due {date}"
 OPEN = "Open"
 
+# Team audits
+TEAM_AUDITS_TITLE = "Your teams' audits"
+TEAM_AUDITS_EMPTY = "No audits of your teams yet."
+TEAM_AUDIT_LINE = "**Case {case_ref}** \u00b7 {team} \u00b7 auditor {auditor} \u00b7 due {due}"
+TEAM_AUDIT_STATUS = {
+    "assigned": "Not started",
+    "in_progress": "In progress",
+    "moderation": "Submitted, waiting for a moderator",
+    "completed": "Completed",
+}
+TEAM_AUDIT_GRADE = "Overall: {grade}"
+ONLY_MANAGERS_SEE_TEAM_AUDITS = "Team audits are for team managers and the QA lead: you do not manage a team in qop."
+
 # Rounds
 ROUND_START_TITLE = "Start an audit round"
 ROUND_START_INTRO = (

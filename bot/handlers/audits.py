@@ -58,6 +58,10 @@ def register(bot: QopBot) -> None:
     async def my_tasks(turn: Turn) -> None:
         await turn.send_card(audit_cards.tasks_card(await audits.tasks(turn.user.teams_user_id)))
 
+    @bot.command("team audits", description="Your teams' audits (managers and the QA lead)", scopes=("personal",))
+    async def team_audits(turn: Turn) -> None:
+        await turn.send_card(audit_cards.team_audits_card(await audits.team_audits(turn.user.teams_user_id)))
+
     @bot.command("audit round", description="Start an audit round (QA lead and managers)", scopes=("personal",))
     async def new_round(turn: Turn) -> None:
         await turn.send_card(audit_cards.round_start_card(_round_form(turn)))

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased
 
 from cards import audit as audit_cards
 from cards import text_audits as text
@@ -40,6 +41,7 @@ from services.audits.views import (
     RowProblem,
     SubmittedAudit,
     Task,
+    TeamAudit,
     action_ids,
     action_rows_shown,
 )
@@ -72,6 +74,8 @@ Alert = tuple[int, dict[str, Any], str]
 """(person id, card, idempotency key) of a notification to send after the transaction."""
 REFLECTION_TEMPLATE = "practitioner-reflection"
 RECENT_AUDIT_DAYS = 365
+TEAM_AUDITS_SHOWN = 30
+"""Lines on the 'team audits' card (the latest by due date); older audits are in the reports."""
 
 
 ACTION_INPUT_IDS = [key for row in range(1, MAX_ACTIONS + 1) for key in action_ids(row)]
@@ -898,6 +902,44 @@ class AuditService:
                 .order_by(AuditAssignment.id)
             ):
                 found.append(Task("moderation", a.id, a.case_ref, text.TASK_MODERATION, None))
+            return found
+
+    # -- team audits ---------------------------------------------------------------------------
+
+    async def team_audits(self, user_id: str) -> list[TeamAudit]:
+        """The audits a team manager (of their teams) or the QA lead (of every team) may open,
+        latest due first. The list itself is a view of case references, so it is logged."""
+        async with transaction(self._sessions) as session:
+            actor = await self._actor(session, user_id)
+            overall = aliased(AuditGrade)
+            query = (
+                select(
+                    AuditAssignment,
+                    Team.name,
+                    Person.display_name,
+                    func.coalesce(AuditModeration.moderated_grade, overall.grade),
+                )
+                .join(Team, Team.id == AuditAssignment.team_id)
+                .join(Person, Person.id == AuditAssignment.auditor_id)
+                .outerjoin(AuditSubmission, AuditSubmission.assignment_id == AuditAssignment.id)
+                .outerjoin(overall, (overall.submission_id == AuditSubmission.id) & overall.is_overall.is_(True))
+                .outerjoin(AuditModeration, AuditModeration.grade_id == overall.id)
+                .where(AuditAssignment.status != AuditStatus.CANCELLED.value)
+            )
+            if not actor.has(Role.QA_LEAD):
+                if not actor.managed_team_ids:
+                    raise NotAllowed(text.ONLY_MANAGERS_SEE_TEAM_AUDITS)
+                query = query.where(AuditAssignment.team_id.in_(actor.managed_team_ids))
+            rows = await session.execute(
+                query.order_by(AuditAssignment.due_date.desc(), AuditAssignment.id.desc()).limit(TEAM_AUDITS_SHOWN)
+            )
+            found = [
+                TeamAudit(a.id, a.case_ref, team, auditor, a.status, a.due_date, grade)
+                for a, team, auditor, grade in rows
+            ]
+            await access_log.record(
+                session, actor, access_log.VIEW, "audit list", None, {"audits": [x.assignment_id for x in found]}
+            )
             return found
 
     # -- helpers -------------------------------------------------------------------------------

@@ -162,6 +162,24 @@ class Task:
 
 
 @dataclass(frozen=True)
+class TeamAudit:
+    """One line of 'team audits': what a team manager or the QA lead sees before opening an audit."""
+
+    assignment_id: int
+    case_ref: str
+    team_name: str
+    auditor_name: str
+    status: str
+    due_date: date
+    final_grade: str | None = None
+    """The overall grade once submitted (the moderated one where it was moderated)."""
+
+    @property
+    def submitted(self) -> bool:
+        return self.status in ("moderation", "completed")
+
+
+@dataclass(frozen=True)
 class RoundStartForm:
     templates: tuple[tuple[str, str], ...]
     """(template id, title) of the audit templates a round can use."""

@@ -7,7 +7,8 @@ Fernandez a Moorside practitioner; the administrator makes Alex Wilber (the play
 user) a QA lead as well, as ``qop org role add`` does. Alex starts a round from the round-start
 card, audits Patti's case (every page, a Back step, a resume from 'my tasks', four actions raised
 one row at a time), Patti reflects in her own chat, an Outstanding grade sends the audit to Isaiah,
-who lowers it with a rationale; Alex and Patti are told, Patti comments. Then the database holds
+who lowers it with a rationale; Alex and Patti are told, Patti comments, and the audit is listed
+in 'team audits'. Then the database holds
 exactly the expected records. A second test renders an audit page in headless Chromium and keeps
 the screenshot in test-artifacts/.
 
@@ -277,6 +278,11 @@ async def test_a_full_round_through_the_playground(bot: LiveBot, playground: Run
         )
         assert "Practitioner's comment: Fair: the family should have had it." in card_text(commented["value"])
 
+        # As a QA lead, Alex finds it among every team's audits.
+        await teams.say(personal, "team audits")
+        listed, _ = await next_card_with(teams, personal, "Your teams' audits")
+        assert f"Case {CASE}" in card_text(listed) and "Completed \u00b7 Overall: Good" in card_text(listed)
+
     await assert_the_records(services, audit_id, alex=alex, isaiah=isaiah, patti=patti, owners=owners, raised=raised)
 
 
@@ -342,6 +348,7 @@ async def assert_the_records(
         (patti, "submit", "audit reflection"): 1,
         (isaiah, "moderate", "audit"): 1,
         (patti, "change", "audit comment"): 1,
+        (alex, "view", "audit list"): 1,
     }
     # What qop sent about the audit, all delivered: invitation, reflection card, the invitation
     # turned read-only, the moderation card, the two outcomes.

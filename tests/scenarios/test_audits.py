@@ -84,6 +84,25 @@ async def start_round(harness: BotHarness, clock, extra_rows: str = "") -> dict[
     )
 
 
+def button_data(card: dict[str, Any], verb: str) -> dict[str, Any]:
+    """The data of the first button on ``card`` (in its body or its actions) with this verb."""
+    found: list[dict[str, Any]] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("verb") == verb and isinstance(node.get("data"), dict):
+                found.append(node["data"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(card)
+    assert found, f"no {verb} button on the card"
+    return found[0]
+
+
 async def only_assignment(sessions) -> AuditAssignment:  # type: ignore[no-untyped-def]
     async with sessions() as session:
         [assignment] = list(await session.scalars(select(AuditAssignment)))
@@ -190,6 +209,13 @@ async def test_a_full_round_from_start_to_moderated_grades_and_actions(harness: 
         harness, PRACTITIONER, verbs.AUDIT_COMMENT, {"assignment_id": audit_id, "comment": "I agree with the grade."}
     )
     assert "Practitioner's comment: I agree with the grade." in card_text(commented)
+
+    # The practitioner's team manager finds the audit in 'team audits' and opens it read-only.
+    listed = await say(harness, MANAGER, "team audits")
+    assert "Case LCS100234" in card_text(listed) and "Completed" in card_text(listed)
+    assert "Overall: Requires improvement" in card_text(listed)
+    opened = await invoke(harness, MANAGER, verbs.AUDIT_VIEW, button_data(listed, verbs.AUDIT_VIEW))
+    assert "Audit submitted: case LCS100234" in card_text(opened) and "Input." not in card_text(opened)
 
     async with sessions() as session:
         [submission] = list(await session.scalars(select(AuditSubmission)))
@@ -318,6 +344,11 @@ async def test_only_the_right_people_may_act_or_look(harness: BotHarness, sessio
         {"template": STANDARD.id, "due_date": "2026-03-01", "cases": "LCS1234, x, y, z"},
     )
     assert "Only the QA lead and team managers" in card_text(refused)
+    refused = await say(harness, COLLEAGUE, "team audits")
+    assert "Team audits are for team managers and the QA lead" in card_text(refused)
+    listed = await say(harness, QA_LEAD, "team audits")
+    assert "Case LCS100234" in card_text(listed) and "Not started" in card_text(listed)
+    assert verbs.AUDIT_VIEW not in card_text(listed), "nothing to open before it is submitted"
     not_yet = await invoke(harness, MANAGER, verbs.AUDIT_VIEW, {"assignment_id": audit_id})
     assert "has not been submitted yet" in card_text(not_yet), "the manager may look, once there is something"
     async with sessions() as session:

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from microsoft_teams.cards import Choice as CardChoice
-from microsoft_teams.cards import ChoiceSetInput, Column, ColumnSet, DateInput, TextBlock, TextInput
+from microsoft_teams.cards import (
+    ChoiceSetInput,
+    Column,
+    ColumnSet,
+    DateInput,
+    RichTextBlock,
+    TextBlock,
+    TextInput,
+    TextRun,
+)
 
 from cards import text_feedback as text
 from cards import verbs
@@ -15,7 +25,14 @@ from cards.base import Json, action_row, card, execute, facts, heading, paragrap
 from cards.feedback import format_day, survey_form
 
 if TYPE_CHECKING:
-    from services.feedback.surveys import AudienceChoices, GroupResult, StartedSurvey, SurveyResults, SurveyView
+    from services.feedback.surveys import (
+        AudienceChoices,
+        Comments,
+        GroupResult,
+        StartedSurvey,
+        SurveyResults,
+        SurveyView,
+    )
 
 
 def survey_invitation(view: SurveyView, *, reminder: bool = False) -> Json:
@@ -144,6 +161,24 @@ def _group_block(group: GroupResult, threshold: int) -> list[Any]:
         block.append(paragraph(text.SURVEY_RESULTS_HIDDEN.format(k=threshold), subtle=True, spacing="None"))
     else:
         block.append(facts([(q.text, q.summary) for q in group.questions]))
+        for comments in group.comments:
+            block += _comments_block(comments)
+    return block
+
+
+def _comments_block(comments: Comments) -> list[Any]:
+    # Each comment is a TextRun: Teams never reads it as markdown (it could fake a heading or a link).
+    block: list[Any] = [
+        TextBlock(text=text.SURVEY_COMMENTS.format(question=comments.question), weight="Bolder", wrap=True),
+        paragraph(text.SURVEY_COMMENTS_NOTE, subtle=True, spacing="None"),
+    ]
+    block += [
+        RichTextBlock(inlines=[TextRun(text=f"\u201c{comment}\u201d")], spacing="Small") for comment in comments.shown
+    ]
+    if comments.not_shown:
+        block.append(paragraph(text.SURVEY_COMMENTS_MORE.format(count=comments.not_shown), subtle=True))
+    if comments.withheld:
+        block.append(paragraph(text.SURVEY_COMMENTS_WITHHELD.format(count=comments.withheld), subtle=True))
     return block
 
 
@@ -170,6 +205,7 @@ def examples() -> Any:
     """Realistic examples of every survey card, for the card tests."""
     from services.feedback.surveys import (
         AudienceChoices,
+        Comments,
         GroupResult,
         QuestionSummary,
         StartedSurvey,
@@ -207,6 +243,13 @@ def examples() -> Any:
         True,
         tuple(QuestionSummary(q.text, "67% agree (4 of 6 with a view)") for q in pulse.questions()),
     )
+    comments = Comments(
+        "What one thing would make the biggest difference to your work?",
+        ("Fewer forms on a Friday.", "More time for direct work with children."),
+        not_shown=3,
+        withheld=1,
+    )
+    shown = replace(shown, comments=(comments,))
     hidden = GroupResult("Hillside Children in Care Team", 7, 3, False)
     overall = GroupResult("Everyone", 15, 9, True, shown.questions)
     results = SurveyResults(view, 15, 9, overall, (hidden, shown))

@@ -112,6 +112,8 @@ def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | No
             min_group_size=settings.survey_min_group_size,
             time_zone=settings.timezone,
             sender=delivery,
+            closing_reminder_working_days=settings.survey_reminder_working_days_before_close,
+            comments_shown=settings.survey_comments_shown,
         ),
         reminders=ReminderService(
             sessions=sessions,

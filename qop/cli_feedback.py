@@ -84,7 +84,7 @@ def remind(survey_id: int) -> None:
 
 @survey_cli.command("results")
 def results(survey_id: int, viewer: AsOption) -> None:
-    """Counts per team, and answers for teams with enough responses."""
+    """Counts per team; answers and written comments for teams with enough responses."""
 
     async def work(services: Services):  # type: ignore[no-untyped-def]
         return await services.surveys.results(survey_id, person_id=await _person_id(services, viewer))
@@ -97,3 +97,11 @@ def results(survey_id: int, viewer: AsOption) -> None:
             console.print(f"  hidden until {shown.view.min_group_size} people in this group have answered")
         for question in group.questions:
             console.print(f"  {question.text}: {question.summary}")
+        for comments in group.comments:
+            console.print(f"  Comments (no names, alphabetical): {comments.question}", markup=False)
+            for comment in comments.shown:
+                console.print(f"    - {comment}", markup=False, highlight=False)
+            if comments.not_shown:
+                console.print(f"    ({comments.not_shown} more not shown)")
+            if comments.withheld:
+                console.print(f"    ({comments.withheld} not shown: they seem to contain personal details)")

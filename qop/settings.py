@@ -81,6 +81,11 @@ class Settings(BaseSettings):
     """Take the client address from X-Forwarded-For (only behind a reverse proxy that sets it)."""
     survey_min_group_size: int = 5
     """A group's survey results stay hidden until it has at least this many responses."""
+    survey_reminder_working_days_before_close: int = 2
+    """Non-responders are reminded automatically once, this many working days before a survey
+    closes (0: on the close day; -1: no automatic reminder)."""
+    survey_comments_shown: int = 20
+    """At most this many written comments per question and group in survey results."""
     audit_moderation_always: list[str] = ["inadequate", "outstanding"]
     """Overall grades whose audits always go to a moderator."""
     audit_moderation_sample_percent: float = 10.0

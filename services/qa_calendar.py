@@ -256,7 +256,7 @@ class QaCalendarService:
         await mark_handed_over(self._sessions, key, now)
 
     async def _rehand_stale(self, now: datetime) -> None:
-        for stale in await stale_claims(self._sessions, now, for_actions=False):
+        for stale in await stale_claims(self._sessions, now, for_actions=False, kind=KIND):
             _, activity_key, due_text, _, person = stale.key.split(":")
             try:
                 activity = self._activity(activity_key)

@@ -1,7 +1,7 @@
 """The recurring jobs qop runs on the delivery engine's schedules (``services.scheduling``):
 
 - ``reminders``: every ``REMINDER_INTERVAL_SECONDS`` (UTC cron), the reminder pass: action
-  reminders and the QA calendar;
+  reminders, the QA calendar and surveys' closing reminders;
 - ``digests``: every ``DIGEST_CHECK_SECONDS``, post the weekly digests that are due (each
   subscription has its own day and time; ``DigestService.run_due`` finds them).
 
@@ -25,12 +25,14 @@ DIGESTS = "digests"
 
 
 async def run_reminders(services: Services) -> int:
-    """One pass over actions and the QA calendar; returns how many reminders were handed over."""
+    """One pass over actions, the QA calendar and surveys' closing reminders; returns how many
+    reminders were handed over."""
     actions = await services.reminders.run_due_reminders()
     calendar = await services.qa_calendar.run_due_reminders()
-    if actions.sent or calendar:
-        logger.info("reminders sent: %d action, %d calendar", len(actions.sent), len(calendar))
-    return len(actions.sent) + len(actions.rehanded) + len(calendar)
+    surveys = await services.surveys.run_closing_reminders()  # each survey's closing reminder claimed once
+    if actions.sent or calendar or surveys:
+        logger.info("reminders sent: %d action, %d calendar, %d survey", len(actions.sent), len(calendar), len(surveys))
+    return len(actions.sent) + len(actions.rehanded) + len(calendar) + len(surveys)
 
 
 async def run_digests(services: Services) -> int:

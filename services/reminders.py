@@ -218,10 +218,14 @@ async def mark_handed_over(sessions: async_sessionmaker[AsyncSession], key: str,
 
 
 async def stale_claims(
-    sessions: async_sessionmaker[AsyncSession], now: datetime, *, for_actions: bool
+    sessions: async_sessionmaker[AsyncSession], now: datetime, *, for_actions: bool, kind: str | None = None
 ) -> list[SentReminder]:
-    """Claims never handed over (the process stopped in between), old enough that no run is still on them."""
+    """Claims never handed over (the process stopped in between), old enough that no run is still on them.
+
+    Action claims, or the other claims of one ``kind`` (the calendar's and the surveys' keys differ in shape)."""
     condition = SentReminder.action_id.is_not(None) if for_actions else SentReminder.action_id.is_(None)
+    if kind is not None:
+        condition = condition & (SentReminder.kind == kind)
     async with transaction(sessions) as session:
         query = select(SentReminder).where(
             SentReminder.handed_over_at.is_(None), SentReminder.claimed_at < now - STALE_CLAIM, condition

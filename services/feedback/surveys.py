@@ -5,11 +5,19 @@ Anonymity: an anonymous survey's answers carry no person, only the group (team) 
 That someone has answered is kept as an HMAC of (survey, person) under a secret from the
 settings: enough to refuse a second response and to remind only the others, never enough to
 say whose answers are whose. Managers only ever see counts. A group's results stay hidden
-until it has at least ``min_group_size`` responses.
+until it has at least ``min_group_size`` responses; so do its written comments, which are then
+shown without names, in alphabetical order (never in the order they arrived), screened again for
+personal data and capped.
+
+Non-responders get one automatic reminder a configurable number of working days before the
+close date (``run_closing_reminders``, called by the periodic reminder job): the survey is
+claimed once in ``sent_reminders`` and each reminder has its own delivery dedupe key, so
+restarts and second instances never send it twice.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,13 +29,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cards.surveys import survey_invitation
-from services import access_log, actors, policy
+from services import access_log, actors, personal_data, policy, working_time
 from services.actors import Actor
 from services.clock import Clock
 from services.errors import AlreadySubmitted, InvalidInput, NotAllowed, NotFound
 from services.feedback.forms import checked_answers, find_survey, survey_settings, surveys_for
 from services.feedback.responses import store_response
 from services.feedback.tokens import Signer
+from services.reminders import claim, keys_already_claimed, mark_handed_over, stale_claims
 from services.templates import Question, QuestionType, Template, TemplateLibrary
 from services.templates.model import AGREE_LABELS, SurveyAudience
 from storage.db import transaction
@@ -37,6 +46,8 @@ from storage.repositories import surveys as survey_repo
 SURVEY_AUDIENCES = (SurveyAudience.STAFF, SurveyAudience.PARTNER)
 MAX_OPEN_DAYS = 90
 AGREEING = ("strongly_agree", "agree")
+CLOSING_REMINDER_KIND = "survey-closing"
+DEFAULT_COMMENTS_SHOWN = 20
 
 
 class SurveySender(Protocol):
@@ -84,12 +95,26 @@ class QuestionSummary:
 
 
 @dataclass(frozen=True)
+class Comments:
+    """The written answers to one free-text question, for a group that met the threshold."""
+
+    question: str
+    shown: tuple[str, ...]
+    not_shown: int = 0
+    """Left out because of the cap."""
+    withheld: int = 0
+    """Left out because they seem to hold personal data (the screen at submit time missed it
+    or predates it)."""
+
+
+@dataclass(frozen=True)
 class GroupResult:
     name: str
     invited: int
     responded: int
     shown: bool
     questions: tuple[QuestionSummary, ...] = ()
+    comments: tuple[Comments, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,14 +146,21 @@ class SurveyService:
         min_group_size: int,
         time_zone: str,
         sender: SurveySender | None = None,
+        closing_reminder_working_days: int | None = 2,
+        hours: working_time.WorkingHours | None = None,
+        comments_shown: int = DEFAULT_COMMENTS_SHOWN,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._library = library
         self._signer = signer
         self._min_group_size = min_group_size
+        self._zone_name = time_zone
         self._zone = ZoneInfo(time_zone)
         self._sender = sender
+        self._closing_days = closing_reminder_working_days
+        self._hours = hours or working_time.WorkingHours()
+        self._comments_shown = comments_shown
 
     def attach_sender(self, sender: SurveySender | None) -> None:
         self._sender = sender
@@ -190,6 +222,7 @@ class SurveyService:
                 sender_id=actor.person_id,
                 audience={"teams": list(audience.team_ids), "service_areas": list(audience.service_area_ids)},
                 closes_at=self._end_of(closes_on),
+                created_at=now,  # the service clock: the closing reminder never goes the day it was sent
             )
             session.add(survey)
             await session.flush()
@@ -307,7 +340,63 @@ class SurveyService:
     async def remind(self, survey_id: int, *, teams_user_id: str | None = None) -> int:
         """Remind everyone who has not answered (and only them); returns how many were reminded.
 
-        ``teams_user_id`` is the sender or QA lead asking in Teams; None is a scheduled job."""
+        ``teams_user_id`` is the sender or QA lead asking in Teams; None is the command line."""
+        return await self._remind(survey_id, teams_user_id=teams_user_id, closing=False)
+
+    async def run_closing_reminders(self, now: datetime | None = None) -> list[str]:
+        """The automatic reminder: on the working day ``closing_reminder_working_days`` before a
+        survey's close date (in working hours, never on the day it was sent), everyone who has not
+        answered is reminded once. Returns the claim keys handed over by this run.
+
+        Safe to run often and from several instances: the survey is claimed by a unique key
+        first; each reminder's delivery dedupe key covers a crash between claim and hand-over
+        (the next run re-hands stale claims)."""
+        now = now or self._clock.now()
+        if self._sender is None or self._closing_days is None or self._closing_days < 0:
+            return []
+        if not self._hours.contains(now, self._zone_name):
+            return []
+        sent = [await self._hand_over_closing(stale.key, now) for stale in await self._stale_closing_claims(now)]
+        today = working_time.local_date(now, self._zone_name)
+        async with self._sessions() as session:
+            due = [
+                (survey, day)
+                for survey in await survey_repo.open_surveys(session, now=now)
+                if (day := self._closing_reminder_day(survey)) <= today
+                and working_time.local_date(survey.created_at, self._zone_name) < today
+            ]
+            claimed = await keys_already_claimed(session, [_closing_key(s.id) for s, _ in due])
+        for survey, day in due:
+            key = _closing_key(survey.id)
+            if key in claimed:
+                continue
+            if await claim(
+                self._sessions,
+                key=key,
+                kind=CLOSING_REMINDER_KIND,
+                day=day,
+                recipient_id=survey.sender_id,  # on whose behalf; the reminded people are in deliveries
+                action_id=None,
+                now=now,
+            ):
+                sent.append(await self._hand_over_closing(key, now))
+        return [key for key in sent if key]
+
+    def _closing_reminder_day(self, survey: Survey) -> date:
+        close_day = working_time.local_date(survey.closes_at, self._zone_name)
+        return working_time.add_working_days(close_day, -(self._closing_days or 0))
+
+    async def _stale_closing_claims(self, now: datetime) -> list[Any]:
+        return await stale_claims(self._sessions, now, for_actions=False, kind=CLOSING_REMINDER_KIND)
+
+    async def _hand_over_closing(self, key: str, now: datetime) -> str:
+        survey_id = int(key.split(":")[1])
+        with contextlib.suppress(InvalidInput, NotFound):  # closed (or removed) since: nobody to remind
+            await self._remind(survey_id, teams_user_id=None, closing=True)
+        await mark_handed_over(self._sessions, key, now)
+        return key
+
+    async def _remind(self, survey_id: int, *, teams_user_id: str | None, closing: bool) -> int:
         now = self._clock.now()
         async with transaction(self._sessions) as session:
             survey = await self._survey(session, survey_id)
@@ -329,11 +418,14 @@ class SurveyService:
         if self._sender is not None and pending:
             card = survey_invitation(view, reminder=True)
             for person_id, round_number in rounds.items():
+                # The automatic reminder is one per person whatever happens (a re-hand after a
+                # crash reuses the key); a reminder asked for by the sender is one per round.
+                round_key = "closing" if closing else str(round_number)
                 await self._sender.send_card_to_person(
                     person_id,
                     card,
                     purpose="survey-reminder",
-                    dedupe_key=f"survey:{survey_id}:reminder:{round_number}:{person_id}",
+                    dedupe_key=f"survey:{survey_id}:reminder:{round_key}:{person_id}",
                 )
         return len(pending)
 
@@ -354,8 +446,11 @@ class SurveyService:
         for group_id, invited_count in sorted(invited.items(), key=lambda item: names.get(item[0] or 0, "")):
             answers = [r.answers for r in responses if r.group_team_id == group_id]
             name = names.get(group_id, "No team") if group_id is not None else "No team"
-            groups.append(_group(name, invited_count, answers, template, threshold))
-        overall = _group("Everyone", sum(invited.values()), [r.answers for r in responses], template, threshold)
+            groups.append(_group(name, invited_count, answers, template, threshold, self._comments_shown))
+        everyone = [r.answers for r in responses]
+        # Comments are listed under each group that met the threshold, never under "Everyone":
+        # that would show the comments of a group too small to be shown.
+        overall = _group("Everyone", sum(invited.values()), everyone, template, threshold, 0)
         return SurveyResults(_view(survey, template), overall.invited, overall.responded, overall, tuple(groups))
 
     # -- helpers -----------------------------------------------------------------------------------
@@ -418,10 +513,33 @@ def _view(survey: Survey, template: Template) -> SurveyView:
     return SurveyView(survey.id, survey.title, template, survey.anonymous, survey.closes_at, survey.min_group_size)
 
 
-def _group(name: str, invited: int, answers: list[dict[str, Any]], template: Template, threshold: int) -> GroupResult:
+def _closing_key(survey_id: int) -> str:
+    return f"survey:{survey_id}:closing"
+
+
+def _group(
+    name: str, invited: int, answers: list[dict[str, Any]], template: Template, threshold: int, comments_shown: int
+) -> GroupResult:
     shown = len(answers) >= threshold
-    questions = tuple(_summary(q, answers) for q in template.questions()) if shown else ()
-    return GroupResult(name, invited, len(answers), shown, questions)
+    if not shown:
+        return GroupResult(name, invited, len(answers), False)
+    questions = tuple(_summary(q, answers) for q in template.questions())
+    comments = (
+        tuple(_comments(q, answers, comments_shown) for q in template.questions() if q.type == QuestionType.FREE_TEXT)
+        if comments_shown > 0
+        else ()
+    )
+    return GroupResult(
+        name, invited, len(answers), True, questions, tuple(c for c in comments if c.shown or c.withheld)
+    )
+
+
+def _comments(question: Question, answers: list[dict[str, Any]], cap: int) -> Comments:
+    """Written answers, sorted so their order says nothing about who answered when."""
+    written = [str(a[question.id]).strip() for a in answers if str(a.get(question.id) or "").strip()]
+    clean = sorted((c for c in written if not personal_data.screen(c)), key=str.casefold)
+    withheld = len(written) - len(clean)
+    return Comments(question.text, tuple(clean[:cap]), max(0, len(clean) - cap), withheld)
 
 
 def _summary(question: Question, answers: list[dict[str, Any]]) -> QuestionSummary:

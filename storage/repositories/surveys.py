@@ -87,3 +87,12 @@ async def invited_per_group(session: AsyncSession, survey_id: int) -> dict[int |
         .group_by(SurveyRecipient.group_team_id)
     )
     return {group: count for group, count in rows}
+
+
+async def open_surveys(session: AsyncSession, *, now: datetime) -> list[Survey]:
+    """Every survey still taking answers (for the automatic reminder)."""
+    return list(
+        await session.scalars(
+            select(Survey).where(Survey.closed_at.is_(None), Survey.closes_at > now).order_by(Survey.id)
+        )
+    )

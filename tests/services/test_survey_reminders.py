@@ -1,0 +1,239 @@
+"""Surveys without anyone pressing anything: the automatic closing reminder (once, only to
+non-responders, in working hours, through the delivery engine and the fake Bot Connector), and
+the written comments in results (only for groups that met the threshold, unattributed, sorted,
+screened for personal data and capped)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from qop.app import build_services
+from services.container import Services
+from services.errors import NotAllowed
+from services.feedback.surveys import Audience
+from services.reminder_job import run_once
+from storage.models import Delivery, DeliveryStatus, FeedbackResponse, Person, SentReminder, Team
+from tests.support.action_org import Org, give_personal_chats, make_org
+from tests.support.delivery import DeliveryHarness, eventually
+
+PULSE = {
+    "workload": "agree",
+    "supervision_hours": "at_least_1_5h",
+    "supervision_quality": "strongly_agree",
+    "wellbeing": "neither",
+    "cpd": "agree",
+    "consulted": "disagree",
+    "manager_access": "agree",
+    "improves_safety": "strongly_agree",
+    "overall": "7",
+}
+REMINDER = "Reminder: you haven't answered"
+INVITATION = "Anonymous: nobody, including your manager"
+
+
+@pytest.fixture
+async def org(sessions) -> Org:  # type: ignore[no-untyped-def]
+    return await make_org(sessions, teams_ids=True)
+
+
+async def _team_ids(services: Services) -> tuple[int, ...]:
+    async with services.sessions() as session:
+        return tuple(await session.scalars(select(Team.id).order_by(Team.id)))
+
+
+async def _cards_in(delivery: DeliveryHarness, chat: str, phrase: str) -> int:
+    return sum(1 for m in delivery.connector.in_conversation(chat) if any(phrase in json.dumps(c) for c in m.cards))
+
+
+async def _all_settled(services: Services) -> bool | None:
+    async with services.sessions() as session:
+        statuses = list(await session.scalars(select(Delivery.status)))
+    return (bool(statuses) and DeliveryStatus.QUEUED.value not in statuses) or None
+
+
+async def _closing_claims(services: Services) -> list[tuple[str, datetime]]:
+    async with services.sessions() as session:
+        rows = await session.scalars(select(SentReminder).where(SentReminder.kind == "survey-closing"))
+        return [(row.key, row.claimed_at) for row in rows]
+
+
+async def test_non_responders_get_one_reminder_two_working_days_before_close(
+    services: Services, org: Org, delivery: DeliveryHarness
+) -> None:
+    chats = await give_personal_chats(services.sessions, delivery.connector.service_url)
+    services.clock.set(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))  # Monday, before working hours
+    started = await services.surveys.start(
+        person_id=org.qa_lead,
+        template_id="staff-pulse",
+        audience=Audience(team_ids=await _team_ids(services)),
+        closes_on=date(2026, 3, 13),  # Friday week: the reminder is due on Wednesday the 11th
+    )
+    survey_id = started.view.survey_id
+    everyone = (org.practitioner, org.colleague, org.manager, org.other_manager, org.outsider)
+    assert started.invited == len(everyone)
+    for person in everyone:
+        await eventually(lambda p=person: _cards_in(delivery, chats[p], INVITATION), what="the invitation")
+    for person in (org.practitioner, org.colleague):
+        await services.surveys.answer(person_id=person, survey_id=survey_id, submitted=PULSE)
+
+    # The periodic job, every hour for two weeks, exactly as it runs in production.
+    while services.clock.now() < datetime(2026, 3, 16, tzinfo=UTC):
+        services.clock.advance(timedelta(hours=1))
+        await run_once(services)
+
+    claims = await _closing_claims(services)
+    assert claims == [(f"survey:{survey_id}:closing", datetime(2026, 3, 11, 9, 0, tzinfo=UTC))]
+    pending = (org.manager, org.other_manager, org.outsider)
+
+    async def reminded() -> int | None:
+        counts = [await _cards_in(delivery, chats[p], REMINDER) for p in pending]
+        return sum(counts) if sum(counts) >= len(pending) else None
+
+    assert await eventually(reminded, what="the closing reminders") == len(pending)
+    await eventually(lambda: _all_settled(services), what="every delivery settled")
+    for person in pending:
+        assert await _cards_in(delivery, chats[person], REMINDER) == 1, "one reminder each, not one a run"
+    for person in (org.practitioner, org.colleague):
+        assert await _cards_in(delivery, chats[person], REMINDER) == 0, "nobody who answered is reminded"
+    assert delivery.connector.duplicates == 0
+
+
+async def test_two_instances_at_once_send_the_closing_reminder_once(
+    services: Services, org: Org, delivery: DeliveryHarness
+) -> None:
+    chats = await give_personal_chats(services.sessions, delivery.connector.service_url)
+    services.clock.set(datetime(2026, 3, 9, 10, 0, tzinfo=UTC))  # Monday
+    started = await services.surveys.start(
+        person_id=org.qa_lead,
+        template_id="staff-pulse",
+        audience=Audience(team_ids=(await _team_ids(services))[:1]),
+        closes_on=date(2026, 3, 11),  # Wednesday: the reminder is due today, the day it was sent
+    )
+    assert await services.surveys.run_closing_reminders() == [], "never on the day the survey was sent"
+    services.clock.set(datetime(2026, 3, 10, 9, 30, tzinfo=UTC))
+    first, second = await asyncio.gather(
+        services.surveys.run_closing_reminders(), services.surveys.run_closing_reminders()
+    )
+    assert sorted([first, second]) == [[], [f"survey:{started.view.survey_id}:closing"]]
+    assert await services.surveys.run_closing_reminders() == []
+    riverside = (org.practitioner, org.colleague, org.manager)
+    for person in riverside:
+        await eventually(lambda p=person: _cards_in(delivery, chats[p], REMINDER), what="the reminder")
+    await eventually(lambda: _all_settled(services), what="every delivery settled")
+    assert [await _cards_in(delivery, chats[p], REMINDER) for p in riverside] == [1, 1, 1]
+
+
+async def test_a_closed_survey_and_nights_get_no_automatic_reminder(
+    services: Services, org: Org, delivery: DeliveryHarness
+) -> None:
+    services.clock.set(datetime(2026, 3, 9, 10, 0, tzinfo=UTC))
+    started = await services.surveys.start(
+        person_id=org.qa_lead,
+        template_id="staff-pulse",
+        audience=Audience(team_ids=await _team_ids(services)),
+        closes_on=date(2026, 3, 12),
+    )
+    services.clock.set(datetime(2026, 3, 10, 21, 0, tzinfo=UTC))  # the right day, but at night
+    assert await services.surveys.run_closing_reminders() == []
+    services.clock.set(datetime(2026, 3, 13, 10, 0, tzinfo=UTC))  # the day after it closed
+    assert await services.surveys.run_closing_reminders() == []
+    assert await _closing_claims(services) == []
+    assert started.invited == 5
+
+
+async def _riverside_with(services: Services, extra: int) -> list[int]:
+    """Riverside's people, with ``extra`` more practitioners so the team can reach the threshold."""
+    async with services.sessions() as session, session.begin():
+        team_id = await session.scalar(select(Team.id).where(Team.name == "Riverside Locality Team"))
+        for number in range(extra):
+            session.add(
+                Person(
+                    display_name=f"Riverside Worker {number}",
+                    email=f"worker{number}@council.example.gov.uk",
+                    in_organisation=True,
+                    team_id=team_id,
+                )
+            )
+    async with services.sessions() as session:
+        return list(await session.scalars(select(Person.id).where(Person.team_id == team_id).order_by(Person.id)))
+
+
+async def test_comments_appear_once_a_group_meets_the_threshold(services: Services, org: Org) -> None:
+    riverside = await _riverside_with(services, 4)
+    team_ids = await _team_ids(services)
+    started = await services.surveys.start(
+        person_id=org.qa_lead,
+        template_id="staff-pulse",
+        audience=Audience(team_ids=team_ids),
+        closes_on=services.surveys.today() + timedelta(days=10),
+        send=False,
+    )
+    survey_id = started.view.survey_id
+    comments = [
+        "more time for direct work",
+        "Fewer forms on a Friday",
+        "",
+        "A second duty worker on Mondays",
+    ]
+    for person, comment in zip(riverside, comments, strict=False):
+        await services.surveys.answer(person_id=person, survey_id=survey_id, submitted={**PULSE, "one_thing": comment})
+    await services.surveys.answer(
+        person_id=org.outsider, survey_id=survey_id, submitted={**PULSE, "one_thing": "Hillside needs a new manager"}
+    )
+
+    early = await services.surveys.results(survey_id, person_id=org.qa_lead)
+    assert all(group.comments == () for group in (early.overall, *early.groups)), "four answers: no comments yet"
+    assert "Hillside needs a new manager" not in repr(early)
+
+    await services.surveys.answer(
+        person_id=riverside[4], survey_id=survey_id, submitted={**PULSE, "one_thing": "*Bold* claims [link](x)"}
+    )
+    shown = await services.surveys.results(survey_id, person_id=org.qa_lead)
+    [river] = [g for g in shown.groups if g.name == "Riverside Locality Team"]
+    [hill] = [g for g in shown.groups if g.name != "Riverside Locality Team"]
+    assert river.shown and not hill.shown
+    [written] = river.comments
+    assert written.question == "What one thing would make the biggest difference to your work?"
+    assert written.shown == (
+        "*Bold* claims [link](x)",
+        "A second duty worker on Mondays",
+        "Fewer forms on a Friday",
+        "more time for direct work",
+    ), "alphabetical, never in the order they arrived"
+    assert hill.comments == () and shown.overall.comments == (), "a small group's comment is shown nowhere"
+    assert "Hillside needs a new manager" not in repr(shown)
+    # A manager who did not send it sees nothing.
+    with pytest.raises(NotAllowed):
+        await services.surveys.results(survey_id, person_id=org.manager)
+
+
+async def test_comments_are_capped_and_screened_again(services: Services, org: Org, settings, engine) -> None:  # type: ignore[no-untyped-def]
+    capped = build_services(settings.model_copy(update={"survey_comments_shown": 2}), engine, clock=services.clock)
+    riverside = await _riverside_with(services, 4)
+    started = await capped.surveys.start(
+        person_id=org.qa_lead,
+        template_id="staff-pulse",
+        audience=Audience(team_ids=(await _team_ids(services))[:1]),
+        closes_on=services.surveys.today() + timedelta(days=10),
+        send=False,
+    )
+    for number, person in enumerate(riverside):
+        await capped.surveys.answer(
+            person_id=person, survey_id=started.view.survey_id, submitted={**PULSE, "one_thing": f"Idea {number}"}
+        )
+    # An answer stored before the screen existed (or that slipped past it) is never shown.
+    async with services.sessions() as session, session.begin():
+        response = await session.scalar(
+            select(FeedbackResponse).where(FeedbackResponse.survey_id == started.view.survey_id).limit(1)
+        )
+        assert response is not None
+        response.answers = {**response.answers, "one_thing": "Call me on 07700 900123"}
+    results = await capped.surveys.results(started.view.survey_id, person_id=org.qa_lead)
+    [written] = results.groups[0].comments
+    assert len(written.shown) == 2 and written.not_shown == len(riverside) - 1 - 2 and written.withheld == 1
+    assert "07700" not in repr(results)

@@ -7,6 +7,7 @@ import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Self, TypeVar
 
 import aiohttp
@@ -87,6 +88,10 @@ class PlaygroundClient:
 
     async def config(self) -> dict[str, Any]:
         return (await self._get("/_internal/v1/config"))["config"]
+
+    async def start_recording(self) -> None:
+        """Have the playground record every request to the file its environment names (``Recording``)."""
+        await self._post("/_internal/v1/configDebugOptions", {"eventsRecordingEnabled": True})
 
     async def install(self, conversation_id: str) -> None:
         await self._post(f"/_debug/conversation/{conversation_id}/installation")
@@ -233,6 +238,47 @@ async def _logged(find: Callable[[], T | None], what: str) -> T:
     except TimeoutError:
         raise AssertionError(f"no {what} within {WAIT_SECONDS:.0f} s") from None
     return found
+
+
+RECORDING_ENV = "M365_AGENTS_PLAYGROUND_RECORDING_FILE"
+RECORD_SEPARATOR = "\n---\n"
+CONNECTOR = "/_connector/v3/conversations"
+
+
+@dataclass
+class Recording:
+    """The playground's own record of every request between the bot and it, written to the file
+    named by ``M365_AGENTS_PLAYGROUND_RECORDING_FILE`` when the playground starts (switched on with
+    ``PlaygroundClient.start_recording``). Unlike its log panel (``PlaygroundClient.logged``) it
+    keeps each request's URL, so it tells which conversation every message went to, including
+    other users' 1:1 chats that its UI stream leaves out."""
+
+    path: Path
+
+    def items(self) -> list[dict[str, Any]]:
+        if not self.path.exists():
+            return []
+        items = []
+        for chunk in self.path.read_text().split(RECORD_SEPARATOR):
+            try:
+                items.append(json.loads(chunk))
+            except ValueError:  # empty, or the item being written right now
+                continue
+        return items
+
+    def messages_in(self, conversation_id: str) -> list[dict[str, Any]]:
+        """Every message the bot posted into a conversation (or as a reply in it) that the
+        playground accepted, in order, each with its ``messageId``; updates are not included."""
+        prefix = f"{CONNECTOR}/{conversation_id}/activities"
+        messages = []
+        for item in self.items():
+            request, response = item["request"], item.get("response") or {}
+            url = str(request.get("url", ""))
+            if request.get("method") != "POST" or not (url == prefix or url.startswith(prefix + "/")):
+                continue
+            if response.get("statusCode") in (200, 201) and request["body"].get("type") == "message":
+                messages.append({**request["body"], "messageId": (response.get("body") or {}).get("id")})
+        return messages
 
 
 async def eventually(check: Callable[[], Awaitable[bool]], what: str) -> None:

@@ -8,18 +8,24 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from typer.testing import CliRunner
 
 from qop.app import build_services
+from qop.cli import cli
+from qop.cli_feedback import with_services
 from services.container import Services
 from services.errors import NotAllowed
 from services.feedback.surveys import Audience
 from services.reminder_job import run_once
+from services.reminders import claim
 from storage.models import Delivery, DeliveryStatus, FeedbackResponse, Person, SentReminder, Team
 from tests.support.action_org import Org, give_personal_chats, make_org
 from tests.support.delivery import DeliveryHarness, eventually
+from tests.support.organisation import SMALL_ORGANISATION, write
 
 PULSE = {
     "workload": "agree",
@@ -124,6 +130,41 @@ async def test_two_instances_at_once_send_the_closing_reminder_once(
     riverside = (org.practitioner, org.colleague, org.manager)
     for person in riverside:
         await eventually(lambda p=person: _cards_in(delivery, chats[p], REMINDER), what="the reminder")
+    await eventually(lambda: _all_settled(services), what="every delivery settled")
+    assert [await _cards_in(delivery, chats[p], REMINDER) for p in riverside] == [1, 1, 1]
+
+
+async def test_a_claim_left_by_a_crash_is_handed_over_by_a_later_run(
+    services: Services, org: Org, delivery: DeliveryHarness
+) -> None:
+    chats = await give_personal_chats(services.sessions, delivery.connector.service_url)
+    services.clock.set(datetime(2026, 3, 9, 10, 0, tzinfo=UTC))
+    started = await services.surveys.start(
+        person_id=org.qa_lead,
+        template_id="staff-pulse",
+        audience=Audience(team_ids=(await _team_ids(services))[:1]),
+        closes_on=date(2026, 3, 12),
+    )
+    key = f"survey:{started.view.survey_id}:closing"
+    services.clock.set(datetime(2026, 3, 10, 9, 0, tzinfo=UTC))
+    # An instance claimed the reminder and stopped before handing it over.
+    assert await claim(
+        services.sessions,
+        key=key,
+        kind="survey-closing",
+        day=date(2026, 3, 10),
+        recipient_id=org.qa_lead,
+        action_id=None,
+        now=services.clock.now(),
+    )
+    services.clock.advance(timedelta(minutes=5))
+    assert await services.surveys.run_closing_reminders() == [], "another run may still be on it"
+    services.clock.advance(timedelta(minutes=10))
+    assert await services.surveys.run_closing_reminders() == [key]
+    assert await services.surveys.run_closing_reminders() == []
+    riverside = (org.practitioner, org.colleague, org.manager)
+    for person in riverside:
+        await eventually(lambda p=person: _cards_in(delivery, chats[p], REMINDER), what="the re-handed reminder")
     await eventually(lambda: _all_settled(services), what="every delivery settled")
     assert [await _cards_in(delivery, chats[p], REMINDER) for p in riverside] == [1, 1, 1]
 
@@ -237,3 +278,57 @@ async def test_comments_are_capped_and_screened_again(services: Services, org: O
     [written] = results.groups[0].comments
     assert len(written.shown) == 2 and written.not_shown == len(riverside) - 1 - 2 and written.withheld == 1
     assert "07700" not in repr(results)
+
+
+def test_the_command_line_shows_comments_once_a_team_is_big_enough(
+    database_url: str, engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("SURVEY_MIN_GROUP_SIZE", "3")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["org", "import", str(write(tmp_path, SMALL_ORGANISATION))]).exit_code == 0
+    said = {
+        "dana.marsh@northshire.example": "Protected time for direct work",
+        "sam.okafor@northshire.example": "a quieter office",
+        "jo.pritchard@northshire.example": "Better laptops",
+    }
+
+    async def send(services: Services) -> int:
+        async with services.sessions() as session:
+            riverside = await session.scalar(select(Team.id).where(Team.name == "Riverside Locality Team"))
+            people = dict((await session.execute(select(Person.email, Person.id))).all())
+        started = await services.surveys.start(
+            person_id=people["quinn.hale@northshire.example"],
+            template_id="staff-pulse",
+            audience=Audience(team_ids=(riverside,)),
+            closes_on=services.surveys.today() + timedelta(days=10),
+            send=False,
+        )
+        for email in list(said)[:2]:
+            await services.surveys.answer(
+                person_id=people[email], survey_id=started.view.survey_id, submitted={**PULSE, "one_thing": said[email]}
+            )
+        return started.view.survey_id
+
+    survey_id = with_services(send)
+    results = ["survey", "results", str(survey_id), "--as", "quinn.hale@northshire.example"]
+    hidden = runner.invoke(cli, results, env={"COLUMNS": "160"})
+    assert hidden.exit_code == 0, hidden.output
+    assert "2 of 3 answered" in hidden.output and "hidden until 3 people" in hidden.output
+    assert not any(comment in hidden.output for comment in said.values())
+
+    async def last_answer(services: Services) -> None:
+        async with services.sessions() as session:
+            jo = await session.scalar(select(Person.id).where(Person.email == "jo.pritchard@northshire.example"))
+        assert jo is not None
+        await services.surveys.answer(
+            person_id=jo, survey_id=survey_id, submitted={**PULSE, "one_thing": said["jo.pritchard@northshire.example"]}
+        )
+
+    with_services(last_answer)
+    shown = runner.invoke(cli, results, env={"COLUMNS": "160"})
+    assert shown.exit_code == 0, shown.output
+    assert "Comments (no names, alphabetical): What one thing would make" in shown.output
+    lines = [line.strip() for line in shown.output.splitlines() if line.strip().startswith("- ")]
+    assert lines == ["- a quieter office", "- Better laptops", "- Protected time for direct work"]
+    assert not any(name in shown.output for name in ("Dana", "Sam", "Jo "))

@@ -119,7 +119,8 @@ async def test_a_staff_survey_answered_by_several_playground_users(
         # Alex sends the staff pulse to the team with the bot's own card.
         await teams.say(personal, "send survey")
         send_card, send_card_id = await chat.wait_for(personal, "Send a survey")
-        closes_on = working_time.add_working_days(services.surveys.today(), 3)
+        # Far enough that the reminder day stays after the day it was sent even if midnight passes.
+        closes_on = working_time.add_working_days(services.surveys.today(), 4)
         started = await teams.execute(
             personal,
             verbs.SURVEY_SEND,

@@ -43,6 +43,7 @@ sleeping workflows of the previous version would never run. Change it only toget
 plan for the work queued under the old value."""
 RUN_WORKFLOW = "qop.delivery.run"
 PROGRESS_WORKFLOW = "qop.delivery.progress"
+ENQUEUE_BATCH = 100
 
 
 class DeliveryWorker(Protocol):
@@ -64,11 +65,8 @@ def _current_worker() -> DeliveryWorker:
 
 @DBOS.workflow(name=RUN_WORKFLOW)
 async def run_delivery(delivery_id: int, generation: int) -> str:
-    return await _perform(delivery_id, generation)
-
-
-@DBOS.step(name="qop.delivery.perform")
-async def _perform(delivery_id: int, generation: int) -> str:
+    # No DBOS step inside: the delivery row is the checkpoint (``perform`` skips a delivery that
+    # is no longer queued), so a step's extra system-database write per send would buy nothing.
     return await _current_worker().perform(delivery_id, generation)
 
 
@@ -144,15 +142,25 @@ class WorkQueue:
             await asyncio.to_thread(self._enqueue_now, works)
 
     def _enqueue_now(self, works: list[QueuedWork]) -> None:
-        for work in works:
-            options: EnqueueOptions = {
-                "workflow_name": work.workflow_name,
-                "queue_name": QUEUE_NAME,
-                "workflow_id": work.workflow_id,
-                "queue_partition_key": work.partition_key,
-                "app_version": APPLICATION_VERSION,
-            }
-            self.client.enqueue(options, *work.args)
+        # One system-database transaction per batch instead of one per send: on SQLite each
+        # commit takes the write lock the queue's dequeuer needs too, so a 5,000-recipient
+        # broadcast enqueued one by one slowed its own first sends. Batches stay small so the
+        # dequeuer is never held off for long. Re-enqueueing a known workflow id is a no-op.
+        client = self.client
+        for start in range(0, len(works), ENQUEUE_BATCH):
+            with client._sys_db.engine.begin() as connection:
+                for work in works[start : start + ENQUEUE_BATCH]:
+                    client.enqueue_in_transaction(connection, self._options(work), *work.args)
+
+    @staticmethod
+    def _options(work: QueuedWork) -> EnqueueOptions:
+        return {
+            "workflow_name": work.workflow_name,
+            "queue_name": QUEUE_NAME,
+            "workflow_id": work.workflow_id,
+            "queue_partition_key": work.partition_key,
+            "app_version": APPLICATION_VERSION,
+        }
 
     async def missing(self, workflow_ids: list[str]) -> set[str]:
         """Which of these workflows DBOS has never heard of (lost between our commit and the enqueue)."""

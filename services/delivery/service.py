@@ -13,6 +13,7 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import select
@@ -58,6 +59,26 @@ CardFactory = Callable[[int], Card]
 """Builds the card for one recipient (by person id) when a broadcast is personalised."""
 
 ENQUEUE_CHUNK = 500
+
+
+def broadcast_lanes(settings: Settings) -> int:
+    """How many queue partitions one broadcast's sends are spread over.
+
+    A broadcast sends one message into each recipient's conversation, so the per-conversation
+    limit never binds there; what binds is DBOS's way of serving a partitioned queue, one
+    partition at a time per poll (with one partition per recipient, 5,000 recipients ran at
+    ~15/s). A few lanes, each at most the per-conversation rate, give the global limiter room to
+    reach its full rate: twice the lanes strictly needed, so a slow send does not starve it.
+    """
+    needed = -(-settings.delivery_rate_per_second // settings.delivery_conversation_rate_per_second)
+    return max(1, 4 * needed)
+
+
+def broadcast_lane(broadcast_id: int, index: int, lanes: int) -> str:
+    """The partition key of the ``index``-th recipient's send (round robin over the lanes)."""
+    return f"broadcast:{broadcast_id}:lane:{index % lanes}"
+
+
 PROGRESS_PURPOSE = "broadcast-progress"
 NOT_YET_SENT_WAITS = 12
 
@@ -268,18 +289,18 @@ class DeliveryService:
             broadcast.total = len(people)
             session.add(broadcast)
             await session.flush()
-            partitions = await self._person_partitions(session, people)
+            lanes = broadcast_lanes(self._settings)
             rows = [
                 Delivery(
                     purpose=purpose,
                     broadcast_id=broadcast.id,
                     person_id=person_id,
-                    partition_key=partitions[person_id],
+                    partition_key=broadcast_lane(broadcast.id, index, lanes),
                     card=card(person_id) if callable(card) else card,
                     dedupe_key=f"broadcast:{broadcast.id}:person:{person_id}",
                     created_at=now,
                 )
-                for person_id in people
+                for index, person_id in enumerate(people)
             ]
             session.add_all(rows)
             progress_row = None
@@ -400,7 +421,7 @@ class DeliveryService:
             delivery = await delivery_repo.get(session, delivery_id)
             if delivery is None or delivery.status != DeliveryStatus.QUEUED.value or delivery.generation != generation:
                 return "skipped"
-            operation, purpose = delivery.operation, delivery.purpose
+            job = await self._job_of(session, delivery)
         attempts = 0
 
         async def still_wanted() -> bool:
@@ -414,7 +435,7 @@ class DeliveryService:
 
         gone = False
         try:
-            message_id = await self._carry_out(delivery_id, operation, still_wanted, count_attempt)
+            message_id = await self._carry_out(job, still_wanted, count_attempt)
             status, reason = DeliveryStatus.SENT, None
         except _Outcome as outcome:
             status, reason, message_id, gone = outcome.status, outcome.reason, None, outcome.conversation_gone
@@ -422,12 +443,12 @@ class DeliveryService:
             status, reason, message_id = DeliveryStatus.FAILED, error.reason, None
         if status is DeliveryStatus.CANCELLED:
             return status.value  # cancelled meanwhile: the canceller already recorded it
-        broadcast_id = await self._record(delivery_id, status, reason, message_id, attempts, conversation_gone=gone)
+        refresh_due = await self._record(job, status, reason, message_id, attempts, conversation_gone=gone)
         if status is not DeliveryStatus.SENT:
-            logger.info("delivery %s (%s) ended %s: %s", delivery_id, purpose, status.value, reason)
-        if broadcast_id is not None:
-            await self._after_broadcast_send(broadcast_id)
-        if purpose == PROGRESS_PURPOSE:
+            logger.info("delivery %s (%s) ended %s: %s", delivery_id, job.purpose, status.value, reason)
+        if refresh_due and job.broadcast_id is not None:
+            await self._enqueue_progress_refresh(job.broadcast_id)
+        if job.purpose == PROGRESS_PURPOSE:
             await self._release_broadcast_of_progress_card(delivery_id)
         return status.value
 
@@ -518,7 +539,7 @@ class DeliveryService:
                 purpose=purpose,
                 person_id=original.person_id,
                 conversation_pk=original.conversation_pk,
-                partition_key=original.partition_key,
+                partition_key=await self._follow_up_partition(session, original),
                 target_delivery_id=original.id,
                 card=card,
                 dedupe_key=dedupe_key,
@@ -541,6 +562,16 @@ class DeliveryService:
         if receipt.status == DeliveryStatus.QUEUED.value:
             await self._queue.enqueue(work)  # idempotent: a second enqueue of the same run is ignored
         return receipt
+
+    async def _follow_up_partition(self, session: AsyncSession, original: Delivery) -> str:
+        """Where an update or delete of ``original`` queues: behind the original while it is still
+        queued (so it cannot overtake it), else in the conversation's own partition (a broadcast's
+        lane may still hold thousands of sends, and the user who just pressed a button should not
+        wait for them)."""
+        if original.status == DeliveryStatus.QUEUED.value or original.conversation_pk is None:
+            return original.partition_key
+        conversation = await session.get(Conversation, original.conversation_pk)
+        return conversation.conversation_id if conversation is not None else original.partition_key
 
     async def _person_partitions(self, session: AsyncSession, people: Sequence[int]) -> dict[int, str]:
         """The queue partition of each person: their 1:1 chat's id when known (so the per-conversation
@@ -600,16 +631,6 @@ class DeliveryService:
         if broadcast_id is not None:
             await self._release_broadcast(broadcast_id)
 
-    async def _after_broadcast_send(self, broadcast_id: int) -> None:
-        now = self._clock.now()
-        async with transaction(self._sessions) as session:
-            finished = await delivery_repo.claim_finish(session, broadcast_id, now=now)
-            due = finished or await delivery_repo.claim_progress_refresh(
-                session, broadcast_id, now=now, every=self._settings.delivery_progress_interval_seconds
-            )
-        if due:
-            await self._enqueue_progress_refresh(broadcast_id)
-
     # -- internals: worker side ------------------------------------------------------------------
 
     def _require_gateway(self) -> TeamsGateway:
@@ -617,25 +638,35 @@ class DeliveryService:
             raise RuntimeError("no Teams gateway attached: deliveries run only inside the app")
         return self._gateway
 
+    async def _job_of(self, session: AsyncSession, delivery: Delivery) -> _Job:
+        conversation = None
+        if delivery.operation == DeliveryOperation.SEND.value:
+            conversation = await self._conversation_of(session, delivery)
+        return _Job(
+            delivery_id=delivery.id,
+            operation=delivery.operation,
+            purpose=delivery.purpose,
+            broadcast_id=delivery.broadcast_id,
+            person_id=delivery.person_id,
+            card=delivery.card,
+            text=delivery.text,
+            conversation_pk=conversation.id if conversation is not None else None,
+            address=_address(conversation) if conversation is not None else None,
+            unreachable=_unreachable(conversation) if conversation is not None else None,
+        )
+
     async def _carry_out(
-        self,
-        delivery_id: int,
-        operation: str,
-        still_wanted: Callable[[], Awaitable[bool]],
-        count_attempt: Callable[[], None],
+        self, job: _Job, still_wanted: Callable[[], Awaitable[bool]], count_attempt: Callable[[], None]
     ) -> str | None:
         gateway = self._require_gateway()
-        if operation == DeliveryOperation.SEND.value:
-            address = await self._address_for_send(delivery_id, still_wanted, count_attempt)
-            async with self._sessions() as session:
-                delivery = await delivery_repo.get(session, delivery_id)
-            assert delivery is not None
-            card, text = delivery.card, delivery.text
+        if job.operation == DeliveryOperation.SEND.value:
+            address = await self._address_for_send(job, still_wanted, count_attempt)
+            card, text = job.card, job.text
             return await self._with_retries(
                 lambda: gateway.send_activity(address, card=card, text=text), still_wanted, count_attempt
             )
-        address, message_id, card = await self._target_of_change(delivery_id)
-        if operation == DeliveryOperation.UPDATE.value:
+        address, message_id, card = await self._target_of_change(job.delivery_id)
+        if job.operation == DeliveryOperation.UPDATE.value:
             assert card is not None
             await self._with_retries(
                 lambda: gateway.update_activity(address, message_id, card=card), still_wanted, count_attempt
@@ -645,18 +676,14 @@ class DeliveryService:
         return message_id
 
     async def _address_for_send(
-        self, delivery_id: int, still_wanted: Callable[[], Awaitable[bool]], count_attempt: Callable[[], None]
+        self, job: _Job, still_wanted: Callable[[], Awaitable[bool]], count_attempt: Callable[[], None]
     ) -> ConversationAddress:
+        if job.address is not None:
+            if job.unreachable is not None:
+                raise job.unreachable
+            return job.address
         async with self._sessions() as session:
-            delivery = await delivery_repo.get(session, delivery_id)
-            assert delivery is not None
-            conversation = await self._conversation_of(session, delivery)
-            if conversation is not None:
-                _refuse_unreachable(conversation)
-                if delivery.conversation_pk is None:
-                    await self._remember_conversation(delivery_id, conversation.id)
-                return _address(conversation)
-            person = await session.get(Person, delivery.person_id) if delivery.person_id else None
+            person = await session.get(Person, job.person_id) if job.person_id else None
             origin = await _any_conversation(session)
         if person is None or not person.teams_user_id:
             raise _Outcome(DeliveryStatus.FAILED, "qop has never met this person in Teams (no Teams account is known).")
@@ -670,8 +697,7 @@ class DeliveryService:
             still_wanted,
             count_attempt,
         )
-        conversation_pk = await self._store_created_chat(person_id, created)
-        await self._remember_conversation(delivery_id, conversation_pk)
+        job.conversation_pk = await self._store_created_chat(person_id, created)
         return created
 
     async def _conversation_of(self, session: AsyncSession, delivery: Delivery) -> Conversation | None:
@@ -738,41 +764,58 @@ class DeliveryService:
 
     async def _record(
         self,
-        delivery_id: int,
+        job: _Job,
         status: DeliveryStatus,
         reason: str | None,
         message_id: str | None,
         attempts: int,
         *,
         conversation_gone: bool = False,
-    ) -> int | None:
+    ) -> bool:
+        """Store how the delivery ended, in one transaction with the conversation it used and its
+        broadcast's bookkeeping. True when the broadcast's progress card is due a refresh."""
         now = self._clock.now()
         async with transaction(self._sessions) as session:
-            delivery = await delivery_repo.get(session, delivery_id)
+            delivery = await delivery_repo.get(session, job.delivery_id)
             assert delivery is not None
             if delivery.status != DeliveryStatus.QUEUED.value and status is not DeliveryStatus.SENT:
-                return None  # cancelled while the last attempt was in flight
+                return False  # cancelled while the last attempt was in flight
             # A message Teams accepted counts as sent even if the broadcast was cancelled meanwhile:
             # the record must say what the recipient actually got.
             delivery.status = status.value
             delivery.reason = reason
             delivery.attempts += attempts
+            if job.conversation_pk is not None and delivery.conversation_pk is None:
+                delivery.conversation_pk = job.conversation_pk
             if message_id and delivery.operation == DeliveryOperation.SEND.value:
                 delivery.message_id = message_id
                 delivery.sent_at = now
-            conversation = await self._conversation_of(session, delivery)
-            if conversation is not None and status is DeliveryStatus.BLOCKED:
-                conversation.blocked_at = now
-            if conversation is not None and conversation_gone:
-                conversation.installed = False
-                conversation.uninstalled_at = now
-            return delivery.broadcast_id
+            if status is DeliveryStatus.BLOCKED or conversation_gone:
+                await self._mark_unreachable(session, delivery, blocked=status is DeliveryStatus.BLOCKED, now=now)
+            if delivery.broadcast_id is None:
+                return False
+            await session.flush()
+            return await self._claim_broadcast_refresh(session, delivery.broadcast_id, now)
 
-    async def _remember_conversation(self, delivery_id: int, conversation_pk: int) -> None:
-        async with transaction(self._sessions) as session:
-            delivery = await delivery_repo.get(session, delivery_id)
-            if delivery is not None:
-                delivery.conversation_pk = conversation_pk
+    async def _mark_unreachable(
+        self, session: AsyncSession, delivery: Delivery, *, blocked: bool, now: datetime
+    ) -> None:
+        conversation = await self._conversation_of(session, delivery)
+        if conversation is None:
+            return
+        if blocked:
+            conversation.blocked_at = now
+        else:
+            conversation.installed = False
+            conversation.uninstalled_at = now
+
+    async def _claim_broadcast_refresh(self, session: AsyncSession, broadcast_id: int, now: datetime) -> bool:
+        """Finish the broadcast when this was its last send, else refresh its progress at most every
+        few seconds; True for the one send (across instances) that should refresh the card."""
+        finished = await delivery_repo.claim_finish(session, broadcast_id, now=now)
+        return finished or await delivery_repo.claim_progress_refresh(
+            session, broadcast_id, now=now, every=self._settings.delivery_progress_interval_seconds
+        )
 
     async def _store_created_chat(self, person_id: int, created: ConversationAddress) -> int:
         async with transaction(self._sessions) as session:
@@ -798,11 +841,34 @@ BLOCKED_REASON = "The person has blocked qop in Teams (or removed it), so nothin
 GONE_REASON = "The conversation no longer exists in Teams (qop was removed or the chat was deleted)."
 
 
-def _refuse_unreachable(conversation: Conversation) -> None:
+@dataclass
+class _Job:
+    """What one run of a delivery needs, read once at its start (few round trips per send)."""
+
+    delivery_id: int
+    operation: str
+    purpose: str
+    broadcast_id: int | None
+    person_id: int | None
+    card: Card | None
+    text: str | None
+    conversation_pk: int | None
+    address: ConversationAddress | None
+    unreachable: _Outcome | None
+
+
+def _unreachable(conversation: Conversation) -> _Outcome | None:
     if conversation.blocked_at is not None:
-        raise _Outcome(DeliveryStatus.BLOCKED, BLOCKED_REASON)
+        return _Outcome(DeliveryStatus.BLOCKED, BLOCKED_REASON)
     if not conversation.installed:
-        raise _Outcome(DeliveryStatus.FAILED, GONE_REASON)
+        return _Outcome(DeliveryStatus.FAILED, GONE_REASON)
+    return None
+
+
+def _refuse_unreachable(conversation: Conversation) -> None:
+    outcome = _unreachable(conversation)
+    if outcome is not None:
+        raise outcome
 
 
 def _address(conversation: Conversation) -> ConversationAddress:

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from cards.text_delivery import PROGRESS_FINISHED_NOTE
-from services.delivery.service import _work_for
+from services.delivery.service import _work_for, broadcast_lanes
 from services.errors import InvalidInput, NotAllowed
 from storage.models import Delivery
 from tests.support.delivery import DeliveryHarness, eventually
@@ -158,3 +158,30 @@ async def test_a_burst_to_one_conversation_arrives_complete_and_in_order_under_t
     assert {r.status for r in settled} == {"sent"}
     arrived = delivery.connector.in_conversation(channel)
     assert [m.cards[0]["body"][0]["text"] for m in arrived] == [f"Item {n}" for n in range(14)]
+
+
+async def test_a_broadcast_spreads_over_a_few_lanes_and_a_later_update_queues_in_the_chat(
+    delivery: DeliveryHarness, services, settings
+) -> None:  # type: ignore[no-untyped-def]
+    """One queue partition per recipient made DBOS visit thousands of partitions per poll; a
+    broadcast's sends share a few lanes instead. A button pressed on one of its cards must not
+    wait behind the rest of the broadcast: the update queues in that person's own chat."""
+    recipients = await _people(delivery, range(1, 40))
+    started = await services.delivery.start_broadcast(None, recipients, SURVEY, title="Survey")
+    await delivery.broadcast_settled(started.broadcast_id)
+    async with delivery.sessions() as session:
+        sends = list(await session.scalars(select(Delivery).where(Delivery.broadcast_id == started.broadcast_id)))
+    lanes = {row.partition_key for row in sends}
+    assert len(lanes) == broadcast_lanes(settings) < len(sends)
+    assert all(key.startswith(f"broadcast:{started.broadcast_id}:lane:") for key in lanes)
+
+    first = min(sends, key=lambda row: row.id)
+    receipt = await services.delivery.update_card(
+        first.id, {**SURVEY, "body": [{"type": "TextBlock", "text": "Thanks"}]}
+    )
+    async with delivery.sessions() as session:
+        update = await session.get(Delivery, receipt.delivery_id)
+    assert update is not None and update.partition_key == delivery.chat_id(1)
+    assert (await delivery.settled(receipt)).status == "sent"
+    [put] = [m for m in delivery.connector.in_conversation(delivery.chat_id(1)) if m.method == "PUT"]
+    assert put.message_id == first.message_id

@@ -61,6 +61,7 @@ COLLEAGUES = (MEGAN, ADELE, PATTI, LYNNE)
 FIRST, LATER = (ALEX, MEGAN, ADELE), (PATTI, LYNNE)
 INVITATION = "Ten short questions about working here"
 REMINDER = "Reminder: you haven't answered this survey yet."
+PROGRESS = "Sending \u201cStaff pulse survey\u201d"
 
 
 @pytest.fixture(autouse=True)
@@ -141,6 +142,20 @@ async def test_a_staff_survey_answered_by_several_playground_users(
         chats = {ALEX: personal} | {user: await teams.chat_created_for(user) for user in COLLEAGUES}
         assert len(set(chats.values())) == 5
         invitations = {user: (await chat.wait_for(chats[user], INVITATION, since=0))[1] for user in chats}
+
+        # Alex, who sent it, has a progress card from the delivery engine, updated in place (the
+        # same message, never a new one) until every invitation is accounted for.
+        progress, progress_id = await chat.wait_for(personal, PROGRESS, since=0)
+        assert "Sent 0 of 5" in card_text(progress)
+
+        async def progress_finished() -> bool:
+            updates = recording.updates_of(personal, progress_id)
+            return bool(updates) and any("Sent 5 of 5" in card_text(c) for c in cards_in(updates[-1]))
+
+        await eventually(progress_finished, "the progress card updated in place to 'Sent 5 of 5'")
+        final = cards_in(recording.updates_of(personal, progress_id)[-1])[0]
+        assert "Every message has been dealt with." in card_text(final)
+        assert chat.count(personal, PROGRESS) == 1, "one progress card, updated, not sent again"
 
         # The playground checks who is acting: Megan cannot press a button in Patti's chat.
         with pytest.raises(AssertionError, match=r"invoke survey\.answer: 4\d\d"):

@@ -280,6 +280,17 @@ class Recording:
                 messages.append({**request["body"], "messageId": (response.get("body") or {}).get("id")})
         return messages
 
+    def updates_of(self, conversation_id: str, message_id: str) -> list[dict[str, Any]]:
+        """Every update of one message the playground accepted, in order (the new activities)."""
+        url = f"{CONNECTOR}/{conversation_id}/activities/{message_id}"
+        return [
+            item["request"]["body"]
+            for item in self.items()
+            if item["request"].get("method") == "PUT"
+            and str(item["request"].get("url", "")) == url
+            and (item.get("response") or {}).get("statusCode") in (200, 201)
+        ]
+
 
 async def eventually(check: Callable[[], Awaitable[bool]], what: str) -> None:
     """Poll until ``check`` holds: the playground acknowledges some events before the bot

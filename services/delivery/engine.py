@@ -125,13 +125,39 @@ class WorkQueue:
 
     @property
     def client(self) -> DBOSClient:
+        """A client on a ready system database: its tables migrated and the delivery queue
+        written, so the CLI can queue sends on a database no instance has ever started on (they
+        go out when one does)."""
         if self._client is None:
-            self._client = DBOSClient(
-                system_database_url=self._settings.resolved_dbos_system_database_url,
-                dbos_system_schema=self._settings.dbos_system_schema,
+            settings = self._settings
+            DBOS.migrate(settings.resolved_dbos_system_database_url, schema=settings.dbos_system_schema)
+            client = DBOSClient(
+                system_database_url=settings.resolved_dbos_system_database_url,
+                dbos_system_schema=settings.dbos_system_schema,
                 application_name=APPLICATION_NAME,
             )
+            try:
+                self._register_queue(client)
+            except BaseException:
+                client.destroy()
+                raise
+            self._client = client
         return self._client
+
+    def _register_queue(self, client: DBOSClient) -> None:
+        settings = self._settings
+        client.register_queue(
+            QUEUE_NAME,
+            limiter={"limit": settings.delivery_rate_per_second, "period": 1.0},
+            partition_limiter={"limit": settings.delivery_conversation_rate_per_second, "period": 1.0},
+            # One send at a time per conversation, across instances: messages arrive in the
+            # order they were queued, and an update never overtakes the send it changes.
+            partition_concurrency=1,
+            worker_concurrency=settings.delivery_worker_concurrency,
+            polling_interval_sec=settings.delivery_queue_polling_seconds,
+            on_conflict="always_update",
+            application_name=APPLICATION_NAME,
+        )
 
     async def enqueue(self, work: QueuedWork) -> None:
         await asyncio.to_thread(self._enqueue_now, [work])
@@ -167,13 +193,13 @@ class WorkQueue:
         if not workflow_ids:
             return set()
         known = await asyncio.to_thread(
-            self.client.list_workflows, workflow_ids=workflow_ids, load_input=False, load_output=False
+            lambda: self.client.list_workflows(workflow_ids=workflow_ids, load_input=False, load_output=False)
         )
         return set(workflow_ids) - {status.workflow_id for status in known}
 
     async def cancel(self, workflow_ids: list[str]) -> None:
         if workflow_ids:
-            await asyncio.to_thread(self.client.cancel_workflows, workflow_ids)
+            await asyncio.to_thread(lambda: self.client.cancel_workflows(workflow_ids))
 
     def recover_executor(self, executor_id: str) -> int:
         """Put the unfinished workflows of an instance that will never come back into the queue
@@ -222,21 +248,7 @@ class DeliveryEngine:
         logger.info("delivery engine running as executor %s", self._settings.executor_id)
 
     def _prepare_system_database(self, queue: WorkQueue, jobs: Sequence[RecurringJob]) -> None:
-        settings = self._settings
-        DBOS.migrate(settings.resolved_dbos_system_database_url, schema=settings.dbos_system_schema)
-        queue.client.register_queue(
-            QUEUE_NAME,
-            limiter={"limit": settings.delivery_rate_per_second, "period": 1.0},
-            partition_limiter={"limit": settings.delivery_conversation_rate_per_second, "period": 1.0},
-            # One send at a time per conversation, across instances: messages arrive in the
-            # order they were queued, and an update never overtakes the send it changes.
-            partition_concurrency=1,
-            worker_concurrency=settings.delivery_worker_concurrency,
-            polling_interval_sec=settings.delivery_queue_polling_seconds,
-            on_conflict="always_update",
-            application_name=APPLICATION_NAME,
-        )
-        scheduling.apply(queue.client, jobs)
+        scheduling.apply(queue.client, jobs)  # the client migrates the tables and writes the queue first
 
     def shutdown(self) -> None:
         global _worker

@@ -18,6 +18,7 @@ from qop.app import build_services
 from qop.cli import cli
 from qop.cli_feedback import with_services
 from services.container import Services
+from services.delivery.service import _work_for
 from services.errors import NotAllowed
 from services.feedback.surveys import Audience
 from services.reminder_job import run_once
@@ -332,3 +333,29 @@ def test_the_command_line_shows_comments_once_a_team_is_big_enough(
     lines = [line.strip() for line in shown.output.splitlines() if line.strip().startswith("- ")]
     assert lines == ["- a quieter office", "- Better laptops", "- Protected time for direct work"]
     assert not any(name in shown.output for name in ("Dana", "Sam", "Jo "))
+
+
+def test_the_command_line_sends_a_survey_before_qop_has_ever_run(
+    database_url: str, engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A QA lead may send from a shell on a database no instance has started on yet: the queue's
+    tables are made then and there, and every invitation is queued for the first instance."""
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["org", "import", str(write(tmp_path, SMALL_ORGANISATION))]).exit_code == 0
+    closes = (date.today() + timedelta(days=10)).isoformat()
+    command = ["survey", "send", "--template", "staff-pulse", "--closes", closes]
+    sent = runner.invoke(cli, [*command, "--as", "quinn.hale@northshire.example", "--team", "Riverside Locality Team"])
+    assert sent.exit_code == 0, sent.output
+    assert "sent to 3 people" in sent.output
+
+    async def queued(services: Services) -> tuple[list[str], set[str]]:
+        async with services.sessions() as session:
+            invitations = list(await session.scalars(select(Delivery).where(Delivery.purpose == "survey")))
+            progress = list(await session.scalars(select(Delivery).where(Delivery.purpose == "broadcast-progress")))
+        # The sender's progress card is queued first; its run releases the invitations.
+        [card] = progress
+        return [row.status for row in invitations], await services.delivery.queue.missing([_work_for(card).workflow_id])
+
+    statuses, missing = with_services(queued)
+    assert statuses == ["queued"] * 3 and missing == set()

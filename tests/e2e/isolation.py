@@ -8,6 +8,7 @@ pytest, with the bot, the playground and the browser all inside the same namespa
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -44,6 +45,20 @@ def run_module(module: Path, *, timeout: float = 120) -> subprocess.CompletedPro
 def report(completed: subprocess.CompletedProcess[str]) -> str:
     isolated = "inside its own network namespace" if completed.args[0] == "unshare" else "WITHOUT network isolation"
     return f"child pytest ran {isolated}, exit {completed.returncode}\n{completed.stdout[-6000:]}{completed.stderr[-3000:]}"
+
+
+def assert_module_passes_isolated(module: str, *, passed: int | None = None, timeout: float = 120) -> None:
+    """Run the e2e module ``module`` (a file next to this one) through :func:`run_module` and
+    prove it passed: exit 0, a pass count in pytest's summary (exactly ``passed`` when given)
+    and no skip, since a skipped e2e check called passing would prove nothing; and, where this
+    machine has network namespaces, that it really ran inside one."""
+    completed = run_module(Path(__file__).with_name(module), timeout=timeout)
+    assert completed.returncode == 0, report(completed)
+    count = r"\d+" if passed is None else str(passed)
+    assert re.search(rf"\b{count} passed", completed.stdout), report(completed)
+    assert "skipped" not in completed.stdout, report(completed)
+    if isolated_network_available():
+        assert completed.args[0] == "unshare", report(completed)
 
 
 def assert_isolated_if_asked() -> None:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tests.e2e.conftest import require_playground
-from tests.e2e.isolation import isolated_network_available, report, run_module
+from tests.e2e.isolation import assert_module_passes_isolated
 from tests.support.env import chromium_path, require
 
 pytestmark = pytest.mark.browser
@@ -16,8 +14,4 @@ pytestmark = pytest.mark.browser
 def test_the_help_card_renders_in_headless_chromium() -> None:
     require_playground()
     require(chromium_path() is not None, "Chromium (apt-get install chromium)")
-    completed = run_module(Path(__file__).with_name("isolated_browser.py"))
-    assert completed.returncode == 0, report(completed)
-    assert " passed" in completed.stdout and "skipped" not in completed.stdout, report(completed)
-    if isolated_network_available():
-        assert completed.args[0] == "unshare", report(completed)
+    assert_module_passes_isolated("isolated_browser.py")

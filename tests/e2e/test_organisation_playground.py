@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tests.e2e.conftest import require_playground
-from tests.e2e.isolation import isolated_network_available, report, run_module
+from tests.e2e.isolation import assert_module_passes_isolated
 
 pytestmark = pytest.mark.e2e
 
 
 def test_whoami_and_channel_linking_through_the_teams_playground() -> None:
     require_playground()
-    completed = run_module(Path(__file__).with_name("isolated_organisation.py"))
-    assert completed.returncode == 0, report(completed)
-    assert " passed" in completed.stdout and "skipped" not in completed.stdout, report(completed)
-    if isolated_network_available():
-        assert completed.args[0] == "unshare", report(completed)
+    assert_module_passes_isolated("isolated_organisation.py")
 
 
 @pytest.mark.browser
 def test_the_whoami_card_renders_in_the_playground_ui() -> None:
     require_playground()
-    completed = run_module(Path(__file__).with_name("isolated_whoami_browser.py"))
-    assert completed.returncode == 0, report(completed)
-    assert " passed" in completed.stdout and "skipped" not in completed.stdout, report(completed)
+    assert_module_passes_isolated("isolated_whoami_browser.py")

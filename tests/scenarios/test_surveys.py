@@ -16,18 +16,8 @@ from tests.scenarios.conftest import BotHarness
 from tests.support import activities as a
 from tests.support.action_org import make_org
 from tests.support.delivery import eventually
+from tests.support.surveys import PULSE
 
-PULSE = {
-    "workload": "agree",
-    "supervision_hours": "at_least_1_5h",
-    "supervision_quality": "strongly_agree",
-    "wellbeing": "neither",
-    "cpd": "agree",
-    "consulted": "disagree",
-    "manager_access": "agree",
-    "improves_safety": "strongly_agree",
-    "overall": "7",
-}
 QA_LEAD, PRACTITIONER, MANAGER, COLLEAGUE = 6, 1, 2, 3
 EXTRA_RIVERSIDE = (10, 11, 12, 13)
 

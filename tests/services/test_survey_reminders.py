@@ -27,18 +27,8 @@ from storage.models import Delivery, DeliveryStatus, FeedbackResponse, Person, S
 from tests.support.action_org import Org, give_personal_chats, make_org
 from tests.support.delivery import DeliveryHarness, eventually
 from tests.support.organisation import SMALL_ORGANISATION, write
+from tests.support.surveys import PULSE
 
-PULSE = {
-    "workload": "agree",
-    "supervision_hours": "at_least_1_5h",
-    "supervision_quality": "strongly_agree",
-    "wellbeing": "neither",
-    "cpd": "agree",
-    "consulted": "disagree",
-    "manager_access": "agree",
-    "improves_safety": "strongly_agree",
-    "overall": "7",
-}
 REMINDER = "Reminder: you haven't answered"
 INVITATION = "Anonymous: nobody, including your manager"
 

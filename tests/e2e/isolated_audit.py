@@ -53,6 +53,7 @@ from tests.e2e.browser import run_browser_script
 from tests.e2e.isolation import assert_isolated_if_asked
 from tests.e2e.live import WAIT_SECONDS, LiveBot, PlaygroundClient, card_text
 from tests.support.audits import inputs_of, valid_answers
+from tests.support.cards import button_data
 from tests.support.env import ARTIFACTS, PROJECT_ROOT, chromium_path, require
 
 pytestmark = pytest.mark.e2e
@@ -107,10 +108,6 @@ async def card_in_chat_of(
     card = await teams.logged_card(message_id)
     assert text in card_text(card)
     return chat, message_id, card
-
-
-def button_data(card: dict[str, Any], verb: str) -> dict[str, Any]:
-    return next(dict(action["data"]) for action in card.get("actions") or [] if action.get("verb") == verb)
 
 
 async def test_a_full_round_through_the_playground(bot: LiveBot, playground: RunningPlayground) -> None:

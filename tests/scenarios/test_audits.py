@@ -23,6 +23,7 @@ from storage.models import (
 from tests.scenarios.conftest import BotHarness
 from tests.support import activities as a
 from tests.support.audits import MODERATOR_NUMBER, AuditOrg, card_text, inputs_of, make_audit_org, valid_answers
+from tests.support.cards import button_data
 from tests.support.delivery import eventually
 
 STANDARD = TemplateLibrary.from_folder().get("standard-collaborative-audit")
@@ -82,25 +83,6 @@ async def start_round(harness: BotHarness, clock, extra_rows: str = "") -> dict[
     return await invoke(
         harness, QA_LEAD, verbs.AUDIT_ROUND_START, {"template": STANDARD.id, "due_date": due, "cases": cases}
     )
-
-
-def button_data(card: dict[str, Any], verb: str) -> dict[str, Any]:
-    """The data of the first button on ``card`` (in its body or its actions) with this verb."""
-    found: list[dict[str, Any]] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("verb") == verb and isinstance(node.get("data"), dict):
-                found.append(node["data"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(card)
-    assert found, f"no {verb} button on the card"
-    return found[0]
 
 
 async def only_assignment(sessions) -> AuditAssignment:  # type: ignore[no-untyped-def]

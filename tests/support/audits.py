@@ -14,6 +14,7 @@ from services.templates import QuestionType, Section
 from services.templates.answers import rationale_id
 from storage.models import Person, Role, RoleAssignment
 from tests.support.action_org import Org, make_org
+from tests.support.cards import nodes
 
 MODERATOR_NUMBER = 7
 
@@ -72,17 +73,8 @@ def card_text(card: dict[str, Any]) -> str:
 
 def inputs_of(card: dict[str, Any]) -> dict[str, Any]:
     """Input id -> prefilled value, for every input on a card."""
-    found: dict[str, Any] = {}
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if str(node.get("type", "")).startswith("Input.") and "id" in node:
-                found[node["id"]] = node.get("value")
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(card)
-    return found
+    return {
+        node["id"]: node.get("value")
+        for node in nodes(card)
+        if str(node.get("type", "")).startswith("Input.") and "id" in node
+    }

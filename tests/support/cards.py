@@ -16,14 +16,25 @@ MAX_CARD_BYTES = 80 * 1024
 CHART_PREFIX = "Chart."
 
 
-def _walk(node: Any) -> Iterator[dict[str, Any]]:
+def nodes(node: Any) -> Iterator[dict[str, Any]]:
+    """Every JSON object in a card (or any part of one), depth first, each before what it holds:
+    elements, inputs, actions, choices, wherever the card nests them (body, columns, containers,
+    show-cards, action sets). The one walker the card checks and tests share."""
     if isinstance(node, dict):
         yield node
         for value in node.values():
-            yield from _walk(value)
+            yield from nodes(value)
     elif isinstance(node, list):
         for item in node:
-            yield from _walk(item)
+            yield from nodes(item)
+
+
+def button_data(card: Mapping[str, Any], verb: str) -> dict[str, Any]:
+    """A copy of the data of the first button on ``card`` (in its body or its actions) with this
+    verb: what pressing it sends, before any inputs are added."""
+    found = [node["data"] for node in nodes(card) if node.get("verb") == verb and isinstance(node.get("data"), dict)]
+    assert found, f"no {verb} button on the card"
+    return dict(found[0])
 
 
 def own_problems(card: Mapping[str, Any]) -> list[str]:
@@ -36,7 +47,7 @@ def own_problems(card: Mapping[str, Any]) -> list[str]:
     size = len(json.dumps(card).encode())
     if size >= MAX_CARD_BYTES:
         problems.append(f"card is {size} bytes; the limit is {MAX_CARD_BYTES}")
-    for element in _walk(card):
+    for element in nodes(card):
         kind = element.get("type")
         if isinstance(kind, str) and kind.startswith(CHART_PREFIX) and not element.get("fallback"):
             problems.append(f"{kind} has no fallback (Teams mobile and the schema do not know charts)")

@@ -68,8 +68,10 @@ def _action_facts(view: ActionView, *, with_owner: bool = True) -> Any:
     return facts(pairs)
 
 
-def _sub_card(body: Sequence[Any], verb: str, data: Json) -> AdaptiveCard:
-    return AdaptiveCard(version=CARD_VERSION, body=list(body), actions=[execute(text.BUTTON_SEND, verb, data)])
+def _form_button(title: str, inputs: Sequence[Any], verb: str, data: Json) -> ShowCardAction:
+    """A button that opens a small form under the card and sends it with ``verb``."""
+    form = AdaptiveCard(version=CARD_VERSION, body=list(inputs), actions=[execute(text.BUTTON_SEND, verb, data)])
+    return ShowCardAction(title=title, card=form)
 
 
 def _text_input(
@@ -82,6 +84,18 @@ def _text_input(
         is_required=required or None,
         error_message=error,
         max_length=4000,
+        value=values.get(input_id) or None,
+    )
+
+
+def _date_input(input_id: str, label: str, error: str, *, today: date, values: dict[str, str]) -> DateInput:
+    """A required due date, today or later (the service checks again), keeping what was typed."""
+    return DateInput(
+        id=input_id,
+        label=label,
+        is_required=True,
+        error_message=error,
+        min=today.isoformat(),
         value=values.get(input_id) or None,
     )
 
@@ -100,39 +114,26 @@ def _owner_buttons(view: ActionView, today: date, values: dict[str, str], *, dec
     date_label = text.BUTTON_CHANGE_DATE if deciding else text.BUTTON_NEW_DATE
     reason_label = text.LABEL_CHANGE_REASON if deciding else text.LABEL_REASON
     return [
-        ShowCardAction(
-            title=text.BUTTON_DONE,
-            card=_sub_card(
-                [_text_input("evidence", text.LABEL_EVIDENCE, text.ERROR_EVIDENCE, values=values)],
-                verbs.ACTION_DONE,
-                ref,
-            ),
+        _form_button(
+            text.BUTTON_DONE,
+            [_text_input("evidence", text.LABEL_EVIDENCE, text.ERROR_EVIDENCE, values=values)],
+            verbs.ACTION_DONE,
+            ref,
         ),
-        ShowCardAction(
-            title=date_label,
-            card=_sub_card(
-                [
-                    DateInput(
-                        id="new_date",
-                        label=text.LABEL_NEW_DATE,
-                        is_required=True,
-                        error_message=text.ERROR_NEW_DATE,
-                        min=today.isoformat(),
-                        value=values.get("new_date") or None,
-                    ),
-                    _text_input("reason", reason_label, text.ERROR_REASON, values=values),
-                ],
-                verbs.ACTION_PROPOSE_DATE,
-                ref,
-            ),
+        _form_button(
+            date_label,
+            [
+                _date_input("new_date", text.LABEL_NEW_DATE, text.ERROR_NEW_DATE, today=today, values=values),
+                _text_input("reason", reason_label, text.ERROR_REASON, values=values),
+            ],
+            verbs.ACTION_PROPOSE_DATE,
+            ref,
         ),
-        ShowCardAction(
-            title=text.BUTTON_PROGRESS,
-            card=_sub_card(
-                [_text_input("progress", text.LABEL_PROGRESS, text.ERROR_PROGRESS, values=values)],
-                verbs.ACTION_PROGRESS,
-                ref,
-            ),
+        _form_button(
+            text.BUTTON_PROGRESS,
+            [_text_input("progress", text.LABEL_PROGRESS, text.ERROR_PROGRESS, values=values)],
+            verbs.ACTION_PROGRESS,
+            ref,
         ),
     ]
 
@@ -143,33 +144,29 @@ def _manager_buttons(view: ActionView, colleagues: Sequence[PersonChoice], value
     buttons: list[Any] = []
     if others:
         buttons.append(
-            ShowCardAction(
-                title=text.BUTTON_REASSIGN,
-                card=_sub_card(
-                    [
-                        ChoiceSetInput(
-                            id="new_owner_id",
-                            label=text.LABEL_NEW_OWNER,
-                            is_required=True,
-                            error_message=text.ERROR_NEW_OWNER,
-                            choices=[Choice(title=c.name, value=str(c.id)) for c in others],
-                            value=values.get("new_owner_id") or None,
-                        ),
-                        _text_input("reassign_reason", text.LABEL_REASSIGN_REASON, None, values=values, required=False),
-                    ],
-                    verbs.ACTION_REASSIGN,
-                    ref,
-                ),
+            _form_button(
+                text.BUTTON_REASSIGN,
+                [
+                    ChoiceSetInput(
+                        id="new_owner_id",
+                        label=text.LABEL_NEW_OWNER,
+                        is_required=True,
+                        error_message=text.ERROR_NEW_OWNER,
+                        choices=[Choice(title=c.name, value=str(c.id)) for c in others],
+                        value=values.get("new_owner_id") or None,
+                    ),
+                    _text_input("reassign_reason", text.LABEL_REASSIGN_REASON, None, values=values, required=False),
+                ],
+                verbs.ACTION_REASSIGN,
+                ref,
             )
         )
     buttons.append(
-        ShowCardAction(
-            title=text.BUTTON_CANCEL,
-            card=_sub_card(
-                [_text_input("cancel_reason", text.LABEL_CANCEL_REASON, text.ERROR_REASON, values=values)],
-                verbs.ACTION_CANCEL,
-                ref,
-            ),
+        _form_button(
+            text.BUTTON_CANCEL,
+            [_text_input("cancel_reason", text.LABEL_CANCEL_REASON, text.ERROR_REASON, values=values)],
+            verbs.ACTION_CANCEL,
+            ref,
         )
     )
     return buttons
@@ -269,13 +266,11 @@ def impact_review_card(view: ActionView) -> Json:
         paragraph(view.impact_answer or ""),
         _action_facts(view),
     ]
-    ask = ShowCardAction(
-        title=text.BUTTON_ASK_MORE,
-        card=_sub_card(
-            [_text_input("more_note", text.LABEL_ASK_MORE, text.ERROR_ASK_MORE, values={})],
-            verbs.ACTION_ASK_MORE,
-            {"action_id": view.id},
-        ),
+    ask = _form_button(
+        text.BUTTON_ASK_MORE,
+        [_text_input("more_note", text.LABEL_ASK_MORE, text.ERROR_ASK_MORE, values={})],
+        verbs.ACTION_ASK_MORE,
+        {"action_id": view.id},
     )
     return card(body, [ask], fallback_text=text.IMPACT_REVIEW_TITLE)
 
@@ -300,38 +295,37 @@ def outcome_card(view: ActionView, outcome: str) -> Json:
     )
 
 
-def _list_row(view: ActionView, *, with_owner: bool) -> Container:
-    overdue = view.status.value == "overdue"
-    line = f"**{_status_label(view)}** \u00b7 due {format_date(view.due_date)}"
-    if with_owner:
-        line = f"{view.owner_name} \u00b7 {line}"
+def _row(texts: list[TextBlock], buttons: list[Any]) -> Container:
+    """One line of a list card: what it is on the left, its button (if any) on the right."""
     return Container(
         separator=True,
         items=[
             ColumnSet(
                 columns=[
-                    Column(
-                        width="stretch",
-                        items=[
-                            TextBlock(text=view.description, wrap=True, max_lines=3),
-                            TextBlock(
-                                text=line,
-                                wrap=True,
-                                is_subtle=not overdue or None,
-                                color="Attention" if overdue else None,
-                                spacing="None",
-                            ),
-                        ],
-                    ),
-                    Column(
-                        width="auto",
-                        vertical_content_alignment="Center",
-                        items=[action_row(execute(text.BUTTON_OPEN, verbs.ACTION_OPEN, {"action_id": view.id}))],
-                    ),
+                    Column(width="stretch", items=texts),
+                    Column(width="auto", vertical_content_alignment="Center", items=buttons),
                 ]
             )
         ],
     )
+
+
+def _list_row(view: ActionView, *, with_owner: bool) -> Container:
+    overdue = view.status.value == "overdue"
+    line = f"**{_status_label(view)}** \u00b7 due {format_date(view.due_date)}"
+    if with_owner:
+        line = f"{view.owner_name} \u00b7 {line}"
+    texts = [
+        TextBlock(text=view.description, wrap=True, max_lines=3),
+        TextBlock(
+            text=line,
+            wrap=True,
+            is_subtle=not overdue or None,
+            color="Attention" if overdue else None,
+            spacing="None",
+        ),
+    ]
+    return _row(texts, [action_row(execute(text.BUTTON_OPEN, verbs.ACTION_OPEN, {"action_id": view.id}))])
 
 
 def _actions_list(views: Sequence[ActionView], *, heading_text: str, empty: str, with_owner: bool) -> Json:
@@ -378,14 +372,7 @@ def new_action_card(
             choices=[Choice(title=o.name, value=str(o.id)) for o in owners],
             value=values.get("owner_id") or None,
         ),
-        DateInput(
-            id="due_date",
-            label=text.LABEL_DUE,
-            is_required=True,
-            error_message=text.ERROR_DUE,
-            min=today.isoformat(),
-            value=values.get("due_date") or None,
-        ),
+        _date_input("due_date", text.LABEL_DUE, text.ERROR_DUE, today=today, values=values),
         ChoiceSetInput(id="source", label=text.LABEL_SOURCE, choices=sources, value=values.get("source") or "manual"),
         TextInput(
             id="case_reference",
@@ -414,6 +401,12 @@ class CalendarOccurrenceView:
     held_on: date | None = None
 
 
+def _held_button(occurrence: CalendarOccurrenceView) -> Any:
+    """'It happened': records this occurrence as held (bot/handlers/actions.py reads the data)."""
+    data = {"activity": occurrence.activity, "due_on": occurrence.due_on.isoformat()}
+    return execute(text.BUTTON_IT_HAPPENED, verbs.CALENDAR_HELD, data)
+
+
 def calendar_reminder_card(occurrence: CalendarOccurrenceView) -> Json:
     """To the people responsible, ahead of a QA calendar activity, with a button to record it."""
     body = [
@@ -426,8 +419,7 @@ def calendar_reminder_card(occurrence: CalendarOccurrenceView) -> Json:
         facts([(text.CALENDAR_DRIVES, occurrence.feeds)]),
         paragraph(text.CALENDAR_ASK, subtle=True),
     ]
-    data = {"activity": occurrence.activity, "due_on": occurrence.due_on.isoformat()}
-    buttons = [execute(text.BUTTON_IT_HAPPENED, verbs.CALENDAR_HELD, data)]
+    buttons = [_held_button(occurrence)]
     if occurrence.activity == QIM_ACTIVITY:  # the QA lead's report for the meeting, one click away
         buttons.append(execute(text_digest.REPORT_BUTTON, verbs.REPORT_QIM_LINK, {"args": ""}))
     return card(body, buttons, fallback_text=body[0].text)
@@ -466,25 +458,10 @@ def calendar_card(rows: Sequence[CalendarRow], *, today: date) -> Json:
         line = f"{format_date(occurrence.due_on)} \u00b7 {occurrence.frequency} \u00b7 {state}"
         button = []
         if row.can_record and not row.recorded and occurrence.due_on <= today + timedelta(days=31):
-            data = {"activity": occurrence.activity, "due_on": occurrence.due_on.isoformat()}
-            button = [action_row(execute(text.BUTTON_IT_HAPPENED, verbs.CALENDAR_HELD, data))]
-        body.append(
-            Container(
-                separator=True,
-                items=[
-                    ColumnSet(
-                        columns=[
-                            Column(
-                                width="stretch",
-                                items=[
-                                    TextBlock(text=occurrence.name, wrap=True, weight="Bolder"),
-                                    TextBlock(text=line, wrap=True, is_subtle=True, spacing="None"),
-                                ],
-                            ),
-                            Column(width="auto", vertical_content_alignment="Center", items=button),
-                        ]
-                    )
-                ],
-            )
-        )
+            button = [action_row(_held_button(occurrence))]
+        texts = [
+            TextBlock(text=occurrence.name, wrap=True, weight="Bolder"),
+            TextBlock(text=line, wrap=True, is_subtle=True, spacing="None"),
+        ]
+        body.append(_row(texts, button))
     return card(body, fallback_text=text.CALENDAR_LIST_TITLE)

@@ -5,146 +5,112 @@
 // Usage: node browser_feedback_link.js <config.json>
 // Prints one JSON line with what it saw. Every request not to this machine is aborted and listed.
 const fs = require("fs");
-const os = require("os");
-const path = require("path");
-const { chromium, devices } = require("playwright-core");
+const { devices } = require("playwright-core");
+const { runScript, withChromium } = require("./playground_browser");
 
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 const WAIT_MS = 20000;
-
-function isLocal(address) {
-  const url = new URL(address);
-  return ["data:", "blob:"].includes(url.protocol) || LOOPBACK.has(url.hostname);
-}
+const PHONE = devices["Pixel 5"];
 
 async function pageText(page) {
   return (await page.locator("main").innerText()).trim();
 }
 
-async function main() {
-  const config = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "qop-chromium-"));
-  const blocked = [];
+// The family page on a phone: its screen, touch, user agent and a British locale.
+const ON_A_PHONE = {
+  viewport: PHONE.viewport,
+  deviceScaleFactor: PHONE.deviceScaleFactor,
+  isMobile: true,
+  hasTouch: true,
+  userAgent: PHONE.userAgent,
+  locale: "en-GB",
+};
+
+async function visit(page, blocked, config) {
   const problems = [];
-  const phone = devices["Pixel 5"];
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: FLAGS,
-    viewport: phone.viewport,
-    deviceScaleFactor: phone.deviceScaleFactor,
-    isMobile: true,
-    hasTouch: true,
-    userAgent: phone.userAgent,
-    locale: "en-GB",
-  });
   const result = { blocked, problems };
-  try {
-    await context.route("**/*", (route) => {
-      const address = route.request().url();
-      if (isLocal(address)) return route.continue();
-      blocked.push(address);
-      return route.abort();
-    });
-    const page = context.pages()[0] || (await context.newPage());
-    page.on("console", (message) => {
-      if (["error", "warning"].includes(message.type())) problems.push(`console ${message.type()}: ${message.text()}`);
-    });
-    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("console", (message) => {
+    if (["error", "warning"].includes(message.type())) problems.push(`console ${message.type()}: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
 
-    // 1. Open the link: the card renders with labelled questions.
-    const opened = await page.goto(config.link, { waitUntil: "load", timeout: WAIT_MS });
-    result.openStatus = opened.status();
-    await page.locator(".ac-adaptiveCard").waitFor({ timeout: WAIT_MS });
-    result.lang = await page.getAttribute("html", "lang");
-    result.h1 = await page.locator("h1").innerText();
-    result.headings = await page.getByRole("heading").allInnerTexts();
-    result.radioGroups = await page.getByRole("radiogroup").count();
-    result.cardWidth = (await page.locator(".ac-adaptiveCard").boundingBox()).width;
-    result.viewportWidth = phone.viewport.width;
-    result.pageScrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+  // 1. Open the link: the card renders with labelled questions.
+  const opened = await page.goto(config.link, { waitUntil: "load", timeout: WAIT_MS });
+  result.openStatus = opened.status();
+  await page.locator(".ac-adaptiveCard").waitFor({ timeout: WAIT_MS });
+  result.lang = await page.getAttribute("html", "lang");
+  result.h1 = await page.locator("h1").innerText();
+  result.headings = await page.getByRole("heading").allInnerTexts();
+  result.radioGroups = await page.getByRole("radiogroup").count();
+  result.cardWidth = (await page.locator(".ac-adaptiveCard").boundingBox()).width;
+  result.viewportWidth = PHONE.viewport.width;
+  result.pageScrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
 
-    // 2. Answer: every question by its accessible name, as a screen reader user would find it.
-    for (const [question, choice] of Object.entries(config.choices)) {
-      const group = page.getByRole("radiogroup", { name: question });
-      await group.getByRole("radio", { name: choice, exact: true }).check();
-    }
-    for (const [question, choice] of Object.entries(config.selects || {})) {
-      await page.getByRole("combobox", { name: question }).selectOption({ label: choice });
-    }
-    for (const [question, words] of Object.entries(config.texts || {})) {
-      const box = page.getByRole("textbox", { name: question });
-      await box.focus();
-      await page.keyboard.type(words);
-    }
-    // 3. Send with the keyboard: focus the button and press Enter.
-    await page.screenshot({ path: config.answeredScreenshot, fullPage: true });
-    const send = page.getByRole("button", { name: config.submitLabel });
-    await send.focus();
-    await page.keyboard.press("Enter");
-    const outcome = page.locator("#qop-outcome");
-    await outcome.waitFor({ timeout: WAIT_MS });
-    result.outcome = await outcome.innerText();
-    result.outcomeFocused = await page.evaluate(() => document.activeElement && document.activeElement.id);
-    result.afterSubmit = await pageText(page);
-    await page.screenshot({ path: config.screenshot, fullPage: true });
-    result.problemsWhileAnswering = problems.slice();
-
-    // 4. What must be refused, each with a kind message.
-    const again = await page.evaluate(async (url) => {
-      const response = await fetch(url, {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ csrf: "", answers: {} }),
-      });
-      return { status: response.status, body: await response.json() };
-    }, config.link);
-    result.secondSubmit = again;
-    await page.goto(config.link, { waitUntil: "load" });
-    result.reopened = await pageText(page);
-    await page.screenshot({ path: config.usedScreenshot, fullPage: true });
-
-    await page.goto(config.freshLink, { waitUntil: "load" });
-    await page.locator(".ac-adaptiveCard").waitFor({ timeout: WAIT_MS });
-    result.forged = await page.evaluate(async (url) => {
-      const response = await fetch(url, {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ answers: { understood_why: "agree" } }),
-      });
-      return { status: response.status, body: await response.json() };
-    }, config.freshLink);
-
-    const expired = await page.goto(config.expiredLink, { waitUntil: "load" });
-    result.expired = { status: expired.status(), text: await pageText(page) };
-    const tampered = await page.goto(config.tamperedLink, { waitUntil: "load" });
-    result.tampered = { status: tampered.status(), text: await pageText(page) };
-
-    // 5. A flood from one address is slowed down with a kind page.
-    let last = null;
-    for (let attempt = 0; attempt < 40 && (!last || last.status() !== 429); attempt += 1) {
-      last = await page.goto(config.tamperedLink, { waitUntil: "load" });
-    }
-    result.flood = { status: last.status(), text: await pageText(page) };
-    process.stdout.write(JSON.stringify(result) + "\n");
-  } finally {
-    await context.close();
-    fs.rmSync(userDataDir, { recursive: true, force: true });
+  // 2. Answer: every question by its accessible name, as a screen reader user would find it.
+  for (const [question, choice] of Object.entries(config.choices)) {
+    const group = page.getByRole("radiogroup", { name: question });
+    await group.getByRole("radio", { name: choice, exact: true }).check();
   }
+  for (const [question, choice] of Object.entries(config.selects || {})) {
+    await page.getByRole("combobox", { name: question }).selectOption({ label: choice });
+  }
+  for (const [question, words] of Object.entries(config.texts || {})) {
+    const box = page.getByRole("textbox", { name: question });
+    await box.focus();
+    await page.keyboard.type(words);
+  }
+  // 3. Send with the keyboard: focus the button and press Enter.
+  await page.screenshot({ path: config.answeredScreenshot, fullPage: true });
+  const send = page.getByRole("button", { name: config.submitLabel });
+  await send.focus();
+  await page.keyboard.press("Enter");
+  const outcome = page.locator("#qop-outcome");
+  await outcome.waitFor({ timeout: WAIT_MS });
+  result.outcome = await outcome.innerText();
+  result.outcomeFocused = await page.evaluate(() => document.activeElement && document.activeElement.id);
+  result.afterSubmit = await pageText(page);
+  await page.screenshot({ path: config.screenshot, fullPage: true });
+  result.problemsWhileAnswering = problems.slice();
+
+  // 4. What must be refused, each with a kind message.
+  const again = await page.evaluate(async (url) => {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ csrf: "", answers: {} }),
+    });
+    return { status: response.status, body: await response.json() };
+  }, config.link);
+  result.secondSubmit = again;
+  await page.goto(config.link, { waitUntil: "load" });
+  result.reopened = await pageText(page);
+  await page.screenshot({ path: config.usedScreenshot, fullPage: true });
+
+  await page.goto(config.freshLink, { waitUntil: "load" });
+  await page.locator(".ac-adaptiveCard").waitFor({ timeout: WAIT_MS });
+  result.forged = await page.evaluate(async (url) => {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ answers: { understood_why: "agree" } }),
+    });
+    return { status: response.status, body: await response.json() };
+  }, config.freshLink);
+
+  const expired = await page.goto(config.expiredLink, { waitUntil: "load" });
+  result.expired = { status: expired.status(), text: await pageText(page) };
+  const tampered = await page.goto(config.tamperedLink, { waitUntil: "load" });
+  result.tampered = { status: tampered.status(), text: await pageText(page) };
+
+  // 5. A flood from one address is slowed down with a kind page.
+  let last = null;
+  for (let attempt = 0; attempt < 40 && (!last || last.status() !== 429); attempt += 1) {
+    last = await page.goto(config.tamperedLink, { waitUntil: "load" });
+  }
+  result.flood = { status: last.status(), text: await pageText(page) };
+  return result;
 }
 
-main().catch((error) => {
-  process.stderr.write(`${error.stack || error}\n`);
-  process.exit(1);
+runScript(() => {
+  const config = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
+  return withChromium(ON_A_PHONE, (page, blocked) => visit(page, blocked, config));
 });

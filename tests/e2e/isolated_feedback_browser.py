@@ -3,7 +3,6 @@ test_feedback_browser.py inside a network namespace). Screenshots land in test-a
 
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -16,10 +15,11 @@ from qop.app import SERVICES_KEY
 from services.feedback.tokens import hash_token, new_link_token
 from storage.db import transaction
 from storage.models import FeedbackLink, FeedbackResponse
+from tests.e2e.browser import run_node_script
 from tests.e2e.isolation import assert_isolated_if_asked
 from tests.e2e.live import LiveBot
 from tests.support.action_org import make_org
-from tests.support.env import ARTIFACTS, PROJECT_ROOT, chromium_path, node_path, require
+from tests.support.env import ARTIFACTS, PROJECT_ROOT, chromium_path, require
 
 pytestmark = pytest.mark.browser
 
@@ -95,18 +95,7 @@ async def test_a_parent_answers_on_a_phone_and_everything_else_is_refused_kindly
     config_file = tmp_path / "config.json"
     config_file.write_text(json.dumps(config))
 
-    process = await asyncio.create_subprocess_exec(
-        str(node_path()),
-        str(SCRIPT),
-        str(config_file),
-        cwd=PROJECT_ROOT,
-        env={"CHROMIUM_PATH": str(chromium), "PATH": "/usr/bin:/bin"},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=120)
-    assert process.returncode == 0, stderr.decode()[-3000:]
-    seen = json.loads(stdout.decode().strip().splitlines()[-1])
+    seen = await run_node_script(SCRIPT, str(config_file), chromium=str(chromium), within_seconds=120)
 
     assert seen["blocked"] == [], "no request may leave this machine"
     assert seen["problemsWhileAnswering"] == [], "no script error, CSP violation or failed asset"

@@ -25,6 +25,7 @@ from services.audits.views import (
     AuditPage,
     EscalationAlert,
     ModerationForm,
+    ModeratorNeeded,
     ReflectionForm,
     ReflectionSummary,
     RoundReport,
@@ -435,6 +436,45 @@ def moderation_card(form: ModerationForm) -> Json:
         body,
         [execute(text.MODERATE_SUBMIT, verbs.AUDIT_MODERATE_SUBMIT, {"assignment_id": summary.id})],
         fallback_text=text.MODERATION_TITLE.format(case_ref=summary.case_ref),
+    )
+
+
+def moderator_needed_card(alert: ModeratorNeeded) -> Json:
+    """To the QA lead(s) (else the team manager): an audit selected for moderation that nobody
+    independent can moderate, why it needs moderation and how to give someone the role."""
+    if alert.reason == "grade":
+        why = text.NO_MODERATOR_REASON_GRADE.format(grades=", ".join(alert.grades))
+    else:
+        why = text.NO_MODERATOR_REASON_SAMPLE
+    return card(
+        [
+            TextBlock(
+                text=text.NO_MODERATOR_TITLE.format(case_ref=alert.case_ref),
+                size="Large",
+                weight="Bolder",
+                color="Warning",
+                wrap=True,
+                style="heading",
+            ),
+            paragraph(text.NO_MODERATOR_INTRO),
+            facts(
+                [
+                    (text.FACT_CASE, alert.case_ref),
+                    (text.FACT_TEMPLATE, alert.template_title),
+                    (text.FACT_TEAM, alert.team_name),
+                    (text.FACT_AUDITOR, alert.auditor_name),
+                    (text.FACT_PRACTITIONER, alert.practitioner_name),
+                    (text.FACT_SUBMITTED, alert.submitted_at.strftime("%d %b %Y %H:%M UTC")),
+                ]
+            ),
+            heading(text.NO_MODERATOR_WHY),
+            paragraph(why),
+            heading(text.NO_MODERATOR_TO_DO),
+            paragraph(text.NO_MODERATOR_STEPS),
+            TextBlock(text=text.NO_MODERATOR_COMMAND, font_type="Monospace", wrap=True, spacing="Small"),
+            paragraph(text.NO_MODERATOR_THEN),
+        ],
+        fallback_text=text.NO_MODERATOR_TITLE.format(case_ref=alert.case_ref),
     )
 
 

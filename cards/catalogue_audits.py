@@ -15,6 +15,7 @@ from services.audits.views import (
     EscalationAlert,
     GradeLine,
     ModerationForm,
+    ModeratorNeeded,
     ReflectionForm,
     ReflectionSummary,
     RoundReport,
@@ -189,6 +190,22 @@ def examples() -> Iterator[tuple[str, Json]]:
             )
         ),
     )
+    for reason, grades in (("grade", ("Inadequate", "Outstanding")), ("sample", ())):
+        yield (
+            f"audit_moderator_needed_{reason}",
+            audit.moderator_needed_card(
+                ModeratorNeeded(
+                    "LCS100234",
+                    "Riverside Locality Team",
+                    "Standard collaborative audit",
+                    "Alex Morgan",
+                    "Sam Okafor",
+                    reason,
+                    grades,
+                    SUBMITTED_AT,
+                )
+            ),
+        )
     yield (
         "audit_escalation",
         audit.escalation_card(

@@ -115,6 +115,26 @@ MODERATE_SUBMIT = "Record moderation"
 MODERATED_GRADE_NEEDED = "Choose the moderated grade."
 MODERATION_RATIONALE_NEEDED = "Explain why you changed the grade."
 
+# Selected for moderation, but nobody independent can moderate it
+NO_MODERATOR_TITLE = "No moderator for the audit of case {case_ref}"
+NO_MODERATOR_INTRO = (
+    "This audit has been submitted and selected for moderation, but nobody independent can moderate it: "
+    "everyone with the moderator or QA lead role carried out this audit or is the practitioner whose work it is "
+    "(or nobody has those roles). Until someone can, it waits with no moderator and is in nobody's tasks."
+)
+FACT_SUBMITTED = "Submitted"
+NO_MODERATOR_WHY = "Why it needs moderation"
+NO_MODERATOR_REASON_GRADE = "It has a grade that is always moderated: {grades}."
+NO_MODERATOR_REASON_SAMPLE = "It was drawn in the random sample of audits that are moderated."
+NO_MODERATOR_TO_DO = "What to do"
+NO_MODERATOR_STEPS = (
+    "Give the moderator role to someone who did not carry out this audit and is not the practitioner. "
+    "An administrator types **admin roles** to qop, enters their e-mail, chooses *moderator* and presses "
+    "*Add role*; or, on the server:"
+)
+NO_MODERATOR_COMMAND = "python -m qop org role add EMAIL moderator"
+NO_MODERATOR_THEN = "qop then assigns this audit to them and sends them the moderation card: nothing else is needed."
+
 # Stop and escalate
 ESCALATION_TITLE = "Safeguarding concern raised in an audit"
 ESCALATION_INTRO = (

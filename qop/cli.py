@@ -235,8 +235,8 @@ def delivery_recover(
 
 @actions_cli.command("remind")
 def actions_remind() -> None:
-    """Send the action and QA calendar reminders and the weekly digests due now (what the
-    reminder and digest schedules do), once."""
+    """Send the action and QA calendar reminders and the weekly digests due now, and give audits
+    waiting with no moderator to one (what the reminder and digest schedules do), once."""
     from qop.app import build_services
     from services.reminder_job import run_once
     from storage.db import create_engine

@@ -20,6 +20,7 @@ from services.demo_feedback import DEMO_CASE, load_demo_feedback
 from services.digest.demo import DEMO_CHANNEL_TEAM, PLAYGROUND_CHANNEL_NAME, load_demo_digest_data
 from services.errors import DomainError
 from services.organisation import Change, Entity, ImportReport, UnreadableFile
+from services.organisation.views import RoleChange
 from storage.db import create_engine
 
 org_cli = typer.Typer(help="The organisation: service areas, teams, people and roles.", no_args_is_help=True)
@@ -93,10 +94,16 @@ def unmatched() -> None:
 
 
 def _change_role(email: str, role: str, *, add: bool, area: str | None, team: str | None) -> None:
-    result = with_services(
-        lambda s: s.organisation.change_role(by=None, email=email, role=role, add=add, area=area, team=team)
-    )
+    async def work(services: Services) -> tuple[RoleChange, list[int]]:
+        change = await services.organisation.change_role(by=None, email=email, role=role, add=add, area=area, team=team)
+        # A new moderator may be the first who can take an audit waiting with nobody assigned.
+        assigned = await services.audits.assign_waiting_moderation() if add and change.changed else []
+        return change, assigned
+
+    result, assigned = with_services(work)
     console.print(result.message)
+    if assigned:
+        console.print(f"{len(assigned)} audit(s) waiting for a moderator now assigned; their moderators are told.")
     roles = ", ".join(r.role + (f" ({r.scope})" if r.scope else "") for r in result.person.roles) or "none"
     console.print(f"Roles of {result.person.email}: {roles}")
 

@@ -1,7 +1,8 @@
 """The recurring jobs qop runs on the delivery engine's schedules (``services.scheduling``):
 
 - ``reminders``: every ``REMINDER_INTERVAL_SECONDS`` (UTC cron), the reminder pass: action
-  reminders, the QA calendar and surveys' closing reminders;
+  reminders, the QA calendar, surveys' closing reminders, and audits waiting for a moderator
+  with nobody assigned (given one as soon as someone independent holds the role);
 - ``digests``: every ``DIGEST_CHECK_SECONDS``, post the weekly digests that are due (each
   subscription has its own day and time; ``DigestService.run_due`` finds them).
 
@@ -25,14 +26,24 @@ DIGESTS = "digests"
 
 
 async def run_reminders(services: Services) -> int:
-    """One pass over actions, the QA calendar and surveys' closing reminders; returns how many
-    reminders were handed over."""
+    """One pass over actions, the QA calendar and surveys' closing reminders, and audits waiting
+    for a moderator with nobody assigned; returns how many reminders and moderation cards were
+    handed over."""
     actions = await services.reminders.run_due_reminders()
     calendar = await services.qa_calendar.run_due_reminders()
     surveys = await services.surveys.run_closing_reminders()  # each survey's closing reminder claimed once
-    if actions.sent or calendar or surveys:
-        logger.info("reminders sent: %d action, %d calendar, %d survey", len(actions.sent), len(calendar), len(surveys))
-    return len(actions.sent) + len(actions.rehanded) + len(calendar) + len(surveys)
+    # Someone may have been given the moderator role since (an organisation import, say): each
+    # waiting audit is claimed by one conditional update, so two instances never both assign it.
+    moderation = await services.audits.assign_waiting_moderation()
+    if actions.sent or calendar or surveys or moderation:
+        logger.info(
+            "reminders sent: %d action, %d calendar, %d survey; %d audits given a moderator",
+            len(actions.sent),
+            len(calendar),
+            len(surveys),
+            len(moderation),
+        )
+    return len(actions.sent) + len(actions.rehanded) + len(calendar) + len(surveys) + len(moderation)
 
 
 async def run_digests(services: Services) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from bot.router import ActionResult
@@ -13,11 +14,23 @@ from services.errors import InvalidInput, NotFound
 if TYPE_CHECKING:
     from bot.qop_bot import QopBot
 
+logger = logging.getLogger(__name__)
+
 ROLE_INPUTS = ("email", "role", "area", "team")
 
 
 def _inputs(data: dict[str, Any]) -> dict[str, str]:
     return {key: data[key].strip() for key in ROLE_INPUTS if isinstance(data.get(key), str) and data[key].strip()}
+
+
+async def assign_waiting_moderation(turn: Turn) -> None:
+    """A new moderator (or QA lead) may be the first who can moderate an audit that waits with
+    nobody assigned: give it to them now rather than at the next reminder pass. The role change
+    is already stored, so a failure here is logged, not shown; the reminder pass tries again."""
+    try:
+        await turn.services.audits.assign_waiting_moderation()
+    except Exception:
+        logger.exception("audits waiting for a moderator were not assigned after a role change")
 
 
 def register(bot: QopBot) -> None:
@@ -57,6 +70,8 @@ def register(bot: QopBot) -> None:
                     team=values.get("team"),
                 )
                 person, message = change.person, change.message
+                if add and change.changed:
+                    await assign_waiting_moderation(turn)
         except (InvalidInput, NotFound) as problem:
             person, message = None, problem.user_message
         view = await organisation.admin_roles(turn.user)

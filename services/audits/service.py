@@ -7,6 +7,7 @@ checks ``services.policy`` and writes the access log in the same transaction as 
 
 from __future__ import annotations
 
+import logging
 import random
 import re
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
@@ -25,7 +26,7 @@ from services import access_log, actors, policy
 from services.actions import NewAction, add_action
 from services.actors import Actor
 from services.audits import rounds as round_rules
-from services.audits.moderation import ModerationRule, outcome_of
+from services.audits.moderation import GRADE_ORDER, ModerationRule, outcome_of
 from services.audits.notify import NoNotifier, Notifier
 from services.audits.views import (
     MAX_ACTIONS,
@@ -35,6 +36,7 @@ from services.audits.views import (
     EscalationAlert,
     GradeLine,
     ModerationForm,
+    ModeratorNeeded,
     ReflectionForm,
     ReflectionSummary,
     RoundReport,
@@ -68,6 +70,8 @@ from storage.models import (
     RoleAssignment,
     Team,
 )
+
+logger = logging.getLogger(__name__)
 
 RECORD = "audit"
 Alert = tuple[int, dict[str, Any], str]
@@ -545,10 +549,18 @@ class AuditService:
                 return await self._page(session, item, a.draft_page, errors, notice=text.FIX_BEFORE_SUBMIT)
             submission = await self._store_submission(session, actor, item, idempotency_key)
             await access_log.record(session, actor, access_log.SUBMIT, RECORD, a.id, {"submission": submission.id})
+            alerts: list[Alert] = []
+            if a.status == AuditStatus.MODERATION and a.moderator_id is None:
+                alerts = await self._moderator_needed_alerts(session, item, submission)
+                await access_log.record(
+                    session, actor, "no moderator", RECORD, a.id, {"to": [person for person, _, _ in alerts]}
+                )
             view = await self._submitted_view(session, item)
             reference = (a.auditor_message or {}).get("reference")
             moderator_id = a.moderator_id
         await self._after_submission(view, reference, moderator_id, item)
+        for person_id, card, key in alerts:
+            await self.notifier.send_card(person_id, card, key=key)
         return view
 
     async def _store_submission(
@@ -629,6 +641,94 @@ class AuditService:
                 )
                 return min(candidates, key=lambda p: (waiting.get(p, 0), p))
         return None
+
+    async def _moderator_needed_alerts(
+        self, session: AsyncSession, item: Loaded, submission: AuditSubmission
+    ) -> list[Alert]:
+        """Cards for whoever can find this audit a moderator: every QA lead (even one who is the
+        auditor or the practitioner: they can still give someone else the role), else the team
+        manager. Keyed per audit and person, so repeating this tells nobody twice."""
+        recipients = await self._people_with_role(session, Role.QA_LEAD)
+        if not recipients and item.team and item.team.manager_id:
+            recipients = [item.team.manager_id]
+        if not recipients:
+            logger.warning(
+                "audit %s awaits a moderator and there is no QA lead or team manager to tell", item.assignment.id
+            )
+            return []
+        grades = set(await session.scalars(select(AuditGrade.grade).where(AuditGrade.submission_id == submission.id)))
+        always = [GRADE_LABELS[g] for g in GRADE_ORDER if g in grades and g in self._moderation.always]
+        alert = ModeratorNeeded(
+            case_ref=item.assignment.case_ref,
+            team_name=item.team.name if item.team else "",
+            template_title=item.template.title,
+            auditor_name=item.auditor.display_name,
+            practitioner_name=item.practitioner.display_name,
+            reason=submission.moderation_reason or "sample",
+            grades=tuple(always),
+            submitted_at=submission.submitted_at,
+        )
+        card = audit_cards.moderator_needed_card(alert)
+        return [(person_id, card, f"audit-{item.assignment.id}-no-moderator-{person_id}") for person_id in recipients]
+
+    async def assign_waiting_moderation(self) -> list[int]:
+        """Give every audit waiting for moderation with nobody assigned to an independent moderator,
+        now that one exists, and send them the moderation card (the same key as at submission, so
+        it goes once). Audits still without one have their QA lead(s) told, once per person.
+
+        Run by the reminder pass and after a role is added. Safe on several instances at once: the
+        assignment is a conditional UPDATE (only while nobody is assigned), so one run wins each
+        audit and only the winner sends the card. Returns the ids of the audits it assigned."""
+        async with self._sessions() as session:
+            waiting = list(
+                await session.scalars(
+                    select(AuditAssignment.id)
+                    .where(
+                        AuditAssignment.status == AuditStatus.MODERATION.value,
+                        AuditAssignment.moderator_id.is_(None),
+                    )
+                    .order_by(AuditAssignment.id)
+                )
+            )
+        assigned: list[int] = []
+        for assignment_id in waiting:
+            alerts: list[Alert] = []
+            async with transaction(self._sessions) as session:
+                item = await self._load(session, assignment_id)
+                submission = await session.scalar(
+                    select(AuditSubmission).where(AuditSubmission.assignment_id == assignment_id)
+                )
+                if submission is None:
+                    continue
+                moderator_id = await self._choose_moderator(session, item)
+                if moderator_id is None:
+                    alerts = await self._moderator_needed_alerts(session, item, submission)
+                else:
+                    won = await session.execute(
+                        update(AuditAssignment)
+                        .where(
+                            AuditAssignment.id == assignment_id,
+                            AuditAssignment.status == AuditStatus.MODERATION.value,
+                            AuditAssignment.moderator_id.is_(None),
+                        )
+                        .values(moderator_id=moderator_id)
+                        .execution_options(synchronize_session=False)
+                    )
+                    if won.rowcount != 1:
+                        continue  # another run (or a moderator who opened it) got there first
+                    await access_log.record(
+                        session, actors.NOBODY, "assign moderator", RECORD, assignment_id, {"moderator": moderator_id}
+                    )
+                    view = await self._submitted_view(session, item)
+            if moderator_id is None:
+                for person_id, card, key in alerts:
+                    await self.notifier.send_card(person_id, card, key=key)
+                continue
+            await self.notifier.send_card(
+                moderator_id, audit_cards.moderation_card(ModerationForm(view)), key=f"audit-{assignment_id}-moderate"
+            )
+            assigned.append(assignment_id)
+        return assigned
 
     async def _after_submission(
         self, view: SubmittedAudit, reference: str | None, moderator_id: int | None, item: Loaded

@@ -151,6 +151,22 @@ class EscalationAlert:
 
 
 @dataclass(frozen=True)
+class ModeratorNeeded:
+    """An audit selected for moderation that nobody independent of it can moderate yet."""
+
+    case_ref: str
+    team_name: str
+    template_title: str
+    auditor_name: str
+    practitioner_name: str
+    reason: str
+    """'grade' (a grade that is always moderated) or 'sample' (drawn at random)."""
+    grades: tuple[str, ...]
+    """The always-moderated grades it holds, when ``reason`` is 'grade' (labels, e.g. 'Outstanding')."""
+    submitted_at: datetime
+
+
+@dataclass(frozen=True)
 class Task:
     kind: str
     """audit / reflection / moderation / comment"""

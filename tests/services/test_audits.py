@@ -6,20 +6,31 @@ import asyncio
 import random
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
+from qop.app import build_services
+from qop.settings import Settings
 from services.audits.moderation import ModerationRule, outcome_of
 from services.audits.service import AuditService
-from services.audits.views import SubmittedAudit
+from services.audits.views import ModerationForm, SubmittedAudit
 from services.container import Services
 from services.templates import TemplateLibrary
-from storage.models import AuditAssignment, AuditGrade, AuditSubmission
-from tests.support.audits import make_audit_org, valid_answers
+from storage.db import create_engine
+from storage.models import AccessLogEntry, AuditAssignment, AuditGrade, AuditSubmission, Role, RoleAssignment
+from tests.support.audits import (
+    RecordingNotifier,
+    card_text,
+    make_audit_org,
+    only_the_auditor_moderates,
+    valid_answers,
+)
 
 LIBRARY = TemplateLibrary.from_folder()
 STANDARD = LIBRARY.get("standard-collaborative-audit")
 HEADER = "case_ref,team,practitioner,auditor\n"
 PRIYA, OMAR, MAYA = "priya@council.example.gov.uk", "omar@council.example.gov.uk", "maya@council.example.gov.uk"
+MORGAN = "morgan@council.example.gov.uk"
+AUDITOR, MODERATOR = "29:user-4", "29:user-7"
 
 
 def test_the_default_rule_takes_every_inadequate_and_outstanding_and_a_tenth_of_the_rest() -> None:
@@ -139,3 +150,96 @@ async def test_two_submits_at_once_store_one_submission(services: Services, sess
     )
     assert later.answers["overall_grade"] == "good"
     assert later.submitted_at == services.clock.now()
+
+
+async def _submitted_for_moderation(services: Services) -> int:
+    """An audit of LCS100001 by Omar with an Outstanding stage (always moderated), submitted."""
+    report = await services.audits.start_round_from_csv(
+        template_id=STANDARD.id,
+        due_date=date(2026, 2, 13),
+        csv_text=HEADER + f"LCS100001,Riverside Locality Team,{PRIYA},{OMAR}\n",
+        starter=None,
+    )
+    [assignment_id] = report.created
+    await _complete_draft(services.audits, AUDITOR, assignment_id, services.clock.now().date())
+    result = await services.audits.submit(AUDITOR, assignment_id, data={}, idempotency_key="k")
+    assert isinstance(result, SubmittedAudit) and result.moderation == "awaiting moderation"
+    return assignment_id
+
+
+def moderation_cards(notifier: RecordingNotifier) -> list[tuple[int, str]]:
+    return [(person, key) for person, _, key in notifier.sent if key.endswith("-moderate")]
+
+
+async def test_an_audit_nobody_independent_can_moderate_tells_the_qa_lead_and_goes_to_the_first_moderator_once(
+    services: Services, sessions, settings: Settings
+) -> None:  # type: ignore[no-untyped-def]
+    audit_org = await make_audit_org(sessions)
+    await only_the_auditor_moderates(sessions, audit_org)
+    notifier = services.audits.notifier = RecordingNotifier()
+    audit_id = await _submitted_for_moderation(services)
+
+    async with sessions() as session:
+        stored = await session.get(AuditAssignment, audit_id)
+    assert (stored.status, stored.moderator_id) == ("moderation", None), "the auditor never moderates their own"
+    [(told, card, key)] = [sent for sent in notifier.sent if "-no-moderator-" in sent[2]]
+    assert told == audit_org.auditor, "every QA lead is told, even the one who carried out the audit"
+    text = card_text(card)
+    assert "No moderator for the audit of case LCS100001" in text
+    assert "always moderated: Outstanding." in text
+    assert "admin roles" in text and "python -m qop org role add EMAIL moderator" in text
+    assert moderation_cards(notifier) == []
+    assert not [t for t in await services.audits.tasks(AUDITOR) if t.kind == "moderation"]
+
+    # The pass finds nobody yet: the audit stays unassigned and the QA lead is not told anew.
+    assert await services.audits.assign_waiting_moderation() == []
+    assert {key for _, _, key in notifier.sent if "-no-moderator-" in key} == {key}
+    assert moderation_cards(notifier) == []
+
+    # Morgan, independent of the audit, becomes a moderator (as `qop org role add` does).
+    await services.organisation.change_role(by=None, email=MORGAN, role="moderator", add=True)
+    assert await services.audits.tasks(MODERATOR) == [], "nothing is hers until the pass runs"
+
+    # Two instances run the pass at the same moment, each on its own engine: one assigns it.
+    engines = [create_engine(settings.database_url) for _ in range(2)]
+    try:
+        instances = [build_services(settings, engine, clock=services.clock) for engine in engines]
+        for instance in instances:
+            instance.audits.notifier = notifier
+        runs = await asyncio.gather(*(instance.audits.assign_waiting_moderation() for instance in instances))
+    finally:
+        for engine in engines:
+            await engine.dispose()
+    assert sorted(runs) == [[], [audit_id]]
+    assert await services.audits.assign_waiting_moderation() == [], "a later pass finds nothing left"
+    assert moderation_cards(notifier) == [(audit_org.moderator, f"audit-{audit_id}-moderate")]
+    card = next(card for _, card, key in notifier.sent if key.endswith("-moderate"))
+    assert "Moderate the audit of case LCS100001" in card_text(card)
+
+    async with sessions() as session:
+        stored = await session.get(AuditAssignment, audit_id)
+        logged = list(await session.scalars(select(AccessLogEntry.action).where(AccessLogEntry.record_type == "audit")))
+    assert stored.moderator_id == audit_org.moderator
+    assert logged.count("no moderator") == 1 and logged.count("assign moderator") == 1
+
+    [task] = await services.audits.tasks(MODERATOR)
+    assert (task.kind, task.assignment_id) == ("moderation", audit_id)
+    form = await services.audits.open_moderation(MODERATOR, audit_id)
+    assert isinstance(form, ModerationForm)
+    agreed = {f"moderated_{line.question_id}": line.grade for line in form.audit.grades}
+    done = await services.audits.moderate(MODERATOR, audit_id, agreed)
+    assert isinstance(done, SubmittedAudit) and done.moderation == "moderated"
+    assert await services.audits.tasks(MODERATOR) == []
+
+
+async def test_with_no_qa_lead_at_all_the_team_manager_is_told(services: Services, sessions) -> None:  # type: ignore[no-untyped-def]
+    audit_org = await make_audit_org(sessions)
+    await only_the_auditor_moderates(sessions, audit_org)
+    async with sessions() as session, session.begin():
+        await session.execute(delete(RoleAssignment).where(RoleAssignment.role == Role.QA_LEAD.value))
+    notifier = services.audits.notifier = RecordingNotifier()
+    audit_id = await _submitted_for_moderation(services)
+
+    assert notifier.keys("-no-moderator-") == [
+        (audit_org.org.manager, f"audit-{audit_id}-no-moderator-{audit_org.org.manager}")
+    ], "the practitioner's team manager, the only one left who can find a moderator"

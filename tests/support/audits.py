@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.templates import QuestionType, Section
@@ -44,6 +45,35 @@ async def make_audit_org(sessions: async_sessionmaker[AsyncSession]) -> AuditOrg
         await session.flush()
         session.add(RoleAssignment(person_id=moderator.id, role=Role.MODERATOR.value))
         return AuditOrg(org, moderator.id)
+
+
+async def only_the_auditor_moderates(sessions: async_sessionmaker[AsyncSession], audit_org: AuditOrg) -> None:
+    """Nobody independent can moderate: the QA lead and the moderator lose their roles and the
+    auditor holds both (a small council where the QA lead audits too)."""
+    async with sessions() as session, session.begin():
+        await session.execute(
+            delete(RoleAssignment).where(RoleAssignment.role.in_([Role.QA_LEAD.value, Role.MODERATOR.value]))
+        )
+        for role in (Role.QA_LEAD, Role.MODERATOR):
+            session.add(RoleAssignment(person_id=audit_org.auditor, role=role.value))
+
+
+class RecordingNotifier:
+    """Records every card the audit service asks to send (repeats too, unlike the delivery
+    engine, so a test sees whether a card was asked for twice)."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[int, dict[str, Any], str]] = []
+
+    async def send_card(self, person_id: int, card: dict[str, Any], *, key: str) -> str | None:
+        self.sent.append((person_id, card, key))
+        return None
+
+    async def update_card(self, reference: str, card: dict[str, Any]) -> None:
+        return None
+
+    def keys(self, containing: str) -> list[tuple[int, str]]:
+        return [(person, key) for person, _, key in self.sent if containing in key]
 
 
 def valid_answers(section: Section, today: date, *, grade: str = "good") -> dict[str, Any]:

@@ -8,7 +8,9 @@ from typing import Any
 from sqlalchemy import func, select
 
 from cards import verbs
+from qop.app import SERVICES_KEY
 from services.audits.views import MAX_ACTIONS, action_ids
+from services.reminder_job import run_reminders
 from services.templates import TemplateLibrary
 from storage.models import (
     AccessLogEntry,
@@ -19,10 +21,22 @@ from storage.models import (
     AuditModeration,
     AuditReflection,
     AuditSubmission,
+    Delivery,
+    DeliveryStatus,
+    Role,
+    RoleAssignment,
 )
 from tests.scenarios.conftest import BotHarness
 from tests.support import activities as a
-from tests.support.audits import MODERATOR_NUMBER, AuditOrg, card_text, inputs_of, make_audit_org, valid_answers
+from tests.support.audits import (
+    MODERATOR_NUMBER,
+    AuditOrg,
+    card_text,
+    inputs_of,
+    make_audit_org,
+    only_the_auditor_moderates,
+    valid_answers,
+)
 from tests.support.cards import button_data
 from tests.support.delivery import eventually
 
@@ -388,3 +402,64 @@ async def test_an_audit_raises_as_many_actions_as_it_needs_one_row_at_a_time(
     assert [x.description for x in raised] == [row(n)[action_ids(n)[0]] for n in range(1, MAX_ACTIONS + 1)]
     assert {x.owner_id for x in raised} == {org.org.practitioner}
     assert {x.source_ref for x in raised} == {f"audit:{audit_id}"}
+
+
+async def test_an_audit_nobody_independent_can_moderate_waits_visibly_until_a_moderator_is_appointed(
+    harness: BotHarness, sessions, clock
+) -> None:  # type: ignore[no-untyped-def]
+    org: AuditOrg = await make_audit_org(sessions)
+    await install_everyone(harness)
+    await start_round(harness, clock)
+    audit_id = (await only_assignment(sessions)).id
+    await only_the_auditor_moderates(sessions, org)  # Omar audits, and is the only QA lead and moderator
+    async with sessions() as session, session.begin():
+        session.add(RoleAssignment(person_id=org.org.qa_lead, role=Role.ADMINISTRATOR.value))  # Quinn: roles only
+
+    today = clock.now().date()
+    for number, section in enumerate(STANDARD.sections):
+        answers = valid_answers(section, today, grade="outstanding" if number == 2 else "good")
+        await invoke(harness, AUDITOR, verbs.AUDIT_NEXT, {"assignment_id": audit_id, "page": number, **answers})
+    page = await invoke(harness, AUDITOR, verbs.AUDIT_NEXT, {"assignment_id": audit_id, "page": len(STANDARD.sections)})
+    submit_data = next(x["data"] for x in page["actions"] if x.get("verb") == verbs.AUDIT_SUBMIT)
+    summary = await invoke(harness, AUDITOR, verbs.AUDIT_SUBMIT, submit_data)
+    assert "Waiting for a moderator" in card_text(summary)
+
+    # Omar, the QA lead, is told: the case, why, and how to appoint a moderator. No child's name.
+    alert = card_text(await card_to(harness, AUDITOR, "No moderator for the audit of case LCS100234"))
+    assert "always moderated: Outstanding." in alert and "admin roles" in alert
+    assert "python -m qop org role add EMAIL moderator" in alert
+    tasks = card_text(await say(harness, MODERATOR_NUMBER, "my tasks"))
+    assert "LCS100234" not in tasks, "Morgan is no moderator yet"
+
+    # An administrator gives Morgan the moderator role from the 'admin roles' card: the audit is hers at once.
+    granted = await invoke(
+        harness, QA_LEAD, verbs.ORG_ROLE_ADD, {"email": "morgan@council.example.gov.uk", "role": "moderator"}
+    )
+    assert "Morgan Lee is now moderator" in card_text(granted)
+    moderation_card = await card_to(harness, MODERATOR_NUMBER, "Moderate the audit of case LCS100234")
+    assert (await only_assignment(sessions)).moderator_id == org.moderator
+
+    # The reminder pass, twice, finds nothing more to do: one moderation card, ever.
+    services = harness.client.app[SERVICES_KEY]
+    await run_reminders(services)
+    await run_reminders(services)
+
+    async def settled() -> bool | None:
+        async with sessions() as session:
+            statuses = set(await session.scalars(select(Delivery.status)))
+        return DeliveryStatus.QUEUED.value not in statuses or None
+
+    await eventually(settled, within=30, what="every card to be delivered")
+    moderation_cards = [c for c in cards_to(harness, MODERATOR_NUMBER) if "Moderate the audit" in card_text(c)]
+    assert len(moderation_cards) == 1
+    alerts = [c for c in cards_to(harness, AUDITOR) if "No moderator for the audit" in card_text(c)]
+    assert len(alerts) == 1
+    tasks = card_text(await say(harness, MODERATOR_NUMBER, "my tasks"))
+    assert "Audit to moderate" in tasks and "LCS100234" in tasks
+
+    values = {k: v for k, v in inputs_of(moderation_card).items() if v}
+    outcome = await invoke(
+        harness, MODERATOR_NUMBER, verbs.AUDIT_MODERATE_SUBMIT, {"assignment_id": audit_id, **values}
+    )
+    assert "moderation agreed" in card_text(outcome)
+    assert (await only_assignment(sessions)).status == "completed"

@@ -7,8 +7,10 @@ import random
 from datetime import date
 
 from sqlalchemy import delete, func, select
+from typer.testing import CliRunner
 
 from qop.app import build_services
+from qop.cli import cli
 from qop.settings import Settings
 from services.audits.moderation import ModerationRule, outcome_of
 from services.audits.service import AuditService
@@ -16,7 +18,15 @@ from services.audits.views import ModerationForm, SubmittedAudit
 from services.container import Services
 from services.templates import TemplateLibrary
 from storage.db import create_engine
-from storage.models import AccessLogEntry, AuditAssignment, AuditGrade, AuditSubmission, Role, RoleAssignment
+from storage.models import (
+    AccessLogEntry,
+    AuditAssignment,
+    AuditGrade,
+    AuditSubmission,
+    Delivery,
+    Role,
+    RoleAssignment,
+)
 from tests.support.audits import (
     RecordingNotifier,
     card_text,
@@ -243,3 +253,39 @@ async def test_with_no_qa_lead_at_all_the_team_manager_is_told(services: Service
     assert notifier.keys("-no-moderator-") == [
         (audit_org.org.manager, f"audit-{audit_id}-no-moderator-{audit_org.org.manager}")
     ], "the practitioner's team manager, the only one left who can find a moderator"
+
+
+def test_qop_org_role_add_hands_a_waiting_audit_to_the_new_moderator(
+    database_url: str, engine, settings: Settings, clock, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    async def on_the_database(work):  # type: ignore[no-untyped-def]
+        own_engine = create_engine(database_url)
+        try:
+            return await work(build_services(settings, own_engine, clock=clock))
+        finally:
+            await own_engine.dispose()
+
+    async def waiting(services: Services) -> int:
+        await only_the_auditor_moderates(services.sessions, await make_audit_org(services.sessions))
+        services.audits.notifier = RecordingNotifier()
+        return await _submitted_for_moderation(services)
+
+    audit_id = asyncio.run(on_the_database(waiting))
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("DBOS_SYSTEM_DATABASE_URL", settings.dbos_system_database_url)
+    monkeypatch.setenv("DBOS_SYSTEM_SCHEMA", settings.dbos_system_schema)
+    granted = CliRunner().invoke(cli, ["org", "role", "add", MORGAN, "moderator"])
+    assert granted.exit_code == 0, granted.output
+    assert "Morgan Lee is now moderator." in granted.output
+    assert "1 audit(s) waiting for a moderator now assigned" in granted.output
+
+    async def outcome(services: Services) -> tuple[int | None, list[int]]:
+        async with services.sessions() as session:
+            assignment = await session.get(AuditAssignment, audit_id)
+            sent = await session.scalars(
+                select(Delivery.person_id).where(Delivery.dedupe_key == f"audit-{audit_id}-moderate")
+            )
+            return assignment.moderator_id, list(sent)
+
+    moderator_id, sent_to = asyncio.run(on_the_database(outcome))
+    assert moderator_id is not None and sent_to == [moderator_id], "assigned, and her card recorded for delivery"

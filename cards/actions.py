@@ -9,6 +9,7 @@ checks again.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -43,6 +44,21 @@ class PersonChoice:
 
     id: int
     name: str
+
+
+class Audience(enum.StrEnum):
+    """Who an escalation goes to: the owner's line manager, a senior manager of their area, the QA lead."""
+
+    TEAM = "team"
+    AREA = "area"
+    QA = "qa"
+
+
+ESCALATION_TEXTS = {
+    Audience.TEAM: (text.ESCALATION_TITLE, text.ESCALATION_INTRO),
+    Audience.AREA: (text.ESCALATION_AREA_TITLE, text.ESCALATION_AREA_INTRO),
+    Audience.QA: (text.ESCALATION_QA_TITLE, text.ESCALATION_QA_INTRO),
+}
 
 
 def format_date(day: date) -> str:
@@ -109,11 +125,14 @@ def _problems(errors: dict[str, str] | None) -> list[Any]:
     ]
 
 
-def _owner_buttons(view: ActionView, today: date, values: dict[str, str], *, deciding: bool) -> list[Any]:
+def _owner_buttons(
+    view: ActionView, today: date, values: dict[str, str], *, deciding: bool, working: bool = True
+) -> list[Any]:
+    """Done, the date, progress; someone who decides but does not do the work gets only the date."""
     ref = {"action_id": view.id}
     date_label = text.BUTTON_CHANGE_DATE if deciding else text.BUTTON_NEW_DATE
     reason_label = text.LABEL_CHANGE_REASON if deciding else text.LABEL_REASON
-    return [
+    buttons = [
         _form_button(
             text.BUTTON_DONE,
             [_text_input("evidence", text.LABEL_EVIDENCE, text.ERROR_EVIDENCE, values=values)],
@@ -136,6 +155,7 @@ def _owner_buttons(view: ActionView, today: date, values: dict[str, str], *, dec
             ref,
         ),
     ]
+    return buttons if working else [buttons[1]]
 
 
 def _manager_buttons(view: ActionView, colleagues: Sequence[PersonChoice], values: dict[str, str]) -> list[Any]:
@@ -181,8 +201,12 @@ def action_card(
     colleagues: Sequence[PersonChoice] = (),
     errors: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
+    working: bool = True,
 ) -> Json:
     """The action with everything its owner (or, when ``deciding``, their manager) can do.
+
+    ``working=False``: the viewer decides over it but may not do the owner's work (the QA lead, a
+    senior manager), so done and progress are left off.
 
     ``kind`` is the reminder kind (due_soon, due_today, overdue) or ``view`` when opened from a list.
     ``errors``/``values`` re-show a submission that could not be accepted, without losing what was typed.
@@ -194,22 +218,51 @@ def action_card(
     body.append(_action_facts(view, with_owner=deciding))
     if view.is_closed:
         return card(body, fallback_text=view.description)
-    actions = _owner_buttons(view, today, values, deciding=deciding)
+    actions = _owner_buttons(view, today, values, deciding=deciding, working=working)
     if deciding:
         actions += _manager_buttons(view, colleagues, values)
     return card(body, actions, fallback_text=view.description)
 
 
 def escalation_card(
-    view: ActionView, *, today: date, working_days_overdue: int, colleagues: Sequence[PersonChoice] = ()
+    view: ActionView,
+    *,
+    today: date,
+    working_days_overdue: int,
+    colleagues: Sequence[PersonChoice] = (),
+    audience: Audience = Audience.TEAM,
+    working: bool = True,
+    deciding: bool = True,
 ) -> Json:
-    """To the owner's manager, K working days after the due date."""
-    intro = text.ESCALATION_INTRO.format(
-        owner=view.owner_name, due=format_date(view.due_date), days=working_days_overdue
-    )
-    body = [title(text.ESCALATION_TITLE), paragraph(intro), _action_facts(view)]
-    actions = _owner_buttons(view, today, {}, deciding=True)[1:] + _manager_buttons(view, colleagues, {})
-    return card(body, actions, fallback_text=text.ESCALATION_TITLE)
+    """K working days after the due date: to the owner's manager, or, when nobody in the team is above
+    the owner, to the senior managers of the area (else the QA lead).
+
+    Offers only what the recipient may do: the date (and the owner's pending request for a new one),
+    progress when ``working``, reassigning to ``colleagues`` and cancelling when ``deciding``.
+    """
+    heading_text, intro_text = ESCALATION_TEXTS[audience]
+    intro = intro_text.format(owner=view.owner_name, due=format_date(view.due_date), days=working_days_overdue)
+    body = [title(heading_text), paragraph(intro), _action_facts(view)]
+    _done, date_button, progress_button = _owner_buttons(view, today, {}, deciding=deciding)
+    actions: list[Any] = []
+    if deciding:
+        actions += [*_proposal_buttons(view.pending_proposal), date_button]
+    if working:
+        actions.append(progress_button)
+    if deciding:
+        actions += _manager_buttons(view, colleagues, {})
+    return card(body, actions, fallback_text=heading_text)
+
+
+def _proposal_buttons(proposal: ProposalView | None) -> list[Any]:
+    """Approve or decline the owner's request for a new date, when one is waiting."""
+    if proposal is None:
+        return []
+    ref = {"proposal_id": proposal.id}
+    return [
+        execute(text.BUTTON_APPROVE, verbs.ACTION_DECIDE_DATE, {**ref, "approve": True}),
+        execute(text.BUTTON_DECLINE, verbs.ACTION_DECIDE_DATE, {**ref, "approve": False}),
+    ]
 
 
 def proposal_card(view: ActionView, proposal: ProposalView, *, errors: dict[str, str] | None = None) -> Json:
@@ -228,12 +281,7 @@ def proposal_card(view: ActionView, proposal: ProposalView, *, errors: dict[str,
         _action_facts(view),
         TextInput(id="decision_note", label=text.LABEL_DECISION_NOTE, is_multiline=True, max_length=2000),
     ]
-    ref = {"proposal_id": proposal.id}
-    actions = [
-        execute(text.BUTTON_APPROVE, verbs.ACTION_DECIDE_DATE, {**ref, "approve": True}),
-        execute(text.BUTTON_DECLINE, verbs.ACTION_DECIDE_DATE, {**ref, "approve": False}),
-    ]
-    return card(body, actions, fallback_text=text.PROPOSAL_TITLE)
+    return card(body, _proposal_buttons(proposal), fallback_text=text.PROPOSAL_TITLE)
 
 
 def impact_card(

@@ -89,6 +89,25 @@ def action_examples() -> Iterator[tuple[str, Json]]:
     yield "action_manager_view", actions.action_card(pending, today=TODAY, deciding=True, colleagues=TEAM)
     yield "action_closed_view", actions.action_card(done, today=TODAY)
     yield "action_escalation", actions.escalation_card(overdue, today=TODAY, working_days_overdue=5, colleagues=TEAM)
+    overdue_asking = _view(status=ActionStatus.OVERDUE, due_date=date(2026, 3, 9), pending_proposal=_proposal())
+    yield (
+        "action_escalation_area",
+        actions.escalation_card(
+            overdue_asking,
+            today=TODAY,
+            working_days_overdue=5,
+            colleagues=TEAM,
+            audience=actions.Audience.AREA,
+            working=False,
+        ),
+    )
+    yield (
+        "action_escalation_qa",
+        actions.escalation_card(
+            overdue, today=TODAY, working_days_overdue=5, colleagues=TEAM, audience=actions.Audience.QA, working=False
+        ),
+    )
+    yield "action_lead_view", actions.action_card(pending, today=TODAY, deciding=True, colleagues=TEAM, working=False)
     yield "action_proposal", actions.proposal_card(pending, _proposal())
     yield "action_impact", actions.impact_card(done)
     yield "action_impact_more", actions.impact_card(answered, more_note="What did the child say about the plan?")

@@ -73,6 +73,17 @@ ERROR_IMPACT = "Please describe the difference, even if it is small or not yet c
 
 ESCALATION_TITLE = "An action in your team is overdue"
 ESCALATION_INTRO = "{owner}'s action was due on {due} and is {days} working days overdue. They have been reminded."
+# When the owner has no manager above them in their team (a team manager's own action):
+ESCALATION_AREA_TITLE = "A team manager's action in your service area is overdue"
+ESCALATION_AREA_INTRO = (
+    "{owner}'s action was due on {due} and is {days} working days overdue. They have been reminded. "
+    "Nobody in their team manages them, so it comes to you as a senior manager for the service area."
+)
+ESCALATION_QA_TITLE = "An overdue action has nobody above its owner"
+ESCALATION_QA_INTRO = (
+    "{owner}'s action was due on {due} and is {days} working days overdue. They have been reminded. "
+    "qop knows no manager or senior manager above them, so it comes to you as QA lead."
+)
 
 PROPOSAL_TITLE = "A new date has been asked for"
 PROPOSAL_INTRO = "{owner} asks to move this action from {old} to {new}."

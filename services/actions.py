@@ -62,6 +62,7 @@ from storage.models import (
     DateChangeDecision,
     Person,
     Role,
+    RoleAssignment,
 )
 from storage.repositories import actions as action_repo
 from storage.repositories import people as people_repo
@@ -70,6 +71,8 @@ logger = logging.getLogger(__name__)
 
 MAX_DESCRIPTION = 2000
 MAX_TEXT = 4000
+MAX_CHOICES = 200
+"""A choice list on a card stays usable (and small enough for Teams) with at most this many people."""
 
 
 @dataclass(frozen=True)
@@ -127,9 +130,11 @@ class ActionCardData:
 
     view: ActionView
     deciding: bool
-    """The viewer is the owner's manager or the QA lead: they also get reassign and cancel."""
+    """The viewer may decide over it (the owner's manager, whoever raised it, the QA lead): dates, reassign, cancel."""
     colleagues: list[action_cards.PersonChoice]
     today: date
+    working: bool = True
+    """The viewer may also do the work (mark done, progress): the owner and their team manager."""
 
 
 class CardSender(Protocol):
@@ -159,10 +164,83 @@ def manager_id_of(person: Person) -> int | None:
     return team.manager_id
 
 
+@dataclass(frozen=True)
+class Seniors:
+    """Who stands above someone without a line manager in their team (a team manager, or anyone in a
+    team with no manager): the senior managers of the team's service area, else the QA leads.
+
+    Loaded once (``load_seniors``) so a reminder run asks the database one question, not one per action.
+    """
+
+    by_area: dict[int, tuple[int, ...]]
+    qa_leads: tuple[int, ...]
+
+    def above(self, person: Person) -> tuple[int, ...]:
+        """Every senior manager of the person's area (by id), else every QA lead; never the person.
+
+        All of them, not one picked: qop does not know which senior manager line-manages which team
+        manager, so any single pick could miss the right one (the audits' escalation alert likewise
+        goes to every QA lead). Each gets their own card, claimed once per recipient."""
+        area = person.team.service_area_id if person.team is not None else None
+        for group in (self.by_area.get(area, ()) if area is not None else (), self.qa_leads):
+            chosen = tuple(person_id for person_id in group if person_id != person.id)
+            if chosen:
+                return chosen
+        return ()
+
+
+async def load_seniors(session: AsyncSession) -> Seniors:
+    rows = await session.execute(
+        select(RoleAssignment.person_id, RoleAssignment.role, RoleAssignment.service_area_id)
+        .join(Person, Person.id == RoleAssignment.person_id)
+        .where(
+            RoleAssignment.role.in_([Role.SENIOR_MANAGER.value, Role.QA_LEAD.value]),
+            Person.active.is_(True),
+            Person.in_organisation.is_(True),
+        )
+        .order_by(RoleAssignment.person_id)
+    )
+    by_area: dict[int, list[int]] = {}
+    qa_leads: list[int] = []
+    for person_id, role, area_id in rows:
+        if role == Role.QA_LEAD.value:
+            qa_leads.append(person_id)
+        elif area_id is not None:
+            by_area.setdefault(area_id, []).append(person_id)
+    return Seniors({area: tuple(dict.fromkeys(ids)) for area, ids in by_area.items()}, tuple(dict.fromkeys(qa_leads)))
+
+
 def _record(action: Action) -> policy.RecordContext:
-    """The action as the permission rules see it; ``action.owner`` must be loaded."""
+    """The action as the permission rules see it; ``action.owner`` (with its team) must be loaded."""
     raised_by = [action.created_by_id] if action.created_by_id and action.created_by_id != action.owner_id else []
-    return policy.action(owner_id=action.owner_id, raised_by_ids=raised_by, team_id=action.owner.team_id)
+    return policy.action(
+        owner_id=action.owner_id,
+        raised_by_ids=raised_by,
+        team_id=action.owner.team_id,
+        no_line_manager=manager_id_of(action.owner) is None,
+    )
+
+
+@dataclass(frozen=True)
+class Rights:
+    """What one person may do with one action, so a card offers only buttons that will work."""
+
+    view: bool
+    work: bool
+    """Mark done, record progress, ask for a new date (policy SUBMIT)."""
+    decide: bool
+    """Change the date, decide a proposal, reassign, cancel (policy CHANGE; never over one's own action)."""
+
+
+async def rights_over(session: AsyncSession, person_id: int, action: Action) -> tuple[Actor, Rights]:
+    actor = await actors.load_for_person(session, person_id)
+    record = _record(action)
+    rights = Rights(
+        view=policy.allows(actor, policy.Permission.VIEW, record),
+        work=policy.allows(actor, policy.Permission.SUBMIT, record),
+        decide=actor.person_id != action.owner_id and policy.allows(actor, policy.Permission.CHANGE, record),
+    )
+    return actor, rights
 
 
 async def _require(session: AsyncSession, actor_id: int, permission: policy.Permission, action: Action) -> Actor:
@@ -173,8 +251,7 @@ async def _require(session: AsyncSession, actor_id: int, permission: policy.Perm
 
 
 async def _may_decide(session: AsyncSession, actor_id: int, action: Action) -> bool:
-    actor = await actors.load_for_person(session, actor_id)
-    return actor.person_id != action.owner_id and policy.allows(actor, policy.Permission.CHANGE, _record(action))
+    return (await rights_over(session, actor_id, action))[1].decide
 
 
 async def may_create_for_others(session: AsyncSession, actor_id: int) -> bool:
@@ -370,13 +447,16 @@ class ActionService:
         """
         reason = _clean_text(reason, "reason", "a reason for the new date")
         async with transaction(self._sessions) as session:
-            action = await self._changeable(session, action_id, actor_id, policy.Permission.SUBMIT)
+            # Setting the date is a decision (CHANGE): the QA lead or a senior manager standing in as the
+            # owner's manager may do it without being allowed the owner's work (SUBMIT).
+            deciding = await _may_decide(session, actor_id, await self._load(session, action_id))
+            permission = policy.Permission.CHANGE if deciding else policy.Permission.SUBMIT
+            action = await self._changeable(session, action_id, actor_id, permission)
             if new_date < self.today():
                 raise InvalidInput("The new date is in the past.", {"new_date": "Choose today or a later date."})
             if new_date == action.due_date:
                 raise InvalidInput("That is already the due date.", {"new_date": "Choose a different date."})
             now = self._clock.now()
-            deciding = await _may_decide(session, actor_id, action)
             await self._close_pending_proposal(session, action, actor_id, now, "Replaced by a newer proposal.")
             change = ActionDateChange(
                 action_id=action.id,
@@ -404,8 +484,14 @@ class ActionService:
             await session.flush()
             proposal = _proposal_view(change)
             view = await self._view(session, action.id)
-        if proposal.decision == DateChangeDecision.PENDING and view.manager_id is not None:
-            await self._notify(view.manager_id, action_cards.proposal_card(view, proposal), f"proposal:{proposal.id}")
+            deciders = (
+                (view.manager_id,) if view.manager_id is not None else (await load_seniors(session)).above(action.owner)
+            )
+        if proposal.decision == DateChangeDecision.PENDING:
+            # A team manager's own request goes up to whoever their overdue action would escalate to.
+            for decider in deciders:
+                key = f"proposal:{proposal.id}" if decider == view.manager_id else f"proposal:{proposal.id}:{decider}"
+                await self._notify(decider, action_cards.proposal_card(view, proposal), key)
         return proposal
 
     async def decide_due_date(self, proposal_id: int, *, actor_id: int, approve: bool, note: str = "") -> ActionView:
@@ -566,9 +652,10 @@ class ActionService:
             action = await self._load(session, action_id)
             await _require(session, viewer_id, policy.Permission.VIEW, action)
             await access_log.record(session, viewer_id, access_log.VIEW, "action", action.id)
-            deciding = await _may_decide(session, viewer_id, action)
-            colleagues = await team_choices(session, viewer_id) if deciding else []
-            return ActionCardData(await self._view(session, action.id), deciding, colleagues, self.today())
+            actor, rights = await rights_over(session, viewer_id, action)
+            colleagues = await assignable_choices(session, actor) if rights.decide else []
+            view = await self._view(session, action.id)
+            return ActionCardData(view, rights.decide, colleagues, self.today(), working=rights.work)
 
     async def owner_choices(self, actor_id: int) -> list[action_cards.PersonChoice]:
         """Whom the actor may give a new action to: their team and themselves (the QA lead: everyone)."""
@@ -576,10 +663,7 @@ class ActionService:
             if not await may_create_for_others(session, actor_id):
                 raise NotAllowed("Only managers and the QA lead can create actions for other people.")
             if (await actors.load_for_person(session, actor_id)).has(Role.QA_LEAD):
-                people = await session.scalars(
-                    select(Person).where(Person.active.is_(True), Person.in_organisation.is_(True)).limit(200)
-                )
-                return sorted((_choice(p) for p in people), key=lambda c: c.name)
+                return await _everyone(session)
             choices = await team_choices(session, actor_id)
             me = await session.get(Person, actor_id)
             return [*choices, _choice(me)] if me else choices
@@ -643,6 +727,30 @@ class ActionService:
 
 def _choice(person: Person) -> action_cards.PersonChoice:
     return action_cards.PersonChoice(person.id, person.display_name or person.email or f"Person {person.id}")
+
+
+async def _everyone(session: AsyncSession) -> list[action_cards.PersonChoice]:
+    people = await session.scalars(
+        select(Person).where(Person.active.is_(True), Person.in_organisation.is_(True)).limit(MAX_CHOICES)
+    )
+    return sorted((_choice(p) for p in people), key=lambda c: c.name)
+
+
+async def assignable_choices(session: AsyncSession, actor: Actor) -> list[action_cards.PersonChoice]:
+    """Whom ``actor`` may hand an action on to: the QA lead anyone; a manager their team(s); a senior
+    manager the people in their service area's teams (themselves excluded: the cards drop the owner too)."""
+    if actor.has(Role.QA_LEAD):
+        return await _everyone(session)
+    team_ids = actor.managed_team_ids | actor.area_team_ids
+    if not team_ids:
+        return []
+    people = await session.scalars(
+        select(Person)
+        .where(Person.team_id.in_(team_ids), Person.active.is_(True), Person.id != actor.person_id)
+        .order_by(Person.display_name, Person.id)
+        .limit(MAX_CHOICES)
+    )
+    return sorted((_choice(p) for p in people), key=lambda choice: choice.name)
 
 
 async def team_choices(session: AsyncSession, manager_id: int) -> list[action_cards.PersonChoice]:

@@ -57,6 +57,9 @@ class RecordContext:
     """Selected for moderation and not yet picked up: any independent moderator may take it."""
     aggregate: bool = False
     """Numbers only (small groups already suppressed), no individual answers."""
+    no_line_manager: bool = False
+    """An action whose owner has nobody above them in their team (they manage it, or it has no
+    manager): the senior managers of the team's service area stand in as their line manager."""
 
 
 def audit(
@@ -81,9 +84,20 @@ def audit(
     )
 
 
-def action(*, owner_id: int | None, raised_by_ids: Iterable[int] = (), team_id: int | None = None) -> RecordContext:
+def action(
+    *,
+    owner_id: int | None,
+    raised_by_ids: Iterable[int] = (),
+    team_id: int | None = None,
+    no_line_manager: bool = False,
+) -> RecordContext:
+    """An action; ``team_id`` is its owner's team, ``no_line_manager`` when the owner has no manager in it."""
     return RecordContext(
-        RecordKind.ACTION, owner_id=owner_id, participant_ids=frozenset(raised_by_ids), team_id=team_id
+        RecordKind.ACTION,
+        owner_id=owner_id,
+        participant_ids=frozenset(raised_by_ids),
+        team_id=team_id,
+        no_line_manager=no_line_manager,
     )
 
 
@@ -144,6 +158,13 @@ def team_member(actor: Actor, record: RecordContext) -> bool:
 
 def area_lead(actor: Actor, record: RecordContext) -> bool:
     return actor.leads_area(record.service_area_id) or actor.leads_team_area(record.team_id)
+
+
+def area_lead_as_line_manager(actor: Actor, record: RecordContext) -> bool:
+    """A senior manager of the area, for someone with no line manager in their team (a team manager's
+    own action is escalated to them, so they must be able to open and decide on it). Not for anyone
+    else's: for the rest of their area senior managers see totals, not individual records."""
+    return record.no_line_manager and area_lead(actor, record)
 
 
 def qa_lead(actor: Actor, _record: RecordContext) -> bool:
@@ -217,15 +238,15 @@ RULES: dict[tuple[RecordKind, Permission], Rule] = {
         owner, "Only the practitioner who wrote this reflection can change it."
     ),
     (RecordKind.ACTION, Permission.VIEW): Rule(
-        any_of(owner, participant, team_manager, qa_lead),
-        "Only the action's owner, whoever raised it, their team manager and the QA lead can see this action.",
+        any_of(owner, participant, team_manager, area_lead_as_line_manager, qa_lead),
+        "Only the action's owner, whoever raised it, their manager and the QA lead can see this action.",
     ),
     (RecordKind.ACTION, Permission.SUBMIT): Rule(
         any_of(owner, team_manager), "Only the action's owner or their team manager can record progress on it."
     ),
     (RecordKind.ACTION, Permission.CHANGE): Rule(
-        any_of(participant, team_manager, qa_lead),
-        "Only whoever raised this action, the team manager or the QA lead can change, reassign or close it.",
+        any_of(participant, team_manager, area_lead_as_line_manager, qa_lead),
+        "Only whoever raised this action, the owner's manager or the QA lead can change, reassign or close it.",
     ),
     (RecordKind.SURVEY_RESULTS, Permission.VIEW): Rule(
         any_of(qa_lead, aggregate_for(any_of(area_lead, team_manager))),

@@ -2,15 +2,19 @@
 
 The plan is computed from the action's current state every time (never stored), so changing a
 due date, reassigning, finishing or cancelling an action re-plans its reminders by itself.
-A reminder is identified by (action, kind, day); ``PlannedReminder.key`` is what the sent
-reminders table keeps unique, which is what makes each one go out exactly once.
+A reminder is identified by (action, kind, day), and by its recipient too for the one kind sent to
+several people; ``PlannedReminder.key`` is what the sent reminders table keeps unique, which is what
+makes each one go out exactly once.
 
 For an open action due on D (all counts in England and Wales working days):
 
 * ``due_soon``   N working days before D;
 * ``due_today``  on D (on the last working day before D when D is not a working day);
 * ``overdue``    every M working days after D while it stays open;
-* ``escalation`` to the owner's manager once, K working days after D.
+* ``escalation`` to the owner's manager once, K working days after D;
+* ``senior_escalation`` instead, when the owner has no manager in their team (they manage it, or
+  it has none): once to each senior manager of the team's service area, else to each QA lead.
+  Its key names the recipient, so each of them gets it exactly once.
 
 A done action gets one ``impact`` card a configurable number of days after it was done (and
 another, ``impact_more``, when the manager asks for more). Only the latest reminder of each
@@ -32,6 +36,7 @@ class ReminderKind(enum.StrEnum):
     DUE_TODAY = "due_today"
     OVERDUE = "overdue"
     ESCALATION = "escalation"
+    SENIOR_ESCALATION = "senior_escalation"
     IMPACT = "impact"
     IMPACT_MORE = "impact_more"
 
@@ -60,6 +65,8 @@ class ActionState:
     """Local date the action was created: no reminder is planned for before it."""
     owner_id: int
     manager_id: int | None
+    seniors: tuple[int, ...] = ()
+    """Who the escalation goes to when there is no ``manager_id`` (``services.actions.Seniors.above``)."""
     completed_on: date | None = None
     impact_answered: bool = False
     more_asked_on: date | None = None
@@ -75,7 +82,9 @@ class PlannedReminder:
 
     @property
     def key(self) -> str:
-        return f"action:{self.action_id}:{self.kind.value}:{self.day.isoformat()}"
+        key = f"action:{self.action_id}:{self.kind.value}:{self.day.isoformat()}"
+        # Only the kind with several recipients names one; the others keep the keys already stored.
+        return f"{key}:{self.recipient_id}" if self.kind is ReminderKind.SENIOR_ESCALATION else key
 
 
 def due_day_reminder_day(due: date) -> date:
@@ -121,10 +130,16 @@ def _open_reminders(state: ActionState, policy: ReminderPolicy, today: date) -> 
     latest = _latest_on_or_before(owner_points(state, policy, today), today)
     if latest is not None:
         planned.append(PlannedReminder(state.action_id, latest[0], latest[1], state.owner_id))
-    if state.manager_id is not None and policy.escalate_after_working_days_overdue > 0:
+    if policy.escalate_after_working_days_overdue > 0:
         day = working_time.add_working_days(state.due_date, policy.escalate_after_working_days_overdue)
         if state.created_on <= day <= today:
-            planned.append(PlannedReminder(state.action_id, ReminderKind.ESCALATION, day, state.manager_id))
+            if state.manager_id is not None:
+                planned.append(PlannedReminder(state.action_id, ReminderKind.ESCALATION, day, state.manager_id))
+            else:
+                planned += [
+                    PlannedReminder(state.action_id, ReminderKind.SENIOR_ESCALATION, day, senior)
+                    for senior in state.seniors
+                ]
     return planned
 
 

@@ -32,7 +32,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cards import actions as action_cards
 from services import working_time
-from services.actions import CardSender, manager_id_of, team_choices, to_view
+from services.actions import (
+    ActionView,
+    CardSender,
+    Seniors,
+    assignable_choices,
+    load_seniors,
+    manager_id_of,
+    rights_over,
+    to_view,
+)
 from services.clock import Clock
 from services.reminder_policy import ActionState, PlannedReminder, ReminderKind, ReminderPolicy, reminders_due
 from storage.db import transaction
@@ -56,17 +65,25 @@ class ReminderRun:
     rehanded: list[str] = field(default_factory=list)
 
 
-def _state(action: Action, time_zone: str | None) -> ActionState:
+def _escalated_to(action: Action, seniors: Seniors) -> tuple[int | None, tuple[int, ...]]:
+    """(line manager, or None and the people above the owner instead)."""
+    manager = manager_id_of(action.owner)
+    return manager, (() if manager is not None else seniors.above(action.owner))
+
+
+def _state(action: Action, time_zone: str | None, seniors: Seniors) -> ActionState:
     def local(moment: datetime | None) -> date | None:
         return working_time.local_date(moment, time_zone) if moment else None
 
+    manager, above = _escalated_to(action, seniors)
     return ActionState(
         action_id=action.id,
         status=action.status,
         due_date=action.due_date,
         created_on=working_time.local_date(action.created_at, time_zone),
         owner_id=action.owner_id,
-        manager_id=manager_id_of(action.owner),
+        manager_id=manager,
+        seniors=above,
         completed_on=local(action.completed_at),
         impact_answered=bool(action.impact_answer),
         more_asked_on=local(action.impact_more_asked_at) if action.impact_more_asked else None,
@@ -103,8 +120,9 @@ class ReminderService:
         await self._rehand_stale_claims(now, run)
         async with transaction(self._sessions) as session:
             candidates = await action_repo.open_actions(session) + await action_repo.done_without_impact(session)
-            people = await self._people(session, candidates)
-            planned = self._plan(candidates, people, now, run)
+            seniors = await load_seniors(session)
+            people = await self._people(session, candidates, seniors)
+            planned = self._plan(candidates, people, seniors, now, run)
             sent_keys = await keys_already_claimed(session, [p.key for p, _ in planned])
         for reminder, action in planned:
             if reminder.key in sent_keys:
@@ -125,13 +143,18 @@ class ReminderService:
         return run
 
     def _plan(
-        self, candidates: Sequence[Action], people: dict[int, Person], now: datetime, run: ReminderRun
+        self,
+        candidates: Sequence[Action],
+        people: dict[int, Person],
+        seniors: Seniors,
+        now: datetime,
+        run: ReminderRun,
     ) -> list[tuple[PlannedReminder, Action]]:
         planned = []
         for action in candidates:
             owner_zone = self._zone_of(people.get(action.owner_id))
             today = working_time.local_date(now, owner_zone)
-            for reminder in reminders_due(_state(action, owner_zone), self.policy, today):
+            for reminder in reminders_due(_state(action, owner_zone, seniors), self.policy, today):
                 if self.policy.hours.contains(now, self._zone_of(people.get(reminder.recipient_id))):
                     planned.append((reminder, action))
                 else:
@@ -141,8 +164,12 @@ class ReminderService:
     def _zone_of(self, person: Person | None) -> str:
         return (person.time_zone if person else None) or self._time_zone
 
-    async def _people(self, session: AsyncSession, actions: Sequence[Action]) -> dict[int, Person]:
-        ids = {a.owner_id for a in actions} | {m for a in actions if (m := manager_id_of(a.owner)) is not None}
+    async def _people(self, session: AsyncSession, actions: Sequence[Action], seniors: Seniors) -> dict[int, Person]:
+        """Owners and everyone their reminders may go to (for their time zones)."""
+        ids = {a.owner_id for a in actions}
+        for action in actions:
+            manager, above = _escalated_to(action, seniors)
+            ids |= {manager, *above} - {None}  # type: ignore[arg-type]
         if not ids:
             return {}
         return {p.id: p for p in await session.scalars(select(Person).where(Person.id.in_(ids)))}
@@ -160,7 +187,8 @@ class ReminderService:
         stale = await stale_claims(self._sessions, now, for_actions=True)
         async with transaction(self._sessions) as session:
             actions = {s.action_id: await action_repo.get(session, s.action_id) for s in stale if s.action_id}
-            people = await self._people(session, [a for a in actions.values() if a is not None])
+            seniors = await load_seniors(session)
+            people = await self._people(session, [a for a in actions.values() if a is not None], seniors)
         for claim in stale:
             action = actions.get(claim.action_id)
             if action is None:
@@ -176,17 +204,36 @@ class ReminderService:
         async with transaction(self._sessions) as session:
             proposal = await action_repo.pending_proposal(session, action.id)
             view = to_view(action, today, proposal)
-            if reminder.kind is ReminderKind.ESCALATION:
-                colleagues = await team_choices(session, reminder.recipient_id)
-                overdue_days = working_time.working_days_between(action.due_date, today)
-                return action_cards.escalation_card(
-                    view, today=today, working_days_overdue=overdue_days, colleagues=colleagues
-                )
+            if reminder.kind in (ReminderKind.ESCALATION, ReminderKind.SENIOR_ESCALATION):
+                return await _escalation_card(session, reminder.recipient_id, action, view, today)
         if reminder.kind is ReminderKind.IMPACT:
             return action_cards.impact_card(view)
         if reminder.kind is ReminderKind.IMPACT_MORE:
             return action_cards.impact_card(view, more_note=action.impact_more_asked_note)
         return action_cards.action_card(view, today=today, kind=reminder.kind.value)
+
+
+async def _escalation_card(
+    session: AsyncSession, recipient_id: int, action: Action, view: ActionView, today: date
+) -> Card:
+    """The escalation as this recipient may act on it: only the buttons the permission rules allow them
+    (a line manager may also record progress; a senior manager or QA lead decides: date, reassign, cancel)."""
+    actor, rights = await rights_over(session, recipient_id, action)
+    if manager_id_of(action.owner) == recipient_id:
+        audience = action_cards.Audience.TEAM
+    elif actor.leads_team_area(action.owner.team_id):
+        audience = action_cards.Audience.AREA
+    else:
+        audience = action_cards.Audience.QA
+    return action_cards.escalation_card(
+        view,
+        today=today,
+        working_days_overdue=working_time.working_days_between(action.due_date, today),
+        colleagues=await assignable_choices(session, actor) if rights.decide else [],
+        audience=audience,
+        working=rights.work,
+        deciding=rights.decide,
+    )
 
 
 async def claim(

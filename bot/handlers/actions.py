@@ -107,6 +107,7 @@ def _interactive(
         colleagues=shown.colleagues,
         errors=errors,
         values=values,
+        working=shown.working,
     )
 
 

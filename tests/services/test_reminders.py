@@ -287,3 +287,63 @@ async def test_downtime_is_caught_up_the_next_working_morning(services: Services
     assert [(k.split(":")[2:], w) for k, w in await sent_keys(services)] == [
         (["due_today", "2026-04-02"], datetime(2026, 4, 7, 8, 0, tzinfo=UTC))  # one card, not a pile
     ]
+
+
+async def test_a_team_managers_overdue_action_escalates_to_the_areas_senior_manager_once(
+    services: Services, org: Org, delivery
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.support.action_org import add_senior_manager
+
+    senior = await add_senior_manager(services.sessions)
+    elsewhere = await add_senior_manager(services.sessions, number=8, name="Erin Lowe", area="Early Help")
+    chats = await give_personal_chats(services.sessions, delivery.connector.service_url)
+    services.clock.set(datetime(2026, 3, 30, 8, 0, tzinfo=UTC))
+    raised_at_qim = await services.actions.create(
+        NewAction(ActionSource.QIM, "Audit the team's plans for the child's voice", org.manager, date(2026, 4, 2)),
+        actor_id=org.qa_lead,
+    )
+    ordinary = await services.actions.create(
+        NewAction(ActionSource.AUDIT, "Update the plan", org.practitioner, date(2026, 4, 2)), actor_id=org.manager
+    )
+    await travel(services, datetime(2026, 4, 14, 12, tzinfo=UTC))  # K = 5 working days after 2 April: 13 April
+
+    escalations = [key for key, _ in await sent_keys(services) if "escalation" in key]
+    assert sorted(escalations) == sorted(
+        [
+            f"action:{raised_at_qim.id}:senior_escalation:2026-04-13:{senior}",
+            f"action:{ordinary.id}:escalation:2026-04-13",  # an owner with a line manager: unchanged
+        ]
+    )
+    again = await asyncio.gather(services.reminders.run_due_reminders(), services.reminders.run_due_reminders())
+    assert [run.sent for run in again] == [[], []]
+    assert [key for key, _ in await sent_keys(services) if "escalation" in key] == escalations
+
+    [to_senior] = await received(delivery, chats[senior], 1)
+    assert "A team manager's action in your service area is overdue" in to_senior and "Maya Patel" in to_senior
+    # What a senior manager may do with it: the date, reassign within their area, cancel; not the owner's work.
+    assert "Change the date" in to_senior and "Reassign" in to_senior and "Cancel action" in to_senior
+    assert "Mark done" not in to_senior and "Record progress" not in to_senior
+    assert "Priya Shah" in to_senior and "Omar Hassan" in to_senior and "Quinn Adams" not in to_senior
+    manager_cards = await received(delivery, chats[org.manager], 1)
+    [line_escalation] = [card for card in manager_cards if "An action in your team is overdue" in card]
+    assert "Priya Shah" in line_escalation and "Record progress" in line_escalation
+    await eventually(lambda: all_settled(services), within=60, what="every delivery to settle")
+    assert delivery.connector.in_conversation(chats[org.qa_lead]) == []
+    assert delivery.connector.in_conversation(chats[elsewhere]) == []
+    assert len(delivery.connector.in_conversation(chats[senior])) == 1
+    assert delivery.connector.duplicates == 0
+
+
+async def test_with_no_senior_manager_in_the_area_it_goes_to_the_qa_lead(
+    services: Services, org: Org, chats, delivery
+) -> None:  # type: ignore[no-untyped-def]
+    services.clock.set(datetime(2026, 1, 13, 8, 0, tzinfo=UTC))
+    action = await services.actions.create(
+        NewAction(ActionSource.QIM, "Share the QIM learning", org.manager, date(2026, 1, 14)), actor_id=org.manager
+    )
+    await travel(services, datetime(2026, 1, 22, 12, tzinfo=UTC))
+    escalations = [key for key, _ in await sent_keys(services) if "escalation" in key]
+    assert escalations == [f"action:{action.id}:senior_escalation:2026-01-21:{org.qa_lead}"]
+    [to_qa] = await received(delivery, chats[org.qa_lead], 1)
+    assert "An overdue action has nobody above its owner" in to_qa and "Maya Patel" in to_qa
+    assert "Reassign" in to_qa and "Mark done" not in to_qa and "Record progress" not in to_qa

@@ -99,3 +99,24 @@ async def give_personal_chats(sessions: async_sessionmaker[AsyncSession], servic
             )
             chats[person.id] = chat_id
     return chats
+
+
+async def add_senior_manager(
+    sessions: async_sessionmaker[AsyncSession], *, number: int = 7, name: str = "Sam Okoro", area: str | None = None
+) -> int:
+    """A senior manager (no team of their own) for ``area`` (default: the org's Children in Care), with
+    Teams user id 29:user-``number``; another area name is created. Returns their person id."""
+    from sqlalchemy import select
+
+    async with sessions() as session, session.begin():
+        service_area = await session.scalar(select(ServiceArea).where(ServiceArea.name == (area or "Children in Care")))
+        if service_area is None:
+            service_area = ServiceArea(name=area)
+            session.add(service_area)
+        senior = await add_person(session, name)
+        senior.teams_user_id = f"29:user-{number}"
+        await session.flush()
+        session.add(
+            RoleAssignment(person_id=senior.id, role=Role.SENIOR_MANAGER.value, service_area_id=service_area.id)
+        )
+        return senior.id

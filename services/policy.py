@@ -9,7 +9,8 @@ Every feature asks here instead of writing its own checks::
 card; ``allows`` answers the same question as a bool (to hide a button); ``view_scope`` says
 which records a list may show. The rules follow the framework's role-based access: a
 practitioner sees their own work, a manager their team's, moderators what they moderate, the
-QA lead everything, senior managers aggregates for their service area, administrators the
+QA lead everything, senior managers aggregates for their service area (and, as their line manager,
+the actions of people with no manager in their team, such as team managers), administrators the
 organisation and its roles.
 """
 

@@ -227,3 +227,56 @@ async def test_the_demo_has_open_overdue_and_done_actions_and_loads_once(service
     assert statuses.count(ActionStatus.OVERDUE) == 1 and statuses.count(ActionStatus.DONE) == 1
     team = await services.actions.team_actions(megan)
     assert [v.status for v in team][:3] == [ActionStatus.OVERDUE] * 3
+
+
+async def test_a_team_managers_own_action_is_for_their_areas_senior_manager_to_decide(
+    services: Services, org: Org
+) -> None:
+    from tests.support.action_org import add_senior_manager
+
+    senior = await add_senior_manager(services.sessions)
+    elsewhere = await add_senior_manager(services.sessions, number=8, name="Erin Lowe", area="Early Help")
+    action = await services.actions.create(
+        new(org.manager, description="Audit plans for the child's voice"), actor_id=org.qa_lead
+    )
+    practitioners = await services.actions.create(new(org.practitioner), actor_id=org.manager)
+
+    shown = await services.actions.open_for(action.id, viewer_id=senior)
+    assert shown.deciding and not shown.working
+    # Whom they may hand it to: the people in their area's teams.
+    assert {c.name for c in shown.colleagues} == {
+        "Maya Patel",
+        "Priya Shah",
+        "Callum Reid",
+        "Omar Hassan",
+        "Olivia Brown",
+    }
+    with pytest.raises(NotAllowed):
+        await services.actions.record_progress(action.id, actor_id=senior, note="x")
+    # Not another area's senior manager, and not a practitioner's action: that has a line manager.
+    with pytest.raises(NotAllowed):
+        await services.actions.open_for(action.id, viewer_id=elsewhere)
+    with pytest.raises(NotAllowed):
+        await services.actions.get(practitioners.id, viewer_id=senior)
+
+    # The team manager asks for a new date: only someone above them can decide it.
+    asked = await services.actions.propose_due_date(
+        action.id, actor_id=org.manager, new_date=TODAY + timedelta(days=21), reason="QIM moved"
+    )
+    assert asked.decision == "pending"
+    approved = await services.actions.decide_due_date(asked.id, actor_id=senior, approve=True)
+    assert approved.due_date == TODAY + timedelta(days=21)
+    # Setting a date is a decision: the senior manager and the QA lead change it at once.
+    changed = await services.actions.propose_due_date(
+        action.id, actor_id=senior, new_date=TODAY + timedelta(days=28), reason="After the area review"
+    )
+    assert changed.decision == "changed"
+    by_qa = await services.actions.propose_due_date(
+        practitioners.id, actor_id=org.qa_lead, new_date=TODAY + timedelta(days=28), reason="QIM plan"
+    )
+    assert by_qa.decision == "changed"
+    moved = await services.actions.reassign(action.id, actor_id=senior, new_owner_id=org.colleague, reason="Delegated")
+    assert moved.owner_name == "Callum Reid" and moved.manager_id == org.manager
+    # Now it has a line manager again, so it is no longer the senior manager's to open.
+    with pytest.raises(NotAllowed):
+        await services.actions.get(action.id, viewer_id=senior)

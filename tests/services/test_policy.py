@@ -55,6 +55,8 @@ RECORDS = {
         practitioner_id=1, auditor_ids=[3], team_id=TEAM, moderator_ids=[6], reflection=True
     ),
     "action": policy.action(owner_id=1, raised_by_ids=[3], team_id=TEAM),
+    # The manager's (4) own action, raised at the QIM by the QA lead: nobody in TEAM is above them.
+    "team manager's action": policy.action(owner_id=4, raised_by_ids=[7], team_id=TEAM, no_line_manager=True),
     "team survey totals": policy.survey_results(team_id=TEAM, service_area_id=AREA),
     "team survey answers": policy.survey_results(team_id=TEAM, service_area_id=AREA, aggregate=False),
     "own digest": policy.digest_subscription(subscriber_id=1),
@@ -96,6 +98,10 @@ MATRIX: dict[tuple[str, P], set[str]] = {
     ("action", P.SUBMIT): {"practitioner", "manager"},
     ("action", P.MODERATE): set(),
     ("action", P.CHANGE): {"auditor", "manager", "qa_lead"},
+    # Escalated to the area's senior manager, who stands in as line manager: sees and decides, does not do the work.
+    ("team manager's action", P.VIEW): {"manager", "senior", "qa_lead"},
+    ("team manager's action", P.SUBMIT): {"manager"},
+    ("team manager's action", P.CHANGE): {"manager", "senior", "qa_lead"},
     ("team survey totals", P.VIEW): {"manager", "senior", "qa_lead"},
     ("team survey totals", P.SUBMIT): EVERYONE_IN_ORG,
     ("team survey totals", P.CHANGE): {"qa_lead"},

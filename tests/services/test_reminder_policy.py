@@ -112,6 +112,21 @@ def test_no_escalation_without_a_manager_and_none_for_cancelled_actions() -> Non
     assert reminders_due(cancelled, POLICY, date(2026, 4, 30)) == []
 
 
+def test_with_no_line_manager_each_senior_is_escalated_to_once_under_their_own_key() -> None:
+    team_managers = ActionState(7, "open", date(2026, 4, 2), date(2026, 3, 2), OWNER, None, seniors=(8, 9))
+    escalations = [r for r in reminders_due(team_managers, POLICY, date(2026, 4, 30)) if r.kind != "overdue"]
+    assert [(r.kind, r.recipient_id, r.key) for r in escalations] == [
+        (ReminderKind.SENIOR_ESCALATION, 8, "action:7:senior_escalation:2026-04-13:8"),
+        (ReminderKind.SENIOR_ESCALATION, 9, "action:7:senior_escalation:2026-04-13:9"),
+    ]
+    early = reminders_due(team_managers, POLICY, date(2026, 4, 10))
+    assert ReminderKind.SENIOR_ESCALATION not in {r.kind for r in early}, "not before K working days"
+    # A line manager takes precedence, and keeps the key escalations were already stored under.
+    managed = ActionState(7, "open", date(2026, 4, 2), date(2026, 3, 2), OWNER, MANAGER, seniors=(8,))
+    [escalation] = [r for r in reminders_due(managed, POLICY, date(2026, 4, 30)) if r.kind == "escalation"]
+    assert (escalation.recipient_id, escalation.key) == (MANAGER, "action:7:escalation:2026-04-13")
+
+
 def test_an_action_created_after_its_nudge_day_is_not_nudged_for_the_past() -> None:
     state = open_action(date(2026, 4, 2), created=date(2026, 4, 1))
     assert reminders_due(state, POLICY, date(2026, 4, 1)) == []

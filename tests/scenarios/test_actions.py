@@ -136,3 +136,93 @@ async def test_qa_calendar_shows_the_cadence_with_buttons_for_the_responsible(ha
     assert '"activity": "performance_qa_report"' in text  # the QA lead may record the report due on 20 January
     practitioner_view = _text(await _command(harness, PRACTITIONER, "qa calendar"))
     assert "Supervision" in practitioner_view and "It happened" not in practitioner_view
+
+
+def _buttons(card: dict) -> dict[str, dict]:
+    """Every button on a card, ShowCard sub-cards included, by title."""
+    found: dict[str, dict] = {}
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("type") in ("Action.Execute", "Action.ShowCard") and "title" in node:
+                found.setdefault(node["title"], node)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(card)
+    return found
+
+
+def _choice(sub_card: dict, input_id: str, title: str) -> str:
+    [choice_set] = [e for e in sub_card["card"]["body"] if e.get("id") == input_id]
+    [value] = [c["value"] for c in choice_set["choices"] if c["title"] == title]
+    return value
+
+
+async def test_a_team_managers_overdue_action_reaches_the_senior_manager_who_can_act_on_it(
+    harness: BotHarness, org: Org, services, sessions, clock
+) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    from qop.app import SERVICES_KEY
+    from tests.support.action_org import add_senior_manager, give_personal_chats
+    from tests.support.delivery import eventually
+
+    senior_id = await add_senior_manager(sessions)
+    senior = a.user(7, name="Sam Okoro")
+    await give_personal_chats(sessions, harness.service_url)
+    action = await services.actions.create(
+        NewAction(ActionSource.QIM, "Audit the team's plans for the child's voice", org.manager, date(2026, 1, 14)),
+        actor_id=org.qa_lead,
+    )
+    asked = await _invoke(
+        harness,
+        MANAGER,
+        verbs.ACTION_PROPOSE_DATE,
+        {"action_id": action.id, "new_date": "2026-02-27", "reason": "The QIM moved"},
+        chat=2,
+    )
+    assert "New date asked for" in _text(asked)
+
+    async def cards_for_sam(count: int) -> list[dict] | None:
+        cards = [m.cards[0] for m in harness.connector.in_conversation("a:personal-7")]
+        return cards if len(cards) >= count else None
+
+    [proposal] = await eventually(lambda: cards_for_sam(1), what="the team manager's date request for Sam")
+    assert "A new date has been asked for" in _text(proposal) and "Approve new date" in _text(proposal)
+
+    clock.set(datetime(2026, 1, 21, 9, 0, tzinfo=UTC))  # five working days after 14 January
+    run = await harness.client.app[SERVICES_KEY].reminders.run_due_reminders()
+    assert f"action:{action.id}:senior_escalation:2026-01-21:{senior_id}" in run.sent
+    escalation = (await eventually(lambda: cards_for_sam(2), what="the escalation for Sam"))[1]
+    buttons = _buttons(escalation)
+    assert "A team manager's action in your service area is overdue" in _text(escalation)
+    assert {"Approve new date", "Decline", "Change the date", "Reassign", "Cancel action"} <= set(buttons)
+    assert "Mark done" not in buttons and "Record progress" not in buttons
+
+    # Every button Sam is offered works for him.
+    decline = buttons["Decline"]
+    declined = await _invoke(harness, senior, decline["verb"], decline["data"], chat=7)
+    assert "New date declined" in _text(declined)
+    change_date = buttons["Change the date"]["card"]["actions"][0]
+    changed = await _invoke(
+        harness,
+        senior,
+        change_date["verb"],
+        {**change_date["data"], "new_date": "2026-02-06", "reason": "Agreed at the area review"},
+        chat=7,
+    )
+    assert "Due date changed" in _text(changed) and "Fri 6 Feb 2026" in _text(changed)
+    reassign = buttons["Reassign"]
+    to_priya = _choice(reassign, "new_owner_id", "Priya Shah")
+    moved = await _invoke(
+        harness,
+        senior,
+        reassign["card"]["actions"][0]["verb"],
+        {**reassign["card"]["actions"][0]["data"], "new_owner_id": to_priya},
+        chat=7,
+    )
+    assert "Priya Shah now owns this action" in _text(moved)

@@ -13,6 +13,7 @@ from storage.models import ActionSource
 from tests.scenarios.conftest import BotHarness
 from tests.support import activities as a
 from tests.support.action_org import Org, make_org
+from tests.support.cards import nodes
 
 PRACTITIONER = a.user(1, name="Priya Shah")
 MANAGER = a.user(2, name="Maya Patel")
@@ -139,25 +140,16 @@ async def test_qa_calendar_shows_the_cadence_with_buttons_for_the_responsible(ha
 
 
 def _buttons(card: dict) -> dict[str, dict]:
-    """Every button on a card, ShowCard sub-cards included, by title."""
+    """Every button on a card, ShowCard sub-cards included, by title (two Declines: the first)."""
     found: dict[str, dict] = {}
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            if node.get("type") in ("Action.Execute", "Action.ShowCard") and "title" in node:
-                found.setdefault(node["title"], node)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(card)
+    for node in nodes(card):
+        if node.get("type") in ("Action.Execute", "Action.ShowCard") and "title" in node:
+            found.setdefault(node["title"], node)
     return found
 
 
-def _choice(sub_card: dict, input_id: str, title: str) -> str:
-    [choice_set] = [e for e in sub_card["card"]["body"] if e.get("id") == input_id]
+def _choice(button: dict, input_id: str, title: str) -> str:
+    [choice_set] = [node for node in nodes(button) if node.get("id") == input_id]
     [value] = [c["value"] for c in choice_set["choices"] if c["title"] == title]
     return value
 

@@ -169,7 +169,7 @@ class ReminderService:
         ids = {a.owner_id for a in actions}
         for action in actions:
             manager, above = _escalated_to(action, seniors)
-            ids |= {manager, *above} - {None}  # type: ignore[arg-type]
+            ids.update(above if manager is None else (manager,))
         if not ids:
             return {}
         return {p.id: p for p in await session.scalars(select(Person).where(Person.id.in_(ids)))}

@@ -33,6 +33,7 @@ from services import working_time
 from storage.models import FeedbackResponse, Person, Survey, SurveyAnswerMark, SurveyRecipient
 from tests.e2e.isolation import assert_isolated_if_asked
 from tests.e2e.live import CARD, RECORDING_ENV, LiveBot, PlaygroundClient, Recording, card_text, eventually
+from tests.support.cards import button_data
 
 pytestmark = pytest.mark.e2e
 
@@ -133,9 +134,7 @@ async def test_a_staff_survey_answered_by_several_playground_users(
             reply_to_id=send_card_id,
         )
         assert "Survey sent" in card_text(started["value"]) and "5 people" in card_text(started["value"])
-        survey_id = next(
-            a["data"]["survey_id"] for a in started["value"]["actions"] if a["verb"] == verbs.SURVEY_RESULTS
-        )
+        survey_id = button_data(started["value"], verbs.SURVEY_RESULTS)["survey_id"]
 
         # qop opened a 1:1 chat with each colleague (the playground made it with that user as its
         # only member; Alex already had one); every recipient's invitation arrives in their own chat.

@@ -176,7 +176,7 @@ async def test_a_full_round_from_start_to_moderated_grades_and_actions(harness: 
 
     page = await invoke(harness, AUDITOR, verbs.AUDIT_OPEN, {"assignment_id": audit_id})
     assert "Weekly visits built trust with mum." in card_text(page), "the auditor reads the reflection first"
-    submit_data = next(x["data"] for x in page["actions"] if x.get("verb") == verbs.AUDIT_SUBMIT)
+    submit_data = button_data(page, verbs.AUDIT_SUBMIT)
     summary = await invoke(harness, AUDITOR, verbs.AUDIT_SUBMIT, submit_data)
     again = await invoke(harness, AUDITOR, verbs.AUDIT_SUBMIT, submit_data)
     assert "Audit submitted: case LCS100234" in card_text(summary)
@@ -394,7 +394,7 @@ async def test_an_audit_raises_as_many_actions_as_it_needs_one_row_at_a_time(
 
     page = await invoke(harness, AUDITOR, verbs.AUDIT_NEXT, here)
     assert "Check and submit" in card_text(page) and f"Action {MAX_ACTIONS}: record" in card_text(page)
-    submit_data = next(x["data"] for x in page["actions"] if x.get("verb") == verbs.AUDIT_SUBMIT)
+    submit_data = button_data(page, verbs.AUDIT_SUBMIT)
     summary = await invoke(harness, AUDITOR, verbs.AUDIT_SUBMIT, submit_data)
     assert "Audit submitted" in card_text(summary)
     async with sessions() as session:

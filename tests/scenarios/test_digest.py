@@ -11,6 +11,7 @@ from services.container import Services
 from storage.models import AccessLogEntry, DigestSubscription
 from tests.scenarios.conftest import BotHarness
 from tests.support import activities as a
+from tests.support.cards import button_data
 from tests.support.organisation import SMALL_ORGANISATION, write
 
 SAM = a.user(1, name="Sam Okafor")
@@ -164,16 +165,14 @@ async def test_the_qim_reminder_button_gives_the_qa_lead_a_report_link(
     reminder = calendar_reminder_card(
         CalendarOccurrenceView("qim", "Quality Improvement Meeting", "Quarterly", date(2026, 1, 20), "Leadership")
     )
-    button = next(a for a in reminder["actions"] if a["verb"] == verbs.REPORT_QIM_LINK)
+    report = button_data(reminder, verbs.REPORT_QIM_LINK)
     body = await harness.send(
-        a.card_action(
-            harness.service_url, button["verb"], button["data"], sender=QUINN, conversation=a.personal_chat(6)
-        )
+        a.card_action(harness.service_url, verbs.REPORT_QIM_LINK, report, sender=QUINN, conversation=a.personal_chat(6))
     )
     card = json.dumps(body["value"])
     assert "Quarterly QIM report: the whole service, 2025Q4" in card and "/reports/qim?t=" in card
     refused = await harness.send(
-        a.card_action(harness.service_url, button["verb"], button["data"], sender=DANA, conversation=a.personal_chat(3))
+        a.card_action(harness.service_url, verbs.REPORT_QIM_LINK, report, sender=DANA, conversation=a.personal_chat(3))
     )
     assert "is for the QA lead" in json.dumps(refused["value"])
 

@@ -12,6 +12,7 @@ from storage.models import AccessLogEntry, FeedbackLink, FeedbackResponse, Safet
 from tests.scenarios.conftest import BotHarness
 from tests.support import activities as a
 from tests.support.action_org import make_org
+from tests.support.cards import button_data
 from tests.support.delivery import eventually
 
 
@@ -119,8 +120,8 @@ async def test_the_link_card_button_opens_the_form_for_the_child(harness: BotHar
     await make_org(sessions, teams_ids=True)
     await harness.send(a.message(harness.service_url, "feedback link LCS123456 family-child-8-12"))
     link_card = harness.connector.messages[0].cards[0]
-    together = next(x for x in link_card["actions"] if x.get("verb") == verbs.FEEDBACK_HANDOVER_OPEN)
-    form = _card_of(await harness.send(a.card_action(harness.service_url, together["verb"], together["data"])))
+    together = button_data(link_card, verbs.FEEDBACK_HANDOVER_OPEN)
+    form = _card_of(await harness.send(a.card_action(harness.service_url, verbs.FEEDBACK_HANDOVER_OPEN, together)))
     assert "Tell us what you think" in _text(form) and "How safe do you feel where you live?" in _text(form)
 
 

@@ -15,6 +15,7 @@ from storage.models import FeedbackResponse, Person, SurveyAnswerMark, SurveyRec
 from tests.scenarios.conftest import BotHarness
 from tests.support import activities as a
 from tests.support.action_org import make_org
+from tests.support.cards import button_data
 from tests.support.delivery import eventually
 from tests.support.surveys import PULSE
 
@@ -97,7 +98,7 @@ async def _send_pulse(harness: BotHarness, teams: dict[str, int]) -> int:
         {"template": "staff-pulse", "team_ids": team_ids, "closes_on": "2026-01-30"},
     )
     assert "Survey sent" in _text(started) and "9 people" in _text(started)
-    survey_id = next(x["data"]["survey_id"] for x in started["actions"] if x["verb"] == verbs.SURVEY_RESULTS)
+    survey_id = button_data(started, verbs.SURVEY_RESULTS)["survey_id"]
     return int(survey_id)
 
 

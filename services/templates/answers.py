@@ -7,7 +7,7 @@ answers into values for storage and reports.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -30,23 +30,21 @@ def evidence_id(question: Question) -> str:
 
 def input_ids(sections: Iterable[Section]) -> list[str]:
     """Every input id a page for these sections carries."""
-    ids = []
-    for section in sections:
-        for question in section.questions:
-            ids.append(question.id)
-            if question.has_rationale:
-                ids.append(rationale_id(question))
-            if question.evidence:
-                ids.append(evidence_id(question))
-    return ids
+    return _ids(sections, own_input=lambda _question: True)
 
 
 def free_text_ids(sections: Iterable[Section]) -> list[str]:
     """Inputs where people type freely (screened for personal data)."""
+    return _ids(sections, own_input=lambda question: question.type == QuestionType.FREE_TEXT)
+
+
+def _ids(sections: Iterable[Section], *, own_input: Callable[[Question], bool]) -> list[str]:
+    """Each question's own input where ``own_input`` picks it, then its rationale and evidence
+    boxes (free text whatever the question's type), in page order."""
     ids = []
     for section in sections:
         for question in section.questions:
-            if question.type == QuestionType.FREE_TEXT:
+            if own_input(question):
                 ids.append(question.id)
             if question.has_rationale:
                 ids.append(rationale_id(question))

@@ -4,11 +4,12 @@ Connector recording what the bot sent back."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from aiohttp import ClientResponse
+from aiohttp import ClientResponse, web
 from aiohttp.test_utils import TestClient, TestServer
 
 from qop.app import create_app
@@ -36,17 +37,19 @@ class BotHarness:
         return await response.json() if response.content_type == "application/json" else None
 
 
+@asynccontextmanager
+async def serving(app: web.Application, connector: FakeConnector) -> AsyncIterator[BotHarness]:
+    """``app`` on a loopback test server, driven as a BotHarness, closed on the way out."""
+    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+        yield BotHarness(client, connector)
+
+
 @pytest.fixture
 async def harness(
     settings: Settings, connector: FakeConnector, clock: FrozenClock, engine
 ) -> AsyncIterator[BotHarness]:  # type: ignore[no-untyped-def]
-    app = create_app(settings, clock=clock)
-    client = TestClient(TestServer(app, host="127.0.0.1"))
-    await client.start_server()
-    try:
-        yield BotHarness(client, connector)
-    finally:
-        await client.close()
+    async with serving(create_app(settings, clock=clock), connector) as harness:
+        yield harness
 
 
 @pytest.fixture
@@ -54,17 +57,10 @@ async def harness_factory(
     settings: Settings, connector: FakeConnector, clock: FrozenClock, engine
 ) -> AsyncIterator[Callable[..., Awaitable[BotHarness]]]:  # type: ignore[no-untyped-def]
     """Build a harness whose settings differ from the defaults (``harness_factory(key=value)``)."""
-    clients: list[TestClient] = []
+    async with AsyncExitStack() as servers:
 
-    async def build(**overrides: Any) -> BotHarness:
-        app = create_app(settings.model_copy(update=overrides), clock=clock)
-        client = TestClient(TestServer(app, host="127.0.0.1"))
-        await client.start_server()
-        clients.append(client)
-        return BotHarness(client, connector)
+        async def build(**overrides: Any) -> BotHarness:
+            app = create_app(settings.model_copy(update=overrides), clock=clock)
+            return await servers.enter_async_context(serving(app, connector))
 
-    try:
         yield build
-    finally:
-        for client in clients:
-            await client.close()

@@ -17,7 +17,7 @@ from qop.app import create_app
 from qop.settings import Settings
 from services.clock import FrozenClock
 from storage.models import Conversation, Person
-from tests.scenarios.conftest import BotHarness
+from tests.scenarios.conftest import BotHarness, serving
 from tests.support import activities as a
 from tests.support.fake_botframework import (
     OUTBOUND_TOKEN,
@@ -65,12 +65,8 @@ async def production(
     settings: Settings, keys: FakeBotFrameworkKeys, connector: FakeConnector, clock: FrozenClock, engine
 ) -> AsyncIterator[BotHarness]:  # type: ignore[no-untyped-def]
     app = create_app(production_settings(settings, keys), clock=clock, connections=fake_entra_connections())
-    client = TestClient(TestServer(app, host="127.0.0.1"))
-    await client.start_server()
-    try:
-        yield BotHarness(client, connector)
-    finally:
-        await client.close()
+    async with serving(app, connector) as harness:
+        yield harness
 
 
 async def _post(harness: BotHarness, activity: dict, authorization: str | None):  # type: ignore[no-untyped-def]

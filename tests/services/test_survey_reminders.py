@@ -53,6 +53,17 @@ async def _all_settled(services: Services) -> bool | None:
     return (bool(statuses) and DeliveryStatus.QUEUED.value not in statuses) or None
 
 
+async def _reminded_once_each(
+    services: Services, delivery: DeliveryHarness, chats: dict[int, str], people: tuple[int, ...], what: str
+) -> None:
+    """Each of ``people`` gets the closing reminder in their chat, every delivery settles, and
+    then nobody has it twice."""
+    for person in people:
+        await eventually(lambda p=person: _cards_in(delivery, chats[p], REMINDER), what=what)
+    await eventually(lambda: _all_settled(services), what="every delivery settled")
+    assert [await _cards_in(delivery, chats[p], REMINDER) for p in people] == [1] * len(people)
+
+
 async def _closing_claims(services: Services) -> list[tuple[str, datetime]]:
     async with services.sessions() as session:
         rows = await session.scalars(select(SentReminder).where(SentReminder.kind == "survey-closing"))
@@ -118,11 +129,7 @@ async def test_two_instances_at_once_send_the_closing_reminder_once(
     )
     assert sorted([first, second]) == [[], [f"survey:{started.view.survey_id}:closing"]]
     assert await services.surveys.run_closing_reminders() == []
-    riverside = (org.practitioner, org.colleague, org.manager)
-    for person in riverside:
-        await eventually(lambda p=person: _cards_in(delivery, chats[p], REMINDER), what="the reminder")
-    await eventually(lambda: _all_settled(services), what="every delivery settled")
-    assert [await _cards_in(delivery, chats[p], REMINDER) for p in riverside] == [1, 1, 1]
+    await _reminded_once_each(services, delivery, chats, (org.practitioner, org.colleague, org.manager), "the reminder")
 
 
 async def test_a_claim_left_by_a_crash_is_handed_over_by_a_later_run(
@@ -153,11 +160,9 @@ async def test_a_claim_left_by_a_crash_is_handed_over_by_a_later_run(
     services.clock.advance(timedelta(minutes=10))
     assert await services.surveys.run_closing_reminders() == [key]
     assert await services.surveys.run_closing_reminders() == []
-    riverside = (org.practitioner, org.colleague, org.manager)
-    for person in riverside:
-        await eventually(lambda p=person: _cards_in(delivery, chats[p], REMINDER), what="the re-handed reminder")
-    await eventually(lambda: _all_settled(services), what="every delivery settled")
-    assert [await _cards_in(delivery, chats[p], REMINDER) for p in riverside] == [1, 1, 1]
+    await _reminded_once_each(
+        services, delivery, chats, (org.practitioner, org.colleague, org.manager), "the re-handed reminder"
+    )
 
 
 async def test_a_closed_survey_and_nights_get_no_automatic_reminder(

@@ -116,6 +116,20 @@ def _date_input(input_id: str, label: str, error: str, *, today: date, values: d
     )
 
 
+def _person_input(
+    input_id: str, label: str, error: str, people: Sequence[PersonChoice], *, values: dict[str, str]
+) -> ChoiceSetInput:
+    """A required choice of one person (sent as their id), keeping who was chosen."""
+    return ChoiceSetInput(
+        id=input_id,
+        label=label,
+        is_required=True,
+        error_message=error,
+        choices=[Choice(title=person.name, value=str(person.id)) for person in people],
+        value=values.get(input_id) or None,
+    )
+
+
 def _problems(errors: dict[str, str] | None) -> list[Any]:
     if not errors:
         return []
@@ -167,14 +181,7 @@ def _manager_buttons(view: ActionView, colleagues: Sequence[PersonChoice], value
             _form_button(
                 text.BUTTON_REASSIGN,
                 [
-                    ChoiceSetInput(
-                        id="new_owner_id",
-                        label=text.LABEL_NEW_OWNER,
-                        is_required=True,
-                        error_message=text.ERROR_NEW_OWNER,
-                        choices=[Choice(title=c.name, value=str(c.id)) for c in others],
-                        value=values.get("new_owner_id") or None,
-                    ),
+                    _person_input("new_owner_id", text.LABEL_NEW_OWNER, text.ERROR_NEW_OWNER, others, values=values),
                     _text_input("reassign_reason", text.LABEL_REASSIGN_REASON, None, values=values, required=False),
                 ],
                 verbs.ACTION_REASSIGN,
@@ -412,14 +419,7 @@ def new_action_card(
     body += _problems(errors)
     body += [
         _text_input("description", text.LABEL_DESCRIPTION, text.ERROR_DESCRIPTION, values=values),
-        ChoiceSetInput(
-            id="owner_id",
-            label=text.LABEL_OWNER,
-            is_required=True,
-            error_message=text.ERROR_OWNER,
-            choices=[Choice(title=o.name, value=str(o.id)) for o in owners],
-            value=values.get("owner_id") or None,
-        ),
+        _person_input("owner_id", text.LABEL_OWNER, text.ERROR_OWNER, owners, values=values),
         _date_input("due_date", text.LABEL_DUE, text.ERROR_DUE, today=today, values=values),
         ChoiceSetInput(id="source", label=text.LABEL_SOURCE, choices=sources, value=values.get("source") or "manual"),
         TextInput(

@@ -128,8 +128,9 @@ async def _complete_draft(audits: AuditService, auditor: str, assignment_id: int
         await audits.save_page(auditor, assignment_id, page=page, data=data, move="next")
 
 
-async def test_two_submits_at_once_store_one_submission(services: Services, sessions) -> None:  # type: ignore[no-untyped-def]
-    await make_audit_org(sessions)
+async def _answered_audit(services: Services) -> int:
+    """A round of one audit, LCS100001 by Omar, every page answered (an Outstanding stage, so
+    always moderated) but not submitted."""
     report = await services.audits.start_round_from_csv(
         template_id=STANDARD.id,
         due_date=date(2026, 2, 13),
@@ -137,13 +138,17 @@ async def test_two_submits_at_once_store_one_submission(services: Services, sess
         starter=None,
     )
     [assignment_id] = report.created
-    auditor = "29:user-4"
-    today = services.clock.now().date()
-    await _complete_draft(services.audits, auditor, assignment_id, today)
+    await _complete_draft(services.audits, AUDITOR, assignment_id, services.clock.now().date())
+    return assignment_id
+
+
+async def test_two_submits_at_once_store_one_submission(services: Services, sessions) -> None:  # type: ignore[no-untyped-def]
+    await make_audit_org(sessions)
+    assignment_id = await _answered_audit(services)
 
     results = await asyncio.gather(
         *(
-            services.audits.submit(auditor, assignment_id, data={}, idempotency_key=f"audit-{assignment_id}-x")
+            services.audits.submit(AUDITOR, assignment_id, data={}, idempotency_key=f"audit-{assignment_id}-x")
             for _ in range(3)
         )
     )
@@ -156,7 +161,7 @@ async def test_two_submits_at_once_store_one_submission(services: Services, sess
 
     # A late retry after the audit moved on still answers with the stored audit, not an error.
     later = await services.audits.submit(
-        auditor, assignment_id, data={"overall_grade": "inadequate"}, idempotency_key="k2"
+        AUDITOR, assignment_id, data={"overall_grade": "inadequate"}, idempotency_key="k2"
     )
     assert later.answers["overall_grade"] == "good"
     assert later.submitted_at == services.clock.now()
@@ -164,14 +169,7 @@ async def test_two_submits_at_once_store_one_submission(services: Services, sess
 
 async def _submitted_for_moderation(services: Services) -> int:
     """An audit of LCS100001 by Omar with an Outstanding stage (always moderated), submitted."""
-    report = await services.audits.start_round_from_csv(
-        template_id=STANDARD.id,
-        due_date=date(2026, 2, 13),
-        csv_text=HEADER + f"LCS100001,Riverside Locality Team,{PRIYA},{OMAR}\n",
-        starter=None,
-    )
-    [assignment_id] = report.created
-    await _complete_draft(services.audits, AUDITOR, assignment_id, services.clock.now().date())
+    assignment_id = await _answered_audit(services)
     result = await services.audits.submit(AUDITOR, assignment_id, data={}, idempotency_key="k")
     assert isinstance(result, SubmittedAudit) and result.moderation == "awaiting moderation"
     return assignment_id

@@ -517,15 +517,13 @@ def tasks_card(tasks: Sequence[Task]) -> Json:
         body.append(paragraph(text.TASKS_EMPTY))
     for task in tasks:
         due = f" \u00b7 {text.TASK_DUE.format(date=_date(task.due_date))}" if task.due_date else ""
-        body.append(
-            Container(
-                items=[
-                    TextBlock(text=f"**{task.title}**: case {task.case_ref}{due}", wrap=True),
-                    action_row(execute(text.OPEN, TASK_VERBS[task.kind], {"assignment_id": task.assignment_id})),
-                ],
-                separator=True,
-            )
-        )
+        items: list[Any] = [TextBlock(text=f"**{task.title}**: case {task.case_ref}{due}", wrap=True)]
+        if task.detail:
+            items.append(paragraph(task.detail, subtle=True, spacing="None"))
+        # A kind with no verb (an audit waiting for a moderator) is for information: nothing to open.
+        if task.kind in TASK_VERBS:
+            items.append(action_row(execute(text.OPEN, TASK_VERBS[task.kind], {"assignment_id": task.assignment_id})))
+        body.append(Container(items=items, separator=True))
     return card(body, fallback_text=text.TASKS_TITLE)
 
 
@@ -538,7 +536,11 @@ def team_audits_card(audits: Sequence[TeamAudit]) -> Json:
         line = text.TEAM_AUDIT_LINE.format(
             case_ref=audit.case_ref, team=audit.team_name, auditor=audit.auditor_name, due=_date(audit.due_date)
         )
-        state = text.TEAM_AUDIT_STATUS.get(audit.status, audit.status)
+        state = (
+            text.TEAM_AUDIT_NO_MODERATOR
+            if audit.no_moderator
+            else text.TEAM_AUDIT_STATUS.get(audit.status, audit.status)
+        )
         if audit.final_grade:
             state += " \u00b7 " + text.TEAM_AUDIT_GRADE.format(grade=GRADE_LABELS[audit.final_grade])
         items: list[Any] = [TextBlock(text=line, wrap=True), paragraph(state, subtle=True, spacing="None")]

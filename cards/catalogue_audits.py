@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 from cards import audit
+from cards import text_audits as text
 from cards.base import Json
 from services.audits.views import (
     MAX_ACTIONS,
@@ -230,6 +231,15 @@ def examples() -> Iterator[tuple[str, Json]]:
             ]
         ),
     )
+    yield (
+        "audit_tasks_qa_lead_waiting_for_a_moderator",
+        audit.tasks_card(
+            [
+                Task("no moderator", 18, "EHM20944", text.TASK_NO_MODERATOR, None, text.TASK_NO_MODERATOR_HINT),
+                Task("moderation", 19, "LCS100802", text.TASK_MODERATION, None, text.TASK_UNASSIGNED),
+            ]
+        ),
+    )
     yield "audit_tasks_empty", audit.tasks_card([])
     yield (
         "audit_team_audits",
@@ -248,6 +258,16 @@ def examples() -> Iterator[tuple[str, Json]]:
                     "inadequate",
                 ),
                 TeamAudit(44, "LCS100720", "Riverside Locality Team", "Alex Morgan", "in_progress", date(2026, 2, 27)),
+                TeamAudit(
+                    45,
+                    "EHM20944",
+                    "Riverside Locality Team",
+                    "Omar Haddad",
+                    "moderation",
+                    date(2026, 2, 13),
+                    "outstanding",
+                    no_moderator=True,
+                ),
             ]
         ),
     )

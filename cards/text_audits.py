@@ -155,6 +155,14 @@ TASK_AUDIT_START = "Audit to start"
 TASK_AUDIT_RESUME = "Audit in progress"
 TASK_REFLECTION = "Reflection to write"
 TASK_MODERATION = "Audit to moderate"
+TASK_UNASSIGNED = (
+    "Nobody has been assigned to moderate it, and you may: you neither carried it out nor is it your case."
+)
+TASK_NO_MODERATOR = "Waiting for a moderator"
+TASK_NO_MODERATOR_HINT = (
+    "Nobody independent can moderate it, and you carried it out or it is your case. Have an administrator give "
+    "someone independent the moderator role (**admin roles**): qop then assigns it to them."
+)
 TASK_DUE = "due {date}"
 OPEN = "Open"
 
@@ -168,6 +176,10 @@ TEAM_AUDIT_STATUS = {
     "moderation": "Submitted, waiting for a moderator",
     "completed": "Completed",
 }
+TEAM_AUDIT_NO_MODERATOR = (
+    "Submitted, waiting for a moderator: nobody independent can moderate it yet. Give someone who neither carried "
+    "it out nor is the practitioner the moderator role (**admin roles**)."
+)
 TEAM_AUDIT_GRADE = "Overall: {grade}"
 ONLY_MANAGERS_SEE_TEAM_AUDITS = "Team audits are for team managers and the QA lead: you do not manage a team in qop."
 

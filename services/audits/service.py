@@ -85,6 +85,18 @@ TEAM_AUDITS_SHOWN = 30
 ACTION_INPUT_IDS = [key for row in range(1, MAX_ACTIONS + 1) for key in action_ids(row)]
 
 
+def audit_record(a: AuditAssignment, *, reflection: bool = False) -> policy.RecordContext:
+    """What the policy needs to know about an assignment (or, ``reflection=True``, its reflection)."""
+    return policy.audit(
+        practitioner_id=a.practitioner_id,
+        auditor_ids=[a.auditor_id],
+        team_id=a.team_id,
+        moderator_ids=[a.moderator_id] if a.moderator_id else [],
+        awaiting_moderation=a.status == AuditStatus.MODERATION,
+        reflection=reflection,
+    )
+
+
 @dataclass
 class Loaded:
     """An assignment with what every decision about it needs."""
@@ -97,15 +109,7 @@ class Loaded:
     auditor: Person
 
     def policy_record(self, *, reflection: bool = False) -> policy.RecordContext:
-        a = self.assignment
-        return policy.audit(
-            practitioner_id=a.practitioner_id,
-            auditor_ids=[a.auditor_id],
-            team_id=a.team_id,
-            moderator_ids=[a.moderator_id] if a.moderator_id else [],
-            awaiting_moderation=a.status == AuditStatus.MODERATION,
-            reflection=reflection,
-        )
+        return audit_record(self.assignment, reflection=reflection)
 
     @property
     def summary(self) -> AssignmentSummary:
@@ -1002,7 +1006,29 @@ class AuditService:
                 .order_by(AuditAssignment.id)
             ):
                 found.append(Task("moderation", a.id, a.case_ref, text.TASK_MODERATION, None))
+            if actor.has(Role.QA_LEAD):
+                found += await self._waiting_for_a_moderator(session, actor)
             return found
+
+    async def _waiting_for_a_moderator(self, session: AsyncSession, actor: Actor) -> list[Task]:
+        """For a QA lead: audits selected for moderation that nobody could be assigned, so they are
+        in nobody else's tasks. Normally the QA lead is the audit's auditor or practitioner (an
+        independent QA lead would have been chosen), so it is shown with what to do and no button;
+        a QA lead the policy lets moderate it (one who got the role after it was submitted, before
+        the reminder pass) is offered it."""
+        found: list[Task] = []
+        for a in await session.scalars(
+            select(AuditAssignment)
+            .where(AuditAssignment.moderator_id.is_(None), AuditAssignment.status == AuditStatus.MODERATION.value)
+            .order_by(AuditAssignment.id)
+        ):
+            if policy.allows(actor, Permission.MODERATE, audit_record(a)):
+                found.append(Task("moderation", a.id, a.case_ref, text.TASK_MODERATION, None, text.TASK_UNASSIGNED))
+            else:
+                found.append(
+                    Task("no moderator", a.id, a.case_ref, text.TASK_NO_MODERATOR, None, text.TASK_NO_MODERATOR_HINT)
+                )
+        return found
 
     # -- team audits ---------------------------------------------------------------------------
 
@@ -1034,7 +1060,16 @@ class AuditService:
                 query.order_by(AuditAssignment.due_date.desc(), AuditAssignment.id.desc()).limit(TEAM_AUDITS_SHOWN)
             )
             found = [
-                TeamAudit(a.id, a.case_ref, team, auditor, a.status, a.due_date, grade)
+                TeamAudit(
+                    a.id,
+                    a.case_ref,
+                    team,
+                    auditor,
+                    a.status,
+                    a.due_date,
+                    grade,
+                    no_moderator=a.status == AuditStatus.MODERATION and a.moderator_id is None,
+                )
                 for a, team, auditor, grade in rows
             ]
             await access_log.record(

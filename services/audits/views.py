@@ -169,7 +169,7 @@ class ModeratorNeeded:
 @dataclass(frozen=True)
 class Task:
     kind: str
-    """audit / reflection / moderation / comment"""
+    """audit / reflection / moderation / comment / no moderator (a QA lead's: nothing to open)"""
     assignment_id: int
     case_ref: str
     title: str
@@ -189,6 +189,8 @@ class TeamAudit:
     due_date: date
     final_grade: str | None = None
     """The overall grade once submitted (the moderated one where it was moderated)."""
+    no_moderator: bool = False
+    """Selected for moderation, but nobody independent could be assigned to moderate it."""
 
     @property
     def submitted(self) -> bool:

@@ -9,12 +9,13 @@ from datetime import date
 from sqlalchemy import delete, func, select
 from typer.testing import CliRunner
 
+from cards import text_audits
 from qop.app import build_services
 from qop.cli import cli
 from qop.settings import Settings
 from services.audits.moderation import ModerationRule, outcome_of
 from services.audits.service import AuditService
-from services.audits.views import ModerationForm, SubmittedAudit
+from services.audits.views import ModerationForm, SubmittedAudit, Task
 from services.container import Services
 from services.templates import TemplateLibrary
 from storage.db import create_engine
@@ -40,7 +41,7 @@ STANDARD = LIBRARY.get("standard-collaborative-audit")
 HEADER = "case_ref,team,practitioner,auditor\n"
 PRIYA, OMAR, MAYA = "priya@council.example.gov.uk", "omar@council.example.gov.uk", "maya@council.example.gov.uk"
 MORGAN = "morgan@council.example.gov.uk"
-AUDITOR, MODERATOR = "29:user-4", "29:user-7"
+AUDITOR, QA_LEAD, MODERATOR = "29:user-4", "29:user-6", "29:user-7"
 
 
 def test_the_default_rule_takes_every_inadequate_and_outstanding_and_a_tenth_of_the_rest() -> None:
@@ -287,3 +288,40 @@ def test_qop_org_role_add_hands_a_waiting_audit_to_the_new_moderator(
 
     moderator_id, sent_to = asyncio.run(on_the_database(outcome))
     assert moderator_id is not None and sent_to == [moderator_id], "assigned, and her card recorded for delivery"
+
+
+async def test_an_audit_waiting_for_a_moderator_is_in_the_qa_leads_tasks_and_nobody_elses(
+    services: Services, sessions
+) -> None:  # type: ignore[no-untyped-def]
+    audit_org = await make_audit_org(sessions)
+    await only_the_auditor_moderates(sessions, audit_org)  # Omar audits and is the only QA lead
+    services.audits.notifier = RecordingNotifier()
+    audit_id = await _submitted_for_moderation(services)
+
+    waiting = [t for t in await services.audits.tasks(AUDITOR) if t.assignment_id == audit_id]
+    assert waiting == [
+        Task("no moderator", audit_id, "LCS100001", "Waiting for a moderator", None, text_audits.TASK_NO_MODERATOR_HINT)
+    ], "shown for information: Omar carried it out, so he may not moderate it"
+    assert "admin roles" in waiting[0].detail
+    for someone_else in ("29:user-1", "29:user-2", QA_LEAD, MODERATOR):  # practitioner, manager, no longer roles
+        tasks = await services.audits.tasks(someone_else)
+        assert not [t for t in tasks if t.assignment_id == audit_id and t.kind != "reflection"], someone_else
+    [line] = await services.audits.team_audits(AUDITOR)
+    assert (line.assignment_id, line.status, line.no_moderator) == (audit_id, "moderation", True)
+
+    # Quinn becomes QA lead again (independent of this audit) before any pass assigns it: she may
+    # moderate it, so her tasks offer it; Omar's still show it waiting.
+    async with sessions() as session, session.begin():
+        session.add(RoleAssignment(person_id=audit_org.org.qa_lead, role=Role.QA_LEAD.value))
+    [offered] = [t for t in await services.audits.tasks(QA_LEAD) if t.assignment_id == audit_id]
+    assert (offered.kind, offered.detail) == ("moderation", text_audits.TASK_UNASSIGNED)
+    assert isinstance(await services.audits.open_moderation(QA_LEAD, audit_id), ModerationForm)
+    assert [t.kind for t in await services.audits.tasks(AUDITOR) if t.assignment_id == audit_id] == ["no moderator"]
+
+    # Once it is assigned (to Quinn, the only independent one), it is hers alone and waits for nobody.
+    assert await services.audits.assign_waiting_moderation() == [audit_id]
+    assert audit_id not in {t.assignment_id for t in await services.audits.tasks(AUDITOR)}, "Omar has none of it"
+    [mine] = [t for t in await services.audits.tasks(QA_LEAD) if t.assignment_id == audit_id]
+    assert (mine.kind, mine.detail) == ("moderation", "")
+    [line] = await services.audits.team_audits(AUDITOR)
+    assert (line.status, line.no_moderator) == ("moderation", False)

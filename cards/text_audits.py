@@ -120,7 +120,8 @@ NO_MODERATOR_TITLE = "No moderator for the audit of case {case_ref}"
 NO_MODERATOR_INTRO = (
     "This audit has been submitted and selected for moderation, but nobody independent can moderate it: "
     "everyone with the moderator or QA lead role carried out this audit or is the practitioner whose work it is "
-    "(or nobody has those roles). Until someone can, it waits with no moderator and is in nobody's tasks."
+    "(or nobody has those roles). Until someone can, it waits with no moderator, shown in the QA lead's "
+    "**my tasks** as waiting for a moderator."
 )
 FACT_SUBMITTED = "Submitted"
 NO_MODERATOR_WHY = "Why it needs moderation"

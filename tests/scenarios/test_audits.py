@@ -37,7 +37,7 @@ from tests.support.audits import (
     only_the_auditor_moderates,
     valid_answers,
 )
-from tests.support.cards import button_data
+from tests.support.cards import button_data, nodes
 from tests.support.delivery import eventually
 
 STANDARD = TemplateLibrary.from_folder().get("standard-collaborative-audit")
@@ -431,6 +431,14 @@ async def test_an_audit_nobody_independent_can_moderate_waits_visibly_until_a_mo
     tasks = card_text(await say(harness, MODERATOR_NUMBER, "my tasks"))
     assert "LCS100234" not in tasks, "Morgan is no moderator yet"
 
+    # Omar's 'my tasks' shows it waiting, with what to do, but no button: he carried it out.
+    omars = await say(harness, AUDITOR, "my tasks")
+    assert "Waiting for a moderator**: case LCS100234" in card_text(omars)
+    assert "admin roles" in card_text(omars)
+    assert not [n for n in nodes(omars) if n.get("data", {}).get("assignment_id") == audit_id]
+    listed = card_text(await say(harness, AUDITOR, "team audits"))
+    assert "Case LCS100234" in listed and "nobody independent can moderate it yet" in listed
+
     # An administrator gives Morgan the moderator role from the 'admin roles' card: the audit is hers at once.
     granted = await invoke(
         harness, QA_LEAD, verbs.ORG_ROLE_ADD, {"email": "morgan@council.example.gov.uk", "role": "moderator"}
@@ -456,6 +464,7 @@ async def test_an_audit_nobody_independent_can_moderate_waits_visibly_until_a_mo
     assert len(alerts) == 1
     tasks = card_text(await say(harness, MODERATOR_NUMBER, "my tasks"))
     assert "Audit to moderate" in tasks and "LCS100234" in tasks
+    assert "LCS100234" not in card_text(await say(harness, AUDITOR, "my tasks")), "no longer waiting"
 
     values = {k: v for k, v in inputs_of(moderation_card).items() if v}
     outcome = await invoke(

@@ -73,11 +73,13 @@ ERROR_IMPACT = "Please describe the difference, even if it is small or not yet c
 
 ESCALATION_TITLE = "An action in your team is overdue"
 ESCALATION_INTRO = "{owner}'s action was due on {due} and is {days} working days overdue. They have been reminded."
-# When the owner has no manager above them in their team (a team manager's own action):
-ESCALATION_AREA_TITLE = "A team manager's action in your service area is overdue"
+# When the owner has no manager above them in their team (a team manager's own action, or a team whose
+# manager has left):
+ESCALATION_AREA_TITLE = "An overdue action in your service area has no line manager"
 ESCALATION_AREA_INTRO = (
     "{owner}'s action was due on {due} and is {days} working days overdue. They have been reminded. "
-    "Nobody in their team manages them, so it comes to you as a senior manager for the service area."
+    "Nobody in their team manages them (they are its manager, or it has none in qop now), so it comes to you "
+    "as a senior manager for the service area."
 )
 ESCALATION_QA_TITLE = "An overdue action has nobody above its owner"
 ESCALATION_QA_INTRO = (

@@ -27,7 +27,8 @@ Everything a person does to an action goes through ``ActionService`` (mark done 
 propose a new date and the manager's decision, progress notes, reassign, cancel, impact). Only
 the owner and their manager do the work on an action (``services.policy`` SUBMIT); decisions over it
 (dates, reassigning, cancelling, asking for more impact) belong to the manager, whoever raised it
-for someone else, and the QA lead (CHANGE). Every change is written to the action's story and the
+for someone else, and the QA lead (CHANGE). A reassign may only go to someone the actor's card offers
+(``assignable_choices``), checked again on the server (``may_assign_to``). Every change is written to the action's story and the
 access log in the same transaction.
 
 Status: stored as open / done / cancelled; *overdue* is derived (open and due before today in
@@ -43,7 +44,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cards import actions as action_cards
@@ -71,6 +72,10 @@ logger = logging.getLogger(__name__)
 
 MAX_DESCRIPTION = 2000
 MAX_TEXT = 4000
+NOT_ASSIGNABLE = (
+    "You can only give an action to someone active in a team you manage or oversee (the QA lead: anyone in the "
+    "organisation), so nothing has changed. Open the action again to choose from the people you can pick."
+)
 MAX_CHOICES = 200
 """A choice list on a card stays usable (and small enough for Teams) with at most this many people."""
 
@@ -157,9 +162,15 @@ class ImportReport:
 
 
 def manager_id_of(person: Person) -> int | None:
-    """The person's line manager: the manager of their team (None for a team's own manager)."""
+    """The person's line manager: the active manager of their team (None for a team's own manager).
+
+    A manager who has left (the organisation import deactivates, never deletes) is no manager: their
+    reminders, escalations and date requests go to the people above the owner instead (``Seniors``).
+    ``person.team.manager`` must be loaded (``storage.repositories.actions.with_owner`` does)."""
     team = person.team
     if team is None or team.manager_id is None or team.manager_id == person.id:
+        return None
+    if team.manager is None or not team.manager.active:
         return None
     return team.manager_id
 
@@ -539,6 +550,8 @@ class ActionService:
                 raise InvalidInput("The new owner is not someone qop knows.", {"owner": "Choose a colleague."})
             if new_owner.id == action.owner_id:
                 return await self._view(session, action.id)
+            if not await may_assign_to(session, await actors.load_for_person(session, actor_id), new_owner.id):
+                raise NotAllowed(NOT_ASSIGNABLE)
             now = self._clock.now()
             await _story(
                 session,
@@ -729,28 +742,43 @@ def _choice(person: Person) -> action_cards.PersonChoice:
     return action_cards.PersonChoice(person.id, person.display_name or person.email or f"Person {person.id}")
 
 
+def _in_organisation() -> Select[tuple[Person]]:
+    return select(Person).where(Person.active.is_(True), Person.in_organisation.is_(True))
+
+
 async def _everyone(session: AsyncSession) -> list[action_cards.PersonChoice]:
-    people = await session.scalars(
-        select(Person).where(Person.active.is_(True), Person.in_organisation.is_(True)).limit(MAX_CHOICES)
-    )
+    people = await session.scalars(_in_organisation().order_by(Person.display_name, Person.id).limit(MAX_CHOICES))
     return sorted((_choice(p) for p in people), key=lambda c: c.name)
 
 
-async def assignable_choices(session: AsyncSession, actor: Actor) -> list[action_cards.PersonChoice]:
-    """Whom ``actor`` may hand an action on to: the QA lead anyone; a manager their team(s); a senior
-    manager the people in their service area's teams (themselves excluded: the cards drop the owner too)."""
+def _assignable(actor: Actor) -> Select[tuple[Person]] | None:
+    """The one rule for whom ``actor`` may hand an action on to, used both for the card's choices
+    (``assignable_choices``) and for the server's check of a submitted choice (``may_assign_to``), so a
+    crafted invoke cannot reach further than the card: the QA lead anyone active in the organisation; a
+    manager the active people in their team(s); a senior manager those in their service area's teams
+    (themselves excluded: the cards drop the owner too). None: nobody."""
     if actor.has(Role.QA_LEAD):
-        return await _everyone(session)
+        return _in_organisation()
     team_ids = actor.managed_team_ids | actor.area_team_ids
-    if not team_ids:
+    if not actor.is_member or not team_ids:
+        return None
+    return select(Person).where(Person.team_id.in_(team_ids), Person.active.is_(True), Person.id != actor.person_id)
+
+
+async def assignable_choices(session: AsyncSession, actor: Actor) -> list[action_cards.PersonChoice]:
+    """Whom ``actor`` may hand an action on to (``_assignable``), by name, at most ``MAX_CHOICES``."""
+    query = _assignable(actor)
+    if query is None:
         return []
-    people = await session.scalars(
-        select(Person)
-        .where(Person.team_id.in_(team_ids), Person.active.is_(True), Person.id != actor.person_id)
-        .order_by(Person.display_name, Person.id)
-        .limit(MAX_CHOICES)
-    )
+    people = await session.scalars(query.order_by(Person.display_name, Person.id).limit(MAX_CHOICES))
     return sorted((_choice(p) for p in people), key=lambda choice: choice.name)
+
+
+async def may_assign_to(session: AsyncSession, actor: Actor, person_id: int) -> bool:
+    """Whether ``person_id`` is someone ``actor`` may hand an action on to (``_assignable``). Not limited to
+    the first ``MAX_CHOICES`` the card lists: that cut keeps the card small, it is not a permission."""
+    query = _assignable(actor)
+    return query is not None and await session.scalar(query.where(Person.id == person_id).limit(1)) is not None
 
 
 async def team_choices(session: AsyncSession, manager_id: int) -> list[action_cards.PersonChoice]:

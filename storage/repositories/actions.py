@@ -12,12 +12,16 @@ from storage.models import Action, ActionDateChange, ActionEvent, ActionStatus, 
 
 
 def with_owner() -> Select[tuple[Action]]:
-    return select(Action).options(selectinload(Action.owner).selectinload(Person.team))
+    # The team's manager too: whether they are still active decides who the owner's line manager is.
+    return select(Action).options(selectinload(Action.owner).selectinload(Person.team).selectinload(Team.manager))
 
 
 async def get(session: AsyncSession, action_id: int, *, for_update: bool = False) -> Action | None:
-    # populate_existing: a reassigned action must come back with its new owner loaded.
-    query = with_owner().where(Action.id == action_id).execution_options(populate_existing=True)
+    """The action with its owner, their team and its manager. Not ``populate_existing``: a team manager's
+    own action loads them twice (owner and manager), and refreshing the second copy would unload the first
+    one's team. Eager loaders still fill what is unloaded, so a caller that changes a relationship through
+    its id expires it (``reassign`` expires ``owner``) and gets it back loaded."""
+    query = with_owner().where(Action.id == action_id)
     if for_update:
         query = query.with_for_update(of=Action)
     return await session.scalar(query)

@@ -191,7 +191,7 @@ async def test_a_team_managers_overdue_action_reaches_the_senior_manager_who_can
     assert f"action:{action.id}:senior_escalation:2026-01-21:{senior_id}" in run.sent
     escalation = (await eventually(lambda: cards_for_sam(2), what="the escalation for Sam"))[1]
     buttons = _buttons(escalation)
-    assert "A team manager's action in your service area is overdue" in _text(escalation)
+    assert "An overdue action in your service area has no line manager" in _text(escalation)
     assert {"Approve new date", "Decline", "Change the date", "Reassign", "Cancel action"} <= set(buttons)
     assert "Mark done" not in buttons and "Record progress" not in buttons
 
@@ -218,3 +218,31 @@ async def test_a_team_managers_overdue_action_reaches_the_senior_manager_who_can
         chat=7,
     )
     assert "Priya Shah now owns this action" in _text(moved)
+
+
+async def test_a_forged_reassign_invoke_is_refused_and_changes_nothing(harness: BotHarness, org: Org, services) -> None:  # type: ignore[no-untyped-def]
+    """A crafted Action.Execute naming someone the card never offered (another team's practitioner)."""
+    action = await services.actions.create(
+        NewAction(ActionSource.AUDIT, "Chronology up to date", org.practitioner, date(2026, 1, 20)),
+        actor_id=org.manager,
+    )
+    opened = await _invoke(harness, MANAGER, verbs.ACTION_OPEN, {"action_id": action.id}, chat=2)
+    assert "Callum Reid" in _text(opened) and "Olivia Brown" not in _text(opened)
+
+    forged = await _invoke(
+        harness,
+        MANAGER,
+        verbs.ACTION_REASSIGN,
+        {"action_id": action.id, "new_owner_id": str(org.outsider), "reassign_reason": "forged"},
+        chat=2,
+    )
+    assert "You can only give an action to someone active in a team you manage" in _text(forged)
+    assert "now owns this action" not in _text(forged) and "Action.Execute" not in _text(forged)
+    unchanged = await services.actions.get(action.id, viewer_id=org.manager)
+    assert unchanged.owner_id == org.practitioner
+    assert [view.id for view in await services.actions.my_actions(org.outsider)] == []
+
+    moved = await _invoke(
+        harness, MANAGER, verbs.ACTION_REASSIGN, {"action_id": action.id, "new_owner_id": str(org.colleague)}, chat=2
+    )
+    assert "Callum Reid now owns this action" in _text(moved)

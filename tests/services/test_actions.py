@@ -280,3 +280,37 @@ async def test_a_team_managers_own_action_is_for_their_areas_senior_manager_to_d
     # Now it has a line manager again, so it is no longer the senior manager's to open.
     with pytest.raises(NotAllowed):
         await services.actions.get(action.id, viewer_id=senior)
+
+
+async def test_a_reassign_reaches_no_further_than_the_card_offers(services: Services, org: Org, sessions) -> None:  # type: ignore[no-untyped-def]
+    """The card's choices are only a convenience: a crafted invoke naming anyone else changes nothing."""
+    from services.actions import NOT_ASSIGNABLE
+
+    action = await services.actions.create(new(org.practitioner), actor_id=org.manager)
+    offered = {c.id for c in (await services.actions.open_for(action.id, viewer_id=org.manager)).colleagues}
+    assert offered == {org.practitioner, org.colleague}  # Maya's team, herself excluded
+    # Another team's people, the QA lead (no team) and Maya herself: none offered, none accepted.
+    for forged in (org.outsider, org.other_manager, org.qa_lead, org.manager):
+        with pytest.raises(NotAllowed) as refused:
+            await services.actions.reassign(action.id, actor_id=org.manager, new_owner_id=forged, reason="forged")
+        assert refused.value.user_message == NOT_ASSIGNABLE
+    # Whoever raised an action without managing anyone may change it but is offered nobody to hand it to.
+    async with sessions() as session, session.begin():
+        raised = await add_action(session, new(org.practitioner), created_by_id=org.outsider, now=services.clock.now())
+    assert (await services.actions.open_for(raised.id, viewer_id=org.outsider)).colleagues == []
+    with pytest.raises(NotAllowed):
+        await services.actions.reassign(raised.id, actor_id=org.outsider, new_owner_id=org.colleague)
+
+    async with sessions() as session:
+        owners = list(await session.scalars(select(Action.owner_id).order_by(Action.id)))
+        kinds = list(await session.scalars(select(ActionEvent.kind).order_by(ActionEvent.id)))
+        changes = await session.scalar(select(func.count()).where(AccessLogEntry.action == "change"))
+    assert owners == [org.practitioner, org.practitioner] and kinds == ["created", "created"] and changes == 0
+
+    moved = await services.actions.reassign(action.id, actor_id=org.manager, new_owner_id=org.colleague)
+    assert moved.owner_id == org.colleague
+    # The QA lead may hand it to anyone active in the organisation, as their card offers.
+    qa_offered = {c.id for c in (await services.actions.open_for(action.id, viewer_id=org.qa_lead)).colleagues}
+    assert org.outsider in qa_offered
+    to_hillside = await services.actions.reassign(action.id, actor_id=org.qa_lead, new_owner_id=org.outsider)
+    assert to_hillside.owner_id == org.outsider and to_hillside.manager_id == org.other_manager

@@ -319,7 +319,7 @@ async def test_a_team_managers_overdue_action_escalates_to_the_areas_senior_mana
     assert [key for key, _ in await sent_keys(services) if "escalation" in key] == escalations
 
     [to_senior] = await received(delivery, chats[senior], 1)
-    assert "A team manager's action in your service area is overdue" in to_senior and "Maya Patel" in to_senior
+    assert "An overdue action in your service area has no line manager" in to_senior and "Maya Patel" in to_senior
     # What a senior manager may do with it: the date, reassign within their area, cancel; not the owner's work.
     assert "Change the date" in to_senior and "Reassign" in to_senior and "Cancel action" in to_senior
     assert "Mark done" not in to_senior and "Record progress" not in to_senior
@@ -347,3 +347,39 @@ async def test_with_no_senior_manager_in_the_area_it_goes_to_the_qa_lead(
     [to_qa] = await received(delivery, chats[org.qa_lead], 1)
     assert "An overdue action has nobody above its owner" in to_qa and "Maya Patel" in to_qa
     assert "Reassign" in to_qa and "Mark done" not in to_qa and "Record progress" not in to_qa
+
+
+async def test_a_manager_who_has_left_is_no_manager_the_senior_manager_hears_instead(
+    services: Services, org: Org, delivery
+) -> None:  # type: ignore[no-untyped-def]
+    """The organisation import deactivates people who left; their team's actions must not wait on them."""
+    from storage.models import Person
+    from tests.support.action_org import add_senior_manager
+
+    senior = await add_senior_manager(services.sessions)
+    chats = await give_personal_chats(services.sessions, delivery.connector.service_url)
+    services.clock.set(datetime(2026, 3, 30, 8, 0, tzinfo=UTC))
+    action = await services.actions.create(
+        NewAction(ActionSource.AUDIT, "Update the plan", org.practitioner, date(2026, 4, 2)), actor_id=org.manager
+    )
+    assert (await services.actions.get(action.id, viewer_id=org.practitioner)).manager_id == org.manager
+    async with services.sessions() as session, session.begin():
+        (await session.get(Person, org.manager)).active = False  # Maya has left the council
+    assert (await services.actions.get(action.id, viewer_id=org.practitioner)).manager_id is None
+
+    asked = await services.actions.propose_due_date(
+        action.id, actor_id=org.practitioner, new_date=date(2026, 4, 9), reason="Family visit moved"
+    )
+    assert asked.decision == "pending"
+    [date_request] = await received(delivery, chats[senior], 1)
+    assert "A new date has been asked for" in date_request and "Priya Shah" in date_request
+    await services.actions.decide_due_date(asked.id, actor_id=senior, approve=False)
+
+    await travel(services, datetime(2026, 4, 14, 12, tzinfo=UTC))  # K = 5 working days after 2 April: 13 April
+    escalations = [key for key, _ in await sent_keys(services) if "escalation" in key]
+    assert escalations == [f"action:{action.id}:senior_escalation:2026-04-13:{senior}"]
+    escalation = (await received(delivery, chats[senior], 2))[1]
+    assert "An overdue action in your service area has no line manager" in escalation and "Priya Shah" in escalation
+    assert "Reassign" in escalation and "Mark done" not in escalation
+    await eventually(lambda: all_settled(services), within=60, what="every delivery to settle")
+    assert delivery.connector.in_conversation(chats[org.manager]) == []

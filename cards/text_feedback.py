@@ -29,7 +29,10 @@ HANDOVER_OPEN = "Complete it together now"
 HANDOVER_NOTE = "Completing with your worker. Case {case_reference}."
 HANDOVER_DONE_TITLE = "Saved: completed with worker"
 HANDOVER_DONE_BODY = "Case {case_reference}: the answers are saved and marked as completed with you."
-SAFETY_NOTE = "An answer said the child may not feel safe where they live: you and your manager have been alerted."
+SAFETY_NOTE = (
+    "An answer said the child may not feel safe where they live: you and your manager have been alerted"
+    " (without a manager here, the senior manager or the QA lead)."
+)
 
 # -- Safety alert ---------------------------------------------------------------------------------
 ALERT_TITLE = "Safety alert: a child may not feel safe at home"

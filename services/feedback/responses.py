@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.actions import load_seniors
 from services.feedback.forms import safety_triggers
 from services.templates import Template
 from storage.models import FeedbackChannel, FeedbackResponse, SafetyAlert
@@ -34,10 +35,13 @@ class RaisedAlert:
     raised_at: datetime
     worker_id: int | None
     manager_id: int | None
+    above: tuple[int, ...] = ()
+    """Told instead of a line manager when there is none still working here: the senior managers
+    of the worker's service area, else the QA leads (a child's alert must always reach someone)."""
 
     @property
     def recipients(self) -> list[int]:
-        return list(dict.fromkeys(p for p in (self.worker_id, self.manager_id) if p is not None))
+        return list(dict.fromkeys(p for p in (self.worker_id, self.manager_id, *self.above) if p is not None))
 
 
 class AlertNotifier(Protocol):
@@ -88,7 +92,7 @@ async def store_response(
     triggers = safety_triggers(template, answers)
     if not triggers:
         return StoredResponse(response.id, None)
-    manager_id = await feedback_repo.manager_of(session, worker_id) if worker_id else None
+    worker_id, manager_id, above = await _alert_recipients(session, worker_id)
     alert = SafetyAlert(
         response_id=response.id,
         case_reference=case_reference,
@@ -108,5 +112,22 @@ async def store_response(
         raised_at=now,
         worker_id=worker_id,
         manager_id=manager_id,
+        above=above,
     )
     return StoredResponse(response.id, raised)
+
+
+async def _alert_recipients(
+    session: AsyncSession, worker_id: int | None
+) -> tuple[int | None, int | None, tuple[int, ...]]:
+    """(worker, line manager, those above) for a safety alert, leaving out anyone who has left:
+    a worker or manager no longer active is skipped, and with no active line manager the alert
+    goes to the senior managers of the worker's area, else to every QA lead."""
+    worker = await feedback_repo.person_with_team(session, worker_id) if worker_id else None
+    manager_id = await feedback_repo.manager_of(session, worker.id) if worker is not None else None
+    active_worker = worker.id if worker is not None and worker.active else None
+    if manager_id is not None:
+        return active_worker, manager_id, ()
+    seniors = await load_seniors(session)
+    above = seniors.above(worker) if worker is not None else seniors.qa_leads
+    return active_worker, None, above

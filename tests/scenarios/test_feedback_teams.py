@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, update
 
 from cards import verbs
-from storage.models import AccessLogEntry, FeedbackLink, FeedbackResponse, SafetyAlert
+from storage.models import AccessLogEntry, FeedbackLink, FeedbackResponse, Person, SafetyAlert
 from tests.scenarios.conftest import BotHarness
 from tests.support import activities as a
-from tests.support.action_org import make_org
+from tests.support.action_org import add_senior_manager, give_personal_chats, make_org
 from tests.support.cards import button_data
 from tests.support.delivery import eventually
 
@@ -135,3 +136,37 @@ async def test_an_audit_card_button_asks_the_family_for_their_view(harness: BotH
     async with sessions() as session:
         link = await session.scalar(select(FeedbackLink))
     assert link.audit_reference == "A42" and link.template_key == "audit-family-feedback"
+
+
+@pytest.mark.parametrize("senior_manager", [True, False], ids=["senior-manager", "qa-lead"])
+async def test_with_the_manager_gone_a_childs_safety_alert_goes_to_those_above(
+    harness: BotHarness, sessions: Any, senior_manager: bool
+) -> None:
+    """A manager who has left is deactivated, not deleted: the alert must not go to them (nor be
+    lost), but to the senior managers of the worker's area, else the QA lead."""
+    org = await make_org(sessions, teams_ids=True)
+    senior = await add_senior_manager(sessions) if senior_manager else None
+    chats = await give_personal_chats(sessions, harness.service_url)
+    async with sessions() as session, session.begin():
+        await session.execute(update(Person).where(Person.id == org.manager).values(active=False))
+
+    await harness.send(a.message(harness.service_url, "feedback with child LCS123456 family-child-under-8"))
+    form = harness.connector.messages[0].cards[0]
+    submit = next(x for x in form["actions"] if x["type"] == "Action.Execute")
+    answers = {**submit["data"], "feel_at_home": "scared", "worker_kind": "kind", "feel_today": "sad"}
+    await harness.send(a.card_action(harness.service_url, submit["verb"], answers))
+
+    told = senior if senior is not None else org.qa_lead
+
+    async def alerted() -> list[Any] | None:
+        cards = [m for m in harness.connector.messages if m.cards and "Safety alert" in _text(m.cards[0])]
+        return cards if len(cards) >= 2 else None
+
+    alerts = await eventually(alerted, what="the alert to the worker and the person above")
+    assert sorted(m.conversation_id for m in alerts) == sorted(
+        [harness.connector.messages[0].conversation_id, chats[told]]
+    )
+    assert chats[org.manager] not in {m.conversation_id for m in harness.connector.messages}
+    async with sessions() as session:
+        alert = await session.scalar(select(SafetyAlert))
+    assert alert.worker_id == org.practitioner and alert.manager_id is None and alert.notified_at is not None

@@ -502,11 +502,17 @@ class AuditService:
         return alerts
 
     async def _escalation_recipients(self, session: AsyncSession, item: Loaded) -> list[int]:
-        recipients = []
-        if item.team and item.team.manager_id:
-            recipients.append(item.team.manager_id)
+        recipients = [manager] if (manager := await self._active_team_manager(session, item)) else []
         recipients += await self._people_with_role(session, Role.QA_LEAD)
         return list(dict.fromkeys(r for r in recipients if r != item.auditor.id))
+
+    async def _active_team_manager(self, session: AsyncSession, item: Loaded) -> int | None:
+        """The practitioner's team manager, unless they have left (deactivated, not deleted): an alert
+        sent to someone who has gone would reach nobody."""
+        if item.team is None or item.team.manager_id is None:
+            return None
+        manager = await session.get(Person, item.team.manager_id)
+        return manager.id if manager is not None and manager.active else None
 
     async def _people_with_role(self, session: AsyncSession, role: Role) -> list[int]:
         return list(
@@ -653,8 +659,8 @@ class AuditService:
         auditor or the practitioner: they can still give someone else the role), else the team
         manager. Keyed per audit and person, so repeating this tells nobody twice."""
         recipients = await self._people_with_role(session, Role.QA_LEAD)
-        if not recipients and item.team and item.team.manager_id:
-            recipients = [item.team.manager_id]
+        if not recipients and (manager := await self._active_team_manager(session, item)):
+            recipients = [manager]
         if not recipients:
             logger.warning(
                 "audit %s awaits a moderator and there is no QA lead or team manager to tell", item.assignment.id

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from cards import verbs
 from qop.app import SERVICES_KEY
@@ -23,6 +23,7 @@ from storage.models import (
     AuditSubmission,
     Delivery,
     DeliveryStatus,
+    Person,
     Role,
     RoleAssignment,
 )
@@ -317,6 +318,28 @@ async def test_stop_and_escalate_alerts_the_manager_and_qa_lead_at_once(harness:
     async with sessions() as session:
         [escalation] = list(await session.scalars(select(AuditEscalation)))
     assert len(escalation.alerted_person_ids) == 2
+
+
+async def test_a_safeguarding_concern_skips_a_manager_who_has_left(harness: BotHarness, sessions, clock) -> None:  # type: ignore[no-untyped-def]
+    """People who leave are deactivated, not deleted: the alert goes to the QA lead, not to them."""
+    await make_audit_org(sessions)
+    await install_everyone(harness)
+    await start_round(harness, clock)
+    audit_id = (await only_assignment(sessions)).id
+    async with sessions() as session, session.begin():
+        await session.execute(update(Person).where(Person.teams_user_id == f"29:user-{MANAGER}").values(active=False))
+    overall_page = len(STANDARD.sections) - 1
+    answers = valid_answers(STANDARD.sections[overall_page], clock.now().date())
+    answers |= {"immediate_concern": "yes", "concern_note": "Bruising recorded with no strategy discussion on file."}
+
+    await invoke(harness, AUDITOR, verbs.AUDIT_SAVE, {"assignment_id": audit_id, "page": overall_page, **answers})
+
+    await card_to(harness, QA_LEAD, "Safeguarding concern raised")
+    assert not any("Safeguarding concern" in card_text(c) for c in cards_to(harness, MANAGER))
+    async with sessions() as session:
+        [escalation] = list(await session.scalars(select(AuditEscalation)))
+        qa_lead = await session.scalar(select(Person.id).where(Person.teams_user_id == f"29:user-{QA_LEAD}"))
+    assert escalation.alerted_person_ids == [qa_lead]
 
 
 async def test_only_the_right_people_may_act_or_look(harness: BotHarness, sessions, clock) -> None:  # type: ignore[no-untyped-def]

@@ -449,7 +449,7 @@ class DeliveryService:
         refresh_due = await self._record(job, status, reason, message_id, attempts, conversation_gone=gone)
         if status is not DeliveryStatus.SENT:
             logger.info("delivery %s (%s) ended %s: %s", delivery_id, job.purpose, status.value, reason)
-        if refresh_due and job.broadcast_id is not None:
+        if job.broadcast_id is not None and (await self._claim_finish(job.broadcast_id) or refresh_due):
             await self._enqueue_progress_refresh(job.broadcast_id)
         if job.purpose == PROGRESS_PURPOSE:
             await self._release_broadcast_of_progress_card(delivery_id)
@@ -797,8 +797,9 @@ class DeliveryService:
                 await self._mark_unreachable(session, delivery, blocked=status is DeliveryStatus.BLOCKED, now=now)
             if delivery.broadcast_id is None:
                 return False
-            await session.flush()
-            return await self._claim_broadcast_refresh(session, delivery.broadcast_id, now)
+            return await delivery_repo.claim_progress_refresh(
+                session, delivery.broadcast_id, now=now, every=self._settings.delivery_progress_interval_seconds
+            )
 
     async def _mark_unreachable(
         self, session: AsyncSession, delivery: Delivery, *, blocked: bool, now: datetime
@@ -812,13 +813,14 @@ class DeliveryService:
             conversation.installed = False
             conversation.uninstalled_at = now
 
-    async def _claim_broadcast_refresh(self, session: AsyncSession, broadcast_id: int, now: datetime) -> bool:
-        """Finish the broadcast when this was its last send, else refresh its progress at most every
-        few seconds; True for the one send (across instances) that should refresh the card."""
-        finished = await delivery_repo.claim_finish(session, broadcast_id, now=now)
-        return finished or await delivery_repo.claim_progress_refresh(
-            session, broadcast_id, now=now, every=self._settings.delivery_progress_interval_seconds
-        )
+    async def _claim_finish(self, broadcast_id: int) -> bool:
+        """Mark the broadcast finished if nothing of it is queued any more; True for the one send
+        (across instances) that did. Its own transaction, after the send's outcome is committed:
+        checked inside that transaction, sends finishing at the same moment would each still see
+        the others queued (uncommitted) and the broadcast would never finish. The last to commit
+        always sees every other outcome."""
+        async with transaction(self._sessions) as session:
+            return await delivery_repo.claim_finish(session, broadcast_id, now=self._clock.now())
 
     async def _store_created_chat(self, person_id: int, created: ConversationAddress) -> int:
         async with transaction(self._sessions) as session:

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.actions import load_seniors
+from services.actions import load_seniors, manager_id_of
 from services.feedback.forms import safety_triggers
 from services.templates import Template
 from storage.models import FeedbackChannel, FeedbackResponse, SafetyAlert
@@ -123,8 +123,8 @@ async def _alert_recipients(
     """(worker, line manager, those above) for a safety alert, leaving out anyone who has left:
     a worker or manager no longer active is skipped, and with no active line manager the alert
     goes to the senior managers of the worker's area, else to every QA lead."""
-    worker = await feedback_repo.person_with_team(session, worker_id) if worker_id else None
-    manager_id = await feedback_repo.manager_of(session, worker.id) if worker is not None else None
+    worker = await feedback_repo.person_with_manager(session, worker_id) if worker_id else None
+    manager_id = manager_id_of(worker) if worker is not None else None
     active_worker = worker.id if worker is not None and worker.active else None
     if manager_id is not None:
         return active_worker, manager_id, ()

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import selectinload
 
 from storage.models import FeedbackLink, FeedbackResponse, Person, SafetyAlert, Team
 
@@ -25,20 +25,12 @@ async def claim_link(session: AsyncSession, link_id: int, *, now: datetime) -> b
     return result.rowcount == 1  # type: ignore[attr-defined]
 
 
-async def manager_of(session: AsyncSession, person_id: int) -> int | None:
-    """The manager of the person's team, if the organisation file says who that is and they still
-    work here (a manager who has left is deactivated, not deleted). Never the person themselves."""
-    manager = aliased(Person)
+async def person_with_manager(session: AsyncSession, person_id: int) -> Person | None:
+    """The person with their team and its manager loaded (what ``services.actions.manager_id_of``
+    reads to tell whether they have an active line manager)."""
     return await session.scalar(
-        select(Team.manager_id)
-        .join(Person, Person.team_id == Team.id)
-        .join(manager, manager.id == Team.manager_id)
-        .where(Person.id == person_id, manager.active.is_(True), manager.id != person_id)
+        select(Person).options(selectinload(Person.team).selectinload(Team.manager)).where(Person.id == person_id)
     )
-
-
-async def person_with_team(session: AsyncSession, person_id: int) -> Person | None:
-    return await session.scalar(select(Person).options(selectinload(Person.team)).where(Person.id == person_id))
 
 
 async def responses_for_case(session: AsyncSession, case_reference: str) -> list[FeedbackResponse]:

@@ -775,8 +775,9 @@ class DeliveryService:
         *,
         conversation_gone: bool = False,
     ) -> bool:
-        """Store how the delivery ended, in one transaction with the conversation it used and its
-        broadcast's bookkeeping. True when the broadcast's progress card is due a refresh."""
+        """Store how the delivery ended, in one transaction with the conversation it used and, for a
+        broadcast send, the claim on its progress refresh (whether it was the last send is decided
+        after this commits: ``_claim_finish``). True when the progress card is due a refresh."""
         now = self._clock.now()
         async with transaction(self._sessions) as session:
             delivery = await delivery_repo.get(session, job.delivery_id)

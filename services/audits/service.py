@@ -734,11 +734,16 @@ class AuditService:
                 for person_id, card, key in alerts:
                     await self.notifier.send_card(person_id, card, key=key)
                 continue
-            await self.notifier.send_card(
-                moderator_id, audit_cards.moderation_card(ModerationForm(view)), key=f"audit-{assignment_id}-moderate"
-            )
+            await self._send_moderation_card(moderator_id, view, assignment_id)
             assigned.append(assignment_id)
         return assigned
+
+    async def _send_moderation_card(self, moderator_id: int, view: SubmittedAudit, assignment_id: int) -> None:
+        """One key per audit whichever path assigns the moderator (at submission, or later by
+        ``assign_waiting_moderation``), so the moderator gets the card once."""
+        await self.notifier.send_card(
+            moderator_id, audit_cards.moderation_card(ModerationForm(view)), key=f"audit-{assignment_id}-moderate"
+        )
 
     async def _after_submission(
         self, view: SubmittedAudit, reference: str | None, moderator_id: int | None, item: Loaded
@@ -747,9 +752,7 @@ class AuditService:
             await self.notifier.update_card(reference, audit_cards.submitted_card(view, viewer="auditor"))
         a = item.assignment
         if moderator_id is not None:
-            await self.notifier.send_card(
-                moderator_id, audit_cards.moderation_card(ModerationForm(view)), key=f"audit-{a.id}-moderate"
-            )
+            await self._send_moderation_card(moderator_id, view, a.id)
         elif view.moderation == "not selected":
             await self.notifier.send_card(
                 a.practitioner_id, audit_cards.outcome_card(view), key=f"audit-{a.id}-outcome"

@@ -77,6 +77,7 @@ def test_the_help_card_lists_everything_usable_in_the_scope_most_needed_first() 
     assert set(channel) == {"help", "whoami", "digest", "link"}
 
 
-def test_every_help_line_fits_teams_command_menu() -> None:
+def test_every_help_line_fits_teams_command_menu_and_renders_whole() -> None:
     for command in COMMANDS:
         assert len(command.name) <= 32 and 0 < len(command.help) <= 128, command.name
+        assert "<" not in command.help, f"{command.name}: card renderers drop <...> as HTML"

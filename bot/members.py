@@ -11,14 +11,14 @@ from bot.turns import _email_of
 logger = logging.getLogger(__name__)
 
 
-async def fetch_member_email(context: TurnContext, conversation_id: str, user_id: str) -> str | None:
+async def fetch_member_email(context: TurnContext, conversation_id: str, teams_user_id: str) -> str | None:
     """The member's e-mail or UPN from the Bot Connector, or None if Teams does not say."""
     client = context.turn_state.get(ChannelServiceAdapter._AGENT_CONNECTOR_CLIENT_KEY)
-    if client is None or not conversation_id or not user_id:
+    if client is None or not conversation_id or not teams_user_id:
         return None
     try:
-        member = await client.conversations.get_conversation_member(conversation_id, user_id)
+        member = await client.conversations.get_conversation_member(conversation_id, teams_user_id)
     except Exception as error:  # a missing profile only means we match by AAD id alone
-        logger.info("no member profile for %s: %s", user_id, type(error).__name__)
+        logger.info("no member profile for %s: %s", teams_user_id, type(error).__name__)
         return None
     return _email_of(member)

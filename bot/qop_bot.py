@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
@@ -20,17 +20,11 @@ from microsoft_agents.hosting.core import (
 from microsoft_agents.hosting.core.app import RouteRank
 
 from bot.auth import build_token_validator
+from bot.commands import scope_of
 from bot.connections import build_connections
+from bot.handlers.help import help_card
 from bot.members import fetch_member_email
-from bot.router import (
-    ALL_SCOPES,
-    ActionHandler,
-    ActionRouter,
-    Command,
-    CommandHandler,
-    CommandRouter,
-    scope_of,
-)
+from bot.router import ActionHandler, ActionRouter, CommandHandler, CommandRouter
 from bot.security import build_host_validator
 from bot.turns import Turn, card_activity, conversation_from, send_invoke_response, user_from
 from cards import common
@@ -38,6 +32,8 @@ from services.container import Services
 from services.errors import DomainError, InvalidInput
 
 logger = logging.getLogger(__name__)
+
+ActivityHandler = Callable[[Turn], Awaitable[None]]
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 MESSAGE_CONTENT_TYPE = "application/vnd.microsoft.activity.message"
@@ -68,38 +64,23 @@ class QopBot:
         self.application.error(self._on_turn_error)
         self._register_dispatchers()
 
-    # -- registration API used by bot/handlers/* -------------------------------------------
+    # -- registration API used by bot/handlers/* ---------------------------------------------
 
-    def command(
-        self,
-        name: str,
-        *,
-        description: str,
-        scopes: tuple[str, ...] = ALL_SCOPES,
-        local_only: bool = False,
-        listed: bool = True,
-    ) -> Callable[[CommandHandler], CommandHandler]:
-        def register(handler: CommandHandler) -> CommandHandler:
-            self.commands.add(Command(name, description, handler, scopes, local_only, listed))
-            return handler
+    def command(self, name: str, handler: CommandHandler) -> None:
+        """Answer the command ``name`` (declared in ``bot/commands.py``) with ``handler``."""
+        self.commands.add(name, handler)
 
-        return register
+    def action(self, verb: str, handler: ActionHandler) -> None:
+        """Answer a card button's ``verb`` (from ``cards/verbs.py``) with ``handler``."""
+        self.actions.add(verb, handler)
 
-    def action(self, verb: str) -> Callable[[ActionHandler], ActionHandler]:
-        def register(handler: ActionHandler) -> ActionHandler:
-            self.actions.add(verb, handler)
-            return handler
+    def activity(self, activity_type: str, handler: ActivityHandler) -> None:
+        """Answer a non-message activity (installs, member changes) with ``handler``."""
 
-        return register
+        async def on_activity(context: TurnContext, _state: TurnState) -> None:
+            await handler(self.turn(context))
 
-    def activity(self, activity_type: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        """Register a raw SDK handler for a non-message activity (installs, member changes)."""
-
-        def register(handler: Callable[..., Any]) -> Callable[..., Any]:
-            self.application.activity(activity_type)(handler)
-            return handler
-
-        return register
+        self.application.activity(activity_type)(on_activity)
 
     def turn(self, context: TurnContext, *, text: str = "", args: str = "") -> Turn:
         return Turn(
@@ -125,12 +106,12 @@ class QopBot:
             await self._on_card_submit(turn, activity.value)
             return
         matched = self.commands.match(turn.text, local_mode=self.settings.local_mode)
-        if matched is None or scope_of(turn.conversation.kind) not in matched[0].scopes:
-            await turn.send_card(self.help_card(turn, not_understood=turn.text or "(an empty message)"))
+        if matched is None or scope_of(turn.conversation.kind) not in matched[0].command.scopes:
+            await turn.send_card(help_card(turn, not_understood=turn.text or "(an empty message)"))
             return
-        command, turn.args = matched
+        route, turn.args = matched
         try:
-            await command.handler(turn)
+            await route.handler(turn)
         except DomainError as refusal:
             await turn.send_card(_refusal_card(refusal))
 
@@ -146,7 +127,7 @@ class QopBot:
         """Action.Submit (or an Action.Execute fallback on old clients) arrives as a message."""
         handler = self.actions.get(str(value.get("verb", "")))
         if handler is None:
-            await turn.send_card(self.help_card(turn, not_understood="(a button I no longer know)"))
+            await turn.send_card(help_card(turn, not_understood="(a button I no longer know)"))
             return
         try:
             result = await handler(turn, value)
@@ -167,7 +148,7 @@ class QopBot:
         await self._remember(context, turn)
         handler = self.actions.get(verb)
         if handler is None:
-            await send_invoke_response(context, 200, _invoke_card(self.help_card(turn, not_understood=verb)))
+            await send_invoke_response(context, 200, _invoke_card(help_card(turn, not_understood=verb)))
             return
         try:
             result = await handler(turn, data)
@@ -179,11 +160,6 @@ class QopBot:
         else:
             body = {"statusCode": 200, "type": MESSAGE_CONTENT_TYPE, "value": result.message or "Done."}
             await send_invoke_response(context, 200, body)
-
-    def help_card(self, turn: Turn, *, not_understood: str | None = None) -> dict[str, Any]:
-        visible = self.commands.visible(scope=scope_of(turn.conversation.kind), local_mode=self.settings.local_mode)
-        entries = [common.CommandHelp(c.name, c.description) for c in visible]
-        return common.help_card(entries, not_understood=not_understood)
 
     async def _on_turn_error(self, context: TurnContext, error: Exception) -> None:
         """Replace the SDK's default (which shows the exception text to users)."""

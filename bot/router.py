@@ -1,5 +1,5 @@
-"""Bolt-style registries: ``@bot.command("help")`` for typed commands, ``@bot.action(VERB)``
-for card buttons.
+"""Bolt-style registries: ``bot.command("help", show_help)`` wires a handler to a command
+declared in ``bot/commands.py``; ``bot.action(VERB, handler)`` wires a card button.
 
 We route commands and card actions ourselves instead of through one SDK route each: SDK
 routes of equal rank run in heap order, an unrouted invoke is an HTTP 501, and a single
@@ -9,27 +9,23 @@ turns domain refusals into cards.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.commands import COMMANDS, Command, normalise
 from bot.turns import Turn
 
-ALL_SCOPES = ("personal", "team", "groupChat")
 CommandHandler = Callable[[Turn], Awaitable[None]]
 ActionHandler = Callable[[Turn, dict[str, Any]], Awaitable["ActionResult"]]
 
 
 @dataclass(frozen=True)
-class Command:
-    name: str
-    description: str
+class Route:
+    """A declared command and the handler that answers it."""
+
+    command: Command
     handler: CommandHandler
-    scopes: tuple[str, ...] = ALL_SCOPES
-    local_only: bool = False
-    """Shown and accepted only in local (playground) mode, e.g. switching demo role."""
-    listed: bool = True
 
 
 @dataclass
@@ -40,30 +36,41 @@ class ActionResult:
     message: str | None = None
 
 
-@dataclass
 class CommandRouter:
-    commands: dict[str, Command] = field(default_factory=dict)
+    """Matches typed text to the declared commands that have a handler."""
 
-    def add(self, command: Command) -> None:
-        key = normalise(command.name)
-        if key in self.commands:
-            raise ValueError(f"command {command.name!r} registered twice")
-        self.commands[key] = command
+    def __init__(self, declared: Sequence[Command] = COMMANDS) -> None:
+        self._declared = {word: command for command in declared for word in command.words}
+        self._routes: dict[str, Route] = {}
 
-    def match(self, text: str, *, local_mode: bool) -> tuple[Command, str] | None:
-        """The longest registered command that ``text`` starts with, and the rest as args."""
+    def add(self, name: str, handler: CommandHandler) -> None:
+        """Wire ``handler`` to the declared command ``name``; an undeclared name is a programming error."""
+        command = self._declared.get(normalise(name))
+        if command is None:
+            raise ValueError(f"command {name!r} is not declared in bot/commands.py")
+        if normalise(command.name) in self._routes:
+            raise ValueError(f"command {name!r} registered twice")
+        route = Route(command, handler)
+        for word in command.words:
+            self._routes[word] = route
+
+    def unrouted(self) -> list[str]:
+        """Declared commands nobody wired a handler to."""
+        return sorted({c.name for c in self._declared.values()} - {r.command.name for r in self._routes.values()})
+
+    def routed(self) -> list[Command]:
+        """Every command that has a handler."""
+        return list({route.command.name: route.command for route in self._routes.values()}.values())
+
+    def match(self, text: str, *, local_mode: bool) -> tuple[Route, str] | None:
+        """The longest routed command that ``text`` starts with, and the rest as args."""
         words = normalise(text).split(" ")
         for length in range(len(words), 0, -1):
-            command = self.commands.get(" ".join(words[:length]))
-            if command and (local_mode or not command.local_only):
+            route = self._routes.get(" ".join(words[:length]))
+            if route and (local_mode or not route.command.local_only):
                 args = " ".join(text.strip().split()[length:])
-                return command, args
+                return route, args
         return None
-
-    def visible(self, *, scope: str, local_mode: bool) -> list[Command]:
-        return [
-            c for c in self.commands.values() if c.listed and scope in c.scopes and (local_mode or not c.local_only)
-        ]
 
 
 @dataclass
@@ -77,11 +84,3 @@ class ActionRouter:
 
     def get(self, verb: str) -> ActionHandler | None:
         return self.handlers.get(verb)
-
-
-def normalise(text: str) -> str:
-    return re.sub(r"\s+", " ", text.strip().lower().rstrip("?!.")).strip()
-
-
-def scope_of(conversation_kind: str) -> str:
-    return {"channel": "team", "groupChat": "groupChat"}.get(conversation_kind, "personal")

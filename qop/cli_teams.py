@@ -8,8 +8,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from bot.commands import listed
 from qop.settings import PROJECT_ROOT, Settings
-from qop.teams_package import MAX_COMMANDS_PER_LIST, InvalidPackage, build_package
+from qop.teams_package import InvalidPackage, build_package
 
 teams_cli = typer.Typer(help="The Teams app package.", no_args_is_help=True)
 console = Console()
@@ -34,8 +35,13 @@ def package(
         f"[bold green]Built {out}[/bold green] (manifest v{manifest['manifestVersion']}, app {manifest['id']})"
     )
     for command_list in bot["commandLists"]:
-        titles = ", ".join(c["title"] for c in command_list["commands"])
-        console.print(f"  {command_list['scopes'][0]}: {titles}", markup=False)
-        if len(command_list["commands"]) == MAX_COMMANDS_PER_LIST:
-            console.print("  (Teams shows at most 12 commands per scope; the rest still work when typed.)")
+        scope = command_list["scopes"][0]
+        titles = [c["title"] for c in command_list["commands"]]
+        console.print(f"  {scope}: {', '.join(titles)}", markup=False)
+        left_out = [c.name for c in listed(scope, local_mode=False) if c.name not in titles]
+        if left_out:
+            console.print(
+                f"    Not in Teams' menu (at most 12 per scope; they still work when typed): {', '.join(left_out)}",
+                markup=False,
+            )
     console.print("Upload it in the Teams admin centre: Teams apps > Manage apps > Upload new app.")

@@ -1,6 +1,6 @@
 """The Teams app package: manifest.json (from deploy/teams/manifest.json, filled from the
-settings and the bot's real command registry) and the two icons, zipped for upload to the
-Teams admin centre.
+settings and the command declarations in ``bot/commands.py``) and the two icons, zipped for
+upload to the Teams admin centre. Building it reads no database and starts no app.
 
 A package Teams would reject is never built: the manifest is validated with Draft7Validator
 against the v1.30 schema shipped in Microsoft's npm package ``@microsoft/app-manifest`` (the
@@ -22,14 +22,14 @@ from urllib.parse import urlparse
 
 import jsonschema
 
+from bot.commands import ALL_SCOPES, MAX_MENU_COMMANDS, menu
 from qop.settings import PROJECT_ROOT, Settings
 
 TEAMS_DIR = PROJECT_ROOT / "deploy" / "teams"
 MANIFEST_TEMPLATE = TEAMS_DIR / "manifest.json"
 SCHEMA = PROJECT_ROOT / "node_modules/@microsoft/app-manifest/build/json-schemas/teams/v1.30/MicrosoftTeams.schema.json"
 ICON_SIZES = {"color": 192, "outline": 32}
-SCOPES = ("personal", "team", "groupChat")
-MAX_COMMANDS_PER_LIST = 12
+MAX_COMMANDS_PER_LIST = MAX_MENU_COMMANDS
 PLACEHOLDER = re.compile(r"\{\{([A-Z_]+)\}\}")
 DEFAULT_WEBSITE = "https://www.example.org/qop"
 
@@ -42,21 +42,15 @@ class InvalidPackage(Exception):
         self.problems = problems
 
 
-def command_lists(settings: Settings) -> list[dict[str, Any]]:
-    """One command list per scope, from the commands the bot really registers (production
-    view: local-only commands such as switching demo role are left out)."""
-    from bot.http import BOT_KEY
-    from qop.app import create_app  # the real registry: build the bot exactly as it runs
-
-    # Registration does not depend on the mode; building in local mode needs none of
-    # production's secrets, and visible(local_mode=False) gives the production view.
-    commands = create_app(settings.model_copy(update={"microsoft_app_id": ""}))[BOT_KEY].commands
+def command_lists() -> list[dict[str, Any]]:
+    """Teams' command menu, one list per scope: the production commands its users need most,
+    at most 12 each (local-only commands such as switching demo role are left out)."""
     lists = []
-    for scope in SCOPES:
-        visible = commands.visible(scope=scope, local_mode=False)[:MAX_COMMANDS_PER_LIST]
-        if visible:
-            entries = [{"title": c.name, "description": c.description} for c in visible]
-            lists.append({"scopes": [scope], "commands": entries})
+    for scope in ALL_SCOPES:
+        commands = menu(scope)
+        if commands:
+            entries = [{"title": command.name, "description": command.help} for command in commands]
+            lists.append({"scopes": [str(scope)], "commands": entries})
     return lists
 
 
@@ -138,7 +132,7 @@ def png_size(data: bytes) -> tuple[int, int]:
 def build_package(settings: Settings, out: Path) -> dict[str, Any]:
     """Write the zip (manifest.json, color.png, outline.png) and return the manifest;
     raises InvalidPackage, writing nothing, when Teams would reject it."""
-    manifest = render_manifest(settings, command_lists(settings))
+    manifest = render_manifest(settings, command_lists())
     problems = manifest_problems(manifest) + icon_problems()
     if problems:
         raise InvalidPackage(problems)

@@ -1,4 +1,5 @@
-"""Handler modules. Each exposes ``register(bot)``; ``register_all`` wires them in order."""
+"""Handler modules. Each exposes ``register(bot)`` wiring its module-level handlers;
+``register_all`` wires them all and checks every declared command got a handler."""
 
 from __future__ import annotations
 
@@ -13,3 +14,6 @@ def register_all(bot: QopBot) -> None:
 
     for module in (lifecycle, help, actions, organisation, feedback, surveys, delivery, audits, digest):
         module.register(bot)
+    unrouted = bot.commands.unrouted()
+    if unrouted:
+        raise RuntimeError(f"commands declared in bot/commands.py without a handler: {', '.join(unrouted)}")

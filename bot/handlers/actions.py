@@ -47,54 +47,201 @@ def _text(data: dict[str, Any], key: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-async def _me(turn: Turn) -> int:
+async def _actor_id(turn: Turn) -> int:
+    """The qop person id of whoever is acting in this turn."""
     return await turn.services.actions.person_id_for(turn.user.teams_user_id)
 
 
-def register(bot: QopBot) -> None:
-    @bot.command("my actions", description="Your open actions, overdue first", scopes=("personal",))
-    async def my_actions(turn: Turn) -> None:
-        views = await turn.services.actions.my_actions(await _me(turn))
-        await turn.send_card(cards.my_actions_card(views))
+# -- commands and lists ------------------------------------------------------------------------
 
-    @bot.command("team actions", description="Your team's open actions (managers)", scopes=("personal",))
-    async def team_actions(turn: Turn) -> None:
-        views = await turn.services.actions.team_actions(await _me(turn))
-        await turn.send_card(cards.team_actions_card(views))
 
-    @bot.command("new action", description="Give someone an action (managers and the QA lead)", scopes=("personal",))
-    async def new_action(turn: Turn) -> None:
-        owners = await turn.services.actions.owner_choices(await _me(turn))
-        await turn.send_card(cards.new_action_card(owners, today=turn.services.actions.today()))
+async def my_actions(turn: Turn) -> None:
+    views = await turn.services.actions.my_actions(await _actor_id(turn))
+    await turn.send_card(cards.my_actions_card(views))
 
-    @bot.action(verbs.ACTIONS_MINE)
-    async def list_mine(turn: Turn, _data: dict[str, Any]) -> ActionResult:
-        return ActionResult(card=cards.my_actions_card(await turn.services.actions.my_actions(await _me(turn))))
 
-    @bot.action(verbs.ACTIONS_TEAM)
-    async def list_team(turn: Turn, _data: dict[str, Any]) -> ActionResult:
-        return ActionResult(card=cards.team_actions_card(await turn.services.actions.team_actions(await _me(turn))))
+async def team_actions(turn: Turn) -> None:
+    views = await turn.services.actions.team_actions(await _actor_id(turn))
+    await turn.send_card(cards.team_actions_card(views))
 
-    @bot.action(verbs.ACTION_OPEN)
-    async def open_action(turn: Turn, data: dict[str, Any]) -> ActionResult:
-        shown = await turn.services.actions.open_for(_action_id(data), viewer_id=await _me(turn))
-        return ActionResult(card=_interactive(shown))
 
-    @bot.command("qa calendar", description="The QA calendar: what is due, what was held", scopes=("personal",))
-    async def qa_calendar(turn: Turn) -> None:
-        rows = await turn.services.qa_calendar.schedule(await _me(turn))
-        await turn.send_card(cards.calendar_card(rows, today=turn.services.actions.today()))
+async def new_action(turn: Turn) -> None:
+    owners = await turn.services.actions.owner_choices(await _actor_id(turn))
+    await turn.send_card(cards.new_action_card(owners, today=turn.services.actions.today()))
 
-    @bot.action(verbs.CALENDAR_HELD)
-    async def calendar_held(turn: Turn, data: dict[str, Any]) -> ActionResult:
-        calendar = turn.services.qa_calendar
-        occurrence = await calendar.record_held(
-            _text(data, "activity"), parse_due_on(data.get("due_on")), person_id=await _me(turn)
+
+async def qa_calendar(turn: Turn) -> None:
+    rows = await turn.services.qa_calendar.schedule(await _actor_id(turn))
+    await turn.send_card(cards.calendar_card(rows, today=turn.services.actions.today()))
+
+
+async def list_mine(turn: Turn, _data: dict[str, Any]) -> ActionResult:
+    return ActionResult(card=cards.my_actions_card(await turn.services.actions.my_actions(await _actor_id(turn))))
+
+
+async def list_team(turn: Turn, _data: dict[str, Any]) -> ActionResult:
+    return ActionResult(card=cards.team_actions_card(await turn.services.actions.team_actions(await _actor_id(turn))))
+
+
+async def open_action(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    shown = await turn.services.actions.open_for(_action_id(data), viewer_id=await _actor_id(turn))
+    return ActionResult(card=_interactive(shown))
+
+
+async def calendar_held(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    calendar = turn.services.qa_calendar
+    occurrence = await calendar.record_held(
+        _text(data, "activity"), parse_due_on(data.get("due_on")), person_id=await _actor_id(turn)
+    )
+    return ActionResult(card=cards.calendar_recorded_card(occurrence))
+
+
+# -- the owner's changes on an action card ---------------------------------------------------
+
+
+async def mark_done(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    return await _change_on_card(turn, data, _done)
+
+
+async def propose_date(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    return await _change_on_card(turn, data, _propose)
+
+
+async def record_progress(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    return await _change_on_card(turn, data, _progress)
+
+
+async def record_impact(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    return await _change_on_card(turn, data, _impact, reshow=_impact_again)
+
+
+async def create(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    actor_id = await _actor_id(turn)
+    try:
+        new = NewAction(
+            source=_text(data, "source") or "manual",
+            description=_text(data, "description"),
+            owner_id=_int_field(data, "owner_id"),
+            due_date=_date_field(data, "due_date"),
+            case_reference=_text(data, "case_reference") or None,
         )
-        return ActionResult(card=cards.calendar_recorded_card(occurrence))
+        view = await turn.services.actions.create(new, actor_id=actor_id)
+    except InvalidInput as problem:
+        owners = await turn.services.actions.owner_choices(actor_id)
+        values = {k: _text(data, k) for k in ("description", "owner_id", "due_date", "source", "case_reference")}
+        errors = problem.field_errors or {"_": problem.user_message}
+        return ActionResult(
+            card=cards.new_action_card(owners, today=turn.services.actions.today(), errors=errors, values=values)
+        )
+    return ActionResult(card=cards.outcome_card(view, "created"))
 
-    _register_changes(bot)
-    _register_manager_decisions(bot)
+
+# -- the manager's decisions -------------------------------------------------------------------
+
+
+async def reassign(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    return await _change_on_card(turn, data, _reassign)
+
+
+async def cancel(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    return await _change_on_card(turn, data, _cancel)
+
+
+async def ask_for_more_impact(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    return await _change_on_card(turn, data, _ask_more, reshow=_review_again)
+
+
+async def decide_date(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    approve = data.get("approve") in (True, "true", "True", 1)
+    proposal_id = _int_field(data, "proposal_id")
+    view = await turn.services.actions.decide_due_date(
+        proposal_id, actor_id=await _actor_id(turn), approve=approve, note=_text(data, "decision_note")
+    )
+    return ActionResult(card=cards.outcome_card(view, "approved" if approve else "declined"))
+
+
+def register(bot: QopBot) -> None:
+    bot.command("my actions", my_actions)
+    bot.command("team actions", team_actions)
+    bot.command("new action", new_action)
+    bot.command("qa calendar", qa_calendar)
+    bot.action(verbs.ACTIONS_MINE, list_mine)
+    bot.action(verbs.ACTIONS_TEAM, list_team)
+    bot.action(verbs.ACTION_OPEN, open_action)
+    bot.action(verbs.CALENDAR_HELD, calendar_held)
+    bot.action(verbs.ACTION_DONE, mark_done)
+    bot.action(verbs.ACTION_PROPOSE_DATE, propose_date)
+    bot.action(verbs.ACTION_PROGRESS, record_progress)
+    bot.action(verbs.ACTION_IMPACT, record_impact)
+    bot.action(verbs.ACTION_CREATE, create)
+    bot.action(verbs.ACTION_REASSIGN, reassign)
+    bot.action(verbs.ACTION_CANCEL, cancel)
+    bot.action(verbs.ACTION_ASK_MORE, ask_for_more_impact)
+    bot.action(verbs.ACTION_DECIDE_DATE, decide_date)
+
+
+# -- one change from a card, and the card again when it is refused -----------------------------
+
+Change = Callable[[Turn, int, int, dict[str, Any]], Awaitable[tuple[ActionView, str]]]
+"""(turn, action_id, actor_id, card data) -> the action after the change, and the outcome's name."""
+
+
+async def _change_on_card(
+    turn: Turn, data: dict[str, Any], change: Change, *, reshow: Reshow | None = None
+) -> ActionResult:
+    """Run a change from an action card; answer with the read-only outcome, or the card again with the problem."""
+    action_id, actor_id = _action_id(data), await _actor_id(turn)
+    try:
+        view, outcome = await change(turn, action_id, actor_id, data)
+    except InvalidInput as problem:
+        shown = await turn.services.actions.open_for(action_id, viewer_id=actor_id)
+        values = {key: _text(data, key) for key in TEXT_FIELDS if _text(data, key)}
+        return ActionResult(
+            card=(reshow or _interactive)(shown, problem.field_errors or {"_": problem.user_message}, values)
+        )
+    return ActionResult(card=cards.outcome_card(view, outcome))
+
+
+async def _done(turn: Turn, action_id: int, actor_id: int, data: dict[str, Any]) -> tuple[ActionView, str]:
+    evidence = _text(data, "evidence")
+    return await turn.services.actions.mark_done(action_id, actor_id=actor_id, evidence=evidence), "done"
+
+
+async def _propose(turn: Turn, action_id: int, actor_id: int, data: dict[str, Any]) -> tuple[ActionView, str]:
+    new_date = _date_field(data, "new_date")
+    actions = turn.services.actions
+    change = await actions.propose_due_date(
+        action_id, actor_id=actor_id, new_date=new_date, reason=_text(data, "reason")
+    )
+    view = (await actions.open_for(action_id, viewer_id=actor_id)).view
+    return view, "proposed" if change.decision == "pending" else "changed"
+
+
+async def _progress(turn: Turn, action_id: int, actor_id: int, data: dict[str, Any]) -> tuple[ActionView, str]:
+    note = _text(data, "progress")
+    return await turn.services.actions.record_progress(action_id, actor_id=actor_id, note=note), "progress"
+
+
+async def _impact(turn: Turn, action_id: int, actor_id: int, data: dict[str, Any]) -> tuple[ActionView, str]:
+    answer = _text(data, "impact")
+    return await turn.services.actions.record_impact(action_id, actor_id=actor_id, answer=answer), "impact"
+
+
+async def _reassign(turn: Turn, action_id: int, actor_id: int, data: dict[str, Any]) -> tuple[ActionView, str]:
+    new_owner = _int_field(data, "new_owner_id")
+    reason = _text(data, "reassign_reason")
+    view = await turn.services.actions.reassign(action_id, actor_id=actor_id, new_owner_id=new_owner, reason=reason)
+    return view, "reassigned"
+
+
+async def _cancel(turn: Turn, action_id: int, actor_id: int, data: dict[str, Any]) -> tuple[ActionView, str]:
+    reason = _text(data, "cancel_reason")
+    return await turn.services.actions.cancel(action_id, actor_id=actor_id, reason=reason), "cancelled"
+
+
+async def _ask_more(turn: Turn, action_id: int, actor_id: int, data: dict[str, Any]) -> tuple[ActionView, str]:
+    note = _text(data, "more_note")
+    return await turn.services.actions.ask_for_more_impact(action_id, actor_id=actor_id, note=note), "more_asked"
 
 
 def _interactive(
@@ -118,101 +265,6 @@ def _impact_again(shown: ActionCardData, errors: dict[str, str], values: dict[st
 
 def _review_again(shown: ActionCardData, _errors: dict[str, str], _values: dict[str, str]) -> dict[str, Any]:
     return cards.impact_review_card(shown.view)
-
-
-def _on_action_card(
-    change: Callable[[Turn, int, int, dict[str, Any]], Awaitable[tuple[ActionView, str]]],
-    reshow: Reshow = _interactive,
-) -> Callable[[Turn, dict[str, Any]], Awaitable[ActionResult]]:
-    """Run a change from an action card; answer with the read-only outcome, or the card again with the problem."""
-
-    async def handler(turn: Turn, data: dict[str, Any]) -> ActionResult:
-        action_id, me = _action_id(data), await _me(turn)
-        try:
-            view, outcome = await change(turn, action_id, me, data)
-        except InvalidInput as problem:
-            shown = await turn.services.actions.open_for(action_id, viewer_id=me)
-            values = {key: _text(data, key) for key in TEXT_FIELDS if _text(data, key)}
-            return ActionResult(card=reshow(shown, problem.field_errors or {"_": problem.user_message}, values))
-        return ActionResult(card=cards.outcome_card(view, outcome))
-
-    return handler
-
-
-def _register_changes(bot: QopBot) -> None:
-    async def done(turn: Turn, action_id: int, me: int, data: dict[str, Any]) -> tuple[ActionView, str]:
-        evidence = _text(data, "evidence")
-        return await turn.services.actions.mark_done(action_id, actor_id=me, evidence=evidence), "done"
-
-    async def propose(turn: Turn, action_id: int, me: int, data: dict[str, Any]) -> tuple[ActionView, str]:
-        new_date = _date_field(data, "new_date")
-        actions = turn.services.actions
-        change = await actions.propose_due_date(action_id, actor_id=me, new_date=new_date, reason=_text(data, "reason"))
-        view = (await actions.open_for(action_id, viewer_id=me)).view
-        return view, "proposed" if change.decision == "pending" else "changed"
-
-    async def progress(turn: Turn, action_id: int, me: int, data: dict[str, Any]) -> tuple[ActionView, str]:
-        note = _text(data, "progress")
-        return await turn.services.actions.record_progress(action_id, actor_id=me, note=note), "progress"
-
-    async def impact(turn: Turn, action_id: int, me: int, data: dict[str, Any]) -> tuple[ActionView, str]:
-        answer = _text(data, "impact")
-        return await turn.services.actions.record_impact(action_id, actor_id=me, answer=answer), "impact"
-
-    bot.action(verbs.ACTION_DONE)(_on_action_card(done))
-    bot.action(verbs.ACTION_PROPOSE_DATE)(_on_action_card(propose))
-    bot.action(verbs.ACTION_PROGRESS)(_on_action_card(progress))
-    bot.action(verbs.ACTION_IMPACT)(_on_action_card(impact, _impact_again))
-
-    @bot.action(verbs.ACTION_CREATE)
-    async def create(turn: Turn, data: dict[str, Any]) -> ActionResult:
-        me = await _me(turn)
-        try:
-            new = NewAction(
-                source=_text(data, "source") or "manual",
-                description=_text(data, "description"),
-                owner_id=_int_field(data, "owner_id"),
-                due_date=_date_field(data, "due_date"),
-                case_reference=_text(data, "case_reference") or None,
-            )
-            view = await turn.services.actions.create(new, actor_id=me)
-        except InvalidInput as problem:
-            owners = await turn.services.actions.owner_choices(me)
-            values = {k: _text(data, k) for k in ("description", "owner_id", "due_date", "source", "case_reference")}
-            errors = problem.field_errors or {"_": problem.user_message}
-            return ActionResult(
-                card=cards.new_action_card(owners, today=turn.services.actions.today(), errors=errors, values=values)
-            )
-        return ActionResult(card=cards.outcome_card(view, "created"))
-
-
-def _register_manager_decisions(bot: QopBot) -> None:
-    async def reassign(turn: Turn, action_id: int, me: int, data: dict[str, Any]) -> tuple[ActionView, str]:
-        new_owner = _int_field(data, "new_owner_id")
-        reason = _text(data, "reassign_reason")
-        view = await turn.services.actions.reassign(action_id, actor_id=me, new_owner_id=new_owner, reason=reason)
-        return view, "reassigned"
-
-    async def cancel(turn: Turn, action_id: int, me: int, data: dict[str, Any]) -> tuple[ActionView, str]:
-        reason = _text(data, "cancel_reason")
-        return await turn.services.actions.cancel(action_id, actor_id=me, reason=reason), "cancelled"
-
-    async def ask_more(turn: Turn, action_id: int, me: int, data: dict[str, Any]) -> tuple[ActionView, str]:
-        note = _text(data, "more_note")
-        return await turn.services.actions.ask_for_more_impact(action_id, actor_id=me, note=note), "more_asked"
-
-    bot.action(verbs.ACTION_REASSIGN)(_on_action_card(reassign))
-    bot.action(verbs.ACTION_CANCEL)(_on_action_card(cancel))
-    bot.action(verbs.ACTION_ASK_MORE)(_on_action_card(ask_more, _review_again))
-
-    @bot.action(verbs.ACTION_DECIDE_DATE)
-    async def decide(turn: Turn, data: dict[str, Any]) -> ActionResult:
-        approve = data.get("approve") in (True, "true", "True", 1)
-        proposal_id = _int_field(data, "proposal_id")
-        view = await turn.services.actions.decide_due_date(
-            proposal_id, actor_id=await _me(turn), approve=approve, note=_text(data, "decision_note")
-        )
-        return ActionResult(card=cards.outcome_card(view, "approved" if approve else "declined"))
 
 
 def _int_field(data: dict[str, Any], key: str) -> int:

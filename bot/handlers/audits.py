@@ -51,101 +51,128 @@ def _round_form(
     return RoundStartForm(templates, default_due, values or {}, errors or {})
 
 
-def register(bot: QopBot) -> None:
-    audits = bot.services.audits
+async def my_tasks(turn: Turn) -> None:
+    await turn.send_card(audit_cards.tasks_card(await turn.services.audits.tasks(turn.user.teams_user_id)))
 
-    @bot.command("my tasks", description="Audits, reflections and moderation waiting for you", scopes=("personal",))
-    async def my_tasks(turn: Turn) -> None:
-        await turn.send_card(audit_cards.tasks_card(await audits.tasks(turn.user.teams_user_id)))
 
-    @bot.command("team audits", description="Your teams' audits (managers and the QA lead)", scopes=("personal",))
-    async def team_audits(turn: Turn) -> None:
-        await turn.send_card(audit_cards.team_audits_card(await audits.team_audits(turn.user.teams_user_id)))
+async def team_audits(turn: Turn) -> None:
+    audits = turn.services.audits
+    await turn.send_card(audit_cards.team_audits_card(await audits.team_audits(turn.user.teams_user_id)))
 
-    @bot.command("audit round", description="Start an audit round (QA lead and managers)", scopes=("personal",))
-    async def new_round(turn: Turn) -> None:
-        await turn.send_card(audit_cards.round_start_card(_round_form(turn)))
 
-    @bot.action(verbs.AUDIT_OPEN)
-    async def open_audit(turn: Turn, data: dict[str, Any]) -> ActionResult:
-        return ActionResult(_page_or_summary(await audits.open_audit(turn.user.teams_user_id, _assignment_id(data))))
+async def new_round(turn: Turn) -> None:
+    await turn.send_card(audit_cards.round_start_card(_round_form(turn)))
 
-    def page_move(move: str):  # type: ignore[no-untyped-def]
-        async def handler(turn: Turn, data: dict[str, Any]) -> ActionResult:
-            page = int(data.get("page") or 0) if str(data.get("page", "0")).isdigit() else 0
-            result = await audits.save_page(
-                turn.user.teams_user_id, _assignment_id(data), page=page, data=data, move=move
-            )
-            return ActionResult(_page_or_summary(result))
 
-        return handler
+async def open_audit(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    audits = turn.services.audits
+    return ActionResult(_page_or_summary(await audits.open_audit(turn.user.teams_user_id, _assignment_id(data))))
 
-    bot.action(verbs.AUDIT_NEXT)(page_move("next"))
-    bot.action(verbs.AUDIT_BACK)(page_move("back"))
-    bot.action(verbs.AUDIT_SAVE)(page_move("save"))
-    bot.action(verbs.AUDIT_ADD_ACTION)(page_move("add_action"))
 
-    @bot.action(verbs.AUDIT_SUBMIT)
-    async def submit(turn: Turn, data: dict[str, Any]) -> ActionResult:
-        assignment_id = _assignment_id(data)
-        key = str(data.get("submission_key") or f"audit-{assignment_id}")
-        result = await audits.submit(turn.user.teams_user_id, assignment_id, data=data, idempotency_key=key)
-        return ActionResult(_page_or_summary(result))
+async def next_page(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    return await _save_page(turn, data, move="next")
 
-    @bot.action(verbs.AUDIT_VIEW)
-    async def view(turn: Turn, data: dict[str, Any]) -> ActionResult:
-        return ActionResult(_page_or_summary(await audits.view(turn.user.teams_user_id, _assignment_id(data))))
 
-    @bot.action(verbs.AUDIT_COMMENT)
-    async def comment(turn: Turn, data: dict[str, Any]) -> ActionResult:
-        result = await audits.comment_on_grade(
-            turn.user.teams_user_id, _assignment_id(data), str(data.get("comment") or "")
+async def previous_page(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    return await _save_page(turn, data, move="back")
+
+
+async def save_page(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    return await _save_page(turn, data, move="save")
+
+
+async def add_action(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    return await _save_page(turn, data, move="add_action")
+
+
+async def _save_page(turn: Turn, data: dict[str, Any], *, move: str) -> ActionResult:
+    """Keep the page's answers, then show the page ``move`` leads to (or the submitted summary)."""
+    page = int(data.get("page") or 0) if str(data.get("page", "0")).isdigit() else 0
+    result = await turn.services.audits.save_page(
+        turn.user.teams_user_id, _assignment_id(data), page=page, data=data, move=move
+    )
+    return ActionResult(_page_or_summary(result))
+
+
+async def submit(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    assignment_id = _assignment_id(data)
+    key = str(data.get("submission_key") or f"audit-{assignment_id}")
+    result = await turn.services.audits.submit(turn.user.teams_user_id, assignment_id, data=data, idempotency_key=key)
+    return ActionResult(_page_or_summary(result))
+
+
+async def view(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    audits = turn.services.audits
+    return ActionResult(_page_or_summary(await audits.view(turn.user.teams_user_id, _assignment_id(data))))
+
+
+async def comment(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    result = await turn.services.audits.comment_on_grade(
+        turn.user.teams_user_id, _assignment_id(data), str(data.get("comment") or "")
+    )
+    return ActionResult(audit_cards.submitted_card(result))
+
+
+async def open_reflection(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    result = await turn.services.audits.open_reflection(turn.user.teams_user_id, _assignment_id(data))
+    return ActionResult(_reflection_card(result))
+
+
+async def submit_reflection(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    result = await turn.services.audits.submit_reflection(turn.user.teams_user_id, _assignment_id(data), data)
+    return ActionResult(_reflection_card(result))
+
+
+async def open_moderation(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    result = await turn.services.audits.open_moderation(turn.user.teams_user_id, _assignment_id(data))
+    return ActionResult(_moderation_card(result))
+
+
+async def moderate(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    result = await turn.services.audits.moderate(turn.user.teams_user_id, _assignment_id(data), data)
+    return ActionResult(_moderation_card(result))
+
+
+async def start_round(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    values = {k: str(data.get(k) or "").strip() for k in ("template", "due_date", "cases")}
+    errors = {}
+    try:
+        due = date.fromisoformat(values["due_date"])
+    except ValueError:
+        errors["due_date"] = text.ACTION_DUE_NEEDED
+    if not values["cases"]:
+        errors["cases"] = text.ROUND_CASES_NEEDED
+    if errors:
+        return ActionResult(audit_cards.round_start_card(_round_form(turn, values, errors)))
+    try:
+        report = await turn.services.audits.start_round_from_csv(
+            template_id=values["template"],
+            due_date=due,
+            csv_text=ROUND_CSV_HEADER + values["cases"],
+            starter=turn.user.teams_user_id,
         )
-        return ActionResult(audit_cards.submitted_card(result))
+    except InvalidInput as refusal:
+        return ActionResult(audit_cards.round_start_card(_round_form(turn, values, refusal.field_errors)))
+    return ActionResult(audit_cards.round_report_card(report))
 
-    @bot.action(verbs.AUDIT_REFLECT_OPEN)
-    async def open_reflection(turn: Turn, data: dict[str, Any]) -> ActionResult:
-        assignment_id = _assignment_id(data)
-        result = await audits.open_reflection(turn.user.teams_user_id, assignment_id)
-        return ActionResult(_reflection_card(result))
 
-    @bot.action(verbs.AUDIT_REFLECT_SUBMIT)
-    async def submit_reflection(turn: Turn, data: dict[str, Any]) -> ActionResult:
-        result = await audits.submit_reflection(turn.user.teams_user_id, _assignment_id(data), data)
-        return ActionResult(_reflection_card(result))
-
-    @bot.action(verbs.AUDIT_MODERATE_OPEN)
-    async def open_moderation(turn: Turn, data: dict[str, Any]) -> ActionResult:
-        result = await audits.open_moderation(turn.user.teams_user_id, _assignment_id(data))
-        return ActionResult(_moderation_card(result))
-
-    @bot.action(verbs.AUDIT_MODERATE_SUBMIT)
-    async def moderate(turn: Turn, data: dict[str, Any]) -> ActionResult:
-        result = await audits.moderate(turn.user.teams_user_id, _assignment_id(data), data)
-        return ActionResult(_moderation_card(result))
-
-    @bot.action(verbs.AUDIT_ROUND_START)
-    async def start_round(turn: Turn, data: dict[str, Any]) -> ActionResult:
-        values = {k: str(data.get(k) or "").strip() for k in ("template", "due_date", "cases")}
-        errors = {}
-        try:
-            due = date.fromisoformat(values["due_date"])
-        except ValueError:
-            errors["due_date"] = text.ACTION_DUE_NEEDED
-        if not values["cases"]:
-            errors["cases"] = text.ROUND_CASES_NEEDED
-        if errors:
-            return ActionResult(audit_cards.round_start_card(_round_form(turn, values, errors)))
-        try:
-            report = await audits.start_round_from_csv(
-                template_id=values["template"],
-                due_date=due,
-                csv_text=ROUND_CSV_HEADER + values["cases"],
-                starter=turn.user.teams_user_id,
-            )
-        except InvalidInput as refusal:
-            return ActionResult(audit_cards.round_start_card(_round_form(turn, values, refusal.field_errors)))
-        return ActionResult(audit_cards.round_report_card(report))
+def register(bot: QopBot) -> None:
+    bot.command("my tasks", my_tasks)
+    bot.command("team audits", team_audits)
+    bot.command("audit round", new_round)
+    bot.action(verbs.AUDIT_OPEN, open_audit)
+    bot.action(verbs.AUDIT_NEXT, next_page)
+    bot.action(verbs.AUDIT_BACK, previous_page)
+    bot.action(verbs.AUDIT_SAVE, save_page)
+    bot.action(verbs.AUDIT_ADD_ACTION, add_action)
+    bot.action(verbs.AUDIT_SUBMIT, submit)
+    bot.action(verbs.AUDIT_VIEW, view)
+    bot.action(verbs.AUDIT_COMMENT, comment)
+    bot.action(verbs.AUDIT_REFLECT_OPEN, open_reflection)
+    bot.action(verbs.AUDIT_REFLECT_SUBMIT, submit_reflection)
+    bot.action(verbs.AUDIT_MODERATE_OPEN, open_moderation)
+    bot.action(verbs.AUDIT_MODERATE_SUBMIT, moderate)
+    bot.action(verbs.AUDIT_ROUND_START, start_round)
 
 
 def _reflection_card(result: ReflectionForm | ReflectionSummary) -> dict[str, Any]:

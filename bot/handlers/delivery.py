@@ -13,23 +13,27 @@ if TYPE_CHECKING:
     from bot.qop_bot import QopBot
 
 
+async def cancel(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    progress = await turn.services.delivery.cancel_broadcast(_broadcast_id(data), by_person_id=await _actor_id(turn))
+    return ActionResult(card=progress.card())
+
+
+async def resend_failed(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    progress = await turn.services.delivery.resend_failed(_broadcast_id(data), by_person_id=await _actor_id(turn))
+    return ActionResult(card=progress.card())
+
+
+async def refresh(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    progress = await turn.services.delivery.progress(_broadcast_id(data))
+    if progress.sender_person_id != await _actor_id(turn):
+        raise NotAllowed("Only the person who started this broadcast can follow it.")
+    return ActionResult(card=progress.card())
+
+
 def register(bot: QopBot) -> None:
-    @bot.action(verbs.DELIVERY_CANCEL)
-    async def cancel(turn: Turn, data: dict[str, Any]) -> ActionResult:
-        progress = await turn.services.delivery.cancel_broadcast(_broadcast_id(data), by_person_id=await _sender(turn))
-        return ActionResult(card=progress.card())
-
-    @bot.action(verbs.DELIVERY_RESEND_FAILED)
-    async def resend_failed(turn: Turn, data: dict[str, Any]) -> ActionResult:
-        progress = await turn.services.delivery.resend_failed(_broadcast_id(data), by_person_id=await _sender(turn))
-        return ActionResult(card=progress.card())
-
-    @bot.action(verbs.DELIVERY_REFRESH)
-    async def refresh(turn: Turn, data: dict[str, Any]) -> ActionResult:
-        progress = await turn.services.delivery.progress(_broadcast_id(data))
-        if progress.sender_person_id != await _sender(turn):
-            raise NotAllowed("Only the person who started this broadcast can follow it.")
-        return ActionResult(card=progress.card())
+    bot.action(verbs.DELIVERY_CANCEL, cancel)
+    bot.action(verbs.DELIVERY_RESEND_FAILED, resend_failed)
+    bot.action(verbs.DELIVERY_REFRESH, refresh)
 
 
 def _broadcast_id(data: dict[str, Any]) -> int:
@@ -39,7 +43,8 @@ def _broadcast_id(data: dict[str, Any]) -> int:
         raise InvalidInput("This card is missing which broadcast it belongs to.") from None
 
 
-async def _sender(turn: Turn) -> int:
+async def _actor_id(turn: Turn) -> int:
+    """The qop person id of whoever pressed the button; only a known person may steer a broadcast."""
     person = await turn.services.conversations.person_for(turn.user)
     if person is None:
         raise NotAllowed("Only the person who started this broadcast can change it.")

@@ -17,52 +17,45 @@ if TYPE_CHECKING:
     from bot.qop_bot import QopBot
 
 
+async def digest(turn: Turn) -> None:
+    digests = turn.services.digests
+    channel = turn.conversation.conversation_id
+    word = turn.args.split(" ", 1)[0].lower()
+    if word == "stop":
+        await digests.stop(channel, teams_user_id=turn.user.teams_user_id)
+        await turn.send_card(cards.stopped_card())
+    elif word == "now":
+        await digests.preview_for_channel(channel, teams_user_id=turn.user.teams_user_id)
+        await turn.send_text(text.PREVIEW_SENT)
+    elif word in ("", "show", "status"):
+        await turn.send_card(cards.subscription_card(await digests.current(channel)))
+    else:
+        request = parse_subscription(turn.args)
+        view = await digests.subscribe(channel, request, teams_user_id=turn.user.teams_user_id)
+        await turn.send_card(cards.subscription_card(view))
+
+
+async def post(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    conversation_id, period = data.get("conversation_id"), data.get("period")
+    if not isinstance(conversation_id, str) or not isinstance(period, str):
+        raise InvalidInput("That preview is out of date: type '@qop digest now' in the channel again.")
+    await turn.services.digests.post_preview(conversation_id, period, teams_user_id=turn.user.teams_user_id)
+    return ActionResult(message=text.POSTED)
+
+
+async def report_qim(turn: Turn) -> None:
+    await turn.send_card(await _report_link_card(turn, turn.args))
+
+
+async def report_link(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    return ActionResult(card=await _report_link_card(turn, str(data.get("args") or "")))
+
+
 def register(bot: QopBot) -> None:
-    @bot.command(
-        "digest",
-        description="Weekly digest for this channel: 'digest weekly', 'digest stop', 'digest now'",
-        scopes=("team",),
-    )
-    async def digest(turn: Turn) -> None:
-        digests = turn.services.digests
-        channel = turn.conversation.conversation_id
-        word = turn.args.split(" ", 1)[0].lower()
-        if word == "stop":
-            await digests.stop(channel, teams_user_id=turn.user.teams_user_id)
-            await turn.send_card(cards.stopped_card())
-        elif word == "now":
-            await digests.preview_for_channel(channel, teams_user_id=turn.user.teams_user_id)
-            await turn.send_text(text.PREVIEW_SENT)
-        elif word in ("", "show", "status"):
-            await turn.send_card(cards.subscription_card(await digests.current(channel)))
-        else:
-            request = parse_subscription(turn.args)
-            view = await digests.subscribe(channel, request, teams_user_id=turn.user.teams_user_id)
-            await turn.send_card(cards.subscription_card(view))
-
-    @bot.action(verbs.DIGEST_POST)
-    async def post(turn: Turn, data: dict[str, Any]) -> ActionResult:
-        conversation_id, period = data.get("conversation_id"), data.get("period")
-        if not isinstance(conversation_id, str) or not isinstance(period, str):
-            raise InvalidInput("That preview is out of date: type '@qop digest now' in the channel again.")
-        await turn.services.digests.post_preview(conversation_id, period, teams_user_id=turn.user.teams_user_id)
-        return ActionResult(message=text.POSTED)
-
-    register_reports(bot)
-
-
-def register_reports(bot: QopBot) -> None:
-    @bot.command(
-        "report qim",
-        description="Quarterly QIM report (QA lead): 'report qim 2026Q3', optionally 'team <name>' or 'area <name>'",
-        scopes=("personal",),
-    )
-    async def report_qim(turn: Turn) -> None:
-        await turn.send_card(await _report_link_card(turn, turn.args))
-
-    @bot.action(verbs.REPORT_QIM_LINK)
-    async def report_link(turn: Turn, data: dict[str, Any]) -> ActionResult:
-        return ActionResult(card=await _report_link_card(turn, str(data.get("args") or "")))
+    bot.command("digest", digest)
+    bot.command("report qim", report_qim)
+    bot.action(verbs.DIGEST_POST, post)
+    bot.action(verbs.REPORT_QIM_LINK, report_link)
 
 
 async def _report_link_card(turn: Turn, args: str) -> dict[str, Any]:

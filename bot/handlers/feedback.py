@@ -52,79 +52,77 @@ def _link_card(turn: Turn, created: Any) -> dict[str, Any]:
     )
 
 
-def register(bot: QopBot) -> None:
-    @bot.command(
-        "feedback link",
-        description="A private link (and QR code) for a family or partner: feedback link <case ref> <form>",
-        scopes=("personal",),
-    )
-    async def feedback_link(turn: Turn) -> None:
-        words = turn.args.split()
-        if len(words) < 2:
-            case_reference = words[0] if words else ""
-            valid_days = turn.services.settings.feedback_link_days
-            await turn.send_card(
-                cards.link_request_card(_options(turn), valid_days=valid_days, case_reference=case_reference)
-            )
-            return
-        created = await turn.services.feedback_links.request_link(
-            teams_user_id=turn.user.teams_user_id, case_reference=words[0], template_key=words[1]
+async def feedback_link(turn: Turn) -> None:
+    words = turn.args.split()
+    if len(words) < 2:
+        case_reference = words[0] if words else ""
+        valid_days = turn.services.settings.feedback_link_days
+        await turn.send_card(
+            cards.link_request_card(_options(turn), valid_days=valid_days, case_reference=case_reference)
         )
-        await turn.send_card(_link_card(turn, created))
-
-    @bot.command(
-        "feedback with child",
-        description="Open a child's feedback form here, to complete together: feedback with child <case ref> <form>",
-        scopes=("personal",),
+        return
+    created = await turn.services.feedback_links.request_link(
+        teams_user_id=turn.user.teams_user_id, case_reference=words[0], template_key=words[1]
     )
-    async def feedback_with_child(turn: Turn) -> None:
-        words = turn.args.split()
-        if len(words) < 2:
-            raise InvalidInput(
-                "Tell me the case and the form, for example: feedback with child LCS123456 family-child-under-8",
-                {"Forms": ", ".join(option.key for option in _options(turn, family_only=True))},
-            )
-        await turn.send_card(_handover_form(turn, words[0], words[1], None))
+    await turn.send_card(_link_card(turn, created))
 
-    @bot.action(verbs.FEEDBACK_LINK_CREATE)
-    async def create_link(turn: Turn, data: dict[str, Any]) -> ActionResult:
-        created = await turn.services.feedback_links.request_link(
+
+async def feedback_with_child(turn: Turn) -> None:
+    words = turn.args.split()
+    if len(words) < 2:
+        raise InvalidInput(
+            "Tell me the case and the form, for example: feedback with child LCS123456 family-child-under-8",
+            {"Forms": ", ".join(option.key for option in _options(turn, family_only=True))},
+        )
+    await turn.send_card(_handover_form(turn, words[0], words[1], None))
+
+
+async def create_link(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    created = await turn.services.feedback_links.request_link(
+        teams_user_id=turn.user.teams_user_id,
+        case_reference=_text(data, "case_reference"),
+        template_key=_text(data, "template"),
+        audit_reference=_text(data, "audit_reference") or None,
+    )
+    return ActionResult(card=_link_card(turn, created))
+
+
+async def open_handover(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    return ActionResult(card=_handover_form(turn, _text(data, "case_reference"), _text(data, "template"), None))
+
+
+async def submit_handover(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    links = turn.services.feedback_links
+    try:
+        result = await links.submit_handover(
             teams_user_id=turn.user.teams_user_id,
             case_reference=_text(data, "case_reference"),
             template_key=_text(data, "template"),
-            audit_reference=_text(data, "audit_reference") or None,
+            version=_version(data),
+            submitted=data,
         )
-        return ActionResult(card=_link_card(turn, created))
-
-    @bot.action(verbs.FEEDBACK_HANDOVER_OPEN)
-    async def open_handover(turn: Turn, data: dict[str, Any]) -> ActionResult:
-        return ActionResult(card=_handover_form(turn, _text(data, "case_reference"), _text(data, "template"), None))
-
-    @bot.action(verbs.FEEDBACK_HANDOVER_SUBMIT)
-    async def submit_handover(turn: Turn, data: dict[str, Any]) -> ActionResult:
-        links = turn.services.feedback_links
-        try:
-            result = await links.submit_handover(
-                teams_user_id=turn.user.teams_user_id,
-                case_reference=_text(data, "case_reference"),
-                template_key=_text(data, "template"),
-                version=_version(data),
-                submitted=data,
-            )
-        except InvalidInput as invalid:
-            template = links.handover_template(_text(data, "template"), _version(data))
-            form = cards.handover_form(
-                template,
-                case_reference=_text(data, "case_reference").upper(),
-                values=data,
-                problems=invalid.field_errors or {"Answers": invalid.user_message},
-            )
-            return ActionResult(card=form)
-        return ActionResult(
-            card=cards.handover_done(
-                result.template, case_reference=result.case_reference, alert_raised=result.alert_raised
-            )
+    except InvalidInput as invalid:
+        template = links.handover_template(_text(data, "template"), _version(data))
+        form = cards.handover_form(
+            template,
+            case_reference=_text(data, "case_reference").upper(),
+            values=data,
+            problems=invalid.field_errors or {"Answers": invalid.user_message},
         )
+        return ActionResult(card=form)
+    return ActionResult(
+        card=cards.handover_done(
+            result.template, case_reference=result.case_reference, alert_raised=result.alert_raised
+        )
+    )
+
+
+def register(bot: QopBot) -> None:
+    bot.command("feedback link", feedback_link)
+    bot.command("feedback with child", feedback_with_child)
+    bot.action(verbs.FEEDBACK_LINK_CREATE, create_link)
+    bot.action(verbs.FEEDBACK_HANDOVER_OPEN, open_handover)
+    bot.action(verbs.FEEDBACK_HANDOVER_SUBMIT, submit_handover)
 
 
 def _handover_form(turn: Turn, case_reference: str, template_key: str, version: int | None) -> dict[str, Any]:

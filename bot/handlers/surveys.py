@@ -40,76 +40,78 @@ def _closes_on(value: Any) -> date:
         raise InvalidInput("Please choose a close date.", {"Close date": "Pick a day from the calendar."}) from None
 
 
+async def send_survey(turn: Turn) -> None:
+    surveys = turn.services.surveys
+    choices = await surveys.choices_for(turn.user.teams_user_id)
+    min_group = turn.services.settings.survey_min_group_size
+    await turn.send_card(cards.send_survey_card(choices, today=surveys.today(), min_group_size=min_group))
+
+
+async def my_surveys(turn: Turn) -> None:
+    await turn.send_card(cards.my_surveys_card(await turn.services.surveys.waiting_for(turn.user.teams_user_id)))
+
+
+async def survey_results(turn: Turn) -> None:
+    results = await turn.services.surveys.results(_survey_id(turn.args), teams_user_id=turn.user.teams_user_id)
+    await turn.send_card(cards.survey_results_card(results))
+
+
+async def survey_remind(turn: Turn) -> None:
+    await turn.send_card(await _remind_and_show(turn, _survey_id(turn.args)))
+
+
+async def send(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    emails = tuple(e.strip() for e in str(data.get("emails") or "").replace(";", ",").split(",") if e.strip())
+    started = await turn.services.surveys.start(
+        teams_user_id=turn.user.teams_user_id,
+        template_id=str(data.get("template") or ""),
+        audience=Audience(_ids(data.get("team_ids")), _ids(data.get("service_area_ids")), emails),
+        closes_on=_closes_on(data.get("closes_on")),
+    )
+    return ActionResult(card=cards.survey_started(started))
+
+
+async def open_survey(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    view = await turn.services.surveys.form_for(
+        teams_user_id=turn.user.teams_user_id, survey_id=_survey_id(data.get("survey_id"))
+    )
+    return ActionResult(card=cards.survey_answer_form(view))
+
+
+async def answer(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    surveys = turn.services.surveys
+    survey_id = _survey_id(data.get("survey_id"))
+    try:
+        view = await surveys.answer(teams_user_id=turn.user.teams_user_id, survey_id=survey_id, submitted=data)
+    except InvalidInput as invalid:
+        if not invalid.field_errors:
+            raise
+        view = await surveys.form_for(teams_user_id=turn.user.teams_user_id, survey_id=survey_id)
+        return ActionResult(card=cards.survey_answer_form(view, values=data, problems=invalid.field_errors))
+    return ActionResult(card=cards.survey_thanks(view))
+
+
+async def results(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    shown = await turn.services.surveys.results(
+        _survey_id(data.get("survey_id")), teams_user_id=turn.user.teams_user_id
+    )
+    return ActionResult(card=cards.survey_results_card(shown))
+
+
+async def remind(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    return ActionResult(card=await _remind_and_show(turn, _survey_id(data.get("survey_id"))))
+
+
 def register(bot: QopBot) -> None:
-    @bot.command(
-        "send survey", description="Send a staff or partner survey (QA lead and managers)", scopes=("personal",)
-    )
-    async def send_survey(turn: Turn) -> None:
-        surveys = turn.services.surveys
-        choices = await surveys.choices_for(turn.user.teams_user_id)
-        min_group = turn.services.settings.survey_min_group_size
-        await turn.send_card(cards.send_survey_card(choices, today=surveys.today(), min_group_size=min_group))
-
-    @bot.command("my surveys", description="Surveys waiting for your answers", scopes=("personal",))
-    async def my_surveys(turn: Turn) -> None:
-        await turn.send_card(cards.my_surveys_card(await turn.services.surveys.waiting_for(turn.user.teams_user_id)))
-
-    @bot.command(
-        "survey results", description="Results of a survey you sent: survey results <number>", scopes=("personal",)
-    )
-    async def survey_results(turn: Turn) -> None:
-        results = await turn.services.surveys.results(_survey_id(turn.args), teams_user_id=turn.user.teams_user_id)
-        await turn.send_card(cards.survey_results_card(results))
-
-    @bot.command(
-        "survey remind",
-        description="Remind only those who haven't answered: survey remind <number>",
-        scopes=("personal",),
-    )
-    async def survey_remind(turn: Turn) -> None:
-        await turn.send_card(await _remind_and_show(turn, _survey_id(turn.args)))
-
-    @bot.action(verbs.SURVEY_SEND)
-    async def send(turn: Turn, data: dict[str, Any]) -> ActionResult:
-        emails = tuple(e.strip() for e in str(data.get("emails") or "").replace(";", ",").split(",") if e.strip())
-        started = await turn.services.surveys.start(
-            teams_user_id=turn.user.teams_user_id,
-            template_id=str(data.get("template") or ""),
-            audience=Audience(_ids(data.get("team_ids")), _ids(data.get("service_area_ids")), emails),
-            closes_on=_closes_on(data.get("closes_on")),
-        )
-        return ActionResult(card=cards.survey_started(started))
-
-    @bot.action(verbs.SURVEY_OPEN)
-    async def open_survey(turn: Turn, data: dict[str, Any]) -> ActionResult:
-        view = await turn.services.surveys.form_for(
-            teams_user_id=turn.user.teams_user_id, survey_id=_survey_id(data.get("survey_id"))
-        )
-        return ActionResult(card=cards.survey_answer_form(view))
-
-    @bot.action(verbs.SURVEY_ANSWER)
-    async def answer(turn: Turn, data: dict[str, Any]) -> ActionResult:
-        surveys = turn.services.surveys
-        survey_id = _survey_id(data.get("survey_id"))
-        try:
-            view = await surveys.answer(teams_user_id=turn.user.teams_user_id, survey_id=survey_id, submitted=data)
-        except InvalidInput as invalid:
-            if not invalid.field_errors:
-                raise
-            view = await surveys.form_for(teams_user_id=turn.user.teams_user_id, survey_id=survey_id)
-            return ActionResult(card=cards.survey_answer_form(view, values=data, problems=invalid.field_errors))
-        return ActionResult(card=cards.survey_thanks(view))
-
-    @bot.action(verbs.SURVEY_RESULTS)
-    async def results(turn: Turn, data: dict[str, Any]) -> ActionResult:
-        shown = await turn.services.surveys.results(
-            _survey_id(data.get("survey_id")), teams_user_id=turn.user.teams_user_id
-        )
-        return ActionResult(card=cards.survey_results_card(shown))
-
-    @bot.action(verbs.SURVEY_REMIND)
-    async def remind(turn: Turn, data: dict[str, Any]) -> ActionResult:
-        return ActionResult(card=await _remind_and_show(turn, _survey_id(data.get("survey_id"))))
+    bot.command("send survey", send_survey)
+    bot.command("my surveys", my_surveys)
+    bot.command("survey results", survey_results)
+    bot.command("survey remind", survey_remind)
+    bot.action(verbs.SURVEY_SEND, send)
+    bot.action(verbs.SURVEY_OPEN, open_survey)
+    bot.action(verbs.SURVEY_ANSWER, answer)
+    bot.action(verbs.SURVEY_RESULTS, results)
+    bot.action(verbs.SURVEY_REMIND, remind)
 
 
 async def _remind_and_show(turn: Turn, survey_id: int) -> dict[str, Any]:

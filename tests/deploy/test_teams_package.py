@@ -1,15 +1,20 @@
-"""The Teams app package: built from the real command registry, validated against
-Microsoft's v1.30 schema, and never built when Teams would reject it."""
+"""The Teams app package: its command menu built from the command declarations (and every
+one of them really routed), validated against Microsoft's v1.30 schema, and never built when
+Teams would reject it."""
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import textwrap
 import zipfile
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from bot.commands import COMMANDS, normalise
 from bot.http import BOT_KEY
 from qop.app import create_app
 from qop.cli import cli
@@ -22,7 +27,7 @@ from qop.teams_package import (
     manifest_problems,
     render_manifest,
 )
-from tests.support.env import require
+from tests.support.env import PROJECT_ROOT, require
 from tests.support.png import read_png
 
 APP_ID = "6f1c2a7e-0000-4000-8000-00000000a11d"
@@ -30,14 +35,19 @@ TEAMS = Path(__file__).resolve().parents[2] / "deploy" / "teams"
 
 
 @pytest.fixture
-def package_settings(tmp_path: Path) -> Settings:
-    require(SCHEMA.exists(), "the Teams manifest schema from npm @microsoft/app-manifest (npm ci)")
+def settings(tmp_path: Path) -> Settings:
     return Settings(
         _env_file=None,
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'unused.db'}",
         microsoft_app_id=APP_ID,
         public_base_url="https://qop.riverside-council.example",
     )
+
+
+@pytest.fixture
+def package_settings(settings: Settings) -> Settings:
+    require(SCHEMA.exists(), "the Teams manifest schema from npm @microsoft/app-manifest (npm ci)")
+    return settings
 
 
 def test_the_package_builds_validates_and_holds_exactly_the_manifest_and_icons(
@@ -98,22 +108,58 @@ def test_the_cli_refuses_with_a_clear_message_and_a_non_zero_exit(tmp_path: Path
     assert out.exists()
 
 
-def test_command_lists_are_the_commands_the_bot_really_registers(package_settings: Settings) -> None:
-    local = package_settings.model_copy(update={"microsoft_app_id": ""})
-    registered = create_app(local)[BOT_KEY].commands.commands.values()
+def test_the_personal_menu_leads_with_the_practitioners_everyday_commands(settings: Settings) -> None:
+    manifest = render_manifest(settings, command_lists())
+    lists = manifest["bots"][0]["commandLists"]
+    menus = {entry["scopes"][0]: [c["title"] for c in entry["commands"]] for entry in lists}
 
-    lists = {entry["scopes"][0]: entry["commands"] for entry in command_lists(package_settings)}
+    assert menus["personal"][:2] == ["my tasks", "my actions"]
+    assert "admin roles" not in menus["personal"]
+    assert "demo role" not in menus["personal"]
+    assert {"help", "whoami"} <= set(menus["personal"]) & set(menus["team"]) & set(menus["groupChat"])
+    assert {"digest", "link"} <= set(menus["team"])
+    assert all(len(entry["commands"]) <= 12 for entry in lists)
 
-    for scope in ("personal", "team", "groupChat"):
-        expected = [
-            {"title": c.name, "description": c.description}
-            for c in registered
-            if scope in c.scopes and c.listed and not c.local_only
-        ][:12]
-        assert lists.get(scope, []) == expected, scope
-        assert {"title": "help", "description": "Show what I can do"} in lists[scope]
-    manifest = render_manifest(package_settings, command_lists(package_settings))
-    assert all(len(entry["commands"]) <= 12 for entry in manifest["bots"][0]["commandLists"])
+
+def test_every_menu_command_is_routed_and_every_routed_command_is_declared(settings: Settings) -> None:
+    router = create_app(settings.model_copy(update={"microsoft_app_id": ""}))[BOT_KEY].commands
+    routed = {command.name for command in router.routed()}
+    declared = {command.name for command in COMMANDS}
+
+    assert routed == declared
+    for entry in command_lists():
+        for command in entry["commands"]:
+            matched = router.match(command["title"], local_mode=False)
+            assert matched is not None, command["title"]
+            route, args = matched
+            assert route.command.name == command["title"] and args == ""
+            assert entry["scopes"][0] in route.command.scopes
+    assert all(command.name == normalise(command.name) for command in COMMANDS)
+
+
+def test_building_the_package_reads_the_declarations_without_loading_the_app(
+    package_settings: Settings, tmp_path: Path
+) -> None:
+    out = tmp_path / "qop-teams.zip"
+    script = textwrap.dedent(
+        f"""
+        import json, sys
+        from qop.settings import Settings
+        from qop import teams_package
+        teams_package.SCHEMA = teams_package.Path({str(SCHEMA)!r})
+        settings = Settings.model_validate_json({package_settings.model_dump_json()!r})
+        teams_package.build_package(settings, teams_package.Path({str(out)!r}))
+        print(json.dumps(sorted(sys.modules)))
+        """
+    )
+
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=PROJECT_ROOT, check=True)
+
+    loaded = json.loads(done.stdout)
+    assert out.exists()
+    assert "bot.commands" in loaded
+    heavy = [m for m in loaded if m == "qop.app" or m.split(".")[0] in ("microsoft_agents", "services", "storage")]
+    assert heavy == []
 
 
 def test_a_manifest_with_too_many_commands_in_a_list_is_refused(package_settings: Settings) -> None:

@@ -52,6 +52,25 @@ async def test_help_in_a_channel_needs_the_mention_and_answers_in_the_channel(ha
     assert "What I can do" in _texts(help_card)
 
 
+def _help_lines(card: dict) -> list[str]:
+    facts = next(element for element in card["body"] if element["type"] == "FactSet")["facts"]
+    return [fact["title"] for fact in facts]
+
+
+async def test_the_help_card_lists_the_commands_of_where_it_was_asked_most_needed_first(
+    harness: BotHarness,
+) -> None:
+    general = a.channel()
+    await harness.send(a.message(harness.service_url, "help"))
+    await harness.send(a.message(harness.service_url, "my tasks", conversation=general))
+
+    personal_help, channel_help = (m.cards[0] for m in harness.connector.messages)
+    assert _help_lines(personal_help)[:2] == ["my tasks", "my actions"]
+    assert "admin roles" in _help_lines(personal_help)
+    assert "didn't understand \u201cmy tasks\u201d" in _texts(channel_help)
+    assert sorted(_help_lines(channel_help)) == ["digest", "help", "link", "whoami"]
+
+
 async def test_uninstall_marks_the_conversation_and_survives_reinstall(harness: BotHarness, sessions) -> None:  # type: ignore[no-untyped-def]
     await harness.send(a.installation(harness.service_url))
     await harness.send(a.installation(harness.service_url, action="remove"))

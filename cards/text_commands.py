@@ -1,0 +1,27 @@
+"""Help lines of the bot's commands, as the help card and Teams' command menu show them.
+
+Teams cuts a command's description at 128 characters; keep each line short enough. Write
+what the user fills in as ``[case ref]``, not ``<case ref>``: card renderers drop text in
+angle brackets as if it were HTML.
+"""
+
+HELP = "Show what I can do"
+WHOAMI = "Your team, manager and roles"
+MY_TASKS = "Audits, reflections and moderation waiting for you"
+MY_ACTIONS = "Your open actions, overdue first"
+MY_SURVEYS = "Surveys waiting for your answers"
+FEEDBACK_LINK = "A private link (and QR code) for a family or partner: feedback link [case ref] [form]"
+FEEDBACK_WITH_CHILD = "Open a child's feedback form here, to complete together: feedback with child [case ref] [form]"
+TEAM_ACTIONS = "Your team's open actions (managers)"
+TEAM_AUDITS = "Your teams' audits (managers and the QA lead)"
+NEW_ACTION = "Give someone an action (managers and the QA lead)"
+QA_CALENDAR = "The QA calendar: what is due, what was held"
+SEND_SURVEY = "Send a staff or partner survey (QA lead and managers)"
+SURVEY_RESULTS = "Results of a survey you sent: survey results [number]"
+SURVEY_REMIND = "Remind only those who haven't answered: survey remind [number]"
+AUDIT_ROUND = "Start an audit round (QA lead and managers)"
+REPORT_QIM = "Quarterly QIM report (QA lead): 'report qim 2026Q3', optionally 'team [name]' or 'area [name]'"
+ADMIN_ROLES = "Give or take away roles (administrators)"
+DEMO_ROLE = "Try qop as: practitioner, team manager, senior manager, QA lead, moderator, administrator"
+DIGEST = "Weekly digest for this channel: 'digest weekly', 'digest stop', 'digest now'"
+LINK = "Show or set the team this channel belongs to: link team [name]"

@@ -15,14 +15,14 @@ from qop.settings import Settings
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
-def app_get_paths(tmp_path: Path) -> set[str]:
-    """Every GET path the real app serves (built by the real factory, never started)."""
+def app_routes(tmp_path: Path) -> set[tuple[str, str]]:
+    """Every (method, path) the real app serves (built by the real factory, never started)."""
     app = create_app(Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path / 'unused.db'}"))
-    return {
-        route.resource.canonical
-        for route in app.router.routes()
-        if route.method == "GET" and route.resource is not None
-    }
+    return {(route.method, route.resource.canonical) for route in app.router.routes() if route.resource is not None}
+
+
+def app_get_paths(tmp_path: Path) -> set[str]:
+    return {path for method, path in app_routes(tmp_path) if method == "GET"}
 
 
 def env_name(field: str) -> str:

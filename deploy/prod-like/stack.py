@@ -37,6 +37,7 @@ from pathlib import Path
 
 from aiohttp import web
 from aiohttp.test_utils import TestServer
+from yarl import URL
 
 from bench.broadcast import CARD, seed
 from qop.app import build_services
@@ -191,9 +192,8 @@ async def identity_endpoint() -> TestServer:
 
 @dataclass
 class Stack:
-    folder: Path
-    proxy_port: int
-    people: int
+    """The running instances, what the stack seeded and the broadcasts started from its prompt."""
+
     instances: dict[str, AppInstance] = field(default_factory=dict)
     broadcasts: list[int] = field(default_factory=list)
     recipients: list[int] = field(default_factory=list)
@@ -236,13 +236,14 @@ async def running_stack(
     keys = FakeBotFrameworkKeys(published=[SigningKeyPair.generate(endorsements=["msteams"])])
     connector = FakeConnector()  # Teams' limits on: 429s with Retry-After, as in production
     identity: TestServer | None = None
-    stack = Stack(folder, proxy_port, people)
+    stack = Stack()
     with scratch_postgres_database("qop_prodlike") as database_url:
         await keys.start()
         await connector.start()
         try:
             identity = await identity_endpoint()
-            keys_port = int(keys.metadata_url.split(":")[2].split("/")[0])
+            keys_port = URL(keys.metadata_url).port
+            assert keys_port is not None
             stack.env = {
                 "DATABASE_URL": database_url,
                 "MICROSOFT_APP_ID": APP_ID,
@@ -310,7 +311,7 @@ async def handle(command: str, stack: Stack, services: Services, connector: Fake
     instance = stack.instances.get(rest[0]) if rest else None
     if verb in ("quit", "exit", "stop"):
         return False
-    if verb == "broadcast":
+    if verb == "broadcast" and (not rest or rest[0].isdigit()):
         count = int(rest[0]) if rest else len(stack.recipients)
         progress = await services.delivery.start_broadcast(None, stack.recipients[:count], CARD, title="Rehearsal")
         stack.broadcasts.append(progress.broadcast_id)

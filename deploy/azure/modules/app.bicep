@@ -56,7 +56,7 @@ resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' existin
   name: logAnalyticsWorkspaceName
 }
 
-resource environment 'Microsoft.App/managedEnvironments@2024-03-01' = {
+resource managedEnvironment 'Microsoft.App/managedEnvironments@2024-03-01' = {
   name: '${namePrefix}-env'
   location: location
   tags: tags
@@ -72,7 +72,7 @@ resource environment 'Microsoft.App/managedEnvironments@2024-03-01' = {
 }
 
 // The app's default host name is known before the app exists: <app name>.<environment domain>.
-var publicHost = empty(customHostName) ? '${appName}.${environment.properties.defaultDomain}' : customHostName
+var publicHost = empty(customHostName) ? '${appName}.${managedEnvironment.properties.defaultDomain}' : customHostName
 
 // Secrets are references into Key Vault, read with the app's own identity.
 var secrets = [
@@ -177,7 +177,7 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
     }
   }
   properties: {
-    environmentId: environment.id
+    environmentId: managedEnvironment.id
     configuration: {
       activeRevisionsMode: 'Single'
       ingress: {
@@ -259,7 +259,7 @@ resource migrate 'Microsoft.App/jobs@2024-03-01' = {
     }
   }
   properties: {
-    environmentId: environment.id
+    environmentId: managedEnvironment.id
     configuration: {
       triggerType: 'Manual'
       replicaTimeout: 1800

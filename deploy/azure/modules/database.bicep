@@ -79,9 +79,6 @@ resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2023-06-01' = {
       activeDirectoryAuth: 'Enabled'
       tenantId: tenant().tenantId
     }
-    network: {
-      publicNetworkAccess: 'Enabled'
-    }
   }
 }
 

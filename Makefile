@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint migrate package bench clean
+.PHONY: run test install lint migrate package bench clean prod-like
 
 run: install migrate
 	$(PY) -m qop demo load
@@ -44,6 +44,13 @@ lint: install
 
 package: install
 	$(PY) -m qop teams package
+
+# Production-like rehearsal stack: PostgreSQL, two production-mode instances, nginx over TLS
+# (docs/operations.md, "Rehearsing an upgrade"). Needs Debian's nginx and a local PostgreSQL.
+prod-like: install
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+		echo "nginx is not installed: apt-get install nginx-light (Debian's package)"; exit 1; }
+	PYTHONPATH=$(CURDIR) $(PY) deploy/prod-like/stack.py
 
 clean:
 	rm -rf $(VENV) node_modules var test-artifacts dist

@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint migrate package bench clean
+.PHONY: run test install lint migrate package bench clean audit
 
 run: install migrate
 	$(PY) -m qop demo load
@@ -16,6 +16,7 @@ test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m qop db check
+	@if [ "$$CI" = "true" ]; then $(MAKE) --no-print-directory audit; fi
 	$(PY) -m pytest
 
 install: $(STAMP) node_modules/.installed
@@ -33,6 +34,19 @@ node_modules/.installed: package.json package-lock.json
 	else \
 		echo "Node.js is not installed: the Teams playground will not start."; \
 		echo "Install Node.js 20 or newer (e.g. 'apt-get install nodejs npm') and run make again."; \
+	fi
+
+# Known vulnerabilities in the pinned dependencies, from the registries' advisories (needs the
+# internet, so `make test` runs it only under CI=true). pip-audit reads PyPI's advisories and fails
+# on any known vulnerability; --strict also fails when a package could not be checked at all, so an
+# unreachable advisory service is never a silent pass. npm audit fails on high or critical ones.
+audit: install
+	$(VENV)/bin/pip-audit --strict --progress-spinner off --vulnerability-service pypi \
+		-r requirements-dev.txt
+	@if command -v npm >/dev/null 2>&1; then \
+		npm audit --audit-level=high; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "npm is needed for the npm audit under CI=true."; exit 1; \
 	fi
 
 migrate: install

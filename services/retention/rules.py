@@ -122,7 +122,7 @@ def _deleting(model: Any) -> Remove:
 RULES: tuple[Rule, ...] = (
     Rule(
         Kind.AUDIT_DRAFTS,
-        "unsubmitted drafts",
+        "saved drafts",
         AuditAssignment.id,
         AuditRound.due_date,
         lambda: [AuditAssignment.draft_saved_at.is_not(None)],

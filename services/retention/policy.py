@@ -126,7 +126,7 @@ def load_policy(file: Path | None = None) -> RetentionPolicy:
         period = _period(key_line, value, f"keep.{key}", problems)
         if period is not None:
             keep[Kind(key)] = period
-    if keep_entry is not None and keep_items:
+    if keep_entry is not None and isinstance(keep_entry[1], yaml.MappingNode):
         for kind in Kind:
             if kind.value not in keep_items:
                 problems.append(Problem(keep_entry[0], f"keep.{kind}", "missing: say how long, or 'forever'"))

@@ -29,9 +29,15 @@ from storage.models import (
     AuditGrade,
     AuditModeration,
     AuditSubmission,
+    FeedbackLink,
+    FeedbackResponse,
     RetentionRun,
+    SafetyAlert,
+    Survey,
+    SurveyAnswerMark,
+    SurveyRecipient,
 )
-from tests.support.retention import MODERATED_CASE, make_records, years
+from tests.support.retention import MODERATED_CASE, make_feedback, make_records, years
 
 
 def test_the_default_policy_keeps_every_kind_for_a_period_a_council_would_recognise() -> None:
@@ -192,3 +198,38 @@ def test_qop_retention_report_and_purge_from_the_command_line(
     bad.write_text("keep:\n  audits: soon\n", encoding="utf-8")
     refused = CliRunner().invoke(cli, ["retention", "report"])
     assert refused.exit_code == 2 and "keep.audits" in refused.output
+
+
+async def test_feedback_surveys_and_alerts_go_each_after_their_own_period(
+    services: Services, clock: FrozenClock
+) -> None:
+    feedback = await make_feedback(services, await make_records(services))
+    retention = build_retention(services)
+
+    # 50 days on, the unused link expired (after 14 days) more than 30 days ago; the used one
+    # stays while its answers do.
+    clock.advance(timedelta(days=50))
+    result = await retention.purge()
+    assert result.removed["feedback_links: feedback links"] == 1
+    assert await _count(services, FeedbackLink) == 1
+
+    # Three years on: the survey (closed 2 years ago and more) goes with its answers, marks and
+    # recipients; the parent's answers go, and then their link; the child's answers stay while
+    # the safety alert they raised is kept.
+    clock.advance(years(3))
+    result = await retention.purge()
+    assert result.removed["staff_survey_answers: surveys (answers, marks, recipients)"] == 1
+    assert result.removed["family_feedback: family feedback responses"] == 1
+    assert result.removed["feedback_links: feedback links"] == 1
+    async with services.sessions() as session:
+        assert await session.get(Survey, feedback.survey_id) is None
+        for model in (SurveyRecipient, SurveyAnswerMark, FeedbackLink):
+            assert await session.scalar(select(func.count()).select_from(model)) == 0, model
+        [kept] = list(await session.scalars(select(FeedbackResponse)))
+    assert kept.case_reference == feedback.alert_case
+
+    clock.advance(years(4))
+    result = await retention.purge()
+    assert result.removed["safety_alerts: safety alerts"] == 1
+    assert result.removed["family_feedback: family feedback responses"] == 1
+    assert await _count(services, FeedbackResponse) == 0 and await _count(services, SafetyAlert) == 0

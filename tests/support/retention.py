@@ -74,3 +74,58 @@ async def make_records(services: Services) -> Records:
 
 def years(count: int) -> timedelta:
     return timedelta(days=366 * count)
+
+
+PARENT_ANSWERS = {
+    "understood_why": "agree",
+    "worries_explained": "agree",
+    "strengths_recognised": "agree",
+    "listened_to": "agree",
+    "helped_make_plan": "agree",
+    "know_next_steps": "agree",
+    "where_now": "7",
+}
+SCARED_CHILD = {"feel_at_home": "scared", "safe_at_home": "1", "worker_listens": "yes", "help_is_good": "sometimes"}
+
+
+@dataclass(frozen=True)
+class Feedback:
+    survey_id: int
+    answered_link_case: str
+    alert_case: str
+
+
+async def make_feedback(services: Services, records: Records) -> Feedback:
+    """A staff pulse survey (closing in a week) answered by Priya and Callum; a parent's answers by
+    link for LCS100001; a link never used; a child who feels scared at home, answered with Priya
+    on a visit for LCS100003 (a safety alert)."""
+    from services.feedback.surveys import Audience
+    from tests.support.surveys import PULSE
+
+    org = records.audit_org.org
+    today = services.clock.now().date()
+    survey = await services.surveys.start(
+        person_id=org.qa_lead,
+        template_id="staff-pulse",
+        audience=Audience(emails=(PRIYA, "callum@council.example.gov.uk", "maya@council.example.gov.uk")),
+        closes_on=today + timedelta(days=7),
+        send=False,
+    )
+    for person in (org.practitioner, org.colleague):
+        await services.surveys.answer(person_id=person, survey_id=survey.view.survey_id, submitted=PULSE)
+    link = await services.feedback_links.create_link(
+        creator_id=org.practitioner, case_reference=MODERATED_CASE, template_key="family-parent-carer"
+    )
+    await services.feedback_links.submit(link.url.rsplit("/", 1)[1], PARENT_ANSWERS)
+    await services.feedback_links.create_link(
+        creator_id=org.practitioner, case_reference=DRAFT_CASE, template_key="family-parent-carer"
+    )
+    handed_over = await services.feedback_links.submit_handover(
+        teams_user_id="29:user-1",
+        case_reference="LCS100003",
+        template_key="family-child-8-12",
+        version=None,
+        submitted=SCARED_CHILD,
+    )
+    assert handed_over.alert_raised
+    return Feedback(survey.view.survey_id, MODERATED_CASE, "LCS100003")

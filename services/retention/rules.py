@@ -8,7 +8,7 @@ finished broadcasts). docs/retention.md says the same in words.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -54,16 +54,19 @@ class Rule:
     id_column: ColumnElement[Any]
     clock: ColumnElement[Any]
     """When the retention period starts for a row (a date or an aware datetime column)."""
-    due_when: Callable[[], Sequence[ColumnElement[bool]]]
-    """Conditions besides the clock (e.g. only completed audits)."""
     remove: Remove
-    joins: Callable[[Select[Any]], Select[Any]] = lambda statement: statement
+    where: tuple[ColumnElement[bool], ...] = ()
+    """Conditions besides the clock (e.g. only completed audits)."""
+    join: tuple[Any, ColumnElement[bool]] | None = None
+    """A table the clock lives in, and how it joins (drafts: the round's due date)."""
 
     def due(self, cutoff: datetime) -> Select[Any]:
         """The due rows' (id, clock), oldest first."""
         limit = cutoff.date() if _is_date(self.clock) else cutoff
-        statement = self.joins(select(self.id_column, self.clock))
-        return statement.where(self.clock < limit, *self.due_when()).order_by(self.clock, self.id_column)
+        statement = select(self.id_column, self.clock)
+        if self.join is not None:
+            statement = statement.join(*self.join)
+        return statement.where(self.clock < limit, *self.where).order_by(self.clock, self.id_column)
 
 
 def _is_date(column: ColumnElement[Any]) -> bool:
@@ -125,16 +128,15 @@ RULES: tuple[Rule, ...] = (
         "saved drafts",
         AuditAssignment.id,
         AuditRound.due_date,
-        lambda: [AuditAssignment.draft_saved_at.is_not(None)],
         _empty_drafts,
-        lambda statement: statement.join(AuditRound, AuditRound.id == AuditAssignment.round_id),
+        where=(AuditAssignment.draft_saved_at.is_not(None),),
+        join=(AuditRound, AuditRound.id == AuditAssignment.round_id),
     ),
     Rule(
         Kind.MODERATION,
         "moderation decisions",
         AuditModeration.id,
         AuditModeration.moderated_at,
-        list,
         _deleting(AuditModeration),
     ),
     Rule(
@@ -142,36 +144,35 @@ RULES: tuple[Rule, ...] = (
         "audits",
         AuditAssignment.id,
         AuditAssignment.updated_at,
-        lambda: [AuditAssignment.status.in_([AuditStatus.COMPLETED.value, AuditStatus.CANCELLED.value])],
         _remove_audits,
+        where=(AuditAssignment.status.in_([AuditStatus.COMPLETED.value, AuditStatus.CANCELLED.value]),),
     ),
-    Rule(Kind.SAFETY_ALERTS, "safety alerts", SafetyAlert.id, SafetyAlert.raised_at, list, _deleting(SafetyAlert)),
+    Rule(Kind.SAFETY_ALERTS, "safety alerts", SafetyAlert.id, SafetyAlert.raised_at, _deleting(SafetyAlert)),
     Rule(
         Kind.FAMILY_FEEDBACK,
         "family feedback responses",
         FeedbackResponse.id,
         FeedbackResponse.submitted_at,
+        _deleting(FeedbackResponse),
         # An answer that raised a safety alert stays while the alert is kept.
-        lambda: [
+        where=(
             FeedbackResponse.survey_id.is_(None),
             ~exists().where(SafetyAlert.response_id == FeedbackResponse.id),
-        ],
-        _deleting(FeedbackResponse),
+        ),
     ),
     Rule(
         Kind.FEEDBACK_LINKS,
         "feedback links",
         FeedbackLink.id,
         FeedbackLink.expires_at,
-        lambda: [~exists().where(FeedbackResponse.link_id == FeedbackLink.id)],
         _deleting(FeedbackLink),
+        where=(~exists().where(FeedbackResponse.link_id == FeedbackLink.id),),
     ),
     Rule(
         Kind.STAFF_SURVEY_ANSWERS,
         "surveys (answers, marks, recipients)",
         Survey.id,
         Survey.closes_at,
-        list,
         _remove_surveys,
     ),
     Rule(
@@ -179,34 +180,34 @@ RULES: tuple[Rule, ...] = (
         "closed actions",
         Action.id,
         Action.updated_at,
-        lambda: [Action.status.in_([ActionStatus.DONE.value, ActionStatus.CANCELLED.value])],
         _remove_actions,
+        where=(Action.status.in_([ActionStatus.DONE.value, ActionStatus.CANCELLED.value]),),
     ),
     Rule(
         Kind.DELIVERY_RECORDS,
         "sends",
         Delivery.id,
         Delivery.created_at,
-        lambda: [Delivery.status != DeliveryStatus.QUEUED.value],
         _deleting(Delivery),
+        where=(Delivery.status != DeliveryStatus.QUEUED.value,),
     ),
     Rule(
         Kind.DELIVERY_RECORDS,
         "reminder claims",
         SentReminder.id,
         SentReminder.claimed_at,
-        lambda: [SentReminder.handed_over_at.is_not(None)],
         _deleting(SentReminder),
+        where=(SentReminder.handed_over_at.is_not(None),),
     ),
     Rule(
         Kind.DELIVERY_RECORDS,
         "finished broadcasts",
         Broadcast.id,
         Broadcast.created_at,
-        lambda: [Broadcast.status != "running", ~exists().where(Delivery.broadcast_id == Broadcast.id)],
         _deleting(Broadcast),
+        where=(Broadcast.status != "running", ~exists().where(Delivery.broadcast_id == Broadcast.id)),
     ),
-    Rule(Kind.ACCESS_LOG, "access log entries", AccessLogEntry.id, AccessLogEntry.at, list, _deleting(AccessLogEntry)),
+    Rule(Kind.ACCESS_LOG, "access log entries", AccessLogEntry.id, AccessLogEntry.at, _deleting(AccessLogEntry)),
 )
 """In the order the purge runs them: drafts and moderation before the audits that hold them,
 safety alerts before the answers they keep, answers before the links they used."""

@@ -42,6 +42,8 @@ from services.qa_calendar import QaCalendarService
 from services.reminder_job import scheduled_jobs
 from services.reminder_policy import ReminderPolicy
 from services.reminders import ReminderService
+from services.retention import RetentionService, load_policy
+from services.retention.job import retention_job
 from services.scheduling import RecurringJob
 from services.templates import TemplateLibrary
 from storage.db import create_engine, create_session_factory
@@ -139,6 +141,12 @@ def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | No
     )
 
 
+def build_retention(services: Services) -> RetentionService:
+    """The retention purge with the policy file the settings name (``RetentionFileError`` if bad)."""
+    policy = load_policy(services.settings.retention_file)
+    return RetentionService(sessions=services.sessions, clock=services.clock, policy=policy)
+
+
 def reminder_policy(settings: Settings) -> ReminderPolicy:
     return ReminderPolicy(
         nudge_working_days_before=settings.reminder_nudge_working_days_before,
@@ -166,7 +174,8 @@ def create_app(
     app[ENGINE_KEY] = engine
     app[SERVICES_KEY] = services
     app[BOT_KEY] = bot
-    app[JOBS_KEY] = scheduled_jobs(services)  # here, so a bad interval setting stops the start at once
+    # Here, so a bad interval setting or retention file stops the start at once.
+    app[JOBS_KEY] = [*scheduled_jobs(services), retention_job(build_retention(services))]
 
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)

@@ -116,6 +116,9 @@ class Settings(BaseSettings):
     digest_check_seconds: float = 60
     """How often the digest schedule looks for weekly digests that are due (each subscription's own
     day and time); same rules. 0 switches it off."""
+    retention_file: Path | None = None
+    """The retention policy (how long each kind of record is kept, when the nightly purge runs):
+    the council's own YAML file; unset, ``services/data/retention.yaml``. See docs/retention.md."""
     log_level: str = "INFO"
 
     # -- delivery engine (issue 3): DBOS durable queue in front of every Teams send ----------

@@ -776,3 +776,22 @@ class DigestRun(Base):
 Index("ix_feedback_responses_submitted_at", FeedbackResponse.submitted_at)
 Index("ix_audit_submissions_submitted_at", AuditSubmission.submitted_at)
 Index("ix_actions_created_at", Action.created_at)
+
+
+# -- Retention (issue 17) --------------------------------------------------------------------------
+
+
+class RetentionRun(Base):
+    """One purge of records past their retention period, claimed before it starts.
+
+    The unique ``run_key`` (the schedule's firing time, or a fresh key for a run by hand) makes a
+    scheduled purge run once across instances, whatever DBOS retries; ``removed`` holds counts
+    per kind of record, never content."""
+
+    __tablename__ = "retention_runs"
+
+    id: Mapped[int_pk]
+    run_key: Mapped[str] = mapped_column(String(80), unique=True)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    removed: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -16,6 +16,7 @@ from aiohttp import web
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.config import BotConfig
 from bot.handlers import register_all
 from bot.http import BOT_KEY, messages
 from bot.qop_bot import QopBot
@@ -29,7 +30,7 @@ from services.audits.service import AuditService
 from services.clock import Clock, SystemClock
 from services.container import Services
 from services.conversations import ConversationService
-from services.delivery import DeliveryService
+from services.delivery import DeliveryConfig, DeliveryService
 from services.delivery.engine import WorkQueue
 from services.demo import DemoService
 from services.digest.service import DigestService
@@ -61,7 +62,8 @@ def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | No
     sessions = create_session_factory(engine)
     clock = clock or SystemClock()
     organisation = OrganisationService(sessions=sessions, clock=clock)
-    delivery = DeliveryService(sessions=sessions, clock=clock, settings=settings, queue=WorkQueue(settings))
+    delivery_setup = delivery_config(settings)
+    delivery = DeliveryService(sessions=sessions, clock=clock, config=delivery_setup, queue=WorkQueue(delivery_setup))
     alerts = SafetyAlertNotifier(sessions=sessions, clock=clock, sender=delivery)
     templates = TemplateLibrary.from_folder()
     feedback_signer = Signer(settings.feedback_signing_key)
@@ -80,7 +82,6 @@ def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | No
             Signer(settings.report_signing_key), base_url=settings.base_url, minutes=settings.report_link_minutes
         )
     return Services(
-        settings=settings,
         sessions=sessions,
         clock=clock,
         conversations=ConversationService(sessions=sessions, clock=clock),
@@ -136,6 +137,42 @@ def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | No
             time_zone=settings.timezone,
         ),
         digests=digests,
+        time_zone=settings.timezone,
+        base_url=settings.base_url,
+        feedback_signer=feedback_signer,
+        feedback_link_days=settings.feedback_link_days,
+        survey_min_group_size=settings.survey_min_group_size,
+    )
+
+
+def delivery_config(settings: Settings) -> DeliveryConfig:
+    return DeliveryConfig(
+        executor_id=settings.executor_id,
+        system_database_url=settings.resolved_dbos_system_database_url,
+        system_schema=settings.dbos_system_schema,
+        rate_per_second=settings.delivery_rate_per_second,
+        conversation_rate_per_second=settings.delivery_conversation_rate_per_second,
+        max_attempts=settings.delivery_max_attempts,
+        backoff_base_seconds=settings.delivery_backoff_base_seconds,
+        backoff_max_seconds=settings.delivery_backoff_max_seconds,
+        request_timeout_seconds=settings.delivery_request_timeout_seconds,
+        progress_interval_seconds=settings.delivery_progress_interval_seconds,
+        queue_polling_seconds=settings.delivery_queue_polling_seconds,
+        worker_concurrency=settings.delivery_worker_concurrency,
+    )
+
+
+def bot_config(settings: Settings) -> BotConfig:
+    return BotConfig(
+        local_mode=settings.local_mode,
+        app_id=settings.microsoft_app_id,
+        app_password=settings.microsoft_app_password,
+        tenant_id=settings.microsoft_app_tenant_id,
+        openid_metadata_url=settings.openid_metadata_url,
+        token_issuers=tuple(settings.token_issuers),
+        allowed_service_url_hosts=tuple(settings.allowed_service_url_hosts),
+        allow_private_service_urls=settings.allow_private_service_urls,
+        max_request_bytes=settings.max_request_bytes,
     )
 
 
@@ -159,14 +196,19 @@ def create_app(
     app = web.Application(client_max_size=settings.max_request_bytes)
     engine = create_engine(settings.database_url)
     services = build_services(settings, engine, clock=clock)
-    bot = QopBot(services, connections=connections)
+    bot = QopBot(services, bot_config(settings), connections=connections)
     register_all(bot)
 
     app[SETTINGS_KEY] = settings
     app[ENGINE_KEY] = engine
     app[SERVICES_KEY] = services
     app[BOT_KEY] = bot
-    app[JOBS_KEY] = scheduled_jobs(services)  # here, so a bad interval setting stops the start at once
+    # Here, so a bad interval setting stops the start at once.
+    app[JOBS_KEY] = scheduled_jobs(
+        services,
+        reminder_interval_seconds=settings.reminder_interval_seconds,
+        digest_check_seconds=settings.digest_check_seconds,
+    )
 
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
@@ -187,9 +229,9 @@ async def _run_delivery_engine(app: web.Application) -> AsyncIterator[None]:
 
     settings, services = app[SETTINGS_KEY], app[SERVICES_KEY]
     delivery = services.delivery
-    gateway = ConnectorGateway(app[BOT_KEY].connections, timeout_seconds=settings.delivery_request_timeout_seconds)
+    gateway = ConnectorGateway(app[BOT_KEY].connections, timeout_seconds=delivery.config.request_timeout_seconds)
     delivery.attach_gateway(gateway)
-    engine = DeliveryEngine(settings)
+    engine = DeliveryEngine(delivery.config)
     jobs = app[JOBS_KEY]
     await engine.launch(delivery, delivery.queue, jobs)
     window = timedelta(hours=settings.schedule_catch_up_hours)

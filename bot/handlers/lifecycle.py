@@ -26,7 +26,7 @@ def register(bot: QopBot) -> None:
             return
         await bot.services.conversations.record_installed(turn.conversation, turn.user)
         await turn.send_card(_welcome_for(turn.conversation.kind, turn.user.name, turn.conversation.name))
-        if bot.settings.local_mode and turn.conversation.kind == "channel":
+        if bot.config.local_mode and turn.conversation.kind == "channel":
             # The playground's demo: the channel the demo data subscribed gets its digest now,
             # through the delivery engine like every Monday's (not as a reply to this event).
             await bot.services.digests.demo_channel_installed(turn.conversation.conversation_id)

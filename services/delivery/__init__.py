@@ -46,8 +46,8 @@ API (all async, all return at once; the send happens in the background):
 Guarantees: ``dedupe_key`` makes a send idempotent (a second call returns the first
 delivery's receipt and sends nothing); broadcast sends are keyed (broadcast, person). A
 crash loses nothing: at most the sends in flight at the crash are repeated (Teams has no
-idempotency key). Limits: ``QOP``-wide ``delivery_rate_per_second`` (45) across all
-instances, ``delivery_conversation_rate_per_second`` (6) per conversation. 429 honours
+idempotency key). Limits (``DeliveryConfig``, from the settings): ``delivery_rate_per_second``
+(45) across all instances, ``delivery_conversation_rate_per_second`` (6) per conversation. 429 honours
 Retry-After (else exponential backoff with jitter); 412/5xx/timeouts are retried; attempts
 are bounded (``delivery_max_attempts``). 403 MessageWritesBlocked -> ``blocked`` and the
 conversation is marked blocked (nothing more is sent there until qop is installed again);
@@ -66,6 +66,7 @@ Runtime: the app launches DBOS in its cleanup context (``qop/app.py``); see ``en
 for the process-wide DBOS singleton and the recovery of a lost instance's work.
 """
 
+from services.delivery.config import DeliveryConfig
 from services.delivery.gateway import (
     Blocked,
     ConversationAddress,
@@ -77,18 +78,15 @@ from services.delivery.gateway import (
     TooLarge,
     Transient,
 )
-from services.delivery.service import (
-    BroadcastProgress,
-    DeliveryReceipt,
-    DeliveryService,
-    MessageRef,
-)
+from services.delivery.records import BroadcastProgress, DeliveryReceipt, MessageRef
+from services.delivery.service import DeliveryService
 
 __all__ = [
     "Blocked",
     "BroadcastProgress",
     "ConversationAddress",
     "ConversationGone",
+    "DeliveryConfig",
     "DeliveryReceipt",
     "DeliveryService",
     "GatewayError",

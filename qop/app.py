@@ -25,7 +25,6 @@ from qop.reports_web import add_report_routes
 from qop.settings import DEMO_ORGANISATION, Settings
 from services.actions import ActionService
 from services.audits.moderation import ModerationRule
-from services.audits.notify import DeliveryNotifier
 from services.audits.service import AuditService
 from services.clock import Clock, SystemClock
 from services.container import Services
@@ -39,6 +38,7 @@ from services.feedback.links import FeedbackLinkService
 from services.feedback.surveys import SurveyService
 from services.feedback.tokens import Signer
 from services.organisation import OrganisationService
+from services.outbox import Outbox
 from services.qa_calendar import QaCalendarService
 from services.reminder_job import scheduled_jobs
 from services.reminder_policy import ReminderPolicy
@@ -58,13 +58,18 @@ SERVICES_KEY = web.AppKey("services", Services)
 JOBS_KEY = web.AppKey("scheduled_jobs", list[RecurringJob])
 
 
-def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | None = None) -> Services:
+def build_services(
+    settings: Settings, engine: AsyncEngine, *, clock: Clock | None = None, outbox: Outbox | None = None
+) -> Services:
+    """Every service on ``engine``. They all send through ``outbox``: the delivery service built
+    here unless another is given (tests pass a recording one)."""
     sessions = create_session_factory(engine)
     clock = clock or SystemClock()
     organisation = OrganisationService(sessions=sessions, clock=clock)
     delivery_setup = delivery_config(settings)
     delivery = DeliveryService(sessions=sessions, clock=clock, config=delivery_setup, queue=WorkQueue(delivery_setup))
-    alerts = SafetyAlertNotifier(sessions=sessions, clock=clock, sender=delivery)
+    outbox = outbox or delivery
+    alerts = SafetyAlertNotifier(sessions=sessions, clock=clock, outbox=outbox)
     templates = TemplateLibrary.from_folder()
     feedback_signer = Signer(settings.feedback_signing_key)
     digests = DigestService(
@@ -75,7 +80,7 @@ def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | No
         catch_up=timedelta(hours=settings.digest_catch_up_hours),
         grace=timedelta(minutes=settings.digest_grace_minutes),
         case_reference_pattern=settings.case_reference_pattern,
-        sender=delivery,
+        outbox=outbox,
     )
     if settings.report_signing_key is not None:
         digests.attach_report_links(
@@ -85,7 +90,7 @@ def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | No
         sessions=sessions,
         clock=clock,
         conversations=ConversationService(sessions=sessions, clock=clock),
-        actions=ActionService(sessions=sessions, clock=clock, time_zone=settings.timezone, sender=delivery),
+        actions=ActionService(sessions=sessions, clock=clock, time_zone=settings.timezone, outbox=outbox),
         feedback_links=FeedbackLinkService(
             sessions=sessions,
             clock=clock,
@@ -112,18 +117,18 @@ def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | No
             signer=feedback_signer,
             min_group_size=settings.survey_min_group_size,
             time_zone=settings.timezone,
-            sender=delivery,
+            outbox=outbox,
             closing_reminder_working_days=settings.survey_reminder_working_days_before_close,
             comments_shown=settings.survey_comments_shown,
         ),
         reminders=ReminderService(
             sessions=sessions,
             clock=clock,
-            sender=delivery,
+            outbox=outbox,
             policy=reminder_policy(settings),
             time_zone=settings.timezone,
         ),
-        qa_calendar=QaCalendarService(sessions=sessions, clock=clock, sender=delivery, time_zone=settings.timezone),
+        qa_calendar=QaCalendarService(sessions=sessions, clock=clock, outbox=outbox, time_zone=settings.timezone),
         delivery=delivery,
         audits=AuditService(
             sessions=sessions,
@@ -133,7 +138,7 @@ def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | No
             moderation_rule=ModerationRule(
                 frozenset(settings.audit_moderation_always), settings.audit_moderation_sample_percent
             ),
-            notifier=DeliveryNotifier(delivery),
+            outbox=outbox,
             time_zone=settings.timezone,
         ),
         digests=digests,

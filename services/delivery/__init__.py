@@ -4,7 +4,8 @@ Every outbound message is a *delivery* row (queued -> sent with Teams' message i
 failed with a reason, blocked, or cancelled), carried out by a short durable DBOS workflow
 on a rate-limited queue. Features never talk to Teams directly and never retry themselves.
 
-Use it from a service or handler through ``services.delivery`` (a ``DeliveryService``)::
+A service takes it as its ``outbox=`` (the ``Outbox`` Protocol, ``services/outbox.py``), given by
+the composition root; a handler uses ``services.delivery`` (a ``DeliveryService``)::
 
     receipt = await services.delivery.send_card_to_person(
         person_id, card, purpose="audit", dedupe_key=f"audit:{audit.id}:invite")
@@ -60,7 +61,12 @@ conversation or message; ``NotAllowed`` when someone else's broadcast is changed
 ``InvalidInput`` for an empty broadcast), which the bot turns into cards.
 
 Tests: use the real service with the fake Bot Connector through the ``delivery`` fixture
-(``tests/support/delivery.py``): see its docstring.
+(``tests/support/delivery.py``): see its docstring; or, where only what was asked for matters,
+the ``RecordingOutbox`` (``tests/support/outbox.py``) through ``recorded_services``.
+
+Layout: ``sending.py`` (the send API), ``broadcasts.py``, ``executor.py`` (what one queued run
+does), ``records.py`` (receipts and progress), ``engine.py`` (DBOS), ``config.py``
+(``DeliveryConfig``, built from the settings by ``qop/app.py``); ``service.py`` puts them together.
 
 Runtime: the app launches DBOS in its cleanup context (``qop/app.py``); see ``engine.py``
 for the process-wide DBOS singleton and the recovery of a lost instance's work.

@@ -21,6 +21,7 @@ from microsoft_agents.hosting.core.app import RouteRank
 
 from bot.auth import build_token_validator
 from bot.commands import scope_of
+from bot.config import BotConfig
 from bot.connections import build_connections
 from bot.handlers.help import help_card
 from bot.members import fetch_member_email
@@ -43,16 +44,16 @@ ERROR_CONTENT_TYPE = "application/vnd.microsoft.error"
 class QopBot:
     """The bot: SDK objects plus qop's command and action registries."""
 
-    def __init__(self, services: Services, *, connections: Connections | None = None) -> None:
+    def __init__(self, services: Services, config: BotConfig, *, connections: Connections | None = None) -> None:
         self.services = services
-        self.settings = services.settings
+        self.config = config
         # ``connections`` hands out outbound tokens; the default asks Entra ID (MSAL) in
         # production. Tests of production mode pass a local stand-in for Entra ID.
-        self.connections = connections or build_connections(self.settings)
-        self.token_validator = build_token_validator(self.settings, services.clock)
+        self.connections = connections or build_connections(config)
+        self.token_validator = build_token_validator(config, services.clock)
         self.adapter = CloudAdapter(
             connection_manager=self.connections,
-            host_validator=build_host_validator(self.settings),
+            host_validator=build_host_validator(config),
         )
         self.application: AgentApplication[TurnState] = AgentApplication[TurnState](
             storage=MemoryStorage(),
@@ -86,6 +87,7 @@ class QopBot:
         return Turn(
             context=context,
             services=self.services,
+            config=self.config,
             user=user_from(context),
             conversation=conversation_from(context),
             text=text,
@@ -105,7 +107,7 @@ class QopBot:
         if not turn.text and isinstance(activity.value, dict):
             await self._on_card_submit(turn, activity.value)
             return
-        matched = self.commands.match(turn.text, local_mode=self.settings.local_mode)
+        matched = self.commands.match(turn.text, local_mode=self.config.local_mode)
         if matched is None or scope_of(turn.conversation.kind) not in matched[0].command.scopes:
             await turn.send_card(help_card(turn, not_understood=turn.text or "(an empty message)"))
             return

@@ -223,7 +223,7 @@ def delivery_recover(
     """Hand the unfinished sends of an instance that will never come back to the running ones."""
 
     async def work(services: Services) -> None:
-        if executor_id == services.settings.executor_id:
+        if executor_id == services.delivery.config.executor_id:
             console.print(
                 "[yellow]That is this machine's own executor id; it recovers its work when it starts.[/yellow]"
             )

@@ -138,7 +138,7 @@ def demo_load() -> None:
         raise typer.Exit(1)
     actions = with_services(lambda s: load_demo_actions(s.sessions, s.clock))
     console.print(f"Demo actions: {actions} created (open, due soon, due today, overdue, one awaiting impact).")
-    audits = with_services(lambda s: load_demo_digest_data(s.sessions, s.clock, time_zone=s.settings.timezone))
+    audits = with_services(lambda s: load_demo_digest_data(s.sessions, s.clock, time_zone=s.time_zone))
     console.print(f"Demo digest data: {audits} audits with feedback over the last seven weeks.")
     if with_services(lambda s: s.digests.subscribe_demo_channel()) is not None:
         console.print(

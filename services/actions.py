@@ -42,7 +42,7 @@ import io
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -52,6 +52,7 @@ from services import access_log, actors, policy, working_time
 from services.actors import Actor
 from services.clock import Clock
 from services.errors import DomainError, InvalidInput, NotAllowed, NotFound
+from services.outbox import Outbox
 from storage.db import transaction
 from storage.models import (
     Action,
@@ -140,14 +141,6 @@ class ActionCardData:
     today: date
     working: bool = True
     """The viewer may also do the work (mark done, progress): the owner and their team manager."""
-
-
-class CardSender(Protocol):
-    """The delivery engine as actions and reminders use it (``services.delivery.DeliveryService``)."""
-
-    async def send_card_to_person(
-        self, person_id: int, card: dict[str, Any], *, purpose: str, dedupe_key: str | None = None
-    ) -> Any: ...
 
 
 @dataclass
@@ -349,16 +342,12 @@ class ActionService:
         sessions: async_sessionmaker[AsyncSession],
         clock: Clock,
         time_zone: str = working_time.DEFAULT_TIME_ZONE,
-        sender: CardSender | None = None,
+        outbox: Outbox | None = None,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._time_zone = time_zone
-        self._sender = sender
-
-    def attach_sender(self, sender: CardSender | None) -> None:
-        """The delivery engine, for the cards a change sends to someone else (set by the composition root)."""
-        self._sender = sender
+        self._outbox = outbox
 
     def today(self) -> date:
         """Today's date in the organisation's time zone (what 'overdue' is measured against)."""
@@ -683,10 +672,10 @@ class ActionService:
 
     async def _notify(self, person_id: int, card: action_cards.Json, key: str) -> None:
         """Tell someone else about a change; the change stands even if Teams is unreachable."""
-        if self._sender is None:
+        if self._outbox is None:
             return
         try:
-            await self._sender.send_card_to_person(person_id, card, purpose="action-update", dedupe_key=key[:200])
+            await self._outbox.send_card_to_person(person_id, card, purpose="action-update", dedupe_key=key[:200])
         except DomainError as problem:
             logger.warning("could not notify person %s about %s: %s", person_id, key, problem.user_message)
         except Exception:  # the change is committed; a recorded delivery is swept up at the next start

@@ -21,9 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cards import actions as action_cards
 from services import working_time
-from services.actions import CardSender
 from services.clock import Clock
 from services.errors import InvalidInput, NotAllowed, NotFound
+from services.outbox import Outbox
 from services.reminders import anyone_at_work, claim, keys_already_claimed, mark_handed_over, stale_claims
 from storage.db import transaction
 from storage.models import CalendarOccurrence, Person, Role, RoleAssignment, Team
@@ -140,20 +140,17 @@ class QaCalendarService:
         *,
         sessions: async_sessionmaker[AsyncSession],
         clock: Clock,
-        sender: CardSender | None,
+        outbox: Outbox | None,
         activities: list[CalendarActivity] | None = None,
         hours: working_time.WorkingHours | None = None,
         time_zone: str = working_time.DEFAULT_TIME_ZONE,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
-        self._sender = sender
+        self._outbox = outbox
         self.activities = activities if activities is not None else load_calendar()
         self._hours = hours or working_time.WorkingHours()
         self._time_zone = time_zone
-
-    def attach_sender(self, sender: CardSender | None) -> None:
-        self._sender = sender
 
     def _activity(self, key: str) -> CalendarActivity:
         for activity in self.activities:
@@ -164,7 +161,7 @@ class QaCalendarService:
     async def run_due_reminders(self, now: datetime | None = None) -> list[str]:
         """Send each due calendar reminder once to each responsible person in working hours."""
         now = now or self._clock.now()
-        if self._sender is None or not await anyone_at_work(self._sessions, self._hours, now, self._time_zone):
+        if self._outbox is None or not await anyone_at_work(self._sessions, self._hours, now, self._time_zone):
             return []
         sent: list[str] = []
         await self._rehand_stale(now)
@@ -250,9 +247,9 @@ class QaCalendarService:
         return sorted(entries, key=lambda entry: (entry.occurrence.due_on, entry.occurrence.name))
 
     async def _hand_over(self, key: str, activity: CalendarActivity, due: date, person_id: int, now: datetime) -> None:
-        assert self._sender is not None
+        assert self._outbox is not None
         card = action_cards.calendar_reminder_card(activity.occurrence(due))
-        await self._sender.send_card_to_person(person_id, card, purpose=PURPOSE, dedupe_key=key)
+        await self._outbox.send_card_to_person(person_id, card, purpose=PURPOSE, dedupe_key=key)
         await mark_handed_over(self._sessions, key, now)
 
     async def _rehand_stale(self, now: datetime) -> None:

@@ -34,7 +34,6 @@ from cards import actions as action_cards
 from services import working_time
 from services.actions import (
     ActionView,
-    CardSender,
     Seniors,
     assignable_choices,
     load_seniors,
@@ -43,6 +42,7 @@ from services.actions import (
     to_view,
 )
 from services.clock import Clock
+from services.outbox import Outbox
 from services.reminder_policy import ActionState, PlannedReminder, ReminderKind, ReminderPolicy, reminders_due
 from storage.db import transaction
 from storage.models import Action, Person, SentReminder
@@ -98,24 +98,21 @@ class ReminderService:
         *,
         sessions: async_sessionmaker[AsyncSession],
         clock: Clock,
-        sender: CardSender | None,
+        outbox: Outbox | None,
         policy: ReminderPolicy | None = None,
         time_zone: str = working_time.DEFAULT_TIME_ZONE,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
-        self._sender = sender
+        self._outbox = outbox
         self.policy = policy or ReminderPolicy()
         self._time_zone = time_zone
-
-    def attach_sender(self, sender: CardSender | None) -> None:
-        self._sender = sender
 
     async def run_due_reminders(self, now: datetime | None = None) -> ReminderRun:
         """Send every reminder that is due and not yet sent. Returns what happened."""
         now = now or self._clock.now()
         run = ReminderRun()
-        if self._sender is None or not await anyone_at_work(self._sessions, self.policy.hours, now, self._time_zone):
+        if self._outbox is None or not await anyone_at_work(self._sessions, self.policy.hours, now, self._time_zone):
             return run
         await self._rehand_stale_claims(now, run)
         async with transaction(self._sessions) as session:
@@ -178,8 +175,8 @@ class ReminderService:
         self, reminder: PlannedReminder, action: Action, people: dict[int, Person], now: datetime
     ) -> None:
         card = await self._card_for(reminder, action, people, now)
-        assert self._sender is not None
-        await self._sender.send_card_to_person(reminder.recipient_id, card, purpose=PURPOSE, dedupe_key=reminder.key)
+        assert self._outbox is not None
+        await self._outbox.send_card_to_person(reminder.recipient_id, card, purpose=PURPOSE, dedupe_key=reminder.key)
         await mark_handed_over(self._sessions, reminder.key, now)
 
     async def _rehand_stale_claims(self, now: datetime, run: ReminderRun) -> None:

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 def help_card(turn: Turn, *, not_understood: str | None = None) -> dict[str, Any]:
     """The help card for the conversation ``turn`` came from; ``not_understood`` echoes what puzzled us."""
-    entries = help_entries(scope_of(turn.conversation.kind), local_mode=turn.services.settings.local_mode)
+    entries = help_entries(scope_of(turn.conversation.kind), local_mode=turn.config.local_mode)
     return common.help_card(entries, not_understood=not_understood)
 
 

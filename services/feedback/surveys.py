@@ -19,10 +19,9 @@ from __future__ import annotations
 
 import contextlib
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
@@ -36,6 +35,7 @@ from services.errors import AlreadySubmitted, InvalidInput, NotAllowed, NotFound
 from services.feedback.forms import checked_answers, find_survey, survey_settings, surveys_for
 from services.feedback.responses import store_response
 from services.feedback.tokens import Signer
+from services.outbox import Outbox
 from services.reminders import claim, keys_already_claimed, mark_handed_over, stale_claims
 from services.templates import Question, QuestionType, Template, TemplateLibrary
 from services.templates.model import AGREE_LABELS, SurveyAudience
@@ -48,18 +48,6 @@ MAX_OPEN_DAYS = 90
 AGREEING = ("strongly_agree", "agree")
 CLOSING_REMINDER_KIND = "survey-closing"
 DEFAULT_COMMENTS_SHOWN = 20
-
-
-class SurveySender(Protocol):
-    """The delivery engine as surveys use it (``services.delivery.DeliveryService``)."""
-
-    async def start_broadcast(
-        self, sender_person_id: int | None, recipients: Sequence[int], card: Any, *, title: str, purpose: str = ...
-    ) -> Any: ...
-
-    async def send_card_to_person(
-        self, person_id: int, card: dict[str, Any], *, purpose: str, dedupe_key: str | None = None
-    ) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -145,7 +133,7 @@ class SurveyService:
         signer: Signer,
         min_group_size: int,
         time_zone: str,
-        sender: SurveySender | None = None,
+        outbox: Outbox | None = None,
         closing_reminder_working_days: int | None = 2,
         hours: working_time.WorkingHours | None = None,
         comments_shown: int = DEFAULT_COMMENTS_SHOWN,
@@ -157,13 +145,10 @@ class SurveyService:
         self._min_group_size = min_group_size
         self._zone_name = time_zone
         self._zone = ZoneInfo(time_zone)
-        self._sender = sender
+        self._outbox = outbox
         self._closing_days = closing_reminder_working_days
         self._hours = hours or working_time.WorkingHours()
         self._comments_shown = comments_shown
-
-    def attach_sender(self, sender: SurveySender | None) -> None:
-        self._sender = sender
 
     def today(self) -> date:
         return self._clock.now().astimezone(self._zone).date()
@@ -234,8 +219,8 @@ class SurveyService:
                 session, actor, access_log.CHANGE, "survey", survey.id, {"invited": len(people)}, summary="Survey sent"
             )
             view = _view(survey, template)
-        if send and self._sender is not None:
-            await self._sender.start_broadcast(
+        if send and self._outbox is not None:
+            await self._outbox.start_broadcast(
                 actor.person_id, list(people), survey_invitation(view), title=view.title, purpose="survey"
             )
         return StartedSurvey(view, len(people), tuple(unknown))
@@ -352,7 +337,7 @@ class SurveyService:
         first; each reminder's delivery dedupe key covers a crash between claim and hand-over
         (the next run re-hands stale claims)."""
         now = now or self._clock.now()
-        if self._sender is None or self._closing_days is None or self._closing_days < 0:
+        if self._outbox is None or self._closing_days is None or self._closing_days < 0:
             return []
         if not self._hours.contains(now, self._zone_name):
             return []
@@ -415,13 +400,13 @@ class SurveyService:
                 recipient.reminders_sent += 1
             view = _view(survey, self._template(survey))
             rounds = {r.person_id: r.reminders_sent for r in pending}
-        if self._sender is not None and pending:
+        if self._outbox is not None and pending:
             card = survey_invitation(view, reminder=True)
             for person_id, round_number in rounds.items():
                 # The automatic reminder is one per person whatever happens (a re-hand after a
                 # crash reuses the key); a reminder asked for by the sender is one per round.
                 round_key = "closing" if closing else str(round_number)
-                await self._sender.send_card_to_person(
+                await self._outbox.send_card_to_person(
                     person_id,
                     card,
                     purpose="survey-reminder",

@@ -58,24 +58,6 @@ async def only_the_auditor_moderates(sessions: async_sessionmaker[AsyncSession],
             session.add(RoleAssignment(person_id=audit_org.auditor, role=role.value))
 
 
-class RecordingNotifier:
-    """Records every card the audit service asks to send (repeats too, unlike the delivery
-    engine, so a test sees whether a card was asked for twice)."""
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[int, dict[str, Any], str]] = []
-
-    async def send_card(self, person_id: int, card: dict[str, Any], *, key: str) -> str | None:
-        self.sent.append((person_id, card, key))
-        return None
-
-    async def update_card(self, reference: str, card: dict[str, Any]) -> None:
-        return None
-
-    def keys(self, containing: str) -> list[tuple[int, str]]:
-        return [(person, key) for person, _, key in self.sent if containing in key]
-
-
 def valid_answers(section: Section, today: date, *, grade: str = "good") -> dict[str, Any]:
     """Complete, valid answers for one section (grades as given, with a rationale)."""
     values: dict[str, Any] = {}

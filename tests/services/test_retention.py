@@ -40,6 +40,12 @@ from storage.models import (
 from tests.support.retention import MODERATED_CASE, make_feedback, make_records, years
 
 
+@pytest.fixture
+def services(recorded_services: Services) -> Services:
+    """Audits and alerts here send through the recording outbox, not the delivery engine."""
+    return recorded_services
+
+
 def test_the_default_policy_keeps_every_kind_for_a_period_a_council_would_recognise() -> None:
     policy = load_policy()
     assert set(policy.keep) == set(Kind)

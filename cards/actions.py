@@ -13,7 +13,7 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from microsoft_teams.cards import (
     AdaptiveCard,
@@ -31,19 +31,9 @@ from microsoft_teams.cards import (
 from cards import text_actions as text
 from cards import text_digest, verbs
 from cards.base import CARD_VERSION, Json, action_row, card, execute, facts, heading, paragraph, title
-
-if TYPE_CHECKING:
-    from services.actions import ActionView, ProposalView
+from views.actions import ActionView, PersonChoice, ProposalView
 
 MAX_LISTED = 25
-
-
-@dataclass(frozen=True)
-class PersonChoice:
-    """Someone a manager can give an action to."""
-
-    id: int
-    name: str
 
 
 class Audience(enum.StrEnum):

@@ -8,7 +8,8 @@ from datetime import UTC, date, datetime
 from cards import audit
 from cards import text_audits as text
 from cards.base import Json
-from services.audits.views import (
+from services.templates import TemplateLibrary
+from views.audits import (
     MAX_ACTIONS,
     ActionLine,
     AssignmentSummary,
@@ -27,7 +28,6 @@ from services.audits.views import (
     TeamAudit,
     action_ids,
 )
-from services.templates import TemplateLibrary
 
 SUMMARY = AssignmentSummary(
     id=42,

@@ -1,6 +1,6 @@
 """The weekly digest card and the subscription cards (pure: ``Digest`` in, card JSON out).
 
-Numbers pass through ``services.digest.figures`` suppression: a count from 1 to 4 reads
+Numbers pass through ``views.digest`` suppression: a count from 1 to 4 reads
 "fewer than 5" and no share or chart is drawn from it. Every chart carries a plain fallback
 (Teams mobile and older clients do not draw charts).
 """
@@ -16,14 +16,7 @@ import microsoft_teams.cards as ac
 from cards import text_digest as text
 from cards import verbs
 from cards.base import Json, card, execute, facts, heading, paragraph, title
-from services.digest.figures import (
-    GRADE_LABELS,
-    GRADES,
-    Digest,
-    PeriodFigures,
-    shown,
-    suppressed,
-)
+from views.digest import GRADE_LABELS, GRADES, Digest, PeriodFigures, shown, suppressed
 
 GRADE_COLOURS = {
     "outstanding": "categoricalTeal",

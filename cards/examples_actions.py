@@ -17,8 +17,7 @@ TEAM = [
 
 
 def _view(**changes):  # type: ignore[no-untyped-def]
-    from services.actions import ActionView
-    from storage.models import ActionStatus
+    from views.actions import ActionStatus, ActionView
 
     base = {
         "id": 42,
@@ -43,7 +42,7 @@ def _view(**changes):  # type: ignore[no-untyped-def]
 
 
 def _proposal():  # type: ignore[no-untyped-def]
-    from services.actions import ProposalView
+    from views.actions import ProposalView
 
     return ProposalView(
         id=7,
@@ -57,7 +56,7 @@ def _proposal():  # type: ignore[no-untyped-def]
 
 
 def action_examples() -> Iterator[tuple[str, Json]]:
-    from storage.models import ActionStatus
+    from views.actions import ActionStatus
 
     open_view = _view()
     overdue = _view(status=ActionStatus.OVERDUE, due_date=date(2026, 3, 9))

@@ -8,16 +8,8 @@ from datetime import date
 
 from cards import digest as cards
 from cards.base import Json
-from services.digest.figures import (
-    Digest,
-    GradeCounts,
-    Moderation,
-    OverdueAction,
-    PeriodFigures,
-    StageFigures,
-    ThemeFigures,
-)
-from services.digest.periods import week_starting
+from views.digest import Digest, GradeCounts, Moderation, OverdueAction, PeriodFigures, StageFigures, ThemeFigures
+from views.periods import week_starting
 
 LONDON = "Europe/London"
 WEEK = week_starting(date(2026, 3, 23), LONDON)

@@ -22,7 +22,7 @@ from microsoft_teams.cards import (
 from cards import text_feedback as text
 from cards import verbs
 from cards.base import Json, card, execute, facts, heading, paragraph, title
-from services.templates import Question, QuestionType, Template
+from views.templates import Question, QuestionType, Template
 
 DISPLAY_TIMEZONE = ZoneInfo("Europe/London")
 AUDIT_FAMILY_TEMPLATE = "audit-family-feedback"
@@ -247,7 +247,8 @@ def examples() -> Any:
     """Realistic examples of every feedback card, for the card tests."""
     from datetime import UTC
 
-    from services.templates import TemplateKind, TemplateLibrary
+    from services.templates import TemplateLibrary
+    from views.templates import TemplateKind
 
     library = TemplateLibrary.from_folder()
     surveys = [t for t in library.latest() if t.kind == TemplateKind.SURVEY]

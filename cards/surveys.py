@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from microsoft_teams.cards import Choice as CardChoice
 from microsoft_teams.cards import (
@@ -23,16 +23,7 @@ from cards import text_feedback as text
 from cards import verbs
 from cards.base import Json, action_row, card, execute, facts, heading, paragraph, title
 from cards.feedback import format_day, survey_form
-
-if TYPE_CHECKING:
-    from services.feedback.surveys import (
-        AudienceChoices,
-        Comments,
-        GroupResult,
-        StartedSurvey,
-        SurveyResults,
-        SurveyView,
-    )
+from views.surveys import AudienceChoices, Comments, GroupResult, StartedSurvey, SurveyResults, SurveyView
 
 
 def survey_invitation(view: SurveyView, *, reminder: bool = False) -> Json:
@@ -203,7 +194,8 @@ def my_surveys_card(views: Sequence[SurveyView]) -> Json:
 
 def examples() -> Any:
     """Realistic examples of every survey card, for the card tests."""
-    from services.feedback.surveys import (
+    from services.templates import TemplateLibrary
+    from views.surveys import (
         AudienceChoices,
         Comments,
         GroupResult,
@@ -212,7 +204,6 @@ def examples() -> Any:
         SurveyResults,
         SurveyView,
     )
-    from services.templates import TemplateLibrary
 
     library = TemplateLibrary.from_folder()
     pulse = library.get("staff-pulse")

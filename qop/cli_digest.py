@@ -13,8 +13,8 @@ from rich.table import Table
 from cards.digest import digest_card, digest_text
 from qop.cli_org import with_services
 from services.container import Services
-from services.digest import periods
 from services.digest.subscriptions import SubscriptionRequest, parse_subscription
+from views import periods
 
 digest_cli = typer.Typer(help="Weekly channel digests: subscribe, stop, list, preview.", no_args_is_help=True)
 report_cli = typer.Typer(help="Quarterly reports for the Quality Improvement Meeting.", no_args_is_help=True)

@@ -32,21 +32,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cards import actions as action_cards
 from services import working_time
-from services.actions import (
-    ActionView,
-    CardSender,
-    Seniors,
-    assignable_choices,
-    load_seniors,
-    manager_id_of,
-    rights_over,
-    to_view,
-)
+from services.actions import CardSender, Seniors, assignable_choices, load_seniors, manager_id_of, rights_over, to_view
 from services.clock import Clock
 from services.reminder_policy import ActionState, PlannedReminder, ReminderKind, ReminderPolicy, reminders_due
 from storage.db import transaction
 from storage.models import Action, Person, SentReminder
 from storage.repositories import actions as action_repo
+from views.actions import ActionView
 
 logger = logging.getLogger(__name__)
 

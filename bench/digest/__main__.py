@@ -34,10 +34,10 @@ from qop.app import build_services
 from qop.settings import Settings
 from services.clock import FrozenClock
 from services.digest.builder import Scope
-from services.digest.periods import last_complete_week
 from storage import migrate
 from storage.db import create_engine
 from tests.support.databases import scratch_postgres_database
+from views.periods import last_complete_week
 
 YEAR_START = datetime(2025, 11, 3, tzinfo=UTC)
 NOW = datetime(2026, 10, 26, 8, 5, tzinfo=UTC)  # Monday 26 October 2026, 08:05 GMT: after the clocks went back

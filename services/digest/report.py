@@ -19,7 +19,7 @@ from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Font
 
 from cards.digest import four_answers, headline_pairs
-from services.digest.figures import GRADE_LABELS, GRADES, MIN_GROUP, Digest, percent, suppressed
+from views.digest import GRADE_LABELS, GRADES, MIN_GROUP, Digest, percent, suppressed
 
 TARGET_GOOD = 40.0
 """Short-term goal: at least 40% of audits Good or better."""

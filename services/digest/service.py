@@ -35,10 +35,8 @@ from cards import digest as digest_cards
 from services import access_log, actors, policy
 from services.actors import Actor
 from services.clock import Clock
-from services.digest import demo, periods, report_links
+from services.digest import demo, report_links
 from services.digest.builder import Scope, Vocabulary, bucket_of, build_digest
-from services.digest.figures import Digest
-from services.digest.periods import Period
 from services.digest.report import SCALE_QUESTION, FeedbackRow, QimReport, TeamRow
 from services.digest.subscriptions import SubscriptionRequest, send_time
 from services.errors import InvalidInput, NotAllowed, NotFound
@@ -57,6 +55,9 @@ from storage.models import (
 )
 from storage.repositories import conversations as conversation_repo
 from storage.repositories import digest as digest_repo
+from views import periods
+from views.digest import Digest
+from views.periods import Period
 
 logger = logging.getLogger(__name__)
 

@@ -13,10 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.clock import FrozenClock
 from services.container import Services
-from services.digest import periods
 from services.digest.builder import Scope
 from services.digest.sample import AuditResult, add_action, add_audit, add_feedback, add_round
 from tests.support.action_org import Org, make_org
+from views import periods
 
 LONDON = "Europe/London"
 WEEK = periods.week_starting(date(2026, 3, 25), LONDON)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from services.digest.periods import Period
+from views.periods import Period
 
 GRADES = ("outstanding", "good", "requires_improvement", "inadequate")
 GRADE_LABELS = {

@@ -7,18 +7,17 @@ from datetime import UTC, date, datetime
 
 from cards import actions
 from cards.base import Json
+from views.actions import ActionStatus, ActionView, PersonChoice, ProposalView
 
 TODAY = date(2026, 3, 16)
 TEAM = [
-    actions.PersonChoice(11, "Priya Shah"),
-    actions.PersonChoice(12, "Callum Reid"),
-    actions.PersonChoice(13, "Aisha Khan"),
+    PersonChoice(11, "Priya Shah"),
+    PersonChoice(12, "Callum Reid"),
+    PersonChoice(13, "Aisha Khan"),
 ]
 
 
 def _view(**changes):  # type: ignore[no-untyped-def]
-    from views.actions import ActionStatus, ActionView
-
     base = {
         "id": 42,
         "source": "audit",
@@ -42,8 +41,6 @@ def _view(**changes):  # type: ignore[no-untyped-def]
 
 
 def _proposal():  # type: ignore[no-untyped-def]
-    from views.actions import ProposalView
-
     return ProposalView(
         id=7,
         action_id=42,
@@ -56,8 +53,6 @@ def _proposal():  # type: ignore[no-untyped-def]
 
 
 def action_examples() -> Iterator[tuple[str, Json]]:
-    from views.actions import ActionStatus
-
     open_view = _view()
     overdue = _view(status=ActionStatus.OVERDUE, due_date=date(2026, 3, 9))
     done = _view(

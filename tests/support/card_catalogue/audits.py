@@ -91,7 +91,7 @@ def _submitted(library: TemplateLibrary, moderation: str = "not selected") -> Su
     )
 
 
-def examples() -> Iterator[tuple[str, Json]]:
+def audit_examples() -> Iterator[tuple[str, Json]]:
     library = TemplateLibrary.from_folder()
     standard = library.get("standard-collaborative-audit")
     yield "audit_invitation", audit.invitation_card(SUMMARY)

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from microsoft_teams.cards import (
@@ -32,6 +31,7 @@ from cards import text_actions as text
 from cards import text_digest, verbs
 from cards.base import CARD_VERSION, Json, action_row, card, execute, facts, heading, paragraph, title
 from views.actions import ActionView, PersonChoice, ProposalView
+from views.qa_calendar import CalendarOccurrenceView, CalendarRow, CalendarState
 
 MAX_LISTED = 25
 
@@ -427,18 +427,6 @@ QIM_ACTIVITY = "qim"
 """The QA calendar key of the Quality Improvement Meeting (``services/data/qa-calendar.yaml``)."""
 
 
-@dataclass(frozen=True)
-class CalendarOccurrenceView:
-    """One due occurrence of a QA calendar activity, as its reminder card shows it."""
-
-    activity: str
-    name: str
-    frequency: str
-    due_on: date
-    feeds: str
-    held_on: date | None = None
-
-
 def _held_button(occurrence: CalendarOccurrenceView) -> Any:
     """'It happened': records this occurrence as held (bot/handlers/actions.py reads the data)."""
     data = {"activity": occurrence.activity, "due_on": occurrence.due_on.isoformat()}
@@ -471,32 +459,24 @@ def calendar_recorded_card(occurrence: CalendarOccurrenceView) -> Json:
     return card([title(text.CALENDAR_RECORDED_TITLE.format(name=occurrence.name)), paragraph(message)])
 
 
-@dataclass(frozen=True)
-class CalendarRow:
-    """One line of the QA calendar card."""
+def _calendar_state(row: CalendarRow) -> str:
+    occurrence = row.occurrence
+    if row.state == CalendarState.HELD:
+        return text.CALENDAR_HELD_ON.format(held=format_date(occurrence.held_on or occurrence.due_on))
+    if row.state == CalendarState.NOT_RECORDED:
+        return text.CALENDAR_NOT_RECORDED
+    return text.CALENDAR_DUE
 
-    occurrence: CalendarOccurrenceView
-    recorded: bool
-    can_record: bool
 
-
-def calendar_card(rows: Sequence[CalendarRow], *, today: date) -> Json:
-    """The QA calendar around today: what is due, what was held, and a button for what you hold."""
+def calendar_card(rows: Sequence[CalendarRow]) -> Json:
+    """The QA calendar around today: what is due, what was held, and a button for what you may record."""
     body: list[Any] = [title(text.CALENDAR_LIST_TITLE), paragraph(text.CALENDAR_LIST_INTRO, subtle=True)]
     if not rows:
         body.append(paragraph(text.CALENDAR_LIST_EMPTY))
     for row in rows[:MAX_LISTED]:
         occurrence = row.occurrence
-        if row.recorded:
-            state = text.CALENDAR_HELD_ON.format(held=format_date(occurrence.held_on or occurrence.due_on))
-        elif occurrence.due_on < today:
-            state = text.CALENDAR_NOT_RECORDED
-        else:
-            state = text.CALENDAR_DUE
-        line = f"{format_date(occurrence.due_on)} \u00b7 {occurrence.frequency} \u00b7 {state}"
-        button = []
-        if row.can_record and not row.recorded and occurrence.due_on <= today + timedelta(days=31):
-            button = [action_row(_held_button(occurrence))]
+        line = f"{format_date(occurrence.due_on)} \u00b7 {occurrence.frequency} \u00b7 {_calendar_state(row)}"
+        button = [action_row(_held_button(occurrence))] if row.recordable else []
         texts = [
             TextBlock(text=occurrence.name, wrap=True, weight="Bolder"),
             TextBlock(text=line, wrap=True, is_subtle=True, spacing="None"),

@@ -84,7 +84,7 @@ def register(bot: QopBot) -> None:
     @bot.command("qa calendar", description="The QA calendar: what is due, what was held", scopes=("personal",))
     async def qa_calendar(turn: Turn) -> None:
         rows = await turn.services.qa_calendar.schedule(await _me(turn))
-        await turn.send_card(cards.calendar_card(rows, today=turn.services.actions.today()))
+        await turn.send_card(cards.calendar_card(rows))
 
     @bot.action(verbs.CALENDAR_HELD)
     async def calendar_held(turn: Turn, data: dict[str, Any]) -> ActionResult:

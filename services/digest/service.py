@@ -37,6 +37,7 @@ from services.actors import Actor
 from services.clock import Clock
 from services.digest import demo, report_links
 from services.digest.builder import Scope, Vocabulary, bucket_of, build_digest
+from services.digest.findings import digest_findings
 from services.digest.report import SCALE_QUESTION, FeedbackRow, QimReport, TeamRow
 from services.digest.subscriptions import SubscriptionRequest, send_time
 from services.errors import InvalidInput, NotAllowed, NotFound
@@ -436,7 +437,7 @@ class DigestService:
         period = periods.last_complete_week(self._clock.now(), self.time_zone)
         digest = await self.build(scope, period, show_case_references=show_refs)
         post = {"conversation_id": conversation_id, "period": period.key}
-        card = digest_cards.digest_card(digest, preview_post=post)
+        card = digest_cards.digest_card(digest, digest_findings(digest), preview_post=post)
         await self._sender.send_card_to_person(person_id, card, purpose="digest-preview")
         return card
 
@@ -455,7 +456,7 @@ class DigestService:
             raise InvalidInput("Posting is not available right now; please try again later.")
         await self._sender.post_card_to_conversation(
             channel_id,
-            digest_cards.digest_card(digest),
+            digest_cards.digest_card(digest, digest_findings(digest)),
             purpose=PURPOSE,
             dedupe_key=f"digest-manual:{channel_id}:{period.key}:{teams_user_id}",
         )
@@ -608,7 +609,9 @@ class DigestService:
             channel_id = subscription.conversation_id
         digest = await self.build(scope, period, late=late, show_case_references=show_refs)
         local_due = due.astimezone(ZoneInfo(self.time_zone))
-        card = digest_cards.digest_card(digest, due_label=f"{local_due:%A %d %B at %H:%M}", demo=demo)
+        card = digest_cards.digest_card(
+            digest, digest_findings(digest), due_label=f"{local_due:%A %d %B at %H:%M}", demo=demo
+        )
         if self._sender is None:
             raise RuntimeError("no delivery engine attached to the digest service")
         receipt = await self._sender.post_card_to_conversation(

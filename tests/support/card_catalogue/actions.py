@@ -7,7 +7,9 @@ from datetime import UTC, date, datetime
 
 from cards import actions
 from cards.base import Json
+from services.qa_calendar import calendar_row
 from views.actions import ActionStatus, ActionView, PersonChoice, ProposalView
+from views.qa_calendar import CalendarOccurrenceView
 
 TODAY = date(2026, 3, 16)
 TEAM = [
@@ -125,7 +127,7 @@ def action_examples() -> Iterator[tuple[str, Json]]:
             values={"description": "Book the practice day for Riverside", "due_date": "2026-04-30"},
         ),
     )
-    qim = actions.CalendarOccurrenceView(
+    qim = CalendarOccurrenceView(
         activity="qim",
         name="Quality Improvement Meeting (QIM)",
         frequency="Quarterly",
@@ -133,14 +135,14 @@ def action_examples() -> Iterator[tuple[str, Json]]:
         feeds="Self-assessment; Continuous improvement plan",
     )
     yield "calendar_reminder", actions.calendar_reminder_card(qim)
-    supervision = actions.CalendarOccurrenceView(
+    supervision = CalendarOccurrenceView(
         "supervision", "Supervision", "Monthly", date(2026, 3, 10), "Performance clinics", date(2026, 3, 10)
     )
     rows = [
-        actions.CalendarRow(supervision, recorded=True, can_record=True),
-        actions.CalendarRow(qim, recorded=False, can_record=True),
-        actions.CalendarRow(
-            actions.CalendarOccurrenceView(
+        calendar_row(supervision, recorded=True, responsible=True, today=TODAY),
+        calendar_row(qim, recorded=False, responsible=True, today=TODAY),
+        calendar_row(
+            CalendarOccurrenceView(
                 **{
                     **qim.__dict__,
                     "activity": "practice_days",
@@ -150,12 +152,13 @@ def action_examples() -> Iterator[tuple[str, Json]]:
                 }
             ),
             recorded=False,
-            can_record=False,
+            responsible=False,
+            today=TODAY,
         ),
     ]
-    yield "calendar_list", actions.calendar_card(rows, today=TODAY)
-    yield "calendar_list_empty", actions.calendar_card([], today=TODAY)
+    yield "calendar_list", actions.calendar_card(rows)
+    yield "calendar_list_empty", actions.calendar_card([])
     yield (
         "calendar_recorded",
-        actions.calendar_recorded_card(actions.CalendarOccurrenceView(**{**qim.__dict__, "held_on": date(2026, 4, 2)})),
+        actions.calendar_recorded_card(CalendarOccurrenceView(**{**qim.__dict__, "held_on": date(2026, 4, 2)})),
     )

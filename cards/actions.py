@@ -9,7 +9,6 @@ checks again.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -30,24 +29,16 @@ from microsoft_teams.cards import (
 from cards import text_actions as text
 from cards import text_digest, verbs
 from cards.base import CARD_VERSION, Json, action_row, card, execute, facts, heading, paragraph, title
-from views.actions import ActionView, PersonChoice, ProposalView
+from views.actions import ActionView, EscalationAudience, PersonChoice, ProposalView
 from views.qa_calendar import CalendarOccurrenceView, CalendarRow, CalendarState
 
 MAX_LISTED = 25
 
 
-class Audience(enum.StrEnum):
-    """Who an escalation goes to: the owner's line manager, a senior manager of their area, the QA lead."""
-
-    TEAM = "team"
-    AREA = "area"
-    QA = "qa"
-
-
 ESCALATION_TEXTS = {
-    Audience.TEAM: (text.ESCALATION_TITLE, text.ESCALATION_INTRO),
-    Audience.AREA: (text.ESCALATION_AREA_TITLE, text.ESCALATION_AREA_INTRO),
-    Audience.QA: (text.ESCALATION_QA_TITLE, text.ESCALATION_QA_INTRO),
+    EscalationAudience.TEAM: (text.ESCALATION_TITLE, text.ESCALATION_INTRO),
+    EscalationAudience.AREA: (text.ESCALATION_AREA_TITLE, text.ESCALATION_AREA_INTRO),
+    EscalationAudience.QA: (text.ESCALATION_QA_TITLE, text.ESCALATION_QA_INTRO),
 }
 
 
@@ -227,7 +218,7 @@ def escalation_card(
     today: date,
     working_days_overdue: int,
     colleagues: Sequence[PersonChoice] = (),
-    audience: Audience = Audience.TEAM,
+    audience: EscalationAudience = EscalationAudience.TEAM,
     working: bool = True,
     deciding: bool = True,
 ) -> Json:

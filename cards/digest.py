@@ -16,7 +16,7 @@ import microsoft_teams.cards as ac
 from cards import text_digest as text
 from cards import verbs
 from cards.base import Json, card, execute, facts, heading, paragraph, title
-from views.digest import GRADE_LABELS, GRADES, Digest, Findings, PeriodFigures, shown, suppressed
+from views.digest import GRADE_LABELS, GRADES, Digest, Findings, PeriodFigures, SubscriptionView, shown, suppressed
 
 GRADE_COLOURS = {
     "outstanding": "categoricalTeal",
@@ -285,14 +285,6 @@ def digest_text(digest: Digest, findings: Findings) -> str:
 
 
 # -- subscription cards ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SubscriptionView:
-    scope_label: str
-    weekday: str
-    send_at: str
-    since: str
 
 
 def subscription_card(view: SubscriptionView | None) -> Json:

@@ -38,7 +38,7 @@ from services.reminder_policy import ActionState, PlannedReminder, ReminderKind,
 from storage.db import transaction
 from storage.models import Action, Person, SentReminder
 from storage.repositories import actions as action_repo
-from views.actions import ActionView
+from views.actions import ActionView, EscalationAudience
 
 logger = logging.getLogger(__name__)
 
@@ -212,11 +212,11 @@ async def _escalation_card(
     (a line manager may also record progress; a senior manager or QA lead decides: date, reassign, cancel)."""
     actor, rights = await rights_over(session, recipient_id, action)
     if manager_id_of(action.owner) == recipient_id:
-        audience = action_cards.Audience.TEAM
+        audience = EscalationAudience.TEAM
     elif actor.leads_team_area(action.owner.team_id):
-        audience = action_cards.Audience.AREA
+        audience = EscalationAudience.AREA
     else:
-        audience = action_cards.Audience.QA
+        audience = EscalationAudience.QA
     return action_cards.escalation_card(
         view,
         today=today,

@@ -17,6 +17,14 @@ class ActionStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+class EscalationAudience(enum.StrEnum):
+    """Who an escalation goes to: the owner's line manager, a senior manager of their area, the QA lead."""
+
+    TEAM = "team"
+    AREA = "area"
+    QA = "qa"
+
+
 @dataclass(frozen=True)
 class PersonChoice:
     """Someone a manager can give an action to."""
@@ -27,6 +35,8 @@ class PersonChoice:
 
 @dataclass(frozen=True)
 class ProposalView:
+    """A proposed new due date for an action and what became of it (pending, approved, declined, changed)."""
+
     id: int
     action_id: int
     previous_due_date: date

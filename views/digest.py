@@ -201,3 +201,13 @@ class Findings:
     """Overdue actions to list by name (team digests only)."""
     overdue_not_listed: int = 0
     """Overdue actions beyond those listed."""
+
+
+@dataclass(frozen=True)
+class SubscriptionView:
+    """A channel's digest subscription as its card shows it (display strings)."""
+
+    scope_label: str
+    weekday: str
+    send_at: str
+    since: str

@@ -57,7 +57,7 @@ from storage.models import (
 from storage.repositories import conversations as conversation_repo
 from storage.repositories import digest as digest_repo
 from views import periods
-from views.digest import Digest
+from views.digest import Digest, SubscriptionView
 from views.periods import Period
 
 logger = logging.getLogger(__name__)
@@ -94,7 +94,7 @@ class DigestRunReport:
 class SubscriptionListing:
     subscription_id: int
     channel: str
-    view: digest_cards.SubscriptionView
+    view: SubscriptionView
     active: bool
 
 
@@ -271,7 +271,7 @@ class DigestService:
         *,
         teams_user_id: str | None,
         show_case_references: bool | None = None,
-    ) -> digest_cards.SubscriptionView:
+    ) -> SubscriptionView:
         """Subscribe a channel (``teams_user_id`` None = an operator at the command line).
         ``show_case_references`` True puts case references beside overdue actions (None: unchanged)."""
         async with transaction(self._sessions) as session:
@@ -345,7 +345,7 @@ class DigestService:
             )
             return True
 
-    async def current(self, conversation_id: str) -> digest_cards.SubscriptionView | None:
+    async def current(self, conversation_id: str) -> SubscriptionView | None:
         async with transaction(self._sessions) as session:
             conversation = await conversation_repo.get(session, conversation_id)
             subscription = await self._subscription(session, conversation) if conversation else None
@@ -373,9 +373,9 @@ class DigestService:
                 )
             return listings
 
-    def _view(self, subscription: DigestSubscription, scope: Scope) -> digest_cards.SubscriptionView:
+    def _view(self, subscription: DigestSubscription, scope: Scope) -> SubscriptionView:
         since = periods.local_date(subscription.updated_at or self._clock.now(), self.time_zone)
-        return digest_cards.SubscriptionView(
+        return SubscriptionView(
             scope_label=scope.label,
             weekday=periods.WEEKDAYS[subscription.weekday],
             send_at=subscription.send_at,
@@ -461,7 +461,7 @@ class DigestService:
             dedupe_key=f"digest-manual:{channel_id}:{period.key}:{teams_user_id}",
         )
 
-    async def subscribe_demo_channel(self) -> digest_cards.SubscriptionView | None:
+    async def subscribe_demo_channel(self) -> SubscriptionView | None:
         """Demo data (``qop demo load``): subscribe the playground's team channel to the demo
         team's digest, Mondays 08:00, as an operator does from the command line. Once only: a
         subscription that exists (or was stopped in the playground) is left alone. None when the

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from cards import actions
 from cards.base import Json
 from services.qa_calendar import calendar_row
-from views.actions import ActionStatus, ActionView, PersonChoice, ProposalView
+from views.actions import ActionStatus, ActionView, EscalationAudience, PersonChoice, ProposalView
 from views.qa_calendar import CalendarOccurrenceView
 
 TODAY = date(2026, 3, 16)
@@ -93,14 +93,14 @@ def action_examples() -> Iterator[tuple[str, Json]]:
             today=TODAY,
             working_days_overdue=5,
             colleagues=TEAM,
-            audience=actions.Audience.AREA,
+            audience=EscalationAudience.AREA,
             working=False,
         ),
     )
     yield (
         "action_escalation_qa",
         actions.escalation_card(
-            overdue, today=TODAY, working_days_overdue=5, colleagues=TEAM, audience=actions.Audience.QA, working=False
+            overdue, today=TODAY, working_days_overdue=5, colleagues=TEAM, audience=EscalationAudience.QA, working=False
         ),
     )
     yield "action_lead_view", actions.action_card(pending, today=TODAY, deciding=True, colleagues=TEAM, working=False)

@@ -10,7 +10,16 @@ from typing import Any
 from cards import digest as cards
 from cards.base import Json
 from services.digest.findings import digest_findings
-from views.digest import Digest, GradeCounts, Moderation, OverdueAction, PeriodFigures, StageFigures, ThemeFigures
+from views.digest import (
+    Digest,
+    GradeCounts,
+    Moderation,
+    OverdueAction,
+    PeriodFigures,
+    StageFigures,
+    SubscriptionView,
+    ThemeFigures,
+)
 from views.periods import week_starting
 
 LONDON = "Europe/London"
@@ -145,7 +154,7 @@ def digest_examples() -> Iterator[tuple[str, Json]]:
     )
     yield (
         "digest_subscription",
-        cards.subscription_card(cards.SubscriptionView("Riverside Locality Team", "monday", "08:00", "6 April 2026")),
+        cards.subscription_card(SubscriptionView("Riverside Locality Team", "monday", "08:00", "6 April 2026")),
     )
     yield "digest_no_subscription", cards.subscription_card(None)
     yield "digest_stopped", cards.stopped_card()

@@ -16,7 +16,8 @@ import microsoft_teams.cards as ac
 from cards import text_digest as text
 from cards import verbs
 from cards.base import Json, card, execute, facts, heading, paragraph, title
-from views.digest import GRADE_LABELS, GRADES, Digest, Findings, PeriodFigures, SubscriptionView, shown, suppressed
+from views.digest import GRADES, Digest, Findings, PeriodFigures, SubscriptionView, shown, suppressed
+from views.templates import GRADE_LABELS
 
 GRADE_COLOURS = {
     "outstanding": "categoricalTeal",

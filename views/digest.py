@@ -10,14 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from views.periods import Period
+from views.templates import GRADE_LABELS
 
-GRADES = ("outstanding", "good", "requires_improvement", "inadequate")
-GRADE_LABELS = {
-    "outstanding": "Outstanding",
-    "good": "Good",
-    "requires_improvement": "Requires improvement",
-    "inadequate": "Inadequate",
-}
+GRADES = tuple(GRADE_LABELS)
+"""Ofsted's four grades, best first."""
 AGREE_POSITIVE = ("strongly_agree", "agree")
 AGREE_VALUES = ("strongly_agree", "agree", "neither", "disagree", "strongly_disagree", "dont_know")
 MIN_GROUP = 5

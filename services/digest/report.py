@@ -20,7 +20,8 @@ from openpyxl.styles import Font
 
 from cards.digest import four_answers, headline_pairs
 from services.digest.findings import digest_findings
-from views.digest import GRADE_LABELS, GRADES, MIN_GROUP, Digest, percent, suppressed
+from views.digest import GRADES, MIN_GROUP, Digest, percent, suppressed
+from views.templates import GRADE_LABELS
 
 TARGET_GOOD = 40.0
 """Short-term goal: at least 40% of audits Good or better."""

@@ -1,6 +1,8 @@
 """What a questionnaire template may contain, as pydantic models (unknown fields are refused, not ignored).
 
-The loader that reads template files lives in ``services.templates``; cards and services share these models."""
+The loader that reads template files lives in ``services.templates``; cards and services share these
+models.
+"""
 
 from __future__ import annotations
 

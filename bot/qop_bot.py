@@ -20,10 +20,9 @@ from microsoft_agents.hosting.core import (
 from microsoft_agents.hosting.core.app import RouteRank
 
 from bot.auth import build_token_validator
-from bot.commands import scope_of
+from bot.commands import help_card, scope_of
 from bot.config import BotConfig
 from bot.connections import build_connections
-from bot.handlers.help import help_card
 from bot.members import fetch_member_email
 from bot.router import ActionHandler, ActionRouter, CommandHandler, CommandRouter
 from bot.security import build_host_validator
@@ -109,7 +108,13 @@ class QopBot:
             return
         matched = self.commands.match(turn.text, local_mode=self.config.local_mode)
         if matched is None or scope_of(turn.conversation.kind) not in matched[0].command.scopes:
-            await turn.send_card(help_card(turn, not_understood=turn.text or "(an empty message)"))
+            await turn.send_card(
+                help_card(
+                    turn.conversation.kind,
+                    local_mode=self.config.local_mode,
+                    not_understood=turn.text or "(an empty message)",
+                )
+            )
             return
         route, turn.args = matched
         try:
@@ -129,7 +134,13 @@ class QopBot:
         """Action.Submit (or an Action.Execute fallback on old clients) arrives as a message."""
         handler = self.actions.get(str(value.get("verb", "")))
         if handler is None:
-            await turn.send_card(help_card(turn, not_understood="(a button I no longer know)"))
+            await turn.send_card(
+                help_card(
+                    turn.conversation.kind,
+                    local_mode=self.config.local_mode,
+                    not_understood="(a button I no longer know)",
+                )
+            )
             return
         try:
             result = await handler(turn, value)
@@ -150,7 +161,11 @@ class QopBot:
         await self._remember(context, turn)
         handler = self.actions.get(verb)
         if handler is None:
-            await send_invoke_response(context, 200, _invoke_card(help_card(turn, not_understood=verb)))
+            await send_invoke_response(
+                context,
+                200,
+                _invoke_card(help_card(turn.conversation.kind, local_mode=self.config.local_mode, not_understood=verb)),
+            )
             return
         try:
             result = await handler(turn, data)

@@ -20,8 +20,8 @@ from services.demo_feedback import DEMO_CASE, load_demo_feedback
 from services.digest.demo import DEMO_CHANNEL_TEAM, PLAYGROUND_CHANNEL_NAME, load_demo_digest_data
 from services.errors import DomainError
 from services.organisation import Change, Entity, ImportReport, UnreadableFile
-from services.organisation.views import RoleChange
 from storage.db import create_engine
+from views.organisation import RoleChange
 
 org_cli = typer.Typer(help="The organisation: service areas, teams, people and roles.", no_args_is_help=True)
 role_cli = typer.Typer(help="Add or remove someone's role (written to the access log).", no_args_is_help=True)

@@ -27,11 +27,26 @@ from services.outbox import Outbox
 from services.reminders import anyone_at_work, claim, keys_already_claimed, mark_handed_over, stale_claims
 from storage.db import transaction
 from storage.models import CalendarOccurrence, Person, Role, RoleAssignment, Team
+from views.qa_calendar import CalendarOccurrenceView, CalendarRow, CalendarState
 
 CALENDAR_FILE = Path(__file__).parent / "data" / "qa-calendar.yaml"
 ROLES = {Role.TEAM_MANAGER.value, Role.SENIOR_MANAGER.value, Role.QA_LEAD.value, Role.MODERATOR.value}
 KIND = "calendar"
+RECORD_AHEAD_DAYS = 31
+"""How far ahead of its date an occurrence may be recorded as held from the calendar card."""
 PURPOSE = "qa-calendar"
+
+
+def calendar_row(occurrence: CalendarOccurrenceView, *, recorded: bool, responsible: bool, today: date) -> CalendarRow:
+    """Where ``occurrence`` stands on ``today``, and whether a person (``responsible`` for it or not) may record it now."""
+    if recorded:
+        state = CalendarState.HELD
+    elif occurrence.due_on < today:
+        state = CalendarState.NOT_RECORDED
+    else:
+        state = CalendarState.DUE
+    recordable = responsible and not recorded and occurrence.due_on <= today + timedelta(days=RECORD_AHEAD_DAYS)
+    return CalendarRow(occurrence, state, recordable)
 
 
 @dataclass(frozen=True)
@@ -55,8 +70,8 @@ class CalendarActivity:
     def reminder_day(self, due: date) -> date:
         return working_time.add_working_days(due, -self.remind_working_days_before)
 
-    def occurrence(self, due: date, held_on: date | None = None) -> action_cards.CalendarOccurrenceView:
-        return action_cards.CalendarOccurrenceView(self.key, self.name, self.frequency, due, self.feeds, held_on)
+    def occurrence(self, due: date, held_on: date | None = None) -> CalendarOccurrenceView:
+        return CalendarOccurrenceView(self.key, self.name, self.frequency, due, self.feeds, held_on)
 
 
 def _activity(entry: Any, position: int) -> CalendarActivity:
@@ -189,9 +204,7 @@ class QaCalendarService:
                 sent.append(key)
         return sent
 
-    async def record_held(
-        self, activity_key: str, due_on: date, *, person_id: int
-    ) -> action_cards.CalendarOccurrenceView:
+    async def record_held(self, activity_key: str, due_on: date, *, person_id: int) -> CalendarOccurrenceView:
         """One of the responsible people says it took place (today). Saying it twice changes nothing."""
         activity = self._activity(activity_key)
         now = self._clock.now()
@@ -220,9 +233,7 @@ class QaCalendarService:
             )
         return activity.occurrence(due_on, recorded.held_on if recorded else None)
 
-    async def schedule(
-        self, person_id: int, *, days_back: int = 31, days_ahead: int = 92
-    ) -> list[action_cards.CalendarRow]:
+    async def schedule(self, person_id: int, *, days_back: int = 31, days_ahead: int = 92) -> list[CalendarRow]:
         """The calendar around today: each occurrence, whether it was recorded, and whether this person may record it."""
         today = working_time.local_date(self._clock.now(), self._time_zone)
         start, end = today - timedelta(days=days_back), today + timedelta(days=days_ahead)
@@ -242,7 +253,12 @@ class QaCalendarService:
             for due in _occurrences_between(activity, start, end):
                 held = recorded.get((activity.key, due))
                 entries.append(
-                    action_cards.CalendarRow(activity.occurrence(due, held), (activity.key, due) in recorded, mine)
+                    calendar_row(
+                        activity.occurrence(due, held),
+                        recorded=(activity.key, due) in recorded,
+                        responsible=mine,
+                        today=today,
+                    )
                 )
         return sorted(entries, key=lambda entry: (entry.occurrence.due_on, entry.occurrence.name))
 

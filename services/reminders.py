@@ -32,21 +32,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cards import actions as action_cards
 from services import working_time
-from services.actions import (
-    ActionView,
-    Seniors,
-    assignable_choices,
-    load_seniors,
-    manager_id_of,
-    rights_over,
-    to_view,
-)
+from services.actions import Seniors, assignable_choices, load_seniors, manager_id_of, rights_over, to_view
 from services.clock import Clock
 from services.outbox import Outbox
 from services.reminder_policy import ActionState, PlannedReminder, ReminderKind, ReminderPolicy, reminders_due
 from storage.db import transaction
 from storage.models import Action, Person, SentReminder
 from storage.repositories import actions as action_repo
+from views.actions import ActionView, EscalationAudience
 
 logger = logging.getLogger(__name__)
 
@@ -217,11 +210,11 @@ async def _escalation_card(
     (a line manager may also record progress; a senior manager or QA lead decides: date, reassign, cancel)."""
     actor, rights = await rights_over(session, recipient_id, action)
     if manager_id_of(action.owner) == recipient_id:
-        audience = action_cards.Audience.TEAM
+        audience = EscalationAudience.TEAM
     elif actor.leads_team_area(action.owner.team_id):
-        audience = action_cards.Audience.AREA
+        audience = EscalationAudience.AREA
     else:
-        audience = action_cards.Audience.QA
+        audience = EscalationAudience.QA
     return action_cards.escalation_card(
         view,
         today=today,

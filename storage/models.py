@@ -27,6 +27,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from views.actions import ActionStatus
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -219,16 +221,6 @@ class ActionSource(enum.StrEnum):
     QIM = "qim"
     PRACTICE_DAY = "practice_day"
     MANUAL = "manual"
-
-
-class ActionStatus(enum.StrEnum):
-    """Stored status is open, done or cancelled; overdue is derived (open and past its due date)
-    so it can never disagree with the date. ``Action.status_on(today)`` gives all four."""
-
-    OPEN = "open"
-    DONE = "done"
-    OVERDUE = "overdue"
-    CANCELLED = "cancelled"
 
 
 class Action(Base):

@@ -28,31 +28,12 @@ from services.actors import Actor
 from services.audits import rounds as round_rules
 from services.audits.moderation import GRADE_ORDER, ModerationRule, outcome_of
 from services.audits.notify import AuditNotifier
-from services.audits.views import (
-    MAX_ACTIONS,
-    ActionLine,
-    AssignmentSummary,
-    AuditPage,
-    EscalationAlert,
-    GradeLine,
-    ModerationForm,
-    ModeratorNeeded,
-    ReflectionForm,
-    ReflectionSummary,
-    RoundReport,
-    RowProblem,
-    SubmittedAudit,
-    Task,
-    TeamAudit,
-    action_ids,
-    action_rows_shown,
-)
 from services.clock import Clock
 from services.errors import InvalidInput, NotAllowed, NotFound
 from services.outbox import Outbox
 from services.personal_data import screen_fields
 from services.policy import Permission
-from services.templates import GRADE_LABELS, QuestionRole, QuestionType, Template, TemplateKind, TemplateLibrary
+from services.templates import TemplateLibrary
 from services.templates import answers as answer_rules
 from storage.db import transaction
 from storage.models import (
@@ -71,6 +52,26 @@ from storage.models import (
     RoleAssignment,
     Team,
 )
+from views.audits import (
+    MAX_ACTIONS,
+    ActionLine,
+    AssignmentSummary,
+    AuditPage,
+    EscalationAlert,
+    GradeLine,
+    ModerationForm,
+    ModeratorNeeded,
+    ReflectionForm,
+    ReflectionSummary,
+    RoundReport,
+    RowProblem,
+    SubmittedAudit,
+    Task,
+    TeamAudit,
+    action_ids,
+    action_rows_shown,
+)
+from views.templates import GRADE_LABELS, QuestionRole, QuestionType, Template, TemplateKind
 
 logger = logging.getLogger(__name__)
 

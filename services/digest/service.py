@@ -35,10 +35,9 @@ from cards import digest as digest_cards
 from services import access_log, actors, policy
 from services.actors import Actor
 from services.clock import Clock
-from services.digest import demo, periods, report_links
+from services.digest import demo, report_links
 from services.digest.builder import Scope, Vocabulary, bucket_of, build_digest
-from services.digest.figures import Digest
-from services.digest.periods import Period
+from services.digest.findings import digest_findings
 from services.digest.report import SCALE_QUESTION, FeedbackRow, QimReport, TeamRow
 from services.digest.subscriptions import SubscriptionRequest, send_time
 from services.errors import InvalidInput, NotAllowed, NotFound
@@ -58,6 +57,9 @@ from storage.models import (
 )
 from storage.repositories import conversations as conversation_repo
 from storage.repositories import digest as digest_repo
+from views import periods
+from views.digest import Digest, SubscriptionView
+from views.periods import Period
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +83,7 @@ class DigestRunReport:
 class SubscriptionListing:
     subscription_id: int
     channel: str
-    view: digest_cards.SubscriptionView
+    view: SubscriptionView
     active: bool
 
 
@@ -254,7 +256,7 @@ class DigestService:
         *,
         teams_user_id: str | None,
         show_case_references: bool | None = None,
-    ) -> digest_cards.SubscriptionView:
+    ) -> SubscriptionView:
         """Subscribe a channel (``teams_user_id`` None = an operator at the command line).
         ``show_case_references`` True puts case references beside overdue actions (None: unchanged)."""
         async with transaction(self._sessions) as session:
@@ -328,7 +330,7 @@ class DigestService:
             )
             return True
 
-    async def current(self, conversation_id: str) -> digest_cards.SubscriptionView | None:
+    async def current(self, conversation_id: str) -> SubscriptionView | None:
         async with transaction(self._sessions) as session:
             conversation = await conversation_repo.get(session, conversation_id)
             subscription = await self._subscription(session, conversation) if conversation else None
@@ -356,9 +358,9 @@ class DigestService:
                 )
             return listings
 
-    def _view(self, subscription: DigestSubscription, scope: Scope) -> digest_cards.SubscriptionView:
+    def _view(self, subscription: DigestSubscription, scope: Scope) -> SubscriptionView:
         since = periods.local_date(subscription.updated_at or self._clock.now(), self.time_zone)
-        return digest_cards.SubscriptionView(
+        return SubscriptionView(
             scope_label=scope.label,
             weekday=periods.WEEKDAYS[subscription.weekday],
             send_at=subscription.send_at,
@@ -420,7 +422,7 @@ class DigestService:
         period = periods.last_complete_week(self._clock.now(), self.time_zone)
         digest = await self.build(scope, period, show_case_references=show_refs)
         post = {"conversation_id": conversation_id, "period": period.key}
-        card = digest_cards.digest_card(digest, preview_post=post)
+        card = digest_cards.digest_card(digest, digest_findings(digest), preview_post=post)
         await self._outbox.send_card_to_person(person_id, card, purpose="digest-preview")
         return card
 
@@ -439,12 +441,12 @@ class DigestService:
             raise InvalidInput("Posting is not available right now; please try again later.")
         await self._outbox.post_card_to_conversation(
             channel_id,
-            digest_cards.digest_card(digest),
+            digest_cards.digest_card(digest, digest_findings(digest)),
             purpose=PURPOSE,
             dedupe_key=f"digest-manual:{channel_id}:{period.key}:{teams_user_id}",
         )
 
-    async def subscribe_demo_channel(self) -> digest_cards.SubscriptionView | None:
+    async def subscribe_demo_channel(self) -> SubscriptionView | None:
         """Demo data (``qop demo load``): subscribe the playground's team channel to the demo
         team's digest, Mondays 08:00, as an operator does from the command line. Once only: a
         subscription that exists (or was stopped in the playground) is left alone. None when the
@@ -592,7 +594,9 @@ class DigestService:
             channel_id = subscription.conversation_id
         digest = await self.build(scope, period, late=late, show_case_references=show_refs)
         local_due = due.astimezone(ZoneInfo(self.time_zone))
-        card = digest_cards.digest_card(digest, due_label=f"{local_due:%A %d %B at %H:%M}", demo=demo)
+        card = digest_cards.digest_card(
+            digest, digest_findings(digest), due_label=f"{local_due:%A %d %B at %H:%M}", demo=demo
+        )
         if self._outbox is None:
             raise RuntimeError("no delivery engine attached to the digest service")
         receipt = await self._outbox.post_card_to_conversation(

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -37,11 +37,20 @@ from services.feedback.responses import store_response
 from services.feedback.tokens import Signer
 from services.outbox import Outbox
 from services.reminders import claim, keys_already_claimed, mark_handed_over, stale_claims
-from services.templates import Question, QuestionType, Template, TemplateLibrary
-from services.templates.model import AGREE_LABELS, SurveyAudience
+from services.templates import TemplateLibrary
 from storage.db import transaction
 from storage.models import FeedbackChannel, Role, Survey, SurveyAnswerMark, SurveyRecipient
 from storage.repositories import surveys as survey_repo
+from views.surveys import (
+    AudienceChoices,
+    Comments,
+    GroupResult,
+    QuestionSummary,
+    StartedSurvey,
+    SurveyResults,
+    SurveyView,
+)
+from views.templates import AGREE_LABELS, Question, QuestionType, SurveyAudience, Template
 
 SURVEY_AUDIENCES = (SurveyAudience.STAFF, SurveyAudience.PARTNER)
 MAX_OPEN_DAYS = 90
@@ -57,70 +66,6 @@ class Audience:
     team_ids: tuple[int, ...] = ()
     service_area_ids: tuple[int, ...] = ()
     emails: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class SurveyView:
-    survey_id: int
-    title: str
-    template: Template
-    anonymous: bool
-    closes_at: datetime
-    min_group_size: int
-
-
-@dataclass(frozen=True)
-class StartedSurvey:
-    view: SurveyView
-    invited: int
-    unknown_emails: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class QuestionSummary:
-    text: str
-    summary: str
-
-
-@dataclass(frozen=True)
-class Comments:
-    """The written answers to one free-text question, for a group that met the threshold."""
-
-    question: str
-    shown: tuple[str, ...]
-    not_shown: int = 0
-    """Left out because of the cap."""
-    withheld: int = 0
-    """Left out because they seem to hold personal data (the screen at submit time missed it
-    or predates it)."""
-
-
-@dataclass(frozen=True)
-class GroupResult:
-    name: str
-    invited: int
-    responded: int
-    shown: bool
-    questions: tuple[QuestionSummary, ...] = ()
-    comments: tuple[Comments, ...] = ()
-
-
-@dataclass(frozen=True)
-class SurveyResults:
-    view: SurveyView
-    invited: int
-    responded: int
-    overall: GroupResult
-    groups: tuple[GroupResult, ...] = field(default_factory=tuple)
-
-
-@dataclass(frozen=True)
-class AudienceChoices:
-    """What a sender may pick on the 'send a survey' card."""
-
-    templates: list[Template]
-    teams: list[tuple[int, str]]
-    service_areas: list[tuple[int, str]]
 
 
 class SurveyService:

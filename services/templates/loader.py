@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,10 +11,12 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from services.templates.model import FILE_NAME, Template
+from views.templates import Template
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 Path_ = tuple[str | int, ...]
+FILE_NAME = re.compile(r"^(?P<id>[a-z][a-z0-9-]*)\.v(?P<version>\d+)\.ya?ml$")
+"""A template file's name: ``<id>.v<version>.yaml``."""
 
 
 @dataclass(frozen=True)

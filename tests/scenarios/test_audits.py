@@ -9,7 +9,6 @@ from sqlalchemy import func, select, update
 
 from cards import verbs
 from qop.app import SERVICES_KEY
-from services.audits.views import MAX_ACTIONS, action_ids
 from services.reminder_job import run_reminders
 from services.templates import TemplateLibrary
 from storage.models import (
@@ -40,6 +39,7 @@ from tests.support.audits import (
 )
 from tests.support.cards import button_data, nodes
 from tests.support.delivery import eventually
+from views.audits import MAX_ACTIONS, action_ids
 
 STANDARD = TemplateLibrary.from_folder().get("standard-collaborative-audit")
 PRACTITIONER, MANAGER, COLLEAGUE, AUDITOR, OUTSIDER, QA_LEAD = 1, 2, 3, 4, 5, 6

@@ -15,7 +15,6 @@ from qop.cli import cli
 from qop.settings import Settings
 from services.audits.moderation import ModerationRule, outcome_of
 from services.audits.service import AuditService
-from services.audits.views import ModerationForm, SubmittedAudit, Task
 from services.container import Services
 from services.templates import TemplateLibrary
 from storage.db import create_engine
@@ -35,6 +34,7 @@ from tests.support.audits import (
     valid_answers,
 )
 from tests.support.outbox import RecordingOutbox
+from views.audits import ModerationForm, SubmittedAudit, Task
 
 LIBRARY = TemplateLibrary.from_folder()
 STANDARD = LIBRARY.get("standard-collaborative-audit")

@@ -11,11 +11,10 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.templates import QuestionType, Section
-from services.templates.answers import rationale_id
 from storage.models import Person, Role, RoleAssignment
 from tests.support.action_org import Org, make_org
 from tests.support.cards import nodes
+from views.templates import QuestionType, Section, rationale_id
 
 MODERATOR_NUMBER = 7
 

@@ -8,7 +8,8 @@ from datetime import UTC, date, datetime
 from cards import audit
 from cards import text_audits as text
 from cards.base import Json
-from services.audits.views import (
+from services.templates import TemplateLibrary
+from views.audits import (
     MAX_ACTIONS,
     ActionLine,
     AssignmentSummary,
@@ -27,7 +28,6 @@ from services.audits.views import (
     TeamAudit,
     action_ids,
 )
-from services.templates import TemplateLibrary
 
 SUMMARY = AssignmentSummary(
     id=42,
@@ -91,7 +91,7 @@ def _submitted(library: TemplateLibrary, moderation: str = "not selected") -> Su
     )
 
 
-def examples() -> Iterator[tuple[str, Json]]:
+def audit_examples() -> Iterator[tuple[str, Json]]:
     library = TemplateLibrary.from_folder()
     standard = library.get("standard-collaborative-audit")
     yield "audit_invitation", audit.invitation_card(SUMMARY)

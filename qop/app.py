@@ -63,7 +63,7 @@ def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | No
     organisation = OrganisationService(sessions=sessions, clock=clock)
     delivery = DeliveryService(sessions=sessions, clock=clock, settings=settings, queue=WorkQueue(settings))
     alerts = SafetyAlertNotifier(sessions=sessions, clock=clock, sender=delivery)
-    templates = TemplateLibrary.from_folder()
+    templates = TemplateLibrary.from_folder(local_standards=settings.local_standards)
     feedback_signer = Signer(settings.feedback_signing_key)
     digests = DigestService(
         sessions=sessions,

@@ -19,7 +19,9 @@ from typing import Any
 
 import pytest
 import yaml
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from qop.app import build_services
 from qop.settings import Settings
 from services.templates import QuestionType, Template, TemplateError, TemplateLibrary, load_template
 from services.templates.loader import DATA_DIR, SEED_LOCAL_STANDARDS
@@ -127,9 +129,9 @@ def expected_lines(statements: list[str]) -> list[str]:
     return lines
 
 
-def standard(local_standards: dict[str, str] | None = None) -> Template:
-    library = TemplateLibrary.from_folder(local_standards=local_standards or SEED_LOCAL_STANDARDS)
-    return library.get("standard-collaborative-audit")
+def standard() -> Template:
+    """The standard audit new rounds take, worded with the framework's own local standards."""
+    return TemplateLibrary.from_folder().get("standard-collaborative-audit")
 
 
 # -- the seed, the copy and the extraction ---------------------------------------------------------
@@ -264,6 +266,20 @@ def test_no_figure_is_written_into_the_wording_where_a_local_standard_belongs() 
 
 def test_the_settings_default_to_the_frameworks_own_local_standards() -> None:
     assert Settings.model_construct().local_standards == dict(SEED_LOCAL_STANDARDS)
+    with pytest.raises(ValueError, match="referral_decision_hours"):
+        Settings(_env_file=None, referral_decision_hours=0)
+
+
+async def test_the_composition_root_words_the_audits_with_the_councils_settings(
+    settings: Settings, engine: AsyncEngine
+) -> None:
+    council = settings.model_copy(update={"referral_decision_hours": 48, "review_cadence": "at least every 3 months"})
+    audits = build_services(council, engine).audits
+    [standard_audit] = [t for t in audits.audit_templates() if t.id == "standard-collaborative-audit"]
+    assert standard_audit.version == 2
+    assert "within 48 hours of the contact record" in standard_audit.question("referral_decided_in_time").text
+    assert "reviewed at least every 3 months" in standard_audit.question("review_in_timescale").text
+    assert "the agreed timescale" in standard_audit.question("assessment_in_timescale").text, "unset: the default"
 
 
 def test_an_unknown_placeholder_names_the_file_line_and_field(tmp_path: Path) -> None:

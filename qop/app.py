@@ -73,7 +73,7 @@ def build_services(
     delivery = DeliveryService(sessions=sessions, clock=clock, config=delivery_setup, queue=WorkQueue(delivery_setup))
     outbox = outbox or delivery
     alerts = SafetyAlertNotifier(sessions=sessions, clock=clock, outbox=outbox)
-    templates = TemplateLibrary.from_folder()
+    templates = TemplateLibrary.from_folder(local_standards=settings.local_standards)
     feedback_signer = Signer(settings.feedback_signing_key)
     digests = DigestService(
         sessions=sessions,

@@ -91,6 +91,17 @@ class Settings(BaseSettings):
     audit_moderation_sample_percent: float = 10.0
     """Share of the other audits sent to a moderator at random."""
 
+    # Local practice standards (the framework's Appendix 1), filled into audit wording where a
+    # template names them ({referral_decision_hours} ...); defaults are the framework's own.
+    referral_decision_hours: int = Field(default=24, ge=1)
+    """Hours from the contact record within which First Contact/EDT decides on a new referral."""
+    assessment_timescale: str = Field(default="the agreed timescale", min_length=1, max_length=120)
+    """Completes "Assessments will be completed within ..." (e.g. "35 working days of the referral")."""
+    review_cadence: str = Field(
+        default="in accordance with statutory/procedural requirements", min_length=1, max_length=200
+    )
+    """Completes "the child's Plan has been reviewed ..." (e.g. "at least every 3 months")."""
+
     digest_catch_up_hours: float = 24.0
     """A weekly digest missed during downtime is still posted (marked late) within this many hours."""
     digest_grace_minutes: float = 30.0
@@ -170,6 +181,15 @@ class Settings(BaseSettings):
     def base_url(self) -> str:
         """Where people reach qop's own web pages (feedback links)."""
         return (self.public_base_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def local_standards(self) -> dict[str, str]:
+        """The local standards by the placeholder names templates use."""
+        return {
+            "referral_decision_hours": str(self.referral_decision_hours),
+            "assessment_timescale": self.assessment_timescale,
+            "review_cadence": self.review_cadence,
+        }
 
     @property
     def is_sqlite(self) -> bool:

@@ -224,7 +224,7 @@ async def test_a_full_round_from_start_to_moderated_grades_and_actions(harness: 
         escalations = await session.scalar(select(func.count()).select_from(AuditEscalation))
         logged = set(await session.scalars(select(AccessLogEntry.action).where(AccessLogEntry.record_type == "audit")))
     assert assignment.status == "completed" and assignment.moderator_id == org.moderator
-    assert (submission.template_id, submission.template_version) == (STANDARD.id, 1)
+    assert (submission.template_id, submission.template_version) == (STANDARD.id, 2), "new rounds take the newest"
     assert submission.moderation_reason == "grade" and submission.overall_grade == "requires_improvement"
     assert submission.practitioner_comment == "I agree with the grade."
     assert [g.question_id for g in grades_rows] == [

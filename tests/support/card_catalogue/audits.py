@@ -100,12 +100,12 @@ def audit_examples() -> Iterator[tuple[str, Json]]:
             continue
         for number in range(len(template.sections)):
             yield (
-                f"audit_page_{template.id}_{number}",
+                f"audit_page_{template.key}_{number}",
                 audit.page_card(AuditPage(SUMMARY, template, number, {}, owners=OWNERS)),
             )
     filled = {
         "assessment_in_timescale": "no",
-        "child_seen_alone": "yes",
+        "child_seen_and_spoken_to": "yes",
         "assessment_grade": "inadequate",
         "assessment_grade__evidence": "Assessment of 3 March, analysis section.",
     }

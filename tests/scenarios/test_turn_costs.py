@@ -1,0 +1,104 @@
+"""What an ordinary turn costs the database: a turn that tells qop nothing new writes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+from sqlalchemy import event, select
+
+from qop.app import ENGINE_KEY
+from services.clock import FrozenClock
+from storage.db import transaction
+from storage.models import Conversation, Person
+from tests.scenarios.conftest import BotHarness
+from tests.support import activities as a
+
+SAM = a.user(1, name="Sam Carter", email="sam.carter@example.gov.uk")
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+@contextmanager
+def writes_of(harness: BotHarness) -> Iterator[list[str]]:
+    """The INSERT, UPDATE and DELETE statements the app sends to its database meanwhile."""
+    engine = harness.client.server.app[ENGINE_KEY].sync_engine
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith(WRITES):
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+async def _sam_in_the_organisation(sessions) -> None:  # type: ignore[no-untyped-def]
+    async with transaction(sessions) as session:
+        session.add(
+            Person(
+                email="sam.carter@example.gov.uk",
+                display_name="Sam Carter",
+                aad_object_id=SAM["aadObjectId"],
+                in_organisation=True,
+            )
+        )
+
+
+async def test_a_second_help_from_the_same_user_writes_nothing(harness: BotHarness, sessions) -> None:  # type: ignore[no-untyped-def]
+    await _sam_in_the_organisation(sessions)
+    with writes_of(harness) as first:
+        await harness.send(a.message(harness.service_url, "help", sender=SAM))
+    with writes_of(harness) as second:
+        await harness.send(a.message(harness.service_url, "help", sender=SAM))
+
+    assert first, "the first turn matches Sam and remembers the chat"
+    assert second == []
+    assert len(harness.connector.messages) == 2, "both turns were answered"
+
+
+async def test_a_turn_writes_again_once_last_seen_is_an_hour_old(
+    harness: BotHarness, sessions, clock: FrozenClock
+) -> None:  # type: ignore[no-untyped-def]
+    await _sam_in_the_organisation(sessions)
+    await harness.send(a.message(harness.service_url, "help", sender=SAM))
+    clock.advance(timedelta(minutes=59))
+    with writes_of(harness) as within_the_hour:
+        await harness.send(a.message(harness.service_url, "help", sender=SAM))
+    clock.advance(timedelta(minutes=1))
+    await harness.send(a.message(harness.service_url, "help", sender=SAM))
+
+    assert within_the_hour == []
+    async with sessions() as session:
+        sam = await session.scalar(select(Person).where(Person.teams_user_id == SAM["id"]))
+    assert sam.last_seen_at == clock.now()
+
+
+async def test_a_new_conversation_or_a_new_service_url_is_still_remembered(harness: BotHarness, sessions) -> None:  # type: ignore[no-untyped-def]
+    await _sam_in_the_organisation(sessions)
+    await harness.send(a.message(harness.service_url, "help", sender=SAM))
+    general = a.channel()
+    await harness.send(a.message(harness.service_url, "help", sender=SAM, conversation=general))
+    moved = a.message(harness.service_url, "help", sender=SAM)
+    moved["serviceUrl"] = harness.service_url + "moved/"
+    await harness.send(moved)
+
+    async with sessions() as session:
+        stored = {c.conversation_id: c.service_url for c in await session.scalars(select(Conversation))}
+    assert stored == {"a:personal-1": harness.service_url + "moved/", "19:team-1@thread.tacv2": harness.service_url}
+
+
+async def test_someone_not_yet_in_the_organisation_is_matched_as_soon_as_they_are_imported(
+    harness: BotHarness, sessions
+) -> None:  # type: ignore[no-untyped-def]
+    before_the_import = {"id": SAM["id"], "name": SAM["name"]}  # Teams told us no more yet
+    await harness.send(a.message(harness.service_url, "help", sender=before_the_import))
+    await _sam_in_the_organisation(sessions)
+    await harness.send(a.message(harness.service_url, "help", sender=SAM))
+
+    async with sessions() as session:
+        [sam] = await session.scalars(select(Person))
+    assert sam.in_organisation and sam.teams_user_id == SAM["id"]

@@ -22,6 +22,7 @@ from microsoft_agents.hosting.core.app import RouteRank
 from bot.auth import build_token_validator
 from bot.connections import build_connections
 from bot.members import fetch_member_email
+from bot.product_info import cache_product_info
 from bot.router import (
     ALL_SCOPES,
     ActionHandler,
@@ -54,6 +55,7 @@ class QopBot:
         # production. Tests of production mode pass a local stand-in for Entra ID.
         self.connections = connections or build_connections(self.settings)
         self.token_validator = build_token_validator(self.settings, services.clock)
+        cache_product_info()
         self.adapter = CloudAdapter(
             connection_manager=self.connections,
             host_validator=build_host_validator(self.settings),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -102,3 +103,21 @@ async def test_someone_not_yet_in_the_organisation_is_matched_as_soon_as_they_ar
     async with sessions() as session:
         [sam] = await session.scalars(select(Person))
     assert sam.in_organisation and sam.teams_user_id == SAM["id"]
+
+
+async def test_a_turn_does_not_look_up_installed_packages(harness: BotHarness, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The SDK's clients ask for their User-Agent on every turn; the answer is worked out once."""
+    await harness.send(a.message(harness.service_url, "help"))
+    looked_up: list[str] = []
+    real_version = importlib.metadata.version
+
+    def version(name: str) -> str:
+        looked_up.append(name)
+        return real_version(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", version)
+    await harness.send(a.message(harness.service_url, "help"))
+    await harness.send(a.card_action(harness.service_url, "no.such.verb", {}))
+
+    assert len(harness.connector.messages) == 2, "both messages were answered through the connector"
+    assert looked_up == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from collections.abc import Callable
@@ -56,6 +57,8 @@ class QopBot:
         self.connections = connections or build_connections(self.settings)
         self.token_validator = build_token_validator(self.settings, services.clock)
         cache_product_info()
+        self.turn_slots = asyncio.Semaphore(self.settings.max_turns_in_flight)
+        """Taken by each activity at the HTTP edge (``bot.http``) while the SDK processes it."""
         self.adapter = CloudAdapter(
             connection_manager=self.connections,
             host_validator=build_host_validator(self.settings),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib.metadata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -121,3 +122,32 @@ async def test_a_turn_does_not_look_up_installed_packages(harness: BotHarness, m
 
     assert len(harness.connector.messages) == 2, "both messages were answered through the connector"
     assert looked_up == []
+
+
+async def test_turns_beyond_the_limit_wait_at_the_door(harness_factory, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """With one turn allowed in flight, a second waits until the first has answered."""
+    harness = await harness_factory(max_turns_in_flight=1)
+    connector = harness.connector
+    replying = asyncio.Event()
+    release = asyncio.Event()
+    admit = connector._admit
+
+    async def held(conversation_id: str, **options: bool):  # type: ignore[no-untyped-def]
+        replying.set()
+        await release.wait()
+        return await admit(conversation_id, **options)
+
+    monkeypatch.setattr(connector, "_admit", held)
+    first = asyncio.create_task(harness.send(a.message(harness.service_url, "help")))
+    await replying.wait()  # the first turn is sending its reply, holding the only slot
+    replying.clear()
+    second = asyncio.create_task(
+        harness.send(a.message(harness.service_url, "help", conversation=a.personal_chat(2), sender=a.user(2)))
+    )
+    await asyncio.sleep(0.2)
+    waited = not replying.is_set()
+    release.set()
+    await asyncio.gather(first, second)
+
+    assert waited, "the second turn reached the connector while the first still held the slot"
+    assert [m.conversation_id for m in connector.messages] == ["a:personal-1", "a:personal-2"]

@@ -3,8 +3,8 @@
 The SDK builds a connector client and a user-token client for each turn, and each asks
 ``get_product_info()`` for its User-Agent header. That looks up the version of
 ``microsoft-agents-connector`` in the installed packages' metadata (a package that 1.9.0 does not
-install, so the lookup scans them all and fails): about a millisecond a turn for a string that
-cannot change while the process runs.
+install, so the lookup scans them all and fails): 0.15 ms a call measured here (the issue's
+profile saw 0.9 ms a turn), on every turn, for a string that cannot change while the process runs.
 """
 
 from __future__ import annotations

@@ -25,3 +25,5 @@ class BotConfig:
     """Only for tests of production mode against a local Bot Connector stand-in."""
     max_request_bytes: int
     """Largest body accepted on /api/messages."""
+    max_turns_in_flight: int
+    """Activities worked on at once; more wait at the HTTP edge instead of queueing in the database layer."""

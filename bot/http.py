@@ -46,7 +46,8 @@ async def messages(request: web.Request) -> web.StreamResponse:
             warnings.simplefilter("ignore", web.NotAppKeyWarning)
             request["claims_identity"] = identity
     try:
-        response = await bot.adapter.process(request, bot.application)
+        async with bot.turn_slots:
+            response = await bot.adapter.process(request, bot.application)
     except ValidationError as error:
         return _reason(400, f"Not a valid activity: {error.error_count()} field(s) are malformed.")
     except Exception:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
@@ -24,6 +25,7 @@ from bot.commands import help_card, scope_of
 from bot.config import BotConfig
 from bot.connections import build_connections
 from bot.members import fetch_member_email
+from bot.product_info import cache_product_info
 from bot.router import ActionHandler, ActionRouter, CommandHandler, CommandRouter
 from bot.security import build_host_validator
 from bot.turns import Turn, card_activity, conversation_from, send_invoke_response, user_from
@@ -50,6 +52,9 @@ class QopBot:
         # production. Tests of production mode pass a local stand-in for Entra ID.
         self.connections = connections or build_connections(config)
         self.token_validator = build_token_validator(config, services.clock)
+        cache_product_info()
+        self.turn_slots = asyncio.Semaphore(config.max_turns_in_flight)
+        """Taken by each activity at the HTTP edge (``bot.http``) while the SDK processes it."""
         self.adapter = CloudAdapter(
             connection_manager=self.connections,
             host_validator=build_host_validator(config),

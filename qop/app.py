@@ -181,6 +181,7 @@ def bot_config(settings: Settings) -> BotConfig:
         allowed_service_url_hosts=tuple(settings.allowed_service_url_hosts),
         allow_private_service_urls=settings.allow_private_service_urls,
         max_request_bytes=settings.max_request_bytes,
+        max_turns_in_flight=settings.max_turns_in_flight,
     )
 
 

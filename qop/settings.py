@@ -49,6 +49,9 @@ class Settings(BaseSettings):
 
     max_request_bytes: int = 256 * 1024
     """Largest body accepted on /api/messages; Teams activities are far smaller."""
+    max_turns_in_flight: int = Field(default=8, ge=1)
+    """Activities one instance works on at once; more wait at the door, in order, before any
+    database work (a burst then queues cheaply instead of inside the database layer)."""
 
     public_base_url: str = ""
     """The externally reachable https base URL (for feedback links and reports)."""

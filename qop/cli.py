@@ -18,6 +18,7 @@ from qop.app import build_services, create_app
 from qop.cli_audits import audit_cli
 from qop.cli_digest import digest_cli, report_cli
 from qop.cli_feedback import survey_cli
+from qop.cli_measures import measures_cli
 from qop.cli_org import demo_cli, org_cli
 from qop.cli_teams import teams_cli
 from qop.production import production_problems
@@ -45,6 +46,7 @@ cli.add_typer(delivery_cli, name="delivery")
 cli.add_typer(digest_cli, name="digest")
 cli.add_typer(report_cli, name="report")
 cli.add_typer(survey_cli, name="survey")
+cli.add_typer(measures_cli, name="measures")
 console = Console()
 
 

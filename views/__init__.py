@@ -1,0 +1,1 @@
+"""Read models: plain frozen data shared by cards and services (no I/O, no SDK)."""

@@ -53,7 +53,10 @@ def check_cells(
     for cell in cells:
 
         def reject(reason: str, line: int = cell.line) -> None:
-            problems.append(RowProblem(line, reason))
+            # A wide row holds several figures: its unknown team is one problem, not one per column.
+            problem = RowProblem(line, reason)
+            if not problems or problems[-1] != problem:
+                problems.append(problem)
 
         team_text = str(cell.team or "").strip()
         team = teams_by_key.get(aliases.get(name_key(team_text), name_key(team_text)))

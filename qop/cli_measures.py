@@ -150,14 +150,23 @@ def number(value: float, unit: str) -> str:
 
 
 def figure(status: IndicatorStatus) -> str:
+    """91 % (91 of 100), with the month when it is older than the month shown and the teams when
+    not all of the scope's teams sent one."""
     if status.value is None:
         return "no data"
-    text = number(status.value, status.unit)
+    details = _figure_details(status)
+    return number(status.value, status.unit) + (f" ({'; '.join(details)})" if details else "")
+
+
+def _figure_details(status: IndicatorStatus) -> list[str]:
+    details = []
     if status.numerator is not None and status.denominator:
-        text += f" ({status.numerator} of {status.denominator})"
+        details.append(f"{status.numerator} of {status.denominator}")
     if status.value_month is not None and status.history and status.value_month != status.history[-1][0]:
-        text += f" in {status.value_month:%b %Y}"
-    return text
+        details.append(f"in {status.value_month:%b %Y}")
+    if status.teams_reporting < status.teams_in_scope:
+        details.append(f"{status.teams_reporting} of {status.teams_in_scope} teams")
+    return details
 
 
 def target_text(status: IndicatorStatus) -> str:
@@ -184,13 +193,19 @@ def evidence_text(evidence: AnswerEvidence) -> str:
 
 
 def headline(status: IndicatorStatus) -> str:
-    """Referral decisions within 24 hours: 91 % (target 95 %, down 3 points in three months)."""
-    details = [f"target {number(status.target, status.unit)}"] if status.target is not None else []
+    """Referral decisions within 24 hours: 91 % (91 of 100; target 95 %; down 3 points in three months)."""
+    if status.value is None:
+        details = []
+        text = f"{status.name}: no data"
+    else:
+        details = _figure_details(status)
+        text = f"{status.name}: {number(status.value, status.unit)}"
+    if status.target is not None:
+        details.append(f"target {number(status.target, status.unit)}")
     trend = trend_text(status)
     if trend:
         details.append(trend)
-    text = f"{status.name}: {figure(status)}"
-    return text + (f" ({', '.join(details)})" if details else "")
+    return text + (f" ({'; '.join(details)})" if details else "")
 
 
 def why(worry: Worry) -> str:

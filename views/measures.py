@@ -62,6 +62,9 @@ class IndicatorStatus:
     value_month: date | None
     numerator: int | None
     denominator: int | None
+    teams_reporting: int
+    """How many of the scope's teams the latest figure comes from (a team that sent none is not 0)."""
+    teams_in_scope: int
     history: tuple[tuple[date, float | None], ...]
     """The three months ending with the month asked about, oldest first (None = no data)."""
     change: float | None

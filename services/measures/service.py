@@ -240,6 +240,7 @@ class MeasuresService:
                 month=month,
                 evidence=evidence[item.indicator.id],
                 min_cases=self._min_cases,
+                teams_in_scope=len(item.team_ids),
             )
             statuses_by_measure[item.indicator.measure].append(status)
         return MeasuresOverview(

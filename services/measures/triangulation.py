@@ -48,6 +48,8 @@ class Combined:
     value: float
     numerator: int | None
     denominator: int | None
+    teams: int = 1
+    """How many teams' figures went into it."""
 
 
 def combine(values: Sequence[MonthlyValue]) -> Combined | None:
@@ -57,8 +59,8 @@ def combine(values: Sequence[MonthlyValue]) -> Combined | None:
     if all(v.numerator is not None and v.denominator for v in values):
         numerator = sum(v.numerator or 0 for v in values)
         denominator = sum(v.denominator or 0 for v in values)
-        return Combined(100.0 * numerator / denominator, numerator, denominator)
-    return Combined(sum(v.value for v in values) / len(values), None, None)
+        return Combined(100.0 * numerator / denominator, numerator, denominator, len(values))
+    return Combined(sum(v.value for v in values) / len(values), None, None, len(values))
 
 
 def _better_by(indicator: Indicator, difference: float) -> float:
@@ -80,6 +82,7 @@ def judge(
     month: date,
     evidence: Sequence[AnswerEvidence],
     min_cases: int,
+    teams_in_scope: int = 1,
 ) -> IndicatorStatus:
     """Judge one indicator for ``month`` from its combined monthly figures (any months up to it)."""
     known = sorted(m for m in by_month if m <= month)
@@ -125,6 +128,8 @@ def judge(
         value_month=latest_month,
         numerator=latest.numerator if latest else None,
         denominator=latest.denominator if latest else None,
+        teams_reporting=latest.teams if latest else 0,
+        teams_in_scope=teams_in_scope,
         history=history,
         change=change,
         off_target=off_target,

@@ -335,7 +335,7 @@ def test_the_cli_loads_imports_rejects_with_exit_code_1_and_shows(
     shown = runner.invoke(cli, ["measures", "show", "--team", "Front Door", "--month", "2026-01"], env=WIDE)
     assert shown.exit_code == 0, shown.output
     assert (
-        "Referral decisions within 24 hours: 91 % (91 of 100) (target 95 %, down 3 points in three months) "
+        "Referral decisions within 24 hours: 91 % (91 of 100; target 95 %; down 3 points in three months) "
         "[off target, moving the wrong way]" in shown.output
     )
     assert "no data" in shown.output

@@ -182,7 +182,7 @@ def test_down_three_points_in_three_months_is_moving_the_wrong_way() -> None:
     [worry] = answer_four_questions("safe", "Children are safe", [status]).worries
     assert worry.reasons == (WorryReason.OFF_TARGET, WorryReason.WRONG_WAY)
     assert why(worry) == (
-        "Referral decisions within 24 hours: 91 % (target 95 %, down 3 points in three months) "
+        "Referral decisions within 24 hours: 91 % (target 95 %; down 3 points in three months) "
         "[off target, moving the wrong way]"
     )
 
@@ -195,7 +195,7 @@ def test_down_three_points_in_three_months_is_moving_the_wrong_way() -> None:
     # A gap in the three months is no trend at all, not a fall to 0.
     gap = judged({date(2025, 11, 1): 96, date(2025, 12, 1): 90})
     assert gap.value == 90 and gap.value_month == date(2025, 12, 1) and gap.change is None
-    assert figure(gap) == "90 % in Dec 2025"
+    assert figure(gap) == "90 % (in Dec 2025)"
 
 
 def test_audits_that_disagree_with_the_figures_are_a_worry_with_the_why() -> None:
@@ -225,6 +225,19 @@ def test_team_figures_pool_their_counts_or_average() -> None:
             MonthlyValue("x", 2, JANUARY, 100.0, 8, 8),
         ]
     )
-    assert pooled == Combined(90.0, 9, 10)
+    assert pooled == Combined(90.0, 9, 10, teams=2)
     averaged = combine([MonthlyValue("x", 1, JANUARY, 18.0), MonthlyValue("x", 2, JANUARY, 20.0)])
-    assert averaged == Combined(19.0, None, None)
+    assert averaged == Combined(19.0, None, None, teams=2)
+    item = indicator()
+    partial = judge(
+        item,
+        target=95,
+        tolerance=2,
+        owner="team manager",
+        by_month={JANUARY: pooled},
+        month=JANUARY,
+        evidence=(),
+        min_cases=5,
+        teams_in_scope=3,
+    )
+    assert figure(partial) == "90 % (9 of 10; 2 of 3 teams)", "a team that sent no figure is not counted as 0"

@@ -50,6 +50,7 @@ class IndicatorStatus:
     """One indicator in a scope and month: its latest figure judged against target and trend."""
 
     key: str
+    measure_id: str
     name: str
     kind: str
     unit: str

@@ -28,10 +28,9 @@ from services.measures.triangulation import (
     ScopedIndicator,
     add_months,
     answer_four_questions,
-    combine,
     count_answers,
     indicators_in_scope,
-    judge,
+    judge_all,
     source_key,
     trend_months,
 )
@@ -203,53 +202,45 @@ class MeasuresService:
         month = (month or self.this_month()).replace(day=1)
         async with self._sessions() as session:
             measures = await self.measures_in_force(session)
-            all_teams = await repository.active_teams(session)
-            scope, scope_name, teams = self._scope(all_teams, team=team, area=area)
+            scope, scope_name, teams = self._scope(await repository.active_teams(session), team=team, area=area)
             scoped = indicators_in_scope(measures, teams)
-            since = add_months(month, -LOOKBACK_MONTHS)
-            stored = await repository.values_for(
-                session,
-                team_ids=[t.id for t in teams],
-                indicator_keys=[s.indicator.id for s in scoped],
-                since=since,
-                until=month,
-            )
-            values = [
-                MonthlyValue(v.indicator_key, v.team_id, v.month, v.value, v.numerator, v.denominator, v.source)
-                for v in stored
-            ]
-            values += await self._computed_values(session, measures, teams, since, month)
+            values = await self._monthly_values(session, measures, teams, scoped, month)
             evidence = await self._evidence(session, scoped, month)
             open_actions = await repository.open_actions_count(session, [t.id for t in teams])
-        by_indicator: dict[str, dict[date, list[MonthlyValue]]] = defaultdict(lambda: defaultdict(list))
-        for value in values:
-            by_indicator[value.indicator_key][value.month].append(value)
-        statuses_by_measure: dict[str, list] = defaultdict(list)
-        for item in scoped:
-            monthly = {
-                m: combined
-                for m, team_values in by_indicator[item.indicator.id].items()
-                if (combined := combine([v for v in team_values if v.team_id in item.team_ids])) is not None
-            }
-            status = judge(
-                item.indicator,
-                target=item.target,
-                tolerance=item.tolerance,
-                owner=item.owner,
-                by_month=monthly,
-                month=month,
-                evidence=evidence[item.indicator.id],
-                min_cases=self._min_cases,
-                teams_in_scope=len(item.team_ids),
-            )
-            statuses_by_measure[item.indicator.measure].append(status)
+        statuses = judge_all(scoped, values, evidence, month=month, min_cases=self._min_cases)
         return MeasuresOverview(
             scope=scope,
             scope_name=scope_name,
             month=month,
-            measures=tuple(answer_four_questions(m.id, m.name, statuses_by_measure[m.id]) for m in measures.measures),
+            measures=tuple(
+                answer_four_questions(m.id, m.name, [s for s in statuses if s.measure_id == m.id])
+                for m in measures.measures
+            ),
             open_actions=open_actions,
         )
+
+    async def _monthly_values(
+        self,
+        session: AsyncSession,
+        measures: MeasuresFile,
+        teams: list[TeamRow],
+        scoped: list[ScopedIndicator],
+        month: date,
+    ) -> list[MonthlyValue]:
+        """Imported and computed figures of the scope's teams, from the look-back to ``month``."""
+        since = add_months(month, -LOOKBACK_MONTHS)
+        stored = await repository.values_for(
+            session,
+            team_ids=[t.id for t in teams],
+            indicator_keys=[s.indicator.id for s in scoped],
+            since=since,
+            until=month,
+        )
+        values = [
+            MonthlyValue(v.indicator_key, v.team_id, v.month, v.value, v.numerator, v.denominator, v.source)
+            for v in stored
+        ]
+        return values + await self._computed_values(session, measures, teams, since, month)
 
     @staticmethod
     def _scope(teams: list[TeamRow], *, team: str | None, area: str | None) -> tuple[str, str, list[TeamRow]]:

@@ -15,6 +15,7 @@ Rules (``docs/measures.md``):
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -117,6 +118,7 @@ def judge(
     )
     return IndicatorStatus(
         key=indicator.id,
+        measure_id=indicator.measure,
         name=indicator.name,
         kind=indicator.kind.value,
         unit=indicator.unit.value,
@@ -170,6 +172,41 @@ def indicators_in_scope(measures: MeasuresFile, teams: Sequence[TeamRow]) -> lis
         )
         scoped.append(ScopedIndicator(first, tuple(t.id for _, t in pairs), target, tolerance, owner))
     return scoped
+
+
+def judge_all(
+    scoped: Sequence[ScopedIndicator],
+    values: Sequence[MonthlyValue],
+    evidence: Mapping[str, Sequence[AnswerEvidence]],
+    *,
+    month: date,
+    min_cases: int,
+) -> list[IndicatorStatus]:
+    """Judge every indicator of a scope from its teams' monthly figures and its evidence."""
+    by_indicator: dict[str, dict[date, list[MonthlyValue]]] = defaultdict(lambda: defaultdict(list))
+    for value in values:
+        by_indicator[value.indicator_key][value.month].append(value)
+    statuses = []
+    for item in scoped:
+        monthly = {
+            m: combined
+            for m, team_values in by_indicator[item.indicator.id].items()
+            if (combined := combine([v for v in team_values if v.team_id in item.team_ids])) is not None
+        }
+        statuses.append(
+            judge(
+                item.indicator,
+                target=item.target,
+                tolerance=item.tolerance,
+                owner=item.owner,
+                by_month=monthly,
+                month=month,
+                evidence=evidence.get(item.indicator.id, ()),
+                min_cases=min_cases,
+                teams_in_scope=len(item.team_ids),
+            )
+        )
+    return statuses
 
 
 def answer_four_questions(measure_id: str, name: str, statuses: Sequence[IndicatorStatus]) -> MeasureStatus:

@@ -126,6 +126,19 @@ async def test_a_long_csv_extract_imports_once_and_again_replaces_the_same_figur
     async with sessions() as session:
         assert await session.scalar(select(func.count()).select_from(IndicatorImportBatch)) == 2
 
+    # The whole service: caseload is the mean of the two teams that sent one (of the three teams
+    # whose areas declare it), and Early Help's target (15) is not Locality's (18): no one target.
+    service = await measures.overview(month=JANUARY)
+    workforce = next(m for m in service.measures if m.measure_id == "workforce")
+    caseload = next(s for s in workforce.indicators if s.key == "caseload_average")
+    assert (caseload.value, caseload.teams_reporting, caseload.teams_in_scope) == (17.75, 2, 3)
+    assert (caseload.target, caseload.off_target) == (None, False)
+    front_door = await measures.overview(team="Front Door", month=JANUARY)
+    safe = next(m for m in front_door.measures if m.measure_id == "safe")
+    referrals = next(s for s in safe.indicators if s.key == "referral_decisions_24h")
+    assert (referrals.value, referrals.change, referrals.wrong_way, referrals.off_target) == (91.0, -3.0, True, True)
+    assert [w.indicator.key for w in safe.worries] == ["referral_decisions_24h"]
+
 
 async def test_every_bad_row_is_reported_with_its_line_and_nothing_is_written(services: Services, sessions) -> None:  # type: ignore[no-untyped-def]
     measures = await demo_measures(services)

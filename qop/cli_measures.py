@@ -54,7 +54,10 @@ def load(
 ) -> None:
     """Check FILE and make it the measures in force (exit code 1 and every problem's line if not)."""
     report = with_measures(lambda m: m.load_file(file, dry_run=dry_run))
-    verb = "is valid (dry run: nothing stored)" if report.dry_run else "loaded"
+    if report.dry_run:
+        verb = "is valid (dry run: nothing stored)"
+    else:
+        verb = "loaded" if report.changed else "is already the measures in force (nothing changed)"
     console.print(f"{report.file_name} {verb}: {report.measures} measure(s), {report.indicators} indicator(s).")
 
 

@@ -57,6 +57,8 @@ class LoadReport:
     measures: int
     indicators: int
     dry_run: bool
+    changed: bool
+    """False when the file is the one already in force (loading it again stores nothing)."""
 
 
 class MeasuresService:
@@ -84,18 +86,21 @@ class MeasuresService:
         """Check ``file`` (shape, templates, service areas of the organisation) and store it as the
         measures in force. Raises ``MeasuresFileError`` with every problem's line."""
         loaded = load_measures(file, self._library)
+        checksum = hashlib.sha256(loaded.text.encode()).hexdigest()
         async with self._sessions() as session, session.begin():
             self._check_areas(file.name, loaded, await repository.active_area_names(session))
-            if not dry_run:
+            latest = await repository.latest_declaration(session)
+            changed = latest is None or latest.sha256 != checksum
+            if changed and not dry_run:
                 await repository.add_declaration(
                     session,
                     file_name=file.name[:200],
-                    sha256=hashlib.sha256(loaded.text.encode()).hexdigest(),
+                    sha256=checksum,
                     document=loaded.measures.model_dump(mode="json"),
                     now=self._clock.now(),
                 )
         indicators = sum(len(items) for items in loaded.measures.service_areas.values())
-        return LoadReport(file.name, len(loaded.measures.measures), indicators, dry_run)
+        return LoadReport(file.name, len(loaded.measures.measures), indicators, dry_run, changed)
 
     @staticmethod
     def _check_areas(file_name: str, loaded: LoadedFile, area_names: list[str]) -> None:
@@ -287,8 +292,3 @@ class MeasuresService:
 
 def _sha256_of(file: Path) -> str:
     return hashlib.sha256(file.read_bytes()).hexdigest()
-
-
-def month_of(text: str) -> date:
-    """``2026-03`` -> 1 March 2026 (for the CLI's --month)."""
-    return datetime.strptime(text, "%Y-%m").date().replace(day=1)

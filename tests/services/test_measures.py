@@ -91,7 +91,9 @@ async def test_loading_refuses_service_areas_the_organisation_does_not_have(
     assert (report.measures, report.indicators, report.dry_run) == (5, 17, True)
     async with sessions() as session:
         assert await session.scalar(select(func.count()).select_from(MeasureDeclaration)) == 0
-    await measures.load_file(DEMO_MEASURES)
+    assert (await measures.load_file(DEMO_MEASURES)).changed
+    again = await measures.load_file(DEMO_MEASURES)
+    assert not again.changed, "the same file again is already in force"
     async with sessions() as session:
         assert await session.scalar(select(func.count()).select_from(MeasureDeclaration)) == 1
 

@@ -159,6 +159,8 @@ async def test_every_bad_row_is_reported_with_its_line_and_nothing_is_written(se
             "'referral_decisions_24h' is not an indicator of Locality social work "
             "(Riverside Locality Team's service area)",
         ),
+        (11, "'dip_referral_decisions' is computed by qop from audit answers; it is not imported"),
+        (12, "-3 in column 'Result' is negative; a count cannot be"),
     ]
     assert await stored_values(sessions) == [], "the good row on line 2 is not written either"
 

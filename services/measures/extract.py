@@ -43,7 +43,7 @@ class Columns(BaseModel):
     denominator: str | None = None
 
 
-class Mapping(BaseModel):
+class ColumnMapping(BaseModel):
     """Where a given extract keeps teams, months and figures (``docs/measures.md``)."""
 
     model_config = _STRICT
@@ -62,7 +62,7 @@ class Mapping(BaseModel):
     """The extract's team name -> the organisation's, where they differ."""
 
     @model_validator(mode="after")
-    def _columns_fit_the_layout(self) -> Mapping:
+    def _columns_fit_the_layout(self) -> ColumnMapping:
         if self.layout == Layout.LONG and (self.columns.indicator is None or self.columns.value is None):
             raise ValueError("a long layout needs columns.indicator and columns.value")
         if self.layout == Layout.WIDE:
@@ -73,14 +73,14 @@ class Mapping(BaseModel):
         return self
 
 
-def load_mapping(file: Path) -> Mapping:
+def load_mapping(file: Path) -> ColumnMapping:
     """Read and check a mapping file (raises ``MeasuresFileError`` with lines and fields)."""
     try:
         text = file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise MeasuresFileError(file.name, [Problem(1, "", f"cannot read the file: {error}")]) from None
     data, lines = read_yaml_with_lines(file.name, text)
-    return validate_model(Mapping, file.name, data, lines)
+    return validate_model(ColumnMapping, file.name, data, lines)
 
 
 class UnreadableExtract(ValueError):
@@ -101,7 +101,7 @@ class Cell:
     denominator: Any = None
 
 
-def read_extract(file: Path, mapping: Mapping) -> list[Cell]:
+def read_extract(file: Path, mapping: ColumnMapping) -> list[Cell]:
     """Every figure in the extract with its line (as a spreadsheet numbers it); blank figures are
     left out: a blank is "no data", never 0."""
     suffix = file.suffix.lower()
@@ -173,7 +173,7 @@ def _blank_to_none(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-def _csv_rows(file: Path, mapping: Mapping) -> Any:
+def _csv_rows(file: Path, mapping: ColumnMapping) -> Any:
     try:
         text = file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
@@ -188,7 +188,7 @@ class _Percent(float):
     """A number an XLSX cell formats as a percentage (stored 0.91, shown 91 %)."""
 
 
-def _xlsx_rows(file: Path, mapping: Mapping) -> Any:
+def _xlsx_rows(file: Path, mapping: ColumnMapping) -> Any:
     try:
         workbook = load_workbook(file, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook

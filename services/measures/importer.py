@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from services.measures.declarations import IndicatorKind, MeasuresFile, Unit
-from services.measures.extract import Cell, Mapping, as_month, as_number
+from services.measures.extract import Cell, ColumnMapping, as_month, as_number
 from services.organisation.source import name_key
 from storage.repositories.measures import NewValue, TeamRow
 
@@ -41,7 +41,7 @@ class ExtractReport:
 
 
 def check_cells(
-    cells: list[Cell], *, mapping: Mapping, measures: MeasuresFile, teams: list[TeamRow], this_month: date
+    cells: list[Cell], *, mapping: ColumnMapping, measures: MeasuresFile, teams: list[TeamRow], this_month: date
 ) -> tuple[list[NewValue], list[RowProblem]]:
     """Turn raw cells into values; every cell that cannot be one becomes a problem on its line."""
     context = _Context(
@@ -77,7 +77,7 @@ def check_cells(
 
 @dataclass(frozen=True)
 class _Context:
-    mapping: Mapping
+    mapping: ColumnMapping
     measures: MeasuresFile
     teams: dict[str, TeamRow]
     """By ``name_key`` of the team's name."""

@@ -13,6 +13,7 @@ import json
 import logging
 import threading
 from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -255,3 +256,28 @@ def test_the_agents_sdk_own_spans_and_metrics_which_carry_people_s_ids_are_not_r
     assert AGENTS_SCOPE in SILENCED_SCOPES
     assert isinstance(provider.get_tracer(AGENTS_SCOPE), trace.NoOpTracer)
     assert not isinstance(provider.get_tracer("services.delivery.executor"), trace.NoOpTracer)
+
+
+async def test_reminders_and_digests_handed_to_delivery_are_counted_by_kind(
+    recorded_services: Services, connector, clock, telemetry: InMemoryTelemetry
+) -> None:  # type: ignore[no-untyped-def]
+    from services.actions import NewAction
+    from storage.models import ActionSource
+    from tests.services.test_digest_runs import MONDAY_0800_BST, subscribed_channel
+    from tests.services.test_reminders import travel
+
+    services = recorded_services
+    due_soon_before = _count(telemetry, "qop.reminders.sent", kind="due_soon")
+    digests_before = _count(telemetry, "qop.digests.sent", late=False)
+    _, org = await subscribed_channel(DeliveryHarness(services, connector), clock)
+    await services.digests.run_due(MONDAY_0800_BST + timedelta(minutes=1))
+    assert _count(telemetry, "qop.digests.sent", late=False) == digests_before + 1
+
+    clock.set(datetime(2026, 4, 13, 6, 0, tzinfo=UTC))
+    await services.actions.create(
+        NewAction(ActionSource.AUDIT, f"Update {CASE_REFERENCE}'s plan", org.practitioner, date(2026, 4, 16)),
+        actor_id=org.manager,
+    )
+    await travel(services, datetime(2026, 4, 13, 12, 0, tzinfo=UTC))
+    assert _count(telemetry, "qop.reminders.sent", kind="due_soon") == due_soon_before + 1
+    assert_no_personal_data(telemetry)

@@ -50,6 +50,10 @@ QUEUE_DEPTH_METRIC = "qop.delivery.queue_depth"
 REDACTED_CASE_REFERENCE = "[case reference]"
 REDACTED_EMAIL = "[e-mail]"
 EMAIL_PATTERN = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+TEAMS_USER_ID_PATTERN = re.compile(r"(?<![\w:])(?:29|8):[\w.:-]+")
+"""A Teams user id (``29:1a2b...``; ``8:orgid:...`` in older payloads), which the Agents SDK's own
+log lines include (e.g. a failed member lookup's URL)."""
+REDACTED_TEAMS_USER_ID = "[teams user id]"
 TEXT_LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 SILENCED_SCOPES = frozenset({"microsoft_agents"})
 """Instrumentation whose spans and metrics are never recorded: the Agents SDK puts people's Teams
@@ -268,8 +272,8 @@ def searchable(pattern: str) -> re.Pattern[str]:
 
 
 class RedactPersonalData(logging.Filter):
-    """Masks case references and e-mail addresses in a record's message (log calls must not
-    include names: they cannot be recognised). Attach it to handlers, not loggers, so records
+    """Masks case references, e-mail addresses and Teams user ids in a record's message (log calls
+    must not include names: they cannot be recognised). Attach it to handlers, not loggers, so records
     from every logger pass through it."""
 
     def __init__(self, case_reference_pattern: str) -> None:
@@ -277,7 +281,8 @@ class RedactPersonalData(logging.Filter):
         self._case_reference = searchable(case_reference_pattern)
 
     def redact(self, text: str) -> str:
-        return self._case_reference.sub(REDACTED_CASE_REFERENCE, EMAIL_PATTERN.sub(REDACTED_EMAIL, text))
+        text = TEAMS_USER_ID_PATTERN.sub(REDACTED_TEAMS_USER_ID, EMAIL_PATTERN.sub(REDACTED_EMAIL, text))
+        return self._case_reference.sub(REDACTED_CASE_REFERENCE, text)
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()

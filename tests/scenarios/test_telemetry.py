@@ -221,6 +221,12 @@ def test_log_lines_have_case_references_and_e_mail_addresses_masked() -> None:
     )
 
 
+def test_teams_user_ids_in_other_libraries_log_lines_are_masked() -> None:
+    redaction = RedactPersonalData(r"^[A-Z]{0,4}\d{4,10}$")
+    line = "Error accessing 'v3/conversations/a:personal-1/members/29:1AbC-dEf_9': 404"
+    assert redaction.redact(line) == "Error accessing 'v3/conversations/a:personal-1/members/[teams user id]': 404"
+
+
 def test_json_logs_are_one_object_a_line_and_pass_through_the_redaction() -> None:
     stream = io.StringIO()
     handler = console_log_handler(Settings(_env_file=None, log_format="json"))

@@ -24,6 +24,7 @@ from qop.cli_retention import person_cli, retention_cli
 from qop.cli_teams import teams_cli
 from qop.production import production_problems
 from qop.settings import Settings
+from qop.telemetry import console_log_handler
 from services.actions import ImportReport
 from services.container import Services
 from services.delivery import BroadcastProgress
@@ -54,7 +55,7 @@ console = Console()
 
 
 def configure_logging(settings: Settings) -> None:
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=settings.log_level, handlers=[console_log_handler(settings)])
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
     if settings.local_mode:
         # Warns on every turn that there is no app id, which is what local mode means.

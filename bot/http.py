@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from microsoft_agents.activity import Activity
@@ -48,7 +52,7 @@ async def messages(request: web.Request) -> web.StreamResponse:
     try:
         response = await bot.adapter.process(request, bot.application)
     except ValidationError as error:
-        return _reason(400, f"Not a valid activity: {error.error_count()} field(s) are malformed.")
+        return _refuse(f"Not a valid activity: {error.error_count()} field(s) are malformed.")
     except Exception:
         # Errors inside a turn become a friendly card (QopBot._on_turn_error); this is what
         # fails around it, e.g. Entra ID not answering for the outbound token. No stack
@@ -69,24 +73,131 @@ async def _read_body(request: web.Request, limit: int) -> bytes | web.Response:
 
 
 def _parse_activity(raw: bytes) -> dict[str, Any] | web.Response:
+    """The activity, or a 400 naming the first thing wrong with its shape.
+
+    Checked here, before the SDK sees it: the SDK and the handlers trust these fields, and
+    anything malformed is the sender's fault (a 400 and one log line, never a 5xx or a
+    traceback)."""
     try:
         body = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return _reason(400, "Request body is not JSON.")
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return _refuse("Request body is not JSON.")
     if not isinstance(body, dict):
-        return _reason(400, "Request body must be a JSON object (an activity).")
-    if not isinstance(body.get("type"), str) or not isinstance((body.get("conversation") or {}).get("id"), str):
-        return _reason(400, "An activity needs a 'type' and a 'conversation.id'.")
-    try:
-        Activity.model_validate(body)
-    except ValidationError as error:
-        return _reason(400, f"Not a valid activity: {error.error_count()} field(s) are malformed.")
+        return _refuse("Request body must be a JSON object (an activity).")
+    problem = activity_shape_problem(body)
+    if problem is not None:
+        return _refuse(problem)
     return body
+
+
+def activity_shape_problem(body: dict[str, Any]) -> str | None:
+    """What is wrong with this activity's shape (the first thing found), or None."""
+    if not _is_text(body.get("type"), 64):
+        return "An activity needs a 'type'."
+    if not _is_text(body.get("channelId"), 64):
+        return "An activity needs a 'channelId'."
+    if not _is_http_url(body.get("serviceUrl")):
+        return "An activity needs a 'serviceUrl' (an http or https URL)."
+    conversation = body.get("conversation")
+    if not isinstance(conversation, dict) or not _is_id(conversation.get("id")):
+        return "An activity needs a 'conversation' object with an 'id'."
+    for key in ("from", "recipient"):
+        account = body.get(key)
+        if not isinstance(account, dict) or not _is_id(account.get("id")):
+            return f"An activity needs a '{key}' object with an 'id'."
+    for key in ("id", "replyToId"):
+        if body.get(key) is not None and not _is_id(body[key]):
+            return f"'{key}' must be an id."
+    for key in ("channelData", "relatesTo"):
+        if body.get(key) is not None and not isinstance(body[key], dict):
+            return f"'{key}' must be an object."
+    for key in ("team", "tenant", "channel", "settings", "meeting", "notification"):
+        if (body.get("channelData") or {}).get(key) is not None and not isinstance(body["channelData"][key], dict):
+            return f"'channelData.{key}' must be an object."
+    for key in ("membersAdded", "membersRemoved", "entities", "attachments", "reactionsAdded", "reactionsRemoved"):
+        value = body.get(key)
+        if value is not None and not (isinstance(value, list) and all(isinstance(item, dict) for item in value)):
+            return f"'{key}' must be a list of objects."
+    if body.get("name") == INVOKE_CARD_ACTION and not _is_card_action_value(body.get("value")):
+        return "An adaptiveCard/action invoke needs a 'value' object with an 'action' object."
+    if _has_unstorable_text(body):
+        return "The activity contains text that cannot be stored (a NUL character or a lone surrogate)."
+    try:
+        with _quiet_sdk_validation():
+            Activity.model_validate(body).get_conversation_reference()
+    except ValidationError as error:
+        return f"Not a valid activity: {error.error_count()} field(s) are malformed."
+    except Exception as error:  # the SDK raises bare Exceptions for some inconsistencies
+        return f"Not a valid activity: {str(error)[:120]}"
+    return None
+
+
+INVOKE_CARD_ACTION = "adaptiveCard/action"
+ID_PATTERN = re.compile(r"[\w:@.;=+!,*'$()~|%-]{1,1024}", re.ASCII)
+
+
+def _is_text(value: Any, limit: int) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= limit and value.strip() == value
+
+
+def _is_id(value: Any) -> bool:
+    """Teams ids ("29:…", "a:…", "19:…@thread.tacv2;messageid=…") are short ASCII with no
+    spaces, slashes or markup: they go into the Bot Connector's URL paths."""
+    return isinstance(value, str) and ID_PATTERN.fullmatch(value) is not None
+
+
+def _is_http_url(value: Any) -> bool:
+    if not isinstance(value, str) or len(value) > 2048 or not value.isascii() or not value.isprintable():
+        return False
+    try:
+        url = urlsplit(value)
+    except ValueError:
+        return False
+    return url.scheme in ("http", "https") and bool(url.hostname) and " " not in value
+
+
+def _is_card_action_value(value: Any) -> bool:
+    return isinstance(value, dict) and isinstance(value.get("action"), dict)
+
+
+def _has_unstorable_text(value: Any) -> bool:
+    """PostgreSQL refuses NUL in text and nothing can encode a lone surrogate."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            return True
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, dict):
+        return any(_has_unstorable_text(key) or _has_unstorable_text(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_has_unstorable_text(item) for item in value)
+    return False
+
+
+@contextmanager
+def _quiet_sdk_validation() -> Iterator[None]:
+    """The SDK logs every activity it cannot validate at ERROR with a traceback; here the
+    refusal is ours to report, in one line."""
+    sdk_logger = logging.getLogger("microsoft_agents.activity.activity")
+    previous = sdk_logger.disabled
+    sdk_logger.disabled = True
+    try:
+        yield
+    finally:
+        sdk_logger.disabled = previous
 
 
 def _unauthorized(request: web.Request, refusal: Unauthorized) -> web.Response:
     logger.warning("refused a request to %s from %s: %s", request.path, request.remote, refusal)
     return _reason(401, UNAUTHORIZED_REASON)
+
+
+def _refuse(reason: str) -> web.Response:
+    logger.warning("refused a malformed activity: %s", reason)
+    return _reason(400, reason)
 
 
 def _reason(status: int, reason: str) -> web.Response:

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from microsoft_agents.activity import Activity
 from pydantic import ValidationError
 
@@ -60,6 +61,9 @@ async def messages(request: web.Request) -> web.StreamResponse:
         reference = error_reference()
         logger.exception("could not process a %s activity (%s)", body.get("type"), reference)
         return _reason(503, f"qop could not process this activity just now (reference {reference}).")
+    if response is not None and response.status == 501:
+        # The SDK's answer to an invoke no route takes (a name qop does not handle).
+        return _refuse(f"qop does not handle the invoke {str(body.get('name'))[:60]!r}.")
     return response or web.Response(status=202)
 
 
@@ -188,6 +192,29 @@ def _quiet_sdk_validation() -> Iterator[None]:
         yield
     finally:
         sdk_logger.disabled = previous
+
+
+class MalformedHttpLogFilter(logging.Filter):
+    """aiohttp logs its own 400s (a header line over its limit, a broken request line) as
+    "Error handling request" at ERROR with a traceback. They are the sender's fault: this turns
+    each into one WARNING line with the reason, and leaves every other record alone."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, HttpProcessingError) and 400 <= (error.code or 0) < 500:
+            remote = record.args[0] if isinstance(record.args, tuple) and record.args else "?"
+            record.msg = "refused a malformed HTTP request from %s: %s %s"
+            record.args = (remote, error.code, (error.message or type(error).__name__).splitlines()[0][:160])
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+def quiet_malformed_http_logs() -> None:
+    """Install :class:`MalformedHttpLogFilter` on aiohttp's server logger (once)."""
+    server_logger = logging.getLogger("aiohttp.server")
+    if not any(isinstance(existing, MalformedHttpLogFilter) for existing in server_logger.filters):
+        server_logger.addFilter(MalformedHttpLogFilter())
 
 
 def _unauthorized(request: web.Request, refusal: Unauthorized) -> web.Response:

@@ -25,12 +25,11 @@ from storage.models import Action, ActionEvent, AuditGrade, AuditSubmission
 from tests.fuzz.strategies import SERVICE_URL, bad_activities, raw_bodies
 from tests.scenarios.conftest import BotHarness
 from tests.support.audits import AuditOrg
+from tests.support.logs import loud_records
 
 STANDING_CASES = int(os.environ.get("QOP_FUZZ_CASES", "5000"))
 NIGHTLY_CASES = 50_000
-SDK_CLIENT = "microsoft_agents.hosting.core.connector"
-"""The SDK's Bot Connector client logs every non-2xx answer at ERROR, one line, no traceback
-(e.g. 404 for the profile of someone not in the conversation): Teams' answer, not our fault."""
+
 
 common = dict(
     deadline=None,
@@ -56,10 +55,8 @@ async def post_and_check(harness: BotHarness, caplog: pytest.LogCaptureFixture, 
     assert text.ERROR_TITLE not in answer, body[:500]
     for message in harness.connector.messages[sent_before:]:
         assert text.ERROR_TITLE not in json.dumps(message.activity, ensure_ascii=False), body[:500]
-    loud = [
-        r for r in caplog.records if r.exc_info or (r.levelno >= logging.ERROR and not r.name.startswith(SDK_CLIENT))
-    ]
-    assert not loud, [(r.name, r.getMessage()[:200]) for r in loud] + [body[:500]]
+    loud = loud_records(caplog.records)
+    assert not loud, [*loud, body[:500]]
 
 
 async def nothing_half_written(sessions: async_sessionmaker[AsyncSession]) -> None:

@@ -96,15 +96,23 @@ def _parse_activity(raw: bytes) -> dict[str, Any] | web.Response:
 
 def activity_shape_problem(body: dict[str, Any]) -> str | None:
     """What is wrong with this activity's shape (the first thing found), or None."""
-    if not _is_text(body.get("type"), 64):
-        return "An activity needs a 'type'."
+    conversation = body.get("conversation")
+    if not _is_text(body.get("type"), 64) or not isinstance(conversation, dict) or not _is_id(conversation.get("id")):
+        return "An activity needs a 'type' and a 'conversation.id'."
+    if _has_unstorable_text(body):
+        return "The activity contains text that cannot be stored (a NUL character or a lone surrogate)."
+    try:
+        with _quiet_sdk_validation():
+            Activity.model_validate(body).get_conversation_reference()
+    except ValidationError as error:
+        first = ".".join(str(part) for part in error.errors()[0]["loc"])[:80]
+        return f"Not a valid activity: {error.error_count()} field(s) are malformed (first: {first})."
+    except Exception as error:  # the SDK raises bare Exceptions for some inconsistencies
+        return f"Not a valid activity: {str(error)[:120]}"
     if not _is_text(body.get("channelId"), 64):
         return "An activity needs a 'channelId'."
     if not _is_http_url(body.get("serviceUrl")):
         return "An activity needs a 'serviceUrl' (an http or https URL)."
-    conversation = body.get("conversation")
-    if not isinstance(conversation, dict) or not _is_id(conversation.get("id")):
-        return "An activity needs a 'conversation' object with an 'id'."
     for key in ("from", "recipient"):
         account = body.get(key)
         if not isinstance(account, dict) or not _is_id(account.get("id")):
@@ -124,15 +132,6 @@ def activity_shape_problem(body: dict[str, Any]) -> str | None:
             return f"'{key}' must be a list of objects."
     if body.get("name") == INVOKE_CARD_ACTION and not _is_card_action_value(body.get("value")):
         return "An adaptiveCard/action invoke needs a 'value' object with an 'action' object."
-    if _has_unstorable_text(body):
-        return "The activity contains text that cannot be stored (a NUL character or a lone surrogate)."
-    try:
-        with _quiet_sdk_validation():
-            Activity.model_validate(body).get_conversation_reference()
-    except ValidationError as error:
-        return f"Not a valid activity: {error.error_count()} field(s) are malformed."
-    except Exception as error:  # the SDK raises bare Exceptions for some inconsistencies
-        return f"Not a valid activity: {str(error)[:120]}"
     return None
 
 

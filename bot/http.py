@@ -124,8 +124,11 @@ def activity_shape_problem(body: dict[str, Any]) -> str | None:
         if body.get(key) is not None and not isinstance(body[key], dict):
             return f"'{key}' must be an object."
     for key in ("team", "tenant", "channel", "settings", "meeting", "notification"):
-        if (body.get("channelData") or {}).get(key) is not None and not isinstance(body["channelData"][key], dict):
+        part = (body.get("channelData") or {}).get(key)
+        if part is not None and not isinstance(part, dict):
             return f"'channelData.{key}' must be an object."
+        if part and any(part.get(field) is not None and not isinstance(part[field], str) for field in ("id", "name")):
+            return f"'channelData.{key}' needs a string 'id' and 'name'."
     for key in ("membersAdded", "membersRemoved", "entities", "attachments", "reactionsAdded", "reactionsRemoved"):
         value = body.get(key)
         if value is not None and not (isinstance(value, list) and all(isinstance(item, dict) for item in value)):

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
-from aiohttp import ClientError, ClientResponseError
+from aiohttp import ClientResponseError
 from microsoft_agents.activity import ActivityTypes
 from microsoft_agents.hosting.aiohttp import CloudAdapter
 from microsoft_agents.hosting.core import (
@@ -19,7 +19,7 @@ from microsoft_agents.hosting.core import (
     TurnState,
 )
 from microsoft_agents.hosting.core.app import RouteRank
-from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError
 
 from bot.auth import build_token_validator
 from bot.connections import build_connections
@@ -37,7 +37,7 @@ from bot.security import build_host_validator
 from bot.turns import Turn, card_activity, conversation_from, send_invoke_response, user_from
 from cards import common, text
 from services.container import Services
-from services.errors import DomainError, InvalidInput
+from services.errors import DomainError, InvalidInput, database_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -273,18 +273,6 @@ def _submitted(context: TurnContext) -> tuple[str, dict[str, Any] | None]:
         data = action.get("data") if isinstance(action.get("data"), dict) else {}
         return str(action.get("verb") or ""), data
     return str(value.get("verb") or ""), value
-
-
-def database_unavailable(error: BaseException) -> bool:
-    """The database could not be reached or dropped the connection (not a bad statement)."""
-    for link in _chain(error):
-        if isinstance(link, OperationalError | InterfaceError):
-            return True
-        if isinstance(link, DBAPIError) and link.connection_invalidated:
-            return True
-        if isinstance(link, ConnectionError) and not isinstance(link, ClientError):
-            return True
-    return False
 
 
 def _is_unstorable_value(error: BaseException) -> bool:

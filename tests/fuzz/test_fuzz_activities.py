@@ -37,6 +37,10 @@ common = dict(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
+# DBOS's and aiohttp's background threads use ``random`` (retry jitter) while Hypothesis draws;
+# its check cannot tell them from the strategies, which do not use it.
+pytestmark = pytest.mark.filterwarnings("ignore:Do not use the `random` module inside strategies")
+
 posts = st.one_of(
     bad_activities().map(lambda activity: ("activity", activity)), raw_bodies.map(lambda raw: ("raw", raw))
 )

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
+from aiohttp import ClientResponseError
 from microsoft_agents.activity import ActivityTypes
 from microsoft_agents.hosting.aiohttp import CloudAdapter
 from microsoft_agents.hosting.core import (
@@ -19,6 +20,7 @@ from microsoft_agents.hosting.core import (
     TurnState,
 )
 from microsoft_agents.hosting.core.app import RouteRank
+from sqlalchemy.exc import DataError
 
 from bot.auth import build_token_validator
 from bot.commands import help_card, scope_of
@@ -29,9 +31,9 @@ from bot.product_info import cache_product_info
 from bot.router import ActionHandler, ActionRouter, CommandHandler, CommandRouter
 from bot.security import build_host_validator
 from bot.turns import Turn, card_activity, conversation_from, send_invoke_response, user_from
-from cards import common
+from cards import common, text
 from services.container import Services
-from services.errors import DomainError, InvalidInput
+from services.errors import DomainError, InvalidInput, database_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +85,7 @@ class QopBot:
         """Answer a non-message activity (installs, member changes) with ``handler``."""
 
         async def on_activity(context: TurnContext, _state: TurnState) -> None:
-            await handler(self.turn(context))
+            await self._guarded(context, lambda: handler(self.turn(context)))
 
         self.application.activity(activity_type)(on_activity)
 
@@ -101,8 +103,34 @@ class QopBot:
     # -- dispatch -----------------------------------------------------------------------------
 
     def _register_dispatchers(self) -> None:
-        self.application.add_route(_is_card_invoke, self._on_card_invoke, is_invoke=True)
-        self.application.add_route(_is_message, self._on_message, rank=RouteRank.LAST)
+        async def on_card_invoke(context: TurnContext, state: TurnState) -> None:
+            await self._guarded(context, lambda: self._on_card_invoke(context, state))
+
+        async def on_message(context: TurnContext, state: TurnState) -> None:
+            await self._guarded(context, lambda: self._on_message(context, state))
+
+        self.application.add_route(_is_card_invoke, on_card_invoke, is_invoke=True)
+        self.application.add_route(_is_message, on_message, rank=RouteRank.LAST)
+
+    async def _guarded(self, context: TurnContext, run: Callable[[], Awaitable[None]]) -> None:
+        """Run a turn; the failures that are nobody's bug get a friendly answer and one log line
+        here, before the SDK would log them with a traceback. Anything else goes on to
+        ``_on_turn_error``."""
+        try:
+            await run()
+        except Exception as error:
+            card = _expected_failure_card(context, error)
+            if card is None:
+                raise
+            if not card:
+                return
+            try:
+                if context.activity.type == ActivityTypes.invoke:
+                    await send_invoke_response(context, 200, _invoke_card(card))
+                elif context.activity.type == ActivityTypes.message:
+                    await context.send_activity(card_activity(card))
+            except Exception as answer_error:  # the channel itself may be failing; one line is enough
+                logger.warning("could not answer a %s activity: %s", context.activity.type, type(answer_error).__name__)
 
     async def _on_message(self, context: TurnContext, _state: TurnState) -> None:
         activity = context.activity
@@ -200,6 +228,64 @@ class QopBot:
 def error_reference() -> str:
     """A short id a user can read out to their administrator; the log has the details."""
     return "ERR-" + secrets.token_hex(3).upper()
+
+
+MALFORMED_DATA_ERRORS = (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError)
+"""What a handler raises when a card's data has the wrong shape (a number too big to store,
+a list where a string was expected): the sender's fault, answered with a friendly card."""
+
+
+def _expected_failure_card(context: TurnContext, error: Exception) -> dict[str, Any] | None:
+    """The card for a failure that is nobody's bug (``{}``: log only), or None for a real one."""
+    activity = context.activity
+    if isinstance(error, ClientResponseError) and 400 <= error.status < 500:
+        # The Bot Connector refused a reply (e.g. 404: no such conversation or message): the
+        # activity named something Teams does not know; telling the user would fail too.
+        logger.warning("Teams refused a reply to a %s activity (%s)", activity.type, error.status)
+        return {}
+    verb, submitted = _submitted(context)
+    if database_unavailable(error):
+        logger.warning("database unavailable during a %s activity (%s)", activity.type, _cause_name(error))
+        if submitted:
+            return common.not_saved_yet_card(verb, submitted)
+        return common.refusal_card(text.DATABASE_UNAVAILABLE)
+    if submitted is not None and (isinstance(error, MALFORMED_DATA_ERRORS) or _is_unstorable_value(error)):
+        logger.warning("card action %r had malformed data: %s: %s", verb[:60], type(error).__name__, str(error)[:160])
+        return common.card_data_not_understood_card()
+    if _is_unstorable_value(error) or isinstance(error, OverflowError):
+        logger.warning("a %s activity carried a value qop cannot store: %s", activity.type, _cause_name(error))
+        return common.card_data_not_understood_card()
+    return None
+
+
+def _submitted(context: TurnContext) -> tuple[str, dict[str, Any] | None]:
+    """The verb and the values a card submitted (Action.Execute or Action.Submit), if any."""
+    value = context.activity.value
+    if not isinstance(value, dict):
+        return "", None
+    if context.activity.type == ActivityTypes.invoke:
+        action = value.get("action") if isinstance(value.get("action"), dict) else {}
+        data = action.get("data") if isinstance(action.get("data"), dict) else {}
+        return str(action.get("verb") or ""), data
+    return str(value.get("verb") or ""), value
+
+
+def _is_unstorable_value(error: BaseException) -> bool:
+    """The database refused a value (a number out of range, an over-long text)."""
+    return any(isinstance(link, DataError | OverflowError) for link in _chain(error))
+
+
+def _chain(error: BaseException) -> list[BaseException]:
+    links: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and current not in links and len(links) < 10:
+        links.append(current)
+        current = current.__cause__ or current.__context__
+    return links
+
+
+def _cause_name(error: BaseException) -> str:
+    return " <- ".join(type(link).__name__ for link in _chain(error))
 
 
 def _is_card_invoke(context: TurnContext) -> bool:

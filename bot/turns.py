@@ -51,9 +51,7 @@ def _email_of(sender: Any) -> str | None:
 def conversation_from(context: TurnContext) -> ConversationInfo:
     activity = context.activity
     conversation = activity.conversation
-    channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
-    if not channel_data and activity.channel_data is not None:
-        channel_data = activity.channel_data.model_dump(by_alias=True, exclude_none=True)
+    channel_data = _plain(activity.channel_data)
     team = channel_data.get("team") or {}
     tenant = channel_data.get("tenant") or {}
     kind = conversation.conversation_type or "personal"
@@ -74,6 +72,15 @@ def conversation_from(context: TurnContext) -> ConversationInfo:
         name=(channel_data.get("channel") or {}).get("name") or team.get("name") or conversation.name,
         reference=reference,
     )
+
+
+def _plain(channel_data: Any) -> dict[str, Any]:
+    """Channel data as a dict, whether the SDK kept the JSON object or parsed it into a model."""
+    if isinstance(channel_data, dict):
+        return channel_data
+    if hasattr(channel_data, "model_dump"):
+        return channel_data.model_dump(by_alias=True, exclude_none=True)
+    return {}
 
 
 @dataclass

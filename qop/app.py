@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import BotConfig
 from bot.handlers import register_all
-from bot.http import BOT_KEY, messages
+from bot.http import BOT_KEY, messages, quiet_malformed_http_logs
 from bot.qop_bot import QopBot
 from qop.feedback_web import add_feedback_routes
 from qop.reports_web import add_report_routes
@@ -210,6 +210,7 @@ def create_app(
     ``connections`` replaces the outbound token source (Entra ID in production); only tests
     of production mode pass one, because Entra ID is not reachable from a test."""
     app = web.Application(client_max_size=settings.max_request_bytes)
+    quiet_malformed_http_logs()
     engine = create_engine(settings.database_url)
     services = build_services(settings, engine, clock=clock)
     bot = QopBot(services, bot_config(settings), connections=connections)

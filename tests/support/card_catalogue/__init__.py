@@ -32,6 +32,13 @@ def _common_examples() -> Iterator[tuple[str, Json]]:
     yield "error", common.error_card("ERR-3F9A2C")
     yield "refusal", common.refusal_card("Only the assigned auditor can submit this audit.")
     yield "refusal_fields", common.refusal_card("Two answers need a look.", {"grade": "Choose a grade"})
+    yield "card_data_not_understood", common.card_data_not_understood_card()
+    yield (
+        "not_saved_yet",
+        common.not_saved_yet_card(
+            "audit.save", {"assignment_id": 12, "page": "2", "q3_rationale": "Plan reviewed with the family"}
+        ),
+    )
 
 
 def _delivery_examples() -> Iterator[tuple[str, Json]]:

@@ -38,7 +38,7 @@ async def digest(turn: Turn) -> None:
 async def post(turn: Turn, data: dict[str, Any]) -> ActionResult:
     conversation_id, period = data.get("conversation_id"), data.get("period")
     if not isinstance(conversation_id, str) or not isinstance(period, str):
-        raise InvalidInput("That preview is out of date: type '@qop digest now' in the channel again.")
+        raise InvalidInput(text.PREVIEW_OUT_OF_DATE)
     await turn.services.digests.post_preview(conversation_id, period, teams_user_id=turn.user.teams_user_id)
     return ActionResult(message=text.POSTED)
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from bot.router import ActionResult
 from bot.turns import Turn
 from cards import feedback as cards
+from cards import text_feedback as text
 from cards import verbs
 from services.errors import InvalidInput
 from services.feedback.forms import survey_settings
@@ -71,8 +72,8 @@ async def feedback_with_child(turn: Turn) -> None:
     words = turn.args.split()
     if len(words) < 2:
         raise InvalidInput(
-            "Tell me the case and the form, for example: feedback with child LCS123456 family-child-under-8",
-            {"Forms": ", ".join(option.key for option in _options(turn, family_only=True))},
+            text.HANDOVER_USAGE,
+            {text.FIELD_FORMS: ", ".join(option.key for option in _options(turn, family_only=True))},
         )
     await turn.send_card(_handover_form(turn, words[0], words[1], None))
 
@@ -107,7 +108,7 @@ async def submit_handover(turn: Turn, data: dict[str, Any]) -> ActionResult:
             template,
             case_reference=_text(data, "case_reference").upper(),
             values=data,
-            problems=invalid.field_errors or {"Answers": invalid.user_message},
+            problems=invalid.field_errors or {text.FIELD_ANSWERS: invalid.user_message},
         )
         return ActionResult(card=form)
     return ActionResult(

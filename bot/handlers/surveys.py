@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from bot.router import ActionResult
 from bot.turns import Turn
 from cards import surveys as cards
+from cards import text_feedback as text
 from cards import verbs
 from services.errors import InvalidInput
 from services.feedback.surveys import Audience
@@ -21,7 +22,7 @@ def _survey_id(value: Any) -> int:
     try:
         return int(str(value).strip().upper().removeprefix("S"))
     except (TypeError, ValueError):
-        raise InvalidInput("Which survey? Give its number, for example: survey results S12") from None
+        raise InvalidInput(text.WHICH_SURVEY) from None
 
 
 def _ids(value: Any) -> tuple[int, ...]:
@@ -30,14 +31,14 @@ def _ids(value: Any) -> tuple[int, ...]:
     try:
         return tuple(int(part) for part in value.split(",") if part.strip())
     except ValueError:
-        raise InvalidInput("That card is out of date: type 'send survey' for a new one.") from None
+        raise InvalidInput(text.SURVEY_CARD_OUT_OF_DATE) from None
 
 
 def _closes_on(value: Any) -> date:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise InvalidInput("Please choose a close date.", {"Close date": "Pick a day from the calendar."}) from None
+        raise InvalidInput(text.CLOSE_DATE_MISSING, {text.FIELD_CLOSE_DATE: text.CLOSE_DATE_PICK}) from None
 
 
 async def send_survey(turn: Turn) -> None:

@@ -32,6 +32,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cards import digest as digest_cards
+from cards import text_digest as text
 from services import access_log, actors, policy
 from services.actors import Actor
 from services.clock import Clock
@@ -141,14 +142,14 @@ class DigestService:
         if kind == DigestScope.TEAM:
             team = await session.scalar(select(Team).where(Team.name.ilike(name or "")))
             if team is None:
-                raise NotFound(f"I can't find a team called \u201c{name}\u201d.")
+                raise NotFound(text.NO_SUCH_TEAM.format(name=name))
             return Scope("team", team.name, [team.id])
         if kind == DigestScope.AREA:
             area = await session.scalar(select(ServiceArea).where(ServiceArea.name.ilike(name or "")))
             if area is None:
-                raise NotFound(f"I can't find a service area called \u201c{name}\u201d.")
+                raise NotFound(text.NO_SUCH_AREA.format(name=name))
             return Scope("area", area.name, await digest_repo.teams_of_area(session, area.id))
-        raise InvalidInput(f"A digest covers a team, an area or the service, not \u201c{kind}\u201d.")
+        raise InvalidInput(text.UNKNOWN_SCOPE.format(kind=kind))
 
     async def _scope_of(self, session: AsyncSession, subscription: DigestSubscription) -> Scope:
         if subscription.scope == DigestScope.TEAM and subscription.team_id:
@@ -211,7 +212,7 @@ class DigestService:
     ) -> tuple[str, datetime, str]:
         """(signed URL, expiry, quarter) of the QIM report page for the QA lead asking in Teams."""
         if self._links is None:
-            raise InvalidInput("Report links are switched off: the qop administrator must set REPORT_SECRET.")
+            raise InvalidInput(text.REPORT_LINKS_OFF)
         async with transaction(self._sessions) as session:
             actor = await actors.load_for_teams_user(session, teams_user_id)
         self._require_qa_lead(actor)
@@ -245,7 +246,7 @@ class DigestService:
     @staticmethod
     def _require_qa_lead(actor: Actor) -> None:
         if not actor.has(Role.QA_LEAD):
-            raise NotAllowed("The quarterly QIM report is for the QA lead.")
+            raise NotAllowed(text.REPORT_QA_LEAD_ONLY)
 
     # -- subscriptions -----------------------------------------------------------------------
 
@@ -270,9 +271,7 @@ class DigestService:
                     policy.digest_subscription(team_id=team_id, service_area_id=area_id),
                 )
                 if scope.kind == DigestScope.SERVICE and not (actor.has(Role.QA_LEAD) or actor.has(Role.ADMINISTRATOR)):
-                    raise NotAllowed(
-                        "Only the QA lead or an administrator can subscribe a channel to the whole service."
-                    )
+                    raise NotAllowed(text.SERVICE_SUBSCRIPTION_NOT_ALLOWED)
             subscription = await session.scalar(
                 select(DigestSubscription).where(DigestSubscription.conversation_id == conversation.id)
             )
@@ -370,7 +369,7 @@ class DigestService:
     async def _channel(self, session: AsyncSession, conversation_id: str) -> Conversation:
         conversation = await conversation_repo.get(session, conversation_id)
         if conversation is None or conversation.kind != ConversationKind.CHANNEL:
-            raise InvalidInput("Digests are posted in channels: mention me in a team channel to subscribe it.")
+            raise InvalidInput(text.CHANNELS_ONLY)
         return conversation
 
     async def _subscription(self, session: AsyncSession, conversation: Conversation) -> DigestSubscription | None:
@@ -397,10 +396,7 @@ class DigestService:
                 area = await session.get(ServiceArea, area_id)
                 team_ids = await digest_repo.teams_of_area(session, area_id)
                 return Scope("area", area.name if area else "?", team_ids), None, area_id
-            raise InvalidInput(
-                "This channel is not linked to a team yet. Say which: '@qop digest weekly team <name>', "
-                "or link the channel first with '@qop link team <name>'."
-            )
+            raise InvalidInput(text.CHANNEL_NOT_LINKED)
         scope = await self._scope(session, request.scope, request.name)
         if scope.kind == "team":
             return scope, scope.team_ids[0] if scope.team_ids else None, None
@@ -418,7 +414,7 @@ class DigestService:
             scope, show_refs, actor = await self._channel_scope_for(session, conversation, teams_user_id)
             person_id = actor.person_id
         if self._outbox is None or person_id is None:
-            raise InvalidInput("I can't send you a private preview right now; please try again later.")
+            raise InvalidInput(text.PREVIEW_UNAVAILABLE)
         period = periods.last_complete_week(self._clock.now(), self.time_zone)
         digest = await self.build(scope, period, show_case_references=show_refs)
         post = {"conversation_id": conversation_id, "period": period.key}
@@ -438,7 +434,7 @@ class DigestService:
             raise InvalidInput(str(problem)) from None
         digest = await self.build(scope, period)
         if self._outbox is None:
-            raise InvalidInput("Posting is not available right now; please try again later.")
+            raise InvalidInput(text.POSTING_UNAVAILABLE)
         await self._outbox.post_card_to_conversation(
             channel_id,
             digest_cards.digest_card(digest, digest_findings(digest)),

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from cards import text_feedback as text
 from services import access_log, actors, policy
 from services.clock import Clock
 from services.errors import InvalidInput, NotAllowed, NotFound
@@ -100,17 +101,14 @@ class FeedbackLinkService:
     def normalise_case_reference(self, case_reference: str) -> str:
         reference = case_reference.strip().upper()
         if not self._case_pattern.fullmatch(reference):
-            raise InvalidInput(
-                "That doesn't look like a case reference.",
-                {"Case reference": "Use the reference from the case system (for example LCS123456), never a name."},
-            )
+            raise InvalidInput(text.NOT_A_CASE_REFERENCE, {text.FIELD_CASE_REFERENCE: text.USE_CASE_REFERENCE})
         return reference
 
     def template_for_link(self, key: str) -> Template:
         template = find_survey(self._library, key.strip().lower())
         if template is None or template.survey is None or template.survey.audience not in LINK_AUDIENCES:
             choices = ", ".join(t.id for t in self.link_templates())
-            raise InvalidInput("I don't know that feedback form.", {"Form": f"Choose one of: {choices}"})
+            raise InvalidInput(text.UNKNOWN_FORM, {text.FIELD_FORM: text.CHOOSE_ONE_OF.format(choices=choices)})
         return template
 
     async def create_link(
@@ -179,7 +177,7 @@ class FeedbackLinkService:
         if template is None or template.survey is None or template.survey.audience != SurveyAudience.FAMILY:
             choices = ", ".join(t.id for t in surveys_for(self._library, SurveyAudience.FAMILY))
             raise InvalidInput(
-                "That form can't be completed with a family member.", {"Form": f"Choose one of: {choices}"}
+                text.FORM_NOT_FOR_HANDOVER, {text.FIELD_FORM: text.CHOOSE_ONE_OF.format(choices=choices)}
             )
         return template
 
@@ -280,7 +278,7 @@ class FeedbackLinkService:
     def _template_of(self, link: FeedbackLink) -> Template:
         template = find_survey(self._library, link.template_key, link.template_version)
         if template is None:  # a template version was deleted while links were out
-            raise NotFound("This feedback form is no longer available.")
+            raise NotFound(text.FORM_GONE)
         return template
 
 

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from cards import text_feedback as text
 from cards.surveys import survey_invitation
 from services import access_log, actors, personal_data, policy, working_time
 from services.actors import Actor
@@ -137,7 +138,7 @@ class SurveyService:
         template = find_survey(self._library, template_id)
         if template is None or survey_settings(template).audience not in SURVEY_AUDIENCES:
             names = ", ".join(t.id for t in surveys_for(self._library, *SURVEY_AUDIENCES))
-            raise InvalidInput("I don't know that survey.", {"Survey": f"Choose one of: {names}"})
+            raise InvalidInput(text.UNKNOWN_SURVEY, {text.FIELD_SURVEY: text.CHOOSE_ONE_OF.format(choices=names)})
         self._check_close_date(closes_on)
         now = self._clock.now()
         async with transaction(self._sessions) as session:
@@ -176,7 +177,7 @@ class SurveyService:
         everything = actor.has(Role.QA_LEAD)
         for area_id in audience.service_area_ids:
             if not everything and not actor.leads_area(area_id):
-                raise NotAllowed("You can send surveys only to the teams you manage (the QA lead can send to anyone).")
+                raise NotAllowed(text.SURVEY_NOT_YOUR_TEAMS)
         team_ids = set(audience.team_ids) | await survey_repo.team_ids_in_areas(session, audience.service_area_ids)
         people = await survey_repo.members_of_teams(session, team_ids) if team_ids else []
         listed = await survey_repo.people_by_email(session, audience.emails)
@@ -185,20 +186,18 @@ class SurveyService:
         chosen = {p.id: p.team_id for p in [*people, *listed]}
         for team_id in {t for t in chosen.values()} | set(audience.team_ids):
             if not everything and not _may_send_to_team(actor, team_id, None):
-                raise NotAllowed("You can send surveys only to the teams you manage (the QA lead can send to anyone).")
+                raise NotAllowed(text.SURVEY_NOT_YOUR_TEAMS)
         if not chosen:
-            raise InvalidInput(
-                "Nobody to send this survey to.", {"Audience": "Choose a team, a service area or people."}
-            )
+            raise InvalidInput(text.SURVEY_NOBODY, {text.FIELD_AUDIENCE: text.SURVEY_CHOOSE_AUDIENCE})
         return chosen, unknown
 
     def _check_close_date(self, closes_on: date) -> None:
         today = self.today()
         if closes_on < today:
-            raise InvalidInput("The close date is in the past.", {"Close date": "Choose today or a later date."})
+            raise InvalidInput(text.CLOSE_DATE_PAST, {text.FIELD_CLOSE_DATE: text.CLOSE_DATE_CHOOSE_LATER})
         if closes_on > today + timedelta(days=MAX_OPEN_DAYS):
             raise InvalidInput(
-                "That close date is too far away.", {"Close date": f"Surveys stay open at most {MAX_OPEN_DAYS} days."}
+                text.CLOSE_DATE_TOO_FAR, {text.FIELD_CLOSE_DATE: text.CLOSE_DATE_MAX_DAYS.format(days=MAX_OPEN_DAYS)}
             )
 
     def _end_of(self, day: date) -> datetime:
@@ -210,7 +209,7 @@ class SurveyService:
         async with self._sessions() as session:
             person_id, survey, _recipient = await self._open_for(session, teams_user_id, survey_id)
             if self._mark(survey.id, person_id) in await survey_repo.marks(session, survey.id):
-                raise AlreadySubmitted("You have already answered this survey. Thank you!")
+                raise AlreadySubmitted(text.SURVEY_ALREADY_ANSWERED)
             return _view(survey, self._template(survey))
 
     async def answer(
@@ -235,7 +234,7 @@ class SurveyService:
                 template = self._template(survey)
                 mark = self._mark(survey.id, person_id)
                 if mark in await survey_repo.marks(session, survey.id):
-                    raise AlreadySubmitted("You have already answered this survey. Thank you!")
+                    raise AlreadySubmitted(text.SURVEY_ALREADY_ANSWERED)
                 answers = checked_answers(template, submitted, today=now.date())
                 session.add(SurveyAnswerMark(survey_id=survey.id, mark=mark))
                 await store_response(
@@ -251,7 +250,7 @@ class SurveyService:
                 )
                 return _view(survey, template)
         except IntegrityError:  # two submits raced: the mark's key let only one in
-            raise AlreadySubmitted("You have already answered this survey. Thank you!") from None
+            raise AlreadySubmitted(text.SURVEY_ALREADY_ANSWERED) from None
 
     async def waiting_for(self, teams_user_id: str) -> list[SurveyView]:
         """Open surveys this person has been sent and not yet answered ('my surveys')."""
@@ -333,7 +332,7 @@ class SurveyService:
             if teams_user_id is not None:
                 self._owner_or_qa_lead(await actors.load_for_teams_user(session, teams_user_id), survey)
             if survey.closed_at is not None or survey.closes_at <= now:
-                raise InvalidInput("This survey has closed, so nobody is reminded.")
+                raise InvalidInput(text.SURVEY_CLOSED_NO_REMINDER)
             answered = await survey_repo.marks(session, survey.id)
             pending = [
                 r
@@ -391,13 +390,13 @@ class SurveyService:
     def _template(self, survey: Survey) -> Template:
         template = find_survey(self._library, survey.template_key, survey.template_version)
         if template is None:
-            raise NotFound("This survey's questions are no longer available.")
+            raise NotFound(text.SURVEY_QUESTIONS_GONE)
         return template
 
     async def _survey(self, session: AsyncSession, survey_id: int) -> Survey:
         survey = await session.get(Survey, survey_id)
         if survey is None:
-            raise NotFound(f"There is no survey S{survey_id}.")
+            raise NotFound(text.NO_SUCH_SURVEY.format(survey_id=survey_id))
         return survey
 
     async def _open_for(
@@ -407,15 +406,15 @@ class SurveyService:
         survey = await self._survey(session, survey_id)
         recipient = await survey_repo.recipient(session, survey.id, actor.person_id) if actor.person_id else None
         if recipient is None or actor.person_id is None:
-            raise NotAllowed("This survey was not sent to you.")
+            raise NotAllowed(text.SURVEY_NOT_SENT_TO_YOU)
         if survey.closed_at is not None or survey.closes_at <= self._clock.now():
-            raise InvalidInput("This survey has closed. Thank you for your interest.")
+            raise InvalidInput(text.SURVEY_CLOSED)
         return actor.person_id, survey, recipient
 
     def _owner_or_qa_lead(self, actor: Actor, survey: Survey) -> Actor:
         if actor.is_member and (actor.person_id == survey.sender_id or actor.has(Role.QA_LEAD)):
             return actor
-        raise NotAllowed("Only the person who sent this survey and the QA lead can see its results or send reminders.")
+        raise NotAllowed(text.SURVEY_RESULTS_NOT_YOURS)
 
 
 async def _load_actor(session: AsyncSession, teams_user_id: str | None, person_id: int | None) -> Actor:
@@ -429,7 +428,7 @@ async def _sender_actor(session: AsyncSession, teams_user_id: str | None, person
     if not actor.is_member:
         raise NotAllowed(policy.NOT_MATCHED)
     if not (actor.has(Role.QA_LEAD) or actor.managed_team_ids or actor.senior_area_ids):
-        raise NotAllowed("Only the QA lead and managers can send surveys.")
+        raise NotAllowed(text.SURVEY_SENDERS_ONLY)
     return actor
 
 

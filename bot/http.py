@@ -13,11 +13,12 @@ from pydantic import ValidationError
 
 from bot.auth import Unauthorized, VerifiedToken
 from bot.qop_bot import QopBot, error_reference
+from cards import text
 
 logger = logging.getLogger(__name__)
 
 BOT_KEY = web.AppKey("qop_bot", QopBot)
-UNAUTHORIZED_REASON = "A valid Bot Framework token is required."
+UNAUTHORIZED_REASON = text.HTTP_UNAUTHORIZED
 
 
 async def messages(request: web.Request) -> web.StreamResponse:
@@ -48,14 +49,14 @@ async def messages(request: web.Request) -> web.StreamResponse:
     try:
         response = await bot.adapter.process(request, bot.application)
     except ValidationError as error:
-        return _reason(400, f"Not a valid activity: {error.error_count()} field(s) are malformed.")
+        return _reason(400, text.HTTP_MALFORMED_ACTIVITY.format(count=error.error_count()))
     except Exception:
         # Errors inside a turn become a friendly card (QopBot._on_turn_error); this is what
         # fails around it, e.g. Entra ID not answering for the outbound token. No stack
         # trace leaves the process, and a 503 tells Teams the fault is ours and passing.
         reference = error_reference()
         logger.exception("could not process a %s activity (%s)", body.get("type"), reference)
-        return _reason(503, f"qop could not process this activity just now (reference {reference}).")
+        return _reason(503, text.HTTP_NOT_PROCESSED.format(reference=reference))
     return response or web.Response(status=202)
 
 
@@ -65,22 +66,22 @@ async def _read_body(request: web.Request, limit: int) -> bytes | web.Response:
     try:
         return await request.read()
     except web.HTTPRequestEntityTooLarge:
-        return _reason(413, f"Request body is larger than {limit} bytes.")
+        return _reason(413, text.HTTP_TOO_LARGE.format(limit=limit))
 
 
 def _parse_activity(raw: bytes) -> dict[str, Any] | web.Response:
     try:
         body = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError):
-        return _reason(400, "Request body is not JSON.")
+        return _reason(400, text.HTTP_NOT_JSON)
     if not isinstance(body, dict):
-        return _reason(400, "Request body must be a JSON object (an activity).")
+        return _reason(400, text.HTTP_NOT_AN_OBJECT)
     if not isinstance(body.get("type"), str) or not isinstance((body.get("conversation") or {}).get("id"), str):
-        return _reason(400, "An activity needs a 'type' and a 'conversation.id'.")
+        return _reason(400, text.HTTP_NO_TYPE_OR_CONVERSATION)
     try:
         Activity.model_validate(body)
     except ValidationError as error:
-        return _reason(400, f"Not a valid activity: {error.error_count()} field(s) are malformed.")
+        return _reason(400, text.HTTP_MALFORMED_ACTIVITY.format(count=error.error_count()))
     return body
 
 

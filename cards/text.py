@@ -83,3 +83,12 @@ NOT_MATCHED = (
 )
 NO_LONGER_ACTIVE = "Your place in the organisation has ended, so I can't let you do that. Ask your qop administrator."
 NO_RULE = "Nobody can {permission} records of this kind ({kind})."
+
+# -- Reasons bot/http.py gives with a 4xx or 503 answer to whoever posted the activity ----------
+HTTP_UNAUTHORIZED = "A valid Bot Framework token is required."
+HTTP_MALFORMED_ACTIVITY = "Not a valid activity: {count} field(s) are malformed."
+HTTP_NOT_PROCESSED = "qop could not process this activity just now (reference {reference})."
+HTTP_TOO_LARGE = "Request body is larger than {limit} bytes."
+HTTP_NOT_JSON = "Request body is not JSON."
+HTTP_NOT_AN_OBJECT = "Request body must be a JSON object (an activity)."
+HTTP_NO_TYPE_OR_CONVERSATION = "An activity needs a 'type' and a 'conversation.id'."

@@ -374,12 +374,12 @@ class SurveyService:
         groups = []
         for group_id, invited_count in sorted(invited.items(), key=lambda item: names.get(item[0] or 0, "")):
             answers = [r.answers for r in responses if r.group_team_id == group_id]
-            name = names.get(group_id, "No team") if group_id is not None else "No team"
+            name = names.get(group_id, text.NO_TEAM) if group_id is not None else text.NO_TEAM
             groups.append(_group(name, invited_count, answers, template, threshold, self._comments_shown))
         everyone = [r.answers for r in responses]
         # Comments are listed under each group that met the threshold, never under "Everyone":
         # that would show the comments of a group too small to be shown.
-        overall = _group("Everyone", sum(invited.values()), everyone, template, threshold, 0)
+        overall = _group(text.EVERYONE, sum(invited.values()), everyone, template, threshold, 0)
         return SurveyResults(_view(survey, template), overall.invited, overall.responded, overall, tuple(groups))
 
     # -- helpers -----------------------------------------------------------------------------------

@@ -86,3 +86,7 @@ IMPORT_WOULD_EMPTY = (
 DEMO_PLAYGROUND_ONLY = "Demo roles exist only in the local playground."
 DEMO_NOT_LOADED = "You are not in the demo organisation: run 'python -m qop demo load' (make run does)."
 DEMO_MANAGER_NEEDS_TEAM = "Demo manager roles need you to be in a team in the demo organisation file."
+ROLE_NOW = "{name} is now {role}."
+ROLE_NO_LONGER = "{name} is no longer {role}."
+ROLE_ALREADY = "{name} already is {role}: nothing changed."
+ROLE_NOT_HELD = "{name} is not {role}: nothing changed."

@@ -46,7 +46,7 @@ class DemoService:
         """Import the demo organisation through the ordinary import (idempotent)."""
         return await self._organisation.import_file(self._file)
 
-    async def switch_role(self, user: TeamsUser, role_text: str) -> tuple[str, PersonView]:
+    async def switch_role(self, actor: TeamsUser, role_text: str) -> tuple[str, PersonView]:
         """Make the playground user hold exactly one demo role; returns its label and who they now are."""
         if not self._enabled:
             raise NotAllowed(text.DEMO_PLAYGROUND_ONLY)
@@ -54,7 +54,7 @@ class DemoService:
         if role is None:
             raise InvalidInput(text.DEMO_USAGE.format(roles=DEMO_ROLE_NAMES))
         async with transaction(self._sessions) as session:
-            person = await session.scalar(select(Person).where(Person.teams_user_id == user.teams_user_id))
+            person = await session.scalar(select(Person).where(Person.teams_user_id == actor.teams_user_id))
             if person is None or not person.in_organisation:
                 raise NotAllowed(text.DEMO_NOT_LOADED)
             team = await session.get(Team, person.team_id) if person.team_id else None

@@ -15,12 +15,12 @@ if TYPE_CHECKING:
 
 
 async def cancel(turn: Turn, data: dict[str, Any]) -> ActionResult:
-    progress = await turn.services.delivery.cancel_broadcast(_broadcast_id(data), by_person_id=await _actor_id(turn))
+    progress = await turn.services.delivery.cancel_broadcast(_broadcast_id(data), actor_id=await _actor_id(turn))
     return ActionResult(card=progress.card())
 
 
 async def resend_failed(turn: Turn, data: dict[str, Any]) -> ActionResult:
-    progress = await turn.services.delivery.resend_failed(_broadcast_id(data), by_person_id=await _actor_id(turn))
+    progress = await turn.services.delivery.resend_failed(_broadcast_id(data), actor_id=await _actor_id(turn))
     return ActionResult(card=progress.card())
 
 

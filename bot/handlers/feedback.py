@@ -63,7 +63,7 @@ async def feedback_link(turn: Turn) -> None:
         )
         return
     created = await turn.services.feedback_links.request_link(
-        teams_user_id=turn.user.teams_user_id, case_reference=words[0], template_key=words[1]
+        actor_id=turn.user.teams_user_id, case_reference=words[0], template_key=words[1]
     )
     await turn.send_card(_link_card(turn, created))
 
@@ -80,7 +80,7 @@ async def feedback_with_child(turn: Turn) -> None:
 
 async def create_link(turn: Turn, data: dict[str, Any]) -> ActionResult:
     created = await turn.services.feedback_links.request_link(
-        teams_user_id=turn.user.teams_user_id,
+        actor_id=turn.user.teams_user_id,
         case_reference=_text(data, "case_reference"),
         template_key=_text(data, "template"),
         audit_reference=_text(data, "audit_reference") or None,
@@ -96,7 +96,7 @@ async def submit_handover(turn: Turn, data: dict[str, Any]) -> ActionResult:
     links = turn.services.feedback_links
     try:
         result = await links.submit_handover(
-            teams_user_id=turn.user.teams_user_id,
+            actor_id=turn.user.teams_user_id,
             case_reference=_text(data, "case_reference"),
             template_key=_text(data, "template"),
             version=_version(data),

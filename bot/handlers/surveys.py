@@ -53,7 +53,7 @@ async def my_surveys(turn: Turn) -> None:
 
 
 async def survey_results(turn: Turn) -> None:
-    results = await turn.services.surveys.results(_survey_id(turn.args), teams_user_id=turn.user.teams_user_id)
+    results = await turn.services.surveys.results(_survey_id(turn.args), actor_id=turn.user.teams_user_id)
     await turn.send_card(cards.survey_results_card(results))
 
 
@@ -64,7 +64,7 @@ async def survey_remind(turn: Turn) -> None:
 async def send(turn: Turn, data: dict[str, Any]) -> ActionResult:
     emails = tuple(e.strip() for e in str(data.get("emails") or "").replace(";", ",").split(",") if e.strip())
     started = await turn.services.surveys.start(
-        teams_user_id=turn.user.teams_user_id,
+        actor_id=turn.user.teams_user_id,
         template_id=str(data.get("template") or ""),
         audience=Audience(_ids(data.get("team_ids")), _ids(data.get("service_area_ids")), emails),
         closes_on=_closes_on(data.get("closes_on")),
@@ -74,7 +74,7 @@ async def send(turn: Turn, data: dict[str, Any]) -> ActionResult:
 
 async def open_survey(turn: Turn, data: dict[str, Any]) -> ActionResult:
     view = await turn.services.surveys.form_for(
-        teams_user_id=turn.user.teams_user_id, survey_id=_survey_id(data.get("survey_id"))
+        actor_id=turn.user.teams_user_id, survey_id=_survey_id(data.get("survey_id"))
     )
     return ActionResult(card=cards.survey_answer_form(view))
 
@@ -83,19 +83,17 @@ async def answer(turn: Turn, data: dict[str, Any]) -> ActionResult:
     surveys = turn.services.surveys
     survey_id = _survey_id(data.get("survey_id"))
     try:
-        view = await surveys.answer(teams_user_id=turn.user.teams_user_id, survey_id=survey_id, submitted=data)
+        view = await surveys.answer(actor_id=turn.user.teams_user_id, survey_id=survey_id, submitted=data)
     except InvalidInput as invalid:
         if not invalid.field_errors:
             raise
-        view = await surveys.form_for(teams_user_id=turn.user.teams_user_id, survey_id=survey_id)
+        view = await surveys.form_for(actor_id=turn.user.teams_user_id, survey_id=survey_id)
         return ActionResult(card=cards.survey_answer_form(view, values=data, problems=invalid.field_errors))
     return ActionResult(card=cards.survey_thanks(view))
 
 
 async def results(turn: Turn, data: dict[str, Any]) -> ActionResult:
-    shown = await turn.services.surveys.results(
-        _survey_id(data.get("survey_id")), teams_user_id=turn.user.teams_user_id
-    )
+    shown = await turn.services.surveys.results(_survey_id(data.get("survey_id")), actor_id=turn.user.teams_user_id)
     return ActionResult(card=cards.survey_results_card(shown))
 
 
@@ -117,6 +115,6 @@ def register(bot: QopBot) -> None:
 
 async def _remind_and_show(turn: Turn, survey_id: int) -> dict[str, Any]:
     surveys = turn.services.surveys
-    reminded = await surveys.remind(survey_id, teams_user_id=turn.user.teams_user_id)
-    results = await surveys.results(survey_id, teams_user_id=turn.user.teams_user_id)
+    reminded = await surveys.remind(survey_id, actor_id=turn.user.teams_user_id)
+    results = await surveys.results(survey_id, actor_id=turn.user.teams_user_id)
     return cards.survey_results_card(results, reminded=reminded)

@@ -149,12 +149,12 @@ class Broadcasts:
             counts = await delivery_repo.status_counts(session, broadcast_id)
         return progress_of(broadcast, counts)
 
-    async def cancel(self, broadcast_id: int, *, by_person_id: int | None = None) -> BroadcastProgress:
-        """Stop a broadcast: nothing still queued is sent. ``by_person_id`` must be the sender
+    async def cancel(self, broadcast_id: int, *, actor_id: int | None = None) -> BroadcastProgress:
+        """Stop a broadcast: nothing still queued is sent. ``actor_id`` (a qop person id) must be the sender
         (None = an operator at the command line)."""
         now = self._clock.now()
         async with transaction(self._sessions) as session:
-            broadcast = await _own_broadcast(session, broadcast_id, by_person_id)
+            broadcast = await _own_broadcast(session, broadcast_id, actor_id)
             cancelled = await delivery_repo.cancel_queued(session, broadcast_id, now=now)
             if broadcast.status == "running":
                 broadcast.status = "cancelled"
@@ -168,11 +168,11 @@ class Broadcasts:
         await self.enqueue_progress_refresh(broadcast_id)
         return await self.progress(broadcast_id)
 
-    async def resend_failed(self, broadcast_id: int, *, by_person_id: int | None = None) -> BroadcastProgress:
+    async def resend_failed(self, broadcast_id: int, *, actor_id: int | None = None) -> BroadcastProgress:
         """Queue the failed sends of a broadcast again (not the blocked, cancelled or sent ones)."""
         now = self._clock.now()
         async with transaction(self._sessions) as session:
-            broadcast = await _own_broadcast(session, broadcast_id, by_person_id)
+            broadcast = await _own_broadcast(session, broadcast_id, actor_id)
             requeued = await delivery_repo.requeue_failed(session, broadcast_id, now=now)
             if requeued and broadcast.status == "finished":
                 broadcast.status = "running"
@@ -205,10 +205,10 @@ class Broadcasts:
         )
 
 
-async def _own_broadcast(session: AsyncSession, broadcast_id: int, by_person_id: int | None) -> Broadcast:
+async def _own_broadcast(session: AsyncSession, broadcast_id: int, actor_id: int | None) -> Broadcast:
     broadcast = await delivery_repo.get_broadcast(session, broadcast_id)
     if broadcast is None:
         raise NotFound(text.NO_SUCH_BROADCAST.format(broadcast_id=broadcast_id))
-    if by_person_id is not None and broadcast.sender_person_id != by_person_id:
+    if actor_id is not None and broadcast.sender_person_id != actor_id:
         raise NotAllowed(text.NOT_YOUR_BROADCAST)
     return broadcast

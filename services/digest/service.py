@@ -162,7 +162,7 @@ class DigestService:
         return Scope("service", digest_cards.text.SERVICE_SCOPE, None)
 
     async def quarterly(
-        self, kind: str, name: str | None, quarter: str, *, by: Actor | None, action: str = access_log.EXPORT
+        self, kind: str, name: str | None, quarter: str, *, actor: Actor | None, action: str = access_log.EXPORT
     ) -> QimReport:
         """The QIM report of ``quarter`` (``2026Q3``) for a scope; written to the access log (an export,
         or a view for the web page)."""
@@ -188,7 +188,7 @@ class DigestService:
             )
             await access_log.record(
                 session,
-                by,
+                actor,
                 action,
                 "qim_report",
                 period.key,
@@ -208,13 +208,14 @@ class DigestService:
     # -- report links ------------------------------------------------------------------------
 
     async def report_link(
-        self, *, teams_user_id: str, quarter: str | None, scope: str | None, name: str | None
+        self, *, actor_id: str, quarter: str | None, scope: str | None, name: str | None
     ) -> tuple[str, datetime, str]:
-        """(signed URL, expiry, quarter) of the QIM report page for the QA lead asking in Teams."""
+        """(signed URL, expiry, quarter) of the QIM report page for the QA lead asking in Teams
+        (``actor_id`` is their Teams user id)."""
         if self._links is None:
             raise InvalidInput(text.REPORT_LINKS_OFF)
         async with transaction(self._sessions) as session:
-            actor = await actors.load_for_teams_user(session, teams_user_id)
+            actor = await actors.load_for_teams_user(session, actor_id)
         self._require_qa_lead(actor)
         now = self._clock.now()
         chosen = quarter or periods.quarter_of(periods.local_date(now, self.time_zone), self.time_zone).previous().key
@@ -238,7 +239,7 @@ class DigestService:
         async with transaction(self._sessions) as session:
             actor = await actors.load_for_person(session, grant.person_id)
         self._require_qa_lead(actor)
-        return await self.quarterly(grant.scope, grant.name or None, grant.quarter, by=actor, action=access_log.VIEW)
+        return await self.quarterly(grant.scope, grant.name or None, grant.quarter, actor=actor, action=access_log.VIEW)
 
     def attach_report_links(self, signer: Signer, *, base_url: str, minutes: int) -> None:
         self._links = (signer, base_url.rstrip("/"), minutes)
@@ -255,15 +256,15 @@ class DigestService:
         conversation_id: str,
         request: SubscriptionRequest,
         *,
-        teams_user_id: str | None,
+        actor_id: str | None,
         show_case_references: bool | None = None,
     ) -> SubscriptionView:
-        """Subscribe a channel (``teams_user_id`` None = an operator at the command line).
+        """Subscribe a channel for ``actor_id`` (a Teams user id; None = an operator at the command line).
         ``show_case_references`` True puts case references beside overdue actions (None: unchanged)."""
         async with transaction(self._sessions) as session:
             conversation = await self._channel(session, conversation_id)
             scope, team_id, area_id = await self._requested_scope(session, conversation, request)
-            actor = await self._actor(session, teams_user_id)
+            actor = await self._actor(session, actor_id)
             if actor is not None:
                 policy.require(
                     actor,
@@ -307,13 +308,14 @@ class DigestService:
             )
             return self._view(subscription, scope)
 
-    async def stop(self, conversation_id: str, *, teams_user_id: str | None) -> bool:
+    async def stop(self, conversation_id: str, *, actor_id: str | None) -> bool:
+        """Stop the channel's digest for ``actor_id`` (a Teams user id; None = the command line)."""
         async with transaction(self._sessions) as session:
             conversation = await self._channel(session, conversation_id)
             subscription = await self._subscription(session, conversation)
             if subscription is None or not subscription.active:
                 return False
-            actor = await self._actor(session, teams_user_id)
+            actor = await self._actor(session, actor_id)
             if actor is not None:
                 policy.require(
                     actor,
@@ -377,8 +379,8 @@ class DigestService:
             select(DigestSubscription).where(DigestSubscription.conversation_id == conversation.id)
         )
 
-    async def _actor(self, session: AsyncSession, teams_user_id: str | None) -> Actor | None:
-        return None if teams_user_id is None else await actors.load_for_teams_user(session, teams_user_id)
+    async def _actor(self, session: AsyncSession, actor_id: str | None) -> Actor | None:
+        return None if actor_id is None else await actors.load_for_teams_user(session, actor_id)
 
     async def _requested_scope(
         self, session: AsyncSession, conversation: Conversation, request: SubscriptionRequest
@@ -407,11 +409,12 @@ class DigestService:
 
     # -- previews ----------------------------------------------------------------------------
 
-    async def preview_for_channel(self, conversation_id: str, *, teams_user_id: str) -> Card:
-        """The card of last week's digest for this channel, as a private preview with a post button."""
+    async def preview_for_channel(self, conversation_id: str, *, actor_id: str) -> Card:
+        """The card of last week's digest for this channel, as a private preview with a post button,
+        sent to ``actor_id`` (the Teams user id of whoever asked)."""
         async with transaction(self._sessions) as session:
             conversation = await self._channel(session, conversation_id)
-            scope, show_refs, actor = await self._channel_scope_for(session, conversation, teams_user_id)
+            scope, show_refs, actor = await self._channel_scope_for(session, conversation, actor_id)
             person_id = actor.person_id
         if self._outbox is None or person_id is None:
             raise InvalidInput(text.PREVIEW_UNAVAILABLE)
@@ -422,11 +425,11 @@ class DigestService:
         await self._outbox.send_card_to_person(person_id, card, purpose="digest-preview")
         return card
 
-    async def post_preview(self, conversation_id: str, period_key: str, *, teams_user_id: str) -> None:
+    async def post_preview(self, conversation_id: str, period_key: str, *, actor_id: str) -> None:
         """The preview's button: post that week's digest to the channel (checked again, rebuilt fresh)."""
         async with transaction(self._sessions) as session:
             conversation = await self._channel(session, conversation_id)
-            scope, _show_refs, _actor = await self._channel_scope_for(session, conversation, teams_user_id)
+            scope, _show_refs, _actor = await self._channel_scope_for(session, conversation, actor_id)
             channel_id = conversation.id
         try:
             period = periods.parse_period(period_key, self.time_zone, now=self._clock.now())
@@ -439,7 +442,7 @@ class DigestService:
             channel_id,
             digest_cards.digest_card(digest, digest_findings(digest)),
             purpose=PURPOSE,
-            dedupe_key=f"digest-manual:{channel_id}:{period.key}:{teams_user_id}",
+            dedupe_key=f"digest-manual:{channel_id}:{period.key}:{actor_id}",
         )
 
     async def subscribe_demo_channel(self) -> SubscriptionView | None:
@@ -451,7 +454,7 @@ class DigestService:
             conversation = await demo.demo_channel(session, self._clock.now())
             if conversation is None or await self._subscription(session, conversation) is not None:
                 return None
-        return await self.subscribe(demo.PLAYGROUND_CHANNEL_ID, SubscriptionRequest(None, None), teams_user_id=None)
+        return await self.subscribe(demo.PLAYGROUND_CHANNEL_ID, SubscriptionRequest(None, None), actor_id=None)
 
     async def demo_channel_installed(self, conversation_id: str) -> str | None:
         """Local demo only: qop was just added to the channel the demo data subscribed
@@ -478,7 +481,7 @@ class DigestService:
         return run_key(subscription_id, period)
 
     async def _channel_scope_for(
-        self, session: AsyncSession, conversation: Conversation, teams_user_id: str
+        self, session: AsyncSession, conversation: Conversation, actor_id: str
     ) -> tuple[Scope, bool, Actor]:
         """The channel's digest scope (its subscription's, else its linked team's), whether case
         references show, and the person asking, who must be allowed to change this digest."""
@@ -491,7 +494,7 @@ class DigestService:
             request = SubscriptionRequest(None, None)
             scope, team_id, area_id = await self._requested_scope(session, conversation, request)
             show_refs = False
-        actor = await actors.load_for_teams_user(session, teams_user_id)
+        actor = await actors.load_for_teams_user(session, actor_id)
         policy.require(
             actor, policy.Permission.CHANGE, policy.digest_subscription(team_id=team_id, service_area_id=area_id)
         )

@@ -151,11 +151,12 @@ class FeedbackLinkService:
         return bool(browser_nonce) and self._signer.verify(form_token, "feedback-form", token_hash, browser_nonce)
 
     async def request_link(
-        self, *, teams_user_id: str, case_reference: str, template_key: str, audit_reference: str | None = None
+        self, *, actor_id: str, case_reference: str, template_key: str, audit_reference: str | None = None
     ) -> CreatedLink:
-        """A practitioner in Teams asks for a link (a command, or a button in an audit)."""
+        """A practitioner in Teams asks for a link (a command, or a button in an audit); ``actor_id`` is
+        their Teams user id."""
         async with self._sessions() as session:
-            worker = await _member(session, teams_user_id)
+            worker = await _member(session, actor_id)
         created = await self.create_link(
             creator_id=worker, case_reference=case_reference, template_key=template_key, audit_reference=audit_reference
         )
@@ -184,7 +185,7 @@ class FeedbackLinkService:
     async def submit_handover(
         self,
         *,
-        teams_user_id: str,
+        actor_id: str,
         case_reference: str,
         template_key: str,
         version: int | None,
@@ -199,7 +200,7 @@ class FeedbackLinkService:
         template = self.handover_template(template_key, version)
         now = self._clock.now()
         async with transaction(self._sessions) as session:
-            worker = await _member(session, teams_user_id)
+            worker = await _member(session, actor_id)
             answers = checked_answers(template, submitted, today=now.date(), allowed=(reference,))
             stored = await store_response(
                 session,
@@ -282,9 +283,10 @@ class FeedbackLinkService:
         return template
 
 
-async def _member(session: AsyncSession, teams_user_id: str) -> int:
-    """The person id of a Teams user who is in the organisation (only staff ask for feedback)."""
-    actor = await actors.load_for_teams_user(session, teams_user_id)
+async def _member(session: AsyncSession, actor_id: str) -> int:
+    """The person id of the Teams user ``actor_id``, who must be in the organisation (only staff ask
+    for feedback)."""
+    actor = await actors.load_for_teams_user(session, actor_id)
     if not actor.is_member or actor.person_id is None:
         raise NotAllowed(policy.NOT_MATCHED)
     return actor.person_id

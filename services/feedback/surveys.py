@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from cards import text_feedback as text
 from cards.surveys import survey_invitation
 from services import access_log, actors, personal_data, policy, working_time
-from services.actors import Actor
+from services.actors import Actor, ActorId
 from services.clock import Clock
 from services.errors import AlreadySubmitted, InvalidInput, NotAllowed, NotFound
 from services.feedback.forms import checked_answers, find_survey, survey_settings, surveys_for
@@ -101,10 +101,10 @@ class SurveyService:
 
     # -- sending ----------------------------------------------------------------------------------
 
-    async def choices_for(self, teams_user_id: str) -> AudienceChoices:
+    async def choices_for(self, actor_id: ActorId) -> AudienceChoices:
         """The templates, teams and service areas this person may send a survey to."""
         async with self._sessions() as session:
-            actor = await _sender_actor(session, teams_user_id)
+            actor = await _sender_actor(session, actor_id)
             teams = await survey_repo.active_teams(session)
             areas = await survey_repo.active_service_areas(session)
         everything = actor.has(Role.QA_LEAD)
@@ -120,15 +120,14 @@ class SurveyService:
         template_id: str,
         audience: Audience,
         closes_on: date,
-        teams_user_id: str | None = None,
-        person_id: int | None = None,
+        actor_id: ActorId,
         title: str | None = None,
         send: bool = True,
     ) -> StartedSurvey:
         """Create the survey and broadcast it through the delivery engine.
 
-        The sender is a Teams user (``teams_user_id``) or, from the command line and the demo, a
-        person (``person_id``). ``send=False`` records the survey without messaging anyone (the
+        ``actor_id`` is the sender: their Teams user id from the bot, or their qop person id from the
+        command line and the demo. ``send=False`` records the survey without messaging anyone (the
         demo: its fictional staff have no Teams); recipients still find it under 'my surveys'.
 
         Raises:
@@ -142,7 +141,7 @@ class SurveyService:
         self._check_close_date(closes_on)
         now = self._clock.now()
         async with transaction(self._sessions) as session:
-            actor = await _sender_actor(session, teams_user_id, person_id)
+            actor = await _sender_actor(session, actor_id)
             people, unknown = await self._audience_people(session, actor, audience)
             survey = Survey(
                 template_key=template.id,
@@ -205,9 +204,9 @@ class SurveyService:
 
     # -- answering --------------------------------------------------------------------------------
 
-    async def form_for(self, *, teams_user_id: str, survey_id: int) -> SurveyView:
+    async def form_for(self, *, actor_id: ActorId, survey_id: int) -> SurveyView:
         async with self._sessions() as session:
-            person_id, survey, _recipient = await self._open_for(session, teams_user_id, survey_id)
+            person_id, survey, _recipient = await self._open_for(session, actor_id, survey_id)
             if self._mark(survey.id, person_id) in await survey_repo.marks(session, survey.id):
                 raise AlreadySubmitted(text.SURVEY_ALREADY_ANSWERED)
             return _view(survey, self._template(survey))
@@ -217,8 +216,7 @@ class SurveyService:
         *,
         survey_id: int,
         submitted: dict[str, Any],
-        teams_user_id: str | None = None,
-        person_id: int | None = None,
+        actor_id: ActorId,
     ) -> SurveyView:
         """Store one person's answers, once.
 
@@ -230,7 +228,7 @@ class SurveyService:
         now = self._clock.now()
         try:
             async with transaction(self._sessions) as session:
-                person_id, survey, recipient = await self._open_for(session, teams_user_id, survey_id, person_id)
+                person_id, survey, recipient = await self._open_for(session, actor_id, survey_id)
                 template = self._template(survey)
                 mark = self._mark(survey.id, person_id)
                 if mark in await survey_repo.marks(session, survey.id):
@@ -252,10 +250,10 @@ class SurveyService:
         except IntegrityError:  # two submits raced: the mark's key let only one in
             raise AlreadySubmitted(text.SURVEY_ALREADY_ANSWERED) from None
 
-    async def waiting_for(self, teams_user_id: str) -> list[SurveyView]:
+    async def waiting_for(self, actor_id: ActorId) -> list[SurveyView]:
         """Open surveys this person has been sent and not yet answered ('my surveys')."""
         async with self._sessions() as session:
-            actor = await actors.load_for_teams_user(session, teams_user_id)
+            actor = await actors.load(session, actor_id)
             if actor.person_id is None:
                 return []
             waiting = []
@@ -266,11 +264,11 @@ class SurveyService:
 
     # -- reminders and results ----------------------------------------------------------------------
 
-    async def remind(self, survey_id: int, *, teams_user_id: str | None = None) -> int:
+    async def remind(self, survey_id: int, *, actor_id: ActorId | None = None) -> int:
         """Remind everyone who has not answered (and only them); returns how many were reminded.
 
-        ``teams_user_id`` is the sender or QA lead asking in Teams; None is the command line."""
-        return await self._remind(survey_id, teams_user_id=teams_user_id, closing=False)
+        ``actor_id`` is the sender or QA lead asking; None is the command line (trusted)."""
+        return await self._remind(survey_id, actor_id=actor_id, closing=False)
 
     async def run_closing_reminders(self, now: datetime | None = None) -> list[str]:
         """The automatic reminder: on the working day ``closing_reminder_working_days`` before a
@@ -321,16 +319,16 @@ class SurveyService:
     async def _hand_over_closing(self, key: str, now: datetime) -> str:
         survey_id = int(key.split(":")[1])
         with contextlib.suppress(InvalidInput, NotFound):  # closed (or removed) since: nobody to remind
-            await self._remind(survey_id, teams_user_id=None, closing=True)
+            await self._remind(survey_id, actor_id=None, closing=True)
         await mark_handed_over(self._sessions, key, now)
         return key
 
-    async def _remind(self, survey_id: int, *, teams_user_id: str | None, closing: bool) -> int:
+    async def _remind(self, survey_id: int, *, actor_id: ActorId | None, closing: bool) -> int:
         now = self._clock.now()
         async with transaction(self._sessions) as session:
             survey = await self._survey(session, survey_id)
-            if teams_user_id is not None:
-                self._owner_or_qa_lead(await actors.load_for_teams_user(session, teams_user_id), survey)
+            if actor_id is not None:
+                self._owner_or_qa_lead(await actors.load(session, actor_id), survey)
             if survey.closed_at is not None or survey.closes_at <= now:
                 raise InvalidInput(text.SURVEY_CLOSED_NO_REMINDER)
             answered = await survey_repo.marks(session, survey.id)
@@ -358,13 +356,11 @@ class SurveyService:
                 )
         return len(pending)
 
-    async def results(
-        self, survey_id: int, *, teams_user_id: str | None = None, person_id: int | None = None
-    ) -> SurveyResults:
+    async def results(self, survey_id: int, *, actor_id: ActorId) -> SurveyResults:
         """Counts for everyone; answers only for groups with at least ``min_group_size`` responses."""
         async with transaction(self._sessions) as session:
             survey = await self._survey(session, survey_id)
-            actor = self._owner_or_qa_lead(await _load_actor(session, teams_user_id, person_id), survey)
+            actor = self._owner_or_qa_lead(await actors.load(session, actor_id), survey)
             template = self._template(survey)
             responses = await survey_repo.responses(session, survey.id)
             invited = await survey_repo.invited_per_group(session, survey.id)
@@ -400,9 +396,9 @@ class SurveyService:
         return survey
 
     async def _open_for(
-        self, session: AsyncSession, teams_user_id: str | None, survey_id: int, person_id: int | None = None
+        self, session: AsyncSession, actor_id: ActorId, survey_id: int
     ) -> tuple[int, Survey, SurveyRecipient]:
-        actor = await _load_actor(session, teams_user_id, person_id)
+        actor = await actors.load(session, actor_id)
         survey = await self._survey(session, survey_id)
         recipient = await survey_repo.recipient(session, survey.id, actor.person_id) if actor.person_id else None
         if recipient is None or actor.person_id is None:
@@ -417,14 +413,8 @@ class SurveyService:
         raise NotAllowed(text.SURVEY_RESULTS_NOT_YOURS)
 
 
-async def _load_actor(session: AsyncSession, teams_user_id: str | None, person_id: int | None) -> Actor:
-    if person_id is not None:
-        return await actors.load_for_person(session, person_id)
-    return await actors.load_for_teams_user(session, teams_user_id or "")
-
-
-async def _sender_actor(session: AsyncSession, teams_user_id: str | None, person_id: int | None = None) -> Actor:
-    actor = await _load_actor(session, teams_user_id, person_id)
+async def _sender_actor(session: AsyncSession, actor_id: ActorId) -> Actor:
+    actor = await actors.load(session, actor_id)
     if not actor.is_member:
         raise NotAllowed(policy.NOT_MATCHED)
     if not (actor.has(Role.QA_LEAD) or actor.managed_team_ids or actor.senior_area_ids):

@@ -134,24 +134,24 @@ class OrganisationService:
 
     # -- people and roles ---------------------------------------------------------------------
 
-    async def whoami(self, user: TeamsUser) -> PersonView:
+    async def whoami(self, actor: TeamsUser) -> PersonView:
         async with self._sessions() as session:
-            person = await session.scalar(select(Person).where(Person.teams_user_id == user.teams_user_id))
+            person = await session.scalar(select(Person).where(Person.teams_user_id == actor.teams_user_id))
             if person is None:
                 return PersonView(
-                    user.name,
-                    user.email,
+                    actor.name,
+                    actor.email,
                     matched=False,
                     active=False,
-                    teams_user_id=user.teams_user_id,
-                    aad_object_id=user.aad_object_id,
+                    teams_user_id=actor.teams_user_id,
+                    aad_object_id=actor.aad_object_id,
                 )
             return await person_view(session, person)
 
-    async def admin_roles(self, by: TeamsUser, email: str | None = None) -> AdminRolesView:
+    async def admin_roles(self, actor: TeamsUser, email: str | None = None) -> AdminRolesView:
         """What the administrator's roles card needs; with ``email``, that person's roles too."""
         async with self._sessions() as session:
-            await self._require_admin(session, by)
+            await self._require_admin(session, actor)
             person = await person_view(session, await self._find_by_email(session, email)) if email else None
             areas = await session.scalars(
                 select(ServiceArea.name).where(ServiceArea.active.is_(True)).order_by(ServiceArea.name)
@@ -162,23 +162,23 @@ class OrganisationService:
     async def change_role(
         self,
         *,
-        by: TeamsUser | None,
+        actor: TeamsUser | None,
         email: str,
         role: str,
         add: bool,
         area: str | None = None,
         team: str | None = None,
     ) -> RoleChange:
-        """Add or remove one role. ``by=None`` is the command line (trusted, logged with the OS user)."""
+        """Add or remove one role. ``actor=None`` is the command line (trusted, logged with the OS user)."""
         parsed_role = parse_role(role)
         if parsed_role is None:
             raise InvalidInput(text.NOT_A_ROLE.format(role=role, roles=", ".join(ROLE_LABELS.values())))
         async with transaction(self._sessions) as session:
-            actor = await self._require_admin(session, by) if by is not None else None
+            admin = await self._require_admin(session, actor) if actor is not None else None
             person = await self._find_by_email(session, email)
             if not person.in_organisation:
                 raise InvalidInput(text.NOT_IN_ORGANISATION_YET.format(email=person.email))
-            detail = {"role": parsed_role.value, **({} if by else command_line_origin())}
+            detail = {"role": parsed_role.value, **({} if actor else command_line_origin())}
             if parsed_role is Role.TEAM_MANAGER:
                 changed, scope = await self._change_team_manager(session, person, team, add)
             else:
@@ -190,7 +190,7 @@ class OrganisationService:
                     await self._keep_an_administrator(session)
                 await access_log.record(
                     session,
-                    actor,
+                    admin,
                     access_log.ROLE_ADDED if add else access_log.ROLE_REMOVED,
                     "person",
                     person.id,
@@ -198,16 +198,19 @@ class OrganisationService:
                     summary=f"{ROLE_LABELS[parsed_role]} {'added to' if add else 'removed from'} {person.email}",
                 )
             label = ROLE_LABELS[parsed_role] + (f" ({scope})" if scope else "")
-            if changed:
-                message = f"{person.display_name} is {'now' if add else 'no longer'} {label}."
-            else:
-                message = f"{person.display_name} {'already is' if add else 'is not'} {label}: nothing changed."
+            outcome = {
+                (True, True): text.ROLE_NOW,
+                (True, False): text.ROLE_NO_LONGER,
+                (False, True): text.ROLE_ALREADY,
+                (False, False): text.ROLE_NOT_HELD,
+            }[changed, add]
+            message = outcome.format(name=person.display_name, role=label)
             return RoleChange(await person_view(session, person), message, changed)
 
-    async def _require_admin(self, session: AsyncSession, by: TeamsUser) -> Actor:
-        actor = await actors.load_for_teams_user(session, by.teams_user_id)
-        policy.require(actor, Permission.CHANGE, policy.organisation())
-        return actor
+    async def _require_admin(self, session: AsyncSession, actor: TeamsUser) -> Actor:
+        admin = await actors.load_for_teams_user(session, actor.teams_user_id)
+        policy.require(admin, Permission.CHANGE, policy.organisation())
+        return admin
 
     async def _find_by_email(self, session: AsyncSession, email: str) -> Person:
         wanted = normalise_email(email)
@@ -278,7 +281,7 @@ class OrganisationService:
                 session, await conversation_repo.get(session, conversation.conversation_id), conversation
             )
 
-    async def link_channel(self, *, by: TeamsUser, conversation: ConversationInfo, target: str) -> ChannelLinkView:
+    async def link_channel(self, *, actor: TeamsUser, conversation: ConversationInfo, target: str) -> ChannelLinkView:
         """Link a channel to a team (or a service area): its digests and team posts go there."""
         if conversation.kind != "channel":
             raise InvalidInput(text.LINK_CHANNELS_ONLY)
@@ -286,11 +289,11 @@ class OrganisationService:
         if not name:
             raise InvalidInput(text.LINK_WHICH_TEAM)
         async with transaction(self._sessions) as session:
-            actor = await actors.load_for_teams_user(session, by.teams_user_id)
+            linker = await actors.load_for_teams_user(session, actor.teams_user_id)
             team, area = await _resolve_target(session, kind, name)
             area_id = area.id if area else team.service_area_id if team else None
             policy.require(
-                actor,
+                linker,
                 Permission.CHANGE,
                 policy.channel_link(team_id=team.id if team else None, service_area_id=area_id),
             )
@@ -299,12 +302,12 @@ class OrganisationService:
                 raise NotFound(text.CHANNEL_UNKNOWN)
             row.linked_team_id = team.id if team else None
             row.linked_service_area_id = area.id if area else None
-            row.linked_by_id = actor.person_id
+            row.linked_by_id = linker.person_id
             row.linked_at = self._clock.now()
             await session.flush()
             await access_log.record(
                 session,
-                actor,
+                linker,
                 access_log.LINK,
                 "conversation",
                 row.id,

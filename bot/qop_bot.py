@@ -27,7 +27,7 @@ from bot.members import fetch_member_email
 from bot.router import ActionHandler, ActionRouter, CommandHandler, CommandRouter
 from bot.security import build_host_validator
 from bot.turns import Turn, card_activity, conversation_from, send_invoke_response, user_from
-from cards import common
+from cards import common, text
 from services.container import Services
 from services.errors import DomainError, InvalidInput
 
@@ -112,7 +112,7 @@ class QopBot:
                 help_card(
                     turn.conversation.kind,
                     local_mode=self.config.local_mode,
-                    not_understood=turn.text or "(an empty message)",
+                    not_understood=turn.text or text.EMPTY_MESSAGE,
                 )
             )
             return
@@ -138,7 +138,7 @@ class QopBot:
                 help_card(
                     turn.conversation.kind,
                     local_mode=self.config.local_mode,
-                    not_understood="(a button I no longer know)",
+                    not_understood=text.UNKNOWN_BUTTON,
                 )
             )
             return
@@ -175,7 +175,7 @@ class QopBot:
         if result.card is not None:
             await send_invoke_response(context, 200, _invoke_card(result.card))
         else:
-            body = {"statusCode": 200, "type": MESSAGE_CONTENT_TYPE, "value": result.message or "Done."}
+            body = {"statusCode": 200, "type": MESSAGE_CONTENT_TYPE, "value": result.message or text.DONE}
             await send_invoke_response(context, 200, body)
 
     async def _on_turn_error(self, context: TurnContext, error: Exception) -> None:

@@ -102,3 +102,5 @@ SUBSCRIPTION_SERVICE_NAMED = "'service' covers everyone, so it takes no name. " 
 SUBSCRIPTION_NOT_A_DAY = "\u201c{day}\u201d is not a day of the week. " + SUBSCRIPTION_USAGE
 SUBSCRIPTION_NOT_A_TIME = "\u201c{at}\u201d is not a time of day. " + SUBSCRIPTION_USAGE
 PREVIEW_OUT_OF_DATE = "That preview is out of date: type '@qop digest now' in the channel again."
+SUBSCRIBED_SINCE = "{day} {date:%B %Y}"
+DUE_LABEL = "{due:%A %d %B at %H:%M}"

@@ -160,3 +160,11 @@ NO_TEAM = "No team"
 """A survey results group for people who are in no team."""
 EVERYONE = "Everyone"
 """The survey results group that counts every answer."""
+
+# -- Survey results: one line per question ----------------------------------------------------
+SUMMARY_NO_ANSWERS = "no answers"
+SUMMARY_COMMENTS = "{count} written comment(s)"
+SUMMARY_SCALE = "average {average:.1f} (from {low} to {high}), {count} answers"
+SUMMARY_AGREE = "{share}% agree ({agreeing} of {with_view} with a view)"
+SUMMARY_CHOICE = "{label}: {count}"
+SUMMARY_CHOICES_SEPARATOR = "; "

@@ -365,7 +365,7 @@ class DigestService:
             scope_label=scope.label,
             weekday=periods.WEEKDAYS[subscription.weekday],
             send_at=subscription.send_at,
-            since=f"{since.day} {since:%B %Y}",
+            since=text.SUBSCRIBED_SINCE.format(day=since.day, date=since),
         )
 
     async def _channel(self, session: AsyncSession, conversation_id: str) -> Conversation:
@@ -594,7 +594,7 @@ class DigestService:
         digest = await self.build(scope, period, late=late, show_case_references=show_refs)
         local_due = due.astimezone(ZoneInfo(self.time_zone))
         card = digest_cards.digest_card(
-            digest, digest_findings(digest), due_label=f"{local_due:%A %d %B at %H:%M}", demo=demo
+            digest, digest_findings(digest), due_label=text.DUE_LABEL.format(due=local_due), demo=demo
         )
         if self._outbox is None:
             raise RuntimeError("no delivery engine attached to the digest service")

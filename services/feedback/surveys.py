@@ -464,18 +464,20 @@ def _comments(question: Question, answers: list[dict[str, Any]], cap: int) -> Co
 def _summary(question: Question, answers: list[dict[str, Any]]) -> QuestionSummary:
     given = [a[question.id] for a in answers if question.id in a]
     if not given:
-        return QuestionSummary(question.text, "no answers")
+        return QuestionSummary(question.text, text.SUMMARY_NO_ANSWERS)
     if question.type == QuestionType.FREE_TEXT:
-        return QuestionSummary(question.text, f"{len(given)} written comment(s)")
+        return QuestionSummary(question.text, text.SUMMARY_COMMENTS.format(count=len(given)))
     if question.type == QuestionType.SCALE:
         low, high = question.scale_bounds
         average = sum(int(v) for v in given) / len(given)
-        return QuestionSummary(question.text, f"average {average:.1f} (from {low} to {high}), {len(given)} answers")
+        summary = text.SUMMARY_SCALE.format(average=average, low=low, high=high, count=len(given))
+        return QuestionSummary(question.text, summary)
     if question.type == QuestionType.AGREE5:
         with_view = [v for v in given if v in AGREE_LABELS and v != "dont_know"]
         agreeing = sum(1 for v in with_view if v in AGREEING)
         share = round(100 * agreeing / len(with_view)) if with_view else 0
-        return QuestionSummary(question.text, f"{share}% agree ({agreeing} of {len(with_view)} with a view)")
+        summary = text.SUMMARY_AGREE.format(share=share, agreeing=agreeing, with_view=len(with_view))
+        return QuestionSummary(question.text, summary)
     counts = Counter(str(v) for v in given)
-    parts = [f"{question.label_of(value)}: {count}" for value, count in counts.most_common()]
-    return QuestionSummary(question.text, "; ".join(parts))
+    parts = [text.SUMMARY_CHOICE.format(label=question.label_of(value), count=n) for value, n in counts.most_common()]
+    return QuestionSummary(question.text, text.SUMMARY_CHOICES_SEPARATOR.join(parts))

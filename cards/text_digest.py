@@ -104,3 +104,5 @@ SUBSCRIPTION_NOT_A_TIME = "\u201c{at}\u201d is not a time of day. " + SUBSCRIPTI
 PREVIEW_OUT_OF_DATE = "That preview is out of date: type '@qop digest now' in the channel again."
 SUBSCRIBED_SINCE = "{day} {date:%B %Y}"
 DUE_LABEL = "{due:%A %d %B at %H:%M}"
+NOT_A_QUARTER = "'{value}' is not a quarter; write it like 2026Q3"
+NOT_A_PERIOD = "'{value}' is not a period; write a date (2026-03-23), a week (2026-W13) or 2026Q3"

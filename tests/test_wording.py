@@ -92,7 +92,10 @@ def _called_name(call: ast.Call) -> str | None:
 
 
 def _is_written_inline(node: ast.expr) -> bool:
-    """A string literal, an f-string, ``"..." + x`` or ``"...".format(...)``."""
+    """A string literal, an f-string, ``"..." + x``, ``"...".format(...)`` or ``str(error)`` (whose
+    wording was written wherever that error was raised)."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "str":
+        return True
     if isinstance(node, ast.Constant):
         return isinstance(node.value, str)
     if isinstance(node, ast.JoinedStr):
@@ -161,6 +164,7 @@ def test_the_checker_sees_inline_wording() -> None:
         "raise InvalidInput(text.BAD.format(name=x), {'team': text.CHOOSE_TEAM})\n"
         "raise NotFound('There is no {x}.'.format(x=x))\n"
         "raise InvalidInput(text.BAD, {text.FIELD: ', '.join(names)})\n"
+        "raise InvalidInput(str(problem)) from None\n"
         "raise ValueError('internal, not shown')\n"
     )
     found = list(_inline_wording(source, "services/sample.py"))
@@ -170,4 +174,5 @@ def test_the_checker_sees_inline_wording() -> None:
         (3, "field-error label"),
         (4, "field-error message"),
         (6, "NotFound message"),
+        (8, "InvalidInput message"),
     ]

@@ -168,8 +168,8 @@ class DigestService:
         or a view for the web page)."""
         try:
             period = periods.parse_quarter(quarter, self.time_zone)
-        except ValueError as problem:
-            raise InvalidInput(str(problem)) from None
+        except ValueError:
+            raise InvalidInput(text.NOT_A_QUARTER.format(value=quarter)) from None
         scope = await self.resolve_scope(kind, name)
         digest = await self.build(scope, period)
         bucket = bucket_of(period)
@@ -221,8 +221,8 @@ class DigestService:
         chosen = quarter or periods.quarter_of(periods.local_date(now, self.time_zone), self.time_zone).previous().key
         try:
             chosen = periods.parse_quarter(chosen, self.time_zone).key
-        except ValueError as problem:
-            raise InvalidInput(str(problem)) from None
+        except ValueError:
+            raise InvalidInput(text.NOT_A_QUARTER.format(value=chosen)) from None
         kind = scope or "service"
         await self.resolve_scope(kind, name)  # refuse an unknown team or area now, not when the link is opened
         signer, base_url, minutes = self._links
@@ -433,8 +433,8 @@ class DigestService:
             channel_id = conversation.id
         try:
             period = periods.parse_period(period_key, self.time_zone, now=self._clock.now())
-        except ValueError as problem:
-            raise InvalidInput(str(problem)) from None
+        except ValueError:
+            raise InvalidInput(text.NOT_A_PERIOD.format(value=period_key)) from None
         digest = await self.build(scope, period)
         if self._outbox is None:
             raise InvalidInput(text.POSTING_UNAVAILABLE)

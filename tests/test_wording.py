@@ -3,7 +3,8 @@
 A refusal is a ``raise`` of a ``DomainError`` subclass (``services/errors.py`` and any subclass
 declared elsewhere in ``services/`` or ``bot/``): its message and any literal dict of field errors
 it carries must come from the text modules (a name, an attribute or a call such as
-``text.NOT_FOUND.format(...)``), never a string literal or f-string written at the raise.
+``text.NOT_FOUND.format(...)``), never a string literal, an f-string or ``str(error)`` passing on
+wording written somewhere else.
 """
 
 from __future__ import annotations
@@ -145,6 +146,10 @@ def test_refusals_are_worded_in_the_text_modules() -> None:
         for found in _inline_wording(path.read_text(), _relative(path))
     ]
     assert not inline, "Move these to cards/text*.py:\n" + "\n".join(inline)
+
+
+def test_the_refusal_classes_are_found() -> None:
+    assert {"DomainError", "NotAllowed", "NotFound", "InvalidInput", "AlreadySubmitted"} <= refusal_classes()
 
 
 @pytest.mark.parametrize("prefix", NOT_YET_CHECKED)

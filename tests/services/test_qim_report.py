@@ -26,7 +26,7 @@ async def test_the_workbook_holds_the_quarter_s_numbers(
     clock.set(datetime(2026, 4, 8, 9, tzinfo=UTC))
     org = await make_org(sessions)
     await seed(sessions, org)
-    report = await services.digests.quarterly("team", "Riverside Locality Team", "2026Q1", by=None)
+    report = await services.digests.quarterly("team", "Riverside Locality Team", "2026Q1", actor=None)
     path = tmp_path / "qim.xlsx"
     write_workbook(report, path)
 
@@ -73,7 +73,7 @@ async def test_the_signed_link_is_for_the_qa_lead_only_and_expires(
     org = await make_org(sessions, teams_ids=True)
     await seed(sessions, org)
     url, expires, quarter = await services.digests.report_link(
-        teams_user_id="29:user-6", quarter=None, scope=None, name=None
+        actor_id="29:user-6", quarter=None, scope=None, name=None
     )
     assert quarter == "2026Q1" and expires == clock.now() + timedelta(minutes=30)
     token = url.split("t=", 1)[1]
@@ -82,7 +82,7 @@ async def test_the_signed_link_is_for_the_qa_lead_only_and_expires(
     with pytest.raises(LinkRefused):
         await services.digests.open_report(token[:-1] + ("0" if token[-1] != "0" else "1"))
     with pytest.raises(NotAllowed):
-        await services.digests.report_link(teams_user_id="29:user-2", quarter="2026Q1", scope=None, name=None)
+        await services.digests.report_link(actor_id="29:user-2", quarter="2026Q1", scope=None, name=None)
     async with sessions() as session, session.begin():
         from storage.models import RoleAssignment
 

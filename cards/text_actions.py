@@ -240,6 +240,12 @@ def missing_columns(names: list[str]) -> str:
     return "missing column(s): " + ", ".join(names)
 
 
+def import_row_problem(message: str, field_errors: dict[str, str]) -> str:
+    """Why one spreadsheet row was not imported: the refusal, then each field's problem."""
+    details = "; ".join(f"{name}: {problem}" for name, problem in field_errors.items())
+    return message + (f" ({details})" if details else "")
+
+
 def unnamed_person(person_id: int) -> str:
     """How someone without a display name or e-mail is shown."""
     return f"Person {person_id}"

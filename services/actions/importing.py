@@ -54,8 +54,7 @@ async def import_csv(
         try:
             await _import_row(sessions, clock, values, line, report, actor_id=actor_id)
         except InvalidInput as problem:
-            details = "; ".join(f"{k}: {v}" for k, v in problem.field_errors.items())
-            report.errors.append((line, problem.user_message + (f" ({details})" if details else "")))
+            report.errors.append((line, text.import_row_problem(problem.user_message, problem.field_errors)))
     return report
 
 

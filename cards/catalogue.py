@@ -12,6 +12,7 @@ from cards import common, delivery, feedback, surveys
 from cards.base import Json
 from cards.catalogue_audits import examples as audit_examples
 from cards.examples_actions import action_examples
+from cards.examples_calendar import calendar_examples
 from cards.examples_digest import digest_examples
 from cards.examples_organisation import organisation_examples
 
@@ -51,6 +52,7 @@ def _delivery_examples() -> Iterator[tuple[str, Json]]:
 SOURCES: list[Callable[[], Iterator[tuple[str, Json]]]] = [
     _common_examples,
     action_examples,
+    calendar_examples,
     feedback.examples,
     surveys.examples,
     organisation_examples,

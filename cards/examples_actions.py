@@ -131,37 +131,3 @@ def action_examples() -> Iterator[tuple[str, Json]]:
             values={"description": "Book the practice day for Riverside", "due_date": "2026-04-30"},
         ),
     )
-    qim = actions.CalendarOccurrenceView(
-        activity="qim",
-        name="Quality Improvement Meeting (QIM)",
-        frequency="Quarterly",
-        due_on=date(2026, 4, 1),
-        feeds="Self-assessment; Continuous improvement plan",
-    )
-    yield "calendar_reminder", actions.calendar_reminder_card(qim)
-    supervision = actions.CalendarOccurrenceView(
-        "supervision", "Supervision", "Monthly", date(2026, 3, 10), "Performance clinics", date(2026, 3, 10)
-    )
-    rows = [
-        actions.CalendarRow(supervision, recorded=True, can_record=True),
-        actions.CalendarRow(qim, recorded=False, can_record=True),
-        actions.CalendarRow(
-            actions.CalendarOccurrenceView(
-                **{
-                    **qim.__dict__,
-                    "activity": "practice_days",
-                    "name": "Practice days",
-                    "frequency": "Annual per service",
-                    "due_on": date(2026, 5, 14),
-                }
-            ),
-            recorded=False,
-            can_record=False,
-        ),
-    ]
-    yield "calendar_list", actions.calendar_card(rows, today=TODAY)
-    yield "calendar_list_empty", actions.calendar_card([], today=TODAY)
-    yield (
-        "calendar_recorded",
-        actions.calendar_recorded_card(actions.CalendarOccurrenceView(**{**qim.__dict__, "held_on": date(2026, 4, 2)})),
-    )

@@ -13,7 +13,7 @@ Learning events may also be recorded as they happen (``record activity``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -339,6 +339,10 @@ class _Organisation:
             return unit.key in {f"team-{t.id}" for t in teams}
         return unit.key in {f"manager-{t.manager_id}" for t in teams}
 
+    def covers(self, unit_key: str, team_ids: Sequence[int]) -> bool:
+        """Whether a (non service-wide) unit includes any of these teams."""
+        return unit_key != SERVICE.key and any(team.id in team_ids for team in self._teams_of(unit_key))
+
     def name(self, person_id: int | None) -> str:
         person = self.people.get(person_id) if person_id is not None else None
         return person.display_name if person else ""
@@ -391,7 +395,7 @@ class QaCalendarService:
         async with transaction(self._sessions) as session:
             org = await _Organisation.load(session)
             due = upcoming(self.activities, working_time.local_date(now, self._time_zone))
-            held = await self._recorded(session, {a.key for a, _ in due})
+            held = await _recorded(session, {a.key for a, _ in due})
             wanted = [
                 (activity, day, unit, person_id)
                 for activity, day in due
@@ -443,20 +447,6 @@ class QaCalendarService:
                 continue  # the activity or the unit is gone: nothing to remind of
             await self._hand_over(claimed.key, activity.occurrence(due, unit), person_id, now)
 
-    async def _recorded(self, session: AsyncSession, activities: Iterable[str]) -> dict[tuple[str, str, date], date]:
-        keys = set(activities)
-        if not keys:
-            return {}
-        rows = await session.execute(
-            select(
-                CalendarOccurrence.activity,
-                CalendarOccurrence.unit,
-                CalendarOccurrence.due_on,
-                CalendarOccurrence.held_on,
-            ).where(CalendarOccurrence.activity.in_(keys))
-        )
-        return {(activity, unit, due): held or due for activity, unit, due, held in rows}
-
     # -- the calendar card ------------------------------------------------------------------------
 
     async def schedule(self, viewer_id: int, *, days_back: int = 31, days_ahead: int = 62) -> list[UnitSchedule]:
@@ -465,7 +455,7 @@ class QaCalendarService:
         start, end = today - timedelta(days=days_back), today + timedelta(days=days_ahead)
         async with transaction(self._sessions) as session:
             org = await _Organisation.load(session)
-            recorded = await self._recorded(session, (a.key for a in self.activities))
+            recorded = await _recorded(session, (a.key for a in self.activities))
         by_unit: dict[str, list[CalendarRow]] = {}
         units: dict[str, CalendarUnit] = {}
         for activity in self.activities:
@@ -649,30 +639,46 @@ class QaCalendarService:
     # -- compliance (the QIM report) --------------------------------------------------------------
 
     async def compliance(self, start: date, end: date) -> list[UnitCompliance]:
-        """Per unit and activity, how the scheduled occurrences from ``start`` to ``end`` stand
-        today: held on time, held late, missed, or not yet due; plus learning events recorded."""
-        today = self.today()
+        """Per unit and activity, how the scheduled occurrences from ``start`` to ``end`` (inclusive)
+        stand today; see ``unit_compliance``."""
         async with transaction(self._sessions) as session:
-            org = await _Organisation.load(session)
-            recorded = await self._recorded(session, (a.key for a in self.activities))
-            ad_hoc_rows = await session.execute(
-                select(CalendarOccurrence.activity, CalendarOccurrence.unit).where(
-                    CalendarOccurrence.ad_hoc, CalendarOccurrence.due_on >= start, CalendarOccurrence.due_on <= end
-                )
-            )
-            extra: dict[tuple[str, str], int] = {}
-            for activity_key, unit_key in ad_hoc_rows:
-                extra[(activity_key, unit_key)] = extra.get((activity_key, unit_key), 0) + 1
-        figures = []
-        for activity in self.activities:
-            for unit in org.units_for(activity):
-                states = [
-                    occurrence_state(due, recorded.get((activity.key, unit.key, due)), today)
-                    for due in occurrences_between(activity, start, end)
-                ]
-                events = extra.get((activity.key, unit.key), 0)
-                if not states and not events:
-                    continue
+            return await unit_compliance(session, self.activities, start, end, self.today())
+
+
+async def unit_compliance(
+    session: AsyncSession,
+    activities: Sequence[CalendarActivity],
+    start: date,
+    end: date,
+    today: date,
+    *,
+    team_ids: Sequence[int] | None = None,
+) -> list[UnitCompliance]:
+    """Per unit and activity, the scheduled occurrences from ``start`` to ``end`` (inclusive) held
+    on time, held late, missed or still to come on ``today``, and the learning events recorded as
+    they happened. With ``team_ids`` (a team's or an area's report) only the units those teams
+    belong to count, service-wide ones left out."""
+    org = await _Organisation.load(session)
+    recorded = await _recorded(session, (a.key for a in activities))
+    ad_hoc_rows = await session.execute(
+        select(CalendarOccurrence.activity, CalendarOccurrence.unit).where(
+            CalendarOccurrence.ad_hoc, CalendarOccurrence.due_on >= start, CalendarOccurrence.due_on <= end
+        )
+    )
+    events: dict[tuple[str, str], int] = {}
+    for activity_key, unit_key in ad_hoc_rows:
+        events[(activity_key, unit_key)] = events.get((activity_key, unit_key), 0) + 1
+    figures = []
+    for activity in activities:
+        for unit in org.units_for(activity):
+            if team_ids is not None and not org.covers(unit.key, team_ids):
+                continue
+            states = [
+                occurrence_state(due, recorded.get((activity.key, unit.key, due)), today)
+                for due in occurrences_between(activity, start, end)
+            ]
+            extra = events.get((activity.key, unit.key), 0)
+            if states or extra:
                 figures.append(
                     UnitCompliance(
                         unit,
@@ -682,10 +688,23 @@ class QaCalendarService:
                         late=states.count(OccurrenceState.LATE),
                         missed=states.count(OccurrenceState.MISSED),
                         due=states.count(OccurrenceState.DUE),
-                        learning_events=events,
+                        learning_events=extra,
                     )
                 )
-        return figures
+    return figures
+
+
+async def _recorded(session: AsyncSession, activities: Iterable[str]) -> dict[tuple[str, str, date], date]:
+    """(activity, unit, due date) -> the day it was held, for every recorded occurrence of these activities."""
+    keys = set(activities)
+    if not keys:
+        return {}
+    rows = await session.execute(
+        select(
+            CalendarOccurrence.activity, CalendarOccurrence.unit, CalendarOccurrence.due_on, CalendarOccurrence.held_on
+        ).where(CalendarOccurrence.activity.in_(keys))
+    )
+    return {(activity, unit, due): held or due for activity, unit, due, held in rows}
 
 
 def _checked(

@@ -109,7 +109,7 @@ def record_card(
             is_required=True,
             error_message=text.ERROR_HELD_ON,
             max=form.today.isoformat(),
-            value=values.get("held_on") or (occurrence.due_on or form.today).isoformat(),
+            value=values.get("held_on") or min(occurrence.due_on or form.today, form.today).isoformat(),
         ),
         ChoiceSetInput(
             id="attendees",

@@ -7,6 +7,7 @@ the same card with the problems marked and what was typed kept.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bot.router import ActionResult
@@ -75,7 +76,7 @@ async def open_record(turn: Turn, data: dict[str, Any]) -> ActionResult:
     )
 
 
-async def _open(turn: Turn, activity: str, unit: str, due_on: Any) -> ActionResult:
+async def _open(turn: Turn, activity: str, unit: str, due_on: date | None) -> ActionResult:
     shown = await turn.services.qa_calendar.open_record(activity, unit, due_on, person_id=await _actor_id(turn))
     if isinstance(shown, CalendarRecordView):
         return ActionResult(card=cards.recorded_card(shown))

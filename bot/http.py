@@ -23,7 +23,7 @@ UNAUTHORIZED_REASON = "A valid Bot Framework token is required."
 async def messages(request: web.Request) -> web.StreamResponse:
     """Teams (or the playground) posts every activity here."""
     bot = request.app[BOT_KEY]
-    raw = await _read_body(request, bot.settings.max_request_bytes)
+    raw = await _read_body(request, bot.config.max_request_bytes)
     if isinstance(raw, web.Response):
         return raw
     token: VerifiedToken | None = None
@@ -46,7 +46,8 @@ async def messages(request: web.Request) -> web.StreamResponse:
             warnings.simplefilter("ignore", web.NotAppKeyWarning)
             request["claims_identity"] = identity
     try:
-        response = await bot.adapter.process(request, bot.application)
+        async with bot.turn_slots:
+            response = await bot.adapter.process(request, bot.application)
     except ValidationError as error:
         return _reason(400, f"Not a valid activity: {error.error_count()} field(s) are malformed.")
     except Exception:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
@@ -20,10 +21,11 @@ from microsoft_agents.hosting.core import (
 from microsoft_agents.hosting.core.app import RouteRank
 
 from bot.auth import build_token_validator
-from bot.commands import scope_of
+from bot.commands import help_card, scope_of
+from bot.config import BotConfig
 from bot.connections import build_connections
-from bot.handlers.help import help_card
 from bot.members import fetch_member_email
+from bot.product_info import cache_product_info
 from bot.router import ActionHandler, ActionRouter, CommandHandler, CommandRouter
 from bot.security import build_host_validator
 from bot.turns import Turn, card_activity, conversation_from, send_invoke_response, user_from
@@ -43,16 +45,19 @@ ERROR_CONTENT_TYPE = "application/vnd.microsoft.error"
 class QopBot:
     """The bot: SDK objects plus qop's command and action registries."""
 
-    def __init__(self, services: Services, *, connections: Connections | None = None) -> None:
+    def __init__(self, services: Services, config: BotConfig, *, connections: Connections | None = None) -> None:
         self.services = services
-        self.settings = services.settings
+        self.config = config
         # ``connections`` hands out outbound tokens; the default asks Entra ID (MSAL) in
         # production. Tests of production mode pass a local stand-in for Entra ID.
-        self.connections = connections or build_connections(self.settings)
-        self.token_validator = build_token_validator(self.settings, services.clock)
+        self.connections = connections or build_connections(config)
+        self.token_validator = build_token_validator(config, services.clock)
+        cache_product_info()
+        self.turn_slots = asyncio.Semaphore(config.max_turns_in_flight)
+        """Taken by each activity at the HTTP edge (``bot.http``) while the SDK processes it."""
         self.adapter = CloudAdapter(
             connection_manager=self.connections,
-            host_validator=build_host_validator(self.settings),
+            host_validator=build_host_validator(config),
         )
         self.application: AgentApplication[TurnState] = AgentApplication[TurnState](
             storage=MemoryStorage(),
@@ -86,6 +91,7 @@ class QopBot:
         return Turn(
             context=context,
             services=self.services,
+            config=self.config,
             user=user_from(context),
             conversation=conversation_from(context),
             text=text,
@@ -105,9 +111,15 @@ class QopBot:
         if not turn.text and isinstance(activity.value, dict):
             await self._on_card_submit(turn, activity.value)
             return
-        matched = self.commands.match(turn.text, local_mode=self.settings.local_mode)
+        matched = self.commands.match(turn.text, local_mode=self.config.local_mode)
         if matched is None or scope_of(turn.conversation.kind) not in matched[0].command.scopes:
-            await turn.send_card(help_card(turn, not_understood=turn.text or "(an empty message)"))
+            await turn.send_card(
+                help_card(
+                    turn.conversation.kind,
+                    local_mode=self.config.local_mode,
+                    not_understood=turn.text or "(an empty message)",
+                )
+            )
             return
         route, turn.args = matched
         try:
@@ -127,7 +139,13 @@ class QopBot:
         """Action.Submit (or an Action.Execute fallback on old clients) arrives as a message."""
         handler = self.actions.get(str(value.get("verb", "")))
         if handler is None:
-            await turn.send_card(help_card(turn, not_understood="(a button I no longer know)"))
+            await turn.send_card(
+                help_card(
+                    turn.conversation.kind,
+                    local_mode=self.config.local_mode,
+                    not_understood="(a button I no longer know)",
+                )
+            )
             return
         try:
             result = await handler(turn, value)
@@ -148,7 +166,11 @@ class QopBot:
         await self._remember(context, turn)
         handler = self.actions.get(verb)
         if handler is None:
-            await send_invoke_response(context, 200, _invoke_card(help_card(turn, not_understood=verb)))
+            await send_invoke_response(
+                context,
+                200,
+                _invoke_card(help_card(turn.conversation.kind, local_mode=self.config.local_mode, not_understood=verb)),
+            )
             return
         try:
             result = await handler(turn, data)

@@ -8,6 +8,7 @@ from typing import Any
 from microsoft_agents.activity import Activity, ActivityTypes, Attachment, InvokeResponse
 from microsoft_agents.hosting.core import TurnContext
 
+from bot.config import BotConfig
 from services.container import Services
 from services.teams_data import ConversationInfo, TeamsUser
 
@@ -81,6 +82,7 @@ class Turn:
 
     context: TurnContext
     services: Services
+    config: BotConfig
     user: TeamsUser
     conversation: ConversationInfo
     text: str = ""

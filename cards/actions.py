@@ -9,11 +9,9 @@ checks again.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from microsoft_teams.cards import (
     AdaptiveCard,
@@ -31,33 +29,15 @@ from microsoft_teams.cards import (
 from cards import text_actions as text
 from cards import verbs
 from cards.base import CARD_VERSION, Json, action_row, card, execute, facts, heading, paragraph, title
-
-if TYPE_CHECKING:
-    from services.actions import ActionView, ProposalView
+from views.actions import ActionView, EscalationAudience, PersonChoice, ProposalView
 
 MAX_LISTED = 25
 
 
-@dataclass(frozen=True)
-class PersonChoice:
-    """Someone a manager can give an action to."""
-
-    id: int
-    name: str
-
-
-class Audience(enum.StrEnum):
-    """Who an escalation goes to: the owner's line manager, a senior manager of their area, the QA lead."""
-
-    TEAM = "team"
-    AREA = "area"
-    QA = "qa"
-
-
 ESCALATION_TEXTS = {
-    Audience.TEAM: (text.ESCALATION_TITLE, text.ESCALATION_INTRO),
-    Audience.AREA: (text.ESCALATION_AREA_TITLE, text.ESCALATION_AREA_INTRO),
-    Audience.QA: (text.ESCALATION_QA_TITLE, text.ESCALATION_QA_INTRO),
+    EscalationAudience.TEAM: (text.ESCALATION_TITLE, text.ESCALATION_INTRO),
+    EscalationAudience.AREA: (text.ESCALATION_AREA_TITLE, text.ESCALATION_AREA_INTRO),
+    EscalationAudience.QA: (text.ESCALATION_QA_TITLE, text.ESCALATION_QA_INTRO),
 }
 
 
@@ -237,7 +217,7 @@ def escalation_card(
     today: date,
     working_days_overdue: int,
     colleagues: Sequence[PersonChoice] = (),
-    audience: Audience = Audience.TEAM,
+    audience: EscalationAudience = EscalationAudience.TEAM,
     working: bool = True,
     deciding: bool = True,
 ) -> Json:

@@ -21,6 +21,7 @@ from cards.base import Json, action_row, card, execute, facts, heading, paragrap
 from views.calendar import (
     CalendarOccurrenceView,
     CalendarRecordView,
+    CalendarRow,
     CalendarUnit,
     LearningEventChoice,
     OccurrenceState,
@@ -109,7 +110,7 @@ def record_card(
             is_required=True,
             error_message=text.ERROR_HELD_ON,
             max=form.today.isoformat(),
-            value=values.get("held_on") or min(occurrence.due_on or form.today, form.today).isoformat(),
+            value=values.get("held_on") or form.suggested_held_on.isoformat(),
         ),
         ChoiceSetInput(
             id="attendees",
@@ -203,7 +204,8 @@ def _state_label(state: OccurrenceState, held_on: date | None) -> str:
     return text.STATE_LABELS[state.value].format(held=format_date(held_on) if held_on else "")
 
 
-def _row(occurrence: CalendarOccurrenceView, state: OccurrenceState, can_record: bool) -> Container:
+def _row(row: CalendarRow) -> Container:
+    occurrence, state = row.occurrence, row.state
     assert occurrence.due_on is not None
     line = f"{format_date(occurrence.due_on)} \u00b7 {occurrence.frequency} \u00b7 {_state_label(state, occurrence.held_on)}"
     who = occurrence.framework_responsibility
@@ -214,7 +216,7 @@ def _row(occurrence: CalendarOccurrenceView, state: OccurrenceState, can_record:
         TextBlock(text=f"{who} \u00b7 {methods}", wrap=True, is_subtle=True, spacing="None", size="Small"),
     ]
     buttons: list[Any] = []
-    if can_record and state in (OccurrenceState.DUE, OccurrenceState.MISSED):
+    if row.recordable:
         label = text.BUTTON_IT_HAPPENED if state == OccurrenceState.MISSED else text.BUTTON_RECORD
         buttons = [action_row(execute(label, verbs.CALENDAR_HELD, _occurrence_data(occurrence)))]
     return Container(
@@ -250,7 +252,7 @@ def calendar_card(schedules: Sequence[UnitSchedule], *, learning_events: bool = 
             if shown >= MAX_ROWS:
                 hidden += 1
                 continue
-            body.append(_row(row.occurrence, row.state, row.can_record))
+            body.append(_row(row))
             shown += 1
     if hidden:
         body.append(paragraph(text.MORE_NOT_SHOWN.format(count=hidden), subtle=True))

@@ -19,6 +19,7 @@ from qop.cli_audits import audit_cli
 from qop.cli_digest import digest_cli, report_cli
 from qop.cli_feedback import survey_cli
 from qop.cli_org import demo_cli, org_cli
+from qop.cli_retention import person_cli, retention_cli
 from qop.cli_teams import teams_cli
 from qop.production import production_problems
 from qop.settings import Settings
@@ -45,6 +46,8 @@ cli.add_typer(delivery_cli, name="delivery")
 cli.add_typer(digest_cli, name="digest")
 cli.add_typer(report_cli, name="report")
 cli.add_typer(survey_cli, name="survey")
+cli.add_typer(retention_cli, name="retention")
+cli.add_typer(person_cli, name="person")
 console = Console()
 
 
@@ -220,7 +223,7 @@ def delivery_recover(
     """Hand the unfinished sends of an instance that will never come back to the running ones."""
 
     async def work(services: Services) -> None:
-        if executor_id == services.settings.executor_id:
+        if executor_id == services.delivery.config.executor_id:
             console.print(
                 "[yellow]That is this machine's own executor id; it recovers its work when it starts.[/yellow]"
             )

@@ -49,6 +49,9 @@ class Settings(BaseSettings):
 
     max_request_bytes: int = 256 * 1024
     """Largest body accepted on /api/messages; Teams activities are far smaller."""
+    max_turns_in_flight: int = Field(default=8, ge=1)
+    """Activities one instance works on at once; more wait at the door, in order, before any
+    database work (a burst then queues cheaply instead of inside the database layer)."""
 
     public_base_url: str = ""
     """The externally reachable https base URL (for feedback links and reports)."""
@@ -91,6 +94,17 @@ class Settings(BaseSettings):
     audit_moderation_sample_percent: float = 10.0
     """Share of the other audits sent to a moderator at random."""
 
+    # Local practice standards (the framework's Appendix 1), filled into audit wording where a
+    # template names them ({referral_decision_hours} ...); defaults are the framework's own.
+    referral_decision_hours: int = Field(default=24, ge=1)
+    """Hours from the contact record within which First Contact/EDT decides on a new referral."""
+    assessment_timescale: str = Field(default="the agreed timescale", min_length=1, max_length=120)
+    """Completes "Assessments will be completed within ..." (e.g. "35 working days of the referral")."""
+    review_cadence: str = Field(
+        default="in accordance with statutory/procedural requirements", min_length=1, max_length=200
+    )
+    """Completes "the child's Plan has been reviewed ..." (e.g. "at least every 3 months")."""
+
     digest_catch_up_hours: float = 24.0
     """A weekly digest missed during downtime is still posted (marked late) within this many hours."""
     digest_grace_minutes: float = 30.0
@@ -116,6 +130,9 @@ class Settings(BaseSettings):
     digest_check_seconds: float = 60
     """How often the digest schedule looks for weekly digests that are due (each subscription's own
     day and time); same rules. 0 switches it off."""
+    retention_file: Path | None = None
+    """The retention policy (how long each kind of record is kept, when the nightly purge runs):
+    the council's own YAML file; unset, ``services/data/retention.yaml``. See docs/retention.md."""
     log_level: str = "INFO"
 
     # -- delivery engine (issue 3): DBOS durable queue in front of every Teams send ----------
@@ -167,6 +184,15 @@ class Settings(BaseSettings):
     def base_url(self) -> str:
         """Where people reach qop's own web pages (feedback links)."""
         return (self.public_base_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def local_standards(self) -> dict[str, str]:
+        """The local standards by the placeholder names templates use."""
+        return {
+            "referral_decision_hours": str(self.referral_decision_hours),
+            "assessment_timescale": self.assessment_timescale,
+            "review_cadence": self.review_cadence,
+        }
 
     @property
     def is_sqlite(self) -> bool:

@@ -27,9 +27,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from cards import calendar as calendar_cards
 from cards import text_calendar as text
 from services import personal_data, working_time
-from services.actions import CardSender, NewAction, add_action
+from services.actions import NewAction, add_action
 from services.clock import Clock
 from services.errors import InvalidInput, NotAllowed, NotFound
+from services.outbox import Outbox
 from services.reminders import anyone_at_work, claim, keys_already_claimed, mark_handed_over, stale_claims
 from storage.db import transaction
 from storage.models import (
@@ -59,7 +60,6 @@ from views.calendar import (
     UnitCompliance,
     UnitKind,
     UnitSchedule,
-    occurrence_state,
 )
 
 CALENDAR_FILE = Path(__file__).parent / "data" / "qa-calendar.yaml"
@@ -70,9 +70,31 @@ PURPOSE = "qa-calendar"
 MAX_FINDINGS = 2000
 MAX_ATTENDEE_CHOICES = 150
 """An Adaptive Card choice list beyond this is unusable (and the card grows past Teams' limit)."""
-RECORDABLE_AHEAD_DAYS = 31
+RECORD_AHEAD_DAYS = 31
 """An occurrence can be recorded from a month before its date (a meeting brought forward)."""
 UNIT_ORDER = (UnitKind.SERVICE, UnitKind.SERVICE_AREA, UnitKind.TEAM, UnitKind.TEAM_MANAGER)
+
+
+def occurrence_state(due_on: date, held_on: date | None, today: date) -> OccurrenceState:
+    """Where one occurrence stands on ``today``: the one rule the calendar card, the reminders and
+    the QIM report's compliance all count by."""
+    if held_on is not None:
+        return OccurrenceState.HELD if held_on <= due_on else OccurrenceState.LATE
+    return OccurrenceState.MISSED if due_on < today else OccurrenceState.DUE
+
+
+def calendar_row(occurrence: CalendarOccurrenceView, *, responsible: bool, today: date) -> CalendarRow:
+    """Where a scheduled ``occurrence`` stands on ``today``, and whether a person (``responsible``
+    for it in its unit or not) may record it now: not yet recorded, and no more than
+    ``RECORD_AHEAD_DAYS`` ahead of its date."""
+    assert occurrence.due_on is not None
+    state = occurrence_state(occurrence.due_on, occurrence.held_on, today)
+    recordable = (
+        responsible
+        and state in (OccurrenceState.DUE, OccurrenceState.MISSED)
+        and occurrence.due_on <= today + timedelta(days=RECORD_AHEAD_DAYS)
+    )
+    return CalendarRow(occurrence, state, recordable)
 
 
 @dataclass(frozen=True)
@@ -359,20 +381,17 @@ class QaCalendarService:
         *,
         sessions: async_sessionmaker[AsyncSession],
         clock: Clock,
-        sender: CardSender | None,
+        outbox: Outbox | None,
         activities: list[CalendarActivity] | None = None,
         hours: working_time.WorkingHours | None = None,
         time_zone: str = working_time.DEFAULT_TIME_ZONE,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
-        self._sender = sender
+        self._outbox = outbox
         self.activities = activities if activities is not None else load_calendar()
         self._hours = hours or working_time.WorkingHours()
         self._time_zone = time_zone
-
-    def attach_sender(self, sender: CardSender | None) -> None:
-        self._sender = sender
 
     def today(self) -> date:
         return working_time.local_date(self._clock.now(), self._time_zone)
@@ -388,7 +407,7 @@ class QaCalendarService:
     async def run_due_reminders(self, now: datetime | None = None) -> list[str]:
         """Send each due calendar reminder once to each responsible person of each unit, in working hours."""
         now = now or self._clock.now()
-        if self._sender is None or not await anyone_at_work(self._sessions, self._hours, now, self._time_zone):
+        if self._outbox is None or not await anyone_at_work(self._sessions, self._hours, now, self._time_zone):
             return []
         sent: list[str] = []
         await self._rehand_stale(now)
@@ -424,9 +443,9 @@ class QaCalendarService:
         return sent
 
     async def _hand_over(self, key: str, occurrence: CalendarOccurrenceView, person_id: int, now: datetime) -> None:
-        assert self._sender is not None
+        assert self._outbox is not None
         card = calendar_cards.calendar_reminder_card(occurrence)
-        await self._sender.send_card_to_person(person_id, card, purpose=PURPOSE, dedupe_key=key)
+        await self._outbox.send_card_to_person(person_id, card, purpose=PURPOSE, dedupe_key=key)
         await mark_handed_over(self._sessions, key, now)
 
     async def _rehand_stale(self, now: datetime) -> None:
@@ -463,12 +482,9 @@ class QaCalendarService:
                 if not org.sees(viewer_id, unit):
                     continue
                 mine = viewer_id in org.responsible(activity, unit.key)
-                soon = today + timedelta(days=RECORDABLE_AHEAD_DAYS)
                 for due in occurrences_between(activity, start, end):
                     held = recorded.get((activity.key, unit.key, due))
-                    row = CalendarRow(
-                        activity.occurrence(due, unit, held), occurrence_state(due, held, today), mine and due <= soon
-                    )
+                    row = calendar_row(activity.occurrence(due, unit, held), responsible=mine, today=today)
                     units[unit.key] = unit
                     by_unit.setdefault(unit.key, []).append(row)
         order = sorted(units.values(), key=lambda u: (UNIT_ORDER.index(u.kind), u.name.lower()))
@@ -504,7 +520,8 @@ class QaCalendarService:
                 if existing is not None:
                     return await self._record_view(session, org, activity, unit, existing, already=True)
             people = tuple(PersonOption(p, org.name(p)) for p in org.members(unit.key)[:MAX_ATTENDEE_CHOICES])
-        return RecordForm(activity.occurrence(due_on, unit), people, self.today())
+        today = self.today()
+        return RecordForm(activity.occurrence(due_on, unit), people, today, min(due_on or today, today))
 
     async def record(
         self,

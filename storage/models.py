@@ -27,6 +27,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from views.actions import ActionStatus
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -221,16 +223,6 @@ class ActionSource(enum.StrEnum):
     QA_CALENDAR = "qa_calendar"
     """Raised when a QA calendar activity was recorded; ``source_ref`` is ``calendar:<occurrence id>``."""
     MANUAL = "manual"
-
-
-class ActionStatus(enum.StrEnum):
-    """Stored status is open, done or cancelled; overdue is derived (open and past its due date)
-    so it can never disagree with the date. ``Action.status_on(today)`` gives all four."""
-
-    OPEN = "open"
-    DONE = "done"
-    OVERDUE = "overdue"
-    CANCELLED = "cancelled"
 
 
 class Action(Base):
@@ -800,3 +792,22 @@ class DigestRun(Base):
 Index("ix_feedback_responses_submitted_at", FeedbackResponse.submitted_at)
 Index("ix_audit_submissions_submitted_at", AuditSubmission.submitted_at)
 Index("ix_actions_created_at", Action.created_at)
+
+
+# -- Retention (issue 17) --------------------------------------------------------------------------
+
+
+class RetentionRun(Base):
+    """One purge of records past their retention period, claimed before it starts.
+
+    The unique ``run_key`` (the schedule's firing time, or a fresh key for a run by hand) makes a
+    scheduled purge run once across instances, whatever DBOS retries; ``removed`` holds counts
+    per kind of record, never content."""
+
+    __tablename__ = "retention_runs"
+
+    id: Mapped[int_pk]
+    run_key: Mapped[str] = mapped_column(String(80), unique=True)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    removed: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -1,7 +1,8 @@
-"""The QA calendar as cards and reports see it: units, occurrences, records and compliance.
+"""The QA calendar as cards and reports see it: units, occurrences, where each stands for the
+person looking, records and compliance.
 
-Plain frozen data and the one rule that says whether an occurrence is due, held, late or
-missed, so the calendar card, the reminder and the QIM report all agree.
+Plain frozen data: ``services.qa_calendar`` decides where an occurrence stands and who may
+record it (``occurrence_state``, ``calendar_row``); the cards only draw what it decided.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ SERVICE = CalendarUnit(SERVICE_UNIT, UnitKind.SERVICE)
 
 
 class OccurrenceState(enum.StrEnum):
+    """Where one occurrence stands (``services.qa_calendar.occurrence_state`` decides)."""
+
     DUE = "due"
     """Not recorded yet and not yet past its date."""
     HELD = "held"
@@ -47,13 +50,6 @@ class OccurrenceState(enum.StrEnum):
     """Held, but after its date."""
     MISSED = "missed"
     """Its date has passed and nothing is recorded."""
-
-
-def occurrence_state(due_on: date, held_on: date | None, today: date) -> OccurrenceState:
-    """Where one occurrence stands on ``today``."""
-    if held_on is not None:
-        return OccurrenceState.HELD if held_on <= due_on else OccurrenceState.LATE
-    return OccurrenceState.MISSED if due_on < today else OccurrenceState.DUE
 
 
 @dataclass(frozen=True)
@@ -78,7 +74,8 @@ class CalendarRow:
 
     occurrence: CalendarOccurrenceView
     state: OccurrenceState
-    can_record: bool
+    recordable: bool
+    """The person looking may press "Record" / "It happened" for it now (``services.qa_calendar.calendar_row``)."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +104,9 @@ class RecordForm:
     occurrence: CalendarOccurrenceView
     people: tuple[PersonOption, ...]
     today: date
+    """No date held after it, no action due before it."""
+    suggested_held_on: date
+    """The date held the card starts with: the occurrence's date, or today for one still to come."""
 
 
 @dataclass(frozen=True)

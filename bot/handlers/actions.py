@@ -14,8 +14,9 @@ from bot.router import ActionResult
 from bot.turns import Turn
 from cards import actions as cards
 from cards import verbs
-from services.actions import ActionCardData, ActionView, NewAction, parse_date
+from services.actions import ActionCardData, NewAction, parse_date
 from services.errors import InvalidInput
+from views.actions import ActionView
 
 if TYPE_CHECKING:
     from bot.qop_bot import QopBot

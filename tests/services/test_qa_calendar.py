@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from services.errors import InvalidInput, NotAllowed
-from services.qa_calendar import load_calendar, upcoming
+from services.qa_calendar import RECORD_AHEAD_DAYS, calendar_row, load_calendar, occurrence_state, upcoming
 from storage.models import Action, ActionSource, CalendarAttendee, CalendarOccurrence
 from tests.support.action_org import Org, add_senior_manager, make_org
-from views.calendar import ActionDraft, OccurrenceState, RecordSubmission, UnitKind, occurrence_state
+from views.calendar import ActionDraft, CalendarOccurrenceView, OccurrenceState, RecordSubmission, UnitKind
 
 CALENDAR = {activity.key: activity for activity in load_calendar()}
 
@@ -70,6 +70,26 @@ def test_an_occurrence_is_due_held_late_or_missed() -> None:
     assert occurrence_state(due, None, date(2026, 3, 11)) == OccurrenceState.MISSED
     assert occurrence_state(due, date(2026, 3, 10), date(2026, 4, 1)) == OccurrenceState.HELD
     assert occurrence_state(due, date(2026, 3, 12), date(2026, 4, 1)) == OccurrenceState.LATE
+
+
+def test_a_calendar_row_says_where_an_occurrence_stands_and_who_may_record_it() -> None:
+    today = date(2026, 3, 16)
+
+    def row(due: date, *, held_on: date | None = None, responsible: bool = True):  # type: ignore[no-untyped-def]
+        occurrence = CalendarOccurrenceView("qim", "QIM", "Quarterly", due, "Self-assessment", held_on=held_on)
+        return calendar_row(occurrence, responsible=responsible, today=today)
+
+    assert row(date(2026, 3, 10), held_on=date(2026, 3, 10)).state == OccurrenceState.HELD
+    assert not row(date(2026, 3, 10), held_on=date(2026, 3, 10)).recordable
+    assert row(date(2026, 3, 10), held_on=date(2026, 3, 12)).state == OccurrenceState.LATE
+    assert not row(date(2026, 3, 10), held_on=date(2026, 3, 12)).recordable
+    assert row(date(2026, 3, 10)).state == OccurrenceState.MISSED
+    assert row(date(2026, 3, 10)).recordable
+    assert row(today).state == OccurrenceState.DUE
+    last_day = date.fromordinal(today.toordinal() + RECORD_AHEAD_DAYS)
+    assert row(last_day).recordable
+    assert not row(date.fromordinal(last_day.toordinal() + 1)).recordable
+    assert not row(today, responsible=False).recordable
 
 
 @pytest.mark.parametrize(
@@ -268,14 +288,14 @@ async def test_the_calendar_shows_each_viewer_the_units_they_hold_or_oversee(
     assert units(mine) == {"service", area, f"manager-{org.manager}"}
     [supervision] = [s for s in mine if s.unit.key == f"manager-{org.manager}"]
     march = next(r for r in supervision.rows if r.occurrence.due_on == date(2026, 3, 10))
-    assert march.state == OccurrenceState.LATE and march.can_record
+    assert march.state == OccurrenceState.LATE and not march.recordable
     february = next(r for r in supervision.rows if r.occurrence.due_on == date(2026, 2, 10))
-    assert february.state == OccurrenceState.MISSED
+    assert february.state == OccurrenceState.MISSED and february.recordable
     everything = units(await calendar.schedule(org.qa_lead))
     assert everything == {"service", area, f"manager-{org.manager}", f"manager-{org.other_manager}"}
     assert units(await calendar.schedule(senior)) == everything
     assert units(await calendar.schedule(org.outsider)) == {"service", area, f"manager-{org.other_manager}"}
-    assert not any(r.can_record for s in await calendar.schedule(org.outsider) for r in s.rows)
+    assert not any(r.recordable for s in await calendar.schedule(org.outsider) for r in s.rows)
 
 
 async def test_compliance_per_unit_for_a_period(services, org: Org, clock) -> None:  # type: ignore[no-untyped-def]

@@ -35,14 +35,14 @@ def _run(url: str, *statements: str) -> list[tuple]:
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_older_records_become_service_wide_and_units_can_record_beside_them(backend: str, tmp_path: Path) -> None:
     def exercise(url: str) -> None:
-        migrate.upgrade(url, "0007")
+        migrate.upgrade(url, "0008")
         _run(url, INSERT_OLD)
         migrate.upgrade(url, "0009")
         [old] = _run(url)
         assert old["unit"] == "service" and not old["ad_hoc"] and old["findings"] is None
         both = _run(url, INSERT_TEAM)  # the same activity and date, in a unit: a record of its own
         assert [row["unit"] for row in both] == ["service", "manager-7"]
-        migrate.downgrade(url, "0007")  # one record per (activity, date) again: the first stays
+        migrate.downgrade(url, "0008")  # one record per (activity, date) again: the first stays
         [kept] = _run(url)
         assert kept["held_on"].__str__().startswith("2026-03-09")
 

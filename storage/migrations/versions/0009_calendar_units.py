@@ -6,7 +6,7 @@ Activities that are now held per team, manager or service area start their per-u
 from here; their older service-wide records stay readable but count for no single unit.
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

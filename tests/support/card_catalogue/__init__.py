@@ -1,4 +1,4 @@
-"""Every card qop can produce, built from realistic sample data.
+"""Every card qop can produce, built from realistic sample data (test data, kept out of ``cards/``).
 
 The card tests validate each of these with the official renderer, the official schema and
 our own checks; a new card builder adds its examples here so it cannot escape them.
@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from cards import common, delivery, feedback, surveys
+from cards import common, delivery
 from cards.base import Json
-from cards.catalogue_audits import examples as audit_examples
-from cards.examples_actions import action_examples
-from cards.examples_calendar import calendar_examples
-from cards.examples_digest import digest_examples
-from cards.examples_organisation import organisation_examples
+from tests.support.card_catalogue.actions import action_examples
+from tests.support.card_catalogue.audits import audit_examples
+from tests.support.card_catalogue.calendar import calendar_examples
+from tests.support.card_catalogue.digest import digest_examples
+from tests.support.card_catalogue.feedback import feedback_examples
+from tests.support.card_catalogue.organisation import organisation_examples
+from tests.support.card_catalogue.surveys import survey_examples
 
 SAMPLE_COMMANDS = [
     common.CommandHelp("help", "Show what I can do"),
@@ -53,8 +55,8 @@ SOURCES: list[Callable[[], Iterator[tuple[str, Json]]]] = [
     _common_examples,
     action_examples,
     calendar_examples,
-    feedback.examples,
-    surveys.examples,
+    feedback_examples,
+    survey_examples,
     organisation_examples,
     _delivery_examples,
     audit_examples,

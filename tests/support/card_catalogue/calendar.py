@@ -1,4 +1,4 @@
-"""Sample QA calendar cards for the card checks (cards/catalogue.py)."""
+"""Realistic examples of every QA calendar card, for the card catalogue and its validators."""
 
 from __future__ import annotations
 
@@ -7,14 +7,13 @@ from datetime import date
 
 from cards import calendar
 from cards.base import Json
+from services.qa_calendar import calendar_row
 from views.calendar import (
     SERVICE,
     CalendarOccurrenceView,
     CalendarRecordView,
-    CalendarRow,
     CalendarUnit,
     LearningEventChoice,
-    OccurrenceState,
     PersonOption,
     RaisedAction,
     RecordForm,
@@ -58,11 +57,11 @@ def calendar_examples() -> Iterator[tuple[str, Json]]:
     )
     yield "calendar_reminder", calendar.calendar_reminder_card(_qim())
     yield "calendar_reminder_team_manager", calendar.calendar_reminder_card(supervision)
-    yield "calendar_record", calendar.record_card(RecordForm(supervision, PEOPLE, TODAY))
+    yield "calendar_record", calendar.record_card(RecordForm(supervision, PEOPLE, TODAY, date(2026, 3, 10)))
     yield (
         "calendar_record_with_problems",
         calendar.record_card(
-            RecordForm(supervision, PEOPLE, TODAY),
+            RecordForm(supervision, PEOPLE, TODAY, date(2026, 3, 10)),
             errors={"findings": "This looks like a phone number (07700 900123): please take it out."},
             values={"held_on": "2026-03-10", "attendees": "1,2", "findings": "Call 07700 900123", "action1_what": "x"},
         ),
@@ -74,7 +73,7 @@ def calendar_examples() -> Iterator[tuple[str, Json]]:
         due_on=None,
         unit=CHILDREN_IN_CARE,
     )
-    yield "calendar_record_learning_event", calendar.record_card(RecordForm(event, PEOPLE, TODAY))
+    yield "calendar_record_learning_event", calendar.record_card(RecordForm(event, PEOPLE, TODAY, TODAY))
     record = CalendarRecordView(
         occurrence=supervision,
         held_on=date(2026, 3, 12),
@@ -91,13 +90,16 @@ def calendar_examples() -> Iterator[tuple[str, Json]]:
         ),
     )
     rows = (
-        CalendarRow(_qim(held_on=date(2026, 4, 28)), OccurrenceState.HELD, True),
-        CalendarRow(_qim(due_on=date(2026, 1, 28)), OccurrenceState.MISSED, True),
-        CalendarRow(_qim(due_on=date(2026, 7, 28)), OccurrenceState.DUE, False),
+        calendar_row(_qim(due_on=date(2026, 1, 28)), responsible=True, today=TODAY),
+        calendar_row(_qim(due_on=date(2026, 2, 27), held_on=date(2026, 2, 27)), responsible=True, today=TODAY),
+        calendar_row(_qim(due_on=date(2026, 4, 1)), responsible=True, today=TODAY),
+        calendar_row(_qim(due_on=date(2026, 7, 28)), responsible=True, today=TODAY),
     )
     team_rows = tuple(
-        CalendarRow(
-            _qim(unit=RIVERSIDE, due_on=date(2026, 3, n + 1), held_on=date(2026, 3, n + 2)), OccurrenceState.LATE, False
+        calendar_row(
+            _qim(unit=RIVERSIDE, due_on=date(2026, 3, n + 1), held_on=date(2026, 3, n + 2)),
+            responsible=False,
+            today=TODAY,
         )
         for n in range(30)
     )

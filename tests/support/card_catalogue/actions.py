@@ -7,19 +7,17 @@ from datetime import UTC, date, datetime
 
 from cards import actions
 from cards.base import Json
+from views.actions import ActionStatus, ActionView, EscalationAudience, PersonChoice, ProposalView
 
 TODAY = date(2026, 3, 16)
 TEAM = [
-    actions.PersonChoice(11, "Priya Shah"),
-    actions.PersonChoice(12, "Callum Reid"),
-    actions.PersonChoice(13, "Aisha Khan"),
+    PersonChoice(11, "Priya Shah"),
+    PersonChoice(12, "Callum Reid"),
+    PersonChoice(13, "Aisha Khan"),
 ]
 
 
 def _view(**changes):  # type: ignore[no-untyped-def]
-    from services.actions import ActionView
-    from storage.models import ActionStatus
-
     base = {
         "id": 42,
         "source": "audit",
@@ -43,8 +41,6 @@ def _view(**changes):  # type: ignore[no-untyped-def]
 
 
 def _proposal():  # type: ignore[no-untyped-def]
-    from services.actions import ProposalView
-
     return ProposalView(
         id=7,
         action_id=42,
@@ -57,8 +53,6 @@ def _proposal():  # type: ignore[no-untyped-def]
 
 
 def action_examples() -> Iterator[tuple[str, Json]]:
-    from storage.models import ActionStatus
-
     open_view = _view()
     overdue = _view(status=ActionStatus.OVERDUE, due_date=date(2026, 3, 9))
     done = _view(
@@ -97,14 +91,14 @@ def action_examples() -> Iterator[tuple[str, Json]]:
             today=TODAY,
             working_days_overdue=5,
             colleagues=TEAM,
-            audience=actions.Audience.AREA,
+            audience=EscalationAudience.AREA,
             working=False,
         ),
     )
     yield (
         "action_escalation_qa",
         actions.escalation_card(
-            overdue, today=TODAY, working_days_overdue=5, colleagues=TEAM, audience=actions.Audience.QA, working=False
+            overdue, today=TODAY, working_days_overdue=5, colleagues=TEAM, audience=EscalationAudience.QA, working=False
         ),
     )
     yield "action_lead_view", actions.action_card(pending, today=TODAY, deciding=True, colleagues=TEAM, working=False)

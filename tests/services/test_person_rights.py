@@ -1,0 +1,163 @@
+"""A member of staff's subject access export and erasure, against real databases with records
+made through the services."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from qop.app import build_services
+from qop.cli import cli
+from qop.settings import Settings
+from services.container import Services
+from services.errors import NotFound
+from services.person_rights import PersonRightsService, write_files
+from services.person_rights.export import ANONYMOUS_SURVEYS_NOTE
+from storage.db import create_engine
+from storage.models import (
+    AccessLogEntry,
+    Action,
+    ActionEvent,
+    AuditGrade,
+    AuditSubmission,
+    Conversation,
+    Person,
+    RoleAssignment,
+)
+from tests.support.retention import MODERATED_CASE, PRIYA, make_records
+
+
+@pytest.fixture
+def services(recorded_services: Services) -> Services:
+    """Audits and alerts here send through the recording outbox, not the delivery engine."""
+    return recorded_services
+
+
+def rights(services: Services) -> PersonRightsService:
+    return PersonRightsService(sessions=services.sessions, clock=services.clock)
+
+
+async def test_the_export_holds_their_audits_actions_and_log_as_json_and_xlsx(
+    services: Services, tmp_path: Path
+) -> None:
+    records = await make_records(services)
+    await services.audits.comment_on_grade("29:user-1", records.moderated_audit, "I agree with the grades.")
+
+    export = await rights(services).export(PRIYA.upper())
+    json_path, xlsx_path = write_files(export, tmp_path / "sar")
+
+    data = json.loads(json_path.read_text(encoding="utf-8"))
+    sections = data["sections"]
+    assert sections["person"][0]["email"] == PRIYA and sections["person"][0]["team"] == "Riverside Locality Team"
+    audits = {row["case_reference"]: row for row in sections["audits"]}
+    assert set(audits) == {MODERATED_CASE, "LCS100002"}
+    assert audits[MODERATED_CASE]["as_practitioner"] and not audits[MODERATED_CASE]["as_auditor"]
+    assert audits[MODERATED_CASE]["practitioner_comment"] == "I agree with the grades."
+    assert len(sections["audit_grades"]) > 0 and len(sections["moderation"]) > 0
+    assert {row["id"] for row in sections["actions"]} == {records.open_action, records.done_action}
+    assert [row["kind"] for row in sections["comments_and_action_notes"]] == ["done"]
+    assert sections["teams_chats"] == [
+        {"kind": "personal", "installed": True, "installed_at": None, "uninstalled_at": None}
+    ]
+    assert ANONYMOUS_SURVEYS_NOTE in data["notes"]
+
+    workbook = load_workbook(xlsx_path, read_only=True)
+    assert {"about", "person", "audits", "audit_grades", "actions", "access_log"} <= set(workbook.sheetnames)
+    audit_rows = list(workbook["audits"].iter_rows(values_only=True))
+    assert audit_rows[0][:3] == ("audit_id", "round", "case_reference") and len(audit_rows) == 3
+
+    async with services.sessions() as session:
+        person_id = await session.scalar(select(Person.id).where(Person.email == PRIYA))
+        [logged] = list(await session.scalars(select(AccessLogEntry).where(AccessLogEntry.action == "export")))
+    assert (logged.record_type, logged.record_id) == ("person", str(person_id))
+    assert logged.detail["sections"]["audits"] == 2 and PRIYA not in json.dumps(logged.detail)
+
+
+async def test_erasure_takes_the_name_and_keeps_the_audits_grades(services: Services) -> None:
+    records = await make_records(services)
+    org = records.audit_org.org
+    await services.organisation.change_role(by=None, email=PRIYA, role="moderator", add=True)
+    async with services.sessions() as session:
+        grades_before = await session.scalar(select(func.count()).select_from(AuditGrade))
+        named = await session.scalar(select(AccessLogEntry).where(AccessLogEntry.summary.contains(PRIYA)))
+        assert named is not None, "the role change's log entry names her"
+    dry = await rights(services).erase(PRIYA, dry_run=True)
+    assert dry.changed["person anonymised"] == 1 and dry.changed["open actions reassigned to their line manager"] == 1
+    async with services.sessions() as session:
+        assert (await session.get_one(Person, org.practitioner)).email == PRIYA, "a dry run changes nothing"
+        assert (
+            await session.scalar(
+                select(func.count()).select_from(AccessLogEntry).where(AccessLogEntry.action == "erase")
+            )
+            == 0
+        )
+
+    erasure = await rights(services).erase(PRIYA)
+
+    assert "audits" in erasure.kept and "grades" in erasure.kept["audits"]
+    assert erasure.changed["Teams conversation references deleted"] == 1
+    async with services.sessions() as session:
+        person = await session.get_one(Person, org.practitioner)
+        assert person.display_name == f"Former member of staff #{person.id}"
+        assert (person.email, person.teams_user_id, person.aad_object_id, person.active) == (None, None, None, False)
+        assert await session.scalar(select(func.count()).select_from(AuditGrade)) == grades_before
+        submission = await session.scalar(select(AuditSubmission))
+        assert submission is not None and submission.overall_grade, "the audit's grades stay as the council's record"
+        open_action = await session.get_one(Action, records.open_action)
+        assert open_action.owner_id == org.manager, "open work goes to the line manager"
+        assert (await session.get_one(Action, records.done_action)).owner_id == person.id
+        reassigned = await session.scalar(select(ActionEvent).where(ActionEvent.kind == "reassigned"))
+        assert reassigned.detail == {"previous_owner_id": person.id, "new_owner_id": org.manager}
+        chat = await session.scalar(select(Conversation).where(Conversation.person_id == person.id))
+        assert chat.reference == {} and chat.conversation_id.startswith("erased:")
+        assert list(await session.scalars(select(RoleAssignment).where(RoleAssignment.person_id == person.id))) == []
+        log = list(await session.scalars(select(AccessLogEntry)))
+    assert not any(PRIYA in entry.summary + json.dumps(entry.detail) for entry in log)
+    assert any(entry.id == named.id and f"#{person.id}" in entry.summary for entry in log), "the entry stays"
+    assert erasure.changed["roles removed"] == 1
+    assert [entry.record_id for entry in log if entry.action == "erase"] == [str(person.id)]
+
+    with pytest.raises(NotFound):
+        await rights(services).erase(PRIYA)
+
+
+async def test_erasing_someone_with_open_audits_and_no_line_manager_flags_the_work(services: Services) -> None:
+    records = await make_records(services)
+    erasure = await rights(services).erase("omar@council.example.gov.uk")
+    assert any(f"open audit(s) {records.draft_audit}" in flag for flag in erasure.flagged)
+    assert any("no manager now" in flag for flag in erasure.flagged), "Omar managed the Hillside team"
+
+
+def test_qop_person_export_and_erase_from_the_command_line(
+    database_url: str, engine, settings: Settings, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    async def records() -> None:
+        own_engine = create_engine(database_url)
+        try:
+            await make_records(build_services(settings, own_engine))
+        finally:
+            await own_engine.dispose()
+
+    asyncio.run(records())
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("DBOS_SYSTEM_DATABASE_URL", settings.dbos_system_database_url)
+    monkeypatch.setenv("DBOS_SYSTEM_SCHEMA", settings.dbos_system_schema)
+    monkeypatch.setenv("COLUMNS", "200")
+
+    exported = CliRunner().invoke(cli, ["person", "export", PRIYA, "--out", str(tmp_path / "sar")])
+    assert exported.exit_code == 0, exported.output
+    assert len(list((tmp_path / "sar").glob("person-*.xlsx"))) == 1 and "audits: 2" in exported.output
+
+    dry = CliRunner().invoke(cli, ["person", "erase", PRIYA, "--dry-run"])
+    assert dry.exit_code == 0 and "Dry run: nothing was changed." in dry.output
+    erased = CliRunner().invoke(cli, ["person", "erase", PRIYA])
+    assert erased.exit_code == 0, erased.output
+    assert "Kept, and why:" in erased.output and "person anonymised: 1" in erased.output
+    unknown = CliRunner().invoke(cli, ["person", "erase", PRIYA])
+    assert unknown.exit_code == 2 and "Nobody with the e-mail" in unknown.output

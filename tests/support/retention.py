@@ -1,0 +1,130 @@
+"""Records made through the services for the retention and person's rights tests: a moderated
+audit, an audit left as a draft, actions open and done, personal chats."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from services.actions import NewAction
+from services.container import Services
+from services.templates import TemplateLibrary
+from tests.support.action_org import give_personal_chats
+from tests.support.audits import AuditOrg, make_audit_org, valid_answers
+from views.audits import ModerationForm, SubmittedAudit
+
+STANDARD = TemplateLibrary.from_folder().get("standard-collaborative-audit")
+HEADER = "case_ref,team,practitioner,auditor\n"
+PRIYA, OMAR = "priya@council.example.gov.uk", "omar@council.example.gov.uk"
+AUDITOR, MODERATOR = "29:user-4", "29:user-7"
+MODERATED_CASE, DRAFT_CASE = "LCS100001", "LCS100002"
+
+
+@dataclass(frozen=True)
+class Records:
+    audit_org: AuditOrg
+    moderated_audit: int
+    draft_audit: int
+    open_action: int
+    done_action: int
+
+
+async def make_records(services: Services) -> Records:
+    """Priya's practice audited by Omar (LCS100001, submitted and moderated), a second audit of
+    hers with one page saved as a draft (LCS100002), one open and one done action she owns, and
+    a 1:1 chat with qop for everyone."""
+    audit_org = await make_audit_org(services.sessions)
+    org = audit_org.org
+    today = services.clock.now().date()
+    report = await services.audits.start_round_from_csv(
+        template_id=STANDARD.id,
+        due_date=today + timedelta(days=30),
+        csv_text=HEADER + f"{MODERATED_CASE},Riverside Locality Team,{PRIYA},{OMAR}\n"
+        f"{DRAFT_CASE},Riverside Locality Team,{PRIYA},{OMAR}\n",
+        starter=None,
+    )
+    moderated, draft = report.created
+    for page, section in enumerate(STANDARD.sections):
+        grade = "outstanding" if page == 2 else "good"  # an Outstanding stage is always moderated
+        await services.audits.save_page(
+            AUDITOR, moderated, page=page, data=valid_answers(section, today, grade=grade), move="next"
+        )
+    submitted = await services.audits.submit(AUDITOR, moderated, data={}, idempotency_key="retention-1")
+    assert isinstance(submitted, SubmittedAudit)
+    form = await services.audits.open_moderation(MODERATOR, moderated)
+    assert isinstance(form, ModerationForm)
+    agreed = {f"moderated_{line.question_id}": line.grade for line in form.audit.grades}
+    assert isinstance(await services.audits.moderate(MODERATOR, moderated, agreed), SubmittedAudit)
+    await services.audits.save_page(
+        AUDITOR, draft, page=0, data=valid_answers(STANDARD.sections[0], today), move="save"
+    )
+
+    def action(description: str) -> NewAction:
+        return NewAction(
+            "manual", description, org.practitioner, today + timedelta(days=14), case_reference=MODERATED_CASE
+        )
+
+    open_action = await services.actions.create(action("Update the chronology"), actor_id=org.manager)
+    done_action = await services.actions.create(action("Book the family meeting"), actor_id=org.manager)
+    await services.actions.mark_done(done_action.id, actor_id=org.practitioner, evidence="Held on Friday.")
+    await give_personal_chats(services.sessions, "https://smba.example.invalid/")
+    return Records(audit_org, moderated, draft, open_action.id, done_action.id)
+
+
+def years(count: int) -> timedelta:
+    return timedelta(days=366 * count)
+
+
+PARENT_ANSWERS = {
+    "understood_why": "agree",
+    "worries_explained": "agree",
+    "strengths_recognised": "agree",
+    "listened_to": "agree",
+    "helped_make_plan": "agree",
+    "know_next_steps": "agree",
+    "where_now": "7",
+}
+SCARED_CHILD = {"feel_at_home": "scared", "safe_at_home": "1", "worker_listens": "yes", "help_is_good": "sometimes"}
+
+
+@dataclass(frozen=True)
+class Feedback:
+    survey_id: int
+    answered_link_case: str
+    alert_case: str
+
+
+async def make_feedback(services: Services, records: Records) -> Feedback:
+    """A staff pulse survey (closing in a week) answered by Priya and Callum; a parent's answers by
+    link for LCS100001; a link never used; a child who feels scared at home, answered with Priya
+    on a visit for LCS100003 (a safety alert)."""
+    from services.feedback.surveys import Audience
+    from tests.support.surveys import PULSE
+
+    org = records.audit_org.org
+    today = services.clock.now().date()
+    survey = await services.surveys.start(
+        person_id=org.qa_lead,
+        template_id="staff-pulse",
+        audience=Audience(emails=(PRIYA, "callum@council.example.gov.uk", "maya@council.example.gov.uk")),
+        closes_on=today + timedelta(days=7),
+        send=False,
+    )
+    for person in (org.practitioner, org.colleague):
+        await services.surveys.answer(person_id=person, survey_id=survey.view.survey_id, submitted=PULSE)
+    link = await services.feedback_links.create_link(
+        creator_id=org.practitioner, case_reference=MODERATED_CASE, template_key="family-parent-carer"
+    )
+    await services.feedback_links.submit(link.url.rsplit("/", 1)[1], PARENT_ANSWERS)
+    await services.feedback_links.create_link(
+        creator_id=org.practitioner, case_reference=DRAFT_CASE, template_key="family-parent-carer"
+    )
+    handed_over = await services.feedback_links.submit_handover(
+        teams_user_id="29:user-1",
+        case_reference="LCS100003",
+        template_key="family-child-8-12",
+        version=None,
+        submitted=SCARED_CHILD,
+    )
+    assert handed_over.alert_raised
+    return Feedback(survey.view.survey_id, MODERATED_CASE, "LCS100003")

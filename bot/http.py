@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from bot.auth import Unauthorized, VerifiedToken
 from bot.qop_bot import QopBot, error_reference
+from bot.telemetry import traced_inbound
 
 logger = logging.getLogger(__name__)
 
@@ -20,6 +21,7 @@ BOT_KEY = web.AppKey("qop_bot", QopBot)
 UNAUTHORIZED_REASON = "A valid Bot Framework token is required."
 
 
+@traced_inbound
 async def messages(request: web.Request) -> web.StreamResponse:
     """Teams (or the playground) posts every activity here."""
     bot = request.app[BOT_KEY]

@@ -24,6 +24,7 @@ from bot.qop_bot import QopBot
 from qop.feedback_web import add_feedback_routes
 from qop.reports_web import add_report_routes
 from qop.settings import DEMO_ORGANISATION, Settings
+from qop.telemetry import telemetry_context
 from services.actions import ActionService
 from services.audits.moderation import ModerationRule
 from services.audits.service import AuditService
@@ -234,6 +235,8 @@ def create_app(
     add_feedback_routes(app, services.feedback_links, settings)
     add_report_routes(app, services.digests)
     app.cleanup_ctx.append(_dispose_engine)
+    # Before the delivery engine starts and after it stops, so its last spans are flushed.
+    app.cleanup_ctx.append(telemetry_context(settings, services))
     app.cleanup_ctx.append(_run_delivery_engine)
     return app
 

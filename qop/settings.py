@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -134,6 +135,21 @@ class Settings(BaseSettings):
     """The retention policy (how long each kind of record is kept, when the nightly purge runs):
     the council's own YAML file; unset, ``services/data/retention.yaml``. See docs/retention.md."""
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    """``json``: one JSON object a line (with trace ids), for a log collector; ``text`` for a person."""
+
+    # -- telemetry (issue 18): OpenTelemetry traces, metrics and logs; see docs/operations.md ----
+    applicationinsights_connection_string: str = ""
+    """Set: telemetry goes to Azure Monitor (Application Insights). Takes precedence over OTLP."""
+    otel_exporter_otlp_endpoint: str = ""
+    """Set (and no connection string): telemetry goes to this OTLP/HTTP collector (e.g.
+    ``http://otel-collector:4318``). Neither set: no telemetry is exported at all."""
+    otel_service_name: str = "qop"
+    """The ``service.name`` telemetry is reported under."""
+    telemetry_export_seconds: float = Field(default=60.0, gt=0)
+    """How often metrics are exported."""
+    telemetry_queue_depth_seconds: float = Field(default=30.0, gt=0)
+    """How often the queued deliveries are counted for the queue depth gauge."""
 
     # -- delivery engine (issue 3): DBOS durable queue in front of every Teams send ----------
     executor_id: str = Field(default="qop-1", validation_alias=AliasChoices("QOP_EXECUTOR_ID", "executor_id"))

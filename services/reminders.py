@@ -36,6 +36,7 @@ from services.actions import Seniors, assignable_choices, load_seniors, manager_
 from services.clock import Clock
 from services.outbox import Outbox
 from services.reminder_policy import ActionState, PlannedReminder, ReminderKind, ReminderPolicy, reminders_due
+from services.telemetry import reminders_sent
 from storage.db import transaction
 from storage.models import Action, Person, SentReminder
 from storage.repositories import actions as action_repo
@@ -171,6 +172,7 @@ class ReminderService:
         assert self._outbox is not None
         await self._outbox.send_card_to_person(reminder.recipient_id, card, purpose=PURPOSE, dedupe_key=reminder.key)
         await mark_handed_over(self._sessions, reminder.key, now)
+        reminders_sent.add(1, {"kind": reminder.kind.value})
 
     async def _rehand_stale_claims(self, now: datetime, run: ReminderRun) -> None:
         """Claims whose hand-over never finished (a crash in between): hand them over again."""

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
+from opentelemetry import trace
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.clock import Clock
@@ -29,15 +30,19 @@ from services.delivery.gateway import (
     ConversationGone,
     GatewayError,
     TeamsGateway,
+    Throttled,
+    TooLarge,
 )
 from services.delivery.records import ENQUEUE_CHUNK, NOT_YET_SENT_WAITS, PROGRESS_PURPOSE, progress_of, work_for
 from services.delivery.retry import RetryPolicy
+from services.telemetry import deliveries_finished, teams_throttled
 from storage.db import transaction
 from storage.models import Conversation, ConversationKind, Delivery, DeliveryOperation, DeliveryStatus, Person
 from storage.repositories import conversations as conversation_repo
 from storage.repositories import deliveries as delivery_repo
 
 logger = logging.getLogger(__name__)
+tracer = trace.get_tracer(__name__)
 
 T = TypeVar("T")
 
@@ -81,12 +86,21 @@ class Executor:
         self._gateway = gateway
 
     async def perform(self, delivery_id: int, generation: int) -> str:
-        """Carry out one delivery: returns the status it ended in."""
+        """Carry out one delivery: returns the status it ended in (traced as one span)."""
+        with tracer.start_as_current_span("qop.delivery.perform", kind=trace.SpanKind.CLIENT) as span:
+            outcome = await self._perform(delivery_id, generation)
+            span.set_attribute("qop.delivery.outcome", outcome)
+            return outcome
+
+    async def _perform(self, delivery_id: int, generation: int) -> str:
         async with self._sessions() as session:
             delivery = await delivery_repo.get(session, delivery_id)
             if delivery is None or delivery.status != DeliveryStatus.QUEUED.value or delivery.generation != generation:
                 return "skipped"
             job = await self._job_of(session, delivery)
+        trace.get_current_span().set_attributes(
+            {"qop.delivery.purpose": job.purpose, "qop.delivery.operation": job.operation}
+        )
         attempts = 0
 
         async def still_wanted() -> bool:
@@ -106,6 +120,7 @@ class Executor:
             status, reason, message_id, gone = outcome.status, outcome.reason, None, outcome.conversation_gone
         except GatewayError as error:
             status, reason, message_id = DeliveryStatus.FAILED, error.reason, None
+        _report(job, status, attempts)
         if status is DeliveryStatus.CANCELLED:
             return status.value  # cancelled meanwhile: the canceller already recorded it
         refresh_due = await self._record(job, status, reason, message_id, attempts, conversation_gone=gone)
@@ -269,10 +284,13 @@ class Executor:
             try:
                 return await call()
             except Blocked as error:
+                _note_teams_error(error)
                 raise _Outcome(DeliveryStatus.BLOCKED, BLOCKED_REASON) from error
             except ConversationGone as error:
+                _note_teams_error(error)
                 raise _Outcome(DeliveryStatus.FAILED, GONE_REASON, conversation_gone=True) from error
             except GatewayError as error:
+                _note_teams_error(error)
                 wait = self._policy.wait_before_retry(error, attempt)
                 if wait is None:
                     raise
@@ -377,6 +395,32 @@ class _Job:
     conversation_pk: int | None
     address: ConversationAddress | None
     unreachable: _Outcome | None
+
+
+_STATUS_OF_ERROR: tuple[tuple[type[GatewayError], int], ...] = (
+    (Throttled, 429),
+    (Blocked, 403),
+    (ConversationGone, 404),
+    (TooLarge, 413),
+)
+
+
+def _note_teams_error(error: GatewayError) -> None:
+    """Put what Teams answered on the send's span (the status code where the error kind implies
+    one) and count 429s. Never the reason text: it may quote Teams' own message."""
+    status = next((code for kind, code in _STATUS_OF_ERROR if isinstance(error, kind)), None)
+    span = trace.get_current_span()
+    span.set_attribute("qop.teams.error", type(error).__name__)
+    if status is not None:
+        span.set_attribute("http.response.status_code", status)
+    if isinstance(error, Throttled):
+        teams_throttled.add(1)
+
+
+def _report(job: _Job, status: DeliveryStatus, attempts: int) -> None:
+    """Count the delivery's outcome and put it on its span."""
+    trace.get_current_span().set_attribute("qop.delivery.attempts", attempts)
+    deliveries_finished.add(1, {"outcome": status.value, "purpose": job.purpose, "operation": job.operation})
 
 
 def _unreachable(conversation: Conversation) -> _Outcome | None:

@@ -44,6 +44,7 @@ from services.errors import InvalidInput, NotAllowed, NotFound
 from services.feedback.tokens import Signer
 from services.outbox import Outbox
 from services.qa_calendar import load_calendar, unit_compliance
+from services.telemetry import digests_sent
 from services.templates import TemplateLibrary
 from storage.db import transaction
 from storage.models import (
@@ -612,6 +613,7 @@ class DigestService:
         receipt = await self._outbox.post_card_to_conversation(
             channel_id, card, purpose=PURPOSE, dedupe_key=run_key(subscription_id, period)
         )
+        digests_sent.add(1, {"late": late})
         async with transaction(self._sessions) as session:
             await session.execute(
                 update(DigestRun)

@@ -32,7 +32,7 @@ class SafetyAlertNotifier:
 
     async def notify_safety_alert(self, alert: RaisedAlert) -> None:
         if not alert.recipients:
-            logger.error("safety alert %s for case %s has nobody to tell", alert.alert_id, alert.case_reference)
+            logger.error("safety alert %s has nobody to tell", alert.alert_id)
             return
         if self._outbox is None:
             logger.error("safety alert %s stored but not sent: no delivery engine is wired", alert.alert_id)

@@ -88,6 +88,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("link", text.LINK, TEAM, Audience.MANAGERS, weight=45),
     Command("new action", text.NEW_ACTION, PERSONAL, Audience.MANAGERS, weight=45),
     Command("qa calendar", text.QA_CALENDAR, PERSONAL, Audience.MANAGERS, weight=40),
+    Command("record activity", text.RECORD_ACTIVITY, PERSONAL, Audience.MANAGERS, weight=10),
     Command("send survey", text.SEND_SURVEY, PERSONAL, Audience.MANAGERS, weight=35),
     Command("audit round", text.AUDIT_ROUND, PERSONAL, Audience.MANAGERS, weight=30),
     Command("survey results", text.SURVEY_RESULTS, PERSONAL, Audience.MANAGERS, weight=25),

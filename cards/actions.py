@@ -1,5 +1,5 @@
 """Action cards: reminders with their buttons, the manager's decision cards, impact, lists,
-the new action form, the QA calendar reminder, and the read-only view after a submit.
+the new action form, and the read-only view after a submit (QA calendar cards: cards/calendar.py).
 
 Every button is an Action.Execute, so Teams replaces the card in place with what the bot
 answers (a read-only "done" view, or the same card with the problems marked). Inputs carry
@@ -27,10 +27,9 @@ from microsoft_teams.cards import (
 )
 
 from cards import text_actions as text
-from cards import text_digest, verbs
+from cards import verbs
 from cards.base import CARD_VERSION, Json, action_row, card, execute, facts, heading, paragraph, title
 from views.actions import ActionView, EscalationAudience, PersonChoice, ProposalView
-from views.qa_calendar import CalendarOccurrenceView, CalendarRow, CalendarState
 
 MAX_LISTED = 25
 
@@ -412,65 +411,3 @@ def new_action_card(
         ),
     ]
     return card(body, [execute(text.BUTTON_CREATE, verbs.ACTION_CREATE)], fallback_text=text.NEW_ACTION_TITLE)
-
-
-QIM_ACTIVITY = "qim"
-"""The QA calendar key of the Quality Improvement Meeting (``services/data/qa-calendar.yaml``)."""
-
-
-def _held_button(occurrence: CalendarOccurrenceView) -> Any:
-    """'It happened': records this occurrence as held (bot/handlers/actions.py reads the data)."""
-    data = {"activity": occurrence.activity, "due_on": occurrence.due_on.isoformat()}
-    return execute(text.BUTTON_IT_HAPPENED, verbs.CALENDAR_HELD, data)
-
-
-def calendar_reminder_card(occurrence: CalendarOccurrenceView) -> Json:
-    """To the people responsible, ahead of a QA calendar activity, with a button to record it."""
-    body = [
-        title(text.CALENDAR_TITLE.format(name=occurrence.name)),
-        paragraph(
-            text.CALENDAR_INTRO.format(
-                name=occurrence.name, due=format_date(occurrence.due_on), frequency=occurrence.frequency.lower()
-            )
-        ),
-        facts([(text.CALENDAR_DRIVES, occurrence.feeds)]),
-        paragraph(text.CALENDAR_ASK, subtle=True),
-    ]
-    buttons = [_held_button(occurrence)]
-    if occurrence.activity == QIM_ACTIVITY:  # the QA lead's report for the meeting, one click away
-        buttons.append(execute(text_digest.REPORT_BUTTON, verbs.REPORT_QIM_LINK, {"args": ""}))
-    return card(body, buttons, fallback_text=body[0].text)
-
-
-def calendar_recorded_card(occurrence: CalendarOccurrenceView) -> Json:
-    held = occurrence.held_on or occurrence.due_on
-    message = text.CALENDAR_RECORDED_BODY.format(
-        name=occurrence.name, due=format_date(occurrence.due_on), held=format_date(held)
-    )
-    return card([title(text.CALENDAR_RECORDED_TITLE.format(name=occurrence.name)), paragraph(message)])
-
-
-def _calendar_state(row: CalendarRow) -> str:
-    occurrence = row.occurrence
-    if row.state == CalendarState.HELD:
-        return text.CALENDAR_HELD_ON.format(held=format_date(occurrence.held_on or occurrence.due_on))
-    if row.state == CalendarState.NOT_RECORDED:
-        return text.CALENDAR_NOT_RECORDED
-    return text.CALENDAR_DUE
-
-
-def calendar_card(rows: Sequence[CalendarRow]) -> Json:
-    """The QA calendar around today: what is due, what was held, and a button for what you may record."""
-    body: list[Any] = [title(text.CALENDAR_LIST_TITLE), paragraph(text.CALENDAR_LIST_INTRO, subtle=True)]
-    if not rows:
-        body.append(paragraph(text.CALENDAR_LIST_EMPTY))
-    for row in rows[:MAX_LISTED]:
-        occurrence = row.occurrence
-        line = f"{format_date(occurrence.due_on)} \u00b7 {occurrence.frequency} \u00b7 {_calendar_state(row)}"
-        button = [action_row(_held_button(occurrence))] if row.recordable else []
-        texts = [
-            TextBlock(text=occurrence.name, wrap=True, weight="Bolder"),
-            TextBlock(text=line, wrap=True, is_subtle=True, spacing="None"),
-        ]
-        body.append(_row(texts, button))
-    return card(body, fallback_text=text.CALENDAR_LIST_TITLE)

@@ -6,6 +6,7 @@ SOURCE_LABELS = {
     "survey": "Feedback survey",
     "qim": "Quality Improvement Meeting",
     "practice_day": "Practice day",
+    "qa_calendar": "QA calendar activity",
     "manual": "Added by hand",
 }
 STATUS_LABELS = {"open": "Open", "overdue": "Overdue", "done": "Done", "cancelled": "Cancelled"}
@@ -47,7 +48,6 @@ BUTTON_MY_ACTIONS = "My actions"
 BUTTON_TEAM_ACTIONS = "Team actions"
 BUTTON_CHANGE_DATE = "Change the date"
 BUTTON_ASK_MORE = "Ask for more"
-BUTTON_IT_HAPPENED = "It happened"
 
 LABEL_EVIDENCE = "What was done, and where can it be seen? (e.g. 'Plan updated in LCS on 14 March')"
 ERROR_EVIDENCE = "Please say what was done."
@@ -145,19 +145,6 @@ DONE_BODIES = {
     "created": "{owner} will be reminded before it is due on {date}.",
 }
 
-CALENDAR_TITLE = "Coming up: {name}"
-CALENDAR_INTRO = "The {name} is due on {due} ({frequency}). You are named as responsible in the QA calendar."
-CALENDAR_DRIVES = "It feeds"
-CALENDAR_ASK = "When it has taken place, tell me so it is recorded."
-CALENDAR_RECORDED_TITLE = "Recorded: {name}"
-CALENDAR_RECORDED_BODY = "Thank you. The {name} due on {due} is recorded as held on {held}."
-
-CALENDAR_LIST_TITLE = "QA calendar"
-CALENDAR_LIST_INTRO = "The framework's quality of practice cadence (Appendix 2), from last month to the next three."
-CALENDAR_LIST_EMPTY = "Nothing is planned in this period."
-CALENDAR_HELD_ON = "held {held}"
-CALENDAR_NOT_RECORDED = "not recorded yet"
-CALENDAR_DUE = "coming up"
 
 # -- refusals and field errors from the actions service and its handlers ------------------------
 

@@ -16,6 +16,10 @@ ACTION_CREATE = "action.create"
 ACTIONS_MINE = "actions.mine"
 ACTIONS_TEAM = "actions.team"
 CALENDAR_HELD = "calendar.held"
+"""'It happened' / 'Record': opens the record card for one occurrence in one unit."""
+CALENDAR_RECORD = "calendar.record"
+CALENDAR_PICK = "calendar.pick"
+CALENDAR_OPEN_EVENT = "calendar.open_event"
 
 # Feedback (issue 6)
 FEEDBACK_LINK_CREATE = "feedback.link.create"

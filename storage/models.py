@@ -221,6 +221,8 @@ class ActionSource(enum.StrEnum):
     SURVEY = "survey"
     QIM = "qim"
     PRACTICE_DAY = "practice_day"
+    QA_CALENDAR = "qa_calendar"
+    """Raised when a QA calendar activity was recorded; ``source_ref`` is ``calendar:<occurrence id>``."""
     MANUAL = "manual"
 
 
@@ -346,19 +348,41 @@ class SentReminder(Base):
 
 
 class CalendarOccurrence(Base):
-    """That one occurrence of a QA calendar activity (e.g. the QIM for a quarter) took place."""
+    """One occurrence of a QA calendar activity in one unit (e.g. Riverside's supervision for
+    March) took place, with what was found. Recording it twice is one record."""
 
     __tablename__ = "qa_calendar_occurrences"
-    __table_args__ = (UniqueConstraint("activity", "due_on", name="uq_qa_calendar_occurrences_activity_due_on"),)
+    __table_args__ = (
+        UniqueConstraint("activity", "unit", "due_on", name="uq_qa_calendar_occurrences_activity_unit_due_on"),
+    )
 
     id: Mapped[int_pk]
     activity: Mapped[str] = mapped_column(String(64))
     """The activity's key in ``services/data/qa-calendar.yaml``."""
+    unit: Mapped[str] = mapped_column(String(64), default="service")
+    """Who held it: ``service``, ``area-<id>``, ``team-<id>`` or ``manager-<person id>``."""
     due_on: Mapped[date] = mapped_column(Date)
+    """The scheduled date; for a learning event recorded as it happened, the day it was held."""
     held_on: Mapped[date | None] = mapped_column(Date)
+    ad_hoc: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Recorded as it happened rather than against a scheduled date."""
+    findings: Mapped[str | None] = mapped_column(Text)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     recorded_at: Mapped[datetime]
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class CalendarAttendee(Base):
+    """Someone from the organisation who attended a recorded QA calendar occurrence."""
+
+    __tablename__ = "qa_calendar_attendees"
+    __table_args__ = (
+        UniqueConstraint("occurrence_id", "person_id", name="uq_qa_calendar_attendees_occurrence_person"),
+    )
+
+    id: Mapped[int_pk]
+    occurrence_id: Mapped[int] = mapped_column(ForeignKey("qa_calendar_occurrences.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
 
 
 class FeedbackChannel(enum.StrEnum):

@@ -17,7 +17,6 @@ from cards import text_actions as text
 from cards import verbs
 from services.actions import ActionCardData, NewAction, parse_date
 from services.errors import InvalidInput
-from services.qa_calendar import parse_due_on
 from views.actions import ActionView
 
 if TYPE_CHECKING:
@@ -72,11 +71,6 @@ async def new_action(turn: Turn) -> None:
     await turn.send_card(cards.new_action_card(owners, today=turn.services.actions.today()))
 
 
-async def qa_calendar(turn: Turn) -> None:
-    rows = await turn.services.qa_calendar.schedule(await _actor_id(turn))
-    await turn.send_card(cards.calendar_card(rows))
-
-
 async def list_mine(turn: Turn, _data: dict[str, Any]) -> ActionResult:
     return ActionResult(card=cards.my_actions_card(await turn.services.actions.my_actions(await _actor_id(turn))))
 
@@ -88,14 +82,6 @@ async def list_team(turn: Turn, _data: dict[str, Any]) -> ActionResult:
 async def open_action(turn: Turn, data: dict[str, Any]) -> ActionResult:
     shown = await turn.services.actions.open_for(_action_id(data), actor_id=await _actor_id(turn))
     return ActionResult(card=_interactive(shown))
-
-
-async def calendar_held(turn: Turn, data: dict[str, Any]) -> ActionResult:
-    calendar = turn.services.qa_calendar
-    occurrence = await calendar.record_held(
-        _text(data, "activity"), parse_due_on(data.get("due_on")), person_id=await _actor_id(turn)
-    )
-    return ActionResult(card=cards.calendar_recorded_card(occurrence))
 
 
 # -- the owner's changes on an action card ---------------------------------------------------
@@ -166,11 +152,9 @@ def register(bot: QopBot) -> None:
     bot.command("my actions", my_actions)
     bot.command("team actions", team_actions)
     bot.command("new action", new_action)
-    bot.command("qa calendar", qa_calendar)
     bot.action(verbs.ACTIONS_MINE, list_mine)
     bot.action(verbs.ACTIONS_TEAM, list_team)
     bot.action(verbs.ACTION_OPEN, open_action)
-    bot.action(verbs.CALENDAR_HELD, calendar_held)
     bot.action(verbs.ACTION_DONE, mark_done)
     bot.action(verbs.ACTION_PROPOSE_DATE, propose_date)
     bot.action(verbs.ACTION_PROGRESS, record_progress)

@@ -18,8 +18,10 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Font
 
+from cards.calendar import unit_label
 from cards.digest import four_answers, headline_pairs
 from services.digest.findings import digest_findings
+from views.calendar import UnitCompliance
 from views.digest import GRADES, MIN_GROUP, Digest, percent, suppressed
 from views.templates import GRADE_LABELS
 
@@ -62,6 +64,8 @@ class QimReport:
     average_scale: float | None = None
     plans: list[tuple[str, int]] = field(default_factory=list)
     """Open actions due next quarter, per source."""
+    calendar: list[UnitCompliance] = field(default_factory=list)
+    """How each unit kept the QA calendar's dates this quarter (counts of meetings, not people)."""
     generated_on: date | None = None
 
 
@@ -155,6 +159,13 @@ def sections(report: QimReport) -> list[tuple[str, str, list[list[Any]]]]:
         ["Overdue at the end of the quarter", cell(now.actions_overdue)],
         ["Impact evidenced", cell(now.actions_impact)],
     ]
+    calendar: list[list[Any]] = [
+        ["Unit", "Activity", "Held on time", "Held late", "Not recorded", "Still to come", "Learning events"]
+    ]
+    calendar += [
+        [unit_label(c.unit), c.activity_name, c.on_time, c.late, c.missed, c.due, c.learning_events]
+        for c in report.calendar
+    ]
     sources = [
         ["Source", "Number this quarter"],
         ["Collaborative audits completed (graded by an auditor with the practitioner)", cell(now.audits_completed)],
@@ -179,6 +190,7 @@ def sections(report: QimReport) -> list[tuple[str, str, list[list[Any]]]]:
         ("Signs of Safety", know, safety),
         ("Feedback", know, feedback),
         ("Actions", know, actions),
+        ("QA calendar", know, calendar),
         ("How we know", how, sources),
         ("Our plans", plans, focus),
     ]

@@ -44,6 +44,7 @@ from services.digest.subscriptions import SubscriptionRequest, send_time
 from services.errors import InvalidInput, NotAllowed, NotFound
 from services.feedback.tokens import Signer
 from services.outbox import Outbox
+from services.qa_calendar import load_calendar, unit_compliance
 from services.telemetry import digests_sent
 from services.templates import TemplateLibrary
 from storage.db import transaction
@@ -187,6 +188,14 @@ class DigestService:
             plans = await digest_repo.actions_due_by_source(
                 session, scope.team_ids, following.first_day, following.end_day
             )
+            calendar = await unit_compliance(
+                session,
+                load_calendar(),
+                period.first_day,
+                period.last_day,
+                periods.local_date(self._clock.now(), self.time_zone),
+                team_ids=scope.team_ids,
+            )
             await access_log.record(
                 session,
                 actor,
@@ -203,6 +212,7 @@ class DigestService:
             scaled_audits=scaled,
             average_scale=average,
             plans=plans,
+            calendar=calendar,
             generated_on=periods.local_date(self._clock.now(), self.time_zone),
         )
 

@@ -117,28 +117,6 @@ async def test_new_date_proposal_and_decision_through_cards(harness: BotHarness,
     assert "New date declined" in _text(decided) and "Tue 20 Jan 2026" in _text(decided)
 
 
-async def test_it_happened_on_a_qa_calendar_card(harness: BotHarness, org: Org) -> None:
-    qa_lead = a.user(6, name="Quinn Adams")
-    data = {"activity": "qim", "due_on": "2026-01-28"}
-    recorded = await _invoke(harness, qa_lead, verbs.CALENDAR_HELD, data, chat=6)
-    assert "Recorded: Quality Improvement Meeting (QIM)" in _text(recorded) and "Mon 12 Jan 2026" in _text(recorded)
-    refused = await _invoke(harness, PRACTITIONER, verbs.CALENDAR_HELD, data)
-    assert "Only the people responsible for the Quality Improvement Meeting (QIM)" in _text(refused)
-    stale = await _invoke(harness, qa_lead, verbs.CALENDAR_HELD, {"activity": "qim", "due_on": "someday"}, chat=6)
-    assert "out of date" in _text(stale)
-
-
-async def test_qa_calendar_shows_the_cadence_with_buttons_for_the_responsible(harness: BotHarness, org: Org) -> None:
-    qa_lead = a.user(6, name="Quinn Adams")
-    await _invoke(harness, qa_lead, verbs.CALENDAR_HELD, {"activity": "qim", "due_on": "2026-01-28"}, chat=6)
-    listing = await _command(harness, qa_lead, "qa calendar", chat=6)
-    text = _text(listing)
-    assert "Quality Improvement Meeting (QIM)" in text and "held Mon 12 Jan 2026" in text
-    assert '"activity": "performance_qa_report"' in text  # the QA lead may record the report due on 20 January
-    practitioner_view = _text(await _command(harness, PRACTITIONER, "qa calendar"))
-    assert "Supervision" in practitioner_view and "It happened" not in practitioner_view
-
-
 def _buttons(card: dict) -> dict[str, dict]:
     """Every button on a card, ShowCard sub-cards included, by title (two Declines: the first)."""
     found: dict[str, dict] = {}

@@ -40,6 +40,7 @@ async def test_the_workbook_holds_the_quarter_s_numbers(
         "Signs of Safety",
         "Feedback",
         "Actions",
+        "QA calendar",
         "How we know",
         "Our plans",
     ]
@@ -55,6 +56,11 @@ async def test_the_workbook_holds_the_quarter_s_numbers(
     trend = list(book["Trend"].iter_rows(min_row=5, values_only=True))
     assert [row[0] for row in trend] == ["2024Q4", "2025Q1", "2025Q2", "2025Q3", "2025Q4", "2026Q1"]
     assert trend[-1][1] == 24 and trend[0][1] == 0
+    calendar = {row[:2]: row[2:] for row in book["QA calendar"].iter_rows(min_row=5, values_only=True)}
+    # Riverside's report: its manager's supervision and its area's clinics, nothing recorded (nor service-wide rows).
+    assert calendar[("Maya Patel's supervision", "Supervision")] == (0, 0, 3, 0, 0)
+    assert calendar[("Children in Care (service area)", "Performance clinic")] == (0, 0, 3, 0, 0)
+    assert not any(unit == "Service-wide" for unit, _ in calendar)
     feedback = {row[0]: row[1:] for row in book["Feedback"].iter_rows(min_row=5, values_only=True)}
     assert feedback["family-parent-carer"] == (6, 7.0)
     async with sessions() as session:

@@ -248,31 +248,60 @@ async def test_reminders_follow_the_recipients_own_time_zone(services: Services,
 async def test_the_qa_calendar_reminds_the_responsible_roles_once(
     services: Services, org: Org, chats, delivery
 ) -> None:  # type: ignore[no-untyped-def]
+    from views.calendar import RecordSubmission
+
     services.clock.set(datetime(2026, 4, 1, 0, 0, tzinfo=UTC))
     await travel(services, datetime(2026, 4, 30, 23, tzinfo=UTC), calendar=True)
-    keys = [
-        (key.split(":")[1], key.split(":")[2], int(key.split(":")[4]), when)
-        for key, when in await sent_keys(services, "calendar:")
-    ]
-    by_person: dict[int, list[tuple[str, str, datetime]]] = {}
-    for activity, due, person, when in keys:
-        by_person.setdefault(person, []).append((activity, due, when))
+    keys = [(*_calendar_key(key), when) for key, when in await sent_keys(services, "calendar:")]
+    by_person: dict[int, list[tuple[str, str, str, datetime]]] = {}
+    for activity, due, unit, person, when in keys:
+        by_person.setdefault(person, []).append((activity, due, unit, when))
     assert by_person[org.qa_lead] == [
-        ("performance_qa_report", "2026-04-20", datetime(2026, 4, 2, 8, 0, tzinfo=UTC)),
-        ("moderation_group", "2026-04-20", datetime(2026, 4, 13, 8, 0, tzinfo=UTC)),
-        ("qim", "2026-04-28", datetime(2026, 4, 14, 8, 0, tzinfo=UTC)),
+        ("performance_qa_report", "2026-04-20", "service", datetime(2026, 4, 2, 8, 0, tzinfo=UTC)),
+        ("moderation_group", "2026-04-20", "service", datetime(2026, 4, 13, 8, 0, tzinfo=UTC)),
+        ("qim", "2026-04-28", "service", datetime(2026, 4, 14, 8, 0, tzinfo=UTC)),
     ]
+    area = by_person[org.manager][1][2]
     for manager in (org.manager, org.other_manager):
-        assert [(a, d) for a, d, _ in by_person[manager]] == [
-            ("supervision", "2026-04-10"),
-            ("performance_clinic", "2026-04-15"),
+        assert [(a, d, u) for a, d, u, _ in by_person[manager]] == [
+            ("supervision", "2026-04-10", f"manager-{manager}"),  # each manager's own supervision
+            ("performance_clinic", "2026-04-15", area),  # the area's clinic, held by its managers together
         ]
+    assert area.startswith("area-")
     assert set(by_person) == {org.qa_lead, org.manager, org.other_manager}
 
     cards = await received(delivery, chats[org.qa_lead], 3)
     assert "Coming up: Quality Improvement Meeting (QIM)" in cards[2] and '"due_on": "2026-04-28"' in cards[2]
-    held = await services.qa_calendar.record_held("qim", date(2026, 4, 28), person_id=org.qa_lead)
-    assert held.held_on == date(2026, 5, 1)  # 23:00 UTC on 30 April is already 1 May in London (BST)
+    assert "Extended leadership team" in cards[2]  # the framework's responsibility, from the calendar file
+    held = await services.qa_calendar.record(
+        "qim", "service", date(2026, 4, 28), RecordSubmission("2026-04-28", "", ""), person_id=org.qa_lead
+    )
+    assert held.held_on == date(2026, 4, 28) and not held.already_recorded
+
+
+async def test_one_managers_record_leaves_another_managers_reminder_running(
+    services: Services, org: Org, chats, delivery
+) -> None:  # type: ignore[no-untyped-def]
+    from views.calendar import RecordSubmission
+
+    services.clock.set(datetime(2026, 4, 1, 9, 0, tzinfo=UTC))
+    await services.qa_calendar.record(
+        "supervision",
+        f"manager-{org.manager}",
+        date(2026, 4, 10),
+        RecordSubmission("2026-04-01", str(org.practitioner), "Brought forward before Easter."),
+        person_id=org.manager,
+    )
+    await travel(services, datetime(2026, 4, 10, 18, tzinfo=UTC), calendar=True)
+    supervision = [_calendar_key(key) for key, _ in await sent_keys(services, "calendar:supervision:")]
+    assert supervision == [("supervision", "2026-04-10", f"manager-{org.other_manager}", org.other_manager)]
+
+
+def _calendar_key(key: str) -> tuple[str, str, str, int]:
+    """(activity, due date, unit, person) from a calendar reminder key (service-wide keys carry no unit)."""
+    parts = key.split(":")
+    unit = parts[3] if len(parts) == 6 else "service"
+    return parts[1], parts[2], unit, int(parts[-1])
 
 
 async def test_downtime_is_caught_up_the_next_working_morning(services: Services, org: Org, chats, delivery) -> None:  # type: ignore[no-untyped-def]

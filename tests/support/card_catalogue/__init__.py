@@ -12,6 +12,7 @@ from cards import common, delivery
 from cards.base import Json
 from tests.support.card_catalogue.actions import action_examples
 from tests.support.card_catalogue.audits import audit_examples
+from tests.support.card_catalogue.calendar import calendar_examples
 from tests.support.card_catalogue.digest import digest_examples
 from tests.support.card_catalogue.feedback import feedback_examples
 from tests.support.card_catalogue.organisation import organisation_examples
@@ -60,6 +61,7 @@ def _delivery_examples() -> Iterator[tuple[str, Json]]:
 SOURCES: list[Callable[[], Iterator[tuple[str, Json]]]] = [
     _common_examples,
     action_examples,
+    calendar_examples,
     feedback_examples,
     survey_examples,
     organisation_examples,

@@ -7,9 +7,7 @@ from datetime import UTC, date, datetime
 
 from cards import actions
 from cards.base import Json
-from services.qa_calendar import calendar_row
 from views.actions import ActionStatus, ActionView, EscalationAudience, PersonChoice, ProposalView
-from views.qa_calendar import CalendarOccurrenceView
 
 TODAY = date(2026, 3, 16)
 TEAM = [
@@ -126,39 +124,4 @@ def action_examples() -> Iterator[tuple[str, Json]]:
             errors={"owner_id": "Please choose an owner."},
             values={"description": "Book the practice day for Riverside", "due_date": "2026-04-30"},
         ),
-    )
-    qim = CalendarOccurrenceView(
-        activity="qim",
-        name="Quality Improvement Meeting (QIM)",
-        frequency="Quarterly",
-        due_on=date(2026, 4, 1),
-        feeds="Self-assessment; Continuous improvement plan",
-    )
-    yield "calendar_reminder", actions.calendar_reminder_card(qim)
-    supervision = CalendarOccurrenceView(
-        "supervision", "Supervision", "Monthly", date(2026, 3, 10), "Performance clinics", date(2026, 3, 10)
-    )
-    rows = [
-        calendar_row(supervision, recorded=True, responsible=True, today=TODAY),
-        calendar_row(qim, recorded=False, responsible=True, today=TODAY),
-        calendar_row(
-            CalendarOccurrenceView(
-                **{
-                    **qim.__dict__,
-                    "activity": "practice_days",
-                    "name": "Practice days",
-                    "frequency": "Annual per service",
-                    "due_on": date(2026, 5, 14),
-                }
-            ),
-            recorded=False,
-            responsible=False,
-            today=TODAY,
-        ),
-    ]
-    yield "calendar_list", actions.calendar_card(rows)
-    yield "calendar_list_empty", actions.calendar_card([])
-    yield (
-        "calendar_recorded",
-        actions.calendar_recorded_card(CalendarOccurrenceView(**{**qim.__dict__, "held_on": date(2026, 4, 2)})),
     )

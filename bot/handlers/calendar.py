@@ -37,7 +37,7 @@ def _text(data: dict[str, Any], key: str) -> str:
 
 
 async def _actor_id(turn: Turn) -> int:
-    return await turn.services.actions.person_id_for(turn.user.teams_user_id)
+    return await turn.services.actions.actor_id_for(turn.user.teams_user_id)
 
 
 async def _calendar_card(turn: Turn) -> dict[str, Any]:

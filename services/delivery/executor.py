@@ -6,6 +6,10 @@ the retry policy and records the outcome in one transaction, together with the c
 used and, for a broadcast send, the claim on a progress refresh. Whether that send was the
 broadcast's last is checked after the outcome is committed (``_claim_finish``), so of sends
 finishing together the last to commit always sees every other outcome.
+
+Once Teams has answered, the outcome is kept in the run until the database takes it: each write
+that follows waits out a database that has gone away (``outage.py``) rather than ending the run,
+which would start again and send the message a second time.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -31,7 +31,7 @@ from dbos._utils import INTERNAL_QUEUE_NAME
 
 from services import scheduling
 from services.delivery.config import DeliveryConfig
-from services.errors import database_unavailable
+from services.delivery.outage import until_database_returns
 from services.scheduling import RecurringJob
 
 logger = logging.getLogger(__name__)
@@ -68,26 +68,13 @@ def _current_worker() -> DeliveryWorker:
 async def run_delivery(delivery_id: int, generation: int) -> str:
     # No DBOS step inside: the delivery row is the checkpoint (``perform`` skips a delivery that
     # is no longer queued), so a step's extra system-database write per send would buy nothing.
-    return await _while_database_away(lambda: _current_worker().perform(delivery_id, generation))
-
-
-DATABASE_RETRY_CAP_SECONDS = 30.0
-
-
-async def _while_database_away(call: Callable[[], Awaitable[str]]) -> str:
-    """Run ``call``; while the database is not answering, wait (1 s doubling to 30 s) and run it
-    again instead of ending the workflow in error, which would lose the send. Safe to repeat:
-    ``perform`` skips a delivery that is no longer queued."""
-    wait = 1.0
-    while True:
-        try:
-            return await call()
-        except Exception as error:
-            if not database_unavailable(error):
-                raise
-            logger.warning("a send is paused: the database is not answering; trying again in %.0f s", wait)
-            await asyncio.sleep(wait)
-            wait = min(wait * 2, DATABASE_RETRY_CAP_SECONDS)
+    # While the database is away before Teams has the message, the whole run waits and starts
+    # again instead of ending in error (which would lose the send); safe because ``perform``
+    # records an outcome Teams has accepted itself, waiting for the database as long as it takes,
+    # so a run that starts again never finds a sent message still queued.
+    return await until_database_returns(
+        lambda: _current_worker().perform(delivery_id, generation), paused="a send is paused"
+    )
 
 
 @DBOS.workflow(name=PROGRESS_WORKFLOW)

@@ -6,6 +6,10 @@ the retry policy and records the outcome in one transaction, together with the c
 used and, for a broadcast send, the claim on a progress refresh. Whether that send was the
 broadcast's last is checked after the outcome is committed (``_claim_finish``), so of sends
 finishing together the last to commit always sees every other outcome.
+
+Once Teams has answered, the outcome is kept in the run until the database takes it: each write
+that follows waits out a database that has gone away (``outage.py``) rather than ending the run,
+which would start again and send the message a second time.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from services.delivery.gateway import (
     Throttled,
     TooLarge,
 )
+from services.delivery.outage import until_database_returns
 from services.delivery.records import ENQUEUE_CHUNK, NOT_YET_SENT_WAITS, PROGRESS_PURPOSE, progress_of, work_for
 from services.delivery.retry import RetryPolicy
 from services.telemetry import deliveries_finished, teams_throttled
@@ -123,13 +128,21 @@ class Executor:
         _report(job, status, attempts)
         if status is DeliveryStatus.CANCELLED:
             return status.value  # cancelled meanwhile: the canceller already recorded it
-        refresh_due = await self._record(job, status, reason, message_id, attempts, conversation_gone=gone)
+        # From here on Teams may have the message: the outcome is kept in this run and each step
+        # that writes it waits for the database (never ending the run, which would start again
+        # and send again), so the call to Teams is never repeated.
+        refresh_due = await self._until_database_returns(
+            lambda: self._record(job, status, reason, message_id, attempts, conversation_gone=gone)
+        )
         if status is not DeliveryStatus.SENT:
             logger.info("delivery %s (%s) ended %s: %s", delivery_id, job.purpose, status.value, reason)
-        if job.broadcast_id is not None and (await self._claim_finish(job.broadcast_id) or refresh_due):
-            await self._broadcasts.enqueue_progress_refresh(job.broadcast_id)
+        if job.broadcast_id is not None:
+            broadcast_id = job.broadcast_id
+            finished = await self._until_database_returns(lambda: self._claim_finish(broadcast_id))
+            if finished or refresh_due:
+                await self._until_database_returns(lambda: self._broadcasts.enqueue_progress_refresh(broadcast_id))
         if job.purpose == PROGRESS_PURPOSE:
-            await self._broadcasts.release_after_progress_card(delivery_id)
+            await self._until_database_returns(lambda: self._broadcasts.release_after_progress_card(delivery_id))
         return status.value
 
     async def refresh_progress(self, broadcast_id: int) -> str:
@@ -174,6 +187,11 @@ class Executor:
             found += len(missing)
 
     # -- internals ----------------------------------------------------------------------------------
+
+    async def _until_database_returns(self, call: Callable[[], Awaitable[T]]) -> T:
+        """Run a step that writes a send's outcome; while the database is away, keep the outcome
+        here and try again (1 s doubling to 30 s) until it takes it."""
+        return await until_database_returns(call, paused="a sent message's outcome is held", sleep=self._sleep)
 
     def _require_gateway(self) -> TeamsGateway:
         if self._gateway is None:
@@ -317,7 +335,9 @@ class Executor:
             delivery = await delivery_repo.get(session, job.delivery_id)
             assert delivery is not None
             if delivery.status != DeliveryStatus.QUEUED.value and status is not DeliveryStatus.SENT:
-                return False  # cancelled while the last attempt was in flight
+                return False  # cancelled while the last attempt was in flight (or recorded already)
+            if delivery.status == DeliveryStatus.SENT.value:
+                return False  # recorded already: its commit went through but the answer was lost
             # A message Teams accepted counts as sent even if the broadcast was cancelled meanwhile:
             # the record must say what the recipient actually got.
             delivery.status = status.value

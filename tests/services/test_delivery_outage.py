@@ -1,0 +1,134 @@
+"""A message Teams has accepted while the database is away is recorded when the database
+returns, and never sent again (SQLite and PostgreSQL).
+
+The database "goes away" through the session factory the delivery service is given: once cut,
+its next sessions refuse to open with the ``OperationalError`` a refused connection raises. The
+cut is made by the gateway the moment Teams has accepted a message, so the first thing to meet
+the outage is the recording of that message's outcome."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.connections import LocalConnections
+from bot.gateway import ConnectorGateway
+from services.container import Services
+from services.delivery import DeliveryService
+from services.delivery.engine import DeliveryEngine
+from services.delivery.gateway import Card, ConversationAddress, TeamsGateway
+from storage.repositories import deliveries as delivery_repo
+from tests.support.delivery import DeliveryHarness
+from tests.support.fake_connector import FakeConnector
+
+CARD = {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "TextBlock", "text": "Audit AUD-7 is ready"}]}
+REFUSALS = 3
+
+
+class DatabaseThatGoesAway:
+    """A session factory whose next ``times`` sessions refuse to open once ``cut``."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+        self._refusals_left = 0
+        self.refused = 0
+
+    def cut(self, times: int) -> None:
+        self._refusals_left = times
+
+    def __call__(self) -> AsyncSession:
+        if self._refusals_left:
+            self._refusals_left -= 1
+            self.refused += 1
+            raise OperationalError("connect", None, ConnectionRefusedError("the database is away"))
+        return self._sessions()
+
+
+class CutsTheDatabaseAfterFirstPosts:
+    """The real gateway, except that the database goes away as soon as Teams accepts the first
+    message to each conversation (a second message there would be a duplicate: no cut, so a
+    resend shows up as a second post rather than as a send that never settles)."""
+
+    def __init__(self, inner: TeamsGateway, database: DatabaseThatGoesAway, times: int) -> None:
+        self._inner = inner
+        self._database = database
+        self._times = times
+        self._reached: set[str] = set()
+
+    async def send_activity(self, address: ConversationAddress, *, card: Card | None, text: str | None) -> str:
+        message_id = await self._inner.send_activity(address, card=card, text=text)
+        if address.conversation_id not in self._reached:
+            self._reached.add(address.conversation_id)
+            self._database.cut(self._times)
+        return message_id
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self._inner, name)
+
+
+@asynccontextmanager
+async def delivery_with_outages(
+    services: Services, connector: FakeConnector, waits: list[float]
+) -> AsyncIterator[tuple[DeliveryService, DatabaseThatGoesAway]]:
+    """A delivery service on a database that goes away after each first POST, running (DBOS launched)."""
+    database = DatabaseThatGoesAway(services.sessions)
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        await asyncio.sleep(0)
+
+    config = services.delivery.config
+    service = DeliveryService(
+        sessions=database,  # type: ignore[arg-type]
+        clock=services.clock,
+        config=config,
+        queue=services.delivery.queue,
+        sleep=sleep,
+    )
+    gateway = ConnectorGateway(LocalConnections(), timeout_seconds=config.request_timeout_seconds)
+    service.attach_gateway(CutsTheDatabaseAfterFirstPosts(gateway, database, REFUSALS))  # type: ignore[arg-type]
+    engine = DeliveryEngine(config)
+    await engine.launch(service, service.queue)
+    try:
+        yield service, database
+    finally:
+        await asyncio.to_thread(engine.shutdown)
+        await gateway.close()
+        service.queue.close()
+
+
+async def test_a_sent_message_is_recorded_when_the_database_returns_and_posted_once(
+    services: Services, connector: FakeConnector
+) -> None:
+    harness = DeliveryHarness(services, connector)
+    person = await harness.person_with_chat(1)
+    waits: list[float] = []
+    async with delivery_with_outages(services, connector, waits) as (service, database):
+        receipt = await service.send_card_to_person(person, CARD, purpose="audit")
+        receipt = await harness.settled(receipt)
+
+    [message] = connector.posts
+    assert receipt.status == "sent" and receipt.message_id == message.message_id and receipt.attempts == 1
+    assert database.refused == REFUSALS
+    assert waits == [1.0, 2.0, 4.0]  # the outcome waited for the database, doubling
+
+
+async def test_a_broadcast_cut_after_every_post_reaches_each_recipient_once_and_finishes(
+    services: Services, connector: FakeConnector
+) -> None:
+    harness = DeliveryHarness(services, connector)
+    people = [await harness.person_with_chat(number) for number in range(1, 5)]
+    async with delivery_with_outages(services, connector, []) as (service, _database):
+        started = await service.start_broadcast(None, people, CARD, title="Audit week")
+        progress = await harness.broadcast_settled(started.broadcast_id)
+
+    assert progress.status == "finished" and progress.sent == len(people)
+    assert sorted(m.conversation_id for m in connector.posts) == sorted(map(harness.chat_id, range(1, 5)))
+    assert connector.duplicates == 0
+    async with services.sessions() as session:
+        sends = await delivery_repo.for_broadcast(session, started.broadcast_id)
+    assert [send.status for send in sends] == ["sent"] * len(people) and all(send.message_id for send in sends)

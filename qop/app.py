@@ -26,7 +26,7 @@ from qop.reports_web import add_report_routes
 from qop.settings import DEMO_ORGANISATION, Settings
 from services.actions import ActionService
 from services.audits.moderation import ModerationRule
-from services.audits.service import AuditService
+from services.audits.parts import build_audits
 from services.clock import Clock, SystemClock
 from services.container import Services
 from services.conversations import ConversationService
@@ -133,7 +133,7 @@ def build_services(
         ),
         qa_calendar=QaCalendarService(sessions=sessions, clock=clock, outbox=outbox, time_zone=settings.timezone),
         delivery=delivery,
-        audits=AuditService(
+        audits=build_audits(
             sessions=sessions,
             clock=clock,
             templates=templates,

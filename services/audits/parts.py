@@ -24,19 +24,16 @@ from services.templates import TemplateLibrary
 
 @dataclass(frozen=True)
 class Audits:
-    """Collaborative audits, one part per job."""
+    """Collaborative audits, one part per job, and the context they share (sessions, clock,
+    templates, today's date)."""
 
+    context: AuditContext
     rounds: Rounds
     answering: Answering
     submission: Submissions
     reflection: Reflections
     moderation: Moderation
     tasks: Tasks
-
-    @property
-    def context(self) -> AuditContext:
-        """What the parts share (the sessions, clock, templates and today's date)."""
-        return self.rounds.context
 
 
 def build_audits(
@@ -54,6 +51,7 @@ def build_audits(
     context = AuditContext(sessions, clock, templates, AuditNotifier(outbox), ZoneInfo(time_zone))
     moderation = Moderation(context, moderation_rule)
     return Audits(
+        context=context,
         rounds=Rounds(context, case_reference_pattern=case_reference_pattern, rng=rng),
         answering=Answering(context),
         submission=Submissions(context, moderation),

@@ -44,7 +44,7 @@ def _round_form(
 
 
 async def my_tasks(turn: Turn) -> None:
-    await turn.send_card(audit_cards.tasks_card(await turn.services.audits.tasks.tasks(turn.user.teams_user_id)))
+    await turn.send_card(audit_cards.tasks_card(await turn.services.audits.tasks.my_tasks(turn.user.teams_user_id)))
 
 
 async def team_audits(turn: Turn) -> None:

@@ -34,7 +34,7 @@ class Tasks:
             actor = await self.context.actor(session, actor_id)
             return await checked_view(self.context, session, actor, item)
 
-    async def tasks(self, actor_id: str) -> list[Task]:
+    async def my_tasks(self, actor_id: str) -> list[Task]:
         """What is waiting for this person (``actor_id``, their Teams user id): audits to do,
         reflections to write, moderation."""
         async with self.context.sessions() as session:

@@ -200,7 +200,7 @@ async def test_an_audit_nobody_independent_can_moderate_tells_the_qa_lead_and_go
     assert "always moderated: Outstanding." in text
     assert "admin roles" in text and "python -m qop org role add EMAIL moderator" in text
     assert moderation_cards(notifier) == []
-    assert not [t for t in await services.audits.tasks.tasks(AUDITOR) if t.kind == "moderation"]
+    assert not [t for t in await services.audits.tasks.my_tasks(AUDITOR) if t.kind == "moderation"]
 
     # The pass finds nobody yet: the audit stays unassigned and the QA lead is not told anew.
     assert await services.audits.moderation.assign_waiting_moderation() == []
@@ -209,7 +209,7 @@ async def test_an_audit_nobody_independent_can_moderate_tells_the_qa_lead_and_go
 
     # Morgan, independent of the audit, becomes a moderator (as `qop org role add` does).
     await services.organisation.change_role(by=None, email=MORGAN, role="moderator", add=True)
-    assert await services.audits.tasks.tasks(MODERATOR) == [], "nothing is hers until the pass runs"
+    assert await services.audits.tasks.my_tasks(MODERATOR) == [], "nothing is hers until the pass runs"
 
     # Two instances run the pass at the same moment, each on its own engine: one assigns it.
     engines = [create_engine(settings.database_url) for _ in range(2)]
@@ -231,14 +231,14 @@ async def test_an_audit_nobody_independent_can_moderate_tells_the_qa_lead_and_go
     assert stored.moderator_id == audit_org.moderator
     assert logged.count("no moderator") == 1 and logged.count("assign moderator") == 1
 
-    [task] = await services.audits.tasks.tasks(MODERATOR)
+    [task] = await services.audits.tasks.my_tasks(MODERATOR)
     assert (task.kind, task.assignment_id) == ("moderation", audit_id)
     form = await services.audits.moderation.open_moderation(MODERATOR, audit_id)
     assert isinstance(form, ModerationForm)
     agreed = {f"moderated_{line.question_id}": line.grade for line in form.audit.grades}
     done = await services.audits.moderation.moderate(MODERATOR, audit_id, agreed)
     assert isinstance(done, SubmittedAudit) and done.moderation == "moderated"
-    assert await services.audits.tasks.tasks(MODERATOR) == []
+    assert await services.audits.tasks.my_tasks(MODERATOR) == []
 
 
 async def test_with_no_qa_lead_at_all_the_team_manager_is_told(
@@ -298,13 +298,13 @@ async def test_an_audit_waiting_for_a_moderator_is_in_the_qa_leads_tasks_and_nob
     await only_the_auditor_moderates(sessions, audit_org)  # Omar audits and is the only QA lead
     audit_id = await _submitted_for_moderation(services)
 
-    waiting = [t for t in await services.audits.tasks.tasks(AUDITOR) if t.assignment_id == audit_id]
+    waiting = [t for t in await services.audits.tasks.my_tasks(AUDITOR) if t.assignment_id == audit_id]
     assert waiting == [
         Task("no moderator", audit_id, "LCS100001", "Waiting for a moderator", None, text_audits.TASK_NO_MODERATOR_HINT)
     ], "shown for information: Omar carried it out, so he may not moderate it"
     assert "admin roles" in waiting[0].detail
     for someone_else in ("29:user-1", "29:user-2", QA_LEAD, MODERATOR):  # practitioner, manager, no longer roles
-        tasks = await services.audits.tasks.tasks(someone_else)
+        tasks = await services.audits.tasks.my_tasks(someone_else)
         assert not [t for t in tasks if t.assignment_id == audit_id and t.kind != "reflection"], someone_else
     [line] = await services.audits.tasks.team_audits(AUDITOR)
     assert (line.assignment_id, line.status, line.no_moderator) == (audit_id, "moderation", True)
@@ -313,17 +313,19 @@ async def test_an_audit_waiting_for_a_moderator_is_in_the_qa_leads_tasks_and_nob
     # moderate it, so her tasks offer it; Omar's still show it waiting.
     async with sessions() as session, session.begin():
         session.add(RoleAssignment(person_id=audit_org.org.qa_lead, role=Role.QA_LEAD.value))
-    [offered] = [t for t in await services.audits.tasks.tasks(QA_LEAD) if t.assignment_id == audit_id]
+    [offered] = [t for t in await services.audits.tasks.my_tasks(QA_LEAD) if t.assignment_id == audit_id]
     assert (offered.kind, offered.detail) == ("moderation", text_audits.TASK_UNASSIGNED)
     assert isinstance(await services.audits.moderation.open_moderation(QA_LEAD, audit_id), ModerationForm)
-    assert [t.kind for t in await services.audits.tasks.tasks(AUDITOR) if t.assignment_id == audit_id] == [
+    assert [t.kind for t in await services.audits.tasks.my_tasks(AUDITOR) if t.assignment_id == audit_id] == [
         "no moderator"
     ]
 
     # Once it is assigned (to Quinn, the only independent one), it is hers alone and waits for nobody.
     assert await services.audits.moderation.assign_waiting_moderation() == [audit_id]
-    assert audit_id not in {t.assignment_id for t in await services.audits.tasks.tasks(AUDITOR)}, "Omar has none of it"
-    [mine] = [t for t in await services.audits.tasks.tasks(QA_LEAD) if t.assignment_id == audit_id]
+    assert audit_id not in {t.assignment_id for t in await services.audits.tasks.my_tasks(AUDITOR)}, (
+        "Omar has none of it"
+    )
+    [mine] = [t for t in await services.audits.tasks.my_tasks(QA_LEAD) if t.assignment_id == audit_id]
     assert (mine.kind, mine.detail) == ("moderation", "")
     [line] = await services.audits.tasks.team_audits(AUDITOR)
     assert (line.status, line.no_moderator) == ("moderation", False)

@@ -27,7 +27,7 @@ from qop.settings import DEMO_ORGANISATION, Settings
 from qop.telemetry import telemetry_context
 from services.actions import ActionService
 from services.audits.moderation import ModerationRule
-from services.audits.service import AuditService
+from services.audits.parts import build_audits
 from services.clock import Clock, SystemClock
 from services.container import Services
 from services.conversations import ConversationService
@@ -134,7 +134,7 @@ def build_services(
         ),
         qa_calendar=QaCalendarService(sessions=sessions, clock=clock, outbox=outbox, time_zone=settings.timezone),
         delivery=delivery,
-        audits=AuditService(
+        audits=build_audits(
             sessions=sessions,
             clock=clock,
             templates=templates,

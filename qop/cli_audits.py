@@ -51,16 +51,16 @@ def start(
     if csv_file is not None:
         text = csv_file.read_text(encoding="utf-8-sig")
         report = with_services(
-            lambda s: s.audits.start_round_from_csv(
-                template_id=template, due_date=due_date, csv_text=text, starter=None
+            lambda s: s.audits.rounds.start_round_from_csv(
+                template_id=template, due_date=due_date, csv_text=text, actor_id=None
             )
         )
     else:
         assert open_cases is not None
         text = open_cases.read_text(encoding="utf-8-sig")
         report = with_services(
-            lambda s: s.audits.start_sampled_round(
-                template_id=template, due_date=due_date, open_cases_csv=text, per_manager=per_manager, starter=None
+            lambda s: s.audits.rounds.start_sampled_round(
+                template_id=template, due_date=due_date, open_cases_csv=text, per_manager=per_manager, actor_id=None
             )
         )
     print_round_report(report)

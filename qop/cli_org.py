@@ -99,7 +99,7 @@ def _change_role(email: str, role: str, *, add: bool, area: str | None, team: st
             actor=None, email=email, role=role, add=add, area=area, team=team
         )
         # A new moderator may be the first who can take an audit waiting with nobody assigned.
-        assigned = await services.audits.assign_waiting_moderation() if add and change.changed else []
+        assigned = await services.audits.moderation.assign_waiting_moderation() if add and change.changed else []
         return change, assigned
 
     result, assigned = with_services(work)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.actions import ActionService
-from services.audits.service import AuditService
+from services.audits.parts import Audits
 from services.clock import Clock
 from services.conversations import ConversationService
 from services.delivery import DeliveryService
@@ -38,7 +38,7 @@ class Services:
     safety_alerts: SafetyAlertNotifier
     surveys: SurveyService
     delivery: DeliveryService
-    audits: AuditService
+    audits: Audits
     digests: DigestService
     time_zone: str
     """The organisation's time zone (IANA name): the local time people are shown."""

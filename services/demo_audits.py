@@ -6,11 +6,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
-
+from services.audits.parts import Audits
 from services.audits.rounds import RoundRow
-from services.audits.service import AuditService
-from storage.models import AuditRound
+from storage.repositories import audits as audit_rows
 
 DEMO_SOURCE = "demo"
 DEMO_ROWS = (
@@ -21,13 +19,17 @@ DEMO_ROWS = (
 )
 
 
-async def load_demo_audits(audits: AuditService) -> int:
+async def load_demo_audits(audits: Audits) -> int:
     """Start the demo round once; returns how many audits it created (0 when already loaded)."""
-    async with audits.sessions() as session:
-        if await session.scalar(select(AuditRound.id).where(AuditRound.source == DEMO_SOURCE)):
+    async with audits.context.sessions() as session:
+        if await audit_rows.round_from_source(session, DEMO_SOURCE):
             return 0
-    due = audits.today() + timedelta(days=14)
-    report = await audits.start_round(
-        template_id="standard-collaborative-audit", due_date=due, rows=list(DEMO_ROWS), starter=None, source=DEMO_SOURCE
+    due = audits.context.today() + timedelta(days=14)
+    report = await audits.rounds.start_round(
+        template_id="standard-collaborative-audit",
+        due_date=due,
+        rows=list(DEMO_ROWS),
+        actor_id=None,
+        source=DEMO_SOURCE,
     )
     return len(report.created)

@@ -34,7 +34,7 @@ async def run_reminders(services: Services) -> int:
     surveys = await services.surveys.run_closing_reminders()  # each survey's closing reminder claimed once
     # Someone may have been given the moderator role since (an organisation import, say): each
     # waiting audit is claimed by one conditional update, so two instances never both assign it.
-    moderation = await services.audits.assign_waiting_moderation()
+    moderation = await services.audits.moderation.assign_waiting_moderation()
     if actions.sent or calendar or surveys or moderation:
         logger.info(
             "reminders sent: %d action, %d calendar, %d survey; %d audits given a moderator",

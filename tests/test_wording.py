@@ -16,18 +16,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import pytest
-
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CHECKED = ("services", "bot")
-
-NOT_YET_CHECKED = (
-    # Being reworded on their own branches right now (audits split, actions split, QA calendar).
-    # The lead removes each entry when that branch merges and its refusals live in cards/text*.py.
-    "services/audits",
-    "bot/handlers/audits.py",
-)
-"""Path prefixes (relative to the project root) this test skips for now; each must still exist."""
 
 FIELD_ID = re.compile(r"[a-z_][a-z0-9_]*")
 """A field-error key that is an input's id (``area``, ``team``), not wording shown to a person."""
@@ -130,29 +120,13 @@ def _inline_field_errors(relative: str, errors: ast.Dict) -> Iterator[Wording]:
             yield Wording(relative, value.lineno, "field-error message")
 
 
-def _is_checked(path: Path) -> bool:
-    return not _relative(path).startswith(NOT_YET_CHECKED)
-
-
 def test_refusals_are_worded_in_the_text_modules() -> None:
-    inline = [
-        str(found)
-        for path in _sources()
-        if _is_checked(path)
-        for found in _inline_wording(path.read_text(), _relative(path))
-    ]
+    inline = [str(found) for path in _sources() for found in _inline_wording(path.read_text(), _relative(path))]
     assert not inline, "Move these to cards/text*.py:\n" + "\n".join(inline)
 
 
 def test_the_refusal_classes_are_found() -> None:
     assert {"DomainError", "NotAllowed", "NotFound", "InvalidInput", "AlreadySubmitted"} <= refusal_classes()
-
-
-@pytest.mark.parametrize("prefix", NOT_YET_CHECKED)
-def test_each_skipped_path_still_exists(prefix: str) -> None:
-    assert any(_relative(path).startswith(prefix) for path in _sources()), (
-        f"{prefix} no longer exists: remove it from NOT_YET_CHECKED"
-    )
 
 
 def test_the_checker_sees_inline_wording() -> None:

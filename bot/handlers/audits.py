@@ -38,19 +38,18 @@ def _page_or_summary(result: AuditPage | SubmittedAudit) -> dict[str, Any]:
 def _round_form(
     turn: Turn, values: dict[str, str] | None = None, errors: dict[str, str] | None = None
 ) -> RoundStartForm:
-    audits = turn.services.audits
-    templates = tuple((t.id, t.title) for t in audits.audit_templates())
+    templates = tuple((t.id, t.title) for t in turn.services.audits.rounds.audit_templates())
     default_due = turn.services.clock.now().date() + timedelta(days=28)
     return RoundStartForm(templates, default_due, values or {}, errors or {})
 
 
 async def my_tasks(turn: Turn) -> None:
-    await turn.send_card(audit_cards.tasks_card(await turn.services.audits.tasks(turn.user.teams_user_id)))
+    await turn.send_card(audit_cards.tasks_card(await turn.services.audits.tasks.my_tasks(turn.user.teams_user_id)))
 
 
 async def team_audits(turn: Turn) -> None:
-    audits = turn.services.audits
-    await turn.send_card(audit_cards.team_audits_card(await audits.team_audits(turn.user.teams_user_id)))
+    tasks = turn.services.audits.tasks
+    await turn.send_card(audit_cards.team_audits_card(await tasks.team_audits(turn.user.teams_user_id)))
 
 
 async def new_round(turn: Turn) -> None:
@@ -58,8 +57,8 @@ async def new_round(turn: Turn) -> None:
 
 
 async def open_audit(turn: Turn, data: dict[str, Any]) -> ActionResult:
-    audits = turn.services.audits
-    return ActionResult(_page_or_summary(await audits.open_audit(turn.user.teams_user_id, _assignment_id(data))))
+    answering = turn.services.audits.answering
+    return ActionResult(_page_or_summary(await answering.open_audit(turn.user.teams_user_id, _assignment_id(data))))
 
 
 async def next_page(turn: Turn, data: dict[str, Any]) -> ActionResult:
@@ -81,7 +80,7 @@ async def add_action(turn: Turn, data: dict[str, Any]) -> ActionResult:
 async def _save_page(turn: Turn, data: dict[str, Any], *, move: str) -> ActionResult:
     """Keep the page's answers, then show the page ``move`` leads to (or the submitted summary)."""
     page = int(data.get("page") or 0) if str(data.get("page", "0")).isdigit() else 0
-    result = await turn.services.audits.save_page(
+    result = await turn.services.audits.answering.save_page(
         turn.user.teams_user_id, _assignment_id(data), page=page, data=data, move=move
     )
     return ActionResult(_page_or_summary(result))
@@ -90,39 +89,41 @@ async def _save_page(turn: Turn, data: dict[str, Any], *, move: str) -> ActionRe
 async def submit(turn: Turn, data: dict[str, Any]) -> ActionResult:
     assignment_id = _assignment_id(data)
     key = str(data.get("submission_key") or f"audit-{assignment_id}")
-    result = await turn.services.audits.submit(turn.user.teams_user_id, assignment_id, data=data, idempotency_key=key)
+    submission = turn.services.audits.submission
+    result = await submission.submit(turn.user.teams_user_id, assignment_id, data=data, idempotency_key=key)
     return ActionResult(_page_or_summary(result))
 
 
 async def view(turn: Turn, data: dict[str, Any]) -> ActionResult:
-    audits = turn.services.audits
-    return ActionResult(_page_or_summary(await audits.view(turn.user.teams_user_id, _assignment_id(data))))
+    tasks = turn.services.audits.tasks
+    return ActionResult(_page_or_summary(await tasks.view(turn.user.teams_user_id, _assignment_id(data))))
 
 
 async def comment(turn: Turn, data: dict[str, Any]) -> ActionResult:
-    result = await turn.services.audits.comment_on_grade(
+    result = await turn.services.audits.reflection.comment_on_grade(
         turn.user.teams_user_id, _assignment_id(data), str(data.get("comment") or "")
     )
     return ActionResult(audit_cards.submitted_card(result))
 
 
 async def open_reflection(turn: Turn, data: dict[str, Any]) -> ActionResult:
-    result = await turn.services.audits.open_reflection(turn.user.teams_user_id, _assignment_id(data))
+    result = await turn.services.audits.reflection.open_reflection(turn.user.teams_user_id, _assignment_id(data))
     return ActionResult(_reflection_card(result))
 
 
 async def submit_reflection(turn: Turn, data: dict[str, Any]) -> ActionResult:
-    result = await turn.services.audits.submit_reflection(turn.user.teams_user_id, _assignment_id(data), data)
+    reflection = turn.services.audits.reflection
+    result = await reflection.submit_reflection(turn.user.teams_user_id, _assignment_id(data), data)
     return ActionResult(_reflection_card(result))
 
 
 async def open_moderation(turn: Turn, data: dict[str, Any]) -> ActionResult:
-    result = await turn.services.audits.open_moderation(turn.user.teams_user_id, _assignment_id(data))
+    result = await turn.services.audits.moderation.open_moderation(turn.user.teams_user_id, _assignment_id(data))
     return ActionResult(_moderation_card(result))
 
 
 async def moderate(turn: Turn, data: dict[str, Any]) -> ActionResult:
-    result = await turn.services.audits.moderate(turn.user.teams_user_id, _assignment_id(data), data)
+    result = await turn.services.audits.moderation.moderate(turn.user.teams_user_id, _assignment_id(data), data)
     return ActionResult(_moderation_card(result))
 
 
@@ -132,17 +133,17 @@ async def start_round(turn: Turn, data: dict[str, Any]) -> ActionResult:
     try:
         due = date.fromisoformat(values["due_date"])
     except ValueError:
-        errors["due_date"] = text.ACTION_DUE_NEEDED
+        errors["due_date"] = text.ROUND_DUE_NEEDED
     if not values["cases"]:
         errors["cases"] = text.ROUND_CASES_NEEDED
     if errors:
         return ActionResult(audit_cards.round_start_card(_round_form(turn, values, errors)))
     try:
-        report = await turn.services.audits.start_round_from_csv(
+        report = await turn.services.audits.rounds.start_round_from_csv(
             template_id=values["template"],
             due_date=due,
             csv_text=ROUND_CSV_HEADER + values["cases"],
-            starter=turn.user.teams_user_id,
+            actor_id=turn.user.teams_user_id,
         )
     except InvalidInput as refusal:
         return ActionResult(audit_cards.round_start_card(_round_form(turn, values, refusal.field_errors)))

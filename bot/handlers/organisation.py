@@ -28,7 +28,7 @@ async def assign_waiting_moderation(turn: Turn) -> None:
     nobody assigned: give it to them now rather than at the next reminder pass. The role change
     is already stored, so a failure here is logged, not shown; the reminder pass tries again."""
     try:
-        await turn.services.audits.assign_waiting_moderation()
+        await turn.services.audits.moderation.assign_waiting_moderation()
     except Exception:
         logger.exception("audits waiting for a moderator were not assigned after a role change")
 

@@ -1,4 +1,4 @@
-"""How the audit service reaches people outside the current conversation: through the outbox
+"""How the audit parts reach people outside the current conversation: through the outbox
 (``services.outbox``), with audit cards' own handling of a person Teams cannot reach."""
 
 from __future__ import annotations

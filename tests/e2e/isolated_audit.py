@@ -117,7 +117,7 @@ async def test_a_full_round_through_the_playground(bot: LiveBot, playground: Run
     assert (await services.demo.load()).rejections == []
     made = await services.organisation.change_role(actor=None, email=ALEX, role="QA lead", add=True)
     assert made.changed
-    today = services.audits.today()
+    today = services.audits.context.today()
 
     async with PlaygroundClient(playground.url) as teams:
         config = await teams.config()

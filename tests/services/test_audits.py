@@ -14,7 +14,7 @@ from qop.app import build_services
 from qop.cli import cli
 from qop.settings import Settings
 from services.audits.moderation import ModerationRule, outcome_of
-from services.audits.service import AuditService
+from services.audits.parts import Audits
 from services.container import Services
 from services.templates import TemplateLibrary
 from storage.db import create_engine
@@ -67,8 +67,8 @@ async def test_a_csv_round_reports_each_bad_row_and_starts_the_good_ones(service
         f"LCS100005,Riverside Locality Team,{PRIYA},{PRIYA}",
         "",
     ]
-    report = await services.audits.start_round_from_csv(
-        template_id=STANDARD.id, due_date=date(2026, 2, 13), csv_text=HEADER + "\n".join(rows), starter=None
+    report = await services.audits.rounds.start_round_from_csv(
+        template_id=STANDARD.id, due_date=date(2026, 2, 13), csv_text=HEADER + "\n".join(rows), actor_id=None
     )
     assert len(report.created) == 2
     assert [(p.row, p.reason) for p in report.problems] == [
@@ -82,8 +82,8 @@ async def test_a_csv_round_reports_each_bad_row_and_starts_the_good_ones(service
         refs = sorted(await session.scalars(select(AuditAssignment.case_ref)))
     assert refs == ["LCS100001", "LCS100002"]
 
-    bad_header = await services.audits.start_round_from_csv(
-        template_id=STANDARD.id, due_date=date(2026, 2, 13), csv_text="case,who\nLCS1,x\n", starter=None
+    bad_header = await services.audits.rounds.start_round_from_csv(
+        template_id=STANDARD.id, due_date=date(2026, 2, 13), csv_text="case,who\nLCS1,x\n", actor_id=None
     )
     assert bad_header.round_id is None and bad_header.problems[0].row == 1
 
@@ -92,11 +92,11 @@ async def test_sampling_takes_n_per_manager_and_skips_cases_audited_in_the_last_
     services: Services, sessions
 ) -> None:  # type: ignore[no-untyped-def]
     await make_audit_org(sessions)
-    first = await services.audits.start_round_from_csv(
+    first = await services.audits.rounds.start_round_from_csv(
         template_id=STANDARD.id,
         due_date=date(2026, 2, 13),
         csv_text=HEADER + f"LCS200001,Riverside Locality Team,{PRIYA},{OMAR}\n",
-        starter=None,
+        actor_id=None,
     )
     assert first.created
     open_cases = (
@@ -105,13 +105,13 @@ async def test_sampling_takes_n_per_manager_and_skips_cases_audited_in_the_last_
         + "LCS300001,Hillside Children in Care Team,olivia@council.example.gov.uk\nLCS999999,Unknown Team,x@y.z\n"
     )
     audits = services.audits
-    audits._rng = random.Random(7)  # the sampler's randomness, fixed for this test
-    report = await audits.start_sampled_round(
+    audits.rounds.rng = random.Random(7)  # the sampler's randomness, fixed for this test
+    report = await audits.rounds.start_sampled_round(
         template_id="themed-voice-of-the-child",
         due_date=date(2026, 3, 13),
         open_cases_csv=open_cases,
         per_manager=2,
-        starter=None,
+        actor_id=None,
     )
     async with sessions() as session:
         sampled = list(await session.scalars(select(AuditAssignment).where(AuditAssignment.id.in_(report.created))))
@@ -122,21 +122,21 @@ async def test_sampling_takes_n_per_manager_and_skips_cases_audited_in_the_last_
     assert len(set(managers.values())) == 2, "each team's manager audits their own sample"
 
 
-async def _complete_draft(audits: AuditService, auditor: str, assignment_id: int, today: date) -> None:
+async def _complete_draft(audits: Audits, auditor: str, assignment_id: int, today: date) -> None:
     for page, section in enumerate(STANDARD.sections):
         grade = "outstanding" if page == 2 else "good"
         data = valid_answers(section, today, grade=grade)
-        await audits.save_page(auditor, assignment_id, page=page, data=data, move="next")
+        await audits.answering.save_page(auditor, assignment_id, page=page, data=data, move="next")
 
 
 async def _answered_audit(services: Services) -> int:
     """A round of one audit, LCS100001 by Omar, every page answered (an Outstanding stage, so
     always moderated) but not submitted."""
-    report = await services.audits.start_round_from_csv(
+    report = await services.audits.rounds.start_round_from_csv(
         template_id=STANDARD.id,
         due_date=date(2026, 2, 13),
         csv_text=HEADER + f"LCS100001,Riverside Locality Team,{PRIYA},{OMAR}\n",
-        starter=None,
+        actor_id=None,
     )
     [assignment_id] = report.created
     await _complete_draft(services.audits, AUDITOR, assignment_id, services.clock.now().date())
@@ -149,7 +149,9 @@ async def test_two_submits_at_once_store_one_submission(services: Services, sess
 
     results = await asyncio.gather(
         *(
-            services.audits.submit(AUDITOR, assignment_id, data={}, idempotency_key=f"audit-{assignment_id}-x")
+            services.audits.submission.submit(
+                AUDITOR, assignment_id, data={}, idempotency_key=f"audit-{assignment_id}-x"
+            )
             for _ in range(3)
         )
     )
@@ -161,7 +163,7 @@ async def test_two_submits_at_once_store_one_submission(services: Services, sess
     assert submission.moderation_reason == "grade", "an Outstanding stage always goes to a moderator"
 
     # A late retry after the audit moved on still answers with the stored audit, not an error.
-    later = await services.audits.submit(
+    later = await services.audits.submission.submit(
         AUDITOR, assignment_id, data={"overall_grade": "inadequate"}, idempotency_key="k2"
     )
     assert later.answers["overall_grade"] == "good"
@@ -171,7 +173,7 @@ async def test_two_submits_at_once_store_one_submission(services: Services, sess
 async def _submitted_for_moderation(services: Services) -> int:
     """An audit of LCS100001 by Omar with an Outstanding stage (always moderated), submitted."""
     assignment_id = await _answered_audit(services)
-    result = await services.audits.submit(AUDITOR, assignment_id, data={}, idempotency_key="k")
+    result = await services.audits.submission.submit(AUDITOR, assignment_id, data={}, idempotency_key="k")
     assert isinstance(result, SubmittedAudit) and result.moderation == "awaiting moderation"
     return assignment_id
 
@@ -198,27 +200,27 @@ async def test_an_audit_nobody_independent_can_moderate_tells_the_qa_lead_and_go
     assert "always moderated: Outstanding." in text
     assert "admin roles" in text and "python -m qop org role add EMAIL moderator" in text
     assert moderation_cards(notifier) == []
-    assert not [t for t in await services.audits.tasks(AUDITOR) if t.kind == "moderation"]
+    assert not [t for t in await services.audits.tasks.my_tasks(AUDITOR) if t.kind == "moderation"]
 
     # The pass finds nobody yet: the audit stays unassigned and the QA lead is not told anew.
-    assert await services.audits.assign_waiting_moderation() == []
+    assert await services.audits.moderation.assign_waiting_moderation() == []
     assert {key for _, _, key in notifier.sent if "-no-moderator-" in key} == {key}
     assert moderation_cards(notifier) == []
 
     # Morgan, independent of the audit, becomes a moderator (as `qop org role add` does).
     await services.organisation.change_role(actor=None, email=MORGAN, role="moderator", add=True)
-    assert await services.audits.tasks(MODERATOR) == [], "nothing is hers until the pass runs"
+    assert await services.audits.tasks.my_tasks(MODERATOR) == [], "nothing is hers until the pass runs"
 
     # Two instances run the pass at the same moment, each on its own engine: one assigns it.
     engines = [create_engine(settings.database_url) for _ in range(2)]
     try:
         instances = [build_services(settings, engine, clock=services.clock, outbox=notifier) for engine in engines]
-        runs = await asyncio.gather(*(instance.audits.assign_waiting_moderation() for instance in instances))
+        runs = await asyncio.gather(*(instance.audits.moderation.assign_waiting_moderation() for instance in instances))
     finally:
         for engine in engines:
             await engine.dispose()
     assert sorted(runs) == [[], [audit_id]]
-    assert await services.audits.assign_waiting_moderation() == [], "a later pass finds nothing left"
+    assert await services.audits.moderation.assign_waiting_moderation() == [], "a later pass finds nothing left"
     assert moderation_cards(notifier) == [(audit_org.moderator, f"audit-{audit_id}-moderate")]
     card = next(card for _, card, key in notifier.sent if key.endswith("-moderate"))
     assert "Moderate the audit of case LCS100001" in card_text(card)
@@ -229,14 +231,14 @@ async def test_an_audit_nobody_independent_can_moderate_tells_the_qa_lead_and_go
     assert stored.moderator_id == audit_org.moderator
     assert logged.count("no moderator") == 1 and logged.count("assign moderator") == 1
 
-    [task] = await services.audits.tasks(MODERATOR)
+    [task] = await services.audits.tasks.my_tasks(MODERATOR)
     assert (task.kind, task.assignment_id) == ("moderation", audit_id)
-    form = await services.audits.open_moderation(MODERATOR, audit_id)
+    form = await services.audits.moderation.open_moderation(MODERATOR, audit_id)
     assert isinstance(form, ModerationForm)
     agreed = {f"moderated_{line.question_id}": line.grade for line in form.audit.grades}
-    done = await services.audits.moderate(MODERATOR, audit_id, agreed)
+    done = await services.audits.moderation.moderate(MODERATOR, audit_id, agreed)
     assert isinstance(done, SubmittedAudit) and done.moderation == "moderated"
-    assert await services.audits.tasks(MODERATOR) == []
+    assert await services.audits.tasks.my_tasks(MODERATOR) == []
 
 
 async def test_with_no_qa_lead_at_all_the_team_manager_is_told(
@@ -296,30 +298,34 @@ async def test_an_audit_waiting_for_a_moderator_is_in_the_qa_leads_tasks_and_nob
     await only_the_auditor_moderates(sessions, audit_org)  # Omar audits and is the only QA lead
     audit_id = await _submitted_for_moderation(services)
 
-    waiting = [t for t in await services.audits.tasks(AUDITOR) if t.assignment_id == audit_id]
+    waiting = [t for t in await services.audits.tasks.my_tasks(AUDITOR) if t.assignment_id == audit_id]
     assert waiting == [
         Task("no moderator", audit_id, "LCS100001", "Waiting for a moderator", None, text_audits.TASK_NO_MODERATOR_HINT)
     ], "shown for information: Omar carried it out, so he may not moderate it"
     assert "admin roles" in waiting[0].detail
     for someone_else in ("29:user-1", "29:user-2", QA_LEAD, MODERATOR):  # practitioner, manager, no longer roles
-        tasks = await services.audits.tasks(someone_else)
+        tasks = await services.audits.tasks.my_tasks(someone_else)
         assert not [t for t in tasks if t.assignment_id == audit_id and t.kind != "reflection"], someone_else
-    [line] = await services.audits.team_audits(AUDITOR)
+    [line] = await services.audits.tasks.team_audits(AUDITOR)
     assert (line.assignment_id, line.status, line.no_moderator) == (audit_id, "moderation", True)
 
     # Quinn becomes QA lead again (independent of this audit) before any pass assigns it: she may
     # moderate it, so her tasks offer it; Omar's still show it waiting.
     async with sessions() as session, session.begin():
         session.add(RoleAssignment(person_id=audit_org.org.qa_lead, role=Role.QA_LEAD.value))
-    [offered] = [t for t in await services.audits.tasks(QA_LEAD) if t.assignment_id == audit_id]
+    [offered] = [t for t in await services.audits.tasks.my_tasks(QA_LEAD) if t.assignment_id == audit_id]
     assert (offered.kind, offered.detail) == ("moderation", text_audits.TASK_UNASSIGNED)
-    assert isinstance(await services.audits.open_moderation(QA_LEAD, audit_id), ModerationForm)
-    assert [t.kind for t in await services.audits.tasks(AUDITOR) if t.assignment_id == audit_id] == ["no moderator"]
+    assert isinstance(await services.audits.moderation.open_moderation(QA_LEAD, audit_id), ModerationForm)
+    assert [t.kind for t in await services.audits.tasks.my_tasks(AUDITOR) if t.assignment_id == audit_id] == [
+        "no moderator"
+    ]
 
     # Once it is assigned (to Quinn, the only independent one), it is hers alone and waits for nobody.
-    assert await services.audits.assign_waiting_moderation() == [audit_id]
-    assert audit_id not in {t.assignment_id for t in await services.audits.tasks(AUDITOR)}, "Omar has none of it"
-    [mine] = [t for t in await services.audits.tasks(QA_LEAD) if t.assignment_id == audit_id]
+    assert await services.audits.moderation.assign_waiting_moderation() == [audit_id]
+    assert audit_id not in {t.assignment_id for t in await services.audits.tasks.my_tasks(AUDITOR)}, (
+        "Omar has none of it"
+    )
+    [mine] = [t for t in await services.audits.tasks.my_tasks(QA_LEAD) if t.assignment_id == audit_id]
     assert (mine.kind, mine.detail) == ("moderation", "")
-    [line] = await services.audits.team_audits(AUDITOR)
+    [line] = await services.audits.tasks.team_audits(AUDITOR)
     assert (line.status, line.no_moderator) == ("moderation", False)

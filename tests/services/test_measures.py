@@ -220,8 +220,8 @@ async def answer_dip_sample(services: Services, assignment_id: int, auditor: str
         answers = valid_answers(section, today)
         if "referral_decision_in_time" in answers:
             answers["referral_decision_in_time"] = referral_decision
-        await services.audits.save_page(auditor, assignment_id, page=page, data=answers, move="next")
-    await services.audits.submit(auditor, assignment_id, data={}, idempotency_key=f"dip-{assignment_id}")
+        await services.audits.answering.save_page(auditor, assignment_id, page=page, data=answers, move="next")
+    await services.audits.submission.submit(auditor, assignment_id, data={}, idempotency_key=f"dip-{assignment_id}")
 
 
 DIP_MEASURES = """\
@@ -262,7 +262,7 @@ async def test_dip_sample_answers_become_monthly_team_figures_and_triangulate(
     measures = measures_service(services, min_cases=3)
     await measures.load_file(file)
     cases = ["LCS500001", "LCS500002", "LCS500003", "LCS500004"]
-    report = await services.audits.start_round_from_csv(
+    report = await services.audits.rounds.start_round_from_csv(
         template_id=DIP.id,
         due_date=date(2026, 1, 30),
         csv_text="case_ref,team,practitioner,auditor\n"
@@ -270,7 +270,7 @@ async def test_dip_sample_answers_become_monthly_team_figures_and_triangulate(
             f"{case},Riverside Locality Team,priya@council.example.gov.uk,omar@council.example.gov.uk\n"
             for case in cases
         ),
-        starter=None,
+        actor_id=None,
     )
     assert len(report.created) == 4, report.problems
     for assignment_id, answer in zip(report.created, ["yes", "yes", "no", "not_applicable"], strict=True):

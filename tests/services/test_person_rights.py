@@ -47,7 +47,7 @@ async def test_the_export_holds_their_audits_actions_and_log_as_json_and_xlsx(
     services: Services, tmp_path: Path
 ) -> None:
     records = await make_records(services)
-    await services.audits.comment_on_grade("29:user-1", records.moderated_audit, "I agree with the grades.")
+    await services.audits.reflection.comment_on_grade("29:user-1", records.moderated_audit, "I agree with the grades.")
 
     export = await rights(services).export(PRIYA.upper())
     json_path, xlsx_path = write_files(export, tmp_path / "sar")

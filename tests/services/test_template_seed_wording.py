@@ -276,7 +276,7 @@ async def test_the_composition_root_words_the_audits_with_the_councils_settings(
 ) -> None:
     council = settings.model_copy(update={"referral_decision_hours": 48, "review_cadence": "at least every 3 months"})
     audits = build_services(council, engine).audits
-    [standard_audit] = [t for t in audits.audit_templates() if t.id == "standard-collaborative-audit"]
+    [standard_audit] = [t for t in audits.rounds.audit_templates() if t.id == "standard-collaborative-audit"]
     assert standard_audit.version == 2
     assert "within 48 hours of the contact record" in standard_audit.question("referral_decided_in_time").text
     assert "reviewed at least every 3 months" in standard_audit.question("review_in_timescale").text

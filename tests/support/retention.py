@@ -36,26 +36,26 @@ async def make_records(services: Services) -> Records:
     audit_org = await make_audit_org(services.sessions)
     org = audit_org.org
     today = services.clock.now().date()
-    report = await services.audits.start_round_from_csv(
+    report = await services.audits.rounds.start_round_from_csv(
         template_id=STANDARD.id,
         due_date=today + timedelta(days=30),
         csv_text=HEADER + f"{MODERATED_CASE},Riverside Locality Team,{PRIYA},{OMAR}\n"
         f"{DRAFT_CASE},Riverside Locality Team,{PRIYA},{OMAR}\n",
-        starter=None,
+        actor_id=None,
     )
     moderated, draft = report.created
     for page, section in enumerate(STANDARD.sections):
         grade = "outstanding" if page == 2 else "good"  # an Outstanding stage is always moderated
-        await services.audits.save_page(
+        await services.audits.answering.save_page(
             AUDITOR, moderated, page=page, data=valid_answers(section, today, grade=grade), move="next"
         )
-    submitted = await services.audits.submit(AUDITOR, moderated, data={}, idempotency_key="retention-1")
+    submitted = await services.audits.submission.submit(AUDITOR, moderated, data={}, idempotency_key="retention-1")
     assert isinstance(submitted, SubmittedAudit)
-    form = await services.audits.open_moderation(MODERATOR, moderated)
+    form = await services.audits.moderation.open_moderation(MODERATOR, moderated)
     assert isinstance(form, ModerationForm)
     agreed = {f"moderated_{line.question_id}": line.grade for line in form.audit.grades}
-    assert isinstance(await services.audits.moderate(MODERATOR, moderated, agreed), SubmittedAudit)
-    await services.audits.save_page(
+    assert isinstance(await services.audits.moderation.moderate(MODERATOR, moderated, agreed), SubmittedAudit)
+    await services.audits.answering.save_page(
         AUDITOR, draft, page=0, data=valid_answers(STANDARD.sections[0], today), move="save"
     )
 

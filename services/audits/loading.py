@@ -1,0 +1,120 @@
+"""What every part of the audit feature shares: its settings and collaborators (``AuditContext``),
+an assignment loaded with its round, template and people (``Loaded``), and the person acting.
+
+Every public audit call names the person acting as ``actor_id``: their Teams user id (the
+``29:...`` id Teams sends with each activity), or None for the command line and jobs. The
+call checks ``services.policy`` and writes the access log in the same transaction as the work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from cards import text_audits as text
+from services import actors, policy
+from services.actors import Actor
+from services.audits.notify import AuditNotifier
+from services.clock import Clock
+from services.errors import NotFound
+from services.templates import TemplateLibrary
+from storage.models import AuditAssignment, AuditRound, AuditStatus, Person, Team
+from storage.repositories import audits as audit_rows
+from views.audits import AssignmentSummary
+from views.templates import Template
+
+RECORD = "audit"
+"""The record type audits are logged under in the access log."""
+REFLECTION_RECORD = "audit reflection"
+REFLECTION_TEMPLATE = "practitioner-reflection"
+
+Alert = tuple[int, dict[str, Any], str]
+"""(person id, card, idempotency key) of a notification to send after the transaction."""
+
+
+def audit_record(a: AuditAssignment, *, reflection: bool = False) -> policy.RecordContext:
+    """What the policy needs to know about an assignment (or, ``reflection=True``, its reflection)."""
+    return policy.audit(
+        practitioner_id=a.practitioner_id,
+        auditor_ids=[a.auditor_id],
+        team_id=a.team_id,
+        moderator_ids=[a.moderator_id] if a.moderator_id else [],
+        awaiting_moderation=a.status == AuditStatus.MODERATION,
+        reflection=reflection,
+    )
+
+
+@dataclass
+class Loaded:
+    """An assignment with what every decision about it needs."""
+
+    assignment: AuditAssignment
+    round: AuditRound
+    template: Template
+    team: Team | None
+    practitioner: Person
+    auditor: Person
+
+    def policy_record(self, *, reflection: bool = False) -> policy.RecordContext:
+        return audit_record(self.assignment, reflection=reflection)
+
+    @property
+    def summary(self) -> AssignmentSummary:
+        a = self.assignment
+        return AssignmentSummary(
+            id=a.id,
+            case_ref=a.case_ref,
+            team_name=self.team.name if self.team else "",
+            practitioner_name=self.practitioner.display_name,
+            auditor_name=self.auditor.display_name,
+            template_title=self.template.title,
+            due_date=a.due_date,
+            status=a.status,
+        )
+
+
+@dataclass(frozen=True)
+class AuditContext:
+    """The database, clock, templates, notifier and time zone every audit part works with."""
+
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+    templates: TemplateLibrary
+    notifier: AuditNotifier
+    time_zone: ZoneInfo
+
+    def today(self) -> date:
+        """Today in the council's time zone (due dates are local dates)."""
+        return self.clock.now().astimezone(self.time_zone).date()
+
+    async def load(self, session: AsyncSession, assignment_id: int) -> Loaded:
+        """The assignment with its round, template and people (``NotFound`` if there is none)."""
+        rows = await audit_rows.assignment_with_people(session, assignment_id)
+        if rows is None:
+            raise NotFound(text.NO_SUCH_AUDIT)
+        template = self.templates.get(rows.round.template_id, rows.round.template_version)
+        return Loaded(rows.assignment, rows.round, template, rows.team, rows.practitioner, rows.auditor)
+
+    async def actor(self, session: AsyncSession, actor_id: str | None) -> Actor:
+        """The person acting, from their Teams user id (None: the command line, ``NOBODY``)."""
+        if actor_id is None:
+            return actors.NOBODY
+        return await actors.load_for_teams_user(session, actor_id)
+
+    async def send(self, alerts: list[Alert]) -> None:
+        """Send alerts gathered in a transaction, once it has committed."""
+        for person_id, card, key in alerts:
+            await self.notifier.send_card(person_id, card, key=key)
+
+
+async def active_team_manager(session: AsyncSession, item: Loaded) -> int | None:
+    """The practitioner's team manager, unless they have left (deactivated, not deleted): an alert
+    sent to someone who has gone would reach nobody."""
+    if item.team is None or item.team.manager_id is None:
+        return None
+    manager = await session.get(Person, item.team.manager_id)
+    return manager.id if manager is not None and manager.active else None

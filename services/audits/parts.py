@@ -1,0 +1,61 @@
+"""The audit feature's parts, built together over one shared ``AuditContext``: callers use the
+part that does what they need (``audits.rounds.start_round_from_csv``, ``audits.answering.save_page``)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.audits.answering import Answering
+from services.audits.loading import AuditContext
+from services.audits.moderation import Moderation, ModerationRule
+from services.audits.notify import AuditNotifier
+from services.audits.reflection import Reflections
+from services.audits.rounds import Rounds
+from services.audits.submission import Submissions
+from services.audits.tasks import Tasks
+from services.clock import Clock
+from services.outbox import Outbox
+from services.templates import TemplateLibrary
+
+
+@dataclass(frozen=True)
+class Audits:
+    """Collaborative audits, one part per job, and the context they share (sessions, clock,
+    templates, today's date)."""
+
+    context: AuditContext
+    rounds: Rounds
+    answering: Answering
+    submission: Submissions
+    reflection: Reflections
+    moderation: Moderation
+    tasks: Tasks
+
+
+def build_audits(
+    *,
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    templates: TemplateLibrary,
+    case_reference_pattern: str,
+    moderation_rule: ModerationRule | None = None,
+    outbox: Outbox | None = None,
+    rng: random.Random | None = None,
+    time_zone: str = "Europe/London",
+) -> Audits:
+    """Every audit part over one context; without an outbox nothing is sent (``AuditNotifier``)."""
+    context = AuditContext(sessions, clock, templates, AuditNotifier(outbox), ZoneInfo(time_zone))
+    moderation = Moderation(context, moderation_rule)
+    return Audits(
+        context=context,
+        rounds=Rounds(context, case_reference_pattern=case_reference_pattern, rng=rng),
+        answering=Answering(context),
+        submission=Submissions(context, moderation),
+        reflection=Reflections(context),
+        moderation=moderation,
+        tasks=Tasks(context),
+    )

@@ -87,7 +87,7 @@ def _guarded(handler: Handler) -> Handler:
 
     async def guarded(request: web.Request) -> web.StreamResponse:
         pages = request.app[FEEDBACK_PAGES_KEY]
-        if not pages.limiter.allow(_client_address(request, pages.settings)):
+        if not pages.limiter.allow(client_address(request, pages.settings)):
             response: web.StreamResponse = _busy(request, pages.limiter.retry_after_seconds())
         else:
             response = await handler(request)
@@ -182,11 +182,15 @@ async def asset(request: web.Request) -> web.StreamResponse:
 # -- helpers ------------------------------------------------------------------------------------
 
 
-def _client_address(request: web.Request, settings: Settings) -> str:
+def client_address(request: web.Request, settings: Settings) -> str:
+    """The address the per-address rate limit counts: the peer, or behind the trusted proxy the
+    address that proxy saw. Proxies append to ``X-Forwarded-For``, so only its last entry was
+    written by ours; anything before it came from the client and could be forged."""
     if settings.trust_forwarded_for:
         forwarded = request.headers.get("X-Forwarded-For", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
+        last = forwarded.rsplit(",", 1)[-1].strip()
+        if last:
+            return last
     return request.remote or "unknown"
 
 

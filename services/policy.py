@@ -9,9 +9,14 @@ Every feature asks here instead of writing its own checks::
 card; ``allows`` answers the same question as a bool (to hide a button); ``view_scope`` says
 which records a list may show. The rules follow the framework's role-based access: a
 practitioner sees their own work, a manager their team's, moderators what they moderate, the
-QA lead everything, senior managers aggregates for their service area (and, as their line manager,
-the actions of people with no manager in their team, such as team managers), administrators the
-organisation and its roles.
+QA lead (and the QA Head of Service) everything, senior managers and Heads of Service aggregates for
+their service area (and, as their line manager, the actions of people with no manager in their team,
+such as team managers), administrators the organisation and its roles. The framework's governance
+roles: the Service Director reads everything; the Principal Social Worker and the IRO manager read
+and moderate audits service-wide; performance analysts read totals and reports, never a case; the
+QIM's members open the QIM report; the QA Head of Service and Heads of Service change the continuous
+improvement plan; client relations log compliments and complaints. ``docs/permissions.md`` holds the
+whole matrix as a table generated from these rules (``services.policy_matrix``).
 """
 
 from __future__ import annotations
@@ -40,6 +45,9 @@ class RecordKind(enum.StrEnum):
     DIGEST_SUBSCRIPTION = "digest subscription"
     CHANNEL_LINK = "channel link"
     ORGANISATION = "organisation"
+    QIM_REPORT = "QIM report"
+    IMPROVEMENT_PLAN = "improvement plan"
+    COMPLIMENTS_COMPLAINTS = "compliments and complaints"
 
 
 @dataclass(frozen=True)
@@ -128,6 +136,21 @@ def organisation(*, person_id: int | None = None) -> RecordContext:
     return RecordContext(RecordKind.ORGANISATION, owner_id=person_id)
 
 
+def qim_report() -> RecordContext:
+    """The quarterly report for the Quality Improvement Meeting (totals only, never a case)."""
+    return RecordContext(RecordKind.QIM_REPORT, aggregate=True)
+
+
+def improvement_plan() -> RecordContext:
+    """The continuous improvement plan the QIM reviews: its priorities, milestones and evidence."""
+    return RecordContext(RecordKind.IMPROVEMENT_PLAN)
+
+
+def compliments_complaints(*, team_id: int | None = None, service_area_id: int | None = None) -> RecordContext:
+    """Compliments and complaints logged against a team (case reference only, no names)."""
+    return RecordContext(RecordKind.COMPLIMENTS_COMPLAINTS, team_id=team_id, service_area_id=service_area_id)
+
+
 # -- who: small predicates the rules are made of -------------------------------------------
 
 Who = Callable[[Actor, RecordContext], bool]
@@ -169,7 +192,35 @@ def area_lead_as_line_manager(actor: Actor, record: RecordContext) -> bool:
 
 
 def qa_lead(actor: Actor, _record: RecordContext) -> bool:
-    return actor.has(Role.QA_LEAD)
+    """The QA lead, or the QA Head of Service who leads quality assurance (the framework's title)."""
+    return actor.has(Role.QA_LEAD) or actor.has(Role.QA_HEAD_OF_SERVICE)
+
+
+def holds(*roles: Role) -> Who:
+    """Anyone holding one of ``roles``, whatever the record (roles that act service-wide)."""
+    return lambda actor, _record: any(actor.has(role) for role in roles)
+
+
+service_director = holds(Role.SERVICE_DIRECTOR)
+qa_head_of_service = holds(Role.QA_HEAD_OF_SERVICE)
+head_of_service = holds(Role.HEAD_OF_SERVICE)
+practice_leader = holds(Role.PRINCIPAL_SOCIAL_WORKER, Role.IRO_MANAGER)
+"""The Principal Social Worker and the IRO/CP chair manager: read and moderate audits service-wide."""
+performance_analyst = holds(Role.PERFORMANCE_ANALYST)
+client_relations = holds(Role.CLIENT_RELATIONS)
+qim_member = holds(
+    Role.SERVICE_DIRECTOR,
+    Role.HEAD_OF_SERVICE,
+    Role.SENIOR_MANAGER,
+    Role.QA_HEAD_OF_SERVICE,
+    Role.QA_LEAD,
+    Role.PRINCIPAL_SOCIAL_WORKER,
+    Role.PERFORMANCE_ANALYST,
+    Role.CLIENT_RELATIONS,
+)
+"""The Quality Improvement Meeting: chaired by the Service Director, with Heads of Service and the
+extended service management team (senior managers), the QA Head of Service and QA lead, the Principal
+Social Worker; client relations and performance analysts are invited."""
 
 
 def administrator(actor: Actor, _record: RecordContext) -> bool:
@@ -214,23 +265,27 @@ class Rule:
 
 
 _MODERATOR = any_of(assigned_moderator, available_moderator)
+_AUDIT_READERS = any_of(owner, participant, team_manager, _MODERATOR, qa_lead, service_director, practice_leader)
 
 RULES: dict[tuple[RecordKind, Permission], Rule] = {
     (RecordKind.AUDIT, Permission.VIEW): Rule(
-        any_of(owner, participant, team_manager, _MODERATOR, qa_lead),
-        "Only the practitioner, the auditor, their team manager, the audit's moderator and the QA lead can see this audit.",
+        _AUDIT_READERS,
+        "Only the practitioner, the auditor, their team manager, the audit's moderator, the QA lead, the Principal "
+        "Social Worker, the IRO manager and the Service Director can see this audit.",
     ),
     (RecordKind.AUDIT, Permission.SUBMIT): Rule(participant, "Only the auditor assigned to this audit can submit it."),
     (RecordKind.AUDIT, Permission.MODERATE): Rule(
-        all_of(independent, any_of(_MODERATOR, qa_lead)),
-        "Only a moderator (or the QA lead) who did not carry out this audit and whose case it is not can moderate it.",
+        all_of(independent, any_of(_MODERATOR, qa_lead, practice_leader)),
+        "Only a moderator (or the QA lead, the Principal Social Worker or the IRO manager) who did not carry out this "
+        "audit and whose case it is not can moderate it.",
     ),
     (RecordKind.AUDIT, Permission.CHANGE): Rule(
         any_of(team_manager, qa_lead), "Only the team manager or the QA lead can change or reassign this audit."
     ),
     (RecordKind.AUDIT_REFLECTION, Permission.VIEW): Rule(
-        any_of(owner, participant, team_manager, assigned_moderator, qa_lead),
-        "Only the practitioner, the auditor, their team manager, the audit's moderator and the QA lead can read this reflection.",
+        any_of(owner, participant, team_manager, assigned_moderator, qa_lead, service_director, practice_leader),
+        "Only the practitioner, the auditor, their team manager, the audit's moderator, the QA lead, the Principal "
+        "Social Worker, the IRO manager and the Service Director can read this reflection.",
     ),
     (RecordKind.AUDIT_REFLECTION, Permission.SUBMIT): Rule(
         owner, "Only the practitioner whose work was audited can add their reflection."
@@ -239,8 +294,9 @@ RULES: dict[tuple[RecordKind, Permission], Rule] = {
         owner, "Only the practitioner who wrote this reflection can change it."
     ),
     (RecordKind.ACTION, Permission.VIEW): Rule(
-        any_of(owner, participant, team_manager, area_lead_as_line_manager, qa_lead),
-        "Only the action's owner, whoever raised it, their manager and the QA lead can see this action.",
+        any_of(owner, participant, team_manager, area_lead_as_line_manager, qa_lead, service_director),
+        "Only the action's owner, whoever raised it, their manager, the QA lead and the Service Director can see "
+        "this action.",
     ),
     (RecordKind.ACTION, Permission.SUBMIT): Rule(
         any_of(owner, team_manager), "Only the action's owner or their team manager can record progress on it."
@@ -250,16 +306,18 @@ RULES: dict[tuple[RecordKind, Permission], Rule] = {
         "Only whoever raised this action, the owner's manager or the QA lead can change, reassign or close it.",
     ),
     (RecordKind.SURVEY_RESULTS, Permission.VIEW): Rule(
-        any_of(qa_lead, aggregate_for(any_of(area_lead, team_manager))),
-        "Survey results are for the QA lead, and as totals for the team's manager and the service area's senior managers.",
+        any_of(qa_lead, aggregate_for(any_of(area_lead, team_manager, service_director, performance_analyst))),
+        "Survey results are for the QA lead, and as totals for the team's manager, the service area's senior "
+        "managers, the Service Director and performance analysts.",
     ),
     (RecordKind.SURVEY_RESULTS, Permission.SUBMIT): Rule(
         member, "Only people in the organisation can answer staff surveys."
     ),
     (RecordKind.SURVEY_RESULTS, Permission.CHANGE): Rule(qa_lead, "Only the QA lead can set up or close a survey."),
     (RecordKind.DIGEST_SUBSCRIPTION, Permission.VIEW): Rule(
-        any_of(owner, team_member, team_manager, area_lead, qa_lead),
-        "Only the subscriber, the team, its manager, the service area's senior managers and the QA lead can see this digest.",
+        any_of(owner, team_member, team_manager, area_lead, qa_lead, service_director),
+        "Only the subscriber, the team, its manager, the service area's senior managers, the QA lead and the "
+        "Service Director can see this digest.",
     ),
     (RecordKind.DIGEST_SUBSCRIPTION, Permission.CHANGE): Rule(
         any_of(owner, team_manager, area_lead, qa_lead, administrator),
@@ -271,10 +329,33 @@ RULES: dict[tuple[RecordKind, Permission], Rule] = {
         "Only an administrator, the team's manager or a senior manager of its service area can link a channel to it.",
     ),
     (RecordKind.ORGANISATION, Permission.VIEW): Rule(
-        any_of(owner, administrator, qa_lead), "Only administrators and the QA lead can see the whole organisation."
+        any_of(owner, administrator, qa_lead, service_director),
+        "Only administrators, the QA lead and the Service Director can see the whole organisation.",
     ),
     (RecordKind.ORGANISATION, Permission.CHANGE): Rule(
         administrator, "Only an administrator can change the organisation or anyone's roles."
+    ),
+    (RecordKind.QIM_REPORT, Permission.VIEW): Rule(
+        qim_member,
+        "The QIM report is for the members of the Quality Improvement Meeting: the Service Director, Heads of "
+        "Service, senior managers, the QA Head of Service and QA lead, the Principal Social Worker, performance "
+        "analysts and client relations. Ask your qop administrator if you should be one of them.",
+    ),
+    (RecordKind.IMPROVEMENT_PLAN, Permission.VIEW): Rule(
+        any_of(qim_member, holds(Role.IRO_MANAGER, Role.PRACTICE_CHAMPION)),
+        "The improvement plan is for the QIM's members, the IRO manager and practice champions.",
+    ),
+    (RecordKind.IMPROVEMENT_PLAN, Permission.CHANGE): Rule(
+        any_of(qa_head_of_service, head_of_service),
+        "Only the QA Head of Service and Heads of Service can add to or change the improvement plan.",
+    ),
+    (RecordKind.COMPLIMENTS_COMPLAINTS, Permission.VIEW): Rule(
+        any_of(client_relations, qa_lead, service_director, area_lead),
+        "Compliments and complaints are for client relations, the QA lead, the Service Director and the service "
+        "area's senior managers.",
+    ),
+    (RecordKind.COMPLIMENTS_COMPLAINTS, Permission.SUBMIT): Rule(
+        client_relations, "Only client relations can log compliments and complaints."
     ),
 }
 
@@ -329,12 +410,22 @@ def view_scope(actor: Actor, kind: RecordKind) -> Scope:
     """The widest set of ``kind`` records ``actor`` may list (moderation queues are extra)."""
     if not actor.is_member:
         return Scope()
-    if actor.has(Role.QA_LEAD) and kind is not RecordKind.ORGANISATION:
+    nobody_in_particular = RecordContext(kind)
+    if qa_lead(actor, nobody_in_particular) and kind is not RecordKind.ORGANISATION:
+        return Scope(everything=True)
+    if service_director(actor, nobody_in_particular):
+        return Scope(everything=True, aggregate_only=kind is RecordKind.SURVEY_RESULTS)
+    if kind in (RecordKind.AUDIT, RecordKind.AUDIT_REFLECTION) and practice_leader(actor, nobody_in_particular):
         return Scope(everything=True)
     if kind is RecordKind.ORGANISATION:
         return Scope(everything=actor.has(Role.ADMINISTRATOR), person_id=actor.person_id)
     if kind is RecordKind.SURVEY_RESULTS:
-        return Scope(team_ids=actor.managed_team_ids, service_area_ids=actor.senior_area_ids, aggregate_only=True)
+        return Scope(
+            everything=performance_analyst(actor, nobody_in_particular),
+            team_ids=actor.managed_team_ids,
+            service_area_ids=actor.senior_area_ids,
+            aggregate_only=True,
+        )
     if kind is RecordKind.DIGEST_SUBSCRIPTION:
         own_team = frozenset({actor.team_id}) if actor.team_id else frozenset()
         return Scope(

@@ -70,7 +70,10 @@ class Base(DeclarativeBase):
 
 
 class Role(enum.StrEnum):
-    """Roles a person holds in the organisation (issue 8)."""
+    """Roles a person holds in the organisation: qop's own and the framework's governance roles.
+
+    Stored as plain strings (``RoleAssignment.role``), so a new role needs no migration.
+    """
 
     PRACTITIONER = "practitioner"
     TEAM_MANAGER = "team_manager"
@@ -78,6 +81,18 @@ class Role(enum.StrEnum):
     QA_LEAD = "qa_lead"
     MODERATOR = "moderator"
     ADMINISTRATOR = "administrator"
+    SERVICE_DIRECTOR = "service_director"
+    HEAD_OF_SERVICE = "head_of_service"
+    QA_HEAD_OF_SERVICE = "qa_head_of_service"
+    PRINCIPAL_SOCIAL_WORKER = "principal_social_worker"
+    IRO_MANAGER = "iro_manager"
+    PRACTICE_CHAMPION = "practice_champion"
+    PERFORMANCE_ANALYST = "performance_analyst"
+    CLIENT_RELATIONS = "client_relations"
+
+
+AREA_ROLES = frozenset({Role.SENIOR_MANAGER, Role.HEAD_OF_SERVICE})
+"""Roles held for one or more service areas (a ``RoleAssignment`` row per area)."""
 
 
 class ServiceArea(Base):

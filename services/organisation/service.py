@@ -27,7 +27,7 @@ from services.organisation.views import (
 from services.policy import Permission
 from services.teams_data import ConversationInfo, TeamsUser
 from storage.db import transaction
-from storage.models import Conversation, Person, Role, RoleAssignment, ServiceArea, Team
+from storage.models import AREA_ROLES, Conversation, Person, Role, RoleAssignment, ServiceArea, Team
 from storage.repositories import conversations as conversation_repo
 from storage.repositories import roles as roles_repo
 
@@ -38,6 +38,14 @@ ROLE_LABELS = {
     Role.QA_LEAD: "QA lead",
     Role.MODERATOR: "moderator",
     Role.ADMINISTRATOR: "administrator",
+    Role.SERVICE_DIRECTOR: "service director",
+    Role.HEAD_OF_SERVICE: "head of service",
+    Role.QA_HEAD_OF_SERVICE: "QA head of service",
+    Role.PRINCIPAL_SOCIAL_WORKER: "principal social worker",
+    Role.IRO_MANAGER: "IRO manager",
+    Role.PRACTICE_CHAMPION: "practice champion",
+    Role.PERFORMANCE_ANALYST: "performance analyst",
+    Role.CLIENT_RELATIONS: "client relations",
 }
 COMMAND_LINE = "command line"
 
@@ -215,10 +223,12 @@ class OrganisationService:
         return person
 
     async def _area_for(self, session: AsyncSession, role: Role, area: str | None) -> ServiceArea | None:
-        if role is not Role.SENIOR_MANAGER:
+        if role not in AREA_ROLES:
             return None
         if not area:
-            raise InvalidInput("A senior manager role needs the service area they lead.", {"area": "Choose an area"})
+            raise InvalidInput(
+                f"A {ROLE_LABELS[role]} role needs the service area they lead.", {"area": "Choose an area"}
+            )
         return await _by_name(session, ServiceArea, area, "service area")
 
     async def _change_assignment(

@@ -13,6 +13,7 @@ from cards.base import Json
 from cards.catalogue_audits import examples as audit_examples
 from cards.examples_actions import action_examples
 from cards.examples_digest import digest_examples
+from cards.examples_improvement import improvement_examples
 from cards.examples_organisation import organisation_examples
 
 SAMPLE_COMMANDS = [
@@ -57,6 +58,7 @@ SOURCES: list[Callable[[], Iterator[tuple[str, Json]]]] = [
     _delivery_examples,
     audit_examples,
     digest_examples,
+    improvement_examples,
 ]
 """Each feature appends its examples function here."""
 

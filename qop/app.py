@@ -37,6 +37,7 @@ from services.feedback.alerts import SafetyAlertNotifier
 from services.feedback.links import FeedbackLinkService
 from services.feedback.surveys import SurveyService
 from services.feedback.tokens import Signer
+from services.improvement import ImprovementPlanService
 from services.organisation import OrganisationService
 from services.qa_calendar import QaCalendarService
 from services.reminder_job import scheduled_jobs
@@ -138,6 +139,7 @@ def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | No
             time_zone=settings.timezone,
         ),
         digests=digests,
+        improvement=ImprovementPlanService(sessions=sessions, clock=clock, time_zone=settings.timezone),
     )
 
 

@@ -17,6 +17,7 @@ from services.digest.service import DigestService
 from services.feedback.alerts import SafetyAlertNotifier
 from services.feedback.links import FeedbackLinkService
 from services.feedback.surveys import SurveyService
+from services.improvement import ImprovementPlanService
 from services.organisation import OrganisationService
 from services.qa_calendar import QaCalendarService
 from services.reminders import ReminderService
@@ -39,3 +40,4 @@ class Services:
     delivery: DeliveryService
     audits: AuditService
     digests: DigestService
+    improvement: ImprovementPlanService

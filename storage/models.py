@@ -810,3 +810,76 @@ class RetentionRun(Base):
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
     removed: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class ImprovementStatus(enum.StrEnum):
+    """Where a priority of the continuous improvement plan stands."""
+
+    ACTIVE = "active"
+    ACHIEVED = "achieved"
+    WITHDRAWN = "withdrawn"
+
+
+class ImprovementPriority(Base):
+    """One priority of the continuous improvement plan the QIM reviews: why, who, and how we will know."""
+
+    __tablename__ = "improvement_priorities"
+
+    id: Mapped[int_pk]
+    title: Mapped[str] = mapped_column(String(200))
+    rationale: Mapped[str] = mapped_column(Text, default="")
+    """Why: the themes across audits, measures, feedback and practice days that make it a priority."""
+    owner_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    impact_evidence: Mapped[str] = mapped_column(Text, default="")
+    """The evidence that will show it made a difference."""
+    status: Mapped[str] = mapped_column(String(16), default=ImprovementStatus.ACTIVE.value)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[created_at]
+    updated_at: Mapped[updated_at]
+
+
+class ImprovementMilestone(Base):
+    """A step towards a priority, with the date it is due and when it was reached."""
+
+    __tablename__ = "improvement_milestones"
+    __table_args__ = (Index("ix_improvement_milestones_priority", "priority_id", "due_date"),)
+
+    id: Mapped[int_pk]
+    priority_id: Mapped[int] = mapped_column(ForeignKey("improvement_priorities.id", ondelete="CASCADE"))
+    description: Mapped[str] = mapped_column(Text)
+    due_date: Mapped[date] = mapped_column(Date)
+    done_at: Mapped[datetime | None]
+    created_at: Mapped[created_at]
+
+
+class ImprovementPriorityAction(Base):
+    """A service-level action (source QIM) that delivers a priority."""
+
+    __tablename__ = "improvement_priority_actions"
+    __table_args__ = (UniqueConstraint("priority_id", "action_id", name="uq_improvement_priority_actions_pair"),)
+
+    id: Mapped[int_pk]
+    priority_id: Mapped[int] = mapped_column(
+        ForeignKey("improvement_priorities.id", ondelete="CASCADE", name="fk_improvement_priority_actions_priority")
+    )
+    """(The conventional constraint name would pass PostgreSQL's 63 characters.)"""
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))
+    created_at: Mapped[created_at]
+
+
+class ImprovementPlanChange(Base):
+    """The plan's history: who changed which priority, when, and each field before and after.
+
+    Append-only, like the access log; priorities are never deleted (they are withdrawn), so the
+    trail the QIM reviews stays whole."""
+
+    __tablename__ = "improvement_plan_changes"
+    __table_args__ = (Index("ix_improvement_plan_changes_priority", "priority_id", "changed_at"),)
+
+    id: Mapped[int_pk]
+    priority_id: Mapped[int] = mapped_column(ForeignKey("improvement_priorities.id"))
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    changed_at: Mapped[created_at]
+    change: Mapped[str] = mapped_column(String(32))
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    """Field name -> [before, after] (dates as ISO text, people as their e-mail)."""

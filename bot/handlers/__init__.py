@@ -10,9 +10,21 @@ if TYPE_CHECKING:
 
 
 def register_all(bot: QopBot) -> None:
-    from bot.handlers import actions, audits, delivery, digest, feedback, help, lifecycle, organisation, surveys
+    from bot.handlers import (
+        actions,
+        audits,
+        delivery,
+        digest,
+        feedback,
+        help,
+        improvement,
+        lifecycle,
+        organisation,
+        surveys,
+    )
 
-    for module in (lifecycle, help, actions, organisation, feedback, surveys, delivery, audits, digest):
+    modules = (lifecycle, help, actions, organisation, feedback, surveys, delivery, audits, digest, improvement)
+    for module in modules:
         module.register(bot)
     unrouted = bot.commands.unrouted()
     if unrouted:

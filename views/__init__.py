@@ -1,0 +1,1 @@
+"""Read models shared by cards and services: plain frozen dataclasses, no I/O."""

@@ -13,7 +13,7 @@ from cards.base import Json
 from cards.catalogue_audits import examples as audit_examples
 from cards.examples_actions import action_examples
 from cards.examples_digest import digest_examples
-from cards.examples_improvement import improvement_examples
+from cards.examples_improvement import improvement_examples, learning_examples
 from cards.examples_organisation import organisation_examples
 
 SAMPLE_COMMANDS = [
@@ -59,6 +59,7 @@ SOURCES: list[Callable[[], Iterator[tuple[str, Json]]]] = [
     audit_examples,
     digest_examples,
     improvement_examples,
+    learning_examples,
 ]
 """Each feature appends its examples function here."""
 

@@ -98,3 +98,45 @@ def improvement_examples() -> Iterator[tuple[str, Json]]:
         ),
     )
     yield "improvement_history_empty", improvement.history_card(SUPERVISION, [])
+
+
+def learning_examples() -> Iterator[tuple[str, Json]]:
+    from cards import learning
+    from views.improvement import ClientFeedbackView, PracticeExampleView, ThemeCount
+
+    teams = ["Front Door", "Riverside Locality Team", "Children in Care Team"]
+    yield "client_feedback_form", learning.client_feedback_form_card(teams, today=TODAY)
+    yield (
+        "client_feedback_form_problems",
+        learning.client_feedback_form_card(
+            teams,
+            today=TODAY,
+            errors={"themes": "Give one to eight themes, separated by commas."},
+            values={"kind": "complaint", "team": "Front Door", "case_reference": "LCS123456"},
+        ),
+    )
+    logged = ClientFeedbackView(7, "compliment", "Riverside Locality Team", TODAY, ("communication",), None, "")
+    themes = [ThemeCount("communication", 4, 2), ThemeCount("timeliness", 0, 3)]
+    yield "client_feedback_logged", learning.client_feedback_logged_card(logged, themes)
+    yield "client_feedback_logged_first", learning.client_feedback_logged_card(logged, [])
+    yield "practice_nomination_form", learning.nomination_form_card(teams)
+    yield (
+        "practice_nomination_problems",
+        learning.nomination_form_card(
+            teams,
+            errors={"description": "Please remove the case reference: a celebrated example must not point to a child."},
+            values={"team": "Front Door", "source": "audit", "description": "See LCS123456"},
+        ),
+    )
+    example = PracticeExampleView(
+        3,
+        "Children in Care Team",
+        "audit",
+        "The worker used a three houses tool with a nine-year-old and the child's words shaped the plan.",
+        TODAY,
+    )
+    yield (
+        "practice_celebrated",
+        learning.celebrated_card([example], message="Thank you: this example is now celebrated."),
+    )
+    yield "practice_celebrated_empty", learning.celebrated_card([])

@@ -67,3 +67,8 @@ IMPROVEMENT_NEW = "improvement.new"
 IMPROVEMENT_EDIT = "improvement.edit"
 IMPROVEMENT_SAVE = "improvement.save"
 IMPROVEMENT_HISTORY = "improvement.history"
+
+# Compliments and complaints; celebrating quality practice (issue 16)
+CLIENT_FEEDBACK_NEW = "client_feedback.new"
+CLIENT_FEEDBACK_LOG = "client_feedback.log"
+PRACTICE_NOMINATE = "practice.nominate"

@@ -38,6 +38,7 @@ from services.feedback.links import FeedbackLinkService
 from services.feedback.surveys import SurveyService
 from services.feedback.tokens import Signer
 from services.improvement import ImprovementPlanService
+from services.improvement.learning import LearningService
 from services.organisation import OrganisationService
 from services.qa_calendar import QaCalendarService
 from services.reminder_job import scheduled_jobs
@@ -140,6 +141,12 @@ def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | No
         ),
         digests=digests,
         improvement=ImprovementPlanService(sessions=sessions, clock=clock, time_zone=settings.timezone),
+        learning=LearningService(
+            sessions=sessions,
+            clock=clock,
+            case_reference_pattern=settings.case_reference_pattern,
+            time_zone=settings.timezone,
+        ),
     )
 
 

@@ -18,6 +18,7 @@ from services.feedback.alerts import SafetyAlertNotifier
 from services.feedback.links import FeedbackLinkService
 from services.feedback.surveys import SurveyService
 from services.improvement import ImprovementPlanService
+from services.improvement.learning import LearningService
 from services.organisation import OrganisationService
 from services.qa_calendar import QaCalendarService
 from services.reminders import ReminderService
@@ -41,3 +42,4 @@ class Services:
     audits: AuditService
     digests: DigestService
     improvement: ImprovementPlanService
+    learning: LearningService

@@ -48,6 +48,7 @@ class RecordKind(enum.StrEnum):
     QIM_REPORT = "QIM report"
     IMPROVEMENT_PLAN = "improvement plan"
     COMPLIMENTS_COMPLAINTS = "compliments and complaints"
+    PRACTICE_EXAMPLE = "practice example"
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,11 @@ def improvement_plan() -> RecordContext:
 def compliments_complaints(*, team_id: int | None = None, service_area_id: int | None = None) -> RecordContext:
     """Compliments and complaints logged against a team (case reference only, no names)."""
     return RecordContext(RecordKind.COMPLIMENTS_COMPLAINTS, team_id=team_id, service_area_id=service_area_id)
+
+
+def practice_example(*, team_id: int | None = None, service_area_id: int | None = None) -> RecordContext:
+    """A quality practice example nominated to celebrate (anonymised) from a team's audit or observation."""
+    return RecordContext(RecordKind.PRACTICE_EXAMPLE, team_id=team_id, service_area_id=service_area_id)
 
 
 # -- who: small predicates the rules are made of -------------------------------------------
@@ -356,6 +362,14 @@ RULES: dict[tuple[RecordKind, Permission], Rule] = {
     ),
     (RecordKind.COMPLIMENTS_COMPLAINTS, Permission.SUBMIT): Rule(
         client_relations, "Only client relations can log compliments and complaints."
+    ),
+    (RecordKind.PRACTICE_EXAMPLE, Permission.VIEW): Rule(
+        member, "Only people in the organisation can see the practice we celebrate."
+    ),
+    (RecordKind.PRACTICE_EXAMPLE, Permission.SUBMIT): Rule(
+        any_of(team_manager, area_lead, qa_lead, practice_leader),
+        "Only the team's manager, a senior manager or Head of Service of its area, the QA lead, the Principal Social "
+        "Worker or the IRO manager can nominate practice to celebrate.",
     ),
 }
 

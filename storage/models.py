@@ -883,3 +883,42 @@ class ImprovementPlanChange(Base):
     change: Mapped[str] = mapped_column(String(32))
     fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     """Field name -> [before, after] (dates as ISO text, people as their e-mail)."""
+
+
+class ClientFeedbackKind(enum.StrEnum):
+    COMPLIMENT = "compliment"
+    COMPLAINT = "complaint"
+
+
+class ClientFeedbackEntry(Base):
+    """A compliment or complaint client relations logged against a team, by theme (case reference only)."""
+
+    __tablename__ = "client_feedback"
+    __table_args__ = (Index("ix_client_feedback_received", "received_on", "team_id"),)
+
+    id: Mapped[int_pk]
+    kind: Mapped[str] = mapped_column(String(16))
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    received_on: Mapped[date] = mapped_column(Date)
+    themes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    case_reference: Mapped[str | None] = mapped_column(String(32))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    """What it was about, in a line: screened for personal data, never names."""
+    logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[created_at]
+
+
+class PracticeExample(Base):
+    """A quality practice example a manager nominated to celebrate (anonymised: no names, no case)."""
+
+    __tablename__ = "practice_examples"
+
+    id: Mapped[int_pk]
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    source: Mapped[str] = mapped_column(String(16))
+    """Where it was seen: an audit or an observation."""
+    source_ref: Mapped[str | None] = mapped_column(String(64))
+    """The audit's number, when it came from one."""
+    description: Mapped[str] = mapped_column(Text)
+    nominated_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[created_at]

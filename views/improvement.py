@@ -88,3 +88,55 @@ class PriorityChange:
     milestone_due: date | None = None
     milestones_done: tuple[int, ...] = ()
     action_ids: tuple[int, ...] = ()
+
+
+# -- learning from compliments and complaints; celebrating quality practice ----------------------
+
+
+@dataclass(frozen=True)
+class ClientFeedbackInput:
+    """A compliment or complaint as client relations log it: a team, themes, a case reference at most."""
+
+    kind: str
+    team: str
+    received_on: date | None
+    themes: tuple[str, ...]
+    case_reference: str = ""
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class ThemeCount:
+    theme: str
+    compliments: int
+    complaints: int
+
+
+@dataclass(frozen=True)
+class ClientFeedbackView:
+    id: int
+    kind: str
+    team: str
+    received_on: date
+    themes: tuple[str, ...]
+    case_reference: str | None
+    summary: str
+
+
+@dataclass(frozen=True)
+class PracticeExampleInput:
+    """Practice a manager nominates to celebrate: anonymised, from an audit (its number) or an observation."""
+
+    team: str
+    source: str
+    description: str
+    source_ref: str = ""
+
+
+@dataclass(frozen=True)
+class PracticeExampleView:
+    id: int
+    team: str
+    source: str
+    description: str
+    nominated_on: date

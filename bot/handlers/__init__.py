@@ -18,12 +18,25 @@ def register_all(bot: QopBot) -> None:
         feedback,
         help,
         improvement,
+        learning,
         lifecycle,
         organisation,
         surveys,
     )
 
-    modules = (lifecycle, help, actions, organisation, feedback, surveys, delivery, audits, digest, improvement)
+    modules = (
+        lifecycle,
+        help,
+        actions,
+        organisation,
+        feedback,
+        surveys,
+        delivery,
+        audits,
+        digest,
+        improvement,
+        learning,
+    )
     for module in modules:
         module.register(bot)
     unrouted = bot.commands.unrouted()

@@ -79,6 +79,7 @@ RECORDS = {
     "QIM report": policy.qim_report(),
     "improvement plan": policy.improvement_plan(),
     "team compliments and complaints": policy.compliments_complaints(team_id=TEAM, service_area_id=AREA),
+    "team practice example": policy.practice_example(team_id=TEAM, service_area_id=AREA),
 }
 
 EVERYONE_IN_ORG = {
@@ -162,6 +163,9 @@ MATRIX: dict[tuple[str, P], set[str]] = {
     ("team compliments and complaints", P.VIEW): {"client_relations", "qa_lead", "qa_head", "director"}
     | {"senior", "head_of_service"},
     ("team compliments and complaints", P.SUBMIT): {"client_relations"},
+    ("team practice example", P.VIEW): EVERYONE_IN_ORG,
+    ("team practice example", P.SUBMIT): {"manager", "senior", "head_of_service", "qa_lead", "qa_head", "psw"}
+    | {"iro_manager"},
 }
 
 CASES = [

@@ -225,3 +225,10 @@ def test_the_admin_card_offers_every_role() -> None:
     from services.organisation.service import ROLE_LABELS
 
     assert set(ROLE_CHOICES) == set(ROLE_LABELS.values())
+
+
+def test_every_role_has_a_demo_hint() -> None:
+    from cards.text_organisation import DEMO_HINTS
+    from services.organisation.service import ROLE_LABELS
+
+    assert set(DEMO_HINTS) == set(ROLE_LABELS.values())

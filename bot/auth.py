@@ -5,8 +5,8 @@ be pointed at another metadata document (a sovereign cloud, or a test's local se
 small validator follows the Bot Framework connector authentication rules instead:
 
 1. ``Authorization: Bearer <JWT>``, RS256, signed by a key published in the JWKS that the
-   OpenID metadata document (``settings.openid_metadata_url``) names;
-2. issuer in ``settings.token_issuers``, audience equal to the bot's app id, ``exp`` and
+   OpenID metadata document (``BotConfig.openid_metadata_url``) names;
+2. issuer in ``BotConfig.token_issuers``, audience equal to the bot's app id, ``exp`` and
    ``nbf`` honoured with five minutes of clock skew;
 3. the signing key's ``endorsements`` contain the activity's ``channelId``;
 4. the token's ``serviceurl`` claim equals the activity's ``serviceUrl``.
@@ -28,7 +28,7 @@ import aiohttp
 import jwt
 from microsoft_agents.hosting.core import ClaimsIdentity
 
-from qop.settings import Settings
+from bot.config import BotConfig
 from services.clock import Clock
 
 logger = logging.getLogger(__name__)
@@ -206,13 +206,13 @@ def _normalise_url(url: str) -> str:
     return url.strip().rstrip("/").casefold()
 
 
-def build_token_validator(settings: Settings, clock: Clock) -> BotFrameworkTokenValidator | None:
+def build_token_validator(config: BotConfig, clock: Clock) -> BotFrameworkTokenValidator | None:
     """The validator production mode needs; None in local (playground) mode."""
-    if settings.local_mode:
+    if config.local_mode:
         return None
     return BotFrameworkTokenValidator(
-        app_id=settings.microsoft_app_id,
-        metadata_url=settings.openid_metadata_url,
-        issuers=settings.token_issuers,
+        app_id=config.app_id,
+        metadata_url=config.openid_metadata_url,
+        issuers=list(config.token_issuers),
         clock=clock,
     )

@@ -19,7 +19,9 @@ import enum
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from cards import common
 from cards import text_commands as text
 from cards.common import CommandHelp
 
@@ -116,6 +118,12 @@ def listed(scope: str, *, local_mode: bool, commands: Iterable[Command] = COMMAN
 def help_entries(scope: str, *, local_mode: bool) -> list[CommandHelp]:
     """Name and help line of every command usable in ``scope``: what the help card lists."""
     return [CommandHelp(command.name, command.help) for command in listed(scope, local_mode=local_mode)]
+
+
+def help_card(conversation_kind: str, *, local_mode: bool, not_understood: str | None = None) -> dict[str, Any]:
+    """The help card for a conversation of ``conversation_kind``; ``not_understood`` echoes what puzzled us."""
+    entries = help_entries(scope_of(conversation_kind), local_mode=local_mode)
+    return common.help_card(entries, not_understood=not_understood)
 
 
 def menu(scope: str, commands: Sequence[Command] = COMMANDS) -> list[Command]:

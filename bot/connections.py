@@ -12,7 +12,7 @@ from microsoft_agents.hosting.core import (
     Connections,
 )
 
-from qop.settings import Settings
+from bot.config import BotConfig
 
 
 class PlaceholderTokenProvider(AnonymousTokenProvider):
@@ -56,21 +56,21 @@ class LocalConnections(Connections):
         return self._configuration
 
 
-def sdk_connection_settings(settings: Settings) -> dict[str, str]:
+def sdk_connection_settings(config: BotConfig) -> dict[str, str]:
     """The service connection as the SDK's configuration keys name it."""
     return {
-        "AUTHTYPE": "ClientSecret" if settings.microsoft_app_password else "UserManagedIdentity",
-        "CLIENTID": settings.microsoft_app_id,
-        "CLIENTSECRET": settings.microsoft_app_password,
-        "TENANTID": settings.microsoft_app_tenant_id,
-        "ISSUERS": " ".join(settings.token_issuers),
+        "AUTHTYPE": "ClientSecret" if config.app_password else "UserManagedIdentity",
+        "CLIENTID": config.app_id,
+        "CLIENTSECRET": config.app_password,
+        "TENANTID": config.tenant_id,
+        "ISSUERS": " ".join(config.token_issuers),
         "VALIDATE_ISSUER": "true",
     }
 
 
-def build_connections(settings: Settings) -> Connections:
-    if settings.local_mode:
+def build_connections(config: BotConfig) -> Connections:
+    if config.local_mode:
         return LocalConnections()
     return MsalConnectionManager(
-        connections_configurations={"SERVICE_CONNECTION": AgentAuthConfiguration(**sdk_connection_settings(settings))}
+        connections_configurations={"SERVICE_CONNECTION": AgentAuthConfiguration(**sdk_connection_settings(config))}
     )

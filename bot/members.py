@@ -19,6 +19,6 @@ async def fetch_member_email(context: TurnContext, conversation_id: str, teams_u
     try:
         member = await client.conversations.get_conversation_member(conversation_id, teams_user_id)
     except Exception as error:  # a missing profile only means we match by AAD id alone
-        logger.info("no member profile for %s: %s", teams_user_id, type(error).__name__)
+        logger.info("no member profile from Teams: %s", type(error).__name__)
         return None
     return _email_of(member)

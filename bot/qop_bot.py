@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
+from aiohttp import ClientResponseError
 from microsoft_agents.activity import ActivityTypes
 from microsoft_agents.hosting.aiohttp import CloudAdapter
 from microsoft_agents.hosting.core import (
@@ -18,18 +20,20 @@ from microsoft_agents.hosting.core import (
     TurnState,
 )
 from microsoft_agents.hosting.core.app import RouteRank
+from sqlalchemy.exc import DataError
 
 from bot.auth import build_token_validator
-from bot.commands import scope_of
+from bot.commands import help_card, scope_of
+from bot.config import BotConfig
 from bot.connections import build_connections
-from bot.handlers.help import help_card
 from bot.members import fetch_member_email
+from bot.product_info import cache_product_info
 from bot.router import ActionHandler, ActionRouter, CommandHandler, CommandRouter
 from bot.security import build_host_validator
 from bot.turns import Turn, card_activity, conversation_from, send_invoke_response, user_from
-from cards import common
+from cards import common, text
 from services.container import Services
-from services.errors import DomainError, InvalidInput
+from services.errors import DomainError, InvalidInput, database_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -43,16 +47,19 @@ ERROR_CONTENT_TYPE = "application/vnd.microsoft.error"
 class QopBot:
     """The bot: SDK objects plus qop's command and action registries."""
 
-    def __init__(self, services: Services, *, connections: Connections | None = None) -> None:
+    def __init__(self, services: Services, config: BotConfig, *, connections: Connections | None = None) -> None:
         self.services = services
-        self.settings = services.settings
+        self.config = config
         # ``connections`` hands out outbound tokens; the default asks Entra ID (MSAL) in
         # production. Tests of production mode pass a local stand-in for Entra ID.
-        self.connections = connections or build_connections(self.settings)
-        self.token_validator = build_token_validator(self.settings, services.clock)
+        self.connections = connections or build_connections(config)
+        self.token_validator = build_token_validator(config, services.clock)
+        cache_product_info()
+        self.turn_slots = asyncio.Semaphore(config.max_turns_in_flight)
+        """Taken by each activity at the HTTP edge (``bot.http``) while the SDK processes it."""
         self.adapter = CloudAdapter(
             connection_manager=self.connections,
-            host_validator=build_host_validator(self.settings),
+            host_validator=build_host_validator(config),
         )
         self.application: AgentApplication[TurnState] = AgentApplication[TurnState](
             storage=MemoryStorage(),
@@ -78,7 +85,7 @@ class QopBot:
         """Answer a non-message activity (installs, member changes) with ``handler``."""
 
         async def on_activity(context: TurnContext, _state: TurnState) -> None:
-            await handler(self.turn(context))
+            await self._guarded(context, lambda: handler(self.turn(context)))
 
         self.application.activity(activity_type)(on_activity)
 
@@ -86,6 +93,7 @@ class QopBot:
         return Turn(
             context=context,
             services=self.services,
+            config=self.config,
             user=user_from(context),
             conversation=conversation_from(context),
             text=text,
@@ -95,8 +103,34 @@ class QopBot:
     # -- dispatch -----------------------------------------------------------------------------
 
     def _register_dispatchers(self) -> None:
-        self.application.add_route(_is_card_invoke, self._on_card_invoke, is_invoke=True)
-        self.application.add_route(_is_message, self._on_message, rank=RouteRank.LAST)
+        async def on_card_invoke(context: TurnContext, state: TurnState) -> None:
+            await self._guarded(context, lambda: self._on_card_invoke(context, state))
+
+        async def on_message(context: TurnContext, state: TurnState) -> None:
+            await self._guarded(context, lambda: self._on_message(context, state))
+
+        self.application.add_route(_is_card_invoke, on_card_invoke, is_invoke=True)
+        self.application.add_route(_is_message, on_message, rank=RouteRank.LAST)
+
+    async def _guarded(self, context: TurnContext, run: Callable[[], Awaitable[None]]) -> None:
+        """Run a turn; the failures that are nobody's bug get a friendly answer and one log line
+        here, before the SDK would log them with a traceback. Anything else goes on to
+        ``_on_turn_error``."""
+        try:
+            await run()
+        except Exception as error:
+            card = _expected_failure_card(context, error)
+            if card is None:
+                raise
+            if not card:
+                return
+            try:
+                if context.activity.type == ActivityTypes.invoke:
+                    await send_invoke_response(context, 200, _invoke_card(card))
+                elif context.activity.type == ActivityTypes.message:
+                    await context.send_activity(card_activity(card))
+            except Exception as answer_error:  # the channel itself may be failing; one line is enough
+                logger.warning("could not answer a %s activity: %s", context.activity.type, type(answer_error).__name__)
 
     async def _on_message(self, context: TurnContext, _state: TurnState) -> None:
         activity = context.activity
@@ -105,9 +139,15 @@ class QopBot:
         if not turn.text and isinstance(activity.value, dict):
             await self._on_card_submit(turn, activity.value)
             return
-        matched = self.commands.match(turn.text, local_mode=self.settings.local_mode)
+        matched = self.commands.match(turn.text, local_mode=self.config.local_mode)
         if matched is None or scope_of(turn.conversation.kind) not in matched[0].command.scopes:
-            await turn.send_card(help_card(turn, not_understood=turn.text or "(an empty message)"))
+            await turn.send_card(
+                help_card(
+                    turn.conversation.kind,
+                    local_mode=self.config.local_mode,
+                    not_understood=turn.text or "(an empty message)",
+                )
+            )
             return
         route, turn.args = matched
         try:
@@ -127,7 +167,13 @@ class QopBot:
         """Action.Submit (or an Action.Execute fallback on old clients) arrives as a message."""
         handler = self.actions.get(str(value.get("verb", "")))
         if handler is None:
-            await turn.send_card(help_card(turn, not_understood="(a button I no longer know)"))
+            await turn.send_card(
+                help_card(
+                    turn.conversation.kind,
+                    local_mode=self.config.local_mode,
+                    not_understood="(a button I no longer know)",
+                )
+            )
             return
         try:
             result = await handler(turn, value)
@@ -148,7 +194,11 @@ class QopBot:
         await self._remember(context, turn)
         handler = self.actions.get(verb)
         if handler is None:
-            await send_invoke_response(context, 200, _invoke_card(help_card(turn, not_understood=verb)))
+            await send_invoke_response(
+                context,
+                200,
+                _invoke_card(help_card(turn.conversation.kind, local_mode=self.config.local_mode, not_understood=verb)),
+            )
             return
         try:
             result = await handler(turn, data)
@@ -178,6 +228,64 @@ class QopBot:
 def error_reference() -> str:
     """A short id a user can read out to their administrator; the log has the details."""
     return "ERR-" + secrets.token_hex(3).upper()
+
+
+MALFORMED_DATA_ERRORS = (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError)
+"""What a handler raises when a card's data has the wrong shape (a number too big to store,
+a list where a string was expected): the sender's fault, answered with a friendly card."""
+
+
+def _expected_failure_card(context: TurnContext, error: Exception) -> dict[str, Any] | None:
+    """The card for a failure that is nobody's bug (``{}``: log only), or None for a real one."""
+    activity = context.activity
+    if isinstance(error, ClientResponseError) and 400 <= error.status < 500:
+        # The Bot Connector refused a reply (e.g. 404: no such conversation or message): the
+        # activity named something Teams does not know; telling the user would fail too.
+        logger.warning("Teams refused a reply to a %s activity (%s)", activity.type, error.status)
+        return {}
+    verb, submitted = _submitted(context)
+    if database_unavailable(error):
+        logger.warning("database unavailable during a %s activity (%s)", activity.type, _cause_name(error))
+        if submitted:
+            return common.not_saved_yet_card(verb, submitted)
+        return common.refusal_card(text.DATABASE_UNAVAILABLE)
+    if submitted is not None and (isinstance(error, MALFORMED_DATA_ERRORS) or _is_unstorable_value(error)):
+        logger.warning("card action %r had malformed data: %s: %s", verb[:60], type(error).__name__, str(error)[:160])
+        return common.card_data_not_understood_card()
+    if _is_unstorable_value(error) or isinstance(error, OverflowError):
+        logger.warning("a %s activity carried a value qop cannot store: %s", activity.type, _cause_name(error))
+        return common.card_data_not_understood_card()
+    return None
+
+
+def _submitted(context: TurnContext) -> tuple[str, dict[str, Any] | None]:
+    """The verb and the values a card submitted (Action.Execute or Action.Submit), if any."""
+    value = context.activity.value
+    if not isinstance(value, dict):
+        return "", None
+    if context.activity.type == ActivityTypes.invoke:
+        action = value.get("action") if isinstance(value.get("action"), dict) else {}
+        data = action.get("data") if isinstance(action.get("data"), dict) else {}
+        return str(action.get("verb") or ""), data
+    return str(value.get("verb") or ""), value
+
+
+def _is_unstorable_value(error: BaseException) -> bool:
+    """The database refused a value (a number out of range, an over-long text)."""
+    return any(isinstance(link, DataError | OverflowError) for link in _chain(error))
+
+
+def _chain(error: BaseException) -> list[BaseException]:
+    links: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and current not in links and len(links) < 10:
+        links.append(current)
+        current = current.__cause__ or current.__context__
+    return links
+
+
+def _cause_name(error: BaseException) -> str:
+    return " <- ".join(type(link).__name__ for link in _chain(error))
 
 
 def _is_card_invoke(context: TurnContext) -> bool:

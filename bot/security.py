@@ -7,7 +7,7 @@ import ipaddress
 from microsoft_agents.hosting.core import OutboundHostValidator
 from yarl import URL
 
-from qop.settings import Settings
+from bot.config import BotConfig
 
 
 class ServiceUrlValidator(OutboundHostValidator):
@@ -43,11 +43,11 @@ def _is_private_ip(host: str) -> bool:
     return address.is_loopback or address.is_private
 
 
-def build_host_validator(settings: Settings) -> OutboundHostValidator:
+def build_host_validator(config: BotConfig) -> OutboundHostValidator:
     """In production, only accept activities (and so only reply) naming Teams' own service
     URLs; off in local mode, where the playground lives on localhost."""
-    if settings.local_mode:
+    if config.local_mode:
         return OutboundHostValidator(enabled=False)
     return ServiceUrlValidator(
-        settings.allowed_service_url_hosts, allow_listed_private_addresses=settings.allow_private_service_urls
+        list(config.allowed_service_url_hosts), allow_listed_private_addresses=config.allow_private_service_urls
     )

@@ -8,6 +8,7 @@ from typing import Any
 from microsoft_agents.activity import Activity, ActivityTypes, Attachment, InvokeResponse
 from microsoft_agents.hosting.core import TurnContext
 
+from bot.config import BotConfig
 from services.container import Services
 from services.teams_data import ConversationInfo, TeamsUser
 
@@ -50,9 +51,7 @@ def _email_of(sender: Any) -> str | None:
 def conversation_from(context: TurnContext) -> ConversationInfo:
     activity = context.activity
     conversation = activity.conversation
-    channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
-    if not channel_data and activity.channel_data is not None:
-        channel_data = activity.channel_data.model_dump(by_alias=True, exclude_none=True)
+    channel_data = _plain(activity.channel_data)
     team = channel_data.get("team") or {}
     tenant = channel_data.get("tenant") or {}
     kind = conversation.conversation_type or "personal"
@@ -75,12 +74,22 @@ def conversation_from(context: TurnContext) -> ConversationInfo:
     )
 
 
+def _plain(channel_data: Any) -> dict[str, Any]:
+    """Channel data as a dict, whether the SDK kept the JSON object or parsed it into a model."""
+    if isinstance(channel_data, dict):
+        return channel_data
+    if hasattr(channel_data, "model_dump"):
+        return channel_data.model_dump(by_alias=True, exclude_none=True)
+    return {}
+
+
 @dataclass
 class Turn:
     """One incoming activity, already parsed, with the services to act on it."""
 
     context: TurnContext
     services: Services
+    config: BotConfig
     user: TeamsUser
     conversation: ConversationInfo
     text: str = ""

@@ -9,11 +9,9 @@ checks again.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import date
+from typing import Any
 
 from microsoft_teams.cards import (
     AdaptiveCard,
@@ -31,33 +29,16 @@ from microsoft_teams.cards import (
 from cards import text_actions as text
 from cards import text_digest, verbs
 from cards.base import CARD_VERSION, Json, action_row, card, execute, facts, heading, paragraph, title
-
-if TYPE_CHECKING:
-    from services.actions import ActionView, ProposalView
+from views.actions import ActionView, EscalationAudience, PersonChoice, ProposalView
+from views.qa_calendar import CalendarOccurrenceView, CalendarRow, CalendarState
 
 MAX_LISTED = 25
 
 
-@dataclass(frozen=True)
-class PersonChoice:
-    """Someone a manager can give an action to."""
-
-    id: int
-    name: str
-
-
-class Audience(enum.StrEnum):
-    """Who an escalation goes to: the owner's line manager, a senior manager of their area, the QA lead."""
-
-    TEAM = "team"
-    AREA = "area"
-    QA = "qa"
-
-
 ESCALATION_TEXTS = {
-    Audience.TEAM: (text.ESCALATION_TITLE, text.ESCALATION_INTRO),
-    Audience.AREA: (text.ESCALATION_AREA_TITLE, text.ESCALATION_AREA_INTRO),
-    Audience.QA: (text.ESCALATION_QA_TITLE, text.ESCALATION_QA_INTRO),
+    EscalationAudience.TEAM: (text.ESCALATION_TITLE, text.ESCALATION_INTRO),
+    EscalationAudience.AREA: (text.ESCALATION_AREA_TITLE, text.ESCALATION_AREA_INTRO),
+    EscalationAudience.QA: (text.ESCALATION_QA_TITLE, text.ESCALATION_QA_INTRO),
 }
 
 
@@ -237,7 +218,7 @@ def escalation_card(
     today: date,
     working_days_overdue: int,
     colleagues: Sequence[PersonChoice] = (),
-    audience: Audience = Audience.TEAM,
+    audience: EscalationAudience = EscalationAudience.TEAM,
     working: bool = True,
     deciding: bool = True,
 ) -> Json:
@@ -437,18 +418,6 @@ QIM_ACTIVITY = "qim"
 """The QA calendar key of the Quality Improvement Meeting (``services/data/qa-calendar.yaml``)."""
 
 
-@dataclass(frozen=True)
-class CalendarOccurrenceView:
-    """One due occurrence of a QA calendar activity, as its reminder card shows it."""
-
-    activity: str
-    name: str
-    frequency: str
-    due_on: date
-    feeds: str
-    held_on: date | None = None
-
-
 def _held_button(occurrence: CalendarOccurrenceView) -> Any:
     """'It happened': records this occurrence as held (bot/handlers/actions.py reads the data)."""
     data = {"activity": occurrence.activity, "due_on": occurrence.due_on.isoformat()}
@@ -481,32 +450,24 @@ def calendar_recorded_card(occurrence: CalendarOccurrenceView) -> Json:
     return card([title(text.CALENDAR_RECORDED_TITLE.format(name=occurrence.name)), paragraph(message)])
 
 
-@dataclass(frozen=True)
-class CalendarRow:
-    """One line of the QA calendar card."""
+def _calendar_state(row: CalendarRow) -> str:
+    occurrence = row.occurrence
+    if row.state == CalendarState.HELD:
+        return text.CALENDAR_HELD_ON.format(held=format_date(occurrence.held_on or occurrence.due_on))
+    if row.state == CalendarState.NOT_RECORDED:
+        return text.CALENDAR_NOT_RECORDED
+    return text.CALENDAR_DUE
 
-    occurrence: CalendarOccurrenceView
-    recorded: bool
-    can_record: bool
 
-
-def calendar_card(rows: Sequence[CalendarRow], *, today: date) -> Json:
-    """The QA calendar around today: what is due, what was held, and a button for what you hold."""
+def calendar_card(rows: Sequence[CalendarRow]) -> Json:
+    """The QA calendar around today: what is due, what was held, and a button for what you may record."""
     body: list[Any] = [title(text.CALENDAR_LIST_TITLE), paragraph(text.CALENDAR_LIST_INTRO, subtle=True)]
     if not rows:
         body.append(paragraph(text.CALENDAR_LIST_EMPTY))
     for row in rows[:MAX_LISTED]:
         occurrence = row.occurrence
-        if row.recorded:
-            state = text.CALENDAR_HELD_ON.format(held=format_date(occurrence.held_on or occurrence.due_on))
-        elif occurrence.due_on < today:
-            state = text.CALENDAR_NOT_RECORDED
-        else:
-            state = text.CALENDAR_DUE
-        line = f"{format_date(occurrence.due_on)} \u00b7 {occurrence.frequency} \u00b7 {state}"
-        button = []
-        if row.can_record and not row.recorded and occurrence.due_on <= today + timedelta(days=31):
-            button = [action_row(_held_button(occurrence))]
+        line = f"{format_date(occurrence.due_on)} \u00b7 {occurrence.frequency} \u00b7 {_calendar_state(row)}"
+        button = [action_row(_held_button(occurrence))] if row.recordable else []
         texts = [
             TextBlock(text=occurrence.name, wrap=True, weight="Bolder"),
             TextBlock(text=line, wrap=True, is_subtle=True, spacing="None"),

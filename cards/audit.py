@@ -19,7 +19,7 @@ from cards import text_audits as text
 from cards import text_templates as template_text
 from cards import verbs
 from cards.base import Json, action_row, card, execute, facts, heading, paragraph, title
-from services.audits.views import (
+from views.audits import (
     MAX_ACTIONS,
     AssignmentSummary,
     AuditPage,
@@ -36,8 +36,7 @@ from services.audits.views import (
     action_ids,
     action_rows_shown,
 )
-from services.templates import GRADE_LABELS, Question, QuestionType, Section, Template
-from services.templates.answers import evidence_id, rationale_id
+from views.templates import GRADE_LABELS, Question, QuestionType, Section, Template, evidence_id, rationale_id
 
 
 def _date(day: date) -> str:

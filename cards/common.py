@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from microsoft_teams.cards import TextInput
 
 from cards import text
-from cards.base import Json, card, facts, heading, labelled_points, paragraph, title
+from cards.base import Json, action_row, card, execute, facts, heading, labelled_points, paragraph, title
 
 
 @dataclass(frozen=True)
@@ -67,3 +70,33 @@ def refusal_card(message: str, field_errors: dict[str, str] | None = None) -> Js
     if field_errors:
         body.append(facts(sorted(field_errors.items())))
     return card(body)
+
+
+def card_data_not_understood_card() -> Json:
+    """A button's data was malformed (an old or tampered card): nothing was done."""
+    return refusal_card(text.CARD_DATA_NOT_UNDERSTOOD)
+
+
+ROUTING_KEYS = ("verb", "page", "submission_key", "version")
+
+
+def not_saved_yet_card(verb: str, submitted: dict[str, Any]) -> Json:
+    """The database was unreachable when a card was submitted: what the person typed, back on a
+    card with a button that submits it again, so nothing is lost. Ids and routing values ride on
+    the button; every other text value becomes an input holding what was typed."""
+    typed = {k: v for k, v in submitted.items() if isinstance(v, str) and not _is_routing(k)}
+    carried = {k: v for k, v in submitted.items() if k not in typed and isinstance(v, str | int | float | bool)}
+    inputs = [
+        TextInput(id=key, label=key.replace("_", " "), value=value, is_multiline=True) for key, value in typed.items()
+    ]
+    body = [
+        heading(text.NOT_SAVED_TITLE),
+        paragraph(text.NOT_SAVED_BODY.format(retry=text.NOT_SAVED_RETRY)),
+        *inputs,
+        action_row(execute(text.NOT_SAVED_RETRY, verb, carried)),
+    ]
+    return card(body)
+
+
+def _is_routing(key: str) -> bool:
+    return key in ROUTING_KEYS or key.endswith("_id") or key.endswith("_ids")

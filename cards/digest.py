@@ -1,6 +1,6 @@
-"""The weekly digest card and the subscription cards (pure: ``Digest`` in, card JSON out).
+"""The weekly digest card and the subscription cards (pure: ``Digest`` and its ``Findings`` in, card JSON out).
 
-Numbers pass through ``services.digest.figures`` suppression: a count from 1 to 4 reads
+Numbers pass through ``views.digest`` suppression: a count from 1 to 4 reads
 "fewer than 5" and no share or chart is drawn from it. Every chart carries a plain fallback
 (Teams mobile and older clients do not draw charts).
 """
@@ -16,14 +16,8 @@ import microsoft_teams.cards as ac
 from cards import text_digest as text
 from cards import verbs
 from cards.base import Json, card, execute, facts, heading, paragraph, title
-from services.digest.figures import (
-    GRADE_LABELS,
-    GRADES,
-    Digest,
-    PeriodFigures,
-    shown,
-    suppressed,
-)
+from views.digest import GRADES, Digest, Findings, PeriodFigures, SubscriptionView, shown, suppressed
+from views.templates import GRADE_LABELS
 
 GRADE_COLOURS = {
     "outstanding": "categoricalTeal",
@@ -134,37 +128,30 @@ class FourAnswers:
         ]
 
 
-def four_answers(digest: Digest) -> FourAnswers:
-    """The framework's four questions, answered from the data (shared with the reports)."""
-    now, before = digest.current, digest.previous
+def four_answers(findings: Findings) -> FourAnswers:
+    """The framework's four questions answered in words from what the digest found (shared with the reports)."""
     worried = [
         text.WORRY_STAGE.format(stage=s.title, share=f"{s.grades.pct_below_good:.0f}", count=shown(s.grades.total))
-        for s in digest.worries()
+        for s in findings.worrying_stages
     ]
-    worried += [text.WORRY_THEME.format(theme=t.title, share=f"{t.pct_yes:.0f}") for t in digest.weak_themes()]
-    if now.grades.inadequate >= 5:
-        worried.append(text.WORRY_INADEQUATE.format(count=shown(now.grades.inadequate)))
-    well = [text.WELL_STAGE.format(stage=s.title, share=f"{s.grades.pct_good:.0f}") for s in digest.strengths(2)]
-    well += [text.WELL_QUOTE_AUDIT.format(quote=q) for q in digest.audit_quotes]
-    well += [text.WELL_QUOTE_FEEDBACK.format(quote=q) for q in digest.feedback_quotes]
-    impact = [text.IMPACT_COUNT.format(count=shown(now.actions_impact))] if now.actions_impact else []
-    impact += [text.IMPACT_QUOTE.format(quote=q) for q in digest.impact_quotes]
+    worried += [text.WORRY_THEME.format(theme=t.title, share=f"{t.pct_yes:.0f}") for t in findings.weak_themes]
+    if findings.inadequate:
+        worried.append(text.WORRY_INADEQUATE.format(count=shown(findings.inadequate)))
+    well = [text.WELL_STAGE.format(stage=s.title, share=f"{s.grades.pct_good:.0f}") for s in findings.strong_stages]
+    well += [text.WELL_QUOTE_AUDIT.format(quote=q) for q in findings.audit_quotes]
+    well += [text.WELL_QUOTE_FEEDBACK.format(quote=q) for q in findings.feedback_quotes]
+    impact = [text.IMPACT_COUNT.format(count=shown(findings.impact_reviewed))] if findings.impact_reviewed else []
+    impact += [text.IMPACT_QUOTE.format(quote=q) for q in findings.impact_quotes]
     celebrate = []
-    outstanding = now.grades.counts.get("outstanding", 0)
-    if outstanding:
-        celebrate.append(text.CELEBRATE_OUTSTANDING.format(count=shown(outstanding)))
-    if (
-        now.grades.pct_good is not None
-        and before.grades.pct_good is not None
-        and now.grades.pct_good > before.grades.pct_good
-    ):
-        celebrate.append(
-            text.CELEBRATE_IMPROVED.format(before=f"{before.grades.pct_good:.0f}", now=f"{now.grades.pct_good:.0f}")
-        )
-    if now.actions_done:
-        celebrate.append(text.CELEBRATE_DONE.format(count=shown(now.actions_done)))
-    moderation = digest.moderation
-    if moderation.moderated >= 5:
+    if findings.outstanding:
+        celebrate.append(text.CELEBRATE_OUTSTANDING.format(count=shown(findings.outstanding)))
+    if findings.good_or_better_rise is not None:
+        before, now = findings.good_or_better_rise
+        celebrate.append(text.CELEBRATE_IMPROVED.format(before=f"{before:.0f}", now=f"{now:.0f}"))
+    if findings.actions_done:
+        celebrate.append(text.CELEBRATE_DONE.format(count=shown(findings.actions_done)))
+    moderation = findings.moderation
+    if moderation is not None:
         celebrate.append(
             text.CELEBRATE_MODERATION.format(
                 count=shown(moderation.moderated), raised=shown(moderation.raised), lowered=shown(moderation.lowered)
@@ -178,18 +165,15 @@ def four_answers(digest: Digest) -> FourAnswers:
     )
 
 
-def overdue_lines(digest: Digest) -> list[str]:
-    if digest.scope_kind != "team":
-        return []
+def overdue_lines(findings: Findings) -> list[str]:
     lines = []
-    for action in digest.overdue:
+    for action in findings.overdue:
         description = action.description
-        if action.case_reference and digest.show_case_references:
+        if action.case_reference:
             description = f"{action.case_reference}: {description}"
         lines.append(text.OVERDUE_LINE.format(description=description, owner=action.owner, due=action.due))
-    hidden = digest.overdue_total - len(digest.overdue)
-    if hidden > 0:
-        lines.append(text.OVERDUE_MORE.format(count=hidden))
+    if findings.overdue_not_listed > 0:
+        lines.append(text.OVERDUE_MORE.format(count=findings.overdue_not_listed))
     return lines
 
 
@@ -246,9 +230,14 @@ def _bullets(lines: Sequence[str]) -> ac.TextBlock:
 
 
 def digest_card(
-    digest: Digest, *, preview_post: Json | None = None, due_label: str | None = None, demo: bool = False
+    digest: Digest,
+    findings: Findings,
+    *,
+    preview_post: Json | None = None,
+    due_label: str | None = None,
+    demo: bool = False,
 ) -> Json:
-    """The digest. ``preview_post`` (the data for the post button) makes it a private preview;
+    """The digest, with what ``services.digest.findings`` picked out of it. ``preview_post`` (the data for the post button) makes it a private preview;
     ``demo`` says it is the local demo's first digest, posted when qop was added to the channel."""
     body: list[Any] = [
         title(_title_of(digest)),
@@ -266,9 +255,9 @@ def digest_card(
     body += _charts(digest)
     if digest.stages:
         body += [heading(text.GRADES_BY_STAGE), facts(stage_pairs(digest))]
-    for question, lines in four_answers(digest).sections():
+    for question, lines in four_answers(findings).sections():
         body += [heading(question), _bullets(lines)]
-    overdue = overdue_lines(digest)
+    overdue = overdue_lines(findings)
     if overdue:
         body += [heading(text.OVERDUE_TITLE), _bullets(overdue)]
     body.append(paragraph(text.SMALL_NUMBERS, subtle=True, spacing="Medium"))
@@ -276,7 +265,7 @@ def digest_card(
     return card(body, actions)
 
 
-def digest_text(digest: Digest) -> str:
+def digest_text(digest: Digest, findings: Findings) -> str:
     """The same digest as plain text (CLI preview, logs, the card's alternative)."""
     lines = [_title_of(digest), digest.period.label, ""]
     if digest.late:
@@ -288,23 +277,15 @@ def digest_text(digest: Digest) -> str:
     if points:
         trend = text.CHART_TREND_QUARTERS if digest.period.kind == "quarter" else text.CHART_TREND
         lines += ["", trend + ": " + ", ".join(f"{x} {y:.0f}%" for x, y in points)]
-    for question, answers in four_answers(digest).sections():
+    for question, answers in four_answers(findings).sections():
         lines += ["", question] + [f"  - {a}" for a in answers]
-    overdue = overdue_lines(digest)
+    overdue = overdue_lines(findings)
     if overdue:
         lines += ["", text.OVERDUE_TITLE] + [f"  - {line}" for line in overdue]
     return "\n".join(lines)
 
 
 # -- subscription cards ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SubscriptionView:
-    scope_label: str
-    weekday: str
-    send_at: str
-    since: str
 
 
 def subscription_card(view: SubscriptionView | None) -> Json:

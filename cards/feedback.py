@@ -22,7 +22,7 @@ from microsoft_teams.cards import (
 from cards import text_feedback as text
 from cards import verbs
 from cards.base import Json, card, execute, facts, heading, paragraph, title
-from services.templates import Question, QuestionType, Template
+from views.templates import Question, QuestionType, Template
 
 DISPLAY_TIMEZONE = ZoneInfo("Europe/London")
 AUDIT_FAMILY_TEMPLATE = "audit-family-feedback"
@@ -237,52 +237,4 @@ def safety_alert_card(
             facts(list(triggers.items())),
         ],
         fallback_text=text.ALERT_TITLE,
-    )
-
-
-# -- catalogue examples -------------------------------------------------------------------------------
-
-
-def examples() -> Any:
-    """Realistic examples of every feedback card, for the card tests."""
-    from datetime import UTC
-
-    from services.templates import TemplateKind, TemplateLibrary
-
-    library = TemplateLibrary.from_folder()
-    surveys = [t for t in library.latest() if t.kind == TemplateKind.SURVEY]
-    for template in surveys:
-        yield f"feedback_form_{template.id}", survey_form(template, verb=verbs.FEEDBACK_LINK_SUBMIT, data={})
-    child = library.get("family-child-under-8")
-    moment = datetime(2026, 1, 12, 9, 30, tzinfo=UTC)
-    url = "https://qop.example.gov.uk/feedback/" + "x" * 43
-    options = [TemplateOption(t.id, f"{t.survey.respondent}: {t.title}") for t in surveys if t.survey]
-    yield "feedback_link_request", link_request_card(options, valid_days=14)
-    yield "feedback_link_request_prefilled", link_request_card(options, valid_days=14, case_reference="LCS123456")
-    yield "feedback_link", link_card(url=url, case_reference="LCS123456", template=child, expires_at=moment)
-    yield "feedback_handover_form", handover_form(child, case_reference="LCS123456")
-    yield (
-        "feedback_ask_family_button",
-        card([paragraph("Step 5: the family's view")], [ask_family_button("LCS123456", audit_reference="A42")]),
-    )
-    yield (
-        "feedback_handover_form_problems",
-        handover_form(
-            child,
-            case_reference="LCS123456",
-            values={"feel_at_home": "happy"},
-            problems={"My worker is…": "Please answer this question."},
-        ),
-    )
-    yield "feedback_handover_done", handover_done(child, case_reference="LCS123456", alert_raised=False)
-    yield "feedback_handover_done_alert", handover_done(child, case_reference="LCS123456", alert_raised=True)
-    yield (
-        "feedback_safety_alert",
-        safety_alert_card(
-            case_reference="LCS123456",
-            template_title=child.title,
-            channel="with_worker",
-            raised_at=moment,
-            triggers={"At home I feel…": "😨 Scared"},
-        ),
     )

@@ -12,7 +12,7 @@ from cards import verbs
 from cards.base import Json, card, execute, facts, paragraph, title
 
 if TYPE_CHECKING:
-    from services.organisation.views import ChannelLinkView, PersonView, RoleView
+    from views.organisation import ChannelLinkView, PersonView, RoleView
 
 ROLE_CHOICES = (
     "practitioner",

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
-from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from datetime import date
+from typing import Any
 
 from microsoft_teams.cards import Choice as CardChoice
 from microsoft_teams.cards import (
@@ -23,16 +22,7 @@ from cards import text_feedback as text
 from cards import verbs
 from cards.base import Json, action_row, card, execute, facts, heading, paragraph, title
 from cards.feedback import format_day, survey_form
-
-if TYPE_CHECKING:
-    from services.feedback.surveys import (
-        AudienceChoices,
-        Comments,
-        GroupResult,
-        StartedSurvey,
-        SurveyResults,
-        SurveyView,
-    )
+from views.surveys import AudienceChoices, Comments, GroupResult, StartedSurvey, SurveyResults, SurveyView
 
 
 def survey_invitation(view: SurveyView, *, reminder: bool = False) -> Json:
@@ -199,61 +189,3 @@ def my_surveys_card(views: Sequence[SurveyView]) -> Json:
             action_row(execute(text.MY_SURVEYS_ANSWER, verbs.SURVEY_OPEN, {"survey_id": view.survey_id})),
         ]
     return card(body)
-
-
-def examples() -> Any:
-    """Realistic examples of every survey card, for the card tests."""
-    from services.feedback.surveys import (
-        AudienceChoices,
-        Comments,
-        GroupResult,
-        QuestionSummary,
-        StartedSurvey,
-        SurveyResults,
-        SurveyView,
-    )
-    from services.templates import TemplateLibrary
-
-    library = TemplateLibrary.from_folder()
-    pulse = library.get("staff-pulse")
-    closes = datetime(2026, 1, 30, 23, 59, tzinfo=UTC)
-    view = SurveyView(12, "Staff pulse survey - January", pulse, True, closes, 5)
-    yield "survey_invitation", survey_invitation(view)
-    yield "survey_reminder", survey_invitation(view, reminder=True)
-    yield (
-        "survey_answer_problems",
-        survey_answer_form(
-            view,
-            values={"workload": "agree"},
-            problems={"My wellbeing is looked after at work.": "Please answer this question."},
-        ),
-    )
-    yield "survey_thanks", survey_thanks(view)
-    choices = AudienceChoices(
-        templates=[pulse, library.get("partner-agency")],
-        teams=[(1, "Riverside Locality Team"), (2, "Hillside Children in Care Team")],
-        service_areas=[(1, "Children in Care")],
-    )
-    yield "survey_send", send_survey_card(choices, today=date(2026, 1, 12), min_group_size=5)
-    yield "survey_started", survey_started(StartedSurvey(view, 42, ("someone@elsewhere.example",)))
-    shown = GroupResult(
-        "Riverside Locality Team",
-        8,
-        6,
-        True,
-        tuple(QuestionSummary(q.text, "67% agree (4 of 6 with a view)") for q in pulse.questions()),
-    )
-    comments = Comments(
-        "What one thing would make the biggest difference to your work?",
-        ("Fewer forms on a Friday.", "More time for direct work with children."),
-        not_shown=3,
-        withheld=1,
-    )
-    shown = replace(shown, comments=(comments,))
-    hidden = GroupResult("Hillside Children in Care Team", 7, 3, False)
-    overall = GroupResult("Everyone", 15, 9, True, shown.questions)
-    results = SurveyResults(view, 15, 9, overall, (hidden, shown))
-    yield "survey_results", survey_results_card(results)
-    yield "survey_results_reminded", survey_results_card(results, reminded=6)
-    yield "my_surveys", my_surveys_card([view])
-    yield "my_surveys_none", my_surveys_card([])

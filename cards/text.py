@@ -43,3 +43,16 @@ ERROR_BODY = (
 )
 REFUSED_TITLE = "That can't be done"
 INVALID_TITLE = "Please check your answers"
+CARD_DATA_NOT_UNDERSTOOD = (
+    "That button sent something I couldn't read. Please open the card again from the latest "
+    "message (type 'help' to see what I can do)."
+)
+NOT_SAVED_TITLE = "Not saved yet"
+NOT_SAVED_BODY = (
+    "qop's database is not answering just now, so this could not be saved yet. Your answers are "
+    "still below: press '{retry}' in a minute or two. Nothing you typed has been lost."
+)
+NOT_SAVED_RETRY = "Try again"
+DATABASE_UNAVAILABLE = (
+    "qop's database is not answering just now, so I can't do that yet. Please try again in a minute or two."
+)

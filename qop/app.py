@@ -10,26 +10,28 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aiohttp import web
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.config import BotConfig
 from bot.handlers import register_all
-from bot.http import BOT_KEY, messages
+from bot.http import BOT_KEY, messages, quiet_malformed_http_logs
 from bot.qop_bot import QopBot
 from qop.feedback_web import add_feedback_routes
 from qop.reports_web import add_report_routes
 from qop.settings import DEMO_ORGANISATION, Settings
+from qop.telemetry import telemetry_context
 from services.actions import ActionService
 from services.audits.moderation import ModerationRule
-from services.audits.notify import DeliveryNotifier
 from services.audits.service import AuditService
 from services.clock import Clock, SystemClock
 from services.container import Services
 from services.conversations import ConversationService
-from services.delivery import DeliveryService
+from services.delivery import DeliveryConfig, DeliveryService
 from services.delivery.engine import WorkQueue
 from services.demo import DemoService
 from services.digest.service import DigestService
@@ -40,6 +42,7 @@ from services.feedback.tokens import Signer
 from services.improvement import ImprovementPlanService
 from services.improvement.learning import LearningService
 from services.organisation import OrganisationService
+from services.outbox import Outbox
 from services.qa_calendar import QaCalendarService
 from services.reminder_job import scheduled_jobs
 from services.reminder_policy import ReminderPolicy
@@ -61,13 +64,19 @@ SERVICES_KEY = web.AppKey("services", Services)
 JOBS_KEY = web.AppKey("scheduled_jobs", list[RecurringJob])
 
 
-def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | None = None) -> Services:
+def build_services(
+    settings: Settings, engine: AsyncEngine, *, clock: Clock | None = None, outbox: Outbox | None = None
+) -> Services:
+    """Every service on ``engine``. They all send through ``outbox``: the delivery service built
+    here unless another is given (tests pass a recording one)."""
     sessions = create_session_factory(engine)
     clock = clock or SystemClock()
     organisation = OrganisationService(sessions=sessions, clock=clock)
-    delivery = DeliveryService(sessions=sessions, clock=clock, settings=settings, queue=WorkQueue(settings))
-    alerts = SafetyAlertNotifier(sessions=sessions, clock=clock, sender=delivery)
-    templates = TemplateLibrary.from_folder()
+    delivery_setup = delivery_config(settings)
+    delivery = DeliveryService(sessions=sessions, clock=clock, config=delivery_setup, queue=WorkQueue(delivery_setup))
+    outbox = outbox or delivery
+    alerts = SafetyAlertNotifier(sessions=sessions, clock=clock, outbox=outbox)
+    templates = TemplateLibrary.from_folder(local_standards=settings.local_standards)
     feedback_signer = Signer(settings.feedback_signing_key)
     digests = DigestService(
         sessions=sessions,
@@ -77,18 +86,17 @@ def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | No
         catch_up=timedelta(hours=settings.digest_catch_up_hours),
         grace=timedelta(minutes=settings.digest_grace_minutes),
         case_reference_pattern=settings.case_reference_pattern,
-        sender=delivery,
+        outbox=outbox,
     )
     if settings.report_signing_key is not None:
         digests.attach_report_links(
             Signer(settings.report_signing_key), base_url=settings.base_url, minutes=settings.report_link_minutes
         )
     return Services(
-        settings=settings,
         sessions=sessions,
         clock=clock,
         conversations=ConversationService(sessions=sessions, clock=clock),
-        actions=ActionService(sessions=sessions, clock=clock, time_zone=settings.timezone, sender=delivery),
+        actions=ActionService(sessions=sessions, clock=clock, time_zone=settings.timezone, outbox=outbox),
         feedback_links=FeedbackLinkService(
             sessions=sessions,
             clock=clock,
@@ -115,18 +123,18 @@ def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | No
             signer=feedback_signer,
             min_group_size=settings.survey_min_group_size,
             time_zone=settings.timezone,
-            sender=delivery,
+            outbox=outbox,
             closing_reminder_working_days=settings.survey_reminder_working_days_before_close,
             comments_shown=settings.survey_comments_shown,
         ),
         reminders=ReminderService(
             sessions=sessions,
             clock=clock,
-            sender=delivery,
+            outbox=outbox,
             policy=reminder_policy(settings),
             time_zone=settings.timezone,
         ),
-        qa_calendar=QaCalendarService(sessions=sessions, clock=clock, sender=delivery, time_zone=settings.timezone),
+        qa_calendar=QaCalendarService(sessions=sessions, clock=clock, outbox=outbox, time_zone=settings.timezone),
         delivery=delivery,
         audits=AuditService(
             sessions=sessions,
@@ -136,7 +144,7 @@ def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | No
             moderation_rule=ModerationRule(
                 frozenset(settings.audit_moderation_always), settings.audit_moderation_sample_percent
             ),
-            notifier=DeliveryNotifier(delivery),
+            outbox=outbox,
             time_zone=settings.timezone,
         ),
         digests=digests,
@@ -147,12 +155,49 @@ def build_services(settings: Settings, engine: AsyncEngine, *, clock: Clock | No
             case_reference_pattern=settings.case_reference_pattern,
             time_zone=settings.timezone,
         ),
+        time_zone=settings.timezone,
+        base_url=settings.base_url,
+        feedback_signer=feedback_signer,
+        feedback_link_days=settings.feedback_link_days,
+        survey_min_group_size=settings.survey_min_group_size,
     )
 
 
-def build_retention(services: Services) -> RetentionService:
-    """The retention purge with the policy file the settings name (``RetentionFileError`` if bad)."""
-    policy = load_policy(services.settings.retention_file)
+def delivery_config(settings: Settings) -> DeliveryConfig:
+    return DeliveryConfig(
+        executor_id=settings.executor_id,
+        system_database_url=settings.resolved_dbos_system_database_url,
+        system_schema=settings.dbos_system_schema,
+        rate_per_second=settings.delivery_rate_per_second,
+        conversation_rate_per_second=settings.delivery_conversation_rate_per_second,
+        max_attempts=settings.delivery_max_attempts,
+        backoff_base_seconds=settings.delivery_backoff_base_seconds,
+        backoff_max_seconds=settings.delivery_backoff_max_seconds,
+        request_timeout_seconds=settings.delivery_request_timeout_seconds,
+        progress_interval_seconds=settings.delivery_progress_interval_seconds,
+        queue_polling_seconds=settings.delivery_queue_polling_seconds,
+        worker_concurrency=settings.delivery_worker_concurrency,
+    )
+
+
+def bot_config(settings: Settings) -> BotConfig:
+    return BotConfig(
+        local_mode=settings.local_mode,
+        app_id=settings.microsoft_app_id,
+        app_password=settings.microsoft_app_password,
+        tenant_id=settings.microsoft_app_tenant_id,
+        openid_metadata_url=settings.openid_metadata_url,
+        token_issuers=tuple(settings.token_issuers),
+        allowed_service_url_hosts=tuple(settings.allowed_service_url_hosts),
+        allow_private_service_urls=settings.allow_private_service_urls,
+        max_request_bytes=settings.max_request_bytes,
+        max_turns_in_flight=settings.max_turns_in_flight,
+    )
+
+
+def build_retention(services: Services, retention_file: Path | None) -> RetentionService:
+    """The retention purge with the council's policy file, else the default (``RetentionFileError`` if bad)."""
+    policy = load_policy(retention_file)
     return RetentionService(sessions=services.sessions, clock=services.clock, policy=policy)
 
 
@@ -174,9 +219,10 @@ def create_app(
     ``connections`` replaces the outbound token source (Entra ID in production); only tests
     of production mode pass one, because Entra ID is not reachable from a test."""
     app = web.Application(client_max_size=settings.max_request_bytes)
+    quiet_malformed_http_logs()
     engine = create_engine(settings.database_url)
     services = build_services(settings, engine, clock=clock)
-    bot = QopBot(services, connections=connections)
+    bot = QopBot(services, bot_config(settings), connections=connections)
     register_all(bot)
 
     app[SETTINGS_KEY] = settings
@@ -184,7 +230,14 @@ def create_app(
     app[SERVICES_KEY] = services
     app[BOT_KEY] = bot
     # Here, so a bad interval setting or retention file stops the start at once.
-    app[JOBS_KEY] = [*scheduled_jobs(services), retention_job(build_retention(services))]
+    app[JOBS_KEY] = [
+        *scheduled_jobs(
+            services,
+            reminder_interval_seconds=settings.reminder_interval_seconds,
+            digest_check_seconds=settings.digest_check_seconds,
+        ),
+        retention_job(build_retention(services, settings.retention_file)),
+    ]
 
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
@@ -192,6 +245,8 @@ def create_app(
     add_feedback_routes(app, services.feedback_links, settings)
     add_report_routes(app, services.digests)
     app.cleanup_ctx.append(_dispose_engine)
+    # Before the delivery engine starts and after it stops, so its last spans are flushed.
+    app.cleanup_ctx.append(telemetry_context(settings, services))
     app.cleanup_ctx.append(_run_delivery_engine)
     return app
 
@@ -205,9 +260,9 @@ async def _run_delivery_engine(app: web.Application) -> AsyncIterator[None]:
 
     settings, services = app[SETTINGS_KEY], app[SERVICES_KEY]
     delivery = services.delivery
-    gateway = ConnectorGateway(app[BOT_KEY].connections, timeout_seconds=settings.delivery_request_timeout_seconds)
+    gateway = ConnectorGateway(app[BOT_KEY].connections, timeout_seconds=delivery.config.request_timeout_seconds)
     delivery.attach_gateway(gateway)
-    engine = DeliveryEngine(settings)
+    engine = DeliveryEngine(delivery.config)
     jobs = app[JOBS_KEY]
     await engine.launch(delivery, delivery.queue, jobs)
     window = timedelta(hours=settings.schedule_catch_up_hours)

@@ -18,12 +18,14 @@ from qop.app import build_services, create_app
 from qop.cli_audits import audit_cli
 from qop.cli_digest import digest_cli, report_cli
 from qop.cli_feedback import survey_cli
+from qop.cli_measures import measures_cli
 from qop.cli_org import demo_cli, org_cli
 from qop.cli_plan import plan_cli
 from qop.cli_retention import person_cli, retention_cli
 from qop.cli_teams import teams_cli
 from qop.production import production_problems
 from qop.settings import Settings
+from qop.telemetry import console_log_handler
 from services.actions import ImportReport
 from services.container import Services
 from services.delivery import BroadcastProgress
@@ -50,11 +52,12 @@ cli.add_typer(survey_cli, name="survey")
 cli.add_typer(retention_cli, name="retention")
 cli.add_typer(person_cli, name="person")
 cli.add_typer(plan_cli, name="plan")
+cli.add_typer(measures_cli, name="measures")
 console = Console()
 
 
 def configure_logging(settings: Settings) -> None:
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=settings.log_level, handlers=[console_log_handler(settings)])
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
     if settings.local_mode:
         # Warns on every turn that there is no app id, which is what local mode means.
@@ -225,7 +228,7 @@ def delivery_recover(
     """Hand the unfinished sends of an instance that will never come back to the running ones."""
 
     async def work(services: Services) -> None:
-        if executor_id == services.settings.executor_id:
+        if executor_id == services.delivery.config.executor_id:
             console.print(
                 "[yellow]That is this machine's own executor id; it recovers its work when it starts.[/yellow]"
             )

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from qop.cli_org import console, with_services
-from services.audits.views import RoundReport
+from views.audits import RoundReport
 
 audit_cli = typer.Typer(help="Collaborative audits.", no_args_is_help=True)
 round_cli = typer.Typer(help="Audit rounds.", no_args_is_help=True)

@@ -13,8 +13,9 @@ from rich.table import Table
 from cards.digest import digest_card, digest_text
 from qop.cli_org import with_services
 from services.container import Services
-from services.digest import periods
+from services.digest.findings import digest_findings
 from services.digest.subscriptions import SubscriptionRequest, parse_subscription
+from views import periods
 
 digest_cli = typer.Typer(help="Weekly channel digests: subscribe, stop, list, preview.", no_args_is_help=True)
 report_cli = typer.Typer(help="Quarterly reports for the Quality Improvement Meeting.", no_args_is_help=True)
@@ -119,7 +120,8 @@ def preview(
             raise InvalidInput(str(problem)) from None
         resolved = await digests.resolve_scope(request.scope or "service", request.name)
         digest = await digests.build(resolved, chosen)
-        return digest_card(digest), digest_text(digest)
+        findings = digest_findings(digest)
+        return digest_card(digest, findings), digest_text(digest, findings)
 
     card, readable = with_services(work)
     print(json.dumps(card, indent=2))

@@ -20,8 +20,8 @@ from services.demo_feedback import DEMO_CASE, load_demo_feedback
 from services.digest.demo import DEMO_CHANNEL_TEAM, PLAYGROUND_CHANNEL_NAME, load_demo_digest_data
 from services.errors import DomainError
 from services.organisation import Change, Entity, ImportReport, UnreadableFile
-from services.organisation.views import RoleChange
 from storage.db import create_engine
+from views.organisation import RoleChange
 
 org_cli = typer.Typer(help="The organisation: service areas, teams, people and roles.", no_args_is_help=True)
 role_cli = typer.Typer(help="Add or remove someone's role (written to the access log).", no_args_is_help=True)
@@ -138,7 +138,7 @@ def demo_load() -> None:
         raise typer.Exit(1)
     actions = with_services(lambda s: load_demo_actions(s.sessions, s.clock))
     console.print(f"Demo actions: {actions} created (open, due soon, due today, overdue, one awaiting impact).")
-    audits = with_services(lambda s: load_demo_digest_data(s.sessions, s.clock, time_zone=s.settings.timezone))
+    audits = with_services(lambda s: load_demo_digest_data(s.sessions, s.clock, time_zone=s.time_zone))
     console.print(f"Demo digest data: {audits} audits with feedback over the last seven weeks.")
     if with_services(lambda s: s.digests.subscribe_demo_channel()) is not None:
         console.print(

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from qop.app import build_retention
 from qop.cli_org import with_services
+from qop.settings import Settings
 from services.container import Services
 from services.person_rights import Erasure, PersonExport, PersonRightsService, write_files
 from services.retention import DueRecords, PurgeResult, RetentionFileError, RetentionService
@@ -22,7 +23,7 @@ console = Console()
 
 def _retention_service(services: Services) -> RetentionService:
     try:
-        return build_retention(services)
+        return build_retention(services, Settings().retention_file)
     except RetentionFileError as problem:
         console.print("[red]The retention file cannot be used:[/red]")
         console.print(str(problem), markup=False, highlight=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -49,6 +50,9 @@ class Settings(BaseSettings):
 
     max_request_bytes: int = 256 * 1024
     """Largest body accepted on /api/messages; Teams activities are far smaller."""
+    max_turns_in_flight: int = Field(default=8, ge=1)
+    """Activities one instance works on at once; more wait at the door, in order, before any
+    database work (a burst then queues cheaply instead of inside the database layer)."""
 
     public_base_url: str = ""
     """The externally reachable https base URL (for feedback links and reports)."""
@@ -91,6 +95,17 @@ class Settings(BaseSettings):
     audit_moderation_sample_percent: float = 10.0
     """Share of the other audits sent to a moderator at random."""
 
+    # Local practice standards (the framework's Appendix 1), filled into audit wording where a
+    # template names them ({referral_decision_hours} ...); defaults are the framework's own.
+    referral_decision_hours: int = Field(default=24, ge=1)
+    """Hours from the contact record within which First Contact/EDT decides on a new referral."""
+    assessment_timescale: str = Field(default="the agreed timescale", min_length=1, max_length=120)
+    """Completes "Assessments will be completed within ..." (e.g. "35 working days of the referral")."""
+    review_cadence: str = Field(
+        default="in accordance with statutory/procedural requirements", min_length=1, max_length=200
+    )
+    """Completes "the child's Plan has been reviewed ..." (e.g. "at least every 3 months")."""
+
     digest_catch_up_hours: float = 24.0
     """A weekly digest missed during downtime is still posted (marked late) within this many hours."""
     digest_grace_minutes: float = 30.0
@@ -120,6 +135,21 @@ class Settings(BaseSettings):
     """The retention policy (how long each kind of record is kept, when the nightly purge runs):
     the council's own YAML file; unset, ``services/data/retention.yaml``. See docs/retention.md."""
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    """``json``: one JSON object a line (with trace ids), for a log collector; ``text`` for a person."""
+
+    # -- telemetry (issue 18): OpenTelemetry traces, metrics and logs; see docs/operations.md ----
+    applicationinsights_connection_string: str = ""
+    """Set: telemetry goes to Azure Monitor (Application Insights). Takes precedence over OTLP."""
+    otel_exporter_otlp_endpoint: str = ""
+    """Set (and no connection string): telemetry goes to this OTLP/HTTP collector (e.g.
+    ``http://otel-collector:4318``). Neither set: no telemetry is exported at all."""
+    otel_service_name: str = "qop"
+    """The ``service.name`` telemetry is reported under."""
+    telemetry_export_seconds: float = Field(default=60.0, gt=0)
+    """How often metrics are exported."""
+    telemetry_queue_depth_seconds: float = Field(default=30.0, gt=0)
+    """How often the queued deliveries are counted for the queue depth gauge."""
 
     # -- delivery engine (issue 3): DBOS durable queue in front of every Teams send ----------
     executor_id: str = Field(default="qop-1", validation_alias=AliasChoices("QOP_EXECUTOR_ID", "executor_id"))
@@ -170,6 +200,15 @@ class Settings(BaseSettings):
     def base_url(self) -> str:
         """Where people reach qop's own web pages (feedback links)."""
         return (self.public_base_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def local_standards(self) -> dict[str, str]:
+        """The local standards by the placeholder names templates use."""
+        return {
+            "referral_decision_hours": str(self.referral_decision_hours),
+            "assessment_timescale": self.assessment_timescale,
+            "review_cadence": self.review_cadence,
+        }
 
     @property
     def is_sqlite(self) -> bool:

@@ -42,7 +42,7 @@ import io
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -52,6 +52,7 @@ from services import access_log, actors, policy, working_time
 from services.actors import Actor
 from services.clock import Clock
 from services.errors import DomainError, InvalidInput, NotAllowed, NotFound
+from services.outbox import Outbox
 from storage.db import transaction
 from storage.models import (
     Action,
@@ -59,7 +60,6 @@ from storage.models import (
     ActionEvent,
     ActionEventKind,
     ActionSource,
-    ActionStatus,
     DateChangeDecision,
     Person,
     Role,
@@ -67,6 +67,7 @@ from storage.models import (
 )
 from storage.repositories import actions as action_repo
 from storage.repositories import people as people_repo
+from views.actions import ActionStatus, ActionView, PersonChoice, ProposalView
 
 logger = logging.getLogger(__name__)
 
@@ -93,61 +94,16 @@ class NewAction:
 
 
 @dataclass(frozen=True)
-class ProposalView:
-    id: int
-    action_id: int
-    previous_due_date: date
-    proposed_due_date: date
-    reason: str
-    proposed_by_id: int
-    decision: str
-
-
-@dataclass(frozen=True)
-class ActionView:
-    """An action as cards and reports see it: plain data, with the derived status."""
-
-    id: int
-    source: str
-    source_ref: str | None
-    description: str
-    case_reference: str | None
-    owner_id: int
-    owner_name: str
-    manager_id: int | None
-    due_date: date
-    status: ActionStatus
-    completion_evidence: str | None
-    completed_at: datetime | None
-    impact_answer: str | None
-    impact_more_asked: bool
-    impact_more_asked_note: str | None
-    pending_proposal: ProposalView | None = None
-
-    @property
-    def is_closed(self) -> bool:
-        return self.status in (ActionStatus.DONE, ActionStatus.CANCELLED)
-
-
-@dataclass(frozen=True)
 class ActionCardData:
     """What the bot needs to show one action to one viewer."""
 
     view: ActionView
     deciding: bool
     """The viewer may decide over it (the owner's manager, whoever raised it, the QA lead): dates, reassign, cancel."""
-    colleagues: list[action_cards.PersonChoice]
+    colleagues: list[PersonChoice]
     today: date
     working: bool = True
     """The viewer may also do the work (mark done, progress): the owner and their team manager."""
-
-
-class CardSender(Protocol):
-    """The delivery engine as actions and reminders use it (``services.delivery.DeliveryService``)."""
-
-    async def send_card_to_person(
-        self, person_id: int, card: dict[str, Any], *, purpose: str, dedupe_key: str | None = None
-    ) -> Any: ...
 
 
 @dataclass
@@ -349,16 +305,12 @@ class ActionService:
         sessions: async_sessionmaker[AsyncSession],
         clock: Clock,
         time_zone: str = working_time.DEFAULT_TIME_ZONE,
-        sender: CardSender | None = None,
+        outbox: Outbox | None = None,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._time_zone = time_zone
-        self._sender = sender
-
-    def attach_sender(self, sender: CardSender | None) -> None:
-        """The delivery engine, for the cards a change sends to someone else (set by the composition root)."""
-        self._sender = sender
+        self._outbox = outbox
 
     def today(self) -> date:
         """Today's date in the organisation's time zone (what 'overdue' is measured against)."""
@@ -670,7 +622,7 @@ class ActionService:
             view = await self._view(session, action.id)
             return ActionCardData(view, rights.decide, colleagues, self.today(), working=rights.work)
 
-    async def owner_choices(self, actor_id: int) -> list[action_cards.PersonChoice]:
+    async def owner_choices(self, actor_id: int) -> list[PersonChoice]:
         """Whom the actor may give a new action to: their team and themselves (the QA lead: everyone)."""
         async with transaction(self._sessions) as session:
             if not await may_create_for_others(session, actor_id):
@@ -683,10 +635,10 @@ class ActionService:
 
     async def _notify(self, person_id: int, card: action_cards.Json, key: str) -> None:
         """Tell someone else about a change; the change stands even if Teams is unreachable."""
-        if self._sender is None:
+        if self._outbox is None:
             return
         try:
-            await self._sender.send_card_to_person(person_id, card, purpose="action-update", dedupe_key=key[:200])
+            await self._outbox.send_card_to_person(person_id, card, purpose="action-update", dedupe_key=key[:200])
         except DomainError as problem:
             logger.warning("could not notify person %s about %s: %s", person_id, key, problem.user_message)
         except Exception:  # the change is committed; a recorded delivery is swept up at the next start
@@ -738,15 +690,15 @@ class ActionService:
         return [to_view(action, today, proposals.get(action.id)) for action in actions]
 
 
-def _choice(person: Person) -> action_cards.PersonChoice:
-    return action_cards.PersonChoice(person.id, person.display_name or person.email or f"Person {person.id}")
+def _choice(person: Person) -> PersonChoice:
+    return PersonChoice(person.id, person.display_name or person.email or f"Person {person.id}")
 
 
 def _in_organisation() -> Select[tuple[Person]]:
     return select(Person).where(Person.active.is_(True), Person.in_organisation.is_(True))
 
 
-async def _everyone(session: AsyncSession) -> list[action_cards.PersonChoice]:
+async def _everyone(session: AsyncSession) -> list[PersonChoice]:
     people = await session.scalars(_in_organisation().order_by(Person.display_name, Person.id).limit(MAX_CHOICES))
     return sorted((_choice(p) for p in people), key=lambda c: c.name)
 
@@ -765,7 +717,7 @@ def _assignable(actor: Actor) -> Select[tuple[Person]] | None:
     return select(Person).where(Person.team_id.in_(team_ids), Person.active.is_(True), Person.id != actor.person_id)
 
 
-async def assignable_choices(session: AsyncSession, actor: Actor) -> list[action_cards.PersonChoice]:
+async def assignable_choices(session: AsyncSession, actor: Actor) -> list[PersonChoice]:
     """Whom ``actor`` may hand an action on to (``_assignable``), by name, at most ``MAX_CHOICES``."""
     query = _assignable(actor)
     if query is None:
@@ -781,7 +733,7 @@ async def may_assign_to(session: AsyncSession, actor: Actor, person_id: int) -> 
     return query is not None and await session.scalar(query.where(Person.id == person_id).limit(1)) is not None
 
 
-async def team_choices(session: AsyncSession, manager_id: int) -> list[action_cards.PersonChoice]:
+async def team_choices(session: AsyncSession, manager_id: int) -> list[PersonChoice]:
     """The people a manager can give an action to: their team(s), by name."""
     ids = await action_repo.people_managed_by(session, manager_id)
     if not ids:

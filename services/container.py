@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from qop.settings import Settings
 from services.actions import ActionService
 from services.audits.service import AuditService
 from services.clock import Clock
@@ -17,6 +16,7 @@ from services.digest.service import DigestService
 from services.feedback.alerts import SafetyAlertNotifier
 from services.feedback.links import FeedbackLinkService
 from services.feedback.surveys import SurveyService
+from services.feedback.tokens import Signer
 from services.improvement import ImprovementPlanService
 from services.improvement.learning import LearningService
 from services.organisation import OrganisationService
@@ -26,7 +26,8 @@ from services.reminders import ReminderService
 
 @dataclass
 class Services:
-    settings: Settings
+    """Every service, plus the few configured values handlers show or need beside them."""
+
     sessions: async_sessionmaker[AsyncSession]
     clock: Clock
     conversations: ConversationService
@@ -43,3 +44,13 @@ class Services:
     digests: DigestService
     improvement: ImprovementPlanService
     learning: LearningService
+    time_zone: str
+    """The organisation's time zone (IANA name): the local time people are shown."""
+    base_url: str
+    """Where people reach qop's own web pages (feedback links, reports)."""
+    feedback_signer: Signer
+    """Signs feedback-link tokens (the demo makes its links with it)."""
+    feedback_link_days: int
+    """How long a family or partner feedback link stays valid."""
+    survey_min_group_size: int
+    """A group's survey results stay hidden until it has at least this many responses."""

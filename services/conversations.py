@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.clock import Clock
@@ -10,6 +13,11 @@ from storage.db import retrying_on_conflict, transaction
 from storage.models import Conversation, ConversationKind, Person
 from storage.repositories import conversations as conversation_repo
 from storage.repositories import people as people_repo
+
+SEEN_REFRESH = timedelta(hours=1)
+"""How stale a person's last-seen time may grow before a turn writes it again."""
+PER_MESSAGE_REFERENCE_KEYS = frozenset({"activityId", "requestId"})
+"""Parts of a conversation reference that change with every message and matter to no later send."""
 
 
 class ConversationService:
@@ -34,7 +42,17 @@ class ConversationService:
             return await conversation_repo.mark_uninstalled(session, conversation_id, now=self._clock.now())
 
     async def record_seen(self, info: ConversationInfo, user: TeamsUser) -> Person:
-        """Note a person and the conversation they spoke in; keeps references fresh."""
+        """Note a person and the conversation they spoke in; keeps references fresh.
+
+        Every turn calls this, so a turn that tells qop nothing new writes nothing (a write on
+        every turn would serialise all turns on SQLite's write lock): the usual case, a matched
+        person seen within ``SEEN_REFRESH`` in a conversation whose stored facts still hold, is
+        answered from two reads. Anything new, or a stale last-seen time, takes the full path.
+        """
+        async with self._sessions() as session:
+            known = await self._already_known(session, info, user)
+        if known is not None:
+            return known
 
         async def work(session: AsyncSession) -> Person:
             person = await self._touch_person(session, user)
@@ -53,6 +71,31 @@ class ConversationService:
             return await people_repo.find_for_teams_user(
                 session, teams_user_id=user.teams_user_id, aad_object_id=user.aad_object_id, email=user.email
             )
+
+    async def _already_known(self, session: AsyncSession, info: ConversationInfo, user: TeamsUser) -> Person | None:
+        """The person, when recording this turn would change nothing but the times; else None.
+
+        Deliberately narrow: only a person matched to the organisation (an unmatched one is
+        matched again on every visit, as the administrator may have imported them since) whose
+        record already holds what Teams tells us, in a conversation stored exactly as it is now.
+        """
+        if not user.teams_user_id:
+            return None
+        person = await people_repo.get_by_teams_user_id(session, user.teams_user_id)
+        if (
+            person is None
+            or not person.in_organisation
+            or person.last_seen_at is None
+            or self._clock.now() - person.last_seen_at >= SEEN_REFRESH
+            or (user.aad_object_id and not person.aad_object_id)
+            or (people_repo.normalise_email(user.email) and not person.email)
+            or (user.name and not person.display_name)
+        ):
+            return None
+        conversation = await conversation_repo.get(session, info.conversation_id)
+        if conversation is None or not _stored_as(conversation, info, person):
+            return None
+        return person
 
     async def _upsert(
         self, session: AsyncSession, info: ConversationInfo, person: Person | None, *, installed: bool | None
@@ -82,3 +125,22 @@ class ConversationService:
             email=user.email,
             now=self._clock.now(),
         )
+
+
+def _stored_as(conversation: Conversation, info: ConversationInfo, person: Person) -> bool:
+    """Whether the stored conversation already says everything ``info`` says."""
+    owner_id = person.id if info.kind == ConversationKind.PERSONAL.value else conversation.person_id
+    return (
+        conversation.kind == info.kind
+        and conversation.service_url == info.service_url
+        and conversation.bot_id == info.bot_id
+        and conversation.tenant_id == (info.tenant_id or conversation.tenant_id)
+        and conversation.teams_team_id == (info.teams_team_id or conversation.teams_team_id)
+        and conversation.name == (info.name or conversation.name)
+        and conversation.person_id == owner_id
+        and _lasting(conversation.reference) == _lasting(info.reference)
+    )
+
+
+def _lasting(reference: dict[str, Any] | None) -> dict[str, Any]:
+    return {k: v for k, v in (reference or {}).items() if k not in PER_MESSAGE_REFERENCE_KEYS}

@@ -17,10 +17,10 @@ from services.errors import InvalidInput, NotAllowed
 from services.organisation import ImportReport, OrganisationService
 from services.organisation.service import ROLE_LABELS, person_view
 from services.organisation.source import name_key, parse_role, read_file
-from services.organisation.views import PersonView
 from services.teams_data import TeamsUser
 from storage.db import transaction
 from storage.models import AREA_ROLES, Person, Role, RoleAssignment, Team
+from views.organisation import PersonView
 
 DEMO_ROLE_NAMES = ", ".join(ROLE_LABELS.values())
 

@@ -17,7 +17,8 @@ from services import working_time
 from services.actions import NewAction, add_action
 from services.clock import Clock
 from storage.db import transaction
-from storage.models import Action, ActionStatus, Person
+from storage.models import Action, Person
+from views.actions import ActionStatus
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from services.container import Services
 from services.feedback.surveys import Audience
-from services.feedback.tokens import Signer, hash_token
+from services.feedback.tokens import hash_token
 from storage.db import transaction
 from storage.models import FeedbackLink, Person, Survey, Team
 
@@ -97,7 +97,7 @@ async def _demo_survey(services: Services) -> tuple[int, bool]:
 async def _demo_link(services: Services) -> str:
     """The first demo link (by number) that is still unused and in date; made if missing."""
     creator = await _person_id(services, PRACTITIONER_EMAIL)
-    signer = Signer(services.settings.feedback_signing_key)
+    signer = services.feedback_signer
     now = services.clock.now()
     for number in range(1, 1000):
         token = signer.sign("demo-family-link", number)
@@ -112,10 +112,10 @@ async def _demo_link(services: Services) -> str:
                         case_reference=DEMO_CASE,
                         created_by_id=creator,
                         audit_reference="demo",
-                        expires_at=now + timedelta(days=services.settings.feedback_link_days),
+                        expires_at=now + timedelta(days=services.feedback_link_days),
                     )
                 )
             elif link.used_at is not None or link.expires_at <= now:
                 continue
-        return f"{services.settings.base_url}/feedback/{token}"
+        return f"{services.base_url}/feedback/{token}"
     raise RuntimeError("no demo link number left")

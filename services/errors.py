@@ -29,3 +29,20 @@ class InvalidInput(DomainError):
 
 class AlreadySubmitted(DomainError):
     """The same submission arrived twice; the first one stands."""
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """The database could not be reached or dropped the connection (not a bad statement or
+    value): a passing fault to wait out, found anywhere in the exception's chain."""
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+    seen: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and current not in seen and len(seen) < 10:
+        if isinstance(current, OperationalError | InterfaceError):
+            return True
+        if isinstance(current, DBAPIError) and current.connection_invalidated:
+            return True
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return False

@@ -21,17 +21,32 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cards import actions as action_cards
 from services import working_time
-from services.actions import CardSender
 from services.clock import Clock
 from services.errors import InvalidInput, NotAllowed, NotFound
+from services.outbox import Outbox
 from services.reminders import anyone_at_work, claim, keys_already_claimed, mark_handed_over, stale_claims
 from storage.db import transaction
 from storage.models import CalendarOccurrence, Person, Role, RoleAssignment, Team
+from views.qa_calendar import CalendarOccurrenceView, CalendarRow, CalendarState
 
 CALENDAR_FILE = Path(__file__).parent / "data" / "qa-calendar.yaml"
 ROLES = {Role.TEAM_MANAGER.value, Role.SENIOR_MANAGER.value, Role.QA_LEAD.value, Role.MODERATOR.value}
 KIND = "calendar"
+RECORD_AHEAD_DAYS = 31
+"""How far ahead of its date an occurrence may be recorded as held from the calendar card."""
 PURPOSE = "qa-calendar"
+
+
+def calendar_row(occurrence: CalendarOccurrenceView, *, recorded: bool, responsible: bool, today: date) -> CalendarRow:
+    """Where ``occurrence`` stands on ``today``, and whether a person (``responsible`` for it or not) may record it now."""
+    if recorded:
+        state = CalendarState.HELD
+    elif occurrence.due_on < today:
+        state = CalendarState.NOT_RECORDED
+    else:
+        state = CalendarState.DUE
+    recordable = responsible and not recorded and occurrence.due_on <= today + timedelta(days=RECORD_AHEAD_DAYS)
+    return CalendarRow(occurrence, state, recordable)
 
 
 @dataclass(frozen=True)
@@ -55,8 +70,8 @@ class CalendarActivity:
     def reminder_day(self, due: date) -> date:
         return working_time.add_working_days(due, -self.remind_working_days_before)
 
-    def occurrence(self, due: date, held_on: date | None = None) -> action_cards.CalendarOccurrenceView:
-        return action_cards.CalendarOccurrenceView(self.key, self.name, self.frequency, due, self.feeds, held_on)
+    def occurrence(self, due: date, held_on: date | None = None) -> CalendarOccurrenceView:
+        return CalendarOccurrenceView(self.key, self.name, self.frequency, due, self.feeds, held_on)
 
 
 def _activity(entry: Any, position: int) -> CalendarActivity:
@@ -140,20 +155,17 @@ class QaCalendarService:
         *,
         sessions: async_sessionmaker[AsyncSession],
         clock: Clock,
-        sender: CardSender | None,
+        outbox: Outbox | None,
         activities: list[CalendarActivity] | None = None,
         hours: working_time.WorkingHours | None = None,
         time_zone: str = working_time.DEFAULT_TIME_ZONE,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
-        self._sender = sender
+        self._outbox = outbox
         self.activities = activities if activities is not None else load_calendar()
         self._hours = hours or working_time.WorkingHours()
         self._time_zone = time_zone
-
-    def attach_sender(self, sender: CardSender | None) -> None:
-        self._sender = sender
 
     def _activity(self, key: str) -> CalendarActivity:
         for activity in self.activities:
@@ -164,7 +176,7 @@ class QaCalendarService:
     async def run_due_reminders(self, now: datetime | None = None) -> list[str]:
         """Send each due calendar reminder once to each responsible person in working hours."""
         now = now or self._clock.now()
-        if self._sender is None or not await anyone_at_work(self._sessions, self._hours, now, self._time_zone):
+        if self._outbox is None or not await anyone_at_work(self._sessions, self._hours, now, self._time_zone):
             return []
         sent: list[str] = []
         await self._rehand_stale(now)
@@ -192,9 +204,7 @@ class QaCalendarService:
                 sent.append(key)
         return sent
 
-    async def record_held(
-        self, activity_key: str, due_on: date, *, person_id: int
-    ) -> action_cards.CalendarOccurrenceView:
+    async def record_held(self, activity_key: str, due_on: date, *, person_id: int) -> CalendarOccurrenceView:
         """One of the responsible people says it took place (today). Saying it twice changes nothing."""
         activity = self._activity(activity_key)
         now = self._clock.now()
@@ -223,9 +233,7 @@ class QaCalendarService:
             )
         return activity.occurrence(due_on, recorded.held_on if recorded else None)
 
-    async def schedule(
-        self, person_id: int, *, days_back: int = 31, days_ahead: int = 92
-    ) -> list[action_cards.CalendarRow]:
+    async def schedule(self, person_id: int, *, days_back: int = 31, days_ahead: int = 92) -> list[CalendarRow]:
         """The calendar around today: each occurrence, whether it was recorded, and whether this person may record it."""
         today = working_time.local_date(self._clock.now(), self._time_zone)
         start, end = today - timedelta(days=days_back), today + timedelta(days=days_ahead)
@@ -245,14 +253,19 @@ class QaCalendarService:
             for due in _occurrences_between(activity, start, end):
                 held = recorded.get((activity.key, due))
                 entries.append(
-                    action_cards.CalendarRow(activity.occurrence(due, held), (activity.key, due) in recorded, mine)
+                    calendar_row(
+                        activity.occurrence(due, held),
+                        recorded=(activity.key, due) in recorded,
+                        responsible=mine,
+                        today=today,
+                    )
                 )
         return sorted(entries, key=lambda entry: (entry.occurrence.due_on, entry.occurrence.name))
 
     async def _hand_over(self, key: str, activity: CalendarActivity, due: date, person_id: int, now: datetime) -> None:
-        assert self._sender is not None
+        assert self._outbox is not None
         card = action_cards.calendar_reminder_card(activity.occurrence(due))
-        await self._sender.send_card_to_person(person_id, card, purpose=PURPOSE, dedupe_key=key)
+        await self._outbox.send_card_to_person(person_id, card, purpose=PURPOSE, dedupe_key=key)
         await mark_handed_over(self._sessions, key, now)
 
     async def _rehand_stale(self, now: datetime) -> None:

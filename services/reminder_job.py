@@ -59,9 +59,10 @@ async def run_once(services: Services) -> int:
     return await run_reminders(services) + await run_digests(services)
 
 
-def scheduled_jobs(services: Services) -> list[RecurringJob]:
-    """The jobs the running app registers with the delivery engine."""
-    settings = services.settings
+def scheduled_jobs(
+    services: Services, *, reminder_interval_seconds: float, digest_check_seconds: float
+) -> list[RecurringJob]:
+    """The jobs the running app registers with the delivery engine; an interval of 0 leaves a job out."""
     jobs: list[RecurringJob] = []
 
     async def reminders(_firing: Firing) -> None:
@@ -70,10 +71,8 @@ def scheduled_jobs(services: Services) -> list[RecurringJob]:
     async def digests(_firing: Firing) -> None:
         await run_digests(services)
 
-    if settings.reminder_interval_seconds > 0:
-        jobs.append(
-            RecurringJob(REMINDERS, every(settings.reminder_interval_seconds), reminders, "UTC", CatchUp.LATEST)
-        )
-    if settings.digest_check_seconds > 0:
-        jobs.append(RecurringJob(DIGESTS, every(settings.digest_check_seconds), digests, "UTC", CatchUp.LATEST))
+    if reminder_interval_seconds > 0:
+        jobs.append(RecurringJob(REMINDERS, every(reminder_interval_seconds), reminders, "UTC", CatchUp.LATEST))
+    if digest_check_seconds > 0:
+        jobs.append(RecurringJob(DIGESTS, every(digest_check_seconds), digests, "UTC", CatchUp.LATEST))
     return jobs

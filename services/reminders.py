@@ -32,21 +32,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cards import actions as action_cards
 from services import working_time
-from services.actions import (
-    ActionView,
-    CardSender,
-    Seniors,
-    assignable_choices,
-    load_seniors,
-    manager_id_of,
-    rights_over,
-    to_view,
-)
+from services.actions import Seniors, assignable_choices, load_seniors, manager_id_of, rights_over, to_view
 from services.clock import Clock
+from services.outbox import Outbox
 from services.reminder_policy import ActionState, PlannedReminder, ReminderKind, ReminderPolicy, reminders_due
+from services.telemetry import reminders_sent
 from storage.db import transaction
 from storage.models import Action, Person, SentReminder
 from storage.repositories import actions as action_repo
+from views.actions import ActionView, EscalationAudience
 
 logger = logging.getLogger(__name__)
 
@@ -98,24 +92,21 @@ class ReminderService:
         *,
         sessions: async_sessionmaker[AsyncSession],
         clock: Clock,
-        sender: CardSender | None,
+        outbox: Outbox | None,
         policy: ReminderPolicy | None = None,
         time_zone: str = working_time.DEFAULT_TIME_ZONE,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
-        self._sender = sender
+        self._outbox = outbox
         self.policy = policy or ReminderPolicy()
         self._time_zone = time_zone
-
-    def attach_sender(self, sender: CardSender | None) -> None:
-        self._sender = sender
 
     async def run_due_reminders(self, now: datetime | None = None) -> ReminderRun:
         """Send every reminder that is due and not yet sent. Returns what happened."""
         now = now or self._clock.now()
         run = ReminderRun()
-        if self._sender is None or not await anyone_at_work(self._sessions, self.policy.hours, now, self._time_zone):
+        if self._outbox is None or not await anyone_at_work(self._sessions, self.policy.hours, now, self._time_zone):
             return run
         await self._rehand_stale_claims(now, run)
         async with transaction(self._sessions) as session:
@@ -178,9 +169,10 @@ class ReminderService:
         self, reminder: PlannedReminder, action: Action, people: dict[int, Person], now: datetime
     ) -> None:
         card = await self._card_for(reminder, action, people, now)
-        assert self._sender is not None
-        await self._sender.send_card_to_person(reminder.recipient_id, card, purpose=PURPOSE, dedupe_key=reminder.key)
+        assert self._outbox is not None
+        await self._outbox.send_card_to_person(reminder.recipient_id, card, purpose=PURPOSE, dedupe_key=reminder.key)
         await mark_handed_over(self._sessions, reminder.key, now)
+        reminders_sent.add(1, {"kind": reminder.kind.value})
 
     async def _rehand_stale_claims(self, now: datetime, run: ReminderRun) -> None:
         """Claims whose hand-over never finished (a crash in between): hand them over again."""
@@ -220,11 +212,11 @@ async def _escalation_card(
     (a line manager may also record progress; a senior manager or QA lead decides: date, reassign, cancel)."""
     actor, rights = await rights_over(session, recipient_id, action)
     if manager_id_of(action.owner) == recipient_id:
-        audience = action_cards.Audience.TEAM
+        audience = EscalationAudience.TEAM
     elif actor.leads_team_area(action.owner.team_id):
-        audience = action_cards.Audience.AREA
+        audience = EscalationAudience.AREA
     else:
-        audience = action_cards.Audience.QA
+        audience = EscalationAudience.QA
     return action_cards.escalation_card(
         view,
         today=today,

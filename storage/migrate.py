@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic import command
 from alembic.config import Config
 
-from qop.settings import PROJECT_ROOT
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+"""The migration scripts (``env.py`` and ``versions/``) live next to this module."""
 
 
 def alembic_config(database_url: str) -> Config:
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    """An Alembic configuration for ``database_url``: no ini file needed, the URL is handed to
+    ``env.py`` through the config's attributes."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("path_separator", "os")
     config.attributes["database_url"] = database_url
     return config
 

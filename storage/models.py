@@ -16,6 +16,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -26,6 +27,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
+
+from views.actions import ActionStatus
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -234,16 +237,6 @@ class ActionSource(enum.StrEnum):
     QIM = "qim"
     PRACTICE_DAY = "practice_day"
     MANUAL = "manual"
-
-
-class ActionStatus(enum.StrEnum):
-    """Stored status is open, done or cancelled; overdue is derived (open and past its due date)
-    so it can never disagree with the date. ``Action.status_on(today)`` gives all four."""
-
-    OPEN = "open"
-    DONE = "done"
-    OVERDUE = "overdue"
-    CANCELLED = "cancelled"
 
 
 class Action(Base):
@@ -810,6 +803,62 @@ class RetentionRun(Base):
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
     removed: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+# -- Meaningful Measures and their indicators (issue 14) -------------------------------------------
+
+
+class MeasureDeclaration(Base):
+    """One validated measures file, kept whole as loaded; the newest is the one in force.
+
+    The council's file is the source of truth for measures and indicators (names, targets,
+    owners); storing each load as a snapshot lets a running qop read it without the file and
+    keeps the targets that were in force when a past month was judged."""
+
+    __tablename__ = "measure_declarations"
+
+    id: Mapped[int_pk]
+    file_name: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    loaded_at: Mapped[datetime]
+
+
+class IndicatorImportBatch(Base):
+    """One import of a case-system extract: which file, with which mapping, how many values."""
+
+    __tablename__ = "indicator_import_batches"
+
+    id: Mapped[int_pk]
+    file_name: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    mapping_name: Mapped[str] = mapped_column(String(200))
+    value_count: Mapped[int] = mapped_column(Integer)
+    imported_at: Mapped[datetime]
+
+
+class IndicatorValue(Base):
+    """An indicator's figure for one team and month (``month`` is the month's first day).
+
+    A later import of the same (indicator, team, month) replaces the figure and records its batch."""
+
+    __tablename__ = "indicator_values"
+    __table_args__ = (
+        UniqueConstraint("indicator_key", "team_id", "month", name="uq_indicator_values_indicator_team_month"),
+        Index("ix_indicator_values_team_month", "team_id", "month"),
+    )
+
+    id: Mapped[int_pk]
+    indicator_key: Mapped[str] = mapped_column(String(64))
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    month: Mapped[date] = mapped_column(Date)
+    value: Mapped[float] = mapped_column(Float)
+    numerator: Mapped[int | None] = mapped_column(Integer)
+    denominator: Mapped[int | None] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(32))
+    """Where the figure came from: ``extract`` (an imported case-system report)."""
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("indicator_import_batches.id"))
+    updated_at: Mapped[updated_at]
 
 
 class ImprovementStatus(enum.StrEnum):

@@ -18,6 +18,7 @@ from storage.db import create_engine, create_session_factory
 from tests.support.databases import empty_all_tables, migrated_database
 from tests.support.delivery import DeliveryHarness, running_delivery
 from tests.support.fake_connector import FakeConnector
+from tests.support.outbox import RecordingOutbox
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -78,6 +79,17 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 @pytest.fixture
 def services(settings: Settings, engine: AsyncEngine, clock: FrozenClock) -> Services:
     return build_services(settings, engine, clock=clock)
+
+
+@pytest.fixture
+def outbox() -> RecordingOutbox:
+    return RecordingOutbox()
+
+
+@pytest.fixture
+def recorded_services(settings: Settings, engine: AsyncEngine, clock: FrozenClock, outbox: RecordingOutbox) -> Services:
+    """Services that send through the recording ``outbox`` instead of the delivery engine."""
+    return build_services(settings, engine, clock=clock, outbox=outbox)
 
 
 @pytest.fixture

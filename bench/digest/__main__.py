@@ -25,6 +25,7 @@ import tracemalloc
 import uuid
 from datetime import UTC, datetime, timedelta
 from functools import partial
+from typing import Any
 
 import psycopg
 from sqlalchemy import event
@@ -34,10 +35,12 @@ from qop.app import build_services
 from qop.settings import Settings
 from services.clock import FrozenClock
 from services.digest.builder import Scope
-from services.digest.periods import last_complete_week
+from services.digest.findings import digest_findings
 from storage import migrate
 from storage.db import create_engine
 from tests.support.databases import scratch_postgres_database
+from views.digest import Digest
+from views.periods import last_complete_week
 
 YEAR_START = datetime(2025, 11, 3, tzinfo=UTC)
 NOW = datetime(2026, 10, 26, 8, 5, tzinfo=UTC)  # Monday 26 October 2026, 08:05 GMT: after the clocks went back
@@ -291,7 +294,7 @@ async def measure(url: str, dsn: str, repeat: int) -> None:
                     await work()
                     times.append(time.perf_counter() - start)
         tracemalloc.start()
-        digest_card(await services.digests.build(scope, period))
+        _digest_card(await services.digests.build(scope, period))
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         ratios = sorted(b / a for a, b in zip(bare_times, build_times, strict=True))
@@ -313,7 +316,7 @@ async def _replay(db: psycopg.AsyncConnection, statements: list[tuple[str, objec
 
 
 async def _build_card(services, scope: Scope, period) -> None:  # type: ignore[no-untyped-def]
-    digest_card(await services.digests.build(scope, period))
+    _digest_card(await services.digests.build(scope, period))
 
 
 async def _first_team(services) -> int:  # type: ignore[no-untyped-def]
@@ -323,6 +326,10 @@ async def _first_team(services) -> int:  # type: ignore[no-untyped-def]
 
     async with services.sessions() as session:
         return int(await session.scalar(select(func.min(Team.id))))
+
+
+def _digest_card(digest: Digest) -> dict[str, Any]:
+    return digest_card(digest, digest_findings(digest))
 
 
 def main() -> None:

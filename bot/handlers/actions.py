@@ -14,9 +14,10 @@ from bot.router import ActionResult
 from bot.turns import Turn
 from cards import actions as cards
 from cards import verbs
-from services.actions import ActionCardData, ActionView, NewAction, parse_date
+from services.actions import ActionCardData, NewAction, parse_date
 from services.errors import InvalidInput
 from services.qa_calendar import parse_due_on
+from views.actions import ActionView
 
 if TYPE_CHECKING:
     from bot.qop_bot import QopBot
@@ -72,7 +73,7 @@ async def new_action(turn: Turn) -> None:
 
 async def qa_calendar(turn: Turn) -> None:
     rows = await turn.services.qa_calendar.schedule(await _actor_id(turn))
-    await turn.send_card(cards.calendar_card(rows, today=turn.services.actions.today()))
+    await turn.send_card(cards.calendar_card(rows))
 
 
 async def list_mine(turn: Turn, _data: dict[str, Any]) -> ActionResult:

@@ -13,15 +13,8 @@ from bot.turns import Turn
 from cards import audit as audit_cards
 from cards import text_audits as text
 from cards import verbs
-from services.audits.views import (
-    AuditPage,
-    ModerationForm,
-    ReflectionForm,
-    ReflectionSummary,
-    RoundStartForm,
-    SubmittedAudit,
-)
 from services.errors import InvalidInput
+from views.audits import AuditPage, ModerationForm, ReflectionForm, ReflectionSummary, RoundStartForm, SubmittedAudit
 
 if TYPE_CHECKING:
     from bot.qop_bot import QopBot

@@ -65,6 +65,6 @@ async def _report_link_card(turn: Turn, args: str) -> dict[str, Any]:
     url, expires, chosen = await turn.services.digests.report_link(
         teams_user_id=turn.user.teams_user_id, quarter=quarter, scope=request.scope, name=request.name
     )
-    local = expires.astimezone(ZoneInfo(turn.services.settings.timezone))
+    local = expires.astimezone(ZoneInfo(turn.services.time_zone))
     scope_label = request.name or text.SERVICE_SCOPE
     return cards.report_link_card(scope_label=scope_label, quarter=chosen, url=url, expires=f"{local:%H:%M}")

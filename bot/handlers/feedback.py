@@ -56,7 +56,7 @@ async def feedback_link(turn: Turn) -> None:
     words = turn.args.split()
     if len(words) < 2:
         case_reference = words[0] if words else ""
-        valid_days = turn.services.settings.feedback_link_days
+        valid_days = turn.services.feedback_link_days
         await turn.send_card(
             cards.link_request_card(_options(turn), valid_days=valid_days, case_reference=case_reference)
         )

@@ -24,7 +24,7 @@ async def on_installation_update(turn: Turn) -> None:
         return
     await conversations.record_installed(turn.conversation, turn.user)
     await turn.send_card(_welcome_for(turn.conversation.kind, turn.user.name, turn.conversation.name))
-    if turn.services.settings.local_mode and turn.conversation.kind == "channel":
+    if turn.config.local_mode and turn.conversation.kind == "channel":
         # The playground's demo: the channel the demo data subscribed gets its digest now,
         # through the delivery engine like every Monday's (not as a reply to this event).
         await turn.services.digests.demo_channel_installed(turn.conversation.conversation_id)

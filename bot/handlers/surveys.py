@@ -43,7 +43,7 @@ def _closes_on(value: Any) -> date:
 async def send_survey(turn: Turn) -> None:
     surveys = turn.services.surveys
     choices = await surveys.choices_for(turn.user.teams_user_id)
-    min_group = turn.services.settings.survey_min_group_size
+    min_group = turn.services.survey_min_group_size
     await turn.send_card(cards.send_survey_card(choices, today=surveys.today(), min_group_size=min_group))
 
 

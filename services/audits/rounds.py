@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from services.audits.views import RowProblem
+from views.audits import RowProblem
 
 ROUND_COLUMNS = ("case_ref", "team", "practitioner", "auditor")
 OPEN_CASE_COLUMNS = ("case_ref", "team", "practitioner")

@@ -27,31 +27,13 @@ from services.actions import NewAction, add_action
 from services.actors import Actor
 from services.audits import rounds as round_rules
 from services.audits.moderation import GRADE_ORDER, ModerationRule, outcome_of
-from services.audits.notify import NoNotifier, Notifier
-from services.audits.views import (
-    MAX_ACTIONS,
-    ActionLine,
-    AssignmentSummary,
-    AuditPage,
-    EscalationAlert,
-    GradeLine,
-    ModerationForm,
-    ModeratorNeeded,
-    ReflectionForm,
-    ReflectionSummary,
-    RoundReport,
-    RowProblem,
-    SubmittedAudit,
-    Task,
-    TeamAudit,
-    action_ids,
-    action_rows_shown,
-)
+from services.audits.notify import AuditNotifier
 from services.clock import Clock
 from services.errors import InvalidInput, NotAllowed, NotFound
+from services.outbox import Outbox
 from services.personal_data import screen_fields
 from services.policy import Permission
-from services.templates import GRADE_LABELS, QuestionRole, QuestionType, Template, TemplateKind, TemplateLibrary
+from services.templates import TemplateLibrary
 from services.templates import answers as answer_rules
 from storage.db import transaction
 from storage.models import (
@@ -70,6 +52,26 @@ from storage.models import (
     RoleAssignment,
     Team,
 )
+from views.audits import (
+    MAX_ACTIONS,
+    ActionLine,
+    AssignmentSummary,
+    AuditPage,
+    EscalationAlert,
+    GradeLine,
+    ModerationForm,
+    ModeratorNeeded,
+    ReflectionForm,
+    ReflectionSummary,
+    RoundReport,
+    RowProblem,
+    SubmittedAudit,
+    Task,
+    TeamAudit,
+    action_ids,
+    action_rows_shown,
+)
+from views.templates import GRADE_LABELS, QuestionRole, QuestionType, Template, TemplateKind
 
 logger = logging.getLogger(__name__)
 
@@ -135,7 +137,7 @@ class AuditService:
         templates: TemplateLibrary,
         case_reference_pattern: str,
         moderation_rule: ModerationRule | None = None,
-        notifier: Notifier | None = None,
+        outbox: Outbox | None = None,
         rng: random.Random | None = None,
         time_zone: str = "Europe/London",
     ) -> None:
@@ -145,7 +147,7 @@ class AuditService:
         self.templates = templates
         self._case_ref = re.compile(case_reference_pattern)
         self._moderation = moderation_rule or ModerationRule()
-        self.notifier: Notifier = notifier or NoNotifier()
+        self.notifier = AuditNotifier(outbox)
         self._rng = rng or random.Random()
 
     # -- rounds --------------------------------------------------------------------------------

@@ -4,7 +4,8 @@ Every outbound message is a *delivery* row (queued -> sent with Teams' message i
 failed with a reason, blocked, or cancelled), carried out by a short durable DBOS workflow
 on a rate-limited queue. Features never talk to Teams directly and never retry themselves.
 
-Use it from a service or handler through ``services.delivery`` (a ``DeliveryService``)::
+A service takes it as its ``outbox=`` (the ``Outbox`` Protocol, ``services/outbox.py``), given by
+the composition root; a handler uses ``services.delivery`` (a ``DeliveryService``)::
 
     receipt = await services.delivery.send_card_to_person(
         person_id, card, purpose="audit", dedupe_key=f"audit:{audit.id}:invite")
@@ -46,8 +47,8 @@ API (all async, all return at once; the send happens in the background):
 Guarantees: ``dedupe_key`` makes a send idempotent (a second call returns the first
 delivery's receipt and sends nothing); broadcast sends are keyed (broadcast, person). A
 crash loses nothing: at most the sends in flight at the crash are repeated (Teams has no
-idempotency key). Limits: ``QOP``-wide ``delivery_rate_per_second`` (45) across all
-instances, ``delivery_conversation_rate_per_second`` (6) per conversation. 429 honours
+idempotency key). Limits (``DeliveryConfig``, from the settings): ``delivery_rate_per_second``
+(45) across all instances, ``delivery_conversation_rate_per_second`` (6) per conversation. 429 honours
 Retry-After (else exponential backoff with jitter); 412/5xx/timeouts are retried; attempts
 are bounded (``delivery_max_attempts``). 403 MessageWritesBlocked -> ``blocked`` and the
 conversation is marked blocked (nothing more is sent there until qop is installed again);
@@ -60,12 +61,18 @@ conversation or message; ``NotAllowed`` when someone else's broadcast is changed
 ``InvalidInput`` for an empty broadcast), which the bot turns into cards.
 
 Tests: use the real service with the fake Bot Connector through the ``delivery`` fixture
-(``tests/support/delivery.py``): see its docstring.
+(``tests/support/delivery.py``): see its docstring; or, where only what was asked for matters,
+the ``RecordingOutbox`` (``tests/support/outbox.py``) through ``recorded_services``.
+
+Layout: ``sending.py`` (the send API), ``broadcasts.py``, ``executor.py`` (what one queued run
+does), ``records.py`` (receipts and progress), ``engine.py`` (DBOS), ``config.py``
+(``DeliveryConfig``, built from the settings by ``qop/app.py``); ``service.py`` puts them together.
 
 Runtime: the app launches DBOS in its cleanup context (``qop/app.py``); see ``engine.py``
 for the process-wide DBOS singleton and the recovery of a lost instance's work.
 """
 
+from services.delivery.config import DeliveryConfig
 from services.delivery.gateway import (
     Blocked,
     ConversationAddress,
@@ -77,18 +84,15 @@ from services.delivery.gateway import (
     TooLarge,
     Transient,
 )
-from services.delivery.service import (
-    BroadcastProgress,
-    DeliveryReceipt,
-    DeliveryService,
-    MessageRef,
-)
+from services.delivery.records import BroadcastProgress, DeliveryReceipt, MessageRef
+from services.delivery.service import DeliveryService
 
 __all__ = [
     "Blocked",
     "BroadcastProgress",
     "ConversationAddress",
     "ConversationGone",
+    "DeliveryConfig",
     "DeliveryReceipt",
     "DeliveryService",
     "GatewayError",

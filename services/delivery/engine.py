@@ -2,8 +2,8 @@
 shutdown.
 
 One queued workflow per send (short, so little is tied to one instance). The queue has a
-global limiter (``delivery_rate_per_second``, across every instance sharing the system
-database) and a per-partition limiter (``delivery_conversation_rate_per_second``, one
+global limiter (``DeliveryConfig.rate_per_second``, across every instance sharing the system
+database) and a per-partition limiter (``DeliveryConfig.conversation_rate_per_second``, one
 partition per Teams conversation) with one send in flight per conversation (so messages to
 one conversation go out in the order they were queued). The workflow id is derived from the delivery row, so
 enqueueing the same delivery twice runs it once.
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -29,8 +29,9 @@ from typing import Any, Protocol
 from dbos import DBOS, DBOSClient, DBOSConfig, EnqueueOptions
 from dbos._utils import INTERNAL_QUEUE_NAME
 
-from qop.settings import Settings
 from services import scheduling
+from services.delivery.config import DeliveryConfig
+from services.errors import database_unavailable
 from services.scheduling import RecurringJob
 
 logger = logging.getLogger(__name__)
@@ -67,7 +68,26 @@ def _current_worker() -> DeliveryWorker:
 async def run_delivery(delivery_id: int, generation: int) -> str:
     # No DBOS step inside: the delivery row is the checkpoint (``perform`` skips a delivery that
     # is no longer queued), so a step's extra system-database write per send would buy nothing.
-    return await _current_worker().perform(delivery_id, generation)
+    return await _while_database_away(lambda: _current_worker().perform(delivery_id, generation))
+
+
+DATABASE_RETRY_CAP_SECONDS = 30.0
+
+
+async def _while_database_away(call: Callable[[], Awaitable[str]]) -> str:
+    """Run ``call``; while the database is not answering, wait (1 s doubling to 30 s) and run it
+    again instead of ending the workflow in error, which would lose the send. Safe to repeat:
+    ``perform`` skips a delivery that is no longer queued."""
+    wait = 1.0
+    while True:
+        try:
+            return await call()
+        except Exception as error:
+            if not database_unavailable(error):
+                raise
+            logger.warning("a send is paused: the database is not answering; trying again in %.0f s", wait)
+            await asyncio.sleep(wait)
+            wait = min(wait * 2, DATABASE_RETRY_CAP_SECONDS)
 
 
 @DBOS.workflow(name=PROGRESS_WORKFLOW)
@@ -91,13 +111,13 @@ def delivery_workflow_id(delivery_id: int, created_at: datetime, generation: int
     return f"qop-delivery-{delivery_id:012d}-{int(created_at.timestamp() * 1_000_000)}-g{generation}"
 
 
-def dbos_config(settings: Settings) -> DBOSConfig:
+def dbos_config(config: DeliveryConfig) -> DBOSConfig:
     return {
         "name": APPLICATION_NAME,
-        "system_database_url": settings.resolved_dbos_system_database_url,
-        "dbos_system_schema": settings.dbos_system_schema,
+        "system_database_url": config.system_database_url,
+        "dbos_system_schema": config.system_schema,
         "application_version": APPLICATION_VERSION,
-        "executor_id": settings.executor_id,
+        "executor_id": config.executor_id,
         "log_level": "WARNING",
         "notification_listener_polling_interval_sec": 0.2,
         "scheduler_polling_interval_sec": 5.0,
@@ -119,8 +139,8 @@ class WorkQueue:
     (``python -m qop delivery cancel|resend-failed|recover``).
     """
 
-    def __init__(self, settings: Settings) -> None:
-        self._settings = settings
+    def __init__(self, config: DeliveryConfig) -> None:
+        self._config = config
         self._client: DBOSClient | None = None
 
     @property
@@ -129,11 +149,11 @@ class WorkQueue:
         written, so the CLI can queue sends on a database no instance has ever started on (they
         go out when one does)."""
         if self._client is None:
-            settings = self._settings
-            DBOS.migrate(settings.resolved_dbos_system_database_url, schema=settings.dbos_system_schema)
+            config = self._config
+            DBOS.migrate(config.system_database_url, schema=config.system_schema)
             client = DBOSClient(
-                system_database_url=settings.resolved_dbos_system_database_url,
-                dbos_system_schema=settings.dbos_system_schema,
+                system_database_url=config.system_database_url,
+                dbos_system_schema=config.system_schema,
                 application_name=APPLICATION_NAME,
             )
             try:
@@ -145,16 +165,16 @@ class WorkQueue:
         return self._client
 
     def _register_queue(self, client: DBOSClient) -> None:
-        settings = self._settings
+        config = self._config
         client.register_queue(
             QUEUE_NAME,
-            limiter={"limit": settings.delivery_rate_per_second, "period": 1.0},
-            partition_limiter={"limit": settings.delivery_conversation_rate_per_second, "period": 1.0},
+            limiter={"limit": config.rate_per_second, "period": 1.0},
+            partition_limiter={"limit": config.conversation_rate_per_second, "period": 1.0},
             # One send at a time per conversation, across instances: messages arrive in the
             # order they were queued, and an update never overtakes the send it changes.
             partition_concurrency=1,
-            worker_concurrency=settings.delivery_worker_concurrency,
-            polling_interval_sec=settings.delivery_queue_polling_seconds,
+            worker_concurrency=config.worker_concurrency,
+            polling_interval_sec=config.queue_polling_seconds,
             on_conflict="always_update",
             application_name=APPLICATION_NAME,
         )
@@ -221,8 +241,8 @@ class WorkQueue:
 class DeliveryEngine:
     """Owns the process-wide DBOS instance for one running app."""
 
-    def __init__(self, settings: Settings) -> None:
-        self._settings = settings
+    def __init__(self, config: DeliveryConfig) -> None:
+        self._config = config
         self.launched = False
 
     async def launch(self, worker: DeliveryWorker, queue: WorkQueue, jobs: Sequence[RecurringJob] = ()) -> None:
@@ -237,7 +257,7 @@ class DeliveryEngine:
             # The queue is written before launch, so DBOS's queue thread serves it from the
             # start (it looks for queues registered later only once a second).
             await asyncio.to_thread(self._prepare_system_database, queue, jobs)
-            DBOS(config=dbos_config(self._settings))
+            DBOS(config=dbos_config(self._config))
             DBOS.launch()
         except BaseException:
             _worker = None
@@ -245,7 +265,7 @@ class DeliveryEngine:
             await asyncio.to_thread(DBOS.destroy)
             raise
         self.launched = True
-        logger.info("delivery engine running as executor %s", self._settings.executor_id)
+        logger.info("delivery engine running as executor %s", self._config.executor_id)
 
     def _prepare_system_database(self, queue: WorkQueue, jobs: Sequence[RecurringJob]) -> None:
         scheduling.apply(queue.client, jobs)  # the client migrates the tables and writes the queue first

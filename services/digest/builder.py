@@ -14,7 +14,10 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import personal_data
-from services.digest.figures import (
+from services.templates import TemplateLibrary
+from storage.repositories import digest as repo
+from storage.repositories.digest import Bucket
+from views.digest import (
     AGREE_VALUES,
     Digest,
     GradeCounts,
@@ -24,11 +27,8 @@ from services.digest.figures import (
     StageFigures,
     ThemeFigures,
 )
-from services.digest.periods import Period
-from services.templates import TemplateLibrary
-from services.templates.model import QuestionRole, QuestionType, TemplateKind
-from storage.repositories import digest as repo
-from storage.repositories.digest import Bucket
+from views.periods import Period
+from views.templates import QuestionRole, QuestionType, TemplateKind
 
 TREND_LENGTH = 6
 QUOTE_CANDIDATES = 40

@@ -20,11 +20,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.clock import Clock
-from services.digest import periods
 from services.digest.sample import STAGES, AuditResult, add_audit, add_feedback, add_round
 from storage.db import transaction
 from storage.models import AuditRound, Conversation, ConversationKind, Person, Team
 from storage.repositories import conversations as conversation_repo
+from views import periods
 
 DEMO_ROUND = "Demo: weekly collaborative audits"
 DEMO_TEAMS = ("Riverside Locality Team", "Moorside Locality Team")

@@ -19,7 +19,9 @@ from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Font
 
 from cards.digest import four_answers, headline_pairs
-from services.digest.figures import GRADE_LABELS, GRADES, MIN_GROUP, Digest, percent, suppressed
+from services.digest.findings import digest_findings
+from views.digest import GRADES, MIN_GROUP, Digest, percent, suppressed
+from views.templates import GRADE_LABELS
 
 TARGET_GOOD = 40.0
 """Short-term goal: at least 40% of audits Good or better."""
@@ -81,7 +83,7 @@ def sections(report: QimReport) -> list[tuple[str, str, list[list[Any]]]]:
     summary: list[list[Any]] = [["Measure", "This quarter"]] + [
         [name, value] for name, value in headline_pairs(now, digest.previous)
     ]
-    for question, lines in four_answers(digest).sections():
+    for question, lines in four_answers(digest_findings(digest)).sections():
         summary += [[], [question]] + [[line] for line in lines]
     audits = [["Team", "Planned", "Completed", "Completed (%)", "Good or better", "Inadequate"]] + [
         [
@@ -168,7 +170,7 @@ def sections(report: QimReport) -> list[tuple[str, str, list[list[Any]]]]:
         [s, cell(n)] for s, n in report.plans
     ]
     focus += [[], ["Where we will focus (the stages and themes that worry us most)"]]
-    focus += [[line] for line in four_answers(digest).worried]
+    focus += [[line] for line in four_answers(digest_findings(digest)).worried]
     return [
         ("What we know", know, summary),
         ("Audits", know, audits),

@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
     Action,
-    ActionStatus,
     AuditAssignment,
     AuditGrade,
     AuditModeration,
@@ -24,6 +23,7 @@ from storage.models import (
     AuditSubmission,
     FeedbackResponse,
 )
+from views.actions import ActionStatus
 
 STAGES = ("contact_referral", "basic_information", "assessment", "planning", "review", "management_oversight")
 

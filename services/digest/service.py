@@ -24,7 +24,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
@@ -35,14 +35,15 @@ from cards import digest as digest_cards
 from services import access_log, actors, policy
 from services.actors import Actor
 from services.clock import Clock
-from services.digest import demo, periods, report_access, report_links
+from services.digest import demo, report_access, report_links
 from services.digest.builder import Scope, Vocabulary, bucket_of, build_digest
-from services.digest.figures import Digest
-from services.digest.periods import Period
+from services.digest.findings import digest_findings
 from services.digest.report import SCALE_QUESTION, FeedbackRow, QimReport, TeamRow
 from services.digest.subscriptions import SubscriptionRequest, send_time
 from services.errors import InvalidInput, NotAllowed, NotFound
 from services.feedback.tokens import Signer
+from services.outbox import Outbox
+from services.telemetry import digests_sent
 from services.templates import TemplateLibrary
 from storage.db import transaction
 from storage.models import (
@@ -57,24 +58,15 @@ from storage.models import (
 )
 from storage.repositories import conversations as conversation_repo
 from storage.repositories import digest as digest_repo
+from views import periods
+from views.digest import Digest, SubscriptionView
+from views.periods import Period
 
 logger = logging.getLogger(__name__)
 
 Card = dict[str, Any]
 PURPOSE = "digest"
 STALE_CLAIM = timedelta(minutes=10)
-
-
-class DigestSender(Protocol):
-    """The delivery engine as digests use it (``services.delivery.DeliveryService``)."""
-
-    async def post_card_to_conversation(
-        self, conversation: int | str, card: Card, *, purpose: str, dedupe_key: str | None = None
-    ) -> Any: ...
-
-    async def send_card_to_person(
-        self, person_id: int, card: Card, *, purpose: str, dedupe_key: str | None = None
-    ) -> Any: ...
 
 
 @dataclass
@@ -92,7 +84,7 @@ class DigestRunReport:
 class SubscriptionListing:
     subscription_id: int
     channel: str
-    view: digest_cards.SubscriptionView
+    view: SubscriptionView
     active: bool
 
 
@@ -111,7 +103,7 @@ class DigestService:
         catch_up: timedelta = timedelta(hours=24),
         grace: timedelta = timedelta(minutes=30),
         case_reference_pattern: str | None = None,
-        sender: DigestSender | None = None,
+        outbox: Outbox | None = None,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
@@ -120,12 +112,8 @@ class DigestService:
         self.catch_up = catch_up
         self.grace = grace
         self._case_pattern = re.compile(case_reference_pattern) if case_reference_pattern else None
-        self._sender = sender
+        self._outbox = outbox
         self._links: tuple[Signer, str, int] | None = None
-
-    def attach_sender(self, sender: DigestSender | None) -> None:
-        """The delivery engine (set by the composition root)."""
-        self._sender = sender
 
     # -- building ----------------------------------------------------------------------------
 
@@ -265,7 +253,7 @@ class DigestService:
         *,
         teams_user_id: str | None,
         show_case_references: bool | None = None,
-    ) -> digest_cards.SubscriptionView:
+    ) -> SubscriptionView:
         """Subscribe a channel (``teams_user_id`` None = an operator at the command line).
         ``show_case_references`` True puts case references beside overdue actions (None: unchanged)."""
         async with transaction(self._sessions) as session:
@@ -339,7 +327,7 @@ class DigestService:
             )
             return True
 
-    async def current(self, conversation_id: str) -> digest_cards.SubscriptionView | None:
+    async def current(self, conversation_id: str) -> SubscriptionView | None:
         async with transaction(self._sessions) as session:
             conversation = await conversation_repo.get(session, conversation_id)
             subscription = await self._subscription(session, conversation) if conversation else None
@@ -367,9 +355,9 @@ class DigestService:
                 )
             return listings
 
-    def _view(self, subscription: DigestSubscription, scope: Scope) -> digest_cards.SubscriptionView:
+    def _view(self, subscription: DigestSubscription, scope: Scope) -> SubscriptionView:
         since = periods.local_date(subscription.updated_at or self._clock.now(), self.time_zone)
-        return digest_cards.SubscriptionView(
+        return SubscriptionView(
             scope_label=scope.label,
             weekday=periods.WEEKDAYS[subscription.weekday],
             send_at=subscription.send_at,
@@ -426,13 +414,13 @@ class DigestService:
             conversation = await self._channel(session, conversation_id)
             scope, show_refs, actor = await self._channel_scope_for(session, conversation, teams_user_id)
             person_id = actor.person_id
-        if self._sender is None or person_id is None:
+        if self._outbox is None or person_id is None:
             raise InvalidInput("I can't send you a private preview right now; please try again later.")
         period = periods.last_complete_week(self._clock.now(), self.time_zone)
         digest = await self.build(scope, period, show_case_references=show_refs)
         post = {"conversation_id": conversation_id, "period": period.key}
-        card = digest_cards.digest_card(digest, preview_post=post)
-        await self._sender.send_card_to_person(person_id, card, purpose="digest-preview")
+        card = digest_cards.digest_card(digest, digest_findings(digest), preview_post=post)
+        await self._outbox.send_card_to_person(person_id, card, purpose="digest-preview")
         return card
 
     async def post_preview(self, conversation_id: str, period_key: str, *, teams_user_id: str) -> None:
@@ -446,16 +434,16 @@ class DigestService:
         except ValueError as problem:
             raise InvalidInput(str(problem)) from None
         digest = await self.build(scope, period)
-        if self._sender is None:
+        if self._outbox is None:
             raise InvalidInput("Posting is not available right now; please try again later.")
-        await self._sender.post_card_to_conversation(
+        await self._outbox.post_card_to_conversation(
             channel_id,
-            digest_cards.digest_card(digest),
+            digest_cards.digest_card(digest, digest_findings(digest)),
             purpose=PURPOSE,
             dedupe_key=f"digest-manual:{channel_id}:{period.key}:{teams_user_id}",
         )
 
-    async def subscribe_demo_channel(self) -> digest_cards.SubscriptionView | None:
+    async def subscribe_demo_channel(self) -> SubscriptionView | None:
         """Demo data (``qop demo load``): subscribe the playground's team channel to the demo
         team's digest, Mondays 08:00, as an operator does from the command line. Once only: a
         subscription that exists (or was stopped in the playground) is left alone. None when the
@@ -473,7 +461,7 @@ class DigestService:
         delivery engine with the same key, so the weekly run never posts it again. The card says it
         is the demo. Returns the run key, or None when there is nothing to post (no demo data, not
         the demo's channel, or already posted)."""
-        if conversation_id != demo.PLAYGROUND_CHANNEL_ID or self._sender is None:
+        if conversation_id != demo.PLAYGROUND_CHANNEL_ID or self._outbox is None:
             return None
         now = self._clock.now()
         async with transaction(self._sessions) as session:
@@ -527,7 +515,7 @@ class DigestService:
         """Post every digest that is due and not yet claimed. Safe from several instances at once."""
         now = now or self._clock.now()
         report = DigestRunReport()
-        if self._sender is None:
+        if self._outbox is None:
             return report  # nothing can be posted yet: claim nothing, so nothing is lost
         await self._rehand_stale(now, report)
         async with transaction(self._sessions) as session:
@@ -603,12 +591,15 @@ class DigestService:
             channel_id = subscription.conversation_id
         digest = await self.build(scope, period, late=late, show_case_references=show_refs)
         local_due = due.astimezone(ZoneInfo(self.time_zone))
-        card = digest_cards.digest_card(digest, due_label=f"{local_due:%A %d %B at %H:%M}", demo=demo)
-        if self._sender is None:
+        card = digest_cards.digest_card(
+            digest, digest_findings(digest), due_label=f"{local_due:%A %d %B at %H:%M}", demo=demo
+        )
+        if self._outbox is None:
             raise RuntimeError("no delivery engine attached to the digest service")
-        receipt = await self._sender.post_card_to_conversation(
+        receipt = await self._outbox.post_card_to_conversation(
             channel_id, card, purpose=PURPOSE, dedupe_key=run_key(subscription_id, period)
         )
+        digests_sent.add(1, {"late": late})
         async with transaction(self._sessions) as session:
             await session.execute(
                 update(DigestRun)

@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import time
 
-from services.digest.periods import WEEKDAYS
 from services.errors import InvalidInput
+from views.periods import WEEKDAYS
 
 USAGE = "Write it like: digest weekly team Riverside on Monday at 08:00 (or: area <name>, or: service)."
 PATTERN = re.compile(

@@ -7,7 +7,6 @@ delivery engine, one card per person, with a key so a retry never sends it twice
 from __future__ import annotations
 
 import logging
-from typing import Any, Protocol
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -15,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from cards.feedback import safety_alert_card
 from services.clock import Clock
 from services.feedback.responses import RaisedAlert
+from services.outbox import Outbox
 from storage.db import transaction
 from storage.models import SafetyAlert
 
@@ -22,30 +22,19 @@ logger = logging.getLogger(__name__)
 PURPOSE = "safety-alert"
 
 
-class CardSender(Protocol):
-    """The delivery engine as feedback uses it (``services.delivery.DeliveryService``)."""
-
-    async def send_card_to_person(
-        self, person_id: int, card: dict[str, Any], *, purpose: str, dedupe_key: str | None = None
-    ) -> Any: ...
-
-
 class SafetyAlertNotifier:
     def __init__(
-        self, *, sessions: async_sessionmaker[AsyncSession], clock: Clock, sender: CardSender | None = None
+        self, *, sessions: async_sessionmaker[AsyncSession], clock: Clock, outbox: Outbox | None = None
     ) -> None:
         self._sessions = sessions
         self._clock = clock
-        self._sender = sender
-
-    def attach_sender(self, sender: CardSender | None) -> None:
-        self._sender = sender
+        self._outbox = outbox
 
     async def notify_safety_alert(self, alert: RaisedAlert) -> None:
         if not alert.recipients:
-            logger.error("safety alert %s for case %s has nobody to tell", alert.alert_id, alert.case_reference)
+            logger.error("safety alert %s has nobody to tell", alert.alert_id)
             return
-        if self._sender is None:
+        if self._outbox is None:
             logger.error("safety alert %s stored but not sent: no delivery engine is wired", alert.alert_id)
             return
         card = safety_alert_card(
@@ -56,7 +45,7 @@ class SafetyAlertNotifier:
             triggers=alert.triggers,
         )
         for person_id in alert.recipients:
-            await self._sender.send_card_to_person(
+            await self._outbox.send_card_to_person(
                 person_id, card, purpose=PURPOSE, dedupe_key=f"{PURPOSE}:{alert.alert_id}:{person_id}"
             )
         async with transaction(self._sessions) as session:

@@ -13,9 +13,9 @@ from typing import Any
 
 from services import personal_data
 from services.errors import InvalidInput
-from services.templates import Template, TemplateKind, TemplateLibrary
+from services.templates import TemplateLibrary
 from services.templates import answers as template_answers
-from services.templates.model import SurveyAudience, SurveySettings
+from views.templates import SurveyAudience, SurveySettings, Template, TemplateKind
 
 
 def survey_settings(template: Template) -> SurveySettings:

@@ -23,11 +23,11 @@ from services.errors import InvalidInput, NotAllowed, NotFound
 from services.feedback.forms import checked_answers, find_survey, surveys_for
 from services.feedback.responses import AlertNotifier, RaisedAlert, store_response
 from services.feedback.tokens import Signer, hash_token, looks_like_token, new_link_token
-from services.templates import Template, TemplateLibrary
-from services.templates.model import SurveyAudience
+from services.templates import TemplateLibrary
 from storage.db import transaction
 from storage.models import FeedbackChannel, FeedbackLink
 from storage.repositories import feedback as feedback_repo
+from views.templates import SurveyAudience, Template
 
 logger = logging.getLogger(__name__)
 LINK_AUDIENCES = (SurveyAudience.FAMILY, SurveyAudience.PARTNER)

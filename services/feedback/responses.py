@@ -16,9 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actions import load_seniors, manager_id_of
 from services.feedback.forms import safety_triggers
-from services.templates import Template
 from storage.models import FeedbackChannel, FeedbackResponse, SafetyAlert
 from storage.repositories import feedback as feedback_repo
+from views.templates import Template
 
 logger = logging.getLogger(__name__)
 

@@ -19,10 +19,9 @@ from __future__ import annotations
 
 import contextlib
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
@@ -36,30 +35,28 @@ from services.errors import AlreadySubmitted, InvalidInput, NotAllowed, NotFound
 from services.feedback.forms import checked_answers, find_survey, survey_settings, surveys_for
 from services.feedback.responses import store_response
 from services.feedback.tokens import Signer
+from services.outbox import Outbox
 from services.reminders import claim, keys_already_claimed, mark_handed_over, stale_claims
-from services.templates import Question, QuestionType, Template, TemplateLibrary
-from services.templates.model import AGREE_LABELS, SurveyAudience
+from services.templates import TemplateLibrary
 from storage.db import transaction
 from storage.models import FeedbackChannel, Role, Survey, SurveyAnswerMark, SurveyRecipient
 from storage.repositories import surveys as survey_repo
+from views.surveys import (
+    AudienceChoices,
+    Comments,
+    GroupResult,
+    QuestionSummary,
+    StartedSurvey,
+    SurveyResults,
+    SurveyView,
+)
+from views.templates import AGREE_LABELS, Question, QuestionType, SurveyAudience, Template
 
 SURVEY_AUDIENCES = (SurveyAudience.STAFF, SurveyAudience.PARTNER)
 MAX_OPEN_DAYS = 90
 AGREEING = ("strongly_agree", "agree")
 CLOSING_REMINDER_KIND = "survey-closing"
 DEFAULT_COMMENTS_SHOWN = 20
-
-
-class SurveySender(Protocol):
-    """The delivery engine as surveys use it (``services.delivery.DeliveryService``)."""
-
-    async def start_broadcast(
-        self, sender_person_id: int | None, recipients: Sequence[int], card: Any, *, title: str, purpose: str = ...
-    ) -> Any: ...
-
-    async def send_card_to_person(
-        self, person_id: int, card: dict[str, Any], *, purpose: str, dedupe_key: str | None = None
-    ) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -69,70 +66,6 @@ class Audience:
     team_ids: tuple[int, ...] = ()
     service_area_ids: tuple[int, ...] = ()
     emails: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class SurveyView:
-    survey_id: int
-    title: str
-    template: Template
-    anonymous: bool
-    closes_at: datetime
-    min_group_size: int
-
-
-@dataclass(frozen=True)
-class StartedSurvey:
-    view: SurveyView
-    invited: int
-    unknown_emails: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class QuestionSummary:
-    text: str
-    summary: str
-
-
-@dataclass(frozen=True)
-class Comments:
-    """The written answers to one free-text question, for a group that met the threshold."""
-
-    question: str
-    shown: tuple[str, ...]
-    not_shown: int = 0
-    """Left out because of the cap."""
-    withheld: int = 0
-    """Left out because they seem to hold personal data (the screen at submit time missed it
-    or predates it)."""
-
-
-@dataclass(frozen=True)
-class GroupResult:
-    name: str
-    invited: int
-    responded: int
-    shown: bool
-    questions: tuple[QuestionSummary, ...] = ()
-    comments: tuple[Comments, ...] = ()
-
-
-@dataclass(frozen=True)
-class SurveyResults:
-    view: SurveyView
-    invited: int
-    responded: int
-    overall: GroupResult
-    groups: tuple[GroupResult, ...] = field(default_factory=tuple)
-
-
-@dataclass(frozen=True)
-class AudienceChoices:
-    """What a sender may pick on the 'send a survey' card."""
-
-    templates: list[Template]
-    teams: list[tuple[int, str]]
-    service_areas: list[tuple[int, str]]
 
 
 class SurveyService:
@@ -145,7 +78,7 @@ class SurveyService:
         signer: Signer,
         min_group_size: int,
         time_zone: str,
-        sender: SurveySender | None = None,
+        outbox: Outbox | None = None,
         closing_reminder_working_days: int | None = 2,
         hours: working_time.WorkingHours | None = None,
         comments_shown: int = DEFAULT_COMMENTS_SHOWN,
@@ -157,13 +90,10 @@ class SurveyService:
         self._min_group_size = min_group_size
         self._zone_name = time_zone
         self._zone = ZoneInfo(time_zone)
-        self._sender = sender
+        self._outbox = outbox
         self._closing_days = closing_reminder_working_days
         self._hours = hours or working_time.WorkingHours()
         self._comments_shown = comments_shown
-
-    def attach_sender(self, sender: SurveySender | None) -> None:
-        self._sender = sender
 
     def today(self) -> date:
         return self._clock.now().astimezone(self._zone).date()
@@ -234,8 +164,8 @@ class SurveyService:
                 session, actor, access_log.CHANGE, "survey", survey.id, {"invited": len(people)}, summary="Survey sent"
             )
             view = _view(survey, template)
-        if send and self._sender is not None:
-            await self._sender.start_broadcast(
+        if send and self._outbox is not None:
+            await self._outbox.start_broadcast(
                 actor.person_id, list(people), survey_invitation(view), title=view.title, purpose="survey"
             )
         return StartedSurvey(view, len(people), tuple(unknown))
@@ -352,7 +282,7 @@ class SurveyService:
         first; each reminder's delivery dedupe key covers a crash between claim and hand-over
         (the next run re-hands stale claims)."""
         now = now or self._clock.now()
-        if self._sender is None or self._closing_days is None or self._closing_days < 0:
+        if self._outbox is None or self._closing_days is None or self._closing_days < 0:
             return []
         if not self._hours.contains(now, self._zone_name):
             return []
@@ -415,13 +345,13 @@ class SurveyService:
                 recipient.reminders_sent += 1
             view = _view(survey, self._template(survey))
             rounds = {r.person_id: r.reminders_sent for r in pending}
-        if self._sender is not None and pending:
+        if self._outbox is not None and pending:
             card = survey_invitation(view, reminder=True)
             for person_id, round_number in rounds.items():
                 # The automatic reminder is one per person whatever happens (a re-hand after a
                 # crash reuses the key); a reminder asked for by the sender is one per round.
                 round_key = "closing" if closing else str(round_number)
-                await self._sender.send_card_to_person(
+                await self._outbox.send_card_to_person(
                     person_id,
                     card,
                     purpose="survey-reminder",

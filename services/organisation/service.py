@@ -14,7 +14,13 @@ from services.clock import Clock
 from services.errors import InvalidInput, NotAllowed, NotFound
 from services.organisation.importer import ImportReport, OrganisationImport
 from services.organisation.source import OrganisationFile, name_key, normalise_email, parse_role, read_file
-from services.organisation.views import (
+from services.policy import Permission
+from services.teams_data import ConversationInfo, TeamsUser
+from storage.db import transaction
+from storage.models import AREA_ROLES, Conversation, Person, Role, RoleAssignment, ServiceArea, Team
+from storage.repositories import conversations as conversation_repo
+from storage.repositories import roles as roles_repo
+from views.organisation import (
     AdminRolesView,
     ChannelLinkView,
     OrganisationSummary,
@@ -24,12 +30,6 @@ from services.organisation.views import (
     TeamSummary,
     UnmatchedPerson,
 )
-from services.policy import Permission
-from services.teams_data import ConversationInfo, TeamsUser
-from storage.db import transaction
-from storage.models import AREA_ROLES, Conversation, Person, Role, RoleAssignment, ServiceArea, Team
-from storage.repositories import conversations as conversation_repo
-from storage.repositories import roles as roles_repo
 
 ROLE_LABELS = {
     Role.PRACTITIONER: "practitioner",

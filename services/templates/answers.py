@@ -12,20 +12,10 @@ from datetime import date
 from typing import Any
 
 from cards import text_templates as text
-from services.templates.model import GRADE_LABELS, Question, QuestionType, Section
+from views.templates import GRADE_LABELS, Question, QuestionType, Section, evidence_id, rationale_id
 
-RATIONALE_SUFFIX = "__rationale"
-EVIDENCE_SUFFIX = "__evidence"
 MAX_RAW_LENGTH = 20_000
 """Longer than any question allows: the limit is reported, not silently applied."""
-
-
-def rationale_id(question: Question) -> str:
-    return question.id + RATIONALE_SUFFIX
-
-
-def evidence_id(question: Question) -> str:
-    return question.id + EVIDENCE_SUFFIX
 
 
 def input_ids(sections: Iterable[Section]) -> list[str]:

@@ -1,19 +1,42 @@
-"""Load and validate template files; every problem names the file, the line and the field."""
+"""Load and validate template files; every problem names the file, the line and the field.
+
+Wording may name a council's local standard as a placeholder, ``{referral_decision_hours}``; the
+loader fills it in from a plain mapping (the organisation's settings, by default the framework's
+own values) so no figure is baked into a template. An unknown placeholder is a problem like any other.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
-from services.templates.model import FILE_NAME, Template
+from views.templates import Template
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 Path_ = tuple[str | int, ...]
+FILE_NAME = re.compile(r"^(?P<id>[a-z][a-z0-9-]*)\.v(?P<version>\d+)\.ya?ml$")
+"""A template file's name: ``<id>.v<version>.yaml``."""
+
+SEED_LOCAL_STANDARDS: Mapping[str, str] = MappingProxyType(
+    {
+        "referral_decision_hours": "24",
+        "assessment_timescale": "the agreed timescale",
+        "review_cadence": "in accordance with statutory/procedural requirements",
+    }
+)
+"""The framework's own local standards (Appendix 1), used where no organisation settings are given:
+referral decisions within 24 hours of the contact record, assessments within the agreed timescale,
+plans reviewed in accordance with statutory/procedural requirements."""
+
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+"""``{name}`` in a template's wording: the value of the local standard ``name``."""
 
 
 @dataclass(frozen=True)
@@ -33,8 +56,9 @@ class TemplateError(ValueError):
         super().__init__("\n".join(lines))
 
 
-def load_template(file: Path) -> Template:
-    """Read one YAML template, check it and return it (or raise ``TemplateError``)."""
+def load_template(file: Path, local_standards: Mapping[str, str] = SEED_LOCAL_STANDARDS) -> Template:
+    """Read one YAML template, fill in its local standards, check it and return it (or raise
+    ``TemplateError``)."""
     try:
         node = yaml.compose(file.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
@@ -45,6 +69,10 @@ def load_template(file: Path) -> Template:
         raise TemplateError(file, [Problem(1, "", "the file is empty")])
     lines: dict[Path_, int] = {}
     data = _to_python(node, (), lines)
+    problems: list[Problem] = []
+    data = _fill_placeholders(data, (), lines, local_standards, problems)
+    if problems:
+        raise TemplateError(file, problems)
     try:
         template = Template.model_validate(data)
     except ValidationError as error:
@@ -75,6 +103,31 @@ def _to_python(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> Any:
     return yaml.SafeLoader(" ").construct_object(node)
 
 
+def _fill_placeholders(
+    value: Any, path: Path_, lines: dict[Path_, int], local_standards: Mapping[str, str], problems: list[Problem]
+) -> Any:
+    """``value`` with every ``{name}`` in its strings replaced by that local standard; a name
+    ``local_standards`` does not hold is added to ``problems`` at its line and field."""
+    if isinstance(value, dict):
+        return {k: _fill_placeholders(v, (*path, k), lines, local_standards, problems) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill_placeholders(v, (*path, i), lines, local_standards, problems) for i, v in enumerate(value)]
+    if not isinstance(value, str):
+        return value
+
+    def standard(match: re.Match[str]) -> str:
+        name = match[1]
+        if name in local_standards:
+            return str(local_standards[name])
+        known = ", ".join(f"{{{known}}}" for known in sorted(local_standards)) or "none"
+        problems.append(
+            Problem(lines.get(path, 1), _format_path(path), f"unknown placeholder {{{name}}}; known: {known}")
+        )
+        return match[0]
+
+    return PLACEHOLDER.sub(standard, value)
+
+
 def _problem(loc: tuple[Any, ...], message: str, lines: dict[Path_, int]) -> Problem:
     """Map a pydantic error location onto the YAML (a missing field is named under its parent)."""
     path: Path_ = ()
@@ -102,11 +155,14 @@ class TemplateLibrary:
         self._by_key = {(t.id, t.version): t for t in templates}
 
     @classmethod
-    def from_folder(cls, folder: Path = DATA_DIR) -> TemplateLibrary:
+    def from_folder(
+        cls, folder: Path = DATA_DIR, local_standards: Mapping[str, str] = SEED_LOCAL_STANDARDS
+    ) -> TemplateLibrary:
+        """Every template in ``folder``, its wording filled in from ``local_standards``."""
         templates, problems = [], []
         for file in sorted(folder.glob("*.y*ml")):
             try:
-                templates.append(load_template(file))
+                templates.append(load_template(file, local_standards))
             except TemplateError as error:
                 problems.append(str(error))
         if problems:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 
 from alembic import context
 from sqlalchemy.engine import Connection
@@ -15,11 +16,17 @@ target_metadata = Base.metadata
 
 
 def _database_url() -> str:
-    url = config.attributes.get("database_url") or config.get_main_option("sqlalchemy.url")
+    """The database to migrate: handed in by ``storage.migrate`` (``python -m qop db ...``), or
+    for the plain ``alembic`` command ``-x database_url=...``, ``sqlalchemy.url`` or the
+    ``DATABASE_URL`` environment variable."""
+    url = (
+        config.attributes.get("database_url")
+        or context.get_x_argument(as_dictionary=True).get("database_url")
+        or config.get_main_option("sqlalchemy.url")
+        or os.environ.get("DATABASE_URL")
+    )
     if not url:
-        from qop.settings import Settings
-
-        url = Settings().database_url
+        raise SystemExit("No database to migrate: use `python -m qop db upgrade`, or pass -x database_url=...")
     return url
 
 

@@ -8,7 +8,8 @@ from sqlalchemy import Select, and_, case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from storage.models import Action, ActionDateChange, ActionEvent, ActionStatus, DateChangeDecision, Person, Team
+from storage.models import Action, ActionDateChange, ActionEvent, DateChangeDecision, Person, Team
+from views.actions import ActionStatus
 
 
 def with_owner() -> Select[tuple[Action]]:

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Broadcast, Delivery, DeliveryOperation, DeliveryStatus
+from storage.models import Broadcast, Conversation, ConversationKind, Delivery, DeliveryOperation, DeliveryStatus
 
 
 async def get(session: AsyncSession, delivery_id: int) -> Delivery | None:
@@ -33,15 +33,19 @@ async def status_counts(session: AsyncSession, broadcast_id: int) -> dict[str, i
     return {status: count for status, count in rows.all()}
 
 
-async def queued_work(session: AsyncSession, *, limit: int, after_id: int = 0) -> list[tuple[int, int, str]]:
-    """(id, generation, partition) of queued deliveries, in id order, for re-enqueueing after a crash."""
-    rows = await session.execute(
-        select(Delivery.id, Delivery.generation, Delivery.partition_key)
-        .where(Delivery.status == DeliveryStatus.QUEUED.value, Delivery.id > after_id)
-        .order_by(Delivery.id)
-        .limit(limit)
-    )
-    return [(row[0], row[1], row[2]) for row in rows.all()]
+async def queued(
+    session: AsyncSession, *, after_id: int, limit: int, broadcast_id: int | None = None
+) -> list[Delivery]:
+    """Queued deliveries (of one broadcast, when given) in id order, a page after ``after_id``."""
+    query = select(Delivery).where(Delivery.status == DeliveryStatus.QUEUED.value, Delivery.id > after_id)
+    if broadcast_id is not None:
+        query = query.where(Delivery.broadcast_id == broadcast_id)
+    return list(await session.scalars(query.order_by(Delivery.id).limit(limit)))
+
+
+async def broadcast_of_progress_card(session: AsyncSession, progress_delivery_id: int) -> int | None:
+    """The broadcast whose progress card is this delivery, if any."""
+    return await session.scalar(select(Broadcast.id).where(Broadcast.progress_delivery_id == progress_delivery_id))
 
 
 async def cancel_queued(session: AsyncSession, broadcast_id: int, *, now: datetime) -> list[tuple[int, int]]:
@@ -118,3 +122,33 @@ async def for_broadcast(session: AsyncSession, broadcast_id: int, *, status: str
     if status is not None:
         query = query.where(Delivery.status == status)
     return list(await session.scalars(query))
+
+
+# -- where deliveries go ---------------------------------------------------------------------
+
+
+async def personal_chat_ids(session: AsyncSession, people: Sequence[int]) -> dict[int, str]:
+    """Teams' conversation id of each person's 1:1 chat with qop, for those who have one."""
+    rows = await session.execute(
+        select(Conversation.person_id, Conversation.conversation_id).where(
+            Conversation.person_id.in_(people), Conversation.kind == ConversationKind.PERSONAL.value
+        )
+    )
+    return {person_id: conversation_id for person_id, conversation_id in rows.all()}
+
+
+async def newest_personal_chat(session: AsyncSession, person_id: int) -> Conversation | None:
+    """A person's 1:1 chat with qop: an installed one first, then the most recently updated."""
+    return await session.scalar(
+        select(Conversation)
+        .where(Conversation.person_id == person_id, Conversation.kind == ConversationKind.PERSONAL.value)
+        .order_by(Conversation.installed.desc(), Conversation.updated_at.desc())
+        .limit(1)
+    )
+
+
+async def any_installed_conversation(session: AsyncSession) -> Conversation | None:
+    """Where to take a service URL, tenant and bot id from when starting a new 1:1 chat."""
+    return await session.scalar(
+        select(Conversation).where(Conversation.installed.is_(True)).order_by(Conversation.updated_at.desc()).limit(1)
+    )

@@ -1,7 +1,7 @@
 """The SQL behind digests and quarterly reports: GROUP BY queries over all the periods at once.
 
 Every query takes the scope as a list of team ids (None = the whole service) and the periods as
-UTC boundaries computed in local time by ``services.digest.periods``. Counts for several periods
+UTC boundaries computed in local time by ``views.periods``. Counts for several periods
 come from one query: a CASE expression puts each row in its period ("bucket" 0 = oldest) and the
 query groups by it, so the database never returns individual rows except the few quotes and
 overdue actions a card shows. Measures over the same rows share one query (audits completed and
@@ -43,7 +43,6 @@ from sqlalchemy.orm import aliased
 
 from storage.models import (
     Action,
-    ActionStatus,
     AuditAssignment,
     AuditGrade,
     AuditModeration,
@@ -53,6 +52,7 @@ from storage.models import (
     Person,
     Team,
 )
+from views.actions import ActionStatus
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from cards.catalogue import all_examples
+from tests.support.card_catalogue import all_examples
 from tests.support.cards import all_problems, own_problems, schema_problems
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from bot.connections import sdk_connection_settings
+from qop.app import bot_config
 from qop.production import production_problems
 from qop.settings import Settings
 from tests.deploy.app_facts import PROJECT_ROOT, app_routes, cli_command_exists, default_of, env_name
@@ -117,7 +118,7 @@ def test_the_template_environment_passes_the_production_start_check(deployed_set
 
 
 def test_the_bot_identity_is_the_managed_identity_with_no_client_secret(deployed_settings: Settings) -> None:
-    assert sdk_connection_settings(deployed_settings)["AUTHTYPE"] == "UserManagedIdentity"
+    assert sdk_connection_settings(bot_config(deployed_settings))["AUTHTYPE"] == "UserManagedIdentity"
     assert env_name("microsoft_app_password") not in {entry.name for entry in template_env()}
     bot = BOT.read_text()
     assert "msaAppType: 'UserAssignedMSI'" in bot and "msaAppMSIResourceId: identityId" in bot

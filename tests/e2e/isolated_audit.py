@@ -31,7 +31,6 @@ from sqlalchemy import func, select
 from cards import verbs
 from qop.app import SERVICES_KEY
 from qop.playground import RunningPlayground
-from services.audits.views import action_ids
 from services.container import Services
 from services.demo_audits import load_demo_audits
 from services.templates import TemplateLibrary
@@ -55,6 +54,7 @@ from tests.e2e.live import WAIT_SECONDS, LiveBot, PlaygroundClient, card_text
 from tests.support.audits import inputs_of, valid_answers
 from tests.support.cards import button_data
 from tests.support.env import ARTIFACTS, PROJECT_ROOT, chromium_path, require
+from views.audits import action_ids
 
 pytestmark = pytest.mark.e2e
 

@@ -108,7 +108,7 @@ async def _send_proactively(bot: LiveBot, reference: dict, text: str) -> None:
     async def say(context: TurnContext) -> None:
         await context.send_activity(text)
 
-    await qop_bot.adapter.continue_conversation(qop_bot.settings.microsoft_app_id, continuation, say)
+    await qop_bot.adapter.continue_conversation(qop_bot.config.app_id, continuation, say)
 
 
 @pytest.mark.parametrize("node_on_path", [True, False], ids=["with-node", "without-node"])

@@ -9,7 +9,6 @@ from sqlalchemy import func, select, update
 
 from cards import verbs
 from qop.app import SERVICES_KEY
-from services.audits.views import MAX_ACTIONS, action_ids
 from services.reminder_job import run_reminders
 from services.templates import TemplateLibrary
 from storage.models import (
@@ -40,6 +39,7 @@ from tests.support.audits import (
 )
 from tests.support.cards import button_data, nodes
 from tests.support.delivery import eventually
+from views.audits import MAX_ACTIONS, action_ids
 
 STANDARD = TemplateLibrary.from_folder().get("standard-collaborative-audit")
 PRACTITIONER, MANAGER, COLLEAGUE, AUDITOR, OUTSIDER, QA_LEAD = 1, 2, 3, 4, 5, 6
@@ -224,7 +224,7 @@ async def test_a_full_round_from_start_to_moderated_grades_and_actions(harness: 
         escalations = await session.scalar(select(func.count()).select_from(AuditEscalation))
         logged = set(await session.scalars(select(AccessLogEntry.action).where(AccessLogEntry.record_type == "audit")))
     assert assignment.status == "completed" and assignment.moderator_id == org.moderator
-    assert (submission.template_id, submission.template_version) == (STANDARD.id, 1)
+    assert (submission.template_id, submission.template_version) == (STANDARD.id, 2), "new rounds take the newest"
     assert submission.moderation_reason == "grade" and submission.overall_grade == "requires_improvement"
     assert submission.practitioner_comment == "I agree with the grade."
     assert [g.question_id for g in grades_rows] == [

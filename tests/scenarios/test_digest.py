@@ -186,7 +186,8 @@ async def test_the_qim_reminder_button_gives_the_qa_lead_a_report_link(
     from datetime import date
 
     from cards import verbs
-    from cards.actions import CalendarOccurrenceView, calendar_reminder_card
+    from cards.actions import calendar_reminder_card
+    from views.qa_calendar import CalendarOccurrenceView
 
     assert (await services.organisation.import_file(write(tmp_path, SMALL_ORGANISATION))).rejections == []
     reminder = calendar_reminder_card(

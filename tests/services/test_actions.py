@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 from services.actions import NewAction, add_action
 from services.container import Services
 from services.errors import InvalidInput, NotAllowed
-from storage.models import AccessLogEntry, Action, ActionDateChange, ActionEvent, ActionSource, ActionStatus, Person
+from storage.models import AccessLogEntry, Action, ActionDateChange, ActionEvent, ActionSource, Person
 from tests.support.action_org import Org, make_org
+from views.actions import ActionStatus
 
 TODAY = date(2026, 1, 12)  # the clock fixture's Monday
 

@@ -15,7 +15,6 @@ from qop.cli import cli
 from qop.settings import Settings
 from services.audits.moderation import ModerationRule, outcome_of
 from services.audits.service import AuditService
-from services.audits.views import ModerationForm, SubmittedAudit, Task
 from services.container import Services
 from services.templates import TemplateLibrary
 from storage.db import create_engine
@@ -29,12 +28,13 @@ from storage.models import (
     RoleAssignment,
 )
 from tests.support.audits import (
-    RecordingNotifier,
     card_text,
     make_audit_org,
     only_the_auditor_moderates,
     valid_answers,
 )
+from tests.support.outbox import RecordingOutbox
+from views.audits import ModerationForm, SubmittedAudit, Task
 
 LIBRARY = TemplateLibrary.from_folder()
 STANDARD = LIBRARY.get("standard-collaborative-audit")
@@ -176,16 +176,16 @@ async def _submitted_for_moderation(services: Services) -> int:
     return assignment_id
 
 
-def moderation_cards(notifier: RecordingNotifier) -> list[tuple[int, str]]:
-    return [(person, key) for person, _, key in notifier.sent if key.endswith("-moderate")]
+def moderation_cards(outbox: RecordingOutbox) -> list[tuple[int, str]]:
+    return outbox.keys("-moderate")
 
 
 async def test_an_audit_nobody_independent_can_moderate_tells_the_qa_lead_and_goes_to_the_first_moderator_once(
-    services: Services, sessions, settings: Settings
+    recorded_services: Services, outbox: RecordingOutbox, sessions, settings: Settings
 ) -> None:  # type: ignore[no-untyped-def]
+    services, notifier = recorded_services, outbox
     audit_org = await make_audit_org(sessions)
     await only_the_auditor_moderates(sessions, audit_org)
-    notifier = services.audits.notifier = RecordingNotifier()
     audit_id = await _submitted_for_moderation(services)
 
     async with sessions() as session:
@@ -212,9 +212,7 @@ async def test_an_audit_nobody_independent_can_moderate_tells_the_qa_lead_and_go
     # Two instances run the pass at the same moment, each on its own engine: one assigns it.
     engines = [create_engine(settings.database_url) for _ in range(2)]
     try:
-        instances = [build_services(settings, engine, clock=services.clock) for engine in engines]
-        for instance in instances:
-            instance.audits.notifier = notifier
+        instances = [build_services(settings, engine, clock=services.clock, outbox=notifier) for engine in engines]
         runs = await asyncio.gather(*(instance.audits.assign_waiting_moderation() for instance in instances))
     finally:
         for engine in engines:
@@ -241,15 +239,16 @@ async def test_an_audit_nobody_independent_can_moderate_tells_the_qa_lead_and_go
     assert await services.audits.tasks(MODERATOR) == []
 
 
-async def test_with_no_qa_lead_at_all_the_team_manager_is_told(services: Services, sessions) -> None:  # type: ignore[no-untyped-def]
+async def test_with_no_qa_lead_at_all_the_team_manager_is_told(
+    recorded_services: Services, outbox: RecordingOutbox, sessions
+) -> None:  # type: ignore[no-untyped-def]
     audit_org = await make_audit_org(sessions)
     await only_the_auditor_moderates(sessions, audit_org)
     async with sessions() as session, session.begin():
         await session.execute(delete(RoleAssignment).where(RoleAssignment.role == Role.QA_LEAD.value))
-    notifier = services.audits.notifier = RecordingNotifier()
-    audit_id = await _submitted_for_moderation(services)
+    audit_id = await _submitted_for_moderation(recorded_services)
 
-    assert notifier.keys("-no-moderator-") == [
+    assert outbox.keys("-no-moderator-") == [
         (audit_org.org.manager, f"audit-{audit_id}-no-moderator-{audit_org.org.manager}")
     ], "the practitioner's team manager, the only one left who can find a moderator"
 
@@ -257,19 +256,18 @@ async def test_with_no_qa_lead_at_all_the_team_manager_is_told(services: Service
 def test_qop_org_role_add_hands_a_waiting_audit_to_the_new_moderator(
     database_url: str, engine, settings: Settings, clock, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    async def on_the_database(work):  # type: ignore[no-untyped-def]
+    async def on_the_database(work, outbox=None):  # type: ignore[no-untyped-def]
         own_engine = create_engine(database_url)
         try:
-            return await work(build_services(settings, own_engine, clock=clock))
+            return await work(build_services(settings, own_engine, clock=clock, outbox=outbox))
         finally:
             await own_engine.dispose()
 
     async def waiting(services: Services) -> int:
         await only_the_auditor_moderates(services.sessions, await make_audit_org(services.sessions))
-        services.audits.notifier = RecordingNotifier()
         return await _submitted_for_moderation(services)
 
-    audit_id = asyncio.run(on_the_database(waiting))
+    audit_id = asyncio.run(on_the_database(waiting, RecordingOutbox()))
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("DBOS_SYSTEM_DATABASE_URL", settings.dbos_system_database_url)
     monkeypatch.setenv("DBOS_SYSTEM_SCHEMA", settings.dbos_system_schema)
@@ -291,11 +289,11 @@ def test_qop_org_role_add_hands_a_waiting_audit_to_the_new_moderator(
 
 
 async def test_an_audit_waiting_for_a_moderator_is_in_the_qa_leads_tasks_and_nobody_elses(
-    services: Services, sessions
+    recorded_services: Services, sessions
 ) -> None:  # type: ignore[no-untyped-def]
+    services = recorded_services
     audit_org = await make_audit_org(sessions)
     await only_the_auditor_moderates(sessions, audit_org)  # Omar audits and is the only QA lead
-    services.audits.notifier = RecordingNotifier()
     audit_id = await _submitted_for_moderation(services)
 
     waiting = [t for t in await services.audits.tasks(AUDITOR) if t.assignment_id == audit_id]

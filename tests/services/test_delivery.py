@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from services.delivery import MessageRef
-from services.delivery.service import _work_for
+from services.delivery.records import work_for
 from services.errors import NotFound
 from storage.models import Conversation, Delivery
 from tests.support.delivery import DeliveryHarness
@@ -77,7 +77,7 @@ async def test_the_same_dedupe_key_twice_sends_once(delivery: DeliveryHarness, s
     # Enqueueing the very same run again (as a recovery sweep would) is ignored too.
     async with delivery.sessions() as session:
         row = await session.get(Delivery, first.delivery_id)
-    await services.delivery.queue.enqueue(_work_for(row))
+    await services.delivery.queue.enqueue(work_for(row))
     third = await services.delivery.send_card_to_person(person, CARD, purpose="audit", dedupe_key="audit:7:invite")
 
     assert first.delivery_id == second.delivery_id == third.delivery_id

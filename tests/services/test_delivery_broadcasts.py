@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from cards.text_delivery import PROGRESS_FINISHED_NOTE
-from services.delivery.service import _work_for, broadcast_lanes
+from services.delivery.broadcasts import broadcast_lanes
+from services.delivery.records import work_for
 from services.errors import InvalidInput, NotAllowed
 from storage.models import Delivery
 from tests.support.delivery import DeliveryHarness, eventually
@@ -114,7 +115,7 @@ async def test_enqueueing_a_broadcast_twice_sends_each_message_once(delivery: De
     started = await services.delivery.start_broadcast(None, recipients, SURVEY, title="Survey")
     async with delivery.sessions() as session:
         rows = list(await session.scalars(select(Delivery).where(Delivery.broadcast_id == started.broadcast_id)))
-    await services.delivery.queue.enqueue_many([_work_for(row) for row in rows])
+    await services.delivery.queue.enqueue_many([work_for(row) for row in rows])
     for person in recipients:  # the same (broadcast, person) again through the public API
         await services.delivery.send_card_to_person(person, SURVEY, purpose="survey", broadcast_id=started.broadcast_id)
 
@@ -172,7 +173,8 @@ async def test_a_broadcast_spreads_over_a_few_lanes_and_a_later_update_queues_in
     async with delivery.sessions() as session:
         sends = list(await session.scalars(select(Delivery).where(Delivery.broadcast_id == started.broadcast_id)))
     lanes = {row.partition_key for row in sends}
-    assert len(lanes) == broadcast_lanes(settings) < len(sends)
+    expected = broadcast_lanes(settings.delivery_rate_per_second, settings.delivery_conversation_rate_per_second)
+    assert len(lanes) == expected < len(sends)
     assert all(key.startswith(f"broadcast:{started.broadcast_id}:lane:") for key in lanes)
 
     first = min(sends, key=lambda row: row.id)

@@ -13,10 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.clock import FrozenClock
 from services.container import Services
-from services.digest import periods
 from services.digest.builder import Scope
+from services.digest.findings import digest_findings
 from services.digest.sample import AuditResult, add_action, add_audit, add_feedback, add_round
 from tests.support.action_org import Org, make_org
+from views import periods
 
 LONDON = "Europe/London"
 WEEK = periods.week_starting(date(2026, 3, 25), LONDON)
@@ -157,7 +158,7 @@ async def test_weekly_numbers_match_the_hand_count(
     # assessment: good in 4 good audits and both outstanding ones; inadequate in 2 good and 3 RI audits
     assert stages["assessment"].counts == {"good": 6, "inadequate": 5, "requires_improvement": 1}
     assert stages["planning"].pct_good == 100.0
-    assert digest.worries()[0].stage_id == "assessment"
+    assert digest_findings(digest).worrying_stages[0].stage_id == "assessment"
     assert digest.audit_quotes == ["The worker knew the family well and the plan was clear."]
     assert digest.impact_quotes == ["The child now has a plan they helped write."]
 
@@ -175,13 +176,14 @@ async def test_the_card_hides_small_numbers_and_case_references(
     org = await make_org(sessions)
     riverside, _ = await seed(sessions, org)
     digest = await services.digests.build(Scope("team", "Riverside Locality Team", [riverside]), WEEK)
-    text = digest_text(digest)
+    findings = digest_findings(digest)
+    text = digest_text(digest, findings)
     assert "Actions new: fewer than 5" in text
     assert "Inadequate: not shown (too few)" in text
     assert "Good or better: 58% (+3.8 points on the week before)" in text
     assert "Record the manager's rationale \u2014 Priya Shah, due 26 Mar" in text
     assert "C1234567" not in text
-    card = digest_card(digest)
+    card = digest_card(digest, findings)
     import json
 
     dumped = json.dumps(card)

@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from services.digest import periods
 from services.digest.subscriptions import parse_subscription
 from services.errors import InvalidInput
+from views import periods
 
 LONDON = "Europe/London"
 

@@ -22,6 +22,7 @@ from storage.models import Conversation, DigestRun, Person
 from tests.support import activities
 from tests.support.action_org import Org, make_org
 from tests.support.delivery import DeliveryHarness, eventually
+from tests.support.outbox import RecordingOutbox
 
 MONDAY_0800_BST = datetime(2026, 4, 6, 7, 0, tzinfo=UTC)
 
@@ -60,8 +61,7 @@ async def test_two_instances_post_one_digest_and_a_restart_adds_nothing(
 ) -> None:
     channel_id, _ = await subscribed_channel(delivery, clock)
     services = delivery.services
-    other = build_services(settings, engine, clock=clock)  # a second instance on the same database
-    other.digests.attach_sender(services.delivery)
+    other = build_services(settings, engine, clock=clock, outbox=services.delivery)  # a second instance
 
     early = await services.digests.run_due(MONDAY_0800_BST - timedelta(minutes=1))
     assert early.sent == [] and await runs(delivery) == []
@@ -74,8 +74,7 @@ async def test_two_instances_post_one_digest_and_a_restart_adds_nothing(
     assert "Weekly digest: Riverside Locality Team" in str(message.cards[0])
     assert "30 Mar - 5 Apr 2026" in str(message.cards[0]), "on 6 April the digest is about the week before"
 
-    restarted = build_services(settings, engine, clock=clock)
-    restarted.digests.attach_sender(services.delivery)
+    restarted = build_services(settings, engine, clock=clock, outbox=services.delivery)
     again = await restarted.digests.run_due(MONDAY_0800_BST + timedelta(hours=3))
     assert again.sent == [] and again.late == []
     assert len(await posted_in(delivery, channel_id, 1)) == 1
@@ -103,18 +102,15 @@ async def test_a_digest_missed_beyond_the_window_is_skipped(delivery: DeliveryHa
     assert delivery.connector.in_conversation(channel_id) == []
 
 
-async def test_a_claim_left_by_a_crash_is_handed_over_again_once(delivery: DeliveryHarness, clock: FrozenClock) -> None:
+async def test_a_claim_left_by_a_crash_is_handed_over_again_once(
+    delivery: DeliveryHarness, clock: FrozenClock, settings: Settings, engine: AsyncEngine
+) -> None:
     channel_id, _ = await subscribed_channel(delivery, clock)
-    digests = delivery.services.digests
-
-    class DiesBeforeHandOver:
-        async def post_card_to_conversation(self, *args: Any, **kwargs: Any) -> None:
-            raise ConnectionError("the process died here")
-
-    digests.attach_sender(DiesBeforeHandOver())  # type: ignore[arg-type]
+    dying = RecordingOutbox()
+    dying.fail = ConnectionError("the process died here")
     with pytest.raises(ConnectionError):
-        await digests.run_due(MONDAY_0800_BST)
-    digests.attach_sender(delivery.services.delivery)  # the restarted process
+        await build_services(settings, engine, clock=clock, outbox=dying).digests.run_due(MONDAY_0800_BST)
+    digests = delivery.services.digests  # the restarted process
     soon = await digests.run_due(MONDAY_0800_BST + timedelta(minutes=5))
     assert soon.rehanded == [] and soon.already_claimed, "too early to call the claim stale"
     later = await digests.run_due(MONDAY_0800_BST + timedelta(minutes=15))

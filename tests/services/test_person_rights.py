@@ -33,6 +33,12 @@ from storage.models import (
 from tests.support.retention import MODERATED_CASE, PRIYA, make_records
 
 
+@pytest.fixture
+def services(recorded_services: Services) -> Services:
+    """Audits and alerts here send through the recording outbox, not the delivery engine."""
+    return recorded_services
+
+
 def rights(services: Services) -> PersonRightsService:
     return PersonRightsService(sessions=services.sessions, clock=services.clock)
 

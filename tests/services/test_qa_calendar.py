@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from services.errors import NotAllowed
-from services.qa_calendar import load_calendar, upcoming
+from services.qa_calendar import RECORD_AHEAD_DAYS, calendar_row, load_calendar, upcoming
 from storage.models import CalendarOccurrence
 from tests.support.action_org import Org, make_org
+from views.qa_calendar import CalendarOccurrenceView, CalendarState
 
 CALENDAR = {activity.key: activity for activity in load_calendar()}
 
@@ -48,6 +49,24 @@ def test_occurrences_come_up_from_their_reminder_day_until_they_are_due() -> Non
     assert upcoming([qim], date(2026, 4, 14)) == [(qim, date(2026, 4, 28))]
     assert upcoming([qim], date(2026, 4, 28)) == [(qim, date(2026, 4, 28))]
     assert upcoming([qim], date(2026, 4, 29)) == []
+
+
+def test_a_calendar_row_says_where_an_occurrence_stands_and_who_may_record_it() -> None:
+    today = date(2026, 3, 16)
+
+    def row(due: date, *, recorded: bool = False, responsible: bool = True):  # type: ignore[no-untyped-def]
+        occurrence = CalendarOccurrenceView("qim", "QIM", "Quarterly", due, "Self-assessment")
+        return calendar_row(occurrence, recorded=recorded, responsible=responsible, today=today)
+
+    assert row(date(2026, 3, 10), recorded=True).state == CalendarState.HELD
+    assert not row(date(2026, 3, 10), recorded=True).recordable
+    assert row(date(2026, 3, 10)).state == CalendarState.NOT_RECORDED
+    assert row(date(2026, 3, 10)).recordable
+    assert row(today).state == CalendarState.DUE
+    last_day = date.fromordinal(today.toordinal() + RECORD_AHEAD_DAYS)
+    assert row(last_day).recordable
+    assert not row(date.fromordinal(last_day.toordinal() + 1)).recordable
+    assert not row(today, responsible=False).recordable
 
 
 def test_a_broken_calendar_file_names_the_activity(tmp_path: Path) -> None:

@@ -40,6 +40,12 @@ from storage.models import (
 from tests.support.retention import MODERATED_CASE, make_feedback, make_records, years
 
 
+@pytest.fixture
+def services(recorded_services: Services) -> Services:
+    """Audits and alerts here send through the recording outbox, not the delivery engine."""
+    return recorded_services
+
+
 def test_the_default_policy_keeps_every_kind_for_a_period_a_council_would_recognise() -> None:
     policy = load_policy()
     assert set(policy.keep) == set(Kind)
@@ -107,7 +113,7 @@ async def test_the_purge_removes_what_is_past_its_date_once_and_logs_counts_not_
     services: Services, clock: FrozenClock
 ) -> None:
     records = await make_records(services)
-    retention = build_retention(services)
+    retention = build_retention(services, None)
     grades = await _count(services, AuditGrade)
     assert grades > 0 and await _count(services, AuditModeration) > 0
 
@@ -163,9 +169,9 @@ async def test_two_instances_firing_the_same_purge_remove_everything_once(
 ) -> None:
     await make_records(services)
     clock.advance(years(7))
-    job = retention_job(build_retention(services))
+    job = retention_job(build_retention(services, None))
     firing = Firing(job.name, datetime(2033, 1, 12, 2, 30, tzinfo=UTC), clock.now())
-    other_instance = retention_job(build_retention(services))
+    other_instance = retention_job(build_retention(services, None))
 
     await asyncio.gather(job.run(firing), other_instance.run(firing))
 
@@ -204,7 +210,7 @@ async def test_feedback_surveys_and_alerts_go_each_after_their_own_period(
     services: Services, clock: FrozenClock
 ) -> None:
     feedback = await make_feedback(services, await make_records(services))
-    retention = build_retention(services)
+    retention = build_retention(services, None)
 
     # 50 days on, the unused link expired (after 14 days) more than 30 days ago; the used one
     # stays while its answers do.

@@ -18,7 +18,7 @@ from qop.app import build_services
 from qop.cli import cli
 from qop.cli_feedback import with_services
 from services.container import Services
-from services.delivery.service import _work_for
+from services.delivery.records import work_for
 from services.errors import NotAllowed
 from services.feedback.surveys import Audience
 from services.reminder_job import run_once
@@ -350,7 +350,7 @@ def test_the_command_line_sends_a_survey_before_qop_has_ever_run(
             progress = list(await session.scalars(select(Delivery).where(Delivery.purpose == "broadcast-progress")))
         # The sender's progress card is queued first; its run releases the invitations.
         [card] = progress
-        return [row.status for row in invitations], await services.delivery.queue.missing([_work_for(card).workflow_id])
+        return [row.status for row in invitations], await services.delivery.queue.missing([work_for(card).workflow_id])
 
     statuses, missing = with_services(queued)
     assert statuses == ["queued"] * 3 and missing == set()

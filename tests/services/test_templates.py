@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from services.templates import QuestionRole, TemplateError, TemplateKind, TemplateLibrary, load_template
+from services.templates import TemplateError, TemplateLibrary, load_template
 from services.templates import answers as a
 from services.templates.loader import DATA_DIR
+from views.templates import QuestionRole, TemplateKind
 
 SHIPPED = sorted(DATA_DIR.glob("*.yaml"))
 APPENDIX_1_STAGES = [

@@ -11,11 +11,10 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.templates import QuestionType, Section
-from services.templates.answers import rationale_id
 from storage.models import Person, Role, RoleAssignment
 from tests.support.action_org import Org, make_org
 from tests.support.cards import nodes
+from views.templates import QuestionType, Section, rationale_id
 
 MODERATOR_NUMBER = 7
 
@@ -56,24 +55,6 @@ async def only_the_auditor_moderates(sessions: async_sessionmaker[AsyncSession],
         )
         for role in (Role.QA_LEAD, Role.MODERATOR):
             session.add(RoleAssignment(person_id=audit_org.auditor, role=role.value))
-
-
-class RecordingNotifier:
-    """Records every card the audit service asks to send (repeats too, unlike the delivery
-    engine, so a test sees whether a card was asked for twice)."""
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[int, dict[str, Any], str]] = []
-
-    async def send_card(self, person_id: int, card: dict[str, Any], *, key: str) -> str | None:
-        self.sent.append((person_id, card, key))
-        return None
-
-    async def update_card(self, reference: str, card: dict[str, Any]) -> None:
-        return None
-
-    def keys(self, containing: str) -> list[tuple[int, str]]:
-        return [(person, key) for person, _, key in self.sent if containing in key]
 
 
 def valid_answers(section: Section, today: date, *, grade: str = "good") -> dict[str, Any]:

@@ -129,9 +129,10 @@ class DeliveryHarness:
 @asynccontextmanager
 async def running_delivery(services: Services, connector: FakeConnector) -> AsyncIterator[DeliveryHarness]:
     """Launch the delivery engine (DBOS) for ``services`` against the fake connector."""
-    gateway = ConnectorGateway(LocalConnections(), timeout_seconds=services.settings.delivery_request_timeout_seconds)
+    config = services.delivery.config
+    gateway = ConnectorGateway(LocalConnections(), timeout_seconds=config.request_timeout_seconds)
     services.delivery.attach_gateway(gateway)
-    engine = DeliveryEngine(services.settings)
+    engine = DeliveryEngine(config)
     await engine.launch(services.delivery, services.delivery.queue)
     try:
         yield DeliveryHarness(services, connector)

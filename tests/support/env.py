@@ -36,4 +36,5 @@ def require_node_modules() -> str:
 
 
 def chromium_path() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
+    """Chromium named by CHROMIUM_PATH, else found on PATH."""
+    return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from services.actions import NewAction
-from services.audits.views import ModerationForm, SubmittedAudit
 from services.container import Services
 from services.templates import TemplateLibrary
 from tests.support.action_org import give_personal_chats
-from tests.support.audits import AuditOrg, RecordingNotifier, make_audit_org, valid_answers
+from tests.support.audits import AuditOrg, make_audit_org, valid_answers
+from views.audits import ModerationForm, SubmittedAudit
 
 STANDARD = TemplateLibrary.from_folder().get("standard-collaborative-audit")
 HEADER = "case_ref,team,practitioner,auditor\n"
@@ -35,7 +35,6 @@ async def make_records(services: Services) -> Records:
     a 1:1 chat with qop for everyone."""
     audit_org = await make_audit_org(services.sessions)
     org = audit_org.org
-    services.audits.notifier = RecordingNotifier()
     today = services.clock.now().date()
     report = await services.audits.start_round_from_csv(
         template_id=STANDARD.id,

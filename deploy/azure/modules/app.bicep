@@ -152,7 +152,12 @@ var environmentVariables = [
     value: logLevel
   }
   {
-    // Not read by qop yet: for the telemetry exporter planned in issue 18 (item 3).
+    // One JSON object a line in ContainerAppConsoleLogs_CL (trace ids included).
+    name: 'LOG_FORMAT'
+    value: 'json'
+  }
+  {
+    // Set: qop exports its traces, metrics and logs to Application Insights (docs/operations.md).
     name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
     value: applicationInsightsConnectionString
   }

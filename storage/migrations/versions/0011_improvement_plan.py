@@ -4,7 +4,7 @@ The framework's roles (issue 16) needed no migration: roles are plain strings. T
 follows the current head; the lead renumbers it at merge if others landed first.
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0010
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0008"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

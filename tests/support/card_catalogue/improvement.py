@@ -1,19 +1,23 @@
-"""Realistic examples of every improvement plan card, for the card catalogue."""
+"""Realistic examples of every improvement plan, client feedback and celebrated practice card,
+for the card catalogue."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
-from cards import improvement
+from cards import improvement, learning
 from cards.base import Json
 from views.improvement import (
+    ClientFeedbackView,
     FieldChange,
     LinkedActionView,
     MilestoneView,
     PlanChangeView,
     PlanView,
+    PracticeExampleView,
     PriorityView,
+    ThemeCount,
 )
 
 TODAY = date(2026, 5, 11)
@@ -101,9 +105,6 @@ def improvement_examples() -> Iterator[tuple[str, Json]]:
 
 
 def learning_examples() -> Iterator[tuple[str, Json]]:
-    from cards import learning
-    from views.improvement import ClientFeedbackView, PracticeExampleView, ThemeCount
-
     teams = ["Front Door", "Riverside Locality Team", "Children in Care Team"]
     yield "client_feedback_form", learning.client_feedback_form_card(teams, today=TODAY)
     yield (

@@ -1,4 +1,4 @@
-"""Every card qop can produce, built from realistic sample data.
+"""Every card qop can produce, built from realistic sample data (test data, kept out of ``cards/``).
 
 The card tests validate each of these with the official renderer, the official schema and
 our own checks; a new card builder adds its examples here so it cannot escape them.
@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from cards import common, delivery, feedback, surveys
+from cards import common, delivery
 from cards.base import Json
-from cards.catalogue_audits import examples as audit_examples
-from cards.examples_actions import action_examples
-from cards.examples_digest import digest_examples
-from cards.examples_improvement import improvement_examples, learning_examples
-from cards.examples_organisation import organisation_examples
+from tests.support.card_catalogue.actions import action_examples
+from tests.support.card_catalogue.audits import audit_examples
+from tests.support.card_catalogue.digest import digest_examples
+from tests.support.card_catalogue.feedback import feedback_examples
+from tests.support.card_catalogue.improvement import improvement_examples, learning_examples
+from tests.support.card_catalogue.organisation import organisation_examples
+from tests.support.card_catalogue.surveys import survey_examples
 
 SAMPLE_COMMANDS = [
     common.CommandHelp("help", "Show what I can do"),
@@ -31,6 +33,13 @@ def _common_examples() -> Iterator[tuple[str, Json]]:
     yield "error", common.error_card("ERR-3F9A2C")
     yield "refusal", common.refusal_card("Only the assigned auditor can submit this audit.")
     yield "refusal_fields", common.refusal_card("Two answers need a look.", {"grade": "Choose a grade"})
+    yield "card_data_not_understood", common.card_data_not_understood_card()
+    yield (
+        "not_saved_yet",
+        common.not_saved_yet_card(
+            "audit.save", {"assignment_id": 12, "page": "2", "q3_rationale": "Plan reviewed with the family"}
+        ),
+    )
 
 
 def _delivery_examples() -> Iterator[tuple[str, Json]]:
@@ -52,8 +61,8 @@ def _delivery_examples() -> Iterator[tuple[str, Json]]:
 SOURCES: list[Callable[[], Iterator[tuple[str, Json]]]] = [
     _common_examples,
     action_examples,
-    feedback.examples,
-    surveys.examples,
+    feedback_examples,
+    survey_examples,
     organisation_examples,
     _delivery_examples,
     audit_examples,

@@ -7,19 +7,19 @@ from datetime import UTC, date, datetime
 
 from cards import actions
 from cards.base import Json
+from services.qa_calendar import calendar_row
+from views.actions import ActionStatus, ActionView, EscalationAudience, PersonChoice, ProposalView
+from views.qa_calendar import CalendarOccurrenceView
 
 TODAY = date(2026, 3, 16)
 TEAM = [
-    actions.PersonChoice(11, "Priya Shah"),
-    actions.PersonChoice(12, "Callum Reid"),
-    actions.PersonChoice(13, "Aisha Khan"),
+    PersonChoice(11, "Priya Shah"),
+    PersonChoice(12, "Callum Reid"),
+    PersonChoice(13, "Aisha Khan"),
 ]
 
 
 def _view(**changes):  # type: ignore[no-untyped-def]
-    from services.actions import ActionView
-    from storage.models import ActionStatus
-
     base = {
         "id": 42,
         "source": "audit",
@@ -43,8 +43,6 @@ def _view(**changes):  # type: ignore[no-untyped-def]
 
 
 def _proposal():  # type: ignore[no-untyped-def]
-    from services.actions import ProposalView
-
     return ProposalView(
         id=7,
         action_id=42,
@@ -57,8 +55,6 @@ def _proposal():  # type: ignore[no-untyped-def]
 
 
 def action_examples() -> Iterator[tuple[str, Json]]:
-    from storage.models import ActionStatus
-
     open_view = _view()
     overdue = _view(status=ActionStatus.OVERDUE, due_date=date(2026, 3, 9))
     done = _view(
@@ -97,14 +93,14 @@ def action_examples() -> Iterator[tuple[str, Json]]:
             today=TODAY,
             working_days_overdue=5,
             colleagues=TEAM,
-            audience=actions.Audience.AREA,
+            audience=EscalationAudience.AREA,
             working=False,
         ),
     )
     yield (
         "action_escalation_qa",
         actions.escalation_card(
-            overdue, today=TODAY, working_days_overdue=5, colleagues=TEAM, audience=actions.Audience.QA, working=False
+            overdue, today=TODAY, working_days_overdue=5, colleagues=TEAM, audience=EscalationAudience.QA, working=False
         ),
     )
     yield "action_lead_view", actions.action_card(pending, today=TODAY, deciding=True, colleagues=TEAM, working=False)
@@ -131,7 +127,7 @@ def action_examples() -> Iterator[tuple[str, Json]]:
             values={"description": "Book the practice day for Riverside", "due_date": "2026-04-30"},
         ),
     )
-    qim = actions.CalendarOccurrenceView(
+    qim = CalendarOccurrenceView(
         activity="qim",
         name="Quality Improvement Meeting (QIM)",
         frequency="Quarterly",
@@ -139,14 +135,14 @@ def action_examples() -> Iterator[tuple[str, Json]]:
         feeds="Self-assessment; Continuous improvement plan",
     )
     yield "calendar_reminder", actions.calendar_reminder_card(qim)
-    supervision = actions.CalendarOccurrenceView(
+    supervision = CalendarOccurrenceView(
         "supervision", "Supervision", "Monthly", date(2026, 3, 10), "Performance clinics", date(2026, 3, 10)
     )
     rows = [
-        actions.CalendarRow(supervision, recorded=True, can_record=True),
-        actions.CalendarRow(qim, recorded=False, can_record=True),
-        actions.CalendarRow(
-            actions.CalendarOccurrenceView(
+        calendar_row(supervision, recorded=True, responsible=True, today=TODAY),
+        calendar_row(qim, recorded=False, responsible=True, today=TODAY),
+        calendar_row(
+            CalendarOccurrenceView(
                 **{
                     **qim.__dict__,
                     "activity": "practice_days",
@@ -156,12 +152,13 @@ def action_examples() -> Iterator[tuple[str, Json]]:
                 }
             ),
             recorded=False,
-            can_record=False,
+            responsible=False,
+            today=TODAY,
         ),
     ]
-    yield "calendar_list", actions.calendar_card(rows, today=TODAY)
-    yield "calendar_list_empty", actions.calendar_card([], today=TODAY)
+    yield "calendar_list", actions.calendar_card(rows)
+    yield "calendar_list_empty", actions.calendar_card([])
     yield (
         "calendar_recorded",
-        actions.calendar_recorded_card(actions.CalendarOccurrenceView(**{**qim.__dict__, "held_on": date(2026, 4, 2)})),
+        actions.calendar_recorded_card(CalendarOccurrenceView(**{**qim.__dict__, "held_on": date(2026, 4, 2)})),
     )

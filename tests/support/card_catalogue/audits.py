@@ -8,7 +8,8 @@ from datetime import UTC, date, datetime
 from cards import audit
 from cards import text_audits as text
 from cards.base import Json
-from services.audits.views import (
+from services.templates import TemplateLibrary
+from views.audits import (
     MAX_ACTIONS,
     ActionLine,
     AssignmentSummary,
@@ -27,7 +28,6 @@ from services.audits.views import (
     TeamAudit,
     action_ids,
 )
-from services.templates import TemplateLibrary
 
 SUMMARY = AssignmentSummary(
     id=42,
@@ -91,7 +91,7 @@ def _submitted(library: TemplateLibrary, moderation: str = "not selected") -> Su
     )
 
 
-def examples() -> Iterator[tuple[str, Json]]:
+def audit_examples() -> Iterator[tuple[str, Json]]:
     library = TemplateLibrary.from_folder()
     standard = library.get("standard-collaborative-audit")
     yield "audit_invitation", audit.invitation_card(SUMMARY)
@@ -100,12 +100,12 @@ def examples() -> Iterator[tuple[str, Json]]:
             continue
         for number in range(len(template.sections)):
             yield (
-                f"audit_page_{template.id}_{number}",
+                f"audit_page_{template.key}_{number}",
                 audit.page_card(AuditPage(SUMMARY, template, number, {}, owners=OWNERS)),
             )
     filled = {
         "assessment_in_timescale": "no",
-        "child_seen_alone": "yes",
+        "child_seen_and_spoken_to": "yes",
         "assessment_grade": "inadequate",
         "assessment_grade__evidence": "Assessment of 3 March, analysis section.",
     }

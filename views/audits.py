@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from services.templates import Template
+from views.templates import Template
 
 MAX_ACTIONS = 20
 """The most actions one audit raises on its actions page. The page grows one row at a time ("Add

@@ -1,9 +1,12 @@
-"""What a template may contain, as pydantic models (unknown fields are refused, not ignored)."""
+"""What a questionnaire template may contain, as pydantic models (unknown fields are refused, not ignored).
+
+The loader that reads template files lives in ``services.templates``; cards and services share these
+models.
+"""
 
 from __future__ import annotations
 
 import enum
-import re
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -261,8 +264,15 @@ class Template(BaseModel):
         return next((q for q in self.questions() if q.role == QuestionRole.OVERALL_GRADE), None)
 
 
-def file_name_for(template_id: str, version: int) -> str:
-    return f"{template_id}.v{version}.yaml"
+RATIONALE_SUFFIX = "__rationale"
+EVIDENCE_SUFFIX = "__evidence"
 
 
-FILE_NAME = re.compile(r"^(?P<id>[a-z][a-z0-9-]*)\.v(?P<version>\d+)\.ya?ml$")
+def rationale_id(question: Question) -> str:
+    """The input id of the written rationale a grade question may need."""
+    return question.id + RATIONALE_SUFFIX
+
+
+def evidence_id(question: Question) -> str:
+    """The input id of a question's evidence box."""
+    return question.id + EVIDENCE_SUFFIX

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from cards import organisation
 from cards.base import Json
-from services.organisation.views import ChannelLinkView, PersonView, RoleView
+from views.organisation import ChannelLinkView, PersonView, RoleView
 
 AREAS = ["First Contact", "Early Help", "Locality social work", "Children in Care", "Permanence", "Care Leavers"]
 TEAMS = ["Front Door", "Riverside Locality Team", "Moorside Locality Team", "Children in Care Team"]

@@ -5,19 +5,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 from cards import digest as cards
 from cards.base import Json
-from services.digest.figures import (
+from services.digest.findings import digest_findings
+from views.digest import (
     Digest,
     GradeCounts,
     Moderation,
     OverdueAction,
     PeriodFigures,
     StageFigures,
+    SubscriptionView,
     ThemeFigures,
 )
-from services.digest.periods import week_starting
+from views.periods import week_starting
 
 LONDON = "Europe/London"
 WEEK = week_starting(date(2026, 3, 23), LONDON)
@@ -133,23 +136,25 @@ def _small_team_digest(*, late: bool) -> Digest:
     )
 
 
+def _card(digest: Digest, **options: Any) -> Json:
+    return cards.digest_card(digest, digest_findings(digest), **options)
+
+
 def digest_examples() -> Iterator[tuple[str, Json]]:
-    yield "digest_area", cards.digest_card(_area_digest())
-    yield "digest_team_small_numbers", cards.digest_card(_small_team_digest(late=False))
-    yield "digest_team_late", cards.digest_card(_small_team_digest(late=True), due_label="Monday 30 March at 08:00")
+    yield "digest_area", _card(_area_digest())
+    yield "digest_team_small_numbers", _card(_small_team_digest(late=False))
+    yield "digest_team_late", _card(_small_team_digest(late=True), due_label="Monday 30 March at 08:00")
     yield (
         "digest_team_demo",
-        cards.digest_card(_small_team_digest(late=False), due_label="Monday 30 March at 08:00", demo=True),
+        _card(_small_team_digest(late=False), due_label="Monday 30 March at 08:00", demo=True),
     )
     yield (
         "digest_preview",
-        cards.digest_card(
-            _area_digest(), preview_post={"conversation_id": "19:abc@thread.tacv2", "period": "2026-W13"}
-        ),
+        _card(_area_digest(), preview_post={"conversation_id": "19:abc@thread.tacv2", "period": "2026-W13"}),
     )
     yield (
         "digest_subscription",
-        cards.subscription_card(cards.SubscriptionView("Riverside Locality Team", "monday", "08:00", "6 April 2026")),
+        cards.subscription_card(SubscriptionView("Riverside Locality Team", "monday", "08:00", "6 April 2026")),
     )
     yield "digest_no_subscription", cards.subscription_card(None)
     yield "digest_stopped", cards.stopped_card()

@@ -9,15 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from services.digest.periods import Period
+from views.periods import Period
+from views.templates import GRADE_LABELS
 
-GRADES = ("outstanding", "good", "requires_improvement", "inadequate")
-GRADE_LABELS = {
-    "outstanding": "Outstanding",
-    "good": "Good",
-    "requires_improvement": "Requires improvement",
-    "inadequate": "Inadequate",
-}
+GRADES = tuple(GRADE_LABELS)
+"""Ofsted's four grades, best first."""
 AGREE_POSITIVE = ("strongly_agree", "agree")
 AGREE_VALUES = ("strongly_agree", "agree", "neither", "disagree", "strongly_disagree", "dont_know")
 MIN_GROUP = 5
@@ -173,15 +169,41 @@ class Digest:
     def previous(self) -> PeriodFigures:
         return self.trend[-2] if len(self.trend) > 1 else PeriodFigures(self.period.previous())
 
-    def worries(self, limit: int = 3) -> list[StageFigures]:
-        """Stages with enough audits to show, most often graded below Good first."""
-        ranked = [s for s in self.stages if s.grades.pct_below_good]
-        return sorted(ranked, key=lambda s: (-(s.grades.pct_below_good or 0), s.title))[:limit]
 
-    def strengths(self, limit: int = 3) -> list[StageFigures]:
-        ranked = [s for s in self.stages if s.grades.pct_good is not None]
-        return sorted(ranked, key=lambda s: (-(s.grades.pct_good or 0), s.title))[:limit]
+@dataclass(frozen=True)
+class Findings:
+    """What a digest picks out to answer the framework's four questions, and the overdue actions it
+    lists. Chosen by ``services.digest.findings`` (the rules), worded by ``cards.digest``."""
 
-    def weak_themes(self, limit: int = 3) -> list[ThemeFigures]:
-        ranked = [t for t in self.themes if t.pct_yes is not None and t.pct_yes < 100]
-        return sorted(ranked, key=lambda t: (t.pct_yes or 0, t.title))[:limit]
+    worrying_stages: tuple[StageFigures, ...] = ()
+    """Stages most often graded below Good, worst first."""
+    weak_themes: tuple[ThemeFigures, ...] = ()
+    """"We would expect to see" statements seen least often in full, least first."""
+    inadequate: int = 0
+    """Audits graded Inadequate this period, when there are enough to name as a worry (else 0)."""
+    strong_stages: tuple[StageFigures, ...] = ()
+    """Stages most often graded Good or better, best first."""
+    audit_quotes: tuple[str, ...] = ()
+    feedback_quotes: tuple[str, ...] = ()
+    impact_reviewed: int = 0
+    impact_quotes: tuple[str, ...] = ()
+    outstanding: int = 0
+    good_or_better_rise: tuple[float, float] | None = None
+    """(before, now) share of audits Good or better, when it rose."""
+    actions_done: int = 0
+    moderation: Moderation | None = None
+    """What moderation changed, when enough grades were moderated to say."""
+    overdue: tuple[OverdueAction, ...] = ()
+    """Overdue actions to list by name (team digests only)."""
+    overdue_not_listed: int = 0
+    """Overdue actions beyond those listed."""
+
+
+@dataclass(frozen=True)
+class SubscriptionView:
+    """A channel's digest subscription as its card shows it (display strings)."""
+
+    scope_label: str
+    weekday: str
+    send_at: str
+    since: str

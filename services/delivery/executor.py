@@ -1,0 +1,451 @@
+"""The executor: what a delivery's durable run does (the DBOS workflows in ``engine.py`` call
+``perform`` and ``refresh_progress``).
+
+One run resolves the conversation (creating a 1:1 chat when none is known), calls Teams with
+the retry policy and records the outcome in one transaction, together with the conversation it
+used and, for a broadcast send, the claim on a progress refresh. Whether that send was the
+broadcast's last is checked after the outcome is committed (``_claim_finish``), so of sends
+finishing together the last to commit always sees every other outcome.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TypeVar
+
+from opentelemetry import trace
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.clock import Clock
+from services.delivery.broadcasts import Broadcasts
+from services.delivery.engine import WorkQueue
+from services.delivery.gateway import (
+    Blocked,
+    Card,
+    ConversationAddress,
+    ConversationGone,
+    GatewayError,
+    TeamsGateway,
+    Throttled,
+    TooLarge,
+)
+from services.delivery.records import ENQUEUE_CHUNK, NOT_YET_SENT_WAITS, PROGRESS_PURPOSE, progress_of, work_for
+from services.delivery.retry import RetryPolicy
+from services.telemetry import deliveries_finished, teams_throttled
+from storage.db import transaction
+from storage.models import Conversation, ConversationKind, Delivery, DeliveryOperation, DeliveryStatus, Person
+from storage.repositories import conversations as conversation_repo
+from storage.repositories import deliveries as delivery_repo
+
+logger = logging.getLogger(__name__)
+tracer = trace.get_tracer(__name__)
+
+T = TypeVar("T")
+
+
+class _Outcome(Exception):
+    """Internal: a delivery ends without (further) calls to Teams. ``conversation_gone`` also
+    marks the conversation uninstalled (404); a BLOCKED status marks it blocked (403)."""
+
+    def __init__(self, status: DeliveryStatus, reason: str, *, conversation_gone: bool = False) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+        self.conversation_gone = conversation_gone
+
+
+class Executor:
+    """Carries out queued deliveries and progress refreshes against Teams."""
+
+    def __init__(
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        queue: WorkQueue,
+        broadcasts: Broadcasts,
+        policy: RetryPolicy,
+        progress_interval_seconds: float,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._queue = queue
+        self._broadcasts = broadcasts
+        self._policy = policy
+        self._progress_interval_seconds = progress_interval_seconds
+        self._sleep = sleep
+        self._gateway: TeamsGateway | None = None
+
+    def attach_gateway(self, gateway: TeamsGateway | None) -> None:
+        """The Teams side; set by the app at start-up (only runs need it)."""
+        self._gateway = gateway
+
+    async def perform(self, delivery_id: int, generation: int) -> str:
+        """Carry out one delivery: returns the status it ended in (traced as one span)."""
+        with tracer.start_as_current_span("qop.delivery.perform", kind=trace.SpanKind.CLIENT) as span:
+            outcome = await self._perform(delivery_id, generation)
+            span.set_attribute("qop.delivery.outcome", outcome)
+            return outcome
+
+    async def _perform(self, delivery_id: int, generation: int) -> str:
+        async with self._sessions() as session:
+            delivery = await delivery_repo.get(session, delivery_id)
+            if delivery is None or delivery.status != DeliveryStatus.QUEUED.value or delivery.generation != generation:
+                return "skipped"
+            job = await self._job_of(session, delivery)
+        trace.get_current_span().set_attributes(
+            {"qop.delivery.purpose": job.purpose, "qop.delivery.operation": job.operation}
+        )
+        attempts = 0
+
+        async def still_wanted() -> bool:
+            async with self._sessions() as session:
+                current = await delivery_repo.get(session, delivery_id)
+            return current is not None and current.status == DeliveryStatus.QUEUED.value
+
+        def count_attempt() -> None:
+            nonlocal attempts
+            attempts += 1
+
+        gone = False
+        try:
+            message_id = await self._carry_out(job, still_wanted, count_attempt)
+            status, reason = DeliveryStatus.SENT, None
+        except _Outcome as outcome:
+            status, reason, message_id, gone = outcome.status, outcome.reason, None, outcome.conversation_gone
+        except GatewayError as error:
+            status, reason, message_id = DeliveryStatus.FAILED, error.reason, None
+        _report(job, status, attempts)
+        if status is DeliveryStatus.CANCELLED:
+            return status.value  # cancelled meanwhile: the canceller already recorded it
+        refresh_due = await self._record(job, status, reason, message_id, attempts, conversation_gone=gone)
+        if status is not DeliveryStatus.SENT:
+            logger.info("delivery %s (%s) ended %s: %s", delivery_id, job.purpose, status.value, reason)
+        if job.broadcast_id is not None and (await self._claim_finish(job.broadcast_id) or refresh_due):
+            await self._broadcasts.enqueue_progress_refresh(job.broadcast_id)
+        if job.purpose == PROGRESS_PURPOSE:
+            await self._broadcasts.release_after_progress_card(delivery_id)
+        return status.value
+
+    async def refresh_progress(self, broadcast_id: int) -> str:
+        """Update the sender's progress card in place with the current numbers."""
+        for wait in range(NOT_YET_SENT_WAITS):
+            async with self._sessions() as session:
+                broadcast = await delivery_repo.get_broadcast(session, broadcast_id)
+                if broadcast is None or broadcast.progress_delivery_id is None:
+                    return "no progress card"
+                card_delivery = await delivery_repo.get(session, broadcast.progress_delivery_id)
+                if card_delivery is None or card_delivery.status not in (DeliveryStatus.QUEUED, DeliveryStatus.SENT):
+                    return "the progress card was not delivered"
+                if card_delivery.status == DeliveryStatus.SENT.value:
+                    progress = progress_of(broadcast, await delivery_repo.status_counts(session, broadcast_id))
+                    conversation = await self._conversation_of(session, card_delivery)
+                    break
+            await self._sleep(min(0.2 * 2.0**wait, 30.0))  # the card itself is still on its way
+        else:
+            return "the progress card is still queued"
+        assert conversation is not None and card_delivery.message_id is not None
+        address, message_id = _address(conversation), card_delivery.message_id
+        await self._with_retries(
+            lambda: self._require_gateway().update_activity(address, message_id, card=progress.card()),
+            _always_wanted,
+            lambda: None,
+        )
+        return progress.summary
+
+    async def requeue_orphans(self) -> int:
+        """Enqueue queued deliveries DBOS has never heard of (a crash between our commit and the
+        enqueue). Safe to run on every instance at any time: enqueueing is idempotent."""
+        found, after = 0, 0
+        while True:
+            async with self._sessions() as session:
+                rows = await delivery_repo.queued(session, after_id=after, limit=ENQUEUE_CHUNK)
+            if not rows:
+                return found
+            after = rows[-1].id
+            works = {work.workflow_id: work for work in map(work_for, rows)}
+            missing = await self._queue.missing(list(works))
+            await self._queue.enqueue_many([works[i] for i in works if i in missing])
+            found += len(missing)
+
+    # -- internals ----------------------------------------------------------------------------------
+
+    def _require_gateway(self) -> TeamsGateway:
+        if self._gateway is None:
+            raise RuntimeError("no Teams gateway attached: deliveries run only inside the app")
+        return self._gateway
+
+    async def _job_of(self, session: AsyncSession, delivery: Delivery) -> _Job:
+        conversation = None
+        if delivery.operation == DeliveryOperation.SEND.value:
+            conversation = await self._conversation_of(session, delivery)
+        return _Job(
+            delivery_id=delivery.id,
+            operation=delivery.operation,
+            purpose=delivery.purpose,
+            broadcast_id=delivery.broadcast_id,
+            person_id=delivery.person_id,
+            card=delivery.card,
+            text=delivery.text,
+            conversation_pk=conversation.id if conversation is not None else None,
+            address=_address(conversation) if conversation is not None else None,
+            unreachable=_unreachable(conversation) if conversation is not None else None,
+        )
+
+    async def _carry_out(
+        self, job: _Job, still_wanted: Callable[[], Awaitable[bool]], count_attempt: Callable[[], None]
+    ) -> str | None:
+        gateway = self._require_gateway()
+        if job.operation == DeliveryOperation.SEND.value:
+            address = await self._address_for_send(job, still_wanted, count_attempt)
+            card, text = job.card, job.text
+            return await self._with_retries(
+                lambda: gateway.send_activity(address, card=card, text=text), still_wanted, count_attempt
+            )
+        address, message_id, card = await self._target_of_change(job.delivery_id)
+        if job.operation == DeliveryOperation.UPDATE.value:
+            assert card is not None
+            await self._with_retries(
+                lambda: gateway.update_activity(address, message_id, card=card), still_wanted, count_attempt
+            )
+        else:
+            await self._with_retries(lambda: gateway.delete_activity(address, message_id), still_wanted, count_attempt)
+        return message_id
+
+    async def _address_for_send(
+        self, job: _Job, still_wanted: Callable[[], Awaitable[bool]], count_attempt: Callable[[], None]
+    ) -> ConversationAddress:
+        if job.address is not None:
+            if job.unreachable is not None:
+                raise job.unreachable
+            return job.address
+        async with self._sessions() as session:
+            person = await session.get(Person, job.person_id) if job.person_id else None
+            origin = await delivery_repo.any_installed_conversation(session)
+        if person is None or not person.teams_user_id:
+            raise _Outcome(DeliveryStatus.FAILED, "qop has never met this person in Teams (no Teams account is known).")
+        if origin is None:
+            raise _Outcome(DeliveryStatus.FAILED, "qop is not installed anywhere yet, so it cannot start a chat.")
+        user_id, person_id = person.teams_user_id, person.id
+        created = await self._with_retries(
+            lambda: self._require_gateway().create_personal_conversation(
+                service_url=origin.service_url, tenant_id=origin.tenant_id, bot_id=origin.bot_id, user_id=user_id
+            ),
+            still_wanted,
+            count_attempt,
+        )
+        job.conversation_pk = await self._store_created_chat(person_id, created)
+        return created
+
+    async def _conversation_of(self, session: AsyncSession, delivery: Delivery) -> Conversation | None:
+        if delivery.conversation_pk is not None:
+            return await session.get(Conversation, delivery.conversation_pk)
+        if delivery.person_id is not None:
+            return await delivery_repo.newest_personal_chat(session, delivery.person_id)
+        return None
+
+    async def _target_of_change(self, delivery_id: int) -> tuple[ConversationAddress, str, Card | None]:
+        """Where the message to update or delete lives; waits (bounded) for its send to finish."""
+        for wait in range(NOT_YET_SENT_WAITS):
+            async with self._sessions() as session:
+                change = await delivery_repo.get(session, delivery_id)
+                assert change is not None
+                target = (
+                    await delivery_repo.get(session, change.target_delivery_id) if change.target_delivery_id else None
+                )
+                message_id = change.message_id or (target.message_id if target else None)
+                conversation_pk = change.conversation_pk or (target.conversation_pk if target else None)
+                conversation = await session.get(Conversation, conversation_pk) if conversation_pk else None
+            if message_id and conversation is not None:
+                _refuse_unreachable(conversation)
+                return _address(conversation), message_id, change.card
+            if target is None or target.status != DeliveryStatus.QUEUED.value:
+                raise _Outcome(DeliveryStatus.FAILED, "The original message was never delivered, so it cannot change.")
+            await self._sleep(min(0.2 * 2.0**wait, 30.0))
+        raise _Outcome(DeliveryStatus.FAILED, "The original message is still waiting to be sent.")
+
+    async def _with_retries(
+        self,
+        call: Callable[[], Awaitable[T]],
+        still_wanted: Callable[[], Awaitable[bool]],
+        count_attempt: Callable[[], None],
+    ) -> T:
+        """Call Teams; on 429/412/5xx/timeouts wait as the policy says and try again (bounded).
+        Blocked and gone conversations are recorded on the conversation before giving up."""
+        attempt = 0
+        while True:
+            attempt += 1
+            count_attempt()
+            try:
+                return await call()
+            except Blocked as error:
+                _note_teams_error(error)
+                raise _Outcome(DeliveryStatus.BLOCKED, BLOCKED_REASON) from error
+            except ConversationGone as error:
+                _note_teams_error(error)
+                raise _Outcome(DeliveryStatus.FAILED, GONE_REASON, conversation_gone=True) from error
+            except GatewayError as error:
+                _note_teams_error(error)
+                wait = self._policy.wait_before_retry(error, attempt)
+                if wait is None:
+                    raise
+                logger.debug("Teams said %s; retrying in %.2fs (attempt %s)", error.reason, wait, attempt)
+                await self._sleep(wait)
+                if not await still_wanted():
+                    raise _Outcome(DeliveryStatus.CANCELLED, "Cancelled by the sender.") from error
+
+    async def _record(
+        self,
+        job: _Job,
+        status: DeliveryStatus,
+        reason: str | None,
+        message_id: str | None,
+        attempts: int,
+        *,
+        conversation_gone: bool = False,
+    ) -> bool:
+        """Store how the delivery ended, in one transaction with the conversation it used and, for a
+        broadcast send, the claim on its progress refresh (whether it was the last send is decided
+        after this commits: ``_claim_finish``). True when the progress card is due a refresh."""
+        now = self._clock.now()
+        async with transaction(self._sessions) as session:
+            delivery = await delivery_repo.get(session, job.delivery_id)
+            assert delivery is not None
+            if delivery.status != DeliveryStatus.QUEUED.value and status is not DeliveryStatus.SENT:
+                return False  # cancelled while the last attempt was in flight
+            # A message Teams accepted counts as sent even if the broadcast was cancelled meanwhile:
+            # the record must say what the recipient actually got.
+            delivery.status = status.value
+            delivery.reason = reason
+            delivery.attempts += attempts
+            if job.conversation_pk is not None and delivery.conversation_pk is None:
+                delivery.conversation_pk = job.conversation_pk
+            if message_id and delivery.operation == DeliveryOperation.SEND.value:
+                delivery.message_id = message_id
+                delivery.sent_at = now
+            if status is DeliveryStatus.BLOCKED or conversation_gone:
+                await self._mark_unreachable(session, delivery, blocked=status is DeliveryStatus.BLOCKED, now=now)
+            if delivery.broadcast_id is None:
+                return False
+            return await delivery_repo.claim_progress_refresh(
+                session, delivery.broadcast_id, now=now, every=self._progress_interval_seconds
+            )
+
+    async def _mark_unreachable(
+        self, session: AsyncSession, delivery: Delivery, *, blocked: bool, now: datetime
+    ) -> None:
+        conversation = await self._conversation_of(session, delivery)
+        if conversation is None:
+            return
+        if blocked:
+            conversation.blocked_at = now
+        else:
+            conversation.installed = False
+            conversation.uninstalled_at = now
+
+    async def _claim_finish(self, broadcast_id: int) -> bool:
+        """Mark the broadcast finished if nothing of it is queued any more; True for the one send
+        (across instances) that did. Its own transaction, after the send's outcome is committed:
+        checked inside that transaction, sends finishing at the same moment would each still see
+        the others queued (uncommitted) and the broadcast would never finish. The last to commit
+        always sees every other outcome."""
+        async with transaction(self._sessions) as session:
+            return await delivery_repo.claim_finish(session, broadcast_id, now=self._clock.now())
+
+    async def _store_created_chat(self, person_id: int, created: ConversationAddress) -> int:
+        async with transaction(self._sessions) as session:
+            person = await session.get(Person, person_id)
+            conversation = await conversation_repo.upsert(
+                session,
+                conversation_id=created.conversation_id,
+                kind=ConversationKind.PERSONAL.value,
+                service_url=created.service_url,
+                bot_id=created.bot_id,
+                tenant_id=created.tenant_id,
+                teams_team_id=None,
+                name=None,
+                reference=created.reference,
+                now=self._clock.now(),
+                person=person,
+                installed=None,
+            )
+            return conversation.id
+
+
+BLOCKED_REASON = "The person has blocked qop in Teams (or removed it), so nothing more is sent to them."
+GONE_REASON = "The conversation no longer exists in Teams (qop was removed or the chat was deleted)."
+
+
+@dataclass
+class _Job:
+    """What one run of a delivery needs, read once at its start (few round trips per send)."""
+
+    delivery_id: int
+    operation: str
+    purpose: str
+    broadcast_id: int | None
+    person_id: int | None
+    card: Card | None
+    text: str | None
+    conversation_pk: int | None
+    address: ConversationAddress | None
+    unreachable: _Outcome | None
+
+
+_STATUS_OF_ERROR: tuple[tuple[type[GatewayError], int], ...] = (
+    (Throttled, 429),
+    (Blocked, 403),
+    (ConversationGone, 404),
+    (TooLarge, 413),
+)
+
+
+def _note_teams_error(error: GatewayError) -> None:
+    """Put what Teams answered on the send's span (the status code where the error kind implies
+    one) and count 429s. Never the reason text: it may quote Teams' own message."""
+    status = next((code for kind, code in _STATUS_OF_ERROR if isinstance(error, kind)), None)
+    span = trace.get_current_span()
+    span.set_attribute("qop.teams.error", type(error).__name__)
+    if status is not None:
+        span.set_attribute("http.response.status_code", status)
+    if isinstance(error, Throttled):
+        teams_throttled.add(1)
+
+
+def _report(job: _Job, status: DeliveryStatus, attempts: int) -> None:
+    """Count the delivery's outcome and put it on its span."""
+    trace.get_current_span().set_attribute("qop.delivery.attempts", attempts)
+    deliveries_finished.add(1, {"outcome": status.value, "purpose": job.purpose, "operation": job.operation})
+
+
+def _unreachable(conversation: Conversation) -> _Outcome | None:
+    if conversation.blocked_at is not None:
+        return _Outcome(DeliveryStatus.BLOCKED, BLOCKED_REASON)
+    if not conversation.installed:
+        return _Outcome(DeliveryStatus.FAILED, GONE_REASON)
+    return None
+
+
+def _refuse_unreachable(conversation: Conversation) -> None:
+    outcome = _unreachable(conversation)
+    if outcome is not None:
+        raise outcome
+
+
+def _address(conversation: Conversation) -> ConversationAddress:
+    return ConversationAddress(
+        service_url=conversation.service_url,
+        conversation_id=conversation.conversation_id,
+        bot_id=conversation.bot_id,
+        tenant_id=conversation.tenant_id,
+        reference=dict(conversation.reference or {}),
+    )
+
+
+async def _always_wanted() -> bool:
+    return True

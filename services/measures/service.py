@@ -1,0 +1,294 @@
+"""Meaningful Measures: load the council's file, import extracts, compute audit-based figures and
+triangulate them into the four questions for a team, a service area or the whole service."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.clock import Clock
+from services.errors import DomainError
+from services.measures.declarations import (
+    IndicatorKind,
+    LoadedFile,
+    MeasuresFile,
+    MeasuresFileError,
+    load_measures,
+    problem_at,
+)
+from services.measures.extract import load_mapping, read_extract
+from services.measures.importer import ExtractReport, check_cells
+from services.measures.triangulation import (
+    ScopedIndicator,
+    add_months,
+    answer_four_questions,
+    count_answers,
+    indicators_in_scope,
+    judge_all,
+    source_key,
+    trend_months,
+)
+from services.organisation.source import name_key
+from services.templates import TemplateLibrary
+from storage.models import IndicatorImportBatch
+from storage.repositories import measures as repository
+from storage.repositories.measures import TeamRow
+from views.measures import AnswerEvidence, MeasuresOverview, MonthlyValue
+
+EXTRACT_SOURCE = "extract"
+ANSWERS_SOURCE = "audit answers"
+LOOKBACK_MONTHS = 12
+"""How far back "the latest figure" looks when the month asked about has none."""
+
+
+class NoMeasures(DomainError):
+    """No measures file has been loaded yet."""
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    file_name: str
+    measures: int
+    indicators: int
+    dry_run: bool
+    changed: bool
+    """False when the file is the one already in force (loading it again stores nothing)."""
+
+
+class MeasuresService:
+    def __init__(
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        library: TemplateLibrary,
+        time_zone: str,
+        min_cases_to_compare: int = 5,
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._library = library
+        self._zone = ZoneInfo(time_zone)
+        self._min_cases = min_cases_to_compare
+
+    def this_month(self) -> date:
+        return self._clock.now().astimezone(self._zone).date().replace(day=1)
+
+    # -- the measures file ------------------------------------------------------------------
+
+    async def load_file(self, file: Path, *, dry_run: bool = False) -> LoadReport:
+        """Check ``file`` (shape, templates, service areas of the organisation) and store it as the
+        measures in force. Raises ``MeasuresFileError`` with every problem's line."""
+        loaded = load_measures(file, self._library)
+        checksum = hashlib.sha256(loaded.text.encode()).hexdigest()
+        async with self._sessions() as session, session.begin():
+            self._check_areas(file.name, loaded, await repository.active_area_names(session))
+            latest = await repository.latest_declaration(session)
+            changed = latest is None or latest.sha256 != checksum
+            if changed and not dry_run:
+                await repository.add_declaration(
+                    session,
+                    file_name=file.name[:200],
+                    sha256=checksum,
+                    document=loaded.measures.model_dump(mode="json"),
+                    now=self._clock.now(),
+                )
+        indicators = sum(len(items) for items in loaded.measures.service_areas.values())
+        return LoadReport(file.name, len(loaded.measures.measures), indicators, dry_run, changed)
+
+    @staticmethod
+    def _check_areas(file_name: str, loaded: LoadedFile, area_names: list[str]) -> None:
+        known = {name_key(name) for name in area_names}
+        problems = [
+            problem_at(
+                loaded.lines, ("service_areas", area), f"no active service area called {area!r} in the organisation"
+            )
+            for area in loaded.measures.service_areas
+            if name_key(area) not in known
+        ]
+        if problems:
+            raise MeasuresFileError(file_name, problems)
+
+    async def measures_in_force(self, session: AsyncSession) -> MeasuresFile:
+        declaration = await repository.latest_declaration(session)
+        if declaration is None:
+            raise NoMeasures("No measures file is loaded yet: run python -m qop measures load FILE first.")
+        return MeasuresFile.model_validate(declaration.document)
+
+    # -- importing extracts -----------------------------------------------------------------
+
+    async def import_extract(self, file: Path, mapping_file: Path, *, dry_run: bool = False) -> ExtractReport:
+        """Import a monthly extract: all of it, or nothing when any figure is bad.
+
+        Raises ``MeasuresFileError`` for a bad mapping and ``UnreadableExtract`` for a file that
+        cannot be read at all."""
+        mapping = load_mapping(mapping_file)
+        cells = read_extract(file, mapping)
+        report = ExtractReport(file.name, mapping.name, dry_run=dry_run)
+        async with self._sessions() as session, session.begin():
+            measures = await self.measures_in_force(session)
+            teams = await repository.active_teams(session)
+            report.values, report.problems = check_cells(
+                cells, mapping=mapping, measures=measures, teams=teams, this_month=self.this_month()
+            )
+            if report.problems or dry_run or not report.values:
+                return report
+            batch = IndicatorImportBatch(
+                file_name=file.name[:200],
+                sha256=_sha256_of(file),
+                mapping_name=mapping.name,
+                value_count=len(report.values),
+                imported_at=self._clock.now(),
+            )
+            report.replaced = await repository.replace_values(
+                session, report.values, batch=batch, source=EXTRACT_SOURCE
+            )
+            report.written, report.batch_id = len(report.values), batch.id
+        return report
+
+    # -- figures computed from audit answers ------------------------------------------------
+
+    async def computed_values(self, *, team_ids: list[int], since: date, until: date) -> list[MonthlyValue]:
+        """Qualitative indicators (dip samples and other audit questions) per team and month in
+        [since, until], shaped like imported values. Months with no answers have no value."""
+        async with self._sessions() as session:
+            measures = await self.measures_in_force(session)
+            teams = [t for t in await repository.active_teams(session) if t.id in set(team_ids)]
+            return await self._computed_values(session, measures, teams, since, until)
+
+    async def _computed_values(
+        self, session: AsyncSession, measures: MeasuresFile, teams: list[TeamRow], since: date, until: date
+    ) -> list[MonthlyValue]:
+        scoped = [s for s in indicators_in_scope(measures, teams) if s.indicator.kind == IndicatorKind.QUALITATIVE]
+        if not scoped:
+            return []
+        answers = await repository.audit_answers(
+            session,
+            template_ids={s.indicator.source.template for s in scoped if s.indicator.source},
+            team_ids=[t.id for t in teams],
+            since=self._month_start_utc(since),
+            until=self._month_start_utc(add_months(until, 1)),
+        )
+        values = []
+        for item in scoped:
+            source = item.indicator.source
+            assert source is not None  # a qualitative indicator always has one (validated)
+            grouped: dict[tuple[int, date], list[dict[str, object]]] = defaultdict(list)
+            for submitted in answers.get(source.template, []):
+                if submitted.team_id in item.team_ids:
+                    grouped[(submitted.team_id, self._local_month(submitted.submitted_at))].append(submitted.answers)
+            for (team_id, month), answer_sets in sorted(grouped.items()):
+                found, of = count_answers(source, answer_sets)
+                if of:
+                    values.append(
+                        MonthlyValue(item.indicator.id, team_id, month, 100.0 * found / of, found, of, ANSWERS_SOURCE)
+                    )
+        return values
+
+    def _local_month(self, instant: datetime) -> date:
+        return instant.astimezone(self._zone).date().replace(day=1)
+
+    def _month_start_utc(self, month: date) -> datetime:
+        return datetime.combine(month, time(), tzinfo=self._zone).astimezone(UTC)
+
+    # -- triangulation ----------------------------------------------------------------------
+
+    async def overview(
+        self, *, team: str | None = None, area: str | None = None, month: date | None = None
+    ) -> MeasuresOverview:
+        """Every measure for a team, a service area or (neither given) the whole service, in
+        ``month`` (default: this month): each indicator judged, its evidence, the four questions."""
+        month = (month or self.this_month()).replace(day=1)
+        async with self._sessions() as session:
+            measures = await self.measures_in_force(session)
+            scope, scope_name, teams = self._scope(await repository.active_teams(session), team=team, area=area)
+            scoped = indicators_in_scope(measures, teams)
+            values = await self._monthly_values(session, measures, teams, scoped, month)
+            evidence = await self._evidence(session, scoped, month)
+            open_actions = await repository.open_actions_count(session, [t.id for t in teams])
+        statuses = judge_all(scoped, values, evidence, month=month, min_cases=self._min_cases)
+        return MeasuresOverview(
+            scope=scope,
+            scope_name=scope_name,
+            month=month,
+            measures=tuple(
+                answer_four_questions(m.id, m.name, [s for s in statuses if s.measure_id == m.id])
+                for m in measures.measures
+            ),
+            open_actions=open_actions,
+        )
+
+    async def _monthly_values(
+        self,
+        session: AsyncSession,
+        measures: MeasuresFile,
+        teams: list[TeamRow],
+        scoped: list[ScopedIndicator],
+        month: date,
+    ) -> list[MonthlyValue]:
+        """Imported and computed figures of the scope's teams, from the look-back to ``month``."""
+        since = add_months(month, -LOOKBACK_MONTHS)
+        stored = await repository.values_for(
+            session,
+            team_ids=[t.id for t in teams],
+            indicator_keys=[s.indicator.id for s in scoped],
+            since=since,
+            until=month,
+        )
+        values = [
+            MonthlyValue(v.indicator_key, v.team_id, v.month, v.value, v.numerator, v.denominator, v.source)
+            for v in stored
+        ]
+        return values + await self._computed_values(session, measures, teams, since, month)
+
+    @staticmethod
+    def _scope(teams: list[TeamRow], *, team: str | None, area: str | None) -> tuple[str, str, list[TeamRow]]:
+        if team is not None:
+            chosen = [t for t in teams if name_key(t.name) == name_key(team)]
+            if not chosen:
+                raise DomainError(f"There is no active team called {team}.")
+            return "team", chosen[0].name, chosen
+        if area is not None:
+            chosen = [t for t in teams if name_key(t.area_name) == name_key(area)]
+            if not chosen:
+                raise DomainError(f"There is no service area called {area} with active teams.")
+            return "area", chosen[0].area_name, chosen
+        return "service", "the whole service", teams
+
+    async def _evidence(
+        self, session: AsyncSession, scoped: list[ScopedIndicator], month: date
+    ) -> dict[str, list[AnswerEvidence]]:
+        """Each indicator's evidence links counted over the three months ending with ``month``."""
+        links = {s.indicator.id: s for s in scoped if s.indicator.evidence}
+        result: dict[str, list[AnswerEvidence]] = defaultdict(list)
+        if not links:
+            return result
+        first = trend_months(month)[0]
+        answers = await repository.audit_answers(
+            session,
+            template_ids={link.template for s in links.values() for link in s.indicator.evidence},
+            team_ids={team_id for s in links.values() for team_id in s.team_ids},
+            since=self._month_start_utc(first),
+            until=self._month_start_utc(add_months(month, 1)),
+        )
+        counted: dict[tuple[object, ...], tuple[int, int]] = {}
+        for key, item in links.items():
+            for link in item.indicator.evidence:
+                cache_key = (source_key(link), item.team_ids)
+                if cache_key not in counted:
+                    sets = [a.answers for a in answers.get(link.template, []) if a.team_id in item.team_ids]
+                    counted[cache_key] = count_answers(link, sets)
+                found, of = counted[cache_key]
+                template = self._library.get(link.template)
+                result[key].append(AnswerEvidence(template.title, template.question(link.question).text, found, of))
+        return result
+
+
+def _sha256_of(file: Path) -> str:
+    return hashlib.sha256(file.read_bytes()).hexdigest()

@@ -1,0 +1,123 @@
+"""The database goes away and comes back, for a real ``qop serve`` process on PostgreSQL.
+
+The machine's PostgreSQL is shared, so it is not stopped: the process reaches it through a
+loopback proxy (``tests/support/tcp_proxy``) that the test cuts and restores. While it is cut:
+/readyz says 503, an auditor's "Save" gets a card saying it could not be saved yet with the
+typed answers still on it, and the process neither crashes nor spins. After: /readyz is 200
+and a broadcast that was sending finishes, every recipient once."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+from sqlalchemy.engine import make_url
+
+from cards import text
+from cards.verbs import AUDIT_SAVE
+from qop.settings import Settings
+from storage import migrate
+from tests.services.test_delivery_processes import Fleet, running_fleet
+from tests.support import activities as a
+from tests.support.databases import scratch_postgres_database
+from tests.support.delivery import eventually
+from tests.support.instances import AppInstance
+from tests.support.tcp_proxy import TcpProxy
+
+pytestmark = pytest.mark.postgres
+
+RECIPIENTS = 120
+OUTAGE_SECONDS = 12.0
+CPU_SECONDS_WHILE_DOWN = 0.5 * OUTAGE_SECONDS
+"""A process that waits spends a small share of one core; one that spins spends all of it."""
+
+
+@pytest.fixture
+async def proxied_fleet(tmp_path: Path) -> AsyncIterator[tuple[Fleet, TcpProxy]]:
+    """A scratch PostgreSQL database; the test's own services use it directly, the qop process
+    (and its DBOS system database, the same database) through the proxy."""
+    with scratch_postgres_database("qop_outage") as url:
+        await asyncio.to_thread(migrate.upgrade, url)
+        proxy = TcpProxy("127.0.0.1", 5432)
+        await proxy.start()
+        settings = Settings(database_url=url, _env_file=None, dbos_system_schema="dbos")
+        try:
+            async with running_fleet(settings, tmp_path) as fleet:
+                yield fleet, proxy
+        finally:
+            await proxy.close()
+
+
+def _through(proxy: TcpProxy, url: str) -> str:
+    return make_url(url).set(port=proxy.port).render_as_string(hide_password=False)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process, from /proc (clock ticks)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def _status(session: aiohttp.ClientSession, instance: AppInstance, path: str) -> int:
+    try:
+        async with session.get(f"http://127.0.0.1:{instance.port}{path}") as response:
+            return response.status
+    except aiohttp.ClientError:
+        return 0
+
+
+async def test_the_database_goes_away_and_comes_back(proxied_fleet: tuple[Fleet, TcpProxy]) -> None:
+    fleet, proxy = proxied_fleet
+    url = _through(proxy, fleet.settings.database_url)
+    instance = await fleet.start("outage-1", DATABASE_URL=url, DBOS_SYSTEM_DATABASE_URL=url)
+    assert instance.process is not None
+    await _cut_and_restore(fleet, proxy, instance)
+
+
+async def _cut_and_restore(fleet: Fleet, proxy: TcpProxy, instance: AppInstance) -> None:
+    assert instance.process is not None
+    fleet.slow_down(range(1, 4))
+    await fleet.broadcast(RECIPIENTS)
+
+    async with aiohttp.ClientSession() as session:
+        await eventually(lambda: _delivered_at_least(fleet, 3), within=60, what="the broadcast sending")
+        proxy.cut()
+        before = cpu_seconds(instance.process.pid)
+        await eventually(
+            lambda: _is(session, instance, "/readyz", 503), within=30, what="/readyz 503 while the database is away"
+        )
+
+        typed = {"assignment_id": 1, "verb": AUDIT_SAVE, "q1_rationale": "Seen weekly; plan reviewed with the family"}
+        save = a.card_action(fleet.connector.service_url, AUDIT_SAVE, typed)
+        async with session.post(f"http://127.0.0.1:{instance.port}/api/messages", json=save) as response:
+            assert response.status == 200, await response.text()
+            card = json.dumps(await response.json(), ensure_ascii=False)
+        assert text.NOT_SAVED_TITLE in card and typed["q1_rationale"] in card
+        assert text.ERROR_TITLE not in card
+
+        await asyncio.sleep(OUTAGE_SECONDS)
+        assert instance.process.poll() is None, instance.log_tail()
+        assert await fleet.delivered_count() < RECIPIENTS, "the outage came too late to pause anything"
+        spent = cpu_seconds(instance.process.pid) - before
+        assert spent < CPU_SECONDS_WHILE_DOWN, f"{spent:.1f} CPU seconds while the database was away"
+
+        proxy.restore()
+        await eventually(lambda: _is(session, instance, "/readyz", 200), within=60, what="/readyz 200 again")
+        await eventually(
+            lambda: _delivered_at_least(fleet, RECIPIENTS), within=180, what="every recipient after the outage"
+        )
+    assert fleet.connector.duplicates == 0
+    assert instance.process.poll() is None, instance.log_tail()
+
+
+async def _is(session: aiohttp.ClientSession, instance: AppInstance, path: str, status: int) -> bool:
+    return await _status(session, instance, path) == status
+
+
+async def _delivered_at_least(fleet: Fleet, count: int) -> bool:
+    return await fleet.delivered_count() >= count

@@ -19,11 +19,12 @@ from pydantic import ValidationError
 from bot.auth import Unauthorized, VerifiedToken
 from bot.qop_bot import QopBot, error_reference
 from bot.telemetry import traced_inbound
+from cards import text
 
 logger = logging.getLogger(__name__)
 
 BOT_KEY = web.AppKey("qop_bot", QopBot)
-UNAUTHORIZED_REASON = "A valid Bot Framework token is required."
+UNAUTHORIZED_REASON = text.HTTP_UNAUTHORIZED
 
 
 @traced_inbound
@@ -56,17 +57,17 @@ async def messages(request: web.Request) -> web.StreamResponse:
         async with bot.turn_slots:
             response = await bot.adapter.process(request, bot.application)
     except ValidationError as error:
-        return _refuse(f"Not a valid activity: {error.error_count()} field(s) are malformed.")
+        return _refuse(text.HTTP_MALFORMED_ACTIVITY.format(count=error.error_count()))
     except Exception:
         # Errors inside a turn become a friendly card (QopBot._on_turn_error); this is what
         # fails around it, e.g. Entra ID not answering for the outbound token. No stack
         # trace leaves the process, and a 503 tells Teams the fault is ours and passing.
         reference = error_reference()
         logger.exception("could not process a %s activity (%s)", body.get("type"), reference)
-        return _reason(503, f"qop could not process this activity just now (reference {reference}).")
+        return _reason(503, text.HTTP_NOT_PROCESSED.format(reference=reference))
     if response is not None and response.status == 501:
         # The SDK's answer to an invoke no route takes (a name qop does not handle).
-        return _refuse(f"qop does not handle the invoke {str(body.get('name'))[:60]!r}.")
+        return _refuse(text.HTTP_UNHANDLED_INVOKE.format(name=repr(str(body.get("name"))[:60])))
     return response or web.Response(status=202)
 
 
@@ -76,7 +77,7 @@ async def _read_body(request: web.Request, limit: int) -> bytes | web.Response:
     try:
         return await request.read()
     except web.HTTPRequestEntityTooLarge:
-        return _reason(413, f"Request body is larger than {limit} bytes.")
+        return _reason(413, text.HTTP_TOO_LARGE.format(limit=limit))
 
 
 def _parse_activity(raw: bytes) -> dict[str, Any] | web.Response:
@@ -88,9 +89,9 @@ def _parse_activity(raw: bytes) -> dict[str, Any] | web.Response:
     try:
         body = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        return _refuse("Request body is not JSON.")
+        return _refuse(text.HTTP_NOT_JSON)
     if not isinstance(body, dict):
-        return _refuse("Request body must be a JSON object (an activity).")
+        return _refuse(text.HTTP_NOT_AN_OBJECT)
     problem = activity_shape_problem(body)
     if problem is not None:
         return _refuse(problem)

@@ -145,7 +145,7 @@ class QopBot:
                 help_card(
                     turn.conversation.kind,
                     local_mode=self.config.local_mode,
-                    not_understood=turn.text or "(an empty message)",
+                    not_understood=turn.text or text.EMPTY_MESSAGE,
                 )
             )
             return
@@ -171,7 +171,7 @@ class QopBot:
                 help_card(
                     turn.conversation.kind,
                     local_mode=self.config.local_mode,
-                    not_understood="(a button I no longer know)",
+                    not_understood=text.UNKNOWN_BUTTON,
                 )
             )
             return
@@ -208,7 +208,7 @@ class QopBot:
         if result.card is not None:
             await send_invoke_response(context, 200, _invoke_card(result.card))
         else:
-            body = {"statusCode": 200, "type": MESSAGE_CONTENT_TYPE, "value": result.message or "Done."}
+            body = {"statusCode": 200, "type": MESSAGE_CONTENT_TYPE, "value": result.message or text.DONE}
             await send_invoke_response(context, 200, body)
 
     async def _on_turn_error(self, context: TurnContext, error: Exception) -> None:

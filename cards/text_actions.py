@@ -158,3 +158,94 @@ CALENDAR_LIST_EMPTY = "Nothing is planned in this period."
 CALENDAR_HELD_ON = "held {held}"
 CALENDAR_NOT_RECORDED = "not recorded yet"
 CALENDAR_DUE = "coming up"
+
+# -- refusals and field errors from the actions service and its handlers ------------------------
+
+NOT_ASSIGNABLE = (
+    "You can only give an action to someone active in a team you manage or oversee (the QA lead: anyone in the "
+    "organisation), so nothing has changed. Open the action again to choose from the people you can pick."
+)
+ONLY_MANAGERS_GIVE = "Only managers and the QA lead can give actions to other people."
+ONLY_MANAGERS_CREATE = "Only managers and the QA lead can create actions for other people."
+TEAM_ACTIONS_NOT_MANAGER = "Team actions are for managers: you do not manage a team in qop."
+UNKNOWN_PERSON = "I don't know you yet: say 'help' to me in a personal chat first."
+ACTION_GONE = "That action no longer exists."
+PROPOSAL_GONE = "That date proposal no longer exists."
+CARD_OUT_OF_DATE = "That card is out of date: type 'my actions' to see your actions."
+IMPACT_BEFORE_DONE = "Impact can be recorded once the action is done."
+NO_IMPACT_TO_ASK_ABOUT = "There is no impact answer yet to ask more about."
+OWNER_UNKNOWN = "The owner is not someone qop knows."
+NEW_OWNER_UNKNOWN = "The new owner is not someone qop knows."
+CHOOSE_COLLEAGUE = "Choose a colleague."
+DUE_IN_PAST = "The due date is in the past."
+NEW_DATE_IN_PAST = "The new date is in the past."
+CHOOSE_TODAY_OR_LATER = "Choose today or a later date."
+SAME_DUE_DATE = "That is already the due date."
+CHOOSE_DIFFERENT_DATE = "Choose a different date."
+CHOOSE_SOMEONE = "Please choose someone."
+CHOOSE_DATE = "Please choose a date."
+DATE_HINT = "Use a date like 2026-03-20 or 20/03/2026."
+
+# What each required text is called in "Please add ..." (the field's name -> what to ask for).
+WHAT_MUST_HAPPEN = "what must happen"
+WHAT_WAS_DONE = "what was done (the evidence)"
+REASON_FOR_NEW_DATE = "a reason for the new date"
+PROGRESS_NOTE = "a progress note"
+REASON_FOR_CANCELLING = "a reason for cancelling"
+WHAT_DIFFERENCE = "what difference it made and how you know"
+WHAT_MORE = "what more you would like to know"
+
+# The note left on a pending date proposal that something else closed.
+PROPOSAL_CLOSED_DONE = "The action was done."
+PROPOSAL_CLOSED_REASSIGNED = "The action was reassigned."
+PROPOSAL_CLOSED_CANCELLED = "The action was cancelled."
+PROPOSAL_CLOSED_REPLACED = "Replaced by a newer proposal."
+
+
+def please_add(label: str) -> str:
+    """A required text left blank."""
+    return f"Please add {label}."
+
+
+def too_long(label: str) -> str:
+    return f"{label.capitalize()} is too long."
+
+
+def at_most_characters(limit: int) -> str:
+    return f"At most {limit} characters."
+
+
+def unknown_source(value: object) -> str:
+    return f"Unknown source '{value}'."
+
+
+def one_of(choices: str) -> str:
+    return f"One of: {choices}."
+
+
+def already_closed(status: str) -> str:
+    """A change to an action that is already done or cancelled."""
+    return f"This action is already {status}."
+
+
+def not_a_date(text: str) -> str:
+    return f"'{text}' is not a date."
+
+
+def no_colleague_with_email(email: str) -> str:
+    return f"No colleague with the e-mail '{email}'."
+
+
+def missing_columns(names: list[str]) -> str:
+    return "missing column(s): " + ", ".join(names)
+
+
+def import_row_problem(message: str, field_errors: dict[str, str]) -> str:
+    """Why one spreadsheet row was not imported: the refusal, then each field's problem."""
+    details = "; ".join(f"{name}: {problem}" for name, problem in field_errors.items())
+    return message + (f" ({details})" if details else "")
+
+
+def unnamed_person(person_id: int) -> str:
+    """How someone without a display name or e-mail is shown."""
+    return f"Person {person_id}"

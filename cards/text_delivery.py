@@ -15,3 +15,13 @@ CANCEL_BUTTON = "Cancel sending"
 RESEND_BUTTON = "Resend to failed"
 REFRESH_BUTTON = "Refresh"
 FACT_BROADCAST = "Reference"
+
+# -- Refusals ---------------------------------------------------------------------------------
+MESSAGE_UNKNOWN = "That message is not known."
+PERSON_UNKNOWN = "That person is not known to qop."
+NO_SUCH_BROADCAST = "There is no broadcast B{broadcast_id}."
+NOT_INSTALLED_THERE = "qop is not installed in that conversation."
+NO_RECIPIENTS = "A broadcast needs at least one recipient."
+NOT_YOUR_BROADCAST = "Only the person who started this broadcast can change it."
+NOT_YOUR_BROADCAST_TO_FOLLOW = "Only the person who started this broadcast can follow it."
+CARD_WITHOUT_BROADCAST = "This card is missing which broadcast it belongs to."

@@ -80,3 +80,28 @@ REPORT_LINK_TITLE = "Quarterly QIM report: {scope}, {quarter}"
 REPORT_LINK_BODY = "This link opens the printable report for you only and stops working at {expires}."
 REPORT_OPEN = "Open the report"
 REPORT_BUTTON = "QIM report for last quarter"
+
+# -- Refusals ---------------------------------------------------------------------------------
+NO_SUCH_TEAM = "I can't find a team called \u201c{name}\u201d."
+NO_SUCH_AREA = "I can't find a service area called \u201c{name}\u201d."
+UNKNOWN_SCOPE = "A digest covers a team, an area or the service, not \u201c{kind}\u201d."
+REPORT_LINKS_OFF = "Report links are switched off: the qop administrator must set REPORT_SECRET."
+SERVICE_SUBSCRIPTION_NOT_ALLOWED = "Only the QA lead or an administrator can subscribe a channel to the whole service."
+CHANNELS_ONLY = "Digests are posted in channels: mention me in a team channel to subscribe it."
+CHANNEL_NOT_LINKED = (
+    "This channel is not linked to a team yet. Say which: '@qop digest weekly team [name]', "
+    "or link the channel first with '@qop link team [name]'."
+)
+PREVIEW_UNAVAILABLE = "I can't send you a private preview right now; please try again later."
+POSTING_UNAVAILABLE = "Posting is not available right now; please try again later."
+SUBSCRIPTION_USAGE = "Write it like: digest weekly team Riverside on Monday at 08:00 (or: area [name], or: service)."
+SUBSCRIPTION_UNREADABLE = "I couldn't read \u201c{args}\u201d. " + SUBSCRIPTION_USAGE
+SUBSCRIPTION_WHICH = "Which {kind}? " + SUBSCRIPTION_USAGE
+SUBSCRIPTION_SERVICE_NAMED = "'service' covers everyone, so it takes no name. " + SUBSCRIPTION_USAGE
+SUBSCRIPTION_NOT_A_DAY = "\u201c{day}\u201d is not a day of the week. " + SUBSCRIPTION_USAGE
+SUBSCRIPTION_NOT_A_TIME = "\u201c{at}\u201d is not a time of day. " + SUBSCRIPTION_USAGE
+PREVIEW_OUT_OF_DATE = "That preview is out of date: type '@qop digest now' in the channel again."
+SUBSCRIBED_SINCE = "{day} {date:%B %Y}"
+DUE_LABEL = "{due:%A %d %B at %H:%M}"
+NOT_A_QUARTER = "'{value}' is not a quarter; write it like 2026Q3"
+NOT_A_PERIOD = "'{value}' is not a period; write a date (2026-03-23), a week (2026-W13) or 2026Q3"

@@ -66,6 +66,7 @@ CHANGE_CREATED = "created"
 CHANGE_UPDATED = "updated"
 
 PROBLEM_FIELDS = "Some answers need a look."
+PROBLEM_STALE_CARD = "That card is out of date: type 'improvement plan' again."
 PROBLEM_NOT_FOUND = "There is no priority number {id} in the plan."
 PROBLEM_OWNER_UNKNOWN = "Nobody in the organisation has the e-mail \u2018{email}\u2019."
 PROBLEM_MILESTONE_DUE = "Give the milestone a due date (or leave the milestone empty)."

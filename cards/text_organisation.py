@@ -24,7 +24,7 @@ WHOAMI_FOOTER = "Something wrong? Your qop administrator keeps the organisation 
 LINK_TITLE = "This channel's link"
 LINK_NOT_LINKED = (
     "This channel is not linked to a team yet. A team manager (or an administrator) can link it with "
-    "'@qop link team <name>'; a senior manager can link it to a service area with '@qop link area <name>'."
+    "'@qop link team [name]'; a senior manager can link it to a service area with '@qop link area [name]'."
 )
 LINK_LINKED = "This channel belongs to {target}. Its digests and team posts come here."
 LINK_DONE = "Linked: this channel now belongs to {target}. Its digests and team posts will come here."
@@ -69,3 +69,32 @@ DEMO_HINTS = {
     "client relations": "You can open the QIM report ('report qim') as a member of the QIM.",
 }
 DEMO_USAGE = "Type 'demo role' followed by one of: {roles}."
+
+# -- Refusals ---------------------------------------------------------------------------------
+NOT_A_ROLE = "'{role}' is not a role. Roles are: {roles}."
+NOT_IN_ORGANISATION_YET = "{email} is not in the organisation yet: add them to the organisation file."
+ROLE_NEEDS_AREA = "A {role} role needs the service area they lead."
+CHOOSE_AREA = "Choose an area"
+TEAM_MANAGER_NEEDS_TEAM = "Say which team they will manage."
+CHOOSE_TEAM = "Choose a team"
+LAST_ADMINISTRATOR = "That would leave qop without an administrator; add another administrator first."
+LINK_CHANNELS_ONLY = "Linking works in a team channel: mention me there with '@qop link team [name]'."
+LINK_WHICH_TEAM = "Say which team to link: '@qop link team [name]' (or '@qop link area [name]')."
+CHANNEL_UNKNOWN = "I don't know this channel yet: install qop in the team first."
+KIND_TEAM = "team"
+KIND_AREA = "service area"
+KIND_TEAM_OR_AREA = "team or service area"
+NAME_AMBIGUOUS = "More than one {what} matches '{name}': {matches}. Please give the full name."
+NAME_KNOWN = " Known: {names}."
+NO_SUCH_NAME = "There is no {what} called '{name}'.{hint}"
+IMPORT_WOULD_EMPTY = (
+    "The file has no valid people, so a full import would deactivate everyone. "
+    "Fix the file, or import it with --partial."
+)
+DEMO_PLAYGROUND_ONLY = "Demo roles exist only in the local playground."
+DEMO_NOT_LOADED = "You are not in the demo organisation: run 'python -m qop demo load' (make run does)."
+DEMO_MANAGER_NEEDS_TEAM = "Demo manager roles need you to be in a team in the demo organisation file."
+ROLE_NOW = "{name} is now {role}."
+ROLE_NO_LONGER = "{name} is no longer {role}."
+ROLE_ALREADY = "{name} already is {role}: nothing changed."
+ROLE_NOT_HELD = "{name} is not {role}: nothing changed."

@@ -68,7 +68,7 @@ def subscribe(
 
     async def work(services: Services) -> None:
         view = await services.digests.subscribe(
-            await _channel_id(services, channel), request, teams_user_id=None, show_case_references=case_references
+            await _channel_id(services, channel), request, actor_id=None, show_case_references=case_references
         )
         console.print(f"Subscribed: {view.scope_label}, every {view.weekday} at {view.send_at}.")
 
@@ -80,7 +80,7 @@ def stop(channel: ChannelOption) -> None:
     """Stop CHANNEL's weekly digest."""
 
     async def work(services: Services) -> None:
-        stopped = await services.digests.stop(await _channel_id(services, channel), teams_user_id=None)
+        stopped = await services.digests.stop(await _channel_id(services, channel), actor_id=None)
         console.print("Stopped." if stopped else "That channel had no active digest.")
 
     with_services(work)
@@ -144,7 +144,7 @@ def qim(
     request: SubscriptionRequest = parse_subscription(scope)
 
     async def work(services: Services):  # type: ignore[no-untyped-def]
-        return await services.digests.quarterly(request.scope or "service", request.name, quarter, by=None)
+        return await services.digests.quarterly(request.scope or "service", request.name, quarter, actor=None)
 
     report = with_services(work)
     if out.suffix.lower() in (".html", ".htm"):

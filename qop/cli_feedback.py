@@ -63,7 +63,7 @@ def send(
 
     async def work(services: Services):  # type: ignore[no-untyped-def]
         return await services.surveys.start(
-            person_id=await _person_id(services, sender),
+            actor_id=await _person_id(services, sender),
             template_id=template,
             audience=Audience(team_ids=await _team_ids(services, team or []), emails=tuple(email or [])),
             closes_on=date.fromisoformat(closes),
@@ -87,7 +87,7 @@ def results(survey_id: int, viewer: AsOption) -> None:
     """Counts per team; answers and written comments for teams with enough responses."""
 
     async def work(services: Services):  # type: ignore[no-untyped-def]
-        return await services.surveys.results(survey_id, person_id=await _person_id(services, viewer))
+        return await services.surveys.results(survey_id, actor_id=await _person_id(services, viewer))
 
     shown = with_services(work)
     console.print(f"[bold]{shown.view.title}[/bold]: {shown.responded} of {shown.invited} answered")

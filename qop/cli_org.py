@@ -95,7 +95,9 @@ def unmatched() -> None:
 
 def _change_role(email: str, role: str, *, add: bool, area: str | None, team: str | None) -> None:
     async def work(services: Services) -> tuple[RoleChange, list[int]]:
-        change = await services.organisation.change_role(by=None, email=email, role=role, add=add, area=area, team=team)
+        change = await services.organisation.change_role(
+            actor=None, email=email, role=role, add=add, area=area, team=team
+        )
         # A new moderator may be the first who can take an audit waiting with nobody assigned.
         assigned = await services.audits.assign_waiting_moderation() if add and change.changed else []
         return change, assigned

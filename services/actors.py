@@ -1,8 +1,9 @@
 """Who is acting: a person with their roles, team and the teams and areas they answer for.
 
 Every permission check (``services.policy``) takes an ``Actor``. Load one per turn with
-``load_for_teams_user`` (bot traffic) or ``load_for_person`` (jobs, the CLI), inside the
-caller's own session, so a feature needs no extra round trip through another service.
+``load_for_teams_user`` (bot traffic), ``load_for_person`` (jobs, the CLI) or ``load`` (either id,
+as services take it in ``actor_id``), inside the caller's own session, so a feature needs no extra
+round trip through another service.
 """
 
 from __future__ import annotations
@@ -60,6 +61,18 @@ class Actor:
 
 NOBODY = Actor(person_id=None)
 """A Teams user qop has no record of (they can still ask for help and whoami)."""
+
+
+ActorId = str | int
+"""The acting person by id: their Teams user id (``str``, from the bot) or their qop person id
+(``int``, from jobs, the command line and the demo)."""
+
+
+async def load(session: AsyncSession, actor_id: ActorId) -> Actor:
+    """The ``Actor`` behind either kind of id (see ``ActorId``)."""
+    if isinstance(actor_id, int):
+        return await load_for_person(session, actor_id)
+    return await load_for_teams_user(session, actor_id)
 
 
 async def load_for_teams_user(session: AsyncSession, teams_user_id: str) -> Actor:

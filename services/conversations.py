@@ -41,8 +41,8 @@ class ConversationService:
         async with transaction(self._sessions) as session:
             return await conversation_repo.mark_uninstalled(session, conversation_id, now=self._clock.now())
 
-    async def record_seen(self, info: ConversationInfo, user: TeamsUser) -> Person:
-        """Note a person and the conversation they spoke in; keeps references fresh.
+    async def record_seen(self, info: ConversationInfo, actor: TeamsUser) -> Person:
+        """Note the person acting and the conversation they spoke in; keeps references fresh.
 
         Every turn calls this, so a turn that tells qop nothing new writes nothing (a write on
         every turn would serialise all turns on SQLite's write lock): the usual case, a matched
@@ -50,26 +50,26 @@ class ConversationService:
         answered from two reads. Anything new, or a stale last-seen time, takes the full path.
         """
         async with self._sessions() as session:
-            known = await self._already_known(session, info, user)
+            known = await self._already_known(session, info, actor)
         if known is not None:
             return known
 
         async def work(session: AsyncSession) -> Person:
-            person = await self._touch_person(session, user)
+            person = await self._touch_person(session, actor)
             await self._upsert(session, info, person, installed=None)
             return person
 
         return await retrying_on_conflict(self._sessions, work)
 
-    async def record_member(self, user: TeamsUser) -> Person:
+    async def record_member(self, member: TeamsUser) -> Person:
         """Note a person seen in a conversation's roster (members added), without a message."""
-        return await retrying_on_conflict(self._sessions, lambda session: self._touch_person(session, user))
+        return await retrying_on_conflict(self._sessions, lambda session: self._touch_person(session, member))
 
-    async def person_for(self, user: TeamsUser) -> Person | None:
-        """The person behind a Teams user, if qop knows them (read only)."""
+    async def person_for(self, actor: TeamsUser) -> Person | None:
+        """The person behind the acting Teams user, if qop knows them (read only)."""
         async with self._sessions() as session:
             return await people_repo.find_for_teams_user(
-                session, teams_user_id=user.teams_user_id, aad_object_id=user.aad_object_id, email=user.email
+                session, teams_user_id=actor.teams_user_id, aad_object_id=actor.aad_object_id, email=actor.email
             )
 
     async def _already_known(self, session: AsyncSession, info: ConversationInfo, user: TeamsUser) -> Person | None:
@@ -116,13 +116,13 @@ class ConversationService:
             installed=installed,
         )
 
-    async def _touch_person(self, session: AsyncSession, user: TeamsUser) -> Person:
+    async def _touch_person(self, session: AsyncSession, teams_user: TeamsUser) -> Person:
         return await people_repo.upsert_from_teams(
             session,
-            teams_user_id=user.teams_user_id,
-            name=user.name,
-            aad_object_id=user.aad_object_id,
-            email=user.email,
+            teams_user_id=teams_user.teams_user_id,
+            name=teams_user.name,
+            aad_object_id=teams_user.aad_object_id,
+            email=teams_user.email,
             now=self._clock.now(),
         )
 

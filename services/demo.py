@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from cards import text_organisation as text
 from services import access_log
 from services.clock import Clock
 from services.errors import InvalidInput, NotAllowed
@@ -45,20 +46,20 @@ class DemoService:
         """Import the demo organisation through the ordinary import (idempotent)."""
         return await self._organisation.import_file(self._file)
 
-    async def switch_role(self, user: TeamsUser, role_text: str) -> tuple[str, PersonView]:
+    async def switch_role(self, actor: TeamsUser, role_text: str) -> tuple[str, PersonView]:
         """Make the playground user hold exactly one demo role; returns its label and who they now are."""
         if not self._enabled:
-            raise NotAllowed("Demo roles exist only in the local playground.")
+            raise NotAllowed(text.DEMO_PLAYGROUND_ONLY)
         role = parse_role(role_text) if role_text.strip() else None
         if role is None:
-            raise InvalidInput(f"Type 'demo role' followed by one of: {DEMO_ROLE_NAMES}.")
+            raise InvalidInput(text.DEMO_USAGE.format(roles=DEMO_ROLE_NAMES))
         async with transaction(self._sessions) as session:
-            person = await session.scalar(select(Person).where(Person.teams_user_id == user.teams_user_id))
+            person = await session.scalar(select(Person).where(Person.teams_user_id == actor.teams_user_id))
             if person is None or not person.in_organisation:
-                raise NotAllowed("You are not in the demo organisation: run 'python -m qop demo load' (make run does).")
+                raise NotAllowed(text.DEMO_NOT_LOADED)
             team = await session.get(Team, person.team_id) if person.team_id else None
             if team is None and (role is Role.TEAM_MANAGER or role in AREA_ROLES):
-                raise InvalidInput("Demo manager roles need you to be in a team in the demo organisation file.")
+                raise InvalidInput(text.DEMO_MANAGER_NEEDS_TEAM)
             await session.execute(delete(RoleAssignment).where(RoleAssignment.person_id == person.id))
             for held, area_id in _preset(role, team):
                 session.add(RoleAssignment(person_id=person.id, role=held.value, service_area_id=area_id))

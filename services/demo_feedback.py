@@ -79,7 +79,7 @@ async def _demo_survey(services: Services) -> tuple[int, bool]:
         return existing, False
     assert team_id is not None, f"{TEAM} is not in the demo organisation"
     started = await services.surveys.start(
-        person_id=await _person_id(services, QA_LEAD_EMAIL),
+        actor_id=await _person_id(services, QA_LEAD_EMAIL),
         template_id="staff-pulse",
         audience=Audience(team_ids=(team_id,)),
         closes_on=services.surveys.today() + timedelta(days=10),
@@ -89,7 +89,7 @@ async def _demo_survey(services: Services) -> tuple[int, bool]:
     # Two colleagues have answered; the playground user has not (type 'my surveys').
     for person_id, answers in zip(colleagues, DEMO_ANSWERS, strict=False):
         await services.surveys.answer(
-            person_id=person_id, survey_id=started.view.survey_id, submitted={**answers, **EVERY_OTHER_ANSWER}
+            actor_id=person_id, survey_id=started.view.survey_id, submitted={**answers, **EVERY_OTHER_ANSWER}
         )
     return started.view.survey_id, True
 

@@ -25,6 +25,7 @@ import enum
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from cards import text
 from services.actors import Actor
 from services.errors import NotAllowed
 from storage.models import Role
@@ -276,108 +277,71 @@ _AUDIT_READERS = any_of(owner, participant, team_manager, _MODERATOR, qa_lead, s
 RULES: dict[tuple[RecordKind, Permission], Rule] = {
     (RecordKind.AUDIT, Permission.VIEW): Rule(
         _AUDIT_READERS,
-        "Only the practitioner, the auditor, their team manager, the audit's moderator, the QA lead, the Principal "
-        "Social Worker, the IRO manager and the Service Director can see this audit.",
+        text.REFUSED_AUDIT_VIEW,
     ),
-    (RecordKind.AUDIT, Permission.SUBMIT): Rule(participant, "Only the auditor assigned to this audit can submit it."),
+    (RecordKind.AUDIT, Permission.SUBMIT): Rule(participant, text.REFUSED_AUDIT_SUBMIT),
     (RecordKind.AUDIT, Permission.MODERATE): Rule(
         all_of(independent, any_of(_MODERATOR, qa_lead, practice_leader)),
-        "Only a moderator (or the QA lead, the Principal Social Worker or the IRO manager) who did not carry out this "
-        "audit and whose case it is not can moderate it.",
+        text.REFUSED_AUDIT_MODERATE,
     ),
-    (RecordKind.AUDIT, Permission.CHANGE): Rule(
-        any_of(team_manager, qa_lead), "Only the team manager or the QA lead can change or reassign this audit."
-    ),
+    (RecordKind.AUDIT, Permission.CHANGE): Rule(any_of(team_manager, qa_lead), text.REFUSED_AUDIT_CHANGE),
     (RecordKind.AUDIT_REFLECTION, Permission.VIEW): Rule(
         any_of(owner, participant, team_manager, assigned_moderator, qa_lead, service_director, practice_leader),
-        "Only the practitioner, the auditor, their team manager, the audit's moderator, the QA lead, the Principal "
-        "Social Worker, the IRO manager and the Service Director can read this reflection.",
+        text.REFUSED_REFLECTION_VIEW,
     ),
-    (RecordKind.AUDIT_REFLECTION, Permission.SUBMIT): Rule(
-        owner, "Only the practitioner whose work was audited can add their reflection."
-    ),
-    (RecordKind.AUDIT_REFLECTION, Permission.CHANGE): Rule(
-        owner, "Only the practitioner who wrote this reflection can change it."
-    ),
+    (RecordKind.AUDIT_REFLECTION, Permission.SUBMIT): Rule(owner, text.REFUSED_REFLECTION_SUBMIT),
+    (RecordKind.AUDIT_REFLECTION, Permission.CHANGE): Rule(owner, text.REFUSED_REFLECTION_CHANGE),
     (RecordKind.ACTION, Permission.VIEW): Rule(
         any_of(owner, participant, team_manager, area_lead_as_line_manager, qa_lead, service_director),
-        "Only the action's owner, whoever raised it, their manager, the QA lead and the Service Director can see "
-        "this action.",
+        text.REFUSED_ACTION_VIEW,
     ),
-    (RecordKind.ACTION, Permission.SUBMIT): Rule(
-        any_of(owner, team_manager), "Only the action's owner or their team manager can record progress on it."
-    ),
+    (RecordKind.ACTION, Permission.SUBMIT): Rule(any_of(owner, team_manager), text.REFUSED_ACTION_SUBMIT),
     (RecordKind.ACTION, Permission.CHANGE): Rule(
         any_of(participant, team_manager, area_lead_as_line_manager, qa_lead),
-        "Only whoever raised this action, the owner's manager or the QA lead can change, reassign or close it.",
+        text.REFUSED_ACTION_CHANGE,
     ),
     (RecordKind.SURVEY_RESULTS, Permission.VIEW): Rule(
         any_of(qa_lead, aggregate_for(any_of(area_lead, team_manager, service_director, performance_analyst))),
-        "Survey results are for the QA lead, and as totals for the team's manager, the service area's senior "
-        "managers, the Service Director and performance analysts.",
+        text.REFUSED_SURVEY_RESULTS_VIEW,
     ),
-    (RecordKind.SURVEY_RESULTS, Permission.SUBMIT): Rule(
-        member, "Only people in the organisation can answer staff surveys."
-    ),
-    (RecordKind.SURVEY_RESULTS, Permission.CHANGE): Rule(qa_lead, "Only the QA lead can set up or close a survey."),
+    (RecordKind.SURVEY_RESULTS, Permission.SUBMIT): Rule(member, text.REFUSED_SURVEY_SUBMIT),
+    (RecordKind.SURVEY_RESULTS, Permission.CHANGE): Rule(qa_lead, text.REFUSED_SURVEY_CHANGE),
     (RecordKind.DIGEST_SUBSCRIPTION, Permission.VIEW): Rule(
         any_of(owner, team_member, team_manager, area_lead, qa_lead, service_director),
-        "Only the subscriber, the team, its manager, the service area's senior managers, the QA lead and the "
-        "Service Director can see this digest.",
+        text.REFUSED_DIGEST_VIEW,
     ),
     (RecordKind.DIGEST_SUBSCRIPTION, Permission.CHANGE): Rule(
         any_of(owner, team_manager, area_lead, qa_lead, administrator),
-        "Only the subscriber, the team manager, a senior manager of the area, the QA lead or an administrator can change this digest.",
+        text.REFUSED_DIGEST_CHANGE,
     ),
-    (RecordKind.CHANNEL_LINK, Permission.VIEW): Rule(anyone, ""),
+    (RecordKind.CHANNEL_LINK, Permission.VIEW): Rule(anyone, text.NOBODY_REFUSED),
     (RecordKind.CHANNEL_LINK, Permission.CHANGE): Rule(
         any_of(administrator, team_manager, area_lead),
-        "Only an administrator, the team's manager or a senior manager of its service area can link a channel to it.",
+        text.REFUSED_CHANNEL_LINK_CHANGE,
     ),
     (RecordKind.ORGANISATION, Permission.VIEW): Rule(
-        any_of(owner, administrator, qa_lead, service_director),
-        "Only administrators, the QA lead and the Service Director can see the whole organisation.",
+        any_of(owner, administrator, qa_lead, service_director), text.REFUSED_ORGANISATION_VIEW
     ),
-    (RecordKind.ORGANISATION, Permission.CHANGE): Rule(
-        administrator, "Only an administrator can change the organisation or anyone's roles."
-    ),
-    (RecordKind.QIM_REPORT, Permission.VIEW): Rule(
-        qim_member,
-        "The QIM report is for the members of the Quality Improvement Meeting: the Service Director, Heads of "
-        "Service, senior managers, the QA Head of Service and QA lead, the Principal Social Worker, performance "
-        "analysts and client relations. Ask your qop administrator if you should be one of them.",
-    ),
+    (RecordKind.ORGANISATION, Permission.CHANGE): Rule(administrator, text.REFUSED_ORGANISATION_CHANGE),
+    (RecordKind.QIM_REPORT, Permission.VIEW): Rule(qim_member, text.REFUSED_QIM_REPORT_VIEW),
     (RecordKind.IMPROVEMENT_PLAN, Permission.VIEW): Rule(
-        any_of(qim_member, holds(Role.IRO_MANAGER, Role.PRACTICE_CHAMPION)),
-        "The improvement plan is for the QIM's members, the IRO manager and practice champions.",
+        any_of(qim_member, holds(Role.IRO_MANAGER, Role.PRACTICE_CHAMPION)), text.REFUSED_IMPROVEMENT_PLAN_VIEW
     ),
     (RecordKind.IMPROVEMENT_PLAN, Permission.CHANGE): Rule(
-        any_of(qa_head_of_service, head_of_service),
-        "Only the QA Head of Service and Heads of Service can add to or change the improvement plan.",
+        any_of(qa_head_of_service, head_of_service), text.REFUSED_IMPROVEMENT_PLAN_CHANGE
     ),
     (RecordKind.COMPLIMENTS_COMPLAINTS, Permission.VIEW): Rule(
-        any_of(client_relations, qa_lead, service_director, area_lead),
-        "Compliments and complaints are for client relations, the QA lead, the Service Director and the service "
-        "area's senior managers.",
+        any_of(client_relations, qa_lead, service_director, area_lead), text.REFUSED_CLIENT_FEEDBACK_VIEW
     ),
-    (RecordKind.COMPLIMENTS_COMPLAINTS, Permission.SUBMIT): Rule(
-        client_relations, "Only client relations can log compliments and complaints."
-    ),
-    (RecordKind.PRACTICE_EXAMPLE, Permission.VIEW): Rule(
-        member, "Only people in the organisation can see the practice we celebrate."
-    ),
+    (RecordKind.COMPLIMENTS_COMPLAINTS, Permission.SUBMIT): Rule(client_relations, text.REFUSED_CLIENT_FEEDBACK_SUBMIT),
+    (RecordKind.PRACTICE_EXAMPLE, Permission.VIEW): Rule(member, text.REFUSED_PRACTICE_EXAMPLE_VIEW),
     (RecordKind.PRACTICE_EXAMPLE, Permission.SUBMIT): Rule(
-        any_of(team_manager, area_lead, qa_lead, practice_leader),
-        "Only the team's manager, a senior manager or Head of Service of its area, the QA lead, the Principal Social "
-        "Worker or the IRO manager can nominate practice to celebrate.",
+        any_of(team_manager, area_lead, qa_lead, practice_leader), text.REFUSED_PRACTICE_EXAMPLE_SUBMIT
     ),
 }
 
-NOT_MATCHED = (
-    "I can't find you in the organisation list yet, so I can't let you do that. Type 'whoami' to see what I know "
-    "about you and give it to your qop administrator."
-)
-NO_LONGER_ACTIVE = "Your place in the organisation has ended, so I can't let you do that. Ask your qop administrator."
+NOT_MATCHED = text.NOT_MATCHED
+NO_LONGER_ACTIVE = text.NO_LONGER_ACTIVE
 
 
 def allows(actor: Actor, permission: Permission, record: RecordContext) -> bool:
@@ -392,7 +356,7 @@ def require(actor: Actor, permission: Permission, record: RecordContext) -> None
         return
     rule = RULES.get((record.kind, permission))
     if rule is None:
-        raise NotAllowed(f"Nobody can {permission.value} records of this kind ({record.kind.value}).")
+        raise NotAllowed(text.NO_RULE.format(permission=permission.value, kind=record.kind.value))
     if actor.person_id is not None and actor.in_organisation and not actor.active:
         raise NotAllowed(NO_LONGER_ACTIVE)
     if not actor.is_member:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from bot.router import ActionResult
 from bot.turns import Turn
 from cards import actions as cards
+from cards import text_actions as text
 from cards import verbs
 from services.actions import ActionCardData, NewAction, parse_date
 from services.errors import InvalidInput
@@ -40,7 +41,7 @@ def _action_id(data: dict[str, Any]) -> int:
     try:
         return int(data.get("action_id"))  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise InvalidInput("That card is out of date: type 'my actions' to see your actions.") from None
+        raise InvalidInput(text.CARD_OUT_OF_DATE) from None
 
 
 def _text(data: dict[str, Any], key: str) -> str:
@@ -50,7 +51,7 @@ def _text(data: dict[str, Any], key: str) -> str:
 
 async def _actor_id(turn: Turn) -> int:
     """The qop person id of whoever is acting in this turn."""
-    return await turn.services.actions.person_id_for(turn.user.teams_user_id)
+    return await turn.services.actions.actor_id_for(turn.user.teams_user_id)
 
 
 # -- commands and lists ------------------------------------------------------------------------
@@ -85,7 +86,7 @@ async def list_team(turn: Turn, _data: dict[str, Any]) -> ActionResult:
 
 
 async def open_action(turn: Turn, data: dict[str, Any]) -> ActionResult:
-    shown = await turn.services.actions.open_for(_action_id(data), viewer_id=await _actor_id(turn))
+    shown = await turn.services.actions.open_for(_action_id(data), actor_id=await _actor_id(turn))
     return ActionResult(card=_interactive(shown))
 
 
@@ -195,7 +196,7 @@ async def _change_on_card(
     try:
         view, outcome = await change(turn, action_id, actor_id, data)
     except InvalidInput as problem:
-        shown = await turn.services.actions.open_for(action_id, viewer_id=actor_id)
+        shown = await turn.services.actions.open_for(action_id, actor_id=actor_id)
         values = {key: _text(data, key) for key in TEXT_FIELDS if _text(data, key)}
         return ActionResult(
             card=(reshow or _interactive)(shown, problem.field_errors or {"_": problem.user_message}, values)
@@ -214,7 +215,7 @@ async def _propose(turn: Turn, action_id: int, actor_id: int, data: dict[str, An
     change = await actions.propose_due_date(
         action_id, actor_id=actor_id, new_date=new_date, reason=_text(data, "reason")
     )
-    view = (await actions.open_for(action_id, viewer_id=actor_id)).view
+    view = (await actions.open_for(action_id, actor_id=actor_id)).view
     return view, "proposed" if change.decision == "pending" else "changed"
 
 
@@ -272,11 +273,11 @@ def _int_field(data: dict[str, Any], key: str) -> int:
     try:
         return int(data.get(key))  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise InvalidInput("Please choose someone.", {key: "Please choose someone."}) from None
+        raise InvalidInput(text.CHOOSE_SOMEONE, {key: text.CHOOSE_SOMEONE}) from None
 
 
 def _date_field(data: dict[str, Any], key: str) -> date:
     value = _text(data, key)
     if not value:
-        raise InvalidInput("Please choose a date.", {key: "Please choose a date."})
+        raise InvalidInput(text.CHOOSE_DATE, {key: text.CHOOSE_DATE})
     return parse_date(value)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.router import ActionResult
 from bot.turns import Turn
+from cards import text_delivery as text
 from cards import verbs
 from services.errors import InvalidInput, NotAllowed
 
@@ -14,19 +15,19 @@ if TYPE_CHECKING:
 
 
 async def cancel(turn: Turn, data: dict[str, Any]) -> ActionResult:
-    progress = await turn.services.delivery.cancel_broadcast(_broadcast_id(data), by_person_id=await _actor_id(turn))
+    progress = await turn.services.delivery.cancel_broadcast(_broadcast_id(data), actor_id=await _actor_id(turn))
     return ActionResult(card=progress.card())
 
 
 async def resend_failed(turn: Turn, data: dict[str, Any]) -> ActionResult:
-    progress = await turn.services.delivery.resend_failed(_broadcast_id(data), by_person_id=await _actor_id(turn))
+    progress = await turn.services.delivery.resend_failed(_broadcast_id(data), actor_id=await _actor_id(turn))
     return ActionResult(card=progress.card())
 
 
 async def refresh(turn: Turn, data: dict[str, Any]) -> ActionResult:
     progress = await turn.services.delivery.progress(_broadcast_id(data))
     if progress.sender_person_id != await _actor_id(turn):
-        raise NotAllowed("Only the person who started this broadcast can follow it.")
+        raise NotAllowed(text.NOT_YOUR_BROADCAST_TO_FOLLOW)
     return ActionResult(card=progress.card())
 
 
@@ -40,12 +41,12 @@ def _broadcast_id(data: dict[str, Any]) -> int:
     try:
         return int(data["broadcast_id"])
     except (KeyError, TypeError, ValueError):
-        raise InvalidInput("This card is missing which broadcast it belongs to.") from None
+        raise InvalidInput(text.CARD_WITHOUT_BROADCAST) from None
 
 
 async def _actor_id(turn: Turn) -> int:
     """The qop person id of whoever pressed the button; only a known person may steer a broadcast."""
     person = await turn.services.conversations.person_for(turn.user)
     if person is None:
-        raise NotAllowed("Only the person who started this broadcast can change it.")
+        raise NotAllowed(text.NOT_YOUR_BROADCAST)
     return person.id

@@ -22,24 +22,24 @@ async def digest(turn: Turn) -> None:
     channel = turn.conversation.conversation_id
     word = turn.args.split(" ", 1)[0].lower()
     if word == "stop":
-        await digests.stop(channel, teams_user_id=turn.user.teams_user_id)
+        await digests.stop(channel, actor_id=turn.user.teams_user_id)
         await turn.send_card(cards.stopped_card())
     elif word == "now":
-        await digests.preview_for_channel(channel, teams_user_id=turn.user.teams_user_id)
+        await digests.preview_for_channel(channel, actor_id=turn.user.teams_user_id)
         await turn.send_text(text.PREVIEW_SENT)
     elif word in ("", "show", "status"):
         await turn.send_card(cards.subscription_card(await digests.current(channel)))
     else:
         request = parse_subscription(turn.args)
-        view = await digests.subscribe(channel, request, teams_user_id=turn.user.teams_user_id)
+        view = await digests.subscribe(channel, request, actor_id=turn.user.teams_user_id)
         await turn.send_card(cards.subscription_card(view))
 
 
 async def post(turn: Turn, data: dict[str, Any]) -> ActionResult:
     conversation_id, period = data.get("conversation_id"), data.get("period")
     if not isinstance(conversation_id, str) or not isinstance(period, str):
-        raise InvalidInput("That preview is out of date: type '@qop digest now' in the channel again.")
-    await turn.services.digests.post_preview(conversation_id, period, teams_user_id=turn.user.teams_user_id)
+        raise InvalidInput(text.PREVIEW_OUT_OF_DATE)
+    await turn.services.digests.post_preview(conversation_id, period, actor_id=turn.user.teams_user_id)
     return ActionResult(message=text.POSTED)
 
 
@@ -63,7 +63,7 @@ async def _report_link_card(turn: Turn, args: str) -> dict[str, Any]:
     quarter = words[0] if words and words[0][:1].isdigit() else None
     request = parse_subscription(" ".join(words[1:] if quarter else words))
     url, expires, chosen = await turn.services.digests.report_link(
-        teams_user_id=turn.user.teams_user_id, quarter=quarter, scope=request.scope, name=request.name
+        actor_id=turn.user.teams_user_id, quarter=quarter, scope=request.scope, name=request.name
     )
     local = expires.astimezone(ZoneInfo(turn.services.time_zone))
     scope_label = request.name or text.SERVICE_SCOPE

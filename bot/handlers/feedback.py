@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from bot.router import ActionResult
 from bot.turns import Turn
 from cards import feedback as cards
+from cards import text_feedback as text
 from cards import verbs
 from services.errors import InvalidInput
 from services.feedback.forms import survey_settings
@@ -62,7 +63,7 @@ async def feedback_link(turn: Turn) -> None:
         )
         return
     created = await turn.services.feedback_links.request_link(
-        teams_user_id=turn.user.teams_user_id, case_reference=words[0], template_key=words[1]
+        actor_id=turn.user.teams_user_id, case_reference=words[0], template_key=words[1]
     )
     await turn.send_card(_link_card(turn, created))
 
@@ -71,15 +72,15 @@ async def feedback_with_child(turn: Turn) -> None:
     words = turn.args.split()
     if len(words) < 2:
         raise InvalidInput(
-            "Tell me the case and the form, for example: feedback with child LCS123456 family-child-under-8",
-            {"Forms": ", ".join(option.key for option in _options(turn, family_only=True))},
+            text.HANDOVER_USAGE,
+            {text.FIELD_FORMS: ", ".join(option.key for option in _options(turn, family_only=True))},
         )
     await turn.send_card(_handover_form(turn, words[0], words[1], None))
 
 
 async def create_link(turn: Turn, data: dict[str, Any]) -> ActionResult:
     created = await turn.services.feedback_links.request_link(
-        teams_user_id=turn.user.teams_user_id,
+        actor_id=turn.user.teams_user_id,
         case_reference=_text(data, "case_reference"),
         template_key=_text(data, "template"),
         audit_reference=_text(data, "audit_reference") or None,
@@ -95,7 +96,7 @@ async def submit_handover(turn: Turn, data: dict[str, Any]) -> ActionResult:
     links = turn.services.feedback_links
     try:
         result = await links.submit_handover(
-            teams_user_id=turn.user.teams_user_id,
+            actor_id=turn.user.teams_user_id,
             case_reference=_text(data, "case_reference"),
             template_key=_text(data, "template"),
             version=_version(data),
@@ -107,7 +108,7 @@ async def submit_handover(turn: Turn, data: dict[str, Any]) -> ActionResult:
             template,
             case_reference=_text(data, "case_reference").upper(),
             values=data,
-            problems=invalid.field_errors or {"Answers": invalid.user_message},
+            problems=invalid.field_errors or {text.FIELD_ANSWERS: invalid.user_message},
         )
         return ActionResult(card=form)
     return ActionResult(

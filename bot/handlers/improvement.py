@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from bot.router import ActionResult
 from bot.turns import Turn
 from cards import improvement as cards
+from cards import text_improvement as text
 from cards import verbs
 from services.errors import InvalidInput
 
@@ -39,7 +40,7 @@ async def save_priority(turn: Turn, data: dict[str, Any]) -> ActionResult:
     change, errors = cards.read_priority_form(data)
     try:
         if errors:
-            raise InvalidInput("", errors)
+            raise InvalidInput(text.PROBLEM_FIELDS, errors)
         view, message = await improvement.save(turn.user, change, priority_id=priority_id)
     except InvalidInput as problem:
         current = await improvement.priority(turn.user, priority_id) if priority_id is not None else None
@@ -71,4 +72,4 @@ def _priority_id(data: dict[str, Any]) -> int:
     try:
         return int(data.get("priority_id"))  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise InvalidInput("That card is out of date: type 'improvement plan' again.") from None
+        raise InvalidInput(text.PROBLEM_STALE_CARD) from None

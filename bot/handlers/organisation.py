@@ -42,7 +42,7 @@ async def link(turn: Turn) -> None:
     if not turn.args:
         await turn.send_card(cards.channel_link_card(await organisation.channel_link(turn.conversation)))
         return
-    linked = await organisation.link_channel(by=turn.user, conversation=turn.conversation, target=turn.args)
+    linked = await organisation.link_channel(actor=turn.user, conversation=turn.conversation, target=turn.args)
     await turn.send_card(cards.channel_link_card(linked, just_linked=True))
 
 
@@ -88,7 +88,7 @@ async def _role_card(turn: Turn, data: dict[str, Any], *, add: bool | None) -> A
             person, message = view.person, None
         else:
             change = await organisation.change_role(
-                by=turn.user,
+                actor=turn.user,
                 email=values.get("email", ""),
                 role=values.get("role", ""),
                 add=add,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from bot.router import ActionResult
 from bot.turns import Turn
 from cards import surveys as cards
+from cards import text_feedback as text
 from cards import verbs
 from services.errors import InvalidInput
 from services.feedback.surveys import Audience
@@ -21,7 +22,7 @@ def _survey_id(value: Any) -> int:
     try:
         return int(str(value).strip().upper().removeprefix("S"))
     except (TypeError, ValueError):
-        raise InvalidInput("Which survey? Give its number, for example: survey results S12") from None
+        raise InvalidInput(text.WHICH_SURVEY) from None
 
 
 def _ids(value: Any) -> tuple[int, ...]:
@@ -30,14 +31,14 @@ def _ids(value: Any) -> tuple[int, ...]:
     try:
         return tuple(int(part) for part in value.split(",") if part.strip())
     except ValueError:
-        raise InvalidInput("That card is out of date: type 'send survey' for a new one.") from None
+        raise InvalidInput(text.SURVEY_CARD_OUT_OF_DATE) from None
 
 
 def _closes_on(value: Any) -> date:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise InvalidInput("Please choose a close date.", {"Close date": "Pick a day from the calendar."}) from None
+        raise InvalidInput(text.CLOSE_DATE_MISSING, {text.FIELD_CLOSE_DATE: text.CLOSE_DATE_PICK}) from None
 
 
 async def send_survey(turn: Turn) -> None:
@@ -52,7 +53,7 @@ async def my_surveys(turn: Turn) -> None:
 
 
 async def survey_results(turn: Turn) -> None:
-    results = await turn.services.surveys.results(_survey_id(turn.args), teams_user_id=turn.user.teams_user_id)
+    results = await turn.services.surveys.results(_survey_id(turn.args), actor_id=turn.user.teams_user_id)
     await turn.send_card(cards.survey_results_card(results))
 
 
@@ -63,7 +64,7 @@ async def survey_remind(turn: Turn) -> None:
 async def send(turn: Turn, data: dict[str, Any]) -> ActionResult:
     emails = tuple(e.strip() for e in str(data.get("emails") or "").replace(";", ",").split(",") if e.strip())
     started = await turn.services.surveys.start(
-        teams_user_id=turn.user.teams_user_id,
+        actor_id=turn.user.teams_user_id,
         template_id=str(data.get("template") or ""),
         audience=Audience(_ids(data.get("team_ids")), _ids(data.get("service_area_ids")), emails),
         closes_on=_closes_on(data.get("closes_on")),
@@ -73,7 +74,7 @@ async def send(turn: Turn, data: dict[str, Any]) -> ActionResult:
 
 async def open_survey(turn: Turn, data: dict[str, Any]) -> ActionResult:
     view = await turn.services.surveys.form_for(
-        teams_user_id=turn.user.teams_user_id, survey_id=_survey_id(data.get("survey_id"))
+        actor_id=turn.user.teams_user_id, survey_id=_survey_id(data.get("survey_id"))
     )
     return ActionResult(card=cards.survey_answer_form(view))
 
@@ -82,19 +83,17 @@ async def answer(turn: Turn, data: dict[str, Any]) -> ActionResult:
     surveys = turn.services.surveys
     survey_id = _survey_id(data.get("survey_id"))
     try:
-        view = await surveys.answer(teams_user_id=turn.user.teams_user_id, survey_id=survey_id, submitted=data)
+        view = await surveys.answer(actor_id=turn.user.teams_user_id, survey_id=survey_id, submitted=data)
     except InvalidInput as invalid:
         if not invalid.field_errors:
             raise
-        view = await surveys.form_for(teams_user_id=turn.user.teams_user_id, survey_id=survey_id)
+        view = await surveys.form_for(actor_id=turn.user.teams_user_id, survey_id=survey_id)
         return ActionResult(card=cards.survey_answer_form(view, values=data, problems=invalid.field_errors))
     return ActionResult(card=cards.survey_thanks(view))
 
 
 async def results(turn: Turn, data: dict[str, Any]) -> ActionResult:
-    shown = await turn.services.surveys.results(
-        _survey_id(data.get("survey_id")), teams_user_id=turn.user.teams_user_id
-    )
+    shown = await turn.services.surveys.results(_survey_id(data.get("survey_id")), actor_id=turn.user.teams_user_id)
     return ActionResult(card=cards.survey_results_card(shown))
 
 
@@ -116,6 +115,6 @@ def register(bot: QopBot) -> None:
 
 async def _remind_and_show(turn: Turn, survey_id: int) -> dict[str, Any]:
     surveys = turn.services.surveys
-    reminded = await surveys.remind(survey_id, teams_user_id=turn.user.teams_user_id)
-    results = await surveys.results(survey_id, teams_user_id=turn.user.teams_user_id)
+    reminded = await surveys.remind(survey_id, actor_id=turn.user.teams_user_id)
+    results = await surveys.results(survey_id, actor_id=turn.user.teams_user_id)
     return cards.survey_results_card(results, reminded=reminded)

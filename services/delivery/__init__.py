@@ -18,8 +18,8 @@ the composition root; a handler uses ``services.delivery`` (a ``DeliveryService`
     progress = await services.delivery.start_broadcast(
         sender_person_id, recipient_person_ids, card_or_factory, title="Practice survey")
     await services.delivery.progress(progress.broadcast_id)   # BroadcastProgress (.summary)
-    await services.delivery.cancel_broadcast(broadcast_id, by_person_id=sender_person_id)
-    await services.delivery.resend_failed(broadcast_id, by_person_id=sender_person_id)
+    await services.delivery.cancel_broadcast(broadcast_id, actor_id=sender_person_id)
+    await services.delivery.resend_failed(broadcast_id, actor_id=sender_person_id)
 
 API (all async, all return at once; the send happens in the background):
 
@@ -40,8 +40,8 @@ API (all async, all return at once; the send happens in the background):
   ``BroadcastProgress``. ``card_or_factory`` is one card or ``f(person_id) -> card``. The
   sender (when not None) gets a progress card updated in place every few seconds
   ("Sent 340 of 500 · 3 failed · 2 blocked") with Cancel and "Resend to failed" buttons.
-- ``progress(broadcast_id)``, ``cancel_broadcast(broadcast_id, *, by_person_id=None)``,
-  ``resend_failed(broadcast_id, *, by_person_id=None)`` (``by_person_id`` must be the sender;
+- ``progress(broadcast_id)``, ``cancel_broadcast(broadcast_id, *, actor_id=None)``,
+  ``resend_failed(broadcast_id, *, actor_id=None)`` (``actor_id``, a qop person id, must be the sender;
   None means an operator at the CLI).
 
 Guarantees: ``dedupe_key`` makes a send idempotent (a second call returns the first

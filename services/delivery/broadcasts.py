@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from cards import text_delivery as text
 from services.clock import Clock
 from services.delivery.engine import PROGRESS_WORKFLOW, QueuedWork, WorkQueue, delivery_workflow_id
 from services.delivery.gateway import Card
@@ -77,7 +78,7 @@ class Broadcasts:
         for the sender (when given) that updates itself. Returns at once; the sends are queued."""
         people = list(dict.fromkeys(recipients))
         if not people:
-            raise InvalidInput("A broadcast needs at least one recipient.")
+            raise InvalidInput(text.NO_RECIPIENTS)
         now = self._clock.now()
         async with transaction(self._sessions) as session:
             broadcast = Broadcast(title=title[:200], purpose=purpose, sender_person_id=sender_person_id)
@@ -144,16 +145,16 @@ class Broadcasts:
         async with self._sessions() as session:
             broadcast = await delivery_repo.get_broadcast(session, broadcast_id)
             if broadcast is None:
-                raise NotFound(f"There is no broadcast B{broadcast_id}.")
+                raise NotFound(text.NO_SUCH_BROADCAST.format(broadcast_id=broadcast_id))
             counts = await delivery_repo.status_counts(session, broadcast_id)
         return progress_of(broadcast, counts)
 
-    async def cancel(self, broadcast_id: int, *, by_person_id: int | None = None) -> BroadcastProgress:
-        """Stop a broadcast: nothing still queued is sent. ``by_person_id`` must be the sender
+    async def cancel(self, broadcast_id: int, *, actor_id: int | None = None) -> BroadcastProgress:
+        """Stop a broadcast: nothing still queued is sent. ``actor_id`` (a qop person id) must be the sender
         (None = an operator at the command line)."""
         now = self._clock.now()
         async with transaction(self._sessions) as session:
-            broadcast = await _own_broadcast(session, broadcast_id, by_person_id)
+            broadcast = await _own_broadcast(session, broadcast_id, actor_id)
             cancelled = await delivery_repo.cancel_queued(session, broadcast_id, now=now)
             if broadcast.status == "running":
                 broadcast.status = "cancelled"
@@ -167,11 +168,11 @@ class Broadcasts:
         await self.enqueue_progress_refresh(broadcast_id)
         return await self.progress(broadcast_id)
 
-    async def resend_failed(self, broadcast_id: int, *, by_person_id: int | None = None) -> BroadcastProgress:
+    async def resend_failed(self, broadcast_id: int, *, actor_id: int | None = None) -> BroadcastProgress:
         """Queue the failed sends of a broadcast again (not the blocked, cancelled or sent ones)."""
         now = self._clock.now()
         async with transaction(self._sessions) as session:
-            broadcast = await _own_broadcast(session, broadcast_id, by_person_id)
+            broadcast = await _own_broadcast(session, broadcast_id, actor_id)
             requeued = await delivery_repo.requeue_failed(session, broadcast_id, now=now)
             if requeued and broadcast.status == "finished":
                 broadcast.status = "running"
@@ -204,10 +205,10 @@ class Broadcasts:
         )
 
 
-async def _own_broadcast(session: AsyncSession, broadcast_id: int, by_person_id: int | None) -> Broadcast:
+async def _own_broadcast(session: AsyncSession, broadcast_id: int, actor_id: int | None) -> Broadcast:
     broadcast = await delivery_repo.get_broadcast(session, broadcast_id)
     if broadcast is None:
-        raise NotFound(f"There is no broadcast B{broadcast_id}.")
-    if by_person_id is not None and broadcast.sender_person_id != by_person_id:
-        raise NotAllowed("Only the person who started this broadcast can change it.")
+        raise NotFound(text.NO_SUCH_BROADCAST.format(broadcast_id=broadcast_id))
+    if actor_id is not None and broadcast.sender_person_id != actor_id:
+        raise NotAllowed(text.NOT_YOUR_BROADCAST)
     return broadcast

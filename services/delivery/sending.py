@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from cards import text_delivery as wording
 from services.clock import Clock
 from services.delivery.engine import WorkQueue
 from services.delivery.gateway import Card
@@ -87,7 +88,7 @@ class DeliveryOutbox:
         async with self._sessions() as session:
             delivery = await delivery_repo.get(session, delivery_id)
         if delivery is None:
-            raise NotFound("That message is not known.")
+            raise NotFound(wording.MESSAGE_UNKNOWN)
         return DeliveryReceipt.of(delivery)
 
     async def _send_to_person(
@@ -102,11 +103,11 @@ class DeliveryOutbox:
     ) -> DeliveryReceipt:
         async def build(session: AsyncSession) -> Delivery:
             if await session.get(Person, person_id) is None:
-                raise NotFound("That person is not known to qop.")
+                raise NotFound(wording.PERSON_UNKNOWN)
             if broadcast_id is not None:
                 broadcast = await delivery_repo.get_broadcast(session, broadcast_id)
                 if broadcast is None:
-                    raise NotFound(f"There is no broadcast B{broadcast_id}.")
+                    raise NotFound(wording.NO_SUCH_BROADCAST.format(broadcast_id=broadcast_id))
                 broadcast.total += 1
             partitions = await person_partitions(session, [person_id])
             return Delivery(
@@ -143,7 +144,7 @@ class DeliveryOutbox:
                 )
             original = await delivery_repo.get(session, message)
             if original is None or original.operation != DeliveryOperation.SEND.value:
-                raise NotFound("That message is not known.")
+                raise NotFound(wording.MESSAGE_UNKNOWN)
             return Delivery(
                 operation=operation.value,
                 purpose=purpose,
@@ -189,7 +190,7 @@ async def find_conversation(session: AsyncSession, conversation: int | str) -> C
         else await conversation_repo.get(session, conversation)
     )
     if found is None:
-        raise NotFound("qop is not installed in that conversation.")
+        raise NotFound(wording.NOT_INSTALLED_THERE)
     return found
 
 

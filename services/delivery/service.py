@@ -85,11 +85,11 @@ class DeliveryService(DeliveryOutbox):
     async def progress(self, broadcast_id: int) -> BroadcastProgress:
         return await self.broadcasts.progress(broadcast_id)
 
-    async def cancel_broadcast(self, broadcast_id: int, *, by_person_id: int | None = None) -> BroadcastProgress:
-        return await self.broadcasts.cancel(broadcast_id, by_person_id=by_person_id)
+    async def cancel_broadcast(self, broadcast_id: int, *, actor_id: int | None = None) -> BroadcastProgress:
+        return await self.broadcasts.cancel(broadcast_id, actor_id=actor_id)
 
-    async def resend_failed(self, broadcast_id: int, *, by_person_id: int | None = None) -> BroadcastProgress:
-        return await self.broadcasts.resend_failed(broadcast_id, by_person_id=by_person_id)
+    async def resend_failed(self, broadcast_id: int, *, actor_id: int | None = None) -> BroadcastProgress:
+        return await self.broadcasts.resend_failed(broadcast_id, actor_id=actor_id)
 
     # -- the executor (called by the DBOS workflows) and recovery --------------------------------
 

@@ -32,6 +32,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cards import digest as digest_cards
+from cards import text_digest as text
 from services import access_log, actors, policy
 from services.actors import Actor
 from services.clock import Clock
@@ -142,14 +143,14 @@ class DigestService:
         if kind == DigestScope.TEAM:
             team = await session.scalar(select(Team).where(Team.name.ilike(name or "")))
             if team is None:
-                raise NotFound(f"I can't find a team called \u201c{name}\u201d.")
+                raise NotFound(text.NO_SUCH_TEAM.format(name=name))
             return Scope("team", team.name, [team.id])
         if kind == DigestScope.AREA:
             area = await session.scalar(select(ServiceArea).where(ServiceArea.name.ilike(name or "")))
             if area is None:
-                raise NotFound(f"I can't find a service area called \u201c{name}\u201d.")
+                raise NotFound(text.NO_SUCH_AREA.format(name=name))
             return Scope("area", area.name, await digest_repo.teams_of_area(session, area.id))
-        raise InvalidInput(f"A digest covers a team, an area or the service, not \u201c{kind}\u201d.")
+        raise InvalidInput(text.UNKNOWN_SCOPE.format(kind=kind))
 
     async def _scope_of(self, session: AsyncSession, subscription: DigestSubscription) -> Scope:
         if subscription.scope == DigestScope.TEAM and subscription.team_id:
@@ -162,14 +163,14 @@ class DigestService:
         return Scope("service", digest_cards.text.SERVICE_SCOPE, None)
 
     async def quarterly(
-        self, kind: str, name: str | None, quarter: str, *, by: Actor | None, action: str = access_log.EXPORT
+        self, kind: str, name: str | None, quarter: str, *, actor: Actor | None, action: str = access_log.EXPORT
     ) -> QimReport:
         """The QIM report of ``quarter`` (``2026Q3``) for a scope; written to the access log (an export,
         or a view for the web page)."""
         try:
             period = periods.parse_quarter(quarter, self.time_zone)
-        except ValueError as problem:
-            raise InvalidInput(str(problem)) from None
+        except ValueError:
+            raise InvalidInput(text.NOT_A_QUARTER.format(value=quarter)) from None
         scope = await self.resolve_scope(kind, name)
         digest = await self.build(scope, period)
         bucket = bucket_of(period)
@@ -188,7 +189,7 @@ class DigestService:
             )
             await access_log.record(
                 session,
-                by,
+                actor,
                 action,
                 "qim_report",
                 period.key,
@@ -208,20 +209,21 @@ class DigestService:
     # -- report links ------------------------------------------------------------------------
 
     async def report_link(
-        self, *, teams_user_id: str, quarter: str | None, scope: str | None, name: str | None
+        self, *, actor_id: str, quarter: str | None, scope: str | None, name: str | None
     ) -> tuple[str, datetime, str]:
-        """(signed URL, expiry, quarter) of the QIM report page for a member of the QIM asking in Teams."""
+        """(signed URL, expiry, quarter) of the QIM report page for a member of the QIM asking in Teams
+        (``actor_id`` is their Teams user id)."""
         if self._links is None:
-            raise InvalidInput("Report links are switched off: the qop administrator must set REPORT_SECRET.")
+            raise InvalidInput(text.REPORT_LINKS_OFF)
         async with transaction(self._sessions) as session:
-            actor = await actors.load_for_teams_user(session, teams_user_id)
+            actor = await actors.load_for_teams_user(session, actor_id)
         await report_access.require_member(self._sessions, actor, via=report_access.VIA_TEAMS, quarter=quarter)
         now = self._clock.now()
         chosen = quarter or periods.quarter_of(periods.local_date(now, self.time_zone), self.time_zone).previous().key
         try:
             chosen = periods.parse_quarter(chosen, self.time_zone).key
-        except ValueError as problem:
-            raise InvalidInput(str(problem)) from None
+        except ValueError:
+            raise InvalidInput(text.NOT_A_QUARTER.format(value=chosen)) from None
         kind = scope or "service"
         await self.resolve_scope(kind, name)  # refuse an unknown team or area now, not when the link is opened
         signer, base_url, minutes = self._links
@@ -239,7 +241,7 @@ class DigestService:
         async with transaction(self._sessions) as session:
             actor = await actors.load_for_person(session, grant.person_id)
         await report_access.require_member(self._sessions, actor, via=report_access.VIA_LINK, quarter=grant.quarter)
-        return await self.quarterly(grant.scope, grant.name or None, grant.quarter, by=actor, action=action)
+        return await self.quarterly(grant.scope, grant.name or None, grant.quarter, actor=actor, action=action)
 
     def attach_report_links(self, signer: Signer, *, base_url: str, minutes: int) -> None:
         self._links = (signer, base_url.rstrip("/"), minutes)
@@ -251,15 +253,15 @@ class DigestService:
         conversation_id: str,
         request: SubscriptionRequest,
         *,
-        teams_user_id: str | None,
+        actor_id: str | None,
         show_case_references: bool | None = None,
     ) -> SubscriptionView:
-        """Subscribe a channel (``teams_user_id`` None = an operator at the command line).
+        """Subscribe a channel for ``actor_id`` (a Teams user id; None = an operator at the command line).
         ``show_case_references`` True puts case references beside overdue actions (None: unchanged)."""
         async with transaction(self._sessions) as session:
             conversation = await self._channel(session, conversation_id)
             scope, team_id, area_id = await self._requested_scope(session, conversation, request)
-            actor = await self._actor(session, teams_user_id)
+            actor = await self._actor(session, actor_id)
             if actor is not None:
                 policy.require(
                     actor,
@@ -267,9 +269,7 @@ class DigestService:
                     policy.digest_subscription(team_id=team_id, service_area_id=area_id),
                 )
                 if scope.kind == DigestScope.SERVICE and not (actor.has(Role.QA_LEAD) or actor.has(Role.ADMINISTRATOR)):
-                    raise NotAllowed(
-                        "Only the QA lead or an administrator can subscribe a channel to the whole service."
-                    )
+                    raise NotAllowed(text.SERVICE_SUBSCRIPTION_NOT_ALLOWED)
             subscription = await session.scalar(
                 select(DigestSubscription).where(DigestSubscription.conversation_id == conversation.id)
             )
@@ -305,13 +305,14 @@ class DigestService:
             )
             return self._view(subscription, scope)
 
-    async def stop(self, conversation_id: str, *, teams_user_id: str | None) -> bool:
+    async def stop(self, conversation_id: str, *, actor_id: str | None) -> bool:
+        """Stop the channel's digest for ``actor_id`` (a Teams user id; None = the command line)."""
         async with transaction(self._sessions) as session:
             conversation = await self._channel(session, conversation_id)
             subscription = await self._subscription(session, conversation)
             if subscription is None or not subscription.active:
                 return False
-            actor = await self._actor(session, teams_user_id)
+            actor = await self._actor(session, actor_id)
             if actor is not None:
                 policy.require(
                     actor,
@@ -361,13 +362,13 @@ class DigestService:
             scope_label=scope.label,
             weekday=periods.WEEKDAYS[subscription.weekday],
             send_at=subscription.send_at,
-            since=f"{since.day} {since:%B %Y}",
+            since=text.SUBSCRIBED_SINCE.format(day=since.day, date=since),
         )
 
     async def _channel(self, session: AsyncSession, conversation_id: str) -> Conversation:
         conversation = await conversation_repo.get(session, conversation_id)
         if conversation is None or conversation.kind != ConversationKind.CHANNEL:
-            raise InvalidInput("Digests are posted in channels: mention me in a team channel to subscribe it.")
+            raise InvalidInput(text.CHANNELS_ONLY)
         return conversation
 
     async def _subscription(self, session: AsyncSession, conversation: Conversation) -> DigestSubscription | None:
@@ -375,8 +376,8 @@ class DigestService:
             select(DigestSubscription).where(DigestSubscription.conversation_id == conversation.id)
         )
 
-    async def _actor(self, session: AsyncSession, teams_user_id: str | None) -> Actor | None:
-        return None if teams_user_id is None else await actors.load_for_teams_user(session, teams_user_id)
+    async def _actor(self, session: AsyncSession, actor_id: str | None) -> Actor | None:
+        return None if actor_id is None else await actors.load_for_teams_user(session, actor_id)
 
     async def _requested_scope(
         self, session: AsyncSession, conversation: Conversation, request: SubscriptionRequest
@@ -394,10 +395,7 @@ class DigestService:
                 area = await session.get(ServiceArea, area_id)
                 team_ids = await digest_repo.teams_of_area(session, area_id)
                 return Scope("area", area.name if area else "?", team_ids), None, area_id
-            raise InvalidInput(
-                "This channel is not linked to a team yet. Say which: '@qop digest weekly team <name>', "
-                "or link the channel first with '@qop link team <name>'."
-            )
+            raise InvalidInput(text.CHANNEL_NOT_LINKED)
         scope = await self._scope(session, request.scope, request.name)
         if scope.kind == "team":
             return scope, scope.team_ids[0] if scope.team_ids else None, None
@@ -408,14 +406,15 @@ class DigestService:
 
     # -- previews ----------------------------------------------------------------------------
 
-    async def preview_for_channel(self, conversation_id: str, *, teams_user_id: str) -> Card:
-        """The card of last week's digest for this channel, as a private preview with a post button."""
+    async def preview_for_channel(self, conversation_id: str, *, actor_id: str) -> Card:
+        """The card of last week's digest for this channel, as a private preview with a post button,
+        sent to ``actor_id`` (the Teams user id of whoever asked)."""
         async with transaction(self._sessions) as session:
             conversation = await self._channel(session, conversation_id)
-            scope, show_refs, actor = await self._channel_scope_for(session, conversation, teams_user_id)
+            scope, show_refs, actor = await self._channel_scope_for(session, conversation, actor_id)
             person_id = actor.person_id
         if self._outbox is None or person_id is None:
-            raise InvalidInput("I can't send you a private preview right now; please try again later.")
+            raise InvalidInput(text.PREVIEW_UNAVAILABLE)
         period = periods.last_complete_week(self._clock.now(), self.time_zone)
         digest = await self.build(scope, period, show_case_references=show_refs)
         post = {"conversation_id": conversation_id, "period": period.key}
@@ -423,24 +422,24 @@ class DigestService:
         await self._outbox.send_card_to_person(person_id, card, purpose="digest-preview")
         return card
 
-    async def post_preview(self, conversation_id: str, period_key: str, *, teams_user_id: str) -> None:
+    async def post_preview(self, conversation_id: str, period_key: str, *, actor_id: str) -> None:
         """The preview's button: post that week's digest to the channel (checked again, rebuilt fresh)."""
         async with transaction(self._sessions) as session:
             conversation = await self._channel(session, conversation_id)
-            scope, _show_refs, _actor = await self._channel_scope_for(session, conversation, teams_user_id)
+            scope, _show_refs, _actor = await self._channel_scope_for(session, conversation, actor_id)
             channel_id = conversation.id
         try:
             period = periods.parse_period(period_key, self.time_zone, now=self._clock.now())
-        except ValueError as problem:
-            raise InvalidInput(str(problem)) from None
+        except ValueError:
+            raise InvalidInput(text.NOT_A_PERIOD.format(value=period_key)) from None
         digest = await self.build(scope, period)
         if self._outbox is None:
-            raise InvalidInput("Posting is not available right now; please try again later.")
+            raise InvalidInput(text.POSTING_UNAVAILABLE)
         await self._outbox.post_card_to_conversation(
             channel_id,
             digest_cards.digest_card(digest, digest_findings(digest)),
             purpose=PURPOSE,
-            dedupe_key=f"digest-manual:{channel_id}:{period.key}:{teams_user_id}",
+            dedupe_key=f"digest-manual:{channel_id}:{period.key}:{actor_id}",
         )
 
     async def subscribe_demo_channel(self) -> SubscriptionView | None:
@@ -452,7 +451,7 @@ class DigestService:
             conversation = await demo.demo_channel(session, self._clock.now())
             if conversation is None or await self._subscription(session, conversation) is not None:
                 return None
-        return await self.subscribe(demo.PLAYGROUND_CHANNEL_ID, SubscriptionRequest(None, None), teams_user_id=None)
+        return await self.subscribe(demo.PLAYGROUND_CHANNEL_ID, SubscriptionRequest(None, None), actor_id=None)
 
     async def demo_channel_installed(self, conversation_id: str) -> str | None:
         """Local demo only: qop was just added to the channel the demo data subscribed
@@ -479,7 +478,7 @@ class DigestService:
         return run_key(subscription_id, period)
 
     async def _channel_scope_for(
-        self, session: AsyncSession, conversation: Conversation, teams_user_id: str
+        self, session: AsyncSession, conversation: Conversation, actor_id: str
     ) -> tuple[Scope, bool, Actor]:
         """The channel's digest scope (its subscription's, else its linked team's), whether case
         references show, and the person asking, who must be allowed to change this digest."""
@@ -492,7 +491,7 @@ class DigestService:
             request = SubscriptionRequest(None, None)
             scope, team_id, area_id = await self._requested_scope(session, conversation, request)
             show_refs = False
-        actor = await actors.load_for_teams_user(session, teams_user_id)
+        actor = await actors.load_for_teams_user(session, actor_id)
         policy.require(
             actor, policy.Permission.CHANGE, policy.digest_subscription(team_id=team_id, service_area_id=area_id)
         )
@@ -592,7 +591,7 @@ class DigestService:
         digest = await self.build(scope, period, late=late, show_case_references=show_refs)
         local_due = due.astimezone(ZoneInfo(self.time_zone))
         card = digest_cards.digest_card(
-            digest, digest_findings(digest), due_label=f"{local_due:%A %d %B at %H:%M}", demo=demo
+            digest, digest_findings(digest), due_label=text.DUE_LABEL.format(due=local_due), demo=demo
         )
         if self._outbox is None:
             raise RuntimeError("no delivery engine attached to the digest service")

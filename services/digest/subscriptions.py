@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass
 from datetime import time
 
+from cards import text_digest as text
 from services.errors import InvalidInput
 from views.periods import WEEKDAYS
 
-USAGE = "Write it like: digest weekly team Riverside on Monday at 08:00 (or: area <name>, or: service)."
 PATTERN = re.compile(
     r"^(?:weekly\b)?\s*"
     r"(?:(?P<kind>team|area|service)\b\s*(?P<name>.*?))?\s*"
@@ -32,25 +32,25 @@ def parse_subscription(args: str) -> SubscriptionRequest:
     """Parse what follows ``digest``; raises ``InvalidInput`` with the usage on anything else."""
     match = PATTERN.match(args.strip())
     if match is None:
-        raise InvalidInput(f"I couldn't read \u201c{args}\u201d. {USAGE}")
+        raise InvalidInput(text.SUBSCRIPTION_UNREADABLE.format(args=args))
     kind = (match.group("kind") or "").lower() or None
     name = (match.group("name") or "").strip() or None
     if kind in ("team", "area") and name is None:
-        raise InvalidInput(f"Which {kind}? {USAGE}")
+        raise InvalidInput(text.SUBSCRIPTION_WHICH.format(kind=kind))
     if kind == "service" and name:
-        raise InvalidInput(f"'service' covers everyone, so it takes no name. {USAGE}")
+        raise InvalidInput(text.SUBSCRIPTION_SERVICE_NAMED)
     weekday = 0
     if match.group("day"):
         day = match.group("day").lower()
         found = [i for i, d in enumerate(WEEKDAYS) if d.startswith(day[:3])]
         if len(day) < 3 or not found:
-            raise InvalidInput(f"\u201c{match.group('day')}\u201d is not a day of the week. {USAGE}")
+            raise InvalidInput(text.SUBSCRIPTION_NOT_A_DAY.format(day=match.group("day")))
         weekday = found[0]
     send_at = "08:00"
     if match.group("at"):
         hours, minutes = (int(part) for part in re.split(r"[:.]", match.group("at")))
         if hours > 23 or minutes > 59:
-            raise InvalidInput(f"\u201c{match.group('at')}\u201d is not a time of day. {USAGE}")
+            raise InvalidInput(text.SUBSCRIPTION_NOT_A_TIME.format(at=match.group("at")))
         send_at = f"{hours:02d}:{minutes:02d}"
     return SubscriptionRequest(kind, name, weekday, send_at)
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from cards import text_feedback as text
 from services import personal_data
 from services.errors import InvalidInput
 from services.templates import TemplateLibrary
@@ -53,7 +54,7 @@ def checked_answers(
         errors.setdefault(field_id, message)
     if errors:
         by_wording = {_wording(template, field_id): message for field_id, message in errors.items()}
-        raise InvalidInput("Some answers need another look.", by_wording)
+        raise InvalidInput(text.ANSWERS_NEED_A_LOOK, by_wording)
     return template_answers.typed(template.sections, values)
 
 

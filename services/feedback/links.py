@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from cards import text_feedback as text
 from services import access_log, actors, policy
 from services.clock import Clock
 from services.errors import InvalidInput, NotAllowed, NotFound
@@ -100,17 +101,14 @@ class FeedbackLinkService:
     def normalise_case_reference(self, case_reference: str) -> str:
         reference = case_reference.strip().upper()
         if not self._case_pattern.fullmatch(reference):
-            raise InvalidInput(
-                "That doesn't look like a case reference.",
-                {"Case reference": "Use the reference from the case system (for example LCS123456), never a name."},
-            )
+            raise InvalidInput(text.NOT_A_CASE_REFERENCE, {text.FIELD_CASE_REFERENCE: text.USE_CASE_REFERENCE})
         return reference
 
     def template_for_link(self, key: str) -> Template:
         template = find_survey(self._library, key.strip().lower())
         if template is None or template.survey is None or template.survey.audience not in LINK_AUDIENCES:
             choices = ", ".join(t.id for t in self.link_templates())
-            raise InvalidInput("I don't know that feedback form.", {"Form": f"Choose one of: {choices}"})
+            raise InvalidInput(text.UNKNOWN_FORM, {text.FIELD_FORM: text.CHOOSE_ONE_OF.format(choices=choices)})
         return template
 
     async def create_link(
@@ -153,11 +151,12 @@ class FeedbackLinkService:
         return bool(browser_nonce) and self._signer.verify(form_token, "feedback-form", token_hash, browser_nonce)
 
     async def request_link(
-        self, *, teams_user_id: str, case_reference: str, template_key: str, audit_reference: str | None = None
+        self, *, actor_id: str, case_reference: str, template_key: str, audit_reference: str | None = None
     ) -> CreatedLink:
-        """A practitioner in Teams asks for a link (a command, or a button in an audit)."""
+        """A practitioner in Teams asks for a link (a command, or a button in an audit); ``actor_id`` is
+        their Teams user id."""
         async with self._sessions() as session:
-            worker = await _member(session, teams_user_id)
+            worker = await _member(session, actor_id)
         created = await self.create_link(
             creator_id=worker, case_reference=case_reference, template_key=template_key, audit_reference=audit_reference
         )
@@ -179,14 +178,14 @@ class FeedbackLinkService:
         if template is None or template.survey is None or template.survey.audience != SurveyAudience.FAMILY:
             choices = ", ".join(t.id for t in surveys_for(self._library, SurveyAudience.FAMILY))
             raise InvalidInput(
-                "That form can't be completed with a family member.", {"Form": f"Choose one of: {choices}"}
+                text.FORM_NOT_FOR_HANDOVER, {text.FIELD_FORM: text.CHOOSE_ONE_OF.format(choices=choices)}
             )
         return template
 
     async def submit_handover(
         self,
         *,
-        teams_user_id: str,
+        actor_id: str,
         case_reference: str,
         template_key: str,
         version: int | None,
@@ -201,7 +200,7 @@ class FeedbackLinkService:
         template = self.handover_template(template_key, version)
         now = self._clock.now()
         async with transaction(self._sessions) as session:
-            worker = await _member(session, teams_user_id)
+            worker = await _member(session, actor_id)
             answers = checked_answers(template, submitted, today=now.date(), allowed=(reference,))
             stored = await store_response(
                 session,
@@ -280,13 +279,14 @@ class FeedbackLinkService:
     def _template_of(self, link: FeedbackLink) -> Template:
         template = find_survey(self._library, link.template_key, link.template_version)
         if template is None:  # a template version was deleted while links were out
-            raise NotFound("This feedback form is no longer available.")
+            raise NotFound(text.FORM_GONE)
         return template
 
 
-async def _member(session: AsyncSession, teams_user_id: str) -> int:
-    """The person id of a Teams user who is in the organisation (only staff ask for feedback)."""
-    actor = await actors.load_for_teams_user(session, teams_user_id)
+async def _member(session: AsyncSession, actor_id: str) -> int:
+    """The person id of the Teams user ``actor_id``, who must be in the organisation (only staff ask
+    for feedback)."""
+    actor = await actors.load_for_teams_user(session, actor_id)
     if not actor.is_member or actor.person_id is None:
         raise NotAllowed(policy.NOT_MATCHED)
     return actor.person_id

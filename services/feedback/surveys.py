@@ -27,9 +27,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from cards import text_feedback as text
 from cards.surveys import survey_invitation
 from services import access_log, actors, personal_data, policy, working_time
-from services.actors import Actor
+from services.actors import Actor, ActorId
 from services.clock import Clock
 from services.errors import AlreadySubmitted, InvalidInput, NotAllowed, NotFound
 from services.feedback.forms import checked_answers, find_survey, survey_settings, surveys_for
@@ -100,10 +101,10 @@ class SurveyService:
 
     # -- sending ----------------------------------------------------------------------------------
 
-    async def choices_for(self, teams_user_id: str) -> AudienceChoices:
+    async def choices_for(self, actor_id: ActorId) -> AudienceChoices:
         """The templates, teams and service areas this person may send a survey to."""
         async with self._sessions() as session:
-            actor = await _sender_actor(session, teams_user_id)
+            actor = await _sender_actor(session, actor_id)
             teams = await survey_repo.active_teams(session)
             areas = await survey_repo.active_service_areas(session)
         everything = actor.has(Role.QA_LEAD)
@@ -119,15 +120,14 @@ class SurveyService:
         template_id: str,
         audience: Audience,
         closes_on: date,
-        teams_user_id: str | None = None,
-        person_id: int | None = None,
+        actor_id: ActorId,
         title: str | None = None,
         send: bool = True,
     ) -> StartedSurvey:
         """Create the survey and broadcast it through the delivery engine.
 
-        The sender is a Teams user (``teams_user_id``) or, from the command line and the demo, a
-        person (``person_id``). ``send=False`` records the survey without messaging anyone (the
+        ``actor_id`` is the sender: their Teams user id from the bot, or their qop person id from the
+        command line and the demo. ``send=False`` records the survey without messaging anyone (the
         demo: its fictional staff have no Teams); recipients still find it under 'my surveys'.
 
         Raises:
@@ -137,11 +137,11 @@ class SurveyService:
         template = find_survey(self._library, template_id)
         if template is None or survey_settings(template).audience not in SURVEY_AUDIENCES:
             names = ", ".join(t.id for t in surveys_for(self._library, *SURVEY_AUDIENCES))
-            raise InvalidInput("I don't know that survey.", {"Survey": f"Choose one of: {names}"})
+            raise InvalidInput(text.UNKNOWN_SURVEY, {text.FIELD_SURVEY: text.CHOOSE_ONE_OF.format(choices=names)})
         self._check_close_date(closes_on)
         now = self._clock.now()
         async with transaction(self._sessions) as session:
-            actor = await _sender_actor(session, teams_user_id, person_id)
+            actor = await _sender_actor(session, actor_id)
             people, unknown = await self._audience_people(session, actor, audience)
             survey = Survey(
                 template_key=template.id,
@@ -176,7 +176,7 @@ class SurveyService:
         everything = actor.has(Role.QA_LEAD)
         for area_id in audience.service_area_ids:
             if not everything and not actor.leads_area(area_id):
-                raise NotAllowed("You can send surveys only to the teams you manage (the QA lead can send to anyone).")
+                raise NotAllowed(text.SURVEY_NOT_YOUR_TEAMS)
         team_ids = set(audience.team_ids) | await survey_repo.team_ids_in_areas(session, audience.service_area_ids)
         people = await survey_repo.members_of_teams(session, team_ids) if team_ids else []
         listed = await survey_repo.people_by_email(session, audience.emails)
@@ -185,20 +185,18 @@ class SurveyService:
         chosen = {p.id: p.team_id for p in [*people, *listed]}
         for team_id in {t for t in chosen.values()} | set(audience.team_ids):
             if not everything and not _may_send_to_team(actor, team_id, None):
-                raise NotAllowed("You can send surveys only to the teams you manage (the QA lead can send to anyone).")
+                raise NotAllowed(text.SURVEY_NOT_YOUR_TEAMS)
         if not chosen:
-            raise InvalidInput(
-                "Nobody to send this survey to.", {"Audience": "Choose a team, a service area or people."}
-            )
+            raise InvalidInput(text.SURVEY_NOBODY, {text.FIELD_AUDIENCE: text.SURVEY_CHOOSE_AUDIENCE})
         return chosen, unknown
 
     def _check_close_date(self, closes_on: date) -> None:
         today = self.today()
         if closes_on < today:
-            raise InvalidInput("The close date is in the past.", {"Close date": "Choose today or a later date."})
+            raise InvalidInput(text.CLOSE_DATE_PAST, {text.FIELD_CLOSE_DATE: text.CLOSE_DATE_CHOOSE_LATER})
         if closes_on > today + timedelta(days=MAX_OPEN_DAYS):
             raise InvalidInput(
-                "That close date is too far away.", {"Close date": f"Surveys stay open at most {MAX_OPEN_DAYS} days."}
+                text.CLOSE_DATE_TOO_FAR, {text.FIELD_CLOSE_DATE: text.CLOSE_DATE_MAX_DAYS.format(days=MAX_OPEN_DAYS)}
             )
 
     def _end_of(self, day: date) -> datetime:
@@ -206,11 +204,11 @@ class SurveyService:
 
     # -- answering --------------------------------------------------------------------------------
 
-    async def form_for(self, *, teams_user_id: str, survey_id: int) -> SurveyView:
+    async def form_for(self, *, actor_id: ActorId, survey_id: int) -> SurveyView:
         async with self._sessions() as session:
-            person_id, survey, _recipient = await self._open_for(session, teams_user_id, survey_id)
+            person_id, survey, _recipient = await self._open_for(session, actor_id, survey_id)
             if self._mark(survey.id, person_id) in await survey_repo.marks(session, survey.id):
-                raise AlreadySubmitted("You have already answered this survey. Thank you!")
+                raise AlreadySubmitted(text.SURVEY_ALREADY_ANSWERED)
             return _view(survey, self._template(survey))
 
     async def answer(
@@ -218,8 +216,7 @@ class SurveyService:
         *,
         survey_id: int,
         submitted: dict[str, Any],
-        teams_user_id: str | None = None,
-        person_id: int | None = None,
+        actor_id: ActorId,
     ) -> SurveyView:
         """Store one person's answers, once.
 
@@ -231,11 +228,11 @@ class SurveyService:
         now = self._clock.now()
         try:
             async with transaction(self._sessions) as session:
-                person_id, survey, recipient = await self._open_for(session, teams_user_id, survey_id, person_id)
+                person_id, survey, recipient = await self._open_for(session, actor_id, survey_id)
                 template = self._template(survey)
                 mark = self._mark(survey.id, person_id)
                 if mark in await survey_repo.marks(session, survey.id):
-                    raise AlreadySubmitted("You have already answered this survey. Thank you!")
+                    raise AlreadySubmitted(text.SURVEY_ALREADY_ANSWERED)
                 answers = checked_answers(template, submitted, today=now.date())
                 session.add(SurveyAnswerMark(survey_id=survey.id, mark=mark))
                 await store_response(
@@ -251,12 +248,12 @@ class SurveyService:
                 )
                 return _view(survey, template)
         except IntegrityError:  # two submits raced: the mark's key let only one in
-            raise AlreadySubmitted("You have already answered this survey. Thank you!") from None
+            raise AlreadySubmitted(text.SURVEY_ALREADY_ANSWERED) from None
 
-    async def waiting_for(self, teams_user_id: str) -> list[SurveyView]:
+    async def waiting_for(self, actor_id: ActorId) -> list[SurveyView]:
         """Open surveys this person has been sent and not yet answered ('my surveys')."""
         async with self._sessions() as session:
-            actor = await actors.load_for_teams_user(session, teams_user_id)
+            actor = await actors.load(session, actor_id)
             if actor.person_id is None:
                 return []
             waiting = []
@@ -267,11 +264,11 @@ class SurveyService:
 
     # -- reminders and results ----------------------------------------------------------------------
 
-    async def remind(self, survey_id: int, *, teams_user_id: str | None = None) -> int:
+    async def remind(self, survey_id: int, *, actor_id: ActorId | None = None) -> int:
         """Remind everyone who has not answered (and only them); returns how many were reminded.
 
-        ``teams_user_id`` is the sender or QA lead asking in Teams; None is the command line."""
-        return await self._remind(survey_id, teams_user_id=teams_user_id, closing=False)
+        ``actor_id`` is the sender or QA lead asking; None is the command line (trusted)."""
+        return await self._remind(survey_id, actor_id=actor_id, closing=False)
 
     async def run_closing_reminders(self, now: datetime | None = None) -> list[str]:
         """The automatic reminder: on the working day ``closing_reminder_working_days`` before a
@@ -322,18 +319,18 @@ class SurveyService:
     async def _hand_over_closing(self, key: str, now: datetime) -> str:
         survey_id = int(key.split(":")[1])
         with contextlib.suppress(InvalidInput, NotFound):  # closed (or removed) since: nobody to remind
-            await self._remind(survey_id, teams_user_id=None, closing=True)
+            await self._remind(survey_id, actor_id=None, closing=True)
         await mark_handed_over(self._sessions, key, now)
         return key
 
-    async def _remind(self, survey_id: int, *, teams_user_id: str | None, closing: bool) -> int:
+    async def _remind(self, survey_id: int, *, actor_id: ActorId | None, closing: bool) -> int:
         now = self._clock.now()
         async with transaction(self._sessions) as session:
             survey = await self._survey(session, survey_id)
-            if teams_user_id is not None:
-                self._owner_or_qa_lead(await actors.load_for_teams_user(session, teams_user_id), survey)
+            if actor_id is not None:
+                self._owner_or_qa_lead(await actors.load(session, actor_id), survey)
             if survey.closed_at is not None or survey.closes_at <= now:
-                raise InvalidInput("This survey has closed, so nobody is reminded.")
+                raise InvalidInput(text.SURVEY_CLOSED_NO_REMINDER)
             answered = await survey_repo.marks(session, survey.id)
             pending = [
                 r
@@ -359,13 +356,11 @@ class SurveyService:
                 )
         return len(pending)
 
-    async def results(
-        self, survey_id: int, *, teams_user_id: str | None = None, person_id: int | None = None
-    ) -> SurveyResults:
+    async def results(self, survey_id: int, *, actor_id: ActorId) -> SurveyResults:
         """Counts for everyone; answers only for groups with at least ``min_group_size`` responses."""
         async with transaction(self._sessions) as session:
             survey = await self._survey(session, survey_id)
-            actor = self._owner_or_qa_lead(await _load_actor(session, teams_user_id, person_id), survey)
+            actor = self._owner_or_qa_lead(await actors.load(session, actor_id), survey)
             template = self._template(survey)
             responses = await survey_repo.responses(session, survey.id)
             invited = await survey_repo.invited_per_group(session, survey.id)
@@ -375,12 +370,12 @@ class SurveyService:
         groups = []
         for group_id, invited_count in sorted(invited.items(), key=lambda item: names.get(item[0] or 0, "")):
             answers = [r.answers for r in responses if r.group_team_id == group_id]
-            name = names.get(group_id, "No team") if group_id is not None else "No team"
+            name = names.get(group_id, text.NO_TEAM) if group_id is not None else text.NO_TEAM
             groups.append(_group(name, invited_count, answers, template, threshold, self._comments_shown))
         everyone = [r.answers for r in responses]
         # Comments are listed under each group that met the threshold, never under "Everyone":
         # that would show the comments of a group too small to be shown.
-        overall = _group("Everyone", sum(invited.values()), everyone, template, threshold, 0)
+        overall = _group(text.EVERYONE, sum(invited.values()), everyone, template, threshold, 0)
         return SurveyResults(_view(survey, template), overall.invited, overall.responded, overall, tuple(groups))
 
     # -- helpers -----------------------------------------------------------------------------------
@@ -391,45 +386,39 @@ class SurveyService:
     def _template(self, survey: Survey) -> Template:
         template = find_survey(self._library, survey.template_key, survey.template_version)
         if template is None:
-            raise NotFound("This survey's questions are no longer available.")
+            raise NotFound(text.SURVEY_QUESTIONS_GONE)
         return template
 
     async def _survey(self, session: AsyncSession, survey_id: int) -> Survey:
         survey = await session.get(Survey, survey_id)
         if survey is None:
-            raise NotFound(f"There is no survey S{survey_id}.")
+            raise NotFound(text.NO_SUCH_SURVEY.format(survey_id=survey_id))
         return survey
 
     async def _open_for(
-        self, session: AsyncSession, teams_user_id: str | None, survey_id: int, person_id: int | None = None
+        self, session: AsyncSession, actor_id: ActorId, survey_id: int
     ) -> tuple[int, Survey, SurveyRecipient]:
-        actor = await _load_actor(session, teams_user_id, person_id)
+        actor = await actors.load(session, actor_id)
         survey = await self._survey(session, survey_id)
         recipient = await survey_repo.recipient(session, survey.id, actor.person_id) if actor.person_id else None
         if recipient is None or actor.person_id is None:
-            raise NotAllowed("This survey was not sent to you.")
+            raise NotAllowed(text.SURVEY_NOT_SENT_TO_YOU)
         if survey.closed_at is not None or survey.closes_at <= self._clock.now():
-            raise InvalidInput("This survey has closed. Thank you for your interest.")
+            raise InvalidInput(text.SURVEY_CLOSED)
         return actor.person_id, survey, recipient
 
     def _owner_or_qa_lead(self, actor: Actor, survey: Survey) -> Actor:
         if actor.is_member and (actor.person_id == survey.sender_id or actor.has(Role.QA_LEAD)):
             return actor
-        raise NotAllowed("Only the person who sent this survey and the QA lead can see its results or send reminders.")
+        raise NotAllowed(text.SURVEY_RESULTS_NOT_YOURS)
 
 
-async def _load_actor(session: AsyncSession, teams_user_id: str | None, person_id: int | None) -> Actor:
-    if person_id is not None:
-        return await actors.load_for_person(session, person_id)
-    return await actors.load_for_teams_user(session, teams_user_id or "")
-
-
-async def _sender_actor(session: AsyncSession, teams_user_id: str | None, person_id: int | None = None) -> Actor:
-    actor = await _load_actor(session, teams_user_id, person_id)
+async def _sender_actor(session: AsyncSession, actor_id: ActorId) -> Actor:
+    actor = await actors.load(session, actor_id)
     if not actor.is_member:
         raise NotAllowed(policy.NOT_MATCHED)
     if not (actor.has(Role.QA_LEAD) or actor.managed_team_ids or actor.senior_area_ids):
-        raise NotAllowed("Only the QA lead and managers can send surveys.")
+        raise NotAllowed(text.SURVEY_SENDERS_ONLY)
     return actor
 
 
@@ -475,18 +464,20 @@ def _comments(question: Question, answers: list[dict[str, Any]], cap: int) -> Co
 def _summary(question: Question, answers: list[dict[str, Any]]) -> QuestionSummary:
     given = [a[question.id] for a in answers if question.id in a]
     if not given:
-        return QuestionSummary(question.text, "no answers")
+        return QuestionSummary(question.text, text.SUMMARY_NO_ANSWERS)
     if question.type == QuestionType.FREE_TEXT:
-        return QuestionSummary(question.text, f"{len(given)} written comment(s)")
+        return QuestionSummary(question.text, text.SUMMARY_COMMENTS.format(count=len(given)))
     if question.type == QuestionType.SCALE:
         low, high = question.scale_bounds
         average = sum(int(v) for v in given) / len(given)
-        return QuestionSummary(question.text, f"average {average:.1f} (from {low} to {high}), {len(given)} answers")
+        summary = text.SUMMARY_SCALE.format(average=average, low=low, high=high, count=len(given))
+        return QuestionSummary(question.text, summary)
     if question.type == QuestionType.AGREE5:
         with_view = [v for v in given if v in AGREE_LABELS and v != "dont_know"]
         agreeing = sum(1 for v in with_view if v in AGREEING)
         share = round(100 * agreeing / len(with_view)) if with_view else 0
-        return QuestionSummary(question.text, f"{share}% agree ({agreeing} of {len(with_view)} with a view)")
+        summary = text.SUMMARY_AGREE.format(share=share, agreeing=agreeing, with_view=len(with_view))
+        return QuestionSummary(question.text, summary)
     counts = Counter(str(v) for v in given)
-    parts = [f"{question.label_of(value)}: {count}" for value, count in counts.most_common()]
-    return QuestionSummary(question.text, "; ".join(parts))
+    parts = [text.SUMMARY_CHOICE.format(label=question.label_of(value), count=n) for value, n in counts.most_common()]
+    return QuestionSummary(question.text, text.SUMMARY_CHOICES_SEPARATOR.join(parts))

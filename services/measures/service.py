@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from cards import text_measures as text
 from services.clock import Clock
 from services.errors import DomainError
 from services.measures.declarations import (
@@ -118,7 +119,7 @@ class MeasuresService:
     async def measures_in_force(self, session: AsyncSession) -> MeasuresFile:
         declaration = await repository.latest_declaration(session)
         if declaration is None:
-            raise NoMeasures("No measures file is loaded yet: run python -m qop measures load FILE first.")
+            raise NoMeasures(text.NO_MEASURES_LOADED)
         return MeasuresFile.model_validate(declaration.document)
 
     # -- importing extracts -----------------------------------------------------------------
@@ -252,14 +253,14 @@ class MeasuresService:
         if team is not None:
             chosen = [t for t in teams if name_key(t.name) == name_key(team)]
             if not chosen:
-                raise DomainError(f"There is no active team called {team}.")
+                raise DomainError(text.NO_SUCH_TEAM.format(team=team))
             return "team", chosen[0].name, chosen
         if area is not None:
             chosen = [t for t in teams if name_key(t.area_name) == name_key(area)]
             if not chosen:
-                raise DomainError(f"There is no service area called {area} with active teams.")
+                raise DomainError(text.NO_SUCH_AREA.format(area=area))
             return "area", chosen[0].area_name, chosen
-        return "service", "the whole service", teams
+        return "service", text.WHOLE_SERVICE, teams
 
     async def _evidence(
         self, session: AsyncSession, scoped: list[ScopedIndicator], month: date

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cards import text_organisation as text
 from services import access_log
 from services.actors import Actor
 from services.errors import InvalidInput
@@ -128,10 +129,7 @@ class OrganisationImport:
         db = await _Organisation.load(self.session)
         teams, people = self._validate(db)
         if self.full and not people and any(p.in_organisation and p.active for p in db.people_by_email.values()):
-            raise InvalidInput(
-                "The file has no valid people, so a full import would deactivate everyone. "
-                "Fix the file, or import it with --partial."
-            )
+            raise InvalidInput(text.IMPORT_WOULD_EMPTY)
         areas = await self._apply_areas(db)
         team_rows, team_fields = await self._apply_teams(db, teams, areas)
         person_rows = await self._apply_people(db, people, team_rows, areas)

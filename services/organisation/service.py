@@ -8,6 +8,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from cards import text as shared_text
+from cards import text_organisation as text
 from services import access_log, actors, policy
 from services.actors import Actor
 from services.clock import Clock
@@ -140,24 +142,24 @@ class OrganisationService:
 
     # -- people and roles ---------------------------------------------------------------------
 
-    async def whoami(self, user: TeamsUser) -> PersonView:
+    async def whoami(self, actor: TeamsUser) -> PersonView:
         async with self._sessions() as session:
-            person = await session.scalar(select(Person).where(Person.teams_user_id == user.teams_user_id))
+            person = await session.scalar(select(Person).where(Person.teams_user_id == actor.teams_user_id))
             if person is None:
                 return PersonView(
-                    user.name,
-                    user.email,
+                    actor.name,
+                    actor.email,
                     matched=False,
                     active=False,
-                    teams_user_id=user.teams_user_id,
-                    aad_object_id=user.aad_object_id,
+                    teams_user_id=actor.teams_user_id,
+                    aad_object_id=actor.aad_object_id,
                 )
             return await person_view(session, person)
 
-    async def admin_roles(self, by: TeamsUser, email: str | None = None) -> AdminRolesView:
+    async def admin_roles(self, actor: TeamsUser, email: str | None = None) -> AdminRolesView:
         """What the administrator's roles card needs; with ``email``, that person's roles too."""
         async with self._sessions() as session:
-            await self._require_admin(session, by)
+            await self._require_admin(session, actor)
             person = await person_view(session, await self._find_by_email(session, email)) if email else None
             areas = await session.scalars(
                 select(ServiceArea.name).where(ServiceArea.active.is_(True)).order_by(ServiceArea.name)
@@ -168,23 +170,23 @@ class OrganisationService:
     async def change_role(
         self,
         *,
-        by: TeamsUser | None,
+        actor: TeamsUser | None,
         email: str,
         role: str,
         add: bool,
         area: str | None = None,
         team: str | None = None,
     ) -> RoleChange:
-        """Add or remove one role. ``by=None`` is the command line (trusted, logged with the OS user)."""
+        """Add or remove one role. ``actor=None`` is the command line (trusted, logged with the OS user)."""
         parsed_role = parse_role(role)
         if parsed_role is None:
-            raise InvalidInput(f"'{role}' is not a role. Roles are: {', '.join(ROLE_LABELS.values())}.")
+            raise InvalidInput(text.NOT_A_ROLE.format(role=role, roles=", ".join(ROLE_LABELS.values())))
         async with transaction(self._sessions) as session:
-            actor = await self._require_admin(session, by) if by is not None else None
+            admin = await self._require_admin(session, actor) if actor is not None else None
             person = await self._find_by_email(session, email)
             if not person.in_organisation:
-                raise InvalidInput(f"{person.email} is not in the organisation yet: add them to the organisation file.")
-            detail = {"role": parsed_role.value, **({} if by else command_line_origin())}
+                raise InvalidInput(text.NOT_IN_ORGANISATION_YET.format(email=person.email))
+            detail = {"role": parsed_role.value, **({} if actor else command_line_origin())}
             if parsed_role is Role.TEAM_MANAGER:
                 changed, scope = await self._change_team_manager(session, person, team, add)
             else:
@@ -196,7 +198,7 @@ class OrganisationService:
                     await self._keep_an_administrator(session)
                 await access_log.record(
                     session,
-                    actor,
+                    admin,
                     access_log.ROLE_ADDED if add else access_log.ROLE_REMOVED,
                     "person",
                     person.id,
@@ -204,32 +206,33 @@ class OrganisationService:
                     summary=f"{ROLE_LABELS[parsed_role]} {'added to' if add else 'removed from'} {person.email}",
                 )
             label = ROLE_LABELS[parsed_role] + (f" ({scope})" if scope else "")
-            if changed:
-                message = f"{person.display_name} is {'now' if add else 'no longer'} {label}."
-            else:
-                message = f"{person.display_name} {'already is' if add else 'is not'} {label}: nothing changed."
+            outcome = {
+                (True, True): text.ROLE_NOW,
+                (True, False): text.ROLE_NO_LONGER,
+                (False, True): text.ROLE_ALREADY,
+                (False, False): text.ROLE_NOT_HELD,
+            }[changed, add]
+            message = outcome.format(name=person.display_name, role=label)
             return RoleChange(await person_view(session, person), message, changed)
 
-    async def _require_admin(self, session: AsyncSession, by: TeamsUser) -> Actor:
-        actor = await actors.load_for_teams_user(session, by.teams_user_id)
-        policy.require(actor, Permission.CHANGE, policy.organisation())
-        return actor
+    async def _require_admin(self, session: AsyncSession, actor: TeamsUser) -> Actor:
+        admin = await actors.load_for_teams_user(session, actor.teams_user_id)
+        policy.require(admin, Permission.CHANGE, policy.organisation())
+        return admin
 
     async def _find_by_email(self, session: AsyncSession, email: str) -> Person:
         wanted = normalise_email(email)
         person = await session.scalar(select(Person).where(Person.email == wanted)) if wanted else None
         if person is None:
-            raise NotFound(f"Nobody with the e-mail '{email.strip()}' is known to qop.")
+            raise NotFound(shared_text.NO_SUCH_PERSON.format(email=email.strip()))
         return person
 
     async def _area_for(self, session: AsyncSession, role: Role, area: str | None) -> ServiceArea | None:
         if role not in AREA_ROLES:
             return None
         if not area:
-            raise InvalidInput(
-                f"A {ROLE_LABELS[role]} role needs the service area they lead.", {"area": "Choose an area"}
-            )
-        return await _by_name(session, ServiceArea, area, "service area")
+            raise InvalidInput(text.ROLE_NEEDS_AREA.format(role=ROLE_LABELS[role]), {"area": text.CHOOSE_AREA})
+        return await _by_name(session, ServiceArea, area, text.KIND_AREA)
 
     async def _change_assignment(
         self, session: AsyncSession, person: Person, role: Role, area: ServiceArea | None, add: bool
@@ -253,8 +256,8 @@ class OrganisationService:
         """A team manager is whoever a team names as its manager: change the team, not a role row."""
         if add:
             if not team:
-                raise InvalidInput("Say which team they will manage.", {"team": "Choose a team"})
-            row = await _by_name(session, Team, team, "team")
+                raise InvalidInput(text.TEAM_MANAGER_NEEDS_TEAM, {"team": text.CHOOSE_TEAM})
+            row = await _by_name(session, Team, team, text.KIND_TEAM)
             if row.manager_id == person.id:
                 return False, row.name
             row.manager_id = person.id
@@ -276,7 +279,7 @@ class OrganisationService:
             .where(RoleAssignment.role == Role.ADMINISTRATOR.value, Person.active.is_(True))
         )
         if not remaining:
-            raise NotAllowed("That would leave qop without an administrator; add another administrator first.")
+            raise NotAllowed(text.LAST_ADMINISTRATOR)
 
     # -- channel links ------------------------------------------------------------------------
 
@@ -286,33 +289,33 @@ class OrganisationService:
                 session, await conversation_repo.get(session, conversation.conversation_id), conversation
             )
 
-    async def link_channel(self, *, by: TeamsUser, conversation: ConversationInfo, target: str) -> ChannelLinkView:
+    async def link_channel(self, *, actor: TeamsUser, conversation: ConversationInfo, target: str) -> ChannelLinkView:
         """Link a channel to a team (or a service area): its digests and team posts go there."""
         if conversation.kind != "channel":
-            raise InvalidInput("Linking works in a team channel: mention me there with '@qop link team <name>'.")
+            raise InvalidInput(text.LINK_CHANNELS_ONLY)
         kind, name = _split_target(target)
         if not name:
-            raise InvalidInput("Say which team to link: '@qop link team <name>' (or '@qop link area <name>').")
+            raise InvalidInput(text.LINK_WHICH_TEAM)
         async with transaction(self._sessions) as session:
-            actor = await actors.load_for_teams_user(session, by.teams_user_id)
+            linker = await actors.load_for_teams_user(session, actor.teams_user_id)
             team, area = await _resolve_target(session, kind, name)
             area_id = area.id if area else team.service_area_id if team else None
             policy.require(
-                actor,
+                linker,
                 Permission.CHANGE,
                 policy.channel_link(team_id=team.id if team else None, service_area_id=area_id),
             )
             row = await conversation_repo.get(session, conversation.conversation_id)
             if row is None:
-                raise NotFound("I don't know this channel yet: install qop in the team first.")
+                raise NotFound(text.CHANNEL_UNKNOWN)
             row.linked_team_id = team.id if team else None
             row.linked_service_area_id = area.id if area else None
-            row.linked_by_id = actor.person_id
+            row.linked_by_id = linker.person_id
             row.linked_at = self._clock.now()
             await session.flush()
             await access_log.record(
                 session,
-                actor,
+                linker,
                 access_log.LINK,
                 "conversation",
                 row.id,
@@ -353,12 +356,12 @@ async def _resolve_target(session: AsyncSession, kind: str | None, name: str) ->
     """``link team X`` names a team, or a service area when no team is called that."""
     if kind in (None, "team"):
         try:
-            return await _by_name(session, Team, name, "team"), None
+            return await _by_name(session, Team, name, text.KIND_TEAM), None
         except NotFound:
             if kind == "team" and not await _matches(session, ServiceArea, name):
                 raise
     return None, await _by_name(
-        session, ServiceArea, name, "team or service area" if kind != "area" else "service area"
+        session, ServiceArea, name, text.KIND_TEAM_OR_AREA if kind != "area" else text.KIND_AREA
     )
 
 
@@ -375,11 +378,11 @@ async def _by_name(session: AsyncSession, model, name: str, what: str):  # type:
         return found[0]
     if len(found) > 1:
         raise InvalidInput(
-            f"More than one {what} matches '{name}': {', '.join(r.name for r in found[:6])}. Please give the full name."
+            text.NAME_AMBIGUOUS.format(what=what, name=name, matches=", ".join(r.name for r in found[:6]))
         )
     known = list(await session.scalars(select(model.name).where(model.active.is_(True)).order_by(model.name).limit(8)))
-    hint = f" Known: {', '.join(known)}." if known else ""
-    raise NotFound(f"There is no {what} called '{name}'.{hint}")
+    hint = text.NAME_KNOWN.format(names=", ".join(known)) if known else ""
+    raise NotFound(text.NO_SUCH_NAME.format(what=what, name=name, hint=hint))
 
 
 async def person_view(session: AsyncSession, person: Person) -> PersonView:

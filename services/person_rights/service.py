@@ -18,6 +18,7 @@ from sqlalchemy import String, cast, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
+from cards import text
 from services import access_log
 from services.actions import manager_id_of
 from services.clock import Clock
@@ -142,7 +143,7 @@ async def _person(session: AsyncSession, email: str) -> Person:
         .where(func.lower(Person.email) == email.strip().lower())
     )
     if person is None:
-        raise NotFound(f"Nobody with the e-mail {email} is known to qop.")
+        raise NotFound(text.NO_SUCH_PERSON.format(email=email.strip()))
     return person
 
 

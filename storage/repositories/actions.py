@@ -8,7 +8,16 @@ from sqlalchemy import Select, and_, case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from storage.models import Action, ActionDateChange, ActionEvent, DateChangeDecision, Person, Team
+from storage.models import (
+    Action,
+    ActionDateChange,
+    ActionEvent,
+    DateChangeDecision,
+    Person,
+    Role,
+    RoleAssignment,
+    Team,
+)
 from views.actions import ActionStatus
 
 
@@ -129,3 +138,56 @@ async def people_managed_by(session: AsyncSession, manager_id: int) -> list[int]
         select(Person.id).join(Team, Person.team_id == Team.id).where(Team.manager_id == manager_id)
     )
     return [person_id for person_id in rows if person_id != manager_id]
+
+
+async def senior_and_qa_lead_roles(session: AsyncSession) -> list[tuple[int, str, int | None]]:
+    """(person id, role, service area id) of every active senior manager and QA lead in the organisation."""
+    rows = await session.execute(
+        select(RoleAssignment.person_id, RoleAssignment.role, RoleAssignment.service_area_id)
+        .join(Person, Person.id == RoleAssignment.person_id)
+        .where(
+            RoleAssignment.role.in_([Role.SENIOR_MANAGER.value, Role.QA_LEAD.value]),
+            Person.active.is_(True),
+            Person.in_organisation.is_(True),
+        )
+        .order_by(RoleAssignment.person_id)
+    )
+    return [(person_id, role, area_id) for person_id, role, area_id in rows]
+
+
+def _assignable(team_ids: set[int] | None, excluding: int | None) -> Select[tuple[Person]]:
+    """Active people in the organisation (``team_ids`` None) or in these teams, but never ``excluding``."""
+    query = select(Person).where(Person.active.is_(True))
+    if team_ids is None:
+        query = query.where(Person.in_organisation.is_(True))
+    else:
+        query = query.where(Person.team_id.in_(team_ids))
+    return query if excluding is None else query.where(Person.id != excluding)
+
+
+async def assignable_people(
+    session: AsyncSession, *, team_ids: set[int] | None, excluding: int | None = None, limit: int
+) -> list[Person]:
+    """At most ``limit`` people an action may be handed on to, by name (see ``_assignable``)."""
+    query = _assignable(team_ids, excluding).order_by(Person.display_name, Person.id).limit(limit)
+    return list(await session.scalars(query))
+
+
+async def is_assignable(
+    session: AsyncSession, person_id: int, *, team_ids: set[int] | None, excluding: int | None = None
+) -> bool:
+    """Whether ``person_id`` is among the people ``assignable_people`` would list, without the limit."""
+    query = _assignable(team_ids, excluding).where(Person.id == person_id).limit(1)
+    return await session.scalar(query) is not None
+
+
+async def active_people(session: AsyncSession, person_ids: list[int]) -> list[Person]:
+    """The active people among these ids."""
+    if not person_ids:
+        return []
+    return list(await session.scalars(select(Person).where(Person.id.in_(person_ids), Person.active.is_(True))))
+
+
+async def person_by_email(session: AsyncSession, email: str) -> Person | None:
+    """The person with exactly this (already lower-cased) e-mail address."""
+    return await session.scalar(select(Person).where(Person.email == email))

@@ -115,7 +115,7 @@ async def test_a_full_round_through_the_playground(bot: LiveBot, playground: Run
     assert bot.app is not None
     services: Services = bot.app[SERVICES_KEY]
     assert (await services.demo.load()).rejections == []
-    made = await services.organisation.change_role(by=None, email=ALEX, role="QA lead", add=True)
+    made = await services.organisation.change_role(actor=None, email=ALEX, role="QA lead", add=True)
     assert made.changed
     today = services.audits.today()
 

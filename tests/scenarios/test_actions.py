@@ -238,7 +238,7 @@ async def test_a_forged_reassign_invoke_is_refused_and_changes_nothing(harness: 
     )
     assert "You can only give an action to someone active in a team you manage" in _text(forged)
     assert "now owns this action" not in _text(forged) and "Action.Execute" not in _text(forged)
-    unchanged = await services.actions.get(action.id, viewer_id=org.manager)
+    unchanged = await services.actions.get(action.id, actor_id=org.manager)
     assert unchanged.owner_id == org.practitioner
     assert [view.id for view in await services.actions.my_actions(org.outsider)] == []
 

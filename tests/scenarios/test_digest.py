@@ -83,7 +83,7 @@ async def test_digest_is_a_channel_command_and_the_report_link_is_for_the_qim_s_
 
     # Made a Head of Service, Dana is a member of the QIM: the page and the workbook open for her.
     await services.organisation.change_role(
-        by=None, email=dana.email, role="head of service", add=True, area="Locality social work"
+        actor=None, email=dana.email, role="head of service", add=True, area="Locality social work"
     )
     link = await _say(harness, "report qim 2026Q1", DANA)
     token = json.loads(link)["actions"][0]["url"].split("t=", 1)[1]

@@ -124,7 +124,7 @@ async def test_only_owner_manager_and_qa_lead_may_change_an_action(services: Ser
         with pytest.raises(NotAllowed):
             await services.actions.record_progress(action.id, actor_id=stranger, note="x")
         with pytest.raises(NotAllowed):
-            await services.actions.get(action.id, viewer_id=stranger)
+            await services.actions.get(action.id, actor_id=stranger)
     with pytest.raises(NotAllowed):
         await services.actions.reassign(action.id, actor_id=org.practitioner, new_owner_id=org.colleague)
     with pytest.raises(NotAllowed):
@@ -242,7 +242,7 @@ async def test_a_team_managers_own_action_is_for_their_areas_senior_manager_to_d
     )
     practitioners = await services.actions.create(new(org.practitioner), actor_id=org.manager)
 
-    shown = await services.actions.open_for(action.id, viewer_id=senior)
+    shown = await services.actions.open_for(action.id, actor_id=senior)
     assert shown.deciding and not shown.working
     # Whom they may hand it to: the people in their area's teams.
     assert {c.name for c in shown.colleagues} == {
@@ -256,9 +256,9 @@ async def test_a_team_managers_own_action_is_for_their_areas_senior_manager_to_d
         await services.actions.record_progress(action.id, actor_id=senior, note="x")
     # Not another area's senior manager, and not a practitioner's action: that has a line manager.
     with pytest.raises(NotAllowed):
-        await services.actions.open_for(action.id, viewer_id=elsewhere)
+        await services.actions.open_for(action.id, actor_id=elsewhere)
     with pytest.raises(NotAllowed):
-        await services.actions.get(practitioners.id, viewer_id=senior)
+        await services.actions.get(practitioners.id, actor_id=senior)
 
     # The team manager asks for a new date: only someone above them can decide it.
     asked = await services.actions.propose_due_date(
@@ -280,15 +280,15 @@ async def test_a_team_managers_own_action_is_for_their_areas_senior_manager_to_d
     assert moved.owner_name == "Callum Reid" and moved.manager_id == org.manager
     # Now it has a line manager again, so it is no longer the senior manager's to open.
     with pytest.raises(NotAllowed):
-        await services.actions.get(action.id, viewer_id=senior)
+        await services.actions.get(action.id, actor_id=senior)
 
 
 async def test_a_reassign_reaches_no_further_than_the_card_offers(services: Services, org: Org, sessions) -> None:  # type: ignore[no-untyped-def]
     """The card's choices are only a convenience: a crafted invoke naming anyone else changes nothing."""
-    from services.actions import NOT_ASSIGNABLE
+    from cards.text_actions import NOT_ASSIGNABLE
 
     action = await services.actions.create(new(org.practitioner), actor_id=org.manager)
-    offered = {c.id for c in (await services.actions.open_for(action.id, viewer_id=org.manager)).colleagues}
+    offered = {c.id for c in (await services.actions.open_for(action.id, actor_id=org.manager)).colleagues}
     assert offered == {org.practitioner, org.colleague}  # Maya's team, herself excluded
     # Another team's people, the QA lead (no team) and Maya herself: none offered, none accepted.
     for forged in (org.outsider, org.other_manager, org.qa_lead, org.manager):
@@ -298,7 +298,7 @@ async def test_a_reassign_reaches_no_further_than_the_card_offers(services: Serv
     # Whoever raised an action without managing anyone may change it but is offered nobody to hand it to.
     async with sessions() as session, session.begin():
         raised = await add_action(session, new(org.practitioner), created_by_id=org.outsider, now=services.clock.now())
-    assert (await services.actions.open_for(raised.id, viewer_id=org.outsider)).colleagues == []
+    assert (await services.actions.open_for(raised.id, actor_id=org.outsider)).colleagues == []
     with pytest.raises(NotAllowed):
         await services.actions.reassign(raised.id, actor_id=org.outsider, new_owner_id=org.colleague)
 
@@ -311,7 +311,7 @@ async def test_a_reassign_reaches_no_further_than_the_card_offers(services: Serv
     moved = await services.actions.reassign(action.id, actor_id=org.manager, new_owner_id=org.colleague)
     assert moved.owner_id == org.colleague
     # The QA lead may hand it to anyone active in the organisation, as their card offers.
-    qa_offered = {c.id for c in (await services.actions.open_for(action.id, viewer_id=org.qa_lead)).colleagues}
+    qa_offered = {c.id for c in (await services.actions.open_for(action.id, actor_id=org.qa_lead)).colleagues}
     assert org.outsider in qa_offered
     to_hillside = await services.actions.reassign(action.id, actor_id=org.qa_lead, new_owner_id=org.outsider)
     assert to_hillside.owner_id == org.outsider and to_hillside.manager_id == org.other_manager

@@ -206,7 +206,7 @@ async def test_an_audit_nobody_independent_can_moderate_tells_the_qa_lead_and_go
     assert moderation_cards(notifier) == []
 
     # Morgan, independent of the audit, becomes a moderator (as `qop org role add` does).
-    await services.organisation.change_role(by=None, email=MORGAN, role="moderator", add=True)
+    await services.organisation.change_role(actor=None, email=MORGAN, role="moderator", add=True)
     assert await services.audits.tasks(MODERATOR) == [], "nothing is hers until the pass runs"
 
     # Two instances run the pass at the same moment, each on its own engine: one assigns it.

@@ -87,7 +87,7 @@ async def test_failed_and_blocked_recipients_are_counted_and_only_the_failed_are
     assert "Resend to failed" in _text(await eventually(final_card, what="the final progress card"))
 
     delivery.connector.clear(delivery.chat_id(3))
-    await services.delivery.resend_failed(started.broadcast_id, by_person_id=sender)
+    await services.delivery.resend_failed(started.broadcast_id, actor_id=sender)
     again = await delivery.broadcast_settled(started.broadcast_id)
 
     assert (again.sent, again.failed, again.blocked) == (3, 0, 1)
@@ -102,9 +102,9 @@ async def test_only_the_sender_may_cancel_or_resend(delivery: DeliveryHarness, s
     started = await services.delivery.start_broadcast(sender, [other], SURVEY, title="Survey")
 
     with pytest.raises(NotAllowed):
-        await services.delivery.cancel_broadcast(started.broadcast_id, by_person_id=other)
+        await services.delivery.cancel_broadcast(started.broadcast_id, actor_id=other)
     with pytest.raises(NotAllowed):
-        await services.delivery.resend_failed(started.broadcast_id, by_person_id=other)
+        await services.delivery.resend_failed(started.broadcast_id, actor_id=other)
     with pytest.raises(InvalidInput):
         await services.delivery.start_broadcast(sender, [], SURVEY, title="Nobody")
     await delivery.broadcast_settled(started.broadcast_id)

@@ -26,7 +26,7 @@ async def test_cancel_stops_what_is_still_queued_and_every_recipient_is_accounte
         return (await services.delivery.progress(started.broadcast_id)).sent >= 2
 
     await eventually(some_sent, what="the first sends")
-    cancelled = await services.delivery.cancel_broadcast(started.broadcast_id, by_person_id=sender)
+    cancelled = await services.delivery.cancel_broadcast(started.broadcast_id, actor_id=sender)
     assert cancelled.status == "cancelled" and cancelled.cancelled > 0
 
     done = await delivery.broadcast_settled(started.broadcast_id)

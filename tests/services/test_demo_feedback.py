@@ -30,7 +30,7 @@ async def test_the_demo_survey_waits_for_the_playground_user_and_the_link_opens(
         alex.teams_user_id = "user-id-0"  # as when the playground's user first speaks
     waiting = await services.surveys.waiting_for("user-id-0")
     assert [v.title for v in waiting] == [DEMO_SURVEY_TITLE]
-    results = await services.surveys.results(first.survey_id, person_id=isaiah.id)
+    results = await services.surveys.results(first.survey_id, actor_id=isaiah.id)
     assert results.responded == 2 and not results.overall.shown, "two answers: below the threshold of five"
 
     token = first.link_url.rsplit("/", 1)[1]

@@ -37,7 +37,7 @@ async def subscribed_channel(delivery: DeliveryHarness, clock: FrozenClock) -> t
             update(Conversation).where(Conversation.conversation_id == channel_id).values(linked_team_id=team_id)
         )
     clock.set(MONDAY_0800_BST - timedelta(days=3))
-    await delivery.services.digests.subscribe(channel_id, SubscriptionRequest(None, None), teams_user_id=None)
+    await delivery.services.digests.subscribe(channel_id, SubscriptionRequest(None, None), actor_id=None)
     return channel_id, org
 
 
@@ -129,14 +129,14 @@ async def test_a_preview_goes_to_the_requester_and_its_button_posts_to_the_chann
     clock.set(MONDAY_0800_BST + timedelta(hours=2))
     digests = delivery.services.digests
 
-    card = await digests.preview_for_channel(channel_id, teams_user_id="29:user-2")
+    card = await digests.preview_for_channel(channel_id, actor_id="29:user-2")
     [preview] = await posted_in(delivery, manager_chat, 1)
     assert preview.cards[0] == card and "Post to the channel" in str(card)
     assert delivery.connector.in_conversation(channel_id) == [], "a preview is private"
     post = next(a for a in card["actions"] if a["title"] == "Post to the channel")["data"]
     with pytest.raises(NotAllowed):
-        await digests.post_preview(post["conversation_id"], post["period"], teams_user_id="29:user-1")
-    await digests.post_preview(post["conversation_id"], post["period"], teams_user_id="29:user-2")
+        await digests.post_preview(post["conversation_id"], post["period"], actor_id="29:user-1")
+    await digests.post_preview(post["conversation_id"], post["period"], actor_id="29:user-2")
     [posted] = await posted_in(delivery, channel_id, 1)
     assert "Riverside Locality Team" in str(posted.cards[0]) and "Post to the channel" not in str(posted.cards[0])
     async with delivery.sessions() as session:

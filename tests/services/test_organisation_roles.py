@@ -24,14 +24,14 @@ async def test_the_command_line_adds_and_removes_roles_and_logs_the_os_user(
     await services.organisation.import_file(write(tmp_path, SMALL_ORGANISATION))
 
     added = await services.organisation.change_role(
-        by=None, email=SAM.upper(), role="senior manager", add=True, area="children in care"
+        actor=None, email=SAM.upper(), role="senior manager", add=True, area="children in care"
     )
     assert added.message == "Sam Okafor is now senior manager (Children in Care)."
     again = await services.organisation.change_role(
-        by=None, email=SAM, role="senior_manager", add=True, area="Children in Care"
+        actor=None, email=SAM, role="senior_manager", add=True, area="Children in Care"
     )
     assert not again.changed and "nothing changed" in again.message
-    removed = await services.organisation.change_role(by=None, email=SAM, role="practitioner", add=False)
+    removed = await services.organisation.change_role(actor=None, email=SAM, role="practitioner", add=False)
     assert [(r.role, r.scope) for r in removed.person.roles] == [("senior manager", "Children in Care")]
 
     async with sessions() as session:
@@ -47,12 +47,12 @@ async def test_team_manager_is_changed_through_the_team(services: Services, tmp_
     await services.organisation.import_file(write(tmp_path, SMALL_ORGANISATION))
 
     made = await services.organisation.change_role(
-        by=None, email=SAM, role="team manager", add=True, team="Children in Care Team"
+        actor=None, email=SAM, role="team manager", add=True, team="Children in Care Team"
     )
     assert ("team manager", "Children in Care Team") in [(r.role, r.scope) for r in made.person.roles]
     with pytest.raises(InvalidInput, match="which team"):
-        await services.organisation.change_role(by=None, email=SAM, role="team manager", add=True)
-    unmade = await services.organisation.change_role(by=None, email=SAM, role="team manager", add=False)
+        await services.organisation.change_role(actor=None, email=SAM, role="team manager", add=True)
+    unmade = await services.organisation.change_role(actor=None, email=SAM, role="team manager", add=False)
     assert "no longer team manager (Children in Care Team)" in unmade.message
 
 
@@ -72,10 +72,10 @@ async def test_bad_role_changes_are_refused_with_a_reason(  # type: ignore[no-un
     await services.organisation.import_file(write(tmp_path, SMALL_ORGANISATION))
     if error is None:  # removing the only administrator
         with pytest.raises(NotAllowed, match="without an administrator"):
-            await services.organisation.change_role(by=None, email=email, role=role, add=False)
+            await services.organisation.change_role(actor=None, email=email, role=role, add=False)
         return
     with pytest.raises(error, match=message):
-        await services.organisation.change_role(by=None, email=email, role=role, add=True, area=area)
+        await services.organisation.change_role(actor=None, email=email, role=role, add=True, area=area)
 
 
 async def test_only_administrators_change_roles_from_teams(services: Services, tmp_path: Path) -> None:
@@ -87,8 +87,8 @@ async def test_only_administrators_change_roles_from_teams(services: Services, t
     await services.conversations.record_seen(chat, ada)
 
     with pytest.raises(NotAllowed, match="Only an administrator"):
-        await services.organisation.change_role(by=sam, email=SAM, role="QA lead", add=True)
-    change = await services.organisation.change_role(by=ada, email=SAM, role="QA lead", add=True)
+        await services.organisation.change_role(actor=sam, email=SAM, role="QA lead", add=True)
+    change = await services.organisation.change_role(actor=ada, email=SAM, role="QA lead", add=True)
     assert change.changed
 
 
@@ -182,16 +182,16 @@ async def test_the_framework_roles_are_added_from_the_command_line(  # type: ign
     services: Services, tmp_path: Path, written: str, label: str, area: str | None
 ) -> None:
     await services.organisation.import_file(write(tmp_path, SMALL_ORGANISATION))
-    added = await services.organisation.change_role(by=None, email=SAM, role=written, add=True, area=area)
+    added = await services.organisation.change_role(actor=None, email=SAM, role=written, add=True, area=area)
     assert (label, area) in [(r.role, r.scope) for r in added.person.roles]
-    removed = await services.organisation.change_role(by=None, email=SAM, role=written, add=False, area=area)
+    removed = await services.organisation.change_role(actor=None, email=SAM, role=written, add=False, area=area)
     assert label not in [r.role for r in removed.person.roles]
 
 
 async def test_a_head_of_service_needs_the_area_they_lead(services: Services, tmp_path: Path) -> None:
     await services.organisation.import_file(write(tmp_path, SMALL_ORGANISATION))
     with pytest.raises(InvalidInput, match="head of service role needs the service area"):
-        await services.organisation.change_role(by=None, email=SAM, role="head of service", add=True)
+        await services.organisation.change_role(actor=None, email=SAM, role="head of service", add=True)
 
 
 async def test_the_organisation_file_gives_heads_of_service_their_areas(  # type: ignore[no-untyped-def]

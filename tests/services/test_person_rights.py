@@ -82,7 +82,7 @@ async def test_the_export_holds_their_audits_actions_and_log_as_json_and_xlsx(
 async def test_erasure_takes_the_name_and_keeps_the_audits_grades(services: Services) -> None:
     records = await make_records(services)
     org = records.audit_org.org
-    await services.organisation.change_role(by=None, email=PRIYA, role="moderator", add=True)
+    await services.organisation.change_role(actor=None, email=PRIYA, role="moderator", add=True)
     async with services.sessions() as session:
         grades_before = await session.scalar(select(func.count()).select_from(AuditGrade))
         named = await session.scalar(select(AccessLogEntry).where(AccessLogEntry.summary.contains(PRIYA)))

@@ -26,7 +26,7 @@ async def test_the_workbook_holds_the_quarter_s_numbers(
     clock.set(datetime(2026, 4, 8, 9, tzinfo=UTC))
     org = await make_org(sessions)
     await seed(sessions, org)
-    report = await services.digests.quarterly("team", "Riverside Locality Team", "2026Q1", by=None)
+    report = await services.digests.quarterly("team", "Riverside Locality Team", "2026Q1", actor=None)
     path = tmp_path / "qim.xlsx"
     write_workbook(report, path)
 
@@ -73,7 +73,7 @@ async def test_the_signed_link_is_for_the_qa_lead_only_and_expires(
     org = await make_org(sessions, teams_ids=True)
     await seed(sessions, org)
     url, expires, quarter = await services.digests.report_link(
-        teams_user_id="29:user-6", quarter=None, scope=None, name=None
+        actor_id="29:user-6", quarter=None, scope=None, name=None
     )
     assert quarter == "2026Q1" and expires == clock.now() + timedelta(minutes=30)
     token = url.split("t=", 1)[1]
@@ -82,7 +82,7 @@ async def test_the_signed_link_is_for_the_qa_lead_only_and_expires(
     with pytest.raises(LinkRefused):
         await services.digests.open_report(token[:-1] + ("0" if token[-1] != "0" else "1"))
     with pytest.raises(NotAllowed):
-        await services.digests.report_link(teams_user_id="29:user-2", quarter="2026Q1", scope=None, name=None)
+        await services.digests.report_link(actor_id="29:user-2", quarter="2026Q1", scope=None, name=None)
     async with sessions() as session, session.begin():
         from storage.models import RoleAssignment
 
@@ -126,12 +126,12 @@ async def test_the_qim_s_members_open_the_report_by_role_and_others_are_refused_
         session.add(RoleAssignment(person_id=org.outsider, role=role, service_area_id=area_id))
     if not opens:
         with pytest.raises(NotAllowed, match="members of the Quality Improvement Meeting"):
-            await services.digests.report_link(teams_user_id="29:user-5", quarter="2026Q1", scope=None, name=None)
+            await services.digests.report_link(actor_id="29:user-5", quarter="2026Q1", scope=None, name=None)
         async with sessions() as session:
             [entry] = list(await session.scalars(select(AccessLogEntry).where(AccessLogEntry.action == "refused")))
         assert (entry.actor_id, entry.record_type, entry.detail) == (org.outsider, "qim_report", {"via": "teams"})
         return
-    url, _, _ = await services.digests.report_link(teams_user_id="29:user-5", quarter="2026Q1", scope=None, name=None)
+    url, _, _ = await services.digests.report_link(actor_id="29:user-5", quarter="2026Q1", scope=None, name=None)
     report = await services.digests.open_report(url.split("t=", 1)[1])
     assert report.digest.period.key == "2026Q1"
     async with sessions() as session:
@@ -148,7 +148,7 @@ async def test_a_link_whose_holder_left_the_qim_is_refused_and_the_refusal_logge
     org = await make_org(sessions, teams_ids=True)
     async with sessions() as session, session.begin():
         session.add(RoleAssignment(person_id=org.outsider, role="performance_analyst"))
-    url, _, _ = await services.digests.report_link(teams_user_id="29:user-5", quarter="2026Q1", scope=None, name=None)
+    url, _, _ = await services.digests.report_link(actor_id="29:user-5", quarter="2026Q1", scope=None, name=None)
     async with sessions() as session, session.begin():
         for assignment in await session.scalars(select(RoleAssignment).where(RoleAssignment.person_id == org.outsider)):
             await session.delete(assignment)

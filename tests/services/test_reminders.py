@@ -362,10 +362,10 @@ async def test_a_manager_who_has_left_is_no_manager_the_senior_manager_hears_ins
     action = await services.actions.create(
         NewAction(ActionSource.AUDIT, "Update the plan", org.practitioner, date(2026, 4, 2)), actor_id=org.manager
     )
-    assert (await services.actions.get(action.id, viewer_id=org.practitioner)).manager_id == org.manager
+    assert (await services.actions.get(action.id, actor_id=org.practitioner)).manager_id == org.manager
     async with services.sessions() as session, session.begin():
         (await session.get(Person, org.manager)).active = False  # Maya has left the council
-    assert (await services.actions.get(action.id, viewer_id=org.practitioner)).manager_id is None
+    assert (await services.actions.get(action.id, actor_id=org.practitioner)).manager_id is None
 
     asked = await services.actions.propose_due_date(
         action.id, actor_id=org.practitioner, new_date=date(2026, 4, 9), reason="Family visit moved"

@@ -76,7 +76,7 @@ async def test_non_responders_get_one_reminder_two_working_days_before_close(
     chats = await give_personal_chats(services.sessions, delivery.connector.service_url)
     services.clock.set(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))  # Monday, before working hours
     started = await services.surveys.start(
-        person_id=org.qa_lead,
+        actor_id=org.qa_lead,
         template_id="staff-pulse",
         audience=Audience(team_ids=await _team_ids(services)),
         closes_on=date(2026, 3, 13),  # Friday week: the reminder is due on Wednesday the 11th
@@ -87,7 +87,7 @@ async def test_non_responders_get_one_reminder_two_working_days_before_close(
     for person in everyone:
         await eventually(lambda p=person: _cards_in(delivery, chats[p], INVITATION), what="the invitation")
     for person in (org.practitioner, org.colleague):
-        await services.surveys.answer(person_id=person, survey_id=survey_id, submitted=PULSE)
+        await services.surveys.answer(actor_id=person, survey_id=survey_id, submitted=PULSE)
 
     # The periodic job, every hour for two weeks, exactly as it runs in production.
     while services.clock.now() < datetime(2026, 3, 16, tzinfo=UTC):
@@ -117,7 +117,7 @@ async def test_two_instances_at_once_send_the_closing_reminder_once(
     chats = await give_personal_chats(services.sessions, delivery.connector.service_url)
     services.clock.set(datetime(2026, 3, 9, 10, 0, tzinfo=UTC))  # Monday
     started = await services.surveys.start(
-        person_id=org.qa_lead,
+        actor_id=org.qa_lead,
         template_id="staff-pulse",
         audience=Audience(team_ids=(await _team_ids(services))[:1]),
         closes_on=date(2026, 3, 11),  # Wednesday: the reminder is due today, the day it was sent
@@ -138,7 +138,7 @@ async def test_a_claim_left_by_a_crash_is_handed_over_by_a_later_run(
     chats = await give_personal_chats(services.sessions, delivery.connector.service_url)
     services.clock.set(datetime(2026, 3, 9, 10, 0, tzinfo=UTC))
     started = await services.surveys.start(
-        person_id=org.qa_lead,
+        actor_id=org.qa_lead,
         template_id="staff-pulse",
         audience=Audience(team_ids=(await _team_ids(services))[:1]),
         closes_on=date(2026, 3, 12),
@@ -170,7 +170,7 @@ async def test_a_closed_survey_and_nights_get_no_automatic_reminder(
 ) -> None:
     services.clock.set(datetime(2026, 3, 9, 10, 0, tzinfo=UTC))
     started = await services.surveys.start(
-        person_id=org.qa_lead,
+        actor_id=org.qa_lead,
         template_id="staff-pulse",
         audience=Audience(team_ids=await _team_ids(services)),
         closes_on=date(2026, 3, 12),
@@ -204,7 +204,7 @@ async def test_comments_appear_once_a_group_meets_the_threshold(services: Servic
     riverside = await _riverside_with(services, 4)
     team_ids = await _team_ids(services)
     started = await services.surveys.start(
-        person_id=org.qa_lead,
+        actor_id=org.qa_lead,
         template_id="staff-pulse",
         audience=Audience(team_ids=team_ids),
         closes_on=services.surveys.today() + timedelta(days=10),
@@ -218,19 +218,19 @@ async def test_comments_appear_once_a_group_meets_the_threshold(services: Servic
         "A second duty worker on Mondays",
     ]
     for person, comment in zip(riverside, comments, strict=False):
-        await services.surveys.answer(person_id=person, survey_id=survey_id, submitted={**PULSE, "one_thing": comment})
+        await services.surveys.answer(actor_id=person, survey_id=survey_id, submitted={**PULSE, "one_thing": comment})
     await services.surveys.answer(
-        person_id=org.outsider, survey_id=survey_id, submitted={**PULSE, "one_thing": "Hillside needs a new manager"}
+        actor_id=org.outsider, survey_id=survey_id, submitted={**PULSE, "one_thing": "Hillside needs a new manager"}
     )
 
-    early = await services.surveys.results(survey_id, person_id=org.qa_lead)
+    early = await services.surveys.results(survey_id, actor_id=org.qa_lead)
     assert all(group.comments == () for group in (early.overall, *early.groups)), "four answers: no comments yet"
     assert "Hillside needs a new manager" not in repr(early)
 
     await services.surveys.answer(
-        person_id=riverside[4], survey_id=survey_id, submitted={**PULSE, "one_thing": "*Bold* claims [link](x)"}
+        actor_id=riverside[4], survey_id=survey_id, submitted={**PULSE, "one_thing": "*Bold* claims [link](x)"}
     )
-    shown = await services.surveys.results(survey_id, person_id=org.qa_lead)
+    shown = await services.surveys.results(survey_id, actor_id=org.qa_lead)
     [river] = [g for g in shown.groups if g.name == "Riverside Locality Team"]
     [hill] = [g for g in shown.groups if g.name != "Riverside Locality Team"]
     assert river.shown and not hill.shown
@@ -246,14 +246,14 @@ async def test_comments_appear_once_a_group_meets_the_threshold(services: Servic
     assert "Hillside needs a new manager" not in repr(shown)
     # A manager who did not send it sees nothing.
     with pytest.raises(NotAllowed):
-        await services.surveys.results(survey_id, person_id=org.manager)
+        await services.surveys.results(survey_id, actor_id=org.manager)
 
 
 async def test_comments_are_capped_and_screened_again(services: Services, org: Org, settings, engine) -> None:  # type: ignore[no-untyped-def]
     capped = build_services(settings.model_copy(update={"survey_comments_shown": 2}), engine, clock=services.clock)
     riverside = await _riverside_with(services, 4)
     started = await capped.surveys.start(
-        person_id=org.qa_lead,
+        actor_id=org.qa_lead,
         template_id="staff-pulse",
         audience=Audience(team_ids=(await _team_ids(services))[:1]),
         closes_on=services.surveys.today() + timedelta(days=10),
@@ -261,7 +261,7 @@ async def test_comments_are_capped_and_screened_again(services: Services, org: O
     )
     for number, person in enumerate(riverside):
         await capped.surveys.answer(
-            person_id=person, survey_id=started.view.survey_id, submitted={**PULSE, "one_thing": f"Idea {number}"}
+            actor_id=person, survey_id=started.view.survey_id, submitted={**PULSE, "one_thing": f"Idea {number}"}
         )
     # An answer stored before the screen existed (or that slipped past it) is never shown.
     async with services.sessions() as session, session.begin():
@@ -270,7 +270,7 @@ async def test_comments_are_capped_and_screened_again(services: Services, org: O
         )
         assert response is not None
         response.answers = {**response.answers, "one_thing": "Call me on 07700 900123"}
-    results = await capped.surveys.results(started.view.survey_id, person_id=org.qa_lead)
+    results = await capped.surveys.results(started.view.survey_id, actor_id=org.qa_lead)
     [written] = results.groups[0].comments
     assert len(written.shown) == 2 and written.not_shown == len(riverside) - 1 - 2 and written.withheld == 1
     assert "07700" not in repr(results)
@@ -294,7 +294,7 @@ def test_the_command_line_shows_comments_once_a_team_is_big_enough(
             riverside = await session.scalar(select(Team.id).where(Team.name == "Riverside Locality Team"))
             people = dict((await session.execute(select(Person.email, Person.id))).all())
         started = await services.surveys.start(
-            person_id=people["quinn.hale@northshire.example"],
+            actor_id=people["quinn.hale@northshire.example"],
             template_id="staff-pulse",
             audience=Audience(team_ids=(riverside,)),
             closes_on=services.surveys.today() + timedelta(days=10),
@@ -302,7 +302,7 @@ def test_the_command_line_shows_comments_once_a_team_is_big_enough(
         )
         for email in list(said)[:2]:
             await services.surveys.answer(
-                person_id=people[email], survey_id=started.view.survey_id, submitted={**PULSE, "one_thing": said[email]}
+                actor_id=people[email], survey_id=started.view.survey_id, submitted={**PULSE, "one_thing": said[email]}
             )
         return started.view.survey_id
 
@@ -318,7 +318,7 @@ def test_the_command_line_shows_comments_once_a_team_is_big_enough(
             jo = await session.scalar(select(Person.id).where(Person.email == "jo.pritchard@northshire.example"))
         assert jo is not None
         await services.surveys.answer(
-            person_id=jo, survey_id=survey_id, submitted={**PULSE, "one_thing": said["jo.pritchard@northshire.example"]}
+            actor_id=jo, survey_id=survey_id, submitted={**PULSE, "one_thing": said["jo.pritchard@northshire.example"]}
         )
 
     with_services(last_answer)

@@ -104,14 +104,14 @@ async def make_feedback(services: Services, records: Records) -> Feedback:
     org = records.audit_org.org
     today = services.clock.now().date()
     survey = await services.surveys.start(
-        person_id=org.qa_lead,
+        actor_id=org.qa_lead,
         template_id="staff-pulse",
         audience=Audience(emails=(PRIYA, "callum@council.example.gov.uk", "maya@council.example.gov.uk")),
         closes_on=today + timedelta(days=7),
         send=False,
     )
     for person in (org.practitioner, org.colleague):
-        await services.surveys.answer(person_id=person, survey_id=survey.view.survey_id, submitted=PULSE)
+        await services.surveys.answer(actor_id=person, survey_id=survey.view.survey_id, submitted=PULSE)
     link = await services.feedback_links.create_link(
         creator_id=org.practitioner, case_reference=MODERATED_CASE, template_key="family-parent-carer"
     )
@@ -120,7 +120,7 @@ async def make_feedback(services: Services, records: Records) -> Feedback:
         creator_id=org.practitioner, case_reference=DRAFT_CASE, template_key="family-parent-carer"
     )
     handed_over = await services.feedback_links.submit_handover(
-        teams_user_id="29:user-1",
+        actor_id="29:user-1",
         case_reference="LCS100003",
         template_key="family-child-8-12",
         version=None,

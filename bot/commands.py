@@ -46,6 +46,8 @@ class Audience(enum.StrEnum):
     EVERYONE = "everyone"
     MANAGERS = "team and senior managers, and the QA lead"
     QA_LEAD = "the QA lead"
+    QIM = "the members of the Quality Improvement Meeting"
+    CLIENT_RELATIONS = "client relations"
     ADMINISTRATORS = "administrators"
     DEMO = "anyone trying qop in the local playground"
 
@@ -93,7 +95,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("audit round", text.AUDIT_ROUND, PERSONAL, Audience.MANAGERS, weight=30),
     Command("survey results", text.SURVEY_RESULTS, PERSONAL, Audience.MANAGERS, weight=25),
     Command("survey remind", text.SURVEY_REMIND, PERSONAL, Audience.MANAGERS, weight=20),
-    Command("report qim", text.REPORT_QIM, PERSONAL, Audience.QA_LEAD, weight=15),
+    Command("report qim", text.REPORT_QIM, PERSONAL, Audience.QIM, weight=15),
+    Command("improvement plan", text.IMPROVEMENT_PLAN, PERSONAL, Audience.QIM, weight=12),
+    Command("celebrated", text.CELEBRATED, PERSONAL, Audience.EVERYONE, weight=11),
+    Command("celebrate", text.CELEBRATE, PERSONAL, Audience.MANAGERS, weight=10),
+    Command("client feedback", text.CLIENT_FEEDBACK, PERSONAL, Audience.CLIENT_RELATIONS, weight=8),
     Command("admin roles", text.ADMIN_ROLES, PERSONAL, Audience.ADMINISTRATORS, weight=5),
     Command("demo role", text.DEMO_ROLE, PERSONAL, Audience.DEMO, weight=1, local_only=True),
 )

@@ -14,7 +14,23 @@ from cards.base import Json, card, execute, facts, paragraph, title
 if TYPE_CHECKING:
     from views.organisation import ChannelLinkView, PersonView, RoleView
 
-ROLE_CHOICES = ("practitioner", "team manager", "senior manager", "QA lead", "moderator", "administrator")
+ROLE_CHOICES = (
+    "practitioner",
+    "team manager",
+    "senior manager",
+    "QA lead",
+    "moderator",
+    "administrator",
+    "service director",
+    "head of service",
+    "QA head of service",
+    "principal social worker",
+    "IRO manager",
+    "practice champion",
+    "performance analyst",
+    "client relations",
+)
+"""The roles the admin card offers: the labels ``services.organisation`` uses (a test keeps them equal)."""
 
 
 def roles_text(roles: Sequence[RoleView]) -> str:

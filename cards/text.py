@@ -61,33 +61,64 @@ NO_SUCH_PERSON = "Nobody with the e-mail '{email}' is known to qop."
 
 # -- Permission refusals (services/policy.py): each says who may, so people know whom to ask ---
 REFUSED_AUDIT_VIEW = (
-    "Only the practitioner, the auditor, their team manager, the audit's moderator and the QA lead can see this audit."
+    "Only the practitioner, the auditor, their team manager, the audit's moderator, the QA lead, the Principal "
+    "Social Worker, the IRO manager and the Service Director can see this audit."
 )
 REFUSED_AUDIT_SUBMIT = "Only the auditor assigned to this audit can submit it."
 REFUSED_AUDIT_MODERATE = (
-    "Only a moderator (or the QA lead) who did not carry out this audit and whose case it is not can moderate it."
+    "Only a moderator (or the QA lead, the Principal Social Worker or the IRO manager) who did not carry out this "
+    "audit and whose case it is not can moderate it."
 )
 REFUSED_AUDIT_CHANGE = "Only the team manager or the QA lead can change or reassign this audit."
-REFUSED_REFLECTION_VIEW = "Only the practitioner, the auditor, their team manager, the audit's moderator and the QA lead can read this reflection."
+REFUSED_REFLECTION_VIEW = (
+    "Only the practitioner, the auditor, their team manager, the audit's moderator, the QA lead, the Principal "
+    "Social Worker, the IRO manager and the Service Director can read this reflection."
+)
 REFUSED_REFLECTION_SUBMIT = "Only the practitioner whose work was audited can add their reflection."
 REFUSED_REFLECTION_CHANGE = "Only the practitioner who wrote this reflection can change it."
-REFUSED_ACTION_VIEW = "Only the action's owner, whoever raised it, their manager and the QA lead can see this action."
+REFUSED_ACTION_VIEW = (
+    "Only the action's owner, whoever raised it, their manager, the QA lead and the Service Director can see "
+    "this action."
+)
 REFUSED_ACTION_SUBMIT = "Only the action's owner or their team manager can record progress on it."
 REFUSED_ACTION_CHANGE = (
     "Only whoever raised this action, the owner's manager or the QA lead can change, reassign or close it."
 )
 REFUSED_SURVEY_RESULTS_VIEW = (
-    "Survey results are for the QA lead, and as totals for the team's manager and the service area's senior managers."
+    "Survey results are for the QA lead, and as totals for the team's manager, the service area's senior "
+    "managers, the Service Director and performance analysts."
 )
 REFUSED_SURVEY_SUBMIT = "Only people in the organisation can answer staff surveys."
 REFUSED_SURVEY_CHANGE = "Only the QA lead can set up or close a survey."
-REFUSED_DIGEST_VIEW = "Only the subscriber, the team, its manager, the service area's senior managers and the QA lead can see this digest."
+REFUSED_DIGEST_VIEW = (
+    "Only the subscriber, the team, its manager, the service area's senior managers, the QA lead and the "
+    "Service Director can see this digest."
+)
 REFUSED_DIGEST_CHANGE = "Only the subscriber, the team manager, a senior manager of the area, the QA lead or an administrator can change this digest."
 REFUSED_CHANNEL_LINK_CHANGE = (
     "Only an administrator, the team's manager or a senior manager of its service area can link a channel to it."
 )
-REFUSED_ORGANISATION_VIEW = "Only administrators and the QA lead can see the whole organisation."
+REFUSED_ORGANISATION_VIEW = "Only administrators, the QA lead and the Service Director can see the whole organisation."
 REFUSED_ORGANISATION_CHANGE = "Only an administrator can change the organisation or anyone's roles."
+REFUSED_QIM_REPORT_VIEW = (
+    "The QIM report is for the members of the Quality Improvement Meeting: the Service Director, Heads of "
+    "Service, senior managers, the QA Head of Service and QA lead, the Principal Social Worker, performance "
+    "analysts and client relations. Ask your qop administrator if you should be one of them."
+)
+REFUSED_IMPROVEMENT_PLAN_VIEW = "The improvement plan is for the QIM's members, the IRO manager and practice champions."
+REFUSED_IMPROVEMENT_PLAN_CHANGE = (
+    "Only the QA Head of Service and Heads of Service can add to or change the improvement plan."
+)
+REFUSED_CLIENT_FEEDBACK_VIEW = (
+    "Compliments and complaints are for client relations, the QA lead, the Service Director and the service "
+    "area's senior managers."
+)
+REFUSED_CLIENT_FEEDBACK_SUBMIT = "Only client relations can log compliments and complaints."
+REFUSED_PRACTICE_EXAMPLE_VIEW = "Only people in the organisation can see the practice we celebrate."
+REFUSED_PRACTICE_EXAMPLE_SUBMIT = (
+    "Only the team's manager, a senior manager or Head of Service of its area, the QA lead, the Principal Social "
+    "Worker or the IRO manager can nominate practice to celebrate."
+)
 NOBODY_REFUSED = ""
 """The refusal of a rule that lets anyone in (never shown)."""
 NOT_MATCHED = (

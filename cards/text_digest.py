@@ -86,7 +86,6 @@ NO_SUCH_TEAM = "I can't find a team called \u201c{name}\u201d."
 NO_SUCH_AREA = "I can't find a service area called \u201c{name}\u201d."
 UNKNOWN_SCOPE = "A digest covers a team, an area or the service, not \u201c{kind}\u201d."
 REPORT_LINKS_OFF = "Report links are switched off: the qop administrator must set REPORT_SECRET."
-REPORT_QA_LEAD_ONLY = "The quarterly QIM report is for the QA lead."
 SERVICE_SUBSCRIPTION_NOT_ALLOWED = "Only the QA lead or an administrator can subscribe a channel to the whole service."
 CHANNELS_ONLY = "Digests are posted in channels: mention me in a team channel to subscribe it."
 CHANNEL_NOT_LINKED = (

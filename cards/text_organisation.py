@@ -59,13 +59,21 @@ DEMO_HINTS = {
     "QA lead": "You can see everything and moderate audits. Try 'team actions' and the QA calendar.",
     "moderator": "Audits picked for moderation can now come to you.",
     "administrator": "You can change anyone's roles: type 'admin roles'.",
+    "service director": "You chair the QIM: you can read everything and open the QIM report ('report qim').",
+    "head of service": "You now lead the {area} service area and can change the improvement plan ('improvement plan').",
+    "QA head of service": "You act as QA lead and own the improvement plan. Try 'improvement plan' and 'report qim'.",
+    "principal social worker": "You can read audits service-wide and moderate them.",
+    "IRO manager": "You can read audits and moderate them.",
+    "practice champion": "You can read the improvement plan: type 'improvement plan'.",
+    "performance analyst": "You can read totals and the QIM report ('report qim'), never individual answers.",
+    "client relations": "You can open the QIM report ('report qim') as a member of the QIM.",
 }
 DEMO_USAGE = "Type 'demo role' followed by one of: {roles}."
 
 # -- Refusals ---------------------------------------------------------------------------------
 NOT_A_ROLE = "'{role}' is not a role. Roles are: {roles}."
 NOT_IN_ORGANISATION_YET = "{email} is not in the organisation yet: add them to the organisation file."
-SENIOR_MANAGER_NEEDS_AREA = "A senior manager role needs the service area they lead."
+ROLE_NEEDS_AREA = "A {role} role needs the service area they lead."
 CHOOSE_AREA = "Choose an area"
 TEAM_MANAGER_NEEDS_TEAM = "Say which team they will manage."
 CHOOSE_TEAM = "Choose a team"

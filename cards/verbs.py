@@ -64,3 +64,15 @@ AUDIT_ROUND_START = "audit.round.start"
 # Digests and reports (issue 7)
 DIGEST_POST = "digest.post"
 REPORT_QIM_LINK = "report.qim.link"
+
+# The continuous improvement plan (issue 16)
+IMPROVEMENT_LIST = "improvement.list"
+IMPROVEMENT_NEW = "improvement.new"
+IMPROVEMENT_EDIT = "improvement.edit"
+IMPROVEMENT_SAVE = "improvement.save"
+IMPROVEMENT_HISTORY = "improvement.history"
+
+# Compliments and complaints; celebrating quality practice (issue 16)
+CLIENT_FEEDBACK_NEW = "client_feedback.new"
+CLIENT_FEEDBACK_LOG = "client_feedback.log"
+PRACTICE_NOMINATE = "practice.nominate"

@@ -39,6 +39,8 @@ from services.feedback.alerts import SafetyAlertNotifier
 from services.feedback.links import FeedbackLinkService
 from services.feedback.surveys import SurveyService
 from services.feedback.tokens import Signer
+from services.improvement import ImprovementPlanService
+from services.improvement.learning import LearningService
 from services.organisation import OrganisationService
 from services.outbox import Outbox
 from services.qa_calendar import QaCalendarService
@@ -146,6 +148,13 @@ def build_services(
             time_zone=settings.timezone,
         ),
         digests=digests,
+        improvement=ImprovementPlanService(sessions=sessions, clock=clock, time_zone=settings.timezone),
+        learning=LearningService(
+            sessions=sessions,
+            clock=clock,
+            case_reference_pattern=settings.case_reference_pattern,
+            time_zone=settings.timezone,
+        ),
         time_zone=settings.timezone,
         base_url=settings.base_url,
         feedback_signer=feedback_signer,

@@ -20,6 +20,7 @@ from qop.cli_digest import digest_cli, report_cli
 from qop.cli_feedback import survey_cli
 from qop.cli_measures import measures_cli
 from qop.cli_org import demo_cli, org_cli
+from qop.cli_plan import plan_cli
 from qop.cli_retention import person_cli, retention_cli
 from qop.cli_teams import teams_cli
 from qop.production import production_problems
@@ -50,6 +51,7 @@ cli.add_typer(report_cli, name="report")
 cli.add_typer(survey_cli, name="survey")
 cli.add_typer(retention_cli, name="retention")
 cli.add_typer(person_cli, name="person")
+cli.add_typer(plan_cli, name="plan")
 cli.add_typer(measures_cli, name="measures")
 console = Console()
 

@@ -21,6 +21,7 @@ ROLE_ADDED = "role added"
 ROLE_REMOVED = "role removed"
 IMPORT = "import"
 LINK = "link"
+REFUSED = "refused"
 
 ActorRef = Actor | Person | int | None
 """Whoever acted: an ``Actor``, a ``Person``, a person id, or None for the command line / a job."""

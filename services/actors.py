@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Person, Role, RoleAssignment, Team
+from storage.models import AREA_ROLES, Person, Role, RoleAssignment, Team
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class Actor:
     roles: frozenset[Role] = frozenset()
     managed_team_ids: frozenset[int] = frozenset()
     senior_area_ids: frozenset[int] = frozenset()
-    """Service areas this person is a senior manager for."""
+    """Service areas this person leads as senior manager or Head of Service."""
     area_team_ids: frozenset[int] = field(default=frozenset())
     """Every team inside ``senior_area_ids`` (so a record that names only its team can be placed)."""
 
@@ -47,11 +47,16 @@ class Actor:
     def manages(self, team_id: int | None) -> bool:
         return self.is_member and team_id is not None and team_id in self.managed_team_ids
 
+    @property
+    def leads_areas(self) -> bool:
+        """A senior manager or Head of Service: they answer for their service areas."""
+        return any(self.has(role) for role in AREA_ROLES)
+
     def leads_area(self, service_area_id: int | None) -> bool:
-        return self.has(Role.SENIOR_MANAGER) and service_area_id is not None and service_area_id in self.senior_area_ids
+        return self.leads_areas and service_area_id is not None and service_area_id in self.senior_area_ids
 
     def leads_team_area(self, team_id: int | None) -> bool:
-        return self.has(Role.SENIOR_MANAGER) and team_id is not None and team_id in self.area_team_ids
+        return self.leads_areas and team_id is not None and team_id in self.area_team_ids
 
 
 NOBODY = Actor(person_id=None)
@@ -85,7 +90,7 @@ async def actor_for(session: AsyncSession, person: Person | None) -> Actor:
         return NOBODY
     assignments = list(await session.scalars(select(RoleAssignment).where(RoleAssignment.person_id == person.id)))
     managed = set(await session.scalars(select(Team.id).where(Team.manager_id == person.id, Team.active.is_(True))))
-    senior_areas = {a.service_area_id for a in assignments if a.role == Role.SENIOR_MANAGER and a.service_area_id}
+    senior_areas = {a.service_area_id for a in assignments if a.role in AREA_ROLES and a.service_area_id}
     area_teams = set(await session.scalars(select(Team.id).where(Team.service_area_id.in_(senior_areas))))
     team = await session.get(Team, person.team_id) if person.team_id else None
     roles = {Role(a.role) for a in assignments if a.role in Role._value2member_map_}

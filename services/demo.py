@@ -20,7 +20,7 @@ from services.organisation.service import ROLE_LABELS, person_view
 from services.organisation.source import name_key, parse_role, read_file
 from services.teams_data import TeamsUser
 from storage.db import transaction
-from storage.models import Person, Role, RoleAssignment, Team
+from storage.models import AREA_ROLES, Person, Role, RoleAssignment, Team
 from views.organisation import PersonView
 
 DEMO_ROLE_NAMES = ", ".join(ROLE_LABELS.values())
@@ -58,7 +58,7 @@ class DemoService:
             if person is None or not person.in_organisation:
                 raise NotAllowed(text.DEMO_NOT_LOADED)
             team = await session.get(Team, person.team_id) if person.team_id else None
-            if team is None and role in (Role.TEAM_MANAGER, Role.SENIOR_MANAGER):
+            if team is None and (role is Role.TEAM_MANAGER or role in AREA_ROLES):
                 raise InvalidInput(text.DEMO_MANAGER_NEEDS_TEAM)
             await session.execute(delete(RoleAssignment).where(RoleAssignment.person_id == person.id))
             for held, area_id in _preset(role, team):
@@ -84,8 +84,8 @@ class DemoService:
 def _preset(role: Role, team: Team | None) -> list[tuple[Role, int | None]]:
     if role is Role.TEAM_MANAGER:
         return []  # managing the team is what makes a team manager
-    if role is Role.SENIOR_MANAGER:
-        return [(Role.SENIOR_MANAGER, team.service_area_id if team else None)]
+    if role in AREA_ROLES:
+        return [(role, team.service_area_id if team else None)]
     if role is Role.MODERATOR:
         return [(Role.PRACTITIONER, None), (Role.MODERATOR, None)]
     return [(role, None)]

@@ -9,9 +9,14 @@ Every feature asks here instead of writing its own checks::
 card; ``allows`` answers the same question as a bool (to hide a button); ``view_scope`` says
 which records a list may show. The rules follow the framework's role-based access: a
 practitioner sees their own work, a manager their team's, moderators what they moderate, the
-QA lead everything, senior managers aggregates for their service area (and, as their line manager,
-the actions of people with no manager in their team, such as team managers), administrators the
-organisation and its roles.
+QA lead (and the QA Head of Service) everything, senior managers and Heads of Service aggregates for
+their service area (and, as their line manager, the actions of people with no manager in their team,
+such as team managers), administrators the organisation and its roles. The framework's governance
+roles: the Service Director reads everything; the Principal Social Worker and the IRO manager read
+and moderate audits service-wide; performance analysts read totals and reports, never a case; the
+QIM's members open the QIM report; the QA Head of Service and Heads of Service change the continuous
+improvement plan; client relations log compliments and complaints. ``docs/permissions.md`` holds the
+whole matrix as a table generated from these rules (``services.policy_matrix``).
 """
 
 from __future__ import annotations
@@ -41,6 +46,10 @@ class RecordKind(enum.StrEnum):
     DIGEST_SUBSCRIPTION = "digest subscription"
     CHANNEL_LINK = "channel link"
     ORGANISATION = "organisation"
+    QIM_REPORT = "QIM report"
+    IMPROVEMENT_PLAN = "improvement plan"
+    COMPLIMENTS_COMPLAINTS = "compliments and complaints"
+    PRACTICE_EXAMPLE = "practice example"
 
 
 @dataclass(frozen=True)
@@ -129,6 +138,26 @@ def organisation(*, person_id: int | None = None) -> RecordContext:
     return RecordContext(RecordKind.ORGANISATION, owner_id=person_id)
 
 
+def qim_report() -> RecordContext:
+    """The quarterly report for the Quality Improvement Meeting (totals only, never a case)."""
+    return RecordContext(RecordKind.QIM_REPORT, aggregate=True)
+
+
+def improvement_plan() -> RecordContext:
+    """The continuous improvement plan the QIM reviews: its priorities, milestones and evidence."""
+    return RecordContext(RecordKind.IMPROVEMENT_PLAN)
+
+
+def compliments_complaints(*, team_id: int | None = None, service_area_id: int | None = None) -> RecordContext:
+    """Compliments and complaints logged against a team (case reference only, no names)."""
+    return RecordContext(RecordKind.COMPLIMENTS_COMPLAINTS, team_id=team_id, service_area_id=service_area_id)
+
+
+def practice_example(*, team_id: int | None = None, service_area_id: int | None = None) -> RecordContext:
+    """A quality practice example nominated to celebrate (anonymised) from a team's audit or observation."""
+    return RecordContext(RecordKind.PRACTICE_EXAMPLE, team_id=team_id, service_area_id=service_area_id)
+
+
 # -- who: small predicates the rules are made of -------------------------------------------
 
 Who = Callable[[Actor, RecordContext], bool]
@@ -170,7 +199,35 @@ def area_lead_as_line_manager(actor: Actor, record: RecordContext) -> bool:
 
 
 def qa_lead(actor: Actor, _record: RecordContext) -> bool:
-    return actor.has(Role.QA_LEAD)
+    """The QA lead, or the QA Head of Service who leads quality assurance (the framework's title)."""
+    return actor.has(Role.QA_LEAD) or actor.has(Role.QA_HEAD_OF_SERVICE)
+
+
+def holds(*roles: Role) -> Who:
+    """Anyone holding one of ``roles``, whatever the record (roles that act service-wide)."""
+    return lambda actor, _record: any(actor.has(role) for role in roles)
+
+
+service_director = holds(Role.SERVICE_DIRECTOR)
+qa_head_of_service = holds(Role.QA_HEAD_OF_SERVICE)
+head_of_service = holds(Role.HEAD_OF_SERVICE)
+practice_leader = holds(Role.PRINCIPAL_SOCIAL_WORKER, Role.IRO_MANAGER)
+"""The Principal Social Worker and the IRO/CP chair manager: read and moderate audits service-wide."""
+performance_analyst = holds(Role.PERFORMANCE_ANALYST)
+client_relations = holds(Role.CLIENT_RELATIONS)
+qim_member = holds(
+    Role.SERVICE_DIRECTOR,
+    Role.HEAD_OF_SERVICE,
+    Role.SENIOR_MANAGER,
+    Role.QA_HEAD_OF_SERVICE,
+    Role.QA_LEAD,
+    Role.PRINCIPAL_SOCIAL_WORKER,
+    Role.PERFORMANCE_ANALYST,
+    Role.CLIENT_RELATIONS,
+)
+"""The Quality Improvement Meeting: chaired by the Service Director, with Heads of Service and the
+extended service management team (senior managers), the QA Head of Service and QA lead, the Principal
+Social Worker; client relations and performance analysts are invited."""
 
 
 def administrator(actor: Actor, _record: RecordContext) -> bool:
@@ -215,26 +272,27 @@ class Rule:
 
 
 _MODERATOR = any_of(assigned_moderator, available_moderator)
+_AUDIT_READERS = any_of(owner, participant, team_manager, _MODERATOR, qa_lead, service_director, practice_leader)
 
 RULES: dict[tuple[RecordKind, Permission], Rule] = {
     (RecordKind.AUDIT, Permission.VIEW): Rule(
-        any_of(owner, participant, team_manager, _MODERATOR, qa_lead),
+        _AUDIT_READERS,
         text.REFUSED_AUDIT_VIEW,
     ),
     (RecordKind.AUDIT, Permission.SUBMIT): Rule(participant, text.REFUSED_AUDIT_SUBMIT),
     (RecordKind.AUDIT, Permission.MODERATE): Rule(
-        all_of(independent, any_of(_MODERATOR, qa_lead)),
+        all_of(independent, any_of(_MODERATOR, qa_lead, practice_leader)),
         text.REFUSED_AUDIT_MODERATE,
     ),
     (RecordKind.AUDIT, Permission.CHANGE): Rule(any_of(team_manager, qa_lead), text.REFUSED_AUDIT_CHANGE),
     (RecordKind.AUDIT_REFLECTION, Permission.VIEW): Rule(
-        any_of(owner, participant, team_manager, assigned_moderator, qa_lead),
+        any_of(owner, participant, team_manager, assigned_moderator, qa_lead, service_director, practice_leader),
         text.REFUSED_REFLECTION_VIEW,
     ),
     (RecordKind.AUDIT_REFLECTION, Permission.SUBMIT): Rule(owner, text.REFUSED_REFLECTION_SUBMIT),
     (RecordKind.AUDIT_REFLECTION, Permission.CHANGE): Rule(owner, text.REFUSED_REFLECTION_CHANGE),
     (RecordKind.ACTION, Permission.VIEW): Rule(
-        any_of(owner, participant, team_manager, area_lead_as_line_manager, qa_lead),
+        any_of(owner, participant, team_manager, area_lead_as_line_manager, qa_lead, service_director),
         text.REFUSED_ACTION_VIEW,
     ),
     (RecordKind.ACTION, Permission.SUBMIT): Rule(any_of(owner, team_manager), text.REFUSED_ACTION_SUBMIT),
@@ -243,13 +301,13 @@ RULES: dict[tuple[RecordKind, Permission], Rule] = {
         text.REFUSED_ACTION_CHANGE,
     ),
     (RecordKind.SURVEY_RESULTS, Permission.VIEW): Rule(
-        any_of(qa_lead, aggregate_for(any_of(area_lead, team_manager))),
+        any_of(qa_lead, aggregate_for(any_of(area_lead, team_manager, service_director, performance_analyst))),
         text.REFUSED_SURVEY_RESULTS_VIEW,
     ),
     (RecordKind.SURVEY_RESULTS, Permission.SUBMIT): Rule(member, text.REFUSED_SURVEY_SUBMIT),
     (RecordKind.SURVEY_RESULTS, Permission.CHANGE): Rule(qa_lead, text.REFUSED_SURVEY_CHANGE),
     (RecordKind.DIGEST_SUBSCRIPTION, Permission.VIEW): Rule(
-        any_of(owner, team_member, team_manager, area_lead, qa_lead),
+        any_of(owner, team_member, team_manager, area_lead, qa_lead, service_director),
         text.REFUSED_DIGEST_VIEW,
     ),
     (RecordKind.DIGEST_SUBSCRIPTION, Permission.CHANGE): Rule(
@@ -262,9 +320,24 @@ RULES: dict[tuple[RecordKind, Permission], Rule] = {
         text.REFUSED_CHANNEL_LINK_CHANGE,
     ),
     (RecordKind.ORGANISATION, Permission.VIEW): Rule(
-        any_of(owner, administrator, qa_lead), text.REFUSED_ORGANISATION_VIEW
+        any_of(owner, administrator, qa_lead, service_director), text.REFUSED_ORGANISATION_VIEW
     ),
     (RecordKind.ORGANISATION, Permission.CHANGE): Rule(administrator, text.REFUSED_ORGANISATION_CHANGE),
+    (RecordKind.QIM_REPORT, Permission.VIEW): Rule(qim_member, text.REFUSED_QIM_REPORT_VIEW),
+    (RecordKind.IMPROVEMENT_PLAN, Permission.VIEW): Rule(
+        any_of(qim_member, holds(Role.IRO_MANAGER, Role.PRACTICE_CHAMPION)), text.REFUSED_IMPROVEMENT_PLAN_VIEW
+    ),
+    (RecordKind.IMPROVEMENT_PLAN, Permission.CHANGE): Rule(
+        any_of(qa_head_of_service, head_of_service), text.REFUSED_IMPROVEMENT_PLAN_CHANGE
+    ),
+    (RecordKind.COMPLIMENTS_COMPLAINTS, Permission.VIEW): Rule(
+        any_of(client_relations, qa_lead, service_director, area_lead), text.REFUSED_CLIENT_FEEDBACK_VIEW
+    ),
+    (RecordKind.COMPLIMENTS_COMPLAINTS, Permission.SUBMIT): Rule(client_relations, text.REFUSED_CLIENT_FEEDBACK_SUBMIT),
+    (RecordKind.PRACTICE_EXAMPLE, Permission.VIEW): Rule(member, text.REFUSED_PRACTICE_EXAMPLE_VIEW),
+    (RecordKind.PRACTICE_EXAMPLE, Permission.SUBMIT): Rule(
+        any_of(team_manager, area_lead, qa_lead, practice_leader), text.REFUSED_PRACTICE_EXAMPLE_SUBMIT
+    ),
 }
 
 NOT_MATCHED = text.NOT_MATCHED
@@ -315,12 +388,22 @@ def view_scope(actor: Actor, kind: RecordKind) -> Scope:
     """The widest set of ``kind`` records ``actor`` may list (moderation queues are extra)."""
     if not actor.is_member:
         return Scope()
-    if actor.has(Role.QA_LEAD) and kind is not RecordKind.ORGANISATION:
+    nobody_in_particular = RecordContext(kind)
+    if qa_lead(actor, nobody_in_particular) and kind is not RecordKind.ORGANISATION:
+        return Scope(everything=True)
+    if service_director(actor, nobody_in_particular):
+        return Scope(everything=True, aggregate_only=kind is RecordKind.SURVEY_RESULTS)
+    if kind in (RecordKind.AUDIT, RecordKind.AUDIT_REFLECTION) and practice_leader(actor, nobody_in_particular):
         return Scope(everything=True)
     if kind is RecordKind.ORGANISATION:
         return Scope(everything=actor.has(Role.ADMINISTRATOR), person_id=actor.person_id)
     if kind is RecordKind.SURVEY_RESULTS:
-        return Scope(team_ids=actor.managed_team_ids, service_area_ids=actor.senior_area_ids, aggregate_only=True)
+        return Scope(
+            everything=performance_analyst(actor, nobody_in_particular),
+            team_ids=actor.managed_team_ids,
+            service_area_ids=actor.senior_area_ids,
+            aggregate_only=True,
+        )
     if kind is RecordKind.DIGEST_SUBSCRIPTION:
         own_team = frozenset({actor.team_id}) if actor.team_id else frozenset()
         return Scope(

@@ -73,7 +73,10 @@ class Base(DeclarativeBase):
 
 
 class Role(enum.StrEnum):
-    """Roles a person holds in the organisation (issue 8)."""
+    """Roles a person holds in the organisation: qop's own and the framework's governance roles.
+
+    Stored as plain strings (``RoleAssignment.role``), so a new role needs no migration.
+    """
 
     PRACTITIONER = "practitioner"
     TEAM_MANAGER = "team_manager"
@@ -81,6 +84,18 @@ class Role(enum.StrEnum):
     QA_LEAD = "qa_lead"
     MODERATOR = "moderator"
     ADMINISTRATOR = "administrator"
+    SERVICE_DIRECTOR = "service_director"
+    HEAD_OF_SERVICE = "head_of_service"
+    QA_HEAD_OF_SERVICE = "qa_head_of_service"
+    PRINCIPAL_SOCIAL_WORKER = "principal_social_worker"
+    IRO_MANAGER = "iro_manager"
+    PRACTICE_CHAMPION = "practice_champion"
+    PERFORMANCE_ANALYST = "performance_analyst"
+    CLIENT_RELATIONS = "client_relations"
+
+
+AREA_ROLES = frozenset({Role.SENIOR_MANAGER, Role.HEAD_OF_SERVICE})
+"""Roles held for one or more service areas (a ``RoleAssignment`` row per area)."""
 
 
 class ServiceArea(Base):
@@ -868,3 +883,115 @@ class IndicatorValue(Base):
     """Where the figure came from: ``extract`` (an imported case-system report)."""
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("indicator_import_batches.id"))
     updated_at: Mapped[updated_at]
+
+
+class ImprovementStatus(enum.StrEnum):
+    """Where a priority of the continuous improvement plan stands."""
+
+    ACTIVE = "active"
+    ACHIEVED = "achieved"
+    WITHDRAWN = "withdrawn"
+
+
+class ImprovementPriority(Base):
+    """One priority of the continuous improvement plan the QIM reviews: why, who, and how we will know."""
+
+    __tablename__ = "improvement_priorities"
+
+    id: Mapped[int_pk]
+    title: Mapped[str] = mapped_column(String(200))
+    rationale: Mapped[str] = mapped_column(Text, default="")
+    """Why: the themes across audits, measures, feedback and practice days that make it a priority."""
+    owner_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    impact_evidence: Mapped[str] = mapped_column(Text, default="")
+    """The evidence that will show it made a difference."""
+    status: Mapped[str] = mapped_column(String(16), default=ImprovementStatus.ACTIVE.value)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[created_at]
+    updated_at: Mapped[updated_at]
+
+
+class ImprovementMilestone(Base):
+    """A step towards a priority, with the date it is due and when it was reached."""
+
+    __tablename__ = "improvement_milestones"
+    __table_args__ = (Index("ix_improvement_milestones_priority", "priority_id", "due_date"),)
+
+    id: Mapped[int_pk]
+    priority_id: Mapped[int] = mapped_column(ForeignKey("improvement_priorities.id", ondelete="CASCADE"))
+    description: Mapped[str] = mapped_column(Text)
+    due_date: Mapped[date] = mapped_column(Date)
+    done_at: Mapped[datetime | None]
+    created_at: Mapped[created_at]
+
+
+class ImprovementPriorityAction(Base):
+    """A service-level action (source QIM) that delivers a priority."""
+
+    __tablename__ = "improvement_priority_actions"
+    __table_args__ = (UniqueConstraint("priority_id", "action_id", name="uq_improvement_priority_actions_pair"),)
+
+    id: Mapped[int_pk]
+    priority_id: Mapped[int] = mapped_column(
+        ForeignKey("improvement_priorities.id", ondelete="CASCADE", name="fk_improvement_priority_actions_priority")
+    )
+    """(The conventional constraint name would pass PostgreSQL's 63 characters.)"""
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))
+    created_at: Mapped[created_at]
+
+
+class ImprovementPlanChange(Base):
+    """The plan's history: who changed which priority, when, and each field before and after.
+
+    Append-only, like the access log; priorities are never deleted (they are withdrawn), so the
+    trail the QIM reviews stays whole."""
+
+    __tablename__ = "improvement_plan_changes"
+    __table_args__ = (Index("ix_improvement_plan_changes_priority", "priority_id", "changed_at"),)
+
+    id: Mapped[int_pk]
+    priority_id: Mapped[int] = mapped_column(ForeignKey("improvement_priorities.id"))
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    changed_at: Mapped[created_at]
+    change: Mapped[str] = mapped_column(String(32))
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    """Field name -> [before, after] (dates as ISO text, people as their e-mail)."""
+
+
+class ClientFeedbackKind(enum.StrEnum):
+    COMPLIMENT = "compliment"
+    COMPLAINT = "complaint"
+
+
+class ClientFeedbackEntry(Base):
+    """A compliment or complaint client relations logged against a team, by theme (case reference only)."""
+
+    __tablename__ = "client_feedback"
+    __table_args__ = (Index("ix_client_feedback_received", "received_on", "team_id"),)
+
+    id: Mapped[int_pk]
+    kind: Mapped[str] = mapped_column(String(16))
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    received_on: Mapped[date] = mapped_column(Date)
+    themes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    case_reference: Mapped[str | None] = mapped_column(String(32))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    """What it was about, in a line: screened for personal data, never names."""
+    logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[created_at]
+
+
+class PracticeExample(Base):
+    """A quality practice example a manager nominated to celebrate (anonymised: no names, no case)."""
+
+    __tablename__ = "practice_examples"
+
+    id: Mapped[int_pk]
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    source: Mapped[str] = mapped_column(String(16))
+    """Where it was seen: an audit or an observation."""
+    source_ref: Mapped[str | None] = mapped_column(String(64))
+    """The audit's number, when it came from one."""
+    description: Mapped[str] = mapped_column(Text)
+    nominated_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[created_at]

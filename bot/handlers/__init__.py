@@ -18,12 +18,28 @@ def register_all(bot: QopBot) -> None:
         digest,
         feedback,
         help,
+        improvement,
+        learning,
         lifecycle,
         organisation,
         surveys,
     )
 
-    for module in (lifecycle, help, actions, calendar, organisation, feedback, surveys, delivery, audits, digest):
+    modules = (
+        lifecycle,
+        help,
+        actions,
+        calendar,
+        organisation,
+        feedback,
+        surveys,
+        delivery,
+        audits,
+        digest,
+        improvement,
+        learning,
+    )
+    for module in modules:
         module.register(bot)
     unrouted = bot.commands.unrouted()
     if unrouted:

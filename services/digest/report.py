@@ -30,6 +30,7 @@ TARGET_GOOD = 40.0
 TARGET_INADEQUATE = 10.0
 """At most 10% Inadequate."""
 SCALE_QUESTION = "auditor_scale"
+WORKBOOK_LINK = "Download this report as an Excel workbook (XLSX)"
 OFSTED_QUESTIONS = (
     "What do we know about the quality and impact of practice?",
     "How do we know it?",
@@ -282,8 +283,9 @@ th{background:#eef4f2}figure{margin:1rem 0}figcaption{font-size:.9rem;color:#555
 """
 
 
-def render_html(report: QimReport) -> str:
-    """A self-contained printable page (inline SVG charts, no scripts, no external requests)."""
+def render_html(report: QimReport, *, workbook_url: str | None = None) -> str:
+    """A self-contained printable page (inline SVG charts, no scripts, no external requests);
+    ``workbook_url`` adds a link to the same report as an Excel workbook."""
     digest = report.digest
     title = f"Quality of practice: {digest.scope_label}, {digest.period.label}"
     trend = [(p.period.key, p.grades.pct_good) for p in digest.trend if p.grades.pct_good is not None]
@@ -293,6 +295,8 @@ def render_html(report: QimReport) -> str:
         "Grades": _svg_bars(stages, title="Good or better by stage (%)"),
     }
     parts = [f"<h1>{html.escape(title)}</h1>"]
+    if workbook_url:
+        parts.append(f'<p><a href="{html.escape(workbook_url)}">{html.escape(WORKBOOK_LINK)}</a></p>')
     current_question = None
     for name, question, rows in sections(report):
         if question != current_question:

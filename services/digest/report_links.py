@@ -1,9 +1,9 @@
-"""Short-lived signed links to the QIM report page, for the QA lead, made in Teams.
+"""Short-lived signed links to the QIM report page, for the QIM's members, made in Teams.
 
 qop has no web sign-in, so the page is reached only through a link qop gives a signed-in Teams
 user: ``<person>.<scope>.<name>.<quarter>.<expires>.<signature>`` (HMAC-SHA256 with a secret
 from the settings). The link is bound to that person: opening it re-checks that they are still
-the QA lead, and every view is written to the access log.
+a member of the QIM, and every view is written to the access log.
 """
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ from cards import text_digest as text
 from services import access_log, actors, policy
 from services.actors import Actor
 from services.clock import Clock
-from services.digest import demo, report_links
+from services.digest import demo, report_access, report_links
 from services.digest.builder import Scope, Vocabulary, bucket_of, build_digest
 from services.digest.findings import digest_findings
 from services.digest.report import SCALE_QUESTION, FeedbackRow, QimReport, TeamRow
@@ -221,13 +221,13 @@ class DigestService:
     async def report_link(
         self, *, actor_id: str, quarter: str | None, scope: str | None, name: str | None
     ) -> tuple[str, datetime, str]:
-        """(signed URL, expiry, quarter) of the QIM report page for the QA lead asking in Teams
+        """(signed URL, expiry, quarter) of the QIM report page for a member of the QIM asking in Teams
         (``actor_id`` is their Teams user id)."""
         if self._links is None:
             raise InvalidInput(text.REPORT_LINKS_OFF)
         async with transaction(self._sessions) as session:
             actor = await actors.load_for_teams_user(session, actor_id)
-        self._require_qa_lead(actor)
+        await report_access.require_member(self._sessions, actor, via=report_access.VIA_TEAMS, quarter=quarter)
         now = self._clock.now()
         chosen = quarter or periods.quarter_of(periods.local_date(now, self.time_zone), self.time_zone).previous().key
         try:
@@ -242,23 +242,19 @@ class DigestService:
         )
         return f"{base_url}/reports/qim?t={report_links.make_token(signer, grant)}", grant.expires_at, chosen
 
-    async def open_report(self, token: str) -> QimReport:
-        """The report behind a signed link; raises ``LinkRefused`` or ``NotAllowed``."""
+    async def open_report(self, token: str, *, action: str = access_log.VIEW) -> QimReport:
+        """The report behind a signed link (``action``: a view, or an export of the workbook);
+        raises ``LinkRefused`` or ``NotAllowed``."""
         if self._links is None:
             raise report_links.LinkRefused("not configured")
         grant = report_links.read_token(self._links[0], token, now=self._clock.now())
         async with transaction(self._sessions) as session:
             actor = await actors.load_for_person(session, grant.person_id)
-        self._require_qa_lead(actor)
-        return await self.quarterly(grant.scope, grant.name or None, grant.quarter, actor=actor, action=access_log.VIEW)
+        await report_access.require_member(self._sessions, actor, via=report_access.VIA_LINK, quarter=grant.quarter)
+        return await self.quarterly(grant.scope, grant.name or None, grant.quarter, actor=actor, action=action)
 
     def attach_report_links(self, signer: Signer, *, base_url: str, minutes: int) -> None:
         self._links = (signer, base_url.rstrip("/"), minutes)
-
-    @staticmethod
-    def _require_qa_lead(actor: Actor) -> None:
-        if not actor.has(Role.QA_LEAD):
-            raise NotAllowed(text.REPORT_QA_LEAD_ONLY)
 
     # -- subscriptions -----------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ from services import access_log
 from services.actors import Actor
 from services.errors import InvalidInput
 from services.organisation.source import OrganisationFile, PersonEntry, Rejection, TeamEntry, name_key
-from storage.models import Person, Role, RoleAssignment, ServiceArea, Team
+from storage.models import AREA_ROLES, Person, Role, RoleAssignment, ServiceArea, Team
 from storage.repositories import people as people_repo
 from storage.repositories import roles as roles_repo
 
@@ -327,8 +327,12 @@ class OrganisationImport:
             matched.append((entry, person, created, fields))
         await self.session.flush()  # once for everyone: new people get their ids
         for entry, person, created, fields in matched:
-            wanted = {(r.value, None) for r in entry.roles if r not in (Role.SENIOR_MANAGER, Role.TEAM_MANAGER)}
-            wanted |= {(Role.SENIOR_MANAGER.value, areas[name_key(a)].id) for a in entry.senior_manager_of}
+            wanted = {(r.value, None) for r in entry.roles if r not in AREA_ROLES and r is not Role.TEAM_MANAGER}
+            wanted |= {
+                (role.value, areas[name_key(a)].id)
+                for role in entry.roles & AREA_ROLES
+                for a in entry.senior_manager_of
+            }
             if await self._set_roles(person, db.roles.get(person.id, set()), wanted):
                 fields.append("roles")
             rows[entry.email] = person

@@ -19,7 +19,7 @@ from services.organisation.source import OrganisationFile, name_key, normalise_e
 from services.policy import Permission
 from services.teams_data import ConversationInfo, TeamsUser
 from storage.db import transaction
-from storage.models import Conversation, Person, Role, RoleAssignment, ServiceArea, Team
+from storage.models import AREA_ROLES, Conversation, Person, Role, RoleAssignment, ServiceArea, Team
 from storage.repositories import conversations as conversation_repo
 from storage.repositories import roles as roles_repo
 from views.organisation import (
@@ -40,6 +40,14 @@ ROLE_LABELS = {
     Role.QA_LEAD: "QA lead",
     Role.MODERATOR: "moderator",
     Role.ADMINISTRATOR: "administrator",
+    Role.SERVICE_DIRECTOR: "service director",
+    Role.HEAD_OF_SERVICE: "head of service",
+    Role.QA_HEAD_OF_SERVICE: "QA head of service",
+    Role.PRINCIPAL_SOCIAL_WORKER: "principal social worker",
+    Role.IRO_MANAGER: "IRO manager",
+    Role.PRACTICE_CHAMPION: "practice champion",
+    Role.PERFORMANCE_ANALYST: "performance analyst",
+    Role.CLIENT_RELATIONS: "client relations",
 }
 COMMAND_LINE = "command line"
 
@@ -220,10 +228,10 @@ class OrganisationService:
         return person
 
     async def _area_for(self, session: AsyncSession, role: Role, area: str | None) -> ServiceArea | None:
-        if role is not Role.SENIOR_MANAGER:
+        if role not in AREA_ROLES:
             return None
         if not area:
-            raise InvalidInput(text.SENIOR_MANAGER_NEEDS_AREA, {"area": text.CHOOSE_AREA})
+            raise InvalidInput(text.ROLE_NEEDS_AREA.format(role=ROLE_LABELS[role]), {"area": text.CHOOSE_AREA})
         return await _by_name(session, ServiceArea, area, text.KIND_AREA)
 
     async def _change_assignment(

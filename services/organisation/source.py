@@ -30,7 +30,7 @@ from typing import Any
 
 import yaml
 
-from storage.models import Role
+from storage.models import AREA_ROLES, Role
 
 EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 CSV_COLUMNS = (
@@ -53,10 +53,27 @@ ROLE_NAMES = {
     "moderator": Role.MODERATOR,
     "administrator": Role.ADMINISTRATOR,
     "admin": Role.ADMINISTRATOR,
+    "service director": Role.SERVICE_DIRECTOR,
+    "director": Role.SERVICE_DIRECTOR,
+    "head of service": Role.HEAD_OF_SERVICE,
+    "qa head of service": Role.QA_HEAD_OF_SERVICE,
+    "head of service quality assurance": Role.QA_HEAD_OF_SERVICE,
+    "principal social worker": Role.PRINCIPAL_SOCIAL_WORKER,
+    "psw": Role.PRINCIPAL_SOCIAL_WORKER,
+    "iro manager": Role.IRO_MANAGER,
+    "iro/cp chair manager": Role.IRO_MANAGER,
+    "cp chair manager": Role.IRO_MANAGER,
+    "practice champion": Role.PRACTICE_CHAMPION,
+    "performance analyst": Role.PERFORMANCE_ANALYST,
+    "client relations": Role.CLIENT_RELATIONS,
 }
 MAX_NAME = 200
 MAX_EMAIL = 320
-ROLE_LIST = "practitioner, team manager, senior manager, QA lead, moderator, administrator"
+ROLE_LIST = (
+    "practitioner, team manager, senior manager, QA lead, moderator, administrator, service director, "
+    "head of service, QA head of service, principal social worker, IRO manager, practice champion, "
+    "performance analyst, client relations"
+)
 
 
 class UnreadableFile(ValueError):
@@ -323,9 +340,11 @@ def _person(
             return reject(f"unknown role '{role_text}' (roles are: {ROLE_LIST})")
         parsed_roles.add(role)
     areas = tuple(str(area).strip() for area in senior_manager_of if str(area).strip())
-    if Role.SENIOR_MANAGER in parsed_roles and not areas:
-        return reject("a senior manager needs senior_manager_of: the service area(s) they lead")
-    if areas:
+    for area_role in sorted(parsed_roles & AREA_ROLES):
+        if not areas:
+            title = area_role.value.replace("_", " ")
+            return reject(f"a {title} needs senior_manager_of: the service area(s) they lead")
+    if areas and not parsed_roles & AREA_ROLES:
         parsed_roles.add(Role.SENIOR_MANAGER)
     aad = str(aad_object_id).strip() if aad_object_id not in (None, "") else None
     if aad and len(aad) > 64:

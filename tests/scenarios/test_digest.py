@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from io import BytesIO
 from pathlib import Path
 
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from services.container import Services
-from storage.models import AccessLogEntry, DigestSubscription
+from storage.models import AccessLogEntry, DigestSubscription, Person
 from tests.scenarios.conftest import BotHarness
 from tests.support import activities as a
 from tests.support.cards import button_data
@@ -59,12 +61,17 @@ async def test_a_manager_subscribes_the_team_channel_and_stops_it(
     assert [entry.summary for entry in logged] == ["digest subscribed: Riverside Locality Team", "digest stopped"]
 
 
-async def test_digest_is_a_channel_command_and_the_report_link_is_for_the_qa_lead(
-    harness: BotHarness, services: Services, tmp_path: Path
+async def test_digest_is_a_channel_command_and_the_report_link_is_for_the_qim_s_members(
+    harness: BotHarness, services: Services, sessions, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
     assert (await services.organisation.import_file(write(tmp_path, SMALL_ORGANISATION))).rejections == []
     assert "didn't understand" in await _say(harness, "digest weekly", DANA)
-    assert "is for the QA lead" in await _say(harness, "report qim 2026Q1", DANA)
+    assert "for the members of the Quality Improvement Meeting" in await _say(harness, "report qim 2026Q1", DANA)
+    async with sessions() as session:
+        [refusal] = list(await session.scalars(select(AccessLogEntry).where(AccessLogEntry.action == "refused")))
+        dana = await session.scalar(select(Person).where(Person.email == "dana.marsh@northshire.example"))
+    assert (refusal.record_type, refusal.record_id, refusal.actor_id) == ("qim_report", "2026Q1", dana.id)
+
     link = await _say(harness, "report qim 2026Q1", QUINN)
     assert "Quarterly QIM report" in link and "/reports/qim?t=" in link
     url = json.loads(link)["actions"][0]["url"]
@@ -73,6 +80,26 @@ async def test_digest_is_a_channel_command_and_the_report_link_is_for_the_qa_lea
     assert page.headers["Cache-Control"] == "no-store"
     forged = await harness.client.get("/reports/qim?t=" + url.split("t=", 1)[1][:-2] + "00")
     assert forged.status == 403 and "Traceback" not in await forged.text()
+
+    # Made a Head of Service, Dana is a member of the QIM: the page and the workbook open for her.
+    await services.organisation.change_role(
+        actor=None, email=dana.email, role="head of service", add=True, area="Locality social work"
+    )
+    link = await _say(harness, "report qim 2026Q1", DANA)
+    token = json.loads(link)["actions"][0]["url"].split("t=", 1)[1]
+    page = await harness.client.get(f"/reports/qim?t={token}")
+    assert page.status == 200 and f'href="qim.xlsx?t={token}"' in await page.text()
+    workbook = await harness.client.get(f"/reports/qim.xlsx?t={token}")
+    assert workbook.status == 200 and "qim-report-2026Q1.xlsx" in workbook.headers["Content-Disposition"]
+    book = load_workbook(BytesIO(await workbook.read()))
+    assert book.sheetnames[0] == "What we know"
+    async with sessions() as session:
+        dana_s = list(await session.scalars(select(AccessLogEntry).where(AccessLogEntry.actor_id == dana.id)))
+    assert [(e.action, e.record_type) for e in dana_s if e.record_type == "qim_report"] == [
+        ("refused", "qim_report"),
+        ("view", "qim_report"),
+        ("export", "qim_report"),
+    ]
 
 
 async def test_the_demo_subscribes_the_playground_channel_and_its_digest_comes_through_the_delivery_engine(
@@ -175,7 +202,7 @@ async def test_the_qim_reminder_button_gives_the_qa_lead_a_report_link(
     refused = await harness.send(
         a.card_action(harness.service_url, verbs.REPORT_QIM_LINK, report, sender=DANA, conversation=a.personal_chat(3))
     )
-    assert "is for the QA lead" in json.dumps(refused["value"])
+    assert "for the members of the Quality Improvement Meeting" in json.dumps(refused["value"])
 
 
 async def test_an_area_channel_defaults_to_its_area_for_its_senior_manager(

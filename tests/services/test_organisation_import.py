@@ -11,6 +11,7 @@ from services.clock import FrozenClock
 from services.container import Services
 from services.errors import InvalidInput
 from services.organisation import Change, Entity, UnreadableFile
+from services.organisation.source import ROLE_LIST
 from services.teams_data import ConversationInfo, TeamsUser
 from storage.models import AccessLogEntry, Person, RoleAssignment, ServiceArea, Team
 from tests.support.organisation import DEMO_FILE, SMALL_ORGANISATION, write
@@ -38,7 +39,7 @@ async def test_the_demo_file_creates_the_whole_organisation(services: Services, 
     assert report.rejections == []
     assert report.count(Entity.SERVICE_AREA, Change.CREATED) == 6
     assert report.count(Entity.TEAM, Change.CREATED) == 7
-    assert report.count(Entity.PERSON, Change.CREATED) == 21
+    assert report.count(Entity.PERSON, Change.CREATED) == 29
     people = await _people(sessions)
     alex = people["alexw@example.com"]
     assert alex.aad_object_id == "00000000-0000-0000-0000-0000000000020"
@@ -48,10 +49,21 @@ async def test_the_demo_file_creates_the_whole_organisation(services: Services, 
         assert riverside.manager_id == people["meganb@example.com"].id
         assert alex.team_id == riverside.id
         logged = await session.scalar(select(AccessLogEntry).where(AccessLogEntry.action == "import"))
-    assert logged.detail["counts"]["person"] == {"created": 21}
+    assert logged.detail["counts"]["person"] == {"created": 29}
     assert await _roles(sessions, "helen.carrow@northshire.example") == {
         ("senior_manager", "Locality social work"),
         ("senior_manager", "Early Help"),
+    }
+    # The QIM: the framework's governance roles, the Heads of Service with the areas they lead.
+    assert await _roles(sessions, "margaret.ellison@northshire.example") == {("service_director", None)}
+    assert await _roles(sessions, "imran.qadir@northshire.example") == {
+        ("head_of_service", "Children in Care"),
+        ("head_of_service", "Permanence"),
+        ("head_of_service", "Care Leavers"),
+    }
+    assert await _roles(sessions, "jo.pritchard@northshire.example") == {
+        ("practitioner", None),
+        ("practice_champion", None),
     }
 
 
@@ -153,7 +165,7 @@ async def test_bad_entries_are_rejected_one_by_one_and_the_good_ones_applied(  #
         ("people[3]", "unknown team 'Nowhere Team'"),
         (
             "people[4]",
-            "unknown role 'wizard' (roles are: practitioner, team manager, senior manager, QA lead, moderator, administrator)",
+            f"unknown role 'wizard' (roles are: {ROLE_LIST})",
         ),
         ("people[5]", "missing e-mail"),
         ("people[6]", "malformed e-mail 'not-an-address'"),

@@ -142,8 +142,8 @@ def test_demo_load_is_idempotent(database_url: str, engine, monkeypatch) -> None
     runner = CliRunner()
     first = runner.invoke(cli, ["demo", "load"], env={"COLUMNS": "160"})
     second = runner.invoke(cli, ["demo", "load"], env={"COLUMNS": "160"})
-    assert first.exit_code == 0 and "21 people, 34 change(s)" in first.output
-    assert second.exit_code == 0 and "21 people, 0 change(s)" in second.output
+    assert first.exit_code == 0 and "29 people, 42 change(s)" in first.output
+    assert second.exit_code == 0 and "29 people, 0 change(s)" in second.output
 
 
 async def test_a_person_seen_in_teams_keeps_what_they_did_when_merged(
@@ -163,3 +163,72 @@ async def test_a_person_seen_in_teams_keeps_what_they_did_when_merged(
         chat_row = await session.scalar(select(Conversation).where(Conversation.conversation_id == "a:personal-7"))
     assert jo.email == "jo.pritchard@northshire.example" and jo.in_organisation and jo.aad_object_id == "aad-jo"
     assert chat_row.person_id == jo.id, "the personal chat follows the merged person"
+
+
+@pytest.mark.parametrize(
+    ("written", "label", "area"),
+    [
+        ("Service Director", "service director", None),
+        ("head of service", "head of service", "Children in Care"),
+        ("QA head of service", "QA head of service", None),
+        ("PSW", "principal social worker", None),
+        ("IRO/CP chair manager", "IRO manager", None),
+        ("practice-champion", "practice champion", None),
+        ("performance_analyst", "performance analyst", None),
+        ("client relations", "client relations", None),
+    ],
+)
+async def test_the_framework_roles_are_added_from_the_command_line(  # type: ignore[no-untyped-def]
+    services: Services, tmp_path: Path, written: str, label: str, area: str | None
+) -> None:
+    await services.organisation.import_file(write(tmp_path, SMALL_ORGANISATION))
+    added = await services.organisation.change_role(actor=None, email=SAM, role=written, add=True, area=area)
+    assert (label, area) in [(r.role, r.scope) for r in added.person.roles]
+    removed = await services.organisation.change_role(actor=None, email=SAM, role=written, add=False, area=area)
+    assert label not in [r.role for r in removed.person.roles]
+
+
+async def test_a_head_of_service_needs_the_area_they_lead(services: Services, tmp_path: Path) -> None:
+    await services.organisation.import_file(write(tmp_path, SMALL_ORGANISATION))
+    with pytest.raises(InvalidInput, match="head of service role needs the service area"):
+        await services.organisation.change_role(actor=None, email=SAM, role="head of service", add=True)
+
+
+async def test_the_organisation_file_gives_heads_of_service_their_areas(  # type: ignore[no-untyped-def]
+    services: Services, sessions, tmp_path: Path
+) -> None:
+    from services import actors
+
+    organisation = SMALL_ORGANISATION.replace(
+        "people:\n",
+        "people:\n"
+        "  - {email: hos@northshire.example, name: Hana Osei, roles: [head of service],"
+        " senior_manager_of: [Children in Care]}\n"
+        "  - {email: director@northshire.example, name: Dev Rao, roles: [service director]}\n",
+        1,
+    )
+    report = await services.organisation.import_file(write(tmp_path, organisation))
+    assert not report.rejections
+    async with sessions() as session:
+        hos = await session.scalar(select(Person).where(Person.email == "hos@northshire.example"))
+        actor = await actors.actor_for(session, hos)
+        director = await actors.actor_for(
+            session, await session.scalar(select(Person).where(Person.email == "director@northshire.example"))
+        )
+    assert [r.value for r in actor.roles] == ["head_of_service"]  # not made a senior manager as well
+    assert actor.senior_area_ids and actor.leads_areas
+    assert [r.value for r in director.roles] == ["service_director"] and not director.senior_area_ids
+
+
+def test_the_admin_card_offers_every_role() -> None:
+    from cards.organisation import ROLE_CHOICES
+    from services.organisation.service import ROLE_LABELS
+
+    assert set(ROLE_CHOICES) == set(ROLE_LABELS.values())
+
+
+def test_every_role_has_a_demo_hint() -> None:
+    from cards.text_organisation import DEMO_HINTS
+    from services.organisation.service import ROLE_LABELS
+
+    assert set(DEMO_HINTS) == set(ROLE_LABELS.values())

@@ -38,6 +38,17 @@ ACTORS = {
     ),
     "other_senior": _member(9, Role.SENIOR_MANAGER, senior_area_ids=frozenset({OTHER_AREA})),
     "administrator": _member(10, Role.ADMINISTRATOR, team=OTHER_TEAM),
+    # The framework's governance roles (none of them works in TEAM).
+    "director": _member(13, Role.SERVICE_DIRECTOR, team=OTHER_TEAM),
+    "head_of_service": _member(
+        14, Role.HEAD_OF_SERVICE, team=OTHER_TEAM, senior_area_ids=frozenset({AREA}), area_team_ids=frozenset({TEAM})
+    ),
+    "qa_head": _member(15, Role.QA_HEAD_OF_SERVICE, team=OTHER_TEAM),
+    "psw": _member(16, Role.PRINCIPAL_SOCIAL_WORKER, team=OTHER_TEAM),
+    "iro_manager": _member(17, Role.IRO_MANAGER, team=OTHER_TEAM),
+    "champion": _member(18, Role.PRACTICE_CHAMPION, team=OTHER_TEAM),
+    "analyst": _member(19, Role.PERFORMANCE_ANALYST, team=OTHER_TEAM),
+    "client_relations": _member(20, Role.CLIENT_RELATIONS, team=OTHER_TEAM),
     "unmatched": Actor(person_id=11, in_organisation=False, active=True),
     "left": Actor(person_id=12, in_organisation=True, active=False, roles=frozenset({Role.QA_LEAD})),
     "stranger": NOBODY,
@@ -65,6 +76,10 @@ RECORDS = {
     "area channel link": policy.channel_link(service_area_id=AREA),
     "organisation": policy.organisation(),
     "own organisation entry": policy.organisation(person_id=1),
+    "QIM report": policy.qim_report(),
+    "improvement plan": policy.improvement_plan(),
+    "team compliments and complaints": policy.compliments_complaints(team_id=TEAM, service_area_id=AREA),
+    "team practice example": policy.practice_example(team_id=TEAM, service_area_id=AREA),
 }
 
 EVERYONE_IN_ORG = {
@@ -78,46 +93,79 @@ EVERYONE_IN_ORG = {
     "senior",
     "other_senior",
     "administrator",
+    "director",
+    "head_of_service",
+    "qa_head",
+    "psw",
+    "iro_manager",
+    "champion",
+    "analyst",
+    "client_relations",
 }
+# Read audits service-wide: the QA lead and QA Head of Service, the Service Director, the PSW, the IRO manager.
+AUDIT_READERS = {"qa_lead", "qa_head", "director", "psw", "iro_manager"}
+AUDIT_MODERATORS = {"moderator", "qa_lead", "qa_head", "psw", "iro_manager"}
+QIM_MEMBERS = {"director", "head_of_service", "senior", "other_senior", "qa_head", "qa_lead", "psw", "analyst"}
+QIM_MEMBERS |= {"client_relations"}
 
 # Who may: (record, permission) -> the actors allowed. Everything not listed is refused.
 MATRIX: dict[tuple[str, P], set[str]] = {
-    ("audit awaiting moderation", P.VIEW): {"practitioner", "auditor", "manager", "moderator", "qa_lead"},
+    ("audit awaiting moderation", P.VIEW): {"practitioner", "auditor", "manager"} | AUDIT_READERS | {"moderator"},
     ("audit awaiting moderation", P.SUBMIT): {"auditor"},
-    ("audit awaiting moderation", P.MODERATE): {"moderator", "qa_lead"},
-    ("audit awaiting moderation", P.CHANGE): {"manager", "qa_lead"},
-    ("audit with moderator", P.VIEW): {"practitioner", "auditor", "manager", "moderator", "qa_lead"},
+    ("audit awaiting moderation", P.MODERATE): AUDIT_MODERATORS,
+    ("audit awaiting moderation", P.CHANGE): {"manager", "qa_lead", "qa_head"},
+    ("audit with moderator", P.VIEW): {"practitioner", "auditor", "manager", "moderator"} | AUDIT_READERS,
     ("audit with moderator", P.SUBMIT): {"auditor"},
-    ("audit with moderator", P.MODERATE): {"moderator", "qa_lead"},
-    ("audit with moderator", P.CHANGE): {"manager", "qa_lead"},
-    ("audit reflection", P.VIEW): {"practitioner", "auditor", "manager", "moderator", "qa_lead"},
+    ("audit with moderator", P.MODERATE): AUDIT_MODERATORS,
+    ("audit with moderator", P.CHANGE): {"manager", "qa_lead", "qa_head"},
+    ("audit reflection", P.VIEW): {"practitioner", "auditor", "manager", "moderator"} | AUDIT_READERS,
     ("audit reflection", P.SUBMIT): {"practitioner"},
     ("audit reflection", P.MODERATE): set(),
     ("audit reflection", P.CHANGE): {"practitioner"},
-    ("action", P.VIEW): {"practitioner", "auditor", "manager", "qa_lead"},
+    ("action", P.VIEW): {"practitioner", "auditor", "manager", "qa_lead", "qa_head", "director"},
     ("action", P.SUBMIT): {"practitioner", "manager"},
     ("action", P.MODERATE): set(),
-    ("action", P.CHANGE): {"auditor", "manager", "qa_lead"},
-    # Escalated to the area's senior manager, who stands in as line manager: sees and decides, does not do the work.
-    ("team manager's action", P.VIEW): {"manager", "senior", "qa_lead"},
+    ("action", P.CHANGE): {"auditor", "manager", "qa_lead", "qa_head"},
+    # Escalated to the area's senior manager (or Head of Service), who stands in as line manager:
+    # sees and decides, does not do the work.
+    ("team manager's action", P.VIEW): {"manager", "senior", "head_of_service", "qa_lead", "qa_head", "director"},
     ("team manager's action", P.SUBMIT): {"manager"},
-    ("team manager's action", P.CHANGE): {"manager", "senior", "qa_lead"},
-    ("team survey totals", P.VIEW): {"manager", "senior", "qa_lead"},
+    ("team manager's action", P.CHANGE): {"manager", "senior", "head_of_service", "qa_lead", "qa_head"},
+    ("team survey totals", P.VIEW): {
+        "manager",
+        "senior",
+        "head_of_service",
+        "qa_lead",
+        "qa_head",
+        "director",
+        "analyst",
+    },
     ("team survey totals", P.SUBMIT): EVERYONE_IN_ORG,
-    ("team survey totals", P.CHANGE): {"qa_lead"},
-    ("team survey answers", P.VIEW): {"qa_lead"},
-    ("own digest", P.VIEW): {"practitioner", "qa_lead"},
-    ("own digest", P.CHANGE): {"practitioner", "qa_lead", "administrator"},
-    ("team digest", P.VIEW): {"practitioner", "colleague", "manager", "senior", "other_senior", "qa_lead"},
-    ("team digest", P.CHANGE): {"manager", "senior", "qa_lead", "administrator"},
+    ("team survey totals", P.CHANGE): {"qa_lead", "qa_head"},
+    ("team survey answers", P.VIEW): {"qa_lead", "qa_head"},
+    ("own digest", P.VIEW): {"practitioner", "qa_lead", "qa_head", "director"},
+    ("own digest", P.CHANGE): {"practitioner", "qa_lead", "qa_head", "administrator"},
+    ("team digest", P.VIEW): {"practitioner", "colleague", "manager", "senior", "other_senior", "head_of_service"}
+    | {"qa_lead", "qa_head", "director"},
+    ("team digest", P.CHANGE): {"manager", "senior", "head_of_service", "qa_lead", "qa_head", "administrator"},
     ("team channel link", P.VIEW): set(ACTORS),
-    ("team channel link", P.CHANGE): {"manager", "senior", "administrator"},
+    ("team channel link", P.CHANGE): {"manager", "senior", "head_of_service", "administrator"},
     ("area channel link", P.VIEW): set(ACTORS),
-    ("area channel link", P.CHANGE): {"senior", "administrator"},
-    ("organisation", P.VIEW): {"administrator", "qa_lead"},
+    ("area channel link", P.CHANGE): {"senior", "head_of_service", "administrator"},
+    ("organisation", P.VIEW): {"administrator", "qa_lead", "qa_head", "director"},
     ("organisation", P.CHANGE): {"administrator"},
-    ("own organisation entry", P.VIEW): {"practitioner", "administrator", "qa_lead"},
+    ("own organisation entry", P.VIEW): {"practitioner", "administrator", "qa_lead", "qa_head", "director"},
     ("own organisation entry", P.MODERATE): set(),
+    ("QIM report", P.VIEW): QIM_MEMBERS,
+    ("QIM report", P.CHANGE): set(),
+    ("improvement plan", P.VIEW): QIM_MEMBERS | {"iro_manager", "champion"},
+    ("improvement plan", P.CHANGE): {"head_of_service", "qa_head"},
+    ("team compliments and complaints", P.VIEW): {"client_relations", "qa_lead", "qa_head", "director"}
+    | {"senior", "head_of_service"},
+    ("team compliments and complaints", P.SUBMIT): {"client_relations"},
+    ("team practice example", P.VIEW): EVERYONE_IN_ORG,
+    ("team practice example", P.SUBMIT): {"manager", "senior", "head_of_service", "qa_lead", "qa_head", "psw"}
+    | {"iro_manager"},
 }
 
 CASES = [
@@ -184,3 +232,47 @@ def test_a_pair_with_no_rule_is_refused_for_everyone_with_a_plain_reason() -> No
 )
 def test_view_scope_for_lists(actor: str, kind: policy.RecordKind, expected: policy.Scope) -> None:
     assert policy.view_scope(ACTORS[actor], kind) == expected
+
+
+@pytest.mark.parametrize(
+    ("actor", "kind", "expected"),
+    [
+        ("director", policy.RecordKind.ACTION, policy.Scope(everything=True)),
+        ("director", policy.RecordKind.SURVEY_RESULTS, policy.Scope(everything=True, aggregate_only=True)),
+        ("qa_head", policy.RecordKind.AUDIT, policy.Scope(everything=True)),
+        ("psw", policy.RecordKind.AUDIT, policy.Scope(everything=True)),
+        ("psw", policy.RecordKind.ACTION, policy.Scope(person_id=16)),
+        ("analyst", policy.RecordKind.SURVEY_RESULTS, policy.Scope(everything=True, aggregate_only=True)),
+        (
+            "head_of_service",
+            policy.RecordKind.SURVEY_RESULTS,
+            policy.Scope(service_area_ids=frozenset({AREA}), aggregate_only=True),
+        ),
+    ],
+)
+def test_view_scope_of_the_framework_roles(actor: str, kind: policy.RecordKind, expected: policy.Scope) -> None:
+    assert policy.view_scope(ACTORS[actor], kind) == expected
+
+
+def test_the_documented_permissions_table_is_the_policy() -> None:
+    from pathlib import Path
+
+    from services import policy_matrix
+
+    document = (Path(__file__).parents[2] / "docs" / "permissions.md").read_text(encoding="utf-8")
+    assert policy_matrix.table_in(document) == policy_matrix.markdown_table(), (
+        "docs/permissions.md is out of date: run `python -m services.policy_matrix docs/permissions.md`"
+    )
+
+
+def test_the_table_has_a_column_for_every_role() -> None:
+    from services import policy_matrix
+
+    assert set(policy_matrix.ROLE_LABELS) == {None, *Role}
+
+
+def test_a_head_of_service_who_leads_another_area_gets_nothing_from_this_one() -> None:
+    elsewhere = _member(21, Role.HEAD_OF_SERVICE, team=OTHER_TEAM, senior_area_ids=frozenset({OTHER_AREA}))
+    assert not policy.allows(elsewhere, P.CHANGE, RECORDS["team manager's action"])
+    assert not policy.allows(elsewhere, P.VIEW, RECORDS["team compliments and complaints"])
+    assert policy.allows(elsewhere, P.CHANGE, RECORDS["improvement plan"])

@@ -103,3 +103,63 @@ async def test_the_signed_link_is_for_the_qa_lead_only_and_expires(
     async with sessions() as session:
         views = list(await session.scalars(select(AccessLogEntry).where(AccessLogEntry.action == "view")))
     assert len(views) == 1 and views[0].actor_id == qa.id  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("role", "opens"),
+    [
+        ("service_director", True),
+        ("head_of_service", True),
+        ("qa_head_of_service", True),
+        ("principal_social_worker", True),
+        ("performance_analyst", True),
+        ("client_relations", True),
+        ("iro_manager", False),
+        ("practice_champion", False),
+        ("moderator", False),
+    ],
+)
+async def test_the_qim_s_members_open_the_report_by_role_and_others_are_refused_on_record(
+    services: Services, sessions: async_sessionmaker[AsyncSession], clock: FrozenClock, role: str, opens: bool
+) -> None:
+    from storage.models import RoleAssignment, ServiceArea
+
+    clock.set(datetime(2026, 4, 8, 9, tzinfo=UTC))
+    org = await make_org(sessions, teams_ids=True)
+    async with sessions() as session, session.begin():
+        area = await session.scalar(select(ServiceArea))
+        area_id = area.id if role == "head_of_service" else None  # type: ignore[union-attr]
+        session.add(RoleAssignment(person_id=org.outsider, role=role, service_area_id=area_id))
+    if not opens:
+        with pytest.raises(NotAllowed, match="members of the Quality Improvement Meeting"):
+            await services.digests.report_link(actor_id="29:user-5", quarter="2026Q1", scope=None, name=None)
+        async with sessions() as session:
+            [entry] = list(await session.scalars(select(AccessLogEntry).where(AccessLogEntry.action == "refused")))
+        assert (entry.actor_id, entry.record_type, entry.detail) == (org.outsider, "qim_report", {"via": "teams"})
+        return
+    url, _, _ = await services.digests.report_link(actor_id="29:user-5", quarter="2026Q1", scope=None, name=None)
+    report = await services.digests.open_report(url.split("t=", 1)[1])
+    assert report.digest.period.key == "2026Q1"
+    async with sessions() as session:
+        entries = list(await session.scalars(select(AccessLogEntry).where(AccessLogEntry.record_type == "qim_report")))
+    assert [(e.action, e.actor_id) for e in entries] == [("view", org.outsider)]
+
+
+async def test_a_link_whose_holder_left_the_qim_is_refused_and_the_refusal_logged(
+    services: Services, sessions: async_sessionmaker[AsyncSession], clock: FrozenClock
+) -> None:
+    from storage.models import RoleAssignment
+
+    clock.set(datetime(2026, 4, 8, 9, tzinfo=UTC))
+    org = await make_org(sessions, teams_ids=True)
+    async with sessions() as session, session.begin():
+        session.add(RoleAssignment(person_id=org.outsider, role="performance_analyst"))
+    url, _, _ = await services.digests.report_link(actor_id="29:user-5", quarter="2026Q1", scope=None, name=None)
+    async with sessions() as session, session.begin():
+        for assignment in await session.scalars(select(RoleAssignment).where(RoleAssignment.person_id == org.outsider)):
+            await session.delete(assignment)
+    with pytest.raises(NotAllowed):
+        await services.digests.open_report(url.split("t=", 1)[1])
+    async with sessions() as session:
+        entries = list(await session.scalars(select(AccessLogEntry).where(AccessLogEntry.record_type == "qim_report")))
+    assert [(e.action, e.actor_id, e.detail.get("via")) for e in entries] == [("refused", org.outsider, "link")]

@@ -15,6 +15,7 @@ from tests.support.card_catalogue.audits import audit_examples
 from tests.support.card_catalogue.calendar import calendar_examples
 from tests.support.card_catalogue.digest import digest_examples
 from tests.support.card_catalogue.feedback import feedback_examples
+from tests.support.card_catalogue.improvement import improvement_examples, learning_examples
 from tests.support.card_catalogue.organisation import organisation_examples
 from tests.support.card_catalogue.surveys import survey_examples
 
@@ -68,6 +69,8 @@ SOURCES: list[Callable[[], Iterator[tuple[str, Json]]]] = [
     _delivery_examples,
     audit_examples,
     digest_examples,
+    improvement_examples,
+    learning_examples,
 ]
 """Each feature appends its examples function here."""
 

@@ -6,6 +6,7 @@ SOURCE_LABELS = {
     "survey": "Feedback survey",
     "qim": "Quality Improvement Meeting",
     "practice_day": "Practice day",
+    "mapping": "Group supervision / mapping",
     "manual": "Added by hand",
 }
 STATUS_LABELS = {"open": "Open", "overdue": "Overdue", "done": "Done", "cancelled": "Cancelled"}

@@ -93,6 +93,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("survey results", text.SURVEY_RESULTS, PERSONAL, Audience.MANAGERS, weight=25),
     Command("survey remind", text.SURVEY_REMIND, PERSONAL, Audience.MANAGERS, weight=20),
     Command("report qim", text.REPORT_QIM, PERSONAL, Audience.QA_LEAD, weight=15),
+    Command("record observation", text.RECORD_OBSERVATION, PERSONAL, Audience.MANAGERS, weight=12),
+    Command("record mapping", text.RECORD_MAPPING, ALL_SCOPES, Audience.EVERYONE, weight=10),
     Command("admin roles", text.ADMIN_ROLES, PERSONAL, Audience.ADMINISTRATORS, weight=5),
     Command("demo role", text.DEMO_ROLE, PERSONAL, Audience.DEMO, weight=1, local_only=True),
 )

@@ -60,3 +60,11 @@ AUDIT_ROUND_START = "audit.round.start"
 # Digests and reports (issue 7)
 DIGEST_POST = "digest.post"
 REPORT_QIM_LINK = "report.qim.link"
+
+# Practice observations and group supervision / mapping (issue 15)
+OBSERVATION_RECORD = "observation.record"
+OBSERVATION_VIEW = "observation.view"
+OBSERVATION_REFLECT_OPEN = "observation.reflect.open"
+OBSERVATION_REFLECT_SUBMIT = "observation.reflect.submit"
+MAPPING_NEXT = "mapping.next"
+MAPPING_RECORD = "mapping.record"

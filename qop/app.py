@@ -39,6 +39,8 @@ from services.feedback.alerts import SafetyAlertNotifier
 from services.feedback.links import FeedbackLinkService
 from services.feedback.surveys import SurveyService
 from services.feedback.tokens import Signer
+from services.observations.mapping import MappingService
+from services.observations.service import ObservationService
 from services.organisation import OrganisationService
 from services.outbox import Outbox
 from services.qa_calendar import QaCalendarService
@@ -146,6 +148,20 @@ def build_services(
             time_zone=settings.timezone,
         ),
         digests=digests,
+        observations=ObservationService(
+            sessions=sessions,
+            clock=clock,
+            templates=templates,
+            case_reference_pattern=settings.case_reference_pattern,
+            outbox=outbox,
+            time_zone=settings.timezone,
+        ),
+        mapping=MappingService(
+            sessions=sessions,
+            clock=clock,
+            case_reference_pattern=settings.case_reference_pattern,
+            time_zone=settings.timezone,
+        ),
         time_zone=settings.timezone,
         base_url=settings.base_url,
         feedback_signer=feedback_signer,

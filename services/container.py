@@ -17,6 +17,8 @@ from services.feedback.alerts import SafetyAlertNotifier
 from services.feedback.links import FeedbackLinkService
 from services.feedback.surveys import SurveyService
 from services.feedback.tokens import Signer
+from services.observations.mapping import MappingService
+from services.observations.service import ObservationService
 from services.organisation import OrganisationService
 from services.qa_calendar import QaCalendarService
 from services.reminders import ReminderService
@@ -40,6 +42,8 @@ class Services:
     delivery: DeliveryService
     audits: AuditService
     digests: DigestService
+    observations: ObservationService
+    mapping: MappingService
     time_zone: str
     """The organisation's time zone (IANA name): the local time people are shown."""
     base_url: str

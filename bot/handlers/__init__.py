@@ -10,9 +10,20 @@ if TYPE_CHECKING:
 
 
 def register_all(bot: QopBot) -> None:
-    from bot.handlers import actions, audits, delivery, digest, feedback, help, lifecycle, organisation, surveys
+    from bot.handlers import (
+        actions,
+        audits,
+        delivery,
+        digest,
+        feedback,
+        help,
+        lifecycle,
+        observations,
+        organisation,
+        surveys,
+    )
 
-    for module in (lifecycle, help, actions, organisation, feedback, surveys, delivery, audits, digest):
+    for module in (lifecycle, help, actions, organisation, feedback, surveys, delivery, audits, digest, observations):
         module.register(bot)
     unrouted = bot.commands.unrouted()
     if unrouted:

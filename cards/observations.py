@@ -107,7 +107,7 @@ def observation_form_card(form: ObservationForm) -> Json:
             label=text.PRACTITIONER_LABEL + text.REQUIRED_MARK,
             value=values.get(PRACTITIONER_INPUT) or None,
             choices=_choices(form.practitioners),
-            style="filtered",
+            style="compact",
             placeholder=text.CHOOSE,
         )
     )

@@ -14,6 +14,7 @@ from tests.support.card_catalogue.actions import action_examples
 from tests.support.card_catalogue.audits import audit_examples
 from tests.support.card_catalogue.digest import digest_examples
 from tests.support.card_catalogue.feedback import feedback_examples
+from tests.support.card_catalogue.observations import observation_examples
 from tests.support.card_catalogue.organisation import organisation_examples
 from tests.support.card_catalogue.surveys import survey_examples
 
@@ -59,6 +60,7 @@ SOURCES: list[Callable[[], Iterator[tuple[str, Json]]]] = [
     _delivery_examples,
     audit_examples,
     digest_examples,
+    observation_examples,
 ]
 """Each feature appends its examples function here."""
 

@@ -21,6 +21,7 @@ from views.observations import (
     MAPPING_QUESTIONS,
     MAX_MAPPING_ACTIONS,
     PRACTITIONER_INPUT,
+    SUBMISSION_KEY,
     Choice,
     MappingForm,
     MappingSummary,
@@ -128,7 +129,11 @@ def observation_form_card(form: ObservationForm) -> Json:
         for question in section.questions:
             body += question_inputs(question, values, errors)
     body.append(paragraph(text.PRIVACY_REMINDER, subtle=True, spacing="Medium"))
-    return card(body, [execute(text.SAVE, verbs.OBSERVATION_RECORD)], fallback_text=text.FORM_TITLE)
+    return card(
+        body,
+        [execute(text.SAVE, verbs.OBSERVATION_RECORD, {SUBMISSION_KEY: form.submission_key})],
+        fallback_text=text.FORM_TITLE,
+    )
 
 
 def _observation_facts(view: ObservationView) -> Any:
@@ -267,7 +272,7 @@ def mapping_form_card(form: MappingForm) -> Json:
     body.append(paragraph(text.PRIVACY_REMINDER, subtle=True, spacing="Medium"))
     return card(
         body,
-        [execute(text.NEXT, verbs.MAPPING_NEXT, {"team_id": form.team_id})],
+        [execute(text.NEXT, verbs.MAPPING_NEXT, {"team_id": form.team_id, SUBMISSION_KEY: form.submission_key})],
         fallback_text=text.MAPPING_TITLE.format(team=form.team_name),
     )
 
@@ -339,7 +344,13 @@ def _mapping_scaling_card(form: MappingForm) -> Json:
     carried = {key: values.get(key, "") for key in ("kind", "case_ref", "held_on", *MAPPING_QUESTIONS, "attendees")}
     return card(
         body,
-        [execute(text.RECORD_MAPPING, verbs.MAPPING_RECORD, {"team_id": form.team_id, **carried})],
+        [
+            execute(
+                text.RECORD_MAPPING,
+                verbs.MAPPING_RECORD,
+                {"team_id": form.team_id, SUBMISSION_KEY: form.submission_key, **carried},
+            )
+        ],
         fallback_text=text.MAPPING_TITLE.format(team=form.team_name),
     )
 

@@ -880,6 +880,8 @@ class PracticeObservation(Base):
     reflection: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     reflection_draft: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     reflected_at: Mapped[datetime | None]
+    submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    """Carried by the card: a second click on Save finds the first record instead of a new one."""
 
 
 class MappingMeeting(Base):
@@ -899,6 +901,8 @@ class MappingMeeting(Base):
     needs_to_happen: Mapped[str] = mapped_column(Text)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     recorded_at: Mapped[datetime]
+    submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    """Carried by the card: a second click on Save finds the first record instead of a new one."""
 
 
 class MappingAttendee(Base):

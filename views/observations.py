@@ -13,6 +13,7 @@ CONSENT_INPUT = "consent"
 CONSENT_PRACTITIONER = "practitioner"
 CONSENT_FAMILY = "family"
 CASE_INPUT = "case_ref"
+SUBMISSION_KEY = "submission_key"
 PRACTITIONER_INPUT = "practitioner"
 
 MAPPING_KINDS: dict[str, str] = {
@@ -56,6 +57,8 @@ class ObservationForm:
     practitioners: tuple[Choice, ...]
     values: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
+    submission_key: str = ""
+    """Travels with the card so a second click on Save finds the first observation."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,8 @@ class MappingForm:
     attendees: tuple[Choice, ...] = ()
     """Chosen attendees; when present the card asks for their scales."""
     today: date | None = None
+    submission_key: str = ""
+    """Travels with the card so a second click on Save finds the first meeting."""
 
     @property
     def scaling(self) -> bool:

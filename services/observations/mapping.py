@@ -8,11 +8,13 @@ is stored until the second step is complete; the first step's answers travel on 
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cards import text_observations as text
@@ -30,6 +32,7 @@ from views.observations import (
     MAPPING_KINDS,
     MAPPING_QUESTIONS,
     MAX_MAPPING_ACTIONS,
+    SUBMISSION_KEY,
     AttendeeScale,
     Choice,
     MappingActionLine,
@@ -77,7 +80,7 @@ class MappingService:
                 raise NotAllowed(text.NO_TEAM)
             team = await self._team(session, actor, team_id)
             values = {"case_ref": case_ref.strip().upper(), "kind": "mapping", "held_on": self.today().isoformat()}
-            return await self._form(session, team, values, {})
+            return await self._form(session, team, values, {}, key=uuid.uuid4().hex)
 
     async def next_step(self, user_id: str, data: dict[str, Any]) -> MappingForm:
         """Check the meeting; the second step (scales and actions) when it is complete."""
@@ -87,23 +90,40 @@ class MappingService:
             values = _meeting_values(data)
             members = await self._members(session, team.id)
             errors = self._meeting_errors(values, members, team)
-            return await self._form(session, team, values, errors, scaling=not errors)
+            return await self._form(session, team, values, errors, scaling=not errors, key=_key(data))
 
     async def record(self, user_id: str, data: dict[str, Any]) -> MappingForm | MappingSummary:
-        """Store the meeting, each attendee's scale and the actions raised; or the form with what to fix."""
+        """Store the meeting, each attendee's scale and the actions raised; or the form with what to fix.
+
+        The card's submission key makes a second click show the first meeting, not store another."""
+        key = _key(data)
+        try:
+            return await self._record_once(user_id, data, key)
+        except IntegrityError:
+            async with self._sessions() as session:
+                earlier = await self._by_key(session, key)
+                team = await session.get(Team, earlier.team_id) if earlier else None
+                if earlier is None or team is None:
+                    raise
+                return await self.summary(session, earlier, team)
+
+    async def _record_once(self, user_id: str, data: dict[str, Any], key: str) -> MappingForm | MappingSummary:
         async with transaction(self._sessions) as session:
             actor = await actors.load_for_teams_user(session, user_id)
             team = await self._team(session, actor, _team_id(data))
+            earlier = await self._by_key(session, key)
+            if earlier is not None and earlier.team_id == team.id:
+                return await self.summary(session, earlier, team)
             values = _meeting_values(data)
             members = await self._members(session, team.id)
             errors = self._meeting_errors(values, members, team)
             if errors:
-                return await self._form(session, team, values, errors)
+                return await self._form(session, team, values, errors, key=key)
             attendees = _attendee_ids(values)
             values.update(_scaling_values(data, attendees))
             errors = self._scaling_errors(values, attendees, members)
             if errors:
-                return await self._form(session, team, values, errors, scaling=True)
+                return await self._form(session, team, values, errors, scaling=True, key=key)
             now = self._clock.now()
             meeting = MappingMeeting(
                 kind=values["kind"],
@@ -112,6 +132,7 @@ class MappingService:
                 held_on=date.fromisoformat(values["held_on"]),
                 recorded_by_id=actor.person_id,
                 recorded_at=now,
+                submission_key=key if earlier is None else uuid.uuid4().hex,
                 **{question: values[question] for question in MAPPING_QUESTIONS},
             )
             session.add(meeting)
@@ -238,6 +259,9 @@ class MappingService:
             raise NotAllowed(text.ONLY_TEAM_RECORDS)
         return team
 
+    async def _by_key(self, session: AsyncSession, key: str) -> MappingMeeting | None:
+        return await session.scalar(select(MappingMeeting).where(MappingMeeting.submission_key == key))
+
     async def _members(self, session: AsyncSession, team_id: int) -> dict[int, str]:
         return {p.id: p.display_name for p in await repository.team_members(session, team_id)}
 
@@ -249,6 +273,7 @@ class MappingService:
         errors: dict[str, str],
         *,
         scaling: bool = False,
+        key: str,
     ) -> MappingForm:
         members = await self._members(session, team.id)
         attendees = tuple(Choice(str(p), members[p]) for p in _attendee_ids(values) if p in members) if scaling else ()
@@ -260,6 +285,7 @@ class MappingService:
             errors=errors,
             attendees=attendees,
             today=self.today(),
+            submission_key=key,
         )
 
 
@@ -268,6 +294,11 @@ def _text(data: dict[str, Any], key: str) -> str:
     if isinstance(raw, list):
         raw = ",".join(str(item) for item in raw)
     return str(raw or "").strip()
+
+
+def _key(data: dict[str, Any]) -> str:
+    """The card's submission key (a fresh one when a card carries none)."""
+    return _text(data, SUBMISSION_KEY)[:64] or uuid.uuid4().hex
 
 
 def _team_id(data: dict[str, Any]) -> int | None:

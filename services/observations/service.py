@@ -7,10 +7,13 @@ and writes the access log in the transaction that does the work; a refused view 
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cards import observations as observation_cards
@@ -34,6 +37,7 @@ from views.observations import (
     CONSENT_INPUT,
     CONSENT_PRACTITIONER,
     PRACTITIONER_INPUT,
+    SUBMISSION_KEY,
     Choice,
     ObservationForm,
     ObservationReflectionForm,
@@ -82,41 +86,69 @@ class ObservationService:
         async with transaction(self._sessions) as session:
             actor = await actors.load_for_teams_user(session, user_id)
             self._require_observer(actor)
-            return ObservationForm(self.observation_template(), await self._practitioners(session, actor))
+            return ObservationForm(
+                self.observation_template(), await self._practitioners(session, actor), submission_key=new_key()
+            )
 
     async def record(self, user_id: str, data: dict[str, Any]) -> ObservationForm | ObservationView:
         """Save an observation, or give the form back with what needs fixing (consent first of all).
 
-        Once saved, the practitioner is sent the observation with a button to add their reflection."""
-        template = self.observation_template()
-        async with transaction(self._sessions) as session:
-            actor = await actors.load_for_teams_user(session, user_id)
-            self._require_observer(actor)
-            values = {**answer_rules.extract(template.sections, data), **_fixed_values(data)}
-            practitioner, errors = await self._check(session, actor, template, values)
-            if errors or practitioner is None:
-                return ObservationForm(template, await self._practitioners(session, actor), values, errors)
-            observation = PracticeObservation(
-                template_id=template.id,
-                template_version=template.version,
-                case_ref=values[CASE_INPUT],
-                practitioner_id=practitioner.id,
-                observer_id=actor.person_id,
-                team_id=practitioner.team_id,
-                observed_on=date.fromisoformat(values["observed_on"]),
-                practitioner_consented=True,
-                family_consented=True,
-                answers=answer_rules.typed(template.sections, values),
-                recorded_at=self._clock.now(),
-                reflection_draft={},
-            )
-            session.add(observation)
-            await session.flush()
-            await access_log.record(session, actor, access_log.SUBMIT, RECORD, observation.id)
-            observer_view = await self._view(session, observation, viewer_id=actor.person_id)
-            practitioner_view = await self._view(session, observation, viewer_id=practitioner.id)
-        await self._ask_for_reflection(practitioner_view)
+        Once saved, the practitioner is sent the observation with a button to add their reflection.
+        The card's submission key makes a second click (or a retried request) show the first record."""
+        key = str(data.get(SUBMISSION_KEY) or "").strip()[:64] or new_key()
+        try:
+            async with transaction(self._sessions) as session:
+                actor = await actors.load_for_teams_user(session, user_id)
+                self._require_observer(actor)
+                earlier = await self._by_key(session, key)
+                if earlier is not None and earlier.observer_id == actor.person_id:
+                    return await self._view(session, earlier, viewer_id=actor.person_id)
+                if earlier is not None:
+                    key = new_key()
+                saved = await self._save(session, actor, data, key)
+                if isinstance(saved, ObservationForm):
+                    return saved
+                observer_view = await self._view(session, saved, viewer_id=actor.person_id)
+                practitioner_view = await self._view(session, saved, viewer_id=saved.practitioner_id)
+        except IntegrityError:
+            async with self._sessions() as session:
+                earlier = await self._by_key(session, key)
+                if earlier is None:
+                    raise
+                return await self._view(session, earlier, viewer_id=earlier.observer_id)
+        await self._ask_for_reflection(practitioner_view, saved.practitioner_id)
         return observer_view
+
+    async def _save(
+        self, session: AsyncSession, actor: Actor, data: dict[str, Any], key: str
+    ) -> ObservationForm | PracticeObservation:
+        template = self.observation_template()
+        values = {**answer_rules.extract(template.sections, data), **_fixed_values(data)}
+        practitioner, errors = await self._check(session, actor, template, values)
+        if errors or practitioner is None:
+            return ObservationForm(template, await self._practitioners(session, actor), values, errors, key)
+        observation = PracticeObservation(
+            template_id=template.id,
+            template_version=template.version,
+            case_ref=values[CASE_INPUT],
+            practitioner_id=practitioner.id,
+            observer_id=actor.person_id,
+            team_id=practitioner.team_id,
+            observed_on=date.fromisoformat(values["observed_on"]),
+            practitioner_consented=True,
+            family_consented=True,
+            answers=answer_rules.typed(template.sections, values),
+            recorded_at=self._clock.now(),
+            reflection_draft={},
+            submission_key=key,
+        )
+        session.add(observation)
+        await session.flush()
+        await access_log.record(session, actor, access_log.SUBMIT, RECORD, observation.id)
+        return observation
+
+    async def _by_key(self, session: AsyncSession, key: str) -> PracticeObservation | None:
+        return await session.scalar(select(PracticeObservation).where(PracticeObservation.submission_key == key))
 
     async def _check(
         self, session: AsyncSession, actor: Actor, template: Template, values: dict[str, str]
@@ -153,22 +185,15 @@ class ObservationService:
         if not may_observe(actor):
             raise NotAllowed(text.ONLY_OBSERVERS)
 
-    async def _ask_for_reflection(self, view: ObservationView) -> None:
+    async def _ask_for_reflection(self, view: ObservationView, practitioner_id: int) -> None:
         if self._outbox is None:
             return
-        practitioner_id = await self._practitioner_id(view.id)
         await self._outbox.send_card_to_person(
             practitioner_id,
             observation_cards.reflection_request_card(view),
             purpose="observation reflection",
             dedupe_key=f"observation-{view.id}-reflect",
         )
-
-    async def _practitioner_id(self, observation_id: int) -> int:
-        async with self._sessions() as session:
-            observation = await session.get(PracticeObservation, observation_id)
-            assert observation is not None
-            return observation.practitioner_id
 
     # -- reading -----------------------------------------------------------------------------------
 
@@ -283,6 +308,11 @@ class ObservationService:
             reflected_at=observation.reflected_at,
             viewer_is_practitioner=viewer_id == observation.practitioner_id,
         )
+
+
+def new_key() -> str:
+    """A fresh submission key for a new card."""
+    return uuid.uuid4().hex
 
 
 def _fixed_values(data: dict[str, Any]) -> dict[str, str]:

@@ -280,3 +280,35 @@ async def test_bad_mapping_input_is_refused_field_by_field(services: Services, s
         assert await count(sessions, model) == 0
     with pytest.raises(NotAllowed):
         await services.mapping.record(OUTSIDER, {**meeting_data(org, team_id), **scaling_data(org)})
+
+
+async def test_a_second_click_on_save_stores_one_observation_and_asks_once(
+    recorded_services: Services, outbox: RecordingOutbox, sessions
+) -> None:  # type: ignore[no-untyped-def]
+    org = await make_org(sessions, teams_ids=True)
+    form = await recorded_services.observations.new_form(MANAGER)
+    assert form.submission_key
+    data = observation_data(org, submission_key=form.submission_key)
+    first = await recorded_services.observations.record(MANAGER, data)
+    second = await recorded_services.observations.record(MANAGER, data)
+    assert isinstance(first, ObservationView) and isinstance(second, ObservationView)
+    assert first.id == second.id
+    assert await count(sessions, PracticeObservation) == 1
+    assert len(outbox.delivered) == 1
+    other = await recorded_services.observations.record(MANAGER, observation_data(org))
+    assert isinstance(other, ObservationView) and other.id != first.id, "a new card is a new observation"
+
+
+async def test_a_second_click_on_save_stores_one_mapping_meeting(services: Services, sessions) -> None:  # type: ignore[no-untyped-def]
+    org = await make_org(sessions, teams_ids=True)
+    start = await services.mapping.start(PRACTITIONER)
+    step_two = await services.mapping.next_step(
+        PRACTITIONER, {**meeting_data(org, start.team_id), "submission_key": start.submission_key}
+    )
+    assert step_two.submission_key == start.submission_key
+    data = {**meeting_data(org, start.team_id), **scaling_data(org), "submission_key": step_two.submission_key}
+    first = await services.mapping.record(PRACTITIONER, data)
+    second = await services.mapping.record(PRACTITIONER, data)
+    assert isinstance(first, MappingSummary) and isinstance(second, MappingSummary) and first.id == second.id
+    for model, expected in ((MappingMeeting, 1), (MappingAttendee, 2), (Action, 1)):
+        assert await count(sessions, model) == expected

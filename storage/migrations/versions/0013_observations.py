@@ -28,9 +28,11 @@ def upgrade() -> None:
         sa.Column("needs_to_happen", sa.Text(), nullable=False),
         sa.Column("recorded_by_id", sa.Integer(), nullable=False),
         sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("submission_key", sa.String(length=64), nullable=True),
         sa.ForeignKeyConstraint(["recorded_by_id"], ["people.id"], name="fk_mapping_meetings_recorded_by_id_people"),
         sa.ForeignKeyConstraint(["team_id"], ["teams.id"], name="fk_mapping_meetings_team_id_teams"),
         sa.PrimaryKeyConstraint("id", name="pk_mapping_meetings"),
+        sa.UniqueConstraint("submission_key", name="uq_mapping_meetings_submission_key"),
     )
     op.create_index("ix_mapping_meetings_case_ref", "mapping_meetings", ["case_ref"])
     op.create_index("ix_mapping_meetings_team_held", "mapping_meetings", ["team_id", "held_on"])
@@ -53,12 +55,14 @@ def upgrade() -> None:
         sa.Column("reflection", sa.JSON(), nullable=True),
         sa.Column("reflection_draft", sa.JSON(), nullable=False),
         sa.Column("reflected_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("submission_key", sa.String(length=64), nullable=True),
         sa.ForeignKeyConstraint(["observer_id"], ["people.id"], name="fk_practice_observations_observer_id_people"),
         sa.ForeignKeyConstraint(
             ["practitioner_id"], ["people.id"], name="fk_practice_observations_practitioner_id_people"
         ),
         sa.ForeignKeyConstraint(["team_id"], ["teams.id"], name="fk_practice_observations_team_id_teams"),
         sa.PrimaryKeyConstraint("id", name="pk_practice_observations"),
+        sa.UniqueConstraint("submission_key", name="uq_practice_observations_submission_key"),
     )
     op.create_index("ix_practice_observations_practitioner", "practice_observations", ["practitioner_id"])
     op.create_index("ix_practice_observations_team_observed", "practice_observations", ["team_id", "observed_on"])

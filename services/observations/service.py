@@ -29,7 +29,7 @@ from services.personal_data import screen_fields
 from services.templates import TemplateLibrary
 from services.templates import answers as answer_rules
 from storage.db import transaction
-from storage.models import Person, PracticeObservation, Team
+from storage.models import Person, PracticeObservation, Role, Team
 from storage.repositories import observations as repository
 from views.observations import (
     CASE_INPUT,
@@ -178,7 +178,10 @@ class ObservationService:
         return practitioner, errors
 
     async def _practitioners(self, session: AsyncSession, actor: Actor) -> tuple[Choice, ...]:
-        people = await repository.observable_people(session)
+        """Whom the card offers: the QA lead everyone; managers the people of the teams they manage or lead
+        (a card has room for a few hundred names, not a county's staff)."""
+        team_ids = None if actor.has(Role.QA_LEAD) else actor.managed_team_ids | actor.area_team_ids
+        people = await repository.observable_people(session, team_ids)
         return tuple(Choice(str(p.id), p.display_name) for p in people if p.id != actor.person_id)
 
     def _require_observer(self, actor: Actor) -> None:

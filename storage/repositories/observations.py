@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 
 from sqlalchemy import or_, select
@@ -37,13 +37,12 @@ async def team_members(session: AsyncSession, team_id: int) -> Sequence[Person]:
     return rows.all()
 
 
-async def observable_people(session: AsyncSession) -> Sequence[Person]:
-    """Everyone active in the organisation, by name: whose practice may be observed."""
-    rows = await session.scalars(
-        select(Person)
-        .where(Person.active.is_(True), Person.in_organisation.is_(True))
-        .order_by(Person.display_name, Person.id)
-    )
+async def observable_people(session: AsyncSession, team_ids: Collection[int] | None) -> Sequence[Person]:
+    """Active people of the organisation, by name: of ``team_ids`` only, or everyone when None."""
+    query = select(Person).where(Person.active.is_(True), Person.in_organisation.is_(True))
+    if team_ids is not None:
+        query = query.where(Person.team_id.in_(list(team_ids)))
+    rows = await session.scalars(query.order_by(Person.display_name, Person.id))
     return rows.all()
 
 

@@ -140,6 +140,14 @@ async def test_the_qa_lead_observes_and_the_practitioner_only_reflects(services:
     by_qa_lead = await services.observations.record(QA_LEAD, observation_data(org))
     assert isinstance(by_qa_lead, ObservationView)
     assert (await services.observations.view(QA_LEAD, by_qa_lead.id)).observer_name == "Quinn Adams"
+    offered_to_manager = {c.label for c in (await services.observations.new_form(MANAGER)).practitioners}
+    assert offered_to_manager == {"Priya Shah", "Callum Reid"}, "a manager is offered their own team"
+    offered_to_qa_lead = {c.label for c in (await services.observations.new_form(QA_LEAD)).practitioners}
+    assert {
+        "Olivia Brown",
+        "Maya Patel",
+        "Priya Shah",
+    } <= offered_to_qa_lead and "Quinn Adams" not in offered_to_qa_lead
     with pytest.raises(NotAllowed):
         await services.observations.new_form(COLLEAGUE)
     with pytest.raises(NotAllowed):

@@ -173,6 +173,9 @@ class ObservationService:
         elif not self._case_ref.fullmatch(case_ref):
             errors[CASE_INPUT] = text.CASE_INVALID
         errors.update(answer_rules.check(template.sections, values, today=self.today()))
+        observed_on = values.get("observed_on", "")
+        if "observed_on" not in errors and observed_on and date.fromisoformat(observed_on) > self.today():
+            errors["observed_on"] = text.NOT_YET_HAPPENED
         free_text = answer_rules.free_text_ids(template.sections)
         errors.update(screen_fields(values, free_text, allowed=[case_ref]))
         return practitioner, errors

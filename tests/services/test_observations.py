@@ -167,6 +167,7 @@ async def test_bad_observation_input_gets_friendly_messages(services: Services, 
             strength_1="Call mum on 07700 900123",
             what_was_seen="The child (DOB 03/04/2015) spoke about school.",
             setting="garden_party",
+            observed_on="2026-01-13",
         ),
     )
     assert isinstance(result, ObservationForm)
@@ -175,6 +176,7 @@ async def test_bad_observation_input_gets_friendly_messages(services: Services, 
     assert "phone" in result.errors["strength_1"]
     assert "date of birth" in result.errors["what_was_seen"]
     assert "setting" in result.errors
+    assert result.errors["observed_on"] == text.NOT_YET_HAPPENED
     assert await count(sessions, PracticeObservation) == 0
 
 

@@ -100,6 +100,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("celebrated", text.CELEBRATED, PERSONAL, Audience.EVERYONE, weight=11),
     Command("celebrate", text.CELEBRATE, PERSONAL, Audience.MANAGERS, weight=10),
     Command("client feedback", text.CLIENT_FEEDBACK, PERSONAL, Audience.CLIENT_RELATIONS, weight=8),
+    Command("record observation", text.RECORD_OBSERVATION, PERSONAL, Audience.MANAGERS, weight=12),
+    Command("record mapping", text.RECORD_MAPPING, ALL_SCOPES, Audience.EVERYONE, weight=10),
     Command("admin roles", text.ADMIN_ROLES, PERSONAL, Audience.ADMINISTRATORS, weight=5),
     Command("demo role", text.DEMO_ROLE, PERSONAL, Audience.DEMO, weight=1, local_only=True),
 )

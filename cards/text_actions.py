@@ -7,6 +7,7 @@ SOURCE_LABELS = {
     "qim": "Quality Improvement Meeting",
     "practice_day": "Practice day",
     "qa_calendar": "QA calendar activity",
+    "mapping": "Group supervision / mapping",
     "manual": "Added by hand",
 }
 STATUS_LABELS = {"open": "Open", "overdue": "Overdue", "done": "Done", "cancelled": "Cancelled"}

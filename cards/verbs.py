@@ -76,3 +76,11 @@ IMPROVEMENT_HISTORY = "improvement.history"
 CLIENT_FEEDBACK_NEW = "client_feedback.new"
 CLIENT_FEEDBACK_LOG = "client_feedback.log"
 PRACTICE_NOMINATE = "practice.nominate"
+
+# Practice observations and group supervision / mapping (issue 15)
+OBSERVATION_RECORD = "observation.record"
+OBSERVATION_VIEW = "observation.view"
+OBSERVATION_REFLECT_OPEN = "observation.reflect.open"
+OBSERVATION_REFLECT_SUBMIT = "observation.reflect.submit"
+MAPPING_NEXT = "mapping.next"
+MAPPING_RECORD = "mapping.record"

@@ -41,6 +41,8 @@ from services.feedback.surveys import SurveyService
 from services.feedback.tokens import Signer
 from services.improvement import ImprovementPlanService
 from services.improvement.learning import LearningService
+from services.observations.mapping import MappingService
+from services.observations.service import ObservationService
 from services.organisation import OrganisationService
 from services.outbox import Outbox
 from services.qa_calendar import QaCalendarService
@@ -150,6 +152,20 @@ def build_services(
         digests=digests,
         improvement=ImprovementPlanService(sessions=sessions, clock=clock, time_zone=settings.timezone),
         learning=LearningService(
+            sessions=sessions,
+            clock=clock,
+            case_reference_pattern=settings.case_reference_pattern,
+            time_zone=settings.timezone,
+        ),
+        observations=ObservationService(
+            sessions=sessions,
+            clock=clock,
+            templates=templates,
+            case_reference_pattern=settings.case_reference_pattern,
+            outbox=outbox,
+            time_zone=settings.timezone,
+        ),
+        mapping=MappingService(
             sessions=sessions,
             clock=clock,
             case_reference_pattern=settings.case_reference_pattern,

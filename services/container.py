@@ -19,6 +19,8 @@ from services.feedback.surveys import SurveyService
 from services.feedback.tokens import Signer
 from services.improvement import ImprovementPlanService
 from services.improvement.learning import LearningService
+from services.observations.mapping import MappingService
+from services.observations.service import ObservationService
 from services.organisation import OrganisationService
 from services.qa_calendar import QaCalendarService
 from services.reminders import ReminderService
@@ -44,6 +46,8 @@ class Services:
     digests: DigestService
     improvement: ImprovementPlanService
     learning: LearningService
+    observations: ObservationService
+    mapping: MappingService
     time_zone: str
     """The organisation's time zone (IANA name): the local time people are shown."""
     base_url: str

@@ -238,6 +238,8 @@ class ActionSource(enum.StrEnum):
     PRACTICE_DAY = "practice_day"
     QA_CALENDAR = "qa_calendar"
     """Raised when a QA calendar activity was recorded; ``source_ref`` is ``calendar:<occurrence id>``."""
+    MAPPING = "mapping"
+    """A group supervision or Signs of Safety mapping meeting."""
     MANUAL = "manual"
 
 
@@ -995,3 +997,73 @@ class PracticeExample(Base):
     description: Mapped[str] = mapped_column(Text)
     nominated_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     created_at: Mapped[created_at]
+
+
+# -- Practice observations and group supervision / mapping (issue 15) --------------------------------
+
+
+class PracticeObservation(Base):
+    """An observer's record of a practitioner's practice with a family, and the practitioner's reflection.
+
+    Saved only with both consents recorded; the family is known by case reference alone."""
+
+    __tablename__ = "practice_observations"
+    __table_args__ = (
+        Index("ix_practice_observations_team_observed", "team_id", "observed_on"),
+        Index("ix_practice_observations_practitioner", "practitioner_id"),
+    )
+
+    id: Mapped[int_pk]
+    template_id: Mapped[str] = mapped_column(String(64))
+    template_version: Mapped[int] = mapped_column(Integer)
+    case_ref: Mapped[str] = mapped_column(String(32))
+    practitioner_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    observer_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    """The practitioner's team when observed (whose manager may read it, where its themes count)."""
+    observed_on: Mapped[date] = mapped_column(Date)
+    practitioner_consented: Mapped[bool] = mapped_column(Boolean)
+    family_consented: Mapped[bool] = mapped_column(Boolean)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    recorded_at: Mapped[datetime]
+    reflection_template_id: Mapped[str | None] = mapped_column(String(64))
+    reflection_template_version: Mapped[int | None] = mapped_column(Integer)
+    reflection: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    reflection_draft: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    reflected_at: Mapped[datetime | None]
+    submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    """Carried by the card: a second click on Save finds the first record instead of a new one."""
+
+
+class MappingMeeting(Base):
+    """A team's group supervision or Signs of Safety mapping on one case: the three questions."""
+
+    __tablename__ = "mapping_meetings"
+    __table_args__ = (Index("ix_mapping_meetings_team_held", "team_id", "held_on"),)
+
+    id: Mapped[int_pk]
+    kind: Mapped[str] = mapped_column(String(32))
+    """``group_supervision`` or ``mapping``."""
+    case_ref: Mapped[str] = mapped_column(String(32), index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    held_on: Mapped[date] = mapped_column(Date)
+    worried_about: Mapped[str] = mapped_column(Text)
+    working_well: Mapped[str] = mapped_column(Text)
+    needs_to_happen: Mapped[str] = mapped_column(Text)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    recorded_at: Mapped[datetime]
+    submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    """Carried by the card: a second click on Save finds the first record instead of a new one."""
+
+
+class MappingAttendee(Base):
+    """Someone at a mapping meeting, with their scale (0-10) and why they chose it."""
+
+    __tablename__ = "mapping_attendees"
+    __table_args__ = (UniqueConstraint("meeting_id", "person_id", name="uq_mapping_attendees_meeting_person"),)
+
+    id: Mapped[int_pk]
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("mapping_meetings.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    scale: Mapped[int] = mapped_column(Integer)
+    rationale: Mapped[str] = mapped_column(Text)

@@ -19,6 +19,8 @@ class TemplateKind(enum.StrEnum):
     AUDIT = "audit"
     REFLECTION = "reflection"
     SURVEY = "survey"
+    OBSERVATION = "observation"
+    """A practice observation: what an observer saw of a practitioner's practice."""
 
 
 class QuestionType(enum.StrEnum):

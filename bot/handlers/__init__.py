@@ -21,6 +21,7 @@ def register_all(bot: QopBot) -> None:
         improvement,
         learning,
         lifecycle,
+        observations,
         organisation,
         surveys,
     )
@@ -38,6 +39,7 @@ def register_all(bot: QopBot) -> None:
         digest,
         improvement,
         learning,
+        observations,
     )
     for module in modules:
         module.register(bot)

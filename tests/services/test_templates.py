@@ -35,6 +35,8 @@ def test_the_library_ships_the_four_templates_the_framework_needs() -> None:
     assert kinds == {
         "standard-collaborative-audit": TemplateKind.AUDIT,
         "practitioner-reflection": TemplateKind.REFLECTION,
+        "practice-observation": TemplateKind.OBSERVATION,
+        "observation-reflection": TemplateKind.REFLECTION,
         "themed-voice-of-the-child": TemplateKind.AUDIT,
         "dip-sample-compliance": TemplateKind.AUDIT,
         "staff-pulse": TemplateKind.SURVEY,

@@ -1,0 +1,1 @@
+"""Practice observations and group supervision / Signs of Safety mapping (issue 15)."""

@@ -1,5 +1,24 @@
 """What qop says about the organisation: whoami, channel links, the admin roles card, demo roles."""
 
+ROLE_LABELS: dict[str, str] = {
+    "practitioner": "practitioner",
+    "team_manager": "team manager",
+    "senior_manager": "senior manager",
+    "qa_lead": "QA lead",
+    "moderator": "moderator",
+    "administrator": "administrator",
+    "service_director": "service director",
+    "head_of_service": "head of service",
+    "qa_head_of_service": "QA head of service",
+    "principal_social_worker": "principal social worker",
+    "iro_manager": "IRO manager",
+    "practice_champion": "practice champion",
+    "performance_analyst": "performance analyst",
+    "client_relations": "client relations",
+}
+"""What people see for each role (keyed by the stored role value), the one wording for roles everywhere."""
+ANY_MEMBER = "any member"
+
 WHOAMI_TITLE = "Who I think you are"
 WHOAMI_NOT_MATCHED = (
     "You are not matched to the organisation yet, so audits, actions and reports are not open to you. "

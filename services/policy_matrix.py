@@ -14,6 +14,7 @@ import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from cards import text_organisation as role_text
 from services import policy
 from services.actors import Actor
 from services.policy import Permission, RecordContext, RecordKind
@@ -26,22 +27,25 @@ ME, SOMEONE, SOMEONE_ELSE = 100, 1, 2
 OWN_TEAM, MANAGED_TEAM, AREA_TEAM, OTHER_TEAM = 10, 11, 12, 19
 OWN_AREA, LED_AREA, OTHER_AREA = 20, 21, 29
 
+MATRIX_ROLES = (
+    Role.PRACTITIONER,
+    Role.TEAM_MANAGER,
+    Role.SENIOR_MANAGER,
+    Role.HEAD_OF_SERVICE,
+    Role.QA_LEAD,
+    Role.QA_HEAD_OF_SERVICE,
+    Role.SERVICE_DIRECTOR,
+    Role.PRINCIPAL_SOCIAL_WORKER,
+    Role.IRO_MANAGER,
+    Role.PRACTICE_CHAMPION,
+    Role.PERFORMANCE_ANALYST,
+    Role.CLIENT_RELATIONS,
+    Role.MODERATOR,
+    Role.ADMINISTRATOR,
+)
 ROLE_LABELS: dict[Role | None, str] = {
-    None: "any member",
-    Role.PRACTITIONER: "practitioner",
-    Role.TEAM_MANAGER: "team manager",
-    Role.SENIOR_MANAGER: "senior manager",
-    Role.HEAD_OF_SERVICE: "Head of Service",
-    Role.QA_LEAD: "QA lead",
-    Role.QA_HEAD_OF_SERVICE: "QA Head of Service",
-    Role.SERVICE_DIRECTOR: "Service Director",
-    Role.PRINCIPAL_SOCIAL_WORKER: "Principal Social Worker",
-    Role.IRO_MANAGER: "IRO manager",
-    Role.PRACTICE_CHAMPION: "practice champion",
-    Role.PERFORMANCE_ANALYST: "performance analyst",
-    Role.CLIENT_RELATIONS: "client relations",
-    Role.MODERATOR: "moderator",
-    Role.ADMINISTRATOR: "administrator",
+    None: role_text.ANY_MEMBER,
+    **{role: role_text.ROLE_LABELS[role] for role in MATRIX_ROLES},
 }
 """The table's columns, in order: a member with no role first, then every role."""
 

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Font
 
+from cards import text_report as text
 from cards.calendar import unit_label
 from cards.digest import four_answers, headline_pairs
 from services.digest.findings import digest_findings
@@ -30,12 +31,6 @@ TARGET_GOOD = 40.0
 TARGET_INADEQUATE = 10.0
 """At most 10% Inadequate."""
 SCALE_QUESTION = "auditor_scale"
-WORKBOOK_LINK = "Download this report as an Excel workbook (XLSX)"
-OFSTED_QUESTIONS = (
-    "What do we know about the quality and impact of practice?",
-    "How do we know it?",
-    "What are our plans?",
-)
 
 
 @dataclass(frozen=True)
@@ -72,24 +67,24 @@ class QimReport:
 
 def cell(count: int) -> int | str:
     """A count for a spreadsheet cell: the number, or the words when it must stay hidden."""
-    return f"fewer than {MIN_GROUP}" if suppressed(count) else count
+    return text.FEWER_THAN.format(count=MIN_GROUP) if suppressed(count) else count
 
 
 def _pct_cell(value: float | None) -> float | str:
-    return "not shown" if value is None else value
+    return text.NOT_SHOWN if value is None else value
 
 
 def sections(report: QimReport) -> list[tuple[str, str, list[list[Any]]]]:
     """(sheet name, Ofsted question, rows; the first row is the header) for every section."""
     digest = report.digest
     now = digest.current
-    know, how, plans = OFSTED_QUESTIONS
-    summary: list[list[Any]] = [["Measure", "This quarter"]] + [
+    know, how, plans = text.OFSTED_QUESTIONS
+    summary: list[list[Any]] = [[text.MEASURE, text.THIS_QUARTER]] + [
         [name, value] for name, value in headline_pairs(now, digest.previous)
     ]
     for question, lines in four_answers(digest_findings(digest)).sections():
         summary += [[], [question]] + [[line] for line in lines]
-    audits = [["Team", "Planned", "Completed", "Completed (%)", "Good or better", "Inadequate"]] + [
+    audits = [[text.TEAM, text.PLANNED, text.COMPLETED, text.COMPLETED_PCT, text.GOOD_OR_BETTER, text.INADEQUATE]] + [
         [
             r.team,
             cell(r.planned),
@@ -100,20 +95,20 @@ def sections(report: QimReport) -> list[tuple[str, str, list[list[Any]]]]:
         ]
         for r in report.teams
     ]
-    grades: list[list[Any]] = [["Stage", *(GRADE_LABELS[g] for g in GRADES), "Good or better (%)"]]
-    grades.append(["Overall", *(cell(now.grades.counts.get(g, 0)) for g in GRADES), _pct_cell(now.grades.pct_good)])
+    grades: list[list[Any]] = [[text.STAGE, *(GRADE_LABELS[g] for g in GRADES), text.GOOD_OR_BETTER_PCT]]
+    grades.append([text.OVERALL, *(cell(now.grades.counts.get(g, 0)) for g in GRADES), _pct_cell(now.grades.pct_good)])
     grades += [
         [s.title, *(cell(s.grades.counts.get(g, 0)) for g in GRADES), _pct_cell(s.grades.pct_good)]
         for s in digest.stages
     ]
     trend: list[list[Any]] = [
         [
-            "Quarter",
-            "Audits completed",
-            "Good or better (%)",
-            "Inadequate (%)",
-            "Target Good or better (%)",
-            "Target Inadequate at most (%)",
+            text.QUARTER,
+            text.AUDITS_COMPLETED,
+            text.GOOD_OR_BETTER_PCT,
+            text.INADEQUATE_PCT,
+            text.TARGET_GOOD_PCT,
+            text.TARGET_INADEQUATE_PCT,
         ]
     ]
     trend += [
@@ -129,71 +124,67 @@ def sections(report: QimReport) -> list[tuple[str, str, list[list[Any]]]]:
     ]
     moderation = digest.moderation
     moderated = [
-        ["Measure", "Number", "Share of moderated (%)"],
-        ["Overall grades moderated", cell(moderation.moderated), ""],
-        ["Raised", cell(moderation.raised), _pct_cell(percent(moderation.raised, moderation.moderated))],
-        ["Lowered", cell(moderation.lowered), _pct_cell(percent(moderation.lowered, moderation.moderated))],
+        [text.MEASURE, text.NUMBER, text.SHARE_OF_MODERATED],
+        [text.MODERATED, cell(moderation.moderated), ""],
+        [text.RAISED, cell(moderation.raised), _pct_cell(percent(moderation.raised, moderation.moderated))],
+        [text.LOWERED, cell(moderation.lowered), _pct_cell(percent(moderation.lowered, moderation.moderated))],
     ]
-    safety: list[list[Any]] = [["Measure", "Value"], ["Audits with a scaling judgement", cell(report.scaled_audits)]]
+    safety: list[list[Any]] = [[text.MEASURE, text.VALUE], [text.SCALED_AUDITS, cell(report.scaled_audits)]]
     safety.append(
         [
-            "Average scale (0-10)",
-            "not shown"
+            text.AVERAGE_SCALE,
+            text.NOT_SHOWN
             if report.average_scale is None or report.scaled_audits < MIN_GROUP
             else round(report.average_scale, 1),
         ]
     )
-    safety += [[], ["We would expect to see", "Fully seen (%)", "Answered"]]
+    safety += [[], [text.EXPECT_TO_SEE, text.FULLY_SEEN_PCT, text.ANSWERED]]
     safety += [[t.title, _pct_cell(t.pct_yes), cell(t.answered)] for t in digest.themes]
-    feedback = [["Form", "Responses", "Average score (0-10)"]] + [
+    feedback = [[text.FORM, text.RESPONSES, text.AVERAGE_SCORE]] + [
         [
             r.template,
             cell(r.responses),
-            "not shown" if r.average is None or r.scored < MIN_GROUP else round(r.average, 1),
+            text.NOT_SHOWN if r.average is None or r.scored < MIN_GROUP else round(r.average, 1),
         ]
         for r in report.feedback
     ]
     actions = [
-        ["Measure", "This quarter"],
-        ["New", cell(now.actions_new)],
-        ["Done", cell(now.actions_done)],
-        ["Overdue at the end of the quarter", cell(now.actions_overdue)],
-        ["Impact evidenced", cell(now.actions_impact)],
+        [text.MEASURE, text.THIS_QUARTER],
+        [text.ACTIONS_NEW, cell(now.actions_new)],
+        [text.ACTIONS_DONE, cell(now.actions_done)],
+        [text.ACTIONS_OVERDUE, cell(now.actions_overdue)],
+        [text.ACTIONS_IMPACT, cell(now.actions_impact)],
     ]
-    calendar: list[list[Any]] = [
-        ["Unit", "Activity", "Held on time", "Held late", "Not recorded", "Still to come", "Learning events"]
-    ]
+    calendar: list[list[Any]] = [list(text.CALENDAR_HEADER)]
     calendar += [
         [unit_label(c.unit), c.activity_name, c.on_time, c.late, c.missed, c.due, c.learning_events]
         for c in report.calendar
     ]
     sources = [
-        ["Source", "Number this quarter"],
-        ["Collaborative audits completed (graded by an auditor with the practitioner)", cell(now.audits_completed)],
-        ["Grades checked by moderation", cell(moderation.moderated)],
-        ["Feedback from children, families, partners and staff", cell(now.feedback_responses)],
-        ["Actions whose impact was reviewed", cell(now.actions_impact)],
+        [text.SOURCE, text.NUMBER_THIS_QUARTER],
+        [text.SOURCE_AUDITS, cell(now.audits_completed)],
+        [text.SOURCE_MODERATION, cell(moderation.moderated)],
+        [text.SOURCE_FEEDBACK, cell(now.feedback_responses)],
+        [text.SOURCE_IMPACT, cell(now.actions_impact)],
         [],
-        ["Numbers from 1 to 4 are shown as 'fewer than 5' and no share is calculated from them."],
-        [f"Quarter: {digest.period.label}; local time Europe/London."],
+        [text.SMALL_NUMBERS],
+        [text.QUARTER_NOTE.format(period=digest.period.label)],
     ]
-    focus = [["Open actions due next quarter, by where they came from", "Number"]] + [
-        [s, cell(n)] for s, n in report.plans
-    ]
-    focus += [[], ["Where we will focus (the stages and themes that worry us most)"]]
+    focus = [[text.PLANS_BY_SOURCE, text.NUMBER]] + [[s, cell(n)] for s, n in report.plans]
+    focus += [[], [text.PLANS_FOCUS]]
     focus += [[line] for line in four_answers(digest_findings(digest)).worried]
     return [
-        ("What we know", know, summary),
-        ("Audits", know, audits),
-        ("Grades", know, grades),
-        ("Trend", know, trend),
-        ("Moderation", know, moderated),
-        ("Signs of Safety", know, safety),
-        ("Feedback", know, feedback),
-        ("Actions", know, actions),
-        ("QA calendar", know, calendar),
-        ("How we know", how, sources),
-        ("Our plans", plans, focus),
+        (text.SHEET_SUMMARY, know, summary),
+        (text.SHEET_AUDITS, know, audits),
+        (text.SHEET_GRADES, know, grades),
+        (text.SHEET_TREND, know, trend),
+        (text.SHEET_MODERATION, know, moderated),
+        (text.SHEET_SAFETY, know, safety),
+        (text.SHEET_FEEDBACK, know, feedback),
+        (text.SHEET_ACTIONS, know, actions),
+        (text.SHEET_CALENDAR, know, calendar),
+        (text.SHEET_SOURCES, how, sources),
+        (text.SHEET_PLANS, plans, focus),
     ]
 
 
@@ -201,7 +192,7 @@ def write_workbook(report: QimReport, path: Path) -> None:
     """One sheet per section, real numbers in cells, native Excel charts on the trend and grades."""
     workbook = Workbook()
     workbook.remove(workbook.active)
-    title = f"Quality of practice: {report.digest.scope_label}, {report.digest.period.label}"
+    title = text.REPORT_TITLE.format(scope=report.digest.scope_label, period=report.digest.period.label)
     for name, question, rows in sections(report):
         sheet = workbook.create_sheet(name)
         sheet.append([title])
@@ -216,15 +207,15 @@ def write_workbook(report: QimReport, path: Path) -> None:
         sheet.column_dimensions["A"].width = 60
         for letter in "BCDEFG":
             sheet.column_dimensions[letter].width = 18
-        if name == "Trend" and len(rows) > 2:
+        if name == text.SHEET_TREND and len(rows) > 2:
             chart = LineChart()
-            chart.title = "Good or better (%)"
+            chart.title = text.CHART_TREND
             chart.add_data(Reference(sheet, min_col=3, min_row=4, max_row=3 + len(rows)), titles_from_data=True)
             chart.set_categories(Reference(sheet, min_col=1, min_row=5, max_row=3 + len(rows)))
             sheet.add_chart(chart, "H4")
-        if name == "Grades" and len(rows) > 1:
+        if name == text.SHEET_GRADES and len(rows) > 1:
             chart = BarChart()
-            chart.title = "Good or better by stage (%)"
+            chart.title = text.CHART_STAGES
             chart.add_data(Reference(sheet, min_col=6, min_row=4, max_row=3 + len(rows)), titles_from_data=True)
             chart.set_categories(Reference(sheet, min_col=1, min_row=5, max_row=3 + len(rows)))
             sheet.add_chart(chart, "H4")
@@ -287,16 +278,16 @@ def render_html(report: QimReport, *, workbook_url: str | None = None) -> str:
     """A self-contained printable page (inline SVG charts, no scripts, no external requests);
     ``workbook_url`` adds a link to the same report as an Excel workbook."""
     digest = report.digest
-    title = f"Quality of practice: {digest.scope_label}, {digest.period.label}"
+    title = text.REPORT_TITLE.format(scope=digest.scope_label, period=digest.period.label)
     trend = [(p.period.key, p.grades.pct_good) for p in digest.trend if p.grades.pct_good is not None]
     stages = [(s.title, s.grades.pct_good) for s in digest.stages if s.grades.pct_good is not None]
     charts = {
-        "Trend": _svg_bars(trend, title="Good or better by quarter (%); dashed line: the 40% goal", target=TARGET_GOOD),
-        "Grades": _svg_bars(stages, title="Good or better by stage (%)"),
+        text.SHEET_TREND: _svg_bars(trend, title=text.CHART_TREND_PAGE.format(target=TARGET_GOOD), target=TARGET_GOOD),
+        text.SHEET_GRADES: _svg_bars(stages, title=text.CHART_STAGES),
     }
     parts = [f"<h1>{html.escape(title)}</h1>"]
     if workbook_url:
-        parts.append(f'<p><a href="{html.escape(workbook_url)}">{html.escape(WORKBOOK_LINK)}</a></p>')
+        parts.append(f'<p><a href="{html.escape(workbook_url)}">{html.escape(text.WORKBOOK_LINK)}</a></p>')
     current_question = None
     for name, question, rows in sections(report):
         if question != current_question:

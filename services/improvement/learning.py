@@ -68,15 +68,15 @@ class LearningService:
 
     # -- compliments and complaints ----------------------------------------------------------
 
-    async def log_client_feedback(self, by: TeamsUser, entry: ClientFeedbackInput) -> ClientFeedbackView:
+    async def log_client_feedback(self, actor: TeamsUser, entry: ClientFeedbackInput) -> ClientFeedbackView:
         """Record one compliment or complaint; ``InvalidInput`` names each field that needs a look."""
         async with transaction(self._sessions) as session:
-            actor = await actors.load_for_teams_user(session, by.teams_user_id)
+            acting = await actors.load_for_teams_user(session, actor.teams_user_id)
             team = await _team(session, entry.team)
             record = policy.compliments_complaints(
                 team_id=team.id if team else None, service_area_id=team.service_area_id if team else None
             )
-            policy.require(actor, Permission.SUBMIT, record)
+            policy.require(acting, Permission.SUBMIT, record)
             errors = personal_data.screen_fields({"summary": entry.summary}, ["summary"])
             if entry.kind not in set(ClientFeedbackKind):
                 errors["kind"] = text.ERROR_KIND
@@ -102,13 +102,13 @@ class LearningService:
                 themes=list(themes),
                 case_reference=reference or None,
                 summary=entry.summary.strip(),
-                logged_by_id=actor.person_id,
+                logged_by_id=acting.person_id,
             )
             session.add(row)
             await session.flush()
             await access_log.record(
                 session,
-                actor,
+                acting,
                 access_log.SUBMIT,
                 "client_feedback",
                 row.id,
@@ -119,13 +119,13 @@ class LearningService:
                 row.id, row.kind, team.name, row.received_on, themes, row.case_reference, row.summary
             )
 
-    async def client_feedback_themes(self, by: TeamsUser | None, *, since: date) -> list[ThemeCount]:
+    async def client_feedback_themes(self, actor: TeamsUser | None, *, since: date) -> list[ThemeCount]:
         """Compliments and complaints per theme since ``since``, most frequent first (the QIM's view)."""
         async with transaction(self._sessions) as session:
-            actor = None
-            if by is not None:
-                actor = await actors.load_for_teams_user(session, by.teams_user_id)
-                policy.require(actor, Permission.VIEW, policy.compliments_complaints())
+            acting = None
+            if actor is not None:
+                acting = await actors.load_for_teams_user(session, actor.teams_user_id)
+                policy.require(acting, Permission.VIEW, policy.compliments_complaints())
             rows = await session.execute(
                 select(ClientFeedbackEntry.kind, ClientFeedbackEntry.themes).where(
                     ClientFeedbackEntry.received_on >= since
@@ -136,7 +136,7 @@ class LearningService:
                 for theme in themes:
                     counts[(theme, kind)] += 1
             await access_log.record(
-                session, actor, access_log.VIEW, "client_feedback", None, {"since": since.isoformat()}
+                session, acting, access_log.VIEW, "client_feedback", None, {"since": since.isoformat()}
             )
         themes = {theme for theme, _ in counts}
         result = [
@@ -149,15 +149,15 @@ class LearningService:
 
     # -- celebrating quality practice --------------------------------------------------------
 
-    async def nominate(self, by: TeamsUser, example: PracticeExampleInput) -> PracticeExampleView:
+    async def nominate(self, actor: TeamsUser, example: PracticeExampleInput) -> PracticeExampleView:
         """Record a quality practice example to celebrate; refused if it could identify a child."""
         async with transaction(self._sessions) as session:
-            actor = await actors.load_for_teams_user(session, by.teams_user_id)
+            acting = await actors.load_for_teams_user(session, actor.teams_user_id)
             team = await _team(session, example.team)
             record = policy.practice_example(
                 team_id=team.id if team else None, service_area_id=team.service_area_id if team else None
             )
-            policy.require(actor, Permission.SUBMIT, record)
+            policy.require(acting, Permission.SUBMIT, record)
             errors = personal_data.screen_fields({"description": example.description}, ["description"])
             if not example.description.strip():
                 errors["description"] = text.ERROR_DESCRIPTION
@@ -176,18 +176,20 @@ class LearningService:
                 source=example.source,
                 source_ref=example.source_ref.strip()[:64] or None,
                 description=example.description.strip(),
-                nominated_by_id=actor.person_id,
+                nominated_by_id=acting.person_id,
             )
             session.add(row)
             await session.flush()
-            await access_log.record(session, actor, access_log.SUBMIT, "practice_example", row.id, {"team_id": team.id})
+            await access_log.record(
+                session, acting, access_log.SUBMIT, "practice_example", row.id, {"team_id": team.id}
+            )
             return PracticeExampleView(row.id, team.name, row.source, row.description, self.today())
 
-    async def celebrated(self, by: TeamsUser, *, since: date) -> list[PracticeExampleView]:
+    async def celebrated(self, actor: TeamsUser, *, since: date) -> list[PracticeExampleView]:
         """Practice nominated since ``since``, newest first: anyone in the organisation may see it."""
         async with self._sessions() as session:
-            actor = await actors.load_for_teams_user(session, by.teams_user_id)
-            policy.require(actor, Permission.VIEW, policy.practice_example())
+            acting = await actors.load_for_teams_user(session, actor.teams_user_id)
+            policy.require(acting, Permission.VIEW, policy.practice_example())
             rows = await session.execute(
                 select(PracticeExample, Team.name)
                 .outerjoin(Team, Team.id == PracticeExample.team_id)

@@ -78,38 +78,38 @@ class ImprovementPlanService:
 
     # -- reading -----------------------------------------------------------------------------
 
-    async def plan(self, by: TeamsUser | None) -> PlanView:
-        """The whole plan; ``by=None`` is the command line (trusted). The view is logged."""
+    async def plan(self, actor: TeamsUser | None) -> PlanView:
+        """The whole plan; ``actor=None`` is the command line (trusted). The view is logged."""
         async with transaction(self._sessions) as session:
-            actor = await self._actor(session, by, Permission.VIEW)
+            acting = await self._actor(session, actor, Permission.VIEW)
             views = await self._views(session, await repo.priorities(session))
             await access_log.record(
-                session, actor, access_log.VIEW, RECORD_PLAN, None, _origin(by), summary="improvement plan viewed"
+                session, acting, access_log.VIEW, RECORD_PLAN, None, _origin(actor), summary="improvement plan viewed"
             )
-            can_change = by is None or policy.allows(actor, Permission.CHANGE, policy.improvement_plan())  # type: ignore[arg-type]
+            can_change = actor is None or policy.allows(acting, Permission.CHANGE, policy.improvement_plan())  # type: ignore[arg-type]
             return PlanView(tuple(views), can_change=can_change)
 
-    async def require_change(self, by: TeamsUser) -> None:
-        """Raise ``NotAllowed`` unless ``by`` may change the plan (before showing them the form)."""
+    async def require_change(self, actor: TeamsUser) -> None:
+        """Raise ``NotAllowed`` unless ``actor`` may change the plan (before showing them the form)."""
         async with transaction(self._sessions) as session:
-            await self._actor(session, by, Permission.CHANGE)
+            await self._actor(session, actor, Permission.CHANGE)
 
-    async def priority(self, by: TeamsUser | None, priority_id: int) -> PriorityView:
+    async def priority(self, actor: TeamsUser | None, priority_id: int) -> PriorityView:
         async with transaction(self._sessions) as session:
-            await self._actor(session, by, Permission.VIEW)
+            await self._actor(session, actor, Permission.VIEW)
             [view] = await self._views(session, [await self._find(session, priority_id)])
             return view
 
-    async def history(self, by: TeamsUser | None, priority_id: int) -> tuple[PriorityView, list[PlanChangeView]]:
+    async def history(self, actor: TeamsUser | None, priority_id: int) -> tuple[PriorityView, list[PlanChangeView]]:
         """A priority and every change made to it, oldest first."""
         async with transaction(self._sessions) as session:
-            actor = await self._actor(session, by, Permission.VIEW)
+            acting = await self._actor(session, actor, Permission.VIEW)
             priority = await self._find(session, priority_id)
             [view] = await self._views(session, [priority])
             rows = await repo.changes(session, priority_id)
             people = await repo.people(session, (r.changed_by_id for r in rows))
             await access_log.record(
-                session, actor, access_log.VIEW, RECORD_PRIORITY, priority_id, {"history": True, **_origin(by)}
+                session, acting, access_log.VIEW, RECORD_PRIORITY, priority_id, {"history": True, **_origin(actor)}
             )
             return view, [
                 PlanChangeView(
@@ -127,18 +127,18 @@ class ImprovementPlanService:
     # -- changing ----------------------------------------------------------------------------
 
     async def save(
-        self, by: TeamsUser | None, change: PriorityChange, *, priority_id: int | None = None
+        self, actor: TeamsUser | None, change: PriorityChange, *, priority_id: int | None = None
     ) -> tuple[PriorityView, str]:
         """Add a priority (``priority_id=None``) or update one; returns it and a sentence for the card.
 
         Raises ``InvalidInput`` with a message per field (an owner is required), ``NotAllowed``
-        unless ``by`` may change the plan, ``NotFound`` for an unknown priority."""
+        unless ``actor`` may change the plan, ``NotFound`` for an unknown priority."""
         async with transaction(self._sessions) as session:
-            actor = await self._actor(session, by, Permission.CHANGE)
+            acting = await self._actor(session, actor, Permission.CHANGE)
             priority = await self._find(session, priority_id) if priority_id is not None else None
             owner, actions = await self._validate(session, change, priority)
             if priority is None:
-                priority = ImprovementPriority(created_by_id=actor.person_id if actor else None, status="active")
+                priority = ImprovementPriority(created_by_id=acting.person_id if acting else None, status="active")
                 session.add(priority)
                 before: dict[str, str] = {}
             else:
@@ -160,7 +160,7 @@ class ImprovementPlanService:
             session.add(
                 ImprovementPlanChange(
                     priority_id=priority.id,
-                    changed_by_id=actor.person_id if actor else None,
+                    changed_by_id=acting.person_id if acting else None,
                     changed_at=self._clock.now(),
                     change=kind,
                     fields=fields,
@@ -168,11 +168,11 @@ class ImprovementPlanService:
             )
             await access_log.record(
                 session,
-                actor,
+                acting,
                 access_log.CHANGE,
                 RECORD_PRIORITY,
                 priority.id,
-                {"change": kind, "fields": sorted(fields), **_origin(by)},
+                {"change": kind, "fields": sorted(fields), **_origin(actor)},
                 summary=f"improvement plan priority {kind}",
             )
             [view] = await self._views(session, [priority])
@@ -181,13 +181,13 @@ class ImprovementPlanService:
 
     # -- helpers -----------------------------------------------------------------------------
 
-    async def _actor(self, session: AsyncSession, by: TeamsUser | None, permission: Permission) -> Actor | None:
+    async def _actor(self, session: AsyncSession, actor: TeamsUser | None, permission: Permission) -> Actor | None:
         """Who is acting, once the policy allows it (None: the command line, which is trusted)."""
-        if by is None:
+        if actor is None:
             return None
-        actor = await actors.load_for_teams_user(session, by.teams_user_id)
-        policy.require(actor, permission, policy.improvement_plan())
-        return actor
+        acting = await actors.load_for_teams_user(session, actor.teams_user_id)
+        policy.require(acting, permission, policy.improvement_plan())
+        return acting
 
     @staticmethod
     async def _find(session: AsyncSession, priority_id: int) -> ImprovementPriority:
@@ -334,8 +334,8 @@ def _differences(before: dict[str, str], after: dict[str, str]) -> dict[str, lis
     return {name: [before.get(name, ""), value] for name, value in after.items() if before.get(name, "") != value}
 
 
-def _origin(by: TeamsUser | None) -> dict[str, str]:
-    return {"via": "teams"} if by is not None else {"via": "command line"}
+def _origin(actor: TeamsUser | None) -> dict[str, str]:
+    return {"via": "teams"} if actor is not None else {"via": "command line"}
 
 
 __all__ = ["ImprovementPlanService", "PriorityChange"]

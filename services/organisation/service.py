@@ -33,22 +33,8 @@ from views.organisation import (
     UnmatchedPerson,
 )
 
-ROLE_LABELS = {
-    Role.PRACTITIONER: "practitioner",
-    Role.TEAM_MANAGER: "team manager",
-    Role.SENIOR_MANAGER: "senior manager",
-    Role.QA_LEAD: "QA lead",
-    Role.MODERATOR: "moderator",
-    Role.ADMINISTRATOR: "administrator",
-    Role.SERVICE_DIRECTOR: "service director",
-    Role.HEAD_OF_SERVICE: "head of service",
-    Role.QA_HEAD_OF_SERVICE: "QA head of service",
-    Role.PRINCIPAL_SOCIAL_WORKER: "principal social worker",
-    Role.IRO_MANAGER: "IRO manager",
-    Role.PRACTICE_CHAMPION: "practice champion",
-    Role.PERFORMANCE_ANALYST: "performance analyst",
-    Role.CLIENT_RELATIONS: "client relations",
-}
+ROLE_LABELS: dict[Role, str] = {Role(value): label for value, label in text.ROLE_LABELS.items()}
+"""What people see for each role; the wording lives in ``cards.text_organisation``."""
 COMMAND_LINE = "command line"
 
 

@@ -42,3 +42,60 @@ CONFIGURE_BODY = (
     "The tab shows each person what they may see: the team's manager sees the team, senior managers their service "
     "area, the QA lead the whole service. Choose Save to add it."
 )
+
+STAGES = {
+    "assigned": "Assigned",
+    "in_progress": "In progress",
+    "moderation": "In moderation",
+    "completed": "Completed",
+    "cancelled": "Cancelled",
+}
+CHANNELS = {"teams": "In Teams", "link": "By link", "with_worker": "With their worker"}
+DIRECTIONS = {"higher_is_better": "higher is better", "lower_is_better": "lower is better"}
+NO_DATA = "no data"
+ON_TARGET = "on target"
+OFF_TARGET = "off target"
+NEAR_TARGET = "within tolerance"
+NO_TARGET = "no target"
+BETTER = "better"
+WORSE = "worse"
+PICK_A_PERSON = "Local demo mode: pick a person from the demo organisation first."
+
+SHOWING = "Showing {scope} for {viewer}. Measures for {month}; audits, feedback and actions since {since}."
+PLACES_HEADING = "Where you can look"
+UP_TO = "Back up to"
+DRILL_DOWN = "Look closer"
+YOUR_PLACES = "Your places"
+MEASURES_HEADING = "Meaningful Measures"
+MEASURES_NONE = "No Meaningful Measures are shown here: none are loaded yet, or figures are kept per team."
+MEASURES_OPEN_ACTIONS = "{count} action(s) open in this place."
+NO_INDICATORS = "No indicators for this place."
+COL_INDICATOR = "Indicator"
+COL_FIGURE = "Latest figure"
+COL_TARGET = "Target"
+COL_STATUS = "Against target"
+COL_HISTORY = "Last three months"
+COL_TREND = "Trend"
+COL_DIRECTION = "Direction"
+COL_EVIDENCE = "What audits found"
+QUESTIONS_HEADING = "The four questions"
+AUDITS_HEADING = "Audits by type and stage"
+COL_AUDIT_TYPE = "Audit type"
+COL_TOTAL = "Total"
+AUDITS_NONE = "No audits in this period."
+FEEDBACK_HEADING = "Feedback received"
+COL_FORM = "Form"
+COL_CHANNEL = "How it came"
+COL_COUNT = "Answers"
+FEEDBACK_NONE = "No feedback in this period."
+ACTIONS_HEADING = "Actions"
+COL_ACTIONS = "Actions"
+ACTIONS_OPEN = "Open"
+ACTIONS_OVERDUE = "Overdue (of the open ones)"
+ACTIONS_DONE = "Done"
+ACTIONS_CANCELLED = "Cancelled"
+CHART_LABEL = "Chart of the figures in the table below."
+FIGURE_SERIES = "Latest figure"
+TARGET_SERIES = "Target"
+PICKER_LABEL = "Demo person"
+PICKER_CHOOSE = "Choose a person"

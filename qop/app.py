@@ -21,6 +21,7 @@ from bot.config import BotConfig
 from bot.handlers import register_all
 from bot.http import BOT_KEY, messages
 from bot.qop_bot import QopBot
+from qop.dashboard_web import add_dashboard_routes
 from qop.feedback_web import add_feedback_routes
 from qop.reports_web import add_report_routes
 from qop.settings import DEMO_ORGANISATION, Settings
@@ -233,6 +234,7 @@ def create_app(
     app.router.add_get("/readyz", readyz)
     add_feedback_routes(app, services.feedback_links, settings)
     add_report_routes(app, services.digests)
+    add_dashboard_routes(app, services, settings)
     app.cleanup_ctx.append(_dispose_engine)
     app.cleanup_ctx.append(_run_delivery_engine)
     return app

@@ -153,7 +153,7 @@
           { label: T.target_series, data: measure.indicators.map(function (i) { return i.target; }),
             printed: measure.indicators.map(function (i) { return i.target === null ? "" : i.targetText; }) }
         ],
-        { indexAxis: "y", scales: { x: percentOnly ? { min: 0, max: 100 } : { beginAtZero: true } } }
+        { indexAxis: "y", scales: { x: percentOnly ? { min: 0, max: 110, ticks: { callback: function (v) { return v <= 100 ? v : ""; } } } : { beginAtZero: true, grace: "15%" } } }
       ));
       section.appendChild(table(measure.name, headings, rows, []));
       if (measure.questions.length) {
@@ -199,9 +199,9 @@
     var section = el("section", { id: "actions" }, [el("h2", { text: T.actions_heading })]);
     var labels = [T.actions_open, T.actions_overdue, T.actions_done, T.actions_cancelled];
     var values = [actions.open, actions.overdue, actions.done, actions.cancelled];
-    section.appendChild(chart(labels, [{ label: T.col_actions, data: values }],
+    section.appendChild(chart(labels, [{ label: T.col_number, data: values }],
       { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } }));
-    section.appendChild(table(T.actions_heading, [T.col_actions, T.col_count],
+    section.appendChild(table(T.actions_heading, [T.col_actions, T.col_number],
       labels.map(function (label, index) { return [label, values[index]]; }), [1]));
     return section;
   }

@@ -14,7 +14,9 @@ TENANT_ID = "3a6c8d1e-0000-4000-8000-0000000000aa"
 APP_ID = "6f1c2a7e-0000-4000-8000-00000000a11d"
 BASE_URL = "https://qop.northshire.example"
 AUDIENCE = f"api://qop.northshire.example/{APP_ID}"
-ISSUER = f"https://login.microsoftonline.com/{TENANT_ID}/v2.0"
+ISSUER = f"https://sts.windows.net/{TENANT_ID}/"
+"""A v1.0 token's issuer: the app registration keeps ``accessTokenAcceptedVersion`` at 1 so the
+audience is the Application ID URI (docs/dashboards.md)."""
 
 
 def tab_token(
@@ -42,8 +44,8 @@ def tab_token(
         "nbf": int((now - timedelta(minutes=1)).timestamp()),
         "iat": int((now - timedelta(minutes=1)).timestamp()),
         "exp": int((now + lifetime).timestamp()),
-        "ver": "2.0",
+        "ver": "1.0",
     }
     if email:
-        claims["preferred_username"] = email
+        claims["upn"] = email
     return jwt.encode(claims, key.private_key, algorithm="RS256", headers={"kid": kid or key.kid})

@@ -33,8 +33,6 @@ class TabTokenValidator:
     """Validates the tab's SSO tokens for one app in one tenant."""
 
     def __init__(self, *, audience: str, tenant_id: str, metadata_url: str, issuers: list[str], clock: Clock) -> None:
-        if not tenant_id:
-            raise ValueError("Teams tab sign-in needs MICROSOFT_APP_TENANT_ID (the council's Entra tenant id)")
         self._tenant_id = tenant_id
         self._tokens = BotFrameworkTokenValidator(
             app_id=audience, metadata_url=metadata_url, issuers=issuers, clock=clock
@@ -52,6 +50,8 @@ class TabTokenValidator:
 
     async def user(self, authorization: str | None) -> EntraUser:
         """The signed-in user named by a valid token; raises ``Unauthorized`` with the reason."""
+        if not self._tenant_id:
+            raise Unauthorized("MICROSOFT_APP_TENANT_ID is not set, so no tab token can be trusted")
         claims = (await self._tokens.authenticate(authorization)).claims
         if claims.get("tid") != self._tenant_id:
             raise Unauthorized("token is from another tenant")

@@ -11,6 +11,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
+from qop.dashboard_sso import TabTokenValidator, Unauthorized
 from qop.dashboard_web import add_dashboard_routes
 from qop.settings import Settings
 from services.clock import FrozenClock
@@ -194,3 +195,14 @@ async def test_local_mode_offers_the_marked_picker(services: Services, settings:
     assert "LOCAL DEMO MODE" in page and '"mode": "local"' in page
     assert board["scopeName"] == "Riverside Locality Team"
     assert asset.status == 200 and "Chart.js v4" in chart_js[:200]
+
+
+async def test_without_a_tenant_id_no_token_is_trusted(
+    settings: Settings, keys: FakeBotFrameworkKeys, clock: FrozenClock
+) -> None:
+    validator = TabTokenValidator.from_settings(
+        sso_settings(settings, keys).model_copy(update={"microsoft_app_tenant_id": ""}), clock
+    )
+
+    with pytest.raises(Unauthorized):
+        await validator.user("Bearer " + tab_token(keys, object_id=MEGAN, now=clock.now(), tenant_id=""))

@@ -101,13 +101,15 @@ async def dashboard_page(request: web.Request) -> web.Response:
         if pages.tokens is None
         else ""
     )
+    # Only inside Teams: on load teams-js asks a Microsoft CDN for Teams' origins (the CSP stops
+    # that and it falls back to its built-in list); the local page has no use for it.
+    teams_js = "" if pages.tokens is None else '<script src="/dashboard/assets/MicrosoftTeams.min.js"></script>\n'
     body = f"""{banner}
 <div id="qop-status" class="status" role="status" aria-live="polite">{html.escape(text.LOADING)}</div>
 <div id="qop-dashboard"></div>
 <noscript><p class="warning">{html.escape(text.NOSCRIPT)}</p></noscript>
 <script type="application/json" id="qop-config">{_script_json(config)}</script>
-<script src="/dashboard/assets/MicrosoftTeams.min.js"></script>
-<script src="/dashboard/assets/chart.umd.min.js"></script>
+{teams_js}<script src="/dashboard/assets/chart.umd.min.js"></script>
 <script src="/dashboard/assets/dashboard.js"></script>"""
     return _page(text.PAGE_TITLE, body)
 

@@ -99,6 +99,7 @@
         animation: false,
         responsive: true,
         maintainAspectRatio: false,
+        layout: { padding: { top: 18, right: 24 } },
         plugins: { legend: { display: datasets.length > 1, labels: { color: "#1b1b1b" } }, tooltip: { enabled: true } }
       }, options || {}),
       plugins: [printedValues]

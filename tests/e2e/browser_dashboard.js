@@ -20,13 +20,24 @@ function teamsStandIn(token) {
 
 async function openAs(page, baseUrl, visit) {
   await page.unroute("**/dashboard/assets/MicrosoftTeams.min.js").catch(() => {});
-  await page.route("**/dashboard/assets/MicrosoftTeams.min.js", (route) =>
-    route.fulfill({ status: 200, contentType: "application/javascript", body: teamsStandIn(visit.token) })
-  );
-  const opened = await page.goto(baseUrl + "/dashboard" + (visit.query ? "?" + visit.query : ""), {
+  if (visit.token) {
+    await page.route("**/dashboard/assets/MicrosoftTeams.min.js", (route) =>
+      route.fulfill({ status: 200, contentType: "application/javascript", body: teamsStandIn(visit.token) })
+    );
+  }
+  const opened = await page.goto((visit.baseUrl || baseUrl) + "/dashboard" + (visit.query ? "?" + visit.query : ""), {
     waitUntil: "load",
     timeout: WAIT_MS,
   });
+  if (visit.pick) {
+    // Local mode: the real teams-js is loaded but unused; a person is picked from the demo list.
+    await page.locator("#demo-person option", { hasText: visit.pick }).first().waitFor({ state: "attached", timeout: WAIT_MS });
+    const value = await page.evaluate((name) => {
+      const option = [...document.querySelectorAll("#demo-person option")].find((o) => o.textContent.startsWith(name));
+      return option.value;
+    }, visit.pick);
+    await page.selectOption("#demo-person", value);
+  }
   await page.locator("#page-title, #qop-message").first().waitFor({ timeout: WAIT_MS });
   for (const click of visit.clicks || []) {
     await page.getByRole("link", { name: click, exact: true }).click();
@@ -41,6 +52,7 @@ async function openAs(page, baseUrl, visit) {
     tables: await page.locator("table").count(),
     charts: await page.locator("canvas").count(),
     tokenRequests: await page.evaluate(() => window.qopTokenRequests || 0),
+    banner: (await page.locator("#local-banner").count()) ? await page.locator("#local-banner").innerText() : null,
   };
   await page.screenshot({ path: visit.screenshot, fullPage: true });
   return seen;

@@ -38,7 +38,7 @@ NOW = datetime(2026, 1, 12, 9, 30, tzinfo=UTC)
 
 
 @pytest.fixture
-async def served(tmp_path: Path) -> AsyncIterator[tuple[str, FakeBotFrameworkKeys, dict[str, int]]]:
+async def served(tmp_path: Path) -> AsyncIterator[tuple[str, str, FakeBotFrameworkKeys, dict[str, int]]]:
     url = f"sqlite+aiosqlite:///{tmp_path / 'qop.db'}"
     await asyncio.to_thread(migrate.upgrade, url)
     keys = FakeBotFrameworkKeys(published=[SigningKeyPair.generate()])
@@ -60,9 +60,16 @@ async def served(tmp_path: Path) -> AsyncIterator[tuple[str, FakeBotFrameworkKey
     add_dashboard_routes(app, services, settings)
     server = TestServer(app, host="127.0.0.1")
     await server.start_server()
+    # The same database served in local mode (no MICROSOFT_APP_ID): the demo picker, no sign-in.
+    local_settings = settings.model_copy(update={"microsoft_app_id": "", "public_base_url": ""})
+    local_app = web.Application()
+    add_dashboard_routes(local_app, services, local_settings)
+    local_server = TestServer(local_app, host="127.0.0.1")
+    await local_server.start_server()
     try:
-        yield str(server.make_url("")).rstrip("/"), keys, org.teams
+        yield str(server.make_url("")).rstrip("/"), str(local_server.make_url("")).rstrip("/"), keys, org.teams
     finally:
+        await local_server.close()
         await server.close()
         await keys.close()
         await engine.dispose()
@@ -72,11 +79,11 @@ async def test_the_team_manager_and_the_qa_lead_see_their_dashboards_in_chromium
     assert_isolated_if_asked()
     chromium = chromium_path()
     require(chromium is not None, "Chromium (apt-get install chromium)")
-    base_url, keys, teams = served
+    base_url, local_url, keys, teams = served
     ARTIFACTS.mkdir(exist_ok=True)
     shots = {
         name: ARTIFACTS / f"dashboard-{name}.png"
-        for name in ("team-manager", "qa-lead", "qa-lead-front-door", "refused", "forged")
+        for name in ("team-manager", "qa-lead", "qa-lead-front-door", "refused", "forged", "local-picker")
     }
     for shot in shots.values():
         shot.unlink(missing_ok=True)
@@ -101,6 +108,12 @@ async def test_the_team_manager_and_the_qa_lead_see_their_dashboards_in_chromium
                 "screenshot": str(shots["refused"]),
             },
             {"name": "forged", "token": forged, "screenshot": str(shots["forged"])},
+            {
+                "name": "local-picker",
+                "baseUrl": local_url,
+                "pick": "Megan Bowen",
+                "screenshot": str(shots["local-picker"]),
+            },
         ],
     }
     config_file = tmp_path / "config.json"
@@ -135,6 +148,12 @@ async def test_the_team_manager_and_the_qa_lead_see_their_dashboards_in_chromium
 
     assert visits["forged"]["h1"] is None and visits["forged"]["tables"] == 0
     assert "could not confirm who you are" in visits["forged"]["message"]
+
+    local = visits["local-picker"]
+    assert local["h1"] == "Riverside Locality Team" and local["tokenRequests"] == 0
+    assert "LOCAL DEMO MODE" in local["banner"]
+    assert "Assessments completed within the agreed timescale\t86 %" in local["text"]
+    assert manager["banner"] is None, "production never shows the picker"
 
     for shot in shots.values():
         assert shot.read_bytes().startswith(PNG_SIGNATURE)

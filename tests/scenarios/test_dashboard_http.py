@@ -176,8 +176,11 @@ async def test_production_never_offers_the_demo_picker_or_accepts_as(client: Tes
     people = await client.get("/api/dashboard/people")
     as_qa_lead = await client.get(f"/api/dashboard?as={org.people['isaiahl@example.com']}")
 
+    teams_js = await client.get("/dashboard/assets/MicrosoftTeams.min.js")
     assert page.status == 200 and "LOCAL DEMO MODE" not in await page.text()
     assert '"mode": "teams"' in await page.text()
+    assert '<script src="/dashboard/assets/MicrosoftTeams.min.js">' in await page.text()
+    assert (await teams_js.text()).startswith("/*!\n * @microsoft/teams-js v2.58.0"), "served locally, licence first"
     assert people.status == 404 and as_qa_lead.status == 401
 
 

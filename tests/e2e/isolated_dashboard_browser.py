@@ -23,7 +23,7 @@ from storage import migrate
 from storage.db import create_engine
 from tests.e2e.browser import run_node_script
 from tests.e2e.isolation import assert_isolated_if_asked
-from tests.support.dashboard import seed
+from tests.support.dashboard import SENIOR_MANAGER, seed
 from tests.support.entra import APP_ID, BASE_URL, TENANT_ID, tab_token
 from tests.support.env import ARTIFACTS, PROJECT_ROOT, chromium_path, require
 from tests.support.fake_botframework import FakeBotFrameworkKeys, SigningKeyPair
@@ -34,6 +34,9 @@ SCRIPT = PROJECT_ROOT / "tests" / "e2e" / "browser_dashboard.js"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MEGAN = "00000000-0000-0000-0000-0000000000021"
 ISAIAH = "00000000-0000-0000-0000-0000000000023"
+ALEX = "00000000-0000-0000-0000-0000000000020"
+HELEN = "5d0c1b2a-0000-4000-8000-00000000e1e2"
+"""Helen Carrow, senior manager, was imported without an object id: matched by her e-mail."""
 NOW = datetime(2026, 1, 12, 9, 30, tzinfo=UTC)
 
 
@@ -83,7 +86,16 @@ async def test_the_team_manager_and_the_qa_lead_see_their_dashboards_in_chromium
     ARTIFACTS.mkdir(exist_ok=True)
     shots = {
         name: ARTIFACTS / f"dashboard-{name}.png"
-        for name in ("team-manager", "qa-lead", "qa-lead-front-door", "refused", "forged", "local-picker")
+        for name in (
+            "team-manager",
+            "qa-lead",
+            "qa-lead-front-door",
+            "senior-manager",
+            "practitioner",
+            "refused",
+            "forged",
+            "local-picker",
+        )
     }
     for shot in shots.values():
         shot.unlink(missing_ok=True)
@@ -100,6 +112,16 @@ async def test_the_team_manager_and_the_qa_lead_see_their_dashboards_in_chromium
                 "token": isaiah,
                 "clicks": ["First Contact", "Front Door"],
                 "screenshot": str(shots["qa-lead-front-door"]),
+            },
+            {
+                "name": "senior-manager",
+                "token": tab_token(keys, object_id=HELEN, email=SENIOR_MANAGER, now=NOW),
+                "screenshot": str(shots["senior-manager"]),
+            },
+            {
+                "name": "practitioner",
+                "token": tab_token(keys, object_id=ALEX, now=NOW),
+                "screenshot": str(shots["practitioner"]),
             },
             {
                 "name": "refused",
@@ -142,6 +164,14 @@ async def test_the_team_manager_and_the_qa_lead_see_their_dashboards_in_chromium
     front_door = visits["qa-lead-front-door"]
     assert front_door["h1"] == "Front Door"
     assert "Your views on our help\tBy link\t4" in front_door["text"]
+
+    senior = visits["senior-manager"]
+    assert senior["h1"] in ("Locality social work", "Early Help")
+    assert "Your places" in senior["text"] and "First Contact" not in senior["text"]
+
+    practitioner = visits["practitioner"]
+    assert practitioner["h1"] == "Alex Wilber: your own work"
+    assert "Standard collaborative audit\t2\t2" in practitioner["text"] and "Open\t2" in practitioner["text"]
 
     refused = visits["refused"]
     assert refused["h1"] is None and "team manager" in refused["message"] and refused["tables"] == 0

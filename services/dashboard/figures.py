@@ -29,7 +29,10 @@ def _people_of(team_ids: frozenset[int]) -> Select[tuple[int]]:
     return select(Person.id).where(Person.team_id.in_(team_ids))
 
 
-def _either(whose: Whose, team_column: ColumnElement[int | None], person_column: ColumnElement[int | None]):  # type: ignore[no-untyped-def]
+def _either(
+    whose: Whose, team_column: ColumnElement[int | None], person_column: ColumnElement[int | None]
+) -> ColumnElement[bool]:
+    """Recorded against one of the teams, or done by one of their people (or by the one person)."""
     if whose.person_id is not None:
         return person_column == whose.person_id
     if not whose.team_ids:

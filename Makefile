@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint migrate package bench clean prod-like audit
+.PHONY: run test install lint migrate package bench clean prod-like audit vendor-js
 
 run: install migrate
 	$(PY) -m qop demo load
@@ -60,6 +60,22 @@ lint: install
 
 package: install
 	$(PY) -m qop teams package
+
+# The dashboard tab's browser libraries are committed in qop/static/vendor (MIT, licences beside
+# them; qop serves them itself, never a CDN). This refreshes them from npm at the pinned versions.
+TEAMS_JS_VERSION := 2.58.0
+CHART_JS_VERSION := 4.6.2
+vendor-js:
+	@set -euo pipefail; work=$$(mktemp -d); trap 'rm -rf "$$work"' EXIT; \
+	npm pack --silent --pack-destination "$$work" @microsoft/teams-js@$(TEAMS_JS_VERSION) chart.js@$(CHART_JS_VERSION) >/dev/null; \
+	mkdir "$$work/teams" "$$work/chart"; \
+	tar xzf "$$work"/microsoft-teams-js-*.tgz -C "$$work/teams"; tar xzf "$$work"/chart.js-*.tgz -C "$$work/chart"; \
+	{ printf '/*!\n * @microsoft/teams-js v%s (dist/umd/MicrosoftTeams.min.js), vendored from npm.\n * Microsoft Teams JS Library. Copyright (c) Microsoft Corporation. All rights reserved.\n * Released under the MIT License: see qop/static/vendor/LICENSE-teams-js.txt\n */\n' $(TEAMS_JS_VERSION); \
+	  cat "$$work/teams/package/dist/umd/MicrosoftTeams.min.js"; } > qop/static/vendor/MicrosoftTeams.min.js; \
+	cp "$$work/teams/package/LICENSE" qop/static/vendor/LICENSE-teams-js.txt; \
+	cp "$$work/chart/package/dist/chart.umd.min.js" qop/static/vendor/chart.umd.min.js; \
+	cp "$$work/chart/package/LICENSE.md" qop/static/vendor/LICENSE-chart-js.txt; \
+	echo "qop/static/vendor: teams-js $(TEAMS_JS_VERSION), chart.js $(CHART_JS_VERSION)"
 
 # Production-like rehearsal stack: PostgreSQL, two production-mode instances, nginx over TLS
 # (docs/operations.md, "Rehearsing an upgrade"). Needs Debian's nginx and a local PostgreSQL.

@@ -21,6 +21,7 @@ from bot.config import BotConfig
 from bot.handlers import register_all
 from bot.http import BOT_KEY, messages, quiet_malformed_http_logs
 from bot.qop_bot import QopBot
+from qop.dashboard_web import add_dashboard_routes
 from qop.feedback_web import add_feedback_routes
 from qop.reports_web import add_report_routes
 from qop.settings import DEMO_ORGANISATION, Settings
@@ -260,6 +261,7 @@ def create_app(
     app.router.add_get("/readyz", readyz)
     add_feedback_routes(app, services.feedback_links, settings)
     add_report_routes(app, services.digests)
+    add_dashboard_routes(app, services, settings)
     app.cleanup_ctx.append(_dispose_engine)
     # Before the delivery engine starts and after it stops, so its last spans are flushed.
     app.cleanup_ctx.append(telemetry_context(settings, services))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -53,6 +54,16 @@ class Settings(BaseSettings):
     max_turns_in_flight: int = Field(default=8, ge=1)
     """Activities one instance works on at once; more wait at the door, in order, before any
     database work (a burst then queues cheaply instead of inside the database layer)."""
+
+    # The dashboard tab's single sign-on (docs/dashboards.md).
+    dashboard_sso_audience: str = ""
+    """The Application ID URI the tab's Entra ID tokens are issued for; empty = api://<host of
+    PUBLIC_BASE_URL>/<MICROSOFT_APP_ID>, the form Teams SSO requires."""
+    entra_openid_metadata_url: str = ""
+    """Where the tenant's token signing keys are published; empty = Entra ID's v2.0 metadata for
+    MICROSOFT_APP_TENANT_ID (tests point it at a local server)."""
+    entra_token_issuers: list[str] = []
+    """Accepted issuers of tab tokens; empty = the tenant's v2.0 and v1 issuers."""
 
     public_base_url: str = ""
     """The externally reachable https base URL (for feedback links and reports)."""
@@ -200,6 +211,28 @@ class Settings(BaseSettings):
     def base_url(self) -> str:
         """Where people reach qop's own web pages (feedback links)."""
         return (self.public_base_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def dashboard_audience(self) -> str:
+        if self.dashboard_sso_audience:
+            return self.dashboard_sso_audience
+        host = urlsplit(self.base_url).netloc
+        return f"api://{host}/{self.microsoft_app_id}"
+
+    @property
+    def entra_metadata_url(self) -> str:
+        return (
+            self.entra_openid_metadata_url
+            or f"https://login.microsoftonline.com/{self.microsoft_app_tenant_id}/v2.0/.well-known/openid-configuration"
+        )
+
+    @property
+    def entra_issuers(self) -> list[str]:
+        tenant = self.microsoft_app_tenant_id
+        return self.entra_token_issuers or [
+            f"https://login.microsoftonline.com/{tenant}/v2.0",
+            f"https://sts.windows.net/{tenant}/",
+        ]
 
     @property
     def local_standards(self) -> dict[str, str]:

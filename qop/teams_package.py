@@ -32,6 +32,7 @@ ICON_SIZES = {"color": 192, "outline": 32}
 MAX_COMMANDS_PER_LIST = MAX_MENU_COMMANDS
 PLACEHOLDER = re.compile(r"\{\{([A-Z_]+)\}\}")
 DEFAULT_WEBSITE = "https://www.example.org/qop"
+DASHBOARD_TAB_ID = "qop-dashboard"
 
 
 class InvalidPackage(Exception):
@@ -74,9 +75,37 @@ def render_manifest(settings: Settings, lists: list[dict[str, Any]]) -> dict[str
         bot["commandLists"] = copy.deepcopy(lists)
     if settings.public_base_url:
         manifest["validDomains"] = [urlparse(settings.public_base_url).netloc]
+        manifest.update(dashboard_tabs(settings, app_id=settings.microsoft_app_id or app_id))
     else:
         manifest.pop("validDomains", None)
     return manifest
+
+
+def dashboard_tabs(settings: Settings, *, app_id: str) -> dict[str, Any]:
+    """The dashboard (docs/dashboards.md): a personal static tab for everyone, a channel (or group
+    chat) tab added through its configuration page, and the Entra app Teams asks for the tab's SSO
+    token (``resource`` is the Application ID URI the server checks as the token's audience).
+    Only with PUBLIC_BASE_URL: Teams opens tabs on the https address in ``validDomains``."""
+    dashboard = f"{settings.base_url}/dashboard"
+    return {
+        "staticTabs": [
+            {
+                "entityId": DASHBOARD_TAB_ID,
+                "name": "Dashboard",
+                "contentUrl": dashboard,
+                "websiteUrl": dashboard,
+                "scopes": ["personal"],
+            }
+        ],
+        "configurableTabs": [
+            {
+                "configurationUrl": f"{dashboard}/configure",
+                "canUpdateConfiguration": False,
+                "scopes": ["team", "groupChat"],
+            }
+        ],
+        "webApplicationInfo": {"id": app_id, "resource": settings.dashboard_audience},
+    }
 
 
 def _fill(node: Any, values: dict[str, str]) -> Any:

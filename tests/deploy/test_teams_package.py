@@ -69,6 +69,33 @@ def test_the_package_builds_validates_and_holds_exactly_the_manifest_and_icons(
     assert packed["validDomains"] == ["qop.riverside-council.example"]
 
 
+def test_the_dashboard_tabs_and_sso_app_are_in_the_valid_manifest(package_settings: Settings, tmp_path: Path) -> None:
+    manifest = build_package(package_settings, tmp_path / "qop-teams.zip")
+
+    assert manifest_problems(manifest) == []
+    [personal] = manifest["staticTabs"]
+    assert personal["scopes"] == ["personal"]
+    assert personal["contentUrl"] == "https://qop.riverside-council.example/dashboard"
+    [channel] = manifest["configurableTabs"]
+    assert channel["configurationUrl"] == "https://qop.riverside-council.example/dashboard/configure"
+    assert channel["scopes"] == ["team", "groupChat"]
+    assert manifest["webApplicationInfo"] == {
+        "id": APP_ID,
+        "resource": f"api://qop.riverside-council.example/{APP_ID}",
+    }
+    assert manifest["webApplicationInfo"]["resource"] == package_settings.dashboard_audience, (
+        "Teams asks Entra for tokens for the very audience the server checks"
+    )
+
+
+def test_without_a_public_address_the_package_has_no_tabs(package_settings: Settings) -> None:
+    local = package_settings.model_copy(update={"public_base_url": ""})
+
+    manifest = render_manifest(local, command_lists())
+
+    assert not {"staticTabs", "configurableTabs", "webApplicationInfo"} & set(manifest)
+
+
 def test_an_invalid_manifest_is_refused_with_reasons_and_nothing_is_written(
     package_settings: Settings, tmp_path: Path
 ) -> None:

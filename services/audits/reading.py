@@ -12,6 +12,7 @@ from services.audits.loading import RECORD, AuditContext, Loaded
 from services.errors import NotFound
 from services.policy import Permission
 from storage.models import ActionSource, AuditStatus
+from storage.repositories import actions as action_rows
 from storage.repositories import audits as audit_rows
 from views.audits import ActionLine, GradeLine, ReflectionSummary, SubmittedAudit
 
@@ -49,7 +50,7 @@ async def submitted_view(context: AuditContext, session: AsyncSession, item: Loa
         )
         for grade, moderation in await audit_rows.grades_with_moderation(session, submission.id)
     )
-    actions = await audit_rows.actions_with_owner_names(session, ActionSource.AUDIT.value, action_source_ref(a.id))
+    actions = await action_rows.raised_from(session, ActionSource.AUDIT.value, action_source_ref(a.id))
     if not submission.moderation_selected:
         moderation_state = "not selected"
     elif a.status == AuditStatus.MODERATION:

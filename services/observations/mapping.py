@@ -27,6 +27,7 @@ from services.observations.access import may_record_for_team
 from services.personal_data import screen_fields
 from storage.db import transaction
 from storage.models import ActionSource, Conversation, MappingAttendee, MappingMeeting, Team
+from storage.repositories import actions as action_rows
 from storage.repositories import observations as repository
 from views.observations import (
     MAPPING_KINDS,
@@ -169,7 +170,7 @@ class MappingService:
 
     async def summary(self, session: AsyncSession, meeting: MappingMeeting, team: Team) -> MappingSummary:
         scales = await repository.attendee_scales(session, meeting.id)
-        actions = await repository.actions_from(session, ActionSource.MAPPING.value, source_ref(meeting.id))
+        actions = await action_rows.raised_from(session, ActionSource.MAPPING.value, source_ref(meeting.id))
         return MappingSummary(
             id=meeting.id,
             kind=meeting.kind,

@@ -191,3 +191,14 @@ async def active_people(session: AsyncSession, person_ids: list[int]) -> list[Pe
 async def person_by_email(session: AsyncSession, email: str) -> Person | None:
     """The person with exactly this (already lower-cased) e-mail address."""
     return await session.scalar(select(Person).where(Person.email == email))
+
+
+async def raised_from(session: AsyncSession, source: str, source_ref: str) -> list[tuple[Action, str]]:
+    """Actions raised from one record (an audit, a meeting), oldest first, with their owners' names."""
+    rows = await session.execute(
+        select(Action, Person.display_name)
+        .join(Person, Person.id == Action.owner_id)
+        .where(Action.source == source, Action.source_ref == source_ref)
+        .order_by(Action.id)
+    )
+    return [(action, name) for action, name in rows]

@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from storage.models import (
-    Action,
     AuditAssignment,
     AuditEscalation,
     AuditGrade,
@@ -137,16 +136,6 @@ async def grades_with_moderation(
         .order_by(AuditGrade.id)
     )
     return [(grade, moderation) for grade, moderation in rows]
-
-
-async def actions_with_owner_names(session: AsyncSession, source: str, source_ref: str) -> list[tuple[Action, str]]:
-    rows = await session.execute(
-        select(Action, Person.display_name)
-        .join(Person, Person.id == Action.owner_id)
-        .where(Action.source == source, Action.source_ref == source_ref)
-        .order_by(Action.id)
-    )
-    return [(action, name) for action, name in rows]
 
 
 async def moderation_waiting_counts(session: AsyncSession) -> dict[int | None, int]:

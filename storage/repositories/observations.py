@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Action, MappingAttendee, MappingMeeting, Person, PracticeObservation, Team
+from storage.models import MappingAttendee, MappingMeeting, Person, PracticeObservation, Team
 
 
 async def observations_between(session: AsyncSession, since: date, until: date) -> Sequence[PracticeObservation]:
@@ -55,17 +55,6 @@ async def attendee_scales(session: AsyncSession, meeting_id: int) -> Sequence[tu
         .order_by(MappingAttendee.id)
     )
     return [(attendee, name) for attendee, name in rows]
-
-
-async def actions_from(session: AsyncSession, source: str, source_ref: str) -> Sequence[tuple[Action, str]]:
-    """Actions raised from one record, with their owners' names."""
-    rows = await session.execute(
-        select(Action, Person.display_name)
-        .join(Person, Person.id == Action.owner_id)
-        .where(Action.source == source, Action.source_ref == source_ref)
-        .order_by(Action.id)
-    )
-    return [(action, name) for action, name in rows]
 
 
 async def meeting(session: AsyncSession, meeting_id: int) -> MappingMeeting | None:

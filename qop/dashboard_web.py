@@ -24,6 +24,7 @@ from cards import text_dashboard as text
 from qop.dashboard_sso import TabTokenValidator, Unauthorized
 from qop.measures_wording import evidence_text, figure, four_questions, target_text, trend_text
 from qop.settings import Settings
+from qop.static_files import static_file
 from services.container import Services
 from services.dashboard import DashboardService
 from services.errors import NotAllowed, NotFound
@@ -127,12 +128,7 @@ async def configure_page(request: web.Request) -> web.Response:
 
 
 async def dashboard_asset(request: web.Request) -> web.StreamResponse:
-    path = ASSETS.get(request.match_info["name"])
-    if path is None or not path.exists():
-        raise web.HTTPNotFound(text="Not found")
-    response = web.FileResponse(path, headers={"Cache-Control": "public, max-age=3600"})
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return static_file(ASSETS, request.match_info["name"])
 
 
 async def dashboard_data(request: web.Request) -> web.Response:

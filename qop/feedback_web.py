@@ -25,6 +25,7 @@ from cards import verbs
 from cards.feedback import survey_form
 from qop.rate_limit import TokenBucketLimiter
 from qop.settings import PROJECT_ROOT, Settings
+from qop.static_files import static_file
 from services.errors import InvalidInput, NotFound
 from services.feedback.forms import survey_settings
 from services.feedback.links import FeedbackLinkService, LinkState, LinkUnusable
@@ -171,12 +172,7 @@ async def take_answers(request: web.Request) -> web.StreamResponse:
 
 
 async def asset(request: web.Request) -> web.StreamResponse:
-    path = ASSETS.get(request.match_info["name"])
-    if path is None or not path.exists():
-        raise web.HTTPNotFound(text="Not found")
-    response = web.FileResponse(path, headers={"Cache-Control": "public, max-age=3600"})
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return static_file(ASSETS, request.match_info["name"])
 
 
 # -- helpers ------------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ checks instead and nothing typed is lost.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
 from typing import Any
 
 from microsoft_teams.cards import Choice as CardChoice
@@ -18,7 +17,7 @@ from microsoft_teams.cards import ChoiceSetInput, Container, DateInput, TextBloc
 from cards import text_audits as text
 from cards import text_templates as template_text
 from cards import verbs
-from cards.base import Json, action_row, card, execute, facts, heading, paragraph, title
+from cards.base import Json, action_row, card, execute, facts, field_error, heading, long_date, paragraph, title
 from views.audits import (
     MAX_ACTIONS,
     AssignmentSummary,
@@ -39,16 +38,6 @@ from views.audits import (
 from views.templates import GRADE_LABELS, Question, QuestionType, Section, Template, evidence_id, rationale_id
 
 
-def _date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
-def _error(message: str | None) -> list[TextBlock]:
-    if not message:
-        return []
-    return [TextBlock(text=message, color="Attention", wrap=True, spacing="None", size="Small")]
-
-
 def _label(text_: str, required: bool) -> str:
     return text_ + (text.REQUIRED_MARK if required else "")
 
@@ -65,7 +54,7 @@ def _assignment_facts(summary: AssignmentSummary) -> Any:
             (text.FACT_TEAM, summary.team_name),
             (text.FACT_PRACTITIONER, summary.practitioner_name),
             (text.FACT_AUDITOR, summary.auditor_name),
-            (text.FACT_DUE, _date(summary.due_date)),
+            (text.FACT_DUE, long_date(summary.due_date)),
         ]
     )
 
@@ -114,7 +103,7 @@ def question_inputs(question: Question, values: dict[str, str], errors: dict[str
         )
     if question.help:
         items.append(paragraph(question.help, subtle=True, spacing="None"))
-    items += _error(errors.get(question.id))
+    items += field_error(errors.get(question.id))
     if question.has_rationale:
         grades = " and ".join(GRADE_LABELS[g] for g in question.rationale_required_for)
         rid = rationale_id(question)
@@ -127,7 +116,7 @@ def question_inputs(question: Question, values: dict[str, str], errors: dict[str
                 max_length=question.max_length,
             )
         )
-        items += _error(errors.get(rid))
+        items += field_error(errors.get(rid))
     if question.evidence:
         eid = evidence_id(question)
         items.append(
@@ -139,7 +128,7 @@ def question_inputs(question: Question, values: dict[str, str], errors: dict[str
                 max_length=question.max_length,
             )
         )
-        items += _error(errors.get(eid))
+        items += field_error(errors.get(eid))
     return [Container(items=items, spacing="Medium")]
 
 
@@ -215,7 +204,7 @@ def _actions_body(page: AuditPage) -> list[Any]:
         what, owner, due = action_ids(row)
         items: list[Any] = [TextBlock(text=text.ACTION_HEADING.format(number=row), weight="Bolder", wrap=True)]
         items.append(TextInput(id=what, label=text.ACTION_WHAT, value=page.values.get(what) or None, max_length=2000))
-        items += _error(page.errors.get(what))
+        items += field_error(page.errors.get(what))
         items.append(
             ChoiceSetInput(
                 id=owner,
@@ -226,9 +215,9 @@ def _actions_body(page: AuditPage) -> list[Any]:
                 placeholder=text.CHOOSE,
             )
         )
-        items += _error(page.errors.get(owner))
+        items += field_error(page.errors.get(owner))
         items.append(DateInput(id=due, label=text.ACTION_DUE, value=page.values.get(due) or None))
-        items += _error(page.errors.get(due))
+        items += field_error(page.errors.get(due))
         body.append(Container(items=items, spacing="Medium", separator=True))
     if rows == MAX_ACTIONS:
         body.append(paragraph(text.ACTIONS_FULL.format(limit=MAX_ACTIONS), subtle=True))
@@ -318,7 +307,7 @@ def submitted_card(audit: SubmittedAudit, *, viewer: str = "auditor") -> Json:
         _assignment_facts(summary),
         facts(
             [
-                (text.SUBMITTED_ON, _date(audit.submitted_at.date())),
+                (text.SUBMITTED_ON, long_date(audit.submitted_at.date())),
                 (text.MODERATION, text.MODERATION_STATES[audit.moderation]),
             ]
         ),
@@ -328,7 +317,7 @@ def submitted_card(audit: SubmittedAudit, *, viewer: str = "auditor") -> Json:
     if any(key in audit.answers for key in sos):
         body += [heading(text.SIGNS_OF_SAFETY), *_answers_block(audit.template, audit.answers, only=sos)]
     body.append(heading(text.ACTIONS_SUMMARY))
-    lines = [f"- {a.description} ({a.owner_name}, {_date(a.due_date)})" for a in audit.actions]
+    lines = [f"- {a.description} ({a.owner_name}, {long_date(a.due_date)})" for a in audit.actions]
     body.append(paragraph("\n".join(lines) if lines else text.NO_ACTIONS))
     if audit.practitioner_comment:
         body.append(paragraph(text.PRACTITIONER_COMMENT.format(text=audit.practitioner_comment), spacing="Medium"))
@@ -417,7 +406,7 @@ def moderation_card(form: ModerationForm) -> Json:
                 style="expanded",
             )
         )
-        items += _error(form.errors.get(grade_id))
+        items += field_error(form.errors.get(grade_id))
         items.append(
             TextInput(
                 id=rationale_id_,
@@ -427,7 +416,7 @@ def moderation_card(form: ModerationForm) -> Json:
                 max_length=2000,
             )
         )
-        items += _error(form.errors.get(rationale_id_))
+        items += field_error(form.errors.get(rationale_id_))
         body.append(Container(items=items, separator=True, spacing="Medium"))
     if audit.reflection:
         body += [heading(text.REFLECTION_HEADING), *_answers_block(audit.reflection.template, audit.reflection.answers)]
@@ -515,7 +504,7 @@ def tasks_card(tasks: Sequence[Task]) -> Json:
     if not tasks:
         body.append(paragraph(text.TASKS_EMPTY))
     for task in tasks:
-        due = f" \u00b7 {text.TASK_DUE.format(date=_date(task.due_date))}" if task.due_date else ""
+        due = f" \u00b7 {text.TASK_DUE.format(date=long_date(task.due_date))}" if task.due_date else ""
         items: list[Any] = [TextBlock(text=f"**{task.title}**: case {task.case_ref}{due}", wrap=True)]
         if task.detail:
             items.append(paragraph(task.detail, subtle=True, spacing="None"))
@@ -533,7 +522,7 @@ def team_audits_card(audits: Sequence[TeamAudit]) -> Json:
         body.append(paragraph(text.TEAM_AUDITS_EMPTY))
     for audit in audits:
         line = text.TEAM_AUDIT_LINE.format(
-            case_ref=audit.case_ref, team=audit.team_name, auditor=audit.auditor_name, due=_date(audit.due_date)
+            case_ref=audit.case_ref, team=audit.team_name, auditor=audit.auditor_name, due=long_date(audit.due_date)
         )
         state = (
             text.TEAM_AUDIT_NO_MODERATOR
@@ -560,13 +549,13 @@ def round_start_card(form: RoundStartForm) -> Json:
             style="compact",
         )
     )
-    body += _error(form.errors.get("template"))
+    body += field_error(form.errors.get("template"))
     body.append(
         DateInput(
             id="due_date", label=text.ROUND_DUE, value=form.values.get("due_date") or form.default_due.isoformat()
         )
     )
-    body += _error(form.errors.get("due_date"))
+    body += field_error(form.errors.get("due_date"))
     body.append(
         TextInput(
             id="cases",
@@ -577,14 +566,14 @@ def round_start_card(form: RoundStartForm) -> Json:
             max_length=20000,
         )
     )
-    body += _error(form.errors.get("cases"))
+    body += field_error(form.errors.get("cases"))
     return card(body, [execute(text.ROUND_START, verbs.AUDIT_ROUND_START)], fallback_text=text.ROUND_START_TITLE)
 
 
 def round_report_card(report: RoundReport) -> Json:
     body: list[Any] = [title(text.ROUND_STARTED_TITLE.format(title=report.template_title))]
     if report.created:
-        body.append(paragraph(text.ROUND_STARTED.format(count=len(report.created), due=_date(report.due_date))))
+        body.append(paragraph(text.ROUND_STARTED.format(count=len(report.created), due=long_date(report.due_date))))
     else:
         body.append(paragraph(text.ROUND_NOTHING_STARTED))
     if report.problems:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from microsoft_teams.cards import (
@@ -50,6 +51,18 @@ def heading(text: str) -> TextBlock:
 
 def paragraph(text: str, *, subtle: bool = False, spacing: str | None = None) -> TextBlock:
     return TextBlock(text=text, wrap=True, is_subtle=subtle or None, spacing=spacing)
+
+
+def long_date(day: date) -> str:
+    """A date as people write it: 3 March 2026."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def field_error(message: str | None) -> list[TextBlock]:
+    """The problem shown under an input (nothing when there is none)."""
+    if not message:
+        return []
+    return [TextBlock(text=message, color="Attention", wrap=True, spacing="None", size="Small")]
 
 
 def facts(pairs: Sequence[tuple[str, str]]) -> FactSet:

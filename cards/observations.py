@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from microsoft_teams.cards import Choice as CardChoice
@@ -11,7 +10,7 @@ from microsoft_teams.cards import ChoiceSetInput, Container, DateInput, TextBloc
 from cards import text_observations as text
 from cards import verbs
 from cards.audit import question_inputs
-from cards.base import Json, card, execute, facts, heading, paragraph, title
+from cards.base import Json, card, execute, facts, field_error, heading, long_date, paragraph, title
 from views.observations import (
     CASE_INPUT,
     CONSENT_FAMILY,
@@ -33,16 +32,6 @@ from views.observations import (
     scale_id,
 )
 from views.templates import Template
-
-
-def _date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
-def _error(message: str | None) -> list[TextBlock]:
-    if not message:
-        return []
-    return [TextBlock(text=message, color="Attention", wrap=True, spacing="None", size="Small")]
 
 
 def _errors_banner(errors: dict[str, str]) -> list[TextBlock]:
@@ -97,7 +86,7 @@ def observation_form_card(form: ObservationForm) -> Json:
                     style="expanded",
                     is_multi_select=True,
                 ),
-                *_error(errors.get(CONSENT_INPUT)),
+                *field_error(errors.get(CONSENT_INPUT)),
             ],
             style="emphasis",
         )
@@ -112,7 +101,7 @@ def observation_form_card(form: ObservationForm) -> Json:
             placeholder=text.CHOOSE,
         )
     )
-    body += _error(errors.get(PRACTITIONER_INPUT))
+    body += field_error(errors.get(PRACTITIONER_INPUT))
     body.append(
         TextInput(
             id=CASE_INPUT,
@@ -121,7 +110,7 @@ def observation_form_card(form: ObservationForm) -> Json:
             max_length=32,
         )
     )
-    body += _error(errors.get(CASE_INPUT))
+    body += field_error(errors.get(CASE_INPUT))
     for section in form.template.sections:
         body.append(heading(section.title))
         if section.intro:
@@ -143,7 +132,7 @@ def _observation_facts(view: ObservationView) -> Any:
             (text.FACT_PRACTITIONER, view.practitioner_name),
             (text.FACT_OBSERVER, view.observer_name),
             (text.FACT_TEAM, view.team_name),
-            (text.FACT_OBSERVED_ON, _date(view.observed_on)),
+            (text.FACT_OBSERVED_ON, long_date(view.observed_on)),
             (text.FACT_CONSENT, text.CONSENT_BOTH),
         ]
     )
@@ -171,7 +160,7 @@ def reflection_request_card(view: ObservationView) -> Json:
     """Sent to the practitioner's personal chat: what was seen, and a button to reflect."""
     body: list[Any] = [
         title(text.REQUEST_TITLE.format(case_ref=view.case_ref)),
-        paragraph(text.REQUEST_INTRO.format(observer=view.observer_name, observed_on=_date(view.observed_on))),
+        paragraph(text.REQUEST_INTRO.format(observer=view.observer_name, observed_on=long_date(view.observed_on))),
         _observation_facts(view),
         *_answers(view.template, view.answers),
     ]
@@ -236,16 +225,16 @@ def mapping_form_card(form: MappingForm) -> Json:
             choices=_choices([Choice(k, label) for k, label in MAPPING_KINDS.items()]),
             style="expanded",
         ),
-        *_error(errors.get("kind")),
+        *field_error(errors.get("kind")),
         TextInput(
             id="case_ref",
             label=text.CASE_LABEL + text.REQUIRED_MARK,
             value=values.get("case_ref") or None,
             max_length=32,
         ),
-        *_error(errors.get("case_ref")),
+        *field_error(errors.get("case_ref")),
         DateInput(id="held_on", label=text.HELD_ON_LABEL + text.REQUIRED_MARK, value=values.get("held_on") or None),
-        *_error(errors.get("held_on")),
+        *field_error(errors.get("held_on")),
     ]
     for question in MAPPING_QUESTIONS:
         body.append(
@@ -257,7 +246,7 @@ def mapping_form_card(form: MappingForm) -> Json:
                 max_length=4000,
             )
         )
-        body += _error(errors.get(question))
+        body += field_error(errors.get(question))
     body.append(
         ChoiceSetInput(
             id="attendees",
@@ -268,7 +257,7 @@ def mapping_form_card(form: MappingForm) -> Json:
             is_multi_select=True,
         )
     )
-    body += _error(errors.get("attendees"))
+    body += field_error(errors.get("attendees"))
     body.append(paragraph(text.PRIVACY_REMINDER, subtle=True, spacing="Medium"))
     return card(
         body,
@@ -300,7 +289,7 @@ def _mapping_scaling_card(form: MappingForm) -> Json:
                         style="compact",
                         placeholder=text.CHOOSE,
                     ),
-                    *_error(errors.get(scale_id(person))),
+                    *field_error(errors.get(scale_id(person))),
                     TextInput(
                         id=rationale_input_id(person),
                         label=text.RATIONALE_LABEL.format(name=attendee.label) + text.REQUIRED_MARK,
@@ -308,7 +297,7 @@ def _mapping_scaling_card(form: MappingForm) -> Json:
                         is_multiline=True,
                         max_length=1000,
                     ),
-                    *_error(errors.get(rationale_input_id(person))),
+                    *field_error(errors.get(rationale_input_id(person))),
                 ],
                 spacing="Medium",
             )
@@ -323,7 +312,7 @@ def _mapping_scaling_card(form: MappingForm) -> Json:
                 value=values.get(description_id) or None,
                 max_length=500,
             ),
-            *_error(errors.get(description_id)),
+            *field_error(errors.get(description_id)),
             ChoiceSetInput(
                 id=owner_id,
                 label=text.ACTION_OWNER_LABEL,
@@ -332,14 +321,14 @@ def _mapping_scaling_card(form: MappingForm) -> Json:
                 style="compact",
                 placeholder=text.CHOOSE,
             ),
-            *_error(errors.get(owner_id)),
+            *field_error(errors.get(owner_id)),
             DateInput(
                 id=due_id,
                 label=text.ACTION_DUE_LABEL,
                 value=values.get(due_id) or None,
                 min=form.today.isoformat() if form.today else None,
             ),
-            *_error(errors.get(due_id)),
+            *field_error(errors.get(due_id)),
         ]
     carried = {key: values.get(key, "") for key in ("kind", "case_ref", "held_on", *MAPPING_QUESTIONS, "attendees")}
     return card(
@@ -364,7 +353,7 @@ def mapping_summary_card(summary: MappingSummary) -> Json:
                 (text.FACT_CASE, summary.case_ref),
                 (text.FACT_TEAM, summary.team_name),
                 (text.FACT_KIND, kind),
-                (text.FACT_HELD_ON, _date(summary.held_on)),
+                (text.FACT_HELD_ON, long_date(summary.held_on)),
             ]
         ),
     ]
@@ -375,7 +364,7 @@ def mapping_summary_card(summary: MappingSummary) -> Json:
     body.append(heading(text.ACTIONS_RAISED))
     if summary.actions:
         body += [
-            paragraph(text.ACTION_LINE.format(description=a.description, owner=a.owner_name, due=_date(a.due_date)))
+            paragraph(text.ACTION_LINE.format(description=a.description, owner=a.owner_name, due=long_date(a.due_date)))
             for a in summary.actions
         ]
     else:

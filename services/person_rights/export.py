@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, String, cast, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -32,11 +32,21 @@ from storage.models import (
     AuditRound,
     AuditSubmission,
     Broadcast,
+    CalendarAttendee,
+    CalendarOccurrence,
+    ClientFeedbackEntry,
     Conversation,
     Delivery,
     FeedbackLink,
     FeedbackResponse,
+    ImprovementMilestone,
+    ImprovementPlanChange,
+    ImprovementPriority,
+    MappingAttendee,
+    MappingMeeting,
     Person,
+    PracticeExample,
+    PracticeObservation,
     RoleAssignment,
     SafetyAlert,
     ServiceArea,
@@ -286,6 +296,138 @@ async def collect(session: AsyncSession, person: Person, now: datetime) -> Perso
             SafetyAlert.raised_at,
             SafetyAlert.notified_at,
         ).where(or_(SafetyAlert.worker_id == pid, SafetyAlert.manager_id == pid)),
+    )
+    await section(
+        "improvement_priorities",
+        select(
+            ImprovementPriority.id.label("priority_id"),
+            ImprovementPriority.title,
+            ImprovementPriority.rationale,
+            ImprovementPriority.impact_evidence,
+            ImprovementPriority.status,
+            (ImprovementPriority.owner_id == pid).label("owner"),
+            (ImprovementPriority.created_by_id == pid).label("created_by_them"),
+            ImprovementPriority.created_at,
+            ImprovementPriority.updated_at,
+        )
+        .where(or_(ImprovementPriority.owner_id == pid, ImprovementPriority.created_by_id == pid))
+        .order_by(ImprovementPriority.id),
+    )
+    owned_priorities = select(ImprovementPriority.id).where(ImprovementPriority.owner_id == pid)
+    await section(
+        "improvement_milestones",
+        select(
+            ImprovementMilestone.priority_id,
+            ImprovementMilestone.description,
+            ImprovementMilestone.due_date,
+            ImprovementMilestone.done_at,
+        )
+        .where(ImprovementMilestone.priority_id.in_(owned_priorities))
+        .order_by(ImprovementMilestone.id),
+    )
+    names = [needle for needle in (person.email, person.display_name) if needle and len(needle) >= 3]
+    await section(
+        "improvement_plan_changes",
+        select(
+            ImprovementPlanChange.priority_id,
+            (ImprovementPlanChange.changed_by_id == pid).label("by_them"),
+            ImprovementPlanChange.change,
+            ImprovementPlanChange.fields,
+            ImprovementPlanChange.changed_at,
+        )
+        .where(
+            or_(
+                ImprovementPlanChange.changed_by_id == pid,
+                *(cast(ImprovementPlanChange.fields, String).contains(needle) for needle in names),
+            )
+        )
+        .order_by(ImprovementPlanChange.changed_at, ImprovementPlanChange.id),
+    )
+    await section(
+        "client_feedback_logged",
+        select(
+            ClientFeedbackEntry.id,
+            ClientFeedbackEntry.kind,
+            Team.name.label("team"),
+            ClientFeedbackEntry.received_on,
+            ClientFeedbackEntry.themes,
+            ClientFeedbackEntry.case_reference,
+            ClientFeedbackEntry.summary,
+            ClientFeedbackEntry.created_at,
+        )
+        .join(Team, Team.id == ClientFeedbackEntry.team_id)
+        .where(ClientFeedbackEntry.logged_by_id == pid)
+        .order_by(ClientFeedbackEntry.id),
+    )
+    await section(
+        "practice_examples_nominated",
+        select(
+            PracticeExample.id,
+            PracticeExample.source,
+            PracticeExample.source_ref,
+            PracticeExample.description,
+            PracticeExample.created_at,
+        )
+        .where(PracticeExample.nominated_by_id == pid)
+        .order_by(PracticeExample.id),
+    )
+    await section(
+        "practice_observations",
+        select(
+            PracticeObservation.id,
+            PracticeObservation.case_ref.label("case_reference"),
+            (PracticeObservation.practitioner_id == pid).label("as_practitioner"),
+            (PracticeObservation.observer_id == pid).label("as_observer"),
+            PracticeObservation.observed_on,
+            PracticeObservation.practitioner_consented,
+            PracticeObservation.family_consented,
+            PracticeObservation.answers,
+            PracticeObservation.reflection,
+            PracticeObservation.recorded_at,
+            PracticeObservation.reflected_at,
+        )
+        .where(or_(PracticeObservation.practitioner_id == pid, PracticeObservation.observer_id == pid))
+        .order_by(PracticeObservation.id),
+    )
+    await section(
+        "mapping_meetings",
+        select(
+            MappingMeeting.id,
+            MappingMeeting.kind,
+            MappingMeeting.case_ref.label("case_reference"),
+            Team.name.label("team"),
+            MappingMeeting.held_on,
+            (MappingMeeting.recorded_by_id == pid).label("recorded_by_them"),
+            MappingAttendee.scale,
+            MappingAttendee.rationale,
+            MappingMeeting.worried_about,
+            MappingMeeting.working_well,
+            MappingMeeting.needs_to_happen,
+        )
+        .join(Team, Team.id == MappingMeeting.team_id)
+        .outerjoin(
+            MappingAttendee, (MappingAttendee.meeting_id == MappingMeeting.id) & (MappingAttendee.person_id == pid)
+        )
+        .where(or_(MappingAttendee.person_id == pid, MappingMeeting.recorded_by_id == pid))
+        .order_by(MappingMeeting.id),
+    )
+    attended = select(CalendarAttendee.occurrence_id).where(CalendarAttendee.person_id == pid)
+    await section(
+        "qa_calendar_records",
+        select(
+            CalendarOccurrence.id,
+            CalendarOccurrence.activity,
+            CalendarOccurrence.unit,
+            CalendarOccurrence.due_on,
+            CalendarOccurrence.held_on,
+            CalendarOccurrence.id.in_(attended).label("attended"),
+            (CalendarOccurrence.recorded_by_id == pid).label("recorded_by_them"),
+            CalendarOccurrence.findings,
+            CalendarOccurrence.note,
+            CalendarOccurrence.recorded_at,
+        )
+        .where(or_(CalendarOccurrence.id.in_(attended), CalendarOccurrence.recorded_by_id == pid))
+        .order_by(CalendarOccurrence.id),
     )
     personal_chats = select(Conversation.id).where(Conversation.person_id == pid)
     await section(

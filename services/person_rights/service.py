@@ -32,10 +32,12 @@ from storage.models import (
     ActionStatus,
     AuditAssignment,
     AuditStatus,
+    CalendarOccurrence,
     Conversation,
     Delivery,
     DeliveryStatus,
     FeedbackResponse,
+    ImprovementPlanChange,
     Person,
     RoleAssignment,
     Team,
@@ -55,6 +57,19 @@ KEPT = {
     "surveys": "Survey invitations stay so group results keep their size; anonymous answers were never "
     "linked to anyone.",
     "feedback": "Family feedback and safety alerts about cases they worked stay as case-related records.",
+    "improvement_plan": "Improvement priorities they owned or created, and the plan's history of changes, are "
+    "the council's record of how it improves its service; they stay with the anonymised person, with the "
+    "name and e-mail in the history replaced by the anonymised label.",
+    "observations": "Practice observations where they were the practitioner or the observer, and their "
+    "reflections, are the council's quality-assurance record of practice (kept for the retention period); "
+    "they now point to the anonymised person.",
+    "mapping": "Group supervision and mapping meetings, with the scale and rationale each attendee gave, are "
+    "case-related records of the council's practice; their attendance stays with the anonymised person.",
+    "client_feedback_and_practice_examples": "Compliments, complaints and practice examples they logged are "
+    "the council's records about its service; they stay with the anonymised person as the one who logged them.",
+    "qa_calendar": "QA calendar records they attended or recorded are the council's record that its quality "
+    "assurance took place; attendance stays with the anonymised person, with the name and e-mail taken out of "
+    "the findings and notes.",
 }
 
 
@@ -100,6 +115,8 @@ class PersonRightsService:
             await _reassign_open_actions(session, person, result, self._clock.now())
             await _flag_open_audits(session, person, result)
             await _scrub_access_log(session, person, result)
+            await _scrub_plan_history(session, person, result)
+            await _scrub_calendar_findings(session, person, result)
             await _forget_conversations(session, person, result)
             result.changed["named survey answers unlinked"] = (
                 await session.execute(
@@ -201,9 +218,14 @@ async def _flag_open_audits(session: AsyncSession, person: Person, result: Erasu
         result.flagged.append(f"open audit(s) {ids} are still theirs to audit or moderate: reassign them.")
 
 
+def _needles(person: Person) -> list[str]:
+    """The texts that identify ``person`` inside stored words (too short a name would match anything)."""
+    return [text for text in (person.email, person.display_name) if text and len(text) >= 3]
+
+
 async def _scrub_access_log(session: AsyncSession, person: Person, result: Erasure) -> None:
     """Take the name and e-mail out of log summaries and details (the entries themselves stay)."""
-    needles = [text for text in (person.email, person.display_name) if text and len(text) >= 3]
+    needles = _needles(person)
     if not needles:
         return
     conditions = [AccessLogEntry.summary.contains(n) | cast(AccessLogEntry.detail, String).contains(n) for n in needles]
@@ -215,6 +237,37 @@ async def _scrub_access_log(session: AsyncSession, person: Person, result: Erasu
         scrubbed += 1
     if scrubbed:
         result.changed["access log entries with the name or e-mail taken out"] = scrubbed
+
+
+async def _scrub_plan_history(session: AsyncSession, person: Person, result: Erasure) -> None:
+    """Replace the e-mail and name inside the improvement plan's history (field values before/after)."""
+    needles = _needles(person)
+    if not needles:
+        return
+    conditions = [cast(ImprovementPlanChange.fields, String).contains(n) for n in needles]
+    replacement = FORMER.format(id=person.id)
+    scrubbed = 0
+    for change in await session.scalars(select(ImprovementPlanChange).where(or_(*conditions))):
+        change.fields = _without(change.fields, needles, replacement)
+        scrubbed += 1
+    if scrubbed:
+        result.changed["improvement plan changes with the name or e-mail replaced"] = scrubbed
+
+
+async def _scrub_calendar_findings(session: AsyncSession, person: Person, result: Erasure) -> None:
+    """Take the name and e-mail out of QA calendar findings and notes (the records stay)."""
+    needles = _needles(person)
+    if not needles:
+        return
+    conditions = [CalendarOccurrence.findings.contains(n) | CalendarOccurrence.note.contains(n) for n in needles]
+    replacement = FORMER.format(id=person.id)
+    scrubbed = 0
+    for occurrence in await session.scalars(select(CalendarOccurrence).where(or_(*conditions))):
+        occurrence.findings = _without(occurrence.findings, needles, replacement)
+        occurrence.note = _without(occurrence.note, needles, replacement)
+        scrubbed += 1
+    if scrubbed:
+        result.changed["QA calendar records with the name or e-mail taken out"] = scrubbed
 
 
 def _without(value: object, needles: list[str], replacement: str) -> object:

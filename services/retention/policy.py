@@ -34,6 +34,11 @@ class Kind(StrEnum):
     ACTIONS = "actions"
     DELIVERY_RECORDS = "delivery_records"
     ACCESS_LOG = "access_log"
+    OBSERVATIONS = "observations"
+    MAPPING_MEETINGS = "mapping_meetings"
+    CLIENT_FEEDBACK = "client_feedback"
+    PRACTICE_EXAMPLES = "practice_examples"
+    IMPROVEMENT_PLAN = "improvement_plan"
 
 
 @dataclass(frozen=True)

@@ -32,10 +32,20 @@ from storage.models import (
     AuditStatus,
     AuditSubmission,
     Broadcast,
+    ClientFeedbackEntry,
     Delivery,
     DeliveryStatus,
     FeedbackLink,
     FeedbackResponse,
+    ImprovementMilestone,
+    ImprovementPlanChange,
+    ImprovementPriority,
+    ImprovementPriorityAction,
+    ImprovementStatus,
+    MappingAttendee,
+    MappingMeeting,
+    PracticeExample,
+    PracticeObservation,
     SafetyAlert,
     SentReminder,
     Survey,
@@ -113,6 +123,17 @@ async def _remove_actions(session: AsyncSession, ids: list[int]) -> None:
     for child in (ActionEvent, ActionDateChange, SentReminder):
         await session.execute(delete(child).where(child.action_id.in_(ids)))
     await session.execute(delete(Action).where(Action.id.in_(ids)))
+
+
+async def _remove_mapping_meetings(session: AsyncSession, ids: list[int]) -> None:
+    await session.execute(delete(MappingAttendee).where(MappingAttendee.meeting_id.in_(ids)))
+    await session.execute(delete(MappingMeeting).where(MappingMeeting.id.in_(ids)))
+
+
+async def _remove_priorities(session: AsyncSession, ids: list[int]) -> None:
+    for child in (ImprovementMilestone, ImprovementPriorityAction, ImprovementPlanChange):
+        await session.execute(delete(child).where(child.priority_id.in_(ids)))
+    await session.execute(delete(ImprovementPriority).where(ImprovementPriority.id.in_(ids)))
 
 
 def _deleting(model: Any) -> Remove:
@@ -208,6 +229,42 @@ RULES: tuple[Rule, ...] = (
         where=(Broadcast.status != "running", ~exists().where(Delivery.broadcast_id == Broadcast.id)),
     ),
     Rule(Kind.ACCESS_LOG, "access log entries", AccessLogEntry.id, AccessLogEntry.at, _deleting(AccessLogEntry)),
+    Rule(
+        Kind.OBSERVATIONS,
+        "practice observations",
+        PracticeObservation.id,
+        PracticeObservation.recorded_at,
+        _deleting(PracticeObservation),
+    ),
+    Rule(
+        Kind.MAPPING_MEETINGS,
+        "mapping meetings (with attendees)",
+        MappingMeeting.id,
+        MappingMeeting.held_on,
+        _remove_mapping_meetings,
+    ),
+    Rule(
+        Kind.CLIENT_FEEDBACK,
+        "compliments and complaints",
+        ClientFeedbackEntry.id,
+        ClientFeedbackEntry.received_on,
+        _deleting(ClientFeedbackEntry),
+    ),
+    Rule(
+        Kind.PRACTICE_EXAMPLES,
+        "practice examples",
+        PracticeExample.id,
+        PracticeExample.created_at,
+        _deleting(PracticeExample),
+    ),
+    Rule(
+        Kind.IMPROVEMENT_PLAN,
+        "closed improvement priorities (milestones, history)",
+        ImprovementPriority.id,
+        ImprovementPriority.updated_at,
+        _remove_priorities,
+        where=(ImprovementPriority.status.in_([ImprovementStatus.ACHIEVED.value, ImprovementStatus.WITHDRAWN.value]),),
+    ),
 )
 """In the order the purge runs them: drafts and moderation before the audits that hold them,
 safety alerts before the answers they keep, answers before the links they used."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from services.container import Services
 from services.errors import NotFound
 from services.person_rights import PersonRightsService, write_files
 from services.person_rights.export import ANONYMOUS_SURVEYS_NOTE
+from services.teams_data import TeamsUser
 from storage.db import create_engine
 from storage.models import (
     AccessLogEntry,
@@ -26,11 +28,25 @@ from storage.models import (
     ActionEvent,
     AuditGrade,
     AuditSubmission,
+    CalendarAttendee,
+    CalendarOccurrence,
+    ClientFeedbackEntry,
     Conversation,
+    ImprovementPlanChange,
+    ImprovementPriority,
+    MappingAttendee,
     Person,
+    PracticeExample,
+    PracticeObservation,
     RoleAssignment,
 )
+from tests.services.test_improvement_plan import VOICE
+from tests.services.test_learning import COMPLAINT, EXAMPLE
+from tests.services.test_observations import CASE, meeting_data, observation_data, scaling_data
+from tests.support.action_org import Org, make_org
 from tests.support.retention import MODERATED_CASE, PRIYA, make_records
+from views.calendar import RecordSubmission
+from views.observations import MappingSummary, ObservationView
 
 
 @pytest.fixture
@@ -161,3 +177,96 @@ def test_qop_person_export_and_erase_from_the_command_line(
     assert "Kept, and why:" in erased.output and "person anonymised: 1" in erased.output
     unknown = CliRunner().invoke(cli, ["person", "erase", PRIYA])
     assert unknown.exit_code == 2 and "Nobody with the e-mail" in unknown.output
+
+
+MAYA = "maya@council.example.gov.uk"
+
+
+async def _maya_across_the_framework(services: Services, clock) -> Org:  # type: ignore[no-untyped-def]
+    """Maya Patel (Riverside's manager) owns an improvement priority, logs a complaint, nominates a
+    practice example, observes Priya, attends a mapping meeting and records a supervision session
+    whose findings name her; everything made through the services."""
+    org = await make_org(services.sessions, teams_ids=True)
+    async with services.sessions() as session, session.begin():
+        session.add_all(
+            [
+                RoleAssignment(person_id=org.qa_lead, role="qa_head_of_service"),
+                RoleAssignment(person_id=org.manager, role="client_relations"),
+            ]
+        )
+    await services.improvement.save(TeamsUser("29:user-6"), VOICE)
+    await services.learning.log_client_feedback(TeamsUser("29:user-2"), COMPLAINT)
+    await services.learning.nominate(TeamsUser("29:user-2"), EXAMPLE)
+    observation = await services.observations.record("29:user-2", observation_data(org))
+    assert isinstance(observation, ObservationView), observation
+    team_id = (await services.mapping.start("29:user-1")).team_id
+    meeting = await services.mapping.record("29:user-1", {**meeting_data(org, team_id), **scaling_data(org)})
+    assert isinstance(meeting, MappingSummary), meeting
+    clock.set(datetime(2026, 3, 12, 10, 0, tzinfo=UTC))
+    await services.qa_calendar.record(
+        "supervision",
+        f"manager-{org.manager}",
+        date(2026, 3, 10),
+        RecordSubmission("2026-03-10", f"{org.practitioner},{org.manager}", "Maya Patel agreed clearer plans.", ()),
+        person_id=org.manager,
+    )
+    return org
+
+
+async def test_the_export_holds_the_plan_observations_mapping_feedback_and_calendar(
+    services: Services, clock, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    await _maya_across_the_framework(services, clock)
+
+    export = await rights(services).export(MAYA)
+    json_path, xlsx_path = write_files(export, tmp_path / "sar")
+
+    sections = json.loads(json_path.read_text(encoding="utf-8"))["sections"]
+    [priority] = sections["improvement_priorities"]
+    assert priority["title"] == VOICE.title and priority["owner"] and not priority["created_by_them"]
+    assert [m["description"] for m in sections["improvement_milestones"]] == [VOICE.milestone]
+    [change] = sections["improvement_plan_changes"]
+    assert not change["by_them"] and MAYA in json.dumps(change["fields"]), "a change that names her"
+    [complaint] = sections["client_feedback_logged"]
+    assert (complaint["kind"], complaint["case_reference"]) == ("complaint", "LCS123456")
+    assert [e["description"] for e in sections["practice_examples_nominated"]] == [EXAMPLE.description]
+    [observed] = sections["practice_observations"]
+    assert observed["as_observer"] and not observed["as_practitioner"] and observed["case_reference"] == CASE
+    [meeting] = sections["mapping_meetings"]
+    assert (meeting["scale"], meeting["rationale"]) == (4, "No plan yet for weekday evenings.")
+    [calendar] = sections["qa_calendar_records"]
+    assert calendar["attended"] and calendar["recorded_by_them"] and "clearer plans" in calendar["findings"]
+
+    priya = (await rights(services).export("priya@council.example.gov.uk")).sections
+    assert priya["practice_observations"][0]["as_practitioner"] and priya["improvement_priorities"] == []
+    assert priya["mapping_meetings"][0]["scale"] == 6 and priya["client_feedback_logged"] == []
+
+    workbook = load_workbook(xlsx_path, read_only=True)
+    assert {"improvement_plan_changes", "practice_observations", "mapping_meetings"} <= set(workbook.sheetnames)
+    assert len(list(workbook["qa_calendar_records"].iter_rows(values_only=True))) == 2
+
+
+async def test_erasure_keeps_the_framework_records_and_takes_her_name_out_of_the_plan_history(
+    services: Services, clock
+) -> None:  # type: ignore[no-untyped-def]
+    org = await _maya_across_the_framework(services, clock)
+
+    erasure = await rights(services).erase(MAYA)
+
+    assert erasure.changed["improvement plan changes with the name or e-mail replaced"] == 1
+    assert erasure.changed["QA calendar records with the name or e-mail taken out"] == 1
+    assert {"improvement_plan", "observations", "mapping", "qa_calendar"} <= set(erasure.kept)
+    label = f"Former member of staff #{org.manager}"
+    async with services.sessions() as session:
+        [change] = list(await session.scalars(select(ImprovementPlanChange)))
+        assert MAYA not in json.dumps(change.fields) and label in json.dumps(change.fields)
+        priority = await session.scalar(select(ImprovementPriority))
+        assert priority is not None and priority.owner_id == org.manager, "the priority stays, anonymised"
+        observation = await session.scalar(select(PracticeObservation))
+        assert observation is not None and observation.observer_id == org.manager
+        assert await session.scalar(select(func.count()).select_from(MappingAttendee)) == 2
+        assert await session.scalar(select(func.count()).select_from(ClientFeedbackEntry)) == 1
+        assert await session.scalar(select(func.count()).select_from(PracticeExample)) == 1
+        occurrence = await session.scalar(select(CalendarOccurrence))
+        assert occurrence is not None and occurrence.findings == f"{label} agreed clearer plans."
+        assert await session.scalar(select(func.count()).select_from(CalendarAttendee)) == 2

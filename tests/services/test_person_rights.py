@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,6 @@ from services.container import Services
 from services.errors import NotFound
 from services.person_rights import PersonRightsService, write_files
 from services.person_rights.export import ANONYMOUS_SURVEYS_NOTE
-from services.teams_data import TeamsUser
 from storage.db import create_engine
 from storage.models import (
     AccessLogEntry,
@@ -41,12 +39,9 @@ from storage.models import (
     RoleAssignment,
 )
 from tests.services.test_improvement_plan import VOICE
-from tests.services.test_learning import COMPLAINT, EXAMPLE
-from tests.services.test_observations import CASE, meeting_data, observation_data, scaling_data
-from tests.support.action_org import Org, make_org
-from tests.support.retention import MODERATED_CASE, PRIYA, make_records
-from views.calendar import RecordSubmission
-from views.observations import MappingSummary, ObservationView
+from tests.services.test_learning import EXAMPLE
+from tests.services.test_observations import CASE
+from tests.support.retention import MAYA, MODERATED_CASE, PRIYA, make_framework_records, make_records
 
 
 @pytest.fixture
@@ -179,44 +174,10 @@ def test_qop_person_export_and_erase_from_the_command_line(
     assert unknown.exit_code == 2 and "Nobody with the e-mail" in unknown.output
 
 
-MAYA = "maya@council.example.gov.uk"
-
-
-async def _maya_across_the_framework(services: Services, clock) -> Org:  # type: ignore[no-untyped-def]
-    """Maya Patel (Riverside's manager) owns an improvement priority, logs a complaint, nominates a
-    practice example, observes Priya, attends a mapping meeting and records a supervision session
-    whose findings name her; everything made through the services."""
-    org = await make_org(services.sessions, teams_ids=True)
-    async with services.sessions() as session, session.begin():
-        session.add_all(
-            [
-                RoleAssignment(person_id=org.qa_lead, role="qa_head_of_service"),
-                RoleAssignment(person_id=org.manager, role="client_relations"),
-            ]
-        )
-    await services.improvement.save(TeamsUser("29:user-6"), VOICE)
-    await services.learning.log_client_feedback(TeamsUser("29:user-2"), COMPLAINT)
-    await services.learning.nominate(TeamsUser("29:user-2"), EXAMPLE)
-    observation = await services.observations.record("29:user-2", observation_data(org))
-    assert isinstance(observation, ObservationView), observation
-    team_id = (await services.mapping.start("29:user-1")).team_id
-    meeting = await services.mapping.record("29:user-1", {**meeting_data(org, team_id), **scaling_data(org)})
-    assert isinstance(meeting, MappingSummary), meeting
-    clock.set(datetime(2026, 3, 12, 10, 0, tzinfo=UTC))
-    await services.qa_calendar.record(
-        "supervision",
-        f"manager-{org.manager}",
-        date(2026, 3, 10),
-        RecordSubmission("2026-03-10", f"{org.practitioner},{org.manager}", "Maya Patel agreed clearer plans.", ()),
-        person_id=org.manager,
-    )
-    return org
-
-
 async def test_the_export_holds_the_plan_observations_mapping_feedback_and_calendar(
     services: Services, clock, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    await _maya_across_the_framework(services, clock)
+    await make_framework_records(services, clock)
 
     export = await rights(services).export(MAYA)
     json_path, xlsx_path = write_files(export, tmp_path / "sar")
@@ -249,7 +210,7 @@ async def test_the_export_holds_the_plan_observations_mapping_feedback_and_calen
 async def test_erasure_keeps_the_framework_records_and_takes_her_name_out_of_the_plan_history(
     services: Services, clock
 ) -> None:  # type: ignore[no-untyped-def]
-    org = await _maya_across_the_framework(services, clock)
+    org = await make_framework_records(services, clock)
 
     erasure = await rights(services).erase(MAYA)
 

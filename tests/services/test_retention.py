@@ -22,6 +22,7 @@ from services.retention import Kind, RetentionFileError, RetentionService, load_
 from services.retention.job import RETENTION, retention_job
 from services.retention.policy import DEFAULT_FILE, Period
 from services.scheduling import Firing
+from services.teams_data import TeamsUser
 from storage.models import (
     AccessLogEntry,
     Action,
@@ -29,15 +30,23 @@ from storage.models import (
     AuditGrade,
     AuditModeration,
     AuditSubmission,
+    ClientFeedbackEntry,
     FeedbackLink,
     FeedbackResponse,
+    ImprovementMilestone,
+    ImprovementPlanChange,
+    ImprovementPriority,
+    MappingAttendee,
+    MappingMeeting,
+    PracticeExample,
+    PracticeObservation,
     RetentionRun,
     SafetyAlert,
     Survey,
     SurveyAnswerMark,
     SurveyRecipient,
 )
-from tests.support.retention import MODERATED_CASE, make_feedback, make_records, years
+from tests.support.retention import MODERATED_CASE, make_feedback, make_framework_records, make_records, years
 
 
 @pytest.fixture
@@ -54,6 +63,9 @@ def test_the_default_policy_keeps_every_kind_for_a_period_a_council_would_recogn
     assert str(policy.keep[Kind.AUDIT_DRAFTS]) == "90 days"
     assert str(policy.keep[Kind.DELIVERY_RECORDS]) == "90 days"
     assert str(policy.keep[Kind.ACCESS_LOG]) == "2 years"
+    assert str(policy.keep[Kind.OBSERVATIONS]) == str(policy.keep[Kind.MAPPING_MEETINGS]) == "6 years"
+    assert str(policy.keep[Kind.CLIENT_FEEDBACK]) == str(policy.keep[Kind.IMPROVEMENT_PLAN]) == "6 years"
+    assert str(policy.keep[Kind.PRACTICE_EXAMPLES]) == "3 years"
     assert (policy.purge_cron, policy.time_zone) == ("30 2 * * *", "Europe/London")
 
 
@@ -239,3 +251,44 @@ async def test_feedback_surveys_and_alerts_go_each_after_their_own_period(
     assert result.removed["safety_alerts: safety alerts"] == 1
     assert result.removed["family_feedback: family feedback responses"] == 1
     assert await _count(services, FeedbackResponse) == 0 and await _count(services, SafetyAlert) == 0
+
+
+async def test_the_purge_removes_observations_mapping_feedback_examples_and_closed_priorities(
+    services: Services, clock: FrozenClock
+) -> None:
+    from tests.services.test_improvement_plan import VOICE
+
+    await make_framework_records(services, clock)
+    qa_head = TeamsUser("29:user-6")
+    async with services.sessions() as session:
+        withdrawn = await session.scalar(select(ImprovementPriority.id))
+    still_active = dataclasses.replace(VOICE, title="Plans are written with families", milestone="", milestone_due=None)
+    await services.improvement.save(qa_head, still_active)
+    withdraw = dataclasses.replace(VOICE, status="withdrawn", milestone="", milestone_due=None)
+    await services.improvement.save(qa_head, withdraw, priority_id=withdrawn)
+    retention = build_retention(services, None)
+
+    # Four years on only the practice example (3 years) is due.
+    clock.advance(years(4))
+    due = {(row.kind, row.records): row.count for row in await retention.report()}
+    assert due[(Kind.PRACTICE_EXAMPLES, "practice examples")] == 1
+    assert due[(Kind.OBSERVATIONS, "practice observations")] == 0
+    assert due[(Kind.IMPROVEMENT_PLAN, "closed improvement priorities (milestones, history)")] == 0
+    first = await retention.purge()
+    assert first.removed["practice_examples: practice examples"] == 1
+    assert await _count(services, PracticeExample) == 0 and await _count(services, PracticeObservation) == 1
+
+    # Seven years on the rest is due; the active priority and its history stay.
+    clock.advance(years(3))
+    result = await retention.purge()
+    assert result.removed["observations: practice observations"] == 1
+    assert result.removed["mapping_meetings: mapping meetings (with attendees)"] == 1
+    assert result.removed["client_feedback: compliments and complaints"] == 1
+    assert result.removed["improvement_plan: closed improvement priorities (milestones, history)"] == 1
+    for model in (PracticeObservation, MappingMeeting, MappingAttendee, ClientFeedbackEntry, ImprovementMilestone):
+        assert await _count(services, model) == 0, model
+    async with services.sessions() as session:
+        [kept] = list(await session.scalars(select(ImprovementPriority)))
+        changes = list(await session.scalars(select(ImprovementPlanChange.priority_id)))
+    assert kept.title == still_active.title and kept.status == "active"
+    assert changes == [kept.id], "the withdrawn priority's history went with it"

@@ -4,18 +4,23 @@ audit, an audit left as a draft, actions open and done, personal chats."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from services.actions import NewAction
 from services.container import Services
+from services.teams_data import TeamsUser
 from services.templates import TemplateLibrary
-from tests.support.action_org import give_personal_chats
+from storage.models import RoleAssignment
+from tests.support.action_org import Org, give_personal_chats, make_org
 from tests.support.audits import AuditOrg, make_audit_org, valid_answers
 from views.audits import ModerationForm, SubmittedAudit
+from views.calendar import RecordSubmission
+from views.observations import MappingSummary, ObservationView
 
 STANDARD = TemplateLibrary.from_folder().get("standard-collaborative-audit")
 HEADER = "case_ref,team,practitioner,auditor\n"
 PRIYA, OMAR = "priya@council.example.gov.uk", "omar@council.example.gov.uk"
+MAYA = "maya@council.example.gov.uk"
 AUDITOR, MODERATOR = "29:user-4", "29:user-7"
 MODERATED_CASE, DRAFT_CASE = "LCS100001", "LCS100002"
 
@@ -128,3 +133,38 @@ async def make_feedback(services: Services, records: Records) -> Feedback:
     )
     assert handed_over.alert_raised
     return Feedback(survey.view.survey_id, MODERATED_CASE, "LCS100003")
+
+
+async def make_framework_records(services: Services, clock) -> Org:  # type: ignore[no-untyped-def]
+    """Maya Patel (Riverside's manager) owns an improvement priority, logs a complaint, nominates a
+    practice example, observes Priya, attends a mapping meeting and records a supervision session
+    whose findings name her; everything made through the services."""
+    from tests.services.test_improvement_plan import VOICE
+    from tests.services.test_learning import COMPLAINT, EXAMPLE
+    from tests.services.test_observations import meeting_data, observation_data, scaling_data
+
+    org = await make_org(services.sessions, teams_ids=True)
+    async with services.sessions() as session, session.begin():
+        session.add_all(
+            [
+                RoleAssignment(person_id=org.qa_lead, role="qa_head_of_service"),
+                RoleAssignment(person_id=org.manager, role="client_relations"),
+            ]
+        )
+    await services.improvement.save(TeamsUser("29:user-6"), VOICE)
+    await services.learning.log_client_feedback(TeamsUser("29:user-2"), COMPLAINT)
+    await services.learning.nominate(TeamsUser("29:user-2"), EXAMPLE)
+    observation = await services.observations.record("29:user-2", observation_data(org))
+    assert isinstance(observation, ObservationView), observation
+    team_id = (await services.mapping.start("29:user-1")).team_id
+    meeting = await services.mapping.record("29:user-1", {**meeting_data(org, team_id), **scaling_data(org)})
+    assert isinstance(meeting, MappingSummary), meeting
+    clock.set(datetime(2026, 3, 12, 10, 0, tzinfo=UTC))
+    await services.qa_calendar.record(
+        "supervision",
+        f"manager-{org.manager}",
+        date(2026, 3, 10),
+        RecordSubmission("2026-03-10", f"{org.practitioner},{org.manager}", "Maya Patel agreed clearer plans.", ()),
+        person_id=org.manager,
+    )
+    return org

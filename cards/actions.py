@@ -17,8 +17,6 @@ from microsoft_teams.cards import (
     AdaptiveCard,
     Choice,
     ChoiceSetInput,
-    Column,
-    ColumnSet,
     Container,
     DateInput,
     ShowCardAction,
@@ -28,7 +26,7 @@ from microsoft_teams.cards import (
 
 from cards import text_actions as text
 from cards import verbs
-from cards.base import CARD_VERSION, Json, action_row, card, execute, facts, heading, paragraph, title
+from cards.base import CARD_VERSION, Json, action_row, card, execute, facts, heading, list_row, paragraph, title
 from views.actions import ActionView, EscalationAudience, PersonChoice, ProposalView
 
 MAX_LISTED = 25
@@ -330,21 +328,6 @@ def outcome_card(view: ActionView, outcome: str) -> Json:
     )
 
 
-def _row(texts: list[TextBlock], buttons: list[Any]) -> Container:
-    """One line of a list card: what it is on the left, its button (if any) on the right."""
-    return Container(
-        separator=True,
-        items=[
-            ColumnSet(
-                columns=[
-                    Column(width="stretch", items=texts),
-                    Column(width="auto", vertical_content_alignment="Center", items=buttons),
-                ]
-            )
-        ],
-    )
-
-
 def _list_row(view: ActionView, *, with_owner: bool) -> Container:
     overdue = view.status.value == "overdue"
     line = f"**{_status_label(view)}** \u00b7 due {format_date(view.due_date)}"
@@ -360,7 +343,7 @@ def _list_row(view: ActionView, *, with_owner: bool) -> Container:
             spacing="None",
         ),
     ]
-    return _row(texts, [action_row(execute(text.BUTTON_OPEN, verbs.ACTION_OPEN, {"action_id": view.id}))])
+    return list_row(texts, [action_row(execute(text.BUTTON_OPEN, verbs.ACTION_OPEN, {"action_id": view.id}))])
 
 
 def _actions_list(views: Sequence[ActionView], *, heading_text: str, empty: str, with_owner: bool) -> Json:

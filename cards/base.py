@@ -11,6 +11,7 @@ from microsoft_teams.cards import (
     AdaptiveCard,
     Column,
     ColumnSet,
+    Container,
     ExecuteAction,
     Fact,
     FactSet,
@@ -81,6 +82,21 @@ def labelled_points(points: Sequence[tuple[str, str]]) -> list[ColumnSet]:
         )
         for label, sentence in points
     ]
+
+
+def list_row(texts: Sequence[TextBlock], buttons: Sequence[Any]) -> Container:
+    """One line of a list card: what it is on the left, its button (if any) on the right."""
+    return Container(
+        separator=True,
+        items=[
+            ColumnSet(
+                columns=[
+                    Column(width="stretch", items=list(texts)),
+                    Column(width="auto", vertical_content_alignment="Center", items=list(buttons)),
+                ]
+            )
+        ],
+    )
 
 
 def execute(title_text: str, verb: str, data: Json | None = None) -> ExecuteAction:

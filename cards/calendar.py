@@ -17,7 +17,7 @@ from microsoft_teams.cards import Choice, ChoiceSetInput, Column, ColumnSet, Con
 from cards import text_calendar as text
 from cards import text_digest, verbs
 from cards.actions import format_date
-from cards.base import Json, action_row, card, execute, facts, heading, paragraph, title
+from cards.base import Json, action_row, card, execute, facts, heading, list_row, paragraph, title
 from views.calendar import (
     CalendarOccurrenceView,
     CalendarRecordView,
@@ -219,17 +219,7 @@ def _row(row: CalendarRow) -> Container:
     if row.recordable:
         label = text.BUTTON_IT_HAPPENED if state == OccurrenceState.MISSED else text.BUTTON_RECORD
         buttons = [action_row(execute(label, verbs.CALENDAR_HELD, _occurrence_data(occurrence)))]
-    return Container(
-        separator=True,
-        items=[
-            ColumnSet(
-                columns=[
-                    Column(width="stretch", items=texts),
-                    Column(width="auto", vertical_content_alignment="Center", items=buttons),
-                ]
-            )
-        ],
-    )
+    return list_row(texts, buttons)
 
 
 def calendar_card(schedules: Sequence[UnitSchedule], *, learning_events: bool = False) -> Json:

@@ -62,6 +62,16 @@ def _assignment_facts(summary: AssignmentSummary) -> Any:
 # -- question inputs ---------------------------------------------------------------------------
 
 
+def template_inputs(template: Template, values: dict[str, str], errors: dict[str, str]) -> list[Any]:
+    """Every question of a one-page form (a reflection), in order, as ``question_inputs`` builds it."""
+    return [
+        element
+        for section in template.sections
+        for question in section.questions
+        for element in question_inputs(question, values, errors)
+    ]
+
+
 def question_inputs(question: Question, values: dict[str, str], errors: dict[str, str]) -> list[Any]:
     """The input(s) for one question, prefilled from the draft, each followed by its error."""
     value = values.get(question.id) or None
@@ -355,9 +365,7 @@ def reflection_card(form: ReflectionForm) -> Json:
     ]
     if form.errors:
         body.append(TextBlock(text=text.PAGE_HAS_ERRORS, color="Attention", wrap=True, weight="Bolder"))
-    for section in form.template.sections:
-        for question in section.questions:
-            body += question_inputs(question, form.values, form.errors)
+    body += template_inputs(form.template, form.values, form.errors)
     body.append(paragraph(text.PRIVACY_REMINDER, subtle=True, spacing="Medium"))
     return card(
         body,

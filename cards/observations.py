@@ -9,7 +9,7 @@ from microsoft_teams.cards import ChoiceSetInput, Container, DateInput, TextBloc
 
 from cards import text_observations as text
 from cards import verbs
-from cards.audit import question_inputs
+from cards.audit import question_inputs, template_inputs
 from cards.base import Json, card, execute, facts, field_error, heading, long_date, paragraph, title
 from views.observations import (
     CASE_INPUT,
@@ -178,9 +178,7 @@ def observation_reflection_card(form: ObservationReflectionForm) -> Json:
     view = form.observation
     body: list[Any] = [title(text.REFLECTION_TITLE.format(case_ref=view.case_ref)), _observation_facts(view)]
     body += _errors_banner(form.errors)
-    for section in form.template.sections:
-        for question in section.questions:
-            body += question_inputs(question, form.values, form.errors)
+    body += template_inputs(form.template, form.values, form.errors)
     body.append(paragraph(text.PRIVACY_REMINDER, subtle=True, spacing="Medium"))
     return card(
         body,

@@ -29,6 +29,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     case,
+    exists,
     func,
     literal,
     literal_column,
@@ -198,6 +199,31 @@ async def audit_counts(
     for measure, index, number in await _core(session, query, _parameters(team_ids, buckets)):
         counts[measure][index] = number
     return counts
+
+
+@statement
+def _family_voice_counts(scoped: bool, count: int) -> Any:
+    bucket = _bucket_of(AuditSubmission.submitted_at, count)
+    heard = exists().where(FeedbackResponse.assignment_id == AuditSubmission.assignment_id)
+    return (
+        _submitted(scoped, bucket, func.count(), func.sum(case((heard, 1), else_=0)))
+        .where(
+            _within(AuditSubmission.submitted_at, 0, count - 1),
+            AuditAssignment.status != AuditStatus.CANCELLED.value,
+            AuditSubmission.template_id.in_(bindparam("family_templates", expanding=True)),
+        )
+        .group_by(bucket)
+    )
+
+
+async def family_voice_counts(
+    session: AsyncSession, team_ids: TeamIds, buckets: Sequence[Bucket], template_ids: Sequence[str]
+) -> dict[int, tuple[int, int]]:
+    """Bucket -> (submitted audits whose template asks for the family's view, those of them with
+    the family's answers); ``template_ids`` are the templates that ask."""
+    query = _family_voice_counts(team_ids is not None, len(buckets))
+    parameters = _parameters(team_ids, buckets, family_templates=list(template_ids) or [""])
+    return {index: (asked, heard or 0) for index, asked, heard in await _core(session, query, parameters)}
 
 
 @dataclass

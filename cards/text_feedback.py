@@ -61,9 +61,9 @@ PAGE_TRY_AGAIN = (
 PAGE_RELOAD = "This page has been open a long time. Please reload the page and try again."
 
 PAGE_THANKS_TITLE = "Thank you"
-PAGE_LATE_THANKS = (
-    "Thank you. The review of the help your family has had was finished before your answers arrived. We have kept "
-    "your answers with it, marked as arriving after it finished, and the people who carried out the review can read them."
+PAGE_LATE_NOTE = (
+    "The review of the help your family has had was finished before your answers arrived. We have kept them with "
+    "it, marked as arriving after it finished, and the people who carried out the review can read them."
 )
 PAGE_UNKNOWN_TITLE = "This link isn't working"
 PAGE_UNKNOWN_BODY = (

@@ -164,8 +164,9 @@ async def take_answers(request: web.Request) -> web.StreamResponse:
             },
             status=422,
         )
-    # An audit submitted before the family answered: their answers are kept and shown on it, marked late.
-    message = text.PAGE_LATE_THANKS if answered.late else survey_settings(answered.template).thanks
+    message = survey_settings(answered.template).thanks
+    if answered.late:  # the audit was submitted first: the answers are kept and shown on it, marked late
+        message = f"{message} {text.PAGE_LATE_NOTE}"
     response = web.json_response({"state": "thanks", "title": text.PAGE_THANKS_TITLE, "message": message})
     response.del_cookie(NONCE_COOKIE, path="/feedback/")
     return response

@@ -12,7 +12,7 @@ from cards import text_audit_family as text
 from cards import verbs
 from cards.base import Json, action_row, execute, field_error, heading, paragraph
 from cards.feedback import format_day, qr_data_uri, survey_form
-from views.audit_family import NO_VOICE_REASONS, WHO_TEMPLATES, FamilyAnswer, FamilyVoice, NewLink, TogetherForm
+from views.audit_family import FamilyAnswer, FamilyVoice, NewLink, TogetherForm
 from views.audits import AuditPage, ReflectionForm, SubmittedAudit
 from views.templates import QuestionRole
 
@@ -55,16 +55,7 @@ def family_step(
     items: list[Any] = [heading(text.HEADING), paragraph(text.INTRO_PRACTITIONER if practitioner else text.INTRO)]
     items += _new_link(family.new_link)
     items += family_answers(family)
-    items.append(
-        ChoiceSetInput(
-            id="family_who",
-            label=text.WHO_LABEL,
-            choices=[CardChoice(title=text.WHO[who], value=who) for who in WHO_TEMPLATES],
-            style="expanded",
-            wrap=True,
-        )
-    )
-    items += field_error(errors.get("family_who"))
+    items += _choice("family_who", text.WHO_LABEL, text.WHO, errors)
     items.append(
         action_row(
             execute(text.SEND_LINK, verbs.AUDIT_FAMILY_LINK, data),
@@ -72,20 +63,18 @@ def family_step(
         )
     )
     items.append(TextBlock(text=text.NOT_POSSIBLE_HEADING, weight="Bolder", wrap=True, spacing="Medium"))
-    items.append(
-        ChoiceSetInput(
-            id="family_reason",
-            label=text.REASON_LABEL,
-            choices=[CardChoice(title=text.REASONS[r], value=r) for r in NO_VOICE_REASONS],
-            style="expanded",
-            wrap=True,
-        )
-    )
-    items += field_error(errors.get("family_reason"))
+    items += _choice("family_reason", text.REASON_LABEL, text.REASONS, errors)
     items.append(NumberInput(id="family_tries", label=text.TRIES_LABEL, min=1, max=99))
     items += field_error(errors.get("family_tries"))
     items.append(action_row(execute(text.RECORD_REASON, verbs.AUDIT_FAMILY_REASON, data)))
     return [Container(items=items, separator=True, spacing="Large", style="emphasis")]
+
+
+def _choice(input_id: str, label: str, options: dict[str, str], errors: dict[str, str]) -> list[Any]:
+    """A short list of radio buttons (value -> wording), with its problem under it."""
+    choices = [CardChoice(title=wording, value=value) for value, wording in options.items()]
+    field = ChoiceSetInput(id=input_id, label=label, choices=choices, style="expanded", wrap=True)
+    return [field, *field_error(errors.get(input_id))]
 
 
 def family_answers(family: FamilyVoice) -> list[Any]:

@@ -37,41 +37,36 @@ def _card(result: AuditPage | ReflectionForm | TogetherForm) -> dict[str, Any]:
     return audit_cards.page_card(result)
 
 
+def _step(turn: Turn, data: dict[str, Any]) -> tuple[str, int, dict[str, Any]]:
+    """Who pressed the button, on which audit, and where: (Teams user id, assignment id, page and data)."""
+    return turn.user.teams_user_id, _assignment_id(data), {"page": page_of(data), "data": data}
+
+
 async def send_link(turn: Turn, data: dict[str, Any]) -> ActionResult:
-    result = await turn.services.audits.family.ask_by_link(
-        turn.user.teams_user_id, _assignment_id(data), who=_text(data, "family_who"), page=page_of(data), data=data
-    )
+    actor, assignment_id, where = _step(turn, data)
+    result = await turn.services.audits.family.ask_by_link(actor, assignment_id, who=_text(data, "family_who"), **where)
     return ActionResult(_card(result))
 
 
 async def answer_together(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    actor, assignment_id, where = _step(turn, data)
     result = await turn.services.audits.family.open_together(
-        turn.user.teams_user_id, _assignment_id(data), who=_text(data, "family_who"), page=page_of(data), data=data
+        actor, assignment_id, who=_text(data, "family_who"), **where
     )
     return ActionResult(_card(result))
 
 
 async def store_together(turn: Turn, data: dict[str, Any]) -> ActionResult:
-    result = await turn.services.audits.family.answer_together(
-        turn.user.teams_user_id,
-        _assignment_id(data),
-        who=_text(data, "family_who"),
-        version=_version(data),
-        page=page_of(data),
-        data=data,
-    )
+    actor, assignment_id, where = _step(turn, data)
+    who, version = _text(data, "family_who"), _version(data)
+    result = await turn.services.audits.family.answer_together(actor, assignment_id, who=who, version=version, **where)
     return ActionResult(_card(result))
 
 
 async def record_reason(turn: Turn, data: dict[str, Any]) -> ActionResult:
-    result = await turn.services.audits.family.record_reason(
-        turn.user.teams_user_id,
-        _assignment_id(data),
-        reason=_text(data, "family_reason"),
-        tries=_text(data, "family_tries"),
-        page=page_of(data),
-        data=data,
-    )
+    actor, assignment_id, where = _step(turn, data)
+    reason, tries = _text(data, "family_reason"), _text(data, "family_tries")
+    result = await turn.services.audits.family.record_reason(actor, assignment_id, reason=reason, tries=tries, **where)
     return ActionResult(_card(result))
 
 

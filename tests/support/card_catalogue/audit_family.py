@@ -25,7 +25,7 @@ YOUNG_PERSON_ANSWERS = {
 }
 
 
-def _voices(library: TemplateLibrary) -> dict[str, FamilyVoice]:
+def family_voices(library: TemplateLibrary) -> dict[str, FamilyVoice]:
     parent = FamilyAnswer(library.get("audit-family-feedback"), FAMILY_ANSWERS, "link", ANSWERED_AT)
     young = FamilyAnswer(library.get("family-young-person"), YOUNG_PERSON_ANSWERS, "with_worker", LATER, late=True)
     return {
@@ -46,7 +46,7 @@ def audit_family_examples() -> Iterator[tuple[str, Json]]:
     standard = library.get("standard-collaborative-audit")
     review = len(standard.sections) + 1
     overall = next(n for n, s in enumerate(standard.sections) if s.id == "overall")
-    voices = _voices(library)
+    voices = family_voices(library)
     for name, voice in voices.items():
         yield f"audit_family_first_page_{name}", audit.page_card(AuditPage(SUMMARY, standard, 0, {}, family=voice))
     yield (

@@ -61,6 +61,9 @@ AUDIT_CLOSED = (
     "works: answers that arrive now are kept and shown on the audit, marked late."
 )
 ANSWERS_FIELD = "Answers"
+NOT_YOURS = (
+    "Only the auditor of this audit, or the practitioner whose work it looks at, can ask the family for their view."
+)
 
 TOGETHER_NOTE = "Case {case_ref}: answered together for the audit. Read each question aloud if that helps."
 BACK_TO_AUDIT = "Back to the audit"

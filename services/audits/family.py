@@ -19,7 +19,7 @@ from services.actors import Actor
 from services.audits.answering import clamp, extract, page_view
 from services.audits.loading import RECORD, REFLECTION_TEMPLATE, AuditContext, Loaded
 from services.audits.voice import family_voice_of
-from services.errors import InvalidInput
+from services.errors import InvalidInput, NotAllowed
 from services.feedback.links import FeedbackLinkService
 from services.policy import Permission
 from services.templates import answers as answer_rules
@@ -186,8 +186,12 @@ def _side_of(actor: Actor, item: Loaded) -> Side:
     if actor.person_id is not None and actor.person_id == item.assignment.practitioner_id:
         policy.require(actor, Permission.SUBMIT, item.policy_record(reflection=True))
         return Side.PRACTITIONER
-    policy.require(actor, Permission.SUBMIT, item.policy_record())
-    return Side.AUDITOR
+    if policy.allows(actor, Permission.SUBMIT, item.policy_record()):
+        return Side.AUDITOR
+    if actor.is_member:
+        raise NotAllowed(text.NOT_YOURS)
+    policy.require(actor, Permission.SUBMIT, item.policy_record())  # says why: not matched, or has left
+    raise NotAllowed(text.NOT_YOURS)
 
 
 def _reason_errors(reason: str, tries: str) -> tuple[dict[str, str], int | None]:

@@ -69,7 +69,8 @@ class Reflections:
                     **answer_rules.check(template.sections, values, today=self.context.today()),
                 }
                 if errors:
-                    return ReflectionForm(item.summary, template, values, errors)
+                    family = await family_voice_of(self.context, session, item)
+                    return ReflectionForm(item.summary, template, values, errors, family=family)
                 answers = answer_rules.typed(template.sections, values)
                 scale = next((q.id for q in template.questions() if q.role == QuestionRole.SCALE), None)
                 session.add(

@@ -513,3 +513,49 @@ async def test_an_audit_nobody_independent_can_moderate_waits_visibly_until_a_mo
     )
     assert "moderation agreed" in card_text(outcome)
     assert (await only_assignment(sessions)).status == "completed"
+
+
+async def test_the_practitioner_asks_the_family_from_the_reflection_card_and_refusals_are_cards(
+    harness: BotHarness, sessions, clock
+) -> None:  # type: ignore[no-untyped-def]
+    await make_audit_org(sessions)
+    await install_everyone(harness)
+    await start_round(harness, clock)
+    audit_id = (await only_assignment(sessions)).id
+    reflection_card = await card_to(harness, PRACTITIONER, "Your reflection: case LCS100234")
+    assert "The family's view" in card_text(reflection_card), "the practitioner can ask with the family beside them"
+
+    # A young person answers together on the practitioner's card; the half-typed reflection is kept.
+    step = {**button_data(reflection_card, verbs.AUDIT_FAMILY_TOGETHER), "family_who": "young_person"}
+    form = await invoke(harness, PRACTITIONER, verbs.AUDIT_FAMILY_TOGETHER, {**step, "did_well": "Weekly visits."})
+    assert "What do you think?" in card_text(form) and verbs.AUDIT_REFLECT_OPEN in card_text(form)
+    young = {
+        "listened_to": "agree",
+        "understand_why": "agree",
+        "had_a_say": "agree",
+        "know_next": "agree",
+        "safe_where_i_live": "agree",
+        "happy_where_i_live": "8",
+        "working_well": "Going back to school has helped me a lot.",
+    }
+    back = await invoke(
+        harness, PRACTITIONER, verbs.AUDIT_FAMILY_ANSWER, {**button_data(form, verbs.AUDIT_FAMILY_ANSWER), **young}
+    )
+    assert "Your reflection: case LCS100234" in card_text(back) and inputs_of(back)["did_well"] == "Weekly visits."
+    assert "Going back to school has helped me a lot." in card_text(back)
+
+    # The auditor sees it on the first page, before grading anything.
+    page = await invoke(harness, AUDITOR, verbs.AUDIT_OPEN, {"assignment_id": audit_id})
+    assert "Going back to school has helped me a lot." in card_text(page) and "step 1 of 11" in card_text(page)
+
+    # A colleague pressing the family step, or a made-up audit, is refused with a card.
+    refusals = (
+        (COLLEAGUE, audit_id, "Only the auditor of this audit, or the practitioner whose work it looks at"),
+        (AUDITOR, "x", "I can't find that audit."),
+    )
+    for number, assignment, says in refusals:
+        data = {"assignment_id": assignment, "family_reason": "declined"}
+        refused = await invoke(harness, number, verbs.AUDIT_FAMILY_REASON, data)
+        assert says in card_text(refused) and "family_reason" not in inputs_of(refused)
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(AuditSubmission)) == 0

@@ -41,6 +41,7 @@ async def _seed(sessions: async_sessionmaker[AsyncSession], org: Org, *, heard: 
                     template_key="audit-family-feedback",
                     answers=FAMILY_ANSWERS,
                     submitted_at=submitted,
+                    worker_id=org.practitioner,
                     assignment_id=assignment_id,
                 )
         return team
@@ -56,6 +57,7 @@ async def _weekly_figure(services: Services, sessions: async_sessionmaker[AsyncS
         seeded["asked"],
         seeded["heard"],
     ), "the dip sample is submitted but does not ask for the family's view"
+    assert FAMILY_ANSWERS["comments"] in digest.feedback_quotes, "the family's own words are among the findings"
     return dict(headline_pairs(now, digest.previous))[text.FAMILY_VOICE]
 
 

@@ -26,7 +26,7 @@ FAMILY_ANSWERS = {
     "know_what_happens": "agree",
     "anything_changed": "better",
     "where_now": "7",
-    "comments": "We work well together now and the school helps on Mondays.",
+    "comments": "We work well together now and the school helps every week.",
 }
 """A parent's answers to the audit's family form (``audit-family-feedback``)."""
 

@@ -11,6 +11,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cards import text_audit_family as text
@@ -122,6 +123,14 @@ class FamilyVoices:
     ) -> FamilyStep:
         """Record why the audit goes without the family's view: they declined, it was not safe to
         ask, or they were not reached after a number of tries (which must be given)."""
+        try:
+            return await self._record_reason(actor_id, assignment_id, reason, tries, page, data)
+        except IntegrityError:  # a double click recorded it a moment ago: this one replaces it
+            return await self._record_reason(actor_id, assignment_id, reason, tries, page, data)
+
+    async def _record_reason(
+        self, actor_id: str, assignment_id: int, reason: str, tries: str, page: int, data: dict[str, Any]
+    ) -> FamilyStep:
         async with transaction(self.context.sessions) as session:
             item, actor, side = await self._begin(session, actor_id, assignment_id, page, data)
             errors, times = _reason_errors(reason, tries)

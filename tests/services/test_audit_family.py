@@ -4,6 +4,7 @@ answers, and what a practitioner, an outsider or a forged link cannot do."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, timedelta
 
 import pytest
@@ -228,3 +229,18 @@ async def test_an_audit_link_left_unanswered_stops_waiting_when_it_expires(
     opened = await services.audits.answering.open_audit(AUDITOR, assignment_id)
     assert isinstance(opened, AuditPage) and _family(opened).waiting == ()
     assert isinstance(await _submit(services, assignment_id), AuditPage), "an expired link is not the family's view"
+
+
+async def test_two_clicks_on_record_why_not_at_once_keep_one_reason(services: Services, sessions) -> None:  # type: ignore[no-untyped-def]
+    await make_audit_org(sessions)
+    assignment_id = await _answered_audit(services)
+    pages = await asyncio.gather(
+        *(
+            services.audits.family.record_reason(AUDITOR, assignment_id, reason=reason, tries="", page=0, data={})
+            for reason in ("declined", "not_safe")
+        )
+    )
+    assert all(isinstance(page, AuditPage) and _family(page).reason for page in pages)
+    async with sessions() as session:
+        [kept] = list(await session.scalars(select(AuditFamilyReason)))
+    assert kept.reason in ("declined", "not_safe")

@@ -21,7 +21,7 @@ from storage.models import FeedbackResponse
 from tests.e2e.browser import run_node_script
 from tests.e2e.isolation import assert_isolated_if_asked
 from tests.e2e.live import LiveBot
-from tests.support.audits import card_text, make_audit_org, valid_answers
+from tests.support.audits import YOUNG_PERSON_ANSWERS, card_text, make_audit_org, valid_answers
 from tests.support.env import ARTIFACTS, PROJECT_ROOT, chromium_path, require
 from views.audits import AuditPage, SubmittedAudit
 
@@ -31,7 +31,7 @@ SCRIPT = PROJECT_ROOT / "tests" / "e2e" / "browser_audit_family_link.js"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 AUDITOR = "29:user-4"
 PARENT_WORDS = "We work well together now and the school helps on Mondays."
-YOUNG_PERSON_WORDS = "Going back to school has helped me a lot."
+YOUNG_PERSON_WORDS = YOUNG_PERSON_ANSWERS["working_well"]
 PARENT = {
     "choices": {
         "I understood why we were involved with your family.": "Agree",

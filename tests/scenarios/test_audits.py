@@ -31,6 +31,7 @@ from tests.support import activities as a
 from tests.support.audits import (
     FAMILY_ANSWERS,
     MODERATOR_NUMBER,
+    YOUNG_PERSON_ANSWERS,
     AuditOrg,
     card_text,
     inputs_of,
@@ -529,24 +530,18 @@ async def test_the_practitioner_asks_the_family_from_the_reflection_card_and_ref
     step = {**button_data(reflection_card, verbs.AUDIT_FAMILY_TOGETHER), "family_who": "young_person"}
     form = await invoke(harness, PRACTITIONER, verbs.AUDIT_FAMILY_TOGETHER, {**step, "did_well": "Weekly visits."})
     assert "What do you think?" in card_text(form) and verbs.AUDIT_REFLECT_OPEN in card_text(form)
-    young = {
-        "listened_to": "agree",
-        "understand_why": "agree",
-        "had_a_say": "agree",
-        "know_next": "agree",
-        "safe_where_i_live": "agree",
-        "happy_where_i_live": "8",
-        "working_well": "Going back to school has helped me a lot.",
-    }
     back = await invoke(
-        harness, PRACTITIONER, verbs.AUDIT_FAMILY_ANSWER, {**button_data(form, verbs.AUDIT_FAMILY_ANSWER), **young}
+        harness,
+        PRACTITIONER,
+        verbs.AUDIT_FAMILY_ANSWER,
+        {**button_data(form, verbs.AUDIT_FAMILY_ANSWER), **YOUNG_PERSON_ANSWERS},
     )
     assert "Your reflection: case LCS100234" in card_text(back) and inputs_of(back)["did_well"] == "Weekly visits."
-    assert "Going back to school has helped me a lot." in card_text(back)
+    assert YOUNG_PERSON_ANSWERS["working_well"] in card_text(back)
 
     # The auditor sees it on the first page, before grading anything.
     page = await invoke(harness, AUDITOR, verbs.AUDIT_OPEN, {"assignment_id": audit_id})
-    assert "Going back to school has helped me a lot." in card_text(page) and "step 1 of 11" in card_text(page)
+    assert YOUNG_PERSON_ANSWERS["working_well"] in card_text(page) and "step 1 of 11" in card_text(page)
 
     # A colleague pressing the family step, or a made-up audit, is refused with a card.
     refusals = (

@@ -16,7 +16,7 @@ from services.container import Services
 from services.errors import InvalidInput, NotAllowed
 from services.feedback.links import LinkState, LinkUnusable
 from storage.models import AuditFamilyReason, AuditSubmission, FeedbackLink, FeedbackResponse, SafetyAlert
-from tests.support.audits import FAMILY_ANSWERS, AuditOrg, make_audit_org, valid_answers
+from tests.support.audits import FAMILY_ANSWERS, YOUNG_PERSON_ANSWERS, AuditOrg, make_audit_org, valid_answers
 from views.audit_family import FamilyVoice, TogetherForm
 from views.audits import AuditPage, ModerationForm, ReflectionForm, SubmittedAudit
 
@@ -138,14 +138,7 @@ async def test_answers_after_the_audit_closed_are_kept_and_marked_late(services:
     with pytest.raises(InvalidInput, match="has been submitted"):
         await services.audits.family.ask_by_link(AUDITOR, assignment_id, who="parent_carer", page=0, data={})
 
-    young = {
-        "listened_to": "agree",
-        "understand_why": "agree",
-        "had_a_say": "agree",
-        "know_next": "agree",
-        "safe_where_i_live": "agree",
-        "happy_where_i_live": "8",
-    }
+    young = YOUNG_PERSON_ANSWERS
     answered = await services.feedback_links.submit(token, young)
     assert answered.late
     view = await services.audits.tasks.view(AUDITOR, assignment_id)
@@ -189,14 +182,7 @@ async def test_the_practitioner_answers_together_with_the_family_but_cannot_touc
     )
     assert isinstance(again, TogetherForm) and again.problems and again.values == half
     # Unsafe where they live: stored with the audit and the practitioner and their manager alerted.
-    unsafe = {
-        "listened_to": "agree",
-        "understand_why": "agree",
-        "had_a_say": "neither",
-        "know_next": "agree",
-        "safe_where_i_live": "disagree",
-        "happy_where_i_live": "6",
-    }
+    unsafe = {**YOUNG_PERSON_ANSWERS, "safe_where_i_live": "disagree"}
     done = await services.audits.family.answer_together(
         PRACTITIONER, assignment_id, who="young_person", version=1, page=0, data=unsafe
     )

@@ -29,6 +29,16 @@ FAMILY_ANSWERS = {
     "comments": "We work well together now and the school helps every week.",
 }
 """A parent's answers to the audit's family form (``audit-family-feedback``)."""
+YOUNG_PERSON_ANSWERS = {
+    "listened_to": "agree",
+    "understand_why": "agree",
+    "had_a_say": "agree",
+    "know_next": "agree",
+    "safe_where_i_live": "agree",
+    "happy_where_i_live": "8",
+    "working_well": "Going back to school has helped me a lot.",
+}
+"""A young person's answers to ``family-young-person`` (none of them raises a safety alert)."""
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from cards import audit, audit_family
 from cards.base import Json
 from services.templates import TemplateLibrary
-from tests.support.audits import FAMILY_ANSWERS
+from tests.support.audits import FAMILY_ANSWERS, YOUNG_PERSON_ANSWERS
 from tests.support.card_catalogue.audits import OWNERS, SUMMARY, _reflection, _submitted
 from views.audit_family import FamilyAnswer, FamilyVoice, NewLink, TogetherForm, WaitingLink
 from views.audits import MAX_ACTIONS, AuditPage, ModerationForm, ReflectionForm, action_ids
@@ -18,11 +18,6 @@ ANSWERED_AT = datetime(2026, 2, 9, 16, 40, tzinfo=UTC)
 LATER = datetime(2026, 2, 12, 10, 5, tzinfo=UTC)
 EXPIRES = datetime(2026, 2, 23, 9, 30, tzinfo=UTC)
 URL = "https://qop.example.gov.uk/feedback/" + "x" * 43
-YOUNG_PERSON_ANSWERS = {
-    "listened_to": "agree",
-    "safe_where_i_live": "agree",
-    "working_well": "My worker helped me get back to school and I feel listened to most of the time.",
-}
 
 
 def family_voices(library: TemplateLibrary) -> dict[str, FamilyVoice]:

@@ -8,9 +8,13 @@ overdue actions a card shows. Measures over the same rows share one query (audit
 planned; overall grades, stage grades and moderation; feedback volumes and agreement), so a
 digest costs nine round trips.
 
+Audits are counted and graded per audit type (standard, themed, dip sample, multi-agency): the
+type is a CASE over the submission's (or round's) template id, from what the templates say, so
+a themed audit or a dip sample never lands in the standard audits' shares.
+
 The digest's statements are built once per *shape* (dialect, whether the scope is a list of
-teams, how many periods, the templates' question ids) and cached: periods, team ids and dates
-are bound parameters. Building a dozen SQLAlchemy expressions on every digest cost more Python
+teams, how many periods, the templates' question ids and audit types) and cached: periods, team
+ids, dates and the audit type asked for are bound parameters. Building a dozen SQLAlchemy expressions on every digest cost more Python
 time than running a team's queries (bench/digest).
 """
 

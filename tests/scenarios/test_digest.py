@@ -100,6 +100,14 @@ async def test_digest_is_a_channel_command_and_the_report_link_is_for_the_qim_s_
         ("view", "qim_report"),
         ("export", "qim_report"),
     ]
+    page_text = await page.text()
+    assert f'href="qim?t={token}&amp;type=themed"' in page_text, "the page links each audit type"
+    themed = await harness.client.get(f"/reports/qim?t={token}&type=themed")
+    themed_page = await themed.text()
+    assert themed.status == 200 and "This report counts themed audits only" in themed_page
+    assert f'href="qim.xlsx?t={token}&amp;type=themed"' in themed_page, "the workbook link keeps the filter"
+    unknown = await harness.client.get(f"/reports/qim.xlsx?t={token}&type=casual")
+    assert unknown.status == 400 and "dip_sample" in await unknown.text()
 
 
 async def test_the_demo_subscribes_the_playground_channel_and_its_digest_comes_through_the_delivery_engine(

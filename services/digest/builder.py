@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services import personal_data
 from services.templates import TemplateLibrary
 from storage.repositories import digest as repo
-from storage.repositories.digest import AuditTypes, Bucket, GradeRows, TypedCounts
+from storage.repositories.digest import AuditSelection, AuditTypes, Bucket, GradeRows, TypedCounts
 from views.digest import (
     AGREE_VALUES,
     AuditTypeFigures,
@@ -318,9 +318,9 @@ async def build_digest(
     current = buckets[-1]
     teams = scope.team_ids
     main = (audit_type or AuditType.STANDARD).value
-    types = vocabulary.audit_types
-    completed, planned = await repo.audit_counts(session, teams, buckets, types)
-    grades = await repo.grade_rows(session, teams, buckets, types, main)
+    selected = AuditSelection(vocabulary.audit_types, main)
+    completed, planned = await repo.audit_counts(session, teams, buckets, vocabulary.audit_types)
+    grades = await repo.grade_rows(session, teams, buckets, selected)
     feedback = await repo.feedback_rows(session, teams, buckets, vocabulary.scale_questions, AGREE_VALUES)
     actions = await repo.action_counts(session, teams, buckets)
     trend = [
@@ -350,13 +350,11 @@ async def build_digest(
     ]
     stage_order = list(vocabulary.stage_titles)
     stages.sort(key=lambda s: stage_order.index(s.stage_id) if s.stage_id in stage_order else len(stage_order))
-    theme_rows = await repo.audit_answer_counts(session, teams, current, list(vocabulary.theme_titles), types, main)
+    theme_rows = await repo.audit_answer_counts(session, teams, current, list(vocabulary.theme_titles), selected)
     themes = [
         ThemeFigures(q, vocabulary.theme_titles[q], theme_rows[q]) for q in vocabulary.theme_titles if q in theme_rows
     ]
-    audit_texts = await repo.audit_texts(
-        session, teams, current, WORKING_WELL, limit=QUOTE_CANDIDATES, types=types, audit_type=main
-    )
+    audit_texts = await repo.audit_texts(session, teams, current, WORKING_WELL, limit=QUOTE_CANDIDATES, audits=selected)
     feedback_texts = await repo.feedback_texts(
         session, teams, current, vocabulary.text_questions, limit=QUOTE_CANDIDATES
     )

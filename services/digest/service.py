@@ -210,10 +210,10 @@ class DigestService:
         digest = await self.build(scope, period, audit_type=audit_type)
         bucket = bucket_of(period)
         following = period.previous(-1)
-        types, main = self._vocabulary.audit_types, digest.audit_type.value
+        selected = digest_repo.AuditSelection(self._vocabulary.audit_types, digest.audit_type.value)
         async with transaction(self._sessions) as session:
             teams = [
-                TeamRow(*row) for row in await digest_repo.audits_by_team(session, scope.team_ids, bucket, types, main)
+                TeamRow(*row) for row in await digest_repo.audits_by_team(session, scope.team_ids, bucket, selected)
             ]
             feedback = [
                 FeedbackRow(*row)
@@ -221,9 +221,7 @@ class DigestService:
                     session, scope.team_ids, bucket, self._vocabulary.scale_questions
                 )
             ]
-            scaled, average = await digest_repo.scale_summary(
-                session, scope.team_ids, bucket, SCALE_QUESTION, types, main
-            )
+            scaled, average = await digest_repo.scale_summary(session, scope.team_ids, bucket, SCALE_QUESTION, selected)
             plans = await digest_repo.actions_due_by_source(
                 session, scope.team_ids, following.first_day, following.end_day
             )

@@ -79,6 +79,17 @@ AuditTypes = tuple[tuple[str, tuple[str, ...]], ...]
 what the templates say, so part of a statement's shape. An audit of any other template is a standard one."""
 
 
+@dataclass(frozen=True)
+class AuditSelection:
+    """Which audits a query counts: ``audit_type`` only, told apart by the templates' ``types``."""
+
+    types: AuditTypes = ()
+    audit_type: str = AuditType.STANDARD.value
+
+
+STANDARD_AUDITS = AuditSelection()
+
+
 async def teams_of_area(session: AsyncSession, service_area_id: int) -> list[int]:
     return list(await session.scalars(select(Team.id).where(Team.service_area_id == service_area_id)))
 
@@ -108,6 +119,11 @@ def _parameters(team_ids: TeamIds, buckets: Sequence[Bucket], **more: Any) -> di
             f"end_day_{index}": b.end_day,
         }
     return values
+
+
+def _selected(team_ids: TeamIds, buckets: Sequence[Bucket], audits: AuditSelection) -> dict[str, Any]:
+    """The bound values of a statement that counts the selected audit type only (``_of_type``)."""
+    return _parameters(team_ids, buckets, audit_type=audits.audit_type)
 
 
 def _start(index: int, *, dates: bool = False) -> BindParameter[Any]:
@@ -277,12 +293,12 @@ async def grade_rows(
     session: AsyncSession,
     team_ids: TeamIds,
     buckets: Sequence[Bucket],
-    types: AuditTypes = (),
-    audit_type: str = AuditType.STANDARD.value,
+    audits: AuditSelection = STANDARD_AUDITS,
 ) -> GradeRows:
-    """Overall grades of every audit type, and the stage grades and moderation outcomes of
-    ``audit_type``, from one GROUP BY over the grades."""
-    query = _grade_rows(team_ids is not None, len(buckets), types)
+    """Overall grades of every audit type, and the stage grades and moderation outcomes of the
+    selected type, from one GROUP BY over the grades."""
+    query = _grade_rows(team_ids is not None, len(buckets), audits.types)
+    audit_type = audits.audit_type
     current = len(buckets) - 1
     rows = GradeRows()
     for kind, index, is_overall, section, value, outcome, number in await _core(
@@ -320,14 +336,13 @@ async def audit_answer_counts(
     team_ids: TeamIds,
     bucket: Bucket,
     question_ids: Sequence[str],
-    types: AuditTypes = (),
-    audit_type: str = AuditType.STANDARD.value,
+    audits: AuditSelection = STANDARD_AUDITS,
 ) -> dict[str, dict[str, int]]:
     """Question id -> answer -> count for the named questions (e.g. the cross-cutting themes), in
-    audits of ``audit_type`` only."""
-    query = _audit_answer_counts(_dialect(session), team_ids is not None, tuple(question_ids), types)
+    the selected audits only."""
+    query = _audit_answer_counts(_dialect(session), team_ids is not None, tuple(question_ids), audits.types)
     result: dict[str, dict[str, int]] = {}
-    for key, value, count in await _core(session, query, _parameters(team_ids, [bucket], audit_type=audit_type)):
+    for key, value, count in await _core(session, query, _selected(team_ids, [bucket], audits)):
         result.setdefault(key, {})[value] = count
     return result
 
@@ -354,12 +369,11 @@ async def audit_texts(
     question_id: str,
     *,
     limit: int,
-    types: AuditTypes = (),
-    audit_type: str = AuditType.STANDARD.value,
+    audits: AuditSelection = STANDARD_AUDITS,
 ) -> list[str]:
-    """The newest answers to one free-text question, in audits of ``audit_type``."""
-    query = _audit_texts(team_ids is not None, question_id, limit, types)
-    return [row[0] for row in await _core(session, query, _parameters(team_ids, [bucket], audit_type=audit_type))]
+    """The newest answers to one free-text question, in the selected audits."""
+    query = _audit_texts(team_ids is not None, question_id, limit, audits.types)
+    return [row[0] for row in await _core(session, query, _selected(team_ids, [bucket], audits))]
 
 
 # -- feedback ----------------------------------------------------------------------------------
@@ -560,12 +574,11 @@ async def audits_by_team(
     session: AsyncSession,
     team_ids: TeamIds,
     bucket: Bucket,
-    types: AuditTypes = (),
-    audit_type: str = AuditType.STANDARD.value,
+    audits: AuditSelection = STANDARD_AUDITS,
 ) -> list[tuple[str, int, int, int, int]]:
     """(team, planned, completed, good or better, inadequate) per team, by team name, counting
-    audits of ``audit_type`` only."""
-    scoped = team_ids is not None
+    the selected audits only."""
+    scoped, types = team_ids is not None, audits.types
     planned = (
         select(AuditAssignment.team_id.label("team_id"), func.count().label("n"))
         .join(AuditRound, AuditRound.id == AuditAssignment.round_id)
@@ -608,7 +621,7 @@ async def audits_by_team(
         .where(_in_scope(Team.id, scoped), or_(planned.c.n.is_not(None), graded.c.completed.is_not(None)))
         .order_by(Team.name)
     )
-    rows = await _core(session, query, _parameters(team_ids, [bucket], audit_type=audit_type))
+    rows = await _core(session, query, _selected(team_ids, [bucket], audits))
     return [(r[0], int(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in rows]
 
 
@@ -633,15 +646,14 @@ async def scale_summary(
     team_ids: TeamIds,
     bucket: Bucket,
     question_id: str,
-    types: AuditTypes = (),
-    audit_type: str = AuditType.STANDARD.value,
+    audits: AuditSelection = STANDARD_AUDITS,
 ) -> tuple[int, float | None]:
-    """(audits of ``audit_type`` with a Signs of Safety scaling judgement, its average) in the period."""
+    """(selected audits with a Signs of Safety scaling judgement, its average) in the period."""
     value = AuditSubmission.answers[question_id].as_float()
     query = _submitted(team_ids is not None, func.count(value), func.avg(value)).where(
-        _within(AuditSubmission.submitted_at, 0), _of_type(AuditSubmission.template_id, types)
+        _within(AuditSubmission.submitted_at, 0), _of_type(AuditSubmission.template_id, audits.types)
     )
-    row = (await _core(session, query, _parameters(team_ids, [bucket], audit_type=audit_type))).one()
+    row = (await _core(session, query, _selected(team_ids, [bucket], audits))).one()
     return int(row[0]), None if row[1] is None else float(row[1])
 
 

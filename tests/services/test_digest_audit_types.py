@@ -12,8 +12,9 @@ import json
 import re
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from typer.testing import CliRunner
 
@@ -22,7 +23,7 @@ from qop.cli import cli
 from services.container import Services
 from services.digest.builder import Scope
 from services.digest.findings import digest_findings
-from services.digest.report import render_html, write_workbook
+from services.digest.report import QimReport, render_html, write_workbook
 from services.digest.sample import AuditResult, add_audit, add_round
 from services.measures import MeasuresService
 from services.templates import TemplateLibrary
@@ -33,24 +34,10 @@ from views.templates import AuditType
 THEMED = "themed-voice-of-the-child"
 DIP = "dip-sample-compliance"
 RIVERSIDE = "Riverside Locality Team"
-MEASURES = """\
-measures:
-  - {id: heard, name: Children are heard}
-  - {id: workforce, name: Our workforce is skilled and stable}
-service_areas:
-  Children in Care:
-    - id: seen_alone
-      name: Children seen alone at their last visit
-      measure: heard
-      kind: quantitative
-      unit: percent
-      direction: higher_is_better
-      target: 90
-      tolerance: 2
-      owner: team manager
-    - id: supervision_in_time
-      name: Supervision within the month
-      measure: workforce
+INDICATOR = """\
+    - id: {id}
+      name: {name}
+      measure: {measure}
       kind: quantitative
       unit: percent
       direction: higher_is_better
@@ -58,10 +45,30 @@ service_areas:
       tolerance: 2
       owner: team manager
 """
+MEASURES = (
+    "measures:\n"
+    "  - {id: heard, name: Children are heard}\n"
+    "  - {id: workforce, name: Our workforce is skilled and stable}\n"
+    "service_areas:\n"
+    "  Children in Care:\n"
+    + INDICATOR.format(id="seen_alone", name="Children seen alone at their last visit", measure="heard")
+    + INDICATOR.format(id="supervision_in_time", name="Supervision within the month", measure="workforce")
+)
 
 
 def at(*parts: int) -> datetime:
     return datetime(*parts, tzinfo=UTC)
+
+
+def workbook(report: QimReport, path: Path) -> Workbook:
+    """The report written as its XLSX and read back."""
+    write_workbook(report, path)
+    return load_workbook(path)
+
+
+def sheet(book: Workbook, name: str) -> dict[str, tuple[Any, ...]]:
+    """A sheet's rows under its header, by their first cell."""
+    return {row[0]: row[1:] for row in book[name].iter_rows(min_row=5, values_only=True) if row[0]}
 
 
 async def seed_other_types(sessions: async_sessionmaker[AsyncSession], org: Org, riverside: int) -> None:
@@ -110,6 +117,19 @@ async def seed_other_types(sessions: async_sessionmaker[AsyncSession], org: Org,
             )
 
 
+async def riverside_week(
+    services: Services, sessions: async_sessionmaker[AsyncSession], *, other_types: bool = True
+) -> tuple[Org, int]:
+    """(the organisation, Riverside's id) with the standard audits seeded, and the other types unless
+    ``other_types`` is False; the clock in the week after the first quarter."""
+    services.clock.set(at(2026, 4, 8, 9))  # type: ignore[attr-defined]
+    org = await make_org(sessions)
+    riverside, _ = await seed(sessions, org)
+    if other_types:
+        await seed_other_types(sessions, org, riverside)
+    return org, riverside
+
+
 async def load_measures(services: Services, tmp_path: Path) -> None:
     """The measures file and an extract: seen alone 86 %, 84 %, 80 % in January to March (off
     target and going the wrong way); supervision has no figure at all."""
@@ -139,8 +159,7 @@ async def load_measures(services: Services, tmp_path: Path) -> None:
 async def test_themed_audits_and_dip_samples_never_change_the_standard_figures(
     services: Services, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    org = await make_org(sessions)
-    riverside, _ = await seed(sessions, org)
+    org, riverside = await riverside_week(services, sessions, other_types=False)
     scope = Scope("team", RIVERSIDE, [riverside])
     alone = await services.digests.build(scope, WEEK)
     await seed_other_types(sessions, org, riverside)
@@ -174,9 +193,7 @@ async def test_themed_audits_and_dip_samples_never_change_the_standard_figures(
 async def test_the_filter_counts_one_audit_type_only(
     services: Services, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    org = await make_org(sessions)
-    riverside, _ = await seed(sessions, org)
-    await seed_other_types(sessions, org, riverside)
+    _, riverside = await riverside_week(services, sessions)
     scope = Scope("team", RIVERSIDE, [riverside])
 
     themed = await services.digests.build(scope, WEEK, audit_type=AuditType.THEMED)
@@ -198,46 +215,37 @@ async def test_the_filter_counts_one_audit_type_only(
 async def test_the_qim_report_keeps_types_apart_and_filters(
     services: Services, sessions: async_sessionmaker[AsyncSession], tmp_path: Path
 ) -> None:
-    services.clock.set(at(2026, 4, 8, 9))  # type: ignore[attr-defined]
-    org = await make_org(sessions)
-    riverside, _ = await seed(sessions, org)
-    await seed_other_types(sessions, org, riverside)
+    await riverside_week(services, sessions)
 
-    report = await services.digests.quarterly("team", RIVERSIDE, "2026Q1", actor=None)
     path = tmp_path / "qim.xlsx"
-    write_workbook(report, path)
-    book = load_workbook(path)
-    audits = {row[0]: row[1:] for row in book["Audits"].iter_rows(min_row=5, values_only=True)}
-    assert audits[RIVERSIDE][:2] == (25, 24), "the standard audits only, as without the other types"
-    grades = {row[0]: row[1:] for row in book["Grades"].iter_rows(min_row=5, values_only=True)}
+    book = workbook(await services.digests.quarterly("team", RIVERSIDE, "2026Q1", actor=None), path)
+    assert sheet(book, "Audits")[RIVERSIDE][:2] == (25, 24), "the standard audits only, as without the other types"
+    grades = sheet(book, "Grades")
     assert grades["Overall"][4] == round(100 * 13 / 24, 1)
-    assert "Influence on the plan" not in grades and "Seen and heard" not in grades
-    safety = {row[0]: row[1:] for row in book["Signs of Safety"].iter_rows(min_row=5, values_only=True)}
-    assert safety["Audits with a scaling judgement"][0] == 0, "the themed and dip-sample scales stay out"
-    types = [row for row in book["Audit types"].iter_rows(min_row=5, values_only=True) if row[0]]
-    assert types[:3] == [
-        ("Standard audits", 24, 25, round(100 * 13 / 24, 1), "not shown"),
-        ("Themed audits", 5, 6, 0.0, 100.0),
-        ("Dip samples", 6, 6, "not graded", "not graded"),
+    themed_stage = TemplateLibrary.from_folder().get(THEMED).section("influence").title
+    assert themed_stage not in grades, "the themed audits' stage grades stay out"
+    scaled = sheet(book, "Signs of Safety")["Audits with a scaling judgement"][0]
+    assert scaled == 0, "the themed and dip-sample scales stay out"
+    assert list(sheet(book, "Audit types").items())[:3] == [
+        ("Standard audits", (24, 25, round(100 * 13 / 24, 1), "not shown")),
+        ("Themed audits", (5, 6, 0.0, 100.0)),
+        ("Dip samples", (6, 6, "not graded", "not graded")),
     ]
 
-    only = await services.digests.quarterly("team", RIVERSIDE, "2026Q1", actor=None, audit_type=AuditType.THEMED)
-    write_workbook(only, path)
-    book = load_workbook(path)
-    audits = {row[0]: row[1:] for row in book["Audits"].iter_rows(min_row=5, values_only=True)}
-    assert audits[RIVERSIDE][:4] == (6, 5, "not shown", 0)
-    types = [row for row in book["Audit types"].iter_rows(min_row=5, values_only=True) if row[0]]
-    assert types[0] == ("Themed audits", 5, 6, 0.0, 100.0)
-    assert "This report counts themed audits only" in types[-1][0]
-    assert "Dip samples" not in [row[0] for row in types]
+    themed = await services.digests.quarterly("team", RIVERSIDE, "2026Q1", actor=None, audit_type=AuditType.THEMED)
+    book = workbook(themed, path)
+    assert sheet(book, "Audits")[RIVERSIDE][:4] == (6, 5, "not shown", 0)
+    assert sheet(book, "Grades")[themed_stage] == (0, 0, 0, 5, 0.0), "filtered: the themed stage is there"
+    types = sheet(book, "Audit types")
+    assert types["Themed audits"] == (5, 6, 0.0, 100.0)
+    assert any(row.startswith("This report counts themed audits only") for row in types)
+    assert "Dip samples" not in types and "Standard audits" not in types
 
 
 async def test_measures_reach_the_digest_card_and_the_qim_report(
     services: Services, sessions: async_sessionmaker[AsyncSession], tmp_path: Path
 ) -> None:
-    services.clock.set(at(2026, 4, 8, 9))  # type: ignore[attr-defined]
-    org = await make_org(sessions)
-    riverside, _ = await seed(sessions, org)
+    _, riverside = await riverside_week(services, sessions, other_types=False)
     scope = Scope("team", RIVERSIDE, [riverside])
     assert (await services.digests.build(scope, WEEK)).measures is None, "no measures file: no section"
     await load_measures(services, tmp_path)
@@ -258,9 +266,7 @@ async def test_measures_reach_the_digest_card_and_the_qim_report(
     assert re.search(r"(?<![\d.])0 %", card) is None, "an indicator with no data is never 0 %"
 
     report = await services.digests.quarterly("team", RIVERSIDE, "2026Q1", actor=None)
-    path = tmp_path / "qim.xlsx"
-    write_workbook(report, path)
-    rows = list(load_workbook(path)["Meaningful Measures"].iter_rows(min_row=4, values_only=True))
+    rows = list(workbook(report, tmp_path / "qim.xlsx")["Meaningful Measures"].iter_rows(min_row=4, values_only=True))
     indicators = {row[1]: row for row in rows if row[1]}
     assert indicators["Children seen alone at their last visit"][2:5] == (
         "80 %",

@@ -19,7 +19,7 @@ from cards.base import Json, card, execute, facts, heading, paragraph, title
 from cards.measures_wording import why
 from views.digest import GRADES, Digest, Findings, PeriodFigures, SubscriptionView, shown, suppressed
 from views.measures import MeasuresOverview, MeasureStatus
-from views.templates import GRADE_LABELS
+from views.templates import GRADE_LABELS, AuditType
 
 MEASURE_LINES = 6
 """The weekly card lists this many measure lines (worries first); the QIM report lists all."""
@@ -376,7 +376,14 @@ def stopped_card() -> Json:
     return card([paragraph(text.STOPPED)])
 
 
-def report_link_card(*, scope_label: str, quarter: str, url: str, expires: str) -> Json:
+def report_link_card(
+    *, scope_label: str, quarter: str, url: str, expires: str, audit_type: AuditType | None = None
+) -> Json:
+    """The QIM report link; ``audit_type`` says the report counts that type of audit only."""
+    if audit_type is not None:
+        scope_label = text.REPORT_LINK_ONE_TYPE.format(
+            scope=scope_label, audit_type=text.AUDIT_TYPES[audit_type].lower()
+        )
     return card(
         [
             title(text.REPORT_LINK_TITLE.format(scope=scope_label, quarter=quarter)),

@@ -46,6 +46,8 @@ OTHER_AUDIT_TYPES = "Other audits (counted apart from the standard audits)"
 ONLY_AUDIT_TYPE = "Audit figures count {audit_type} only (themes and quotes too)."
 AUDIT_TYPE_LINE = "{completed} of {planned} planned; {good} Good or better"
 AUDIT_TYPE_NOT_GRADED = "{completed} of {planned} planned (not graded)"
+UNKNOWN_AUDIT_TYPE = "There is no audit type called \u201c{value}\u201d. Use one of: {types}."
+REPORT_LINK_ONE_TYPE = "{scope}, {audit_type} only"
 
 MEASURES_TITLE = "Meaningful Measures, {month:%B %Y}"
 MEASURES_WORRIES = "{measure}: {why}"

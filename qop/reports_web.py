@@ -19,6 +19,7 @@ from services import access_log
 from services.digest.report import QimReport, render_html, write_workbook
 from services.digest.report_links import LinkRefused
 from services.digest.service import DigestService
+from services.digest.subscriptions import audit_type_named
 from services.errors import DomainError
 from views.templates import AuditType
 
@@ -36,7 +37,6 @@ HEADERS = {
 }
 TYPE_PARAMETER = "type"
 """``?type=themed``: the report for one audit type (standard, themed, dip_sample, multi_agency)."""
-UNKNOWN_TYPE = "There is no audit type called \u201c{value}\u201d. Use one of: {types}."
 TYPE_LABELS = {
     AuditType.STANDARD: "standard audits",
     AuditType.THEMED: "themed audits",
@@ -69,12 +69,9 @@ def _audit_type(request: web.Request) -> AuditType | None:
     if not value:
         return None
     try:
-        return AuditType(value)
-    except ValueError:
-        types = ", ".join(kind.value for kind in AuditType)
-        raise web.HTTPBadRequest(
-            text=UNKNOWN_TYPE.format(value=value[:40], types=types), content_type="text/plain", headers=HEADERS
-        ) from None
+        return audit_type_named(value)
+    except DomainError as unknown:
+        raise web.HTTPBadRequest(text=unknown.user_message, content_type="text/plain", headers=HEADERS) from None
 
 
 def _link(path: str, request: web.Request, audit_type: AuditType | None) -> str:

@@ -256,10 +256,16 @@ class DigestService:
     # -- report links ------------------------------------------------------------------------
 
     async def report_link(
-        self, *, actor_id: str, quarter: str | None, scope: str | None, name: str | None
+        self,
+        *,
+        actor_id: str,
+        quarter: str | None,
+        scope: str | None,
+        name: str | None,
+        audit_type: AuditType | None = None,
     ) -> tuple[str, datetime, str]:
         """(signed URL, expiry, quarter) of the QIM report page for a member of the QIM asking in Teams
-        (``actor_id`` is their Teams user id)."""
+        (``actor_id`` is their Teams user id); ``audit_type`` opens it on that type of audit only."""
         if self._links is None:
             raise InvalidInput(text.REPORT_LINKS_OFF)
         async with transaction(self._sessions) as session:
@@ -277,7 +283,10 @@ class DigestService:
         grant = report_links.ReportGrant(
             actor.person_id or 0, kind, name or "", chosen, now + timedelta(minutes=minutes)
         )
-        return f"{base_url}/reports/qim?t={report_links.make_token(signer, grant)}", grant.expires_at, chosen
+        url = f"{base_url}/reports/qim?t={report_links.make_token(signer, grant)}"
+        # The type is a view of the same report, not a permission: it stays outside the signed grant.
+        url += f"&type={audit_type.value}" if audit_type else ""
+        return url, grant.expires_at, chosen
 
     async def open_report(
         self, token: str, *, action: str = access_log.VIEW, audit_type: AuditType | None = None

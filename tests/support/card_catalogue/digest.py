@@ -252,3 +252,13 @@ def digest_examples() -> Iterator[tuple[str, Json]]:
             expires="10:45",
         ),
     )
+    yield (
+        "report_link_one_audit_type",
+        cards.report_link_card(
+            scope_label="Riverside Locality Team",
+            quarter="2026Q1",
+            url="https://qop.example.gov.uk/reports/qim?t=abc&type=themed",
+            expires="10:45",
+            audit_type=AuditType.THEMED,
+        ),
+    )

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
+from cards.text_digest import AUDIT_TYPES
 from services import access_log
 from services.digest.report import QimReport, render_html, write_workbook
 from services.digest.report_links import LinkRefused
@@ -37,12 +38,6 @@ HEADERS = {
 }
 TYPE_PARAMETER = "type"
 """``?type=themed``: the report for one audit type (standard, themed, dip_sample, multi_agency)."""
-TYPE_LABELS = {
-    AuditType.STANDARD: "standard audits",
-    AuditType.THEMED: "themed audits",
-    AuditType.DIP_SAMPLE: "dip samples",
-    AuditType.MULTI_AGENCY: "multi-agency audits",
-}
 REFUSED = (
     "This report link cannot be opened: it may have expired (links last a short while) or be incomplete. "
     "Ask qop for a new one in Teams: type 'report qim' in your chat with qop."
@@ -99,7 +94,7 @@ async def qim_report(request: web.Request) -> web.Response:
         return report
     audit_type = _audit_type(request)
     workbook_url = _link("qim.xlsx", request, audit_type)
-    type_links = [(label, _link("qim", request, kind)) for kind, label in TYPE_LABELS.items() if kind != audit_type]
+    type_links = [(AUDIT_TYPES[kind], _link("qim", request, kind)) for kind in AuditType if kind != audit_type]
     page = render_html(report, workbook_url=workbook_url, type_links=type_links)
     return web.Response(text=page, content_type="text/html", headers=HEADERS)
 

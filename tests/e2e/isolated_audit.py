@@ -6,7 +6,8 @@ demo organisation (imported the ordinary way) makes Isaiah Langer a QA lead and 
 Fernandez a Moorside practitioner; the administrator makes Alex Wilber (the playground's current
 user) a QA lead as well, as ``qop org role add`` does. Alex starts a round from the round-start
 card, audits Patti's case (every page, a Back step, a resume from 'my tasks', four actions raised
-one row at a time), Patti reflects in her own chat, an Outstanding grade sends the audit to Isaiah,
+one row at a time), Patti reflects in her own chat, Alex is refused until the family's view is in and
+sends mum a private link, which she answers; an Outstanding grade sends the audit to Isaiah,
 who lowers it with a rationale; Alex and Patti are told, Patti comments, and the audit is listed
 in 'team audits'. Then the database holds
 exactly the expected records. A second test renders an audit page in headless Chromium and keeps

@@ -83,6 +83,10 @@ def headline_pairs(now: PeriodFigures, before: PeriodFigures) -> list[tuple[str,
         ),
         (text.FEEDBACK_SCORE, (text.NOT_SHOWN if score_now is None else f"{score_now:.1f}") + score_change),
         (text.FEEDBACK_AGREE, _pct(now.pct_agree) + _pct_change(now.pct_agree, before.pct_agree, kind)),
+        (
+            text.FAMILY_VOICE,
+            _pct(now.pct_family_voice) + _pct_change(now.pct_family_voice, before.pct_family_voice, kind),
+        ),
         (text.ACTIONS_NEW, shown(now.actions_new) + _count_change(now.actions_new, before.actions_new, kind)),
         (text.ACTIONS_DONE, shown(now.actions_done) + _count_change(now.actions_done, before.actions_done, kind)),
         (

@@ -97,21 +97,22 @@ def build_services(
         digests.attach_report_links(
             Signer(settings.report_signing_key), base_url=settings.base_url, minutes=settings.report_link_minutes
         )
+    feedback_links = FeedbackLinkService(
+        sessions=sessions,
+        clock=clock,
+        library=templates,
+        signer=feedback_signer,
+        notifier=alerts,
+        base_url=settings.base_url,
+        case_reference_pattern=settings.case_reference_pattern,
+        valid_days=settings.feedback_link_days,
+    )
     return Services(
         sessions=sessions,
         clock=clock,
         conversations=ConversationService(sessions=sessions, clock=clock),
         actions=ActionService(sessions=sessions, clock=clock, time_zone=settings.timezone, outbox=outbox),
-        feedback_links=FeedbackLinkService(
-            sessions=sessions,
-            clock=clock,
-            library=templates,
-            signer=feedback_signer,
-            notifier=alerts,
-            base_url=settings.base_url,
-            case_reference_pattern=settings.case_reference_pattern,
-            valid_days=settings.feedback_link_days,
-        ),
+        feedback_links=feedback_links,
         organisation=organisation,
         demo=DemoService(
             sessions=sessions,
@@ -151,6 +152,7 @@ def build_services(
             ),
             outbox=outbox,
             time_zone=settings.timezone,
+            feedback_links=feedback_links,
         ),
         digests=digests,
         improvement=ImprovementPlanService(sessions=sessions, clock=clock, time_zone=settings.timezone),

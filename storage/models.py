@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -475,7 +476,9 @@ class FeedbackLink(Base):
     case_reference: Mapped[str] = mapped_column(String(20), index=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     audit_reference: Mapped[str | None] = mapped_column(String(40))
-    """Set when the link was asked for from an audit (its family-feedback step)."""
+    """A free-form note of where the link was asked for; never trusted (``assignment_id`` is the link)."""
+    assignment_id: Mapped[int | None] = mapped_column(ForeignKey("audit_assignments.id"), index=True)
+    """The audit whose family step made this link: its answers count for that audit."""
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
     created_at: Mapped[created_at]
@@ -504,6 +507,10 @@ class FeedbackResponse(Base):
     channel: Mapped[str] = mapped_column(String(16))
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)
     submitted_at: Mapped[datetime]
+    assignment_id: Mapped[int | None] = mapped_column(ForeignKey("audit_assignments.id"), index=True)
+    """The audit these answers are the family's view for (a link from it, or answered on its card)."""
+    late: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """The audit had already been submitted when the answers arrived: kept, shown and marked late."""
 
 
 class SafetyAlert(Base):
@@ -732,6 +739,18 @@ class AuditReflection(Base):
     practitioner_scale: Mapped[int | None] = mapped_column(Integer)
     submitted_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     submitted_at: Mapped[datetime]
+
+
+class AuditFamilyReason(Base):
+    """Why an audit goes without the family's view: declined, not safe to ask, or not reached
+    after ``tries`` attempts. One per audit; recording it again replaces it until submission."""
+
+    __tablename__ = "audit_family_reasons"
+
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("audit_assignments.id"), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(16))
+    tries: Mapped[int | None] = mapped_column(Integer)
+    recorded_at: Mapped[datetime]
 
 
 class AuditEscalation(Base):

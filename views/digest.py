@@ -88,6 +88,15 @@ class PeriodFigures:
     actions_overdue: int = 0
     """Open and past their due date at the end of the period."""
     actions_impact: int = 0
+    family_voice_asked: int = 0
+    """Audits submitted whose template asks for the family's view."""
+    family_voice_heard: int = 0
+    """Of those, the audits with the family's own answers."""
+
+    @property
+    def pct_family_voice(self) -> float | None:
+        """The share of audits with the family's voice (None when too few to show)."""
+        return percent(self.family_voice_heard, self.family_voice_asked)
 
     @property
     def agree_answers(self) -> int:

@@ -223,6 +223,9 @@ class Template(BaseModel):
     description: str = ""
     moderated: bool = False
     """Whether submissions go through the moderation rule (audits yes, reflections no)."""
+    family_voice: bool = False
+    """Whether the audit asks the family for its view: the family step on the card, and no
+    submission without the family's answers or a recorded reason why not."""
     sections: Annotated[list[Section], Field(min_length=1)]
     survey: SurveySettings | None = None
     """Required for (and only for) kind: survey."""

@@ -226,6 +226,8 @@ class Vocabulary:
     scale_questions: dict[str, str]
     text_questions: list[str]
     audit_types: AuditTypes = ()
+    family_voice_templates: tuple[str, ...] = ()
+    """Audit templates that ask for the family's view (the share of audits with it)."""
 
     @classmethod
     def from_library(cls, library: TemplateLibrary) -> Vocabulary:
@@ -249,7 +251,9 @@ class Vocabulary:
                     stage_titles.setdefault(section.id, section.title)
                 if template.id == AUDIT_TEMPLATE and section.id == THEMES_SECTION:
                     theme_titles.update({q.id: q.text or q.id for q in section.questions})
-        return cls(stage_titles, theme_titles, scale_questions, sorted(set(text_questions)), audit_types_of(library))
+        family_voice = tuple(sorted({t.id for t in library.latest() if t.family_voice}))
+        texts = sorted(set(text_questions))
+        return cls(stage_titles, theme_titles, scale_questions, texts, audit_types_of(library), family_voice)
 
 
 def audit_types_of(library: TemplateLibrary) -> AuditTypes:
@@ -323,6 +327,7 @@ async def build_digest(
     grades = await repo.grade_rows(session, teams, buckets, selected)
     feedback = await repo.feedback_rows(session, teams, buckets, vocabulary.scale_questions, AGREE_VALUES)
     actions = await repo.action_counts(session, teams, buckets)
+    family = await repo.family_voice_counts(session, teams, buckets, vocabulary.family_voice_templates, selected)
     trend = [
         PeriodFigures(
             period=p,
@@ -337,6 +342,8 @@ async def build_digest(
             actions_done=actions[i]["done"],
             actions_overdue=actions[i]["overdue"],
             actions_impact=actions[i]["impact"],
+            family_voice_asked=family.get(i, (0, 0))[0],
+            family_voice_heard=family.get(i, (0, 0))[1],
         )
         for i, p in enumerate(periods)
     ]

@@ -143,6 +143,7 @@ async def add_feedback(
     worker_id: int | None = None,
     group_team_id: int | None = None,
     channel: str = "link",
+    assignment_id: int | None = None,
 ) -> str:
     response = FeedbackResponse(
         id=uuid.uuid4().hex,
@@ -153,6 +154,7 @@ async def add_feedback(
         channel=channel,
         answers=answers,
         submitted_at=submitted_at,
+        assignment_id=assignment_id,
     )
     session.add(response)
     await session.flush()

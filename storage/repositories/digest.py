@@ -6,7 +6,7 @@ come from one query: a CASE expression puts each row in its period ("bucket" 0 =
 query groups by it, so the database never returns individual rows except the few quotes and
 overdue actions a card shows. Measures over the same rows share one query (audits completed and
 planned; overall grades, stage grades and moderation; feedback volumes and agreement), so a
-digest costs nine round trips.
+digest costs ten round trips (the tenth counts the audits with the family's view).
 
 Audits are counted and graded per audit type (standard, themed, dip sample, multi-agency): the
 type is a CASE over the submission's (or round's) template id, from what the templates say, so
@@ -33,6 +33,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     case,
+    exists,
     func,
     literal,
     literal_column,
@@ -249,6 +250,36 @@ async def audit_counts(
     for measure, audit_type, index, number in await _core(session, query, _parameters(team_ids, buckets)):
         counts[measure][(audit_type, index)] = number
     return counts
+
+
+@statement
+def _family_voice_counts(scoped: bool, count: int, types: AuditTypes) -> Any:
+    bucket = _bucket_of(AuditSubmission.submitted_at, count)
+    heard = exists().where(FeedbackResponse.assignment_id == AuditSubmission.assignment_id)
+    return (
+        _submitted(scoped, bucket, func.count(), func.sum(case((heard, 1), else_=0)))
+        .where(
+            _within(AuditSubmission.submitted_at, 0, count - 1),
+            AuditAssignment.status != AuditStatus.CANCELLED.value,
+            _of_type(AuditSubmission.template_id, types),
+            AuditSubmission.template_id.in_(bindparam("family_templates", expanding=True)),
+        )
+        .group_by(bucket)
+    )
+
+
+async def family_voice_counts(
+    session: AsyncSession,
+    team_ids: TeamIds,
+    buckets: Sequence[Bucket],
+    template_ids: Sequence[str],
+    audits: AuditSelection = STANDARD_AUDITS,
+) -> dict[int, tuple[int, int]]:
+    """Bucket -> (submitted audits of the selected type whose template asks for the family's view,
+    those of them with the family's answers); ``template_ids`` are the templates that ask."""
+    query = _family_voice_counts(team_ids is not None, len(buckets), audits.types)
+    parameters = _selected(team_ids, buckets, audits) | {"family_templates": list(template_ids) or [""]}
+    return {index: (asked, heard or 0) for index, asked, heard in await _core(session, query, parameters)}
 
 
 @dataclass

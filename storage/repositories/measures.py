@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import core_rows
 from storage.models import (
     Action,
     ActionStatus,
@@ -35,11 +36,12 @@ class TeamRow:
 
 async def active_teams(session: AsyncSession) -> list[TeamRow]:
     """Every active team with its service area's name (what extracts and scopes are matched against)."""
-    rows = await session.execute(
+    rows = await core_rows(
+        session,
         select(Team.id, Team.name, ServiceArea.id, ServiceArea.name)
         .join(ServiceArea, ServiceArea.id == Team.service_area_id)
         .where(Team.active.is_(True))
-        .order_by(Team.name)
+        .order_by(Team.name),
     )
     return [TeamRow(*row) for row in rows]
 
@@ -125,7 +127,8 @@ async def value_sums(
     team and month."""
     counted = and_(IndicatorValue.numerator.is_not(None), IndicatorValue.denominator.is_not(None))
     pooled = case((and_(counted, IndicatorValue.denominator != 0), 1), else_=0)
-    rows = await session.execute(
+    rows = await core_rows(
+        session,
         select(
             IndicatorValue.indicator_key,
             Team.service_area_id,
@@ -143,7 +146,7 @@ async def value_sums(
             IndicatorValue.month >= since,
             IndicatorValue.month <= until,
         )
-        .group_by(IndicatorValue.indicator_key, Team.service_area_id, IndicatorValue.month)
+        .group_by(IndicatorValue.indicator_key, Team.service_area_id, IndicatorValue.month),
     )
     return [
         AreaSums(key, area, month, int(teams), int(pooled), int(numerator), int(denominator), float(value_sum))
@@ -181,7 +184,8 @@ async def audit_answers(
     indicator counts one), so reading thousands of audits costs little more than the SQL."""
     questions = sorted(set(question_ids))
     period = case(*((AuditSubmission.submitted_at < end, index) for index, end in enumerate(boundaries[1:])), else_=-1)
-    rows = await session.execute(
+    rows = await core_rows(
+        session,
         select(
             AuditSubmission.template_id,
             AuditAssignment.team_id,
@@ -194,7 +198,7 @@ async def audit_answers(
             AuditAssignment.team_id.in_(list(team_ids)),
             AuditSubmission.submitted_at >= boundaries[0],
             AuditSubmission.submitted_at < boundaries[-1],
-        )
+        ),
     )
     found: dict[str, list[tuple[int, int, tuple[Any, ...]]]] = {}
     for template_id, team_id, index, *answers in rows:

@@ -133,9 +133,7 @@ class ClinicService:
     async def pack(self, teams_user_id: str, clinic_id: int) -> ClinicPack:
         """A pack already prepared (its card again, e.g. with a refused action form's problems)."""
         async with transaction(self._sessions) as session:
-            actor = await actors.load_for_teams_user(session, teams_user_id)
-            clinic, team, area = await self._clinic(session, clinic_id)
-            await self._require(session, actor, policy.Permission.VIEW, team)
+            actor, clinic, team, area = await self._asked(session, teams_user_id, clinic_id, policy.Permission.VIEW)
             month = clinic.month
         return await self._prepare(team, area, month, actor=actor)
 
@@ -143,9 +141,7 @@ class ClinicService:
         """Raise the action agreed at the clinic (source: performance clinic) and return the pack
         with it. Raises ``InvalidInput`` with the fields to look at; nothing is stored then."""
         async with transaction(self._sessions) as session:
-            actor = await actors.load_for_teams_user(session, teams_user_id)
-            clinic, team, area = await self._clinic(session, clinic_id)
-            await self._require(session, actor, policy.Permission.SUBMIT, team)
+            actor, clinic, team, area = await self._asked(session, teams_user_id, clinic_id, policy.Permission.SUBMIT)
             owner_id = await self._owner(session, team, data.get("owner_id"))
             due = parse_date(str(data.get("due_date") or ""))
             await add_action(
@@ -169,9 +165,7 @@ class ClinicService:
         if self._links is None:
             raise InvalidInput(text.LINKS_OFF)
         async with transaction(self._sessions) as session:
-            actor = await actors.load_for_teams_user(session, teams_user_id)
-            clinic, team, area = await self._clinic(session, clinic_id)
-            await self._require(session, actor, policy.Permission.VIEW, team)
+            actor, clinic, team, area = await self._asked(session, teams_user_id, clinic_id, policy.Permission.VIEW)
             month = clinic.month
         signer, base_url, minutes = self._links
         grant = report_links.ReportGrant(
@@ -365,6 +359,15 @@ class ClinicService:
         found = await repository.team_with_area(session, chosen[0].id)
         assert found is not None  # an active team listed a moment ago
         return found
+
+    async def _asked(
+        self, session: AsyncSession, teams_user_id: str, clinic_id: int, permission: policy.Permission
+    ) -> tuple[Actor, PerformanceClinic, Team, ServiceArea]:
+        """Who is asking about which pack, once the policy has let them (``NotAllowed``, logged, if not)."""
+        actor = await actors.load_for_teams_user(session, teams_user_id)
+        clinic, team, area = await self._clinic(session, clinic_id)
+        await self._require(session, actor, permission, team)
+        return actor, clinic, team, area
 
     async def _clinic(self, session: AsyncSession, clinic_id: int) -> tuple[PerformanceClinic, Team, ServiceArea]:
         clinic = await session.get(PerformanceClinic, clinic_id)

@@ -90,3 +90,7 @@ OBSERVATION_REFLECT_OPEN = "observation.reflect.open"
 OBSERVATION_REFLECT_SUBMIT = "observation.reflect.submit"
 MAPPING_NEXT = "mapping.next"
 MAPPING_RECORD = "mapping.record"
+
+# Service performance clinics (issue 14, item 5)
+CLINIC_AGREE = "clinic.agree"
+CLINIC_WORKBOOK = "clinic.workbook"

@@ -241,6 +241,8 @@ class ActionSource(enum.StrEnum):
     """Raised when a QA calendar activity was recorded; ``source_ref`` is ``calendar:<occurrence id>``."""
     MAPPING = "mapping"
     """A group supervision or Signs of Safety mapping meeting."""
+    PERFORMANCE_CLINIC = "performance_clinic"
+    """Agreed at a team's performance clinic; ``source_ref`` is ``clinic:<performance clinic id>``."""
     MANUAL = "manual"
 
 
@@ -1086,3 +1088,24 @@ class MappingAttendee(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     scale: Mapped[int] = mapped_column(Integer)
     rationale: Mapped[str] = mapped_column(Text)
+
+
+class PerformanceClinic(Base):
+    """One team's monthly performance clinic pack: when it was prepared and the figures it showed.
+
+    The snapshot (indicators judged, worries, audit themes, open actions) is what the next month's
+    pack compares itself with, so "what changed" is measured against what the clinic actually saw.
+    Preparing the pack again in the same month refreshes this record rather than adding one."""
+
+    __tablename__ = "performance_clinics"
+    __table_args__ = (UniqueConstraint("team_id", "month", name="uq_performance_clinics_team_month"),)
+
+    id: Mapped[int_pk]
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    month: Mapped[date] = mapped_column(Date)
+    """The month the figures are for (its first day)."""
+    prepared_on: Mapped[date] = mapped_column(Date)
+    prepared_at: Mapped[datetime]
+    prepared_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    """Who asked for it (None: sent by the schedule when the QA calendar's clinic came due)."""
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -14,6 +14,7 @@ from tests.support.card_catalogue.actions import action_examples
 from tests.support.card_catalogue.audit_family import audit_family_examples
 from tests.support.card_catalogue.audits import audit_examples
 from tests.support.card_catalogue.calendar import calendar_examples
+from tests.support.card_catalogue.clinic import clinic_examples
 from tests.support.card_catalogue.digest import digest_examples
 from tests.support.card_catalogue.feedback import feedback_examples
 from tests.support.card_catalogue.improvement import improvement_examples, learning_examples
@@ -65,6 +66,7 @@ SOURCES: list[Callable[[], Iterator[tuple[str, Json]]]] = [
     _common_examples,
     action_examples,
     calendar_examples,
+    clinic_examples,
     feedback_examples,
     survey_examples,
     organisation_examples,

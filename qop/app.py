@@ -28,7 +28,7 @@ from qop.settings import DEMO_ORGANISATION, Settings
 from qop.telemetry import telemetry_context
 from services.actions import ActionService
 from services.audits.moderation import ModerationRule
-from services.audits.parts import build_audits
+from services.audits.parts import PartnerLinks, build_audits
 from services.clock import Clock, SystemClock
 from services.container import Services
 from services.conversations import ConversationService
@@ -149,6 +149,7 @@ def build_services(
             ),
             outbox=outbox,
             time_zone=settings.timezone,
+            partner_links=PartnerLinks(feedback_signer, settings.base_url, settings.feedback_link_days),
         ),
         digests=digests,
         improvement=ImprovementPlanService(sessions=sessions, clock=clock, time_zone=settings.timezone),

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from views.partner_audits import PartnerParts
 from views.templates import Template
 
 MAX_ACTIONS = 20
@@ -61,6 +62,8 @@ class AuditPage:
     owners: tuple[tuple[int, str], ...] = ()
     """Who can own an action raised here: (person id, name)."""
     reflection: ReflectionSummary | None = None
+    partners: PartnerParts | None = None
+    """A multi-agency audit's partner parts (on its first and review pages)."""
     submission_key: str = ""
     notice: str | None = None
 
@@ -114,6 +117,8 @@ class SubmittedAudit:
     actions: tuple[ActionLine, ...]
     submitted_at: datetime
     reflection: ReflectionSummary | None = None
+    partners: PartnerParts | None = None
+    """Every partner agency's part, for a multi-agency audit."""
     moderation: str = "not selected"
     """not selected / awaiting moderation / moderated"""
     practitioner_comment: str | None = None

@@ -62,10 +62,10 @@ class AuditPage:
     owners: tuple[tuple[int, str], ...] = ()
     """Who can own an action raised here: (person id, name)."""
     reflection: ReflectionSummary | None = None
-    partners: PartnerParts | None = None
-    """A multi-agency audit's partner parts (on its first and review pages)."""
     submission_key: str = ""
     notice: str | None = None
+    partners: PartnerParts | None = None
+    """A multi-agency audit's partner parts (on its first and review pages)."""
 
     @property
     def section_count(self) -> int:
@@ -117,11 +117,11 @@ class SubmittedAudit:
     actions: tuple[ActionLine, ...]
     submitted_at: datetime
     reflection: ReflectionSummary | None = None
-    partners: PartnerParts | None = None
-    """Every partner agency's part, for a multi-agency audit."""
     moderation: str = "not selected"
     """not selected / awaiting moderation / moderated"""
     practitioner_comment: str | None = None
+    partners: PartnerParts | None = None
+    """Every partner agency's part, for a multi-agency audit."""
 
     @property
     def overall(self) -> GradeLine | None:

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 def register_all(bot: QopBot) -> None:
     from bot.handlers import (
         actions,
+        audit_partners,
         audits,
         calendar,
         delivery,
@@ -36,6 +37,7 @@ def register_all(bot: QopBot) -> None:
         surveys,
         delivery,
         audits,
+        audit_partners,
         digest,
         improvement,
         learning,

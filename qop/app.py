@@ -23,6 +23,7 @@ from bot.http import BOT_KEY, messages, quiet_malformed_http_logs
 from bot.qop_bot import QopBot
 from qop.dashboard_web import add_dashboard_routes
 from qop.feedback_web import add_feedback_routes
+from qop.partner_web import add_partner_routes
 from qop.reports_web import add_report_routes
 from qop.settings import DEMO_ORGANISATION, Settings
 from qop.telemetry import telemetry_context
@@ -261,6 +262,7 @@ def create_app(
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     add_feedback_routes(app, services.feedback_links, settings)
+    add_partner_routes(app, services.audits.partners, settings)
     add_report_routes(app, services.digests)
     add_dashboard_routes(app, services, settings)
     app.cleanup_ctx.append(_dispose_engine)

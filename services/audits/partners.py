@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cards import text_partner_audits as text
 from services import access_log, personal_data, policy
 from services.audits.loading import AuditContext, Loaded
-from services.errors import InvalidInput
+from services.errors import InvalidInput, NotFound
 from services.feedback.forms import checked_answers
 from services.feedback.links import LinkState, LinkUnusable
 from services.feedback.tokens import Signer, hash_token, looks_like_token, new_link_token
@@ -151,7 +151,10 @@ class PartnerAudits:
         # The lookup is by hash (nothing to learn from its timing); compare again in constant time anyway.
         if link is None or not hmac.compare_digest(link.token_hash, token_hash):
             return None
-        item = await self.context.load(session, link.assignment_id)
+        try:
+            item = await self.context.load(session, link.assignment_id)
+        except (NotFound, KeyError):  # the audit, or its template version, is gone: the link opens nothing
+            return None
         return link, item
 
     def _state_of(self, link: PartnerAuditLink, item: Loaded) -> LinkState:

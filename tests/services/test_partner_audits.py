@@ -5,12 +5,15 @@ auditor seeing every part together."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from services.container import Services
+from services.digest.report import render_html, write_workbook
 from services.errors import InvalidInput, NotAllowed
 from services.feedback.links import LinkState, LinkUnusable
 from services.templates import TemplateLibrary
@@ -216,3 +219,50 @@ async def test_only_the_auditor_invites_and_only_for_an_open_multi_agency_audit(
         await partners.invite(AUDITOR, standard.created[0], agency="health", partner_label="GP")
     assert "multi-agency" in not_multi.value.user_message
     assert await _count(sessions, PartnerAuditLink) == 0
+
+
+async def test_the_qim_report_shares_the_key_multi_agency_findings(
+    services: Services, sessions: Any, tmp_path: Path
+) -> None:
+    await make_audit_org(sessions)
+    assignment_id = await _multi_agency_audit(services)
+    audits = services.audits
+    link = await audits.partners.invite(AUDITOR, assignment_id, agency="health", partner_label="GP safeguarding lead")
+    health = partner_answers(MULTI.partner_sections(Agency.HEALTH))
+    health["health_key_finding"] = "Invitations to reviews should go to the named health visitor, not a team inbox."
+    await audits.partners.submit(_token(link.url), health)
+    await audits.partners.invite(AUDITOR, assignment_id, agency="police", partner_label="MASH sergeant")
+    own = MULTI.auditor_part()
+    today = services.clock.now().date()
+    for page, section in enumerate(own.sections):
+        data = valid_answers(section, today)
+        if section.id == "partnership_overall":
+            data["multi_agency_key_finding"] = "The plan worked because every agency gave a scale at each review."
+        await audits.answering.save_page(AUDITOR, assignment_id, page=page, data=data, move="next")
+    review = await audits.answering.save_page(AUDITOR, assignment_id, page=len(own.sections), data={}, move="next")
+    assert isinstance(review, AuditPage)
+    await audits.submission.submit(AUDITOR, assignment_id, data={}, idempotency_key=review.submission_key)
+
+    report = await services.digests.quarterly("service", None, "2026Q1", actor=None)
+    section = report.multi_agency
+    assert section is not None and section.audits == 1
+    assert {(p.agency, p.invited, p.returned) for p in section.agencies} == {
+        ("health", 1, 1),
+        ("police", 1, 0),
+        ("education", 0, 0),
+    }
+    assert section.findings == [
+        ("council", "The plan worked because every agency gave a scale at each review."),
+        ("health", "Invitations to reviews should go to the named health visitor, not a team inbox."),
+    ]
+    path = tmp_path / "qim.xlsx"
+    write_workbook(report, path)
+    rows = [row[0] for row in load_workbook(path)["Multi-agency"].iter_rows(min_row=4, values_only=True)]
+    assert "Health: Invitations to reviews should go to the named health visitor, not a team inbox." in rows
+    assert "Multi-agency audits submitted this quarter" in rows
+    page = render_html(report)
+    assert "Key findings about multi-agency practice" in page and "named health visitor" in page
+    assert "LCS400001" not in page
+
+    later = await services.digests.quarterly("service", None, "2026Q2", actor=None)
+    assert later.multi_agency is not None and later.multi_agency.audits == 0

@@ -9,7 +9,6 @@ cookie, an Origin check, a per-address rate limit, and strict security headers.
 from __future__ import annotations
 
 import logging
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,14 +21,14 @@ from qop.link_pages import (
     Handler,
     PageWording,
     client_address,
-    form_body,
+    form_page,
     guarded,
-    page,
+    new_nonce,
+    page_wording,
+    posted_body,
     state_page,
 )
-from qop.link_pages import json_body as _json_body
 from qop.link_pages import refusal as _refusal
-from qop.link_pages import same_origin as _same_origin
 from qop.rate_limit import TokenBucketLimiter
 from qop.settings import PROJECT_ROOT, Settings
 from qop.static_files import static_file
@@ -47,23 +46,8 @@ ASSETS = {
     "feedback.css": STATIC_DIR / "feedback.css",
 }
 NONCE_COOKIE = "qop_feedback"
-STATE_MESSAGES = {
-    LinkState.UNKNOWN: (404, text.PAGE_UNKNOWN_TITLE, text.PAGE_UNKNOWN_BODY),
-    LinkState.USED: (410, text.PAGE_USED_TITLE, text.PAGE_USED_BODY),
-    LinkState.EXPIRED: (410, text.PAGE_EXPIRED_TITLE, text.PAGE_EXPIRED_BODY),
-}
-WORDING = PageWording(
-    app_name=text.PAGE_APP_NAME,
-    banner=text.PAGE_BANNER,
-    help=text.PAGE_HELP,
-    skip=text.PAGE_SKIP,
-    form_heading=text.PAGE_FORM_HEADING,
-    privacy=text.PAGE_PRIVACY,
-    noscript=text.PAGE_NOSCRIPT,
-    busy_title=text.PAGE_BUSY_TITLE,
-    busy_body=text.PAGE_BUSY_BODY,
-    states=STATE_MESSAGES,
-)
+WORDING = page_wording(text)
+STATE_MESSAGES = WORDING.states
 
 
 @dataclass
@@ -97,37 +81,22 @@ async def show_form(request: web.Request) -> web.StreamResponse:
     opened = await pages.links.open_link(token)
     if opened.template is None or opened.state is not LinkState.OPEN:
         return state_page(opened.state, WORDING)
-    nonce = secrets.token_urlsafe(24)
+    nonce = new_nonce()
     page_data = {
         "card": survey_form(opened.template, verb=verbs.FEEDBACK_LINK_SUBMIT, data={}),
         "csrf": pages.links.form_token(opened.token_hash, nonce),
         "submitUrl": f"/feedback/{token}",
-        "text": {
-            "sending": text.PAGE_SENDING,
-            "check": text.PAGE_CHECK,
-            "tryAgain": text.PAGE_TRY_AGAIN,
-        },
     }
-    response = page(200, opened.template.title, form_body(page_data, WORDING), WORDING)
-    response.set_cookie(
-        NONCE_COOKIE,
-        nonce,
-        path="/feedback/",
-        httponly=True,
-        samesite="Strict",
-        secure=pages.settings.base_url.startswith("https://"),
-    )
-    return response
+    cookie = (NONCE_COOKIE, nonce, "/feedback/")
+    return form_page(opened.template.title, page_data, WORDING, cookie=cookie, settings=pages.settings)
 
 
 async def take_answers(request: web.Request) -> web.StreamResponse:
     pages = request.app[FEEDBACK_PAGES_KEY]
     token = request.match_info["token"]
-    if not _same_origin(request, pages.settings):
-        return _refusal(403, text.PAGE_FORBIDDEN_TITLE, text.PAGE_FORBIDDEN_BODY)
-    body = await _json_body(request)
-    if body is None:
-        return _refusal(400, text.PAGE_FORBIDDEN_TITLE, text.PAGE_TRY_AGAIN)
+    body = await posted_body(request, pages.settings, WORDING)
+    if isinstance(body, web.Response):
+        return body
     opened = await pages.links.open_link(token)
     if opened.state is not LinkState.OPEN:
         status, title, message = STATE_MESSAGES[opened.state]

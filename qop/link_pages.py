@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import html
 import json
+import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
@@ -41,7 +43,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 @dataclass(frozen=True)
 class PageWording:
-    """The words of one kind of link page (from a ``cards/text_*`` module)."""
+    """The words of one kind of link page (``page_wording`` reads them from a ``cards/text_*`` module)."""
 
     app_name: str
     banner: str
@@ -50,10 +52,40 @@ class PageWording:
     form_heading: str
     privacy: str
     noscript: str
+    sending: str
+    check: str
+    try_again: str
     busy_title: str
     busy_body: str
+    forbidden_title: str
+    forbidden_body: str
     states: dict[LinkState, tuple[int, str, str]]
     """(HTTP status, title, body) of the page for a link that cannot take answers."""
+
+
+def page_wording(words: ModuleType) -> PageWording:
+    """A page's wording from its text module's ``PAGE_*`` names (the same names in every module)."""
+    return PageWording(
+        app_name=words.PAGE_APP_NAME,
+        banner=words.PAGE_BANNER,
+        help=words.PAGE_HELP,
+        skip=words.PAGE_SKIP,
+        form_heading=words.PAGE_FORM_HEADING,
+        privacy=words.PAGE_PRIVACY,
+        noscript=words.PAGE_NOSCRIPT,
+        sending=words.PAGE_SENDING,
+        check=words.PAGE_CHECK,
+        try_again=words.PAGE_TRY_AGAIN,
+        busy_title=words.PAGE_BUSY_TITLE,
+        busy_body=words.PAGE_BUSY_BODY,
+        forbidden_title=words.PAGE_FORBIDDEN_TITLE,
+        forbidden_body=words.PAGE_FORBIDDEN_BODY,
+        states={
+            LinkState.UNKNOWN: (404, words.PAGE_UNKNOWN_TITLE, words.PAGE_UNKNOWN_BODY),
+            LinkState.USED: (410, words.PAGE_USED_TITLE, words.PAGE_USED_BODY),
+            LinkState.EXPIRED: (410, words.PAGE_EXPIRED_TITLE, words.PAGE_EXPIRED_BODY),
+        },
+    )
 
 
 class LinkPages(Protocol):
@@ -111,6 +143,17 @@ def same_origin(request: web.Request, settings: Settings) -> bool:
     return origin in allowed
 
 
+async def posted_body(request: web.Request, settings: Settings, wording: PageWording) -> dict[str, Any] | web.Response:
+    """The answers' JSON object, or the refusal to send back: a post from another site, or a
+    body too big or not a JSON object."""
+    if not same_origin(request, settings):
+        return refusal(403, wording.forbidden_title, wording.forbidden_body)
+    body = await json_body(request)
+    if body is None:
+        return refusal(400, wording.forbidden_title, wording.try_again)
+    return body
+
+
 async def json_body(request: web.Request) -> dict[str, Any] | None:
     """The posted JSON object, or None when it is too big, not JSON or not an object."""
     if request.content_length is not None and request.content_length > MAX_ANSWER_BYTES:
@@ -152,6 +195,30 @@ def state_page(state: LinkState, wording: PageWording) -> web.Response:
 
 def message_page(status: int, title: str, body: str, wording: PageWording) -> web.Response:
     return page(status, title, f'<h1 id="page-title">{html.escape(title)}</h1>\n<p>{html.escape(body)}</p>', wording)
+
+
+def new_nonce() -> str:
+    """The random value of a form page's cookie, which its anti-forgery token is bound to."""
+    return secrets.token_urlsafe(24)
+
+
+def form_page(
+    title: str,
+    page_data: dict[str, Any],
+    wording: PageWording,
+    *,
+    cookie: tuple[str, str, str],
+    settings: Settings,
+) -> web.Response:
+    """The form page (``page_data``: the card, its anti-forgery token and where it posts) with
+    ``cookie`` = (name, value, path) set ``HttpOnly`` and ``SameSite=Strict``."""
+    data = {**page_data, "text": {"sending": wording.sending, "check": wording.check, "tryAgain": wording.try_again}}
+    response = page(200, title, form_body(data, wording), wording)
+    name, value, path = cookie
+    response.set_cookie(
+        name, value, path=path, httponly=True, samesite="Strict", secure=settings.base_url.startswith("https://")
+    )
+    return response
 
 
 def form_body(page_data: dict[str, Any], wording: PageWording) -> str:

@@ -9,7 +9,6 @@ A used, expired or made-up link gets a kind page and changes nothing.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -19,12 +18,12 @@ from cards import verbs
 from cards.partner_audits import partner_form_card
 from qop.link_pages import (
     PageWording,
-    form_body,
+    form_page,
     guarded,
-    json_body,
-    page,
+    new_nonce,
+    page_wording,
+    posted_body,
     refusal,
-    same_origin,
     state_page,
     state_refusal,
 )
@@ -36,22 +35,7 @@ from services.feedback.links import LinkState, LinkUnusable
 
 NONCE_COOKIE = "qop_partner"
 COOKIE_PATH = "/partner/"
-WORDING = PageWording(
-    app_name=text.PAGE_APP_NAME,
-    banner=text.PAGE_BANNER,
-    help=text.PAGE_HELP,
-    skip=text.PAGE_SKIP,
-    form_heading=text.PAGE_FORM_HEADING,
-    privacy=text.PAGE_PRIVACY,
-    noscript=text.PAGE_NOSCRIPT,
-    busy_title=text.PAGE_BUSY_TITLE,
-    busy_body=text.PAGE_BUSY_BODY,
-    states={
-        LinkState.UNKNOWN: (404, text.PAGE_UNKNOWN_TITLE, text.PAGE_UNKNOWN_BODY),
-        LinkState.USED: (410, text.PAGE_USED_TITLE, text.PAGE_USED_BODY),
-        LinkState.EXPIRED: (410, text.PAGE_EXPIRED_TITLE, text.PAGE_EXPIRED_BODY),
-    },
-)
+WORDING = page_wording(text)
 
 
 @dataclass
@@ -82,33 +66,22 @@ async def show_form(request: web.Request) -> web.StreamResponse:
     state, form, token_hash = await pages.partners.open_link(token)
     if form is None or state is not LinkState.OPEN:
         return state_page(state, WORDING)
-    nonce = secrets.token_urlsafe(24)
+    nonce = new_nonce()
     page_data = {
         "card": partner_form_card(form, verb=verbs.PARTNER_AUDIT_SUBMIT),
         "csrf": pages.partners.form_token(token_hash, nonce),
         "submitUrl": f"/partner/{token}",
-        "text": {"sending": text.PAGE_SENDING, "check": text.PAGE_CHECK, "tryAgain": text.PAGE_TRY_AGAIN},
     }
-    response = page(200, form.title, form_body(page_data, WORDING), WORDING)
-    response.set_cookie(
-        NONCE_COOKIE,
-        nonce,
-        path=COOKIE_PATH,
-        httponly=True,
-        samesite="Strict",
-        secure=pages.settings.base_url.startswith("https://"),
-    )
-    return response
+    cookie = (NONCE_COOKIE, nonce, COOKIE_PATH)
+    return form_page(form.title, page_data, WORDING, cookie=cookie, settings=pages.settings)
 
 
 async def take_answers(request: web.Request) -> web.StreamResponse:
     pages = request.app[PARTNER_PAGES_KEY]
     token = request.match_info["token"]
-    if not same_origin(request, pages.settings):
-        return refusal(403, text.PAGE_FORBIDDEN_TITLE, text.PAGE_FORBIDDEN_BODY)
-    body = await json_body(request)
-    if body is None:
-        return refusal(400, text.PAGE_FORBIDDEN_TITLE, text.PAGE_TRY_AGAIN)
+    body = await posted_body(request, pages.settings, WORDING)
+    if isinstance(body, web.Response):
+        return body
     state, _form, token_hash = await pages.partners.open_link(token)
     if state is not LinkState.OPEN:
         return state_refusal(state, WORDING)

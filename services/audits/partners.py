@@ -9,7 +9,6 @@ council's auditor sees every part together (who answered, when, which parts are 
 
 from __future__ import annotations
 
-import hmac
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,7 +20,7 @@ from services.audits.loading import AuditContext, Loaded
 from services.errors import InvalidInput, NotFound
 from services.feedback.forms import checked_answers
 from services.feedback.links import LinkState, LinkUnusable
-from services.feedback.tokens import Signer, hash_token, looks_like_token, new_link_token
+from services.feedback.tokens import Signer, find_link, hash_token, new_link_token
 from services.policy import Permission
 from storage.db import transaction
 from storage.models import AuditStatus, PartnerAuditLink, PartnerAuditPart
@@ -144,12 +143,8 @@ class PartnerAudits:
         return form
 
     async def _find(self, session: AsyncSession, token: str) -> tuple[PartnerAuditLink, Loaded] | None:
-        if not looks_like_token(token):
-            return None
-        token_hash = hash_token(token)
-        link = await partner_rows.link_by_hash(session, token_hash)
-        # The lookup is by hash (nothing to learn from its timing); compare again in constant time anyway.
-        if link is None or not hmac.compare_digest(link.token_hash, token_hash):
+        link = await find_link(token, lambda token_hash: partner_rows.link_by_hash(session, token_hash))
+        if link is None:
             return None
         try:
             item = await self.context.load(session, link.assignment_id)

@@ -5,12 +5,9 @@ changes nothing and gets a kind answer."""
 
 from __future__ import annotations
 
-import json
-import re
 from datetime import date, timedelta
 from typing import Any
 
-from aiohttp import ClientResponse
 from sqlalchemy import func, select
 
 from cards import verbs
@@ -21,6 +18,7 @@ from tests.scenarios.test_audits import AUDITOR, invoke
 from tests.services.test_partner_audits import HEADER, MULTI, OMAR, PRIYA, partner_answers
 from tests.support.audits import card_text, make_audit_org
 from tests.support.cards import button_data, nodes
+from tests.support.link_pages import page_data, post_answers, same_origin
 from views.templates import Agency
 
 HEALTH_ANSWERS = {key: str(value) for key, value in partner_answers(MULTI.partner_sections(Agency.HEALTH)).items()}
@@ -47,22 +45,6 @@ async def _invite(harness: BotHarness, assignment_id: int, agency: str = "health
     )
     url = next(x["url"] for x in link_card["actions"] if x["type"] == "Action.OpenUrl")
     return "/partner/" + url.rsplit("/partner/", 1)[1]
-
-
-def _page_data(page: str) -> dict[str, Any]:
-    match = re.search(r'<script type="application/json" id="qop-data">(.*?)</script>', page, re.S)
-    assert match, "the form page carries its card"
-    return json.loads(match.group(1))
-
-
-def _origin(harness: BotHarness) -> dict[str, str]:
-    return {"Origin": str(harness.client.make_url("")).rstrip("/")}
-
-
-async def _submit(harness: BotHarness, path: str, csrf: str, answers: dict[str, Any], **headers: str) -> ClientResponse:
-    return await harness.client.post(
-        path, json={"csrf": csrf, "answers": answers}, headers={**_origin(harness), **headers}
-    )
 
 
 async def _count(sessions: Any, model: type) -> int:
@@ -94,18 +76,18 @@ async def test_the_auditor_invites_a_partner_who_completes_their_part_once(harne
     assert "default-src 'none'" in response.headers["Content-Security-Policy"]
     assert "SameSite=Strict" in response.headers["Set-Cookie"] and "Path=/partner/" in response.headers["Set-Cookie"]
     assert "LCS400001" not in page, "the public page never shows the case reference"
-    data = _page_data(page)
+    data = page_data(page)
     labels = [n.get("label") for n in nodes(data["card"]) if str(n.get("type", "")).startswith("Input.")]
     assert "How good was your agency's practice for this child?" in labels and len(labels) == len(HEALTH_ANSWERS)
 
-    accepted = await _submit(harness, path, data["csrf"], HEALTH_ANSWERS)
+    accepted = await post_answers(harness.client, path, data["csrf"], HEALTH_ANSWERS)
     assert accepted.status == 200, await accepted.text()
     assert (await accepted.json())["state"] == "thanks"
     async with sessions() as session:
         part = await session.scalar(select(PartnerAuditPart))
     assert part is not None and part.agency == "health" and part.answers["health_scale"] == 7
 
-    again = await _submit(harness, path, data["csrf"], HEALTH_ANSWERS)
+    again = await post_answers(harness.client, path, data["csrf"], HEALTH_ANSWERS)
     assert again.status == 410 and (await again.json())["title"] == "This part has already been sent"
     reopened = await harness.client.get(path)
     assert reopened.status == 410 and "already been used" in await reopened.text()
@@ -123,32 +105,32 @@ async def test_a_forged_expired_or_unprotected_post_changes_nothing(
     assignment_id = await _audit(harness, sessions)
     path = await _invite(harness, assignment_id, agency="police", label="MASH sergeant")
     response = await harness.client.get(path)
-    data = _page_data(await response.text())
+    data = page_data(await response.text())
     police = {k: str(v) for k, v in partner_answers(MULTI.partner_sections(Agency.POLICE)).items()}
 
-    no_csrf = await harness.client.post(path, json={"answers": police}, headers=_origin(harness))
+    no_csrf = await harness.client.post(path, json={"answers": police}, headers=same_origin(harness.client))
     assert no_csrf.status == 403 and (await no_csrf.json())["title"] == "Please reload the page"
-    other_site = await _submit(harness, path, data["csrf"], police, Origin="https://evil.example")
+    other_site = await post_answers(harness.client, path, data["csrf"], police, Origin="https://evil.example")
     assert other_site.status == 403
     harness.client.session.cookie_jar.clear()  # the page's cookie is gone: its token alone is refused
-    without_cookie = await _submit(harness, path, data["csrf"], police)
+    without_cookie = await post_answers(harness.client, path, data["csrf"], police)
     assert without_cookie.status == 403
 
     tampered = path[:-2] + ("AB" if not path.endswith("AB") else "CD")
     for forged in (tampered, "/partner/not-a-token", "/partner/" + "A" * 43):
         page = await harness.client.get(forged)
         assert page.status == 404 and "This link isn&#x27;t working" in await page.text()
-        posted = await _submit(harness, forged, data["csrf"], police)
+        posted = await post_answers(harness.client, forged, data["csrf"], police)
         assert posted.status == 404
     wrong_answers = await harness.client.get(path)
-    fresh = _page_data(await wrong_answers.text())
-    bad = await _submit(harness, path, fresh["csrf"], {**police, "police_scale": "12"})
+    fresh = page_data(await wrong_answers.text())
+    bad = await post_answers(harness.client, path, fresh["csrf"], {**police, "police_scale": "12"})
     assert bad.status == 422 and (await bad.json())["fields"]
 
     clock.advance(timedelta(days=14, seconds=1))
     expired = await harness.client.get(path)
     assert expired.status == 410 and "This link has expired" in await expired.text()
-    late = await _submit(harness, path, fresh["csrf"], police)
+    late = await post_answers(harness.client, path, fresh["csrf"], police)
     assert late.status == 410 and (await late.json())["title"] == "This link has expired"
     assert await _count(sessions, PartnerAuditPart) == 0
     async with sessions() as session:

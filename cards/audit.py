@@ -397,6 +397,7 @@ def moderation_card(form: ModerationForm) -> Json:
         title(text.MODERATION_TITLE.format(case_ref=summary.case_ref)),
         paragraph(text.MODERATION_INTRO),
         _assignment_facts(summary),
+        *partners_on_audit(audit.partners),
     ]
     if form.errors:
         body.append(TextBlock(text=text.PAGE_HAS_ERRORS, color="Attention", wrap=True, weight="Bolder"))

@@ -10,14 +10,14 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from services.container import Services
 from services.digest.report import render_html, write_workbook
 from services.errors import InvalidInput, NotAllowed
 from services.feedback.links import LinkState, LinkUnusable
 from services.templates import TemplateLibrary
-from storage.models import AccessLogEntry, AuditSubmission, PartnerAuditLink, PartnerAuditPart
+from storage.models import AccessLogEntry, AuditAssignment, AuditSubmission, PartnerAuditLink, PartnerAuditPart
 from tests.support.audits import make_audit_org, valid_answers
 from views.audits import AuditPage, SubmittedAudit
 from views.templates import Agency, QuestionRole, Section
@@ -266,3 +266,16 @@ async def test_the_qim_report_shares_the_key_multi_agency_findings(
 
     later = await services.digests.quarterly("service", None, "2026Q2", actor=None)
     assert later.multi_agency is not None and later.multi_agency.audits == 0
+
+
+async def test_removing_an_audit_removes_its_partner_links_and_parts(services: Services, sessions: Any) -> None:
+    """Retention removes a whole audit at once: its partners' links and parts go with it."""
+    await make_audit_org(sessions)
+    assignment_id = await _multi_agency_audit(services)
+    partners = services.audits.partners
+    link = await partners.invite(AUDITOR, assignment_id, agency="police", partner_label="MASH sergeant")
+    await partners.submit(_token(link.url), partner_answers(MULTI.partner_sections(Agency.POLICE)))
+    await partners.invite(AUDITOR, assignment_id, agency="health", partner_label="GP lead")
+    async with sessions() as session, session.begin():
+        await session.execute(delete(AuditAssignment).where(AuditAssignment.id == assignment_id))
+    assert await _count(sessions, PartnerAuditLink) == 0 and await _count(sessions, PartnerAuditPart) == 0

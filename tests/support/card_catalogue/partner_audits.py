@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from cards import audit, partner_audits, verbs
 from cards.base import Json
 from services.templates import TemplateLibrary
-from views.audits import AssignmentSummary, AuditPage, GradeLine, SubmittedAudit
+from views.audits import AssignmentSummary, AuditPage, GradeLine, ModerationForm, SubmittedAudit
 from views.partner_audits import PartnerForm, PartnerInvitation, PartnerLinkCreated, PartnerParts, ReturnedPart
 from views.templates import Agency
 
@@ -98,6 +98,7 @@ def partner_audit_examples() -> Iterator[tuple[str, Json]]:
         ),
     )
     yield "audit_multi_agency_submitted", audit.submitted_card(submitted)
+    yield "audit_multi_agency_moderation", audit.moderation_card(ModerationForm(submitted))
     yield (
         "partner_link",
         partner_audits.partner_link_card(

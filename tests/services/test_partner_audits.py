@@ -245,6 +245,9 @@ async def test_the_qim_report_shares_the_key_multi_agency_findings(
 
     report = await services.digests.quarterly("service", None, "2026Q1", actor=None)
     section = report.multi_agency
+    assert report.digest.current.audits_completed == 0, "its grades stay out of the standard audits' figures"
+    [multi_figures] = [f for f in report.digest.other_audit_types if f.audit_type == "multi_agency"]
+    assert multi_figures.now.audits_completed == 1
     assert section is not None and section.audits == 1
     assert {(p.agency, p.invited, p.returned) for p in section.agencies} == {
         ("health", 1, 1),

@@ -181,6 +181,20 @@ def refusal(status: int, title: str, message: str, *, state: str = "refused") ->
     return web.json_response({"state": state, "title": title, "message": message}, status=status)
 
 
+def answers_need_a_look(user_message: str, field_errors: dict[str, str], wording: PageWording) -> web.Response:
+    """Answers refused (the link stays usable): the page lists each question and its problem."""
+    body = {"state": "invalid", "title": wording.check, "message": user_message, "fields": field_errors}
+    return web.json_response(body, status=422)
+
+
+def thanks(title: str, message: str, *, cookie: tuple[str, str]) -> web.Response:
+    """Answers taken: the page shows ``title`` and ``message``; the form's cookie (name, path) goes."""
+    response = web.json_response({"state": "thanks", "title": title, "message": message})
+    name, path = cookie
+    response.del_cookie(name, path=path)
+    return response
+
+
 def state_refusal(state: LinkState, wording: PageWording) -> web.Response:
     """A post to a link that cannot take answers (used, expired, unknown)."""
     status, title, message = wording.states[state]

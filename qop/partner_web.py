@@ -18,6 +18,7 @@ from cards import verbs
 from cards.partner_audits import partner_form_card
 from qop.link_pages import (
     PageWording,
+    answers_need_a_look,
     form_page,
     guarded,
     new_nonce,
@@ -26,6 +27,7 @@ from qop.link_pages import (
     refusal,
     state_page,
     state_refusal,
+    thanks,
 )
 from qop.rate_limit import TokenBucketLimiter
 from qop.settings import Settings
@@ -94,15 +96,5 @@ async def take_answers(request: web.Request) -> web.StreamResponse:
     except LinkUnusable as unusable:
         return state_refusal(unusable.state, WORDING)
     except InvalidInput as invalid:
-        return web.json_response(
-            {
-                "state": "invalid",
-                "title": text.PAGE_CHECK,
-                "message": invalid.user_message,
-                "fields": invalid.field_errors,
-            },
-            status=422,
-        )
-    response = web.json_response({"state": "thanks", "title": text.PAGE_THANKS_TITLE, "message": text.PAGE_THANKS_BODY})
-    response.del_cookie(NONCE_COOKIE, path=COOKIE_PATH)
-    return response
+        return answers_need_a_look(invalid.user_message, invalid.field_errors, WORDING)
+    return thanks(text.PAGE_THANKS_TITLE, text.PAGE_THANKS_BODY, cookie=(NONCE_COOKIE, COOKIE_PATH))

@@ -18,7 +18,20 @@ from cards import text_audits as text
 from cards import text_templates as template_text
 from cards import verbs
 from cards.audit_family import family_on_audit, family_on_page, family_on_reflection
-from cards.base import Json, action_row, card, execute, facts, field_error, heading, long_date, paragraph, title
+from cards.base import (
+    Json,
+    action_row,
+    answers_block,
+    card,
+    execute,
+    facts,
+    field_error,
+    heading,
+    long_date,
+    paragraph,
+    title,
+)
+from cards.partner_audits import partners_on_audit, partners_on_page
 from views.audits import (
     MAX_ACTIONS,
     AssignmentSummary,
@@ -200,6 +213,7 @@ def page_card(page: AuditPage) -> Json:
         buttons.append(execute(text.SUBMIT, verbs.AUDIT_SUBMIT, {**data, "submission_key": page.submission_key}))
     else:
         buttons += [execute(text.SAVE, verbs.AUDIT_SAVE, data), execute(text.NEXT, verbs.AUDIT_NEXT, data)]
+    body += partners_on_page(page)
     if page.is_actions_page and action_rows_shown(page.values) < MAX_ACTIONS:
         # Under the rows it adds to, apart from the page's Back / Save / Continue buttons.
         body.append(action_row(execute(text.ADD_ACTION, verbs.AUDIT_ADD_ACTION, data)))
@@ -271,19 +285,7 @@ def _section_of(template: Template, question_id: str) -> str:
 
 def _answers_block(template: Template, answers: dict[str, Any], *, only: Sequence[str] | None = None) -> list[Any]:
     """Questions and answers as read-only text."""
-    items: list[Any] = []
-    for question in template.questions():
-        if only is not None and question.id not in only:
-            continue
-        value = answers.get(question.id)
-        if value is None or value == "":
-            continue
-        shown = (
-            ", ".join(question.label_of(v) for v in value) if isinstance(value, list) else question.label_of(str(value))
-        )
-        items.append(TextBlock(text=question.text, weight="Bolder", wrap=True, spacing="Small"))
-        items.append(paragraph(shown, spacing="None"))
-    return items
+    return answers_block(template.questions(), answers, only=only)
 
 
 # -- read-only views ---------------------------------------------------------------------------
@@ -325,6 +327,7 @@ def submitted_card(audit: SubmittedAudit, *, viewer: str = "auditor") -> Json:
         ),
         *_grade_lines(audit),
     ]
+    body += partners_on_audit(audit.partners)
     sos = ("worries", "working_well", "needs_to_happen", "auditor_scale")
     if any(key in audit.answers for key in sos):
         body += [heading(text.SIGNS_OF_SAFETY), *_answers_block(audit.template, audit.answers, only=sos)]
@@ -398,6 +401,7 @@ def moderation_card(form: ModerationForm) -> Json:
         title(text.MODERATION_TITLE.format(case_ref=summary.case_ref)),
         paragraph(text.MODERATION_INTRO),
         _assignment_facts(summary),
+        *partners_on_audit(audit.partners),
     ]
     if form.errors:
         body.append(TextBlock(text=text.PAGE_HAS_ERRORS, color="Attention", wrap=True, weight="Bolder"))

@@ -111,6 +111,11 @@ def _choices(question: Question) -> list[tuple[str, str]]:
     return pairs
 
 
+def question_input(question: Question) -> Any:
+    """One question as the public link pages ask it: a labelled input, required ones marked."""
+    return _question_input(question)
+
+
 # -- asking for and showing a link ----------------------------------------------------------------
 
 

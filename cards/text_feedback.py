@@ -84,6 +84,7 @@ PAGE_BUSY_BODY = "There have been a lot of tries from your connection. Please wa
 PAGE_FORBIDDEN_TITLE = "Please reload the page"
 PAGE_FORBIDDEN_BODY = "For your safety we could not accept that. Please reload the page and send your answers again."
 PAGE_HELP = "If you feel unsafe right now, call 999. Children can call Childline free on 0800 1111."
+PAGE_SKIP = "Skip to the questions"
 ANSWER_NEEDED = "Please answer this question."
 FORM_PROBLEMS = "Some answers need another look (everything else is kept):"
 HANDOVER_LABEL = "Completed with worker"

@@ -23,12 +23,13 @@ from bot.http import BOT_KEY, messages, quiet_malformed_http_logs
 from bot.qop_bot import QopBot
 from qop.dashboard_web import add_dashboard_routes
 from qop.feedback_web import add_feedback_routes
+from qop.partner_web import add_partner_routes
 from qop.reports_web import add_report_routes
 from qop.settings import DEMO_ORGANISATION, Settings
 from qop.telemetry import telemetry_context
 from services.actions import ActionService
 from services.audits.moderation import ModerationRule
-from services.audits.parts import build_audits
+from services.audits.parts import PartnerLinks, build_audits
 from services.clinic import ClinicService
 from services.clock import Clock, SystemClock
 from services.container import Services
@@ -165,6 +166,7 @@ def build_services(
             outbox=outbox,
             time_zone=settings.timezone,
             feedback_links=feedback_links,
+            partner_links=PartnerLinks(feedback_signer, settings.base_url, settings.feedback_link_days),
         ),
         digests=digests,
         improvement=ImprovementPlanService(sessions=sessions, clock=clock, time_zone=settings.timezone),
@@ -278,6 +280,7 @@ def create_app(
     app.router.add_get("/readyz", readyz)
     add_feedback_routes(app, services.feedback_links, settings)
     add_report_routes(app, services.digests, services.clinics)
+    add_partner_routes(app, services.audits.partners, settings)
     add_dashboard_routes(app, services, settings)
     app.cleanup_ctx.append(_dispose_engine)
     # Before the delivery engine starts and after it stops, so its last spans are flushed.

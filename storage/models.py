@@ -772,6 +772,39 @@ class AuditEscalation(Base):
     alerted_person_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
 
 
+class PartnerAuditLink(Base):
+    """A single-use, expiring link for one partner agency's auditor to complete their agency's
+    part of a multi-agency audit. Only a hash of the token is stored; the label (a work email or
+    a description) says who it was sent to, never a child."""
+
+    __tablename__ = "partner_audit_links"
+
+    id: Mapped[int_pk]
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("audit_assignments.id", ondelete="CASCADE"), index=True)
+    agency: Mapped[str] = mapped_column(String(16))
+    partner_label: Mapped[str] = mapped_column(String(120))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    created_at: Mapped[created_at]
+
+
+class PartnerAuditPart(Base):
+    """One partner agency's answers to its part of a multi-agency audit, from one link."""
+
+    __tablename__ = "partner_audit_parts"
+
+    id: Mapped[int_pk]
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("audit_assignments.id", ondelete="CASCADE"), index=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("partner_audit_links.id", ondelete="CASCADE"), unique=True)
+    agency: Mapped[str] = mapped_column(String(16))
+    template_id: Mapped[str] = mapped_column(String(64))
+    template_version: Mapped[int] = mapped_column(Integer)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    submitted_at: Mapped[datetime]
+
+
 # -- Digests and reports (issue 7) -----------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from views.audit_family import FamilyVoice
+from views.partner_audits import PartnerParts
 from views.templates import Template
 
 MAX_ACTIONS = 20
@@ -66,6 +67,8 @@ class AuditPage:
     notice: str | None = None
     family: FamilyVoice | None = None
     """The family's view, for templates that ask for it."""
+    partners: PartnerParts | None = None
+    """A multi-agency audit's partner parts (on its first and review pages)."""
 
     @property
     def section_count(self) -> int:
@@ -122,6 +125,8 @@ class SubmittedAudit:
     practitioner_comment: str | None = None
     family: FamilyVoice | None = None
     """The family's view, for templates that ask for it (answers that came after submission marked late)."""
+    partners: PartnerParts | None = None
+    """Every partner agency's part, for a multi-agency audit."""
 
     @property
     def overall(self) -> GradeLine | None:

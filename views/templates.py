@@ -52,6 +52,22 @@ class QuestionRole(enum.StrEnum):
     OVERALL_GRADE = "overall_grade"
     SCALE = "scale"
     """A Signs of Safety scaling judgement (0-10)."""
+    KEY_FINDING = "key_finding"
+    """A key finding about multi-agency practice, shared with the QIM report (free text)."""
+
+
+class Agency(enum.StrEnum):
+    """Who answers a part of a multi-agency audit: the council's auditor in Teams, or an auditor
+    from a partner agency through a private link."""
+
+    COUNCIL = "council"
+    HEALTH = "health"
+    POLICE = "police"
+    EDUCATION = "education"
+
+
+PARTNER_QUESTION_TYPES = frozenset(QuestionType) - {QuestionType.DATE}
+"""What a partner's page can ask: one input per question (no dates, rationale or evidence boxes)."""
 
 
 GRADE_LABELS: dict[str, str] = {
@@ -150,7 +166,20 @@ class Question(BaseModel):
             raise ValueError(f"role {self.role.value} needs a grade4 question")
         if self.role == QuestionRole.SCALE and kind != QuestionType.SCALE:
             raise ValueError("role scale needs a scale question")
+        if self.role == QuestionRole.KEY_FINDING and kind != QuestionType.FREE_TEXT:
+            raise ValueError("role key_finding needs a free_text question")
         return self
+
+    @property
+    def fits_a_partner_page(self) -> bool:
+        """Whether a partner's web page can ask this: a single input, no stop-and-escalate."""
+        return (
+            self.type in PARTNER_QUESTION_TYPES
+            and not self.has_rationale
+            and not self.evidence
+            and not self.escalate_when
+            and self.role in (None, QuestionRole.SCALE, QuestionRole.KEY_FINDING)
+        )
 
     @property
     def scale_bounds(self) -> tuple[int, int]:
@@ -189,6 +218,20 @@ class Section(BaseModel):
     guidance: list[Annotated[str, Field(min_length=1)]] = []
     """The framework's "we would expect to see" statements for this section."""
     questions: Annotated[list[Question], Field(min_length=1)]
+    agency: Agency | None = None
+    """In a multi-agency audit, whose part this section is; a partner's part is answered on a
+    private web page, so its questions must each fit one input there."""
+
+    @model_validator(mode="after")
+    def _partner_part_fits_its_page(self) -> Section:
+        if self.agency not in (None, Agency.COUNCIL):
+            unfit = [q.id for q in self.questions if not q.fits_a_partner_page]
+            if unfit:
+                raise ValueError(
+                    f"a partner's part asks one plain input per question (no date, rationale, evidence, "
+                    f"escalation or grade role): {unfit}"
+                )
+        return self
 
 
 class SurveyAudience(enum.StrEnum):
@@ -288,6 +331,23 @@ class Template(BaseModel):
     @property
     def overall_grade_question(self) -> Question | None:
         return next((q for q in self.questions() if q.role == QuestionRole.OVERALL_GRADE), None)
+
+    @property
+    def partner_agencies(self) -> list[Agency]:
+        """The partner agencies with a part in this (multi-agency) audit, in template order."""
+        found = [s.agency for s in self.sections if s.agency is not None and s.agency != Agency.COUNCIL]
+        return list(dict.fromkeys(found))
+
+    def partner_sections(self, agency: Agency) -> list[Section]:
+        return [s for s in self.sections if s.agency == agency]
+
+    def auditor_part(self) -> Template:
+        """The template as the council's auditor answers it in Teams: without the partners' parts
+        (same id and version, so drafts and submissions name the whole template)."""
+        if not self.partner_agencies:
+            return self
+        own = [s for s in self.sections if s.agency in (None, Agency.COUNCIL)]
+        return self.model_copy(update={"sections": own})
 
 
 RATIONALE_SUFFIX = "__rationale"

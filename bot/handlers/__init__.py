@@ -13,6 +13,7 @@ def register_all(bot: QopBot) -> None:
     from bot.handlers import (
         actions,
         audit_family,
+        audit_partners,
         audits,
         calendar,
         clinic,
@@ -40,6 +41,7 @@ def register_all(bot: QopBot) -> None:
         delivery,
         audits,
         audit_family,
+        audit_partners,
         digest,
         improvement,
         learning,

@@ -13,6 +13,7 @@ from cards import text_audits as text
 from services import access_log, policy
 from services.audits.escalation import escalate_if_needed
 from services.audits.loading import RECORD, Alert, AuditContext, Loaded
+from services.audits.partners import partner_parts
 from services.audits.reading import checked_view, reflection_summary, submitted_view
 from services.audits.voice import family_voice_of
 from services.personal_data import screen_fields
@@ -177,6 +178,7 @@ async def page_view(
     a = item.assignment
     on_review = page == len(item.template.sections) + 1
     reflection = await reflection_summary(context, session, a.id) if on_review else None
+    partners = await partner_parts(context, session, item) if on_review or page == 0 else None
     saved = a.draft_saved_at.isoformat() if a.draft_saved_at else "new"
     return AuditPage(
         assignment=item.summary,
@@ -186,6 +188,7 @@ async def page_view(
         errors=errors,
         owners=owners(item),
         reflection=reflection,
+        partners=partners,
         submission_key=f"audit-{a.id}-{saved}",
         notice=notice,
         family=await family_voice_of(context, session, item),

@@ -96,7 +96,9 @@ class AuditContext:
         rows = await audit_rows.assignment_with_people(session, assignment_id)
         if rows is None:
             raise NotFound(text.NO_SUCH_AUDIT)
-        template = self.templates.get(rows.round.template_id, rows.round.template_version)
+        # The auditor's pages, checks and submission cover the council's part only: partner
+        # agencies answer theirs through their own links (services.audits.partners).
+        template = self.templates.get(rows.round.template_id, rows.round.template_version).auditor_part()
         return Loaded(rows.assignment, rows.round, template, rows.team, rows.practitioner, rows.auditor)
 
     async def actor(self, session: AsyncSession, actor_id: str | None) -> Actor:

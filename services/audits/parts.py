@@ -14,12 +14,14 @@ from services.audits.family import FamilyVoices
 from services.audits.loading import AuditContext
 from services.audits.moderation import Moderation, ModerationRule
 from services.audits.notify import AuditNotifier
+from services.audits.partners import PartnerAudits
 from services.audits.reflection import Reflections
 from services.audits.rounds import Rounds
 from services.audits.submission import Submissions
 from services.audits.tasks import Tasks
 from services.clock import Clock
 from services.feedback.links import FeedbackLinkService
+from services.feedback.tokens import Signer
 from services.outbox import Outbox
 from services.templates import TemplateLibrary
 
@@ -37,6 +39,17 @@ class Audits:
     moderation: Moderation
     tasks: Tasks
     family: FamilyVoices
+    partners: PartnerAudits
+
+
+@dataclass(frozen=True)
+class PartnerLinks:
+    """How partner auditors' links are made: the signer of their pages' form tokens, the address
+    people reach qop at, and how many days a link works."""
+
+    signer: Signer
+    base_url: str
+    valid_days: int
 
 
 def build_audits(
@@ -50,6 +63,7 @@ def build_audits(
     rng: random.Random | None = None,
     time_zone: str = "Europe/London",
     feedback_links: FeedbackLinkService | None = None,
+    partner_links: PartnerLinks,
 ) -> Audits:
     """Every audit part over one context; without an outbox nothing is sent (``AuditNotifier``)."""
     context = AuditContext(sessions, clock, templates, AuditNotifier(outbox), ZoneInfo(time_zone))
@@ -63,4 +77,10 @@ def build_audits(
         moderation=moderation,
         tasks=Tasks(context),
         family=FamilyVoices(context, feedback_links),
+        partners=PartnerAudits(
+            context,
+            signer=partner_links.signer,
+            base_url=partner_links.base_url,
+            valid_days=partner_links.valid_days,
+        ),
     )

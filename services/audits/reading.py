@@ -9,6 +9,7 @@ from cards import text_audits as text
 from services import access_log, policy
 from services.actors import Actor
 from services.audits.loading import RECORD, AuditContext, Loaded
+from services.audits.partners import partner_parts
 from services.audits.voice import family_voice_of
 from services.errors import NotFound
 from services.policy import Permission
@@ -66,6 +67,7 @@ async def submitted_view(context: AuditContext, session: AsyncSession, item: Loa
         actions=tuple(ActionLine(x.description, name, x.due_date) for x, name in actions),
         submitted_at=submission.submitted_at,
         reflection=await reflection_summary(context, session, a.id),
+        partners=await partner_parts(context, session, item, submitted_at=submission.submitted_at),
         moderation=moderation_state,
         practitioner_comment=submission.practitioner_comment,
         family=await family_voice_of(context, session, item),

@@ -18,12 +18,14 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Font
 
+from cards import text_partner_audits as text_partner
 from cards import text_report as text
 from cards.calendar import unit_label
 from cards.digest import four_answers, headline_pairs
 from cards.measures_wording import evidence_text, figure, four_questions, target_text, trend_text
 from cards.text_digest import AUDIT_TYPES
 from services.digest.findings import digest_findings
+from services.digest.multi_agency import MultiAgencySection, multi_agency_rows
 from views.calendar import UnitCompliance
 from views.digest import GRADES, MIN_GROUP, Digest, PeriodFigures, percent, suppressed
 from views.measures import MeasuresOverview
@@ -65,6 +67,8 @@ class QimReport:
     """Open actions due next quarter, per source."""
     calendar: list[UnitCompliance] = field(default_factory=list)
     """How each unit kept the QA calendar's dates this quarter (counts of meetings, not people)."""
+    multi_agency: MultiAgencySection | None = None
+    """The quarter's multi-agency audits: parts per agency and key findings for the partnership."""
     generated_on: date | None = None
 
 
@@ -237,6 +241,7 @@ def sections(report: QimReport) -> list[tuple[str, str, list[list[Any]]]]:
         (text.SHEET_MODERATION, know, moderated),
         (text.SHEET_SAFETY, know, safety),
         (text.SHEET_FEEDBACK, know, feedback),
+        (text_partner.SHEET, know, multi_agency_rows(report.multi_agency)),
         (text.SHEET_ACTIONS, know, actions),
         (text.SHEET_CALENDAR, know, calendar),
         (text.SHEET_AUDIT_TYPES, know, audit_type_rows(digest)),

@@ -39,6 +39,7 @@ from services.clock import Clock
 from services.digest import demo, report_access, report_links
 from services.digest.builder import Scope, Vocabulary, bucket_of, build_digest
 from services.digest.findings import digest_findings
+from services.digest.multi_agency import multi_agency_section
 from services.digest.report import SCALE_QUESTION, FeedbackRow, QimReport, TeamRow
 from services.digest.subscriptions import SubscriptionRequest, send_time
 from services.errors import DomainError, InvalidInput, NotAllowed, NotFound
@@ -121,6 +122,7 @@ class DigestService:
         self._case_pattern = re.compile(case_reference_pattern) if case_reference_pattern else None
         self._outbox = outbox
         self._links: tuple[Signer, str, int] | None = None
+        self._templates = library
 
     # -- building ----------------------------------------------------------------------------
 
@@ -233,6 +235,14 @@ class DigestService:
                 periods.local_date(self._clock.now(), self.time_zone),
                 team_ids=scope.team_ids,
             )
+            multi_agency = await multi_agency_section(
+                session,
+                self._templates,
+                team_ids=scope.team_ids,
+                start=period.start_utc,
+                end=period.end_utc,
+                case_pattern=self._case_pattern,
+            )
             await access_log.record(
                 session,
                 actor,
@@ -250,6 +260,7 @@ class DigestService:
             average_scale=average,
             plans=plans,
             calendar=calendar,
+            multi_agency=multi_agency,
             generated_on=periods.local_date(self._clock.now(), self.time_zone),
         )
 

@@ -8,7 +8,6 @@ against the case reference, never a name.
 from __future__ import annotations
 
 import enum
-import hmac
 import logging
 import re
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from services.clock import Clock
 from services.errors import InvalidInput, NotAllowed, NotFound
 from services.feedback.forms import checked_answers, find_survey, surveys_for
 from services.feedback.responses import AlertNotifier, RaisedAlert, store_response
-from services.feedback.tokens import Signer, hash_token, looks_like_token, new_link_token
+from services.feedback.tokens import Signer, find_link, hash_token, new_link_token
 from services.templates import TemplateLibrary
 from storage.db import transaction
 from storage.models import FeedbackChannel, FeedbackLink
@@ -295,14 +294,7 @@ class FeedbackLinkService:
             logger.exception("could not send safety alert %s", alert.alert_id)
 
     async def _find(self, session: AsyncSession, token: str) -> FeedbackLink | None:
-        if not looks_like_token(token):
-            return None
-        token_hash = hash_token(token)
-        link = await feedback_repo.link_by_hash(session, token_hash)
-        # The lookup is by hash (nothing to learn from its timing); compare again in constant time anyway.
-        if link is None or not hmac.compare_digest(link.token_hash, token_hash):
-            return None
-        return link
+        return await find_link(token, lambda token_hash: feedback_repo.link_by_hash(session, token_hash))
 
     def _state_of(self, link: FeedbackLink) -> LinkState:
         if link.used_at is not None:

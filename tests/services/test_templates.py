@@ -38,6 +38,7 @@ def test_the_library_ships_the_four_templates_the_framework_needs() -> None:
         "practice-observation": TemplateKind.OBSERVATION,
         "observation-reflection": TemplateKind.REFLECTION,
         "themed-voice-of-the-child": TemplateKind.AUDIT,
+        "multi-agency-audit": TemplateKind.AUDIT,
         "dip-sample-compliance": TemplateKind.AUDIT,
         "staff-pulse": TemplateKind.SURVEY,
         "partner-agency": TemplateKind.SURVEY,

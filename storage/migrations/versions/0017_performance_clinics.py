@@ -1,7 +1,7 @@
 """Performance clinic packs: one record per team and month with a snapshot of the figures shown.
 
 Revision ID: 0017
-Revises: 0013
+Revises: 0014
 """
 
 from __future__ import annotations

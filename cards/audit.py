@@ -35,7 +35,15 @@ from views.audits import (
     action_ids,
     action_rows_shown,
 )
-from views.templates import GRADE_LABELS, Question, QuestionType, Section, Template, evidence_id, rationale_id
+from views.templates import (
+    GradeScale,
+    Question,
+    QuestionType,
+    Section,
+    Template,
+    evidence_id,
+    rationale_id,
+)
 
 
 def _label(text_: str, required: bool) -> str:
@@ -44,6 +52,14 @@ def _label(text_: str, required: bool) -> str:
 
 def _choices(pairs: Iterable[tuple[str, str]]) -> list[CardChoice]:
     return [CardChoice(title=label, value=value) for value, label in pairs]
+
+
+def grade_choices(scale: GradeScale | None) -> list[CardChoice]:
+    """A scale's grades, best first, each with its descriptor beside it."""
+    grades = scale.grades if scale else []
+    return _choices(
+        (g.value, template_text.GRADE_CHOICE.format(label=g.label, descriptor=g.descriptor)) for g in grades
+    )
 
 
 def _assignment_facts(summary: AssignmentSummary) -> Any:
@@ -105,7 +121,7 @@ def question_inputs(question: Question, values: dict[str, str], errors: dict[str
                 id=question.id,
                 label=label,
                 value=value,
-                choices=_choices(pairs),
+                choices=grade_choices(question.grade_scale) if kind == QuestionType.GRADE else _choices(pairs),
                 style="expanded",
                 is_multi_select=kind == QuestionType.MULTIPLE_CHOICE or None,
                 wrap=True,
@@ -115,7 +131,7 @@ def question_inputs(question: Question, values: dict[str, str], errors: dict[str
         items.append(paragraph(question.help, subtle=True, spacing="None"))
     items += field_error(errors.get(question.id))
     if question.has_rationale:
-        grades = " and ".join(GRADE_LABELS[g] for g in question.rationale_required_for)
+        grades = " and ".join(question.label_of(g) for g in question.rationale_needed_for)
         rid = rationale_id(question)
         items.append(
             TextInput(
@@ -242,7 +258,7 @@ def _review_body(page: AuditPage) -> list[Any]:
     else:
         body += _answers_block(page.reflection.template, page.reflection.answers)
     body.append(heading(text.YOUR_GRADES))
-    graded = [q for q in page.template.questions() if q.type == QuestionType.GRADE4]
+    graded = [q for q in page.template.questions() if q.type == QuestionType.GRADE]
     pairs = []
     for question in graded:
         value = page.values.get(question.id)
@@ -293,12 +309,12 @@ def _grade_lines(audit: SubmittedAudit) -> list[Any]:
         if line.moderated_grade:
             sentence = text.GRADE_LINE_MODERATED.format(
                 section=line.section_title,
-                final=GRADE_LABELS[line.moderated_grade],
-                original=GRADE_LABELS[line.grade],
+                final=line.label_of(line.moderated_grade),
+                original=line.label_of(line.grade),
                 outcome=line.moderation_outcome,
             )
         else:
-            sentence = text.GRADE_LINE.format(section=line.section_title, grade=GRADE_LABELS[line.grade])
+            sentence = text.GRADE_LINE.format(section=line.section_title, grade=line.label_of(line.grade))
         items.append(paragraph(sentence, spacing="Small"))
         if line.rationale:
             items.append(paragraph(text.RATIONALE.format(text=line.rationale), subtle=True, spacing="None"))
@@ -401,7 +417,7 @@ def moderation_card(form: ModerationForm) -> Json:
         grade_id, rationale_id_ = f"moderated_{line.question_id}", f"moderation_rationale_{line.question_id}"
         items: list[Any] = [
             heading(line.section_title),
-            paragraph(text.GRADE_LINE.format(section=text.FACT_AUDITOR, grade=GRADE_LABELS[line.grade])),
+            paragraph(text.GRADE_LINE.format(section=text.FACT_AUDITOR, grade=line.label_of(line.grade))),
         ]
         if line.rationale:
             items.append(paragraph(text.RATIONALE.format(text=line.rationale), subtle=True, spacing="None"))
@@ -410,7 +426,7 @@ def moderation_card(form: ModerationForm) -> Json:
                 id=grade_id,
                 label=text.MODERATED_GRADE,
                 value=form.values.get(grade_id) or line.grade,
-                choices=_choices(GRADE_LABELS.items()),
+                choices=grade_choices(line.scale),
                 style="expanded",
             )
         )
@@ -537,8 +553,8 @@ def team_audits_card(audits: Sequence[TeamAudit]) -> Json:
             if audit.no_moderator
             else text.TEAM_AUDIT_STATUS.get(audit.status, audit.status)
         )
-        if audit.final_grade:
-            state += " \u00b7 " + text.TEAM_AUDIT_GRADE.format(grade=GRADE_LABELS[audit.final_grade])
+        if audit.final_grade_label:
+            state += " \u00b7 " + text.TEAM_AUDIT_GRADE.format(grade=audit.final_grade_label)
         items: list[Any] = [TextBlock(text=line, wrap=True), paragraph(state, subtle=True, spacing="None")]
         if audit.submitted:
             items.append(action_row(execute(text.OPEN, verbs.AUDIT_VIEW, {"assignment_id": audit.assignment_id})))

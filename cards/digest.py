@@ -16,15 +16,24 @@ import microsoft_teams.cards as ac
 from cards import text_digest as text
 from cards import verbs
 from cards.base import Json, card, execute, facts, heading, paragraph, title
-from views.digest import GRADES, Digest, Findings, PeriodFigures, SubscriptionView, shown, suppressed
-from views.templates import GRADE_LABELS
+from views.digest import Digest, Findings, GradeKey, PeriodFigures, SubscriptionView, shown, suppressed
 
-GRADE_COLOURS = {
-    "outstanding": "categoricalTeal",
-    "good": "categoricalGreen",
-    "requires_improvement": "categoricalMarigold",
-    "inadequate": "categoricalRed",
-}
+BEST_COLOUR, GOOD_COLOUR, MIDDLE_COLOUR, INADEQUATE_COLOUR = (
+    "categoricalTeal",
+    "categoricalGreen",
+    "categoricalMarigold",
+    "categoricalRed",
+)
+
+
+def grade_colour(key: GradeKey, value: str) -> str:
+    """A grade's colour by what it counts as: the best grade teal, the rest of good or better green,
+    inadequate red, everything between marigold (Ofsted's four keep their familiar colours)."""
+    if value in key.inadequate:
+        return INADEQUATE_COLOUR
+    if value in key.good_or_better:
+        return BEST_COLOUR if value == next(iter(key.labels), None) else GOOD_COLOUR
+    return MIDDLE_COLOUR
 
 
 def _change(change: str, kind: str) -> str:
@@ -92,8 +101,7 @@ def headline_pairs(now: PeriodFigures, before: PeriodFigures) -> list[tuple[str,
 
 
 def grade_pairs(digest: Digest) -> list[tuple[str, str]]:
-    counts = digest.current.grades.counts
-    return [(GRADE_LABELS[g], shown(counts.get(g, 0))) for g in GRADES]
+    return [(label, shown(count)) for _, label, count in digest.current.grades.in_order()]
 
 
 def stage_pairs(digest: Digest) -> list[tuple[str, str]]:
@@ -144,7 +152,9 @@ def four_answers(findings: Findings) -> FourAnswers:
     impact += [text.IMPACT_QUOTE.format(quote=q) for q in findings.impact_quotes]
     celebrate = []
     if findings.outstanding:
-        celebrate.append(text.CELEBRATE_OUTSTANDING.format(count=shown(findings.outstanding)))
+        celebrate.append(
+            text.CELEBRATE_OUTSTANDING.format(grade=findings.best_grade, count=shown(findings.outstanding))
+        )
     if findings.good_or_better_rise is not None:
         before, now = findings.good_or_better_rise
         celebrate.append(text.CELEBRATE_IMPROVED.format(before=f"{before:.0f}", now=f"{now:.0f}"))
@@ -190,9 +200,9 @@ def _charts(digest: Digest) -> list[Any]:
             ac.DonutChart(
                 title=text.CHART_GRADES,
                 data=[
-                    ac.DonutChartData(legend=GRADE_LABELS[g], value=grades.counts.get(g, 0), color=GRADE_COLOURS[g])
-                    for g in GRADES
-                    if grades.counts.get(g, 0)
+                    ac.DonutChartData(legend=label, value=count, color=grade_colour(grades.key, value))
+                    for value, label, count in grades.in_order()
+                    if count
                 ],
                 fallback=facts(grade_pairs(digest)),
             )

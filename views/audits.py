@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from views.templates import Template
+from views.templates import GradeScale, Template
 
 MAX_ACTIONS = 20
 """The most actions one audit raises on its actions page. The page grows one row at a time ("Add
@@ -90,10 +90,16 @@ class GradeLine:
     moderated_grade: str | None = None
     moderation_outcome: str | None = None
     moderation_rationale: str | None = None
+    scale: GradeScale | None = None
+    """The scale the grade was given on (its question's, in the template version answered)."""
 
     @property
     def final_grade(self) -> str:
         return self.moderated_grade or self.grade
+
+    def label_of(self, value: str) -> str:
+        """A grade of this line's scale as people read it."""
+        return self.scale.labels.get(value, value) if self.scale else value
 
 
 @dataclass(frozen=True)
@@ -189,6 +195,8 @@ class TeamAudit:
     due_date: date
     final_grade: str | None = None
     """The overall grade once submitted (the moderated one where it was moderated)."""
+    final_grade_label: str | None = None
+    """``final_grade`` as its scale names it."""
     no_moderator: bool = False
     """Selected for moderation, but nobody independent could be assigned to moderate it."""
 

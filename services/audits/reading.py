@@ -47,6 +47,7 @@ async def submitted_view(context: AuditContext, session: AsyncSession, item: Loa
             moderated_grade=moderation.moderated_grade if moderation else None,
             moderation_outcome=moderation.outcome if moderation else None,
             moderation_rationale=moderation.rationale if moderation else None,
+            scale=template.question(grade.question_id).grade_scale,
         )
         for grade, moderation in await audit_rows.grades_with_moderation(session, submission.id)
     )

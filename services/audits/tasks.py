@@ -66,6 +66,7 @@ class Tasks:
                     raise NotAllowed(text.ONLY_MANAGERS_SEE_TEAM_AUDITS)
                 team_ids = list(actor.managed_team_ids)
             rows = await audit_rows.team_audit_rows(session, team_ids=team_ids, limit=TEAM_AUDITS_SHOWN)
+            labels = self.context.templates.grade_labels()
             found = [
                 TeamAudit(
                     row.assignment.id,
@@ -75,6 +76,7 @@ class Tasks:
                     row.assignment.status,
                     row.assignment.due_date,
                     row.overall_grade,
+                    labels.get(row.overall_grade or "", row.overall_grade),
                     no_moderator=row.assignment.status == AuditStatus.MODERATION
                     and row.assignment.moderator_id is None,
                 )

@@ -8,7 +8,7 @@ same nine queries whatever the data volume (``storage/repositories/digest.py``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,6 +21,8 @@ from views.digest import (
     AGREE_VALUES,
     Digest,
     GradeCounts,
+    GradeKey,
+    GradeTargets,
     Moderation,
     OverdueAction,
     PeriodFigures,
@@ -223,6 +225,8 @@ class Vocabulary:
     theme_titles: dict[str, str]
     scale_questions: dict[str, str]
     text_questions: list[str]
+    grades: GradeKey = field(default_factory=GradeKey)
+    """The templates' grade scales: which grades count as good or better and as inadequate."""
 
     @classmethod
     def from_library(cls, library: TemplateLibrary) -> Vocabulary:
@@ -246,7 +250,8 @@ class Vocabulary:
                     stage_titles.setdefault(section.id, section.title)
                 if template.id == AUDIT_TEMPLATE and section.id == THEMES_SECTION:
                     theme_titles.update({q.id: q.text or q.id for q in section.questions})
-        return cls(stage_titles, theme_titles, scale_questions, sorted(set(text_questions)))
+        grades = GradeKey.of(library.grade_scales())
+        return cls(stage_titles, theme_titles, scale_questions, sorted(set(text_questions)), grades)
 
 
 def bucket_of(period: Period) -> Bucket:
@@ -294,6 +299,7 @@ async def build_digest(
     case_pattern: re.Pattern[str] | None = None,
     late: bool = False,
     show_case_references: bool = False,
+    targets: GradeTargets | None = None,
 ) -> Digest:
     """Every number of the digest of ``scope`` for ``period`` (``today`` dates the overdue list)."""
     periods = period.history(trend_length)
@@ -309,7 +315,7 @@ async def build_digest(
             period=p,
             audits_completed=completed.get(i, 0),
             audits_planned=planned.get(i, 0),
-            grades=GradeCounts(grades.overall.get(i, {})),
+            grades=GradeCounts(grades.overall.get(i, {}), vocabulary.grades),
             feedback_responses=feedback.volumes.get(i, (0, None, 0))[0],
             feedback_score=feedback.volumes.get(i, (0, None, 0))[1],
             feedback_scored=feedback.volumes.get(i, (0, None, 0))[2],
@@ -325,7 +331,7 @@ async def build_digest(
         StageFigures(
             stage_id,
             vocabulary.stage_titles.get(stage_id, stage_id.replace("_", " ").capitalize()),
-            GradeCounts(counts),
+            GradeCounts(counts, vocabulary.grades),
         )
         for stage_id, counts in grades.stages.items()
     ]
@@ -370,4 +376,6 @@ async def build_digest(
         ),
         late=late,
         show_case_references=show_case_references,
+        grade_key=vocabulary.grades,
+        targets=targets,
     )

@@ -23,13 +23,8 @@ from cards.calendar import unit_label
 from cards.digest import four_answers, headline_pairs
 from services.digest.findings import digest_findings
 from views.calendar import UnitCompliance
-from views.digest import GRADES, MIN_GROUP, Digest, percent, suppressed
-from views.templates import GRADE_LABELS
+from views.digest import MIN_GROUP, Digest, GradeCounts, percent, suppressed
 
-TARGET_GOOD = 40.0
-"""Short-term goal: at least 40% of audits Good or better."""
-TARGET_INADEQUATE = 10.0
-"""At most 10% Inadequate."""
 SCALE_QUESTION = "auditor_scale"
 
 
@@ -95,12 +90,7 @@ def sections(report: QimReport) -> list[tuple[str, str, list[list[Any]]]]:
         ]
         for r in report.teams
     ]
-    grades: list[list[Any]] = [[text.STAGE, *(GRADE_LABELS[g] for g in GRADES), text.GOOD_OR_BETTER_PCT]]
-    grades.append([text.OVERALL, *(cell(now.grades.counts.get(g, 0)) for g in GRADES), _pct_cell(now.grades.pct_good)])
-    grades += [
-        [s.title, *(cell(s.grades.counts.get(g, 0)) for g in GRADES), _pct_cell(s.grades.pct_good)]
-        for s in digest.stages
-    ]
+    grades = _grade_table(digest)
     trend: list[list[Any]] = [
         [
             text.QUARTER,
@@ -117,8 +107,7 @@ def sections(report: QimReport) -> list[tuple[str, str, list[list[Any]]]]:
             cell(p.audits_completed),
             _pct_cell(p.grades.pct_good),
             _pct_cell(p.grades.pct_inadequate),
-            TARGET_GOOD,
-            TARGET_INADEQUATE,
+            *_target_cells(digest),
         ]
         for p in digest.trend
     ]
@@ -188,6 +177,26 @@ def sections(report: QimReport) -> list[tuple[str, str, list[list[Any]]]]:
     ]
 
 
+def _grade_table(digest: Digest) -> list[list[Any]]:
+    """Grades by stage: one column per grade of the templates' scales (best first), then the share
+    good or better; as many columns as the scales have grades."""
+    grades = list(digest.grade_key.labels)
+
+    def row(name: str, counts: GradeCounts) -> list[Any]:
+        return [name, *(cell(counts.counts.get(g, 0)) for g in grades), _pct_cell(counts.pct_good)]
+
+    table: list[list[Any]] = [[text.STAGE, *digest.grade_key.labels.values(), text.GOOD_OR_BETTER_PCT]]
+    table.append(row(text.OVERALL, digest.current.grades))
+    table += [row(s.title, s.grades) for s in digest.stages]
+    return table
+
+
+def _target_cells(digest: Digest) -> list[float | str]:
+    """The council's targets (good or better, inadequate) for the trend table; blank where unset."""
+    targets = digest.targets
+    return ["", ""] if targets is None else [targets.good_or_better, targets.inadequate]
+
+
 def write_workbook(report: QimReport, path: Path) -> None:
     """One sheet per section, real numbers in cells, native Excel charts on the trend and grades."""
     workbook = Workbook()
@@ -216,7 +225,8 @@ def write_workbook(report: QimReport, path: Path) -> None:
         if name == text.SHEET_GRADES and len(rows) > 1:
             chart = BarChart()
             chart.title = text.CHART_STAGES
-            chart.add_data(Reference(sheet, min_col=6, min_row=4, max_row=3 + len(rows)), titles_from_data=True)
+            share = len(rows[0])  # the last column: the share good or better, however many grades
+            chart.add_data(Reference(sheet, min_col=share, min_row=4, max_row=3 + len(rows)), titles_from_data=True)
             chart.set_categories(Reference(sheet, min_col=1, min_row=5, max_row=3 + len(rows)))
             sheet.add_chart(chart, "H4")
     workbook.save(path)
@@ -274,6 +284,14 @@ th{background:#eef4f2}figure{margin:1rem 0}figcaption{font-size:.9rem;color:#555
 """
 
 
+def _trend_chart(trend: list[tuple[str, float]], digest: Digest) -> str:
+    """Good or better by quarter, with the council's target as a dashed line where it has one."""
+    if digest.targets is None:
+        return _svg_bars(trend, title=text.CHART_TREND)
+    target = digest.targets.good_or_better
+    return _svg_bars(trend, title=text.CHART_TREND_PAGE.format(target=target), target=target)
+
+
 def render_html(report: QimReport, *, workbook_url: str | None = None) -> str:
     """A self-contained printable page (inline SVG charts, no scripts, no external requests);
     ``workbook_url`` adds a link to the same report as an Excel workbook."""
@@ -282,7 +300,7 @@ def render_html(report: QimReport, *, workbook_url: str | None = None) -> str:
     trend = [(p.period.key, p.grades.pct_good) for p in digest.trend if p.grades.pct_good is not None]
     stages = [(s.title, s.grades.pct_good) for s in digest.stages if s.grades.pct_good is not None]
     charts = {
-        text.SHEET_TREND: _svg_bars(trend, title=text.CHART_TREND_PAGE.format(target=TARGET_GOOD), target=TARGET_GOOD),
+        text.SHEET_TREND: _trend_chart(trend, digest),
         text.SHEET_GRADES: _svg_bars(stages, title=text.CHART_STAGES),
     }
     parts = [f"<h1>{html.escape(title)}</h1>"]

@@ -61,7 +61,7 @@ from storage.models import (
 from storage.repositories import conversations as conversation_repo
 from storage.repositories import digest as digest_repo
 from views import periods
-from views.digest import Digest, SubscriptionView
+from views.digest import Digest, GradeTargets, SubscriptionView
 from views.periods import Period
 
 logger = logging.getLogger(__name__)
@@ -106,8 +106,10 @@ class DigestService:
         grace: timedelta = timedelta(minutes=30),
         case_reference_pattern: str | None = None,
         outbox: Outbox | None = None,
+        grade_targets: GradeTargets | None = None,
     ) -> None:
         self._sessions = sessions
+        self._grade_targets = grade_targets
         self._clock = clock
         self._vocabulary = Vocabulary.from_library(library)
         self.time_zone = time_zone
@@ -132,6 +134,7 @@ class DigestService:
                 case_pattern=self._case_pattern,
                 late=late,
                 show_case_references=show_case_references,
+                targets=self._grade_targets,
             )
 
     async def resolve_scope(self, kind: str, name: str | None) -> Scope:
@@ -177,7 +180,7 @@ class DigestService:
         bucket = bucket_of(period)
         following = period.previous(-1)
         async with transaction(self._sessions) as session:
-            teams = [TeamRow(*row) for row in await digest_repo.audits_by_team(session, scope.team_ids, bucket)]
+            teams = await self._team_rows(session, scope, bucket)
             feedback = [
                 FeedbackRow(*row)
                 for row in await digest_repo.feedback_by_template(
@@ -215,6 +218,18 @@ class DigestService:
             calendar=calendar,
             generated_on=periods.local_date(self._clock.now(), self.time_zone),
         )
+
+    async def _team_rows(self, session: AsyncSession, scope: Scope, bucket: digest_repo.Bucket) -> list[TeamRow]:
+        """Each team's audits in the quarter, counted by the bands the templates' grade scales give."""
+        grades = self._vocabulary.grades
+        rows = await digest_repo.audits_by_team(
+            session,
+            scope.team_ids,
+            bucket,
+            good_grades=grades.good_or_better,
+            inadequate_grades=grades.inadequate,
+        )
+        return [TeamRow(*row) for row in rows]
 
     # -- report links ------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ time than running a team's queries (bench/digest).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -483,9 +483,15 @@ async def impact_texts(session: AsyncSession, team_ids: TeamIds, bucket: Bucket,
 
 
 async def audits_by_team(
-    session: AsyncSession, team_ids: TeamIds, bucket: Bucket
+    session: AsyncSession,
+    team_ids: TeamIds,
+    bucket: Bucket,
+    *,
+    good_grades: Collection[str],
+    inadequate_grades: Collection[str],
 ) -> list[tuple[str, int, int, int, int]]:
-    """(team, planned, completed, good or better, inadequate) per team, by team name."""
+    """(team, planned, completed, good or better, inadequate) per team, by team name; which grades
+    count as good or better and as inadequate comes from the templates' grade scales."""
     scoped = team_ids is not None
     planned = (
         select(AuditAssignment.team_id.label("team_id"), func.count().label("n"))
@@ -503,8 +509,8 @@ async def audits_by_team(
         .add_columns(
             AuditAssignment.team_id.label("team_id"),
             func.count().label("completed"),
-            func.sum(case((grade.in_(["outstanding", "good"]), 1), else_=0)).label("good"),
-            func.sum(case((grade == "inadequate", 1), else_=0)).label("inadequate"),
+            func.sum(case((grade.in_(bindparam("good_grades", expanding=True)), 1), else_=0)).label("good"),
+            func.sum(case((grade.in_(bindparam("inadequate_grades", expanding=True)), 1), else_=0)).label("inadequate"),
         )
         .where(AuditGrade.is_overall.is_(True), _within(AuditSubmission.submitted_at, 0))
         .group_by(AuditAssignment.team_id)
@@ -523,7 +529,10 @@ async def audits_by_team(
         .where(_in_scope(Team.id, scoped), or_(planned.c.n.is_not(None), graded.c.completed.is_not(None)))
         .order_by(Team.name)
     )
-    rows = await _core(session, query, _parameters(team_ids, [bucket]))
+    parameters = _parameters(
+        team_ids, [bucket], good_grades=sorted(good_grades), inadequate_grades=sorted(inadequate_grades)
+    )
+    rows = await _core(session, query, parameters)
     return [(r[0], int(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in rows]
 
 

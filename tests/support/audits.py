@@ -61,7 +61,7 @@ def valid_answers(section: Section, today: date, *, grade: str = "good") -> dict
     """Complete, valid answers for one section (grades as given, with a rationale)."""
     values: dict[str, Any] = {}
     for question in section.questions:
-        if question.type == QuestionType.GRADE4:
+        if question.type == QuestionType.GRADE:
             values[question.id] = grade
             values[rationale_id(question)] = "The assessment of March sets out worries and strengths clearly."
         elif question.type == QuestionType.YES_PARTLY_NO_NA:

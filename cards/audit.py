@@ -22,6 +22,7 @@ from views.audits import (
     MAX_ACTIONS,
     AssignmentSummary,
     AuditPage,
+    ConfirmationForm,
     EscalationAlert,
     ModerationForm,
     ModeratorNeeded,
@@ -206,6 +207,8 @@ def page_card(page: AuditPage) -> Json:
     elif page.is_actions_page:
         body += _actions_body(page)
     else:
+        if page.shows_reflection:
+            body += _reflection_block(page)
         body += section_body(page.template.sections[page.page], page.values, page.errors)
     data = {"assignment_id": summary.id, "page": page.page}
     buttons = []
@@ -252,11 +255,7 @@ def _actions_body(page: AuditPage) -> list[Any]:
 
 def _review_body(page: AuditPage) -> list[Any]:
     body: list[Any] = [heading(text.REVIEW_TITLE), paragraph(text.REVIEW_INTRO)]
-    body.append(heading(text.REFLECTION_HEADING))
-    if page.reflection is None:
-        body.append(paragraph(text.REFLECTION_NOT_YET, subtle=True))
-    else:
-        body += _answers_block(page.reflection.template, page.reflection.answers)
+    body += _reflection_block(page)
     body.append(heading(text.YOUR_GRADES))
     graded = [q for q in page.template.questions() if q.type == QuestionType.GRADE]
     pairs = []
@@ -277,6 +276,22 @@ def _review_body(page: AuditPage) -> list[Any]:
             )
     body.append(paragraph("\n".join(actions) if actions else text.NO_ACTIONS))
     return body
+
+
+def _reflection_block(page: AuditPage) -> list[Any]:
+    """The practitioner's reflection where the auditor grades: its answers, or when it is due."""
+    items: list[Any] = [heading(text.REFLECTION_HEADING)]
+    if page.reflection is not None:
+        return [
+            Container(items=items + _answers_block(page.reflection.template, page.reflection.answers), style="emphasis")
+        ]
+    if page.reflection_due is None:
+        wording = text.REFLECTION_NOT_YET_UNDATED
+    else:
+        wording = text.REFLECTION_OVERDUE if page.reflection_overdue else text.REFLECTION_NOT_YET
+    due = long_date(page.reflection_due) if page.reflection_due else ""
+    items.append(paragraph(wording.format(due=due), subtle=True))
+    return [Container(items=items, style="emphasis")]
 
 
 def _section_of(template: Template, question_id: str) -> str:
@@ -337,22 +352,90 @@ def submitted_card(audit: SubmittedAudit, *, viewer: str = "auditor") -> Json:
                 (text.MODERATION, text.MODERATION_STATES[audit.moderation]),
             ]
         ),
+        *_without_reflection(audit),
         *_grade_lines(audit),
     ]
-    sos = ("worries", "working_well", "needs_to_happen", "auditor_scale")
-    if any(key in audit.answers for key in sos):
-        body += [heading(text.SIGNS_OF_SAFETY), *_answers_block(audit.template, audit.answers, only=sos)]
-    body.append(heading(text.ACTIONS_SUMMARY))
-    lines = [f"- {a.description} ({a.owner_name}, {long_date(a.due_date)})" for a in audit.actions]
-    body.append(paragraph("\n".join(lines) if lines else text.NO_ACTIONS))
+    body += _findings_and_actions(audit)
     if audit.practitioner_comment:
         body.append(paragraph(text.PRACTITIONER_COMMENT.format(text=audit.practitioner_comment), spacing="Medium"))
+    body += _confirmation_lines(audit)
     body.append(paragraph(text.READ_ONLY_NOTE, subtle=True, spacing="Medium"))
     actions = []
     if viewer == "practitioner":
         body.append(TextInput(id="comment", label=text.COMMENT_LABEL, is_multiline=True, max_length=2000))
         actions.append(execute(text.COMMENT_SEND, verbs.AUDIT_COMMENT, {"assignment_id": summary.id}))
     return card(body, actions or None, fallback_text=text.SUBMITTED_TITLE.format(case_ref=summary.case_ref))
+
+
+def _findings_and_actions(audit: SubmittedAudit) -> list[Any]:
+    """The auditor's Signs of Safety findings and the actions the audit raised, read-only."""
+    items: list[Any] = []
+    sos = ("worries", "working_well", "needs_to_happen", "auditor_scale")
+    if any(key in audit.answers for key in sos):
+        items += [heading(text.SIGNS_OF_SAFETY), *_answers_block(audit.template, audit.answers, only=sos)]
+    items.append(heading(text.ACTIONS_SUMMARY))
+    lines = [f"- {a.description} ({a.owner_name}, {long_date(a.due_date)})" for a in audit.actions]
+    items.append(paragraph("\n".join(lines) if lines else text.NO_ACTIONS))
+    return items
+
+
+def _without_reflection(audit: SubmittedAudit) -> list[Any]:
+    if not audit.without_reflection:
+        return []
+    due = long_date(audit.reflection_due) if audit.reflection_due else ""
+    return [TextBlock(text=text.SUBMITTED_WITHOUT_REFLECTION.format(due=due), color="Warning", wrap=True)]
+
+
+def _confirmation_lines(audit: SubmittedAudit) -> list[Any]:
+    """Done together: whether the practitioner confirmed the findings and actions, or what they disagree with."""
+    confirmation = audit.confirmation
+    if confirmation is None:
+        return []
+    day = long_date(confirmation.answered_at.date()) if confirmation.answered_at else ""
+    wording = text.CONFIRMATION_STATES[confirmation.state]
+    return [
+        heading(text.CONFIRMATION_HEADING),
+        paragraph(wording.format(day=day, text=confirmation.disagreement or "")),
+    ]
+
+
+def confirmation_card(form: ConfirmationForm) -> Json:
+    """The practitioner's card for an audit done together: the findings, grades and actions to read,
+    and their answer. It has no grade inputs: the grades are the auditor's."""
+    audit = form.audit
+    summary = audit.assignment
+    body: list[Any] = [
+        title(text.CONFIRM_TITLE.format(case_ref=summary.case_ref)),
+        paragraph(text.CONFIRM_INTRO.format(auditor=summary.auditor_name)),
+        _assignment_facts(summary),
+        *_without_reflection(audit),
+        *_grade_lines(audit),
+    ]
+    body += _findings_and_actions(audit)
+    if form.errors:
+        body.append(TextBlock(text=text.CONFIRM_CHECK, color="Attention", wrap=True, weight="Bolder"))
+    body.append(
+        ChoiceSetInput(
+            id="answer",
+            label=text.CONFIRM_CHOICE,
+            value=form.values.get("answer") or None,
+            choices=_choices(text.CONFIRM_CHOICES.items()),
+            style="expanded",
+        )
+    )
+    body += field_error(form.errors.get("answer"))
+    body.append(
+        TextInput(
+            id="disagreement",
+            label=text.CONFIRM_DISAGREEMENT,
+            value=form.values.get("disagreement") or None,
+            is_multiline=True,
+            max_length=2000,
+        )
+    )
+    body += field_error(form.errors.get("disagreement"))
+    action = execute(text.CONFIRM_SEND, verbs.AUDIT_CONFIRM_SUBMIT, {"assignment_id": summary.id})
+    return card(body, [action], fallback_text=text.CONFIRM_TITLE.format(case_ref=summary.case_ref))
 
 
 def outcome_card(audit: SubmittedAudit, *, for_practitioner: bool = True) -> Json:
@@ -520,6 +603,7 @@ TASK_VERBS = {
     "audit": verbs.AUDIT_OPEN,
     "reflection": verbs.AUDIT_REFLECT_OPEN,
     "moderation": verbs.AUDIT_MODERATE_OPEN,
+    "confirm": verbs.AUDIT_CONFIRM_OPEN,
 }
 
 

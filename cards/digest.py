@@ -16,7 +16,7 @@ import microsoft_teams.cards as ac
 from cards import text_digest as text
 from cards import verbs
 from cards.base import Json, card, execute, facts, heading, paragraph, title
-from views.digest import Digest, Findings, GradeKey, PeriodFigures, SubscriptionView, shown, suppressed
+from views.digest import Digest, Findings, GradeKey, GradeTargets, PeriodFigures, SubscriptionView, shown, suppressed
 
 BEST_COLOUR, GOOD_COLOUR, MIDDLE_COLOUR, INADEQUATE_COLOUR = (
     "categoricalTeal",
@@ -59,8 +59,11 @@ def _pct_change(now: float | None, before: float | None, kind: str) -> str:
     return _change(text.POINTS.format(sign="+" if delta > 0 else "-", value=abs(delta)), kind)
 
 
-def headline_pairs(now: PeriodFigures, before: PeriodFigures) -> list[tuple[str, str]]:
-    """(measure, value with change) rows shared by the card and the plain-text version."""
+def headline_pairs(
+    now: PeriodFigures, before: PeriodFigures, targets: GradeTargets | None = None
+) -> list[tuple[str, str]]:
+    """(measure, value with change) rows shared by the card and the plain-text version; the grade
+    shares name the council's targets where it has set them."""
     kind = now.period.kind
     score_now, score_before = now.shown_feedback_score, before.shown_feedback_score
     score_change = ""
@@ -74,12 +77,15 @@ def headline_pairs(now: PeriodFigures, before: PeriodFigures) -> list[tuple[str,
         ),
         (
             text.GOOD_OR_BETTER,
-            _pct(now.grades.pct_good) + _pct_change(now.grades.pct_good, before.grades.pct_good, kind),
+            _pct(now.grades.pct_good)
+            + _pct_change(now.grades.pct_good, before.grades.pct_good, kind)
+            + _target(text.TARGET_AT_LEAST, targets.good_or_better if targets else None),
         ),
         (
             text.INADEQUATE,
             _pct(now.grades.pct_inadequate)
-            + _pct_change(now.grades.pct_inadequate, before.grades.pct_inadequate, kind),
+            + _pct_change(now.grades.pct_inadequate, before.grades.pct_inadequate, kind)
+            + _target(text.TARGET_AT_MOST, targets.inadequate if targets else None),
         ),
         (
             text.FEEDBACK,
@@ -98,6 +104,10 @@ def headline_pairs(now: PeriodFigures, before: PeriodFigures) -> list[tuple[str,
             shown(now.actions_impact) + _count_change(now.actions_impact, before.actions_impact, kind),
         ),
     ]
+
+
+def _target(wording: str, target: float | None) -> str:
+    return "" if target is None else wording.format(target=target)
 
 
 def grade_pairs(digest: Digest) -> list[tuple[str, str]]:
@@ -261,7 +271,7 @@ def digest_card(
         body.append(paragraph(text.DIGEST_DEMO.format(due=due_label or "last"), subtle=True))
     if digest.late:
         body.append(ac.TextBlock(text=text.DIGEST_LATE.format(due=due_label or "earlier"), wrap=True, color="Warning"))
-    body += [heading(text.HEADLINES), facts(headline_pairs(digest.current, digest.previous))]
+    body += [heading(text.HEADLINES), facts(headline_pairs(digest.current, digest.previous, digest.targets))]
     body += _charts(digest)
     if digest.stages:
         body += [heading(text.GRADES_BY_STAGE), facts(stage_pairs(digest))]
@@ -280,7 +290,7 @@ def digest_text(digest: Digest, findings: Findings) -> str:
     lines = [_title_of(digest), digest.period.label, ""]
     if digest.late:
         lines += [text.DIGEST_LATE.format(due="earlier"), ""]
-    lines += [f"{name}: {value}" for name, value in headline_pairs(digest.current, digest.previous)]
+    lines += [f"{name}: {value}" for name, value in headline_pairs(digest.current, digest.previous, digest.targets)]
     if digest.stages:
         lines += ["", text.GRADES_BY_STAGE] + [f"  {name}: {value}" for name, value in stage_pairs(digest)]
     points = trend_points(digest)

@@ -61,8 +61,13 @@ class AuditPage:
     owners: tuple[tuple[int, str], ...] = ()
     """Who can own an action raised here: (person id, name)."""
     reflection: ReflectionSummary | None = None
+    """The practitioner's reflection once sent (shown where ``shows_reflection``)."""
     submission_key: str = ""
     notice: str | None = None
+    reflection_due: date | None = None
+    """The practitioner's reflection deadline."""
+    reflection_overdue: bool = False
+    """The deadline passed with no reflection: the audit may be submitted without it."""
 
     @property
     def section_count(self) -> int:
@@ -79,6 +84,15 @@ class AuditPage:
     @property
     def is_review_page(self) -> bool:
         return self.page == self.section_count + 1
+
+    @property
+    def shows_reflection(self) -> bool:
+        """The review and every stage where the auditor grades show the practitioner's reflection."""
+        if self.is_review_page:
+            return True
+        if self.page >= self.section_count:
+            return False
+        return any(q.grade_scale is not None for q in self.template.sections[self.page].questions)
 
 
 @dataclass(frozen=True)
@@ -110,6 +124,30 @@ class ActionLine:
 
 
 @dataclass(frozen=True)
+class Confirmation:
+    """Where an audit is done together: the practitioner's answer on the findings and actions."""
+
+    state: str
+    """awaiting / confirmed / disagreed"""
+    disagreement: str | None = None
+    """What they disagree with, in their words."""
+    answered_at: datetime | None = None
+
+    @property
+    def awaiting(self) -> bool:
+        return self.state == "awaiting"
+
+
+@dataclass(frozen=True)
+class ConfirmationForm:
+    """The practitioner's card to confirm an audit done together, with what they typed and its errors."""
+
+    audit: SubmittedAudit
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class SubmittedAudit:
     """A submitted audit, read-only, as its auditor, practitioner, manager or QA lead sees it."""
 
@@ -123,6 +161,11 @@ class SubmittedAudit:
     moderation: str = "not selected"
     """not selected / awaiting moderation / moderated"""
     practitioner_comment: str | None = None
+    without_reflection: bool = False
+    """Submitted without the practitioner's reflection, its deadline having passed."""
+    reflection_due: date | None = None
+    confirmation: Confirmation | None = None
+    """Done together: the practitioner's confirmation of the findings and actions."""
 
     @property
     def overall(self) -> GradeLine | None:

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cards import text_audits as text
 from services import access_log, policy
 from services.audits.escalation import escalate_if_needed
-from services.audits.loading import RECORD, Alert, AuditContext, Loaded
+from services.audits.loading import RECORD, Alert, AuditContext, Loaded, reflection_deadline
 from services.audits.reading import checked_view, reflection_summary, submitted_view
 from services.personal_data import screen_fields
 from services.policy import Permission
@@ -172,10 +172,10 @@ async def page_view(
     *,
     notice: str | None = None,
 ) -> AuditPage:
-    """One page of the audit as the auditor sees it (the review page shows the reflection)."""
+    """One page of the audit as the auditor sees it: the pages where they grade, and the review,
+    show the practitioner's reflection (or when it is due)."""
     a = item.assignment
-    on_review = page == len(item.template.sections) + 1
-    reflection = await reflection_summary(context, session, a.id) if on_review else None
+    reflection = await reflection_summary(context, session, a.id)
     saved = a.draft_saved_at.isoformat() if a.draft_saved_at else "new"
     return AuditPage(
         assignment=item.summary,
@@ -187,4 +187,6 @@ async def page_view(
         reflection=reflection,
         submission_key=f"audit-{a.id}-{saved}",
         notice=notice,
+        reflection_due=reflection_deadline(a),
+        reflection_overdue=context.reflection_overdue(a),
     )

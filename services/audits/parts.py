@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.audits.answering import Answering
+from services.audits.confirmation import Confirmations
 from services.audits.loading import AuditContext
 from services.audits.moderation import Moderation, ModerationRule
 from services.audits.notify import AuditNotifier
@@ -32,6 +33,7 @@ class Audits:
     answering: Answering
     submission: Submissions
     reflection: Reflections
+    confirmation: Confirmations
     moderation: Moderation
     tasks: Tasks
 
@@ -46,9 +48,20 @@ def build_audits(
     outbox: Outbox | None = None,
     rng: random.Random | None = None,
     time_zone: str = "Europe/London",
+    reflection_days: int = 10,
+    done_together: bool = False,
 ) -> Audits:
-    """Every audit part over one context; without an outbox nothing is sent (``AuditNotifier``)."""
-    context = AuditContext(sessions, clock, templates, AuditNotifier(outbox), ZoneInfo(time_zone))
+    """Every audit part over one context; without an outbox nothing is sent (``AuditNotifier``).
+    ``reflection_days`` and ``done_together`` are the organisation's settings (docs/audits.md)."""
+    context = AuditContext(
+        sessions,
+        clock,
+        templates,
+        AuditNotifier(outbox),
+        ZoneInfo(time_zone),
+        reflection_days=reflection_days,
+        done_together=done_together,
+    )
     moderation = Moderation(context, moderation_rule)
     return Audits(
         context=context,
@@ -56,6 +69,7 @@ def build_audits(
         answering=Answering(context),
         submission=Submissions(context, moderation),
         reflection=Reflections(context),
+        confirmation=Confirmations(context),
         moderation=moderation,
         tasks=Tasks(context),
     )

@@ -8,13 +8,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cards import text_audits as text
 from services import access_log, policy
 from services.actors import Actor
-from services.audits.loading import RECORD, AuditContext, Loaded
+from services.audits.loading import RECORD, AuditContext, Loaded, reflection_deadline
 from services.errors import NotFound
 from services.policy import Permission
-from storage.models import ActionSource, AuditStatus
+from storage.models import ActionSource, AuditStatus, AuditSubmission
 from storage.repositories import actions as action_rows
 from storage.repositories import audits as audit_rows
-from views.audits import ActionLine, GradeLine, ReflectionSummary, SubmittedAudit
+from views.audits import ActionLine, Confirmation, GradeLine, ReflectionSummary, SubmittedAudit
 
 
 def action_source_ref(assignment_id: int) -> str:
@@ -68,6 +68,20 @@ async def submitted_view(context: AuditContext, session: AsyncSession, item: Loa
         reflection=await reflection_summary(context, session, a.id),
         moderation=moderation_state,
         practitioner_comment=submission.practitioner_comment,
+        without_reflection=submission.without_reflection,
+        reflection_due=reflection_deadline(a),
+        confirmation=confirmation_of(submission),
+    )
+
+
+def confirmation_of(submission: AuditSubmission) -> Confirmation | None:
+    """The practitioner's confirmation of an audit done together (None when it was not)."""
+    if not submission.confirmation_asked:
+        return None
+    return Confirmation(
+        state=submission.practitioner_confirmation or "awaiting",
+        disagreement=submission.practitioner_disagreement,
+        answered_at=submission.practitioner_confirmed_at,
     )
 
 

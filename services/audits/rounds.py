@@ -232,6 +232,7 @@ class Rounds:
                 practitioner_id=practitioner.id,
                 auditor_id=auditor.id,
                 due_date=audit_round.due_date,
+                reflection_due=self.context.reflection_due_for(audit_round.due_date),
                 status=AuditStatus.ASSIGNED.value,
                 draft={},
                 reflection_draft={},

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cards import text_audits as text
 from services import access_log, policy
 from services.actors import Actor
-from services.audits.loading import AuditContext, audit_record
+from services.audits.loading import AuditContext, audit_record, reflection_deadline
 from services.audits.reading import checked_view
 from services.errors import NotAllowed
 from services.policy import Permission
@@ -47,7 +47,9 @@ class Tasks:
                 title = text.TASK_AUDIT_RESUME if a.status == AuditStatus.IN_PROGRESS else text.TASK_AUDIT_START
                 found.append(Task("audit", a.id, a.case_ref, title, a.due_date))
             for a in await audit_rows.unreflected_audits_of_practitioner(session, me):
-                found.append(Task("reflection", a.id, a.case_ref, text.TASK_REFLECTION, a.due_date))
+                found.append(Task("reflection", a.id, a.case_ref, text.TASK_REFLECTION, reflection_deadline(a)))
+            for a in await audit_rows.unconfirmed_audits_of_practitioner(session, me):
+                found.append(Task("confirm", a.id, a.case_ref, text.TASK_CONFIRM, None))
             for a in await audit_rows.awaiting_moderation_by(session, me):
                 found.append(Task("moderation", a.id, a.case_ref, text.TASK_MODERATION, None))
             if actor.has(Role.QA_LEAD):

@@ -75,7 +75,7 @@ def sections(report: QimReport) -> list[tuple[str, str, list[list[Any]]]]:
     now = digest.current
     know, how, plans = text.OFSTED_QUESTIONS
     summary: list[list[Any]] = [[text.MEASURE, text.THIS_QUARTER]] + [
-        [name, value] for name, value in headline_pairs(now, digest.previous)
+        [name, value] for name, value in headline_pairs(now, digest.previous, digest.targets)
     ]
     for question, lines in four_answers(digest_findings(digest)).sections():
         summary += [[], [question]] + [[line] for line in lines]

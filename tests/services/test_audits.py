@@ -31,6 +31,7 @@ from tests.support.audits import (
     card_text,
     make_audit_org,
     only_the_auditor_moderates,
+    send_reflection,
     valid_answers,
 )
 from tests.support.outbox import RecordingOutbox
@@ -142,6 +143,7 @@ async def _answered_audit(services: Services) -> int:
     )
     [assignment_id] = report.created
     await _complete_draft(services.audits, AUDITOR, assignment_id, services.clock.now().date())
+    await send_reflection(services.audits, assignment_id)
     return assignment_id
 
 

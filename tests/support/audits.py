@@ -11,12 +11,29 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services.audits.parts import Audits
 from storage.models import Person, Role, RoleAssignment
 from tests.support.action_org import Org, make_org
 from tests.support.cards import nodes
+from views.audits import ReflectionSummary
 from views.templates import QuestionType, Section, rationale_id
 
 MODERATOR_NUMBER = 7
+PRACTITIONER_USER = "29:user-1"
+"""The practitioner's Teams user id in ``make_audit_org``."""
+REFLECTION_ANSWERS = {
+    "did_well": "Weekly visits built trust with mum.",
+    "worried_about": "Weekend drinking.",
+    "difference_made": "Attendance is up from 72% to 91%; the school confirms it.",
+    "practitioner_scale": "6",
+}
+"""A practitioner's complete reflection on an audited case."""
+
+
+async def send_reflection(audits: Audits, assignment_id: int, practitioner: str = PRACTITIONER_USER) -> None:
+    """The practitioner sends their reflection, so the auditor may submit before its deadline."""
+    sent = await audits.reflection.submit_reflection(practitioner, assignment_id, REFLECTION_ANSWERS)
+    assert isinstance(sent, ReflectionSummary), sent
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from cards import common, delivery
 from cards.base import Json
 from tests.support.card_catalogue.actions import action_examples
+from tests.support.card_catalogue.audit_grading import audit_grading_examples
 from tests.support.card_catalogue.audits import audit_examples
 from tests.support.card_catalogue.calendar import calendar_examples
 from tests.support.card_catalogue.digest import digest_examples
@@ -69,6 +70,7 @@ SOURCES: list[Callable[[], Iterator[tuple[str, Json]]]] = [
     organisation_examples,
     _delivery_examples,
     audit_examples,
+    audit_grading_examples,
     digest_examples,
     improvement_examples,
     learning_examples,

@@ -106,9 +106,28 @@ def _with_grade_scale(data: Any, file: Path, lines: dict[Path_, int], problems: 
     for folder in (file.parent / GRADE_SCALES, DATA_DIR / GRADE_SCALES):
         scale_file = folder / f"{name}.yaml"
         if scale_file.is_file():
-            return {**data, "grade_scale": yaml.safe_load(scale_file.read_text(encoding="utf-8"))}
+            return {**data, "grade_scale": _read_scale(scale_file, lines, problems)}
     problems.append(Problem(lines.get(("grade_scale",), 1), "grade_scale", f"no grade scale file {name}.yaml"))
     return data
+
+
+def _read_scale(file: Path, lines: dict[Path_, int], problems: list[Problem]) -> Any:
+    """A grade scale file's data, checked on its own so a mistake in it is named once, with its file."""
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        GradeScale.model_validate(data)
+    except yaml.YAMLError as error:
+        problems.append(
+            Problem(lines.get(("grade_scale",), 1), "grade_scale", f"{file.name} is not valid YAML: {error}")
+        )
+    except ValidationError as error:
+        for e in error.errors():
+            where = _format_path(tuple(e["loc"])) or "(top)"
+            message = e["msg"].removeprefix("Value error, ")
+            problems.append(Problem(lines.get(("grade_scale",), 1), "grade_scale", f"{file.name}: {where}: {message}"))
+    else:
+        return data
+    return None
 
 
 def _has_grade_questions(data: dict[str, Any]) -> bool:

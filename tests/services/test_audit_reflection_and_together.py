@@ -17,9 +17,10 @@ from qop.settings import Settings
 from services.audits.parts import Audits
 from services.clock import FrozenClock
 from services.container import Services
+from services.demo_audits import load_demo_audits
 from services.errors import NotAllowed
 from services.templates import TemplateLibrary
-from storage.models import AccessLogEntry, AuditAssignment, AuditGrade, AuditSubmission
+from storage.models import AccessLogEntry, AuditAssignment, AuditGrade, AuditReflection, AuditSubmission
 from tests.support.audits import (
     PRACTITIONER_USER,
     card_text,
@@ -172,3 +173,20 @@ async def test_done_together_the_practitioner_confirms_or_disagrees_but_never_gr
         await together.audits.submission.submit(PRACTITIONER_USER, audit_id, data={}, idempotency_key="p")
     with pytest.raises(NotAllowed):
         await together.audits.moderation.moderate(PRACTITIONER_USER, audit_id, {"moderated_overall_grade": "good"})
+
+
+async def test_the_demo_audit_for_the_playground_user_has_its_reflection_in(
+    services: Services, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await services.demo.load()
+    assert await load_demo_audits(services.audits) == 2
+    async with sessions() as session:
+        reflected = list(
+            await session.scalars(
+                select(AuditAssignment.case_ref).join(
+                    AuditReflection, AuditReflection.assignment_id == AuditAssignment.id
+                )
+            )
+        )
+    assert reflected == ["LCS204117"], "Alex can read Leah's reflection and submit; Alex's own waits for Alex"
+    assert await load_demo_audits(services.audits) == 0

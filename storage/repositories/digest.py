@@ -25,10 +25,12 @@ from typing import Any
 from sqlalchemy import (
     BindParameter,
     ColumnElement,
+    Float,
     Select,
     and_,
     bindparam,
     case,
+    cast,
     func,
     literal,
     literal_column,
@@ -308,7 +310,8 @@ def scale_score(scale_questions: dict[str, str]) -> Any:
         (FeedbackResponse.template_key == template, FeedbackResponse.answers[question].as_float())
         for template, question in scale_questions.items()
     ]
-    return case(*whens, else_=None) if whens else literal(None)
+    # Typed even when no template has a scale question: PostgreSQL cannot average an untyped NULL.
+    return case(*whens, else_=None) if whens else cast(null(), Float)
 
 
 @dataclass

@@ -414,26 +414,22 @@ def confirmation_card(form: ConfirmationForm) -> Json:
     body += _findings_and_actions(audit)
     if form.errors:
         body.append(TextBlock(text=text.CONFIRM_CHECK, color="Attention", wrap=True, weight="Bolder"))
-    body.append(
-        ChoiceSetInput(
-            id="answer",
-            label=text.CONFIRM_CHOICE,
-            value=form.values.get("answer") or None,
-            choices=_choices(text.CONFIRM_CHOICES.items()),
-            style="expanded",
-        )
+    answer = ChoiceSetInput(
+        id="answer",
+        label=text.CONFIRM_CHOICE,
+        value=form.values.get("answer") or None,
+        choices=_choices(text.CONFIRM_CHOICES.items()),
+        style="expanded",
     )
-    body += field_error(form.errors.get("answer"))
-    body.append(
-        TextInput(
-            id="disagreement",
-            label=text.CONFIRM_DISAGREEMENT,
-            value=form.values.get("disagreement") or None,
-            is_multiline=True,
-            max_length=2000,
-        )
+    disagreement = TextInput(
+        id="disagreement",
+        label=text.CONFIRM_DISAGREEMENT,
+        value=form.values.get("disagreement") or None,
+        is_multiline=True,
+        max_length=2000,
     )
-    body += field_error(form.errors.get("disagreement"))
+    for element in (answer, disagreement):
+        body += [element, *field_error(form.errors.get(element.id or ""))]
     action = execute(text.CONFIRM_SEND, verbs.AUDIT_CONFIRM_SUBMIT, {"assignment_id": summary.id})
     return card(body, [action], fallback_text=text.CONFIRM_TITLE.format(case_ref=summary.case_ref))
 

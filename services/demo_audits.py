@@ -9,9 +9,9 @@ from datetime import timedelta
 
 from services.audits.loading import REFLECTION_TEMPLATE
 from services.audits.parts import Audits
+from services.audits.reflection import reflection_record
 from services.audits.rounds import RoundRow
 from storage.db import transaction
-from storage.models import AuditReflection
 from storage.repositories import audits as audit_rows
 
 DEMO_SOURCE = "demo"
@@ -55,14 +55,6 @@ async def _leah_has_reflected(audits: Audits, assignment_id: int) -> None:
     async with transaction(audits.context.sessions) as session:
         assignment = await audit_rows.assignment_with_people(session, assignment_id)
         assert assignment is not None
-        session.add(
-            AuditReflection(
-                assignment_id=assignment_id,
-                template_id=template.id,
-                template_version=template.version,
-                answers=DEMO_REFLECTION,
-                practitioner_scale=DEMO_REFLECTION["practitioner_scale"],
-                submitted_by_id=assignment.practitioner.id,
-                submitted_at=audits.context.clock.now(),
-            )
-        )
+        practitioner = assignment.practitioner.id
+        now = audits.context.clock.now()
+        session.add(reflection_record(template, assignment_id, DEMO_REFLECTION, practitioner, now))

@@ -10,16 +10,14 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cards import text_audits as text
-from services import access_log, policy
+from services import access_log
 from services.actors import Actor
 from services.audits.loading import RECORD, AuditContext, Loaded
-from services.audits.reading import submitted_view
-from services.errors import NotAllowed, NotFound
+from services.audits.reading import practitioner_submission, submitted_view
+from services.errors import NotAllowed
 from services.personal_data import screen_fields
-from services.policy import Permission
 from storage.db import transaction
 from storage.models import AuditSubmission
-from storage.repositories import audits as audit_rows
 from views.audits import ConfirmationForm, SubmittedAudit
 
 CONFIRMATION_RECORD = "audit confirmation"
@@ -68,12 +66,7 @@ class Confirmations:
         self, session: AsyncSession, actor_id: str, assignment_id: int
     ) -> tuple[Loaded, AuditSubmission, Actor]:
         """The audit and its submission, for its practitioner, when they were asked to confirm it."""
-        item = await self.context.load(session, assignment_id)
-        actor = await self.context.actor(session, actor_id)
-        policy.require(actor, Permission.SUBMIT, item.policy_record(reflection=True))
-        submission = await audit_rows.submission_of(session, assignment_id)
-        if submission is None:
-            raise NotFound(text.NOT_SUBMITTED_YET.format(case_ref=item.assignment.case_ref))
+        item, actor, submission = await practitioner_submission(self.context, session, actor_id, assignment_id)
         if not submission.confirmation_asked:
             raise NotAllowed(text.CONFIRM_NOT_ASKED)
         await access_log.record(session, actor, access_log.VIEW, RECORD, assignment_id, {"for": "confirmation"})

@@ -31,6 +31,20 @@ async def checked_view(context: AuditContext, session: AsyncSession, actor: Acto
     return await submitted_view(context, session, item)
 
 
+async def practitioner_submission(
+    context: AuditContext, session: AsyncSession, actor_id: str, assignment_id: int
+) -> tuple[Loaded, Actor, AuditSubmission]:
+    """A submitted audit, its submission and the person acting, when that is its practitioner (their
+    comment, their confirmation): ``NotAllowed`` for anyone else, ``NotFound`` before submission."""
+    item = await context.load(session, assignment_id)
+    actor = await context.actor(session, actor_id)
+    policy.require(actor, Permission.SUBMIT, item.policy_record(reflection=True))
+    submission = await audit_rows.submission_of(session, assignment_id)
+    if submission is None:
+        raise NotFound(text.NOT_SUBMITTED_YET.format(case_ref=item.assignment.case_ref))
+    return item, actor, submission
+
+
 async def submitted_view(context: AuditContext, session: AsyncSession, item: Loaded) -> SubmittedAudit:
     """The audit as submitted, in the template version it was answered in (no access check)."""
     a = item.assignment

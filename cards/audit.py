@@ -458,6 +458,8 @@ def reflection_card(form: ReflectionForm) -> Json:
         title(text.REFLECTION_TITLE.format(case_ref=summary.case_ref)),
         paragraph(text.REFLECTION_INTRO.format(auditor=summary.auditor_name)),
     ]
+    if form.due:
+        body.append(paragraph(text.REFLECTION_DUE_BY.format(due=long_date(form.due)), spacing="Small"))
     if form.errors:
         body.append(TextBlock(text=text.PAGE_HAS_ERRORS, color="Attention", wrap=True, weight="Bolder"))
     body += template_inputs(form.template, form.values, form.errors)

@@ -140,6 +140,7 @@ REFLECTION_INTRO = (
     "{auditor} is auditing this case with you. Before they finalise, tell them how you see the work. "
     "They will read this before they grade."
 )
+REFLECTION_DUE_BY = "Please send it by **{due}**: the auditor waits for it before submitting the audit."
 SEND_REFLECTION = "Send my reflection"
 REFLECTION_DONE_TITLE = "Reflection sent: case {case_ref}"
 REFLECTION_DONE = "Thank you. Your reflection is with the auditor."

@@ -179,6 +179,8 @@ class ReflectionForm:
     template: Template
     values: dict[str, str]
     errors: dict[str, str] = field(default_factory=dict)
+    due: date | None = None
+    """The reflection deadline: the auditor cannot submit before it unless the reflection is in."""
 
 
 @dataclass(frozen=True)

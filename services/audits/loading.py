@@ -69,6 +69,10 @@ class Loaded:
         return audit_record(self.assignment, reflection=reflection)
 
     @property
+    def reflection_due(self) -> date:
+        return reflection_deadline(self.assignment)
+
+    @property
     def summary(self) -> AssignmentSummary:
         a = self.assignment
         return AssignmentSummary(

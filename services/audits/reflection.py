@@ -58,7 +58,9 @@ class Reflections:
             if done:
                 return done
             template = self.context.templates.get(REFLECTION_TEMPLATE)
-            return ReflectionForm(item.summary, template, dict(item.assignment.reflection_draft))
+            return ReflectionForm(
+                item.summary, template, dict(item.assignment.reflection_draft), due=item.reflection_due
+            )
 
     async def submit_reflection(
         self, actor_id: str, assignment_id: int, data: dict[str, Any]
@@ -83,7 +85,7 @@ class Reflections:
                     **answer_rules.check(template.sections, values, today=self.context.today()),
                 }
                 if errors:
-                    return ReflectionForm(item.summary, template, values, errors)
+                    return ReflectionForm(item.summary, template, values, errors, due=item.reflection_due)
                 answers = answer_rules.typed(template.sections, values)
                 assert actor.person_id is not None, "the policy lets only the practitioner reflect"
                 session.add(

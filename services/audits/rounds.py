@@ -250,7 +250,8 @@ class Rounds:
                 stored = await session.get(AuditAssignment, a.id)
                 assert stored is not None
                 stored.auditor_message = {"reference": reference}
-        form = ReflectionForm(item.summary, self.context.templates.get(REFLECTION_TEMPLATE), {})
+        template = self.context.templates.get(REFLECTION_TEMPLATE)
+        form = ReflectionForm(item.summary, template, {}, due=item.reflection_due)
         await notifier.send_card(a.practitioner_id, audit_cards.reflection_card(form), key=f"audit-{a.id}-reflection")
 
     def _audit_template(self, template_id: str) -> Template:

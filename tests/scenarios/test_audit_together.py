@@ -35,6 +35,8 @@ async def test_an_audit_done_together_waits_for_the_reflection_and_is_confirmed_
     await install_everyone(harness)
     await start_round(harness, clock)
     audit_id = (await only_assignment(sessions)).id
+    invitation = await card_to(harness, PRACTITIONER, "Your reflection: case LCS100234")
+    assert "Please send it by **22 January 2026**" in card_text(invitation)
 
     refused = await invoke(harness, PRACTITIONER, verbs.AUDIT_CONFIRM_SUBMIT, {"assignment_id": audit_id})
     assert "has not been submitted yet" in card_text(refused)

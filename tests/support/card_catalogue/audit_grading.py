@@ -13,7 +13,7 @@ from cards.base import Json
 from services.templates import TemplateLibrary
 from tests.support.card_catalogue.audits import OWNERS, SUBMITTED_AT, SUMMARY, _reflection, _submitted
 from tests.support.grade_scales import three_grade_template
-from views.audits import AuditPage, Confirmation, ConfirmationForm
+from views.audits import AuditPage, Confirmation, ConfirmationForm, ReflectionForm
 
 REFLECTION_DUE = date(2026, 1, 22)
 
@@ -88,6 +88,11 @@ def audit_grading_examples() -> Iterator[tuple[str, Json]]:
         ),
     )
     yield "audit_submitted_awaiting_confirmation", audit.submitted_card(asked)
+    reflection_template = library.get("practitioner-reflection")
+    yield (
+        "audit_reflection_due",
+        audit.reflection_card(ReflectionForm(SUMMARY, reflection_template, {}, due=REFLECTION_DUE)),
+    )
     three = three_grade_template()
     yield (
         "audit_page_three_grade_scale",

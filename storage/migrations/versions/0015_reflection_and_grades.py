@@ -24,19 +24,30 @@ def upgrade() -> None:
     op.add_column("audit_assignments", sa.Column("reflection_due", sa.Date(), nullable=True))
     # Audits assigned before there was a separate deadline: the reflection was due with the audit.
     op.execute("UPDATE audit_assignments SET reflection_due = due_date")
-    with op.batch_alter_table("audit_submissions") as batch:
-        batch.add_column(sa.Column("without_reflection", sa.Boolean(), nullable=False, server_default=sa.false()))
-        batch.add_column(sa.Column("confirmation_asked", sa.Boolean(), nullable=False, server_default=sa.false()))
-        batch.add_column(sa.Column("practitioner_confirmation", sa.String(length=16), nullable=True))
-        batch.add_column(sa.Column("practitioner_disagreement", sa.Text(), nullable=True))
-        batch.add_column(sa.Column("practitioner_confirmed_at", sa.DateTime(timezone=True), nullable=True))
+    # Plain ADD COLUMN (no table rebuild): SQLite would otherwise drop audit_submissions, which
+    # audit_grades and audit_moderations reference, and refuse with its foreign keys on.
+    op.add_column(
+        "audit_submissions",
+        sa.Column("without_reflection", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
+    op.add_column(
+        "audit_submissions",
+        sa.Column("confirmation_asked", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
+    op.add_column("audit_submissions", sa.Column("practitioner_confirmation", sa.String(length=16), nullable=True))
+    op.add_column("audit_submissions", sa.Column("practitioner_disagreement", sa.Text(), nullable=True))
+    op.add_column(
+        "audit_submissions", sa.Column("practitioner_confirmed_at", sa.DateTime(timezone=True), nullable=True)
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("audit_submissions") as batch:
-        batch.drop_column("practitioner_confirmed_at")
-        batch.drop_column("practitioner_disagreement")
-        batch.drop_column("practitioner_confirmation")
-        batch.drop_column("confirmation_asked")
-        batch.drop_column("without_reflection")
+    for column in (
+        "practitioner_confirmed_at",
+        "practitioner_disagreement",
+        "practitioner_confirmation",
+        "confirmation_asked",
+        "without_reflection",
+    ):
+        op.drop_column("audit_submissions", column)
     op.drop_column("audit_assignments", "reflection_due")

@@ -67,7 +67,8 @@ REFLECTION_NOT_YET = (
 )
 REFLECTION_NOT_YET_UNDATED = "The practitioner has not sent their reflection yet. Read it before you grade."
 REFLECTION_OVERDUE = (
-    "The practitioner's reflection was due by {due} and has not come. You can submit without it; the audit will say so."
+    "Deadline passed: the practitioner's reflection was due by {due} and has not come. You can submit "
+    "without it; the audit will say it was submitted without the practitioner's reflection."
 )
 WAITING_FOR_REFLECTION = (
     "Not submitted yet: the practitioner's reflection is due by {due}, and the auditor reads it before "

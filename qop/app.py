@@ -42,6 +42,7 @@ from services.feedback.surveys import SurveyService
 from services.feedback.tokens import Signer
 from services.improvement import ImprovementPlanService
 from services.improvement.learning import LearningService
+from services.measures import MeasuresService
 from services.observations.mapping import MappingService
 from services.observations.service import ObservationService
 from services.organisation import OrganisationService
@@ -91,6 +92,7 @@ def build_services(
         grace=timedelta(minutes=settings.digest_grace_minutes),
         case_reference_pattern=settings.case_reference_pattern,
         outbox=outbox,
+        measures=MeasuresService(sessions=sessions, clock=clock, library=templates, time_zone=settings.timezone),
         grade_targets=grade_targets(settings),
     )
     if settings.report_signing_key is not None:

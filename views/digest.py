@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from views.measures import MeasuresOverview
 from views.periods import Period
-from views.templates import GradeBand, GradeScale
+from views.templates import AuditType, GradeBand, GradeScale
 
 AGREE_POSITIVE = ("strongly_agree", "agree")
 AGREE_VALUES = ("strongly_agree", "agree", "neither", "disagree", "strongly_disagree", "dont_know")
@@ -153,6 +154,21 @@ class PeriodFigures:
 
 
 @dataclass(frozen=True)
+class AuditTypeFigures:
+    """One audit type's own figures (themed audits, dip samples...), never mixed into another's."""
+
+    audit_type: AuditType
+    now: PeriodFigures
+    """Completed, planned and grades of this type in the period (other measures left at 0)."""
+    before: PeriodFigures
+
+    @property
+    def graded(self) -> bool:
+        """Whether any audit of this type carried an overall grade (dip samples do not)."""
+        return bool(self.now.grades.total or self.before.grades.total)
+
+
+@dataclass(frozen=True)
 class StageFigures:
     stage_id: str
     title: str
@@ -213,6 +229,14 @@ class Digest:
     """The grades this digest counts, for its grade tables and charts."""
     targets: GradeTargets | None = None
     """The council's grade targets, where it has set them."""
+    audit_type: AuditType = AuditType.STANDARD
+    """The audits the headline figures, stages, themes and moderation count: standard unless filtered."""
+    filtered: bool = False
+    """True when someone asked for one audit type only: the other types' rows are then left out."""
+    other_audit_types: list[AuditTypeFigures] = field(default_factory=list)
+    """Every other audit type with audits in the period or the one before, each on its own."""
+    measures: MeasuresOverview | None = None
+    """The Meaningful Measures triangulated for the digest's scope and month (None: no measures loaded)."""
 
     @property
     def current(self) -> PeriodFigures:

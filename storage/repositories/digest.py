@@ -31,6 +31,7 @@ from sqlalchemy import (
     ColumnElement,
     Float,
     Select,
+    String,
     and_,
     bindparam,
     case,
@@ -162,7 +163,9 @@ def _audit_type(template_id: Any, types: AuditTypes) -> Any:
     """The audit type of a row from its template id (the type names are enum values, safe inline)."""
     whens = [(template_id.in_(list(ids)), literal_column(f"'{kind}'")) for kind, ids in types if ids]
     standard = literal_column(f"'{AuditType.STANDARD.value}'")
-    return case(*whens, else_=standard) if whens else standard
+    # Cast when it stands alone: PostgreSQL refuses to GROUP BY a bare string constant, which is
+    # all this is for a library with standard audits only.
+    return case(*whens, else_=standard) if whens else cast(standard, String)
 
 
 def _of_type(template_id: Any, types: AuditTypes) -> ColumnElement[bool]:

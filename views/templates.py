@@ -123,9 +123,6 @@ class GradeScale(BaseModel):
         """Stored value -> label, best first."""
         return {g.value: g.label for g in self.grades}
 
-    def grade(self, value: str) -> Grade | None:
-        return next((g for g in self.grades if g.value == value), None)
-
     def in_band(self, band: GradeBand) -> frozenset[str]:
         """The grades that count as ``band`` in reports."""
         return frozenset(g.value for g in self.grades if g.counts_as == band)
@@ -380,6 +377,7 @@ class Template(BaseModel):
 
 
 def _with_scale(section: Any, scale: Any) -> Any:
+    """A section's data with ``scale`` given to each grade question that has none of its own."""
     if not isinstance(section, dict) or not isinstance(section.get("questions"), list):
         return section
     questions = [

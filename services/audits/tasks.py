@@ -16,6 +16,7 @@ from storage.db import transaction
 from storage.models import AuditStatus, Role
 from storage.repositories import audits as audit_rows
 from views.audits import AuditPage, SubmittedAudit, Task, TeamAudit
+from views.digest import GradeKey
 
 TEAM_AUDITS_SHOWN = 30
 """Lines on the 'team audits' card (the latest by due date); older audits are in the reports."""
@@ -68,7 +69,7 @@ class Tasks:
                     raise NotAllowed(text.ONLY_MANAGERS_SEE_TEAM_AUDITS)
                 team_ids = list(actor.managed_team_ids)
             rows = await audit_rows.team_audit_rows(session, team_ids=team_ids, limit=TEAM_AUDITS_SHOWN)
-            labels = self.context.templates.grade_labels()
+            grades = GradeKey.of(self.context.templates.grade_scales())
             found = [
                 TeamAudit(
                     row.assignment.id,
@@ -78,7 +79,7 @@ class Tasks:
                     row.assignment.status,
                     row.assignment.due_date,
                     row.overall_grade,
-                    labels.get(row.overall_grade or "", row.overall_grade),
+                    grades.label_of(row.overall_grade) if row.overall_grade else None,
                     no_moderator=row.assignment.status == AuditStatus.MODERATION
                     and row.assignment.moderator_id is None,
                 )

@@ -224,14 +224,6 @@ class TemplateLibrary:
                     scales.setdefault(question.grade_scale.id, question.grade_scale)
         return list(scales.values())
 
-    def grade_labels(self) -> dict[str, str]:
-        """Every grade value any scale holds -> its label (the first scale's, where they differ)."""
-        labels: dict[str, str] = {}
-        for scale in self.grade_scales():
-            for value, label in scale.labels.items():
-                labels.setdefault(value, label)
-        return labels
-
     def _check_grades_mean_one_thing(self) -> None:
         """Reports count grades by their stored value, so a value must mean the same in every scale."""
         meaning: dict[str, tuple[str, GradeBand | None]] = {}

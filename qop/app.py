@@ -58,6 +58,7 @@ from services.retention.job import retention_job
 from services.scheduling import RecurringJob
 from services.templates import TemplateLibrary
 from storage.db import create_engine, create_session_factory
+from views.digest import GradeTargets
 
 if TYPE_CHECKING:
     from bot.connections import Connections
@@ -95,6 +96,7 @@ def build_services(
         case_reference_pattern=settings.case_reference_pattern,
         outbox=outbox,
         measures=measures,
+        grade_targets=grade_targets(settings),
     )
     qa_calendar = QaCalendarService(sessions=sessions, clock=clock, outbox=outbox, time_zone=settings.timezone)
     clinics = ClinicService(
@@ -167,6 +169,8 @@ def build_services(
             time_zone=settings.timezone,
             feedback_links=feedback_links,
             partner_links=PartnerLinks(feedback_signer, settings.base_url, settings.feedback_link_days),
+            reflection_days=settings.audit_reflection_days,
+            done_together=settings.audit_done_together,
         ),
         digests=digests,
         improvement=ImprovementPlanService(sessions=sessions, clock=clock, time_zone=settings.timezone),
@@ -197,6 +201,11 @@ def build_services(
         feedback_link_days=settings.feedback_link_days,
         survey_min_group_size=settings.survey_min_group_size,
     )
+
+
+def grade_targets(settings: Settings) -> GradeTargets:
+    """The council's audit grade targets, for the digest and the QIM report."""
+    return GradeTargets(settings.audit_target_good_or_better_percent, settings.audit_target_inadequate_percent)
 
 
 def delivery_config(settings: Settings) -> DeliveryConfig:

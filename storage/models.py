@@ -668,6 +668,8 @@ class AuditAssignment(Base):
     draft_page: Mapped[int] = mapped_column(Integer, default=0)
     draft_saved_at: Mapped[datetime | None]
     reflection_draft: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    reflection_due: Mapped[date | None] = mapped_column(Date)
+    """The practitioner's reflection deadline: until it passes the auditor cannot submit without it."""
     moderator_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     auditor_message: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     """Where the audit card was sent ({conversation_id, message_id}), to update it after submission."""
@@ -695,6 +697,15 @@ class AuditSubmission(Base):
     moderation_reason: Mapped[str | None] = mapped_column(String(32))
     practitioner_comment: Mapped[str | None] = mapped_column(Text)
     practitioner_commented_at: Mapped[datetime | None]
+    without_reflection: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Submitted after the practitioner's reflection deadline passed with no reflection."""
+    confirmation_asked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Done together: the practitioner was asked to confirm the findings and actions."""
+    practitioner_confirmation: Mapped[str | None] = mapped_column(String(16))
+    """confirmed / disagreed, once the practitioner has answered."""
+    practitioner_disagreement: Mapped[str | None] = mapped_column(Text)
+    """What the practitioner disagrees with, in their words."""
+    practitioner_confirmed_at: Mapped[datetime | None]
 
 
 class AuditGrade(Base):

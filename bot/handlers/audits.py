@@ -14,7 +14,15 @@ from cards import audit as audit_cards
 from cards import text_audits as text
 from cards import verbs
 from services.errors import InvalidInput
-from views.audits import AuditPage, ModerationForm, ReflectionForm, ReflectionSummary, RoundStartForm, SubmittedAudit
+from views.audits import (
+    AuditPage,
+    ConfirmationForm,
+    ModerationForm,
+    ReflectionForm,
+    ReflectionSummary,
+    RoundStartForm,
+    SubmittedAudit,
+)
 
 if TYPE_CHECKING:
     from bot.qop_bot import QopBot
@@ -121,6 +129,24 @@ async def submit_reflection(turn: Turn, data: dict[str, Any]) -> ActionResult:
     return ActionResult(_reflection_card(result))
 
 
+async def open_confirmation(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    confirmation = turn.services.audits.confirmation
+    result = await confirmation.open_confirmation(turn.user.teams_user_id, _assignment_id(data))
+    return ActionResult(_confirmation_card(result))
+
+
+async def confirm(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    confirmation = turn.services.audits.confirmation
+    result = await confirmation.confirm(turn.user.teams_user_id, _assignment_id(data), data)
+    return ActionResult(_confirmation_card(result))
+
+
+def _confirmation_card(result: ConfirmationForm | SubmittedAudit) -> dict[str, Any]:
+    if isinstance(result, ConfirmationForm):
+        return audit_cards.confirmation_card(result)
+    return audit_cards.submitted_card(result, viewer="practitioner")
+
+
 async def open_moderation(turn: Turn, data: dict[str, Any]) -> ActionResult:
     result = await turn.services.audits.moderation.open_moderation(turn.user.teams_user_id, _assignment_id(data))
     return ActionResult(_moderation_card(result))
@@ -168,6 +194,8 @@ def register(bot: QopBot) -> None:
     bot.action(verbs.AUDIT_COMMENT, comment)
     bot.action(verbs.AUDIT_REFLECT_OPEN, open_reflection)
     bot.action(verbs.AUDIT_REFLECT_SUBMIT, submit_reflection)
+    bot.action(verbs.AUDIT_CONFIRM_OPEN, open_confirmation)
+    bot.action(verbs.AUDIT_CONFIRM_SUBMIT, confirm)
     bot.action(verbs.AUDIT_MODERATE_OPEN, open_moderation)
     bot.action(verbs.AUDIT_MODERATE_SUBMIT, moderate)
     bot.action(verbs.AUDIT_ROUND_START, start_round)

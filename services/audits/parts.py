@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.audits.answering import Answering
+from services.audits.confirmation import Confirmations
 from services.audits.family import FamilyVoices
 from services.audits.loading import AuditContext
 from services.audits.moderation import Moderation, ModerationRule
@@ -36,6 +37,7 @@ class Audits:
     answering: Answering
     submission: Submissions
     reflection: Reflections
+    confirmation: Confirmations
     moderation: Moderation
     tasks: Tasks
     family: FamilyVoices
@@ -64,9 +66,20 @@ def build_audits(
     time_zone: str = "Europe/London",
     feedback_links: FeedbackLinkService | None = None,
     partner_links: PartnerLinks,
+    reflection_days: int = 10,
+    done_together: bool = False,
 ) -> Audits:
-    """Every audit part over one context; without an outbox nothing is sent (``AuditNotifier``)."""
-    context = AuditContext(sessions, clock, templates, AuditNotifier(outbox), ZoneInfo(time_zone))
+    """Every audit part over one context; without an outbox nothing is sent (``AuditNotifier``).
+    ``reflection_days`` and ``done_together`` are the organisation's settings (docs/audits.md)."""
+    context = AuditContext(
+        sessions,
+        clock,
+        templates,
+        AuditNotifier(outbox),
+        ZoneInfo(time_zone),
+        reflection_days=reflection_days,
+        done_together=done_together,
+    )
     moderation = Moderation(context, moderation_rule)
     return Audits(
         context=context,
@@ -74,6 +87,7 @@ def build_audits(
         answering=Answering(context),
         submission=Submissions(context, moderation),
         reflection=Reflections(context),
+        confirmation=Confirmations(context),
         moderation=moderation,
         tasks=Tasks(context),
         family=FamilyVoices(context, feedback_links),

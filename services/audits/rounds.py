@@ -233,6 +233,7 @@ class Rounds:
                 practitioner_id=practitioner.id,
                 auditor_id=auditor.id,
                 due_date=audit_round.due_date,
+                reflection_due=self.context.reflection_due_for(audit_round.due_date),
                 status=AuditStatus.ASSIGNED.value,
                 draft={},
                 reflection_draft={},
@@ -251,7 +252,8 @@ class Rounds:
                 assert stored is not None
                 stored.auditor_message = {"reference": reference}
         family = FamilyVoice() if item.template.family_voice else None  # nothing asked yet: the step to ask
-        form = ReflectionForm(item.summary, self.context.templates.get(REFLECTION_TEMPLATE), {}, family=family)
+        template = self.context.templates.get(REFLECTION_TEMPLATE)
+        form = ReflectionForm(item.summary, template, {}, due=item.reflection_due, family=family)
         await notifier.send_card(a.practitioner_id, audit_cards.reflection_card(form), key=f"audit-{a.id}-reflection")
 
     def _audit_template(self, template_id: str) -> Template:

@@ -27,14 +27,9 @@ from cards.text_digest import AUDIT_TYPES
 from services.digest.findings import digest_findings
 from services.digest.multi_agency import MultiAgencySection, multi_agency_rows
 from views.calendar import UnitCompliance
-from views.digest import GRADES, MIN_GROUP, Digest, PeriodFigures, percent, suppressed
+from views.digest import MIN_GROUP, Digest, GradeCounts, PeriodFigures, percent, suppressed
 from views.measures import MeasuresOverview
-from views.templates import GRADE_LABELS
 
-TARGET_GOOD = 40.0
-"""Short-term goal: at least 40% of audits Good or better."""
-TARGET_INADEQUATE = 10.0
-"""At most 10% Inadequate."""
 SCALE_QUESTION = "auditor_scale"
 
 
@@ -140,7 +135,7 @@ def sections(report: QimReport) -> list[tuple[str, str, list[list[Any]]]]:
     now = digest.current
     know, how, plans = text.OFSTED_QUESTIONS
     summary: list[list[Any]] = [[text.MEASURE, text.THIS_QUARTER]] + [
-        [name, value] for name, value in headline_pairs(now, digest.previous)
+        [name, value] for name, value in headline_pairs(now, digest.previous, digest.targets)
     ]
     for question, lines in four_answers(digest_findings(digest)).sections():
         summary += [[], [question]] + [[line] for line in lines]
@@ -155,12 +150,7 @@ def sections(report: QimReport) -> list[tuple[str, str, list[list[Any]]]]:
         ]
         for r in report.teams
     ]
-    grades: list[list[Any]] = [[text.STAGE, *(GRADE_LABELS[g] for g in GRADES), text.GOOD_OR_BETTER_PCT]]
-    grades.append([text.OVERALL, *(cell(now.grades.counts.get(g, 0)) for g in GRADES), _pct_cell(now.grades.pct_good)])
-    grades += [
-        [s.title, *(cell(s.grades.counts.get(g, 0)) for g in GRADES), _pct_cell(s.grades.pct_good)]
-        for s in digest.stages
-    ]
+    grades = _grade_table(digest)
     trend: list[list[Any]] = [
         [
             text.QUARTER,
@@ -177,8 +167,7 @@ def sections(report: QimReport) -> list[tuple[str, str, list[list[Any]]]]:
             cell(p.audits_completed),
             _pct_cell(p.grades.pct_good),
             _pct_cell(p.grades.pct_inadequate),
-            TARGET_GOOD,
-            TARGET_INADEQUATE,
+            *_target_cells(digest),
         ]
         for p in digest.trend
     ]
@@ -251,6 +240,26 @@ def sections(report: QimReport) -> list[tuple[str, str, list[list[Any]]]]:
     ]
 
 
+def _grade_table(digest: Digest) -> list[list[Any]]:
+    """Grades by stage: one column per grade of the templates' scales (best first), then the share
+    good or better; as many columns as the scales have grades."""
+    grades = list(digest.grade_key.labels)
+
+    def row(name: str, counts: GradeCounts) -> list[Any]:
+        return [name, *(cell(counts.counts.get(g, 0)) for g in grades), _pct_cell(counts.pct_good)]
+
+    table: list[list[Any]] = [[text.STAGE, *digest.grade_key.labels.values(), text.GOOD_OR_BETTER_PCT]]
+    table.append(row(text.OVERALL, digest.current.grades))
+    table += [row(s.title, s.grades) for s in digest.stages]
+    return table
+
+
+def _target_cells(digest: Digest) -> list[float | str]:
+    """The council's targets (good or better, inadequate) for the trend table; blank where unset."""
+    targets = digest.targets
+    return ["", ""] if targets is None else [targets.good_or_better, targets.inadequate]
+
+
 def write_workbook(report: QimReport, path: Path) -> None:
     """One sheet per section, real numbers in cells, native Excel charts on the trend and grades."""
     workbook = Workbook()
@@ -279,7 +288,8 @@ def write_workbook(report: QimReport, path: Path) -> None:
         if name == text.SHEET_GRADES and len(rows) > 1:
             chart = BarChart()
             chart.title = text.CHART_STAGES
-            chart.add_data(Reference(sheet, min_col=6, min_row=4, max_row=3 + len(rows)), titles_from_data=True)
+            share = len(rows[0])  # the last column: the share good or better, however many grades
+            chart.add_data(Reference(sheet, min_col=share, min_row=4, max_row=3 + len(rows)), titles_from_data=True)
             chart.set_categories(Reference(sheet, min_col=1, min_row=5, max_row=3 + len(rows)))
             sheet.add_chart(chart, "H4")
     workbook.save(path)
@@ -337,6 +347,14 @@ th{background:#eef4f2}figure{margin:1rem 0}figcaption{font-size:.9rem;color:#555
 """
 
 
+def _trend_chart(trend: list[tuple[str, float]], digest: Digest) -> str:
+    """Good or better by quarter, with the council's target as a dashed line where it has one."""
+    if digest.targets is None:
+        return _svg_bars(trend, title=text.CHART_TREND)
+    target = digest.targets.good_or_better
+    return _svg_bars(trend, title=text.CHART_TREND_PAGE.format(target=target), target=target)
+
+
 def _type_links(links: list[tuple[str, str]]) -> str:
     anchors = " | ".join(f'<a href="{html.escape(url)}">{html.escape(label)}</a>' for label, url in links)
     return f"<p>{html.escape(text.TYPE_LINKS)} {anchors}</p>" if links else ""
@@ -353,7 +371,7 @@ def render_html(
     trend = [(p.period.key, p.grades.pct_good) for p in digest.trend if p.grades.pct_good is not None]
     stages = [(s.title, s.grades.pct_good) for s in digest.stages if s.grades.pct_good is not None]
     charts = {
-        text.SHEET_TREND: _svg_bars(trend, title=text.CHART_TREND_PAGE.format(target=TARGET_GOOD), target=TARGET_GOOD),
+        text.SHEET_TREND: _trend_chart(trend, digest),
         text.SHEET_GRADES: _svg_bars(stages, title=text.CHART_STAGES),
     }
     parts = [f"<h1>{html.escape(title)}</h1>"]

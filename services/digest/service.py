@@ -63,7 +63,7 @@ from storage.models import (
 from storage.repositories import conversations as conversation_repo
 from storage.repositories import digest as digest_repo
 from views import periods
-from views.digest import Digest, SubscriptionView
+from views.digest import Digest, GradeTargets, SubscriptionView
 from views.measures import MeasuresOverview
 from views.periods import Period
 from views.templates import AuditType
@@ -111,9 +111,11 @@ class DigestService:
         case_reference_pattern: str | None = None,
         outbox: Outbox | None = None,
         measures: MeasuresService | None = None,
+        grade_targets: GradeTargets | None = None,
     ) -> None:
         self._sessions = sessions
         self._measures = measures
+        self._grade_targets = grade_targets
         self._clock = clock
         self._vocabulary = Vocabulary.from_library(library)
         self.time_zone = time_zone
@@ -148,6 +150,7 @@ class DigestService:
                 late=late,
                 show_case_references=show_case_references,
                 audit_type=audit_type,
+                targets=self._grade_targets,
             )
         return replace(digest, measures=await self._measures_of(scope, period))
 
@@ -214,9 +217,7 @@ class DigestService:
         following = period.previous(-1)
         selected = digest_repo.AuditSelection(self._vocabulary.audit_types, digest.audit_type.value)
         async with transaction(self._sessions) as session:
-            teams = [
-                TeamRow(*row) for row in await digest_repo.audits_by_team(session, scope.team_ids, bucket, selected)
-            ]
+            teams = await self._team_rows(session, scope, bucket, selected)
             feedback = [
                 FeedbackRow(*row)
                 for row in await digest_repo.feedback_by_template(
@@ -263,6 +264,22 @@ class DigestService:
             multi_agency=multi_agency,
             generated_on=periods.local_date(self._clock.now(), self.time_zone),
         )
+
+    async def _team_rows(
+        self, session: AsyncSession, scope: Scope, bucket: digest_repo.Bucket, selected: digest_repo.AuditSelection
+    ) -> list[TeamRow]:
+        """Each team's audits of the selected type in the quarter, counted by the bands the templates'
+        grade scales give."""
+        grades = self._vocabulary.grades
+        rows = await digest_repo.audits_by_team(
+            session,
+            scope.team_ids,
+            bucket,
+            selected,
+            good_grades=grades.good_or_better,
+            inadequate_grades=grades.inadequate,
+        )
+        return [TeamRow(*row) for row in rows]
 
     # -- report links ------------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ time than running a team's queries (bench/digest).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -29,10 +29,13 @@ from typing import Any
 from sqlalchemy import (
     BindParameter,
     ColumnElement,
+    Float,
     Select,
+    String,
     and_,
     bindparam,
     case,
+    cast,
     exists,
     func,
     literal,
@@ -161,7 +164,9 @@ def _audit_type(template_id: Any, types: AuditTypes) -> Any:
     """The audit type of a row from its template id (the type names are enum values, safe inline)."""
     whens = [(template_id.in_(list(ids)), literal_column(f"'{kind}'")) for kind, ids in types if ids]
     standard = literal_column(f"'{AuditType.STANDARD.value}'")
-    return case(*whens, else_=standard) if whens else standard
+    # Cast when it stands alone: PostgreSQL refuses to GROUP BY a bare string constant, which is
+    # all this is for a library with standard audits only.
+    return case(*whens, else_=standard) if whens else cast(standard, String)
 
 
 def _of_type(template_id: Any, types: AuditTypes) -> ColumnElement[bool]:
@@ -427,7 +432,8 @@ def scale_score(scale_questions: dict[str, str]) -> Any:
         (FeedbackResponse.template_key == template, FeedbackResponse.answers[question].as_float())
         for template, question in scale_questions.items()
     ]
-    return case(*whens, else_=None) if whens else literal(None)
+    # Typed even when no template has a scale question: PostgreSQL cannot average an untyped NULL.
+    return case(*whens, else_=None) if whens else cast(null(), Float)
 
 
 @dataclass
@@ -606,9 +612,13 @@ async def audits_by_team(
     team_ids: TeamIds,
     bucket: Bucket,
     audits: AuditSelection = STANDARD_AUDITS,
+    *,
+    good_grades: Collection[str],
+    inadequate_grades: Collection[str],
 ) -> list[tuple[str, int, int, int, int]]:
     """(team, planned, completed, good or better, inadequate) per team, by team name, counting
-    the selected audits only."""
+    the selected audits only; which grades count as good or better and as inadequate comes from
+    the templates' grade scales."""
     scoped, types = team_ids is not None, audits.types
     planned = (
         select(AuditAssignment.team_id.label("team_id"), func.count().label("n"))
@@ -628,8 +638,8 @@ async def audits_by_team(
         .add_columns(
             AuditAssignment.team_id.label("team_id"),
             func.count().label("completed"),
-            func.sum(case((grade.in_(["outstanding", "good"]), 1), else_=0)).label("good"),
-            func.sum(case((grade == "inadequate", 1), else_=0)).label("inadequate"),
+            func.sum(case((grade.in_(bindparam("good_grades", expanding=True)), 1), else_=0)).label("good"),
+            func.sum(case((grade.in_(bindparam("inadequate_grades", expanding=True)), 1), else_=0)).label("inadequate"),
         )
         .where(
             AuditGrade.is_overall.is_(True),
@@ -652,7 +662,8 @@ async def audits_by_team(
         .where(_in_scope(Team.id, scoped), or_(planned.c.n.is_not(None), graded.c.completed.is_not(None)))
         .order_by(Team.name)
     )
-    rows = await _core(session, query, _selected(team_ids, [bucket], audits))
+    bands = {"good_grades": sorted(good_grades), "inadequate_grades": sorted(inadequate_grades)}
+    rows = await _core(session, query, _selected(team_ids, [bucket], audits) | bands)
     return [(r[0], int(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in rows]
 
 

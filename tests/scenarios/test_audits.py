@@ -31,6 +31,7 @@ from tests.support import activities as a
 from tests.support.audits import (
     FAMILY_ANSWERS,
     MODERATOR_NUMBER,
+    REFLECTION_ANSWERS,
     YOUNG_PERSON_ANSWERS,
     AuditOrg,
     card_text,
@@ -168,13 +169,9 @@ async def test_a_full_round_from_start_to_moderated_grades_and_actions(harness: 
     page = await invoke(harness, AUDITOR, verbs.AUDIT_NEXT, {"assignment_id": audit_id, "page": 9, **action})
     assert "Check and submit" in card_text(page) and "has not sent their reflection yet" in card_text(page)
 
-    reflection = {
-        "did_well": "Weekly visits built trust with mum.",
-        "worried_about": "Weekend drinking.",
-        "difference_made": "Attendance is up from 72% to 91%; the school confirms it.",
-        "practitioner_scale": "6",
-    }
-    done = await invoke(harness, PRACTITIONER, verbs.AUDIT_REFLECT_SUBMIT, {"assignment_id": audit_id, **reflection})
+    done = await invoke(
+        harness, PRACTITIONER, verbs.AUDIT_REFLECT_SUBMIT, {"assignment_id": audit_id, **REFLECTION_ANSWERS}
+    )
     assert "Reflection sent: case LCS100234" in card_text(done)
 
     page = await invoke(harness, AUDITOR, verbs.AUDIT_OPEN, {"assignment_id": audit_id})
@@ -432,6 +429,7 @@ async def test_an_audit_raises_as_many_actions_as_it_needs_one_row_at_a_time(
 
     page = await invoke(harness, AUDITOR, verbs.AUDIT_NEXT, here)
     assert "Check and submit" in card_text(page) and f"Action {MAX_ACTIONS}: record" in card_text(page)
+    await invoke(harness, PRACTITIONER, verbs.AUDIT_REFLECT_SUBMIT, {"assignment_id": audit_id, **REFLECTION_ANSWERS})
     review = {"assignment_id": audit_id, "page": actions_page + 1}
     page = await invoke(harness, AUDITOR, verbs.AUDIT_FAMILY_REASON, {**review, "family_reason": "declined"})
     submit_data = button_data(page, verbs.AUDIT_SUBMIT)
@@ -460,6 +458,7 @@ async def test_an_audit_nobody_independent_can_moderate_waits_visibly_until_a_mo
         answers = valid_answers(section, today, grade="outstanding" if number == 2 else "good")
         await invoke(harness, AUDITOR, verbs.AUDIT_NEXT, {"assignment_id": audit_id, "page": number, **answers})
     page = await invoke(harness, AUDITOR, verbs.AUDIT_NEXT, {"assignment_id": audit_id, "page": len(STANDARD.sections)})
+    await invoke(harness, PRACTITIONER, verbs.AUDIT_REFLECT_SUBMIT, {"assignment_id": audit_id, **REFLECTION_ANSWERS})
     not_safe = {"assignment_id": audit_id, "page": len(STANDARD.sections) + 1, "family_reason": "not_safe"}
     page = await invoke(harness, AUDITOR, verbs.AUDIT_FAMILY_REASON, not_safe)
     submit_data = next(x["data"] for x in page["actions"] if x.get("verb") == verbs.AUDIT_SUBMIT)

@@ -15,6 +15,7 @@ from services.audits.parts import Audits
 from storage.models import Person, Role, RoleAssignment
 from tests.support.action_org import Org, make_org
 from tests.support.cards import nodes
+from views.audits import ReflectionSummary
 from views.templates import QuestionType, Section, rationale_id
 
 MODERATOR_NUMBER = 7
@@ -39,6 +40,21 @@ YOUNG_PERSON_ANSWERS = {
     "working_well": "Going back to school has helped me a lot.",
 }
 """A young person's answers to ``family-young-person`` (none of them raises a safety alert)."""
+PRACTITIONER_USER = "29:user-1"
+"""The practitioner's Teams user id in ``make_audit_org``."""
+REFLECTION_ANSWERS = {
+    "did_well": "Weekly visits built trust with mum.",
+    "worried_about": "Weekend drinking.",
+    "difference_made": "Attendance is up from 72% to 91%; the school confirms it.",
+    "practitioner_scale": "6",
+}
+"""A practitioner's complete reflection on an audited case."""
+
+
+async def send_reflection(audits: Audits, assignment_id: int, practitioner: str = PRACTITIONER_USER) -> None:
+    """The practitioner sends their reflection, so the auditor may submit before its deadline."""
+    sent = await audits.reflection.submit_reflection(practitioner, assignment_id, REFLECTION_ANSWERS)
+    assert isinstance(sent, ReflectionSummary), sent
 
 
 @dataclass(frozen=True)
@@ -89,7 +105,7 @@ def valid_answers(section: Section, today: date, *, grade: str = "good") -> dict
     """Complete, valid answers for one section (grades as given, with a rationale)."""
     values: dict[str, Any] = {}
     for question in section.questions:
-        if question.type == QuestionType.GRADE4:
+        if question.type == QuestionType.GRADE:
             values[question.id] = grade
             values[rationale_id(question)] = "The assessment of March sets out worries and strengths clearly."
         elif question.type == QuestionType.YES_PARTLY_NO_NA:

@@ -12,6 +12,7 @@ from cards import common, delivery
 from cards.base import Json
 from tests.support.card_catalogue.actions import action_examples
 from tests.support.card_catalogue.audit_family import audit_family_examples
+from tests.support.card_catalogue.audit_grading import audit_grading_examples
 from tests.support.card_catalogue.audits import audit_examples
 from tests.support.card_catalogue.calendar import calendar_examples
 from tests.support.card_catalogue.clinic import clinic_examples
@@ -74,6 +75,7 @@ SOURCES: list[Callable[[], Iterator[tuple[str, Json]]]] = [
     _delivery_examples,
     audit_examples,
     audit_family_examples,
+    audit_grading_examples,
     digest_examples,
     improvement_examples,
     learning_examples,

@@ -61,6 +61,11 @@ AUDIT_MODERATE_SUBMIT = "audit.moderate.submit"
 AUDIT_ROUND_NEW = "audit.round.new"
 AUDIT_ROUND_START = "audit.round.start"
 
+# Practice days (issue 15)
+PRACTICE_DAY_PLAN = "practiceday.plan"
+PRACTICE_DAY_SUMMARY = "practiceday.summary"
+PRACTICE_DAY_WORKBOOK = "practiceday.workbook"
+
 # Digests and reports (issue 7)
 DIGEST_POST = "digest.post"
 REPORT_QIM_LINK = "report.qim.link"

@@ -23,6 +23,7 @@ from bot.http import BOT_KEY, messages, quiet_malformed_http_logs
 from bot.qop_bot import QopBot
 from qop.dashboard_web import add_dashboard_routes
 from qop.feedback_web import add_feedback_routes
+from qop.practice_day_web import add_practice_day_routes
 from qop.reports_web import add_report_routes
 from qop.settings import DEMO_ORGANISATION, Settings
 from qop.telemetry import telemetry_context
@@ -91,8 +92,22 @@ def build_services(
         case_reference_pattern=settings.case_reference_pattern,
         outbox=outbox,
     )
+    audits = build_audits(
+        sessions=sessions,
+        clock=clock,
+        templates=templates,
+        case_reference_pattern=settings.case_reference_pattern,
+        moderation_rule=ModerationRule(
+            frozenset(settings.audit_moderation_always), settings.audit_moderation_sample_percent
+        ),
+        outbox=outbox,
+        time_zone=settings.timezone,
+    )
     if settings.report_signing_key is not None:
         digests.attach_report_links(
+            Signer(settings.report_signing_key), base_url=settings.base_url, minutes=settings.report_link_minutes
+        )
+        audits.practice_days.attach_workbook_links(
             Signer(settings.report_signing_key), base_url=settings.base_url, minutes=settings.report_link_minutes
         )
     return Services(
@@ -139,17 +154,7 @@ def build_services(
         ),
         qa_calendar=QaCalendarService(sessions=sessions, clock=clock, outbox=outbox, time_zone=settings.timezone),
         delivery=delivery,
-        audits=build_audits(
-            sessions=sessions,
-            clock=clock,
-            templates=templates,
-            case_reference_pattern=settings.case_reference_pattern,
-            moderation_rule=ModerationRule(
-                frozenset(settings.audit_moderation_always), settings.audit_moderation_sample_percent
-            ),
-            outbox=outbox,
-            time_zone=settings.timezone,
-        ),
+        audits=audits,
         digests=digests,
         improvement=ImprovementPlanService(sessions=sessions, clock=clock, time_zone=settings.timezone),
         learning=LearningService(
@@ -261,6 +266,7 @@ def create_app(
     app.router.add_get("/readyz", readyz)
     add_feedback_routes(app, services.feedback_links, settings)
     add_report_routes(app, services.digests)
+    add_practice_day_routes(app, services.audits.practice_days)
     add_dashboard_routes(app, services, settings)
     app.cleanup_ctx.append(_dispose_engine)
     # Before the delivery engine starts and after it stops, so its last spans are flushed.

@@ -44,7 +44,8 @@ def add_report_routes(app: web.Application, digests: DigestService) -> None:
     app.router.add_get("/reports/qim.xlsx", qim_workbook)
 
 
-def _page(status: int, title: str, body: str) -> web.Response:
+def refusal_page(status: int, title: str, body: str) -> web.Response:
+    """A short page saying why a report link cannot be opened (no detail, no stack trace)."""
     content = (
         f'<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>{html.escape(title)}</title></head>'
         f"<body><h1>{html.escape(title)}</h1><p>{html.escape(body)}</p></body></html>"
@@ -58,9 +59,9 @@ async def _open(request: web.Request, action: str) -> QimReport | web.Response:
         return await request.app[DIGESTS_KEY].open_report(request.query.get("t", ""), action=action)
     except LinkRefused as refused:
         logger.info("report link refused: %s", refused)
-        return _page(403, "Link not valid", REFUSED)
+        return refusal_page(403, "Link not valid", REFUSED)
     except DomainError as refusal:
-        return _page(403, "Not available", refusal.user_message)
+        return refusal_page(403, "Not available", refusal.user_message)
 
 
 async def qim_report(request: web.Request) -> web.Response:

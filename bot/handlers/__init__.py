@@ -23,6 +23,7 @@ def register_all(bot: QopBot) -> None:
         lifecycle,
         observations,
         organisation,
+        practice_days,
         surveys,
     )
 
@@ -40,6 +41,7 @@ def register_all(bot: QopBot) -> None:
         improvement,
         learning,
         observations,
+        practice_days,
     )
     for module in modules:
         module.register(bot)

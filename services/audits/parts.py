@@ -13,6 +13,7 @@ from services.audits.answering import Answering
 from services.audits.loading import AuditContext
 from services.audits.moderation import Moderation, ModerationRule
 from services.audits.notify import AuditNotifier
+from services.audits.practice_days import PracticeDays
 from services.audits.reflection import Reflections
 from services.audits.rounds import Rounds
 from services.audits.submission import Submissions
@@ -34,6 +35,7 @@ class Audits:
     reflection: Reflections
     moderation: Moderation
     tasks: Tasks
+    practice_days: PracticeDays
 
 
 def build_audits(
@@ -50,12 +52,14 @@ def build_audits(
     """Every audit part over one context; without an outbox nothing is sent (``AuditNotifier``)."""
     context = AuditContext(sessions, clock, templates, AuditNotifier(outbox), ZoneInfo(time_zone))
     moderation = Moderation(context, moderation_rule)
+    rounds = Rounds(context, case_reference_pattern=case_reference_pattern, rng=rng)
     return Audits(
         context=context,
-        rounds=Rounds(context, case_reference_pattern=case_reference_pattern, rng=rng),
+        rounds=rounds,
         answering=Answering(context),
         submission=Submissions(context, moderation),
         reflection=Reflections(context),
         moderation=moderation,
         tasks=Tasks(context),
+        practice_days=PracticeDays(context, rounds, rng=rng),
     )

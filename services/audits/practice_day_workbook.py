@@ -1,0 +1,82 @@
+"""The practice day's spreadsheet: the summary card's content, one sheet per part, real numbers in
+cells (written with openpyxl, as the QIM report is)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from cards import text_practice_days as text
+from cards.base import long_date
+from views.digest import GRADES, GradeCounts
+from views.practice_days import DaySummary
+from views.templates import GRADE_LABELS
+
+
+def sheets(summary: DaySummary) -> list[tuple[str, list[list[Any]]]]:
+    """(sheet name, rows; the first row is the header) of every part of the summary."""
+    overview: list[list[Any]] = [
+        [text.COLUMN_MEASURE, text.COLUMN_VALUE],
+        [text.MEASURE_AREA, summary.area_name],
+        [text.MEASURE_DAY, summary.held_on],
+        [text.MEASURE_TEMPLATE, summary.template_title],
+        [text.MEASURE_PLANNED, summary.planned],
+        [text.MEASURE_SUBMITTED, summary.submitted],
+    ]
+    others = sorted(
+        {g for s in (summary.overall, *(st.grades for st in summary.stages)) for g in s.counts} - set(GRADES)
+    )
+
+    def grade_row(label: str, grades: GradeCounts) -> list[Any]:
+        return [label, *(grades.counts.get(g, 0) for g in (*GRADES, *others))]
+
+    grades = [
+        [text.COLUMN_STAGE, *(GRADE_LABELS[g] for g in GRADES), *others],
+        grade_row(text.OVERALL, summary.overall),
+    ]
+    grades += [grade_row(stage.title, stage.grades) for stage in summary.stages]
+    themes: list[list[Any]] = [[text.COLUMN_THEME, text.COLUMN_YES, text.COLUMN_PARTLY, text.COLUMN_NO, text.COLUMN_NA]]
+    themes += [
+        [t.title, *(t.answers.get(k, 0) for k in ("yes", "partly", "no", "not_applicable"))] for t in summary.themes
+    ]
+    went_well = [[text.COLUMN_QUOTE]] + [[quote] for quote in summary.went_well]
+    actions: list[list[Any]] = [[text.COLUMN_ACTION, text.COLUMN_OWNER, text.COLUMN_DUE, text.COLUMN_CASE]]
+    actions += [[a.description, a.owner_name, a.due_date, a.case_ref] for a in summary.actions]
+    open_audits: list[list[Any]] = [[text.COLUMN_CASE, text.COLUMN_AUDITOR, text.COLUMN_STATUS]]
+    open_audits += [
+        [a.case_ref, a.auditor_name, text.AUDIT_STATUS_LABELS.get(a.status, a.status)] for a in summary.not_completed
+    ]
+    open_audits += [[p.reason, "", text.COULD_NOT_START] for p in summary.not_started]
+    return [
+        (text.SHEET_SUMMARY, overview),
+        (text.SHEET_GRADES, grades),
+        (text.SHEET_THEMES, themes),
+        (text.SHEET_WENT_WELL, went_well),
+        (text.SHEET_ACTIONS, actions),
+        (text.SHEET_NOT_COMPLETED, open_audits),
+    ]
+
+
+def workbook_bytes(summary: DaySummary) -> bytes:
+    """The spreadsheet as the bytes of an .xlsx file."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    heading = text.SUMMARY_TITLE.format(area=summary.area_name, day=long_date(summary.held_on))
+    for name, rows in sheets(summary):
+        sheet = workbook.create_sheet(name)
+        sheet.append([heading])
+        sheet["A1"].font = Font(bold=True, size=14)
+        sheet.append([])
+        for row in rows:
+            sheet.append(row)
+        for header in sheet[3]:
+            header.font = Font(bold=True)
+        sheet.column_dimensions["A"].width = 60
+        for letter in "BCDEF":
+            sheet.column_dimensions[letter].width = 18
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -311,7 +311,11 @@ class PracticeDays:
             ]
             under_way = await rows.days_with_status(session, PracticeDayStatus.STARTED, until=today)
             to_close = [d.id for d in under_way if await self._over(session, d, local)]
-        started = [day_id for day_id in to_start if await self.start(day_id) is not None]
+        started = []
+        for day_id in to_start:
+            report = await self.start(day_id)
+            if report is not None and report.round_id is not None:
+                started.append(day_id)
         closed = [day_id for day_id in to_close if await self.close(day_id)]
         return started, closed
 

@@ -30,7 +30,7 @@ from services.actors import Actor
 from services.audits.loading import AuditContext
 from services.audits.reading import action_source_ref
 from services.audits.rounds import CheckedCase, OpenCase, RoundRow, Rounds, open_cases
-from services.digest.builder import THEMES_SECTION, WORKING_WELL, safe_quote
+from services.digest.builder import AUDIT_TEMPLATE, THEMES_SECTION, WORKING_WELL, safe_quote
 from services.errors import InvalidInput, NotAllowed, NotFound
 from services.feedback.tokens import Signer
 from services.policy import Permission
@@ -154,7 +154,9 @@ class PracticeDays:
                 (person.id, f"{person.display_name}, {team}" if team else person.display_name)
                 for person, team in await rows.auditor_candidates(session, MAX_AUDITOR_CHOICES)
             ]
-        templates = tuple((t.id, t.title) for t in self.rounds.audit_templates())
+        # The standard collaborative audit first: it is the default, other templates a choice.
+        ordered = sorted(self.rounds.audit_templates(), key=lambda t: t.id != AUDIT_TEMPLATE)
+        templates = tuple((t.id, t.title) for t in ordered)
         default_day = self.context.today() + timedelta(days=14)
         return PlanForm(tuple(areas), templates, tuple(auditors), default_day, values or {}, errors or {})
 

@@ -32,9 +32,9 @@ from storage.models import (
     Team,
 )
 from tests.support.action_org import add_senior_manager
-from tests.support.audits import AuditOrg, card_text, make_audit_org, valid_answers
+from tests.support.audits import AuditOrg, card_text, make_audit_org
 from tests.support.outbox import RecordingOutbox
-from views.audits import SubmittedAudit
+from tests.support.practice_days import submit_all
 from views.periods import quarter_of
 from views.practice_days import PlanRequest
 
@@ -71,38 +71,6 @@ async def _planned(services: Services, sessions) -> tuple[AuditOrg, int]:  # typ
     await add_senior_manager(sessions, number=8)
     planned = await services.audits.practice_days.plan(SENIOR, await _request(sessions, audit_org))
     return audit_org, planned.day_id
-
-
-async def _submit_all(services: Services, sessions, *, leave_out: str | None = None) -> None:  # type: ignore[no-untyped-def]
-    """Each auditor answers every page (one action on LCS100001) and submits, except on ``leave_out``."""
-    audits = services.audits
-    today = services.clock.now().date()
-    async with sessions() as session:
-        rows = list(
-            await session.execute(select(AuditAssignment, Person).join(Person, Person.id == AuditAssignment.auditor_id))
-        )
-    for assignment, auditor in rows:
-        if assignment.case_ref == leave_out:
-            continue
-        template = audits.context.templates.get("standard-collaborative-audit")
-        for page, section in enumerate(template.sections):
-            grade = "requires_improvement" if section.id == "planning" else "good"
-            data = valid_answers(section, today, grade=grade)
-            await audits.answering.save_page(auditor.teams_user_id, assignment.id, page=page, data=data, move="next")
-        action = {}
-        if assignment.case_ref == "LCS100001":
-            action = {
-                "action_1_what": "Share the plan with the family in words and pictures",
-                "action_1_owner": str(assignment.practitioner_id),
-                "action_1_due": (today + timedelta(days=28)).isoformat(),
-            }
-        await audits.answering.save_page(
-            auditor.teams_user_id, assignment.id, page=len(template.sections), data=action, move="next"
-        )
-        result = await audits.submission.submit(
-            auditor.teams_user_id, assignment.id, data={}, idempotency_key=f"k-{assignment.id}"
-        )
-        assert isinstance(result, SubmittedAudit)
 
 
 def _last_card(outbox: RecordingOutbox, person_id: int) -> dict:  # type: ignore[type-arg]
@@ -275,7 +243,7 @@ async def test_when_every_audit_is_in_the_leaders_get_the_summary_and_the_calend
     clock.set(_morning(DAY))
     await days.run_due()
     clock.set(_morning(DAY, hour=11))
-    await _submit_all(recorded_services, sessions)
+    await submit_all(recorded_services, sessions)
     assert await days.run_due() == ([], [day_id])
     assert await days.run_due() == ([], []), "closed once"
 
@@ -307,7 +275,7 @@ async def test_the_next_morning_closes_a_day_with_audits_still_open_and_names_th
     days = recorded_services.audits.practice_days
     clock.set(_morning(DAY))
     await days.run_due()
-    await _submit_all(recorded_services, sessions, leave_out="LCS100002")
+    await submit_all(recorded_services, sessions, leave_out="LCS100002")
     clock.set(_morning(DAY, hour=20))
     assert await days.run_due() == ([], []), "still the day itself"
     clock.set(_morning(DAY + timedelta(days=1)))
@@ -324,7 +292,7 @@ async def test_practice_day_audits_count_in_the_digest_like_any_audit(
     await _planned(recorded_services, sessions)
     clock.set(_morning(DAY))
     await recorded_services.audits.practice_days.run_due()
-    await _submit_all(recorded_services, sessions)
+    await submit_all(recorded_services, sessions)
     async with sessions() as session:
         team_ids = list(await session.scalars(select(Team.id)))
         raised = await session.scalar(select(func.count()).select_from(Action))
@@ -343,7 +311,7 @@ async def test_the_spreadsheet_reads_back_and_its_link_is_bound_to_its_person(
     days = recorded_services.audits.practice_days
     clock.set(_morning(DAY))
     await days.run_due()
-    await _submit_all(recorded_services, sessions)
+    await submit_all(recorded_services, sessions)
 
     book = load_workbook(io.BytesIO(workbook_bytes(await days.summary(SENIOR, day_id))))
     assert book.sheetnames == ["Summary", "Grades by stage", "Themes", "What went well", "Actions", "Not completed"]

@@ -1098,7 +1098,8 @@ class PracticeDay(Base):
     status: Mapped[str] = mapped_column(String(16), default=PracticeDayStatus.PLANNED.value)
     planned_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     planned_at: Mapped[created_at]
-    round_id: Mapped[int | None] = mapped_column(ForeignKey("audit_rounds.id"), unique=True)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("audit_rounds.id", ondelete="SET NULL"), unique=True)
+    """Its audit round once started; the retention purge may remove the round before the day."""
     started_at: Mapped[datetime | None]
     start_problems: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     """Cases that could not start on the day (row, reason), for the summary."""

@@ -20,6 +20,7 @@ from services.container import Services
 from services.digest.builder import Scope
 from services.errors import InvalidInput, NotAllowed
 from services.feedback.tokens import Signer
+from services.retention import RetentionService, load_policy
 from storage.models import (
     AccessLogEntry,
     Action,
@@ -28,6 +29,7 @@ from storage.models import (
     CalendarOccurrence,
     Person,
     PracticeDay,
+    PracticeDayCase,
     PracticeDayStatus,
     Team,
 )
@@ -357,3 +359,26 @@ async def test_a_day_whose_people_have_all_left_does_not_start_and_says_why(
     [(planner, _)] = outbox.keys(f"practice-day-{day_id}-start")
     card = card_text(_last_card(outbox, planner))
     assert "could not start" in card and "LCS100001" in card
+
+
+async def test_the_purge_removes_a_finished_day_with_its_pairs_even_after_its_round_went(
+    recorded_services: Services, clock: FrozenClock, sessions
+) -> None:  # type: ignore[no-untyped-def]
+    _, day_id = await _planned(recorded_services, sessions)
+    days = recorded_services.audits.practice_days
+    clock.set(_morning(DAY))
+    await days.run_due()
+    await submit_all(recorded_services, sessions)
+    await days.run_due()
+    async with sessions() as session:
+        assert (await session.get(PracticeDay, day_id)).status == PracticeDayStatus.CLOSED
+
+    clock.set(_morning(DAY.replace(year=DAY.year + 7)))
+    retention = RetentionService(sessions=sessions, clock=clock, policy=load_policy())
+    result = await retention.purge()
+    assert result is not None
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(PracticeDay)) == 0
+        assert await session.scalar(select(func.count()).select_from(PracticeDayCase)) == 0
+        assert await session.scalar(select(func.count()).select_from(AuditRound)) == 0
+        assert await session.scalar(select(func.count()).select_from(CalendarOccurrence)) == 1, "the calendar keeps it"

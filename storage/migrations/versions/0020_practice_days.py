@@ -37,7 +37,9 @@ def upgrade() -> None:
             name="fk_practice_days_calendar_occurrence_id_qa_calendar_occurrences",
         ),
         sa.ForeignKeyConstraint(["planned_by_id"], ["people.id"], name="fk_practice_days_planned_by_id_people"),
-        sa.ForeignKeyConstraint(["round_id"], ["audit_rounds.id"], name="fk_practice_days_round_id_audit_rounds"),
+        sa.ForeignKeyConstraint(
+            ["round_id"], ["audit_rounds.id"], name="fk_practice_days_round_id_audit_rounds", ondelete="SET NULL"
+        ),
         sa.ForeignKeyConstraint(
             ["service_area_id"], ["service_areas.id"], name="fk_practice_days_service_area_id_service_areas"
         ),

@@ -43,26 +43,8 @@ def plan_card(form: PlanForm) -> Json:
     body: list[Any] = [title(text.PLAN_TITLE), paragraph(text.PLAN_INTRO, subtle=True)]
     body.append(DateInput(id="day", label=text.PLAN_DAY, value=values.get("day") or form.default_day.isoformat()))
     body += field_error(errors.get("day"))
-    body.append(
-        ChoiceSetInput(
-            id="area",
-            label=text.PLAN_AREA,
-            choices=_choices(form.areas),
-            value=values.get("area") or (str(form.areas[0][0]) if form.areas else None),
-            style="compact",
-        )
-    )
-    body += field_error(errors.get("area"))
-    body.append(
-        ChoiceSetInput(
-            id="template",
-            label=text.PLAN_TEMPLATE,
-            choices=_choices(form.templates),
-            value=values.get("template") or (form.templates[0][0] if form.templates else None),
-            style="compact",
-        )
-    )
-    body += field_error(errors.get("template"))
+    body += _pick_one("area", text.PLAN_AREA, form.areas, form)
+    body += _pick_one("template", text.PLAN_TEMPLATE, form.templates, form)
     body.append(
         TextInput(
             id="cases",
@@ -88,6 +70,13 @@ def plan_card(form: PlanForm) -> Json:
     )
     body += field_error(errors.get("auditors"))
     return card(body, [execute(text.PLAN_SUBMIT, verbs.PRACTICE_DAY_PLAN)], fallback_text=text.PLAN_TITLE)
+
+
+def _pick_one(input_id: str, label: str, pairs: Sequence[tuple[Any, str]], form: PlanForm) -> list[Any]:
+    """A compact choice list (the first choice unless another was chosen) with its problem, if any."""
+    chosen = form.values.get(input_id) or (str(pairs[0][0]) if pairs else None)
+    picker = ChoiceSetInput(id=input_id, label=label, choices=_choices(pairs), value=chosen, style="compact")
+    return [picker, *field_error(form.errors.get(input_id))]
 
 
 def _number(value: str | None) -> float | None:

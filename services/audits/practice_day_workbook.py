@@ -8,12 +8,16 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from cards import text_practice_days as text
 from cards.base import long_date
 from views.digest import GRADES, GradeCounts
 from views.practice_days import DaySummary
 from views.templates import GRADE_LABELS
+
+MIN_WIDTH, MAX_WIDTH = 10, 80
+"""Column widths in characters: wide enough for a number, never wider than a long sentence."""
 
 
 def sheets(summary: DaySummary) -> list[tuple[str, list[list[Any]]]]:
@@ -60,23 +64,33 @@ def sheets(summary: DaySummary) -> list[tuple[str, list[list[Any]]]]:
     ]
 
 
+def _fit_columns(sheet: Worksheet) -> None:
+    """Each column as wide as its longest value (headers included), within reason."""
+    widths: dict[str, int] = {}
+    for row in sheet.iter_rows(min_row=3):
+        for cell in row:
+            if cell.value is not None:
+                widths[cell.column_letter] = max(widths.get(cell.column_letter, 0), len(str(cell.value)))
+    for letter, width in widths.items():
+        sheet.column_dimensions[letter].width = min(MAX_WIDTH, max(MIN_WIDTH, width + 2))
+
+
 def workbook_bytes(summary: DaySummary) -> bytes:
-    """The spreadsheet as the bytes of an .xlsx file."""
+    """The spreadsheet as the bytes of an .xlsx file: a title line, then each part's table with a
+    bold header row."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     heading = text.SUMMARY_TITLE.format(area=summary.area_name, day=long_date(summary.held_on))
     for name, rows in sheets(summary):
         sheet = workbook.create_sheet(name)
         sheet.append([heading])
-        sheet["A1"].font = Font(bold=True, size=14)
         sheet.append([])
         for row in rows:
             sheet.append(row)
-        for header in sheet[3]:
-            header.font = Font(bold=True)
-        sheet.column_dimensions["A"].width = 60
-        for letter in "BCDEF":
-            sheet.column_dimensions[letter].width = 18
+        sheet["A1"].font = Font(bold=True, size=14)
+        for header_cell in sheet[3]:
+            header_cell.font = Font(bold=True)
+        _fit_columns(sheet)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

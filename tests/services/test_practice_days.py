@@ -75,6 +75,16 @@ async def _planned(services: Services, sessions) -> tuple[AuditOrg, int]:  # typ
     return audit_org, planned.day_id
 
 
+async def _day_with_every_audit_in(services: Services, clock: FrozenClock, sessions) -> int:  # type: ignore[no-untyped-def]
+    """A planned day, started on its morning, every audit submitted by 11:00: its id."""
+    _, day_id = await _planned(services, sessions)
+    clock.set(_morning(DAY))
+    await services.audits.practice_days.run_due()
+    clock.set(_morning(DAY, hour=11))
+    await submit_all(services, sessions)
+    return day_id
+
+
 def _last_card(outbox: RecordingOutbox, person_id: int) -> dict:  # type: ignore[type-arg]
     return [card for person, card, _ in outbox.sent if person == person_id][-1]
 
@@ -240,12 +250,8 @@ async def test_a_day_planned_for_today_starts_at_once(
 async def test_when_every_audit_is_in_the_leaders_get_the_summary_and_the_calendar_is_recorded(
     recorded_services: Services, outbox: RecordingOutbox, clock: FrozenClock, sessions
 ) -> None:  # type: ignore[no-untyped-def]
-    _, day_id = await _planned(recorded_services, sessions)
+    day_id = await _day_with_every_audit_in(recorded_services, clock, sessions)
     days = recorded_services.audits.practice_days
-    clock.set(_morning(DAY))
-    await days.run_due()
-    clock.set(_morning(DAY, hour=11))
-    await submit_all(recorded_services, sessions)
     assert await days.run_due() == ([], [day_id])
     assert await days.run_due() == ([], []), "closed once"
 
@@ -291,10 +297,7 @@ async def test_the_next_morning_closes_a_day_with_audits_still_open_and_names_th
 async def test_practice_day_audits_count_in_the_digest_like_any_audit(
     recorded_services: Services, clock: FrozenClock, sessions
 ) -> None:  # type: ignore[no-untyped-def]
-    await _planned(recorded_services, sessions)
-    clock.set(_morning(DAY))
-    await recorded_services.audits.practice_days.run_due()
-    await submit_all(recorded_services, sessions)
+    await _day_with_every_audit_in(recorded_services, clock, sessions)
     async with sessions() as session:
         team_ids = list(await session.scalars(select(Team.id)))
         raised = await session.scalar(select(func.count()).select_from(Action))
@@ -309,11 +312,8 @@ async def test_practice_day_audits_count_in_the_digest_like_any_audit(
 async def test_the_spreadsheet_reads_back_and_its_link_is_bound_to_its_person(
     recorded_services: Services, clock: FrozenClock, sessions
 ) -> None:  # type: ignore[no-untyped-def]
-    _, day_id = await _planned(recorded_services, sessions)
+    day_id = await _day_with_every_audit_in(recorded_services, clock, sessions)
     days = recorded_services.audits.practice_days
-    clock.set(_morning(DAY))
-    await days.run_due()
-    await submit_all(recorded_services, sessions)
 
     book = load_workbook(io.BytesIO(workbook_bytes(await days.summary(SENIOR, day_id))))
     assert book.sheetnames == ["Summary", "Grades by stage", "Themes", "What went well", "Actions", "Not completed"]
@@ -364,12 +364,8 @@ async def test_a_day_whose_people_have_all_left_does_not_start_and_says_why(
 async def test_the_purge_removes_a_finished_day_with_its_pairs_even_after_its_round_went(
     recorded_services: Services, clock: FrozenClock, sessions
 ) -> None:  # type: ignore[no-untyped-def]
-    _, day_id = await _planned(recorded_services, sessions)
-    days = recorded_services.audits.practice_days
-    clock.set(_morning(DAY))
-    await days.run_due()
-    await submit_all(recorded_services, sessions)
-    await days.run_due()
+    day_id = await _day_with_every_audit_in(recorded_services, clock, sessions)
+    await recorded_services.audits.practice_days.run_due()
     async with sessions() as session:
         assert (await session.get(PracticeDay, day_id)).status == PracticeDayStatus.CLOSED
 

@@ -5,6 +5,7 @@ Each handler parses the card data, makes one service call and picks the card for
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -21,14 +22,18 @@ from views.practice_days import PlanRequest
 if TYPE_CHECKING:
     from bot.qop_bot import QopBot
 
+WHOLE_NUMBER = re.compile(r"[0-9]{1,4}(\.0*)?")
+"""How a number input sends a whole number ("4", or "4.0" from some clients)."""
+RECORD_ID = re.compile(r"[0-9]{1,9}")
+"""A record's id as a card sends it back (digits only, within the database's integer range)."""
 FIELDS = ("day", "area", "template", "cases", "sample", "auditors")
 
 
 def _day_id(data: dict[str, Any]) -> int:
-    try:
-        return int(data["day_id"])
-    except (KeyError, TypeError, ValueError):
-        raise InvalidInput(text.NO_SUCH_DAY) from None
+    value = str(data.get("day_id", ""))
+    if not RECORD_ID.fullmatch(value):
+        raise InvalidInput(text.NO_SUCH_DAY)
+    return int(value)
 
 
 def parse_plan(values: dict[str, str]) -> tuple[PlanRequest | None, dict[str, str]]:
@@ -38,22 +43,17 @@ def parse_plan(values: dict[str, str]) -> tuple[PlanRequest | None, dict[str, st
         day = date.fromisoformat(values["day"])
     except ValueError:
         errors["day"] = text.NOT_A_DATE
-    if not values["area"].isdigit():
+    if not RECORD_ID.fullmatch(values["area"]):
         errors["area"] = text.CHOOSE_AREA
     if not values["cases"]:
         errors["cases"] = text.CASES_NEEDED
-    sample: int | None = None
-    if values["sample"]:
-        try:
-            sample = int(float(values["sample"]))
-        except ValueError:
-            sample = 0
-        if not 1 <= sample <= MAX_CASES or float(values["sample"] or 0) != sample:
-            errors["sample"] = text.BAD_SAMPLE.format(most=MAX_CASES)
+    sample = int(values["sample"].split(".")[0]) if WHOLE_NUMBER.fullmatch(values["sample"]) else None
+    if values["sample"] and not (sample is not None and 1 <= sample <= MAX_CASES):
+        errors["sample"] = text.BAD_SAMPLE.format(most=MAX_CASES)
     auditors = [part.strip() for part in values["auditors"].split(",") if part.strip()]
     if not auditors:
         errors["auditors"] = text.AUDITORS_NEEDED
-    elif not all(part.isdigit() for part in auditors):
+    elif not all(RECORD_ID.fullmatch(part) for part in auditors):
         errors["auditors"] = text.UNKNOWN_AUDITOR
     if errors:
         return None, errors

@@ -73,6 +73,15 @@ async def test_a_practice_day_from_plan_to_spreadsheet(harness: BotHarness, cloc
     bad = await invoke(harness, SENIOR, verbs.PRACTICE_DAY_PLAN, {**plan, "day": "someday", "sample": "-3"})
     assert "Choose the date of the practice day." in card_text(bad) and "whole number" in card_text(bad)
     assert inputs_of(bad)["cases"] == CASES, "what was typed is kept"
+    garbage = {**plan, "area": "\u00b2", "auditors": "1e999", "sample": "1e309", "day": "2026-02-30"}
+    refused = await invoke(harness, SENIOR, verbs.PRACTICE_DAY_PLAN, garbage)
+    for message in ("Choose the date", "Choose the service area", "whole number", "no longer an active member"):
+        assert message in card_text(refused), message
+    nowhere = await invoke(harness, SENIOR, verbs.PRACTICE_DAY_PLAN, {**plan, "area": "999999"})
+    assert "not one qop knows" in card_text(nowhere)
+    for bad_id in ("abc", "99999999999", ""):
+        lost = await invoke(harness, SENIOR, verbs.PRACTICE_DAY_SUMMARY, {"day_id": bad_id})
+        assert "no record of that practice day" in card_text(lost)
     unpaired = await invoke(harness, SENIOR, verbs.PRACTICE_DAY_PLAN, plan)
     assert "Add an auditor from another team for these cases: LCS100001, LCS100002" in card_text(unpaired)
     async with sessions() as session:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import random
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -172,7 +172,7 @@ class PracticeDays:
         template = self.rounds.audit_template(request.template_id)
         if request.held_on < self.context.today():
             raise InvalidInput(text.DAY_IN_PAST, {"day": text.DAY_IN_PAST})
-        cases, problems = open_cases(CSV_HEADER + request.cases_csv)
+        cases, problems = _typed_lines(request.cases_csv)
         if len(cases) > MAX_CASES and request.sample_size is None:
             raise InvalidInput(
                 text.TOO_MANY_CASES.format(most=MAX_CASES), {"cases": text.TOO_MANY_CASES.format(most=MAX_CASES)}
@@ -194,42 +194,57 @@ class PracticeDays:
                 raise InvalidInput(
                     text.CANNOT_PAIR.format(cases=listed), {"auditors": text.CANNOT_PAIR_SHORT.format(cases=listed)}
                 )
-            day = PracticeDay(
-                service_area_id=area.id,
-                held_on=request.held_on,
-                template_id=template.id,
-                template_version=template.version,
-                status=PracticeDayStatus.PLANNED.value,
-                planned_by_id=actor.person_id,
-                start_problems=[],
-            )
-            try:
-                async with session.begin_nested():
-                    session.add(day)
-                    await session.flush()
-            except IntegrityError:  # the same plan sent twice at once: the first one stands
+            day_id = await self._store(session, actor, request, template, checked, paired)
+            if day_id is None:  # the same plan sent twice at once: the first one stands
                 existing = await rows.day_on(session, area.id, request.held_on)
                 assert existing is not None
                 return await self._planned(session, existing, already=True)
-            session.add_all(
-                PracticeDayCase(
-                    practice_day_id=day.id,
-                    case_ref=case.case_ref,
-                    team_id=case.team.id,
-                    practitioner_id=case.practitioner.id,
-                    auditor_id=paired[case.case_ref],
-                )
-                for case in checked
-            )
-            await session.flush()
-            await access_log.record(session, actor, access_log.CHANGE, RECORD, day.id, {"cases": len(checked)})
-            day_id = day.id
         if request.held_on == self.context.today():
             await self.start(day_id)
         async with self.context.sessions() as session:
             stored = await session.get(PracticeDay, day_id)
             assert stored is not None
             return await self._planned(session, stored, problems=problems)
+
+    async def _store(
+        self,
+        session: AsyncSession,
+        actor: Actor,
+        request: PlanRequest,
+        template: Template,
+        cases: list[CheckedCase],
+        paired: dict[str, int],
+    ) -> int | None:
+        """The new day's id, with its cases and pairs; None when the area already has a day on that
+        date (a concurrent plan won the unique constraint)."""
+        day = PracticeDay(
+            service_area_id=request.service_area_id,
+            held_on=request.held_on,
+            template_id=template.id,
+            template_version=template.version,
+            status=PracticeDayStatus.PLANNED.value,
+            planned_by_id=actor.person_id,
+            start_problems=[],
+        )
+        try:
+            async with session.begin_nested():
+                session.add(day)
+                await session.flush()
+        except IntegrityError:
+            return None
+        session.add_all(
+            PracticeDayCase(
+                practice_day_id=day.id,
+                case_ref=case.case_ref,
+                team_id=case.team.id,
+                practitioner_id=case.practitioner.id,
+                auditor_id=paired[case.case_ref],
+            )
+            for case in cases
+        )
+        await session.flush()
+        await access_log.record(session, actor, access_log.CHANGE, RECORD, day.id, {"cases": len(cases)})
+        return day.id
 
     async def _checked_cases(
         self,
@@ -580,6 +595,12 @@ class PracticeDays:
                 raise
             await access_log.record(session, actor, access_log.EXPORT, RECORD, found.id, {"via": "link"})
             return await self._summary(session, found)
+
+
+def _typed_lines(cases_text: str) -> tuple[list[OpenCase], list[RowProblem]]:
+    """The plan card's case lines, numbered as the planner sees them (the first line is line 1)."""
+    cases, problems = open_cases(CSV_HEADER + cases_text)
+    return [replace(case, row=case.row - 1) for case in cases], [replace(p, row=p.row - 1) for p in problems]
 
 
 def _case_of(problem: RowProblem, pairs: list[rows.CaseRow]) -> RowProblem:

@@ -3,6 +3,7 @@ the ordinary round, the end with its summary, calendar record and spreadsheet, a
 
 from __future__ import annotations
 
+import asyncio
 import io
 import random
 from datetime import UTC, date, datetime, timedelta
@@ -197,7 +198,7 @@ async def test_cases_outside_the_area_are_left_out_and_a_sample_picks_among_the_
     )
     assert len(planned.pairs) == 2
     assert [(p.row, p.reason) for p in planned.problems] == [
-        (5, "team Seaview Early Help Team is not in Children in Care")
+        (4, "team Seaview Early Help Team is not in Children in Care")
     ]
 
 
@@ -378,3 +379,16 @@ async def test_the_purge_removes_a_finished_day_with_its_pairs_even_after_its_ro
         assert await session.scalar(select(func.count()).select_from(PracticeDayCase)) == 0
         assert await session.scalar(select(func.count()).select_from(AuditRound)) == 0
         assert await session.scalar(select(func.count()).select_from(CalendarOccurrence)) == 1, "the calendar keeps it"
+
+
+async def test_the_same_plan_sent_twice_at_once_is_one_practice_day(services: Services, sessions) -> None:  # type: ignore[no-untyped-def]
+    audit_org = await make_audit_org(sessions)
+    await add_senior_manager(sessions, number=8)
+    request = await _request(sessions, audit_org)
+    first, second = await asyncio.gather(
+        services.audits.practice_days.plan(SENIOR, request), services.audits.practice_days.plan(SENIOR, request)
+    )
+    assert first.day_id == second.day_id and {first.already_planned, second.already_planned} == {False, True}
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(PracticeDay)) == 1
+        assert await session.scalar(select(func.count()).select_from(PracticeDayCase)) == 3

@@ -21,6 +21,7 @@ from services.container import Services
 from services.digest.builder import Scope
 from services.errors import InvalidInput, NotAllowed
 from services.feedback.tokens import Signer
+from services.person_rights.export import collect
 from services.retention import RetentionService, load_policy
 from storage.models import (
     AccessLogEntry,
@@ -392,3 +393,25 @@ async def test_the_same_plan_sent_twice_at_once_is_one_practice_day(services: Se
     async with sessions() as session:
         assert await session.scalar(select(func.count()).select_from(PracticeDay)) == 1
         assert await session.scalar(select(func.count()).select_from(PracticeDayCase)) == 3
+
+
+async def test_a_subject_access_export_lists_the_days_they_planned_and_the_cases_they_were_paired_on(
+    services: Services, sessions
+) -> None:  # type: ignore[no-untyped-def]
+    audit_org, day_id = await _planned(services, sessions)
+    async with sessions() as session:
+        omar = await session.get(Person, audit_org.org.other_manager)
+        senior = await session.scalar(select(Person).where(Person.teams_user_id == SENIOR))
+        outsider = await session.get(Person, audit_org.org.colleague)
+        now = services.clock.now()
+        auditor_rows = (await collect(session, omar, now)).sections["practice_days"]
+        planner_rows = (await collect(session, senior, now)).sections["practice_days"]
+        practitioner_rows = (await collect(session, outsider, now)).sections["practice_days"]
+    assert [(r["id"], r["case_reference"], r["auditor"]) for r in auditor_rows] == [
+        (day_id, "LCS100001", True),
+        (day_id, "LCS100002", True),
+    ]
+    assert [(r["planned_by_them"], r["case_reference"]) for r in planner_rows] == [(True, None)]
+    assert [(r["case_reference"], r["practitioner"], r["auditor"]) for r in practitioner_rows] == [
+        ("LCS100002", True, False)
+    ]

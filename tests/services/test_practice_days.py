@@ -296,10 +296,11 @@ async def test_the_next_morning_closes_a_day_with_audits_still_open_and_names_th
     ]
 
 
-async def test_practice_day_audits_count_in_the_digest_like_any_audit(
+async def test_practice_day_audits_count_in_the_digest_and_the_qim_report_like_any_audit(
     recorded_services: Services, clock: FrozenClock, sessions
 ) -> None:  # type: ignore[no-untyped-def]
     await _day_with_every_audit_in(recorded_services, clock, sessions)
+    await recorded_services.audits.practice_days.run_due()  # closed: recorded in the QA calendar
     async with sessions() as session:
         team_ids = list(await session.scalars(select(Team.id)))
         raised = await session.scalar(select(func.count()).select_from(Action))
@@ -309,6 +310,15 @@ async def test_practice_day_audits_count_in_the_digest_like_any_audit(
     assert digest.current.audits_completed == 3
     assert digest.current.actions_new == raised == 1
     assert sum(digest.current.grades.counts.values()) == 3
+
+    # The QIM report: the audits in their quarter, and the area's practice day of the year (due in
+    # May) kept on time in the quarter it was due.
+    report = await recorded_services.digests.quarterly("area", "Children in Care", "2026Q1", actor=None)
+    assert report.digest.current.audits_completed == 3
+    assert sum(row.completed for row in report.teams) == 3
+    spring = await recorded_services.digests.quarterly("area", "Children in Care", "2026Q2", actor=None)
+    [practice_days] = [c for c in spring.calendar if c.activity == "practice_days"]
+    assert (practice_days.on_time, practice_days.missed) == (1, 0)
 
 
 async def test_the_spreadsheet_reads_back_and_its_link_is_bound_to_its_person(

@@ -29,6 +29,7 @@ from views.practice_days import DayLine, DaySummary, PlanForm, PlannedDay
 from views.templates import GRADE_LABELS
 
 CASES_LIMIT = 20000
+EMAILS_LIMIT = 2000
 LISTED = 60
 """Lines shown in one list on a card (pairs, problems); the spreadsheet has them all."""
 
@@ -69,6 +70,16 @@ def plan_card(form: PlanForm) -> Json:
         )
     )
     body += field_error(errors.get("auditors"))
+    body.append(
+        TextInput(
+            id="auditor_emails",
+            label=text.PLAN_AUDITOR_EMAILS,
+            placeholder=text.PLAN_AUDITOR_EMAILS_PLACEHOLDER,
+            max_length=EMAILS_LIMIT,
+            value=values.get("auditor_emails") or None,
+        )
+    )
+    body += field_error(errors.get("auditor_emails"))
     return card(body, [execute(text.PLAN_SUBMIT, verbs.PRACTICE_DAY_PLAN)], fallback_text=text.PLAN_TITLE)
 
 

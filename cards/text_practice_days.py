@@ -15,6 +15,8 @@ PLAN_CASES_PLACEHOLDER = "LCS-123456, Riverside Family Support, sam.khan@northsh
 PLAN_SAMPLE = "How many cases to audit (leave empty to audit every case listed)"
 PLAN_SAMPLE_HINT = "qop picks them at random from the cases listed, leaving out any audited in the last 12 months."
 PLAN_AUDITORS = "Auditors (each is paired with cases from other teams)"
+PLAN_AUDITOR_EMAILS = "Other auditors by e-mail, if someone is not in the list"
+PLAN_AUDITOR_EMAILS_PLACEHOLDER = "jo.pritchard@northshire.example, dana.marsh@northshire.example"
 PLAN_SUBMIT = "Plan the practice day"
 
 # Refusals and field problems
@@ -26,6 +28,8 @@ CASES_NEEDED = "List the cases: one per line, case reference, team, practitioner
 BAD_SAMPLE = "Give the number of cases as a whole number from 1 to {most}, or leave it empty."
 AUDITORS_NEEDED = "Choose at least one auditor."
 UNKNOWN_AUDITOR = "One of the auditors chosen is no longer an active member of the organisation."
+UNKNOWN_AUDITOR_EMAIL = "No active member of the organisation has the e-mail {emails}."
+BAD_AUDITOR_EMAIL = "Give each auditor's e-mail address, separated by commas."
 TOO_MANY_CASES = "A practice day takes at most {most} cases."
 NO_CASES_LEFT = "None of the cases listed can be audited: see the reasons below."
 CASE_OUTSIDE_AREA = "team {team} is not in {area}"

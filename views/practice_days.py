@@ -36,6 +36,8 @@ class PlanRequest:
     auditor_ids: tuple[int, ...]
     sample_size: int | None = None
     """Sample this many of the listed cases (none audited in the last 12 months); None: all of them."""
+    auditor_emails: tuple[str, ...] = ()
+    """Auditors typed by e-mail: anyone in the organisation, beyond the card's list of choices."""
 
 
 @dataclass(frozen=True)

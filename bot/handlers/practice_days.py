@@ -26,7 +26,8 @@ WHOLE_NUMBER = re.compile(r"[0-9]{1,4}(\.0*)?")
 """How a number input sends a whole number ("4", or "4.0" from some clients)."""
 RECORD_ID = re.compile(r"[0-9]{1,9}")
 """A record's id as a card sends it back (digits only, within the database's integer range)."""
-FIELDS = ("day", "area", "template", "cases", "sample", "auditors")
+FIELDS = ("day", "area", "template", "cases", "sample", "auditors", "auditor_emails")
+EMAIL = re.compile(r"[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+")
 
 
 def _day_id(data: dict[str, Any]) -> int:
@@ -51,10 +52,13 @@ def parse_plan(values: dict[str, str]) -> tuple[PlanRequest | None, dict[str, st
     if values["sample"] and not (sample is not None and 1 <= sample <= MAX_CASES):
         errors["sample"] = text.BAD_SAMPLE.format(most=MAX_CASES)
     auditors = [part.strip() for part in values["auditors"].split(",") if part.strip()]
-    if not auditors:
+    emails = [part for part in re.split(r"[\s,;]+", values["auditor_emails"]) if part]
+    if not auditors and not emails:
         errors["auditors"] = text.AUDITORS_NEEDED
     elif not all(RECORD_ID.fullmatch(part) for part in auditors):
         errors["auditors"] = text.UNKNOWN_AUDITOR
+    if not all(EMAIL.fullmatch(part) for part in emails):
+        errors["auditor_emails"] = text.BAD_AUDITOR_EMAIL
     if errors:
         return None, errors
     return (
@@ -65,6 +69,7 @@ def parse_plan(values: dict[str, str]) -> tuple[PlanRequest | None, dict[str, st
             cases_csv=values["cases"],
             auditor_ids=tuple(dict.fromkeys(int(part) for part in auditors)),
             sample_size=sample,
+            auditor_emails=tuple(dict.fromkeys(email.lower() for email in emails)),
         ),
         {},
     )

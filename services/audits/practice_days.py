@@ -187,7 +187,7 @@ class PracticeDays:
             if existing is not None:
                 return await self._planned(session, existing, already=True)
             checked = await self._checked_cases(session, area, cases, problems, request.sample_size)
-            auditors = await self._auditors(session, request.auditor_ids)
+            auditors = await self._auditors(session, request)
             paired, unpaired = pair_cases(checked, auditors)
             if unpaired:
                 listed = ", ".join(unpaired)
@@ -275,12 +275,20 @@ class PracticeDays:
             raise InvalidInput(text.NO_CASES_LEFT, {"cases": reasons or text.CASES_NEEDED})
         return checked
 
-    async def _auditors(self, session: AsyncSession, person_ids: tuple[int, ...]) -> list[Auditor]:
-        if not person_ids:
+    async def _auditors(self, session: AsyncSession, request: PlanRequest) -> list[Auditor]:
+        """The chosen auditors (by id from the card's list, or by e-mail), each with the teams they
+        may not audit: their own and those they manage."""
+        if not request.auditor_ids and not request.auditor_emails:
             raise InvalidInput(text.AUDITORS_NEEDED, {"auditors": text.AUDITORS_NEEDED})
-        people = await rows.active_members(session, person_ids)
-        if len(people) != len(set(person_ids)):
+        people = await rows.active_members(session, request.auditor_ids)
+        if len(people) != len(set(request.auditor_ids)):
             raise InvalidInput(text.UNKNOWN_AUDITOR, {"auditors": text.UNKNOWN_AUDITOR})
+        by_email = await rows.active_members_by_email(session, request.auditor_emails)
+        unknown = [email for email in request.auditor_emails if email.lower() not in by_email]
+        if unknown:
+            problem = text.UNKNOWN_AUDITOR_EMAIL.format(emails=", ".join(unknown))
+            raise InvalidInput(problem, {"auditor_emails": problem})
+        people.update({person.id: person for person in by_email.values()})
         managed = await rows.managed_teams(session, list(people))
         return [
             Auditor(

@@ -62,6 +62,18 @@ async def auditor_candidates(session: AsyncSession, limit: int) -> list[tuple[Pe
     return [(person, team) for person, team in rows]
 
 
+async def active_members_by_email(session: AsyncSession, emails: Sequence[str]) -> dict[str, Person]:
+    """Active members of the organisation by their e-mail in lower case."""
+    people = await session.scalars(
+        select(Person).where(
+            func.lower(Person.email).in_([email.lower() for email in emails]),
+            Person.active.is_(True),
+            Person.in_organisation.is_(True),
+        )
+    )
+    return {(person.email or "").lower(): person for person in people}
+
+
 async def active_members(session: AsyncSession, person_ids: Sequence[int]) -> dict[int, Person]:
     people = await session.scalars(
         select(Person).where(Person.id.in_(person_ids), Person.active.is_(True), Person.in_organisation.is_(True))

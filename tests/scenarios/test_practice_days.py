@@ -73,9 +73,17 @@ async def test_a_practice_day_from_plan_to_spreadsheet(harness: BotHarness, cloc
     bad = await invoke(harness, SENIOR, verbs.PRACTICE_DAY_PLAN, {**plan, "day": "someday", "sample": "-3"})
     assert "Choose the date of the practice day." in card_text(bad) and "whole number" in card_text(bad)
     assert inputs_of(bad)["cases"] == CASES, "what was typed is kept"
-    garbage = {**plan, "area": "\u00b2", "auditors": "1e999", "sample": "1e309", "day": "2026-02-30"}
+    garbage = {
+        **plan,
+        "area": "\u00b2",
+        "auditors": "1e999",
+        "sample": "1e309",
+        "day": "2026-02-30",
+        "auditor_emails": "omar at council",
+    }
     refused = await invoke(harness, SENIOR, verbs.PRACTICE_DAY_PLAN, garbage)
-    for message in ("Choose the date", "Choose the service area", "whole number", "no longer an active member"):
+    problems = ("Choose the date", "Choose the service area", "whole number", "no longer an active", "e-mail address")
+    for message in problems:
         assert message in card_text(refused), message
     nowhere = await invoke(harness, SENIOR, verbs.PRACTICE_DAY_PLAN, {**plan, "area": "999999"})
     assert "not one qop knows" in card_text(nowhere)

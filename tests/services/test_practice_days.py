@@ -374,8 +374,11 @@ async def test_a_day_whose_people_have_all_left_does_not_start_and_says_why(
 
 
 async def test_the_purge_removes_a_finished_day_with_its_pairs_even_after_its_round_went(
-    recorded_services: Services, clock: FrozenClock, sessions
+    settings, engine, clock: FrozenClock, sessions
 ) -> None:  # type: ignore[no-untyped-def]
+    # No audit sampled for moderation: each is completed, so the audits' purge removes the round.
+    unsampled = settings.model_copy(update={"audit_moderation_sample_percent": 0})
+    recorded_services = build_services(unsampled, engine, clock=clock, outbox=RecordingOutbox())
     day_id = await _day_with_every_audit_in(recorded_services, clock, sessions)
     await recorded_services.audits.practice_days.run_due()
     async with sessions() as session:
@@ -425,3 +428,22 @@ async def test_a_subject_access_export_lists_the_days_they_planned_and_the_cases
     assert [(r["case_reference"], r["practitioner"], r["auditor"]) for r in practitioner_rows] == [
         ("LCS100002", True, False)
     ]
+
+
+async def test_auditors_may_also_be_named_by_e_mail(services: Services, sessions) -> None:  # type: ignore[no-untyped-def]
+    audit_org = await make_audit_org(sessions)
+    await add_senior_manager(sessions, number=8)
+    days = services.audits.practice_days
+    with pytest.raises(InvalidInput) as unknown:
+        await days.plan(
+            SENIOR,
+            await _request(sessions, audit_org, auditor_ids=(), auditor_emails=("nobody@council.example.gov.uk",)),
+        )
+    assert "nobody@council.example.gov.uk" in unknown.value.field_errors["auditor_emails"]
+    planned = await days.plan(
+        SENIOR,
+        await _request(
+            sessions, audit_org, auditor_ids=(audit_org.org.manager,), auditor_emails=("omar@council.example.gov.uk",)
+        ),
+    )
+    assert {pair.auditor_name for pair in planned.pairs} == {"Maya Patel", "Omar Hassan"}

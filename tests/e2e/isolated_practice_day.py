@@ -27,7 +27,7 @@ from services.container import Services
 from services.reminder_job import run_reminders
 from services.templates import TemplateLibrary
 from storage.models import AuditAssignment, AuditRound, CalendarOccurrence, Person, PracticeDay
-from tests.e2e.isolated_audit import card_in_chat_of, found, next_card_with
+from tests.e2e.isolated_audit import card_in_chat_of, install_with_colleagues, next_card_with
 from tests.e2e.isolation import assert_isolated_if_asked
 from tests.e2e.live import LiveBot, PlaygroundClient, card_text
 from tests.support.audits import valid_answers
@@ -57,22 +57,7 @@ async def test_a_practice_day_through_the_playground(bot: LiveBot, playground: R
     today = services.audits.context.today()
 
     async with PlaygroundClient(playground.url) as teams:
-        config = await teams.config()
-        user_of = {u["email"]: u["id"] for u in [config["currentUser"], *config["users"]]}
-        personal = config["personalChat"]["id"]
-        general = next(c["id"] for c in config["teams"][0]["channels"] if c["name"] == "General")
-        await teams.install(personal)
-        await teams.next_card(personal)  # the welcome
-        await teams.install(general)
-        await teams.next_card(general)
-        await teams.add_team_members(general, [user_of[ISAIAH], user_of[PATTI]])
-
-        async def met() -> bool | None:
-            async with services.sessions() as session:
-                known = set(await session.scalars(select(Person.teams_user_id)))
-            return True if {user_of[ISAIAH], user_of[PATTI]} <= known else None
-
-        await found(met, "qop meeting Isaiah and Patti")
+        user_of, personal, _ = await install_with_colleagues(services, teams, (ISAIAH, PATTI))
 
         # Alex plans the day from the card: today, his area, Patti's case, Isaiah auditing.
         await teams.say(personal, "plan practice day")

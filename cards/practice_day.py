@@ -100,7 +100,8 @@ def _number(value: str | None) -> float | None:
 def _problems(problems: Sequence[RowProblem], heading_text: str) -> list[Any]:
     if not problems:
         return []
-    return [heading(heading_text), facts([(text.ROW.format(row=p.row), p.reason) for p in problems[:LISTED]])]
+    lines = [(text.ROW.format(row=p.row) if p.row else text.WHOLE_DAY, p.reason) for p in problems[:LISTED]]
+    return [heading(heading_text), facts(lines)]
 
 
 def planned_card(day: PlannedDay) -> Json:

@@ -65,6 +65,7 @@ PLANNED_TODAY = "The practice day is today: the cards have gone out to the {coun
 PAIR_LINE = "{auditor} audits {case_ref} ({team}) with {practitioner}"
 LEFT_OUT = "Cases left out"
 ROW = "Line {row}"
+WHOLE_DAY = "The day"
 FACT_AREA = "Service area"
 FACT_DAY = "Date"
 FACT_TEMPLATE = "Audit"

@@ -386,6 +386,8 @@ class PracticeDays:
             )
         except _TakenMeanwhile:
             return None
+        except InvalidInput as refusal:  # e.g. its template was withdrawn since: the day cannot start
+            report = RoundReport(None, "", held_on, (), (RowProblem(0, refusal.user_message),))
         named = [_case_of(p, pairs) for p in report.problems]
         problems = [{"row": p.row, "reason": p.reason} for p in named]
         async with transaction(self.context.sessions) as session:

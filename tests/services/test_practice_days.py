@@ -447,3 +447,20 @@ async def test_auditors_may_also_be_named_by_e_mail(services: Services, sessions
         ),
     )
     assert {pair.auditor_name for pair in planned.pairs} == {"Maya Patel", "Omar Hassan"}
+
+
+async def test_a_day_whose_audit_template_was_withdrawn_does_not_start_and_the_pass_goes_on(
+    recorded_services: Services, outbox: RecordingOutbox, clock: FrozenClock, sessions
+) -> None:  # type: ignore[no-untyped-def]
+    _, day_id = await _planned(recorded_services, sessions)
+    async with sessions() as session, session.begin():
+        (await session.get(PracticeDay, day_id)).template_id = "withdrawn-template"
+    clock.set(_morning(DAY))
+    assert await recorded_services.audits.practice_days.run_due() == ([], [])
+    async with sessions() as session:
+        day = await session.get(PracticeDay, day_id)
+    assert day.status == PracticeDayStatus.NOT_STARTED
+    assert [p["row"] for p in day.start_problems] == [0]
+    assert day.start_problems[0]["reason"].startswith("There is no audit template by that name.")
+    [(planner, _)] = outbox.keys(f"practice-day-{day_id}-start")
+    assert "could not start" in card_text(_last_card(outbox, planner))

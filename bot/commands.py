@@ -46,6 +46,7 @@ class Audience(enum.StrEnum):
     EVERYONE = "everyone"
     MANAGERS = "team and senior managers, and the QA lead"
     QA_LEAD = "the QA lead"
+    AREA_LEADERS = "senior managers, Heads of Service and the QA lead"
     QIM = "the members of the Quality Improvement Meeting"
     CLIENT_RELATIONS = "client relations"
     ADMINISTRATORS = "administrators"
@@ -93,6 +94,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("record activity", text.RECORD_ACTIVITY, PERSONAL, Audience.MANAGERS, weight=10),
     Command("send survey", text.SEND_SURVEY, PERSONAL, Audience.MANAGERS, weight=35),
     Command("audit round", text.AUDIT_ROUND, PERSONAL, Audience.MANAGERS, weight=30),
+    Command("plan practice day", text.PLAN_PRACTICE_DAY, PERSONAL, Audience.AREA_LEADERS, weight=9),
+    Command("practice days", text.PRACTICE_DAYS, PERSONAL, Audience.AREA_LEADERS, weight=9),
     Command("survey results", text.SURVEY_RESULTS, PERSONAL, Audience.MANAGERS, weight=25),
     Command("survey remind", text.SURVEY_REMIND, PERSONAL, Audience.MANAGERS, weight=20),
     Command("clinic", text.CLINIC, PERSONAL, Audience.MANAGERS, weight=14),

@@ -70,6 +70,10 @@ AUDIT_FAMILY_LINK = "audit.family.link"
 AUDIT_FAMILY_TOGETHER = "audit.family.together"
 AUDIT_FAMILY_ANSWER = "audit.family.answer"
 AUDIT_FAMILY_REASON = "audit.family.reason"
+# Practice days (issue 15)
+PRACTICE_DAY_PLAN = "practiceday.plan"
+PRACTICE_DAY_SUMMARY = "practiceday.summary"
+PRACTICE_DAY_WORKBOOK = "practiceday.workbook"
 
 # Digests and reports (issue 7)
 DIGEST_POST = "digest.post"

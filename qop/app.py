@@ -24,6 +24,7 @@ from bot.qop_bot import QopBot
 from qop.dashboard_web import add_dashboard_routes
 from qop.feedback_web import add_feedback_routes
 from qop.partner_web import add_partner_routes
+from qop.practice_day_web import add_practice_day_routes
 from qop.reports_web import add_report_routes
 from qop.settings import DEMO_ORGANISATION, Settings
 from qop.telemetry import telemetry_context
@@ -108,10 +109,6 @@ def build_services(
         outbox=outbox,
         time_zone=settings.timezone,
     )
-    if settings.report_signing_key is not None:
-        report_signer = Signer(settings.report_signing_key)
-        digests.attach_report_links(report_signer, base_url=settings.base_url, minutes=settings.report_link_minutes)
-        clinics.attach_workbook_links(report_signer, base_url=settings.base_url, minutes=settings.report_link_minutes)
     feedback_links = FeedbackLinkService(
         sessions=sessions,
         clock=clock,
@@ -122,6 +119,28 @@ def build_services(
         case_reference_pattern=settings.case_reference_pattern,
         valid_days=settings.feedback_link_days,
     )
+    audits = build_audits(
+        sessions=sessions,
+        clock=clock,
+        templates=templates,
+        case_reference_pattern=settings.case_reference_pattern,
+        moderation_rule=ModerationRule(
+            frozenset(settings.audit_moderation_always), settings.audit_moderation_sample_percent
+        ),
+        outbox=outbox,
+        time_zone=settings.timezone,
+        feedback_links=feedback_links,
+        partner_links=PartnerLinks(feedback_signer, settings.base_url, settings.feedback_link_days),
+        reflection_days=settings.audit_reflection_days,
+        done_together=settings.audit_done_together,
+    )
+    if settings.report_signing_key is not None:
+        report_signer = Signer(settings.report_signing_key)
+        digests.attach_report_links(report_signer, base_url=settings.base_url, minutes=settings.report_link_minutes)
+        clinics.attach_workbook_links(report_signer, base_url=settings.base_url, minutes=settings.report_link_minutes)
+        audits.practice_days.attach_workbook_links(
+            report_signer, base_url=settings.base_url, minutes=settings.report_link_minutes
+        )
     return Services(
         sessions=sessions,
         clock=clock,
@@ -157,21 +176,7 @@ def build_services(
         ),
         qa_calendar=qa_calendar,
         delivery=delivery,
-        audits=build_audits(
-            sessions=sessions,
-            clock=clock,
-            templates=templates,
-            case_reference_pattern=settings.case_reference_pattern,
-            moderation_rule=ModerationRule(
-                frozenset(settings.audit_moderation_always), settings.audit_moderation_sample_percent
-            ),
-            outbox=outbox,
-            time_zone=settings.timezone,
-            feedback_links=feedback_links,
-            partner_links=PartnerLinks(feedback_signer, settings.base_url, settings.feedback_link_days),
-            reflection_days=settings.audit_reflection_days,
-            done_together=settings.audit_done_together,
-        ),
+        audits=audits,
         digests=digests,
         improvement=ImprovementPlanService(sessions=sessions, clock=clock, time_zone=settings.timezone),
         learning=LearningService(
@@ -290,6 +295,7 @@ def create_app(
     add_feedback_routes(app, services.feedback_links, settings)
     add_report_routes(app, services.digests, services.clinics)
     add_partner_routes(app, services.audits.partners, settings)
+    add_practice_day_routes(app, services.audits.practice_days)
     add_dashboard_routes(app, services, settings)
     app.cleanup_ctx.append(_dispose_engine)
     # Before the delivery engine starts and after it stops, so its last spans are flushed.

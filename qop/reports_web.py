@@ -61,7 +61,8 @@ def add_report_routes(app: web.Application, digests: DigestService, clinics: Cli
     app.router.add_get("/reports/clinic.xlsx", clinic_workbook)
 
 
-def _page(status: int, title: str, body: str) -> web.Response:
+def refusal_page(status: int, title: str, body: str) -> web.Response:
+    """A short page saying why a report link cannot be opened (no detail, no stack trace)."""
     content = (
         f'<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>{html.escape(title)}</title></head>'
         f"<body><h1>{html.escape(title)}</h1><p>{html.escape(body)}</p></body></html>"
@@ -94,9 +95,9 @@ async def _open(request: web.Request, action: str) -> QimReport | web.Response:
         )
     except LinkRefused as refused:
         logger.info("report link refused: %s", refused)
-        return _page(403, "Link not valid", REFUSED)
+        return refusal_page(403, "Link not valid", REFUSED)
     except DomainError as refusal:
-        return _page(403, "Not available", refusal.user_message)
+        return refusal_page(403, "Not available", refusal.user_message)
 
 
 async def qim_report(request: web.Request) -> web.Response:
@@ -134,9 +135,9 @@ async def clinic_workbook(request: web.Request) -> web.Response:
         pack = await request.app[CLINICS_KEY].open_workbook(request.query.get("t", ""))
     except LinkRefused as refused:
         logger.info("clinic workbook link refused: %s", refused)
-        return _page(403, "Link not valid", CLINIC_REFUSED)
+        return refusal_page(403, "Link not valid", CLINIC_REFUSED)
     except DomainError as refusal:
-        return _page(403, "Not available", refusal.user_message)
+        return refusal_page(403, "Not available", refusal.user_message)
     name = f"performance-clinic-{pack.team_id}-{pack.month:%Y-%m}.xlsx"
     return web.Response(
         body=workbook_bytes(pack),

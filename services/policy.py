@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from cards import text
+from cards import text_practice_days as practice_day_text
 from services.actors import Actor
 from services.errors import NotAllowed
 from storage.models import Role
@@ -51,6 +52,7 @@ class RecordKind(enum.StrEnum):
     COMPLIMENTS_COMPLAINTS = "compliments and complaints"
     PRACTICE_EXAMPLE = "practice example"
     PERFORMANCE_CLINIC = "performance clinic"
+    PRACTICE_DAY = "practice day"
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,11 @@ def performance_clinic(*, team_id: int | None = None, service_area_id: int | Non
     return RecordContext(
         RecordKind.PERFORMANCE_CLINIC, team_id=team_id, service_area_id=service_area_id, aggregate=True
     )
+
+
+def practice_day(*, service_area_id: int | None, planner_id: int | None = None) -> RecordContext:
+    """A practice day of a service area (``planner_id``: who planned it): its plan, pairs and summary."""
+    return RecordContext(RecordKind.PRACTICE_DAY, owner_id=planner_id, service_area_id=service_area_id)
 
 
 # -- who: small predicates the rules are made of -------------------------------------------
@@ -353,6 +360,10 @@ RULES: dict[tuple[RecordKind, Permission], Rule] = {
     (RecordKind.PRACTICE_EXAMPLE, Permission.SUBMIT): Rule(
         any_of(team_manager, area_lead, qa_lead, practice_leader), text.REFUSED_PRACTICE_EXAMPLE_SUBMIT
     ),
+    (RecordKind.PRACTICE_DAY, Permission.VIEW): Rule(
+        any_of(owner, area_lead, qa_lead, service_director), practice_day_text.ONLY_LEADERS_SEE
+    ),
+    (RecordKind.PRACTICE_DAY, Permission.CHANGE): Rule(any_of(area_lead, qa_lead), practice_day_text.ONLY_LEADERS_PLAN),
 }
 
 NOT_MATCHED = text.NOT_MATCHED

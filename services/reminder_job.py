@@ -1,8 +1,9 @@
 """The recurring jobs qop runs on the delivery engine's schedules (``services.scheduling``):
 
 - ``reminders``: every ``REMINDER_INTERVAL_SECONDS`` (UTC cron), the reminder pass: action
-  reminders, the QA calendar, surveys' closing reminders, and audits waiting for a moderator
-  with nobody assigned (given one as soon as someone independent holds the role);
+  reminders, the QA calendar, surveys' closing reminders, audits waiting for a moderator
+  with nobody assigned (given one as soon as someone independent holds the role), and practice
+  days (started on their morning, closed with their summary when over);
 - ``digests``: every ``DIGEST_CHECK_SECONDS``, post the weekly digests that are due (each
   subscription has its own day and time; ``DigestService.run_due`` finds them).
 
@@ -36,6 +37,10 @@ async def run_reminders(services: Services) -> int:
     # Someone may have been given the moderator role since (an organisation import, say): each
     # waiting audit is claimed by one conditional update, so two instances never both assign it.
     moderation = await services.audits.moderation.assign_waiting_moderation()
+    # Practice days start on their morning and close when every audit is in, or the next morning.
+    started, closed = await services.audits.practice_days.run_due()
+    if started or closed:
+        logger.info("practice days: %d started, %d closed", len(started), len(closed))
     if actions.sent or calendar or surveys or clinics or moderation:
         logger.info(
             "reminders sent: %d action, %d calendar, %d survey, %d clinic packs; %d audits given a moderator",
@@ -46,7 +51,7 @@ async def run_reminders(services: Services) -> int:
             len(moderation),
         )
     handed = len(actions.sent) + len(actions.rehanded) + len(calendar) + len(surveys) + len(clinics)
-    return handed + len(moderation)
+    return handed + len(moderation) + len(started) + len(closed)
 
 
 async def run_digests(services: Services) -> int:

@@ -1153,3 +1153,56 @@ class PerformanceClinic(Base):
     prepared_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     """Who asked for it (None: sent by the schedule when the QA calendar's clinic came due)."""
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+# -- Practice days (issue 15) ----------------------------------------------------------------------
+
+
+class PracticeDayStatus(enum.StrEnum):
+    PLANNED = "planned"
+    STARTED = "started"
+    """Its audit round exists and the pairs have their cards."""
+    CLOSED = "closed"
+    """The summary went to the planner and the area's leaders."""
+    NOT_STARTED = "not_started"
+    """On the day not one pair could be started (everyone named had left, say)."""
+
+
+class PracticeDay(Base):
+    """A senior manager's planned practice day for a service area: on its date, its cases become an
+    ordinary audit round (``round_id``); at its end the leaders get the day's summary.
+    One service area holds at most one practice day on a date: planning it twice is one record."""
+
+    __tablename__ = "practice_days"
+    __table_args__ = (UniqueConstraint("service_area_id", "held_on"),)
+
+    id: Mapped[int_pk]
+    service_area_id: Mapped[int] = mapped_column(ForeignKey("service_areas.id"))
+    held_on: Mapped[date] = mapped_column(Date)
+    template_id: Mapped[str] = mapped_column(String(64))
+    template_version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default=PracticeDayStatus.PLANNED.value)
+    planned_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    planned_at: Mapped[created_at]
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("audit_rounds.id", ondelete="SET NULL"), unique=True)
+    """Its audit round once started; the retention purge may remove the round before the day."""
+    started_at: Mapped[datetime | None]
+    start_problems: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    """Cases that could not start on the day (row, reason), for the summary."""
+    closed_at: Mapped[datetime | None]
+    calendar_occurrence_id: Mapped[int | None] = mapped_column(ForeignKey("qa_calendar_occurrences.id"))
+    """The QA calendar's "Practice days" occurrence of the area this day was recorded against."""
+
+
+class PracticeDayCase(Base):
+    """One case of a planned practice day and the pair who will audit it together."""
+
+    __tablename__ = "practice_day_cases"
+    __table_args__ = (UniqueConstraint("practice_day_id", "case_ref"),)
+
+    id: Mapped[int_pk]
+    practice_day_id: Mapped[int] = mapped_column(ForeignKey("practice_days.id", ondelete="CASCADE"))
+    case_ref: Mapped[str] = mapped_column(String(32))
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    practitioner_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    auditor_id: Mapped[int] = mapped_column(ForeignKey("people.id"))

@@ -26,6 +26,7 @@ def register_all(bot: QopBot) -> None:
         lifecycle,
         observations,
         organisation,
+        practice_days,
         surveys,
     )
 
@@ -46,6 +47,7 @@ def register_all(bot: QopBot) -> None:
         improvement,
         learning,
         observations,
+        practice_days,
     )
     for module in modules:
         module.register(bot)

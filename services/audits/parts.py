@@ -16,6 +16,7 @@ from services.audits.loading import AuditContext
 from services.audits.moderation import Moderation, ModerationRule
 from services.audits.notify import AuditNotifier
 from services.audits.partners import PartnerAudits
+from services.audits.practice_days import PracticeDays
 from services.audits.reflection import Reflections
 from services.audits.rounds import Rounds
 from services.audits.submission import Submissions
@@ -42,6 +43,7 @@ class Audits:
     tasks: Tasks
     family: FamilyVoices
     partners: PartnerAudits
+    practice_days: PracticeDays
 
 
 @dataclass(frozen=True)
@@ -81,9 +83,10 @@ def build_audits(
         done_together=done_together,
     )
     moderation = Moderation(context, moderation_rule)
+    rounds = Rounds(context, case_reference_pattern=case_reference_pattern, rng=rng)
     return Audits(
         context=context,
-        rounds=Rounds(context, case_reference_pattern=case_reference_pattern, rng=rng),
+        rounds=rounds,
         answering=Answering(context),
         submission=Submissions(context, moderation),
         reflection=Reflections(context),
@@ -97,4 +100,5 @@ def build_audits(
             base_url=partner_links.base_url,
             valid_days=partner_links.valid_days,
         ),
+        practice_days=PracticeDays(context, rounds, rng=rng),
     )

@@ -13,7 +13,7 @@ import io
 import random
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -26,12 +26,14 @@ from services.actors import Actor
 from services.audits.loading import REFLECTION_TEMPLATE, AuditContext, Loaded
 from services.errors import InvalidInput, NotAllowed
 from storage.db import transaction
-from storage.models import AuditAssignment, AuditRound, AuditStatus, Role
+from storage.models import AuditAssignment, AuditRound, AuditStatus, Person, Role, Team
 from storage.repositories import audits as audit_rows
 from views.audit_family import FamilyVoice
 from views.audits import ReflectionForm, RoundReport, RowProblem
 from views.templates import Template, TemplateKind
 
+RoundHook = Callable[[AsyncSession, AuditRound], Awaitable[None]]
+"""Work done in a new round's own transaction (see ``Rounds.start_round``)."""
 ROUND_COLUMNS = ("case_ref", "team", "practitioner", "auditor")
 OPEN_CASE_COLUMNS = ("case_ref", "team", "practitioner")
 RECENT_AUDIT_DAYS = 365
@@ -81,6 +83,22 @@ class OpenCase:
     practitioner: str
 
 
+@dataclass(frozen=True)
+class CheckedCase:
+    """A case that passed ``Rounds.checked_case``: its reference normalised, team and practitioner found."""
+
+    row: int
+    case_ref: str
+    team: Team
+    practitioner: Person
+
+
+def open_cases(csv_text: str) -> tuple[list[OpenCase], list[RowProblem]]:
+    """The rows of an open-cases CSV (case_ref, team, practitioner), or the header's problem."""
+    raw, problems = read_rows(csv_text, OPEN_CASE_COLUMNS)
+    return [OpenCase(int(r["row"]), r["case_ref"], r["team"], r["practitioner"]) for r in raw], problems
+
+
 def sample_cases(
     cases: Iterable[OpenCase],
     *,
@@ -111,6 +129,11 @@ class Rounds:
         self.rng = rng or random.Random()
         """The sampler's randomness (tests fix it)."""
 
+    @property
+    def case_reference(self) -> re.Pattern[str]:
+        """What a case reference looks like (the council's case management system's format)."""
+        return self._case_ref
+
     def audit_templates(self) -> list[Template]:
         return [t for t in self.context.templates.latest() if t.kind == TemplateKind.AUDIT]
 
@@ -123,10 +146,13 @@ class Rounds:
         actor_id: str | None,
         source: str,
         problems: list[RowProblem] | None = None,
+        before_commit: RoundHook | None = None,
     ) -> RoundReport:
         """Create a round from rows (people by e-mail, team by name). Bad rows are reported one by
-        one; the good ones go ahead. ``actor_id`` is the starter's Teams user id (None: the command line)."""
-        template = self._audit_template(template_id)
+        one; the good ones go ahead. ``actor_id`` is the starter's Teams user id (None: the command line).
+        ``before_commit`` runs in the round's transaction once its audits exist (a practice day
+        records its round there, so the round and that record are stored together or not at all)."""
+        template = self.audit_template(template_id)
         if due_date < self.context.today():
             raise InvalidInput(text.DUE_IN_PAST, {"due_date": text.DUE_IN_PAST})
         problems = list(problems or [])
@@ -160,6 +186,8 @@ class Rounds:
             await access_log.record(
                 session, actor, access_log.CHANGE, "audit round", audit_round.id, {"assignments": len(created)}
             )
+            if before_commit is not None:
+                await before_commit(session, audit_round)
             loaded = [await self.context.load(session, a.id) for a in created]
         for item in loaded:
             await self._send_invitations(item)
@@ -184,12 +212,10 @@ class Rounds:
         self, *, template_id: str, due_date: date, open_cases_csv: str, per_manager: int, actor_id: str | None
     ) -> RoundReport:
         """N open cases per team manager, none audited in the last 12 months; the manager audits."""
-        raw, problems = read_rows(open_cases_csv, OPEN_CASE_COLUMNS)
-        cases = [OpenCase(int(r["row"]), r["case_ref"], r["team"], r["practitioner"]) for r in raw]
+        cases, problems = open_cases(open_cases_csv)
         async with self.context.sessions() as session:
             managers = await audit_rows.manager_emails_by_team(session)
-            since = self.context.clock.now() - timedelta(days=RECENT_AUDIT_DAYS)
-            recent = await audit_rows.case_refs_audited_since(session, since)
+            recent = await self.recently_audited(session)
         chosen = sample_cases(
             cases, per_manager=per_manager, manager_of_team=managers, recently_audited=recent, rng=self.rng
         )
@@ -203,34 +229,54 @@ class Rounds:
             problems=problems,
         )
 
+    async def checked_case(
+        self, session: AsyncSession, case: OpenCase, seen: set[str]
+    ) -> tuple[CheckedCase | None, str | None]:
+        """The case with its team and practitioner found, or why not (a bad or repeated case
+        reference, an unknown team, a practitioner who is not an active member). ``seen`` holds
+        the case references accepted so far; this one is added when it is accepted."""
+        case_ref = normalise_case_ref(case.case_ref)
+        if not self._case_ref.fullmatch(case_ref):
+            return None, text.ROW_BAD_CASE_REF.format(case_ref=case.case_ref or text.ROW_EMPTY)
+        if case_ref in seen:
+            return None, text.ROW_DUPLICATE_CASE.format(case_ref=case_ref)
+        team = await audit_rows.team_by_name(session, case.team)
+        if team is None:
+            return None, text.ROW_UNKNOWN_TEAM.format(team=case.team or text.ROW_EMPTY)
+        practitioner = await audit_rows.active_person_by_email(session, case.practitioner)
+        if practitioner is None:
+            return None, text.ROW_UNKNOWN_PERSON.format(
+                role=text.ROW_ROLE_PRACTITIONER, email=case.practitioner or text.ROW_EMPTY
+            )
+        seen.add(case_ref)
+        return CheckedCase(case.row, case_ref, team, practitioner), None
+
+    async def recently_audited(self, session: AsyncSession) -> set[str]:
+        """Case references audited within ``RECENT_AUDIT_DAYS``: sampling leaves them out."""
+        since = self.context.clock.now() - timedelta(days=RECENT_AUDIT_DAYS)
+        return await audit_rows.case_refs_audited_since(session, since)
+
     async def _assignment_from_row(
         self, session: AsyncSession, audit_round: AuditRound, row: RoundRow, seen: set[str]
     ) -> tuple[AuditAssignment | None, str | None]:
-        case_ref = normalise_case_ref(row.case_ref)
-        if not self._case_ref.fullmatch(case_ref):
-            return None, text.ROW_BAD_CASE_REF.format(case_ref=row.case_ref or text.ROW_EMPTY)
-        if case_ref in seen:
-            return None, text.ROW_DUPLICATE_CASE.format(case_ref=case_ref)
-        team = await audit_rows.team_by_name(session, row.team)
-        if team is None:
-            return None, text.ROW_UNKNOWN_TEAM.format(team=row.team or text.ROW_EMPTY)
-        practitioner = await audit_rows.active_person_by_email(session, row.practitioner)
-        if practitioner is None:
-            return None, text.ROW_UNKNOWN_PERSON.format(
-                role=text.ROW_ROLE_PRACTITIONER, email=row.practitioner or text.ROW_EMPTY
-            )
+        accepted = set(seen)
+        case, problem = await self.checked_case(
+            session, OpenCase(row.row, row.case_ref, row.team, row.practitioner), accepted
+        )
+        if case is None:
+            return None, problem
         auditor = await audit_rows.active_person_by_email(session, row.auditor)
         if auditor is None:
             return None, text.ROW_UNKNOWN_PERSON.format(role=text.ROW_ROLE_AUDITOR, email=row.auditor or text.ROW_EMPTY)
-        if auditor.id == practitioner.id:
+        if auditor.id == case.practitioner.id:
             return None, text.ROW_SELF_AUDIT
-        seen.add(case_ref)
+        seen.add(case.case_ref)
         return (
             AuditAssignment(
                 round_id=audit_round.id,
-                case_ref=case_ref,
-                team_id=team.id,
-                practitioner_id=practitioner.id,
+                case_ref=case.case_ref,
+                team_id=case.team.id,
+                practitioner_id=case.practitioner.id,
                 auditor_id=auditor.id,
                 due_date=audit_round.due_date,
                 reflection_due=self.context.reflection_due_for(audit_round.due_date),
@@ -256,7 +302,7 @@ class Rounds:
         form = ReflectionForm(item.summary, template, {}, due=item.reflection_due, family=family)
         await notifier.send_card(a.practitioner_id, audit_cards.reflection_card(form), key=f"audit-{a.id}-reflection")
 
-    def _audit_template(self, template_id: str) -> Template:
+    def audit_template(self, template_id: str) -> Template:
         try:
             template = self.context.templates.get(template_id)
         except KeyError:

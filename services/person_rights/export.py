@@ -45,6 +45,8 @@ from storage.models import (
     MappingAttendee,
     MappingMeeting,
     Person,
+    PracticeDay,
+    PracticeDayCase,
     PracticeExample,
     PracticeObservation,
     RoleAssignment,
@@ -414,6 +416,7 @@ async def collect(session: AsyncSession, person: Person, now: datetime) -> Perso
         .where(or_(MappingAttendee.person_id == pid, MappingMeeting.recorded_by_id == pid))
         .order_by(MappingMeeting.id),
     )
+    await section("practice_days", _practice_days(pid))
     attended = select(CalendarAttendee.occurrence_id).where(CalendarAttendee.person_id == pid)
     await section(
         "qa_calendar_records",
@@ -470,6 +473,29 @@ async def collect(session: AsyncSession, person: Person, now: datetime) -> Perso
         .order_by(AccessLogEntry.at, AccessLogEntry.id),
     )
     return export
+
+
+def _practice_days(pid: int) -> Select[Any]:
+    """Practice days they planned, and the cases they were paired on (as auditor or practitioner)."""
+    theirs = (PracticeDayCase.practice_day_id == PracticeDay.id) & or_(
+        PracticeDayCase.auditor_id == pid, PracticeDayCase.practitioner_id == pid
+    )
+    return (
+        select(
+            PracticeDay.id,
+            ServiceArea.name.label("service_area"),
+            PracticeDay.held_on,
+            PracticeDay.status,
+            (PracticeDay.planned_by_id == pid).label("planned_by_them"),
+            PracticeDayCase.case_ref.label("case_reference"),
+            (PracticeDayCase.auditor_id == pid).label("auditor"),
+            (PracticeDayCase.practitioner_id == pid).label("practitioner"),
+        )
+        .join(ServiceArea, ServiceArea.id == PracticeDay.service_area_id)
+        .outerjoin(PracticeDayCase, theirs)
+        .where(or_(PracticeDay.planned_by_id == pid, PracticeDayCase.id.is_not(None)))
+        .order_by(PracticeDay.id, PracticeDayCase.id)
+    )
 
 
 def write_files(export: PersonExport, folder: Path) -> tuple[Path, Path]:

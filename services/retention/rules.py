@@ -44,6 +44,9 @@ from storage.models import (
     ImprovementStatus,
     MappingAttendee,
     MappingMeeting,
+    PracticeDay,
+    PracticeDayCase,
+    PracticeDayStatus,
     PracticeExample,
     PracticeObservation,
     SafetyAlert,
@@ -127,6 +130,11 @@ async def _remove_actions(session: AsyncSession, ids: list[int]) -> None:
     await session.execute(delete(Action).where(Action.id.in_(ids)))
 
 
+async def _remove_practice_days(session: AsyncSession, ids: list[int]) -> None:
+    await session.execute(delete(PracticeDayCase).where(PracticeDayCase.practice_day_id.in_(ids)))
+    await session.execute(delete(PracticeDay).where(PracticeDay.id.in_(ids)))
+
+
 async def _remove_mapping_meetings(session: AsyncSession, ids: list[int]) -> None:
     await session.execute(delete(MappingAttendee).where(MappingAttendee.meeting_id.in_(ids)))
     await session.execute(delete(MappingMeeting).where(MappingMeeting.id.in_(ids)))
@@ -169,6 +177,14 @@ RULES: tuple[Rule, ...] = (
         AuditAssignment.updated_at,
         _remove_audits,
         where=(AuditAssignment.status.in_([AuditStatus.COMPLETED.value, AuditStatus.CANCELLED.value]),),
+    ),
+    Rule(
+        Kind.AUDITS,
+        "practice days (with their cases and pairs)",
+        PracticeDay.id,
+        PracticeDay.held_on,
+        _remove_practice_days,
+        where=(PracticeDay.status.in_([PracticeDayStatus.CLOSED.value, PracticeDayStatus.NOT_STARTED.value]),),
     ),
     Rule(Kind.SAFETY_ALERTS, "safety alerts", SafetyAlert.id, SafetyAlert.raised_at, _deleting(SafetyAlert)),
     Rule(

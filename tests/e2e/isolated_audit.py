@@ -111,6 +111,31 @@ async def card_in_chat_of(
     return chat, message_id, card
 
 
+async def install_with_colleagues(
+    services: Services, teams: PlaygroundClient, colleagues: tuple[str, ...]
+) -> tuple[dict[str, str], str, dict[str, int]]:
+    """Install qop in the current user's personal chat and in the team, where ``colleagues`` (other
+    playground users, by e-mail) then join, so qop meets them without a message from them.
+    Returns (Teams user id by e-mail, the personal chat's id, qop person id by Teams user id)."""
+    config = await teams.config()
+    user_of = {u["email"]: u["id"] for u in [config["currentUser"], *config["users"]]}
+    personal = config["personalChat"]["id"]
+    general = next(c["id"] for c in config["teams"][0]["channels"] if c["name"] == "General")
+    await teams.install(personal)
+    assert "Welcome to qop" in card_text(await teams.next_card(personal))
+    await teams.install(general)
+    await teams.next_card(general)  # the channel's welcome
+    await teams.add_team_members(general, [user_of[email] for email in colleagues])
+    everyone = [config["currentUser"]["id"], *(user_of[email] for email in colleagues)]
+
+    async def met() -> dict[str, int] | None:
+        async with services.sessions() as session:
+            rows = dict((await session.execute(select(Person.teams_user_id, Person.id))).all())
+        return rows if all(user in rows for user in everyone) else None
+
+    return user_of, personal, await found(met, f"qop meeting {', '.join(colleagues)}")
+
+
 async def test_a_full_round_through_the_playground(bot: LiveBot, playground: RunningPlayground) -> None:
     assert_isolated_if_asked()
     assert bot.app is not None
@@ -121,23 +146,7 @@ async def test_a_full_round_through_the_playground(bot: LiveBot, playground: Run
     today = services.audits.context.today()
 
     async with PlaygroundClient(playground.url) as teams:
-        config = await teams.config()
-        user_of = {u["email"]: u["id"] for u in [config["currentUser"], *config["users"]]}
-        personal = config["personalChat"]["id"]
-        general = next(c["id"] for c in config["teams"][0]["channels"] if c["name"] == "General")
-        await teams.install(personal)
-        assert "Welcome to qop" in card_text(await teams.next_card(personal))
-        await teams.install(general)
-        await teams.next_card(general)  # the channel's welcome
-        # Isaiah and Patti join the team qop is installed in: qop meets them (no message from them yet).
-        await teams.add_team_members(general, [user_of[ISAIAH], user_of[PATTI]])
-
-        async def met() -> dict[str, int] | None:
-            async with services.sessions() as session:
-                rows = dict((await session.execute(select(Person.teams_user_id, Person.id))).all())
-            return rows if all(user_of[e] in rows for e in (ALEX, ISAIAH, PATTI)) else None
-
-        ids_by_teams_user = await found(met, "qop meeting Isaiah and Patti")
+        user_of, personal, ids_by_teams_user = await install_with_colleagues(services, teams, (ISAIAH, PATTI))
         alex, isaiah, patti = (ids_by_teams_user[user_of[e]] for e in (ALEX, ISAIAH, PATTI))
         async with services.sessions() as session:
             gareth = await session.scalar(select(Person.id).where(Person.email == GARETH))

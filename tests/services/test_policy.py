@@ -81,6 +81,7 @@ RECORDS = {
     "team compliments and complaints": policy.compliments_complaints(team_id=TEAM, service_area_id=AREA),
     "team practice example": policy.practice_example(team_id=TEAM, service_area_id=AREA),
     "team performance clinic": policy.performance_clinic(team_id=TEAM, service_area_id=AREA),
+    "area practice day planned by 4": policy.practice_day(service_area_id=AREA, planner_id=4),
 }
 
 EVERYONE_IN_ORG = {
@@ -170,6 +171,10 @@ MATRIX: dict[tuple[str, P], set[str]] = {
     ("team practice example", P.VIEW): EVERYONE_IN_ORG,
     ("team practice example", P.SUBMIT): {"manager", "senior", "head_of_service", "qa_lead", "qa_head", "psw"}
     | {"iro_manager"},
+    # Planned by the area's senior managers, Heads of Service or QA; the summary is also for its planner.
+    ("area practice day planned by 4", P.VIEW): {"manager", "senior", "head_of_service", "qa_lead", "qa_head"}
+    | {"director"},
+    ("area practice day planned by 4", P.CHANGE): {"senior", "head_of_service", "qa_lead", "qa_head"},
 }
 
 CASES = [

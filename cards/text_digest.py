@@ -26,7 +26,7 @@ ACTIONS_IMPACT = "Impact evidenced"
 NOT_SHOWN = "not shown (too few)"
 NO_CHANGE = "no change"
 CHANGE = " ({change} on the {before})"
-BEFORE = {"week": "week before", "quarter": "quarter before"}
+BEFORE = {"week": "week before", "quarter": "quarter before", "half": "half-year before"}
 POINTS = "{sign}{value:.1f} points"
 
 CHART_GRADES = "Overall grades"
@@ -104,4 +104,5 @@ PREVIEW_OUT_OF_DATE = "That preview is out of date: type '@qop digest now' in th
 SUBSCRIBED_SINCE = "{day} {date:%B %Y}"
 DUE_LABEL = "{due:%A %d %B at %H:%M}"
 NOT_A_QUARTER = "'{value}' is not a quarter; write it like 2026Q3"
+NOT_A_HALF_YEAR = "'{value}' is not a half-year; write it like 2026H1 (January to June) or 2026H2"
 NOT_A_PERIOD = "'{value}' is not a period; write a date (2026-03-23), a week (2026-W13) or 2026Q3"

@@ -78,6 +78,8 @@ RECORDS = {
     "own organisation entry": policy.organisation(person_id=1),
     "QIM report": policy.qim_report(),
     "improvement plan": policy.improvement_plan(),
+    "the practitioner's plan priority": policy.improvement_plan(owner_id=1),
+    "QIM meeting": policy.qim_meeting(),
     "team compliments and complaints": policy.compliments_complaints(team_id=TEAM, service_area_id=AREA),
     "team practice example": policy.practice_example(team_id=TEAM, service_area_id=AREA),
 }
@@ -160,6 +162,10 @@ MATRIX: dict[tuple[str, P], set[str]] = {
     ("QIM report", P.CHANGE): set(),
     ("improvement plan", P.VIEW): QIM_MEMBERS | {"iro_manager", "champion"},
     ("improvement plan", P.CHANGE): {"head_of_service", "qa_head"},
+    ("the practitioner's plan priority", P.SUBMIT): {"practitioner", "head_of_service", "qa_head"},
+    ("improvement plan", P.SUBMIT): {"head_of_service", "qa_head"},
+    ("QIM meeting", P.VIEW): QIM_MEMBERS,
+    ("QIM meeting", P.CHANGE): {"director", "qa_head"},
     ("team compliments and complaints", P.VIEW): {"client_relations", "qa_lead", "qa_head", "director"}
     | {"senior", "head_of_service"},
     ("team compliments and complaints", P.SUBMIT): {"client_relations"},

@@ -47,6 +47,8 @@ from services.observations.service import ObservationService
 from services.organisation import OrganisationService
 from services.outbox import Outbox
 from services.qa_calendar import QaCalendarService
+from services.qim.assurance import AssuranceService
+from services.qim.meetings import QimService
 from services.reminder_job import scheduled_jobs
 from services.reminder_policy import ReminderPolicy
 from services.reminders import ReminderService
@@ -95,6 +97,12 @@ def build_services(
         digests.attach_report_links(
             Signer(settings.report_signing_key), base_url=settings.base_url, minutes=settings.report_link_minutes
         )
+    learning = LearningService(
+        sessions=sessions,
+        clock=clock,
+        case_reference_pattern=settings.case_reference_pattern,
+        time_zone=settings.timezone,
+    )
     return Services(
         sessions=sessions,
         clock=clock,
@@ -152,12 +160,7 @@ def build_services(
         ),
         digests=digests,
         improvement=ImprovementPlanService(sessions=sessions, clock=clock, time_zone=settings.timezone),
-        learning=LearningService(
-            sessions=sessions,
-            clock=clock,
-            case_reference_pattern=settings.case_reference_pattern,
-            time_zone=settings.timezone,
-        ),
+        learning=learning,
         observations=ObservationService(
             sessions=sessions,
             clock=clock,
@@ -172,6 +175,16 @@ def build_services(
             case_reference_pattern=settings.case_reference_pattern,
             time_zone=settings.timezone,
         ),
+        qim=QimService(
+            sessions=sessions,
+            clock=clock,
+            digests=digests,
+            learning=learning,
+            outbox=outbox,
+            pack_days_before=settings.qim_pack_days_before,
+            time_zone=settings.timezone,
+        ),
+        assurance=AssuranceService(sessions=sessions, clock=clock, outbox=outbox, time_zone=settings.timezone),
         time_zone=settings.timezone,
         base_url=settings.base_url,
         feedback_signer=feedback_signer,

@@ -1,8 +1,9 @@
 """The recurring jobs qop runs on the delivery engine's schedules (``services.scheduling``):
 
 - ``reminders``: every ``REMINDER_INTERVAL_SECONDS`` (UTC cron), the reminder pass: action
-  reminders, the QA calendar, surveys' closing reminders, and audits waiting for a moderator
-  with nobody assigned (given one as soon as someone independent holds the role);
+  reminders, the QA calendar, surveys' closing reminders, audits waiting for a moderator
+  with nobody assigned (given one as soon as someone independent holds the role), the QIM's
+  pack ahead of each meeting and the owners' monthly assurance update cards;
 - ``digests``: every ``DIGEST_CHECK_SECONDS``, post the weekly digests that are due (each
   subscription has its own day and time; ``DigestService.run_due`` finds them).
 
@@ -35,6 +36,7 @@ async def run_reminders(services: Services) -> int:
     # Someone may have been given the moderator role since (an organisation import, say): each
     # waiting audit is claimed by one conditional update, so two instances never both assign it.
     moderation = await services.audits.moderation.assign_waiting_moderation()
+    qim = await run_qim(services)
     if actions.sent or calendar or surveys or moderation:
         logger.info(
             "reminders sent: %d action, %d calendar, %d survey; %d audits given a moderator",
@@ -43,7 +45,16 @@ async def run_reminders(services: Services) -> int:
             len(surveys),
             len(moderation),
         )
-    return len(actions.sent) + len(actions.rehanded) + len(calendar) + len(surveys) + len(moderation)
+    return len(actions.sent) + len(actions.rehanded) + len(calendar) + len(surveys) + len(moderation) + qim
+
+
+async def run_qim(services: Services) -> int:
+    """The QIM's pack when its meeting is near (once), and owners' monthly assurance update cards."""
+    packs = await services.qim.run_due()
+    updates = await services.assurance.run_monthly()
+    if packs or updates:
+        logger.info("QIM packs posted: %d; monthly assurance update cards: %d", len(packs), len(updates))
+    return len(packs) + len(updates)
 
 
 async def run_digests(services: Services) -> int:

@@ -23,6 +23,7 @@ def register_all(bot: QopBot) -> None:
         lifecycle,
         observations,
         organisation,
+        qim,
         surveys,
     )
 
@@ -40,6 +41,7 @@ def register_all(bot: QopBot) -> None:
         improvement,
         learning,
         observations,
+        qim,
     )
     for module in modules:
         module.register(bot)

@@ -18,6 +18,7 @@ from tests.support.card_catalogue.feedback import feedback_examples
 from tests.support.card_catalogue.improvement import improvement_examples, learning_examples
 from tests.support.card_catalogue.observations import observation_examples
 from tests.support.card_catalogue.organisation import organisation_examples
+from tests.support.card_catalogue.qim import qim_examples
 from tests.support.card_catalogue.surveys import survey_examples
 
 SAMPLE_COMMANDS = [
@@ -73,6 +74,7 @@ SOURCES: list[Callable[[], Iterator[tuple[str, Json]]]] = [
     improvement_examples,
     learning_examples,
     observation_examples,
+    qim_examples,
 ]
 """Each feature appends its examples function here."""
 

@@ -99,6 +99,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("improvement plan", text.IMPROVEMENT_PLAN, PERSONAL, Audience.QIM, weight=12),
     Command("qim", text.QIM, PERSONAL, Audience.QIM, weight=14),
     Command("qim pack", text.QIM_PACK, (Scope.TEAM, Scope.PERSONAL), Audience.QIM, weight=6),
+    Command("report half", text.REPORT_HALF, PERSONAL, Audience.QIM, weight=7),
     Command("celebrated", text.CELEBRATED, PERSONAL, Audience.EVERYONE, weight=11),
     Command("celebrate", text.CELEBRATE, PERSONAL, Audience.MANAGERS, weight=10),
     Command("client feedback", text.CLIENT_FEEDBACK, PERSONAL, Audience.CLIENT_RELATIONS, weight=8),

@@ -75,3 +75,12 @@ PLANS_FOCUS = "Where we will focus (the stages and themes that worry us most)"
 CHART_TREND = "Good or better (%)"
 CHART_STAGES = "Good or better by stage (%)"
 CHART_TREND_PAGE = "Good or better by quarter (%); dashed line: the {target:.0f}% goal"
+
+# -- the bi-annual service-wide report (a half-year against the one before) ------------------------
+SHEET_HALF_YEAR = "Against last half-year"
+CHANGE = "Change"
+AUDITS_GRADED = "Audits graded"
+HALF_YEAR_NOTE = (
+    "The service-wide quality of practice report for {period}, against {previous}. Changes are in numbers "
+    "or percentage points; numbers under 5 are not shown and have no change."
+)

@@ -63,6 +63,9 @@ class QimReport:
     calendar: list[UnitCompliance] = field(default_factory=list)
     """How each unit kept the QA calendar's dates this quarter (counts of meetings, not people)."""
     generated_on: date | None = None
+    extra_sections: list[tuple[str, str, list[list[Any]]]] = field(default_factory=list)
+    """Sections other features add after the standard ones (sheet name, Ofsted question, rows):
+    the QIM's assurance trail, the half-year comparison."""
 
 
 def cell(count: int) -> int | str:
@@ -185,6 +188,7 @@ def sections(report: QimReport) -> list[tuple[str, str, list[list[Any]]]]:
         (text.SHEET_CALENDAR, know, calendar),
         (text.SHEET_SOURCES, how, sources),
         (text.SHEET_PLANS, plans, focus),
+        *report.extra_sections,
     ]
 
 

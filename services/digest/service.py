@@ -39,6 +39,7 @@ from services.clock import Clock
 from services.digest import demo, report_access, report_links
 from services.digest.builder import Scope, Vocabulary, bucket_of, build_digest
 from services.digest.findings import digest_findings
+from services.digest.half_year import report_extras
 from services.digest.report import SCALE_QUESTION, FeedbackRow, QimReport, TeamRow
 from services.digest.subscriptions import SubscriptionRequest, send_time
 from services.errors import InvalidInput, NotAllowed, NotFound
@@ -172,10 +173,28 @@ class DigestService:
             period = periods.parse_quarter(quarter, self.time_zone)
         except ValueError:
             raise InvalidInput(text.NOT_A_QUARTER.format(value=quarter)) from None
+        return await self.period_report(kind, name, period, actor=actor, action=action)
+
+    async def half_yearly(
+        self, kind: str, name: str | None, half: str, *, actor: Actor | None, action: str = access_log.EXPORT
+    ) -> QimReport:
+        """The bi-annual service-wide report of ``half`` (``2026H1``): the QIM report's sections for the
+        half-year, with its figures against the previous half-year's first."""
+        try:
+            period = periods.parse_half_year(half, self.time_zone)
+        except ValueError:
+            raise InvalidInput(text.NOT_A_HALF_YEAR.format(value=half)) from None
+        return await self.period_report(kind, name, period, actor=actor, action=action)
+
+    async def period_report(
+        self, kind: str, name: str | None, period: Period, *, actor: Actor | None, action: str = access_log.EXPORT
+    ) -> QimReport:
+        """The report of a quarter or a half-year for a scope, with the QIM's assurance sections."""
         scope = await self.resolve_scope(kind, name)
         digest = await self.build(scope, period)
         bucket = bucket_of(period)
         following = period.previous(-1)
+        today = periods.local_date(self._clock.now(), self.time_zone)
         async with transaction(self._sessions) as session:
             teams = [TeamRow(*row) for row in await digest_repo.audits_by_team(session, scope.team_ids, bucket)]
             feedback = [
@@ -193,9 +212,10 @@ class DigestService:
                 load_calendar(),
                 period.first_day,
                 period.last_day,
-                periods.local_date(self._clock.now(), self.time_zone),
+                today,
                 team_ids=scope.team_ids,
             )
+            extra = await report_extras(session, digest, today=today, time_zone=self.time_zone)
             await access_log.record(
                 session,
                 actor,
@@ -213,25 +233,29 @@ class DigestService:
             average_scale=average,
             plans=plans,
             calendar=calendar,
-            generated_on=periods.local_date(self._clock.now(), self.time_zone),
+            generated_on=today,
+            extra_sections=extra,
         )
 
     # -- report links ------------------------------------------------------------------------
 
     async def report_link(
-        self, *, actor_id: str, quarter: str | None, scope: str | None, name: str | None
+        self, *, actor_id: str, quarter: str | None, scope: str | None, name: str | None, half_year: bool = False
     ) -> tuple[str, datetime, str]:
-        """(signed URL, expiry, quarter) of the QIM report page for a member of the QIM asking in Teams
-        (``actor_id`` is their Teams user id)."""
+        """(signed URL, expiry, period) of the QIM report page for a member of the QIM asking in Teams
+        (``actor_id`` is their Teams user id). ``quarter`` may name a half-year (``2026H1``); without it,
+        the last complete quarter (or half-year, with ``half_year``)."""
         if self._links is None:
             raise InvalidInput(text.REPORT_LINKS_OFF)
         async with transaction(self._sessions) as session:
             actor = await actors.load_for_teams_user(session, actor_id)
         await report_access.require_member(self._sessions, actor, via=report_access.VIA_TEAMS, quarter=quarter)
         now = self._clock.now()
-        chosen = quarter or periods.quarter_of(periods.local_date(now, self.time_zone), self.time_zone).previous().key
+        today = periods.local_date(now, self.time_zone)
+        latest = periods.half_year_of(today, self.time_zone) if half_year else periods.quarter_of(today, self.time_zone)
+        chosen = quarter or latest.previous().key
         try:
-            chosen = periods.parse_quarter(chosen, self.time_zone).key
+            chosen = periods.parse_report_period(chosen, self.time_zone).key
         except ValueError:
             raise InvalidInput(text.NOT_A_QUARTER.format(value=chosen)) from None
         kind = scope or "service"
@@ -251,7 +275,11 @@ class DigestService:
         async with transaction(self._sessions) as session:
             actor = await actors.load_for_person(session, grant.person_id)
         await report_access.require_member(self._sessions, actor, via=report_access.VIA_LINK, quarter=grant.quarter)
-        return await self.quarterly(grant.scope, grant.name or None, grant.quarter, actor=actor, action=action)
+        try:
+            period = periods.parse_report_period(grant.quarter, self.time_zone)
+        except ValueError:
+            raise report_links.LinkRefused("malformed") from None
+        return await self.period_report(grant.scope, grant.name or None, period, actor=actor, action=action)
 
     def attach_report_links(self, signer: Signer, *, base_url: str, minutes: int) -> None:
         self._links = (signer, base_url.rstrip("/"), minutes)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -89,6 +90,14 @@ class SubscriptionListing:
     channel: str
     view: SubscriptionView
     active: bool
+
+
+def _parsed(parse: Callable[[str, str], Period], value: str, time_zone: str, problem: str) -> Period:
+    """``parse(value, time_zone)``, or ``InvalidInput`` with ``problem`` naming what was typed."""
+    try:
+        return parse(value, time_zone)
+    except ValueError:
+        raise InvalidInput(problem.format(value=value)) from None
 
 
 def run_key(subscription_id: int, period: Period) -> str:
@@ -169,21 +178,15 @@ class DigestService:
     ) -> QimReport:
         """The QIM report of ``quarter`` (``2026Q3``) for a scope; written to the access log (an export,
         or a view for the web page)."""
-        try:
-            period = periods.parse_quarter(quarter, self.time_zone)
-        except ValueError:
-            raise InvalidInput(text.NOT_A_QUARTER.format(value=quarter)) from None
+        period = _parsed(periods.parse_quarter, quarter, self.time_zone, text.NOT_A_QUARTER)
         return await self.period_report(kind, name, period, actor=actor, action=action)
 
     async def half_yearly(
         self, kind: str, name: str | None, half: str, *, actor: Actor | None, action: str = access_log.EXPORT
     ) -> QimReport:
         """The bi-annual service-wide report of ``half`` (``2026H1``): the QIM report's sections for the
-        half-year, with its figures against the previous half-year's first."""
-        try:
-            period = periods.parse_half_year(half, self.time_zone)
-        except ValueError:
-            raise InvalidInput(text.NOT_A_HALF_YEAR.format(value=half)) from None
+        half-year, with its figures against the previous half-year's."""
+        period = _parsed(periods.parse_half_year, half, self.time_zone, text.NOT_A_HALF_YEAR)
         return await self.period_report(kind, name, period, actor=actor, action=action)
 
     async def period_report(
@@ -254,10 +257,7 @@ class DigestService:
         today = periods.local_date(now, self.time_zone)
         latest = periods.half_year_of(today, self.time_zone) if half_year else periods.quarter_of(today, self.time_zone)
         chosen = quarter or latest.previous().key
-        try:
-            chosen = periods.parse_report_period(chosen, self.time_zone).key
-        except ValueError:
-            raise InvalidInput(text.NOT_A_QUARTER.format(value=chosen)) from None
+        chosen = _parsed(periods.parse_report_period, chosen, self.time_zone, text.NOT_A_QUARTER).key
         kind = scope or "service"
         await self.resolve_scope(kind, name)  # refuse an unknown team or area now, not when the link is opened
         signer, base_url, minutes = self._links

@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cards import qim as qim_cards
@@ -33,6 +33,7 @@ from services.digest.findings import digest_findings
 from services.digest.service import DigestService
 from services.errors import InvalidInput, NotFound
 from services.improvement.learning import LearningService
+from services.improvement.service import owner_by_email
 from services.outbox import Outbox
 from services.policy import Permission
 from services.qa_calendar import CalendarActivity, load_calendar, occurrences_between
@@ -361,16 +362,9 @@ class QimService:
         errors = personal_data.screen_fields({"description": request.description}, ["description"])
         if not request.description.strip():
             errors["description"] = text.PROBLEM_DESCRIPTION
-        owner = None
-        email = request.owner_email.strip().lower()
-        if not email:
-            errors["owner_email"] = text.PROBLEM_OWNER
-        else:
-            owner = await session.scalar(
-                select(Person).where(Person.email == email, Person.in_organisation.is_(True), Person.active.is_(True))
-            )
-            if owner is None:
-                errors["owner_email"] = text.PROBLEM_OWNER_UNKNOWN.format(email=request.owner_email.strip())
+        owner = await owner_by_email(
+            session, request.owner_email, errors, missing=text.PROBLEM_OWNER, unknown=text.PROBLEM_OWNER_UNKNOWN
+        )
         if request.due_date is None:
             errors["due_date"] = text.PROBLEM_DUE
         elif request.due_date < self.today():

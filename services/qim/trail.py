@@ -131,34 +131,18 @@ async def trail_since(session: AsyncSession, since: datetime, *, time_zone: str)
             )
         )
     for action in actions.values():
-        if action.completed_at is not None and action.completed_at >= since and action.completion_evidence:
-            day = local(action.completed_at)
-            entries.append(
-                TrailEntry(
-                    AssuredKind.ACTION,
-                    action.id,
-                    action.description,
-                    f"{day:%Y-%m}",
-                    text.TRAIL_DONE,
-                    action.completion_evidence,
-                    name(action.completed_by_id),
-                    day,
+        steps = (
+            (action.completed_at, text.TRAIL_DONE, action.completion_evidence, action.completed_by_id),
+            (action.impact_reviewed_at, text.TRAIL_IMPACT, action.impact_answer, action.owner_id),
+        )
+        for moment, step, note, author in steps:
+            if moment is not None and moment >= since and note:
+                day = local(moment)
+                entries.append(
+                    TrailEntry(
+                        AssuredKind.ACTION, action.id, action.description, f"{day:%Y-%m}", step, note, name(author), day
+                    )
                 )
-            )
-        if action.impact_reviewed_at is not None and action.impact_reviewed_at >= since and action.impact_answer:
-            day = local(action.impact_reviewed_at)
-            entries.append(
-                TrailEntry(
-                    AssuredKind.ACTION,
-                    action.id,
-                    action.description,
-                    f"{day:%Y-%m}",
-                    text.TRAIL_IMPACT,
-                    action.impact_answer,
-                    name(action.owner_id),
-                    day,
-                )
-            )
     return sorted(entries, key=lambda e: (e.kind.value, e.subject_id, e.written_on))
 
 

@@ -30,14 +30,6 @@ def _text(card: dict) -> str:  # type: ignore[type-arg]
     return json.dumps(card, ensure_ascii=False)
 
 
-async def _invoke(harness: BotHarness, sender: dict, verb: str, data: dict, chat: int) -> dict:  # type: ignore[type-arg]
-    body = await harness.send(
-        a.card_action(harness.service_url, verb, data, sender=sender, conversation=a.personal_chat(chat))
-    )
-    assert body["statusCode"] == 200
-    return body["value"]
-
-
 async def _say(harness: BotHarness, sender: dict, text: str, conversation: dict) -> dict:  # type: ignore[type-arg]
     before = len(harness.connector.messages)
     await harness.send(a.message(harness.service_url, text, sender=sender, conversation=conversation))
@@ -87,27 +79,26 @@ async def test_the_chair_runs_the_qim_from_cards_and_members_open_the_report(
     assert "QIM pack: meeting on 28 April 2026" in _text(pack) and "Record a decision" in _text(pack)
 
     # A decision: an empty one comes back; a real one is recorded.
-    form = await _invoke(harness, CHAIR, verbs.QIM_DECISION_FORM, button_data(pack, verbs.QIM_DECISION_FORM), chat=6)
-    again = await _invoke(
-        harness, CHAIR, verbs.QIM_DECISION_SAVE, {**button_data(form, verbs.QIM_DECISION_SAVE), "decision": " "}, 6
+    form = await harness.press(CHAIR, verbs.QIM_DECISION_FORM, button_data(pack, verbs.QIM_DECISION_FORM), chat=6)
+    again = await harness.press(
+        CHAIR, verbs.QIM_DECISION_SAVE, {**button_data(form, verbs.QIM_DECISION_SAVE), "decision": " "}, 6
     )
     assert "Write the decision." in _text(again)
     wording = "Themed audit of management oversight in Q3."
-    decisions = await _invoke(
-        harness, CHAIR, verbs.QIM_DECISION_SAVE, {**button_data(again, verbs.QIM_DECISION_SAVE), "decision": wording}, 6
+    decisions = await harness.press(
+        CHAIR, verbs.QIM_DECISION_SAVE, {**button_data(again, verbs.QIM_DECISION_SAVE), "decision": wording}, 6
     )
     assert "Decision recorded." in _text(decisions) and wording in _text(decisions)
 
     # A service-level action: no owner and no due date come back with what was typed; then it is raised.
-    action_form = await _invoke(harness, CHAIR, verbs.QIM_ACTION_FORM, button_data(pack, verbs.QIM_ACTION_FORM), 6)
+    action_form = await harness.press(CHAIR, verbs.QIM_ACTION_FORM, button_data(pack, verbs.QIM_ACTION_FORM), 6)
     what = {"description": "Audit oversight of every child protection plan"}
-    missing = await _invoke(
-        harness, CHAIR, verbs.QIM_ACTION_SAVE, {**button_data(action_form, verbs.QIM_ACTION_SAVE), **what}, 6
+    missing = await harness.press(
+        CHAIR, verbs.QIM_ACTION_SAVE, {**button_data(action_form, verbs.QIM_ACTION_SAVE), **what}, 6
     )
     assert "needs an owner" in _text(missing) and "needs a due date" in _text(missing)
     assert what["description"] in _text(missing)
-    raised = await _invoke(
-        harness,
+    raised = await harness.press(
         CHAIR,
         verbs.QIM_ACTION_SAVE,
         {
@@ -127,28 +118,27 @@ async def test_the_chair_runs_the_qim_from_cards_and_members_open_the_report(
     # A member opens the full report from the pack: their own link, the assurance sections in it.
     member_pack = await _say(harness, ANALYST, "qim", a.personal_chat(5))
     assert "Record a decision" not in _text(member_pack)
-    link = await _invoke(harness, ANALYST, verbs.REPORT_QIM_LINK, button_data(member_pack, verbs.REPORT_QIM_LINK), 5)
+    link = await harness.press(ANALYST, verbs.REPORT_QIM_LINK, button_data(member_pack, verbs.REPORT_QIM_LINK), 5)
     url = link["actions"][0]["url"]
     page = await harness.client.get("/reports/qim?" + url.split("?", 1)[1])
     assert page.status == 200
     assert "Service-level actions" in await page.text() and what["description"] in await page.text()
-    outsider = await _invoke(harness, PRACTITIONER, verbs.REPORT_QIM_LINK, {"args": "2026Q1"}, 1)
+    outsider = await harness.press(PRACTITIONER, verbs.REPORT_QIM_LINK, {"args": "2026Q1"}, 1)
     assert "for the members of the Quality Improvement Meeting" in _text(outsider)
 
     # The owner's monthly update; a missing RAG brings the card back.
     update = {"kind": "action", "subject_id": action.id, "month": "2026-05", "progress": "Sampled 12 plans."}
-    no_rag = await _invoke(harness, OWNER, verbs.ASSURANCE_SAVE, update, 2)
+    no_rag = await harness.press(OWNER, verbs.ASSURANCE_SAVE, update, 2)
     assert "Choose green, amber or red." in _text(no_rag) and "Sampled 12 plans." in _text(no_rag)
-    saved = await _invoke(harness, OWNER, verbs.ASSURANCE_SAVE, {**update, "rag": "amber"}, 2)
+    saved = await harness.press(OWNER, verbs.ASSURANCE_SAVE, {**update, "rag": "amber"}, 2)
     assert "update is recorded" in _text(saved)
 
     # After the meeting the chair corrects the decision: the original stays, the change is recorded.
     clock.set(datetime(2026, 4, 30, 8, 30, tzinfo=UTC))
-    listed = await _invoke(harness, CHAIR, verbs.QIM_DECISIONS, button_data(pack, verbs.QIM_DECISIONS), 6)
-    edit = await _invoke(harness, CHAIR, verbs.QIM_DECISION_FORM, button_data(listed, verbs.QIM_DECISION_FORM), 6)
+    listed = await harness.press(CHAIR, verbs.QIM_DECISIONS, button_data(pack, verbs.QIM_DECISIONS), 6)
+    edit = await harness.press(CHAIR, verbs.QIM_DECISION_FORM, button_data(listed, verbs.QIM_DECISION_FORM), 6)
     assert "The meeting is over" in _text(edit)
-    changed = await _invoke(
-        harness,
+    changed = await harness.press(
         CHAIR,
         verbs.QIM_DECISION_SAVE,
         {**button_data(edit, verbs.QIM_DECISION_SAVE), "decision": wording + " Led by the PSW."},

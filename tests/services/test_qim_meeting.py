@@ -62,6 +62,16 @@ async def _qim_org(sessions: async_sessionmaker[AsyncSession]) -> Org:
     return org
 
 
+async def _priority(sessions: async_sessionmaker[AsyncSession], *, owner_id: int, created_at: datetime) -> int:
+    async with sessions() as session, session.begin():
+        priority = ImprovementPriority(
+            title="Management oversight at every decision", owner_id=owner_id, created_at=created_at
+        )
+        session.add(priority)
+        await session.flush()
+        return priority.id
+
+
 async def _count(sessions: async_sessionmaker[AsyncSession], model: type) -> int:
     async with sessions() as session:
         return await session.scalar(select(func.count()).select_from(model)) or 0
@@ -163,13 +173,7 @@ async def test_a_service_level_action_needs_an_owner_and_a_due_date(
 ) -> None:
     org = await _qim_org(sessions)
     clock.set(datetime(2026, 4, 28, 9, 0, tzinfo=UTC))
-    async with sessions() as session, session.begin():
-        priority = ImprovementPriority(
-            title="Management oversight at every decision", owner_id=org.manager, created_at=clock.now()
-        )
-        session.add(priority)
-        await session.flush()
-        priority_id = priority.id
+    priority_id = await _priority(sessions, owner_id=org.manager, created_at=clock.now())
     qim = services.qim
     meeting_id = (await qim.pack(CHAIR)).meeting.id
 
@@ -213,13 +217,7 @@ async def test_owners_get_a_monthly_update_card_and_the_trail_reaches_the_pack_a
         meeting_id,
         ServiceActionInput("Audit oversight of every CP plan", "maya@council.example.gov.uk", date(2026, 7, 31)),
     )
-    async with sessions() as session, session.begin():
-        priority = ImprovementPriority(
-            title="Management oversight at every decision", owner_id=org.manager, created_at=clock.now()
-        )
-        session.add(priority)
-        await session.flush()
-        priority_id = priority.id
+    priority_id = await _priority(sessions, owner_id=org.manager, created_at=clock.now())
     assert await services.assurance.run_monthly() == [], "nothing existed before April began"
 
     clock.set(datetime(2026, 5, 1, 8, 30, tzinfo=UTC))  # Friday 1 May, 09:30 BST
@@ -256,13 +254,20 @@ async def test_owners_get_a_monthly_update_card_and_the_trail_reaches_the_pack_a
         events = list(await session.scalars(select(ActionEvent.kind).where(ActionEvent.action_id == action.id)))
     assert events == ["created", "progress"], "the update is in the action's own story too"
 
+    await services.actions.mark_done(action.id, actor_id=org.manager, evidence="Oversight audit finished.")
+    await services.actions.record_impact(action.id, actor_id=org.manager, answer="Oversight now seen in 11 of 12.")
     pack = await services.qim.pack(CHAIR, meeting_id=meeting_id)
     [shown] = pack.actions
-    assert shown.latest_rag == "amber"
-    assert [(e.kind, e.rag) for e in pack.trail] == [(AssuredKind.ACTION, "amber"), (AssuredKind.PRIORITY, "green")]
+    assert (shown.latest_rag, shown.progress, shown.impact_evidenced) == ("amber", Progress.DONE, True)
+    assert [(e.kind, e.rag, e.note) for e in pack.trail] == [
+        (AssuredKind.ACTION, "amber", "Sampled 12 plans; oversight seen in 9."),
+        (AssuredKind.ACTION, "done", "Oversight audit finished."),
+        (AssuredKind.ACTION, "impact", "Oversight now seen in 11 of 12."),
+        (AssuredKind.PRIORITY, "green", "Standard drafted with HoS."),
+    ]
     report = await services.digests.quarterly("service", None, "2026Q2", actor=None)
     sheets = {name: rows for name, _question, rows in report.extra_sections}
-    assert [row[3] for row in sheets["Assurance trail"][1:]] == ["amber", "green"]
+    assert [row[3] for row in sheets["Assurance trail"][1:]] == ["amber", "done", "impact", "green"]
     assert sheets["Service-level actions"][1][:2] == [f"#{action.id}", "Audit oversight of every CP plan"]
 
 

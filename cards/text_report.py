@@ -80,6 +80,11 @@ CHART_TREND_PAGE = "Good or better by quarter (%); dashed line: the {target:.0f}
 SHEET_HALF_YEAR = "Against last half-year"
 CHANGE = "Change"
 AUDITS_GRADED = "Audits graded"
+FEEDBACK_RESPONSES = "Feedback responses"
+FEEDBACK_SCORE = "Feedback average score (0-10)"
+ACTIONS_RAISED = "Actions raised"
+ACTIONS_CLOSED = "Actions done"
+ACTIONS_WITH_IMPACT = "Actions with impact evidenced"
 HALF_YEAR_NOTE = (
     "The service-wide quality of practice report for {period}, against {previous}. Changes are in numbers "
     "or percentage points; numbers under 5 are not shown and have no change."

@@ -28,11 +28,11 @@ def _measures(figures: PeriodFigures) -> list[tuple[str, Any]]:
         (text.GOOD_OR_BETTER_PCT, _pct(figures.grades.pct_good)),
         (text.INADEQUATE_PCT, _pct(figures.grades.pct_inadequate)),
         (text.AUDITS_GRADED, cell(figures.grades.total)),
-        (text.RESPONSES, cell(figures.feedback_responses)),
-        (text.AVERAGE_SCORE, _pct(figures.shown_feedback_score)),
-        (text.ACTIONS_NEW, cell(figures.actions_new)),
-        (text.ACTIONS_DONE, cell(figures.actions_done)),
-        (text.ACTIONS_IMPACT, cell(figures.actions_impact)),
+        (text.FEEDBACK_RESPONSES, cell(figures.feedback_responses)),
+        (text.FEEDBACK_SCORE, _pct(figures.shown_feedback_score)),
+        (text.ACTIONS_RAISED, cell(figures.actions_new)),
+        (text.ACTIONS_CLOSED, cell(figures.actions_done)),
+        (text.ACTIONS_WITH_IMPACT, cell(figures.actions_impact)),
     ]
 
 

@@ -16,6 +16,7 @@ from services.clock import FrozenClock
 from services.container import Services
 from services.digest.report import render_html, write_workbook
 from services.errors import InvalidInput, NotAllowed
+from services.person_rights import PersonRightsService
 from services.teams_data import TeamsUser
 from storage.models import (
     AccessLogEntry,
@@ -307,3 +308,26 @@ async def test_a_pack_whose_hand_over_never_finished_is_handed_over_again(
 
     clock.advance(timedelta(minutes=11))
     assert await recorded_services.qim.run_due() == ["qim-pack:2026-04-28"]
+
+
+async def test_a_subject_access_export_holds_their_decisions_and_updates(
+    services: Services, sessions: async_sessionmaker[AsyncSession], clock: FrozenClock
+) -> None:
+    org = await _qim_org(sessions)
+    clock.set(datetime(2026, 4, 28, 9, 0, tzinfo=UTC))
+    meeting_id = (await services.qim.pack(CHAIR)).meeting.id
+    await services.qim.record_decision(CHAIR, meeting_id, "Themed audit of management oversight in Q3.")
+    priority_id = await _priority(sessions, owner_id=org.manager, created_at=clock.now())
+    await services.assurance.record_update(
+        OWNER, AssuredKind.PRIORITY, priority_id, month="2026-05", progress="Standard drafted.", rag="green"
+    )
+    service = PersonRightsService(sessions=services.sessions, clock=services.clock)
+
+    chair = (await service.export("quinn@council.example.gov.uk")).sections
+    owner = (await service.export("maya@council.example.gov.uk")).sections
+
+    assert [d["text"] for d in chair["qim_decisions"]] == ["Themed audit of management oversight in Q3."]
+    assert chair["assurance_updates"] == [] and owner["qim_decisions"] == []
+    assert [(u["priority_id"], u["rag"], u["progress"]) for u in owner["assurance_updates"]] == [
+        (priority_id, "green", "Standard drafted.")
+    ]

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from qop.app import build_retention
 from services.clock import FrozenClock
 from services.container import Services
 from services.digest.report import render_html, write_workbook
@@ -33,6 +34,7 @@ from storage.models import (
 )
 from tests.support.action_org import Org, make_org
 from tests.support.outbox import RecordingOutbox
+from tests.support.retention import years
 from views.qim import AssuredKind, Progress, ServiceActionInput
 
 CHAIR = TeamsUser("29:user-6", name="Quinn Adams")  # made Service Director below
@@ -331,3 +333,31 @@ async def test_a_subject_access_export_holds_their_decisions_and_updates(
     assert [(u["priority_id"], u["rag"], u["progress"]) for u in owner["assurance_updates"]] == [
         (priority_id, "green", "Standard drafted.")
     ]
+
+
+async def test_the_retention_purge_takes_the_updates_with_their_action_or_priority(
+    services: Services, sessions: async_sessionmaker[AsyncSession], clock: FrozenClock
+) -> None:
+    org = await _qim_org(sessions)
+    clock.set(datetime(2026, 4, 28, 9, 0, tzinfo=UTC))
+    meeting_id = (await services.qim.pack(CHAIR)).meeting.id
+    action = await services.qim.raise_action(
+        CHAIR, meeting_id, ServiceActionInput("Audit oversight", "maya@council.example.gov.uk", date(2026, 7, 31))
+    )
+    priority_id = await _priority(sessions, owner_id=org.manager, created_at=clock.now())
+    for kind, subject in ((AssuredKind.ACTION, action.id), (AssuredKind.PRIORITY, priority_id)):
+        await services.assurance.record_update(
+            OWNER, kind, subject, month="2026-05", progress="Going well.", rag="green"
+        )
+    await services.actions.mark_done(action.id, actor_id=org.manager, evidence="Audit finished.")
+    async with sessions() as session, session.begin():
+        priority = await session.get(ImprovementPriority, priority_id)
+        assert priority is not None
+        priority.status, priority.updated_at = "achieved", clock.now()
+
+    clock.advance(years(7))
+    result = await build_retention(services, None).purge()
+
+    assert result.removed["actions: closed actions"] == 1
+    assert result.removed["improvement_plan: closed improvement priorities (milestones, history)"] == 1
+    assert await _count(sessions, AssuranceUpdate) == 0

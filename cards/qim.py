@@ -116,6 +116,7 @@ def pack_card(pack: PackView) -> Json:
     else:
         body.append(paragraph(text.PACK_NO_ACTIONS, subtle=True))
     body += [
+        *_measures(pack),
         heading(text.PACK_THEMES),
         *_lines(
             [
@@ -144,6 +145,27 @@ def pack_card(pack: PackView) -> Json:
         ]
     buttons.append(execute(text.BUTTON_DECISIONS, verbs.QIM_DECISIONS, meeting_data))
     return card(body, buttons, fallback_text=heading_text)
+
+
+def _names(indicators: Sequence[Any]) -> str:
+    return ", ".join(i.name for i in indicators) or text.MEASURE_NONE
+
+
+def _measures(pack: PackView) -> list[Any]:
+    """The four questions per Meaningful Measure, one line each (left out when no measures are loaded)."""
+    if not pack.measures:
+        return []
+    lines = [
+        text.PACK_MEASURE_LINE.format(
+            measure=m.name,
+            worried=_names([w.indicator for w in m.worries]),
+            well=_names(m.did_well),
+            impact=_names(m.impact),
+            celebrate=_names(m.celebrate),
+        )
+        for m in pack.measures
+    ]
+    return [heading(text.PACK_MEASURES), *_lines(lines, text.PACK_NOTHING_FOUND)]
 
 
 def pack_posted_card(meeting: MeetingView) -> Json:

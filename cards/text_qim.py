@@ -15,6 +15,11 @@ PACK_ACTIONS = "Service-level actions"
 PACK_ACTIONS_SUMMARY = "{on_track} on track, {late} late, {done} done ({impact} with impact evidenced)"
 PACK_ACTION_LINE = "#{id} {description} ({owner}, due {due}): {progress}{rag}"
 PACK_NO_ACTIONS = "No service-level actions yet."
+PACK_MEASURES = "Meaningful Measures: the four questions"
+PACK_MEASURE_LINE = (
+    "{measure}: worried about {worried}; done well {well}; impact shown {impact}; to celebrate {celebrate}"
+)
+MEASURE_NONE = "none"
 PACK_THEMES = "Compliments and complaints"
 PACK_THEME_LINE = "{theme}: {compliments} compliments, {complaints} complaints"
 PACK_NO_THEMES = "None logged this quarter."

@@ -42,6 +42,7 @@ from services.feedback.surveys import SurveyService
 from services.feedback.tokens import Signer
 from services.improvement import ImprovementPlanService
 from services.improvement.learning import LearningService
+from services.measures.service import MeasuresService
 from services.observations.mapping import MappingService
 from services.observations.service import ObservationService
 from services.organisation import OrganisationService
@@ -181,6 +182,7 @@ def build_services(
             digests=digests,
             learning=learning,
             outbox=outbox,
+            measures=MeasuresService(sessions=sessions, clock=clock, library=templates, time_zone=settings.timezone),
             pack_days_before=settings.qim_pack_days_before,
             time_zone=settings.timezone,
         ),

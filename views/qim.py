@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from views.digest import Digest, Findings
 from views.improvement import ThemeCount
+from views.measures import MeasureStatus
 
 
 class Progress(enum.StrEnum):
@@ -117,6 +118,8 @@ class PackView:
     themes: tuple[ThemeCount, ...] = ()
     decisions: tuple[DecisionView, ...] = ()
     trail: tuple[TrailEntry, ...] = field(default_factory=tuple)
+    measures: tuple[MeasureStatus, ...] = ()
+    """The four questions per Meaningful Measure, for the quarter's last month (none: no measures file)."""
     can_record: bool = False
 
     def count(self, progress: Progress) -> int:

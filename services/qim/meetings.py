@@ -34,6 +34,7 @@ from services.digest.service import DigestService
 from services.errors import InvalidInput, NotFound
 from services.improvement.learning import LearningService
 from services.improvement.service import owner_by_email
+from services.measures.service import MeasuresService, NoMeasures
 from services.outbox import Outbox
 from services.policy import Permission
 from services.qa_calendar import CalendarActivity, load_calendar, occurrences_between
@@ -56,6 +57,7 @@ from storage.repositories import conversations as conversation_repo
 from storage.repositories import improvement as plan_repo
 from storage.repositories import qim as repo
 from views import periods
+from views.measures import MeasureStatus
 from views.qim import DecisionChangeView, DecisionView, MeetingView, PackView, ServiceActionInput, ServiceActionView
 
 logger = logging.getLogger(__name__)
@@ -88,6 +90,7 @@ class QimService:
         learning: LearningService,
         outbox: Outbox | None = None,
         activity: CalendarActivity | None = None,
+        measures: MeasuresService | None = None,
         pack_days_before: int = 5,
         time_zone: str = working_time.DEFAULT_TIME_ZONE,
     ) -> None:
@@ -97,6 +100,7 @@ class QimService:
         self._learning = learning
         self._outbox = outbox
         self._activity = activity or next((a for a in load_calendar() if a.key == QIM_ACTIVITY), None)
+        self._measures = measures
         self.pack_days_before = pack_days_before
         self._time_zone = time_zone
 
@@ -217,8 +221,19 @@ class QimService:
             themes=tuple(themes),
             decisions=tuple(decisions),
             trail=tuple(entries),
+            measures=await self._four_questions(period.last_day.replace(day=1)),
             can_record=can_record,
         )
+
+    async def _four_questions(self, month: date) -> tuple[MeasureStatus, ...]:
+        """The service's Meaningful Measures in ``month`` with the four questions, where a measures
+        file is loaded (none otherwise: the pack then leaves the section out)."""
+        if self._measures is None:
+            return ()
+        try:
+            return (await self._measures.overview(month=month)).measures
+        except NoMeasures:
+            return ()
 
     # -- decisions ---------------------------------------------------------------------------
 

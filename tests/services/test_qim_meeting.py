@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from cards.qim import pack_card
 from qop.app import build_retention
 from services.clock import FrozenClock
 from services.container import Services
@@ -33,6 +34,7 @@ from storage.models import (
     RoleAssignment,
 )
 from tests.support.action_org import Org, make_org
+from tests.support.organisation import DEMO_FILE
 from tests.support.outbox import RecordingOutbox
 from tests.support.retention import years
 from views.qim import AssuredKind, Progress, ServiceActionInput
@@ -361,3 +363,20 @@ async def test_the_retention_purge_takes_the_updates_with_their_action_or_priori
     assert result.removed["actions: closed actions"] == 1
     assert result.removed["improvement_plan: closed improvement priorities (milestones, history)"] == 1
     assert await _count(sessions, AssuranceUpdate) == 0
+
+
+async def test_the_pack_answers_the_four_questions_per_meaningful_measure_once_they_are_loaded(
+    services: Services, clock: FrozenClock
+) -> None:
+    from tests.services.test_measures import demo_measures
+
+    clock.set(APRIL_20)
+    await services.organisation.import_file(DEMO_FILE)
+    assert (await services.qim.pack(None)).measures == (), "no measures file: no section"
+    measures = await demo_measures(services)
+
+    pack = await services.qim.pack(None)
+
+    loaded = await measures.overview(month=date(2026, 3, 1))
+    assert [m.name for m in pack.measures] == [m.name for m in loaded.measures] and pack.measures
+    assert "Meaningful Measures: the four questions" in str(pack_card(pack))

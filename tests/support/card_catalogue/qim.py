@@ -13,6 +13,7 @@ from services.digest.findings import digest_findings
 from tests.support.card_catalogue.digest import _area_digest
 from views.digest import Digest
 from views.improvement import ThemeCount
+from views.measures import IndicatorStatus, MeasureStatus, Worry, WorryReason
 from views.qim import (
     AssuredKind,
     DecisionChangeView,
@@ -102,6 +103,50 @@ DECISION = DecisionView(
 )
 
 
+def _indicator(key: str, name: str, value: float, *, good: bool) -> IndicatorStatus:
+    return IndicatorStatus(
+        key=key,
+        measure_id="safe",
+        name=name,
+        kind="percent",
+        unit="%",
+        direction="up",
+        target=90.0,
+        tolerance=2.0,
+        owner="Head of Service, First Contact",
+        value=value,
+        value_month=date(2026, 3, 1),
+        numerator=None,
+        denominator=None,
+        teams_reporting=3,
+        teams_in_scope=3,
+        history=((date(2026, 1, 1), value - 3), (date(2026, 2, 1), value - 1), (date(2026, 3, 1), value)),
+        change=3.0,
+        off_target=not good,
+        on_target=good,
+        wrong_way=False,
+        improving=True,
+        evidence=(),
+        disagreeing_evidence=(),
+    )
+
+
+REFERRALS = _indicator("referral_decisions_24h", "Referral decisions within one working day", 86.0, good=False)
+VISITS = _indicator("cp_visits", "Child protection visits on time", 93.0, good=True)
+MEASURES = (
+    MeasureStatus(
+        "safe",
+        "Children are safe",
+        (REFERRALS, VISITS),
+        (Worry(REFERRALS, (WorryReason.OFF_TARGET,)),),
+        (VISITS,),
+        (VISITS, REFERRALS),
+        (VISITS,),
+        (),
+    ),
+)
+
+
 def _pack(digest: Digest, *, can_record: bool) -> PackView:
     return PackView(
         meeting=MEETING,
@@ -119,6 +164,7 @@ def _pack(digest: Digest, *, can_record: bool) -> PackView:
         themes=(ThemeCount("communication", 4, 7), ThemeCount("timeliness", 1, 5), ThemeCount("kindness", 6, 0)),
         decisions=(DECISION,),
         trail=TRAIL,
+        measures=MEASURES,
         can_record=can_record,
     )
 

@@ -300,10 +300,12 @@ def stopped_card() -> Json:
     return card([paragraph(text.STOPPED)])
 
 
-def report_link_card(*, scope_label: str, quarter: str, url: str, expires: str) -> Json:
+def report_link_card(*, scope_label: str, quarter: str, url: str, expires: str, half_year: bool = False) -> Json:
+    """The signed link to the QIM report (or, ``half_year``, the bi-annual report) for whoever asked."""
+    heading_text = text.REPORT_LINK_TITLE_HALF if half_year else text.REPORT_LINK_TITLE
     return card(
         [
-            title(text.REPORT_LINK_TITLE.format(scope=scope_label, quarter=quarter)),
+            title(heading_text.format(scope=scope_label, quarter=quarter)),
             paragraph(text.REPORT_LINK_BODY.format(expires=expires)),
         ],
         [ac.OpenUrlAction(title=text.REPORT_OPEN, url=url)],

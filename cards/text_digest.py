@@ -77,6 +77,7 @@ STOPPED = "The weekly digest for this channel has stopped. '@qop digest weekly' 
 PREVIEW_SENT = "I have sent you a preview in your chat with qop."
 
 REPORT_LINK_TITLE = "Quarterly QIM report: {scope}, {quarter}"
+REPORT_LINK_TITLE_HALF = "Half-year quality of practice report: {scope}, {quarter}"
 REPORT_LINK_BODY = "This link opens the printable report for you only and stops working at {expires}."
 REPORT_OPEN = "Open the report"
 REPORT_BUTTON = "QIM report for last quarter"

@@ -73,4 +73,6 @@ async def _report_link_card(turn: Turn, args: str, *, half_year: bool = False) -
     )
     local = expires.astimezone(ZoneInfo(turn.services.time_zone))
     scope_label = request.name or text.SERVICE_SCOPE
-    return cards.report_link_card(scope_label=scope_label, quarter=chosen, url=url, expires=f"{local:%H:%M}")
+    return cards.report_link_card(
+        scope_label=scope_label, quarter=chosen, url=url, expires=f"{local:%H:%M}", half_year=half_year
+    )

@@ -154,6 +154,6 @@ async def test_the_chair_runs_the_qim_from_cards_and_members_open_the_report(
     # The bi-annual report: a link for the half-year, with the comparison sheet.
     clock.set(datetime(2026, 7, 6, 8, 30, tzinfo=UTC))
     half = await _say(harness, ANALYST, "report half", a.personal_chat(5))
-    assert "2026H1" in _text(half)
+    assert "Half-year quality of practice report: the whole service, 2026H1" in _text(half)
     page = await harness.client.get("/reports/qim?" + half["actions"][0]["url"].split("?", 1)[1])
     assert page.status == 200 and "Against last half-year" in await page.text()

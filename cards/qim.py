@@ -311,10 +311,29 @@ def action_raised_card(meeting: MeetingView, action: ServiceActionView) -> Json:
     return card(body, buttons, fallback_text=message)
 
 
+def _read(data: dict[str, Any], names: Sequence[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Each field as typed (text, or a number a choice sent) and a problem for any that is neither:
+    a list or an object is not something the card's inputs send."""
+    values: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    for name in names:
+        value = data.get(name)
+        if value is None or (isinstance(value, str | int | float) and not isinstance(value, bool)):
+            values[name] = "" if value is None else str(value).strip()
+        else:
+            values[name], errors[name] = "", text.PROBLEM_NOT_TEXT
+    return values, errors
+
+
+def read_decision_form(data: dict[str, Any]) -> tuple[str, dict[str, str]]:
+    """The decision as typed, and a problem when the card sent something other than text."""
+    values, errors = _read(data, ("decision",))
+    return values["decision"], errors
+
+
 def read_action_form(data: dict[str, Any]) -> tuple[ServiceActionInput, dict[str, str], dict[str, str]]:
     """(the action asked for, problems seen without the database, the values as typed)."""
-    values = {name: str(data.get(name) or "").strip() for name in ACTION_FIELDS}
-    errors: dict[str, str] = {}
+    values, errors = _read(data, ACTION_FIELDS)
     due = None
     if values["due_date"]:
         try:
@@ -395,8 +414,9 @@ def update_saved_card(entry: TrailEntry) -> Json:
     )
 
 
-def read_update_form(data: dict[str, Any]) -> dict[str, str]:
-    return {name: str(data.get(name) or "").strip() for name in UPDATE_FIELDS}
+def read_update_form(data: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
+    """The update as typed, and problems for fields the card sent as something other than text."""
+    return _read(data, UPDATE_FIELDS)
 
 
 def _month_label(month: str) -> str:

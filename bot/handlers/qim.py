@@ -45,10 +45,12 @@ async def decision_form(turn: Turn, data: dict[str, Any]) -> ActionResult:
 
 async def save_decision(turn: Turn, data: dict[str, Any]) -> ActionResult:
     qim = turn.services.qim
-    wording = str(data.get("decision") or "")
+    wording, errors = cards.read_decision_form(data)
     meeting_id = _id(data, "meeting_id")
     decision_id = _id(data, "decision_id") if data.get("decision_id") else None
     try:
+        if errors:
+            raise InvalidInput(text.PROBLEM_FIELDS, errors)
         if decision_id is None:
             await qim.record_decision(turn.user, meeting_id, wording)
             message = text.DECISION_SAVED
@@ -115,8 +117,10 @@ async def save_update(turn: Turn, data: dict[str, Any]) -> ActionResult:
     except ValueError:
         raise InvalidInput(text.PROBLEM_STALE) from None
     subject_id, month = _id(data, "subject_id"), str(data.get("month") or "")
-    values = cards.read_update_form(data)
+    values, errors = cards.read_update_form(data)
     try:
+        if errors:
+            raise InvalidInput(text.PROBLEM_FIELDS, errors)
         entry = await assurance.record_update(
             turn.user, kind, subject_id, month=month, progress=values["progress"], rag=values["rag"]
         )

@@ -8,12 +8,20 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from cards import verbs
 from qop.app import SERVICES_KEY
 from services.container import Services
-from storage.models import AccessLogEntry, Action, AssuranceUpdate, Conversation, QimDecisionChange, RoleAssignment
+from storage.models import (
+    AccessLogEntry,
+    Action,
+    AssuranceUpdate,
+    Conversation,
+    QimDecision,
+    QimDecisionChange,
+    RoleAssignment,
+)
 from tests.scenarios.conftest import BotHarness
 from tests.support import activities as a
 from tests.support.action_org import make_org
@@ -157,3 +165,35 @@ async def test_the_chair_runs_the_qim_from_cards_and_members_open_the_report(
     assert "Half-year quality of practice report: the whole service, 2026H1" in _text(half)
     page = await harness.client.get("/reports/qim?" + half["actions"][0]["url"].split("?", 1)[1])
     assert page.status == 200 and "Against last half-year" in await page.text()
+
+
+async def test_bad_card_data_gets_a_friendly_card_and_saves_nothing(harness: BotHarness, sessions, clock) -> None:  # type: ignore[no-untyped-def]
+    org = await make_org(sessions, teams_ids=True)
+    async with sessions() as session, session.begin():
+        session.add(RoleAssignment(person_id=org.qa_lead, role="service_director"))
+    clock.set(datetime(2026, 4, 28, 8, 30, tzinfo=UTC))
+    pack = await _say(harness, CHAIR, "qim", a.personal_chat(6))
+    meeting = button_data(pack, verbs.QIM_DECISION_FORM)["meeting_id"]
+    cases = [
+        (verbs.QIM_DECISION_FORM, {"meeting_id": "abc"}),
+        (verbs.QIM_DECISION_FORM, {"meeting_id": 2**70}),
+        (verbs.QIM_DECISION_FORM, {"meeting_id": 999999}),
+        (verbs.QIM_DECISION_FORM, {"meeting_id": meeting, "decision_id": 999999}),
+        (verbs.QIM_DECISION_SAVE, {"meeting_id": meeting, "decision": ["a", "list"]}),
+        (verbs.QIM_DECISION_SAVE, {"meeting_id": meeting, "decision": "x" * 5000}),
+        (verbs.QIM_ACTION_SAVE, {"meeting_id": meeting, "description": "A", "owner_email": "a@b", "due_date": "31/07"}),
+        (verbs.QIM_ACTION_SAVE, {"meeting_id": meeting, "description": "A", "priority_id": "seven"}),
+        (verbs.QIM_DECISIONS, {}),
+        (verbs.ASSURANCE_SAVE, {"kind": "other", "subject_id": 1, "month": "2026-05"}),
+        (
+            verbs.ASSURANCE_SAVE,
+            {"kind": "action", "subject_id": 999999, "month": "2026-05", "progress": "x", "rag": "red"},
+        ),
+        (verbs.ASSURANCE_SAVE, {"kind": "priority", "subject_id": "x", "month": "2026-13"}),
+    ]
+    for verb, data in cases:
+        answer = _text(await harness.press(CHAIR, verb, data, 6))
+        assert "Something went wrong" not in answer and "ERR-" not in answer, (verb, data, answer[:300])
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Action)) == 0
+        assert await session.scalar(select(func.count()).select_from(QimDecision)) == 0

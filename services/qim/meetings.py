@@ -21,6 +21,7 @@ import logging
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cards import qim as qim_cards
@@ -135,6 +136,8 @@ class QimService:
     async def post_pack_here(self, user: TeamsUser, conversation_id: str) -> MeetingView:
         """``@qop qim pack`` in a channel: it becomes the QIM channel, and the current pack is posted now."""
         actor = await self._require(user, Permission.CHANGE)
+        if self._outbox is None:
+            raise InvalidInput(text.PACK_UNAVAILABLE)
         async with transaction(self._sessions) as session:
             conversation = await conversation_repo.get(session, conversation_id)
             if conversation is None or conversation.kind != ConversationKind.CHANNEL:
@@ -151,8 +154,10 @@ class QimService:
                 summary="QIM channel set and pack posted",
             )
             meeting_id, channel_id = meeting.id, conversation.id
-        view = await self._hand_over(meeting_id, channel_id, key=f"{pack_key(self.today())}:{self._clock.now():%H%M%S}")
-        return view
+        # Asked for by hand: a new post each time (the scheduled one keeps its own key).
+        return await self._hand_over(
+            meeting_id, channel_id, key=f"qim-pack-now:{meeting_id}:{self._clock.now():%Y%m%dT%H%M%S}"
+        )
 
     async def run_due(self, now: datetime | None = None) -> list[str]:
         """Post the next meeting's pack when it is ``pack_days_before`` days away or less, once."""
@@ -190,8 +195,7 @@ class QimService:
             return bool(getattr(claimed, "rowcount", 0))
 
     async def _hand_over(self, meeting_id: int, channel_id: int, *, key: str) -> MeetingView:
-        if self._outbox is None:
-            raise InvalidInput(text.NO_CHANNEL)
+        assert self._outbox is not None, "callers check there is a delivery engine first"
         pack = await self._build_pack(meeting_id, can_record=True)
         await self._outbox.post_card_to_conversation(
             channel_id, qim_cards.pack_card(pack), purpose=PURPOSE, dedupe_key=key[:200]
@@ -431,10 +435,15 @@ class QimService:
     async def _meeting_on(self, session: AsyncSession, meeting_on: date) -> QimMeeting:
         """The meeting on that date, recorded now if it was not yet (with the last meeting's channel)."""
         meeting = await repo.meeting_on(session, meeting_on)
-        if meeting is None:
-            meeting = QimMeeting(meeting_on=meeting_on, conversation_id=await repo.last_channel(session))
-            session.add(meeting)
-            await session.flush()
+        if meeting is not None:
+            return meeting
+        try:
+            async with session.begin_nested():
+                meeting = QimMeeting(meeting_on=meeting_on, conversation_id=await repo.last_channel(session))
+                session.add(meeting)
+        except IntegrityError:  # another instance recorded it a moment ago: theirs stands
+            meeting = await repo.meeting_on(session, meeting_on)
+            assert meeting is not None
         return meeting
 
     async def _meeting_view(self, session: AsyncSession, meeting: QimMeeting) -> MeetingView:

@@ -4,6 +4,7 @@ the bi-annual report with its trends and the assurance trail."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -380,3 +381,17 @@ async def test_the_pack_answers_the_four_questions_per_meaningful_measure_once_t
     loaded = await measures.overview(month=date(2026, 3, 1))
     assert [m.name for m in pack.measures] == [m.name for m in loaded.measures] and pack.measures
     assert "Meaningful Measures: the four questions" in str(pack_card(pack))
+
+
+async def test_two_instances_recording_the_same_meeting_at_once_share_one_row(
+    services: Services, sessions: async_sessionmaker[AsyncSession], clock: FrozenClock, database_url: str
+) -> None:
+    if database_url.startswith("sqlite"):
+        pytest.skip("several instances share one PostgreSQL database; SQLite serves a single local instance")
+    await _qim_org(sessions)
+    clock.set(APRIL_20)
+
+    first, second = await asyncio.gather(services.qim.pack(ANALYST), services.qim.pack(ANALYST))
+
+    assert first.meeting.id == second.meeting.id
+    assert await _count(sessions, QimMeeting) == 1

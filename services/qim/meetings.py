@@ -263,16 +263,13 @@ class QimService:
     async def decision(self, user: TeamsUser, decision_id: int) -> DecisionView:
         await self._require(user, Permission.CHANGE)
         async with transaction(self._sessions) as session:
-            decision = await self._find_decision(session, decision_id)
-            meeting = await session.get(QimMeeting, decision.meeting_id)
-            assert meeting is not None
-            [view] = [d for d in await self._decision_views(session, meeting) if d.id == decision_id]
-            return view
+            decision, meeting = await self._find_decision(session, decision_id)
+            return await self._one_decision(session, meeting, decision.id)
 
     async def record_decision(self, user: TeamsUser, meeting_id: int, wording: str) -> DecisionView:
         """The chair records a decision of the meeting. Raises ``InvalidInput`` naming the problem."""
-        cleaned = _decision_text(wording)
         actor = await self._require(user, Permission.CHANGE)
+        cleaned = _decision_text(wording)
         async with transaction(self._sessions) as session:
             meeting = await self._meeting(session, meeting_id)
             now = self._clock.now()
@@ -300,12 +297,10 @@ class QimService:
     async def change_decision(self, user: TeamsUser, decision_id: int, wording: str) -> tuple[DecisionView, bool]:
         """Change a decision's wording; the original stays and the change is recorded (who, when, what).
         Returns the decision and whether anything changed."""
-        cleaned = _decision_text(wording)
         actor = await self._require(user, Permission.CHANGE)
+        cleaned = _decision_text(wording)
         async with transaction(self._sessions) as session:
-            decision = await self._find_decision(session, decision_id)
-            meeting = await session.get(QimMeeting, decision.meeting_id)
-            assert meeting is not None
+            decision, meeting = await self._find_decision(session, decision_id)
             if cleaned == decision.text:
                 return await self._one_decision(session, meeting, decision.id), False
             now = self._clock.now()
@@ -458,11 +453,12 @@ class QimService:
         )
 
     @staticmethod
-    async def _find_decision(session: AsyncSession, decision_id: int) -> QimDecision:
+    async def _find_decision(session: AsyncSession, decision_id: int) -> tuple[QimDecision, QimMeeting]:
         decision = await session.get(QimDecision, decision_id)
-        if decision is None:
+        meeting = await session.get(QimMeeting, decision.meeting_id) if decision is not None else None
+        if decision is None or meeting is None:
             raise NotFound(text.DECISION_GONE)
-        return decision
+        return decision, meeting
 
     async def _one_decision(self, session: AsyncSession, meeting: QimMeeting, decision_id: int) -> DecisionView:
         return next(d for d in await self._decision_views(session, meeting) if d.id == decision_id)

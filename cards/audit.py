@@ -17,6 +17,7 @@ from microsoft_teams.cards import ChoiceSetInput, Container, DateInput, TextBloc
 from cards import text_audits as text
 from cards import text_templates as template_text
 from cards import verbs
+from cards.audit_family import family_on_audit, family_on_page, family_on_reflection
 from cards.base import Json, action_row, card, execute, facts, field_error, heading, long_date, paragraph, title
 from views.audits import (
     MAX_ACTIONS,
@@ -202,6 +203,7 @@ def page_card(page: AuditPage) -> Json:
     if page.is_actions_page and action_rows_shown(page.values) < MAX_ACTIONS:
         # Under the rows it adds to, apart from the page's Back / Save / Continue buttons.
         body.append(action_row(execute(text.ADD_ACTION, verbs.AUDIT_ADD_ACTION, data)))
+    body += family_on_page(page)
     body.append(paragraph(text.PRIVACY_REMINDER, subtle=True, spacing="Medium"))
     return card(body, buttons, fallback_text=header)
 
@@ -326,6 +328,7 @@ def submitted_card(audit: SubmittedAudit, *, viewer: str = "auditor") -> Json:
     sos = ("worries", "working_well", "needs_to_happen", "auditor_scale")
     if any(key in audit.answers for key in sos):
         body += [heading(text.SIGNS_OF_SAFETY), *_answers_block(audit.template, audit.answers, only=sos)]
+    body += family_on_audit(audit)
     body.append(heading(text.ACTIONS_SUMMARY))
     lines = [f"- {a.description} ({a.owner_name}, {long_date(a.due_date)})" for a in audit.actions]
     body.append(paragraph("\n".join(lines) if lines else text.NO_ACTIONS))
@@ -366,6 +369,7 @@ def reflection_card(form: ReflectionForm) -> Json:
     if form.errors:
         body.append(TextBlock(text=text.PAGE_HAS_ERRORS, color="Attention", wrap=True, weight="Bolder"))
     body += template_inputs(form.template, form.values, form.errors)
+    body += family_on_reflection(form)
     body.append(paragraph(text.PRIVACY_REMINDER, subtle=True, spacing="Medium"))
     return card(
         body,
@@ -428,6 +432,7 @@ def moderation_card(form: ModerationForm) -> Json:
         body.append(Container(items=items, separator=True, spacing="Medium"))
     if audit.reflection:
         body += [heading(text.REFLECTION_HEADING), *_answers_block(audit.reflection.template, audit.reflection.answers)]
+    body += family_on_audit(audit)
     return card(
         body,
         [execute(text.MODERATE_SUBMIT, verbs.AUDIT_MODERATE_SUBMIT, {"assignment_id": summary.id})],

@@ -61,6 +61,10 @@ PAGE_TRY_AGAIN = (
 PAGE_RELOAD = "This page has been open a long time. Please reload the page and try again."
 
 PAGE_THANKS_TITLE = "Thank you"
+PAGE_LATE_NOTE = (
+    "The review of the help your family has had was finished before your answers arrived. We have kept them with "
+    "it, marked as arriving after it finished, and the people who carried out the review can read them."
+)
 PAGE_UNKNOWN_TITLE = "This link isn't working"
 PAGE_UNKNOWN_BODY = (
     "Please check you have the whole link. If it still doesn't work, ask the person who sent it to you for a new one."
@@ -118,7 +122,6 @@ SURVEY_REMINDED = "Reminded {count} people who haven't answered yet. Nobody else
 MY_SURVEYS_TITLE = "Surveys waiting for you"
 MY_SURVEYS_NONE = "Nothing waiting. Thank you for answering!"
 MY_SURVEYS_ANSWER = "Answer"
-ASK_FAMILY = "Ask the family for feedback"
 
 # -- Refusals ---------------------------------------------------------------------------------
 CHOOSE_ONE_OF = "Choose one of: {choices}"

@@ -61,6 +61,12 @@ AUDIT_MODERATE_SUBMIT = "audit.moderate.submit"
 AUDIT_ROUND_NEW = "audit.round.new"
 AUDIT_ROUND_START = "audit.round.start"
 
+# The family's view inside an audit (issue 13)
+AUDIT_FAMILY_LINK = "audit.family.link"
+AUDIT_FAMILY_TOGETHER = "audit.family.together"
+AUDIT_FAMILY_ANSWER = "audit.family.answer"
+AUDIT_FAMILY_REASON = "audit.family.reason"
+
 # Digests and reports (issue 7)
 DIGEST_POST = "digest.post"
 REPORT_QIM_LINK = "report.qim.link"
@@ -93,3 +99,7 @@ QIM_DECISIONS = "qim.decisions"
 QIM_ACTION_FORM = "qim.action.form"
 QIM_ACTION_SAVE = "qim.action.save"
 ASSURANCE_SAVE = "assurance.save"
+
+# Service performance clinics (issue 14, item 5)
+CLINIC_AGREE = "clinic.agree"
+CLINIC_WORKBOOK = "clinic.workbook"

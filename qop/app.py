@@ -29,6 +29,7 @@ from qop.telemetry import telemetry_context
 from services.actions import ActionService
 from services.audits.moderation import ModerationRule
 from services.audits.parts import build_audits
+from services.clinic import ClinicService
 from services.clock import Clock, SystemClock
 from services.container import Services
 from services.conversations import ConversationService
@@ -42,7 +43,7 @@ from services.feedback.surveys import SurveyService
 from services.feedback.tokens import Signer
 from services.improvement import ImprovementPlanService
 from services.improvement.learning import LearningService
-from services.measures.service import MeasuresService
+from services.measures import MeasuresService
 from services.observations.mapping import MappingService
 from services.observations.service import ObservationService
 from services.organisation import OrganisationService
@@ -84,6 +85,7 @@ def build_services(
     alerts = SafetyAlertNotifier(sessions=sessions, clock=clock, outbox=outbox)
     templates = TemplateLibrary.from_folder(local_standards=settings.local_standards)
     feedback_signer = Signer(settings.feedback_signing_key)
+    measures = MeasuresService(sessions=sessions, clock=clock, library=templates, time_zone=settings.timezone)
     digests = DigestService(
         sessions=sessions,
         clock=clock,
@@ -93,32 +95,44 @@ def build_services(
         grace=timedelta(minutes=settings.digest_grace_minutes),
         case_reference_pattern=settings.case_reference_pattern,
         outbox=outbox,
+        measures=measures,
+    )
+    qa_calendar = QaCalendarService(sessions=sessions, clock=clock, outbox=outbox, time_zone=settings.timezone)
+    clinics = ClinicService(
+        sessions=sessions,
+        clock=clock,
+        measures=measures,
+        library=templates,
+        calendar=qa_calendar,
+        outbox=outbox,
+        time_zone=settings.timezone,
     )
     if settings.report_signing_key is not None:
-        digests.attach_report_links(
-            Signer(settings.report_signing_key), base_url=settings.base_url, minutes=settings.report_link_minutes
-        )
+        report_signer = Signer(settings.report_signing_key)
+        digests.attach_report_links(report_signer, base_url=settings.base_url, minutes=settings.report_link_minutes)
+        clinics.attach_workbook_links(report_signer, base_url=settings.base_url, minutes=settings.report_link_minutes)
     learning = LearningService(
         sessions=sessions,
         clock=clock,
         case_reference_pattern=settings.case_reference_pattern,
         time_zone=settings.timezone,
     )
+    feedback_links = FeedbackLinkService(
+        sessions=sessions,
+        clock=clock,
+        library=templates,
+        signer=feedback_signer,
+        notifier=alerts,
+        base_url=settings.base_url,
+        case_reference_pattern=settings.case_reference_pattern,
+        valid_days=settings.feedback_link_days,
+    )
     return Services(
         sessions=sessions,
         clock=clock,
         conversations=ConversationService(sessions=sessions, clock=clock),
         actions=ActionService(sessions=sessions, clock=clock, time_zone=settings.timezone, outbox=outbox),
-        feedback_links=FeedbackLinkService(
-            sessions=sessions,
-            clock=clock,
-            library=templates,
-            signer=feedback_signer,
-            notifier=alerts,
-            base_url=settings.base_url,
-            case_reference_pattern=settings.case_reference_pattern,
-            valid_days=settings.feedback_link_days,
-        ),
+        feedback_links=feedback_links,
         organisation=organisation,
         demo=DemoService(
             sessions=sessions,
@@ -146,7 +160,7 @@ def build_services(
             policy=reminder_policy(settings),
             time_zone=settings.timezone,
         ),
-        qa_calendar=QaCalendarService(sessions=sessions, clock=clock, outbox=outbox, time_zone=settings.timezone),
+        qa_calendar=qa_calendar,
         delivery=delivery,
         audits=build_audits(
             sessions=sessions,
@@ -158,6 +172,7 @@ def build_services(
             ),
             outbox=outbox,
             time_zone=settings.timezone,
+            feedback_links=feedback_links,
         ),
         digests=digests,
         improvement=ImprovementPlanService(sessions=sessions, clock=clock, time_zone=settings.timezone),
@@ -182,11 +197,12 @@ def build_services(
             digests=digests,
             learning=learning,
             outbox=outbox,
-            measures=MeasuresService(sessions=sessions, clock=clock, library=templates, time_zone=settings.timezone),
+            measures=measures,
             pack_days_before=settings.qim_pack_days_before,
             time_zone=settings.timezone,
         ),
         assurance=AssuranceService(sessions=sessions, clock=clock, outbox=outbox, time_zone=settings.timezone),
+        clinics=clinics,
         time_zone=settings.timezone,
         base_url=settings.base_url,
         feedback_signer=feedback_signer,
@@ -275,7 +291,7 @@ def create_app(
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     add_feedback_routes(app, services.feedback_links, settings)
-    add_report_routes(app, services.digests)
+    add_report_routes(app, services.digests, services.clinics)
     add_dashboard_routes(app, services, settings)
     app.cleanup_ctx.append(_dispose_engine)
     # Before the delivery engine starts and after it stops, so its last spans are flushed.

@@ -147,7 +147,7 @@ async def take_answers(request: web.Request) -> web.StreamResponse:
         return _refusal(403, text.PAGE_FORBIDDEN_TITLE, text.PAGE_FORBIDDEN_BODY)
     answers = body.get("answers")
     try:
-        template = await pages.links.submit(token, answers if isinstance(answers, dict) else {})
+        answered = await pages.links.submit(token, answers if isinstance(answers, dict) else {})
     except LinkUnusable as unusable:
         status, title, message = STATE_MESSAGES[unusable.state]
         return _refusal(status, title, message, state=unusable.state.value)
@@ -164,9 +164,10 @@ async def take_answers(request: web.Request) -> web.StreamResponse:
             },
             status=422,
         )
-    response = web.json_response(
-        {"state": "thanks", "title": text.PAGE_THANKS_TITLE, "message": survey_settings(template).thanks}
-    )
+    message = survey_settings(answered.template).thanks
+    if answered.late:  # the audit was submitted first: the answers are kept and shown on it, marked late
+        message = f"{message} {text.PAGE_LATE_NOTE}"
+    response = web.json_response({"state": "thanks", "title": text.PAGE_THANKS_TITLE, "message": message})
     response.del_cookie(NONCE_COOKIE, path="/feedback/")
     return response
 

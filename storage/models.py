@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -240,6 +241,8 @@ class ActionSource(enum.StrEnum):
     """Raised when a QA calendar activity was recorded; ``source_ref`` is ``calendar:<occurrence id>``."""
     MAPPING = "mapping"
     """A group supervision or Signs of Safety mapping meeting."""
+    PERFORMANCE_CLINIC = "performance_clinic"
+    """Agreed at a team's performance clinic; ``source_ref`` is ``clinic:<performance clinic id>``."""
     MANUAL = "manual"
 
 
@@ -475,7 +478,9 @@ class FeedbackLink(Base):
     case_reference: Mapped[str] = mapped_column(String(20), index=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     audit_reference: Mapped[str | None] = mapped_column(String(40))
-    """Set when the link was asked for from an audit (its family-feedback step)."""
+    """A free-form note of where the link was asked for; never trusted (``assignment_id`` is the link)."""
+    assignment_id: Mapped[int | None] = mapped_column(ForeignKey("audit_assignments.id"), index=True)
+    """The audit whose family step made this link: its answers count for that audit."""
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
     created_at: Mapped[created_at]
@@ -504,6 +509,10 @@ class FeedbackResponse(Base):
     channel: Mapped[str] = mapped_column(String(16))
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)
     submitted_at: Mapped[datetime]
+    assignment_id: Mapped[int | None] = mapped_column(ForeignKey("audit_assignments.id"), index=True)
+    """The audit these answers are the family's view for (a link from it, or answered on its card)."""
+    late: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """The audit had already been submitted when the answers arrived: kept, shown and marked late."""
 
 
 class SafetyAlert(Base):
@@ -732,6 +741,18 @@ class AuditReflection(Base):
     practitioner_scale: Mapped[int | None] = mapped_column(Integer)
     submitted_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     submitted_at: Mapped[datetime]
+
+
+class AuditFamilyReason(Base):
+    """Why an audit goes without the family's view: declined, not safe to ask, or not reached
+    after ``tries`` attempts. One per audit; recording it again replaces it until submission."""
+
+    __tablename__ = "audit_family_reasons"
+
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("audit_assignments.id"), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(16))
+    tries: Mapped[int | None] = mapped_column(Integer)
+    recorded_at: Mapped[datetime]
 
 
 class AuditEscalation(Base):
@@ -1149,3 +1170,24 @@ class AssuranceUpdate(Base):
     rag: Mapped[str] = mapped_column(String(8))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     written_at: Mapped[datetime]
+
+
+class PerformanceClinic(Base):
+    """One team's monthly performance clinic pack: when it was prepared and the figures it showed.
+
+    The snapshot (indicators judged, worries, audit themes, open actions) is what the next month's
+    pack compares itself with, so "what changed" is measured against what the clinic actually saw.
+    Preparing the pack again in the same month refreshes this record rather than adding one."""
+
+    __tablename__ = "performance_clinics"
+    __table_args__ = (UniqueConstraint("team_id", "month", name="uq_performance_clinics_team_month"),)
+
+    id: Mapped[int_pk]
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    month: Mapped[date] = mapped_column(Date)
+    """The month the figures are for (its first day)."""
+    prepared_on: Mapped[date] = mapped_column(Date)
+    prepared_at: Mapped[datetime]
+    prepared_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    """Who asked for it (None: sent by the schedule when the QA calendar's clinic came due)."""
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from views.audit_family import FamilyVoice
 from views.templates import Template
 
 MAX_ACTIONS = 20
@@ -63,6 +64,8 @@ class AuditPage:
     reflection: ReflectionSummary | None = None
     submission_key: str = ""
     notice: str | None = None
+    family: FamilyVoice | None = None
+    """The family's view, for templates that ask for it."""
 
     @property
     def section_count(self) -> int:
@@ -117,6 +120,8 @@ class SubmittedAudit:
     moderation: str = "not selected"
     """not selected / awaiting moderation / moderated"""
     practitioner_comment: str | None = None
+    family: FamilyVoice | None = None
+    """The family's view, for templates that ask for it (answers that came after submission marked late)."""
 
     @property
     def overall(self) -> GradeLine | None:
@@ -130,6 +135,8 @@ class ReflectionForm:
     template: Template
     values: dict[str, str]
     errors: dict[str, str] = field(default_factory=dict)
+    family: FamilyVoice | None = None
+    """The family's view, which the practitioner can also ask for (with the family beside them)."""
 
 
 @dataclass(frozen=True)

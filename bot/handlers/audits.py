@@ -29,6 +29,11 @@ def _assignment_id(data: dict[str, Any]) -> int:
         raise InvalidInput(text.NO_SUCH_AUDIT) from None
 
 
+def page_of(data: dict[str, Any]) -> int:
+    """The page a card's button was on (0 when the card does not say)."""
+    return int(data.get("page") or 0) if str(data.get("page", "0")).isdigit() else 0
+
+
 def _page_or_summary(result: AuditPage | SubmittedAudit) -> dict[str, Any]:
     if isinstance(result, AuditPage):
         return audit_cards.page_card(result)
@@ -79,9 +84,8 @@ async def add_action(turn: Turn, data: dict[str, Any]) -> ActionResult:
 
 async def _save_page(turn: Turn, data: dict[str, Any], *, move: str) -> ActionResult:
     """Keep the page's answers, then show the page ``move`` leads to (or the submitted summary)."""
-    page = int(data.get("page") or 0) if str(data.get("page", "0")).isdigit() else 0
     result = await turn.services.audits.answering.save_page(
-        turn.user.teams_user_id, _assignment_id(data), page=page, data=data, move=move
+        turn.user.teams_user_id, _assignment_id(data), page=page_of(data), data=data, move=move
     )
     return ActionResult(_page_or_summary(result))
 

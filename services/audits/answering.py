@@ -14,6 +14,7 @@ from services import access_log, policy
 from services.audits.escalation import escalate_if_needed
 from services.audits.loading import RECORD, Alert, AuditContext, Loaded
 from services.audits.reading import checked_view, reflection_summary, submitted_view
+from services.audits.voice import family_voice_of
 from services.personal_data import screen_fields
 from services.policy import Permission
 from services.templates import answers as answer_rules
@@ -187,4 +188,5 @@ async def page_view(
         reflection=reflection,
         submission_key=f"audit-{a.id}-{saved}",
         notice=notice,
+        family=await family_voice_of(context, session, item),
     )

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.audits.answering import Answering
+from services.audits.family import FamilyVoices
 from services.audits.loading import AuditContext
 from services.audits.moderation import Moderation, ModerationRule
 from services.audits.notify import AuditNotifier
@@ -18,6 +19,7 @@ from services.audits.rounds import Rounds
 from services.audits.submission import Submissions
 from services.audits.tasks import Tasks
 from services.clock import Clock
+from services.feedback.links import FeedbackLinkService
 from services.outbox import Outbox
 from services.templates import TemplateLibrary
 
@@ -34,6 +36,7 @@ class Audits:
     reflection: Reflections
     moderation: Moderation
     tasks: Tasks
+    family: FamilyVoices
 
 
 def build_audits(
@@ -46,6 +49,7 @@ def build_audits(
     outbox: Outbox | None = None,
     rng: random.Random | None = None,
     time_zone: str = "Europe/London",
+    feedback_links: FeedbackLinkService | None = None,
 ) -> Audits:
     """Every audit part over one context; without an outbox nothing is sent (``AuditNotifier``)."""
     context = AuditContext(sessions, clock, templates, AuditNotifier(outbox), ZoneInfo(time_zone))
@@ -58,4 +62,5 @@ def build_audits(
         reflection=Reflections(context),
         moderation=moderation,
         tasks=Tasks(context),
+        family=FamilyVoices(context, feedback_links),
     )

@@ -9,6 +9,7 @@ from cards import text_audits as text
 from services import access_log, policy
 from services.actors import Actor
 from services.audits.loading import RECORD, AuditContext, Loaded
+from services.audits.voice import family_voice_of
 from services.errors import NotFound
 from services.policy import Permission
 from storage.models import ActionSource, AuditStatus
@@ -67,6 +68,7 @@ async def submitted_view(context: AuditContext, session: AsyncSession, item: Loa
         reflection=await reflection_summary(context, session, a.id),
         moderation=moderation_state,
         practitioner_comment=submission.practitioner_comment,
+        family=await family_voice_of(context, session, item),
     )
 
 

@@ -11,6 +11,7 @@ from cards import text_audits as text
 from services import access_log, policy
 from services.audits.loading import REFLECTION_RECORD, REFLECTION_TEMPLATE, AuditContext
 from services.audits.reading import reflection_summary, submitted_view
+from services.audits.voice import family_voice_of
 from services.errors import InvalidInput, NotFound
 from services.personal_data import screen_fields
 from services.policy import Permission
@@ -42,7 +43,8 @@ class Reflections:
             if done:
                 return done
             template = self.context.templates.get(REFLECTION_TEMPLATE)
-            return ReflectionForm(item.summary, template, dict(item.assignment.reflection_draft))
+            family = await family_voice_of(self.context, session, item)
+            return ReflectionForm(item.summary, template, dict(item.assignment.reflection_draft), family=family)
 
     async def submit_reflection(
         self, actor_id: str, assignment_id: int, data: dict[str, Any]
@@ -67,7 +69,8 @@ class Reflections:
                     **answer_rules.check(template.sections, values, today=self.context.today()),
                 }
                 if errors:
-                    return ReflectionForm(item.summary, template, values, errors)
+                    family = await family_voice_of(self.context, session, item)
+                    return ReflectionForm(item.summary, template, values, errors, family=family)
                 answers = answer_rules.typed(template.sections, values)
                 scale = next((q.id for q in template.questions() if q.role == QuestionRole.SCALE), None)
                 session.add(

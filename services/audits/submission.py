@@ -17,9 +17,11 @@ from services import access_log, policy
 from services.actions import NewAction, add_action
 from services.actors import Actor
 from services.audits.answering import clamp, extract, first_page_with_errors, page_view
+from services.audits.family import refuse_without_family_voice
 from services.audits.loading import RECORD, Alert, AuditContext, Loaded
 from services.audits.moderation import Moderation
 from services.audits.reading import action_source_ref, submitted_view
+from services.audits.voice import family_voice_missing
 from services.policy import Permission
 from services.templates import answers as answer_rules
 from storage.db import transaction
@@ -70,6 +72,8 @@ class Submissions:
                 a.draft_page, errors = problems
                 await access_log.record(session, actor, "submit refused", RECORD, a.id, {"page": a.draft_page})
                 return await page_view(self.context, session, item, a.draft_page, errors, notice=text.FIX_BEFORE_SUBMIT)
+            if await family_voice_missing(session, item):
+                return await refuse_without_family_voice(self.context, session, actor, item)
             submission = await self._store(session, actor, item, idempotency_key)
             await access_log.record(session, actor, access_log.SUBMIT, RECORD, a.id, {"submission": submission.id})
             alerts: list[Alert] = []

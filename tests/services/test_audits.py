@@ -29,6 +29,7 @@ from storage.models import (
 )
 from tests.support.audits import (
     card_text,
+    family_declined,
     make_audit_org,
     only_the_auditor_moderates,
     valid_answers,
@@ -127,6 +128,7 @@ async def _complete_draft(audits: Audits, auditor: str, assignment_id: int, toda
         grade = "outstanding" if page == 2 else "good"
         data = valid_answers(section, today, grade=grade)
         await audits.answering.save_page(auditor, assignment_id, page=page, data=data, move="next")
+    await family_declined(audits, auditor, assignment_id)
 
 
 async def _answered_audit(services: Services) -> int:

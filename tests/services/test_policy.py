@@ -82,6 +82,7 @@ RECORDS = {
     "QIM meeting": policy.qim_meeting(),
     "team compliments and complaints": policy.compliments_complaints(team_id=TEAM, service_area_id=AREA),
     "team practice example": policy.practice_example(team_id=TEAM, service_area_id=AREA),
+    "team performance clinic": policy.performance_clinic(team_id=TEAM, service_area_id=AREA),
 }
 
 EVERYONE_IN_ORG = {
@@ -169,6 +170,9 @@ MATRIX: dict[tuple[str, P], set[str]] = {
     ("team compliments and complaints", P.VIEW): {"client_relations", "qa_lead", "qa_head", "director"}
     | {"senior", "head_of_service"},
     ("team compliments and complaints", P.SUBMIT): {"client_relations"},
+    ("team performance clinic", P.VIEW): {"manager", "senior", "head_of_service", "qa_lead", "qa_head"}
+    | {"director", "analyst"},
+    ("team performance clinic", P.SUBMIT): {"manager", "senior", "head_of_service", "qa_lead", "qa_head"},
     ("team practice example", P.VIEW): EVERYONE_IN_ORG,
     ("team practice example", P.SUBMIT): {"manager", "senior", "head_of_service", "qa_lead", "qa_head", "psw"}
     | {"iro_manager"},

@@ -11,8 +11,10 @@ from collections.abc import Callable, Iterator
 from cards import common, delivery
 from cards.base import Json
 from tests.support.card_catalogue.actions import action_examples
+from tests.support.card_catalogue.audit_family import audit_family_examples
 from tests.support.card_catalogue.audits import audit_examples
 from tests.support.card_catalogue.calendar import calendar_examples
+from tests.support.card_catalogue.clinic import clinic_examples
 from tests.support.card_catalogue.digest import digest_examples
 from tests.support.card_catalogue.feedback import feedback_examples
 from tests.support.card_catalogue.improvement import improvement_examples, learning_examples
@@ -65,11 +67,13 @@ SOURCES: list[Callable[[], Iterator[tuple[str, Json]]]] = [
     _common_examples,
     action_examples,
     calendar_examples,
+    clinic_examples,
     feedback_examples,
     survey_examples,
     organisation_examples,
     _delivery_examples,
     audit_examples,
+    audit_family_examples,
     digest_examples,
     improvement_examples,
     learning_examples,

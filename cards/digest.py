@@ -402,16 +402,24 @@ def stopped_card() -> Json:
 
 
 def report_link_card(
-    *, scope_label: str, quarter: str, url: str, expires: str, audit_type: AuditType | None = None
+    *,
+    scope_label: str,
+    quarter: str,
+    url: str,
+    expires: str,
+    audit_type: AuditType | None = None,
+    half_year: bool = False,
 ) -> Json:
-    """The QIM report link; ``audit_type`` says the report counts that type of audit only."""
+    """The signed link to the QIM report (or, ``half_year``, the bi-annual report) for whoever asked;
+    ``audit_type`` says the report counts that type of audit only."""
+    heading_text = text.REPORT_LINK_TITLE_HALF if half_year else text.REPORT_LINK_TITLE
     if audit_type is not None:
         scope_label = text.REPORT_LINK_ONE_TYPE.format(
             scope=scope_label, audit_type=text.AUDIT_TYPES[audit_type].lower()
         )
     return card(
         [
-            title(text.REPORT_LINK_TITLE.format(scope=scope_label, quarter=quarter)),
+            title(heading_text.format(scope=scope_label, quarter=quarter)),
             paragraph(text.REPORT_LINK_BODY.format(expires=expires)),
         ],
         [ac.OpenUrlAction(title=text.REPORT_OPEN, url=url)],

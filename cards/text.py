@@ -109,6 +109,18 @@ REFUSED_IMPROVEMENT_PLAN_VIEW = "The improvement plan is for the QIM's members, 
 REFUSED_IMPROVEMENT_PLAN_CHANGE = (
     "Only the QA Head of Service and Heads of Service can add to or change the improvement plan."
 )
+REFUSED_IMPROVEMENT_PLAN_SUBMIT = (
+    "Only a priority's owner (or the QA Head of Service or a Head of Service) can write its monthly update."
+)
+REFUSED_QIM_MEETING_VIEW = (
+    "The QIM's pack, decisions and actions are for the members of the Quality Improvement Meeting: the "
+    "Service Director, Heads of Service, senior managers, the QA Head of Service and QA lead, the Principal "
+    "Social Worker, performance analysts and client relations."
+)
+REFUSED_QIM_MEETING_CHANGE = (
+    "Only the QIM's chair (the Service Director) or the QA Head of Service can record the meeting's decisions "
+    "and raise its service-level actions."
+)
 REFUSED_CLIENT_FEEDBACK_VIEW = (
     "Compliments and complaints are for client relations, the QA lead, the Service Director and the service "
     "area's senior managers."

@@ -29,7 +29,7 @@ ACTIONS_IMPACT = "Impact evidenced"
 NOT_SHOWN = "not shown (too few)"
 NO_CHANGE = "no change"
 CHANGE = " ({change} on the {before})"
-BEFORE = {"week": "week before", "quarter": "quarter before"}
+BEFORE = {"week": "week before", "quarter": "quarter before", "half": "half-year before"}
 POINTS = "{sign}{value:.1f} points"
 
 CHART_GRADES = "Overall grades"
@@ -103,6 +103,7 @@ STOPPED = "The weekly digest for this channel has stopped. '@qop digest weekly' 
 PREVIEW_SENT = "I have sent you a preview in your chat with qop."
 
 REPORT_LINK_TITLE = "Quarterly QIM report: {scope}, {quarter}"
+REPORT_LINK_TITLE_HALF = "Half-year quality of practice report: {scope}, {quarter}"
 REPORT_LINK_BODY = "This link opens the printable report for you only and stops working at {expires}."
 REPORT_OPEN = "Open the report"
 REPORT_BUTTON = "QIM report for last quarter"
@@ -130,4 +131,5 @@ PREVIEW_OUT_OF_DATE = "That preview is out of date: type '@qop digest now' in th
 SUBSCRIBED_SINCE = "{day} {date:%B %Y}"
 DUE_LABEL = "{due:%A %d %B at %H:%M}"
 NOT_A_QUARTER = "'{value}' is not a quarter; write it like 2026Q3"
+NOT_A_HALF_YEAR = "'{value}' is not a half-year; write it like 2026H1 (January to June) or 2026H2"
 NOT_A_PERIOD = "'{value}' is not a period; write a date (2026-03-23), a week (2026-W13) or 2026Q3"

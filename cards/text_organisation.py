@@ -78,7 +78,10 @@ DEMO_HINTS = {
     "QA lead": "You can see everything and moderate audits. Try 'team actions' and the QA calendar.",
     "moderator": "Audits picked for moderation can now come to you.",
     "administrator": "You can change anyone's roles: type 'admin roles'.",
-    "service director": "You chair the QIM: you can read everything and open the QIM report ('report qim').",
+    "service director": (
+        "You chair the QIM: you can read everything, open the QIM report ('report qim') and run the "
+        "meeting from its pack ('qim')."
+    ),
     "head of service": "You now lead the {area} service area and can change the improvement plan ('improvement plan').",
     "QA head of service": "You act as QA lead and own the improvement plan. Try 'improvement plan' and 'report qim'.",
     "principal social worker": "You can read audits service-wide and moderate them.",

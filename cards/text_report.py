@@ -94,3 +94,17 @@ NO_MEASURES = "No measures file is loaded, so there are no Meaningful Measures t
 CHART_TREND = "Good or better (%)"
 CHART_STAGES = "Good or better by stage (%)"
 CHART_TREND_PAGE = "Good or better by quarter (%); dashed line: the {target:.0f}% goal"
+
+# -- the bi-annual service-wide report (a half-year against the one before) ------------------------
+SHEET_HALF_YEAR = "Against last half-year"
+CHANGE = "Change"
+AUDITS_GRADED = "Audits graded"
+FEEDBACK_RESPONSES = "Feedback responses"
+FEEDBACK_SCORE = "Feedback average score (0-10)"
+ACTIONS_RAISED = "Actions raised"
+ACTIONS_CLOSED = "Actions done"
+ACTIONS_WITH_IMPACT = "Actions with impact evidenced"
+HALF_YEAR_NOTE = (
+    "The service-wide quality of practice report for {period}, against {previous}. Changes are in numbers "
+    "or percentage points; numbers under 5 are not shown and have no change."
+)

@@ -99,6 +99,15 @@ OBSERVATION_REFLECT_SUBMIT = "observation.reflect.submit"
 MAPPING_NEXT = "mapping.next"
 MAPPING_RECORD = "mapping.record"
 
+# The Quality Improvement Meeting and assurance (issue 16)
+QIM_PACK = "qim.pack"
+QIM_DECISION_FORM = "qim.decision.form"
+QIM_DECISION_SAVE = "qim.decision.save"
+QIM_DECISIONS = "qim.decisions"
+QIM_ACTION_FORM = "qim.action.form"
+QIM_ACTION_SAVE = "qim.action.save"
+ASSURANCE_SAVE = "assurance.save"
+
 # Service performance clinics (issue 14, item 5)
 CLINIC_AGREE = "clinic.agree"
 CLINIC_WORKBOOK = "clinic.workbook"

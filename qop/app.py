@@ -51,6 +51,8 @@ from services.observations.service import ObservationService
 from services.organisation import OrganisationService
 from services.outbox import Outbox
 from services.qa_calendar import QaCalendarService
+from services.qim.assurance import AssuranceService
+from services.qim.meetings import QimService
 from services.reminder_job import scheduled_jobs
 from services.reminder_policy import ReminderPolicy
 from services.reminders import ReminderService
@@ -107,6 +109,12 @@ def build_services(
         library=templates,
         calendar=qa_calendar,
         outbox=outbox,
+        time_zone=settings.timezone,
+    )
+    learning = LearningService(
+        sessions=sessions,
+        clock=clock,
+        case_reference_pattern=settings.case_reference_pattern,
         time_zone=settings.timezone,
     )
     feedback_links = FeedbackLinkService(
@@ -179,12 +187,7 @@ def build_services(
         audits=audits,
         digests=digests,
         improvement=ImprovementPlanService(sessions=sessions, clock=clock, time_zone=settings.timezone),
-        learning=LearningService(
-            sessions=sessions,
-            clock=clock,
-            case_reference_pattern=settings.case_reference_pattern,
-            time_zone=settings.timezone,
-        ),
+        learning=learning,
         observations=ObservationService(
             sessions=sessions,
             clock=clock,
@@ -199,6 +202,17 @@ def build_services(
             case_reference_pattern=settings.case_reference_pattern,
             time_zone=settings.timezone,
         ),
+        qim=QimService(
+            sessions=sessions,
+            clock=clock,
+            digests=digests,
+            learning=learning,
+            outbox=outbox,
+            measures=measures,
+            pack_days_before=settings.qim_pack_days_before,
+            time_zone=settings.timezone,
+        ),
+        assurance=AssuranceService(sessions=sessions, clock=clock, outbox=outbox, time_zone=settings.timezone),
         clinics=clinics,
         time_zone=settings.timezone,
         base_url=settings.base_url,

@@ -141,22 +141,32 @@ def preview(
 
 @report_cli.command("qim")
 def qim(
-    quarter: Annotated[str, typer.Option("--quarter", help="e.g. 2026Q3 (calendar quarters: Q3 = July to September)")],
+    quarter: Annotated[
+        str | None, typer.Option("--quarter", help="e.g. 2026Q3 (calendar quarters: Q3 = July to September)")
+    ] = None,
+    half: Annotated[
+        str | None,
+        typer.Option("--half", help="e.g. 2026H1: the bi-annual report (January to June) against the half before"),
+    ] = None,
     scope: ScopeOption = "service",
     out: Annotated[Path, typer.Option("--out", help="Where to write the .xlsx (or .html) report")] = Path(
         "qim-report.xlsx"
     ),
     audit_type: AuditTypeOption = None,
 ) -> None:
-    """Write the quarterly QIM report for a quarter and scope as an Excel workbook or HTML page."""
+    """Write the quarterly QIM report (--quarter) or the bi-annual service-wide report (--half) for a
+    scope as an Excel workbook or HTML page."""
     from services.digest.report import render_html, write_workbook
 
+    if (quarter is None) == (half is None):
+        raise typer.BadParameter("give either --quarter (e.g. 2026Q3) or --half (e.g. 2026H1)")
     request: SubscriptionRequest = parse_subscription(scope)
 
     async def work(services: Services):  # type: ignore[no-untyped-def]
-        return await services.digests.quarterly(
-            request.scope or "service", request.name, quarter, actor=None, audit_type=audit_type
-        )
+        kind = request.scope or "service"
+        if half is not None:
+            return await services.digests.half_yearly(kind, request.name, half, actor=None, audit_type=audit_type)
+        return await services.digests.quarterly(kind, request.name, quarter or "", actor=None, audit_type=audit_type)
 
     report = with_services(work)
     if out.suffix.lower() in (".html", ".htm"):

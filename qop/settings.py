@@ -132,6 +132,8 @@ class Settings(BaseSettings):
     """A weekly digest missed during downtime is still posted (marked late) within this many hours."""
     digest_grace_minutes: float = 30.0
     """A digest posted more than this after its time says it is late."""
+    qim_pack_days_before: int = Field(default=5, ge=0, le=60)
+    """How many days before each QIM (the QA calendar's dates) its pack is posted to the QIM channel."""
     report_link_minutes: int = 30
     """How long a signed QIM report link from Teams stays valid."""
     report_secret: str = ""

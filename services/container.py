@@ -24,6 +24,8 @@ from services.observations.mapping import MappingService
 from services.observations.service import ObservationService
 from services.organisation import OrganisationService
 from services.qa_calendar import QaCalendarService
+from services.qim.assurance import AssuranceService
+from services.qim.meetings import QimService
 from services.reminders import ReminderService
 
 
@@ -49,6 +51,8 @@ class Services:
     learning: LearningService
     observations: ObservationService
     mapping: MappingService
+    qim: QimService
+    assurance: AssuranceService
     clinics: ClinicService
     time_zone: str
     """The organisation's time zone (IANA name): the local time people are shown."""

@@ -15,7 +15,9 @@ such as team managers), administrators the organisation and its roles. The frame
 roles: the Service Director reads everything; the Principal Social Worker and the IRO manager read
 and moderate audits service-wide; performance analysts read totals and reports, never a case; the
 QIM's members open the QIM report; the QA Head of Service and Heads of Service change the continuous
-improvement plan; client relations log compliments and complaints. ``docs/permissions.md`` holds the
+improvement plan (each priority's owner writes its monthly update); the QIM's chair (the Service
+Director) and the QA Head of Service record the meeting's decisions and raise its service-level
+actions; client relations log compliments and complaints. ``docs/permissions.md`` holds the
 whole matrix as a table generated from these rules (``services.policy_matrix``).
 """
 
@@ -51,6 +53,7 @@ class RecordKind(enum.StrEnum):
     IMPROVEMENT_PLAN = "improvement plan"
     COMPLIMENTS_COMPLAINTS = "compliments and complaints"
     PRACTICE_EXAMPLE = "practice example"
+    QIM_MEETING = "QIM meeting"
     PERFORMANCE_CLINIC = "performance clinic"
     PRACTICE_DAY = "practice day"
 
@@ -146,9 +149,15 @@ def qim_report() -> RecordContext:
     return RecordContext(RecordKind.QIM_REPORT, aggregate=True)
 
 
-def improvement_plan() -> RecordContext:
-    """The continuous improvement plan the QIM reviews: its priorities, milestones and evidence."""
-    return RecordContext(RecordKind.IMPROVEMENT_PLAN)
+def improvement_plan(*, owner_id: int | None = None) -> RecordContext:
+    """The continuous improvement plan the QIM reviews: its priorities, milestones and evidence;
+    ``owner_id`` names one priority's owner (who writes its monthly update)."""
+    return RecordContext(RecordKind.IMPROVEMENT_PLAN, owner_id=owner_id)
+
+
+def qim_meeting() -> RecordContext:
+    """A Quality Improvement Meeting: its pack, the decisions recorded and the service-level actions raised."""
+    return RecordContext(RecordKind.QIM_MEETING, aggregate=True)
 
 
 def compliments_complaints(*, team_id: int | None = None, service_area_id: int | None = None) -> RecordContext:
@@ -344,6 +353,13 @@ RULES: dict[tuple[RecordKind, Permission], Rule] = {
     ),
     (RecordKind.IMPROVEMENT_PLAN, Permission.CHANGE): Rule(
         any_of(qa_head_of_service, head_of_service), text.REFUSED_IMPROVEMENT_PLAN_CHANGE
+    ),
+    (RecordKind.IMPROVEMENT_PLAN, Permission.SUBMIT): Rule(
+        any_of(owner, qa_head_of_service, head_of_service), text.REFUSED_IMPROVEMENT_PLAN_SUBMIT
+    ),
+    (RecordKind.QIM_MEETING, Permission.VIEW): Rule(qim_member, text.REFUSED_QIM_MEETING_VIEW),
+    (RecordKind.QIM_MEETING, Permission.CHANGE): Rule(
+        any_of(service_director, qa_head_of_service), text.REFUSED_QIM_MEETING_CHANGE
     ),
     (RecordKind.COMPLIMENTS_COMPLAINTS, Permission.VIEW): Rule(
         any_of(client_relations, qa_lead, service_director, area_lead), text.REFUSED_CLIENT_FEEDBACK_VIEW

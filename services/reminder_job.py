@@ -2,8 +2,9 @@
 
 - ``reminders``: every ``REMINDER_INTERVAL_SECONDS`` (UTC cron), the reminder pass: action
   reminders, the QA calendar, surveys' closing reminders, audits waiting for a moderator
-  with nobody assigned (given one as soon as someone independent holds the role), and practice
-  days (started on their morning, closed with their summary when over);
+  with nobody assigned (given one as soon as someone independent holds the role), practice
+  days (started on their morning, closed with their summary when over), the QIM's pack ahead of
+  each meeting and the owners' monthly assurance update cards;
 - ``digests``: every ``DIGEST_CHECK_SECONDS``, post the weekly digests that are due (each
   subscription has its own day and time; ``DigestService.run_due`` finds them).
 
@@ -28,8 +29,8 @@ DIGESTS = "digests"
 
 async def run_reminders(services: Services) -> int:
     """One pass over actions, the QA calendar (and the clinic packs it brings due), surveys' closing
-    reminders, and audits waiting for a moderator with nobody assigned; returns how many reminders,
-    packs and moderation cards were handed over."""
+    reminders, audits waiting for a moderator with nobody assigned, and the QIM (its pack, owners'
+    monthly updates); returns how many reminders, packs and cards were handed over."""
     actions = await services.reminders.run_due_reminders()
     calendar = await services.qa_calendar.run_due_reminders()
     surveys = await services.surveys.run_closing_reminders()  # each survey's closing reminder claimed once
@@ -41,6 +42,7 @@ async def run_reminders(services: Services) -> int:
     started, closed = await services.audits.practice_days.run_due()
     if started or closed:
         logger.info("practice days: %d started, %d closed", len(started), len(closed))
+    qim = await run_qim(services)
     if actions.sent or calendar or surveys or clinics or moderation:
         logger.info(
             "reminders sent: %d action, %d calendar, %d survey, %d clinic packs; %d audits given a moderator",
@@ -51,7 +53,16 @@ async def run_reminders(services: Services) -> int:
             len(moderation),
         )
     handed = len(actions.sent) + len(actions.rehanded) + len(calendar) + len(surveys) + len(clinics)
-    return handed + len(moderation) + len(started) + len(closed)
+    return handed + len(moderation) + len(started) + len(closed) + qim
+
+
+async def run_qim(services: Services) -> int:
+    """The QIM's pack when its meeting is near (once), and owners' monthly assurance update cards."""
+    packs = await services.qim.run_due()
+    updates = await services.assurance.run_monthly()
+    if packs or updates:
+        logger.info("QIM packs posted: %d; monthly assurance update cards: %d", len(packs), len(updates))
+    return len(packs) + len(updates)
 
 
 async def run_digests(services: Services) -> int:

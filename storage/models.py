@@ -1134,6 +1134,88 @@ class MappingAttendee(Base):
     rationale: Mapped[str] = mapped_column(Text)
 
 
+# -- The Quality Improvement Meeting and assurance of its actions (issue 16) -------------------------
+
+
+class QimMeeting(Base):
+    """One Quality Improvement Meeting, on a date of the QA calendar's QIM cadence.
+
+    ``conversation_id`` is the channel its pack is posted to (a new meeting takes the last
+    meeting's channel). The pack is claimed (``pack_claimed_at``) before it is handed to the
+    delivery engine, so two instances never both post it."""
+
+    __tablename__ = "qim_meetings"
+
+    id: Mapped[int_pk]
+    meeting_on: Mapped[date] = mapped_column(Date, unique=True)
+    conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id"))
+    pack_claimed_at: Mapped[datetime | None]
+    pack_posted_at: Mapped[datetime | None]
+    created_at: Mapped[created_at]
+
+
+class QimDecision(Base):
+    """A decision the QIM's chair recorded; ``text`` is the current wording, ``original_text``
+    what was first recorded (every change is in ``qim_decision_changes``)."""
+
+    __tablename__ = "qim_decisions"
+    __table_args__ = (Index("ix_qim_decisions_meeting", "meeting_id"),)
+
+    id: Mapped[int_pk]
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("qim_meetings.id"))
+    text: Mapped[str] = mapped_column(Text)
+    original_text: Mapped[str] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    recorded_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class QimDecisionChange(Base):
+    """Append-only: who changed a decision's wording, when, from what to what, and whether the
+    meeting was already over."""
+
+    __tablename__ = "qim_decision_changes"
+    __table_args__ = (Index("ix_qim_decision_changes_decision", "decision_id", "changed_at"),)
+
+    id: Mapped[int_pk]
+    decision_id: Mapped[int] = mapped_column(ForeignKey("qim_decisions.id"))
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    changed_at: Mapped[datetime]
+    before: Mapped[str] = mapped_column(Text)
+    after: Mapped[str] = mapped_column(Text)
+    after_meeting: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class RagStatus(enum.StrEnum):
+    """How an owner rates progress: on track, at risk, off track."""
+
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+
+
+class AssuranceUpdate(Base):
+    """An owner's monthly update on a service-level action or a plan priority: progress and RAG.
+
+    Exactly one of ``action_id`` and ``priority_id`` is set; ``month`` (``2026-05``) is the month
+    the update card asked about. The rows are the trail the QIM reviews."""
+
+    __tablename__ = "assurance_updates"
+    __table_args__ = (
+        Index("ix_assurance_updates_action", "action_id", "written_at"),
+        Index("ix_assurance_updates_priority", "priority_id", "written_at"),
+    )
+
+    id: Mapped[int_pk]
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))
+    priority_id: Mapped[int | None] = mapped_column(ForeignKey("improvement_priorities.id"))
+    month: Mapped[str] = mapped_column(String(7))
+    progress: Mapped[str] = mapped_column(Text)
+    rag: Mapped[str] = mapped_column(String(8))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    written_at: Mapped[datetime]
+
+
 class PerformanceClinic(Base):
     """One team's monthly performance clinic pack: when it was prepared and the figures it showed.
 

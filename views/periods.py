@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 QUARTER_PATTERN = re.compile(r"^\s*(\d{4})\s*-?\s*Q([1-4])\s*$", re.IGNORECASE)
+HALF_PATTERN = re.compile(r"^\s*(\d{4})\s*-?\s*H([12])\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class Period:
     """A span of local dates ``[first_day, end_day)`` and the same span as UTC instants."""
 
     kind: str
-    """week | quarter"""
+    """week | quarter | half (January to June, July to December)"""
     first_day: date
     end_day: date
     """The day after the last day (exclusive)."""
@@ -42,7 +43,9 @@ class Period:
 
     @property
     def key(self) -> str:
-        """Stable name: ``2026-W13`` for weeks (ISO), ``2026Q3`` for quarters."""
+        """Stable name: ``2026-W13`` for weeks (ISO), ``2026Q3`` for quarters, ``2026H1`` for half-years."""
+        if self.kind == "half":
+            return f"{self.first_day.year}H{1 if self.first_day.month <= 6 else 2}"
         if self.kind == "quarter":
             return f"{self.first_day.year}Q{(self.first_day.month - 1) // 3 + 1}"
         year, week, _ = self.first_day.isocalendar()
@@ -50,17 +53,19 @@ class Period:
 
     @property
     def label(self) -> str:
-        """``23 Mar - 29 Mar 2026`` (weeks) or ``Jul - Sep 2026 (2026Q3)`` (quarters)."""
-        if self.kind == "quarter":
+        """``23 Mar - 29 Mar 2026`` (weeks), ``Jul - Sep 2026 (2026Q3)`` (quarters), ``Jan - Jun 2026 (2026H1)``."""
+        if self.kind in ("quarter", "half"):
             return f"{self.first_day:%b} - {self.last_day:%b %Y} ({self.key})"
         return f"{self.first_day.day} {self.first_day:%b} - {self.last_day.day} {self.last_day:%b %Y}"
 
     @property
     def short_label(self) -> str:
         """For chart axes: ``23 Mar`` or ``2026Q3``."""
-        return self.key if self.kind == "quarter" else f"{self.first_day.day} {self.first_day:%b}"
+        return self.key if self.kind in ("quarter", "half") else f"{self.first_day.day} {self.first_day:%b}"
 
     def previous(self, count: int = 1) -> Period:
+        if self.kind == "half":
+            return half_year_of(_add_months(self.first_day, -6 * count), self.time_zone)
         if self.kind == "quarter":
             return quarter_of(_add_months(self.first_day, -3 * count), self.time_zone)
         return week_starting(self.first_day - timedelta(weeks=count), self.time_zone)
@@ -101,6 +106,27 @@ def parse_quarter(value: str, time_zone: str) -> Period:
     if not match:
         raise ValueError(f"{value!r} is not a quarter; write it like 2026Q3")
     return quarter_of(date(int(match.group(1)), 3 * (int(match.group(2)) - 1) + 1, 1), time_zone)
+
+
+def half_year_of(day: date, time_zone: str) -> Period:
+    """The half-year containing ``day``: H1 = January to June, H2 = July to December."""
+    first = date(day.year, 1 if day.month <= 6 else 7, 1)
+    return Period("half", first, _add_months(first, 6), time_zone)
+
+
+def parse_half_year(value: str, time_zone: str) -> Period:
+    """``2026H1`` (also ``2026-H1``) -> January to June 2026. Raises ValueError otherwise."""
+    match = HALF_PATTERN.match(value)
+    if not match:
+        raise ValueError(f"{value!r} is not a half-year; write it like 2026H1")
+    return half_year_of(date(int(match.group(1)), 6 * (int(match.group(2)) - 1) + 1, 1), time_zone)
+
+
+def parse_report_period(value: str, time_zone: str) -> Period:
+    """A report's period: a quarter (``2026Q3``) or a half-year (``2026H1``). Raises ValueError."""
+    if HALF_PATTERN.match(value):
+        return parse_half_year(value, time_zone)
+    return parse_quarter(value, time_zone)
 
 
 def parse_period(value: str, time_zone: str, *, now: datetime) -> Period:

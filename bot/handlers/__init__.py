@@ -27,6 +27,7 @@ def register_all(bot: QopBot) -> None:
         observations,
         organisation,
         practice_days,
+        qim,
         surveys,
     )
 
@@ -48,6 +49,7 @@ def register_all(bot: QopBot) -> None:
         learning,
         observations,
         practice_days,
+        qim,
     )
     for module in modules:
         module.register(bot)

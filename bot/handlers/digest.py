@@ -47,6 +47,11 @@ async def report_qim(turn: Turn) -> None:
     await turn.send_card(await _report_link_card(turn, turn.args))
 
 
+async def report_half(turn: Turn) -> None:
+    """The bi-annual service-wide report: the QIM report for a half-year, against the half before."""
+    await turn.send_card(await _report_link_card(turn, turn.args, half_year=True))
+
+
 async def report_link(turn: Turn, data: dict[str, Any]) -> ActionResult:
     return ActionResult(card=await _report_link_card(turn, str(data.get("args") or "")))
 
@@ -54,20 +59,31 @@ async def report_link(turn: Turn, data: dict[str, Any]) -> ActionResult:
 def register(bot: QopBot) -> None:
     bot.command("digest", digest)
     bot.command("report qim", report_qim)
+    bot.command("report half", report_half)
     bot.action(verbs.DIGEST_POST, post)
     bot.action(verbs.REPORT_QIM_LINK, report_link)
 
 
-async def _report_link_card(turn: Turn, args: str) -> dict[str, Any]:
+async def _report_link_card(turn: Turn, args: str, *, half_year: bool = False) -> dict[str, Any]:
     rest, audit_type = take_audit_type(args)
     words = rest.split()
     quarter = words[0] if words and words[0][:1].isdigit() else None
     request = parse_subscription(" ".join(words[1:] if quarter else words))
     url, expires, chosen = await turn.services.digests.report_link(
-        actor_id=turn.user.teams_user_id, quarter=quarter, scope=request.scope, name=request.name, audit_type=audit_type
+        actor_id=turn.user.teams_user_id,
+        quarter=quarter,
+        scope=request.scope,
+        name=request.name,
+        audit_type=audit_type,
+        half_year=half_year,
     )
     local = expires.astimezone(ZoneInfo(turn.services.time_zone))
     scope_label = request.name or text.SERVICE_SCOPE
     return cards.report_link_card(
-        scope_label=scope_label, quarter=chosen, url=url, expires=f"{local:%H:%M}", audit_type=audit_type
+        scope_label=scope_label,
+        quarter=chosen,
+        url=url,
+        expires=f"{local:%H:%M}",
+        audit_type=audit_type,
+        half_year=half_year,
     )

@@ -65,6 +65,9 @@ class QimReport:
     multi_agency: MultiAgencySection | None = None
     """The quarter's multi-agency audits: parts per agency and key findings for the partnership."""
     generated_on: date | None = None
+    extra_sections: list[tuple[str, str, list[list[Any]]]] = field(default_factory=list)
+    """Sections other features add after the standard ones (sheet name, Ofsted question, rows):
+    the QIM's assurance trail, the half-year comparison."""
 
 
 def cell(count: int) -> int | str:
@@ -237,6 +240,7 @@ def sections(report: QimReport) -> list[tuple[str, str, list[list[Any]]]]:
         (text.SHEET_MEASURES, know, measures_rows(digest.measures)),
         (text.SHEET_SOURCES, how, sources),
         (text.SHEET_PLANS, plans, focus),
+        *report.extra_sections,
     ]
 
 

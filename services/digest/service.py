@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -39,6 +40,7 @@ from services.clock import Clock
 from services.digest import demo, report_access, report_links
 from services.digest.builder import Scope, Vocabulary, bucket_of, build_digest
 from services.digest.findings import digest_findings
+from services.digest.half_year import report_extras
 from services.digest.multi_agency import multi_agency_section
 from services.digest.report import SCALE_QUESTION, FeedbackRow, QimReport, TeamRow
 from services.digest.subscriptions import SubscriptionRequest, send_time
@@ -92,6 +94,14 @@ class SubscriptionListing:
     channel: str
     view: SubscriptionView
     active: bool
+
+
+def _parsed(parse: Callable[[str, str], Period], value: str, time_zone: str, problem: str) -> Period:
+    """``parse(value, time_zone)``, or ``InvalidInput`` with ``problem`` naming what was typed."""
+    try:
+        return parse(value, time_zone)
+    except ValueError:
+        raise InvalidInput(problem.format(value=value)) from None
 
 
 def run_key(subscription_id: int, period: Period) -> str:
@@ -207,14 +217,40 @@ class DigestService:
         """The QIM report of ``quarter`` (``2026Q3``) for a scope; written to the access log (an export,
         or a view for the web page). ``audit_type`` reports that type of audit only (None: standard
         audits, each other type in its own rows)."""
-        try:
-            period = periods.parse_quarter(quarter, self.time_zone)
-        except ValueError:
-            raise InvalidInput(text.NOT_A_QUARTER.format(value=quarter)) from None
+        period = _parsed(periods.parse_quarter, quarter, self.time_zone, text.NOT_A_QUARTER)
+        return await self.period_report(kind, name, period, actor=actor, action=action, audit_type=audit_type)
+
+    async def half_yearly(
+        self,
+        kind: str,
+        name: str | None,
+        half: str,
+        *,
+        actor: Actor | None,
+        action: str = access_log.EXPORT,
+        audit_type: AuditType | None = None,
+    ) -> QimReport:
+        """The bi-annual service-wide report of ``half`` (``2026H1``): the QIM report's sections for the
+        half-year, with its figures against the previous half-year's."""
+        period = _parsed(periods.parse_half_year, half, self.time_zone, text.NOT_A_HALF_YEAR)
+        return await self.period_report(kind, name, period, actor=actor, action=action, audit_type=audit_type)
+
+    async def period_report(
+        self,
+        kind: str,
+        name: str | None,
+        period: Period,
+        *,
+        actor: Actor | None,
+        action: str = access_log.EXPORT,
+        audit_type: AuditType | None = None,
+    ) -> QimReport:
+        """The report of a quarter or a half-year for a scope, with the QIM's assurance sections."""
         scope = await self.resolve_scope(kind, name)
         digest = await self.build(scope, period, audit_type=audit_type)
         bucket = bucket_of(period)
         following = period.previous(-1)
+        today = periods.local_date(self._clock.now(), self.time_zone)
         selected = digest_repo.AuditSelection(self._vocabulary.audit_types, digest.audit_type.value)
         async with transaction(self._sessions) as session:
             teams = await self._team_rows(session, scope, bucket, selected)
@@ -233,7 +269,7 @@ class DigestService:
                 load_calendar(),
                 period.first_day,
                 period.last_day,
-                periods.local_date(self._clock.now(), self.time_zone),
+                today,
                 team_ids=scope.team_ids,
             )
             multi_agency = await multi_agency_section(
@@ -244,6 +280,7 @@ class DigestService:
                 end=period.end_utc,
                 case_pattern=self._case_pattern,
             )
+            extra = await report_extras(session, digest, today=today, time_zone=self.time_zone)
             await access_log.record(
                 session,
                 actor,
@@ -262,7 +299,8 @@ class DigestService:
             plans=plans,
             calendar=calendar,
             multi_agency=multi_agency,
-            generated_on=periods.local_date(self._clock.now(), self.time_zone),
+            generated_on=today,
+            extra_sections=extra,
         )
 
     async def _team_rows(
@@ -291,20 +329,22 @@ class DigestService:
         scope: str | None,
         name: str | None,
         audit_type: AuditType | None = None,
+        half_year: bool = False,
     ) -> tuple[str, datetime, str]:
-        """(signed URL, expiry, quarter) of the QIM report page for a member of the QIM asking in Teams
-        (``actor_id`` is their Teams user id); ``audit_type`` opens it on that type of audit only."""
+        """(signed URL, expiry, period) of the QIM report page for a member of the QIM asking in Teams
+        (``actor_id`` is their Teams user id); ``audit_type`` opens it on that type of audit only.
+        ``quarter`` may name a half-year (``2026H1``); without it, the last complete quarter (or
+        half-year, with ``half_year``)."""
         if self._links is None:
             raise InvalidInput(text.REPORT_LINKS_OFF)
         async with transaction(self._sessions) as session:
             actor = await actors.load_for_teams_user(session, actor_id)
         await report_access.require_member(self._sessions, actor, via=report_access.VIA_TEAMS, quarter=quarter)
         now = self._clock.now()
-        chosen = quarter or periods.quarter_of(periods.local_date(now, self.time_zone), self.time_zone).previous().key
-        try:
-            chosen = periods.parse_quarter(chosen, self.time_zone).key
-        except ValueError:
-            raise InvalidInput(text.NOT_A_QUARTER.format(value=chosen)) from None
+        today = periods.local_date(now, self.time_zone)
+        latest = periods.half_year_of(today, self.time_zone) if half_year else periods.quarter_of(today, self.time_zone)
+        chosen = quarter or latest.previous().key
+        chosen = _parsed(periods.parse_report_period, chosen, self.time_zone, text.NOT_A_QUARTER).key
         kind = scope or "service"
         await self.resolve_scope(kind, name)  # refuse an unknown team or area now, not when the link is opened
         signer, base_url, minutes = self._links
@@ -327,8 +367,12 @@ class DigestService:
         async with transaction(self._sessions) as session:
             actor = await actors.load_for_person(session, grant.person_id)
         await report_access.require_member(self._sessions, actor, via=report_access.VIA_LINK, quarter=grant.quarter)
-        return await self.quarterly(
-            grant.scope, grant.name or None, grant.quarter, actor=actor, action=action, audit_type=audit_type
+        try:
+            period = periods.parse_report_period(grant.quarter, self.time_zone)
+        except ValueError:
+            raise report_links.LinkRefused("malformed") from None
+        return await self.period_report(
+            grant.scope, grant.name or None, period, actor=actor, action=action, audit_type=audit_type
         )
 
     def attach_report_links(self, signer: Signer, *, base_url: str, minutes: int) -> None:

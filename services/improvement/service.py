@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cards import text_improvement as text
@@ -33,6 +32,7 @@ from storage.models import (
     Person,
 )
 from storage.repositories import improvement as repo
+from storage.repositories import people as people_repo
 from views.improvement import (
     FieldChange,
     LinkedActionView,
@@ -214,16 +214,9 @@ class ImprovementPlanService:
         for name in ("rationale", "impact_evidence", "milestone"):
             if len(values[name]) > MAX_TEXT:
                 errors[name] = text.PROBLEM_TOO_LONG.format(limit=MAX_TEXT)
-        owner = None
-        email = change.owner_email.strip().lower()
-        if not email:
-            errors["owner_email"] = text.ERROR_OWNER
-        else:
-            owner = await session.scalar(
-                select(Person).where(Person.email == email, Person.in_organisation.is_(True), Person.active.is_(True))
-            )
-            if owner is None:
-                errors["owner_email"] = text.PROBLEM_OWNER_UNKNOWN.format(email=change.owner_email.strip())
+        owner = await owner_by_email(
+            session, change.owner_email, errors, missing=text.ERROR_OWNER, unknown=text.PROBLEM_OWNER_UNKNOWN
+        )
         if change.status and change.status not in set(ImprovementStatus):
             errors["status"] = text.PROBLEM_STATUS
         if change.milestone.strip() and change.milestone_due is None:
@@ -327,6 +320,20 @@ class ImprovementPlanService:
             )
             for p in priorities
         ]
+
+
+async def owner_by_email(
+    session: AsyncSession, typed: str, errors: dict[str, str], *, missing: str, unknown: str
+) -> Person | None:
+    """The owner a form names by e-mail; otherwise ``errors["owner_email"]`` says why (``missing``,
+    or ``unknown`` formatted with the e-mail): plan priorities and QIM actions cannot be saved without one."""
+    if not typed.strip():
+        errors["owner_email"] = missing
+        return None
+    owner = await people_repo.active_member_by_email(session, typed)
+    if owner is None:
+        errors["owner_email"] = unknown.format(email=typed.strip())
+    return owner
 
 
 def _differences(before: dict[str, str], after: dict[str, str]) -> dict[str, list[str]]:

@@ -24,6 +24,7 @@ from storage.models import (
     Action,
     ActionDateChange,
     ActionEvent,
+    AssuranceUpdate,
     AuditAssignment,
     AuditEscalation,
     AuditGrade,
@@ -49,6 +50,9 @@ from storage.models import (
     PracticeDayCase,
     PracticeExample,
     PracticeObservation,
+    QimDecision,
+    QimDecisionChange,
+    QimMeeting,
     RoleAssignment,
     SafetyAlert,
     ServiceArea,
@@ -347,6 +351,37 @@ async def collect(session: AsyncSession, person: Person, now: datetime) -> Perso
             )
         )
         .order_by(ImprovementPlanChange.changed_at, ImprovementPlanChange.id),
+    )
+    await section(
+        "qim_decisions",
+        select(
+            QimDecision.id.label("decision_id"),
+            QimMeeting.meeting_on,
+            QimDecision.text,
+            QimDecision.original_text,
+            QimDecision.recorded_at,
+        )
+        .join(QimMeeting, QimMeeting.id == QimDecision.meeting_id)
+        .where(
+            or_(
+                QimDecision.recorded_by_id == pid,
+                QimDecision.id.in_(select(QimDecisionChange.decision_id).where(QimDecisionChange.changed_by_id == pid)),
+            )
+        )
+        .order_by(QimDecision.id),
+    )
+    await section(
+        "assurance_updates",
+        select(
+            AssuranceUpdate.action_id,
+            AssuranceUpdate.priority_id,
+            AssuranceUpdate.month,
+            AssuranceUpdate.progress,
+            AssuranceUpdate.rag,
+            AssuranceUpdate.written_at,
+        )
+        .where(AssuranceUpdate.author_id == pid)
+        .order_by(AssuranceUpdate.written_at, AssuranceUpdate.id),
     )
     await section(
         "client_feedback_logged",

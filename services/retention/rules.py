@@ -23,6 +23,7 @@ from storage.models import (
     ActionDateChange,
     ActionEvent,
     ActionStatus,
+    AssuranceUpdate,
     AuditAssignment,
     AuditEscalation,
     AuditGrade,
@@ -125,7 +126,7 @@ async def _remove_surveys(session: AsyncSession, ids: list[int]) -> None:
 
 
 async def _remove_actions(session: AsyncSession, ids: list[int]) -> None:
-    for child in (ActionEvent, ActionDateChange, SentReminder):
+    for child in (ActionEvent, ActionDateChange, SentReminder, AssuranceUpdate):
         await session.execute(delete(child).where(child.action_id.in_(ids)))
     await session.execute(delete(Action).where(Action.id.in_(ids)))
 
@@ -141,7 +142,7 @@ async def _remove_mapping_meetings(session: AsyncSession, ids: list[int]) -> Non
 
 
 async def _remove_priorities(session: AsyncSession, ids: list[int]) -> None:
-    for child in (ImprovementMilestone, ImprovementPriorityAction, ImprovementPlanChange):
+    for child in (ImprovementMilestone, ImprovementPriorityAction, ImprovementPlanChange, AssuranceUpdate):
         await session.execute(delete(child).where(child.priority_id.in_(ids)))
     await session.execute(delete(ImprovementPriority).where(ImprovementPriority.id.in_(ids)))
 

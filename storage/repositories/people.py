@@ -84,6 +84,15 @@ async def _email_taken(session: AsyncSession, email: str, person_id: int | None)
     return existing is not None and existing != person_id
 
 
+async def active_member_by_email(session: AsyncSession, email: str) -> Person | None:
+    """The active person of the organisation with this e-mail (any case), or None."""
+    return await session.scalar(
+        select(Person).where(
+            Person.email == email.strip().lower(), Person.in_organisation.is_(True), Person.active.is_(True)
+        )
+    )
+
+
 async def get_by_teams_user_id(session: AsyncSession, teams_user_id: str) -> Person | None:
     return await session.scalar(select(Person).where(Person.teams_user_id == teams_user_id))
 

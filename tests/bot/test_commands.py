@@ -74,7 +74,7 @@ def test_the_help_card_lists_everything_usable_in_the_scope_most_needed_first() 
     assert "admin roles" in personal and "report qim" in personal and "demo role" not in personal
     assert len(personal) == sum(1 for c in COMMANDS if Scope.PERSONAL in c.scopes and not c.local_only)
     assert "demo role" in [entry.name for entry in help_entries("personal", local_mode=True)]
-    assert set(channel) == {"help", "whoami", "digest", "link", "record mapping"}
+    assert set(channel) == {"help", "whoami", "digest", "link", "record mapping", "qim pack"}
 
 
 def test_every_help_line_fits_teams_command_menu_and_renders_whole() -> None:

@@ -51,7 +51,7 @@ from storage.models import (
 )
 from tests.e2e.browser import run_browser_script
 from tests.e2e.isolation import assert_isolated_if_asked
-from tests.e2e.live import WAIT_SECONDS, LiveBot, PlaygroundClient, card_text
+from tests.e2e.live import WAIT_SECONDS, LiveBot, PlaygroundClient, card_text, next_card_with
 from tests.support.audits import FAMILY_ANSWERS, inputs_of, valid_answers
 from tests.support.cards import button_data
 from tests.support.env import ARTIFACTS, PROJECT_ROOT, chromium_path, require
@@ -65,16 +65,6 @@ CASE = "LCS300117"
 ALEX, ISAIAH, PATTI = "alexw@example.com", "isaiahl@example.com", "pattif@example.com"
 T = TypeVar("T")
 GARETH = "gareth.pennick@northshire.example"  # Moorside's team manager, not a playground user
-
-
-async def next_card_with(teams: PlaygroundClient, conversation: str, text: str) -> tuple[dict[str, Any], str]:
-    """The next card containing ``text`` in one of the current user's chats (others are skipped)."""
-    for _ in range(10):
-        message = await teams.next_message(conversation)
-        for attachment in message.get("attachments") or []:
-            if text in card_text(attachment["content"]):
-                return attachment["content"], message.get("messageId") or message.get("id") or ""
-    raise AssertionError(f"no card with {text!r} arrived")
 
 
 async def found(find: Callable[[], Awaitable[T | None]], what: str) -> T:

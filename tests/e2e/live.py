@@ -303,3 +303,13 @@ async def eventually(check: Callable[[], Awaitable[bool]], what: str) -> None:
 
 def card_text(card: dict[str, Any]) -> str:
     return json.dumps(card, ensure_ascii=False)
+
+
+async def next_card_with(teams: PlaygroundClient, conversation: str, text: str) -> tuple[dict[str, Any], str]:
+    """The next card containing ``text`` in one of the current user's chats (others are skipped)."""
+    for _ in range(10):
+        message = await teams.next_message(conversation)
+        for attachment in message.get("attachments") or []:
+            if text in card_text(attachment["content"]):
+                return attachment["content"], message.get("messageId") or message.get("id") or ""
+    raise AssertionError(f"no card with {text!r} arrived")

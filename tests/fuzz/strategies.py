@@ -44,6 +44,17 @@ DATA_KEYS = (
     "args",
     "email",
     "role",
+    "meeting_id",
+    "decision_id",
+    "decision",
+    "description",
+    "owner_email",
+    "priority_id",
+    "kind",
+    "subject_id",
+    "month",
+    "progress",
+    "rag",
     "verb",
 )
 

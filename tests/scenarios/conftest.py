@@ -36,6 +36,17 @@ class BotHarness:
         assert response.status in (200, 202), await response.text()
         return await response.json() if response.content_type == "application/json" else None
 
+    async def press(self, sender: dict[str, Any], verb: str, data: dict[str, Any], chat: int) -> dict[str, Any]:
+        """Press a card button (Action.Execute) in ``sender``'s chat ``a:personal-<chat>``; the card answered."""
+        from tests.support import activities
+
+        activity = activities.card_action(
+            self.service_url, verb, data, sender=sender, conversation=activities.personal_chat(chat)
+        )
+        body = await self.send(activity)
+        assert body["statusCode"] == 200
+        return body["value"]
+
 
 @asynccontextmanager
 async def serving(app: web.Application, connector: FakeConnector) -> AsyncIterator[BotHarness]:

@@ -68,7 +68,7 @@ async def test_the_help_card_lists_the_commands_of_where_it_was_asked_most_neede
     assert _help_lines(personal_help)[:2] == ["my tasks", "my actions"]
     assert "admin roles" in _help_lines(personal_help)
     assert "didn't understand \u201cmy tasks\u201d" in _texts(channel_help)
-    assert sorted(_help_lines(channel_help)) == ["digest", "help", "link", "record mapping", "whoami"]
+    assert sorted(_help_lines(channel_help)) == ["digest", "help", "link", "qim pack", "record mapping", "whoami"]
 
 
 async def test_uninstall_marks_the_conversation_and_survives_reinstall(harness: BotHarness, sessions) -> None:  # type: ignore[no-untyped-def]

@@ -83,3 +83,22 @@ def test_the_cli_subscribes_lists_previews_reports_and_stops(
     stopped = runner.invoke(cli, ["digest", "stop", "--channel", "General"], env=WIDE)
     assert stopped.exit_code == 0 and "Stopped." in stopped.output
     assert "no" in runner.invoke(cli, ["digest", "list"], env=WIDE).output.splitlines()[-2]
+
+
+def test_the_cli_writes_the_bi_annual_report_and_refuses_a_muddled_period(
+    database_url: str, engine, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    runner = CliRunner()
+    out = tmp_path / "half.html"
+
+    half = runner.invoke(cli, ["report", "qim", "--half", "2026H1", "--out", str(out)], env=WIDE)
+
+    assert half.exit_code == 0, half.output
+    page = out.read_text(encoding="utf-8")
+    assert "Jan - Jun 2026 (2026H1)" in page and "Against last half-year" in page and "2025H2" in page
+    both = runner.invoke(cli, ["report", "qim", "--half", "2026H1", "--quarter", "2026Q1"], env=WIDE)
+    neither = runner.invoke(cli, ["report", "qim"], env=WIDE)
+    wrong = runner.invoke(cli, ["report", "qim", "--half", "2026H3", "--out", str(out)], env=WIDE)
+    assert both.exit_code != 0 and neither.exit_code != 0
+    assert wrong.exit_code != 0 and "not a half-year" in wrong.output

@@ -46,6 +46,8 @@ async def test_the_workbook_holds_the_quarter_s_numbers(
         "Meaningful Measures",
         "How we know",
         "Our plans",
+        "Service-level actions",
+        "Assurance trail",
     ]
     assert book["What we know"]["A2"].value == "What do we know about the quality and impact of practice?"
     audits = {row[0]: row[1:] for row in book["Audits"].iter_rows(min_row=5, values_only=True)}

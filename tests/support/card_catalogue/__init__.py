@@ -23,6 +23,7 @@ from tests.support.card_catalogue.observations import observation_examples
 from tests.support.card_catalogue.organisation import organisation_examples
 from tests.support.card_catalogue.partner_audits import partner_audit_examples
 from tests.support.card_catalogue.practice_days import practice_day_examples
+from tests.support.card_catalogue.qim import qim_examples
 from tests.support.card_catalogue.surveys import survey_examples
 
 SAMPLE_COMMANDS = [
@@ -83,6 +84,7 @@ SOURCES: list[Callable[[], Iterator[tuple[str, Json]]]] = [
     observation_examples,
     partner_audit_examples,
     practice_day_examples,
+    qim_examples,
 ]
 """Each feature appends its examples function here."""
 

@@ -264,3 +264,13 @@ def digest_examples() -> Iterator[tuple[str, Json]]:
             audit_type=AuditType.THEMED,
         ),
     )
+    yield (
+        "report_link_half_year",
+        cards.report_link_card(
+            scope_label="the whole service",
+            quarter="2026H1",
+            url="https://qop.example.gov.uk/reports/qim?t=abc",
+            expires="10:45",
+            half_year=True,
+        ),
+    )

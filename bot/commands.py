@@ -47,6 +47,7 @@ class Audience(enum.StrEnum):
     MANAGERS = "team and senior managers, and the QA lead"
     QA_LEAD = "the QA lead"
     QIM = "the members of the Quality Improvement Meeting"
+    MODERATION_GROUP = "the QA lead and the moderation group (Head of Service, Principal Social Worker, IRO manager)"
     CLIENT_RELATIONS = "client relations"
     ADMINISTRATORS = "administrators"
     DEMO = "anyone trying qop in the local playground"
@@ -100,6 +101,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("celebrated", text.CELEBRATED, PERSONAL, Audience.EVERYONE, weight=11),
     Command("celebrate", text.CELEBRATE, PERSONAL, Audience.MANAGERS, weight=10),
     Command("client feedback", text.CLIENT_FEEDBACK, PERSONAL, Audience.CLIENT_RELATIONS, weight=8),
+    Command("moderation group", text.MODERATION_GROUP, PERSONAL, Audience.MODERATION_GROUP, weight=12),
     Command("record observation", text.RECORD_OBSERVATION, PERSONAL, Audience.MANAGERS, weight=12),
     Command("record mapping", text.RECORD_MAPPING, ALL_SCOPES, Audience.EVERYONE, weight=10),
     Command("admin roles", text.ADMIN_ROLES, PERSONAL, Audience.ADMINISTRATORS, weight=5),

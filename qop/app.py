@@ -42,6 +42,8 @@ from services.feedback.surveys import SurveyService
 from services.feedback.tokens import Signer
 from services.improvement import ImprovementPlanService
 from services.improvement.learning import LearningService
+from services.moderation_group.calendar import CalendarLink
+from services.moderation_group.service import ModerationGroupService
 from services.observations.mapping import MappingService
 from services.observations.service import ObservationService
 from services.organisation import OrganisationService
@@ -95,6 +97,18 @@ def build_services(
         digests.attach_report_links(
             Signer(settings.report_signing_key), base_url=settings.base_url, minutes=settings.report_link_minutes
         )
+    audits = build_audits(
+        sessions=sessions,
+        clock=clock,
+        templates=templates,
+        case_reference_pattern=settings.case_reference_pattern,
+        moderation_rule=ModerationRule(
+            frozenset(settings.audit_moderation_always), settings.audit_moderation_sample_percent
+        ),
+        outbox=outbox,
+        time_zone=settings.timezone,
+    )
+    qa_calendar = QaCalendarService(sessions=sessions, clock=clock, outbox=outbox, time_zone=settings.timezone)
     return Services(
         sessions=sessions,
         clock=clock,
@@ -137,19 +151,9 @@ def build_services(
             policy=reminder_policy(settings),
             time_zone=settings.timezone,
         ),
-        qa_calendar=QaCalendarService(sessions=sessions, clock=clock, outbox=outbox, time_zone=settings.timezone),
+        qa_calendar=qa_calendar,
         delivery=delivery,
-        audits=build_audits(
-            sessions=sessions,
-            clock=clock,
-            templates=templates,
-            case_reference_pattern=settings.case_reference_pattern,
-            moderation_rule=ModerationRule(
-                frozenset(settings.audit_moderation_always), settings.audit_moderation_sample_percent
-            ),
-            outbox=outbox,
-            time_zone=settings.timezone,
-        ),
+        audits=audits,
         digests=digests,
         improvement=ImprovementPlanService(sessions=sessions, clock=clock, time_zone=settings.timezone),
         learning=LearningService(
@@ -172,6 +176,7 @@ def build_services(
             case_reference_pattern=settings.case_reference_pattern,
             time_zone=settings.timezone,
         ),
+        moderation_group=ModerationGroupService(context=audits.context, calendar=CalendarLink(qa_calendar.activities)),
         time_zone=settings.timezone,
         base_url=settings.base_url,
         feedback_signer=feedback_signer,

@@ -19,6 +19,7 @@ from services.feedback.surveys import SurveyService
 from services.feedback.tokens import Signer
 from services.improvement import ImprovementPlanService
 from services.improvement.learning import LearningService
+from services.moderation_group.service import ModerationGroupService
 from services.observations.mapping import MappingService
 from services.observations.service import ObservationService
 from services.organisation import OrganisationService
@@ -48,6 +49,7 @@ class Services:
     learning: LearningService
     observations: ObservationService
     mapping: MappingService
+    moderation_group: ModerationGroupService
     time_zone: str
     """The organisation's time zone (IANA name): the local time people are shown."""
     base_url: str

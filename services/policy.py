@@ -15,7 +15,8 @@ such as team managers), administrators the organisation and its roles. The frame
 roles: the Service Director reads everything; the Principal Social Worker and the IRO manager read
 and moderate audits service-wide; performance analysts read totals and reports, never a case; the
 QIM's members open the QIM report; the QA Head of Service and Heads of Service change the continuous
-improvement plan; client relations log compliments and complaints. ``docs/permissions.md`` holds the
+improvement plan; client relations log compliments and complaints. The QA lead schedules the moderation
+group; its members read the audits on a meeting's list and record what the group agreed. ``docs/permissions.md`` holds the
 whole matrix as a table generated from these rules (``services.policy_matrix``).
 """
 
@@ -26,6 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from cards import text
+from cards import text_moderation_group as group_text
 from services.actors import Actor
 from services.errors import NotAllowed
 from storage.models import Role
@@ -50,6 +52,7 @@ class RecordKind(enum.StrEnum):
     IMPROVEMENT_PLAN = "improvement plan"
     COMPLIMENTS_COMPLAINTS = "compliments and complaints"
     PRACTICE_EXAMPLE = "practice example"
+    MODERATION_GROUP = "moderation group"
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,19 @@ def practice_example(*, team_id: int | None = None, service_area_id: int | None 
     return RecordContext(RecordKind.PRACTICE_EXAMPLE, team_id=team_id, service_area_id=service_area_id)
 
 
+def moderation_group(
+    *, member_ids: Iterable[int] = (), practitioner_id: int | None = None, auditor_ids: Iterable[int] = ()
+) -> RecordContext:
+    """A moderation group meeting (``member_ids``: who sits in it); with an audit's practitioner and
+    auditor(s), one audit on its list, whose outcome only a member independent of it records."""
+    return RecordContext(
+        RecordKind.MODERATION_GROUP,
+        owner_id=practitioner_id,
+        participant_ids=frozenset(auditor_ids),
+        moderator_ids=frozenset(member_ids),
+    )
+
+
 # -- who: small predicates the rules are made of -------------------------------------------
 
 Who = Callable[[Actor, RecordContext], bool]
@@ -236,6 +252,11 @@ def administrator(actor: Actor, _record: RecordContext) -> bool:
 
 def assigned_moderator(actor: Actor, record: RecordContext) -> bool:
     return actor.has(Role.MODERATOR) and actor.person_id in record.moderator_ids
+
+
+def group_member(actor: Actor, record: RecordContext) -> bool:
+    """Invited to this moderation group meeting (its members are the record's ``moderator_ids``)."""
+    return actor.is_member and actor.person_id in record.moderator_ids
 
 
 def independent(actor: Actor, record: RecordContext) -> bool:
@@ -338,6 +359,11 @@ RULES: dict[tuple[RecordKind, Permission], Rule] = {
     (RecordKind.PRACTICE_EXAMPLE, Permission.SUBMIT): Rule(
         any_of(team_manager, area_lead, qa_lead, practice_leader), text.REFUSED_PRACTICE_EXAMPLE_SUBMIT
     ),
+    (RecordKind.MODERATION_GROUP, Permission.VIEW): Rule(any_of(group_member, qa_lead), group_text.ONLY_MEMBERS),
+    (RecordKind.MODERATION_GROUP, Permission.SUBMIT): Rule(
+        all_of(independent, any_of(group_member, qa_lead)), group_text.NOT_INDEPENDENT
+    ),
+    (RecordKind.MODERATION_GROUP, Permission.CHANGE): Rule(qa_lead, group_text.ONLY_QA_LEAD_SCHEDULES),
 }
 
 NOT_MATCHED = text.NOT_MATCHED

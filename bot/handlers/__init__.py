@@ -21,6 +21,7 @@ def register_all(bot: QopBot) -> None:
         improvement,
         learning,
         lifecycle,
+        moderation_group,
         observations,
         organisation,
         surveys,
@@ -40,6 +41,7 @@ def register_all(bot: QopBot) -> None:
         improvement,
         learning,
         observations,
+        moderation_group,
     )
     for module in modules:
         module.register(bot)

@@ -30,9 +30,6 @@ ADMIN_ROLES = "Give or take away roles (administrators)"
 DEMO_ROLE = "Try qop as: practitioner, team manager, senior manager, QA lead, moderator, administrator"
 DIGEST = "Weekly digest for this channel: 'digest weekly', 'digest stop', 'digest now'"
 LINK = "Show or set the team this channel belongs to: link team [name]"
-MODERATION_GROUP = (
-    "The moderation group: the QA lead schedules a meeting and picks or samples audits; members read them "
-    "and record what the group agreed"
-)
+MODERATION_GROUP = "The moderation group's meetings: the QA lead schedules one; members moderate its audits together"
 RECORD_OBSERVATION = "Record a practice observation of a colleague (managers, practice leads)"
 RECORD_MAPPING = "Record group supervision or Signs of Safety mapping: record mapping [case ref]"

@@ -16,6 +16,7 @@ from tests.support.card_catalogue.calendar import calendar_examples
 from tests.support.card_catalogue.digest import digest_examples
 from tests.support.card_catalogue.feedback import feedback_examples
 from tests.support.card_catalogue.improvement import improvement_examples, learning_examples
+from tests.support.card_catalogue.moderation_group import moderation_group_examples
 from tests.support.card_catalogue.observations import observation_examples
 from tests.support.card_catalogue.organisation import organisation_examples
 from tests.support.card_catalogue.surveys import survey_examples
@@ -73,6 +74,7 @@ SOURCES: list[Callable[[], Iterator[tuple[str, Json]]]] = [
     improvement_examples,
     learning_examples,
     observation_examples,
+    moderation_group_examples,
 ]
 """Each feature appends its examples function here."""
 

@@ -1103,7 +1103,9 @@ class ModerationGroupMember(Base):
     __table_args__ = (UniqueConstraint("meeting_id", "person_id", name="uq_moderation_group_members_meeting_person"),)
 
     id: Mapped[int_pk]
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("moderation_group_meetings.id", ondelete="CASCADE"))
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("moderation_group_meetings.id", ondelete="CASCADE", name="fk_moderation_group_members_meeting")
+    )
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     role: Mapped[str] = mapped_column(String(32))
 
@@ -1118,7 +1120,9 @@ class ModerationGroupAudit(Base):
     )
 
     id: Mapped[int_pk]
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("moderation_group_meetings.id", ondelete="CASCADE"))
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("moderation_group_meetings.id", ondelete="CASCADE", name="fk_moderation_group_audits_meeting")
+    )
     assignment_id: Mapped[int] = mapped_column(ForeignKey("audit_assignments.id"), index=True)
     original_grade: Mapped[str | None] = mapped_column(String(32))
     """The auditor's overall grade when the audit was put on the list."""

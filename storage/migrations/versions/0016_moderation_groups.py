@@ -48,7 +48,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["meeting_id"],
             ["moderation_group_meetings.id"],
-            name="fk_moderation_group_members_meeting_id_moderation_group_meetings",
+            name="fk_moderation_group_members_meeting",
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(["person_id"], ["people.id"], name="fk_moderation_group_members_person_id_people"),
@@ -70,7 +70,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["meeting_id"],
             ["moderation_group_meetings.id"],
-            name="fk_moderation_group_audits_meeting_id_moderation_group_meetings",
+            name="fk_moderation_group_audits_meeting",
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(

@@ -33,14 +33,18 @@ class SubmittedRow:
 
 
 async def people_holding(session: AsyncSession, roles: Sequence[str]) -> list[tuple[Person, str]]:
-    """Active people of the organisation holding any of ``roles``, one row per person and role, by name."""
+    """Active people of the organisation holding any of ``roles``, one row per person and role (a
+    Head of Service holds theirs once per service area), by name."""
     rows = await session.execute(
         select(Person, RoleAssignment.role)
         .join(RoleAssignment, RoleAssignment.person_id == Person.id)
         .where(RoleAssignment.role.in_(roles), Person.active.is_(True), Person.in_organisation.is_(True))
         .order_by(Person.display_name, Person.id, RoleAssignment.role)
     )
-    return [(person, role) for person, role in rows.all()]
+    found: dict[tuple[int, str], tuple[Person, str]] = {}
+    for person, role in rows.all():
+        found.setdefault((person.id, role), (person, role))
+    return list(found.values())
 
 
 async def submitted_audits(

@@ -137,3 +137,36 @@ async def test_the_qa_lead_schedules_members_moderate_and_the_auditor_and_practi
         date(2026, 2, 16),
     )
     assert {"schedule", "close", "moderation group outcome"} <= set(logged)
+
+
+async def test_in_the_demo_the_group_is_the_framework_s_senior_leads_and_no_practitioner_moderates(
+    harness: BotHarness, services: Services, sessions
+) -> None:  # type: ignore[no-untyped-def]
+    from storage.models import Person, RoleAssignment
+    from tests.scenarios.test_organisation import ALEX, _say
+
+    await services.demo.load()
+    async with sessions() as session:
+        moderators = list(
+            await session.scalars(
+                select(Person.display_name)
+                .join(RoleAssignment, RoleAssignment.person_id == Person.id)
+                .where(RoleAssignment.role == "moderator")
+            )
+        )
+    assert moderators == ["Isaiah Langer"], "the QA lead moderates single audits; no practitioner does"
+
+    assert "Demo role: QA lead" in await _say(harness, "demo role qa lead", ALEX)
+    listing = await _say(harness, "moderation group", ALEX)
+    assert text.LIST_EMPTY in listing and text.NEW_MEETING in listing
+    form = await services.moderation_group.new_form("user-id-0")
+    assert sorted((m.name, m.role) for m in form.members) == [
+        ("Grace Okonjo", "principal_social_worker"),
+        ("Imran Qadir", "head_of_service"),
+        ("Martin Hale", "iro_manager"),
+        ("Rachel Dunmore", "head_of_service"),
+    ]
+
+    await _say(harness, "demo role moderator", ALEX)
+    whoami = await _say(harness, "whoami", ALEX)
+    assert "moderator" in whoami and "practitioner" not in whoami, "a demo moderator is not made a practitioner"

@@ -140,3 +140,20 @@ ONLY_MEMBERS = (
     "Only the members of this moderation group meeting and the QA lead can open it. Ask the QA lead to add you."
 )
 NOT_INDEPENDENT = "You carried out this audit or it is your case: another member records the group's outcome for it."
+
+# -- the QIM report --------------------------------------------------------------------------------
+
+REPORT_SHEET = "Moderation group"
+REPORT_MEASURE = "Measure"
+REPORT_NUMBER = "Number"
+REPORT_MEETINGS = "Moderation group meetings held"
+REPORT_AUDITS = "Audits the group moderated"
+REPORT_AGREED = "Overall grade agreed"
+REPORT_RAISED = "Overall grade raised"
+REPORT_LOWERED = "Overall grade lowered"
+REPORT_THEME = "Learning theme"
+REPORT_TIMES_NAMED = "Times named (audits and meetings)"
+REPORT_NOTE = (
+    "The moderation group (Head of Service, Principal Social Worker, IRO manager) meets every two months and "
+    "moderates audits from every team: these figures are service-wide, whatever the report's scope."
+)

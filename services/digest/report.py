@@ -22,8 +22,10 @@ from cards import text_report as text
 from cards.calendar import unit_label
 from cards.digest import four_answers, headline_pairs
 from services.digest.findings import digest_findings
+from services.moderation_group import report as moderation_group_report
 from views.calendar import UnitCompliance
 from views.digest import GRADES, MIN_GROUP, Digest, percent, suppressed
+from views.moderation_group import ModerationGroupThemes
 from views.templates import GRADE_LABELS
 
 TARGET_GOOD = 40.0
@@ -62,6 +64,8 @@ class QimReport:
     """Open actions due next quarter, per source."""
     calendar: list[UnitCompliance] = field(default_factory=list)
     """How each unit kept the QA calendar's dates this quarter (counts of meetings, not people)."""
+    moderation_group: ModerationGroupThemes = field(default_factory=ModerationGroupThemes)
+    """What the moderation group's meetings this quarter agreed (service-wide counts)."""
     generated_on: date | None = None
 
 
@@ -179,6 +183,7 @@ def sections(report: QimReport) -> list[tuple[str, str, list[list[Any]]]]:
         (text.SHEET_GRADES, know, grades),
         (text.SHEET_TREND, know, trend),
         (text.SHEET_MODERATION, know, moderated),
+        (moderation_group_report.SHEET, know, moderation_group_report.report_rows(report.moderation_group, cell)),
         (text.SHEET_SAFETY, know, safety),
         (text.SHEET_FEEDBACK, know, feedback),
         (text.SHEET_ACTIONS, know, actions),

@@ -43,6 +43,7 @@ from services.digest.report import SCALE_QUESTION, FeedbackRow, QimReport, TeamR
 from services.digest.subscriptions import SubscriptionRequest, send_time
 from services.errors import InvalidInput, NotAllowed, NotFound
 from services.feedback.tokens import Signer
+from services.moderation_group.report import themes_between
 from services.outbox import Outbox
 from services.qa_calendar import load_calendar, unit_compliance
 from services.telemetry import digests_sent
@@ -196,6 +197,7 @@ class DigestService:
                 periods.local_date(self._clock.now(), self.time_zone),
                 team_ids=scope.team_ids,
             )
+            moderation_group = await themes_between(session, period.first_day, period.last_day)
             await access_log.record(
                 session,
                 actor,
@@ -213,6 +215,7 @@ class DigestService:
             average_scale=average,
             plans=plans,
             calendar=calendar,
+            moderation_group=moderation_group,
             generated_on=periods.local_date(self._clock.now(), self.time_zone),
         )
 

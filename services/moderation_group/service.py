@@ -29,7 +29,7 @@ from services.audits.reading import submitted_view
 from services.errors import InvalidInput, NotFound
 from services.moderation_group import checks
 from services.moderation_group.calendar import CalendarLink
-from services.moderation_group.themes import count_themes
+from services.moderation_group.report import themes_between
 from services.policy import Permission
 from storage.db import transaction
 from storage.models import ModerationGroupAudit, ModerationGroupMeeting, ModerationGroupMember
@@ -357,7 +357,7 @@ class ModerationGroupService:
     async def themes(self, *, since: date, until: date) -> ModerationGroupThemes:
         """What the meetings held from ``since`` to ``until`` (inclusive) agreed, as counts only."""
         async with self._context.sessions() as session:
-            return count_themes(await rows.closed_between(session, since, until))
+            return await themes_between(session, since, until)
 
     # -- helpers -------------------------------------------------------------------------------------
 

@@ -383,3 +383,34 @@ async def test_the_list_shows_the_qa_lead_every_meeting_and_a_member_their_own(s
     assert (await services.moderation_group.meetings(PRACTITIONER)).meetings == ()
     with pytest.raises(NotAllowed):
         await services.moderation_group.meetings("29:stranger")
+
+
+async def test_the_qim_report_has_a_moderation_group_sheet_with_the_quarter_s_counts(
+    services: Services, sessions
+) -> None:  # type: ignore[no-untyped-def]
+    from services.digest.report import render_html, sections
+
+    org = await make_group_org(sessions)
+    audits = await submitted_audits(services, 6)
+    view = await scheduled(services, org, audits)
+    group = services.moderation_group
+    for assignment_id in audits:
+        await group.record_outcome(PSW, view.id, assignment_id, {"agreed_grade": "good", "themes": "child_voice"})
+    await group.close(PSW, view.id, {"themes": "child_voice,risk_sensible"})
+
+    report = await services.digests.quarterly("service", None, "2026Q1", actor=None)
+    [rows] = [rows for name, _, rows in sections(report) if name == text.REPORT_SHEET]
+    assert rows[:6] == [
+        [text.REPORT_MEASURE, text.REPORT_NUMBER],
+        [text.REPORT_MEETINGS, 1],
+        [text.REPORT_AUDITS, 6],
+        [text.REPORT_AGREED, 6],
+        [text.REPORT_RAISED, 0],
+        [text.REPORT_LOWERED, 0],
+    ]
+    assert ["The child's voice", 7] in rows and ["Risk-sensible decisions", "fewer than 5"] in rows
+    assert "Moderation group meetings held" in render_html(report)
+
+    later = await services.digests.quarterly("service", None, "2026Q2", actor=None)
+    [empty] = [rows for name, _, rows in sections(later) if name == text.REPORT_SHEET]
+    assert empty[1] == [text.REPORT_MEETINGS, 0] and [text.REPORT_THEME, text.REPORT_TIMES_NAMED] not in empty

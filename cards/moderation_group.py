@@ -85,6 +85,15 @@ def _theme_input(values: dict[str, str], errors: dict[str, str], label: str) -> 
     ]
 
 
+def _words(input_id: str, label: str, values: dict[str, str], errors: dict[str, str]) -> list[Any]:
+    """A box for the group's own words, its problem, and the reminder to leave names out."""
+    return [
+        TextInput(id=input_id, label=label, value=values.get(input_id) or None, is_multiline=True, max_length=2000),
+        *field_error(errors.get(input_id)),
+        paragraph(text.PRIVACY_REMINDER, subtle=True, spacing="Medium"),
+    ]
+
+
 # -- scheduling -------------------------------------------------------------------------------------
 
 
@@ -298,15 +307,7 @@ def outcome_form_card(form: OutcomeForm) -> Json:
         ),
         *field_error(errors.get(GRADE_INPUT)),
         *_theme_input(values, errors, text.THEMES_LABEL),
-        TextInput(
-            id=LEARNING_INPUT,
-            label=text.LEARNING_LABEL,
-            value=values.get(LEARNING_INPUT) or None,
-            is_multiline=True,
-            max_length=2000,
-        ),
-        *field_error(errors.get(LEARNING_INPUT)),
-        paragraph(text.PRIVACY_REMINDER, subtle=True, spacing="Medium"),
+        *_words(LEARNING_INPUT, text.LEARNING_LABEL, values, errors),
     ]
     return card(
         body,
@@ -327,15 +328,7 @@ def close_form_card(form: CloseForm) -> Json:
         paragraph(text.CLOSE_INTRO),
         *_errors_banner(errors),
         *_theme_input(values, errors, text.THEMES_LABEL + text.REQUIRED_MARK),
-        TextInput(
-            id=NOTES_INPUT,
-            label=text.NOTES_LABEL,
-            value=values.get(NOTES_INPUT) or None,
-            is_multiline=True,
-            max_length=2000,
-        ),
-        *field_error(errors.get(NOTES_INPUT)),
-        paragraph(text.PRIVACY_REMINDER, subtle=True, spacing="Medium"),
+        *_words(NOTES_INPUT, text.NOTES_LABEL, values, errors),
     ]
     return card(
         body,

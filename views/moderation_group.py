@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from views.audits import SubmittedAudit
+from views.observations import Choice
 
 THEMES: tuple[str, ...] = (
     "risk_sensible",
@@ -39,12 +40,6 @@ GRADE_INPUT = "agreed_grade"
 THEMES_INPUT = "themes"
 LEARNING_INPUT = "learning"
 NOTES_INPUT = "notes"
-
-
-@dataclass(frozen=True)
-class Choice:
-    value: str
-    label: str
 
 
 @dataclass(frozen=True)

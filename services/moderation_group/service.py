@@ -47,7 +47,6 @@ from views.moderation_group import (
     NOTES_INPUT,
     SUBMISSION_KEY,
     AuditChoice,
-    Choice,
     CloseForm,
     GroupAudit,
     GroupMember,
@@ -60,6 +59,7 @@ from views.moderation_group import (
     OutcomeNotice,
     ScheduleForm,
 )
+from views.observations import Choice
 
 RECORD = "moderation group"
 AUDITS_OFFERED = 40

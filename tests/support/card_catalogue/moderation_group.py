@@ -12,7 +12,6 @@ from services.templates import TemplateLibrary
 from tests.support.card_catalogue.audits import _submitted
 from views.moderation_group import (
     AuditChoice,
-    Choice,
     CloseForm,
     GroupAudit,
     GroupMember,
@@ -24,6 +23,7 @@ from views.moderation_group import (
     OutcomeNotice,
     ScheduleForm,
 )
+from views.observations import Choice
 
 MEMBERS = (
     MemberChoice(14, "Rachel Dunmore", "head_of_service"),

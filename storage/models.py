@@ -1123,7 +1123,8 @@ class ModerationGroupAudit(Base):
     meeting_id: Mapped[int] = mapped_column(
         ForeignKey("moderation_group_meetings.id", ondelete="CASCADE", name="fk_moderation_group_audits_meeting")
     )
-    assignment_id: Mapped[int] = mapped_column(ForeignKey("audit_assignments.id"), index=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("audit_assignments.id", ondelete="CASCADE"), index=True)
+    """The audit; purging it (retention) removes what the group agreed about it too."""
     original_grade: Mapped[str | None] = mapped_column(String(32))
     """The auditor's overall grade when the audit was put on the list."""
     agreed_grade: Mapped[str | None] = mapped_column(String(32))

@@ -414,3 +414,66 @@ async def test_the_qim_report_has_a_moderation_group_sheet_with_the_quarter_s_co
     later = await services.digests.quarterly("service", None, "2026Q2", actor=None)
     [empty] = [rows for name, _, rows in sections(later) if name == text.REPORT_SHEET]
     assert empty[1] == [text.REPORT_MEETINGS, 0] and [text.REPORT_THEME, text.REPORT_TIMES_NAMED] not in empty
+
+
+async def test_the_purge_removes_an_old_closed_meeting_and_a_purged_audit_takes_its_outcome_along(
+    services: Services, sessions, clock
+) -> None:  # type: ignore[no-untyped-def]
+    from qop.app import build_retention
+    from services.audits.moderation import ModerationRule
+    from services.retention import Kind
+    from tests.support.retention import years
+
+    org = await make_group_org(sessions)
+    services.audits.moderation.rule = ModerationRule(frozenset(), 0.0)  # completed at once: purgeable
+    audits = await submitted_audits(services, 2)
+    closed = await scheduled(services, org, audits[:1])
+    await services.moderation_group.record_outcome(PSW, closed.id, audits[0], {"agreed_grade": "good"})
+    await services.moderation_group.close(PSW, closed.id, {"themes": "child_voice"})
+    still_open = await scheduled(services, org, audits[1:], submission_key="k2", meets_on="2026-04-16")
+    retention = build_retention(services, None)
+
+    clock.advance(years(5))
+    due = {(row.kind, row.records): row.count for row in await retention.report()}
+    assert due[(Kind.MODERATION_GROUP, "moderation group meetings (members, outcomes)")] == 0
+
+    clock.advance(years(2))
+    result = await retention.purge()
+    assert result.removed["moderation_group: moderation group meetings (members, outcomes)"] == 1
+    assert result.removed["audits: audits"] == 2, "both audits were completed more than six years ago"
+    async with sessions() as session:
+        assert [m.id for m in await session.scalars(select(ModerationGroupMeeting))] == [still_open.id]
+        assert await session.scalar(select(func.count()).select_from(ModerationGroupAudit)) == 0
+        members = set(await session.scalars(select(ModerationGroupMember.meeting_id)))
+    assert members == {still_open.id}, "an open meeting is never purged; its purged audit leaves its list"
+
+
+async def test_a_person_s_export_holds_their_meetings_and_the_outcomes_about_their_work(
+    services: Services, sessions
+) -> None:  # type: ignore[no-untyped-def]
+    from services.person_rights import PersonRightsService
+
+    org = await make_group_org(sessions)
+    audits = await submitted_audits(services, 1)
+    view = await scheduled(services, org, audits)
+    await services.moderation_group.record_outcome(
+        PSW, view.id, audits[0], {"agreed_grade": "good", "themes": "child_voice", "learning": "Clear plan."}
+    )
+    rights = PersonRightsService(sessions=sessions, clock=services.clock)
+
+    psw = (await rights.export("pat@council.example.gov.uk")).sections
+    assert [(m["id"], m["their_role"]) for m in psw["moderation_group_meetings"]] == [
+        (view.id, "principal_social_worker")
+    ]
+    assert [o["recorded_by_them"] for o in psw["moderation_group_outcomes"]] == [True]
+    practitioner = (await rights.export("priya@council.example.gov.uk")).sections
+    [outcome] = practitioner["moderation_group_outcomes"]
+    assert (outcome["case_reference"], outcome["their_case"], outcome["agreed_grade"], outcome["learning"]) == (
+        "LCS100001",
+        True,
+        "good",
+        "Clear plan.",
+    )
+    assert practitioner["moderation_group_meetings"] == []
+    lead = (await rights.export("quinn@council.example.gov.uk")).sections
+    assert [(m["scheduled_by_them"], m["their_role"]) for m in lead["moderation_group_meetings"]] == [(True, None)]

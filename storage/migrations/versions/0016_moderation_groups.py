@@ -77,6 +77,7 @@ def upgrade() -> None:
             ["assignment_id"],
             ["audit_assignments.id"],
             name="fk_moderation_group_audits_assignment_id_audit_assignments",
+            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
             ["recorded_by_id"], ["people.id"], name="fk_moderation_group_audits_recorded_by_id_people"

@@ -20,11 +20,19 @@ if TYPE_CHECKING:
     from bot.qop_bot import QopBot
 
 
+MAX_ID = 2**31 - 1
+"""The largest id a database integer holds: anything beyond names no record."""
+
+
 def _id(data: dict[str, Any], key: str, refusal: str) -> int:
+    """A record id from the card's data; a missing, malformed or impossible one is a refusal card."""
     try:
-        return int(data[key])
-    except (KeyError, TypeError, ValueError):
+        value = int(data[key])
+    except (KeyError, TypeError, ValueError, OverflowError):
         raise InvalidInput(refusal) from None
+    if not 0 < value <= MAX_ID:
+        raise InvalidInput(refusal)
+    return value
 
 
 def _meeting_id(data: dict[str, Any]) -> int:

@@ -170,3 +170,24 @@ async def test_in_the_demo_the_group_is_the_framework_s_senior_leads_and_no_prac
     await _say(harness, "demo role moderator", ALEX)
     whoami = await _say(harness, "whoami", ALEX)
     assert "moderator" in whoami and "practitioner" not in whoami, "a demo moderator is not made a practitioner"
+
+
+async def test_garbled_card_data_gets_a_refusal_card_and_changes_nothing(harness: BotHarness, sessions) -> None:  # type: ignore[no-untyped-def]
+    await make_group_org(sessions)
+    await install(harness, QA_LEAD, PSW)
+    for data in (
+        {"meeting_id": 2**70, "assignment_id": 1},
+        {"meeting_id": "9" * 40},
+        {"meeting_id": -3},
+        {"meeting_id": None},
+        {"meeting_id": [1]},
+    ):
+        for verb in (verbs.MODERATION_GROUP_OPEN, verbs.MODERATION_GROUP_CLOSE, verbs.MODERATION_GROUP_OUTCOME):
+            refused = await invoke(harness, PSW, verb, data)
+            assert text.NO_SUCH_MEETING in card_text(refused), (verb, data)
+    odd = await invoke(
+        harness, QA_LEAD, verbs.MODERATION_GROUP_SCHEDULE, {"members": {"x": 1}, "meets_on": 5, "audits": [None]}
+    )
+    assert text.PAGE_HAS_ERRORS in card_text(odd)
+    async with sessions() as session:
+        assert list(await session.scalars(select(ModerationGroupMeeting))) == []

@@ -23,7 +23,7 @@ from cards import text_moderation_group as text
 from services import access_log, actors, policy
 from services.actors import Actor, ActorId
 from services.audits.loading import RECORD as AUDIT_RECORD
-from services.audits.loading import AuditContext
+from services.audits.loading import AuditContext, Loaded
 from services.audits.moderation import outcome_of
 from services.audits.reading import submitted_view
 from services.errors import InvalidInput, NotFound
@@ -82,7 +82,7 @@ class ModerationGroupService:
         async with transaction(self._context.sessions) as session:
             actor = await actors.load(session, actor_id)
             may_schedule = policy.allows(actor, Permission.CHANGE, policy.moderation_group())
-            if not actor.is_member:
+            if not actor.is_member:  # someone qop cannot match, or who has left: the policy's own refusal
                 policy.require(actor, Permission.VIEW, policy.moderation_group())
             found = await rows.meetings_for(session, None if may_schedule else actor.person_id, limit=MEETINGS_LISTED)
             summaries = []
@@ -305,7 +305,7 @@ class ModerationGroupService:
 
     async def _outcome_parts(
         self, session: AsyncSession, actor: Actor, meeting_id: int, assignment_id: int
-    ) -> tuple[ModerationGroupMeeting, ModerationGroupAudit, Any]:
+    ) -> tuple[ModerationGroupMeeting, ModerationGroupAudit, Loaded]:
         meeting = await self._load(session, meeting_id)
         listed = await self._listed(session, meeting.id, assignment_id)
         item = await self._context.load(session, assignment_id)

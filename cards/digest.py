@@ -16,8 +16,13 @@ import microsoft_teams.cards as ac
 from cards import text_digest as text
 from cards import verbs
 from cards.base import Json, card, execute, facts, heading, paragraph, title
+from cards.measures_wording import why
 from views.digest import GRADES, Digest, Findings, PeriodFigures, SubscriptionView, shown, suppressed
-from views.templates import GRADE_LABELS
+from views.measures import MeasuresOverview, MeasureStatus
+from views.templates import GRADE_LABELS, AuditType
+
+MEASURE_LINES = 6
+"""The weekly card lists this many measure lines (worries first); the QIM report lists all."""
 
 GRADE_COLOURS = {
     "outstanding": "categoricalTeal",
@@ -89,6 +94,59 @@ def headline_pairs(now: PeriodFigures, before: PeriodFigures) -> list[tuple[str,
             shown(now.actions_impact) + _count_change(now.actions_impact, before.actions_impact, kind),
         ),
     ]
+
+
+def audit_type_pairs(digest: Digest) -> list[tuple[str, str]]:
+    """(audit type, its own completed, planned and Good or better) for every type other than the
+    digest's: themed audits and dip samples are counted here, never in the headline shares."""
+    pairs = []
+    for figures in digest.other_audit_types:
+        now = figures.now
+        counts = {"completed": shown(now.audits_completed), "planned": shown(now.audits_planned)}
+        line = (
+            text.AUDIT_TYPE_LINE.format(**counts, good=_pct(now.grades.pct_good))
+            if figures.graded
+            else text.AUDIT_TYPE_NOT_GRADED.format(**counts)
+        )
+        change = _count_change(now.audits_completed, figures.before.audits_completed, now.period.kind)
+        pairs.append((text.AUDIT_TYPES[figures.audit_type], line + change))
+    return pairs
+
+
+def only_audit_type_note(digest: Digest) -> str | None:
+    """Says which audits the figures count when someone asked for one type only."""
+    if not digest.filtered:
+        return None
+    return text.ONLY_AUDIT_TYPE.format(audit_type=text.AUDIT_TYPES[digest.audit_type].lower())
+
+
+def _measure_summary(measure: MeasureStatus) -> str:
+    if not measure.indicators:
+        return text.MEASURES_NO_INDICATORS.format(measure=measure.name)
+    no_data = sum(1 for s in measure.indicators if not s.has_data)
+    values = {
+        "measure": measure.name,
+        "on_target": sum(1 for s in measure.indicators if s.on_target),
+        "indicators": len(measure.indicators),
+        "no_data": no_data,
+    }
+    return (text.MEASURES_FINE_NO_DATA if no_data else text.MEASURES_FINE).format(**values)
+
+
+def measure_lines(overview: MeasuresOverview, *, limit: int | None = MEASURE_LINES) -> list[str]:
+    """The measures in a few lines: every worry with its why (measures with worries first), then
+    one line per measure without worries, then the open actions; cut to ``limit`` lines."""
+    worries = [
+        text.MEASURES_WORRIES.format(measure=m.name, why=why(worry)) for m in overview.measures for worry in m.worries
+    ]
+    lines = worries + [_measure_summary(m) for m in overview.measures if not m.worries]
+    if limit is not None and len(lines) > limit:
+        lines = [*lines[:limit], text.MEASURES_MORE.format(count=len(lines) - limit)]
+    return [*lines, text.MEASURES_OPEN_ACTIONS.format(count=overview.open_actions)]
+
+
+def measures_title(overview: MeasuresOverview) -> str:
+    return text.MEASURES_TITLE.format(month=overview.month)
 
 
 def grade_pairs(digest: Digest) -> list[tuple[str, str]]:
@@ -229,6 +287,15 @@ def _bullets(lines: Sequence[str]) -> ac.TextBlock:
     return paragraph("\n".join(f"- {line}" for line in lines))
 
 
+def _audit_types_part(digest: Digest) -> list[Any]:
+    """The note saying which audits the figures count, and the other audit types' own rows."""
+    note = only_audit_type_note(digest)
+    part: list[Any] = [paragraph(note, subtle=True)] if note else []
+    if digest.other_audit_types:
+        part += [heading(text.OTHER_AUDIT_TYPES), facts(audit_type_pairs(digest))]
+    return part
+
+
 def digest_card(
     digest: Digest,
     findings: Findings,
@@ -252,11 +319,14 @@ def digest_card(
     if digest.late:
         body.append(ac.TextBlock(text=text.DIGEST_LATE.format(due=due_label or "earlier"), wrap=True, color="Warning"))
     body += [heading(text.HEADLINES), facts(headline_pairs(digest.current, digest.previous))]
+    body += _audit_types_part(digest)
     body += _charts(digest)
     if digest.stages:
         body += [heading(text.GRADES_BY_STAGE), facts(stage_pairs(digest))]
     for question, lines in four_answers(findings).sections():
         body += [heading(question), _bullets(lines)]
+    if digest.measures is not None:
+        body += [heading(measures_title(digest.measures)), _bullets(measure_lines(digest.measures))]
     overdue = overdue_lines(findings)
     if overdue:
         body += [heading(text.OVERDUE_TITLE), _bullets(overdue)]
@@ -270,7 +340,11 @@ def digest_text(digest: Digest, findings: Findings) -> str:
     lines = [_title_of(digest), digest.period.label, ""]
     if digest.late:
         lines += [text.DIGEST_LATE.format(due="earlier"), ""]
+    note = only_audit_type_note(digest)
+    lines += [note] if note else []
     lines += [f"{name}: {value}" for name, value in headline_pairs(digest.current, digest.previous)]
+    if digest.other_audit_types:
+        lines += ["", text.OTHER_AUDIT_TYPES] + [f"  {name}: {value}" for name, value in audit_type_pairs(digest)]
     if digest.stages:
         lines += ["", text.GRADES_BY_STAGE] + [f"  {name}: {value}" for name, value in stage_pairs(digest)]
     points = trend_points(digest)
@@ -279,6 +353,8 @@ def digest_text(digest: Digest, findings: Findings) -> str:
         lines += ["", trend + ": " + ", ".join(f"{x} {y:.0f}%" for x, y in points)]
     for question, answers in four_answers(findings).sections():
         lines += ["", question] + [f"  - {a}" for a in answers]
+    if digest.measures is not None:
+        lines += ["", measures_title(digest.measures)] + [f"  - {line}" for line in measure_lines(digest.measures)]
     overdue = overdue_lines(findings)
     if overdue:
         lines += ["", text.OVERDUE_TITLE] + [f"  - {line}" for line in overdue]
@@ -300,7 +376,14 @@ def stopped_card() -> Json:
     return card([paragraph(text.STOPPED)])
 
 
-def report_link_card(*, scope_label: str, quarter: str, url: str, expires: str) -> Json:
+def report_link_card(
+    *, scope_label: str, quarter: str, url: str, expires: str, audit_type: AuditType | None = None
+) -> Json:
+    """The QIM report link; ``audit_type`` says the report counts that type of audit only."""
+    if audit_type is not None:
+        scope_label = text.REPORT_LINK_ONE_TYPE.format(
+            scope=scope_label, audit_type=text.AUDIT_TYPES[audit_type].lower()
+        )
     return card(
         [
             title(text.REPORT_LINK_TITLE.format(scope=scope_label, quarter=quarter)),

@@ -36,6 +36,29 @@ CHART_TREND_QUARTERS = "Good or better over six quarters (%)"
 GRADES_BY_STAGE = "Grades by stage"
 STAGE_LINE = "{good} Good or better, {below} below Good"
 
+AUDIT_TYPES = {
+    "standard": "Standard audits",
+    "themed": "Themed audits",
+    "dip_sample": "Dip samples",
+    "multi_agency": "Multi-agency audits",
+}
+OTHER_AUDIT_TYPES = "Other audits (counted apart from the standard audits)"
+ONLY_AUDIT_TYPE = "Audit figures count {audit_type} only (themes and quotes too)."
+AUDIT_TYPE_LINE = "{completed} of {planned} planned; {good} Good or better"
+AUDIT_TYPE_NOT_GRADED = "{completed} of {planned} planned (not graded)"
+UNKNOWN_AUDIT_TYPE = "There is no audit type called \u201c{value}\u201d. Use one of: {types}."
+REPORT_LINK_ONE_TYPE = "{scope}, {audit_type} only"
+
+MEASURES_TITLE = "Meaningful Measures, {month:%B %Y}"
+MEASURES_WORRIES = "{measure}: {why}"
+MEASURES_FINE = "{measure}: no worries ({on_target} of {indicators} indicators on target)."
+MEASURES_FINE_NO_DATA = (
+    "{measure}: no worries ({on_target} of {indicators} indicators on target; {no_data} with no data)."
+)
+MEASURES_NO_INDICATORS = "{measure}: no indicators for this scope."
+MEASURES_MORE = "and {count} more on the qop dashboard."
+MEASURES_OPEN_ACTIONS = "Actions open in this scope: {count}."
+
 Q_WORRIED = "What are we worried about, and why?"
 Q_WELL = "What did we do well, and how?"
 Q_IMPACT = "What is the impact, and how do we know?"

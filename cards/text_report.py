@@ -21,6 +21,8 @@ SHEET_SAFETY = "Signs of Safety"
 SHEET_FEEDBACK = "Feedback"
 SHEET_ACTIONS = "Actions"
 SHEET_CALENDAR = "QA calendar"
+SHEET_AUDIT_TYPES = "Audit types"
+SHEET_MEASURES = "Meaningful Measures"
 SHEET_SOURCES = "How we know"
 SHEET_PLANS = "Our plans"
 
@@ -70,6 +72,23 @@ SMALL_NUMBERS = "Numbers from 1 to 4 are shown as 'fewer than 5' and no share is
 QUARTER_NOTE = "Quarter: {period}; local time Europe/London."
 PLANS_BY_SOURCE = "Open actions due next quarter, by where they came from"
 PLANS_FOCUS = "Where we will focus (the stages and themes that worry us most)"
+
+AUDIT_TYPE = "Audit type"
+NOT_GRADED = "not graded"
+AUDIT_TYPES_NOTE = (
+    "Each type of audit is counted and graded on its own: themed audits, dip samples and multi-agency "
+    "audits never change the standard audits' shares."
+)
+ONLY_AUDIT_TYPE = "This report counts {audit_type} only: every audit figure in it (audits, grades, trend, themes)."
+TYPE_LINKS = "Audit figures for one type only:"
+INDICATOR = "Indicator"
+FIGURE = "Figure"
+TARGET = "Target"
+THREE_MONTHS = "Three months"
+AUDITS_FOUND = "What the audits found"
+OWNER = "Owner"
+MEASURES_MONTH = "Indicators as at {month:%B %Y}, the quarter's last month; actions open in this scope: {count}."
+NO_MEASURES = "No measures file is loaded, so there are no Meaningful Measures to report."
 
 # -- charts -----------------------------------------------------------------------------------------
 CHART_TREND = "Good or better (%)"

@@ -42,6 +42,7 @@ from services.feedback.surveys import SurveyService
 from services.feedback.tokens import Signer
 from services.improvement import ImprovementPlanService
 from services.improvement.learning import LearningService
+from services.measures import MeasuresService
 from services.moderation_group.calendar import CalendarLink
 from services.moderation_group.service import ModerationGroupService
 from services.observations.mapping import MappingService
@@ -92,6 +93,7 @@ def build_services(
         grace=timedelta(minutes=settings.digest_grace_minutes),
         case_reference_pattern=settings.case_reference_pattern,
         outbox=outbox,
+        measures=MeasuresService(sessions=sessions, clock=clock, library=templates, time_zone=settings.timezone),
     )
     if settings.report_signing_key is not None:
         digests.attach_report_links(

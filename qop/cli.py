@@ -110,7 +110,10 @@ async def _run_with_playground(settings: Settings) -> None:
         console.print(f"[yellow]{missing}[/yellow]\nThe bot is still running on {bot_url}.")
     console.print("Press Ctrl-C to stop.")
     stop = asyncio.Event()
-    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    # Both signals handled here, not left to Python's KeyboardInterrupt: a shell that starts
+    # `make run` in the background hands it SIGINT ignored, and Ctrl-C must still stop it.
+    for stopping_signal in (signal.SIGINT, signal.SIGTERM):
+        asyncio.get_running_loop().add_signal_handler(stopping_signal, stop.set)
     try:
         await stop.wait()
     finally:

@@ -16,6 +16,7 @@ from services.container import Services
 from services.digest.findings import digest_findings
 from services.digest.subscriptions import SubscriptionRequest, parse_subscription
 from views import periods
+from views.templates import AuditType
 
 digest_cli = typer.Typer(help="Weekly channel digests: subscribe, stop, list, preview.", no_args_is_help=True)
 report_cli = typer.Typer(help="Quarterly reports for the Quality Improvement Meeting.", no_args_is_help=True)
@@ -24,6 +25,13 @@ console = Console()
 ChannelOption = Annotated[str, typer.Option("--channel", help="The channel's Teams conversation id or its name")]
 ScopeOption = Annotated[
     str, typer.Option("--scope", help="'team <name>', 'area <name>' or 'service' (default: the channel's team)")
+]
+AuditTypeOption = Annotated[
+    AuditType | None,
+    typer.Option(
+        "--audit-type",
+        help="Count this type of audit only (default: standard audits, each other type in its own rows)",
+    ),
 ]
 
 
@@ -106,6 +114,7 @@ def preview(
     scope: ScopeOption = "service",
     period: Annotated[str, typer.Option("--period", help="'last', a date, 2026-W13 or 2026Q3")] = "last",
     json_only: Annotated[bool, typer.Option("--json", help="Print only the card JSON")] = False,
+    audit_type: AuditTypeOption = None,
 ) -> None:
     """Print the digest card JSON and a readable text version for any scope and period."""
     request = parse_subscription(scope)
@@ -119,7 +128,7 @@ def preview(
 
             raise InvalidInput(str(problem)) from None
         resolved = await digests.resolve_scope(request.scope or "service", request.name)
-        digest = await digests.build(resolved, chosen)
+        digest = await digests.build(resolved, chosen, audit_type=audit_type)
         findings = digest_findings(digest)
         return digest_card(digest, findings), digest_text(digest, findings)
 
@@ -137,6 +146,7 @@ def qim(
     out: Annotated[Path, typer.Option("--out", help="Where to write the .xlsx (or .html) report")] = Path(
         "qim-report.xlsx"
     ),
+    audit_type: AuditTypeOption = None,
 ) -> None:
     """Write the quarterly QIM report for a quarter and scope as an Excel workbook or HTML page."""
     from services.digest.report import render_html, write_workbook
@@ -144,7 +154,9 @@ def qim(
     request: SubscriptionRequest = parse_subscription(scope)
 
     async def work(services: Services):  # type: ignore[no-untyped-def]
-        return await services.digests.quarterly(request.scope or "service", request.name, quarter, actor=None)
+        return await services.digests.quarterly(
+            request.scope or "service", request.name, quarter, actor=None, audit_type=audit_type
+        )
 
     report = with_services(work)
     if out.suffix.lower() in (".html", ".htm"):

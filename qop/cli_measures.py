@@ -11,8 +11,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from cards.measures_wording import evidence_text, figure, four_questions, target_text, trend_text
 from qop.cli_org import with_services
-from qop.measures_wording import evidence_text, figure, four_questions, target_text, trend_text
 from services.container import Services
 from services.measures import ExtractReport, MeasuresFileError, MeasuresService, UnreadableExtract
 from services.templates import TemplateLibrary

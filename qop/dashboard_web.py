@@ -21,8 +21,8 @@ from typing import Any
 from aiohttp import web
 
 from cards import text_dashboard as text
+from cards.measures_wording import evidence_text, figure, four_questions, target_text, trend_text
 from qop.dashboard_sso import TabTokenValidator, Unauthorized
-from qop.measures_wording import evidence_text, figure, four_questions, target_text, trend_text
 from qop.settings import Settings
 from qop.static_files import static_file
 from services.container import Services

@@ -11,14 +11,18 @@ import html
 import logging
 import tempfile
 from pathlib import Path
+from urllib.parse import urlencode
 
 from aiohttp import web
 
+from cards.text_digest import AUDIT_TYPES
 from services import access_log
 from services.digest.report import QimReport, render_html, write_workbook
 from services.digest.report_links import LinkRefused
 from services.digest.service import DigestService
+from services.digest.subscriptions import audit_type_named
 from services.errors import DomainError
+from views.templates import AuditType
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +36,8 @@ HEADERS = {
     "X-Frame-Options": "DENY",
     "Cache-Control": "no-store",
 }
+TYPE_PARAMETER = "type"
+"""``?type=themed``: the report for one audit type (standard, themed, dip_sample, multi_agency)."""
 REFUSED = (
     "This report link cannot be opened: it may have expired (links last a short while) or be incomplete. "
     "Ask qop for a new one in Teams: type 'report qim' in your chat with qop."
@@ -52,10 +58,29 @@ def _page(status: int, title: str, body: str) -> web.Response:
     return web.Response(status=status, text=content, content_type="text/html", headers=HEADERS)
 
 
+def _audit_type(request: web.Request) -> AuditType | None:
+    """The ``type`` filter of the link, or None; an unknown type is a 400 saying which exist."""
+    value = request.query.get(TYPE_PARAMETER)
+    if not value:
+        return None
+    try:
+        return audit_type_named(value)
+    except DomainError as unknown:
+        raise web.HTTPBadRequest(text=unknown.user_message, content_type="text/plain", headers=HEADERS) from None
+
+
+def _link(path: str, request: web.Request, audit_type: AuditType | None) -> str:
+    query = {"t": request.query.get("t", "")} | ({TYPE_PARAMETER: audit_type.value} if audit_type else {})
+    return f"{path}?{urlencode(query)}"
+
+
 async def _open(request: web.Request, action: str) -> QimReport | web.Response:
     """The report the link grants, or the 403 page saying why not."""
+    audit_type = _audit_type(request)
     try:
-        return await request.app[DIGESTS_KEY].open_report(request.query.get("t", ""), action=action)
+        return await request.app[DIGESTS_KEY].open_report(
+            request.query.get("t", ""), action=action, audit_type=audit_type
+        )
     except LinkRefused as refused:
         logger.info("report link refused: %s", refused)
         return _page(403, "Link not valid", REFUSED)
@@ -67,8 +92,11 @@ async def qim_report(request: web.Request) -> web.Response:
     report = await _open(request, access_log.VIEW)
     if isinstance(report, web.Response):
         return report
-    workbook_url = f"qim.xlsx?t={request.query.get('t', '')}"
-    return web.Response(text=render_html(report, workbook_url=workbook_url), content_type="text/html", headers=HEADERS)
+    audit_type = _audit_type(request)
+    workbook_url = _link("qim.xlsx", request, audit_type)
+    type_links = [(AUDIT_TYPES[kind], _link("qim", request, kind)) for kind in AuditType if kind != audit_type]
+    page = render_html(report, workbook_url=workbook_url, type_links=type_links)
+    return web.Response(text=page, content_type="text/html", headers=HEADERS)
 
 
 async def qim_workbook(request: web.Request) -> web.Response:

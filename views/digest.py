@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from views.measures import MeasuresOverview
 from views.periods import Period
-from views.templates import GRADE_LABELS
+from views.templates import GRADE_LABELS, AuditType
 
 GRADES = tuple(GRADE_LABELS)
 """Ofsted's four grades, best first."""
@@ -104,6 +105,21 @@ class PeriodFigures:
 
 
 @dataclass(frozen=True)
+class AuditTypeFigures:
+    """One audit type's own figures (themed audits, dip samples...), never mixed into another's."""
+
+    audit_type: AuditType
+    now: PeriodFigures
+    """Completed, planned and grades of this type in the period (other measures left at 0)."""
+    before: PeriodFigures
+
+    @property
+    def graded(self) -> bool:
+        """Whether any audit of this type carried an overall grade (dip samples do not)."""
+        return bool(self.now.grades.total or self.before.grades.total)
+
+
+@dataclass(frozen=True)
 class StageFigures:
     stage_id: str
     title: str
@@ -160,6 +176,14 @@ class Digest:
     moderation: Moderation = field(default_factory=Moderation)
     late: bool = False
     show_case_references: bool = False
+    audit_type: AuditType = AuditType.STANDARD
+    """The audits the headline figures, stages, themes and moderation count: standard unless filtered."""
+    filtered: bool = False
+    """True when someone asked for one audit type only: the other types' rows are then left out."""
+    other_audit_types: list[AuditTypeFigures] = field(default_factory=list)
+    """Every other audit type with audits in the period or the one before, each on its own."""
+    measures: MeasuresOverview | None = None
+    """The Meaningful Measures triangulated for the digest's scope and month (None: no measures loaded)."""
 
     @property
     def current(self) -> PeriodFigures:

@@ -23,6 +23,16 @@ class TemplateKind(enum.StrEnum):
     """A practice observation: what an observer saw of a practitioner's practice."""
 
 
+class AuditType(enum.StrEnum):
+    """What kind of audit a template is: digests and reports count and grade each kind apart, so a
+    themed audit or a dip sample never changes the standard audits' shares."""
+
+    STANDARD = "standard"
+    THEMED = "themed"
+    DIP_SAMPLE = "dip_sample"
+    MULTI_AGENCY = "multi_agency"
+
+
 class QuestionType(enum.StrEnum):
     GRADE4 = "grade4"
     SCALE = "scale"
@@ -216,11 +226,15 @@ class Template(BaseModel):
     sections: Annotated[list[Section], Field(min_length=1)]
     survey: SurveySettings | None = None
     """Required for (and only for) kind: survey."""
+    audit_type: AuditType | None = None
+    """Only for kind: audit; an audit template that names none is a standard audit (``type_of_audit``)."""
 
     @model_validator(mode="after")
     def _ids_are_unique_and_references_resolve(self) -> Template:
         if (self.kind == TemplateKind.SURVEY) != (self.survey is not None):
             raise ValueError("a survey template needs a 'survey' block, and only surveys have one")
+        if self.audit_type is not None and self.kind != TemplateKind.AUDIT:
+            raise ValueError("only audit templates have an audit_type")
         seen: set[str] = set()
         for section in self.sections:
             for question in section.questions:
@@ -242,6 +256,13 @@ class Template(BaseModel):
     @property
     def key(self) -> str:
         return f"{self.id}.v{self.version}"
+
+    @property
+    def type_of_audit(self) -> AuditType | None:
+        """The audit's type (standard when the template names none); None for other kinds."""
+        if self.kind != TemplateKind.AUDIT:
+            return None
+        return self.audit_type or AuditType.STANDARD
 
     def questions(self) -> list[Question]:
         return [q for s in self.sections for q in s.questions]

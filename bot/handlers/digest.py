@@ -10,7 +10,7 @@ from bot.turns import Turn
 from cards import digest as cards
 from cards import text_digest as text
 from cards import verbs
-from services.digest.subscriptions import parse_subscription
+from services.digest.subscriptions import parse_subscription, take_audit_type
 from services.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -59,12 +59,15 @@ def register(bot: QopBot) -> None:
 
 
 async def _report_link_card(turn: Turn, args: str) -> dict[str, Any]:
-    words = args.split()
+    rest, audit_type = take_audit_type(args)
+    words = rest.split()
     quarter = words[0] if words and words[0][:1].isdigit() else None
     request = parse_subscription(" ".join(words[1:] if quarter else words))
     url, expires, chosen = await turn.services.digests.report_link(
-        actor_id=turn.user.teams_user_id, quarter=quarter, scope=request.scope, name=request.name
+        actor_id=turn.user.teams_user_id, quarter=quarter, scope=request.scope, name=request.name, audit_type=audit_type
     )
     local = expires.astimezone(ZoneInfo(turn.services.time_zone))
     scope_label = request.name or text.SERVICE_SCOPE
-    return cards.report_link_card(scope_label=scope_label, quarter=chosen, url=url, expires=f"{local:%H:%M}")
+    return cards.report_link_card(
+        scope_label=scope_label, quarter=chosen, url=url, expires=f"{local:%H:%M}", audit_type=audit_type
+    )

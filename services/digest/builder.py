@@ -16,9 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services import personal_data
 from services.templates import TemplateLibrary
 from storage.repositories import digest as repo
-from storage.repositories.digest import Bucket
+from storage.repositories.digest import AuditSelection, AuditTypes, Bucket, GradeRows, TypedCounts
 from views.digest import (
     AGREE_VALUES,
+    AuditTypeFigures,
     Digest,
     GradeCounts,
     Moderation,
@@ -28,7 +29,7 @@ from views.digest import (
     ThemeFigures,
 )
 from views.periods import Period
-from views.templates import QuestionRole, QuestionType, TemplateKind
+from views.templates import AuditType, QuestionRole, QuestionType, TemplateKind
 
 TREND_LENGTH = 6
 QUOTE_CANDIDATES = 40
@@ -217,12 +218,14 @@ class Scope:
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """What the templates tell the digest: stage titles, themes, scale and free-text questions."""
+    """What the templates tell the digest: stage titles, themes, scale and free-text questions, and
+    which audit templates are themed audits, dip samples or multi-agency audits."""
 
     stage_titles: dict[str, str]
     theme_titles: dict[str, str]
     scale_questions: dict[str, str]
     text_questions: list[str]
+    audit_types: AuditTypes = ()
 
     @classmethod
     def from_library(cls, library: TemplateLibrary) -> Vocabulary:
@@ -246,7 +249,17 @@ class Vocabulary:
                     stage_titles.setdefault(section.id, section.title)
                 if template.id == AUDIT_TEMPLATE and section.id == THEMES_SECTION:
                     theme_titles.update({q.id: q.text or q.id for q in section.questions})
-        return cls(stage_titles, theme_titles, scale_questions, sorted(set(text_questions)))
+        return cls(stage_titles, theme_titles, scale_questions, sorted(set(text_questions)), audit_types_of(library))
+
+
+def audit_types_of(library: TemplateLibrary) -> AuditTypes:
+    """Each audit type other than standard with its templates' ids, from the templates' own data."""
+    ids: dict[AuditType, set[str]] = {}
+    for template in library.latest():
+        kind = template.type_of_audit
+        if kind is not None and kind != AuditType.STANDARD:
+            ids.setdefault(kind, set()).add(template.id)
+    return tuple((kind.value, tuple(sorted(ids[kind]))) for kind in AuditType if kind in ids)
 
 
 def bucket_of(period: Period) -> Bucket:
@@ -294,22 +307,28 @@ async def build_digest(
     case_pattern: re.Pattern[str] | None = None,
     late: bool = False,
     show_case_references: bool = False,
+    audit_type: AuditType | None = None,
 ) -> Digest:
-    """Every number of the digest of ``scope`` for ``period`` (``today`` dates the overdue list)."""
+    """Every number of the digest of ``scope`` for ``period`` (``today`` dates the overdue list).
+
+    Audit figures count one audit type: ``audit_type``, or standard audits when None, in which case
+    every other type with audits gets its own row (``Digest.other_audit_types``)."""
     periods = period.history(trend_length)
     buckets = [bucket_of(p) for p in periods]
     current = buckets[-1]
     teams = scope.team_ids
-    completed, planned = await repo.audit_counts(session, teams, buckets)
-    grades = await repo.grade_rows(session, teams, buckets)
+    main = (audit_type or AuditType.STANDARD).value
+    selected = AuditSelection(vocabulary.audit_types, main)
+    completed, planned = await repo.audit_counts(session, teams, buckets, vocabulary.audit_types)
+    grades = await repo.grade_rows(session, teams, buckets, selected)
     feedback = await repo.feedback_rows(session, teams, buckets, vocabulary.scale_questions, AGREE_VALUES)
     actions = await repo.action_counts(session, teams, buckets)
     trend = [
         PeriodFigures(
             period=p,
-            audits_completed=completed.get(i, 0),
-            audits_planned=planned.get(i, 0),
-            grades=GradeCounts(grades.overall.get(i, {})),
+            audits_completed=completed.get((main, i), 0),
+            audits_planned=planned.get((main, i), 0),
+            grades=GradeCounts(grades.overall.get(main, {}).get(i, {})),
             feedback_responses=feedback.volumes.get(i, (0, None, 0))[0],
             feedback_score=feedback.volumes.get(i, (0, None, 0))[1],
             feedback_scored=feedback.volumes.get(i, (0, None, 0))[2],
@@ -331,11 +350,11 @@ async def build_digest(
     ]
     stage_order = list(vocabulary.stage_titles)
     stages.sort(key=lambda s: stage_order.index(s.stage_id) if s.stage_id in stage_order else len(stage_order))
-    theme_rows = await repo.audit_answer_counts(session, teams, current, list(vocabulary.theme_titles))
+    theme_rows = await repo.audit_answer_counts(session, teams, current, list(vocabulary.theme_titles), selected)
     themes = [
         ThemeFigures(q, vocabulary.theme_titles[q], theme_rows[q]) for q in vocabulary.theme_titles if q in theme_rows
     ]
-    audit_texts = await repo.audit_texts(session, teams, current, WORKING_WELL, limit=QUOTE_CANDIDATES)
+    audit_texts = await repo.audit_texts(session, teams, current, WORKING_WELL, limit=QUOTE_CANDIDATES, audits=selected)
     feedback_texts = await repo.feedback_texts(
         session, teams, current, vocabulary.text_questions, limit=QUOTE_CANDIDATES
     )
@@ -370,4 +389,30 @@ async def build_digest(
         ),
         late=late,
         show_case_references=show_case_references,
+        audit_type=AuditType(main),
+        filtered=audit_type is not None,
+        other_audit_types=[] if audit_type is not None else other_audit_types(periods, completed, planned, grades),
     )
+
+
+def other_audit_types(
+    periods: list[Period], completed: TypedCounts, planned: TypedCounts, grades: GradeRows
+) -> list[AuditTypeFigures]:
+    """Each audit type other than standard that has audits completed or planned in the last two
+    periods, with its own counts and grades."""
+    rows = []
+    for kind in AuditType:
+        if kind == AuditType.STANDARD:
+            continue
+        now, before = (
+            PeriodFigures(
+                period=periods[i],
+                audits_completed=completed.get((kind.value, i), 0),
+                audits_planned=planned.get((kind.value, i), 0),
+                grades=GradeCounts(grades.overall.get(kind.value, {}).get(i, {})),
+            )
+            for i in (len(periods) - 1, len(periods) - 2)
+        )
+        if now.audits_completed or now.audits_planned or before.audits_completed or before.audits_planned:
+            rows.append(AuditTypeFigures(kind, now, before))
+    return rows

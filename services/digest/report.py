@@ -21,10 +21,13 @@ from openpyxl.styles import Font
 from cards import text_report as text
 from cards.calendar import unit_label
 from cards.digest import four_answers, headline_pairs
+from cards.measures_wording import evidence_text, figure, four_questions, target_text, trend_text
+from cards.text_digest import AUDIT_TYPES
 from services.digest.findings import digest_findings
 from services.moderation_group import report as moderation_group_report
 from views.calendar import UnitCompliance
-from views.digest import GRADES, MIN_GROUP, Digest, percent, suppressed
+from views.digest import GRADES, MIN_GROUP, Digest, PeriodFigures, percent, suppressed
+from views.measures import MeasuresOverview
 from views.moderation_group import ModerationGroupThemes
 from views.templates import GRADE_LABELS
 
@@ -76,6 +79,59 @@ def cell(count: int) -> int | str:
 
 def _pct_cell(value: float | None) -> float | str:
     return text.NOT_SHOWN if value is None else value
+
+
+def _audit_type_row(audit_type: str, figures: PeriodFigures, *, graded: bool = True) -> list[Any]:
+    grades = figures.grades
+    return [
+        AUDIT_TYPES[audit_type],
+        cell(figures.audits_completed),
+        cell(figures.audits_planned),
+        _pct_cell(grades.pct_good) if graded else text.NOT_GRADED,
+        _pct_cell(grades.pct_inadequate) if graded else text.NOT_GRADED,
+    ]
+
+
+def audit_type_rows(digest: Digest) -> list[list[Any]]:
+    """The report's own audit type first, then every other type on its own row; a note says how."""
+    rows: list[list[Any]] = [
+        [text.AUDIT_TYPE, text.COMPLETED, text.PLANNED, text.GOOD_OR_BETTER_PCT, text.INADEQUATE_PCT],
+        _audit_type_row(digest.audit_type, digest.current),
+    ]
+    rows += [_audit_type_row(f.audit_type, f.now, graded=f.graded) for f in digest.other_audit_types]
+    note = (
+        text.ONLY_AUDIT_TYPE.format(audit_type=AUDIT_TYPES[digest.audit_type].lower())
+        if digest.filtered
+        else text.AUDIT_TYPES_NOTE
+    )
+    return [*rows, [], [note]]
+
+
+def measures_rows(overview: MeasuresOverview | None) -> list[list[Any]]:
+    """Every indicator of every measure (figure, target, trend, what the audits found), then each
+    measure's four questions answered; "no data" where a figure is missing, never 0 %."""
+    header = [text.MEASURE, text.INDICATOR, text.FIGURE, text.TARGET, text.THREE_MONTHS, text.AUDITS_FOUND]
+    if overview is None:
+        return [[*header, text.OWNER], [], [text.NO_MEASURES]]
+    rows: list[list[Any]] = [[*header, text.OWNER]]
+    rows += [
+        [
+            measure.name,
+            status.name,
+            figure(status),
+            target_text(status),
+            trend_text(status) or "-",
+            "; ".join(evidence_text(e) for e in status.evidence) or "-",
+            status.owner,
+        ]
+        for measure in overview.measures
+        for status in measure.indicators
+    ]
+    rows += [[], [text.MEASURES_MONTH.format(month=overview.month, count=overview.open_actions)]]
+    for measure in overview.measures:
+        if measure.indicators:
+            rows += [[measure.name]] + [[line.strip().removeprefix("- ")] for line in four_questions(measure)]
+    return rows
 
 
 def sections(report: QimReport) -> list[tuple[str, str, list[list[Any]]]]:
@@ -188,6 +244,8 @@ def sections(report: QimReport) -> list[tuple[str, str, list[list[Any]]]]:
         (text.SHEET_FEEDBACK, know, feedback),
         (text.SHEET_ACTIONS, know, actions),
         (text.SHEET_CALENDAR, know, calendar),
+        (text.SHEET_AUDIT_TYPES, know, audit_type_rows(digest)),
+        (text.SHEET_MEASURES, know, measures_rows(digest.measures)),
         (text.SHEET_SOURCES, how, sources),
         (text.SHEET_PLANS, plans, focus),
     ]
@@ -279,9 +337,17 @@ th{background:#eef4f2}figure{margin:1rem 0}figcaption{font-size:.9rem;color:#555
 """
 
 
-def render_html(report: QimReport, *, workbook_url: str | None = None) -> str:
+def _type_links(links: list[tuple[str, str]]) -> str:
+    anchors = " | ".join(f'<a href="{html.escape(url)}">{html.escape(label)}</a>' for label, url in links)
+    return f"<p>{html.escape(text.TYPE_LINKS)} {anchors}</p>" if links else ""
+
+
+def render_html(
+    report: QimReport, *, workbook_url: str | None = None, type_links: list[tuple[str, str]] | None = None
+) -> str:
     """A self-contained printable page (inline SVG charts, no scripts, no external requests);
-    ``workbook_url`` adds a link to the same report as an Excel workbook."""
+    ``workbook_url`` adds a link to the same report as an Excel workbook, ``type_links`` (label, URL)
+    links to the same report for one audit type."""
     digest = report.digest
     title = text.REPORT_TITLE.format(scope=digest.scope_label, period=digest.period.label)
     trend = [(p.period.key, p.grades.pct_good) for p in digest.trend if p.grades.pct_good is not None]
@@ -293,6 +359,7 @@ def render_html(report: QimReport, *, workbook_url: str | None = None) -> str:
     parts = [f"<h1>{html.escape(title)}</h1>"]
     if workbook_url:
         parts.append(f'<p><a href="{html.escape(workbook_url)}">{html.escape(text.WORKBOOK_LINK)}</a></p>')
+    parts.append(_type_links(type_links or []))
     current_question = None
     for name, question, rows in sections(report):
         if question != current_question:

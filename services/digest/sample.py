@@ -25,6 +25,7 @@ from storage.models import (
 )
 from views.actions import ActionStatus
 
+STANDARD_TEMPLATE = "standard-collaborative-audit"
 STAGES = ("contact_referral", "basic_information", "assessment", "planning", "review", "management_oversight")
 
 
@@ -42,11 +43,20 @@ class AuditResult:
     moderator_id: int | None = None
     case_ref: str | None = None
     cancelled: bool = False
+    template_id: str = STANDARD_TEMPLATE
+    """The template of the audit's round (a themed audit, a dip sample...)."""
 
 
-async def add_round(session: AsyncSession, *, title: str, due_date: date, created_by_id: int | None) -> int:
+async def add_round(
+    session: AsyncSession,
+    *,
+    title: str,
+    due_date: date,
+    created_by_id: int | None,
+    template_id: str = STANDARD_TEMPLATE,
+) -> int:
     audit_round = AuditRound(
-        template_id="standard-collaborative-audit",
+        template_id=template_id,
         template_version=1,
         title=title,
         due_date=due_date,
@@ -82,7 +92,7 @@ async def add_audit(session: AsyncSession, round_id: int, result: AuditResult) -
     submission = AuditSubmission(
         assignment_id=assignment.id,
         idempotency_key=uuid.uuid4().hex,
-        template_id="standard-collaborative-audit",
+        template_id=result.template_id,
         template_version=1,
         answers=answers,
         overall_grade=result.overall,

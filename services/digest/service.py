@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -41,8 +41,9 @@ from services.digest.builder import Scope, Vocabulary, bucket_of, build_digest
 from services.digest.findings import digest_findings
 from services.digest.report import SCALE_QUESTION, FeedbackRow, QimReport, TeamRow
 from services.digest.subscriptions import SubscriptionRequest, send_time
-from services.errors import InvalidInput, NotAllowed, NotFound
+from services.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from services.feedback.tokens import Signer
+from services.measures import MeasuresService
 from services.moderation_group.report import themes_between
 from services.outbox import Outbox
 from services.qa_calendar import load_calendar, unit_compliance
@@ -63,7 +64,9 @@ from storage.repositories import conversations as conversation_repo
 from storage.repositories import digest as digest_repo
 from views import periods
 from views.digest import Digest, SubscriptionView
+from views.measures import MeasuresOverview
 from views.periods import Period
+from views.templates import AuditType
 
 logger = logging.getLogger(__name__)
 
@@ -107,8 +110,10 @@ class DigestService:
         grace: timedelta = timedelta(minutes=30),
         case_reference_pattern: str | None = None,
         outbox: Outbox | None = None,
+        measures: MeasuresService | None = None,
     ) -> None:
         self._sessions = sessions
+        self._measures = measures
         self._clock = clock
         self._vocabulary = Vocabulary.from_library(library)
         self.time_zone = time_zone
@@ -121,10 +126,18 @@ class DigestService:
     # -- building ----------------------------------------------------------------------------
 
     async def build(
-        self, scope: Scope, period: Period, *, late: bool = False, show_case_references: bool = False
+        self,
+        scope: Scope,
+        period: Period,
+        *,
+        late: bool = False,
+        show_case_references: bool = False,
+        audit_type: AuditType | None = None,
     ) -> Digest:
+        """The digest of ``scope`` for ``period``; ``audit_type`` counts that type of audit only
+        (None: standard audits, with every other type in its own rows)."""
         async with transaction(self._sessions) as session:
-            return await build_digest(
+            digest = await build_digest(
                 session,
                 scope,
                 period,
@@ -133,7 +146,20 @@ class DigestService:
                 case_pattern=self._case_pattern,
                 late=late,
                 show_case_references=show_case_references,
+                audit_type=audit_type,
             )
+        return replace(digest, measures=await self._measures_of(scope, period))
+
+    async def _measures_of(self, scope: Scope, period: Period) -> MeasuresOverview | None:
+        """The Meaningful Measures of ``scope`` in the month ``period`` ends in; None when no measures
+        file is loaded or the scope has no active teams there."""
+        if self._measures is None:
+            return None
+        names = {"team": {"team": scope.label}, "area": {"area": scope.label}}.get(scope.kind, {})
+        try:
+            return await self._measures.overview(month=period.last_day.replace(day=1), **names)
+        except DomainError:
+            return None
 
     async def resolve_scope(self, kind: str, name: str | None) -> Scope:
         async with transaction(self._sessions) as session:
@@ -165,27 +191,38 @@ class DigestService:
         return Scope("service", digest_cards.text.SERVICE_SCOPE, None)
 
     async def quarterly(
-        self, kind: str, name: str | None, quarter: str, *, actor: Actor | None, action: str = access_log.EXPORT
+        self,
+        kind: str,
+        name: str | None,
+        quarter: str,
+        *,
+        actor: Actor | None,
+        action: str = access_log.EXPORT,
+        audit_type: AuditType | None = None,
     ) -> QimReport:
         """The QIM report of ``quarter`` (``2026Q3``) for a scope; written to the access log (an export,
-        or a view for the web page)."""
+        or a view for the web page). ``audit_type`` reports that type of audit only (None: standard
+        audits, each other type in its own rows)."""
         try:
             period = periods.parse_quarter(quarter, self.time_zone)
         except ValueError:
             raise InvalidInput(text.NOT_A_QUARTER.format(value=quarter)) from None
         scope = await self.resolve_scope(kind, name)
-        digest = await self.build(scope, period)
+        digest = await self.build(scope, period, audit_type=audit_type)
         bucket = bucket_of(period)
         following = period.previous(-1)
+        selected = digest_repo.AuditSelection(self._vocabulary.audit_types, digest.audit_type.value)
         async with transaction(self._sessions) as session:
-            teams = [TeamRow(*row) for row in await digest_repo.audits_by_team(session, scope.team_ids, bucket)]
+            teams = [
+                TeamRow(*row) for row in await digest_repo.audits_by_team(session, scope.team_ids, bucket, selected)
+            ]
             feedback = [
                 FeedbackRow(*row)
                 for row in await digest_repo.feedback_by_template(
                     session, scope.team_ids, bucket, self._vocabulary.scale_questions
                 )
             ]
-            scaled, average = await digest_repo.scale_summary(session, scope.team_ids, bucket, SCALE_QUESTION)
+            scaled, average = await digest_repo.scale_summary(session, scope.team_ids, bucket, SCALE_QUESTION, selected)
             plans = await digest_repo.actions_due_by_source(
                 session, scope.team_ids, following.first_day, following.end_day
             )
@@ -204,7 +241,7 @@ class DigestService:
                 action,
                 "qim_report",
                 period.key,
-                {"scope": scope.kind, "label": scope.label},
+                {"scope": scope.kind, "label": scope.label} | ({"audit_type": audit_type.value} if audit_type else {}),
                 summary=f"QIM report {period.key} for {scope.label}",
             )
         return QimReport(
@@ -222,10 +259,16 @@ class DigestService:
     # -- report links ------------------------------------------------------------------------
 
     async def report_link(
-        self, *, actor_id: str, quarter: str | None, scope: str | None, name: str | None
+        self,
+        *,
+        actor_id: str,
+        quarter: str | None,
+        scope: str | None,
+        name: str | None,
+        audit_type: AuditType | None = None,
     ) -> tuple[str, datetime, str]:
         """(signed URL, expiry, quarter) of the QIM report page for a member of the QIM asking in Teams
-        (``actor_id`` is their Teams user id)."""
+        (``actor_id`` is their Teams user id); ``audit_type`` opens it on that type of audit only."""
         if self._links is None:
             raise InvalidInput(text.REPORT_LINKS_OFF)
         async with transaction(self._sessions) as session:
@@ -243,18 +286,25 @@ class DigestService:
         grant = report_links.ReportGrant(
             actor.person_id or 0, kind, name or "", chosen, now + timedelta(minutes=minutes)
         )
-        return f"{base_url}/reports/qim?t={report_links.make_token(signer, grant)}", grant.expires_at, chosen
+        url = f"{base_url}/reports/qim?t={report_links.make_token(signer, grant)}"
+        # The type is a view of the same report, not a permission: it stays outside the signed grant.
+        url += f"&type={audit_type.value}" if audit_type else ""
+        return url, grant.expires_at, chosen
 
-    async def open_report(self, token: str, *, action: str = access_log.VIEW) -> QimReport:
-        """The report behind a signed link (``action``: a view, or an export of the workbook);
-        raises ``LinkRefused`` or ``NotAllowed``."""
+    async def open_report(
+        self, token: str, *, action: str = access_log.VIEW, audit_type: AuditType | None = None
+    ) -> QimReport:
+        """The report behind a signed link (``action``: a view, or an export of the workbook;
+        ``audit_type``: that type of audit only); raises ``LinkRefused`` or ``NotAllowed``."""
         if self._links is None:
             raise report_links.LinkRefused("not configured")
         grant = report_links.read_token(self._links[0], token, now=self._clock.now())
         async with transaction(self._sessions) as session:
             actor = await actors.load_for_person(session, grant.person_id)
         await report_access.require_member(self._sessions, actor, via=report_access.VIA_LINK, quarter=grant.quarter)
-        return await self.quarterly(grant.scope, grant.name or None, grant.quarter, actor=actor, action=action)
+        return await self.quarterly(
+            grant.scope, grant.name or None, grant.quarter, actor=actor, action=action, audit_type=audit_type
+        )
 
     def attach_report_links(self, signer: Signer, *, base_url: str, minutes: int) -> None:
         self._links = (signer, base_url.rstrip("/"), minutes)

@@ -9,6 +9,7 @@ from datetime import time
 from cards import text_digest as text
 from services.errors import InvalidInput
 from views.periods import WEEKDAYS
+from views.templates import AuditType
 
 PATTERN = re.compile(
     r"^(?:weekly\b)?\s*"
@@ -17,6 +18,28 @@ PATTERN = re.compile(
     r"(?:\bat\s+(?P<at>\d{1,2}[:.]\d{2}))?\s*$",
     re.IGNORECASE,
 )
+
+
+TYPE_WORDS = re.compile(r"(?:^|\s)type\s+(?P<type>\S+)\s*$", re.IGNORECASE)
+"""A trailing ``type themed`` (or dip_sample, multi-agency, standard): one audit type only."""
+
+
+def audit_type_named(value: str) -> AuditType:
+    """The audit type ``value`` names (``dip-sample`` = ``dip_sample``); InvalidInput naming the
+    types that exist otherwise."""
+    try:
+        return AuditType(value.strip().lower().replace("-", "_"))
+    except ValueError:
+        types = ", ".join(kind.value for kind in AuditType)
+        raise InvalidInput(text.UNKNOWN_AUDIT_TYPE.format(value=value[:40], types=types)) from None
+
+
+def take_audit_type(args: str) -> tuple[str, AuditType | None]:
+    """Split a trailing ``type <audit type>`` off ``args``: (the rest, the type or None)."""
+    match = TYPE_WORDS.search(args)
+    if match is None:
+        return args, None
+    return args[: match.start()], audit_type_named(match.group("type"))
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,13 @@ overdue actions a card shows. Measures over the same rows share one query (audit
 planned; overall grades, stage grades and moderation; feedback volumes and agreement), so a
 digest costs nine round trips.
 
+Audits are counted and graded per audit type (standard, themed, dip sample, multi-agency): the
+type is a CASE over the submission's (or round's) template id, from what the templates say, so
+a themed audit or a dip sample never lands in the standard audits' shares.
+
 The digest's statements are built once per *shape* (dialect, whether the scope is a list of
-teams, how many periods, the templates' question ids) and cached: periods, team ids and dates
-are bound parameters. Building a dozen SQLAlchemy expressions on every digest cost more Python
+teams, how many periods, the templates' question ids and audit types) and cached: periods, team
+ids, dates and the audit type asked for are bound parameters. Building a dozen SQLAlchemy expressions on every digest cost more Python
 time than running a team's queries (bench/digest).
 """
 
@@ -46,6 +50,7 @@ from storage.models import (
     AuditAssignment,
     AuditGrade,
     AuditModeration,
+    AuditRound,
     AuditStatus,
     AuditSubmission,
     FeedbackResponse,
@@ -53,6 +58,7 @@ from storage.models import (
     Team,
 )
 from views.actions import ActionStatus
+from views.templates import AuditType
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,21 @@ class Bucket:
 
 TeamIds = Sequence[int] | None
 """The teams a digest covers; None means the whole service."""
+
+AuditTypes = tuple[tuple[str, tuple[str, ...]], ...]
+"""Each audit type other than standard with its template ids, e.g. ``(("themed", ("themed-voice-of-the-child",)),)``:
+what the templates say, so part of a statement's shape. An audit of any other template is a standard one."""
+
+
+@dataclass(frozen=True)
+class AuditSelection:
+    """Which audits a query counts: ``audit_type`` only, told apart by the templates' ``types``."""
+
+    types: AuditTypes = ()
+    audit_type: str = AuditType.STANDARD.value
+
+
+STANDARD_AUDITS = AuditSelection()
 
 
 async def teams_of_area(session: AsyncSession, service_area_id: int) -> list[int]:
@@ -100,6 +121,11 @@ def _parameters(team_ids: TeamIds, buckets: Sequence[Bucket], **more: Any) -> di
     return values
 
 
+def _selected(team_ids: TeamIds, buckets: Sequence[Bucket], audits: AuditSelection) -> dict[str, Any]:
+    """The bound values of a statement that counts the selected audit type only (``_of_type``)."""
+    return _parameters(team_ids, buckets, audit_type=audits.audit_type)
+
+
 def _start(index: int, *, dates: bool = False) -> BindParameter[Any]:
     return bindparam(f"first_day_{index}" if dates else f"start_{index}")
 
@@ -128,6 +154,18 @@ def _json_pairs(dialect: str, column: Any) -> Any:
     if dialect == "postgresql":
         return func.json_each_text(column).table_valued("key", "value")
     return func.json_each(column).table_valued("key", "value")
+
+
+def _audit_type(template_id: Any, types: AuditTypes) -> Any:
+    """The audit type of a row from its template id (the type names are enum values, safe inline)."""
+    whens = [(template_id.in_(list(ids)), literal_column(f"'{kind}'")) for kind, ids in types if ids]
+    standard = literal_column(f"'{AuditType.STANDARD.value}'")
+    return case(*whens, else_=standard) if whens else standard
+
+
+def _of_type(template_id: Any, types: AuditTypes) -> ColumnElement[bool]:
+    """Rows of the audit type bound as ``audit_type``."""
+    return _audit_type(template_id, types) == bindparam("audit_type")
 
 
 statement = lru_cache(maxsize=128)
@@ -164,48 +202,62 @@ def _submitted(scoped: bool, *columns: Any) -> Select[Any]:
 
 COMPLETED, PLANNED = 0, 1
 
+TypedCounts = dict[tuple[str, int], int]
+"""(audit type, bucket) -> number of audits."""
+
 
 @statement
-def _audit_counts(scoped: bool, count: int) -> Any:
+def _audit_counts(scoped: bool, count: int, types: AuditTypes) -> Any:
     submitted = _bucket_of(AuditSubmission.submitted_at, count)
+    submitted_type = _audit_type(AuditSubmission.template_id, types)
     completed = (
-        _submitted(scoped, literal_column(str(COMPLETED)).label("measure"), submitted, func.count().label("n"))
+        _submitted(
+            scoped,
+            literal_column(str(COMPLETED)).label("measure"),
+            submitted_type.label("audit_type"),
+            submitted,
+            func.count().label("n"),
+        )
         .where(
             _within(AuditSubmission.submitted_at, 0, count - 1),
             AuditAssignment.status != AuditStatus.CANCELLED.value,
         )
-        .group_by(submitted)
+        .group_by(submitted_type, submitted)
     )
     due = _bucket_of(AuditAssignment.due_date, count, dates=True)
+    planned_type = _audit_type(AuditRound.template_id, types)
     planned = (
-        select(literal_column(str(PLANNED)), due, func.count())
+        select(literal_column(str(PLANNED)), planned_type, due, func.count())
+        .select_from(AuditAssignment)
+        .join(AuditRound, AuditRound.id == AuditAssignment.round_id)
         .where(
             _within(AuditAssignment.due_date, 0, count - 1, dates=True),
             AuditAssignment.status != AuditStatus.CANCELLED.value,
             _in_scope(AuditAssignment.team_id, scoped),
         )
-        .group_by(due)
+        .group_by(planned_type, due)
     )
     return union_all(completed, planned)
 
 
 async def audit_counts(
-    session: AsyncSession, team_ids: TeamIds, buckets: Sequence[Bucket]
-) -> tuple[dict[int, int], dict[int, int]]:
-    """(submitted audits per bucket, audits due per bucket by due date); cancelled ones excluded."""
-    query = _audit_counts(team_ids is not None, len(buckets))
-    counts: tuple[dict[int, int], dict[int, int]] = ({}, {})
-    for measure, index, number in await _core(session, query, _parameters(team_ids, buckets)):
-        counts[measure][index] = number
+    session: AsyncSession, team_ids: TeamIds, buckets: Sequence[Bucket], types: AuditTypes = ()
+) -> tuple[TypedCounts, TypedCounts]:
+    """(submitted audits, audits due by due date), each per (audit type, bucket); cancelled ones excluded."""
+    query = _audit_counts(team_ids is not None, len(buckets), types)
+    counts: tuple[TypedCounts, TypedCounts] = ({}, {})
+    for measure, audit_type, index, number in await _core(session, query, _parameters(team_ids, buckets)):
+        counts[measure][(audit_type, index)] = number
     return counts
 
 
 @dataclass
 class GradeRows:
-    """The grades of one digest: overall per bucket, and by stage and moderation outcome in the last."""
+    """The grades of one digest: overall per audit type and bucket; by stage and moderation outcome
+    in the last bucket, for the digest's own audit type only."""
 
-    overall: dict[int, dict[str, int]] = field(default_factory=dict)
-    """Bucket -> overall grade -> number of audits."""
+    overall: dict[str, dict[int, dict[str, int]]] = field(default_factory=dict)
+    """Audit type -> bucket -> overall grade -> number of audits."""
     stages: dict[str, dict[str, int]] = field(default_factory=dict)
     """Stage (section id) -> grade -> count, in the last bucket."""
     moderation: dict[str, int] = field(default_factory=dict)
@@ -213,79 +265,115 @@ class GradeRows:
 
 
 @statement
-def _grade_rows(scoped: bool, count: int) -> Any:
+def _grade_rows(scoped: bool, count: int, types: AuditTypes) -> Any:
     bucket = _bucket_of(AuditSubmission.submitted_at, count)
+    audit_type = _audit_type(AuditSubmission.template_id, types)
     grade = _audit_grade()
     return (
         _graded(scoped)
-        .add_columns(bucket, AuditGrade.is_overall, AuditGrade.section_id, grade, AuditModeration.outcome, func.count())
+        .add_columns(
+            audit_type.label("audit_type"),
+            bucket,
+            AuditGrade.is_overall,
+            AuditGrade.section_id,
+            grade,
+            AuditModeration.outcome,
+            func.count(),
+        )
         .where(
             _within(AuditSubmission.submitted_at, 0, count - 1),
             # Stage grades only for the last period; overall grades for the trend too.
             or_(AuditGrade.is_overall.is_(True), _within(AuditSubmission.submitted_at, count - 1)),
         )
-        .group_by(bucket, AuditGrade.is_overall, AuditGrade.section_id, grade, AuditModeration.outcome)
+        .group_by(audit_type, bucket, AuditGrade.is_overall, AuditGrade.section_id, grade, AuditModeration.outcome)
     )
 
 
-async def grade_rows(session: AsyncSession, team_ids: TeamIds, buckets: Sequence[Bucket]) -> GradeRows:
-    """Overall grades, stage grades and moderation outcomes from one GROUP BY over the grades."""
-    query = _grade_rows(team_ids is not None, len(buckets))
+async def grade_rows(
+    session: AsyncSession,
+    team_ids: TeamIds,
+    buckets: Sequence[Bucket],
+    audits: AuditSelection = STANDARD_AUDITS,
+) -> GradeRows:
+    """Overall grades of every audit type, and the stage grades and moderation outcomes of the
+    selected type, from one GROUP BY over the grades."""
+    query = _grade_rows(team_ids is not None, len(buckets), audits.types)
+    audit_type = audits.audit_type
     current = len(buckets) - 1
     rows = GradeRows()
-    for index, is_overall, section, value, outcome, number in await _core(
+    for kind, index, is_overall, section, value, outcome, number in await _core(
         session, query, _parameters(team_ids, buckets)
     ):
         if not is_overall:
-            stage = rows.stages.setdefault(section, {})
-            stage[value] = stage.get(value, 0) + number
+            if kind == audit_type:
+                stage = rows.stages.setdefault(section, {})
+                stage[value] = stage.get(value, 0) + number
             continue
-        grades = rows.overall.setdefault(index, {})
+        grades = rows.overall.setdefault(kind, {}).setdefault(index, {})
         grades[value] = grades.get(value, 0) + number
-        if outcome is not None and index == current:
+        if outcome is not None and index == current and kind == audit_type:
             rows.moderation[outcome] = rows.moderation.get(outcome, 0) + number
     return rows
 
 
 @statement
-def _audit_answer_counts(dialect: str, scoped: bool, question_ids: tuple[str, ...]) -> Any:
+def _audit_answer_counts(dialect: str, scoped: bool, question_ids: tuple[str, ...], types: AuditTypes) -> Any:
     pairs = _json_pairs(dialect, AuditSubmission.answers)
     return (
         _submitted(scoped, pairs.c.key, pairs.c.value, func.count())
         .join(pairs, true())
-        .where(_within(AuditSubmission.submitted_at, 0), pairs.c.key.in_(list(question_ids)))
+        .where(
+            _within(AuditSubmission.submitted_at, 0),
+            _of_type(AuditSubmission.template_id, types),
+            pairs.c.key.in_(list(question_ids)),
+        )
         .group_by(pairs.c.key, pairs.c.value)
     )
 
 
 async def audit_answer_counts(
-    session: AsyncSession, team_ids: TeamIds, bucket: Bucket, question_ids: Sequence[str]
+    session: AsyncSession,
+    team_ids: TeamIds,
+    bucket: Bucket,
+    question_ids: Sequence[str],
+    audits: AuditSelection = STANDARD_AUDITS,
 ) -> dict[str, dict[str, int]]:
-    """Question id -> answer -> count for the named questions (e.g. the cross-cutting themes)."""
-    query = _audit_answer_counts(_dialect(session), team_ids is not None, tuple(question_ids))
+    """Question id -> answer -> count for the named questions (e.g. the cross-cutting themes), in
+    the selected audits only."""
+    query = _audit_answer_counts(_dialect(session), team_ids is not None, tuple(question_ids), audits.types)
     result: dict[str, dict[str, int]] = {}
-    for key, value, count in await _core(session, query, _parameters(team_ids, [bucket])):
+    for key, value, count in await _core(session, query, _selected(team_ids, [bucket], audits)):
         result.setdefault(key, {})[value] = count
     return result
 
 
 @statement
-def _audit_texts(scoped: bool, question_id: str, limit: int) -> Any:
+def _audit_texts(scoped: bool, question_id: str, limit: int, types: AuditTypes) -> Any:
     text_value = AuditSubmission.answers[question_id].as_string()
     return (
         _submitted(scoped, text_value)
-        .where(_within(AuditSubmission.submitted_at, 0), text_value.is_not(None))
+        .where(
+            _within(AuditSubmission.submitted_at, 0),
+            _of_type(AuditSubmission.template_id, types),
+            text_value.is_not(None),
+        )
         .order_by(AuditSubmission.submitted_at.desc())
         .limit(limit)
     )
 
 
 async def audit_texts(
-    session: AsyncSession, team_ids: TeamIds, bucket: Bucket, question_id: str, *, limit: int
+    session: AsyncSession,
+    team_ids: TeamIds,
+    bucket: Bucket,
+    question_id: str,
+    *,
+    limit: int,
+    audits: AuditSelection = STANDARD_AUDITS,
 ) -> list[str]:
-    """The newest answers to one free-text question."""
-    query = _audit_texts(team_ids is not None, question_id, limit)
-    return [row[0] for row in await _core(session, query, _parameters(team_ids, [bucket]))]
+    """The newest answers to one free-text question, in the selected audits."""
+    query = _audit_texts(team_ids is not None, question_id, limit, audits.types)
+    return [row[0] for row in await _core(session, query, _selected(team_ids, [bucket], audits))]
 
 
 # -- feedback ----------------------------------------------------------------------------------
@@ -483,16 +571,22 @@ async def impact_texts(session: AsyncSession, team_ids: TeamIds, bucket: Bucket,
 
 
 async def audits_by_team(
-    session: AsyncSession, team_ids: TeamIds, bucket: Bucket
+    session: AsyncSession,
+    team_ids: TeamIds,
+    bucket: Bucket,
+    audits: AuditSelection = STANDARD_AUDITS,
 ) -> list[tuple[str, int, int, int, int]]:
-    """(team, planned, completed, good or better, inadequate) per team, by team name."""
-    scoped = team_ids is not None
+    """(team, planned, completed, good or better, inadequate) per team, by team name, counting
+    the selected audits only."""
+    scoped, types = team_ids is not None, audits.types
     planned = (
         select(AuditAssignment.team_id.label("team_id"), func.count().label("n"))
+        .join(AuditRound, AuditRound.id == AuditAssignment.round_id)
         .where(
             _within(AuditAssignment.due_date, 0, dates=True),
             AuditAssignment.status != AuditStatus.CANCELLED.value,
             _in_scope(AuditAssignment.team_id, scoped),
+            _of_type(AuditRound.template_id, types),
         )
         .group_by(AuditAssignment.team_id)
         .subquery()
@@ -506,7 +600,11 @@ async def audits_by_team(
             func.sum(case((grade.in_(["outstanding", "good"]), 1), else_=0)).label("good"),
             func.sum(case((grade == "inadequate", 1), else_=0)).label("inadequate"),
         )
-        .where(AuditGrade.is_overall.is_(True), _within(AuditSubmission.submitted_at, 0))
+        .where(
+            AuditGrade.is_overall.is_(True),
+            _within(AuditSubmission.submitted_at, 0),
+            _of_type(AuditSubmission.template_id, types),
+        )
         .group_by(AuditAssignment.team_id)
         .subquery()
     )
@@ -523,7 +621,7 @@ async def audits_by_team(
         .where(_in_scope(Team.id, scoped), or_(planned.c.n.is_not(None), graded.c.completed.is_not(None)))
         .order_by(Team.name)
     )
-    rows = await _core(session, query, _parameters(team_ids, [bucket]))
+    rows = await _core(session, query, _selected(team_ids, [bucket], audits))
     return [(r[0], int(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in rows]
 
 
@@ -544,14 +642,18 @@ async def feedback_by_template(
 
 
 async def scale_summary(
-    session: AsyncSession, team_ids: TeamIds, bucket: Bucket, question_id: str
+    session: AsyncSession,
+    team_ids: TeamIds,
+    bucket: Bucket,
+    question_id: str,
+    audits: AuditSelection = STANDARD_AUDITS,
 ) -> tuple[int, float | None]:
-    """(audits with a Signs of Safety scaling judgement, its average) in the period."""
+    """(selected audits with a Signs of Safety scaling judgement, its average) in the period."""
     value = AuditSubmission.answers[question_id].as_float()
     query = _submitted(team_ids is not None, func.count(value), func.avg(value)).where(
-        _within(AuditSubmission.submitted_at, 0)
+        _within(AuditSubmission.submitted_at, 0), _of_type(AuditSubmission.template_id, audits.types)
     )
-    row = (await _core(session, query, _parameters(team_ids, [bucket]))).one()
+    row = (await _core(session, query, _selected(team_ids, [bucket], audits))).one()
     return int(row[0]), None if row[1] is None else float(row[1])
 
 

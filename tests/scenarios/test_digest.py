@@ -80,6 +80,14 @@ async def test_digest_is_a_channel_command_and_the_report_link_is_for_the_qim_s_
     assert page.headers["Cache-Control"] == "no-store"
     forged = await harness.client.get("/reports/qim?t=" + url.split("t=", 1)[1][:-2] + "00")
     assert forged.status == 403 and "Traceback" not in await forged.text()
+    dips = await _say(harness, "report qim 2026Q1 type dip-sample", QUINN)
+    assert "the whole service, dip samples only, 2026Q1" in dips
+    dips_url = json.loads(dips)["actions"][0]["url"]
+    assert dips_url.endswith("&type=dip_sample")
+    dips_page = await harness.client.get("/reports/qim?" + dips_url.split("?", 1)[1])
+    assert dips_page.status == 200 and "This report counts dip samples only" in await dips_page.text()
+    unknown = await _say(harness, "report qim 2026Q1 type casual", QUINN)
+    assert "There is no audit type called \u201ccasual\u201d" in unknown and "multi_agency" in unknown
 
     # Made a Head of Service, Dana is a member of the QIM: the page and the workbook open for her.
     await services.organisation.change_role(
@@ -100,6 +108,14 @@ async def test_digest_is_a_channel_command_and_the_report_link_is_for_the_qim_s_
         ("view", "qim_report"),
         ("export", "qim_report"),
     ]
+    page_text = await page.text()
+    assert f'href="qim?t={token}&amp;type=themed"' in page_text, "the page links each audit type"
+    themed = await harness.client.get(f"/reports/qim?t={token}&type=themed")
+    themed_page = await themed.text()
+    assert themed.status == 200 and "This report counts themed audits only" in themed_page
+    assert f'href="qim.xlsx?t={token}&amp;type=themed"' in themed_page, "the workbook link keeps the filter"
+    unknown = await harness.client.get(f"/reports/qim.xlsx?t={token}&type=casual")
+    assert unknown.status == 400 and "dip_sample" in await unknown.text()
 
 
 async def test_the_demo_subscribes_the_playground_channel_and_its_digest_comes_through_the_delivery_engine(

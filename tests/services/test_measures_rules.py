@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from qop.measures_wording import figure, headline, trend_text, why
+from cards.measures_wording import figure, headline, trend_text, why
 from qop.settings import PROJECT_ROOT
 from services.measures.declarations import Indicator, MeasuresFileError, parse_measures
 from services.measures.triangulation import Combined, answer_four_questions, combine, judge

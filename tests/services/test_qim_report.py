@@ -42,6 +42,8 @@ async def test_the_workbook_holds_the_quarter_s_numbers(
         "Feedback",
         "Actions",
         "QA calendar",
+        "Audit types",
+        "Meaningful Measures",
         "How we know",
         "Our plans",
     ]

@@ -1,9 +1,12 @@
-"""Realistic digests for the card catalogue: a busy service area, a small team (most numbers
-suppressed), a late team digest with overdue actions, a preview and the subscription cards."""
+"""Realistic digests for the card catalogue: a busy service area (with its themed audits and dip
+samples in their own rows, and its Meaningful Measures), a small team (most numbers suppressed), a
+late team digest with overdue actions, a digest of themed audits only, a preview and the
+subscription cards."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -11,6 +14,7 @@ from cards import digest as cards
 from cards.base import Json
 from services.digest.findings import digest_findings
 from views.digest import (
+    AuditTypeFigures,
     Digest,
     GradeCounts,
     Moderation,
@@ -20,7 +24,9 @@ from views.digest import (
     SubscriptionView,
     ThemeFigures,
 )
+from views.measures import AnswerEvidence, IndicatorStatus, MeasuresOverview, MeasureStatus, Worry, WorryReason
 from views.periods import week_starting
+from views.templates import AuditType
 
 LONDON = "Europe/London"
 WEEK = week_starting(date(2026, 3, 23), LONDON)
@@ -67,6 +73,79 @@ def _trend(scale: int) -> list[PeriodFigures]:
     ]
 
 
+def _other_types() -> list[AuditTypeFigures]:
+    def figures(period_back: int, completed: int, planned: int, grades: dict[str, int]) -> PeriodFigures:
+        return PeriodFigures(WEEK.previous(period_back), completed, planned, GradeCounts(grades))
+
+    return [
+        AuditTypeFigures(
+            AuditType.THEMED,
+            figures(0, 8, 10, {"good": 5, "requires_improvement": 3}),
+            figures(1, 6, 6, {"good": 6}),
+        ),
+        AuditTypeFigures(AuditType.DIP_SAMPLE, figures(0, 24, 25, {}), figures(1, 20, 25, {})),
+    ]
+
+
+def _indicator(
+    name: str, value: float | None, target: float, history: tuple[float | None, ...], **more: Any
+) -> IndicatorStatus:
+    months = (date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1))
+    change = history[-1] - history[0] if history[0] is not None and history[-1] is not None else None
+    return IndicatorStatus(
+        key=name.lower().replace(" ", "_"),
+        measure_id="safe",
+        name=name,
+        kind="quantitative",
+        unit="percent",
+        direction="higher_is_better",
+        target=target,
+        tolerance=2,
+        owner="team manager",
+        value=value,
+        value_month=months[-1] if value is not None else None,
+        numerator=None,
+        denominator=None,
+        teams_reporting=6 if value is not None else 0,
+        teams_in_scope=6,
+        history=tuple(zip(months, history, strict=True)),
+        change=change,
+        off_target=value is not None and value < target - 2,
+        on_target=value is not None and value >= target,
+        wrong_way=change is not None and change <= -2,
+        improving=change is not None and change >= 2,
+        evidence=more.get("evidence", ()),
+        disagreeing_evidence=more.get("evidence", ()),
+    )
+
+
+def _measures() -> MeasuresOverview:
+    audits = (AnswerEvidence("Standard collaborative audit", "Was the referral decided in time?", 19, 20),)
+    referrals = _indicator("Referral decisions within 24 hours", 91.0, 95, (94.0, 92.5, 91.0), evidence=audits)
+    seen = _indicator("Children seen alone at their last visit", 93.0, 90, (88.0, 90.0, 93.0))
+    caseloads = _indicator("Supervision within the month", None, 90, (None, None, None))
+    return MeasuresOverview(
+        scope="area",
+        scope_name="Locality social work",
+        month=date(2026, 3, 1),
+        measures=(
+            MeasureStatus(
+                "safe",
+                "Children are safe",
+                (referrals,),
+                (Worry(referrals, (WorryReason.OFF_TARGET, WorryReason.WRONG_WAY)),),
+                (),
+                (),
+                (),
+                (),
+            ),
+            MeasureStatus("heard", "Children are heard", (seen,), (), (seen,), (seen,), (seen,), ()),
+            MeasureStatus("workforce", "Our workforce is skilled and stable", (caseloads,), (), (), (), (), ()),
+        ),
+        open_actions=2,
+    )
+
+
 def _area_digest() -> Digest:
     grades = [(6, 9, 5, 0), (5, 10, 6, 5), (0, 7, 9, 8), (5, 11, 6, 5), (5, 12, 7, 0), (0, 8, 10, 6)]
     return Digest(
@@ -96,6 +175,8 @@ def _area_digest() -> Digest:
         feedback_quotes=["Thank you for listening to us and explaining what was going to happen."],
         impact_quotes=["The child now has a plan they helped write and says school feels safer."],
         moderation=Moderation(moderated=7, raised=0, lowered=5),
+        other_audit_types=_other_types(),
+        measures=_measures(),
     )
 
 
@@ -145,6 +226,10 @@ def digest_examples() -> Iterator[tuple[str, Json]]:
     yield "digest_team_small_numbers", _card(_small_team_digest(late=False))
     yield "digest_team_late", _card(_small_team_digest(late=True), due_label="Monday 30 March at 08:00")
     yield (
+        "digest_team_themed_only",
+        _card(replace(_small_team_digest(late=False), audit_type=AuditType.THEMED, filtered=True)),
+    )
+    yield (
         "digest_team_demo",
         _card(_small_team_digest(late=False), due_label="Monday 30 March at 08:00", demo=True),
     )
@@ -165,5 +250,15 @@ def digest_examples() -> Iterator[tuple[str, Json]]:
             quarter="2026Q1",
             url="https://qop.example.gov.uk/reports/qim?t=abc",
             expires="10:45",
+        ),
+    )
+    yield (
+        "report_link_one_audit_type",
+        cards.report_link_card(
+            scope_label="Riverside Locality Team",
+            quarter="2026Q1",
+            url="https://qop.example.gov.uk/reports/qim?t=abc&type=themed",
+            expires="10:45",
+            audit_type=AuditType.THEMED,
         ),
     )

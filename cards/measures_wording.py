@@ -1,5 +1,6 @@
 """The measures in words ("91 % (91 of 100)", "down 3 points in three months", the four questions),
-shared by ``qop measures show`` and the dashboard page so both say the same thing."""
+shared by ``qop measures show``, the dashboard page, the weekly digest and the QIM report so all say
+the same thing."""
 
 from __future__ import annotations
 

@@ -61,6 +61,13 @@ async def scheduled(services: Services, org: GroupOrg, audits: list[int], /, **c
     return result
 
 
+async def a_meeting(services: Services, sessions, audits: int) -> tuple[GroupOrg, list[int], MeetingView]:  # type: ignore[no-untyped-def]
+    """The group's organisation, ``audits`` submitted audits, and a meeting with all of them on its list."""
+    org = await make_group_org(sessions)
+    submitted = await submitted_audits(services, audits)
+    return org, submitted, await scheduled(services, org, submitted)
+
+
 async def count(sessions, model: Any) -> int:  # type: ignore[no-untyped-def]
     async with sessions() as session:
         return int(await session.scalar(select(func.count()).select_from(model)) or 0)
@@ -218,9 +225,7 @@ async def test_the_group_records_an_outcome_once_and_the_auditor_and_practitione
     recorded_services: Services, outbox: RecordingOutbox, sessions
 ) -> None:  # type: ignore[no-untyped-def]
     services = recorded_services
-    org = await make_group_org(sessions)
-    audits = await submitted_audits(services, 1)
-    view = await scheduled(services, org, audits)
+    org, audits, view = await a_meeting(services, sessions, 1)
     group, audit_id = services.moderation_group, audits[0]
 
     form = await group.open_outcome(HEAD_OF_SERVICE, view.id, audit_id)
@@ -298,9 +303,7 @@ async def test_a_member_who_carried_out_the_audit_reads_it_but_does_not_record_i
 async def test_closing_the_meeting_keeps_its_themes_and_records_the_calendar_occurrence_held(
     services: Services, sessions
 ) -> None:  # type: ignore[no-untyped-def]
-    org = await make_group_org(sessions)
-    audits = await submitted_audits(services, 2)
-    view = await scheduled(services, org, audits)
+    org, audits, view = await a_meeting(services, sessions, 2)
     group = services.moderation_group
     await group.record_outcome(PSW, view.id, audits[0], {"agreed_grade": "good", "themes": "child_voice"})
     await group.record_outcome(
@@ -352,9 +355,7 @@ async def test_closing_the_meeting_keeps_its_themes_and_records_the_calendar_occ
 async def test_a_meeting_whose_calendar_occurrence_was_recorded_by_hand_closes_without_a_second_record(
     services: Services, sessions
 ) -> None:  # type: ignore[no-untyped-def]
-    org = await make_group_org(sessions)
-    audits = await submitted_audits(services, 1)
-    view = await scheduled(services, org, audits)
+    _, _, view = await a_meeting(services, sessions, 1)
     async with sessions() as session, session.begin():
         session.add(
             CalendarOccurrence(
@@ -390,9 +391,7 @@ async def test_the_qim_report_has_a_moderation_group_sheet_with_the_quarter_s_co
 ) -> None:  # type: ignore[no-untyped-def]
     from services.digest.report import render_html, sections
 
-    org = await make_group_org(sessions)
-    audits = await submitted_audits(services, 6)
-    view = await scheduled(services, org, audits)
+    _, audits, view = await a_meeting(services, sessions, 6)
     group = services.moderation_group
     for assignment_id in audits:
         await group.record_outcome(PSW, view.id, assignment_id, {"agreed_grade": "good", "themes": "child_voice"})
@@ -453,9 +452,7 @@ async def test_a_person_s_export_holds_their_meetings_and_the_outcomes_about_the
 ) -> None:  # type: ignore[no-untyped-def]
     from services.person_rights import PersonRightsService
 
-    org = await make_group_org(sessions)
-    audits = await submitted_audits(services, 1)
-    view = await scheduled(services, org, audits)
+    _, audits, view = await a_meeting(services, sessions, 1)
     await services.moderation_group.record_outcome(
         PSW, view.id, audits[0], {"agreed_grade": "good", "themes": "child_voice", "learning": "Clear plan."}
     )

@@ -283,13 +283,21 @@ class ModerationGroupService:
                 view = await submitted_view(self._context, session, item)
                 return OutcomeForm(meeting.id, view, listed.original_grade, values, errors)
             agreed = values[GRADE_INPUT]
-            listed.agreed_grade = agreed
-            listed.outcome = outcome_of(listed.original_grade, agreed).value if listed.original_grade else None
-            listed.themes = themes
-            listed.learning = values[LEARNING_INPUT] or None
-            listed.recorded_by_id = actor.person_id
-            listed.recorded_at = self._context.clock.now()
-            await session.flush()
+            outcome = {
+                "agreed_grade": agreed,
+                "outcome": outcome_of(listed.original_grade, agreed).value if listed.original_grade else None,
+                "themes": themes,
+                "learning": values[LEARNING_INPUT] or None,
+                "recorded_by_id": actor.person_id,
+                "recorded_at": self._context.clock.now(),
+            }
+            claimed = await rows.claim_outcome(session, listed.id, outcome)
+            await session.refresh(meeting)
+            await session.refresh(listed)
+            if not claimed:  # another member saved it, or the meeting was closed, a moment ago
+                if meeting.closed_at is not None:
+                    raise InvalidInput(text.MEETING_ALREADY_CLOSED)
+                return await self._view(session, meeting, actor)
             detail = {"meeting": meeting.id, "outcome": listed.outcome}
             await access_log.record(session, actor, "moderation group outcome", AUDIT_RECORD, assignment_id, detail)
             notice = _notice(meeting, listed, item.assignment.case_ref)
@@ -334,11 +342,16 @@ class ModerationGroupService:
             themes, errors = checks.check_close(values)
             if errors:
                 return CloseForm(await self._view(session, meeting, actor), values, errors)
-            meeting.themes = themes
-            meeting.notes = values[NOTES_INPUT] or None
-            meeting.closed_by_id = actor.person_id
-            meeting.closed_at = self._context.clock.now()
-            await session.flush()
+            closing = {
+                "themes": themes,
+                "notes": values[NOTES_INPUT] or None,
+                "closed_by_id": actor.person_id,
+                "closed_at": self._context.clock.now(),
+            }
+            claimed = await rows.claim_close(session, meeting.id, closing)
+            await session.refresh(meeting)
+            if not claimed:  # closed by someone else a moment ago: their record stands
+                return await self._view(session, meeting, actor)
             await access_log.record(session, actor, "close", RECORD, meeting.id)
             members = [m.person_id for m, _ in await rows.members_of(session, meeting.id)]
             await self._calendar.record_held(session, meeting, members)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -162,3 +163,29 @@ async def closed_between(
 async def listed_assignment_ids(session: AsyncSession) -> set[int]:
     """Audits already on some meeting's list (a group moderates each audit once)."""
     return set(await session.scalars(select(ModerationGroupAudit.assignment_id)))
+
+
+async def claim_outcome(session: AsyncSession, listed_id: int, values: dict[str, Any]) -> bool:
+    """Record an audit's outcome only while it has none and its meeting is open: a conditional
+    UPDATE, so of two members saving at the same moment one wins and the other is told."""
+    meeting_closed = exists().where(
+        ModerationGroupMeeting.id == ModerationGroupAudit.meeting_id, ModerationGroupMeeting.closed_at.is_not(None)
+    )
+    result = await session.execute(
+        update(ModerationGroupAudit)
+        .where(ModerationGroupAudit.id == listed_id, ModerationGroupAudit.agreed_grade.is_(None), ~meeting_closed)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+async def claim_close(session: AsyncSession, meeting_id: int, values: dict[str, Any]) -> bool:
+    """Close a meeting only while it is open (a conditional UPDATE: one closing wins)."""
+    result = await session.execute(
+        update(ModerationGroupMeeting)
+        .where(ModerationGroupMeeting.id == meeting_id, ModerationGroupMeeting.closed_at.is_(None))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]

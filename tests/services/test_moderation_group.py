@@ -474,3 +474,35 @@ async def test_a_person_s_export_holds_their_meetings_and_the_outcomes_about_the
     assert practitioner["moderation_group_meetings"] == []
     lead = (await rights.export("quinn@council.example.gov.uk")).sections
     assert [(m["scheduled_by_them"], m["their_role"]) for m in lead["moderation_group_meetings"]] == [(True, None)]
+
+
+async def test_two_members_saving_the_same_outcome_at_once_store_one_and_tell_it_once(
+    recorded_services: Services, outbox: RecordingOutbox, sessions, settings
+) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    from qop.app import build_services
+    from storage.db import create_engine
+
+    _, audits, view = await a_meeting(recorded_services, sessions, 1)
+    engines = [create_engine(settings.database_url) for _ in range(2)]
+    try:
+        instances = [build_services(settings, e, clock=recorded_services.clock, outbox=outbox) for e in engines]
+        results = await asyncio.gather(
+            instances[0].moderation_group.record_outcome(
+                PSW, view.id, audits[0], {"agreed_grade": "outstanding", "learning": "Strong plan."}
+            ),
+            instances[1].moderation_group.record_outcome(IRO_MANAGER, view.id, audits[0], {"agreed_grade": "good"}),
+            return_exceptions=True,
+        )
+    finally:
+        for engine in engines:
+            await engine.dispose()
+    assert all(isinstance(r, MeetingView) for r in results), results
+    async with sessions() as session:
+        [stored] = list(await session.scalars(select(ModerationGroupAudit)))
+    assert {r.audits[0].agreed_grade for r in results} == {stored.agreed_grade}, "both cards show what was stored"
+    notices = [r for r in outbox.requests if "-audit-" in (r.dedupe_key or "") and not r.repeated]
+    assert len(notices) == 2, "the auditor and the practitioner are told once each"
+    grade = "Outstanding" if stored.agreed_grade == "outstanding" else "Good"
+    assert all(f"Overall grade: {grade} (" in card_text(r.card) for r in notices)

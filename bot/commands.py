@@ -96,6 +96,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("audit round", text.AUDIT_ROUND, PERSONAL, Audience.MANAGERS, weight=30),
     Command("survey results", text.SURVEY_RESULTS, PERSONAL, Audience.MANAGERS, weight=25),
     Command("survey remind", text.SURVEY_REMIND, PERSONAL, Audience.MANAGERS, weight=20),
+    Command("clinic", text.CLINIC, PERSONAL, Audience.MANAGERS, weight=14),
     Command("report qim", text.REPORT_QIM, PERSONAL, Audience.QIM, weight=15),
     Command("improvement plan", text.IMPROVEMENT_PLAN, PERSONAL, Audience.QIM, weight=12),
     Command("celebrated", text.CELEBRATED, PERSONAL, Audience.EVERYONE, weight=11),

@@ -17,11 +17,26 @@ from microsoft_teams.cards import ChoiceSetInput, Container, DateInput, TextBloc
 from cards import text_audits as text
 from cards import text_templates as template_text
 from cards import verbs
-from cards.base import Json, action_row, card, execute, facts, field_error, heading, long_date, paragraph, title
+from cards.audit_family import family_on_audit, family_on_page, family_on_reflection
+from cards.base import (
+    Json,
+    action_row,
+    answers_block,
+    card,
+    execute,
+    facts,
+    field_error,
+    heading,
+    long_date,
+    paragraph,
+    title,
+)
+from cards.partner_audits import partners_on_audit, partners_on_page
 from views.audits import (
     MAX_ACTIONS,
     AssignmentSummary,
     AuditPage,
+    ConfirmationForm,
     EscalationAlert,
     ModerationForm,
     ModeratorNeeded,
@@ -35,7 +50,15 @@ from views.audits import (
     action_ids,
     action_rows_shown,
 )
-from views.templates import GRADE_LABELS, Question, QuestionType, Section, Template, evidence_id, rationale_id
+from views.templates import (
+    GradeScale,
+    Question,
+    QuestionType,
+    Section,
+    Template,
+    evidence_id,
+    rationale_id,
+)
 
 
 def _label(text_: str, required: bool) -> str:
@@ -44,6 +67,14 @@ def _label(text_: str, required: bool) -> str:
 
 def _choices(pairs: Iterable[tuple[str, str]]) -> list[CardChoice]:
     return [CardChoice(title=label, value=value) for value, label in pairs]
+
+
+def grade_choices(scale: GradeScale | None) -> list[CardChoice]:
+    """A scale's grades, best first, each with its descriptor beside it."""
+    grades = scale.grades if scale else []
+    return _choices(
+        (g.value, template_text.GRADE_CHOICE.format(label=g.label, descriptor=g.descriptor)) for g in grades
+    )
 
 
 def _assignment_facts(summary: AssignmentSummary) -> Any:
@@ -105,7 +136,7 @@ def question_inputs(question: Question, values: dict[str, str], errors: dict[str
                 id=question.id,
                 label=label,
                 value=value,
-                choices=_choices(pairs),
+                choices=grade_choices(question.grade_scale) if kind == QuestionType.GRADE else _choices(pairs),
                 style="expanded",
                 is_multi_select=kind == QuestionType.MULTIPLE_CHOICE or None,
                 wrap=True,
@@ -115,7 +146,7 @@ def question_inputs(question: Question, values: dict[str, str], errors: dict[str
         items.append(paragraph(question.help, subtle=True, spacing="None"))
     items += field_error(errors.get(question.id))
     if question.has_rationale:
-        grades = " and ".join(GRADE_LABELS[g] for g in question.rationale_required_for)
+        grades = " and ".join(question.label_of(g) for g in question.rationale_needed_for)
         rid = rationale_id(question)
         items.append(
             TextInput(
@@ -190,6 +221,8 @@ def page_card(page: AuditPage) -> Json:
     elif page.is_actions_page:
         body += _actions_body(page)
     else:
+        if page.shows_reflection:
+            body += _reflection_block(page)
         body += section_body(page.template.sections[page.page], page.values, page.errors)
     data = {"assignment_id": summary.id, "page": page.page}
     buttons = []
@@ -199,9 +232,11 @@ def page_card(page: AuditPage) -> Json:
         buttons.append(execute(text.SUBMIT, verbs.AUDIT_SUBMIT, {**data, "submission_key": page.submission_key}))
     else:
         buttons += [execute(text.SAVE, verbs.AUDIT_SAVE, data), execute(text.NEXT, verbs.AUDIT_NEXT, data)]
+    body += partners_on_page(page)
     if page.is_actions_page and action_rows_shown(page.values) < MAX_ACTIONS:
         # Under the rows it adds to, apart from the page's Back / Save / Continue buttons.
         body.append(action_row(execute(text.ADD_ACTION, verbs.AUDIT_ADD_ACTION, data)))
+    body += family_on_page(page)
     body.append(paragraph(text.PRIVACY_REMINDER, subtle=True, spacing="Medium"))
     return card(body, buttons, fallback_text=header)
 
@@ -236,13 +271,9 @@ def _actions_body(page: AuditPage) -> list[Any]:
 
 def _review_body(page: AuditPage) -> list[Any]:
     body: list[Any] = [heading(text.REVIEW_TITLE), paragraph(text.REVIEW_INTRO)]
-    body.append(heading(text.REFLECTION_HEADING))
-    if page.reflection is None:
-        body.append(paragraph(text.REFLECTION_NOT_YET, subtle=True))
-    else:
-        body += _answers_block(page.reflection.template, page.reflection.answers)
+    body += _reflection_block(page)
     body.append(heading(text.YOUR_GRADES))
-    graded = [q for q in page.template.questions() if q.type == QuestionType.GRADE4]
+    graded = [q for q in page.template.questions() if q.type == QuestionType.GRADE]
     pairs = []
     for question in graded:
         value = page.values.get(question.id)
@@ -263,25 +294,29 @@ def _review_body(page: AuditPage) -> list[Any]:
     return body
 
 
+def _reflection_block(page: AuditPage) -> list[Any]:
+    """The practitioner's reflection where the auditor grades: its answers, or when it is due."""
+    items: list[Any] = [heading(text.REFLECTION_HEADING)]
+    if page.reflection is not None:
+        return [
+            Container(items=items + _answers_block(page.reflection.template, page.reflection.answers), style="emphasis")
+        ]
+    if page.reflection_due is None:
+        wording = text.REFLECTION_NOT_YET_UNDATED
+    else:
+        wording = text.REFLECTION_OVERDUE if page.reflection_overdue else text.REFLECTION_NOT_YET
+    due = long_date(page.reflection_due) if page.reflection_due else ""
+    items.append(paragraph(wording.format(due=due), subtle=True))
+    return [Container(items=items, style="emphasis")]
+
+
 def _section_of(template: Template, question_id: str) -> str:
     return next(s.title for s in template.sections if any(q.id == question_id for q in s.questions))
 
 
 def _answers_block(template: Template, answers: dict[str, Any], *, only: Sequence[str] | None = None) -> list[Any]:
     """Questions and answers as read-only text."""
-    items: list[Any] = []
-    for question in template.questions():
-        if only is not None and question.id not in only:
-            continue
-        value = answers.get(question.id)
-        if value is None or value == "":
-            continue
-        shown = (
-            ", ".join(question.label_of(v) for v in value) if isinstance(value, list) else question.label_of(str(value))
-        )
-        items.append(TextBlock(text=question.text, weight="Bolder", wrap=True, spacing="Small"))
-        items.append(paragraph(shown, spacing="None"))
-    return items
+    return answers_block(template.questions(), answers, only=only)
 
 
 # -- read-only views ---------------------------------------------------------------------------
@@ -293,12 +328,12 @@ def _grade_lines(audit: SubmittedAudit) -> list[Any]:
         if line.moderated_grade:
             sentence = text.GRADE_LINE_MODERATED.format(
                 section=line.section_title,
-                final=GRADE_LABELS[line.moderated_grade],
-                original=GRADE_LABELS[line.grade],
+                final=line.label_of(line.moderated_grade),
+                original=line.label_of(line.grade),
                 outcome=line.moderation_outcome,
             )
         else:
-            sentence = text.GRADE_LINE.format(section=line.section_title, grade=GRADE_LABELS[line.grade])
+            sentence = text.GRADE_LINE.format(section=line.section_title, grade=line.label_of(line.grade))
         items.append(paragraph(sentence, spacing="Small"))
         if line.rationale:
             items.append(paragraph(text.RATIONALE.format(text=line.rationale), subtle=True, spacing="None"))
@@ -321,22 +356,88 @@ def submitted_card(audit: SubmittedAudit, *, viewer: str = "auditor") -> Json:
                 (text.MODERATION, text.MODERATION_STATES[audit.moderation]),
             ]
         ),
+        *_without_reflection(audit),
         *_grade_lines(audit),
     ]
-    sos = ("worries", "working_well", "needs_to_happen", "auditor_scale")
-    if any(key in audit.answers for key in sos):
-        body += [heading(text.SIGNS_OF_SAFETY), *_answers_block(audit.template, audit.answers, only=sos)]
-    body.append(heading(text.ACTIONS_SUMMARY))
-    lines = [f"- {a.description} ({a.owner_name}, {long_date(a.due_date)})" for a in audit.actions]
-    body.append(paragraph("\n".join(lines) if lines else text.NO_ACTIONS))
+    body += partners_on_audit(audit.partners)
+    body += _findings_and_actions(audit)
     if audit.practitioner_comment:
         body.append(paragraph(text.PRACTITIONER_COMMENT.format(text=audit.practitioner_comment), spacing="Medium"))
+    body += _confirmation_lines(audit)
     body.append(paragraph(text.READ_ONLY_NOTE, subtle=True, spacing="Medium"))
     actions = []
     if viewer == "practitioner":
         body.append(TextInput(id="comment", label=text.COMMENT_LABEL, is_multiline=True, max_length=2000))
         actions.append(execute(text.COMMENT_SEND, verbs.AUDIT_COMMENT, {"assignment_id": summary.id}))
     return card(body, actions or None, fallback_text=text.SUBMITTED_TITLE.format(case_ref=summary.case_ref))
+
+
+def _findings_and_actions(audit: SubmittedAudit) -> list[Any]:
+    """The auditor's Signs of Safety findings, the family's view and the actions the audit raised, read-only."""
+    items: list[Any] = []
+    sos = ("worries", "working_well", "needs_to_happen", "auditor_scale")
+    if any(key in audit.answers for key in sos):
+        items += [heading(text.SIGNS_OF_SAFETY), *_answers_block(audit.template, audit.answers, only=sos)]
+    items += family_on_audit(audit)
+    items.append(heading(text.ACTIONS_SUMMARY))
+    lines = [f"- {a.description} ({a.owner_name}, {long_date(a.due_date)})" for a in audit.actions]
+    items.append(paragraph("\n".join(lines) if lines else text.NO_ACTIONS))
+    return items
+
+
+def _without_reflection(audit: SubmittedAudit) -> list[Any]:
+    if not audit.without_reflection:
+        return []
+    due = long_date(audit.reflection_due) if audit.reflection_due else ""
+    return [TextBlock(text=text.SUBMITTED_WITHOUT_REFLECTION.format(due=due), color="Warning", wrap=True)]
+
+
+def _confirmation_lines(audit: SubmittedAudit) -> list[Any]:
+    """Done together: whether the practitioner confirmed the findings and actions, or what they disagree with."""
+    confirmation = audit.confirmation
+    if confirmation is None:
+        return []
+    day = long_date(confirmation.answered_at.date()) if confirmation.answered_at else ""
+    wording = text.CONFIRMATION_STATES[confirmation.state]
+    return [
+        heading(text.CONFIRMATION_HEADING),
+        paragraph(wording.format(day=day, text=confirmation.disagreement or "")),
+    ]
+
+
+def confirmation_card(form: ConfirmationForm) -> Json:
+    """The practitioner's card for an audit done together: the findings, grades and actions to read,
+    and their answer. It has no grade inputs: the grades are the auditor's."""
+    audit = form.audit
+    summary = audit.assignment
+    body: list[Any] = [
+        title(text.CONFIRM_TITLE.format(case_ref=summary.case_ref)),
+        paragraph(text.CONFIRM_INTRO.format(auditor=summary.auditor_name)),
+        _assignment_facts(summary),
+        *_without_reflection(audit),
+        *_grade_lines(audit),
+    ]
+    body += _findings_and_actions(audit)
+    if form.errors:
+        body.append(TextBlock(text=text.CONFIRM_CHECK, color="Attention", wrap=True, weight="Bolder"))
+    answer = ChoiceSetInput(
+        id="answer",
+        label=text.CONFIRM_CHOICE,
+        value=form.values.get("answer") or None,
+        choices=_choices(text.CONFIRM_CHOICES.items()),
+        style="expanded",
+    )
+    disagreement = TextInput(
+        id="disagreement",
+        label=text.CONFIRM_DISAGREEMENT,
+        value=form.values.get("disagreement") or None,
+        is_multiline=True,
+        max_length=2000,
+    )
+    for element in (answer, disagreement):
+        body += [element, *field_error(form.errors.get(element.id or ""))]
+    action = execute(text.CONFIRM_SEND, verbs.AUDIT_CONFIRM_SUBMIT, {"assignment_id": summary.id})
+    return card(body, [action], fallback_text=text.CONFIRM_TITLE.format(case_ref=summary.case_ref))
 
 
 def outcome_card(audit: SubmittedAudit, *, for_practitioner: bool = True) -> Json:
@@ -363,9 +464,12 @@ def reflection_card(form: ReflectionForm) -> Json:
         title(text.REFLECTION_TITLE.format(case_ref=summary.case_ref)),
         paragraph(text.REFLECTION_INTRO.format(auditor=summary.auditor_name)),
     ]
+    if form.due:
+        body.append(paragraph(text.REFLECTION_DUE_BY.format(due=long_date(form.due)), spacing="Small"))
     if form.errors:
         body.append(TextBlock(text=text.PAGE_HAS_ERRORS, color="Attention", wrap=True, weight="Bolder"))
     body += template_inputs(form.template, form.values, form.errors)
+    body += family_on_reflection(form)
     body.append(paragraph(text.PRIVACY_REMINDER, subtle=True, spacing="Medium"))
     return card(
         body,
@@ -394,6 +498,7 @@ def moderation_card(form: ModerationForm) -> Json:
         title(text.MODERATION_TITLE.format(case_ref=summary.case_ref)),
         paragraph(text.MODERATION_INTRO),
         _assignment_facts(summary),
+        *partners_on_audit(audit.partners),
     ]
     if form.errors:
         body.append(TextBlock(text=text.PAGE_HAS_ERRORS, color="Attention", wrap=True, weight="Bolder"))
@@ -401,7 +506,7 @@ def moderation_card(form: ModerationForm) -> Json:
         grade_id, rationale_id_ = f"moderated_{line.question_id}", f"moderation_rationale_{line.question_id}"
         items: list[Any] = [
             heading(line.section_title),
-            paragraph(text.GRADE_LINE.format(section=text.FACT_AUDITOR, grade=GRADE_LABELS[line.grade])),
+            paragraph(text.GRADE_LINE.format(section=text.FACT_AUDITOR, grade=line.label_of(line.grade))),
         ]
         if line.rationale:
             items.append(paragraph(text.RATIONALE.format(text=line.rationale), subtle=True, spacing="None"))
@@ -410,7 +515,7 @@ def moderation_card(form: ModerationForm) -> Json:
                 id=grade_id,
                 label=text.MODERATED_GRADE,
                 value=form.values.get(grade_id) or line.grade,
-                choices=_choices(GRADE_LABELS.items()),
+                choices=grade_choices(line.scale),
                 style="expanded",
             )
         )
@@ -428,6 +533,7 @@ def moderation_card(form: ModerationForm) -> Json:
         body.append(Container(items=items, separator=True, spacing="Medium"))
     if audit.reflection:
         body += [heading(text.REFLECTION_HEADING), *_answers_block(audit.reflection.template, audit.reflection.answers)]
+    body += family_on_audit(audit)
     return card(
         body,
         [execute(text.MODERATE_SUBMIT, verbs.AUDIT_MODERATE_SUBMIT, {"assignment_id": summary.id})],
@@ -504,6 +610,7 @@ TASK_VERBS = {
     "audit": verbs.AUDIT_OPEN,
     "reflection": verbs.AUDIT_REFLECT_OPEN,
     "moderation": verbs.AUDIT_MODERATE_OPEN,
+    "confirm": verbs.AUDIT_CONFIRM_OPEN,
 }
 
 
@@ -537,8 +644,8 @@ def team_audits_card(audits: Sequence[TeamAudit]) -> Json:
             if audit.no_moderator
             else text.TEAM_AUDIT_STATUS.get(audit.status, audit.status)
         )
-        if audit.final_grade:
-            state += " \u00b7 " + text.TEAM_AUDIT_GRADE.format(grade=GRADE_LABELS[audit.final_grade])
+        if audit.final_grade_label:
+            state += " \u00b7 " + text.TEAM_AUDIT_GRADE.format(grade=audit.final_grade_label)
         items: list[Any] = [TextBlock(text=line, wrap=True), paragraph(state, subtle=True, spacing="None")]
         if audit.submitted:
             items.append(action_row(execute(text.OPEN, verbs.AUDIT_VIEW, {"assignment_id": audit.assignment_id})))

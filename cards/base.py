@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -17,6 +17,8 @@ from microsoft_teams.cards import (
     FactSet,
     TextBlock,
 )
+
+from views.templates import Question
 
 CARD_VERSION = "1.5"
 Json = dict[str, Any]
@@ -106,3 +108,22 @@ def execute(title_text: str, verb: str, data: Json | None = None) -> ExecuteActi
 
 def action_row(*actions: Any) -> ActionSet:
     return ActionSet(actions=list(actions))
+
+
+def answers_block(
+    questions: Iterable[Question], answers: dict[str, Any], *, only: Sequence[str] | None = None
+) -> list[Any]:
+    """Questions and their answers as read-only text (unanswered questions left out)."""
+    items: list[Any] = []
+    for question in questions:
+        if only is not None and question.id not in only:
+            continue
+        value = answers.get(question.id)
+        if value is None or value == "":
+            continue
+        shown = (
+            ", ".join(question.label_of(v) for v in value) if isinstance(value, list) else question.label_of(str(value))
+        )
+        items.append(TextBlock(text=question.text, weight="Bolder", wrap=True, spacing="Small"))
+        items.append(paragraph(shown, spacing="None"))
+    return items

@@ -17,19 +17,29 @@ from cards import text_digest as text
 from cards import verbs
 from cards.base import Json, card, execute, facts, heading, paragraph, title
 from cards.measures_wording import why
-from views.digest import GRADES, Digest, Findings, PeriodFigures, SubscriptionView, shown, suppressed
+from views.digest import Digest, Findings, GradeKey, GradeTargets, PeriodFigures, SubscriptionView, shown, suppressed
 from views.measures import MeasuresOverview, MeasureStatus
-from views.templates import GRADE_LABELS, AuditType
+from views.templates import AuditType
 
 MEASURE_LINES = 6
 """The weekly card lists this many measure lines (worries first); the QIM report lists all."""
 
-GRADE_COLOURS = {
-    "outstanding": "categoricalTeal",
-    "good": "categoricalGreen",
-    "requires_improvement": "categoricalMarigold",
-    "inadequate": "categoricalRed",
-}
+BEST_COLOUR, GOOD_COLOUR, MIDDLE_COLOUR, INADEQUATE_COLOUR = (
+    "categoricalTeal",
+    "categoricalGreen",
+    "categoricalMarigold",
+    "categoricalRed",
+)
+
+
+def grade_colour(key: GradeKey, value: str) -> str:
+    """A grade's colour by what it counts as: the best grade teal, the rest of good or better green,
+    inadequate red, everything between marigold (Ofsted's four keep their familiar colours)."""
+    if value in key.inadequate:
+        return INADEQUATE_COLOUR
+    if value in key.good_or_better:
+        return BEST_COLOUR if value == next(iter(key.labels), None) else GOOD_COLOUR
+    return MIDDLE_COLOUR
 
 
 def _change(change: str, kind: str) -> str:
@@ -55,8 +65,11 @@ def _pct_change(now: float | None, before: float | None, kind: str) -> str:
     return _change(text.POINTS.format(sign="+" if delta > 0 else "-", value=abs(delta)), kind)
 
 
-def headline_pairs(now: PeriodFigures, before: PeriodFigures) -> list[tuple[str, str]]:
-    """(measure, value with change) rows shared by the card and the plain-text version."""
+def headline_pairs(
+    now: PeriodFigures, before: PeriodFigures, targets: GradeTargets | None = None
+) -> list[tuple[str, str]]:
+    """(measure, value with change) rows shared by the card and the plain-text version; the grade
+    shares name the council's targets where it has set them."""
     kind = now.period.kind
     score_now, score_before = now.shown_feedback_score, before.shown_feedback_score
     score_change = ""
@@ -70,12 +83,15 @@ def headline_pairs(now: PeriodFigures, before: PeriodFigures) -> list[tuple[str,
         ),
         (
             text.GOOD_OR_BETTER,
-            _pct(now.grades.pct_good) + _pct_change(now.grades.pct_good, before.grades.pct_good, kind),
+            _pct(now.grades.pct_good)
+            + _pct_change(now.grades.pct_good, before.grades.pct_good, kind)
+            + _target(text.TARGET_AT_LEAST, targets.good_or_better if targets else None),
         ),
         (
             text.INADEQUATE,
             _pct(now.grades.pct_inadequate)
-            + _pct_change(now.grades.pct_inadequate, before.grades.pct_inadequate, kind),
+            + _pct_change(now.grades.pct_inadequate, before.grades.pct_inadequate, kind)
+            + _target(text.TARGET_AT_MOST, targets.inadequate if targets else None),
         ),
         (
             text.FEEDBACK,
@@ -83,6 +99,10 @@ def headline_pairs(now: PeriodFigures, before: PeriodFigures) -> list[tuple[str,
         ),
         (text.FEEDBACK_SCORE, (text.NOT_SHOWN if score_now is None else f"{score_now:.1f}") + score_change),
         (text.FEEDBACK_AGREE, _pct(now.pct_agree) + _pct_change(now.pct_agree, before.pct_agree, kind)),
+        (
+            text.FAMILY_VOICE,
+            _pct(now.pct_family_voice) + _pct_change(now.pct_family_voice, before.pct_family_voice, kind),
+        ),
         (text.ACTIONS_NEW, shown(now.actions_new) + _count_change(now.actions_new, before.actions_new, kind)),
         (text.ACTIONS_DONE, shown(now.actions_done) + _count_change(now.actions_done, before.actions_done, kind)),
         (
@@ -94,6 +114,10 @@ def headline_pairs(now: PeriodFigures, before: PeriodFigures) -> list[tuple[str,
             shown(now.actions_impact) + _count_change(now.actions_impact, before.actions_impact, kind),
         ),
     ]
+
+
+def _target(wording: str, target: float | None) -> str:
+    return "" if target is None else wording.format(target=target)
 
 
 def audit_type_pairs(digest: Digest) -> list[tuple[str, str]]:
@@ -150,8 +174,7 @@ def measures_title(overview: MeasuresOverview) -> str:
 
 
 def grade_pairs(digest: Digest) -> list[tuple[str, str]]:
-    counts = digest.current.grades.counts
-    return [(GRADE_LABELS[g], shown(counts.get(g, 0))) for g in GRADES]
+    return [(label, shown(count)) for _, label, count in digest.current.grades.in_order()]
 
 
 def stage_pairs(digest: Digest) -> list[tuple[str, str]]:
@@ -202,7 +225,9 @@ def four_answers(findings: Findings) -> FourAnswers:
     impact += [text.IMPACT_QUOTE.format(quote=q) for q in findings.impact_quotes]
     celebrate = []
     if findings.outstanding:
-        celebrate.append(text.CELEBRATE_OUTSTANDING.format(count=shown(findings.outstanding)))
+        celebrate.append(
+            text.CELEBRATE_OUTSTANDING.format(grade=findings.best_grade, count=shown(findings.outstanding))
+        )
     if findings.good_or_better_rise is not None:
         before, now = findings.good_or_better_rise
         celebrate.append(text.CELEBRATE_IMPROVED.format(before=f"{before:.0f}", now=f"{now:.0f}"))
@@ -248,9 +273,9 @@ def _charts(digest: Digest) -> list[Any]:
             ac.DonutChart(
                 title=text.CHART_GRADES,
                 data=[
-                    ac.DonutChartData(legend=GRADE_LABELS[g], value=grades.counts.get(g, 0), color=GRADE_COLOURS[g])
-                    for g in GRADES
-                    if grades.counts.get(g, 0)
+                    ac.DonutChartData(legend=label, value=count, color=grade_colour(grades.key, value))
+                    for value, label, count in grades.in_order()
+                    if count
                 ],
                 fallback=facts(grade_pairs(digest)),
             )
@@ -318,7 +343,7 @@ def digest_card(
         body.append(paragraph(text.DIGEST_DEMO.format(due=due_label or "last"), subtle=True))
     if digest.late:
         body.append(ac.TextBlock(text=text.DIGEST_LATE.format(due=due_label or "earlier"), wrap=True, color="Warning"))
-    body += [heading(text.HEADLINES), facts(headline_pairs(digest.current, digest.previous))]
+    body += [heading(text.HEADLINES), facts(headline_pairs(digest.current, digest.previous, digest.targets))]
     body += _audit_types_part(digest)
     body += _charts(digest)
     if digest.stages:
@@ -342,7 +367,7 @@ def digest_text(digest: Digest, findings: Findings) -> str:
         lines += [text.DIGEST_LATE.format(due="earlier"), ""]
     note = only_audit_type_note(digest)
     lines += [note] if note else []
-    lines += [f"{name}: {value}" for name, value in headline_pairs(digest.current, digest.previous)]
+    lines += [f"{name}: {value}" for name, value in headline_pairs(digest.current, digest.previous, digest.targets)]
     if digest.other_audit_types:
         lines += ["", text.OTHER_AUDIT_TYPES] + [f"  {name}: {value}" for name, value in audit_type_pairs(digest)]
     if digest.stages:

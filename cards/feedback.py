@@ -3,6 +3,7 @@ its QR code, the hand-over, and the safety alert."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -25,7 +26,6 @@ from cards.base import Json, card, execute, facts, heading, paragraph, title
 from views.templates import Question, QuestionType, Template
 
 DISPLAY_TIMEZONE = ZoneInfo("Europe/London")
-AUDIT_FAMILY_TEMPLATE = "audit-family-feedback"
 
 
 def format_day(moment: datetime) -> str:
@@ -55,11 +55,13 @@ def survey_form(
     note: str | None = None,
     values: dict[str, Any] | None = None,
     problems: dict[str, str] | None = None,
+    more_actions: Sequence[Any] = (),
 ) -> Json:
     """The questions of a survey template as an Adaptive Card; the web page renders the same card.
 
     ``values`` refills what was typed and ``problems`` (question wording -> message) lists what
-    needs another look, so a refused submission loses nothing."""
+    needs another look, so a refused submission loses nothing; ``more_actions`` follow the submit
+    button (a way back, in Teams)."""
     survey = template.survey
     assert survey is not None, f"{template.key} is not a survey"
     body: list[Any] = [title(template.title)]
@@ -73,7 +75,7 @@ def survey_form(
         if len(template.sections) > 1:
             body.append(heading(section.title))
         body += [_question_input(question, (values or {}).get(question.id)) for question in section.questions]
-    return card(body, [execute(survey.submit_label, verb, data)], fallback_text=template.title)
+    return card(body, [execute(survey.submit_label, verb, data), *more_actions], fallback_text=template.title)
 
 
 def _question_input(question: Question, value: Any = None) -> Any:
@@ -107,6 +109,11 @@ def _choices(question: Question) -> list[tuple[str, str]]:
         if question.max_label:
             pairs[-1] = (high[0], f"{high[1]} - {question.max_label}")
     return pairs
+
+
+def question_input(question: Question) -> Any:
+    """One question as the public link pages ask it: a labelled input, required ones marked."""
+    return _question_input(question)
 
 
 # -- asking for and showing a link ----------------------------------------------------------------
@@ -144,14 +151,6 @@ def link_request_card(options: list[TemplateOption], *, valid_days: int, case_re
         ],
         [execute(text.LINK_CREATE, verbs.FEEDBACK_LINK_CREATE)],
     )
-
-
-def ask_family_button(case_reference: str, *, audit_reference: str | None = None) -> Any:
-    """A button for other cards (an audit's family-feedback step): makes a link for the case."""
-    data = {"case_reference": case_reference, "template": AUDIT_FAMILY_TEMPLATE}
-    if audit_reference:
-        data["audit_reference"] = audit_reference
-    return execute(text.ASK_FAMILY, verbs.FEEDBACK_LINK_CREATE, data)
 
 
 def link_card(

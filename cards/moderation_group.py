@@ -52,7 +52,6 @@ from views.moderation_group import (
     OutcomeNotice,
     ScheduleForm,
 )
-from views.templates import GRADE_LABELS
 
 
 def _choices(pairs: Iterable[tuple[str, str]]) -> list[CardChoice]:
@@ -67,8 +66,9 @@ def _themes(codes: Iterable[str]) -> str:
     return ", ".join(text.THEME_LABELS[code] for code in codes if code in text.THEME_LABELS) or text.NO_THEMES
 
 
-def _grade(grade: str | None) -> str:
-    return GRADE_LABELS.get(grade or "", text.NO_GRADE)
+def _grade(grade: str | None, labels: dict[str, str]) -> str:
+    """A grade as its scale names it (the stored value if the scale has changed since)."""
+    return labels.get(grade or "", grade or text.NO_GRADE)
 
 
 def _theme_input(values: dict[str, str], errors: dict[str, str], label: str) -> list[Any]:
@@ -173,7 +173,7 @@ def _audit_picker(form: ScheduleForm) -> list[Any]:
             text.AUDIT_CHOICE.format(
                 case_ref=a.case_ref,
                 team=a.team_name,
-                grade=_grade(a.overall_grade),
+                grade=a.overall_label or text.NO_GRADE,
                 submitted=long_date(a.submitted_on),
             ),
         )
@@ -218,13 +218,13 @@ def _audit_row(view: MeetingView, audit: GroupAudit) -> Any:
     ids = {"meeting_id": view.id, "assignment_id": audit.assignment_id}
     if audit.recorded:
         status = text.AUDIT_RECORDED.format(
-            agreed=_grade(audit.agreed_grade),
+            agreed=_grade(audit.agreed_grade, audit.grade_labels),
             outcome=text.OUTCOME_LABELS.get(audit.outcome or "", text.NO_GRADE),
-            original=_grade(audit.original_grade),
+            original=_grade(audit.original_grade, audit.grade_labels),
             themes=_themes(audit.themes),
         )
     else:
-        status = text.AUDIT_WAITING.format(grade=_grade(audit.original_grade))
+        status = text.AUDIT_WAITING.format(grade=_grade(audit.original_grade, audit.grade_labels))
     buttons = [execute(text.READ, verbs.MODERATION_GROUP_READ, ids)]
     if not audit.recorded and not view.closed:
         buttons.append(execute(text.RECORD_OUTCOME, verbs.MODERATION_GROUP_OUTCOME_OPEN, ids))
@@ -297,12 +297,12 @@ def outcome_form_card(form: OutcomeForm) -> Json:
         title(text.OUTCOME_TITLE.format(case_ref=summary.case_ref)),
         paragraph(text.OUTCOME_INTRO),
         *_errors_banner(errors),
-        facts([(text.FACT_AUDITOR_GRADE, _grade(form.original_grade))]),
+        facts([(text.FACT_AUDITOR_GRADE, _grade(form.original_grade, form.grade_labels))]),
         ChoiceSetInput(
             id=GRADE_INPUT,
             label=text.GRADE_LABEL + text.REQUIRED_MARK,
             value=values.get(GRADE_INPUT) or form.original_grade or None,
-            choices=_choices(GRADE_LABELS.items()),
+            choices=_choices(form.grade_labels.items()),
             style="expanded",
         ),
         *field_error(errors.get(GRADE_INPUT)),
@@ -347,9 +347,9 @@ def outcome_notice_card(notice: OutcomeNotice) -> Json:
         paragraph(text.NOTICE_INTRO.format(day=long_date(notice.meets_on))),
         paragraph(
             text.NOTICE_GRADE.format(
-                agreed=_grade(notice.agreed_grade),
+                agreed=_grade(notice.agreed_grade, notice.grade_labels),
                 outcome=text.OUTCOME_LABELS.get(notice.outcome, text.NO_GRADE),
-                original=_grade(notice.original_grade),
+                original=_grade(notice.original_grade, notice.grade_labels),
             )
         ),
         paragraph(text.NOTICE_THEMES.format(themes=_themes(notice.themes))),

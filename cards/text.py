@@ -114,6 +114,14 @@ REFUSED_CLIENT_FEEDBACK_VIEW = (
     "area's senior managers."
 )
 REFUSED_CLIENT_FEEDBACK_SUBMIT = "Only client relations can log compliments and complaints."
+REFUSED_CLINIC_VIEW = (
+    "A team's performance clinic pack is for its manager, the senior managers of its service area, the QA lead, "
+    "the Service Director and the performance analysts."
+)
+REFUSED_CLINIC_SUBMIT = (
+    "Only the team's manager, a senior manager of its service area or the QA lead can agree actions at its "
+    "performance clinic."
+)
 REFUSED_PRACTICE_EXAMPLE_VIEW = "Only people in the organisation can see the practice we celebrate."
 REFUSED_PRACTICE_EXAMPLE_SUBMIT = (
     "Only the team's manager, a senior manager or Head of Service of its area, the QA lead, the Principal Social "

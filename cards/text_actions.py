@@ -8,6 +8,7 @@ SOURCE_LABELS = {
     "practice_day": "Practice day",
     "qa_calendar": "QA calendar activity",
     "mapping": "Group supervision / mapping",
+    "performance_clinic": "Performance clinic",
     "manual": "Added by hand",
 }
 STATUS_LABELS = {"open": "Open", "overdue": "Overdue", "done": "Done", "cancelled": "Cancelled"}

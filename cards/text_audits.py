@@ -61,7 +61,19 @@ REVIEW_INTRO = (
     "Read the practitioner's reflection, check your grades, then submit. After submitting the audit cannot be changed."
 )
 REFLECTION_HEADING = "The practitioner's reflection"
-REFLECTION_NOT_YET = "The practitioner has not sent their reflection yet. You can wait for it or submit without it."
+REFLECTION_NOT_YET = (
+    "The practitioner has not sent their reflection yet; it is due by {due}. Read it before you grade: "
+    "the audit can be submitted once it is in, or without it after that date."
+)
+REFLECTION_NOT_YET_UNDATED = "The practitioner has not sent their reflection yet. Read it before you grade."
+REFLECTION_OVERDUE = (
+    "Deadline passed: the practitioner's reflection was due by {due} and has not come. You can submit "
+    "without it; the audit will say it was submitted without the practitioner's reflection."
+)
+WAITING_FOR_REFLECTION = (
+    "Not submitted yet: the practitioner's reflection is due by {due}, and the auditor reads it before "
+    "grading. Your answers are saved; submit once it is in, or without it after that date."
+)
 YOUR_GRADES = "Your grades"
 NOT_ANSWERED = "not answered yet"
 ACTIONS_SUMMARY = "Actions"
@@ -84,6 +96,36 @@ MODERATOR_SAYS = "Moderator: {text}"
 PRACTITIONER_COMMENT = "Practitioner's comment: {text}"
 SIGNS_OF_SAFETY = "Signs of Safety"
 READ_ONLY_NOTE = "This audit is submitted and can no longer be changed."
+SUBMITTED_WITHOUT_REFLECTION = "Submitted without the practitioner's reflection: deadline passed (it was due by {due})."
+
+# Done together: the practitioner confirms the findings and actions
+CONFIRM_TITLE = "Confirm the audit of case {case_ref}"
+CONFIRM_INTRO = (
+    "{auditor} has submitted the audit you did together. Read the findings and the actions, then confirm "
+    "them or say what you disagree with. The grades are the auditor's: you cannot change them, but what "
+    "you write here stays with the audit."
+)
+CONFIRM_CHOICE = "Do you confirm the findings and actions?"
+CONFIRM_CHOICES = {
+    "confirmed": "I confirm the findings and actions",
+    "disagreed": "I disagree with part of them",
+}
+CONFIRM_DISAGREEMENT = "What do you disagree with, and why? (needed if you disagree)"
+CONFIRM_SEND = "Send"
+CONFIRM_CHOICE_NEEDED = "Choose whether you confirm the findings and actions."
+CONFIRM_DISAGREEMENT_NEEDED = "Say what you disagree with, so the auditor and your manager can follow it up."
+CONFIRM_CHECK = "Please check your answer."
+CONFIRM_ALREADY = "You have already answered on this audit; here is what it records."
+CONFIRMATION_HEADING = "Done together: the practitioner's confirmation"
+CONFIRMATION_STATES = {
+    "awaiting": "Waiting for the practitioner to confirm the findings and actions.",
+    "confirmed": "The practitioner confirmed the findings and actions on {day}.",
+    "disagreed": "The practitioner disagreed with part of the findings or actions on {day}: {text}",
+}
+CONFIRM_NOT_ASKED = "This audit was not done together, so there is nothing to confirm."
+GRADES_ARE_THE_AUDITORS = (
+    "Only the auditor grades an audit (and a moderator after them); grades cannot be changed here."
+)
 
 OUTCOME_TITLE = "Audit outcome: case {case_ref}"
 OUTCOME_INTRO = "The audit of this case is complete. Here are the final grades."
@@ -99,6 +141,7 @@ REFLECTION_INTRO = (
     "{auditor} is auditing this case with you. Before they finalise, tell them how you see the work. "
     "They will read this before they grade."
 )
+REFLECTION_DUE_BY = "Please send it by **{due}**: the auditor waits for it before submitting the audit."
 SEND_REFLECTION = "Send my reflection"
 REFLECTION_DONE_TITLE = "Reflection sent: case {case_ref}"
 REFLECTION_DONE = "Thank you. Your reflection is with the auditor."
@@ -156,6 +199,7 @@ TASK_AUDIT_START = "Audit to start"
 TASK_AUDIT_RESUME = "Audit in progress"
 TASK_REFLECTION = "Reflection to write"
 TASK_MODERATION = "Audit to moderate"
+TASK_CONFIRM = "Audit done together: confirm the findings and actions"
 TASK_UNASSIGNED = (
     "Nobody has been assigned to moderate it, and you may: you neither carried it out nor is it your case."
 )

@@ -61,6 +61,10 @@ PAGE_TRY_AGAIN = (
 PAGE_RELOAD = "This page has been open a long time. Please reload the page and try again."
 
 PAGE_THANKS_TITLE = "Thank you"
+PAGE_LATE_NOTE = (
+    "The review of the help your family has had was finished before your answers arrived. We have kept them with "
+    "it, marked as arriving after it finished, and the people who carried out the review can read them."
+)
 PAGE_UNKNOWN_TITLE = "This link isn't working"
 PAGE_UNKNOWN_BODY = (
     "Please check you have the whole link. If it still doesn't work, ask the person who sent it to you for a new one."
@@ -80,6 +84,7 @@ PAGE_BUSY_BODY = "There have been a lot of tries from your connection. Please wa
 PAGE_FORBIDDEN_TITLE = "Please reload the page"
 PAGE_FORBIDDEN_BODY = "For your safety we could not accept that. Please reload the page and send your answers again."
 PAGE_HELP = "If you feel unsafe right now, call 999. Children can call Childline free on 0800 1111."
+PAGE_SKIP = "Skip to the questions"
 ANSWER_NEEDED = "Please answer this question."
 FORM_PROBLEMS = "Some answers need another look (everything else is kept):"
 HANDOVER_LABEL = "Completed with worker"
@@ -118,7 +123,6 @@ SURVEY_REMINDED = "Reminded {count} people who haven't answered yet. Nobody else
 MY_SURVEYS_TITLE = "Surveys waiting for you"
 MY_SURVEYS_NONE = "Nothing waiting. Thank you for answering!"
 MY_SURVEYS_ANSWER = "Answer"
-ASK_FAMILY = "Ask the family for feedback"
 
 # -- Refusals ---------------------------------------------------------------------------------
 CHOOSE_ONE_OF = "Choose one of: {choices}"

@@ -9,6 +9,9 @@ DATE_IN_FUTURE = "This date is in the future."
 TOO_LONG = "Please shorten this to {limit} characters or fewer (it has {length})."
 RATIONALE_NEEDED = "{article} {grade} grade needs a rationale that cites the evidence."
 
+GRADE_CHOICE = "{label} \u2013 {descriptor}"
+"""A grade choice with its descriptor beside it, so every auditor grades against the same words."""
+
 RATIONALE_LABEL = "Rationale (required for {grades})"
 EVIDENCE_LABEL = "Evidence: where in the record did you see this?"
 

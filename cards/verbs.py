@@ -24,6 +24,7 @@ CALENDAR_OPEN_EVENT = "calendar.open_event"
 # Feedback (issue 6)
 FEEDBACK_LINK_CREATE = "feedback.link.create"
 FEEDBACK_LINK_SUBMIT = "feedback.link.submit"
+PARTNER_AUDIT_SUBMIT = "partner.audit.submit"
 """The public page's submit button (the page posts the answers itself)."""
 FEEDBACK_HANDOVER_OPEN = "feedback.handover.open"
 FEEDBACK_HANDOVER_SUBMIT = "feedback.handover.submit"
@@ -56,10 +57,19 @@ AUDIT_VIEW = "audit.view"
 AUDIT_COMMENT = "audit.comment"
 AUDIT_REFLECT_OPEN = "audit.reflect.open"
 AUDIT_REFLECT_SUBMIT = "audit.reflect.submit"
+AUDIT_CONFIRM_OPEN = "audit.confirm.open"
+AUDIT_CONFIRM_SUBMIT = "audit.confirm.submit"
 AUDIT_MODERATE_OPEN = "audit.moderate.open"
 AUDIT_MODERATE_SUBMIT = "audit.moderate.submit"
+AUDIT_PARTNER_INVITE = "audit.partner.invite"
 AUDIT_ROUND_NEW = "audit.round.new"
 AUDIT_ROUND_START = "audit.round.start"
+
+# The family's view inside an audit (issue 13)
+AUDIT_FAMILY_LINK = "audit.family.link"
+AUDIT_FAMILY_TOGETHER = "audit.family.together"
+AUDIT_FAMILY_ANSWER = "audit.family.answer"
+AUDIT_FAMILY_REASON = "audit.family.reason"
 
 # Digests and reports (issue 7)
 DIGEST_POST = "digest.post"
@@ -84,6 +94,10 @@ OBSERVATION_REFLECT_OPEN = "observation.reflect.open"
 OBSERVATION_REFLECT_SUBMIT = "observation.reflect.submit"
 MAPPING_NEXT = "mapping.next"
 MAPPING_RECORD = "mapping.record"
+
+# Service performance clinics (issue 14, item 5)
+CLINIC_AGREE = "clinic.agree"
+CLINIC_WORKBOOK = "clinic.workbook"
 
 # The moderation group (issue 13)
 MODERATION_GROUP_NEW = "moderation_group.new"

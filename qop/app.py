@@ -23,12 +23,14 @@ from bot.http import BOT_KEY, messages, quiet_malformed_http_logs
 from bot.qop_bot import QopBot
 from qop.dashboard_web import add_dashboard_routes
 from qop.feedback_web import add_feedback_routes
+from qop.partner_web import add_partner_routes
 from qop.reports_web import add_report_routes
 from qop.settings import DEMO_ORGANISATION, Settings
 from qop.telemetry import telemetry_context
 from services.actions import ActionService
 from services.audits.moderation import ModerationRule
-from services.audits.parts import build_audits
+from services.audits.parts import PartnerLinks, build_audits
+from services.clinic import ClinicService
 from services.clock import Clock, SystemClock
 from services.container import Services
 from services.conversations import ConversationService
@@ -58,6 +60,7 @@ from services.retention.job import retention_job
 from services.scheduling import RecurringJob
 from services.templates import TemplateLibrary
 from storage.db import create_engine, create_session_factory
+from views.digest import GradeTargets
 
 if TYPE_CHECKING:
     from bot.connections import Connections
@@ -84,6 +87,7 @@ def build_services(
     alerts = SafetyAlertNotifier(sessions=sessions, clock=clock, outbox=outbox)
     templates = TemplateLibrary.from_folder(local_standards=settings.local_standards)
     feedback_signer = Signer(settings.feedback_signing_key)
+    measures = MeasuresService(sessions=sessions, clock=clock, library=templates, time_zone=settings.timezone)
     digests = DigestService(
         sessions=sessions,
         clock=clock,
@@ -93,12 +97,33 @@ def build_services(
         grace=timedelta(minutes=settings.digest_grace_minutes),
         case_reference_pattern=settings.case_reference_pattern,
         outbox=outbox,
-        measures=MeasuresService(sessions=sessions, clock=clock, library=templates, time_zone=settings.timezone),
+        measures=measures,
+        grade_targets=grade_targets(settings),
+    )
+    qa_calendar = QaCalendarService(sessions=sessions, clock=clock, outbox=outbox, time_zone=settings.timezone)
+    clinics = ClinicService(
+        sessions=sessions,
+        clock=clock,
+        measures=measures,
+        library=templates,
+        calendar=qa_calendar,
+        outbox=outbox,
+        time_zone=settings.timezone,
     )
     if settings.report_signing_key is not None:
-        digests.attach_report_links(
-            Signer(settings.report_signing_key), base_url=settings.base_url, minutes=settings.report_link_minutes
-        )
+        report_signer = Signer(settings.report_signing_key)
+        digests.attach_report_links(report_signer, base_url=settings.base_url, minutes=settings.report_link_minutes)
+        clinics.attach_workbook_links(report_signer, base_url=settings.base_url, minutes=settings.report_link_minutes)
+    feedback_links = FeedbackLinkService(
+        sessions=sessions,
+        clock=clock,
+        library=templates,
+        signer=feedback_signer,
+        notifier=alerts,
+        base_url=settings.base_url,
+        case_reference_pattern=settings.case_reference_pattern,
+        valid_days=settings.feedback_link_days,
+    )
     audits = build_audits(
         sessions=sessions,
         clock=clock,
@@ -109,23 +134,17 @@ def build_services(
         ),
         outbox=outbox,
         time_zone=settings.timezone,
+        feedback_links=feedback_links,
+        partner_links=PartnerLinks(feedback_signer, settings.base_url, settings.feedback_link_days),
+        reflection_days=settings.audit_reflection_days,
+        done_together=settings.audit_done_together,
     )
-    qa_calendar = QaCalendarService(sessions=sessions, clock=clock, outbox=outbox, time_zone=settings.timezone)
     return Services(
         sessions=sessions,
         clock=clock,
         conversations=ConversationService(sessions=sessions, clock=clock),
         actions=ActionService(sessions=sessions, clock=clock, time_zone=settings.timezone, outbox=outbox),
-        feedback_links=FeedbackLinkService(
-            sessions=sessions,
-            clock=clock,
-            library=templates,
-            signer=feedback_signer,
-            notifier=alerts,
-            base_url=settings.base_url,
-            case_reference_pattern=settings.case_reference_pattern,
-            valid_days=settings.feedback_link_days,
-        ),
+        feedback_links=feedback_links,
         organisation=organisation,
         demo=DemoService(
             sessions=sessions,
@@ -178,6 +197,7 @@ def build_services(
             case_reference_pattern=settings.case_reference_pattern,
             time_zone=settings.timezone,
         ),
+        clinics=clinics,
         moderation_group=ModerationGroupService(context=audits.context, calendar=CalendarLink(qa_calendar.activities)),
         time_zone=settings.timezone,
         base_url=settings.base_url,
@@ -185,6 +205,11 @@ def build_services(
         feedback_link_days=settings.feedback_link_days,
         survey_min_group_size=settings.survey_min_group_size,
     )
+
+
+def grade_targets(settings: Settings) -> GradeTargets:
+    """The council's audit grade targets, for the digest and the QIM report."""
+    return GradeTargets(settings.audit_target_good_or_better_percent, settings.audit_target_inadequate_percent)
 
 
 def delivery_config(settings: Settings) -> DeliveryConfig:
@@ -267,7 +292,8 @@ def create_app(
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     add_feedback_routes(app, services.feedback_links, settings)
-    add_report_routes(app, services.digests)
+    add_report_routes(app, services.digests, services.clinics)
+    add_partner_routes(app, services.audits.partners, settings)
     add_dashboard_routes(app, services, settings)
     app.cleanup_ctx.append(_dispose_engine)
     # Before the delivery engine starts and after it stops, so its last spans are flushed.

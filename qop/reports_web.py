@@ -17,6 +17,8 @@ from aiohttp import web
 
 from cards.text_digest import AUDIT_TYPES
 from services import access_log
+from services.clinic import ClinicService
+from services.clinic.workbook import workbook_bytes
 from services.digest.report import QimReport, render_html, write_workbook
 from services.digest.report_links import LinkRefused
 from services.digest.service import DigestService
@@ -27,6 +29,7 @@ from views.templates import AuditType
 logger = logging.getLogger(__name__)
 
 DIGESTS_KEY = web.AppKey("digests", DigestService)
+CLINICS_KEY = web.AppKey("clinics", ClinicService)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
@@ -44,10 +47,18 @@ REFUSED = (
 )
 
 
-def add_report_routes(app: web.Application, digests: DigestService) -> None:
+CLINIC_REFUSED = (
+    "This workbook link cannot be opened: it may have expired (links last a short while) or be incomplete. "
+    'Press "Download XLSX" on the clinic pack in Teams for a new one.'
+)
+
+
+def add_report_routes(app: web.Application, digests: DigestService, clinics: ClinicService) -> None:
     app[DIGESTS_KEY] = digests
+    app[CLINICS_KEY] = clinics
     app.router.add_get("/reports/qim", qim_report)
     app.router.add_get("/reports/qim.xlsx", qim_workbook)
+    app.router.add_get("/reports/clinic.xlsx", clinic_workbook)
 
 
 def _page(status: int, title: str, body: str) -> web.Response:
@@ -113,4 +124,22 @@ async def qim_workbook(request: web.Request) -> web.Response:
         body=content,
         content_type=XLSX,
         headers={**HEADERS, "Content-Disposition": f'attachment; filename="qim-report-{quarter}.xlsx"'},
+    )
+
+
+async def clinic_workbook(request: web.Request) -> web.Response:
+    """A team's performance clinic pack as a workbook, for the person the signed link names (an
+    export in the access log); the same 403 pages as the QIM report's for a bad link or a refusal."""
+    try:
+        pack = await request.app[CLINICS_KEY].open_workbook(request.query.get("t", ""))
+    except LinkRefused as refused:
+        logger.info("clinic workbook link refused: %s", refused)
+        return _page(403, "Link not valid", CLINIC_REFUSED)
+    except DomainError as refusal:
+        return _page(403, "Not available", refusal.user_message)
+    name = f"performance-clinic-{pack.team_id}-{pack.month:%Y-%m}.xlsx"
+    return web.Response(
+        body=workbook_bytes(pack),
+        content_type=XLSX,
+        headers={**HEADERS, "Content-Disposition": f'attachment; filename="{name}"'},
     )

@@ -105,6 +105,17 @@ class Settings(BaseSettings):
     """Overall grades whose audits always go to a moderator."""
     audit_moderation_sample_percent: float = 10.0
     """Share of the other audits sent to a moderator at random."""
+    audit_target_good_or_better_percent: float = Field(default=40.0, ge=0, le=100)
+    """The council's goal: at least this share of audits graded good or better (by the grade scale's
+    ``counts_as``); the digest and the QIM report measure against it."""
+    audit_target_inadequate_percent: float = Field(default=10.0, ge=0, le=100)
+    """The council's goal: at most this share of audits graded inadequate."""
+    audit_reflection_days: int = Field(default=10, ge=0)
+    """Days from an audit being assigned within which the practitioner sends their reflection (at the
+    latest on the audit's due date); until then the auditor cannot submit without it."""
+    audit_done_together: bool = False
+    """Audits done together: after the auditor submits, the practitioner confirms the findings and
+    actions on their own card (or says what they disagree with). Grades stay the auditor's."""
 
     # Local practice standards (the framework's Appendix 1), filled into audit wording where a
     # template names them ({referral_decision_hours} ...); defaults are the framework's own.

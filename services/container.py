@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.actions import ActionService
 from services.audits.parts import Audits
+from services.clinic import ClinicService
 from services.clock import Clock
 from services.conversations import ConversationService
 from services.delivery import DeliveryService
@@ -49,6 +50,7 @@ class Services:
     learning: LearningService
     observations: ObservationService
     mapping: MappingService
+    clinics: ClinicService
     moderation_group: ModerationGroupService
     time_zone: str
     """The organisation's time zone (IANA name): the local time people are shown."""

@@ -1,13 +1,17 @@
 """Demo audits for the fictional organisation (``python -m qop demo load``): an audit waiting for
-the playground's own user (Alex Wilber) to carry out, and a reflection waiting for them on a
-case of their own. Loading again adds nothing."""
+the playground's own user (Alex Wilber) to carry out, its practitioner's reflection already in (so
+Alex can read it while grading and submit), and a reflection waiting for them on a case of their
+own. Loading again adds nothing."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from services.audits.loading import REFLECTION_TEMPLATE
 from services.audits.parts import Audits
+from services.audits.reflection import reflection_record
 from services.audits.rounds import RoundRow
+from storage.db import transaction
 from storage.repositories import audits as audit_rows
 
 DEMO_SOURCE = "demo"
@@ -32,4 +36,25 @@ async def load_demo_audits(audits: Audits) -> int:
         actor_id=None,
         source=DEMO_SOURCE,
     )
+    if report.created:
+        await _leah_has_reflected(audits, report.created[0])
     return len(report.created)
+
+
+DEMO_REFLECTION = {
+    "did_well": "Weekly visits built trust with mum; she now calls when things get hard.",
+    "worried_about": "Weekend drinking, and school attendance over the winter.",
+    "difference_made": "Attendance is up this term; the school confirms it.",
+    "practitioner_scale": 6,
+}
+
+
+async def _leah_has_reflected(audits: Audits, assignment_id: int) -> None:
+    """The practitioner's reflection on the audit Alex carries out, as if she had sent it."""
+    template = audits.context.templates.get(REFLECTION_TEMPLATE)
+    async with transaction(audits.context.sessions) as session:
+        assignment = await audit_rows.assignment_with_people(session, assignment_id)
+        assert assignment is not None
+        practitioner = assignment.practitioner.id
+        now = audits.context.clock.now()
+        session.add(reflection_record(template, assignment_id, DEMO_REFLECTION, practitioner, now))

@@ -52,6 +52,7 @@ class RecordKind(enum.StrEnum):
     IMPROVEMENT_PLAN = "improvement plan"
     COMPLIMENTS_COMPLAINTS = "compliments and complaints"
     PRACTICE_EXAMPLE = "practice example"
+    PERFORMANCE_CLINIC = "performance clinic"
     MODERATION_GROUP = "moderation group"
 
 
@@ -159,6 +160,13 @@ def compliments_complaints(*, team_id: int | None = None, service_area_id: int |
 def practice_example(*, team_id: int | None = None, service_area_id: int | None = None) -> RecordContext:
     """A quality practice example nominated to celebrate (anonymised) from a team's audit or observation."""
     return RecordContext(RecordKind.PRACTICE_EXAMPLE, team_id=team_id, service_area_id=service_area_id)
+
+
+def performance_clinic(*, team_id: int | None = None, service_area_id: int | None = None) -> RecordContext:
+    """A team's monthly performance clinic pack: its figures (totals, never a case) and the actions agreed."""
+    return RecordContext(
+        RecordKind.PERFORMANCE_CLINIC, team_id=team_id, service_area_id=service_area_id, aggregate=True
+    )
 
 
 def moderation_group(
@@ -355,6 +363,13 @@ RULES: dict[tuple[RecordKind, Permission], Rule] = {
         any_of(client_relations, qa_lead, service_director, area_lead), text.REFUSED_CLIENT_FEEDBACK_VIEW
     ),
     (RecordKind.COMPLIMENTS_COMPLAINTS, Permission.SUBMIT): Rule(client_relations, text.REFUSED_CLIENT_FEEDBACK_SUBMIT),
+    (RecordKind.PERFORMANCE_CLINIC, Permission.VIEW): Rule(
+        any_of(team_manager, area_lead, qa_lead, service_director, performance_analyst),
+        text.REFUSED_CLINIC_VIEW,
+    ),
+    (RecordKind.PERFORMANCE_CLINIC, Permission.SUBMIT): Rule(
+        any_of(team_manager, area_lead, qa_lead), text.REFUSED_CLINIC_SUBMIT
+    ),
     (RecordKind.PRACTICE_EXAMPLE, Permission.VIEW): Rule(member, text.REFUSED_PRACTICE_EXAMPLE_VIEW),
     (RecordKind.PRACTICE_EXAMPLE, Permission.SUBMIT): Rule(
         any_of(team_manager, area_lead, qa_lead, practice_leader), text.REFUSED_PRACTICE_EXAMPLE_SUBMIT

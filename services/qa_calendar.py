@@ -224,6 +224,15 @@ def occurrences_between(activity: CalendarActivity, start: date, end: date) -> l
     return found
 
 
+@dataclass(frozen=True)
+class TeamDue:
+    """A team whose occurrence of an activity is coming up, and whom to tell about it."""
+
+    due_on: date
+    team_id: int
+    people: tuple[int, ...]
+
+
 def calendar_key(activity: str, due: date, person_id: int, unit: str = SERVICE.key) -> str:
     """The reminder's claim key; service-wide occurrences keep the key they had before units existed."""
     if unit == SERVICE.key:
@@ -299,6 +308,10 @@ class _Organisation:
             if unit.key == key:
                 return unit
         raise InvalidInput(text.OUT_OF_DATE)
+
+    def teams_in(self, unit_key: str) -> list[Team]:
+        """The active teams a unit covers (every team for the service-wide unit)."""
+        return self._teams_of(unit_key)
 
     def _teams_of(self, unit_key: str) -> list[Team]:
         kind, _, ref = unit_key.partition("-")
@@ -441,6 +454,31 @@ class QaCalendarService:
                 await self._hand_over(key, activity.occurrence(day, unit), person_id, now)
                 sent.append(key)
         return sent
+
+    async def teams_due(self, activity_key: str, now: datetime) -> list[TeamDue]:
+        """Each active team whose unit's occurrence of ``activity_key`` is in its reminder window now
+        and not yet recorded, with the people responsible for it *as held for that team* (for the
+        performance clinic: the team's manager and its area's senior managers) who are in working
+        hours now. Other features send their own cards on the calendar's cadence with this."""
+        activity = self.activity(activity_key)
+        async with transaction(self._sessions) as session:
+            org = await _Organisation.load(session)
+            due = upcoming([activity], working_time.local_date(now, self._time_zone))
+            held = await _recorded(session, {activity.key})
+        found = []
+        for _, day in due:
+            for unit in org.units_for(activity):
+                if (activity.key, unit.key, day) in held:
+                    continue
+                for team in org.teams_in(unit.key):
+                    people = tuple(
+                        p
+                        for p in org.responsible(activity, f"team-{team.id}")
+                        if self._hours.contains(now, org.people[p].time_zone or self._time_zone)
+                    )
+                    if people:
+                        found.append(TeamDue(day, team.id, people))
+        return found
 
     async def _hand_over(self, key: str, occurrence: CalendarOccurrenceView, person_id: int, now: datetime) -> None:
         assert self._outbox is not None

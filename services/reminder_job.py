@@ -26,24 +26,27 @@ DIGESTS = "digests"
 
 
 async def run_reminders(services: Services) -> int:
-    """One pass over actions, the QA calendar and surveys' closing reminders, and audits waiting
-    for a moderator with nobody assigned; returns how many reminders and moderation cards were
-    handed over."""
+    """One pass over actions, the QA calendar (and the clinic packs it brings due), surveys' closing
+    reminders, and audits waiting for a moderator with nobody assigned; returns how many reminders,
+    packs and moderation cards were handed over."""
     actions = await services.reminders.run_due_reminders()
     calendar = await services.qa_calendar.run_due_reminders()
     surveys = await services.surveys.run_closing_reminders()  # each survey's closing reminder claimed once
+    clinics = await services.clinics.run_due_packs()  # each clinic pack claimed once per person
     # Someone may have been given the moderator role since (an organisation import, say): each
     # waiting audit is claimed by one conditional update, so two instances never both assign it.
     moderation = await services.audits.moderation.assign_waiting_moderation()
-    if actions.sent or calendar or surveys or moderation:
+    if actions.sent or calendar or surveys or clinics or moderation:
         logger.info(
-            "reminders sent: %d action, %d calendar, %d survey; %d audits given a moderator",
+            "reminders sent: %d action, %d calendar, %d survey, %d clinic packs; %d audits given a moderator",
             len(actions.sent),
             len(calendar),
             len(surveys),
+            len(clinics),
             len(moderation),
         )
-    return len(actions.sent) + len(actions.rehanded) + len(calendar) + len(surveys) + len(moderation)
+    handed = len(actions.sent) + len(actions.rehanded) + len(calendar) + len(surveys) + len(clinics)
+    return handed + len(moderation)
 
 
 async def run_digests(services: Services) -> int:

@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -240,6 +241,8 @@ class ActionSource(enum.StrEnum):
     """Raised when a QA calendar activity was recorded; ``source_ref`` is ``calendar:<occurrence id>``."""
     MAPPING = "mapping"
     """A group supervision or Signs of Safety mapping meeting."""
+    PERFORMANCE_CLINIC = "performance_clinic"
+    """Agreed at a team's performance clinic; ``source_ref`` is ``clinic:<performance clinic id>``."""
     MANUAL = "manual"
 
 
@@ -475,7 +478,9 @@ class FeedbackLink(Base):
     case_reference: Mapped[str] = mapped_column(String(20), index=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     audit_reference: Mapped[str | None] = mapped_column(String(40))
-    """Set when the link was asked for from an audit (its family-feedback step)."""
+    """A free-form note of where the link was asked for; never trusted (``assignment_id`` is the link)."""
+    assignment_id: Mapped[int | None] = mapped_column(ForeignKey("audit_assignments.id"), index=True)
+    """The audit whose family step made this link: its answers count for that audit."""
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
     created_at: Mapped[created_at]
@@ -504,6 +509,10 @@ class FeedbackResponse(Base):
     channel: Mapped[str] = mapped_column(String(16))
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)
     submitted_at: Mapped[datetime]
+    assignment_id: Mapped[int | None] = mapped_column(ForeignKey("audit_assignments.id"), index=True)
+    """The audit these answers are the family's view for (a link from it, or answered on its card)."""
+    late: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """The audit had already been submitted when the answers arrived: kept, shown and marked late."""
 
 
 class SafetyAlert(Base):
@@ -659,6 +668,8 @@ class AuditAssignment(Base):
     draft_page: Mapped[int] = mapped_column(Integer, default=0)
     draft_saved_at: Mapped[datetime | None]
     reflection_draft: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    reflection_due: Mapped[date | None] = mapped_column(Date)
+    """The practitioner's reflection deadline: until it passes the auditor cannot submit without it."""
     moderator_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     auditor_message: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     """Where the audit card was sent ({conversation_id, message_id}), to update it after submission."""
@@ -686,6 +697,15 @@ class AuditSubmission(Base):
     moderation_reason: Mapped[str | None] = mapped_column(String(32))
     practitioner_comment: Mapped[str | None] = mapped_column(Text)
     practitioner_commented_at: Mapped[datetime | None]
+    without_reflection: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Submitted after the practitioner's reflection deadline passed with no reflection."""
+    confirmation_asked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Done together: the practitioner was asked to confirm the findings and actions."""
+    practitioner_confirmation: Mapped[str | None] = mapped_column(String(16))
+    """confirmed / disagreed, once the practitioner has answered."""
+    practitioner_disagreement: Mapped[str | None] = mapped_column(Text)
+    """What the practitioner disagrees with, in their words."""
+    practitioner_confirmed_at: Mapped[datetime | None]
 
 
 class AuditGrade(Base):
@@ -734,6 +754,18 @@ class AuditReflection(Base):
     submitted_at: Mapped[datetime]
 
 
+class AuditFamilyReason(Base):
+    """Why an audit goes without the family's view: declined, not safe to ask, or not reached
+    after ``tries`` attempts. One per audit; recording it again replaces it until submission."""
+
+    __tablename__ = "audit_family_reasons"
+
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("audit_assignments.id"), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(16))
+    tries: Mapped[int | None] = mapped_column(Integer)
+    recorded_at: Mapped[datetime]
+
+
 class AuditEscalation(Base):
     """A "stop and escalate" safeguarding concern raised during an audit (alerted once)."""
 
@@ -749,6 +781,39 @@ class AuditEscalation(Base):
     raised_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     raised_at: Mapped[datetime]
     alerted_person_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+
+
+class PartnerAuditLink(Base):
+    """A single-use, expiring link for one partner agency's auditor to complete their agency's
+    part of a multi-agency audit. Only a hash of the token is stored; the label (a work email or
+    a description) says who it was sent to, never a child."""
+
+    __tablename__ = "partner_audit_links"
+
+    id: Mapped[int_pk]
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("audit_assignments.id", ondelete="CASCADE"), index=True)
+    agency: Mapped[str] = mapped_column(String(16))
+    partner_label: Mapped[str] = mapped_column(String(120))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    created_at: Mapped[created_at]
+
+
+class PartnerAuditPart(Base):
+    """One partner agency's answers to its part of a multi-agency audit, from one link."""
+
+    __tablename__ = "partner_audit_parts"
+
+    id: Mapped[int_pk]
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("audit_assignments.id", ondelete="CASCADE"), index=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("partner_audit_links.id", ondelete="CASCADE"), unique=True)
+    agency: Mapped[str] = mapped_column(String(16))
+    template_id: Mapped[str] = mapped_column(String(64))
+    template_version: Mapped[int] = mapped_column(Integer)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    submitted_at: Mapped[datetime]
 
 
 # -- Digests and reports (issue 7) -----------------------------------------------------------------
@@ -1067,6 +1132,27 @@ class MappingAttendee(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     scale: Mapped[int] = mapped_column(Integer)
     rationale: Mapped[str] = mapped_column(Text)
+
+
+class PerformanceClinic(Base):
+    """One team's monthly performance clinic pack: when it was prepared and the figures it showed.
+
+    The snapshot (indicators judged, worries, audit themes, open actions) is what the next month's
+    pack compares itself with, so "what changed" is measured against what the clinic actually saw.
+    Preparing the pack again in the same month refreshes this record rather than adding one."""
+
+    __tablename__ = "performance_clinics"
+    __table_args__ = (UniqueConstraint("team_id", "month", name="uq_performance_clinics_team_month"),)
+
+    id: Mapped[int_pk]
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    month: Mapped[date] = mapped_column(Date)
+    """The month the figures are for (its first day)."""
+    prepared_on: Mapped[date] = mapped_column(Date)
+    prepared_at: Mapped[datetime]
+    prepared_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    """Who asked for it (None: sent by the schedule when the QA calendar's clinic came due)."""
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
 # -- The moderation group (issue 13) -----------------------------------------------------------------

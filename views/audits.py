@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from views.templates import Template
+from views.audit_family import FamilyVoice
+from views.partner_audits import PartnerParts
+from views.templates import GradeScale, Template
 
 MAX_ACTIONS = 20
 """The most actions one audit raises on its actions page. The page grows one row at a time ("Add
@@ -61,8 +63,17 @@ class AuditPage:
     owners: tuple[tuple[int, str], ...] = ()
     """Who can own an action raised here: (person id, name)."""
     reflection: ReflectionSummary | None = None
+    """The practitioner's reflection once sent (shown where ``shows_reflection``)."""
     submission_key: str = ""
     notice: str | None = None
+    family: FamilyVoice | None = None
+    """The family's view, for templates that ask for it."""
+    partners: PartnerParts | None = None
+    """A multi-agency audit's partner parts (on its first and review pages)."""
+    reflection_due: date | None = None
+    """The practitioner's reflection deadline."""
+    reflection_overdue: bool = False
+    """The deadline passed with no reflection: the audit may be submitted without it."""
 
     @property
     def section_count(self) -> int:
@@ -80,6 +91,15 @@ class AuditPage:
     def is_review_page(self) -> bool:
         return self.page == self.section_count + 1
 
+    @property
+    def shows_reflection(self) -> bool:
+        """The review and every stage where the auditor grades show the practitioner's reflection."""
+        if self.is_review_page:
+            return True
+        if self.page >= self.section_count:
+            return False
+        return any(q.grade_scale is not None for q in self.template.sections[self.page].questions)
+
 
 @dataclass(frozen=True)
 class GradeLine:
@@ -90,10 +110,16 @@ class GradeLine:
     moderated_grade: str | None = None
     moderation_outcome: str | None = None
     moderation_rationale: str | None = None
+    scale: GradeScale | None = None
+    """The scale the grade was given on (its question's, in the template version answered)."""
 
     @property
     def final_grade(self) -> str:
         return self.moderated_grade or self.grade
+
+    def label_of(self, value: str) -> str:
+        """A grade of this line's scale as people read it."""
+        return self.scale.labels.get(value, value) if self.scale else value
 
 
 @dataclass(frozen=True)
@@ -101,6 +127,30 @@ class ActionLine:
     description: str
     owner_name: str
     due_date: date
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """Where an audit is done together: the practitioner's answer on the findings and actions."""
+
+    state: str
+    """awaiting / confirmed / disagreed"""
+    disagreement: str | None = None
+    """What they disagree with, in their words."""
+    answered_at: datetime | None = None
+
+    @property
+    def awaiting(self) -> bool:
+        return self.state == "awaiting"
+
+
+@dataclass(frozen=True)
+class ConfirmationForm:
+    """The practitioner's card to confirm an audit done together, with what they typed and its errors."""
+
+    audit: SubmittedAudit
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -117,6 +167,15 @@ class SubmittedAudit:
     moderation: str = "not selected"
     """not selected / awaiting moderation / moderated"""
     practitioner_comment: str | None = None
+    family: FamilyVoice | None = None
+    """The family's view, for templates that ask for it (answers that came after submission marked late)."""
+    partners: PartnerParts | None = None
+    """Every partner agency's part, for a multi-agency audit."""
+    without_reflection: bool = False
+    """Submitted without the practitioner's reflection, its deadline having passed."""
+    reflection_due: date | None = None
+    confirmation: Confirmation | None = None
+    """Done together: the practitioner's confirmation of the findings and actions."""
 
     @property
     def overall(self) -> GradeLine | None:
@@ -130,6 +189,10 @@ class ReflectionForm:
     template: Template
     values: dict[str, str]
     errors: dict[str, str] = field(default_factory=dict)
+    family: FamilyVoice | None = None
+    """The family's view, which the practitioner can also ask for (with the family beside them)."""
+    due: date | None = None
+    """The reflection deadline: the auditor cannot submit before it unless the reflection is in."""
 
 
 @dataclass(frozen=True)
@@ -189,6 +252,8 @@ class TeamAudit:
     due_date: date
     final_grade: str | None = None
     """The overall grade once submitted (the moderated one where it was moderated)."""
+    final_grade_label: str | None = None
+    """``final_grade`` as its scale names it."""
     no_moderator: bool = False
     """Selected for moderation, but nobody independent could be assigned to moderate it."""
 

@@ -7,14 +7,13 @@ decided here, once, so every output hides the same numbers.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from views.measures import MeasuresOverview
 from views.periods import Period
-from views.templates import GRADE_LABELS, AuditType
+from views.templates import AuditType, GradeBand, GradeScale
 
-GRADES = tuple(GRADE_LABELS)
-"""Ofsted's four grades, best first."""
 AGREE_POSITIVE = ("strongly_agree", "agree")
 AGREE_VALUES = ("strongly_agree", "agree", "neither", "disagree", "strongly_disagree", "dont_know")
 MIN_GROUP = 5
@@ -38,20 +37,70 @@ def percent(part: int, whole: int, min_group: int = MIN_GROUP) -> float | None:
 
 
 @dataclass(frozen=True)
+class GradeKey:
+    """The grades reports count, read from the templates' grade scales: each value with its label
+    (best first, scale by scale), and which count as good or better and as inadequate."""
+
+    labels: dict[str, str] = field(default_factory=dict)
+    good_or_better: frozenset[str] = frozenset()
+    inadequate: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, scales: Iterable[GradeScale]) -> GradeKey:
+        labels: dict[str, str] = {}
+        good: set[str] = set()
+        inadequate: set[str] = set()
+        for scale in scales:
+            for value, label in scale.labels.items():
+                labels.setdefault(value, label)
+            good |= scale.in_band(GradeBand.GOOD_OR_BETTER)
+            inadequate |= scale.in_band(GradeBand.INADEQUATE)
+        return cls(labels, frozenset(good), frozenset(inadequate))
+
+    def label_of(self, value: str) -> str:
+        return self.labels.get(value, value)
+
+
+@dataclass(frozen=True)
+class GradeTargets:
+    """The council's goals for audit grades, as percentages of graded audits (organisation settings)."""
+
+    good_or_better: float
+    """At least this share Good or better (or the scale's equivalent)."""
+    inadequate: float
+    """At most this share Inadequate (or the scale's equivalent)."""
+
+
+@dataclass(frozen=True)
 class GradeCounts:
     counts: dict[str, int] = field(default_factory=dict)
+    key: GradeKey = field(default_factory=GradeKey)
+    """Which grades count as good or better and as inadequate, and their labels."""
 
     @property
     def total(self) -> int:
-        return sum(self.counts.get(g, 0) for g in GRADES)
+        return sum(self.counts.values())
 
     @property
     def good_or_better(self) -> int:
-        return self.counts.get("outstanding", 0) + self.counts.get("good", 0)
+        return sum(self.counts.get(g, 0) for g in self.key.good_or_better)
 
     @property
     def inadequate(self) -> int:
-        return self.counts.get("inadequate", 0)
+        return sum(self.counts.get(g, 0) for g in self.key.inadequate)
+
+    @property
+    def best(self) -> tuple[str, int]:
+        """(label, count) of the best grade of the key (its first), when it counts as good or better."""
+        best = next(iter(self.key.labels), None)
+        if best is None or best not in self.key.good_or_better:
+            return "", 0
+        return self.key.label_of(best), self.counts.get(best, 0)
+
+    def in_order(self) -> list[tuple[str, str, int]]:
+        """(value, label, count) for every grade of the key, best first, then any it does not know."""
+        values = list(self.key.labels) + sorted(set(self.counts) - set(self.key.labels))
+        return [(g, self.key.label_of(g), self.counts.get(g, 0)) for g in values]
 
     @property
     def pct_good(self) -> float | None:
@@ -67,7 +116,7 @@ class GradeCounts:
 
     def chartable(self) -> bool:
         """Safe to draw: every grade is 0 or at least MIN_GROUP."""
-        return self.total >= MIN_GROUP and not any(suppressed(self.counts.get(g, 0)) for g in GRADES)
+        return self.total >= MIN_GROUP and not any(suppressed(count) for count in self.counts.values())
 
 
 @dataclass(frozen=True)
@@ -88,6 +137,15 @@ class PeriodFigures:
     actions_overdue: int = 0
     """Open and past their due date at the end of the period."""
     actions_impact: int = 0
+    family_voice_asked: int = 0
+    """Audits submitted whose template asks for the family's view."""
+    family_voice_heard: int = 0
+    """Of those, the audits with the family's own answers."""
+
+    @property
+    def pct_family_voice(self) -> float | None:
+        """The share of audits with the family's voice (None when too few to show)."""
+        return percent(self.family_voice_heard, self.family_voice_asked)
 
     @property
     def agree_answers(self) -> int:
@@ -176,6 +234,10 @@ class Digest:
     moderation: Moderation = field(default_factory=Moderation)
     late: bool = False
     show_case_references: bool = False
+    grade_key: GradeKey = field(default_factory=GradeKey)
+    """The grades this digest counts, for its grade tables and charts."""
+    targets: GradeTargets | None = None
+    """The council's grade targets, where it has set them."""
     audit_type: AuditType = AuditType.STANDARD
     """The audits the headline figures, stages, themes and moderation count: standard unless filtered."""
     filtered: bool = False
@@ -212,6 +274,9 @@ class Findings:
     impact_reviewed: int = 0
     impact_quotes: tuple[str, ...] = ()
     outstanding: int = 0
+    """Audits given the scale's best grade this period."""
+    best_grade: str = ""
+    """That grade's label (Outstanding on Ofsted's scale)."""
     good_or_better_rise: tuple[float, float] | None = None
     """(before, now) share of audits Good or better, when it rose."""
     actions_done: int = 0

@@ -58,7 +58,8 @@ class AuditChoice:
     assignment_id: int
     case_ref: str
     team_name: str
-    overall_grade: str | None
+    overall_label: str | None
+    """The auditor's overall grade as its scale names it (None: the template grades no overall)."""
     submitted_on: date
 
 
@@ -88,6 +89,8 @@ class GroupAudit:
     outcome: str | None = None
     themes: tuple[str, ...] = ()
     learning: str | None = None
+    grade_labels: dict[str, str] = field(default_factory=dict, kw_only=True)
+    """The audit's grade scale (value -> label, best first): the grades are read on it."""
 
     @property
     def recorded(self) -> bool:
@@ -148,6 +151,8 @@ class OutcomeForm:
     original_grade: str | None
     values: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
+    grade_labels: dict[str, str] = field(kw_only=True)
+    """The grades the group may agree: the audit's own scale (value -> label, best first)."""
 
 
 @dataclass(frozen=True)
@@ -171,6 +176,7 @@ class OutcomeNotice:
     outcome: str
     themes: tuple[str, ...]
     learning: str | None
+    grade_labels: dict[str, str] = field(kw_only=True)
 
 
 @dataclass(frozen=True)

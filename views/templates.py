@@ -7,7 +7,7 @@ models.
 from __future__ import annotations
 
 import enum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -34,7 +34,10 @@ class AuditType(enum.StrEnum):
 
 
 class QuestionType(enum.StrEnum):
-    GRADE4 = "grade4"
+    GRADE = "grade"
+    """A grade on the template's grade scale (``grade4`` in older template files)."""
+    GRADE4 = "grade"
+    """The same as ``GRADE``: the name older code and template files use."""
     SCALE = "scale"
     YES_PARTLY_NO_NA = "yes_partly_no_na"
     SINGLE_CHOICE = "single_choice"
@@ -52,15 +55,23 @@ class QuestionRole(enum.StrEnum):
     OVERALL_GRADE = "overall_grade"
     SCALE = "scale"
     """A Signs of Safety scaling judgement (0-10)."""
+    KEY_FINDING = "key_finding"
+    """A key finding about multi-agency practice, shared with the QIM report (free text)."""
 
 
-GRADE_LABELS: dict[str, str] = {
-    "outstanding": "Outstanding",
-    "good": "Good",
-    "requires_improvement": "Requires improvement",
-    "inadequate": "Inadequate",
-}
-"""Ofsted's four-point scale, best first; keys are what answers store."""
+class Agency(enum.StrEnum):
+    """Who answers a part of a multi-agency audit: the council's auditor in Teams, or an auditor
+    from a partner agency through a private link."""
+
+    COUNCIL = "council"
+    HEALTH = "health"
+    POLICE = "police"
+    EDUCATION = "education"
+
+
+PARTNER_QUESTION_TYPES = frozenset(QuestionType) - {QuestionType.DATE}
+"""What a partner's page can ask: one input per question (no dates, rationale or evidence boxes)."""
+
 
 COMPLIANCE_LABELS: dict[str, str] = {
     "yes": "Yes",
@@ -80,6 +91,61 @@ AGREE_LABELS: dict[str, str] = {
 """The five-point agreement scale plus "don't know"; keys are what answers store."""
 
 _STRICT = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+LEGACY_GRADE_TYPE = "grade4"
+"""How template files written before grade scales were data name a grade question."""
+
+
+class GradeBand(enum.StrEnum):
+    """What a grade counts as in reports, whatever the scale calls it."""
+
+    GOOD_OR_BETTER = "good_or_better"
+    INADEQUATE = "inadequate"
+
+
+class Grade(BaseModel):
+    """One grade of a scale: what answers store, what people read, and what it means."""
+
+    model_config = _STRICT
+
+    value: Annotated[str, Field(pattern=ID_PATTERN)]
+    label: Annotated[str, Field(min_length=1, max_length=60)]
+    descriptor: Annotated[str, Field(min_length=1, max_length=400)]
+    """Shown on the card next to the grade, so every auditor grades against the same words."""
+    rationale_required: bool = False
+    """Whether this grade must come with a written rationale citing the evidence."""
+    counts_as: GradeBand | None = None
+    """Whether reports count it as good or better, as inadequate, or as neither."""
+
+
+class GradeScale(BaseModel):
+    """A council's grade scale, best grade first: any number of grades from two up."""
+
+    model_config = _STRICT
+
+    id: Annotated[str, Field(pattern=SLUG_PATTERN)]
+    title: Annotated[str, Field(min_length=1, max_length=120)]
+    grades: Annotated[list[Grade], Field(min_length=2, max_length=10)]
+
+    @model_validator(mode="after")
+    def _values_are_unique(self) -> GradeScale:
+        values = [g.value for g in self.grades]
+        if len(set(values)) != len(values):
+            raise ValueError("grade values must be unique")
+        return self
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Stored value -> label, best first."""
+        return {g.value: g.label for g in self.grades}
+
+    def in_band(self, band: GradeBand) -> frozenset[str]:
+        """The grades that count as ``band`` in reports."""
+        return frozenset(g.value for g in self.grades if g.counts_as == band)
+
+    @property
+    def needing_rationale(self) -> tuple[str, ...]:
+        return tuple(g.value for g in self.grades if g.rationale_required)
 
 
 class Option(BaseModel):
@@ -109,13 +175,23 @@ class Question(BaseModel):
     max_label: str | None = None
     max_length: Annotated[int, Field(ge=1, le=8000)] = 2000
     rationale_required_for: list[str] = []
-    """Grades (e.g. outstanding, inadequate) that must come with a written rationale."""
+    """Grades (e.g. outstanding, inadequate) that must come with a written rationale, beside those
+    the scale itself marks ``rationale_required``."""
+    grade_scale: GradeScale | None = None
+    """A grade question's scale: the template's ``grade_scale`` unless the question names its own."""
     not_in_past: bool = False
     """For dates that plan ahead (e.g. an action's due date)."""
     escalate_when: list[str] = []
     """Answers that mean "stop and escalate": an immediate safeguarding concern."""
     escalation_note: str | None = None
     """The id of the free-text question whose answer goes with the escalation alert."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_grade_type(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("type") == LEGACY_GRADE_TYPE:
+            return {**data, "type": QuestionType.GRADE.value}
+        return data
 
     @model_validator(mode="after")
     def _fits_its_type(self) -> Question:
@@ -134,23 +210,44 @@ class Question(BaseModel):
                 raise ValueError("min must be below max")
         elif self.min is not None or self.max is not None:
             raise ValueError(f"min and max are only for scale questions, not {kind.value}")
-        if self.rationale_required_for:
-            if kind != QuestionType.GRADE4:
-                raise ValueError("rationale_required_for is only for grade4 questions")
-            unknown = set(self.rationale_required_for) - set(GRADE_LABELS)
-            if unknown:
-                raise ValueError(f"unknown grade(s) {sorted(unknown)}; use {list(GRADE_LABELS)}")
+        self._check_grade_scale()
         if self.not_in_past and kind != QuestionType.DATE:
             raise ValueError("not_in_past is only for date questions")
         if self.escalate_when:
             unknown = set(self.escalate_when) - set(self.allowed_values or ())
             if unknown:
                 raise ValueError(f"escalate_when names answers this question cannot have: {sorted(unknown)}")
-        if self.role in (QuestionRole.SECTION_GRADE, QuestionRole.OVERALL_GRADE) and kind != QuestionType.GRADE4:
-            raise ValueError(f"role {self.role.value} needs a grade4 question")
+        if self.role in (QuestionRole.SECTION_GRADE, QuestionRole.OVERALL_GRADE) and kind != QuestionType.GRADE:
+            raise ValueError(f"role {self.role.value} needs a grade question")
         if self.role == QuestionRole.SCALE and kind != QuestionType.SCALE:
             raise ValueError("role scale needs a scale question")
+        if self.role == QuestionRole.KEY_FINDING and kind != QuestionType.FREE_TEXT:
+            raise ValueError("role key_finding needs a free_text question")
         return self
+
+    def _check_grade_scale(self) -> None:
+        if self.type != QuestionType.GRADE:
+            if self.grade_scale is not None:
+                raise ValueError(f"grade_scale is only for grade questions, not {self.type.value}")
+            if self.rationale_required_for:
+                raise ValueError("rationale_required_for is only for grade questions")
+            return
+        if self.grade_scale is None:
+            raise ValueError("a grade question needs a grade_scale (the template's, or its own)")
+        unknown = set(self.rationale_required_for) - set(self.grade_scale.labels)
+        if unknown:
+            raise ValueError(f"unknown grade(s) {sorted(unknown)}; use {list(self.grade_scale.labels)}")
+
+    @property
+    def fits_a_partner_page(self) -> bool:
+        """Whether a partner's web page can ask this: a single input, no stop-and-escalate."""
+        return (
+            self.type in PARTNER_QUESTION_TYPES
+            and not self.has_rationale
+            and not self.evidence
+            and not self.escalate_when
+            and self.role in (None, QuestionRole.SCALE, QuestionRole.KEY_FINDING)
+        )
 
     @property
     def scale_bounds(self) -> tuple[int, int]:
@@ -159,8 +256,8 @@ class Question(BaseModel):
     @property
     def allowed_values(self) -> dict[str, str] | None:
         """Stored value -> label, for questions with a closed set of answers."""
-        if self.type == QuestionType.GRADE4:
-            return GRADE_LABELS
+        if self.grade_scale is not None:
+            return self.grade_scale.labels
         if self.type == QuestionType.YES_PARTLY_NO_NA:
             return COMPLIANCE_LABELS
         if self.type == QuestionType.AGREE5:
@@ -173,8 +270,16 @@ class Question(BaseModel):
         return None
 
     @property
+    def rationale_needed_for(self) -> tuple[str, ...]:
+        """The grades that must come with a written rationale, in the scale's order."""
+        if self.grade_scale is None:
+            return ()
+        named = set(self.rationale_required_for) | set(self.grade_scale.needing_rationale)
+        return tuple(g for g in self.grade_scale.labels if g in named)
+
+    @property
     def has_rationale(self) -> bool:
-        return bool(self.rationale_required_for)
+        return bool(self.rationale_needed_for)
 
     def label_of(self, value: str) -> str:
         return (self.allowed_values or {}).get(value, value)
@@ -189,6 +294,20 @@ class Section(BaseModel):
     guidance: list[Annotated[str, Field(min_length=1)]] = []
     """The framework's "we would expect to see" statements for this section."""
     questions: Annotated[list[Question], Field(min_length=1)]
+    agency: Agency | None = None
+    """In a multi-agency audit, whose part this section is; a partner's part is answered on a
+    private web page, so its questions must each fit one input there."""
+
+    @model_validator(mode="after")
+    def _partner_part_fits_its_page(self) -> Section:
+        if self.agency not in (None, Agency.COUNCIL):
+            unfit = [q.id for q in self.questions if not q.fits_a_partner_page]
+            if unfit:
+                raise ValueError(
+                    f"a partner's part asks one plain input per question (no date, rationale, evidence, "
+                    f"escalation or grade role): {unfit}"
+                )
+        return self
 
 
 class SurveyAudience(enum.StrEnum):
@@ -223,11 +342,27 @@ class Template(BaseModel):
     description: str = ""
     moderated: bool = False
     """Whether submissions go through the moderation rule (audits yes, reflections no)."""
+    family_voice: bool = False
+    """Whether the audit asks the family for its view: the family step on the card, and no
+    submission without the family's answers or a recorded reason why not."""
     sections: Annotated[list[Section], Field(min_length=1)]
     survey: SurveySettings | None = None
     """Required for (and only for) kind: survey."""
     audit_type: AuditType | None = None
     """Only for kind: audit; an audit template that names none is a standard audit (``type_of_audit``)."""
+    grade_scale: GradeScale | None = None
+    """The scale the template's grade questions use (the loader gives Ofsted's four by default)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _grade_questions_take_the_template_scale(cls, data: Any) -> Any:
+        """Each grade question without a scale of its own is graded on the template's."""
+        if not isinstance(data, dict) or data.get("grade_scale") is None:
+            return data
+        sections = data.get("sections")
+        if not isinstance(sections, list):
+            return data
+        return {**data, "sections": [_with_scale(section, data["grade_scale"]) for section in sections]}
 
     @model_validator(mode="after")
     def _ids_are_unique_and_references_resolve(self) -> Template:
@@ -285,6 +420,38 @@ class Template(BaseModel):
     @property
     def overall_grade_question(self) -> Question | None:
         return next((q for q in self.questions() if q.role == QuestionRole.OVERALL_GRADE), None)
+
+    @property
+    def partner_agencies(self) -> list[Agency]:
+        """The partner agencies with a part in this (multi-agency) audit, in template order."""
+        found = [s.agency for s in self.sections if s.agency is not None and s.agency != Agency.COUNCIL]
+        return list(dict.fromkeys(found))
+
+    def partner_sections(self, agency: Agency) -> list[Section]:
+        return [s for s in self.sections if s.agency == agency]
+
+    def auditor_part(self) -> Template:
+        """The template as the council's auditor answers it in Teams: without the partners' parts
+        (same id and version, so drafts and submissions name the whole template)."""
+        if not self.partner_agencies:
+            return self
+        own = [s for s in self.sections if s.agency in (None, Agency.COUNCIL)]
+        return self.model_copy(update={"sections": own})
+
+
+def _with_scale(section: Any, scale: Any) -> Any:
+    """A section's data with ``scale`` given to each grade question that has none of its own."""
+    if not isinstance(section, dict) or not isinstance(section.get("questions"), list):
+        return section
+    questions = [
+        {**q, "grade_scale": scale}
+        if isinstance(q, dict)
+        and q.get("type") in (QuestionType.GRADE.value, LEGACY_GRADE_TYPE)
+        and q.get("grade_scale") is None
+        else q
+        for q in section["questions"]
+    ]
+    return {**section, "questions": questions}
 
 
 RATIONALE_SUFFIX = "__rationale"

@@ -14,7 +14,15 @@ from cards import audit as audit_cards
 from cards import text_audits as text
 from cards import verbs
 from services.errors import InvalidInput
-from views.audits import AuditPage, ModerationForm, ReflectionForm, ReflectionSummary, RoundStartForm, SubmittedAudit
+from views.audits import (
+    AuditPage,
+    ConfirmationForm,
+    ModerationForm,
+    ReflectionForm,
+    ReflectionSummary,
+    RoundStartForm,
+    SubmittedAudit,
+)
 
 if TYPE_CHECKING:
     from bot.qop_bot import QopBot
@@ -27,6 +35,11 @@ def _assignment_id(data: dict[str, Any]) -> int:
         return int(data["assignment_id"])
     except (KeyError, TypeError, ValueError):
         raise InvalidInput(text.NO_SUCH_AUDIT) from None
+
+
+def page_of(data: dict[str, Any]) -> int:
+    """The page a card's button was on (0 when the card does not say)."""
+    return int(data.get("page") or 0) if str(data.get("page", "0")).isdigit() else 0
 
 
 def _page_or_summary(result: AuditPage | SubmittedAudit) -> dict[str, Any]:
@@ -79,9 +92,8 @@ async def add_action(turn: Turn, data: dict[str, Any]) -> ActionResult:
 
 async def _save_page(turn: Turn, data: dict[str, Any], *, move: str) -> ActionResult:
     """Keep the page's answers, then show the page ``move`` leads to (or the submitted summary)."""
-    page = int(data.get("page") or 0) if str(data.get("page", "0")).isdigit() else 0
     result = await turn.services.audits.answering.save_page(
-        turn.user.teams_user_id, _assignment_id(data), page=page, data=data, move=move
+        turn.user.teams_user_id, _assignment_id(data), page=page_of(data), data=data, move=move
     )
     return ActionResult(_page_or_summary(result))
 
@@ -115,6 +127,24 @@ async def submit_reflection(turn: Turn, data: dict[str, Any]) -> ActionResult:
     reflection = turn.services.audits.reflection
     result = await reflection.submit_reflection(turn.user.teams_user_id, _assignment_id(data), data)
     return ActionResult(_reflection_card(result))
+
+
+async def open_confirmation(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    confirmation = turn.services.audits.confirmation
+    result = await confirmation.open_confirmation(turn.user.teams_user_id, _assignment_id(data))
+    return ActionResult(_confirmation_card(result))
+
+
+async def confirm(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    confirmation = turn.services.audits.confirmation
+    result = await confirmation.confirm(turn.user.teams_user_id, _assignment_id(data), data)
+    return ActionResult(_confirmation_card(result))
+
+
+def _confirmation_card(result: ConfirmationForm | SubmittedAudit) -> dict[str, Any]:
+    if isinstance(result, ConfirmationForm):
+        return audit_cards.confirmation_card(result)
+    return audit_cards.submitted_card(result, viewer="practitioner")
 
 
 async def open_moderation(turn: Turn, data: dict[str, Any]) -> ActionResult:
@@ -164,6 +194,8 @@ def register(bot: QopBot) -> None:
     bot.action(verbs.AUDIT_COMMENT, comment)
     bot.action(verbs.AUDIT_REFLECT_OPEN, open_reflection)
     bot.action(verbs.AUDIT_REFLECT_SUBMIT, submit_reflection)
+    bot.action(verbs.AUDIT_CONFIRM_OPEN, open_confirmation)
+    bot.action(verbs.AUDIT_CONFIRM_SUBMIT, confirm)
     bot.action(verbs.AUDIT_MODERATE_OPEN, open_moderation)
     bot.action(verbs.AUDIT_MODERATE_SUBMIT, moderate)
     bot.action(verbs.AUDIT_ROUND_START, start_round)

@@ -12,8 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cards import text_audits as text
 from services import access_log, policy
 from services.audits.escalation import escalate_if_needed
-from services.audits.loading import RECORD, Alert, AuditContext, Loaded
+from services.audits.loading import RECORD, Alert, AuditContext, Loaded, reflection_deadline
+from services.audits.partners import partner_parts
 from services.audits.reading import checked_view, reflection_summary, submitted_view
+from services.audits.voice import family_voice_of
 from services.personal_data import screen_fields
 from services.policy import Permission
 from services.templates import answers as answer_rules
@@ -172,10 +174,12 @@ async def page_view(
     *,
     notice: str | None = None,
 ) -> AuditPage:
-    """One page of the audit as the auditor sees it (the review page shows the reflection)."""
+    """One page of the audit as the auditor sees it: the pages where they grade, and the review,
+    show the practitioner's reflection (or when it is due)."""
     a = item.assignment
     on_review = page == len(item.template.sections) + 1
-    reflection = await reflection_summary(context, session, a.id) if on_review else None
+    reflection = await reflection_summary(context, session, a.id)
+    partners = await partner_parts(context, session, item) if on_review or page == 0 else None
     saved = a.draft_saved_at.isoformat() if a.draft_saved_at else "new"
     return AuditPage(
         assignment=item.summary,
@@ -185,6 +189,10 @@ async def page_view(
         errors=errors,
         owners=owners(item),
         reflection=reflection,
+        partners=partners,
         submission_key=f"audit-{a.id}-{saved}",
         notice=notice,
+        family=await family_voice_of(context, session, item),
+        reflection_due=reflection_deadline(a),
+        reflection_overdue=context.reflection_overdue(a),
     )

@@ -9,7 +9,7 @@ call checks ``services.policy`` and writes the access log in the same transactio
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -34,6 +34,12 @@ REFLECTION_TEMPLATE = "practitioner-reflection"
 
 Alert = tuple[int, dict[str, Any], str]
 """(person id, card, idempotency key) of a notification to send after the transaction."""
+
+
+def reflection_deadline(a: AuditAssignment) -> date:
+    """The practitioner's reflection deadline (the audit's due date for audits assigned before
+    reflections had their own)."""
+    return a.reflection_due or a.due_date
 
 
 def audit_record(a: AuditAssignment, *, reflection: bool = False) -> policy.RecordContext:
@@ -63,6 +69,10 @@ class Loaded:
         return audit_record(self.assignment, reflection=reflection)
 
     @property
+    def reflection_due(self) -> date:
+        return reflection_deadline(self.assignment)
+
+    @property
     def summary(self) -> AssignmentSummary:
         a = self.assignment
         return AssignmentSummary(
@@ -86,17 +96,32 @@ class AuditContext:
     templates: TemplateLibrary
     notifier: AuditNotifier
     time_zone: ZoneInfo
+    reflection_days: int = 10
+    """Days from assignment within which the practitioner sends their reflection (organisation setting)."""
+    done_together: bool = False
+    """Whether the practitioner confirms the findings and actions after submission (organisation setting)."""
 
     def today(self) -> date:
         """Today in the council's time zone (due dates are local dates)."""
         return self.clock.now().astimezone(self.time_zone).date()
+
+    def reflection_due_for(self, due_date: date) -> date:
+        """The reflection deadline of an audit assigned today: ``reflection_days`` away, at the latest
+        the audit's own due date (the auditor must be able to finish on time)."""
+        return min(self.today() + timedelta(days=self.reflection_days), due_date)
+
+    def reflection_overdue(self, a: AuditAssignment) -> bool:
+        """Whether the practitioner's reflection deadline has passed (the audit may go without it)."""
+        return self.today() > reflection_deadline(a)
 
     async def load(self, session: AsyncSession, assignment_id: int) -> Loaded:
         """The assignment with its round, template and people (``NotFound`` if there is none)."""
         rows = await audit_rows.assignment_with_people(session, assignment_id)
         if rows is None:
             raise NotFound(text.NO_SUCH_AUDIT)
-        template = self.templates.get(rows.round.template_id, rows.round.template_version)
+        # The auditor's pages, checks and submission cover the council's part only: partner
+        # agencies answer theirs through their own links (services.audits.partners).
+        template = self.templates.get(rows.round.template_id, rows.round.template_version).auditor_part()
         return Loaded(rows.assignment, rows.round, template, rows.team, rows.practitioner, rows.auditor)
 
     async def actor(self, session: AsyncSession, actor_id: str | None) -> Actor:

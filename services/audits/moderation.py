@@ -23,11 +23,9 @@ from storage.db import transaction
 from storage.models import AuditModeration, AuditStatus, AuditSubmission, ModerationOutcome, Role
 from storage.repositories import audits as audit_rows
 from views.audits import ModerationForm, ModeratorNeeded, SubmittedAudit
-from views.templates import GRADE_LABELS
+from views.templates import GradeScale
 
 logger = logging.getLogger(__name__)
-
-GRADE_ORDER = ("inadequate", "requires_improvement", "good", "outstanding")
 
 
 @dataclass(frozen=True)
@@ -49,10 +47,12 @@ class ModerationRule:
         return None
 
 
-def outcome_of(original: str, moderated: str) -> ModerationOutcome:
+def outcome_of(original: str, moderated: str, scale: GradeScale) -> ModerationOutcome:
+    """Agreed, raised or lowered, by the grades' places on their scale (best first)."""
     if original == moderated:
         return ModerationOutcome.AGREED
-    if GRADE_ORDER.index(moderated) > GRADE_ORDER.index(original):
+    order = list(scale.labels)
+    if order.index(moderated) < order.index(original):
         return ModerationOutcome.RAISED
     return ModerationOutcome.LOWERED
 
@@ -94,14 +94,17 @@ class Moderation:
             submission = await audit_rows.submission_of(session, a.id)
             assert submission is not None
             now = self.context.clock.now()
+            scales = {line.question_id: line.scale for line in view.grades}
             for grade in await audit_rows.grades_of(session, submission.id):
                 moderated = values[f"moderated_{grade.question_id}"]
+                scale = scales[grade.question_id]
+                assert scale is not None, "a stored grade's question is a grade question"
                 session.add(
                     AuditModeration(
                         grade_id=grade.id,
                         original_grade=grade.grade,
                         moderated_grade=moderated,
-                        outcome=outcome_of(grade.grade, moderated).value,
+                        outcome=outcome_of(grade.grade, moderated, scale).value,
                         rationale=values.get(f"moderation_rationale_{grade.question_id}") or None,
                         moderator_id=actor.person_id,
                         moderated_at=now,
@@ -177,8 +180,8 @@ class Moderation:
                 "audit %s awaits a moderator and there is no QA lead or team manager to tell", item.assignment.id
             )
             return []
-        grades = {grade.grade for grade in await audit_rows.grades_of(session, submission.id)}
-        always = [GRADE_LABELS[g] for g in GRADE_ORDER if g in grades and g in self.rule.always]
+        view = await submitted_view(self.context, session, item)
+        always = _always_moderated_labels(view, self.rule.always)
         alert = ModeratorNeeded(
             case_ref=item.assignment.case_ref,
             team_name=item.team.name if item.team else "",
@@ -200,12 +203,21 @@ class Moderation:
         )
 
 
+def _always_moderated_labels(view: SubmittedAudit, always: frozenset[str]) -> list[str]:
+    """The labels of the always-moderated grades an audit holds, each once, worst first."""
+    found: dict[str, tuple[int, str]] = {}
+    for line in view.grades:
+        if line.grade in always and line.scale is not None:
+            found[line.grade] = (-list(line.scale.labels).index(line.grade), line.label_of(line.grade))
+    return [label for _, label in sorted(found.values())]
+
+
 def _moderation_errors(view: SubmittedAudit, values: dict[str, str], case_ref: str) -> dict[str, str]:
     errors: dict[str, str] = {}
     for line in view.grades:
         grade_id, rationale_id = f"moderated_{line.question_id}", f"moderation_rationale_{line.question_id}"
         chosen = values.get(grade_id, "")
-        if chosen not in GRADE_LABELS:
+        if line.scale is None or chosen not in line.scale.labels:
             errors[grade_id] = text.MODERATED_GRADE_NEEDED
         elif chosen != line.grade and not values.get(rationale_id):
             errors[rationale_id] = text.MODERATION_RATIONALE_NEEDED

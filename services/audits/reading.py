@@ -8,13 +8,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cards import text_audits as text
 from services import access_log, policy
 from services.actors import Actor
-from services.audits.loading import RECORD, AuditContext, Loaded
+from services.audits.loading import RECORD, AuditContext, Loaded, reflection_deadline
+from services.audits.partners import partner_parts
+from services.audits.voice import family_voice_of
 from services.errors import NotFound
 from services.policy import Permission
-from storage.models import ActionSource, AuditStatus
+from storage.models import ActionSource, AuditStatus, AuditSubmission
 from storage.repositories import actions as action_rows
 from storage.repositories import audits as audit_rows
-from views.audits import ActionLine, GradeLine, ReflectionSummary, SubmittedAudit
+from views.audits import ActionLine, Confirmation, GradeLine, ReflectionSummary, SubmittedAudit
 
 
 def action_source_ref(assignment_id: int) -> str:
@@ -29,6 +31,20 @@ async def checked_view(context: AuditContext, session: AsyncSession, actor: Acto
     if item.assignment.status in (AuditStatus.ASSIGNED, AuditStatus.IN_PROGRESS):
         raise NotFound(text.NOT_SUBMITTED_YET.format(case_ref=item.assignment.case_ref))
     return await submitted_view(context, session, item)
+
+
+async def practitioner_submission(
+    context: AuditContext, session: AsyncSession, actor_id: str, assignment_id: int
+) -> tuple[Loaded, Actor, AuditSubmission]:
+    """A submitted audit, its submission and the person acting, when that is its practitioner (their
+    comment, their confirmation): ``NotAllowed`` for anyone else, ``NotFound`` before submission."""
+    item = await context.load(session, assignment_id)
+    actor = await context.actor(session, actor_id)
+    policy.require(actor, Permission.SUBMIT, item.policy_record(reflection=True))
+    submission = await audit_rows.submission_of(session, assignment_id)
+    if submission is None:
+        raise NotFound(text.NOT_SUBMITTED_YET.format(case_ref=item.assignment.case_ref))
+    return item, actor, submission
 
 
 async def submitted_view(context: AuditContext, session: AsyncSession, item: Loaded) -> SubmittedAudit:
@@ -47,6 +63,7 @@ async def submitted_view(context: AuditContext, session: AsyncSession, item: Loa
             moderated_grade=moderation.moderated_grade if moderation else None,
             moderation_outcome=moderation.outcome if moderation else None,
             moderation_rationale=moderation.rationale if moderation else None,
+            scale=template.question(grade.question_id).grade_scale,
         )
         for grade, moderation in await audit_rows.grades_with_moderation(session, submission.id)
     )
@@ -65,8 +82,24 @@ async def submitted_view(context: AuditContext, session: AsyncSession, item: Loa
         actions=tuple(ActionLine(x.description, name, x.due_date) for x, name in actions),
         submitted_at=submission.submitted_at,
         reflection=await reflection_summary(context, session, a.id),
+        partners=await partner_parts(context, session, item, submitted_at=submission.submitted_at),
         moderation=moderation_state,
         practitioner_comment=submission.practitioner_comment,
+        family=await family_voice_of(context, session, item),
+        without_reflection=submission.without_reflection,
+        reflection_due=reflection_deadline(a),
+        confirmation=confirmation_of(submission),
+    )
+
+
+def confirmation_of(submission: AuditSubmission) -> Confirmation | None:
+    """The practitioner's confirmation of an audit done together (None when it was not)."""
+    if not submission.confirmation_asked:
+        return None
+    return Confirmation(
+        state=submission.practitioner_confirmation or "awaiting",
+        disagreement=submission.practitioner_disagreement,
+        answered_at=submission.practitioner_confirmed_at,
     )
 
 

@@ -3,6 +3,7 @@ for the auditor to read before grading, and their comment on the final grade."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -10,18 +11,34 @@ from sqlalchemy.exc import IntegrityError
 from cards import text_audits as text
 from services import access_log, policy
 from services.audits.loading import REFLECTION_RECORD, REFLECTION_TEMPLATE, AuditContext
-from services.audits.reading import reflection_summary, submitted_view
-from services.errors import InvalidInput, NotFound
+from services.audits.reading import practitioner_submission, reflection_summary, submitted_view
+from services.audits.voice import family_voice_of
+from services.errors import InvalidInput
 from services.personal_data import screen_fields
 from services.policy import Permission
 from services.templates import answers as answer_rules
 from storage.db import transaction
 from storage.models import AuditReflection
-from storage.repositories import audits as audit_rows
 from views.audits import ReflectionForm, ReflectionSummary, SubmittedAudit
-from views.templates import QuestionRole
+from views.templates import QuestionRole, Template
 
 MAX_COMMENT_LENGTH = 2000
+
+
+def reflection_record(
+    template: Template, assignment_id: int, answers: dict[str, Any], submitted_by_id: int, at: datetime
+) -> AuditReflection:
+    """A sent reflection as stored, with the practitioner's scaling judgement beside its answers."""
+    scale = next((q.id for q in template.questions() if q.role == QuestionRole.SCALE), None)
+    return AuditReflection(
+        assignment_id=assignment_id,
+        template_id=template.id,
+        template_version=template.version,
+        answers=answers,
+        practitioner_scale=answers.get(scale) if scale else None,
+        submitted_by_id=submitted_by_id,
+        submitted_at=at,
+    )
 
 
 class Reflections:
@@ -42,7 +59,10 @@ class Reflections:
             if done:
                 return done
             template = self.context.templates.get(REFLECTION_TEMPLATE)
-            return ReflectionForm(item.summary, template, dict(item.assignment.reflection_draft))
+            family = await family_voice_of(self.context, session, item)
+            return ReflectionForm(
+                item.summary, template, dict(item.assignment.reflection_draft), due=item.reflection_due, family=family
+            )
 
     async def submit_reflection(
         self, actor_id: str, assignment_id: int, data: dict[str, Any]
@@ -67,19 +87,14 @@ class Reflections:
                     **answer_rules.check(template.sections, values, today=self.context.today()),
                 }
                 if errors:
-                    return ReflectionForm(item.summary, template, values, errors)
-                answers = answer_rules.typed(template.sections, values)
-                scale = next((q.id for q in template.questions() if q.role == QuestionRole.SCALE), None)
-                session.add(
-                    AuditReflection(
-                        assignment_id=assignment_id,
-                        template_id=template.id,
-                        template_version=template.version,
-                        answers=answers,
-                        practitioner_scale=answers.get(scale) if scale else None,
-                        submitted_by_id=actor.person_id,
-                        submitted_at=self.context.clock.now(),
+                    family = await family_voice_of(self.context, session, item)
+                    return ReflectionForm(
+                        item.summary, template, values, errors, due=item.reflection_due, family=family
                     )
+                answers = answer_rules.typed(template.sections, values)
+                assert actor.person_id is not None, "the policy lets only the practitioner reflect"
+                session.add(
+                    reflection_record(template, assignment_id, answers, actor.person_id, self.context.clock.now())
                 )
                 await session.flush()
                 await access_log.record(session, actor, access_log.SUBMIT, REFLECTION_RECORD, assignment_id)
@@ -96,12 +111,7 @@ class Reflections:
         """The practitioner's comment on the final grade (they may change it until moderated);
         ``actor_id`` is the practitioner's Teams user id."""
         async with transaction(self.context.sessions) as session:
-            item = await self.context.load(session, assignment_id)
-            actor = await self.context.actor(session, actor_id)
-            policy.require(actor, Permission.SUBMIT, item.policy_record(reflection=True))
-            submission = await audit_rows.submission_of(session, assignment_id)
-            if submission is None:
-                raise NotFound(text.NOT_SUBMITTED_YET.format(case_ref=item.assignment.case_ref))
+            item, actor, submission = await practitioner_submission(self.context, session, actor_id, assignment_id)
             comment = comment.strip()
             errors = screen_fields({"comment": comment}, ["comment"], allowed=[item.assignment.case_ref])
             if not comment:

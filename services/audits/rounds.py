@@ -28,6 +28,7 @@ from services.errors import InvalidInput, NotAllowed
 from storage.db import transaction
 from storage.models import AuditAssignment, AuditRound, AuditStatus, Role
 from storage.repositories import audits as audit_rows
+from views.audit_family import FamilyVoice
 from views.audits import ReflectionForm, RoundReport, RowProblem
 from views.templates import Template, TemplateKind
 
@@ -232,6 +233,7 @@ class Rounds:
                 practitioner_id=practitioner.id,
                 auditor_id=auditor.id,
                 due_date=audit_round.due_date,
+                reflection_due=self.context.reflection_due_for(audit_round.due_date),
                 status=AuditStatus.ASSIGNED.value,
                 draft={},
                 reflection_draft={},
@@ -249,7 +251,9 @@ class Rounds:
                 stored = await session.get(AuditAssignment, a.id)
                 assert stored is not None
                 stored.auditor_message = {"reference": reference}
-        form = ReflectionForm(item.summary, self.context.templates.get(REFLECTION_TEMPLATE), {})
+        family = FamilyVoice() if item.template.family_voice else None  # nothing asked yet: the step to ask
+        template = self.context.templates.get(REFLECTION_TEMPLATE)
+        form = ReflectionForm(item.summary, template, {}, due=item.reflection_due, family=family)
         await notifier.send_card(a.practitioner_id, audit_cards.reflection_card(form), key=f"audit-{a.id}-reflection")
 
     def _audit_template(self, template_id: str) -> Template:

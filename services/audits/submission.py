@@ -13,19 +13,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cards import audit as audit_cards
 from cards import text_audits as text
+from cards.base import long_date
 from services import access_log, policy
 from services.actions import NewAction, add_action
 from services.actors import Actor
 from services.audits.answering import clamp, extract, first_page_with_errors, page_view
-from services.audits.loading import RECORD, Alert, AuditContext, Loaded
+from services.audits.family import refuse_without_family_voice
+from services.audits.loading import RECORD, Alert, AuditContext, Loaded, reflection_deadline
 from services.audits.moderation import Moderation
-from services.audits.reading import action_source_ref, submitted_view
+from services.audits.reading import action_source_ref, reflection_summary, submitted_view
+from services.audits.voice import family_voice_missing
 from services.policy import Permission
 from services.templates import answers as answer_rules
 from storage.db import transaction
 from storage.models import ActionSource, AuditGrade, AuditStatus, AuditSubmission
 from storage.repositories import audits as audit_rows
-from views.audits import MAX_ACTIONS, AuditPage, SubmittedAudit, action_ids
+from views.audits import MAX_ACTIONS, AuditPage, ConfirmationForm, SubmittedAudit, action_ids
 from views.templates import QuestionRole, QuestionType
 
 MAX_KEY_LENGTH = 80
@@ -70,7 +73,14 @@ class Submissions:
                 a.draft_page, errors = problems
                 await access_log.record(session, actor, "submit refused", RECORD, a.id, {"page": a.draft_page})
                 return await page_view(self.context, session, item, a.draft_page, errors, notice=text.FIX_BEFORE_SUBMIT)
-            submission = await self._store(session, actor, item, idempotency_key)
+            if await family_voice_missing(session, item):
+                return await refuse_without_family_voice(self.context, session, actor, item)
+            reflection_sent = await reflection_summary(self.context, session, a.id) is not None
+            if not reflection_sent and not self.context.reflection_overdue(a):
+                return await self._wait_for_reflection(session, actor, item)
+            submission = await self._store(
+                session, actor, item, idempotency_key, without_reflection=not reflection_sent
+            )
             await access_log.record(session, actor, access_log.SUBMIT, RECORD, a.id, {"submission": submission.id})
             alerts: list[Alert] = []
             if a.status == AuditStatus.MODERATION and a.moderator_id is None:
@@ -85,13 +95,25 @@ class Submissions:
         await self.context.send(alerts)
         return view
 
-    async def _store(self, session: AsyncSession, actor: Actor, item: Loaded, idempotency_key: str) -> AuditSubmission:
-        """The submission, its grades and actions; the audit goes to moderation or is completed."""
+    async def _wait_for_reflection(self, session: AsyncSession, actor: Actor, item: Loaded) -> AuditPage:
+        """The review page again, saying the practitioner's reflection comes first: the auditor reads
+        it before grading, until its deadline passes. The draft is kept as it is."""
+        a = item.assignment
+        a.draft_page = len(item.template.sections) + 1
+        await access_log.record(session, actor, "submit refused", RECORD, a.id, {"waiting for": "reflection"})
+        notice = text.WAITING_FOR_REFLECTION.format(due=long_date(reflection_deadline(a)))
+        return await page_view(self.context, session, item, a.draft_page, {}, notice=notice)
+
+    async def _store(
+        self, session: AsyncSession, actor: Actor, item: Loaded, idempotency_key: str, *, without_reflection: bool
+    ) -> AuditSubmission:
+        """The submission, its grades and actions; the audit goes to moderation or is completed.
+        Where audits are done together, the practitioner is then asked to confirm it."""
         a, template = item.assignment, item.template
         answers = answer_rules.typed(template.sections, a.draft)
         overall = template.overall_grade_question
         overall_grade = answers.get(overall.id) if overall else None
-        graded = [answers[q.id] for q in template.questions() if q.type == QuestionType.GRADE4 and q.id in answers]
+        graded = [answers[q.id] for q in template.questions() if q.type == QuestionType.GRADE and q.id in answers]
         reason = self._moderation.rule.reason_to_moderate(graded) if template.moderated else None
         now = self.context.clock.now()
         submission = AuditSubmission(
@@ -105,6 +127,8 @@ class Submissions:
             submitted_at=now,
             moderation_selected=reason is not None,
             moderation_reason=reason,
+            without_reflection=without_reflection,
+            confirmation_asked=self.context.done_together,
         )
         session.add(submission)
         await session.flush()
@@ -158,3 +182,9 @@ class Submissions:
             await self._moderation.send_moderation_card(moderator_id, view, a.id)
         elif view.moderation == "not selected":
             await notifier.send_card(a.practitioner_id, audit_cards.outcome_card(view), key=f"audit-{a.id}-outcome")
+        if view.confirmation is not None:
+            await notifier.send_card(
+                a.practitioner_id,
+                audit_cards.confirmation_card(ConfirmationForm(view)),
+                key=f"audit-{a.id}-confirm",
+            )

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cards import text_audits as text
 from services import access_log, policy
 from services.actors import Actor
-from services.audits.loading import AuditContext, audit_record
+from services.audits.loading import AuditContext, audit_record, reflection_deadline
 from services.audits.reading import checked_view
 from services.errors import NotAllowed
 from services.policy import Permission
@@ -16,6 +16,7 @@ from storage.db import transaction
 from storage.models import AuditStatus, Role
 from storage.repositories import audits as audit_rows
 from views.audits import AuditPage, SubmittedAudit, Task, TeamAudit
+from views.digest import GradeKey
 
 TEAM_AUDITS_SHOWN = 30
 """Lines on the 'team audits' card (the latest by due date); older audits are in the reports."""
@@ -47,7 +48,9 @@ class Tasks:
                 title = text.TASK_AUDIT_RESUME if a.status == AuditStatus.IN_PROGRESS else text.TASK_AUDIT_START
                 found.append(Task("audit", a.id, a.case_ref, title, a.due_date))
             for a in await audit_rows.unreflected_audits_of_practitioner(session, me):
-                found.append(Task("reflection", a.id, a.case_ref, text.TASK_REFLECTION, a.due_date))
+                found.append(Task("reflection", a.id, a.case_ref, text.TASK_REFLECTION, reflection_deadline(a)))
+            for a in await audit_rows.unconfirmed_audits_of_practitioner(session, me):
+                found.append(Task("confirm", a.id, a.case_ref, text.TASK_CONFIRM, None))
             for a in await audit_rows.awaiting_moderation_by(session, me):
                 found.append(Task("moderation", a.id, a.case_ref, text.TASK_MODERATION, None))
             if actor.has(Role.QA_LEAD):
@@ -66,6 +69,7 @@ class Tasks:
                     raise NotAllowed(text.ONLY_MANAGERS_SEE_TEAM_AUDITS)
                 team_ids = list(actor.managed_team_ids)
             rows = await audit_rows.team_audit_rows(session, team_ids=team_ids, limit=TEAM_AUDITS_SHOWN)
+            grades = GradeKey.of(self.context.templates.grade_scales())
             found = [
                 TeamAudit(
                     row.assignment.id,
@@ -75,6 +79,7 @@ class Tasks:
                     row.assignment.status,
                     row.assignment.due_date,
                     row.overall_grade,
+                    grades.label_of(row.overall_grade) if row.overall_grade else None,
                     no_moderator=row.assignment.status == AuditStatus.MODERATION
                     and row.assignment.moderator_id is None,
                 )

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement, Select, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import core_rows
 from storage.models import Action, AuditAssignment, AuditRound, FeedbackResponse, Person, ServiceArea, Team
 from views.actions import ActionStatus
 from views.dashboard import ActionCounts
@@ -42,14 +43,15 @@ def _either(
 
 async def audits_by_type_and_stage(session: AsyncSession, whose: Whose, since: datetime) -> list[tuple[str, str, int]]:
     """(template id, status, count) of audits set up since ``since``."""
-    rows = await session.execute(
+    rows = await core_rows(
+        session,
         select(AuditRound.template_id, AuditAssignment.status, func.count())
         .join(AuditRound, AuditRound.id == AuditAssignment.round_id)
         .where(
             AuditAssignment.created_at >= since,
             _either(whose, AuditAssignment.team_id, AuditAssignment.practitioner_id),
         )
-        .group_by(AuditRound.template_id, AuditAssignment.status)
+        .group_by(AuditRound.template_id, AuditAssignment.status),
     )
     return [(template, status, int(count)) for template, status, count in rows]
 
@@ -58,13 +60,14 @@ async def feedback_by_form_and_channel(
     session: AsyncSession, whose: Whose, since: datetime
 ) -> list[tuple[str, str, int]]:
     """(template key, channel, count) of feedback answers received since ``since``."""
-    rows = await session.execute(
+    rows = await core_rows(
+        session,
         select(FeedbackResponse.template_key, FeedbackResponse.channel, func.count())
         .where(
             FeedbackResponse.submitted_at >= since,
             _either(whose, FeedbackResponse.group_team_id, FeedbackResponse.worker_id),
         )
-        .group_by(FeedbackResponse.template_key, FeedbackResponse.channel)
+        .group_by(FeedbackResponse.template_key, FeedbackResponse.channel),
     )
     return [(template, channel, int(count)) for template, channel, count in rows]
 
@@ -79,13 +82,14 @@ async def action_counts(session: AsyncSession, whose: Whose, *, since: datetime,
         owned = false()
     is_open = Action.status == ActionStatus.OPEN.value
     row = (
-        await session.execute(
+        await core_rows(
+            session,
             select(
                 func.count().filter(is_open),
                 func.count().filter(is_open, Action.due_date < today),
                 func.count().filter(Action.status == ActionStatus.DONE.value, Action.completed_at >= since),
                 func.count().filter(Action.status == ActionStatus.CANCELLED.value, Action.cancelled_at >= since),
-            ).where(owned)
+            ).where(owned),
         )
     ).one()
     return ActionCounts(open=int(row[0]), overdue=int(row[1]), done=int(row[2]), cancelled=int(row[3]))
@@ -93,10 +97,11 @@ async def action_counts(session: AsyncSession, whose: Whose, *, since: datetime,
 
 async def active_teams(session: AsyncSession) -> list[tuple[int, str, int, str]]:
     """(team id, team name, service area id, service area name) of every active team, by name."""
-    rows = await session.execute(
+    rows = await core_rows(
+        session,
         select(Team.id, Team.name, ServiceArea.id, ServiceArea.name)
         .join(ServiceArea, ServiceArea.id == Team.service_area_id)
         .where(Team.active.is_(True), ServiceArea.active.is_(True))
-        .order_by(ServiceArea.name, Team.name)
+        .order_by(ServiceArea.name, Team.name),
     )
     return [(int(t), str(tn), int(a), str(an)) for t, tn, a, an in rows]

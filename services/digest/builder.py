@@ -8,7 +8,7 @@ same nine queries whatever the data volume (``storage/repositories/digest.py``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,6 +22,8 @@ from views.digest import (
     AuditTypeFigures,
     Digest,
     GradeCounts,
+    GradeKey,
+    GradeTargets,
     Moderation,
     OverdueAction,
     PeriodFigures,
@@ -226,6 +228,10 @@ class Vocabulary:
     scale_questions: dict[str, str]
     text_questions: list[str]
     audit_types: AuditTypes = ()
+    family_voice_templates: tuple[str, ...] = ()
+    """Audit templates that ask for the family's view (the share of audits with it)."""
+    grades: GradeKey = field(default_factory=GradeKey)
+    """The templates' grade scales: which grades count as good or better and as inadequate."""
 
     @classmethod
     def from_library(cls, library: TemplateLibrary) -> Vocabulary:
@@ -249,7 +255,10 @@ class Vocabulary:
                     stage_titles.setdefault(section.id, section.title)
                 if template.id == AUDIT_TEMPLATE and section.id == THEMES_SECTION:
                     theme_titles.update({q.id: q.text or q.id for q in section.questions})
-        return cls(stage_titles, theme_titles, scale_questions, sorted(set(text_questions)), audit_types_of(library))
+        family_voice = tuple(sorted({t.id for t in library.latest() if t.family_voice}))
+        texts = sorted(set(text_questions))
+        grades = GradeKey.of(library.grade_scales())
+        return cls(stage_titles, theme_titles, scale_questions, texts, audit_types_of(library), family_voice, grades)
 
 
 def audit_types_of(library: TemplateLibrary) -> AuditTypes:
@@ -308,6 +317,7 @@ async def build_digest(
     late: bool = False,
     show_case_references: bool = False,
     audit_type: AuditType | None = None,
+    targets: GradeTargets | None = None,
 ) -> Digest:
     """Every number of the digest of ``scope`` for ``period`` (``today`` dates the overdue list).
 
@@ -323,12 +333,13 @@ async def build_digest(
     grades = await repo.grade_rows(session, teams, buckets, selected)
     feedback = await repo.feedback_rows(session, teams, buckets, vocabulary.scale_questions, AGREE_VALUES)
     actions = await repo.action_counts(session, teams, buckets)
+    family = await repo.family_voice_counts(session, teams, buckets, vocabulary.family_voice_templates, selected)
     trend = [
         PeriodFigures(
             period=p,
             audits_completed=completed.get((main, i), 0),
             audits_planned=planned.get((main, i), 0),
-            grades=GradeCounts(grades.overall.get(main, {}).get(i, {})),
+            grades=GradeCounts(grades.overall.get(main, {}).get(i, {}), vocabulary.grades),
             feedback_responses=feedback.volumes.get(i, (0, None, 0))[0],
             feedback_score=feedback.volumes.get(i, (0, None, 0))[1],
             feedback_scored=feedback.volumes.get(i, (0, None, 0))[2],
@@ -337,6 +348,8 @@ async def build_digest(
             actions_done=actions[i]["done"],
             actions_overdue=actions[i]["overdue"],
             actions_impact=actions[i]["impact"],
+            family_voice_asked=family.get(i, (0, 0))[0],
+            family_voice_heard=family.get(i, (0, 0))[1],
         )
         for i, p in enumerate(periods)
     ]
@@ -344,7 +357,7 @@ async def build_digest(
         StageFigures(
             stage_id,
             vocabulary.stage_titles.get(stage_id, stage_id.replace("_", " ").capitalize()),
-            GradeCounts(counts),
+            GradeCounts(counts, vocabulary.grades),
         )
         for stage_id, counts in grades.stages.items()
     ]
@@ -391,15 +404,19 @@ async def build_digest(
         show_case_references=show_case_references,
         audit_type=AuditType(main),
         filtered=audit_type is not None,
-        other_audit_types=[] if audit_type is not None else other_audit_types(periods, completed, planned, grades),
+        other_audit_types=[]
+        if audit_type is not None
+        else other_audit_types(periods, completed, planned, grades, vocabulary.grades),
+        grade_key=vocabulary.grades,
+        targets=targets,
     )
 
 
 def other_audit_types(
-    periods: list[Period], completed: TypedCounts, planned: TypedCounts, grades: GradeRows
+    periods: list[Period], completed: TypedCounts, planned: TypedCounts, grades: GradeRows, key: GradeKey
 ) -> list[AuditTypeFigures]:
     """Each audit type other than standard that has audits completed or planned in the last two
-    periods, with its own counts and grades."""
+    periods, with its own counts and grades (read against the templates' grade scales, ``key``)."""
     rows = []
     for kind in AuditType:
         if kind == AuditType.STANDARD:
@@ -409,7 +426,7 @@ def other_audit_types(
                 period=periods[i],
                 audits_completed=completed.get((kind.value, i), 0),
                 audits_planned=planned.get((kind.value, i), 0),
-                grades=GradeCounts(grades.overall.get(kind.value, {}).get(i, {})),
+                grades=GradeCounts(grades.overall.get(kind.value, {}).get(i, {}), key),
             )
             for i in (len(periods) - 1, len(periods) - 2)
         )

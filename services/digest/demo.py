@@ -130,12 +130,13 @@ async def _demo_audit(
     overall = rng.choice(mix)
     stages = {stage: rng.choice(mix) for stage in STAGES}
     submitted = _moment(rng, week)
-    await add_audit(
+    practitioner = rng.choice(people)
+    assignment_id = await add_audit(
         session,
         round_id,
         AuditResult(
             team_id=team.id,
-            practitioner_id=rng.choice(people),
+            practitioner_id=practitioner,
             auditor_id=auditor,
             submitted_at=submitted,
             due_date=week.first_day + timedelta(days=4),
@@ -151,7 +152,22 @@ async def _demo_audit(
             case_ref=f"LCS{team.id:02d}{back:02d}{number:03d}",
         ),
     )
+    if number % 5 < 3:  # the family gave their view in three audits of five
+        await _demo_family_view(session, assignment_id, practitioner, submitted - timedelta(days=2))
     return 1
+
+
+async def _demo_family_view(session: AsyncSession, assignment_id: int, practitioner: int, answered: datetime) -> None:
+    """A parent's answers through the audit's private link, for the digest's share of audits with
+    the family's view (no random draw: the other demo numbers stay as they were)."""
+    await add_feedback(
+        session,
+        template_key="audit-family-feedback",
+        answers={"understood_why": "agree", "helped_make_plan": "agree", "where_now": 7},
+        submitted_at=answered,
+        worker_id=practitioner,
+        assignment_id=assignment_id,
+    )
 
 
 def _audits_per_week(team_name: str, back: int) -> int:

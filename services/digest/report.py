@@ -18,23 +18,20 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Font
 
+from cards import text_partner_audits as text_partner
 from cards import text_report as text
 from cards.calendar import unit_label
 from cards.digest import four_answers, headline_pairs
 from cards.measures_wording import evidence_text, figure, four_questions, target_text, trend_text
 from cards.text_digest import AUDIT_TYPES
 from services.digest.findings import digest_findings
+from services.digest.multi_agency import MultiAgencySection, multi_agency_rows
 from services.moderation_group import report as moderation_group_report
 from views.calendar import UnitCompliance
-from views.digest import GRADES, MIN_GROUP, Digest, PeriodFigures, percent, suppressed
+from views.digest import MIN_GROUP, Digest, GradeCounts, PeriodFigures, percent, suppressed
 from views.measures import MeasuresOverview
 from views.moderation_group import ModerationGroupThemes
-from views.templates import GRADE_LABELS
 
-TARGET_GOOD = 40.0
-"""Short-term goal: at least 40% of audits Good or better."""
-TARGET_INADEQUATE = 10.0
-"""At most 10% Inadequate."""
 SCALE_QUESTION = "auditor_scale"
 
 
@@ -67,6 +64,8 @@ class QimReport:
     """Open actions due next quarter, per source."""
     calendar: list[UnitCompliance] = field(default_factory=list)
     """How each unit kept the QA calendar's dates this quarter (counts of meetings, not people)."""
+    multi_agency: MultiAgencySection | None = None
+    """The quarter's multi-agency audits: parts per agency and key findings for the partnership."""
     moderation_group: ModerationGroupThemes = field(default_factory=ModerationGroupThemes)
     """What the moderation group's meetings this quarter agreed (service-wide counts)."""
     generated_on: date | None = None
@@ -140,7 +139,7 @@ def sections(report: QimReport) -> list[tuple[str, str, list[list[Any]]]]:
     now = digest.current
     know, how, plans = text.OFSTED_QUESTIONS
     summary: list[list[Any]] = [[text.MEASURE, text.THIS_QUARTER]] + [
-        [name, value] for name, value in headline_pairs(now, digest.previous)
+        [name, value] for name, value in headline_pairs(now, digest.previous, digest.targets)
     ]
     for question, lines in four_answers(digest_findings(digest)).sections():
         summary += [[], [question]] + [[line] for line in lines]
@@ -155,12 +154,7 @@ def sections(report: QimReport) -> list[tuple[str, str, list[list[Any]]]]:
         ]
         for r in report.teams
     ]
-    grades: list[list[Any]] = [[text.STAGE, *(GRADE_LABELS[g] for g in GRADES), text.GOOD_OR_BETTER_PCT]]
-    grades.append([text.OVERALL, *(cell(now.grades.counts.get(g, 0)) for g in GRADES), _pct_cell(now.grades.pct_good)])
-    grades += [
-        [s.title, *(cell(s.grades.counts.get(g, 0)) for g in GRADES), _pct_cell(s.grades.pct_good)]
-        for s in digest.stages
-    ]
+    grades = _grade_table(digest)
     trend: list[list[Any]] = [
         [
             text.QUARTER,
@@ -177,8 +171,7 @@ def sections(report: QimReport) -> list[tuple[str, str, list[list[Any]]]]:
             cell(p.audits_completed),
             _pct_cell(p.grades.pct_good),
             _pct_cell(p.grades.pct_inadequate),
-            TARGET_GOOD,
-            TARGET_INADEQUATE,
+            *_target_cells(digest),
         ]
         for p in digest.trend
     ]
@@ -242,6 +235,7 @@ def sections(report: QimReport) -> list[tuple[str, str, list[list[Any]]]]:
         (moderation_group_report.SHEET, know, moderation_group_report.report_rows(report.moderation_group, cell)),
         (text.SHEET_SAFETY, know, safety),
         (text.SHEET_FEEDBACK, know, feedback),
+        (text_partner.SHEET, know, multi_agency_rows(report.multi_agency)),
         (text.SHEET_ACTIONS, know, actions),
         (text.SHEET_CALENDAR, know, calendar),
         (text.SHEET_AUDIT_TYPES, know, audit_type_rows(digest)),
@@ -249,6 +243,26 @@ def sections(report: QimReport) -> list[tuple[str, str, list[list[Any]]]]:
         (text.SHEET_SOURCES, how, sources),
         (text.SHEET_PLANS, plans, focus),
     ]
+
+
+def _grade_table(digest: Digest) -> list[list[Any]]:
+    """Grades by stage: one column per grade of the templates' scales (best first), then the share
+    good or better; as many columns as the scales have grades."""
+    grades = list(digest.grade_key.labels)
+
+    def row(name: str, counts: GradeCounts) -> list[Any]:
+        return [name, *(cell(counts.counts.get(g, 0)) for g in grades), _pct_cell(counts.pct_good)]
+
+    table: list[list[Any]] = [[text.STAGE, *digest.grade_key.labels.values(), text.GOOD_OR_BETTER_PCT]]
+    table.append(row(text.OVERALL, digest.current.grades))
+    table += [row(s.title, s.grades) for s in digest.stages]
+    return table
+
+
+def _target_cells(digest: Digest) -> list[float | str]:
+    """The council's targets (good or better, inadequate) for the trend table; blank where unset."""
+    targets = digest.targets
+    return ["", ""] if targets is None else [targets.good_or_better, targets.inadequate]
 
 
 def write_workbook(report: QimReport, path: Path) -> None:
@@ -279,7 +293,8 @@ def write_workbook(report: QimReport, path: Path) -> None:
         if name == text.SHEET_GRADES and len(rows) > 1:
             chart = BarChart()
             chart.title = text.CHART_STAGES
-            chart.add_data(Reference(sheet, min_col=6, min_row=4, max_row=3 + len(rows)), titles_from_data=True)
+            share = len(rows[0])  # the last column: the share good or better, however many grades
+            chart.add_data(Reference(sheet, min_col=share, min_row=4, max_row=3 + len(rows)), titles_from_data=True)
             chart.set_categories(Reference(sheet, min_col=1, min_row=5, max_row=3 + len(rows)))
             sheet.add_chart(chart, "H4")
     workbook.save(path)
@@ -337,6 +352,14 @@ th{background:#eef4f2}figure{margin:1rem 0}figcaption{font-size:.9rem;color:#555
 """
 
 
+def _trend_chart(trend: list[tuple[str, float]], digest: Digest) -> str:
+    """Good or better by quarter, with the council's target as a dashed line where it has one."""
+    if digest.targets is None:
+        return _svg_bars(trend, title=text.CHART_TREND)
+    target = digest.targets.good_or_better
+    return _svg_bars(trend, title=text.CHART_TREND_PAGE.format(target=target), target=target)
+
+
 def _type_links(links: list[tuple[str, str]]) -> str:
     anchors = " | ".join(f'<a href="{html.escape(url)}">{html.escape(label)}</a>' for label, url in links)
     return f"<p>{html.escape(text.TYPE_LINKS)} {anchors}</p>" if links else ""
@@ -353,7 +376,7 @@ def render_html(
     trend = [(p.period.key, p.grades.pct_good) for p in digest.trend if p.grades.pct_good is not None]
     stages = [(s.title, s.grades.pct_good) for s in digest.stages if s.grades.pct_good is not None]
     charts = {
-        text.SHEET_TREND: _svg_bars(trend, title=text.CHART_TREND_PAGE.format(target=TARGET_GOOD), target=TARGET_GOOD),
+        text.SHEET_TREND: _trend_chart(trend, digest),
         text.SHEET_GRADES: _svg_bars(stages, title=text.CHART_STAGES),
     }
     parts = [f"<h1>{html.escape(title)}</h1>"]

@@ -38,20 +38,21 @@ def _decode(text: str) -> str:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
 
 
-def make_token(signer: Signer, grant: ReportGrant) -> str:
+def make_token(signer: Signer, grant: ReportGrant, *, purpose: str = PURPOSE) -> str:
+    """The link's token; ``purpose`` keeps one kind of report's links from opening another's."""
     expires = int(grant.expires_at.timestamp())
     parts = (grant.person_id, grant.scope, grant.name, grant.quarter, expires)
-    signature = signer.sign(PURPOSE, *parts)
+    signature = signer.sign(purpose, *parts)
     return ".".join([str(grant.person_id), grant.scope, _encode(grant.name), grant.quarter, str(expires), signature])
 
 
-def read_token(signer: Signer, token: str, *, now: datetime) -> ReportGrant:
+def read_token(signer: Signer, token: str, *, now: datetime, purpose: str = PURPOSE) -> ReportGrant:
     try:
         person, scope, name, quarter, expires, signature = token.split(".")
         parts = (int(person), scope, _decode(name), quarter, int(expires))
     except (ValueError, UnicodeDecodeError):
         raise LinkRefused("malformed") from None
-    if not signer.verify(signature, PURPOSE, *parts):
+    if not signer.verify(signature, purpose, *parts):
         raise LinkRefused("forged")
     expires_at = datetime.fromtimestamp(parts[4], UTC)
     if now >= expires_at:

@@ -9,10 +9,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.audits.moderation import outcome_of
+from services.templates import TemplateLibrary
 from storage.models import (
     Action,
     AuditAssignment,
@@ -24,6 +27,7 @@ from storage.models import (
     FeedbackResponse,
 )
 from views.actions import ActionStatus
+from views.templates import GradeScale
 
 STANDARD_TEMPLATE = "standard-collaborative-audit"
 STAGES = ("contact_referral", "basic_information", "assessment", "planning", "review", "management_oversight")
@@ -45,6 +49,14 @@ class AuditResult:
     cancelled: bool = False
     template_id: str = STANDARD_TEMPLATE
     """The template of the audit's round (a themed audit, a dip sample...)."""
+
+
+@lru_cache(maxsize=8)
+def _grade_scale(template_id: str) -> GradeScale:
+    """The grade scale of the shipped template (version 1) these sample audits answer."""
+    question = TemplateLibrary.from_folder().get(template_id, 1).overall_grade_question
+    assert question is not None and question.grade_scale is not None, f"{template_id} v1 has no overall grade"
+    return question.grade_scale
 
 
 async def add_round(
@@ -119,14 +131,13 @@ async def add_audit(session: AsyncSession, round_id: int, result: AuditResult) -
     session.add_all(grades)
     await session.flush()
     if overall is not None and result.moderated_to is not None:
-        order = ["inadequate", "requires_improvement", "good", "outstanding"]
-        change = order.index(result.moderated_to) - order.index(result.overall or "good")
+        outcome = outcome_of(overall.grade, result.moderated_to, _grade_scale(result.template_id))
         session.add(
             AuditModeration(
                 grade_id=overall.id,
                 original_grade=result.overall or "",
                 moderated_grade=result.moderated_to,
-                outcome="agreed" if change == 0 else ("raised" if change > 0 else "lowered"),
+                outcome=outcome.value,
                 moderator_id=result.moderator_id or result.auditor_id,
                 moderated_at=result.submitted_at + timedelta(days=1),
             )
@@ -143,6 +154,7 @@ async def add_feedback(
     worker_id: int | None = None,
     group_team_id: int | None = None,
     channel: str = "link",
+    assignment_id: int | None = None,
 ) -> str:
     response = FeedbackResponse(
         id=uuid.uuid4().hex,
@@ -153,6 +165,7 @@ async def add_feedback(
         channel=channel,
         answers=answers,
         submitted_at=submitted_at,
+        assignment_id=assignment_id,
     )
     session.add(response)
     await session.flush()

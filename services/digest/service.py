@@ -39,6 +39,7 @@ from services.clock import Clock
 from services.digest import demo, report_access, report_links
 from services.digest.builder import Scope, Vocabulary, bucket_of, build_digest
 from services.digest.findings import digest_findings
+from services.digest.multi_agency import multi_agency_section
 from services.digest.report import SCALE_QUESTION, FeedbackRow, QimReport, TeamRow
 from services.digest.subscriptions import SubscriptionRequest, send_time
 from services.errors import DomainError, InvalidInput, NotAllowed, NotFound
@@ -63,7 +64,7 @@ from storage.models import (
 from storage.repositories import conversations as conversation_repo
 from storage.repositories import digest as digest_repo
 from views import periods
-from views.digest import Digest, SubscriptionView
+from views.digest import Digest, GradeTargets, SubscriptionView
 from views.measures import MeasuresOverview
 from views.periods import Period
 from views.templates import AuditType
@@ -111,9 +112,11 @@ class DigestService:
         case_reference_pattern: str | None = None,
         outbox: Outbox | None = None,
         measures: MeasuresService | None = None,
+        grade_targets: GradeTargets | None = None,
     ) -> None:
         self._sessions = sessions
         self._measures = measures
+        self._grade_targets = grade_targets
         self._clock = clock
         self._vocabulary = Vocabulary.from_library(library)
         self.time_zone = time_zone
@@ -122,6 +125,7 @@ class DigestService:
         self._case_pattern = re.compile(case_reference_pattern) if case_reference_pattern else None
         self._outbox = outbox
         self._links: tuple[Signer, str, int] | None = None
+        self._templates = library
 
     # -- building ----------------------------------------------------------------------------
 
@@ -147,6 +151,7 @@ class DigestService:
                 late=late,
                 show_case_references=show_case_references,
                 audit_type=audit_type,
+                targets=self._grade_targets,
             )
         return replace(digest, measures=await self._measures_of(scope, period))
 
@@ -213,9 +218,7 @@ class DigestService:
         following = period.previous(-1)
         selected = digest_repo.AuditSelection(self._vocabulary.audit_types, digest.audit_type.value)
         async with transaction(self._sessions) as session:
-            teams = [
-                TeamRow(*row) for row in await digest_repo.audits_by_team(session, scope.team_ids, bucket, selected)
-            ]
+            teams = await self._team_rows(session, scope, bucket, selected)
             feedback = [
                 FeedbackRow(*row)
                 for row in await digest_repo.feedback_by_template(
@@ -233,6 +236,14 @@ class DigestService:
                 period.last_day,
                 periods.local_date(self._clock.now(), self.time_zone),
                 team_ids=scope.team_ids,
+            )
+            multi_agency = await multi_agency_section(
+                session,
+                self._templates,
+                team_ids=scope.team_ids,
+                start=period.start_utc,
+                end=period.end_utc,
+                case_pattern=self._case_pattern,
             )
             moderation_group = await themes_between(session, period.first_day, period.last_day)
             await access_log.record(
@@ -252,9 +263,26 @@ class DigestService:
             average_scale=average,
             plans=plans,
             calendar=calendar,
+            multi_agency=multi_agency,
             moderation_group=moderation_group,
             generated_on=periods.local_date(self._clock.now(), self.time_zone),
         )
+
+    async def _team_rows(
+        self, session: AsyncSession, scope: Scope, bucket: digest_repo.Bucket, selected: digest_repo.AuditSelection
+    ) -> list[TeamRow]:
+        """Each team's audits of the selected type in the quarter, counted by the bands the templates'
+        grade scales give."""
+        grades = self._vocabulary.grades
+        rows = await digest_repo.audits_by_team(
+            session,
+            scope.team_ids,
+            bucket,
+            selected,
+            good_grades=grades.good_or_better,
+            inadequate_grades=grades.inadequate,
+        )
+        return [TeamRow(*row) for row in rows]
 
     # -- report links ------------------------------------------------------------------------
 

@@ -8,7 +8,6 @@ against the case reference, never a name.
 from __future__ import annotations
 
 import enum
-import hmac
 import logging
 import re
 from dataclasses import dataclass
@@ -23,10 +22,11 @@ from services.clock import Clock
 from services.errors import InvalidInput, NotAllowed, NotFound
 from services.feedback.forms import checked_answers, find_survey, surveys_for
 from services.feedback.responses import AlertNotifier, RaisedAlert, store_response
-from services.feedback.tokens import Signer, hash_token, looks_like_token, new_link_token
+from services.feedback.tokens import Signer, find_link, hash_token, new_link_token
 from services.templates import TemplateLibrary
 from storage.db import transaction
 from storage.models import FeedbackChannel, FeedbackLink
+from storage.repositories import audit_family as audit_family_rows
 from storage.repositories import feedback as feedback_repo
 from views.templates import SurveyAudience, Template
 
@@ -55,6 +55,14 @@ class OpenedLink:
     state: LinkState
     template: Template | None = None
     token_hash: str = ""
+
+
+@dataclass(frozen=True)
+class LinkAnswered:
+    template: Template
+    late: bool = False
+    """The link was made for an audit that has since been submitted: the answers are kept, shown on
+    the audit marked late, and the family is told so kindly."""
 
 
 @dataclass(frozen=True)
@@ -112,9 +120,16 @@ class FeedbackLinkService:
         return template
 
     async def create_link(
-        self, *, creator_id: int, case_reference: str, template_key: str, audit_reference: str | None = None
+        self,
+        *,
+        creator_id: int,
+        case_reference: str,
+        template_key: str,
+        audit_reference: str | None = None,
+        assignment_id: int | None = None,
     ) -> CreatedLink:
-        """Make a new single-use link; the token is returned once and never stored."""
+        """Make a new single-use link; the token is returned once and never stored. With
+        ``assignment_id`` (set only by the audit's family step) its answers count for that audit."""
         reference = self.normalise_case_reference(case_reference)
         template = self.template_for_link(template_key)
         token = new_link_token()
@@ -128,6 +143,7 @@ class FeedbackLinkService:
                     case_reference=reference,
                     created_by_id=creator_id,
                     audit_reference=audit_reference,
+                    assignment_id=assignment_id,
                     expires_at=expires_at,
                 )
             )
@@ -151,14 +167,24 @@ class FeedbackLinkService:
         return bool(browser_nonce) and self._signer.verify(form_token, "feedback-form", token_hash, browser_nonce)
 
     async def request_link(
-        self, *, actor_id: str, case_reference: str, template_key: str, audit_reference: str | None = None
+        self,
+        *,
+        actor_id: str,
+        case_reference: str,
+        template_key: str,
+        audit_reference: str | None = None,
+        assignment_id: int | None = None,
     ) -> CreatedLink:
-        """A practitioner in Teams asks for a link (a command, or a button in an audit); ``actor_id`` is
-        their Teams user id."""
+        """A practitioner in Teams asks for a link (a command, or the family step of an audit, which
+        has checked who may ask and passes ``assignment_id``); ``actor_id`` is their Teams user id."""
         async with self._sessions() as session:
             worker = await _member(session, actor_id)
         created = await self.create_link(
-            creator_id=worker, case_reference=case_reference, template_key=template_key, audit_reference=audit_reference
+            creator_id=worker,
+            case_reference=case_reference,
+            template_key=template_key,
+            audit_reference=audit_reference,
+            assignment_id=assignment_id,
         )
         async with transaction(self._sessions) as session:
             await access_log.record(
@@ -167,7 +193,7 @@ class FeedbackLinkService:
                 access_log.CHANGE,
                 "feedback link",
                 created.case_reference,
-                {"template": created.template.key, "audit": audit_reference},
+                {"template": created.template.key, "audit": assignment_id or audit_reference},
                 summary="Feedback link created",
             )
         return created
@@ -190,8 +216,11 @@ class FeedbackLinkService:
         template_key: str,
         version: int | None,
         submitted: dict[str, Any],
+        assignment_id: int | None = None,
     ) -> HandoverResult:
         """A child answered on the practitioner's device during a visit: "completed with worker".
+        With ``assignment_id`` (the audit's family step, which checked who may) the answers are
+        the family's view for that audit.
 
         Raises:
             InvalidInput: answers that need another look (the card keeps them).
@@ -209,7 +238,9 @@ class FeedbackLinkService:
                 channel=FeedbackChannel.WITH_WORKER,
                 now=now,
                 case_reference=reference,
-                worker_id=worker,
+                worker_id=await _case_worker(session, worker, assignment_id),
+                assignment_id=assignment_id,
+                late=await _audit_closed(session, assignment_id),
             )
             await access_log.record(
                 session, worker, access_log.SUBMIT, "feedback response", stored.response_id, {"case": reference}
@@ -218,8 +249,9 @@ class FeedbackLinkService:
             await self._notify(stored.alert)
         return HandoverResult(template, reference, stored.alert is not None)
 
-    async def submit(self, token: str, submitted: dict[str, Any]) -> Template:
-        """Store the answers and use up the link.
+    async def submit(self, token: str, submitted: dict[str, Any]) -> LinkAnswered:
+        """Store the answers and use up the link; a link made for an audit adds them to the audit
+        (marked late once the audit has been submitted).
 
         Raises:
             LinkUnusable: the link is unknown, used or expired (nothing is stored).
@@ -244,12 +276,14 @@ class FeedbackLinkService:
                 channel=FeedbackChannel.LINK,
                 now=now,
                 case_reference=link.case_reference,
-                worker_id=link.created_by_id,
+                worker_id=await _case_worker(session, link.created_by_id, link.assignment_id),
                 link_id=link.id,
+                assignment_id=link.assignment_id,
+                late=await _audit_closed(session, link.assignment_id),
             )
         if stored.alert is not None:
             await self._notify(stored.alert)
-        return template
+        return LinkAnswered(template, stored.late)
 
     async def _notify(self, alert: RaisedAlert) -> None:
         # The answers are already stored: a failed send must not lose them (the alert row stays
@@ -260,14 +294,7 @@ class FeedbackLinkService:
             logger.exception("could not send safety alert %s", alert.alert_id)
 
     async def _find(self, session: AsyncSession, token: str) -> FeedbackLink | None:
-        if not looks_like_token(token):
-            return None
-        token_hash = hash_token(token)
-        link = await feedback_repo.link_by_hash(session, token_hash)
-        # The lookup is by hash (nothing to learn from its timing); compare again in constant time anyway.
-        if link is None or not hmac.compare_digest(link.token_hash, token_hash):
-            return None
-        return link
+        return await find_link(token, lambda token_hash: feedback_repo.link_by_hash(session, token_hash))
 
     def _state_of(self, link: FeedbackLink) -> LinkState:
         if link.used_at is not None:
@@ -290,3 +317,16 @@ async def _member(session: AsyncSession, actor_id: str) -> int:
     if not actor.is_member or actor.person_id is None:
         raise NotAllowed(policy.NOT_MATCHED)
     return actor.person_id
+
+
+async def _case_worker(session: AsyncSession, asked_by: int, assignment_id: int | None) -> int:
+    """Whose case the answers are about, for safety alerts: for an audit the audited practitioner
+    (the auditor may have asked), else whoever asked for them."""
+    if assignment_id is None:
+        return asked_by
+    return await audit_family_rows.practitioner_of(session, assignment_id) or asked_by
+
+
+async def _audit_closed(session: AsyncSession, assignment_id: int | None) -> bool:
+    """Answers for an audit that has already been submitted arrive late."""
+    return assignment_id is not None and await audit_family_rows.audit_submitted(session, assignment_id)

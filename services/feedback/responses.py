@@ -54,6 +54,7 @@ class AlertNotifier(Protocol):
 class StoredResponse:
     response_id: str
     alert: RaisedAlert | None
+    late: bool = False
 
 
 async def store_response(
@@ -70,8 +71,11 @@ async def store_response(
     link_id: int | None = None,
     group_team_id: int | None = None,
     anonymous: bool = False,
+    assignment_id: int | None = None,
+    late: bool = False,
 ) -> StoredResponse:
-    """Add the response (and any safety alert) to the session's transaction."""
+    """Add the response (and any safety alert) to the session's transaction; ``assignment_id``
+    makes it the family's view for that audit (``late`` when the audit was already submitted)."""
     response = FeedbackResponse(
         id=uuid.uuid4().hex,
         template_key=template.id,
@@ -84,6 +88,8 @@ async def store_response(
         group_team_id=group_team_id,
         channel=channel.value,
         answers=answers,
+        assignment_id=assignment_id,
+        late=late,
         # Anonymous answers keep only the day, so they cannot be matched to who was active when.
         submitted_at=now.replace(hour=0, minute=0, second=0, microsecond=0) if anonymous else now,
     )
@@ -91,7 +97,7 @@ async def store_response(
     await session.flush()
     triggers = safety_triggers(template, answers)
     if not triggers:
-        return StoredResponse(response.id, None)
+        return StoredResponse(response.id, None, late)
     worker_id, manager_id, above = await _alert_recipients(session, worker_id)
     alert = SafetyAlert(
         response_id=response.id,
@@ -114,7 +120,7 @@ async def store_response(
         manager_id=manager_id,
         above=above,
     )
-    return StoredResponse(response.id, raised)
+    return StoredResponse(response.id, raised, late)
 
 
 async def _alert_recipients(

@@ -26,13 +26,16 @@ from services.measures.declarations import (
 from services.measures.extract import load_mapping, read_extract
 from services.measures.importer import ExtractReport, check_cells
 from services.measures.triangulation import (
+    MonthSums,
     ScopedIndicator,
     add_months,
+    answer_counter,
     answer_four_questions,
     count_answers,
     indicators_in_scope,
     judge_all,
     source_key,
+    sums_of,
     trend_months,
 )
 from services.organisation.source import name_key
@@ -169,31 +172,30 @@ class MeasuresService:
         scoped = [s for s in indicators_in_scope(measures, teams) if s.indicator.kind == IndicatorKind.QUALITATIVE]
         if not scoped:
             return []
+        months = [add_months(since, n) for n in range(_months_between(since, until) + 1)]
         answers = await repository.audit_answers(
             session,
             template_ids={s.indicator.source.template for s in scoped if s.indicator.source},
+            question_ids={s.indicator.source.question for s in scoped if s.indicator.source},
             team_ids=[t.id for t in teams],
-            since=self._month_start_utc(since),
-            until=self._month_start_utc(add_months(until, 1)),
+            boundaries=[self._month_start_utc(m) for m in [*months, add_months(until, 1)]],
         )
         values = []
         for item in scoped:
             source = item.indicator.source
             assert source is not None  # a qualitative indicator always has one (validated)
-            grouped: dict[tuple[int, date], list[dict[str, object]]] = defaultdict(list)
-            for submitted in answers.get(source.template, []):
-                if submitted.team_id in item.team_ids:
-                    grouped[(submitted.team_id, self._local_month(submitted.submitted_at))].append(submitted.answers)
-            for (team_id, month), answer_sets in sorted(grouped.items()):
-                found, of = count_answers(source, answer_sets)
+            team_ids, count = set(item.team_ids), answer_counter(source)
+            grouped: dict[tuple[int, date], list[object]] = defaultdict(list)
+            for team_id, period, answer in answers.answers(source.template, source.question):
+                if team_id in team_ids:
+                    grouped[(team_id, months[period])].append(answer)
+            for (team_id, month), given in sorted(grouped.items()):
+                found, of = count(given)
                 if of:
                     values.append(
                         MonthlyValue(item.indicator.id, team_id, month, 100.0 * found / of, found, of, ANSWERS_SOURCE)
                     )
         return values
-
-    def _local_month(self, instant: datetime) -> date:
-        return instant.astimezone(self._zone).date().replace(day=1)
 
     def _month_start_utc(self, month: date) -> datetime:
         return datetime.combine(month, time(), tzinfo=self._zone).astimezone(UTC)
@@ -210,10 +212,11 @@ class MeasuresService:
             measures = await self.measures_in_force(session)
             scope, scope_name, teams = self._scope(await repository.active_teams(session), team=team, area=area)
             scoped = indicators_in_scope(measures, teams)
-            values = await self._monthly_values(session, measures, teams, scoped, month)
+            sums = await self._monthly_sums(session, measures, teams, scoped, month)
             evidence = await self._evidence(session, scoped, month)
             open_actions = await repository.open_actions_count(session, [t.id for t in teams])
-        statuses = judge_all(scoped, values, evidence, month=month, min_cases=self._min_cases)
+        area_of = {t.id: t.area_id for t in teams}
+        statuses = judge_all(scoped, sums, area_of, evidence, month=month, min_cases=self._min_cases)
         return MeasuresOverview(
             scope=scope,
             scope_name=scope_name,
@@ -225,28 +228,32 @@ class MeasuresService:
             open_actions=open_actions,
         )
 
-    async def _monthly_values(
+    async def _monthly_sums(
         self,
         session: AsyncSession,
         measures: MeasuresFile,
         teams: list[TeamRow],
         scoped: list[ScopedIndicator],
         month: date,
-    ) -> list[MonthlyValue]:
-        """Imported and computed figures of the scope's teams, from the look-back to ``month``."""
+    ) -> dict[tuple[str, int, date], MonthSums]:
+        """Imported and computed figures of the scope's teams, from the look-back to ``month``,
+        summed per (indicator, service area, month): the imported ones by the database."""
         since = add_months(month, -LOOKBACK_MONTHS)
-        stored = await repository.values_for(
+        sums: dict[tuple[str, int, date], MonthSums] = {}
+        for row in await repository.value_sums(
             session,
             team_ids=[t.id for t in teams],
             indicator_keys=[s.indicator.id for s in scoped],
             since=since,
             until=month,
-        )
-        values = [
-            MonthlyValue(v.indicator_key, v.team_id, v.month, v.value, v.numerator, v.denominator, v.source)
-            for v in stored
-        ]
-        return values + await self._computed_values(session, measures, teams, since, month)
+        ):
+            sums[(row.indicator_key, row.area_id, row.month)] = MonthSums(
+                row.teams, row.pooled, row.numerator, row.denominator, row.value_sum
+            )
+        area_of = {t.id: t.area_id for t in teams}
+        for value in await self._computed_values(session, measures, teams, since, month):
+            sums.setdefault((value.indicator_key, area_of[value.team_id], value.month), MonthSums()).add(sums_of(value))
+        return sums
 
     @staticmethod
     def _scope(teams: list[TeamRow], *, team: str | None, area: str | None) -> tuple[str, str, list[TeamRow]]:
@@ -274,21 +281,26 @@ class MeasuresService:
         answers = await repository.audit_answers(
             session,
             template_ids={link.template for s in links.values() for link in s.indicator.evidence},
+            question_ids={link.question for s in links.values() for link in s.indicator.evidence},
             team_ids={team_id for s in links.values() for team_id in s.team_ids},
-            since=self._month_start_utc(first),
-            until=self._month_start_utc(add_months(month, 1)),
+            boundaries=[self._month_start_utc(first), self._month_start_utc(add_months(month, 1))],
         )
         counted: dict[tuple[object, ...], tuple[int, int]] = {}
         for key, item in links.items():
             for link in item.indicator.evidence:
                 cache_key = (source_key(link), item.team_ids)
                 if cache_key not in counted:
-                    sets = [a.answers for a in answers.get(link.template, []) if a.team_id in item.team_ids]
-                    counted[cache_key] = count_answers(link, sets)
+                    team_ids = set(item.team_ids)
+                    given = [a for team, _, a in answers.answers(link.template, link.question) if team in team_ids]
+                    counted[cache_key] = count_answers(link, given)
                 found, of = counted[cache_key]
                 template = self._library.get(link.template)
                 result[key].append(AnswerEvidence(template.title, template.question(link.question).text, found, of))
         return result
+
+
+def _months_between(first: date, last: date) -> int:
+    return (last.year - first.year) * 12 + last.month - first.month
 
 
 def _sha256_of(file: Path) -> str:

@@ -15,8 +15,9 @@ Rules (``docs/measures.md``):
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -53,15 +54,46 @@ class Combined:
     """How many teams' figures went into it."""
 
 
+@dataclass
+class MonthSums:
+    """Several teams' figures for one indicator and month, summed so that more can be added (the
+    database sums the stored figures of each service area; qop adds the ones it computes)."""
+
+    teams: int = 0
+    pooled: int = 0
+    """How many of the figures have a numerator and a (non-zero) denominator."""
+    numerator: int = 0
+    denominator: int = 0
+    value_sum: float = 0.0
+
+    def add(self, other: MonthSums) -> None:
+        self.teams += other.teams
+        self.pooled += other.pooled
+        self.numerator += other.numerator
+        self.denominator += other.denominator
+        self.value_sum += other.value_sum
+
+    def combined(self) -> Combined | None:
+        """Pooled from the counts when every team has them, else the mean of the teams' figures."""
+        if not self.teams:
+            return None
+        if self.pooled == self.teams:
+            return Combined(100.0 * self.numerator / self.denominator, self.numerator, self.denominator, self.teams)
+        return Combined(self.value_sum / self.teams, None, None, self.teams)
+
+
+def sums_of(value: MonthlyValue) -> MonthSums:
+    if value.numerator is not None and value.denominator:
+        return MonthSums(1, 1, value.numerator, value.denominator, value.value)
+    return MonthSums(1, 0, 0, 0, value.value)
+
+
 def combine(values: Sequence[MonthlyValue]) -> Combined | None:
     """One figure from several teams' figures for the same month (None: no data)."""
-    if not values:
-        return None
-    if all(v.numerator is not None and v.denominator for v in values):
-        numerator = sum(v.numerator or 0 for v in values)
-        denominator = sum(v.denominator or 0 for v in values)
-        return Combined(100.0 * numerator / denominator, numerator, denominator, len(values))
-    return Combined(sum(v.value for v in values) / len(values), None, None, len(values))
+    total = MonthSums()
+    for value in values:
+        total.add(sums_of(value))
+    return total.combined()
 
 
 def _better_by(indicator: Indicator, difference: float) -> float:
@@ -174,25 +206,35 @@ def indicators_in_scope(measures: MeasuresFile, teams: Sequence[TeamRow]) -> lis
     return scoped
 
 
+GroupSums = Mapping[tuple[str, int, date], MonthSums]
+"""(indicator, group, month) -> the sums of that group's teams' figures; a group is a set of
+teams that always come together in a scope (a service area)."""
+
+
 def judge_all(
     scoped: Sequence[ScopedIndicator],
-    values: Sequence[MonthlyValue],
+    sums: GroupSums,
+    group_of: Mapping[int, int],
     evidence: Mapping[str, Sequence[AnswerEvidence]],
     *,
     month: date,
     min_cases: int,
 ) -> list[IndicatorStatus]:
-    """Judge every indicator of a scope from its teams' monthly figures and its evidence."""
-    by_indicator: dict[str, dict[date, list[MonthlyValue]]] = defaultdict(lambda: defaultdict(list))
-    for value in values:
-        by_indicator[value.indicator_key][value.month].append(value)
+    """Judge every indicator of a scope from its groups' monthly sums (``group_of``: team -> group)."""
+    by_indicator: dict[str, dict[date, dict[int, MonthSums]]] = defaultdict(lambda: defaultdict(dict))
+    for (key, group, value_month), month_sums in sums.items():
+        by_indicator[key][value_month][group] = month_sums
     statuses = []
     for item in scoped:
-        monthly = {
-            m: combined
-            for m, team_values in by_indicator[item.indicator.id].items()
-            if (combined := combine([v for v in team_values if v.team_id in item.team_ids])) is not None
-        }
+        groups = {group_of[team_id] for team_id in item.team_ids}
+        monthly = {}
+        for value_month, by_group in by_indicator[item.indicator.id].items():
+            total = MonthSums()
+            for group, month_sums in by_group.items():
+                if group in groups:
+                    total.add(month_sums)
+            if (combined := total.combined()) is not None:
+                monthly[value_month] = combined
         statuses.append(
             judge(
                 item.indicator,
@@ -238,15 +280,41 @@ def source_key(source: AnswerSource) -> tuple[str, str, tuple[str, ...], tuple[s
     return (source.template, source.question, tuple(source.counts), tuple(source.excludes))
 
 
-def count_answers(source: AnswerSource, answer_sets: Sequence[dict[str, object]]) -> tuple[int, int]:
+def _judge_answer(source: AnswerSource, answer: object) -> tuple[int, int]:
+    """(found, of) for one audit's answer: (0, 0) when it was not given or only excluded."""
+    if isinstance(answer, str) and answer.startswith("["):
+        answer = json.loads(answer)  # a multiple choice, read from the database as its JSON text
+    values = answer if isinstance(answer, list) else [answer]
+    given = [str(v) for v in values if v not in (None, "")]
+    if not given or all(v in source.excludes for v in given):
+        return 0, 0
+    return int(any(v in source.counts for v in given)), 1
+
+
+def answer_counter(source: AnswerSource) -> Callable[[Iterable[object]], tuple[int, int]]:
+    """``count_answers`` for one source, remembering how it judged each distinct answer across
+    calls (thousands of audits hold a handful of distinct answers)."""
+    judged: dict[tuple[type, object], tuple[int, int]] = {}
+
+    def count(answers: Iterable[object]) -> tuple[int, int]:
+        found = of = 0
+        for answer in answers:
+            if answer is None:
+                continue
+            key = (
+                type(answer),
+                answer if isinstance(answer, str | int | float) else json.dumps(answer, sort_keys=True),
+            )
+            result = judged.get(key)
+            if result is None:
+                result = judged[key] = _judge_answer(source, answer)
+            found += result[0]
+            of += result[1]
+        return found, of
+
+    return count
+
+
+def count_answers(source: AnswerSource, answers: Iterable[object]) -> tuple[int, int]:
     """(found, of): answers counted, out of answers that were given and not excluded."""
-    found = of = 0
-    for answers in answer_sets:
-        answer = answers.get(source.question)
-        values = answer if isinstance(answer, list) else [answer]
-        given = [str(v) for v in values if v not in (None, "")]
-        if not given or all(v in source.excludes for v in given):
-            continue
-        of += 1
-        found += any(v in source.counts for v in given)
-    return found, of
+    return answer_counter(source)(answers)

@@ -23,7 +23,6 @@ from views.moderation_group import (
     THEMES_INPUT,
     UNTIL_INPUT,
 )
-from views.templates import GRADE_LABELS
 
 MAX_SAMPLE = 30
 """Audits one meeting can moderate: a two-hour meeting gets through a dozen or so."""
@@ -117,12 +116,14 @@ def check_themes(value: str, *, required_message: str | None = None) -> tuple[li
     return [theme for theme in THEMES if theme in chosen], {}
 
 
-def check_outcome(values: dict[str, str], original: str | None, case_ref: str) -> tuple[list[str], dict[str, str]]:
+def check_outcome(
+    values: dict[str, str], original: str | None, case_ref: str, grades: dict[str, str]
+) -> tuple[list[str], dict[str, str]]:
     """The themes chosen and what needs fixing: a grade from the scale, a reason for any change,
     known themes, and no personal details in the learning."""
     themes, errors = check_themes(values[THEMES_INPUT])
     agreed = values[GRADE_INPUT]
-    if agreed not in GRADE_LABELS:
+    if agreed not in grades:
         errors[GRADE_INPUT] = text.GRADE_NEEDED
     elif original is not None and agreed != original and not values[LEARNING_INPUT]:
         errors[LEARNING_INPUT] = text.RATIONALE_NEEDED

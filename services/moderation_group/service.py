@@ -31,6 +31,7 @@ from services.moderation_group import checks
 from services.moderation_group.calendar import CalendarLink
 from services.moderation_group.report import themes_between
 from services.policy import Permission
+from services.templates.loader import DEFAULT_GRADE_SCALE
 from storage.db import transaction
 from storage.models import ModerationGroupAudit, ModerationGroupMeeting, ModerationGroupMember
 from storage.repositories import audits as audit_rows
@@ -60,6 +61,7 @@ from views.moderation_group import (
     ScheduleForm,
 )
 from views.observations import Choice
+from views.templates import GradeScale, Template
 
 RECORD = "moderation group"
 AUDITS_OFFERED = 40
@@ -141,7 +143,7 @@ class ModerationGroupService:
         taken = await rows.listed_assignment_ids(session)
         submitted = await rows.submitted_audits(session, limit=AUDITS_OFFERED + len(taken))
         audits = tuple(
-            AuditChoice(r.assignment.id, r.assignment.case_ref, r.team_name, r.submission.overall_grade, _day(r))
+            AuditChoice(r.assignment.id, r.assignment.case_ref, r.team_name, self._overall_label(r), _day(r))
             for r in submitted
             if r.assignment.id not in taken
         )[:AUDITS_OFFERED]
@@ -263,7 +265,7 @@ class ModerationGroupService:
             if listed.agreed_grade is not None or meeting.closed_at is not None:
                 return await self._view(session, meeting, actor)
             view = await submitted_view(self._context, session, item)
-            return OutcomeForm(meeting.id, view, listed.original_grade)
+            return OutcomeForm(meeting.id, view, listed.original_grade, grade_labels=self._scale(item.template).labels)
 
     async def record_outcome(
         self, actor_id: ActorId, meeting_id: int, assignment_id: int, data: dict[str, Any]
@@ -278,14 +280,17 @@ class ModerationGroupService:
             if listed.agreed_grade is not None:
                 return await self._view(session, meeting, actor)
             values = checks.values_of(data, checks.OUTCOME_INPUTS)
-            themes, errors = checks.check_outcome(values, listed.original_grade, item.assignment.case_ref)
+            scale = self._scale(item.template)
+            case_ref = item.assignment.case_ref
+            themes, errors = checks.check_outcome(values, listed.original_grade, case_ref, scale.labels)
             if errors:
                 view = await submitted_view(self._context, session, item)
-                return OutcomeForm(meeting.id, view, listed.original_grade, values, errors)
+                return OutcomeForm(meeting.id, view, listed.original_grade, values, errors, grade_labels=scale.labels)
             agreed = values[GRADE_INPUT]
+            known = listed.original_grade in scale.labels
             outcome = {
                 "agreed_grade": agreed,
-                "outcome": outcome_of(listed.original_grade, agreed).value if listed.original_grade else None,
+                "outcome": outcome_of(listed.original_grade, agreed, scale).value if known else None,
                 "themes": themes,
                 "learning": values[LEARNING_INPUT] or None,
                 "recorded_by_id": actor.person_id,
@@ -300,7 +305,7 @@ class ModerationGroupService:
                 return await self._view(session, meeting, actor)
             detail = {"meeting": meeting.id, "outcome": listed.outcome}
             await access_log.record(session, actor, "moderation group outcome", AUDIT_RECORD, assignment_id, detail)
-            notice = _notice(meeting, listed, item.assignment.case_ref)
+            notice = _notice(meeting, listed, case_ref, scale.labels)
             told = (item.assignment.auditor_id, item.assignment.practitioner_id)
             result = await self._view(session, meeting, actor)
         for person_id in told:
@@ -372,6 +377,24 @@ class ModerationGroupService:
         async with self._context.sessions() as session:
             return await themes_between(session, since, until)
 
+    # -- grade scales --------------------------------------------------------------------------------
+
+    def _scale(self, template: Template) -> GradeScale:
+        """The scale the group agrees an audit's overall grade on: its overall grade question's, else
+        the library's default (a template that grades no overall, such as a dip sample)."""
+        question = template.overall_grade_question
+        if question is not None and question.grade_scale is not None:
+            return question.grade_scale
+        scales = self._context.templates.grade_scales()
+        return next((s for s in scales if s.id == DEFAULT_GRADE_SCALE), scales[0])
+
+    def _overall_label(self, row: rows.SubmittedRow) -> str | None:
+        grade = row.submission.overall_grade
+        if grade is None:
+            return None
+        template = self._context.templates.get(row.submission.template_id, row.submission.template_version)
+        return self._scale(template).labels.get(grade, grade)
+
     # -- helpers -------------------------------------------------------------------------------------
 
     async def _load(self, session: AsyncSession, meeting_id: int) -> ModerationGroupMeeting:
@@ -415,6 +438,7 @@ class ModerationGroupService:
                     outcome=listed.outcome,
                     themes=tuple(listed.themes or ()),
                     learning=listed.learning,
+                    grade_labels=self._scale(item.template).labels,
                 )
             )
         record = policy.moderation_group(member_ids=[m.person_id for m, _ in members])
@@ -450,7 +474,9 @@ def _months_later(day: date, months: int) -> date:
     return date(year, month, min(day.day, (following - timedelta(days=1)).day))
 
 
-def _notice(meeting: ModerationGroupMeeting, listed: ModerationGroupAudit, case_ref: str) -> OutcomeNotice:
+def _notice(
+    meeting: ModerationGroupMeeting, listed: ModerationGroupAudit, case_ref: str, labels: dict[str, str]
+) -> OutcomeNotice:
     assert listed.agreed_grade is not None
     return OutcomeNotice(
         assignment_id=listed.assignment_id,
@@ -461,4 +487,5 @@ def _notice(meeting: ModerationGroupMeeting, listed: ModerationGroupAudit, case_
         outcome=listed.outcome or "",
         themes=tuple(listed.themes or ()),
         learning=listed.learning,
+        grade_labels=labels,
     )

@@ -152,6 +152,9 @@ async def collect(session: AsyncSession, person: Person, now: datetime) -> Perso
             AuditSubmission.answers,
             AuditSubmission.practitioner_comment,
             AuditSubmission.practitioner_commented_at,
+            AuditSubmission.practitioner_confirmation,
+            AuditSubmission.practitioner_disagreement,
+            AuditSubmission.practitioner_confirmed_at,
         )
         .join(AuditRound, AuditRound.id == AuditAssignment.round_id)
         .outerjoin(AuditSubmission, AuditSubmission.assignment_id == AuditAssignment.id)

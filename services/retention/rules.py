@@ -55,6 +55,7 @@ from storage.models import (
     SurveyAnswerMark,
     SurveyRecipient,
 )
+from storage.repositories import audit_family
 
 Remove = Callable[[AsyncSession, list[Any]], Awaitable[None]]
 
@@ -90,6 +91,7 @@ def _is_date(column: ColumnElement[Any]) -> bool:
 
 
 async def _remove_audits(session: AsyncSession, ids: list[int]) -> None:
+    await audit_family.forget_audits(session, ids)
     submissions = select(AuditSubmission.id).where(AuditSubmission.assignment_id.in_(ids))
     grades = select(AuditGrade.id).where(AuditGrade.submission_id.in_(submissions))
     await session.execute(delete(AuditModeration).where(AuditModeration.grade_id.in_(grades)))

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from cards import text_templates as text
-from views.templates import GRADE_LABELS, Question, QuestionType, Section, evidence_id, rationale_id
+from views.templates import Question, QuestionType, Section, evidence_id, rationale_id
 
 MAX_RAW_LENGTH = 20_000
 """Longer than any question allows: the limit is reported, not silently applied."""
@@ -98,10 +98,10 @@ def _check_companions(question: Question, values: Mapping[str, str]) -> dict[str
     grade = values.get(question.id, "")
     if question.has_rationale:
         rationale = values.get(rationale_id(question), "")
-        if grade in question.rationale_required_for and not rationale:
-            errors[rationale_id(question)] = text.RATIONALE_NEEDED.format(
-                article="An" if grade in ("outstanding", "inadequate") else "A", grade=GRADE_LABELS[grade]
-            )
+        if grade in question.rationale_needed_for and not rationale:
+            label = question.label_of(grade)
+            article = "An" if label[:1].lower() in "aeiou" else "A"
+            errors[rationale_id(question)] = text.RATIONALE_NEEDED.format(article=article, grade=label)
         elif len(rationale) > question.max_length:
             errors[rationale_id(question)] = text.TOO_LONG.format(limit=question.max_length, length=len(rationale))
     if question.evidence:

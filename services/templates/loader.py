@@ -1,5 +1,9 @@
 """Load and validate template files; every problem names the file, the line and the field.
 
+A template's grades are data too: ``grade_scale`` names a scale file in ``data/grade-scales`` (or
+beside the template, in its own ``grade-scales`` folder), or holds a scale written out; a template
+with grade questions and no ``grade_scale`` grades on ``ofsted``, Ofsted's four grades.
+
 Wording may name a council's local standard as a placeholder, ``{referral_decision_hours}``; the
 loader fills it in from a plain mapping (the organisation's settings, by default the framework's
 own values) so no figure is baked into a template. An unknown placeholder is a problem like any other.
@@ -17,7 +21,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from views.templates import Template
+from views.templates import LEGACY_GRADE_TYPE, GradeBand, GradeScale, QuestionType, Template
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 Path_ = tuple[str | int, ...]
@@ -34,6 +38,11 @@ SEED_LOCAL_STANDARDS: Mapping[str, str] = MappingProxyType(
 """The framework's own local standards (Appendix 1), used where no organisation settings are given:
 referral decisions within 24 hours of the contact record, assessments within the agreed timescale,
 plans reviewed in accordance with statutory/procedural requirements."""
+
+GRADE_SCALES = "grade-scales"
+"""The folder of grade scale files (``<id>.yaml``), beside the templates."""
+DEFAULT_GRADE_SCALE = "ofsted"
+"""The scale of a template that names none: Ofsted's four grades."""
 
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 """``{name}`` in a template's wording: the value of the local standard ``name``."""
@@ -71,6 +80,7 @@ def load_template(file: Path, local_standards: Mapping[str, str] = SEED_LOCAL_ST
     data = _to_python(node, (), lines)
     problems: list[Problem] = []
     data = _fill_placeholders(data, (), lines, local_standards, problems)
+    data = _with_grade_scale(data, file, lines, problems)
     if problems:
         raise TemplateError(file, problems)
     try:
@@ -79,6 +89,56 @@ def load_template(file: Path, local_standards: Mapping[str, str] = SEED_LOCAL_ST
         raise TemplateError(file, [_problem(e["loc"], e["msg"], lines) for e in error.errors()]) from None
     _check_file_name(file, template, lines)
     return template
+
+
+def _with_grade_scale(data: Any, file: Path, lines: dict[Path_, int], problems: list[Problem]) -> Any:
+    """``data`` with its ``grade_scale`` written out: a named scale read from its file, the default
+    scale for a template with grade questions that names none."""
+    if not isinstance(data, dict):
+        return data
+    name = data.get("grade_scale")
+    if name is None:
+        if not _has_grade_questions(data):
+            return data
+        name = DEFAULT_GRADE_SCALE
+    if not isinstance(name, str):
+        return data
+    for folder in (file.parent / GRADE_SCALES, DATA_DIR / GRADE_SCALES):
+        scale_file = folder / f"{name}.yaml"
+        if scale_file.is_file():
+            return {**data, "grade_scale": _read_scale(scale_file, lines, problems)}
+    problems.append(Problem(lines.get(("grade_scale",), 1), "grade_scale", f"no grade scale file {name}.yaml"))
+    return data
+
+
+def _read_scale(file: Path, lines: dict[Path_, int], problems: list[Problem]) -> Any:
+    """A grade scale file's data, checked on its own so a mistake in it is named once, with its file."""
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        GradeScale.model_validate(data)
+    except yaml.YAMLError as error:
+        problems.append(
+            Problem(lines.get(("grade_scale",), 1), "grade_scale", f"{file.name} is not valid YAML: {error}")
+        )
+    except ValidationError as error:
+        for e in error.errors():
+            where = _format_path(tuple(e["loc"])) or "(top)"
+            message = e["msg"].removeprefix("Value error, ")
+            problems.append(Problem(lines.get(("grade_scale",), 1), "grade_scale", f"{file.name}: {where}: {message}"))
+    else:
+        return data
+    return None
+
+
+def _has_grade_questions(data: dict[str, Any]) -> bool:
+    grade_types = (QuestionType.GRADE.value, LEGACY_GRADE_TYPE)
+    sections = data.get("sections") if isinstance(data.get("sections"), list) else []
+    return any(
+        isinstance(question, dict) and question.get("type") in grade_types
+        for section in sections
+        if isinstance(section, dict) and isinstance(section.get("questions"), list)
+        for question in section["questions"]
+    )
 
 
 def _check_file_name(file: Path, template: Template, lines: dict[Path_, int]) -> None:
@@ -153,6 +213,28 @@ class TemplateLibrary:
 
     def __init__(self, templates: list[Template]) -> None:
         self._by_key = {(t.id, t.version): t for t in templates}
+        self._check_grades_mean_one_thing()
+
+    def grade_scales(self) -> list[GradeScale]:
+        """Every grade scale the templates use (template or question), each once, in template order."""
+        scales: dict[str, GradeScale] = {}
+        for template in self:
+            for question in template.questions():
+                if question.grade_scale is not None:
+                    scales.setdefault(question.grade_scale.id, question.grade_scale)
+        return list(scales.values())
+
+    def _check_grades_mean_one_thing(self) -> None:
+        """Reports count grades by their stored value, so a value must mean the same in every scale."""
+        meaning: dict[str, tuple[str, GradeBand | None]] = {}
+        for scale in self.grade_scales():
+            for grade in scale.grades:
+                seen = meaning.setdefault(grade.value, (scale.id, grade.counts_as))
+                if seen[1] != grade.counts_as:
+                    raise ValueError(
+                        f"grade {grade.value!r} counts as {seen[1] or 'neither'} in scale {seen[0]!r} but as "
+                        f"{grade.counts_as or 'neither'} in scale {scale.id!r}; give one of them another value"
+                    )
 
     @classmethod
     def from_folder(

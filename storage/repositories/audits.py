@@ -254,3 +254,19 @@ async def team_audit_rows(session: AsyncSession, *, team_ids: Sequence[int] | No
         query.order_by(AuditAssignment.due_date.desc(), AuditAssignment.id.desc()).limit(limit)
     )
     return [TeamAuditRow(a, team, auditor, grade) for a, team, auditor, grade in rows]
+
+
+async def unconfirmed_audits_of_practitioner(session: AsyncSession, person_id: int) -> list[AuditAssignment]:
+    """The practitioner's audits done together that wait for them to confirm the findings and actions."""
+    return list(
+        await session.scalars(
+            select(AuditAssignment)
+            .join(AuditSubmission, AuditSubmission.assignment_id == AuditAssignment.id)
+            .where(
+                AuditAssignment.practitioner_id == person_id,
+                AuditSubmission.confirmation_asked.is_(True),
+                AuditSubmission.practitioner_confirmation.is_(None),
+            )
+            .order_by(AuditSubmission.submitted_at, AuditAssignment.id)
+        )
+    )

@@ -6,7 +6,7 @@ come from one query: a CASE expression puts each row in its period ("bucket" 0 =
 query groups by it, so the database never returns individual rows except the few quotes and
 overdue actions a card shows. Measures over the same rows share one query (audits completed and
 planned; overall grades, stage grades and moderation; feedback volumes and agreement), so a
-digest costs nine round trips.
+digest costs ten round trips (the tenth counts the audits with the family's view).
 
 Audits are counted and graded per audit type (standard, themed, dip sample, multi-agency): the
 type is a CASE over the submission's (or round's) template id, from what the templates say, so
@@ -20,7 +20,7 @@ time than running a team's queries (bench/digest).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -29,10 +29,14 @@ from typing import Any
 from sqlalchemy import (
     BindParameter,
     ColumnElement,
+    Float,
     Select,
+    String,
     and_,
     bindparam,
     case,
+    cast,
+    exists,
     func,
     literal,
     literal_column,
@@ -160,7 +164,9 @@ def _audit_type(template_id: Any, types: AuditTypes) -> Any:
     """The audit type of a row from its template id (the type names are enum values, safe inline)."""
     whens = [(template_id.in_(list(ids)), literal_column(f"'{kind}'")) for kind, ids in types if ids]
     standard = literal_column(f"'{AuditType.STANDARD.value}'")
-    return case(*whens, else_=standard) if whens else standard
+    # Cast when it stands alone: PostgreSQL refuses to GROUP BY a bare string constant, which is
+    # all this is for a library with standard audits only.
+    return case(*whens, else_=standard) if whens else cast(standard, String)
 
 
 def _of_type(template_id: Any, types: AuditTypes) -> ColumnElement[bool]:
@@ -249,6 +255,36 @@ async def audit_counts(
     for measure, audit_type, index, number in await _core(session, query, _parameters(team_ids, buckets)):
         counts[measure][(audit_type, index)] = number
     return counts
+
+
+@statement
+def _family_voice_counts(scoped: bool, count: int, types: AuditTypes) -> Any:
+    bucket = _bucket_of(AuditSubmission.submitted_at, count)
+    heard = exists().where(FeedbackResponse.assignment_id == AuditSubmission.assignment_id)
+    return (
+        _submitted(scoped, bucket, func.count(), func.sum(case((heard, 1), else_=0)))
+        .where(
+            _within(AuditSubmission.submitted_at, 0, count - 1),
+            AuditAssignment.status != AuditStatus.CANCELLED.value,
+            _of_type(AuditSubmission.template_id, types),
+            AuditSubmission.template_id.in_(bindparam("family_templates", expanding=True)),
+        )
+        .group_by(bucket)
+    )
+
+
+async def family_voice_counts(
+    session: AsyncSession,
+    team_ids: TeamIds,
+    buckets: Sequence[Bucket],
+    template_ids: Sequence[str],
+    audits: AuditSelection = STANDARD_AUDITS,
+) -> dict[int, tuple[int, int]]:
+    """Bucket -> (submitted audits of the selected type whose template asks for the family's view,
+    those of them with the family's answers); ``template_ids`` are the templates that ask."""
+    query = _family_voice_counts(team_ids is not None, len(buckets), audits.types)
+    parameters = _selected(team_ids, buckets, audits) | {"family_templates": list(template_ids) or [""]}
+    return {index: (asked, heard or 0) for index, asked, heard in await _core(session, query, parameters)}
 
 
 @dataclass
@@ -396,7 +432,8 @@ def scale_score(scale_questions: dict[str, str]) -> Any:
         (FeedbackResponse.template_key == template, FeedbackResponse.answers[question].as_float())
         for template, question in scale_questions.items()
     ]
-    return case(*whens, else_=None) if whens else literal(None)
+    # Typed even when no template has a scale question: PostgreSQL cannot average an untyped NULL.
+    return case(*whens, else_=None) if whens else cast(null(), Float)
 
 
 @dataclass
@@ -575,9 +612,13 @@ async def audits_by_team(
     team_ids: TeamIds,
     bucket: Bucket,
     audits: AuditSelection = STANDARD_AUDITS,
+    *,
+    good_grades: Collection[str],
+    inadequate_grades: Collection[str],
 ) -> list[tuple[str, int, int, int, int]]:
     """(team, planned, completed, good or better, inadequate) per team, by team name, counting
-    the selected audits only."""
+    the selected audits only; which grades count as good or better and as inadequate comes from
+    the templates' grade scales."""
     scoped, types = team_ids is not None, audits.types
     planned = (
         select(AuditAssignment.team_id.label("team_id"), func.count().label("n"))
@@ -597,8 +638,8 @@ async def audits_by_team(
         .add_columns(
             AuditAssignment.team_id.label("team_id"),
             func.count().label("completed"),
-            func.sum(case((grade.in_(["outstanding", "good"]), 1), else_=0)).label("good"),
-            func.sum(case((grade == "inadequate", 1), else_=0)).label("inadequate"),
+            func.sum(case((grade.in_(bindparam("good_grades", expanding=True)), 1), else_=0)).label("good"),
+            func.sum(case((grade.in_(bindparam("inadequate_grades", expanding=True)), 1), else_=0)).label("inadequate"),
         )
         .where(
             AuditGrade.is_overall.is_(True),
@@ -621,7 +662,8 @@ async def audits_by_team(
         .where(_in_scope(Team.id, scoped), or_(planned.c.n.is_not(None), graded.c.completed.is_not(None)))
         .order_by(Team.name)
     )
-    rows = await _core(session, query, _selected(team_ids, [bucket], audits))
+    bands = {"good_grades": sorted(good_grades), "inadequate_grades": sorted(inadequate_grades)}
+    rows = await _core(session, query, _selected(team_ids, [bucket], audits) | bands)
     return [(r[0], int(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in rows]
 
 

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import core_rows
 from storage.models import (
     Action,
     ActionStatus,
@@ -35,11 +36,12 @@ class TeamRow:
 
 async def active_teams(session: AsyncSession) -> list[TeamRow]:
     """Every active team with its service area's name (what extracts and scopes are matched against)."""
-    rows = await session.execute(
+    rows = await core_rows(
+        session,
         select(Team.id, Team.name, ServiceArea.id, ServiceArea.name)
         .join(ServiceArea, ServiceArea.id == Team.service_area_id)
         .where(Team.active.is_(True))
-        .order_by(Team.name)
+        .order_by(Team.name),
     )
     return [TeamRow(*row) for row in rows]
 
@@ -102,49 +104,106 @@ async def replace_values(
     return replaced
 
 
-async def values_for(
+@dataclass(frozen=True)
+class AreaSums:
+    """The stored figures of one service area's teams (those asked about) for one indicator and month."""
+
+    indicator_key: str
+    area_id: int
+    month: date
+    teams: int
+    pooled: int
+    """How many of them have a numerator and a non-zero denominator."""
+    numerator: int
+    denominator: int
+    value_sum: float
+
+
+async def value_sums(
     session: AsyncSession, *, team_ids: Iterable[int], indicator_keys: Iterable[str], since: date, until: date
-) -> list[IndicatorValue]:
-    """Stored values of these teams and indicators for months in [since, until]."""
-    return list(
-        await session.scalars(
-            select(IndicatorValue).where(
-                IndicatorValue.team_id.in_(list(team_ids)),
-                IndicatorValue.indicator_key.in_(list(indicator_keys)),
-                IndicatorValue.month >= since,
-                IndicatorValue.month <= until,
-            )
+) -> list[AreaSums]:
+    """Stored values of these teams and indicators for months in [since, until], summed per service
+    area and month in the database: a whole-service scope reads a few hundred rows, not one per
+    team and month."""
+    counted = and_(IndicatorValue.numerator.is_not(None), IndicatorValue.denominator.is_not(None))
+    pooled = case((and_(counted, IndicatorValue.denominator != 0), 1), else_=0)
+    rows = await core_rows(
+        session,
+        select(
+            IndicatorValue.indicator_key,
+            Team.service_area_id,
+            IndicatorValue.month,
+            func.count(),
+            func.sum(pooled),
+            func.coalesce(func.sum(IndicatorValue.numerator), 0),
+            func.coalesce(func.sum(IndicatorValue.denominator), 0),
+            func.sum(IndicatorValue.value),
         )
+        .join(Team, Team.id == IndicatorValue.team_id)
+        .where(
+            IndicatorValue.team_id.in_(list(team_ids)),
+            IndicatorValue.indicator_key.in_(list(indicator_keys)),
+            IndicatorValue.month >= since,
+            IndicatorValue.month <= until,
+        )
+        .group_by(IndicatorValue.indicator_key, Team.service_area_id, IndicatorValue.month),
     )
+    return [
+        AreaSums(key, area, month, int(teams), int(pooled), int(numerator), int(denominator), float(value_sum))
+        for key, area, month, teams, pooled, numerator, denominator, value_sum in rows
+    ]
 
 
 @dataclass(frozen=True)
-class SubmittedAnswers:
-    team_id: int
-    submitted_at: datetime
-    answers: dict[str, Any]
+class AnswerTable:
+    """Answers to a few questions of many audits: per template, (team id, period, answers) rows
+    with the answers in ``questions`` order, as text (a multiple choice as its JSON list)."""
+
+    questions: tuple[str, ...]
+    rows: dict[str, list[tuple[int, int, tuple[Any, ...]]]]
+
+    def answers(self, template_id: str, question_id: str) -> list[tuple[int, int, Any]]:
+        """(team id, period, answer) of each audit of the template (answer None: not given)."""
+        column = self.questions.index(question_id)
+        return [(team, period, answers[column]) for team, period, answers in self.rows.get(template_id, [])]
 
 
 async def audit_answers(
-    session: AsyncSession, *, template_ids: Iterable[str], team_ids: Iterable[int], since: datetime, until: datetime
-) -> dict[str, list[SubmittedAnswers]]:
-    """Submitted audits of these templates for these teams in [since, until), by template id."""
-    rows = await session.execute(
+    session: AsyncSession,
+    *,
+    template_ids: Iterable[str],
+    question_ids: Iterable[str],
+    team_ids: Iterable[int],
+    boundaries: Sequence[datetime],
+) -> AnswerTable:
+    """The answers to these questions in the submitted audits of these templates for these teams,
+    by template id, submitted from ``boundaries[0]`` until ``boundaries[-1]``, each with the period
+    it falls in (``boundaries[i] <= submitted_at < boundaries[i + 1]``: the database tells).
+
+    Only the questions asked for leave the database, as text (an audit holds fifty answers; an
+    indicator counts one), so reading thousands of audits costs little more than the SQL."""
+    questions = sorted(set(question_ids))
+    period = case(*((AuditSubmission.submitted_at < end, index) for index, end in enumerate(boundaries[1:])), else_=-1)
+    rows = await core_rows(
+        session,
         select(
-            AuditSubmission.template_id, AuditAssignment.team_id, AuditSubmission.submitted_at, AuditSubmission.answers
+            AuditSubmission.template_id,
+            AuditAssignment.team_id,
+            period,
+            *(AuditSubmission.answers[question].as_string() for question in questions),
         )
         .join(AuditAssignment, AuditAssignment.id == AuditSubmission.assignment_id)
         .where(
             AuditSubmission.template_id.in_(list(template_ids)),
             AuditAssignment.team_id.in_(list(team_ids)),
-            AuditSubmission.submitted_at >= since,
-            AuditSubmission.submitted_at < until,
-        )
+            AuditSubmission.submitted_at >= boundaries[0],
+            AuditSubmission.submitted_at < boundaries[-1],
+        ),
     )
-    found: dict[str, list[SubmittedAnswers]] = {}
-    for template_id, team_id, submitted_at, answers in rows:
-        found.setdefault(template_id, []).append(SubmittedAnswers(team_id, submitted_at, answers or {}))
-    return found
+    found: dict[str, list[tuple[int, int, tuple[Any, ...]]]] = {}
+    for template_id, team_id, index, *answers in rows:
+        found.setdefault(template_id, []).append((team_id, index, tuple(answers)))
+    return AnswerTable(tuple(questions), found)
 
 
 async def open_actions_count(session: AsyncSession, team_ids: Iterable[int]) -> int:

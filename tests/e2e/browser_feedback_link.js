@@ -15,6 +15,36 @@ async function pageText(page) {
   return (await page.locator("main").innerText()).trim();
 }
 
+// Answers every question by its accessible name (as a screen reader user would find it), then
+// sends with the keyboard: focus the button and press Enter. Returns the outcome it saw.
+async function answerAndSend(page, config) {
+  for (const [question, choice] of Object.entries(config.choices)) {
+    const group = page.getByRole("radiogroup", { name: question });
+    await group.getByRole("radio", { name: choice, exact: true }).check();
+  }
+  for (const [question, choice] of Object.entries(config.selects || {})) {
+    await page.getByRole("combobox", { name: question }).selectOption({ label: choice });
+  }
+  for (const [question, words] of Object.entries(config.texts || {})) {
+    const box = page.getByRole("textbox", { name: question });
+    await box.focus();
+    await page.keyboard.type(words);
+  }
+  await page.screenshot({ path: config.answeredScreenshot, fullPage: true });
+  const send = page.getByRole("button", { name: config.submitLabel });
+  await send.focus();
+  await page.keyboard.press("Enter");
+  const outcome = page.locator("#qop-outcome");
+  await outcome.waitFor({ timeout: WAIT_MS });
+  const seen = {
+    outcome: await outcome.innerText(),
+    outcomeFocused: await page.evaluate(() => document.activeElement && document.activeElement.id),
+    afterSubmit: await pageText(page),
+  };
+  await page.screenshot({ path: config.screenshot, fullPage: true });
+  return seen;
+}
+
 // The family page on a phone: its screen, touch, user agent and a British locale.
 const ON_A_PHONE = {
   viewport: PHONE.viewport,
@@ -45,30 +75,8 @@ async function visit(page, blocked, config) {
   result.viewportWidth = PHONE.viewport.width;
   result.pageScrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
 
-  // 2. Answer: every question by its accessible name, as a screen reader user would find it.
-  for (const [question, choice] of Object.entries(config.choices)) {
-    const group = page.getByRole("radiogroup", { name: question });
-    await group.getByRole("radio", { name: choice, exact: true }).check();
-  }
-  for (const [question, choice] of Object.entries(config.selects || {})) {
-    await page.getByRole("combobox", { name: question }).selectOption({ label: choice });
-  }
-  for (const [question, words] of Object.entries(config.texts || {})) {
-    const box = page.getByRole("textbox", { name: question });
-    await box.focus();
-    await page.keyboard.type(words);
-  }
-  // 3. Send with the keyboard: focus the button and press Enter.
-  await page.screenshot({ path: config.answeredScreenshot, fullPage: true });
-  const send = page.getByRole("button", { name: config.submitLabel });
-  await send.focus();
-  await page.keyboard.press("Enter");
-  const outcome = page.locator("#qop-outcome");
-  await outcome.waitFor({ timeout: WAIT_MS });
-  result.outcome = await outcome.innerText();
-  result.outcomeFocused = await page.evaluate(() => document.activeElement && document.activeElement.id);
-  result.afterSubmit = await pageText(page);
-  await page.screenshot({ path: config.screenshot, fullPage: true });
+  // 2. and 3. Answer and send, as a parent would.
+  Object.assign(result, await answerAndSend(page, config));
   result.problemsWhileAnswering = problems.slice();
 
   // 4. What must be refused, each with a kind message.
@@ -110,7 +118,11 @@ async function visit(page, blocked, config) {
   return result;
 }
 
-runScript(() => {
-  const config = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
-  return withChromium(ON_A_PHONE, (page, blocked) => visit(page, blocked, config));
-});
+module.exports = { ON_A_PHONE, WAIT_MS, answerAndSend, pageText };
+
+if (require.main === module) {
+  runScript(() => {
+    const config = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
+    return withChromium(ON_A_PHONE, (page, blocked) => visit(page, blocked, config));
+  });
+}

@@ -6,7 +6,8 @@ demo organisation (imported the ordinary way) makes Isaiah Langer a QA lead and 
 Fernandez a Moorside practitioner; the administrator makes Alex Wilber (the playground's current
 user) a QA lead as well, as ``qop org role add`` does. Alex starts a round from the round-start
 card, audits Patti's case (every page, a Back step, a resume from 'my tasks', four actions raised
-one row at a time), Patti reflects in her own chat, an Outstanding grade sends the audit to Isaiah,
+one row at a time), Patti reflects in her own chat, Alex is refused until the family's view is in and
+sends mum a private link, which she answers; an Outstanding grade sends the audit to Isaiah,
 who lowers it with a rationale; Alex and Patti are told, Patti comments, and the audit is listed
 in 'team audits'. Then the database holds
 exactly the expected records. A second test renders an audit page in headless Chromium and keeps
@@ -51,7 +52,7 @@ from storage.models import (
 from tests.e2e.browser import run_browser_script
 from tests.e2e.isolation import assert_isolated_if_asked
 from tests.e2e.live import WAIT_SECONDS, LiveBot, PlaygroundClient, card_text
-from tests.support.audits import inputs_of, valid_answers
+from tests.support.audits import FAMILY_ANSWERS, inputs_of, valid_answers
 from tests.support.cards import button_data
 from tests.support.env import ARTIFACTS, PROJECT_ROOT, chromium_path, require
 from views.audits import action_ids
@@ -228,9 +229,22 @@ async def test_a_full_round_through_the_playground(bot: LiveBot, playground: Run
         )
         assert f"Reflection sent: case {CASE}" in card_text(done["value"])
 
-        # Alex reads it before submitting; a double click stores one audit.
+        # Alex reads it before submitting; without the family's view the audit is not submitted yet.
         page = await press(verbs.AUDIT_OPEN, {"assignment_id": audit_id})
         assert "Visits were regular and mum trusts us." in card_text(page)
+        refused = await press(verbs.AUDIT_SUBMIT, button_data(page, verbs.AUDIT_SUBMIT))
+        assert "The family's view is needed before the audit can be submitted" in card_text(refused)
+
+        # Alex sends mum a private link (its QR code on the card); she answers it on her phone.
+        family_step = {**button_data(refused, verbs.AUDIT_FAMILY_LINK), "family_who": "parent_carer"}
+        page = await press(verbs.AUDIT_FAMILY_LINK, family_step)
+        link = next(line for line in card_text(page).split('"') if "/feedback/" in line)
+        assert "data:image/png;base64," in card_text(page), "the link's QR code is on the card"
+        await services.feedback_links.submit(link.rsplit("/", 1)[1], FAMILY_ANSWERS)
+
+        # Her words are on the audit before Alex submits; a double click stores one audit.
+        page = await press(verbs.AUDIT_OPEN, {"assignment_id": audit_id})
+        assert FAMILY_ANSWERS["comments"] in card_text(page) and "through a private link" in card_text(page)
         submit = button_data(page, verbs.AUDIT_SUBMIT)
         first, second = await asyncio.gather(press(verbs.AUDIT_SUBMIT, submit), press(verbs.AUDIT_SUBMIT, submit))
         assert f"Audit submitted: case {CASE}" in card_text(first) and "Waiting for a moderator" in card_text(first)
@@ -339,8 +353,9 @@ async def assert_the_records(
     # Every view, page save, submission, moderation and comment, by whom (the round by the CLI-made QA lead).
     assert Counter((actor, action, kind) for actor, action, kind in logged) == {
         (alex, "change", "audit round"): 1,
-        (alex, "view", "audit"): 3,  # opened, resumed from 'my tasks', opened to read the reflection
-        (alex, "change", "audit"): 16,  # every page move: 3 + Back + Save + 7 after the resume + 3 added rows
+        (alex, "view", "audit"): 4,  # opened, resumed from 'my tasks', opened to read the reflection, the family's
+        (alex, "change", "audit"): 17,  # every page move: 3 + Back + Save + 7 after the resume + 3 added rows; the link
+        (alex, "submit refused", "audit"): 1,  # not without the family's view
         (alex, "submit", "audit"): 1,
         (patti, "submit", "audit reflection"): 1,
         (isaiah, "moderate", "audit"): 1,

@@ -38,7 +38,7 @@ from storage.models import (
 from tests.e2e.isolated_audit import card_in_chat_of, found, next_card_with
 from tests.e2e.isolation import assert_isolated_if_asked
 from tests.e2e.live import LiveBot, PlaygroundClient, card_text
-from tests.support.audits import inputs_of, valid_answers
+from tests.support.audits import family_declined, inputs_of, send_reflection, valid_answers
 from tests.support.cards import button_data
 
 pytestmark = pytest.mark.e2e
@@ -48,9 +48,10 @@ ALEX, MEGAN, ADELE, PATTI = "alexw@example.com", "meganb@example.com", "adelev@e
 CASES = ("LCS300211", "LCS300212")
 
 
-async def audited_by_megan(services: Services, megan_teams_id: str) -> list[int]:
-    """Megan's two audits of Patti's cases, every page answered and submitted (none drawn for
-    per-audit moderation, so the group is the only moderation they get)."""
+async def audited_by_megan(services: Services, megan_teams_id: str, patti_teams_id: str) -> list[int]:
+    """Megan's two audits of Patti's cases, every page answered (the family declined to give their
+    view), Patti's reflection sent, and submitted (none drawn for per-audit moderation, so the group
+    is the only moderation they get)."""
     services.audits.moderation.rule = ModerationRule(frozenset(), 0.0)
     today = services.audits.context.today()
     rows = "".join(f"{case},Moorside Locality Team,{PATTI},{MEGAN}\n" for case in CASES)
@@ -67,6 +68,8 @@ async def audited_by_megan(services: Services, megan_teams_id: str) -> list[int]
             await services.audits.answering.save_page(
                 megan_teams_id, assignment_id, page=page, data=answers, move="next"
             )
+        await family_declined(services.audits, megan_teams_id, assignment_id)
+        await send_reflection(services.audits, assignment_id, practitioner=patti_teams_id)
         await services.audits.submission.submit(
             megan_teams_id, assignment_id, data={}, idempotency_key=f"e2e-{assignment_id}"
         )
@@ -100,7 +103,7 @@ async def test_a_moderation_group_meeting_through_the_playground(bot: LiveBot, p
 
         ids = await found(met, "qop meeting Megan, Adele and Patti")
         alex, megan, adele, patti = (ids[user_of[e]] for e in (ALEX, MEGAN, ADELE, PATTI))
-        audits = await audited_by_megan(services, user_of[MEGAN])
+        audits = await audited_by_megan(services, user_of[MEGAN], user_of[PATTI])
 
         # Alex, the QA lead, schedules the meeting from the card.
         await teams.say(personal, "moderation group")

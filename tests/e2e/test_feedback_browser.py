@@ -13,3 +13,8 @@ pytestmark = pytest.mark.browser
 def test_a_family_link_works_on_a_phone_in_headless_chromium() -> None:
     require(node_path() is not None and chromium_path() is not None, "Node.js and Chromium")
     assert_module_passes_isolated("isolated_feedback_browser.py")
+
+
+def test_a_family_answers_an_audits_links_on_a_phone_in_headless_chromium() -> None:
+    require(node_path() is not None and chromium_path() is not None, "Node.js and Chromium")
+    assert_module_passes_isolated("isolated_audit_family_browser.py")

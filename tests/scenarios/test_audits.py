@@ -29,7 +29,10 @@ from storage.models import (
 from tests.scenarios.conftest import BotHarness
 from tests.support import activities as a
 from tests.support.audits import (
+    FAMILY_ANSWERS,
     MODERATOR_NUMBER,
+    REFLECTION_ANSWERS,
+    YOUNG_PERSON_ANSWERS,
     AuditOrg,
     card_text,
     inputs_of,
@@ -166,20 +169,29 @@ async def test_a_full_round_from_start_to_moderated_grades_and_actions(harness: 
     page = await invoke(harness, AUDITOR, verbs.AUDIT_NEXT, {"assignment_id": audit_id, "page": 9, **action})
     assert "Check and submit" in card_text(page) and "has not sent their reflection yet" in card_text(page)
 
-    reflection = {
-        "did_well": "Weekly visits built trust with mum.",
-        "worried_about": "Weekend drinking.",
-        "difference_made": "Attendance is up from 72% to 91%; the school confirms it.",
-        "practitioner_scale": "6",
-    }
-    done = await invoke(harness, PRACTITIONER, verbs.AUDIT_REFLECT_SUBMIT, {"assignment_id": audit_id, **reflection})
+    done = await invoke(
+        harness, PRACTITIONER, verbs.AUDIT_REFLECT_SUBMIT, {"assignment_id": audit_id, **REFLECTION_ANSWERS}
+    )
     assert "Reflection sent: case LCS100234" in card_text(done)
 
     page = await invoke(harness, AUDITOR, verbs.AUDIT_OPEN, {"assignment_id": audit_id})
     assert "Weekly visits built trust with mum." in card_text(page), "the auditor reads the reflection first"
     submit_data = button_data(page, verbs.AUDIT_SUBMIT)
+
+    # Not without the family's view: the review page says so; the parent answers together on the card.
+    refused = await invoke(harness, AUDITOR, verbs.AUDIT_SUBMIT, submit_data)
+    assert "The family's view is needed before the audit can be submitted" in card_text(refused)
+    here = {"assignment_id": audit_id, "page": len(STANDARD.sections) + 1}
+    form = await invoke(harness, AUDITOR, verbs.AUDIT_FAMILY_TOGETHER, {**here, "family_who": "parent_carer"})
+    assert "Your view of the help your family has had" in card_text(form)
+    family = {**button_data(form, verbs.AUDIT_FAMILY_ANSWER), **FAMILY_ANSWERS}
+    page = await invoke(harness, AUDITOR, verbs.AUDIT_FAMILY_ANSWER, family)
+    assert "The family gave their view." in card_text(page) and "answered together" in card_text(page)
+    assert "We work well together now" in card_text(page), "the family's own words are on the audit"
+    submit_data = button_data(page, verbs.AUDIT_SUBMIT)
     summary = await invoke(harness, AUDITOR, verbs.AUDIT_SUBMIT, submit_data)
     again = await invoke(harness, AUDITOR, verbs.AUDIT_SUBMIT, submit_data)
+    assert "We work well together now" in card_text(summary)
     assert "Audit submitted: case LCS100234" in card_text(summary)
     assert "Input." not in card_text(summary), "the submitted audit is read-only"
     assert card_text(again) == card_text(summary), "a double click shows the same stored audit"
@@ -417,6 +429,9 @@ async def test_an_audit_raises_as_many_actions_as_it_needs_one_row_at_a_time(
 
     page = await invoke(harness, AUDITOR, verbs.AUDIT_NEXT, here)
     assert "Check and submit" in card_text(page) and f"Action {MAX_ACTIONS}: record" in card_text(page)
+    await invoke(harness, PRACTITIONER, verbs.AUDIT_REFLECT_SUBMIT, {"assignment_id": audit_id, **REFLECTION_ANSWERS})
+    review = {"assignment_id": audit_id, "page": actions_page + 1}
+    page = await invoke(harness, AUDITOR, verbs.AUDIT_FAMILY_REASON, {**review, "family_reason": "declined"})
     submit_data = button_data(page, verbs.AUDIT_SUBMIT)
     summary = await invoke(harness, AUDITOR, verbs.AUDIT_SUBMIT, submit_data)
     assert "Audit submitted" in card_text(summary)
@@ -443,6 +458,9 @@ async def test_an_audit_nobody_independent_can_moderate_waits_visibly_until_a_mo
         answers = valid_answers(section, today, grade="outstanding" if number == 2 else "good")
         await invoke(harness, AUDITOR, verbs.AUDIT_NEXT, {"assignment_id": audit_id, "page": number, **answers})
     page = await invoke(harness, AUDITOR, verbs.AUDIT_NEXT, {"assignment_id": audit_id, "page": len(STANDARD.sections)})
+    await invoke(harness, PRACTITIONER, verbs.AUDIT_REFLECT_SUBMIT, {"assignment_id": audit_id, **REFLECTION_ANSWERS})
+    not_safe = {"assignment_id": audit_id, "page": len(STANDARD.sections) + 1, "family_reason": "not_safe"}
+    page = await invoke(harness, AUDITOR, verbs.AUDIT_FAMILY_REASON, not_safe)
     submit_data = next(x["data"] for x in page["actions"] if x.get("verb") == verbs.AUDIT_SUBMIT)
     summary = await invoke(harness, AUDITOR, verbs.AUDIT_SUBMIT, submit_data)
     assert "Waiting for a moderator" in card_text(summary)
@@ -495,3 +513,43 @@ async def test_an_audit_nobody_independent_can_moderate_waits_visibly_until_a_mo
     )
     assert "moderation agreed" in card_text(outcome)
     assert (await only_assignment(sessions)).status == "completed"
+
+
+async def test_the_practitioner_asks_the_family_from_the_reflection_card_and_refusals_are_cards(
+    harness: BotHarness, sessions, clock
+) -> None:  # type: ignore[no-untyped-def]
+    await make_audit_org(sessions)
+    await install_everyone(harness)
+    await start_round(harness, clock)
+    audit_id = (await only_assignment(sessions)).id
+    reflection_card = await card_to(harness, PRACTITIONER, "Your reflection: case LCS100234")
+    assert "The family's view" in card_text(reflection_card), "the practitioner can ask with the family beside them"
+
+    # A young person answers together on the practitioner's card; the half-typed reflection is kept.
+    step = {**button_data(reflection_card, verbs.AUDIT_FAMILY_TOGETHER), "family_who": "young_person"}
+    form = await invoke(harness, PRACTITIONER, verbs.AUDIT_FAMILY_TOGETHER, {**step, "did_well": "Weekly visits."})
+    assert "What do you think?" in card_text(form) and verbs.AUDIT_REFLECT_OPEN in card_text(form)
+    back = await invoke(
+        harness,
+        PRACTITIONER,
+        verbs.AUDIT_FAMILY_ANSWER,
+        {**button_data(form, verbs.AUDIT_FAMILY_ANSWER), **YOUNG_PERSON_ANSWERS},
+    )
+    assert "Your reflection: case LCS100234" in card_text(back) and inputs_of(back)["did_well"] == "Weekly visits."
+    assert YOUNG_PERSON_ANSWERS["working_well"] in card_text(back)
+
+    # The auditor sees it on the first page, before grading anything.
+    page = await invoke(harness, AUDITOR, verbs.AUDIT_OPEN, {"assignment_id": audit_id})
+    assert YOUNG_PERSON_ANSWERS["working_well"] in card_text(page) and "step 1 of 11" in card_text(page)
+
+    # A colleague pressing the family step, or a made-up audit, is refused with a card.
+    refusals = (
+        (COLLEAGUE, audit_id, "Only the auditor of this audit, or the practitioner whose work it looks at"),
+        (AUDITOR, "x", "I can't find that audit."),
+    )
+    for number, assignment, says in refusals:
+        data = {"assignment_id": assignment, "family_reason": "declined"}
+        refused = await invoke(harness, number, verbs.AUDIT_FAMILY_REASON, data)
+        assert says in card_text(refused) and "family_reason" not in inputs_of(refused)
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(AuditSubmission)) == 0

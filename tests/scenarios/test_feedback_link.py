@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import json
-import re
 from datetime import timedelta
 from typing import Any
 
@@ -18,6 +17,7 @@ from tests.scenarios.conftest import BotHarness
 from tests.support import activities as a
 from tests.support.action_org import make_org
 from tests.support.delivery import eventually
+from tests.support.link_pages import page_data, post_answers
 
 PARENT_ANSWERS = {
     "understood_why": "agree",
@@ -41,26 +41,10 @@ def _path(link: CreatedLink) -> str:
     return "/feedback/" + link.url.rsplit("/", 1)[1]
 
 
-def _page_data(page: str) -> dict[str, Any]:
-    match = re.search(r'<script type="application/json" id="qop-data">(.*?)</script>', page, re.S)
-    assert match, "the form page carries its card"
-    return json.loads(match.group(1))
-
-
 async def _open(harness: BotHarness, path: str) -> tuple[ClientResponse, dict[str, Any]]:
     response = await harness.client.get(path)
     assert response.status == 200, await response.text()
-    return response, _page_data(await response.text())
-
-
-def _origin(harness: BotHarness) -> dict[str, str]:
-    return {"Origin": str(harness.client.make_url("")).rstrip("/")}
-
-
-async def _submit(harness: BotHarness, path: str, csrf: str, answers: dict[str, Any], **headers: str) -> ClientResponse:
-    return await harness.client.post(
-        path, json={"csrf": csrf, "answers": answers}, headers={**_origin(harness), **headers}
-    )
+    return response, page_data(await response.text())
 
 
 async def _count(sessions: Any, model: type) -> int:
@@ -85,7 +69,7 @@ async def test_a_family_opens_the_link_answers_once_and_a_second_submit_is_refus
     assert data["card"]["type"] == "AdaptiveCard" and data["card"]["version"] == "1.5"
     assert "LCS123456" not in page, "the public page never shows the case reference"
 
-    accepted = await _submit(harness, _path(link), data["csrf"], PARENT_ANSWERS)
+    accepted = await post_answers(harness.client, _path(link), data["csrf"], PARENT_ANSWERS)
     assert accepted.status == 200, await accepted.text()
     assert (await accepted.json())["state"] == "thanks"
     async with sessions() as session:
@@ -95,7 +79,7 @@ async def test_a_family_opens_the_link_answers_once_and_a_second_submit_is_refus
     assert stored.answers["where_now"] == 6 and stored.answers["helped_make_plan"] == "disagree"
     assert used.used_at is not None
 
-    again = await _submit(harness, _path(link), data["csrf"], PARENT_ANSWERS)
+    again = await post_answers(harness.client, _path(link), data["csrf"], PARENT_ANSWERS)
     assert again.status == 410 and (await again.json())["title"] == "You've already answered"
     reopened = await harness.client.get(_path(link))
     assert reopened.status == 410 and "already been used" in await reopened.text()
@@ -109,7 +93,7 @@ async def test_an_expired_link_is_refused_kindly(harness: BotHarness, sessions: 
 
     page = await harness.client.get(_path(link))
     assert page.status == 410 and "This link has expired" in await page.text()
-    late = await _submit(harness, _path(link), data["csrf"], PARENT_ANSWERS)
+    late = await post_answers(harness.client, _path(link), data["csrf"], PARENT_ANSWERS)
     assert late.status == 410 and (await late.json())["title"] == "This link has expired"
     assert await _count(sessions, FeedbackResponse) == 0
 
@@ -127,7 +111,7 @@ async def test_a_tampered_or_made_up_token_reveals_nothing(harness: BotHarness, 
     assert "This link isn't working" in html.unescape(pages[0])
     assert "Content-Security-Policy" in response.headers
     _, data = await _open(harness, path)
-    refused = await _submit(harness, tampered, data["csrf"], PARENT_ANSWERS)
+    refused = await post_answers(harness.client, tampered, data["csrf"], PARENT_ANSWERS)
     assert refused.status == 404
     assert await _count(sessions, FeedbackResponse) == 0
 
@@ -137,19 +121,19 @@ async def test_forged_submissions_are_refused_and_the_link_still_works(harness: 
     path = _path(link)
     _, data = await _open(harness, path)
 
-    no_token = await _submit(harness, path, "", PARENT_ANSWERS)
-    wrong_token = await _submit(harness, path, "0" * 64, PARENT_ANSWERS)
-    other_site = await _submit(harness, path, data["csrf"], PARENT_ANSWERS, Origin="https://evil.example")
+    no_token = await post_answers(harness.client, path, "", PARENT_ANSWERS)
+    wrong_token = await post_answers(harness.client, path, "0" * 64, PARENT_ANSWERS)
+    other_site = await post_answers(harness.client, path, data["csrf"], PARENT_ANSWERS, Origin="https://evil.example")
     no_origin = await harness.client.post(path, json={"csrf": data["csrf"], "answers": PARENT_ANSWERS})
     harness.client.session.cookie_jar.clear()
-    no_cookie = await _submit(harness, path, data["csrf"], PARENT_ANSWERS)
+    no_cookie = await post_answers(harness.client, path, data["csrf"], PARENT_ANSWERS)
     for refused in (no_token, wrong_token, other_site, no_origin, no_cookie):
         assert refused.status == 403
         assert (await refused.json())["title"] == "Please reload the page"
     assert await _count(sessions, FeedbackResponse) == 0
 
     _, fresh = await _open(harness, path)
-    assert (await _submit(harness, path, fresh["csrf"], PARENT_ANSWERS)).status == 200
+    assert (await post_answers(harness.client, path, fresh["csrf"], PARENT_ANSWERS)).status == 200
 
 
 async def test_answers_that_need_another_look_keep_the_link_open(harness: BotHarness, sessions: Any) -> None:
@@ -159,7 +143,7 @@ async def test_answers_that_need_another_look_keep_the_link_open(harness: BotHar
     incomplete = {**PARENT_ANSWERS, "where_now": "11", "still_worried": "call me on 07700 900123"}
     del incomplete["understood_why"]
 
-    response = await _submit(harness, path, data["csrf"], incomplete)
+    response = await post_answers(harness.client, path, data["csrf"], incomplete)
     assert response.status == 422
     fields = (await response.json())["fields"]
     assert set(fields) == {
@@ -168,7 +152,7 @@ async def test_answers_that_need_another_look_keep_the_link_open(harness: BotHar
         "What are you still worried about?",
     }
     assert "phone number" in fields["What are you still worried about?"]
-    assert (await _submit(harness, path, data["csrf"], PARENT_ANSWERS)).status == 200
+    assert (await post_answers(harness.client, path, data["csrf"], PARENT_ANSWERS)).status == 200
 
 
 async def test_a_young_person_who_feels_unsafe_raises_an_alert_for_worker_and_manager(
@@ -189,7 +173,7 @@ async def test_a_young_person_who_feels_unsafe_raises_an_alert_for_worker_and_ma
         "safe_where_i_live": "strongly_disagree",
         "happy_where_i_live": "5",
     }
-    assert (await _submit(harness, path, data["csrf"], answers)).status == 200
+    assert (await post_answers(harness.client, path, data["csrf"], answers)).status == 200
     async with sessions() as session:
         alert = await session.scalar(select(SafetyAlert))
         response = await session.scalar(select(FeedbackResponse))

@@ -126,18 +126,6 @@ async def test_the_link_card_button_opens_the_form_for_the_child(harness: BotHar
     assert "Tell us what you think" in _text(form) and "How safe do you feel where you live?" in _text(form)
 
 
-async def test_an_audit_card_button_asks_the_family_for_their_view(harness: BotHarness, sessions: Any) -> None:
-    from cards.feedback import ask_family_button
-
-    await make_org(sessions, teams_ids=True)
-    button = ask_family_button("LCS123456", audit_reference="A42").model_dump(by_alias=True, exclude_none=True)
-    card = _card_of(await harness.send(a.card_action(harness.service_url, button["verb"], button["data"])))
-    assert "Feedback link ready" in _text(card) and "Your view of the help your family has had" in _text(card)
-    async with sessions() as session:
-        link = await session.scalar(select(FeedbackLink))
-    assert link.audit_reference == "A42" and link.template_key == "audit-family-feedback"
-
-
 @pytest.mark.parametrize("senior_manager", [True, False], ids=["senior-manager", "qa-lead"])
 async def test_with_the_manager_gone_a_childs_safety_alert_goes_to_those_above(
     harness: BotHarness, sessions: Any, senior_manager: bool

@@ -29,8 +29,10 @@ from storage.models import (
 )
 from tests.support.audits import (
     card_text,
+    family_declined,
     make_audit_org,
     only_the_auditor_moderates,
+    send_reflection,
     valid_answers,
 )
 from tests.support.outbox import RecordingOutbox
@@ -52,7 +54,9 @@ def test_the_default_rule_takes_every_inadequate_and_outstanding_and_a_tenth_of_
     assert 160 <= sampled <= 240, sampled
     never = ModerationRule(frozenset({"inadequate"}), 0.0, random.Random(1))
     assert never.reason_to_moderate(["outstanding", "good"]) is None
-    assert [outcome_of("good", g) for g in ("good", "outstanding", "inadequate")] == ["agreed", "raised", "lowered"]
+    scale = STANDARD.overall_grade_question.grade_scale
+    outcomes = [outcome_of("good", g, scale) for g in ("good", "outstanding", "inadequate")]
+    assert outcomes == ["agreed", "raised", "lowered"]
 
 
 async def test_a_csv_round_reports_each_bad_row_and_starts_the_good_ones(services: Services, sessions) -> None:  # type: ignore[no-untyped-def]
@@ -127,6 +131,7 @@ async def _complete_draft(audits: Audits, auditor: str, assignment_id: int, toda
         grade = "outstanding" if page == 2 else "good"
         data = valid_answers(section, today, grade=grade)
         await audits.answering.save_page(auditor, assignment_id, page=page, data=data, move="next")
+    await family_declined(audits, auditor, assignment_id)
 
 
 async def _answered_audit(services: Services) -> int:
@@ -140,6 +145,7 @@ async def _answered_audit(services: Services) -> int:
     )
     [assignment_id] = report.created
     await _complete_draft(services.audits, AUDITOR, assignment_id, services.clock.now().date())
+    await send_reflection(services.audits, assignment_id)
     return assignment_id
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from services.digest.findings import INADEQUATE_WORTH_NAMING, MODERATED_WORTH_NAMING, digest_findings
-from views.digest import Digest, GradeCounts, Moderation, OverdueAction, PeriodFigures, StageFigures
+from tests.support.grades import shipped_counts
+from views.digest import Digest, Moderation, OverdueAction, PeriodFigures, StageFigures
 from views.periods import week_starting
 
 WEEK = week_starting(date(2026, 3, 23), "Europe/London")
@@ -21,17 +22,17 @@ def _digest(
         scope_label="Riverside",
         period=WEEK,
         trend=[
-            PeriodFigures(WEEK.previous(), grades=GradeCounts({"good": before, "inadequate": 20 - before})),
+            PeriodFigures(WEEK.previous(), grades=shipped_counts({"good": before, "inadequate": 20 - before})),
             PeriodFigures(
                 WEEK,
-                grades=GradeCounts(
+                grades=shipped_counts(
                     {"good": now, "inadequate": inadequate, "requires_improvement": 20 - now - inadequate}
                 ),
             ),
         ],
         stages=[
-            StageFigures("assessment", "Assessment", GradeCounts({"good": 5, "inadequate": 5})),
-            StageFigures("planning", "Planning", GradeCounts({"good": 10})),
+            StageFigures("assessment", "Assessment", shipped_counts({"good": 5, "inadequate": 5})),
+            StageFigures("planning", "Planning", shipped_counts({"good": 10})),
         ],
         overdue_total=3,
         overdue=OVERDUE,

@@ -18,7 +18,7 @@ from services.container import Services
 from services.measures import MeasuresFileError, MeasuresService, NoMeasures, UnreadableExtract
 from services.templates import TemplateLibrary
 from storage.models import IndicatorImportBatch, IndicatorValue, MeasureDeclaration, Team
-from tests.support.audits import make_audit_org, valid_answers
+from tests.support.audits import make_audit_org, send_reflection, valid_answers
 from tests.support.organisation import DEMO_FILE
 
 DATA = PROJECT_ROOT / "tests" / "data" / "measures"
@@ -221,6 +221,7 @@ async def answer_dip_sample(services: Services, assignment_id: int, auditor: str
         if "referral_decision_in_time" in answers:
             answers["referral_decision_in_time"] = referral_decision
         await services.audits.answering.save_page(auditor, assignment_id, page=page, data=answers, move="next")
+    await send_reflection(services.audits, assignment_id)
     await services.audits.submission.submit(auditor, assignment_id, data={}, idempotency_key=f"dip-{assignment_id}")
 
 

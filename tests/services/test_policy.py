@@ -80,6 +80,7 @@ RECORDS = {
     "improvement plan": policy.improvement_plan(),
     "team compliments and complaints": policy.compliments_complaints(team_id=TEAM, service_area_id=AREA),
     "team practice example": policy.practice_example(team_id=TEAM, service_area_id=AREA),
+    "team performance clinic": policy.performance_clinic(team_id=TEAM, service_area_id=AREA),
     # A moderation group meeting the Head of Service (14), the PSW (16) and the auditor (3) sit in;
     # and the audit of the practitioner's (1) case by 3 on its list.
     "moderation group meeting": policy.moderation_group(member_ids=[14, 16, 3]),
@@ -167,6 +168,9 @@ MATRIX: dict[tuple[str, P], set[str]] = {
     ("team compliments and complaints", P.VIEW): {"client_relations", "qa_lead", "qa_head", "director"}
     | {"senior", "head_of_service"},
     ("team compliments and complaints", P.SUBMIT): {"client_relations"},
+    ("team performance clinic", P.VIEW): {"manager", "senior", "head_of_service", "qa_lead", "qa_head"}
+    | {"director", "analyst"},
+    ("team performance clinic", P.SUBMIT): {"manager", "senior", "head_of_service", "qa_lead", "qa_head"},
     ("team practice example", P.VIEW): EVERYONE_IN_ORG,
     ("team practice example", P.SUBMIT): {"manager", "senior", "head_of_service", "qa_lead", "qa_head", "psw"}
     | {"iro_manager"},

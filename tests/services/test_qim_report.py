@@ -40,6 +40,7 @@ async def test_the_workbook_holds_the_quarter_s_numbers(
         "Moderation group",
         "Signs of Safety",
         "Feedback",
+        "Multi-agency",
         "Actions",
         "QA calendar",
         "Audit types",

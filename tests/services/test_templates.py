@@ -38,6 +38,7 @@ def test_the_library_ships_the_four_templates_the_framework_needs() -> None:
         "practice-observation": TemplateKind.OBSERVATION,
         "observation-reflection": TemplateKind.REFLECTION,
         "themed-voice-of-the-child": TemplateKind.AUDIT,
+        "multi-agency-audit": TemplateKind.AUDIT,
         "dip-sample-compliance": TemplateKind.AUDIT,
         "staff-pulse": TemplateKind.SURVEY,
         "partner-agency": TemplateKind.SURVEY,
@@ -107,7 +108,7 @@ def test_rules_across_fields_point_at_the_question(tmp_path: Path) -> None:
     )
     [problem] = _broken(tmp_path, body).problems
     assert (problem.line, problem.field) == (12, "sections[0].questions[1]")
-    assert "rationale_required_for is only for grade4" in problem.message
+    assert "rationale_required_for is only for grade questions" in problem.message
 
 
 def test_duplicate_ids_unknown_fields_and_bad_yaml_are_reported(tmp_path: Path) -> None:

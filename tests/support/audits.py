@@ -11,12 +11,50 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services.audits.parts import Audits
 from storage.models import Person, Role, RoleAssignment
 from tests.support.action_org import Org, make_org
 from tests.support.cards import nodes
+from views.audits import ReflectionSummary
 from views.templates import QuestionType, Section, rationale_id
 
 MODERATOR_NUMBER = 7
+FAMILY_ANSWERS = {
+    "understood_why": "agree",
+    "worries_explained": "agree",
+    "strengths_recognised": "strongly_agree",
+    "helped_make_plan": "neither",
+    "know_what_happens": "agree",
+    "anything_changed": "better",
+    "where_now": "7",
+    "comments": "We work well together now and the school helps every week.",
+}
+"""A parent's answers to the audit's family form (``audit-family-feedback``)."""
+YOUNG_PERSON_ANSWERS = {
+    "listened_to": "agree",
+    "understand_why": "agree",
+    "had_a_say": "agree",
+    "know_next": "agree",
+    "safe_where_i_live": "agree",
+    "happy_where_i_live": "8",
+    "working_well": "Going back to school has helped me a lot.",
+}
+"""A young person's answers to ``family-young-person`` (none of them raises a safety alert)."""
+PRACTITIONER_USER = "29:user-1"
+"""The practitioner's Teams user id in ``make_audit_org``."""
+REFLECTION_ANSWERS = {
+    "did_well": "Weekly visits built trust with mum.",
+    "worried_about": "Weekend drinking.",
+    "difference_made": "Attendance is up from 72% to 91%; the school confirms it.",
+    "practitioner_scale": "6",
+}
+"""A practitioner's complete reflection on an audited case."""
+
+
+async def send_reflection(audits: Audits, assignment_id: int, practitioner: str = PRACTITIONER_USER) -> None:
+    """The practitioner sends their reflection, so the auditor may submit before its deadline."""
+    sent = await audits.reflection.submit_reflection(practitioner, assignment_id, REFLECTION_ANSWERS)
+    assert isinstance(sent, ReflectionSummary), sent
 
 
 @dataclass(frozen=True)
@@ -57,11 +95,17 @@ async def only_the_auditor_moderates(sessions: async_sessionmaker[AsyncSession],
             session.add(RoleAssignment(person_id=audit_org.auditor, role=role.value))
 
 
+async def family_declined(audits: Audits, auditor: str, assignment_id: int) -> None:
+    """Record that the family was asked for their view and declined (an audit that asks for the
+    family's view is not submitted without it or a reason)."""
+    await audits.family.record_reason(auditor, assignment_id, reason="declined", tries="", page=0, data={})
+
+
 def valid_answers(section: Section, today: date, *, grade: str = "good") -> dict[str, Any]:
     """Complete, valid answers for one section (grades as given, with a rationale)."""
     values: dict[str, Any] = {}
     for question in section.questions:
-        if question.type == QuestionType.GRADE4:
+        if question.type == QuestionType.GRADE:
             values[question.id] = grade
             values[rationale_id(question)] = "The assessment of March sets out worries and strengths clearly."
         elif question.type == QuestionType.YES_PARTLY_NO_NA:

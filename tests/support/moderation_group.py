@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from services.container import Services
 from services.templates import TemplateLibrary
 from storage.models import Person, Role, RoleAssignment
-from tests.support.audits import AuditOrg, make_audit_org, valid_answers
+from tests.support.audits import AuditOrg, family_declined, make_audit_org, send_reflection, valid_answers
 
 STANDARD = TemplateLibrary.from_folder().get("standard-collaborative-audit")
 AUDITOR, QA_LEAD = "29:user-4", "29:user-6"
@@ -63,8 +63,9 @@ async def make_group_org(sessions: async_sessionmaker[AsyncSession]) -> GroupOrg
 
 
 async def submitted_audits(services: Services, count: int, *, first: int = 1) -> list[int]:
-    """``count`` audits of Priya's cases (LCS1000NN) by Omar, each answered page by page and
-    submitted; the assessment stage is graded Outstanding, the rest (and overall) Good."""
+    """``count`` audits of Priya's cases (LCS1000NN) by Omar, each answered page by page (the family
+    declined to give their view), reflected on by Priya and submitted; the assessment stage is
+    graded Outstanding, the rest (and overall) Good."""
     header = "case_ref,team,practitioner,auditor\n"
     rows = "".join(f"LCS1000{n:02d},Riverside Locality Team,{PRIYA},{OMAR}\n" for n in range(first, first + count))
     report = await services.audits.rounds.start_round_from_csv(
@@ -75,6 +76,8 @@ async def submitted_audits(services: Services, count: int, *, first: int = 1) ->
         for page, section in enumerate(STANDARD.sections):
             data = valid_answers(section, today, grade="outstanding" if page == 2 else "good")
             await services.audits.answering.save_page(AUDITOR, assignment_id, page=page, data=data, move="next")
+        await family_declined(services.audits, AUDITOR, assignment_id)
+        await send_reflection(services.audits, assignment_id)
         await services.audits.submission.submit(
             AUDITOR, assignment_id, data={}, idempotency_key=f"audit-{assignment_id}"
         )

@@ -12,7 +12,7 @@ from services.teams_data import TeamsUser
 from services.templates import TemplateLibrary
 from storage.models import RoleAssignment
 from tests.support.action_org import Org, give_personal_chats, make_org
-from tests.support.audits import AuditOrg, make_audit_org, valid_answers
+from tests.support.audits import AuditOrg, family_declined, make_audit_org, send_reflection, valid_answers
 from views.audits import ModerationForm, SubmittedAudit
 from views.calendar import RecordSubmission
 from views.observations import MappingSummary, ObservationView
@@ -54,6 +54,8 @@ async def make_records(services: Services) -> Records:
         await services.audits.answering.save_page(
             AUDITOR, moderated, page=page, data=valid_answers(section, today, grade=grade), move="next"
         )
+    await family_declined(services.audits, AUDITOR, moderated)
+    await send_reflection(services.audits, moderated)
     submitted = await services.audits.submission.submit(AUDITOR, moderated, data={}, idempotency_key="retention-1")
     assert isinstance(submitted, SubmittedAudit)
     form = await services.audits.moderation.open_moderation(MODERATOR, moderated)

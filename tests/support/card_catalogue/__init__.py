@@ -11,14 +11,18 @@ from collections.abc import Callable, Iterator
 from cards import common, delivery
 from cards.base import Json
 from tests.support.card_catalogue.actions import action_examples
+from tests.support.card_catalogue.audit_family import audit_family_examples
+from tests.support.card_catalogue.audit_grading import audit_grading_examples
 from tests.support.card_catalogue.audits import audit_examples
 from tests.support.card_catalogue.calendar import calendar_examples
+from tests.support.card_catalogue.clinic import clinic_examples
 from tests.support.card_catalogue.digest import digest_examples
 from tests.support.card_catalogue.feedback import feedback_examples
 from tests.support.card_catalogue.improvement import improvement_examples, learning_examples
 from tests.support.card_catalogue.moderation_group import moderation_group_examples
 from tests.support.card_catalogue.observations import observation_examples
 from tests.support.card_catalogue.organisation import organisation_examples
+from tests.support.card_catalogue.partner_audits import partner_audit_examples
 from tests.support.card_catalogue.surveys import survey_examples
 
 SAMPLE_COMMANDS = [
@@ -65,15 +69,19 @@ SOURCES: list[Callable[[], Iterator[tuple[str, Json]]]] = [
     _common_examples,
     action_examples,
     calendar_examples,
+    clinic_examples,
     feedback_examples,
     survey_examples,
     organisation_examples,
     _delivery_examples,
     audit_examples,
+    audit_family_examples,
+    audit_grading_examples,
     digest_examples,
     improvement_examples,
     learning_examples,
     observation_examples,
+    partner_audit_examples,
     moderation_group_examples,
 ]
 """Each feature appends its examples function here."""

@@ -58,6 +58,7 @@ def _reflection(library: TemplateLibrary) -> ReflectionSummary:
 
 def _submitted(library: TemplateLibrary, moderation: str = "not selected") -> SubmittedAudit:
     template = library.get("standard-collaborative-audit")
+    scale = template.overall_grade_question.grade_scale if template.overall_grade_question else None
     moderated = moderation == "moderated"
     return SubmittedAudit(
         assignment=SUMMARY,
@@ -69,7 +70,7 @@ def _submitted(library: TemplateLibrary, moderation: str = "not selected") -> Su
             "auditor_scale": 6,
         },
         grades=(
-            GradeLine("Assessment", "assessment_grade", "good", "Analysis weighs worries and strengths."),
+            GradeLine("Assessment", "assessment_grade", "good", "Analysis weighs worries and strengths.", scale=scale),
             GradeLine(
                 "Planning",
                 "planning_grade",
@@ -78,8 +79,9 @@ def _submitted(library: TemplateLibrary, moderation: str = "not selected") -> Su
                 moderated_grade="requires_improvement" if moderated else None,
                 moderation_outcome="raised" if moderated else None,
                 moderation_rationale="Contingency exists in the core group minutes." if moderated else None,
+                scale=scale,
             ),
-            GradeLine("Overall judgement and safeguarding", "overall_grade", "requires_improvement", None),
+            GradeLine("Overall judgement and safeguarding", "overall_grade", "requires_improvement", None, scale=scale),
         ),
         actions=(
             ActionLine("Add a Saturday safety contact to the plan with the family", "Sam Okafor", date(2026, 3, 6)),
@@ -246,7 +248,14 @@ def audit_examples() -> Iterator[tuple[str, Json]]:
         audit.team_audits_card(
             [
                 TeamAudit(
-                    42, "LCS100234", "Riverside Locality Team", "Alex Morgan", "completed", date(2026, 2, 13), "good"
+                    42,
+                    "LCS100234",
+                    "Riverside Locality Team",
+                    "Alex Morgan",
+                    "completed",
+                    date(2026, 2, 13),
+                    "good",
+                    "Good",
                 ),
                 TeamAudit(
                     43,
@@ -256,6 +265,7 @@ def audit_examples() -> Iterator[tuple[str, Json]]:
                     "moderation",
                     date(2026, 2, 13),
                     "inadequate",
+                    "Inadequate",
                 ),
                 TeamAudit(44, "LCS100720", "Riverside Locality Team", "Alex Morgan", "in_progress", date(2026, 2, 27)),
                 TeamAudit(
@@ -266,6 +276,7 @@ def audit_examples() -> Iterator[tuple[str, Json]]:
                     "moderation",
                     date(2026, 2, 13),
                     "outstanding",
+                    "Outstanding",
                     no_moderator=True,
                 ),
             ]

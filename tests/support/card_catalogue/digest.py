@@ -13,10 +13,10 @@ from typing import Any
 from cards import digest as cards
 from cards.base import Json
 from services.digest.findings import digest_findings
+from tests.support.grades import shipped_counts
 from views.digest import (
     AuditTypeFigures,
     Digest,
-    GradeCounts,
     Moderation,
     OverdueAction,
     PeriodFigures,
@@ -47,7 +47,7 @@ def _trend(scale: int) -> list[PeriodFigures]:
             period=WEEK.previous(5 - index),
             audits_completed=completed * scale,
             audits_planned=planned * scale,
-            grades=GradeCounts(
+            grades=shipped_counts(
                 {
                     "outstanding": 5 * scale if index > 2 else 0,
                     "good": good * scale,
@@ -75,7 +75,7 @@ def _trend(scale: int) -> list[PeriodFigures]:
 
 def _other_types() -> list[AuditTypeFigures]:
     def figures(period_back: int, completed: int, planned: int, grades: dict[str, int]) -> PeriodFigures:
-        return PeriodFigures(WEEK.previous(period_back), completed, planned, GradeCounts(grades))
+        return PeriodFigures(WEEK.previous(period_back), completed, planned, shipped_counts(grades))
 
     return [
         AuditTypeFigures(
@@ -157,7 +157,9 @@ def _area_digest() -> Digest:
             StageFigures(
                 stage_id,
                 stage_title,
-                GradeCounts(dict(zip(("outstanding", "good", "requires_improvement", "inadequate"), g, strict=True))),
+                shipped_counts(
+                    dict(zip(("outstanding", "good", "requires_improvement", "inadequate"), g, strict=True))
+                ),
             )
             for (stage_id, stage_title), g in zip(STAGES, grades, strict=True)
         ],
@@ -190,13 +192,13 @@ def _small_team_digest(*, late: bool) -> Digest:
                 period=WEEK.previous(1),
                 audits_completed=2,
                 audits_planned=3,
-                grades=GradeCounts({"good": 1, "requires_improvement": 1}),
+                grades=shipped_counts({"good": 1, "requires_improvement": 1}),
             ),
             PeriodFigures(
                 period=WEEK,
                 audits_completed=3,
                 audits_planned=3,
-                grades=GradeCounts({"good": 2, "inadequate": 1}),
+                grades=shipped_counts({"good": 2, "inadequate": 1}),
                 feedback_responses=6,
                 feedback_score=7.2,
                 feedback_scored=6,
@@ -205,7 +207,7 @@ def _small_team_digest(*, late: bool) -> Digest:
                 actions_overdue=7,
             ),
         ],
-        stages=[StageFigures("assessment", "Assessment", GradeCounts({"good": 2, "inadequate": 1}))],
+        stages=[StageFigures("assessment", "Assessment", shipped_counts({"good": 2, "inadequate": 1}))],
         overdue_total=7,
         overdue=[
             OverdueAction(

@@ -6,10 +6,9 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from cards import verbs
-from cards.base import Json, card, paragraph
+from cards.base import Json
 from cards.feedback import (
     TemplateOption,
-    ask_family_button,
     handover_done,
     handover_form,
     link_card,
@@ -35,10 +34,6 @@ def feedback_examples() -> Iterator[tuple[str, Json]]:
     yield "feedback_link_request_prefilled", link_request_card(options, valid_days=14, case_reference="LCS123456")
     yield "feedback_link", link_card(url=url, case_reference="LCS123456", template=child, expires_at=moment)
     yield "feedback_handover_form", handover_form(child, case_reference="LCS123456")
-    yield (
-        "feedback_ask_family_button",
-        card([paragraph("Step 5: the family's view")], [ask_family_button("LCS123456", audit_reference="A42")]),
-    )
     yield (
         "feedback_handover_form_problems",
         handover_form(

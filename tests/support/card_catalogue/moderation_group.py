@@ -31,10 +31,16 @@ MEMBERS = (
     MemberChoice(17, "Martin Hale", "iro_manager"),
 )
 AUDITS = (
-    AuditChoice(41, "LCS204117", "Moorside Locality Team", "good", date(2026, 1, 28)),
-    AuditChoice(42, "LCS198820", "Riverside Locality Team", "inadequate", date(2026, 1, 30)),
+    AuditChoice(41, "LCS204117", "Moorside Locality Team", "Good", date(2026, 1, 28)),
+    AuditChoice(42, "LCS198820", "Riverside Locality Team", "Inadequate", date(2026, 1, 30)),
     AuditChoice(43, "EHM55012", "Early Help North", None, date(2026, 2, 2)),
 )
+OFSTED = {
+    "outstanding": "Outstanding",
+    "good": "Good",
+    "requires_improvement": "Requires improvement",
+    "inadequate": "Inadequate",
+}
 AREAS = (Choice("1", "First Contact"), Choice("3", "Locality social work"))
 
 
@@ -55,8 +61,16 @@ def _meeting(*, closed: bool = False, recorded: bool = False) -> MeetingView:
                 outcome="lowered" if recorded else None,
                 themes=("child_voice", "family_feedback") if recorded else (),
                 learning="The child's wishes are recorded but not what changed because of them." if recorded else None,
+                grade_labels=OFSTED,
             ),
-            GroupAudit(42, "LCS198820", "Riverside Locality Team", "Standard collaborative audit", "inadequate"),
+            GroupAudit(
+                42,
+                "LCS198820",
+                "Riverside Locality Team",
+                "Standard collaborative audit",
+                "inadequate",
+                grade_labels=OFSTED,
+            ),
         ),
         themes=("child_voice", "analytic_recording") if closed else (),
         notes="Voice is recorded well; what it changed is not." if closed else None,
@@ -93,7 +107,10 @@ def moderation_group_examples() -> Iterator[tuple[str, Json]]:
     yield "moderation_group_meeting_in_progress", cards.meeting_card(_meeting(recorded=True))
     yield "moderation_group_meeting_closed", cards.meeting_card(_meeting(recorded=True, closed=True))
     yield "moderation_group_audit", cards.group_audit_card(_submitted(library), 5)
-    yield "moderation_group_outcome", cards.outcome_form_card(OutcomeForm(5, _submitted(library), "good"))
+    yield (
+        "moderation_group_outcome",
+        cards.outcome_form_card(OutcomeForm(5, _submitted(library), "good", grade_labels=OFSTED)),
+    )
     yield (
         "moderation_group_outcome_errors",
         cards.outcome_form_card(
@@ -103,6 +120,7 @@ def moderation_group_examples() -> Iterator[tuple[str, Json]]:
                 "good",
                 {"agreed_grade": "inadequate", "themes": "child_voice", "learning": ""},
                 {"learning": text.RATIONALE_NEEDED},
+                grade_labels=OFSTED,
             )
         ),
     )
@@ -125,6 +143,7 @@ def moderation_group_examples() -> Iterator[tuple[str, Json]]:
                 "lowered",
                 ("child_voice", "family_feedback"),
                 "The child's wishes are recorded but not what changed because of them.",
+                grade_labels=OFSTED,
             )
         ),
     )

@@ -1,0 +1,1 @@
+"""The dashboard bench: see __main__."""

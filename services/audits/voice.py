@@ -1,0 +1,46 @@
+"""Reading the family's view of an audit, as every card that shows the audit needs it, and the
+rule that an audit asking for it is not submitted without it or a recorded reason."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.audits.loading import AuditContext, Loaded
+from services.feedback.forms import find_survey
+from storage.repositories import audit_family as family_rows
+from views.audit_family import FamilyAnswer, FamilyVoice, WaitingLink
+
+
+async def family_voice_of(context: AuditContext, session: AsyncSession, item: Loaded) -> FamilyVoice | None:
+    """The family's view of the audit, or None when its template does not ask for it."""
+    if not item.template.family_voice:
+        return None
+    assignment_id = item.assignment.id
+    answers = tuple(
+        FamilyAnswer(template, row.answers, row.channel, row.submitted_at, row.late)
+        for row in await family_rows.answers_for(session, assignment_id)
+        # A form version removed from the library cannot be shown question by question.
+        if (template := find_survey(context.templates, row.template_key, row.template_version)) is not None
+    )
+    waiting = tuple(
+        WaitingLink(template.title, link.expires_at)
+        for link in await family_rows.waiting_links(session, assignment_id, now=context.clock.now())
+        if (template := find_survey(context.templates, link.template_key, link.template_version)) is not None
+    )
+    reason = await family_rows.reason_for(session, assignment_id)
+    return FamilyVoice(
+        answers=answers,
+        reason=reason.reason if reason else None,
+        tries=reason.tries if reason else None,
+        waiting=waiting,
+    )
+
+
+async def family_voice_missing(session: AsyncSession, item: Loaded) -> bool:
+    """The audit asks for the family's view and has neither their answers nor a reason why not."""
+    if not item.template.family_voice:
+        return False
+    assignment_id = item.assignment.id
+    if await family_rows.has_family_answers(session, assignment_id):
+        return False
+    return await family_rows.reason_for(session, assignment_id) is None

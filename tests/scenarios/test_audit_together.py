@@ -44,6 +44,8 @@ async def test_an_audit_done_together_waits_for_the_reflection_and_is_confirmed_
         answers = valid_answers(section, clock.now().date())
         page = await invoke(harness, AUDITOR, verbs.AUDIT_NEXT, {"assignment_id": audit_id, "page": number, **answers})
     page = await invoke(harness, AUDITOR, verbs.AUDIT_NEXT, {"assignment_id": audit_id, "page": len(STANDARD.sections)})
+    declined = {"assignment_id": audit_id, "page": len(STANDARD.sections) + 1, "family_reason": "declined"}
+    page = await invoke(harness, AUDITOR, verbs.AUDIT_FAMILY_REASON, declined)
     held = await invoke(harness, AUDITOR, verbs.AUDIT_SUBMIT, button_data(page, verbs.AUDIT_SUBMIT))
     assert "Not submitted yet: the practitioner's reflection is due by 22 January 2026" in card_text(held)
 

@@ -16,7 +16,14 @@ from services.container import Services
 from services.errors import InvalidInput, NotAllowed
 from services.feedback.links import LinkState, LinkUnusable
 from storage.models import AuditFamilyReason, AuditSubmission, FeedbackLink, FeedbackResponse, SafetyAlert
-from tests.support.audits import FAMILY_ANSWERS, YOUNG_PERSON_ANSWERS, AuditOrg, make_audit_org, valid_answers
+from tests.support.audits import (
+    FAMILY_ANSWERS,
+    YOUNG_PERSON_ANSWERS,
+    AuditOrg,
+    make_audit_org,
+    send_reflection,
+    valid_answers,
+)
 from views.audit_family import FamilyVoice, TogetherForm
 from views.audits import AuditPage, ModerationForm, ReflectionForm, SubmittedAudit
 
@@ -43,6 +50,8 @@ async def _answered_audit(services: Services, *, grade: str = "outstanding") -> 
 
 
 async def _submit(services: Services, assignment_id: int) -> AuditPage | SubmittedAudit:
+    """The auditor submits, the practitioner's reflection being in (the family's view is what is tested)."""
+    await send_reflection(services.audits, assignment_id)
     return await services.audits.submission.submit(AUDITOR, assignment_id, data={}, idempotency_key="k")
 
 

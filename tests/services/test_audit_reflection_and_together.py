@@ -24,6 +24,7 @@ from storage.models import AccessLogEntry, AuditAssignment, AuditGrade, AuditRef
 from tests.support.audits import (
     PRACTITIONER_USER,
     card_text,
+    family_declined,
     inputs_of,
     make_audit_org,
     send_reflection,
@@ -41,7 +42,8 @@ DUE = date(2026, 2, 13)
 
 
 async def _answered(audits: Audits, clock: FrozenClock) -> int:
-    """One audit of LCS100001 by Omar, every page answered (all Good), not submitted."""
+    """One audit of LCS100001 by Omar, every page answered (all Good) and the family's view declined,
+    not submitted."""
     report = await audits.rounds.start_round_from_csv(
         template_id=STANDARD.id, due_date=DUE, csv_text=HEADER + ROW, actor_id=None
     )
@@ -49,6 +51,7 @@ async def _answered(audits: Audits, clock: FrozenClock) -> int:
     for page, section in enumerate(STANDARD.sections):
         data = valid_answers(section, clock.now().date())
         await audits.answering.save_page(OMAR, assignment_id, page=page, data=data, move="next")
+    await family_declined(audits, OMAR, assignment_id)
     return assignment_id
 
 

@@ -17,11 +17,12 @@ from cards import digest as digest_cards
 from qop.app import build_services
 from qop.settings import Settings
 from services.audits.moderation import ModerationRule, outcome_of
-from services.audits.parts import build_audits
+from services.audits.parts import PartnerLinks, build_audits
 from services.clock import FrozenClock
 from services.digest.findings import digest_findings
 from services.digest.report import render_html, sections
 from services.digest.service import DigestService
+from services.feedback.tokens import Signer
 from services.templates import TemplateError, TemplateLibrary, load_template
 from storage.models import AuditGrade
 from tests.support.audits import card_text, make_audit_org, send_reflection, valid_answers
@@ -114,6 +115,7 @@ async def test_a_three_grade_audit_works_from_grading_to_moderation_and_the_qim_
         templates=library,
         case_reference_pattern=settings.case_reference_pattern,
         moderation_rule=ModerationRule(frozenset({"weak"}), 0.0),
+        partner_links=PartnerLinks(Signer(settings.feedback_signing_key), settings.base_url, 14),
     )
     await make_audit_org(sessions)
     rows = "".join(

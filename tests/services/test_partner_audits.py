@@ -18,7 +18,7 @@ from services.errors import InvalidInput, NotAllowed
 from services.feedback.links import LinkState, LinkUnusable
 from services.templates import TemplateLibrary
 from storage.models import AccessLogEntry, AuditAssignment, AuditSubmission, PartnerAuditLink, PartnerAuditPart
-from tests.support.audits import make_audit_org, valid_answers
+from tests.support.audits import make_audit_org, send_reflection, valid_answers
 from views.audits import AuditPage, SubmittedAudit
 from views.templates import Agency, QuestionRole, Section
 
@@ -36,7 +36,7 @@ def partner_answers(sections: tuple[Section, ...] | list[Section]) -> dict[str, 
         for question in section.questions:
             answers[question.id] = {
                 "yes_partly_no_na": "partly",
-                "grade4": "good",
+                "single_choice": "good",
                 "scale": "7",
                 "free_text": "Health visiting and school shared worries at every review, which worked well.",
             }[question.type.value]
@@ -125,6 +125,7 @@ async def test_partners_complete_their_parts_and_the_auditor_sees_every_part_tog
     review = await audits.answering.save_page(AUDITOR, assignment_id, page=actions_page, data={}, move="next")
     assert isinstance(review, AuditPage) and review.is_review_page and review.partners is not None
     assert len(review.partners.returned) == 1
+    await send_reflection(audits, assignment_id)
     submitted = await audits.submission.submit(AUDITOR, assignment_id, data={}, idempotency_key=review.submission_key)
     assert isinstance(submitted, SubmittedAudit), submitted
     assert submitted.partners is not None and submitted.partners.not_returned == ("police", "education")
@@ -241,6 +242,7 @@ async def test_the_qim_report_shares_the_key_multi_agency_findings(
         await audits.answering.save_page(AUDITOR, assignment_id, page=page, data=data, move="next")
     review = await audits.answering.save_page(AUDITOR, assignment_id, page=len(own.sections), data={}, move="next")
     assert isinstance(review, AuditPage)
+    await send_reflection(audits, assignment_id)
     await audits.submission.submit(AUDITOR, assignment_id, data={}, idempotency_key=review.submission_key)
 
     report = await services.digests.quarterly("service", None, "2026Q1", actor=None)

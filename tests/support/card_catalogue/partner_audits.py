@@ -88,7 +88,13 @@ def partner_audit_examples() -> Iterator[tuple[str, Json]]:
         template=template,
         answers={"overall_grade": "requires_improvement", "auditor_scale": 5},
         grades=(
-            GradeLine("Council: overall judgement and key findings", "overall_grade", "requires_improvement", None),
+            GradeLine(
+                "Council: overall judgement and key findings",
+                "overall_grade",
+                "requires_improvement",
+                None,
+                scale=template.question("overall_grade").grade_scale,
+            ),
         ),
         actions=(),
         submitted_at=NOW,

@@ -48,6 +48,7 @@ class Audience(enum.StrEnum):
     QA_LEAD = "the QA lead"
     AREA_LEADERS = "senior managers, Heads of Service and the QA lead"
     QIM = "the members of the Quality Improvement Meeting"
+    MODERATION_GROUP = "the QA lead and the moderation group (Head of Service, Principal Social Worker, IRO manager)"
     CLIENT_RELATIONS = "client relations"
     ADMINISTRATORS = "administrators"
     DEMO = "anyone trying qop in the local playground"
@@ -107,6 +108,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("celebrated", text.CELEBRATED, PERSONAL, Audience.EVERYONE, weight=11),
     Command("celebrate", text.CELEBRATE, PERSONAL, Audience.MANAGERS, weight=10),
     Command("client feedback", text.CLIENT_FEEDBACK, PERSONAL, Audience.CLIENT_RELATIONS, weight=8),
+    Command("moderation group", text.MODERATION_GROUP, PERSONAL, Audience.MODERATION_GROUP, weight=12),
     Command("record observation", text.RECORD_OBSERVATION, PERSONAL, Audience.MANAGERS, weight=12),
     Command("record mapping", text.RECORD_MAPPING, ALL_SCOPES, Audience.EVERYONE, weight=10),
     Command("admin roles", text.ADMIN_ROLES, PERSONAL, Audience.ADMINISTRATORS, weight=5),

@@ -111,3 +111,13 @@ ASSURANCE_SAVE = "assurance.save"
 # Service performance clinics (issue 14, item 5)
 CLINIC_AGREE = "clinic.agree"
 CLINIC_WORKBOOK = "clinic.workbook"
+
+# The moderation group (issue 13)
+MODERATION_GROUP_NEW = "moderation_group.new"
+MODERATION_GROUP_SCHEDULE = "moderation_group.schedule"
+MODERATION_GROUP_OPEN = "moderation_group.open"
+MODERATION_GROUP_READ = "moderation_group.read"
+MODERATION_GROUP_OUTCOME_OPEN = "moderation_group.outcome.open"
+MODERATION_GROUP_OUTCOME = "moderation_group.outcome"
+MODERATION_GROUP_CLOSE_OPEN = "moderation_group.close.open"
+MODERATION_GROUP_CLOSE = "moderation_group.close"

@@ -46,6 +46,8 @@ from services.feedback.tokens import Signer
 from services.improvement import ImprovementPlanService
 from services.improvement.learning import LearningService
 from services.measures import MeasuresService
+from services.moderation_group.calendar import CalendarLink
+from services.moderation_group.service import ModerationGroupService
 from services.observations.mapping import MappingService
 from services.observations.service import ObservationService
 from services.organisation import OrganisationService
@@ -214,6 +216,7 @@ def build_services(
         ),
         assurance=AssuranceService(sessions=sessions, clock=clock, outbox=outbox, time_zone=settings.timezone),
         clinics=clinics,
+        moderation_group=ModerationGroupService(context=audits.context, calendar=CalendarLink(qa_calendar.activities)),
         time_zone=settings.timezone,
         base_url=settings.base_url,
         feedback_signer=feedback_signer,

@@ -20,6 +20,7 @@ from services.feedback.surveys import SurveyService
 from services.feedback.tokens import Signer
 from services.improvement import ImprovementPlanService
 from services.improvement.learning import LearningService
+from services.moderation_group.service import ModerationGroupService
 from services.observations.mapping import MappingService
 from services.observations.service import ObservationService
 from services.organisation import OrganisationService
@@ -54,6 +55,7 @@ class Services:
     qim: QimService
     assurance: AssuranceService
     clinics: ClinicService
+    moderation_group: ModerationGroupService
     time_zone: str
     """The organisation's time zone (IANA name): the local time people are shown."""
     base_url: str

@@ -86,6 +86,4 @@ def _preset(role: Role, team: Team | None) -> list[tuple[Role, int | None]]:
         return []  # managing the team is what makes a team manager
     if role in AREA_ROLES:
         return [(role, team.service_area_id if team else None)]
-    if role is Role.MODERATOR:
-        return [(Role.PRACTITIONER, None), (Role.MODERATOR, None)]
     return [(role, None)]

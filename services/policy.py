@@ -17,8 +17,9 @@ and moderate audits service-wide; performance analysts read totals and reports, 
 QIM's members open the QIM report; the QA Head of Service and Heads of Service change the continuous
 improvement plan (each priority's owner writes its monthly update); the QIM's chair (the Service
 Director) and the QA Head of Service record the meeting's decisions and raise its service-level
-actions; client relations log compliments and complaints. ``docs/permissions.md`` holds the
-whole matrix as a table generated from these rules (``services.policy_matrix``).
+actions; client relations log compliments and complaints. The QA lead schedules the moderation
+group; its members read the audits on a meeting's list and record what the group agreed.
+``docs/permissions.md`` holds the whole matrix as a table generated from these rules (``services.policy_matrix``).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from cards import text
+from cards import text_moderation_group as group_text
 from cards import text_practice_days as practice_day_text
 from services.actors import Actor
 from services.errors import NotAllowed
@@ -56,6 +58,7 @@ class RecordKind(enum.StrEnum):
     QIM_MEETING = "QIM meeting"
     PERFORMANCE_CLINIC = "performance clinic"
     PRACTICE_DAY = "practice day"
+    MODERATION_GROUP = "moderation group"
 
 
 @dataclass(frozen=True)
@@ -182,6 +185,19 @@ def practice_day(*, service_area_id: int | None, planner_id: int | None = None) 
     return RecordContext(RecordKind.PRACTICE_DAY, owner_id=planner_id, service_area_id=service_area_id)
 
 
+def moderation_group(
+    *, member_ids: Iterable[int] = (), practitioner_id: int | None = None, auditor_ids: Iterable[int] = ()
+) -> RecordContext:
+    """A moderation group meeting (``member_ids``: who sits in it); with an audit's practitioner and
+    auditor(s), one audit on its list, whose outcome only a member independent of it records."""
+    return RecordContext(
+        RecordKind.MODERATION_GROUP,
+        owner_id=practitioner_id,
+        participant_ids=frozenset(auditor_ids),
+        moderator_ids=frozenset(member_ids),
+    )
+
+
 # -- who: small predicates the rules are made of -------------------------------------------
 
 Who = Callable[[Actor, RecordContext], bool]
@@ -260,6 +276,11 @@ def administrator(actor: Actor, _record: RecordContext) -> bool:
 
 def assigned_moderator(actor: Actor, record: RecordContext) -> bool:
     return actor.has(Role.MODERATOR) and actor.person_id in record.moderator_ids
+
+
+def group_member(actor: Actor, record: RecordContext) -> bool:
+    """Invited to this moderation group meeting (its members are the record's ``moderator_ids``)."""
+    return actor.is_member and actor.person_id in record.moderator_ids
 
 
 def independent(actor: Actor, record: RecordContext) -> bool:
@@ -380,6 +401,11 @@ RULES: dict[tuple[RecordKind, Permission], Rule] = {
         any_of(owner, area_lead, qa_lead, service_director), practice_day_text.ONLY_LEADERS_SEE
     ),
     (RecordKind.PRACTICE_DAY, Permission.CHANGE): Rule(any_of(area_lead, qa_lead), practice_day_text.ONLY_LEADERS_PLAN),
+    (RecordKind.MODERATION_GROUP, Permission.VIEW): Rule(any_of(group_member, qa_lead), group_text.ONLY_MEMBERS),
+    (RecordKind.MODERATION_GROUP, Permission.SUBMIT): Rule(
+        all_of(independent, any_of(group_member, qa_lead)), group_text.NOT_INDEPENDENT
+    ),
+    (RecordKind.MODERATION_GROUP, Permission.CHANGE): Rule(qa_lead, group_text.ONLY_QA_LEAD_SCHEDULES),
 }
 
 NOT_MATCHED = text.NOT_MATCHED

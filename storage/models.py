@@ -1288,3 +1288,70 @@ class PracticeDayCase(Base):
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
     practitioner_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     auditor_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+
+
+# -- The moderation group (issue 13) -----------------------------------------------------------------
+
+
+class ModerationGroupMeeting(Base):
+    """A meeting of the framework's moderation group (Head of Service, Principal Social Worker,
+    IRO manager), scheduled by the QA lead, with the audits it moderates and what it agreed."""
+
+    __tablename__ = "moderation_group_meetings"
+    __table_args__ = (Index("ix_moderation_group_meetings_meets_on", "meets_on"),)
+
+    id: Mapped[int_pk]
+    meets_on: Mapped[date] = mapped_column(Date)
+    cadence_months: Mapped[int] = mapped_column(Integer, default=2)
+    """How often the group meets (2: bi-monthly, the framework's cadence): the next meeting's default date."""
+    calendar_due_on: Mapped[date | None] = mapped_column(Date)
+    """The QA calendar's moderation group occurrence this meeting holds (recorded held when it closes)."""
+    scheduled_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    scheduled_at: Mapped[datetime]
+    themes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    """The meeting's learning themes (codes of ``views.moderation_group.THEMES``)."""
+    notes: Mapped[str | None] = mapped_column(Text)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    closed_at: Mapped[datetime | None]
+    submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    """Carried by the schedule card: a second click finds the first meeting instead of a new one."""
+
+
+class ModerationGroupMember(Base):
+    """Someone invited to a moderation group meeting, with the role they sit in it for."""
+
+    __tablename__ = "moderation_group_members"
+    __table_args__ = (UniqueConstraint("meeting_id", "person_id", name="uq_moderation_group_members_meeting_person"),)
+
+    id: Mapped[int_pk]
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("moderation_group_meetings.id", ondelete="CASCADE", name="fk_moderation_group_members_meeting")
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    role: Mapped[str] = mapped_column(String(32))
+
+
+class ModerationGroupAudit(Base):
+    """A submitted audit on a meeting's list and, once the group has discussed it, what it agreed:
+    the overall grade (beside the auditor's) and the learning themes."""
+
+    __tablename__ = "moderation_group_audits"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "assignment_id", name="uq_moderation_group_audits_meeting_assignment"),
+    )
+
+    id: Mapped[int_pk]
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("moderation_group_meetings.id", ondelete="CASCADE", name="fk_moderation_group_audits_meeting")
+    )
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("audit_assignments.id", ondelete="CASCADE"), index=True)
+    """The audit; purging it (retention) removes what the group agreed about it too."""
+    original_grade: Mapped[str | None] = mapped_column(String(32))
+    """The auditor's overall grade when the audit was put on the list."""
+    agreed_grade: Mapped[str | None] = mapped_column(String(32))
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    """agreed / raised / lowered, as per-audit moderation counts them."""
+    themes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    learning: Mapped[str | None] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    recorded_at: Mapped[datetime | None]

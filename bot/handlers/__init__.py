@@ -24,6 +24,7 @@ def register_all(bot: QopBot) -> None:
         improvement,
         learning,
         lifecycle,
+        moderation_group,
         observations,
         organisation,
         practice_days,
@@ -50,6 +51,7 @@ def register_all(bot: QopBot) -> None:
         observations,
         practice_days,
         qim,
+        moderation_group,
     )
     for module in modules:
         module.register(bot)

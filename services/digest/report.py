@@ -26,9 +26,11 @@ from cards.measures_wording import evidence_text, figure, four_questions, target
 from cards.text_digest import AUDIT_TYPES
 from services.digest.findings import digest_findings
 from services.digest.multi_agency import MultiAgencySection, multi_agency_rows
+from services.moderation_group import report as moderation_group_report
 from views.calendar import UnitCompliance
 from views.digest import MIN_GROUP, Digest, GradeCounts, PeriodFigures, percent, suppressed
 from views.measures import MeasuresOverview
+from views.moderation_group import ModerationGroupThemes
 
 SCALE_QUESTION = "auditor_scale"
 
@@ -64,6 +66,8 @@ class QimReport:
     """How each unit kept the QA calendar's dates this quarter (counts of meetings, not people)."""
     multi_agency: MultiAgencySection | None = None
     """The quarter's multi-agency audits: parts per agency and key findings for the partnership."""
+    moderation_group: ModerationGroupThemes = field(default_factory=ModerationGroupThemes)
+    """What the moderation group's meetings this quarter agreed (service-wide counts)."""
     generated_on: date | None = None
     extra_sections: list[tuple[str, str, list[list[Any]]]] = field(default_factory=list)
     """Sections other features add after the standard ones (sheet name, Ofsted question, rows):
@@ -231,6 +235,7 @@ def sections(report: QimReport) -> list[tuple[str, str, list[list[Any]]]]:
         (text.SHEET_GRADES, know, grades),
         (text.SHEET_TREND, know, trend),
         (text.SHEET_MODERATION, know, moderated),
+        (moderation_group_report.SHEET, know, moderation_group_report.report_rows(report.moderation_group, cell)),
         (text.SHEET_SAFETY, know, safety),
         (text.SHEET_FEEDBACK, know, feedback),
         (text_partner.SHEET, know, multi_agency_rows(report.multi_agency)),

@@ -47,6 +47,7 @@ from services.digest.subscriptions import SubscriptionRequest, send_time
 from services.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from services.feedback.tokens import Signer
 from services.measures import MeasuresService
+from services.moderation_group.report import themes_between
 from services.outbox import Outbox
 from services.qa_calendar import load_calendar, unit_compliance
 from services.telemetry import digests_sent
@@ -281,6 +282,7 @@ class DigestService:
                 case_pattern=self._case_pattern,
             )
             extra = await report_extras(session, digest, today=today, time_zone=self.time_zone)
+            moderation_group = await themes_between(session, period.first_day, period.last_day)
             await access_log.record(
                 session,
                 actor,
@@ -299,6 +301,7 @@ class DigestService:
             plans=plans,
             calendar=calendar,
             multi_agency=multi_agency,
+            moderation_group=moderation_group,
             generated_on=today,
             extra_sections=extra,
         )

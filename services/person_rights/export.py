@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -45,6 +46,9 @@ from storage.models import (
     ImprovementPriority,
     MappingAttendee,
     MappingMeeting,
+    ModerationGroupAudit,
+    ModerationGroupMeeting,
+    ModerationGroupMember,
     Person,
     PracticeDay,
     PracticeDayCase,
@@ -452,6 +456,7 @@ async def collect(session: AsyncSession, person: Person, now: datetime) -> Perso
         .order_by(MappingMeeting.id),
     )
     await section("practice_days", _practice_days(pid))
+    await _moderation_group_sections(section, pid)
     attended = select(CalendarAttendee.occurrence_id).where(CalendarAttendee.person_id == pid)
     await section(
         "qa_calendar_records",
@@ -530,6 +535,61 @@ def _practice_days(pid: int) -> Select[Any]:
         .outerjoin(PracticeDayCase, theirs)
         .where(or_(PracticeDay.planned_by_id == pid, PracticeDayCase.id.is_not(None)))
         .order_by(PracticeDay.id, PracticeDayCase.id)
+    )
+
+
+async def _moderation_group_sections(section: Callable[[str, Select[Any]], Awaitable[None]], pid: int) -> None:
+    """The moderation group meetings they sat in, scheduled or closed, and what a meeting agreed
+    about an audit of their case, an audit they carried out, or recorded by them."""
+    await section(
+        "moderation_group_meetings",
+        select(
+            ModerationGroupMeeting.id,
+            ModerationGroupMeeting.meets_on,
+            ModerationGroupMember.role.label("their_role"),
+            (ModerationGroupMeeting.scheduled_by_id == pid).label("scheduled_by_them"),
+            (ModerationGroupMeeting.closed_by_id == pid).label("closed_by_them"),
+            ModerationGroupMeeting.themes,
+            ModerationGroupMeeting.notes,
+        )
+        .outerjoin(
+            ModerationGroupMember,
+            (ModerationGroupMember.meeting_id == ModerationGroupMeeting.id) & (ModerationGroupMember.person_id == pid),
+        )
+        .where(
+            or_(
+                ModerationGroupMember.person_id == pid,
+                ModerationGroupMeeting.scheduled_by_id == pid,
+                ModerationGroupMeeting.closed_by_id == pid,
+            )
+        )
+        .order_by(ModerationGroupMeeting.id),
+    )
+    await section(
+        "moderation_group_outcomes",
+        select(
+            ModerationGroupAudit.meeting_id,
+            AuditAssignment.case_ref.label("case_reference"),
+            (AuditAssignment.practitioner_id == pid).label("their_case"),
+            (AuditAssignment.auditor_id == pid).label("their_audit"),
+            (ModerationGroupAudit.recorded_by_id == pid).label("recorded_by_them"),
+            ModerationGroupAudit.original_grade,
+            ModerationGroupAudit.agreed_grade,
+            ModerationGroupAudit.outcome,
+            ModerationGroupAudit.themes,
+            ModerationGroupAudit.learning,
+            ModerationGroupAudit.recorded_at,
+        )
+        .join(AuditAssignment, AuditAssignment.id == ModerationGroupAudit.assignment_id)
+        .where(
+            ModerationGroupAudit.agreed_grade.is_not(None),
+            or_(
+                AuditAssignment.practitioner_id == pid,
+                AuditAssignment.auditor_id == pid,
+                ModerationGroupAudit.recorded_by_id == pid,
+            ),
+        )
+        .order_by(ModerationGroupAudit.id),
     )
 
 

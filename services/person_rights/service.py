@@ -67,6 +67,9 @@ KEPT = {
     "case-related records of the council's practice; their attendance stays with the anonymised person.",
     "client_feedback_and_practice_examples": "Compliments, complaints and practice examples they logged are "
     "the council's records about its service; they stay with the anonymised person as the one who logged them.",
+    "moderation_group": "Moderation group meetings they sat in and the outcomes the group agreed are the "
+    "council's quality-assurance record of practice (kept for the retention period); membership and the "
+    "outcomes they recorded stay with the anonymised person.",
     "qa_calendar": "QA calendar records they attended or recorded are the council's record that its quality "
     "assurance took place; attendance stays with the anonymised person, with the name and e-mail taken out of "
     "the findings and notes.",

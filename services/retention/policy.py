@@ -36,6 +36,7 @@ class Kind(StrEnum):
     ACCESS_LOG = "access_log"
     OBSERVATIONS = "observations"
     MAPPING_MEETINGS = "mapping_meetings"
+    MODERATION_GROUP = "moderation_group"
     CLIENT_FEEDBACK = "client_feedback"
     PRACTICE_EXAMPLES = "practice_examples"
     IMPROVEMENT_PLAN = "improvement_plan"

@@ -45,6 +45,9 @@ from storage.models import (
     ImprovementStatus,
     MappingAttendee,
     MappingMeeting,
+    ModerationGroupAudit,
+    ModerationGroupMeeting,
+    ModerationGroupMember,
     PracticeDay,
     PracticeDayCase,
     PracticeDayStatus,
@@ -100,6 +103,7 @@ async def _remove_audits(session: AsyncSession, ids: list[int]) -> None:
     await session.execute(delete(AuditSubmission).where(AuditSubmission.assignment_id.in_(ids)))
     await session.execute(delete(AuditReflection).where(AuditReflection.assignment_id.in_(ids)))
     await session.execute(delete(AuditEscalation).where(AuditEscalation.assignment_id.in_(ids)))
+    await session.execute(delete(ModerationGroupAudit).where(ModerationGroupAudit.assignment_id.in_(ids)))
     rounds = select(AuditAssignment.round_id).where(AuditAssignment.id.in_(ids)).distinct()
     round_ids = list(await session.scalars(rounds))
     await session.execute(delete(AuditAssignment).where(AuditAssignment.id.in_(ids)))
@@ -139,6 +143,12 @@ async def _remove_practice_days(session: AsyncSession, ids: list[int]) -> None:
 async def _remove_mapping_meetings(session: AsyncSession, ids: list[int]) -> None:
     await session.execute(delete(MappingAttendee).where(MappingAttendee.meeting_id.in_(ids)))
     await session.execute(delete(MappingMeeting).where(MappingMeeting.id.in_(ids)))
+
+
+async def _remove_moderation_group_meetings(session: AsyncSession, ids: list[int]) -> None:
+    await session.execute(delete(ModerationGroupAudit).where(ModerationGroupAudit.meeting_id.in_(ids)))
+    await session.execute(delete(ModerationGroupMember).where(ModerationGroupMember.meeting_id.in_(ids)))
+    await session.execute(delete(ModerationGroupMeeting).where(ModerationGroupMeeting.id.in_(ids)))
 
 
 async def _remove_priorities(session: AsyncSession, ids: list[int]) -> None:
@@ -261,6 +271,14 @@ RULES: tuple[Rule, ...] = (
         MappingMeeting.id,
         MappingMeeting.held_on,
         _remove_mapping_meetings,
+    ),
+    Rule(
+        Kind.MODERATION_GROUP,
+        "moderation group meetings (members, outcomes)",
+        ModerationGroupMeeting.id,
+        ModerationGroupMeeting.meets_on,
+        _remove_moderation_group_meetings,
+        where=(ModerationGroupMeeting.closed_at.is_not(None),),
     ),
     Rule(
         Kind.CLIENT_FEEDBACK,

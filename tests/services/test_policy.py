@@ -84,6 +84,10 @@ RECORDS = {
     "team practice example": policy.practice_example(team_id=TEAM, service_area_id=AREA),
     "team performance clinic": policy.performance_clinic(team_id=TEAM, service_area_id=AREA),
     "area practice day planned by 4": policy.practice_day(service_area_id=AREA, planner_id=4),
+    # A moderation group meeting the Head of Service (14), the PSW (16) and the auditor (3) sit in;
+    # and the audit of the practitioner's (1) case by 3 on its list.
+    "moderation group meeting": policy.moderation_group(member_ids=[14, 16, 3]),
+    "moderation group audit": policy.moderation_group(member_ids=[14, 16, 3], practitioner_id=1, auditor_ids=[3]),
 }
 
 EVERYONE_IN_ORG = {
@@ -181,6 +185,14 @@ MATRIX: dict[tuple[str, P], set[str]] = {
     ("area practice day planned by 4", P.VIEW): {"manager", "senior", "head_of_service", "qa_lead", "qa_head"}
     | {"director"},
     ("area practice day planned by 4", P.CHANGE): {"senior", "head_of_service", "qa_lead", "qa_head"},
+    # Members and the QA lead open the meeting; only the QA lead schedules; nobody records the
+    # group's outcome for an audit they carried out (or of their own case).
+    ("moderation group meeting", P.VIEW): {"head_of_service", "psw", "auditor", "qa_lead", "qa_head"},
+    ("moderation group meeting", P.SUBMIT): {"head_of_service", "psw", "auditor", "qa_lead", "qa_head"},
+    ("moderation group meeting", P.CHANGE): {"qa_lead", "qa_head"},
+    ("moderation group audit", P.VIEW): {"head_of_service", "psw", "auditor", "qa_lead", "qa_head"},
+    ("moderation group audit", P.SUBMIT): {"head_of_service", "psw", "qa_lead", "qa_head"},
+    ("moderation group audit", P.MODERATE): set(),
 }
 
 CASES = [

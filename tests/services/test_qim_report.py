@@ -37,6 +37,7 @@ async def test_the_workbook_holds_the_quarter_s_numbers(
         "Grades",
         "Trend",
         "Moderation",
+        "Moderation group",
         "Signs of Safety",
         "Feedback",
         "Multi-agency",

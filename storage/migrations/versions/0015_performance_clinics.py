@@ -1,6 +1,6 @@
 """Performance clinic packs: one record per team and month with a snapshot of the figures shown.
 
-Revision ID: 0017
+Revision ID: 0015
 Revises: 0014
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0017"
+revision = "0015"
 down_revision = "0014"
 branch_labels = None
 depends_on = None

@@ -5,8 +5,8 @@ confirmation of the findings and actions.
 Grades need no change: they are stored as the grade scale's values (strings), so a scale of any
 size fits, and existing rows (Ofsted's four) stay valid under the default scale.
 
-Revision ID: 0015
-Revises: 0021
+Revision ID: 0017
+Revises: 0016
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015"
-down_revision = "0021"
+revision = "0017"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """The Quality Improvement Meeting (its pack, decisions and their changes) and owners' monthly
 assurance updates on service-level actions and plan priorities.
 
-Revision ID: 0018
-Revises: 0020
+Revision ID: 0019
+Revises: 0018
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0018"
-down_revision = "0020"
+revision = "0019"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 

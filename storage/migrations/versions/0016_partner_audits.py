@@ -1,7 +1,7 @@
 """Multi-agency audits: partner auditors' single-use links and the parts they return.
 
-Revision ID: 0021
-Revises: 0017
+Revision ID: 0016
+Revises: 0015
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0021"
-down_revision = "0017"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

@@ -1,4 +1,4 @@
-"""Migration 0015 (up, down and up again with rows in place) keeps the audits already there valid: their grades (Ofsted's four, stored as
+"""Migration 0017 (up, down and up again with rows in place) keeps the audits already there valid: their grades (Ofsted's four, stored as
 strings) untouched, their reflection due with the audit, their submissions neither without a
 reflection nor waiting for a confirmation."""
 
@@ -63,5 +63,5 @@ def test_audits_from_before_keep_their_grades_and_had_their_reflection_due_with_
     if backend == "sqlite":
         exercise(f"sqlite+aiosqlite:///{tmp_path / 'm.db'}")
     else:
-        with scratch_postgres_database("qop_migration_0015") as url:
+        with scratch_postgres_database("qop_migration_0017") as url:
             exercise(url)

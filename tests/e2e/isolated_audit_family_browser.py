@@ -21,7 +21,7 @@ from storage.models import FeedbackResponse
 from tests.e2e.browser import run_node_script
 from tests.e2e.isolation import assert_isolated_if_asked
 from tests.e2e.live import LiveBot
-from tests.support.audits import YOUNG_PERSON_ANSWERS, card_text, make_audit_org, valid_answers
+from tests.support.audits import YOUNG_PERSON_ANSWERS, card_text, make_audit_org, send_reflection, valid_answers
 from tests.support.env import ARTIFACTS, PROJECT_ROOT, chromium_path, require
 from views.audits import AuditPage, SubmittedAudit
 
@@ -129,7 +129,9 @@ async def test_a_family_answers_the_audits_links_on_a_phone_and_the_audit_shows_
     shown = card_text(page_card(page))
     assert PARENT_WORDS in shown and text_audit_family.HEARD in shown and "Things are better" in shown
 
-    # The audit is submitted; the young person answers afterwards and is told kindly.
+    # The audit is submitted (the practitioner's reflection is in); the young person answers
+    # afterwards and is told kindly.
+    await send_reflection(audits, assignment_id)
     submitted = await audits.submission.submit(AUDITOR, assignment_id, data={}, idempotency_key="k")
     assert isinstance(submitted, SubmittedAudit), "the parent's answers are the family's view"
     config_file.write_text(json.dumps({"visits": visits[1:]}))

@@ -31,7 +31,7 @@ from tests.e2e.browser import run_browser_script
 from tests.e2e.isolated_audit import card_in_chat_of, install_with_colleagues, next_card_with
 from tests.e2e.isolation import assert_isolated_if_asked
 from tests.e2e.live import LiveBot, PlaygroundClient, card_text
-from tests.support.audits import valid_answers
+from tests.support.audits import REFLECTION_ANSWERS, valid_answers
 from tests.support.cards import button_data, nodes
 from tests.support.env import ARTIFACTS, PROJECT_ROOT, chromium_path, require
 from tests.support.practice_days import submit_all
@@ -82,12 +82,19 @@ async def test_a_practice_day_through_the_playground(bot: LiveBot, playground: R
         assert "the cards have gone out to the 1 pairs" in card_text(planned["value"])
         await next_card_with(teams, personal, "Practice day under way: Locality social work")
 
-        # Isaiah audits the case in his own chat; Patti has her reflection card.
+        # Isaiah audits the case in his own chat; Patti sends her reflection from her card.
         isaiah_chat, invitation_id, invitation = await card_in_chat_of(
             services, teams, ISAIAH, user_of[ISAIAH], f"An audit for you: case {CASE}"
         )
-        await card_in_chat_of(services, teams, PATTI, user_of[PATTI], f"Your reflection: case {CASE}")
+        patti_chat, reflection_id, _ = await card_in_chat_of(
+            services, teams, PATTI, user_of[PATTI], f"Your reflection: case {CASE}"
+        )
         audit_id = button_data(invitation, verbs.AUDIT_OPEN)["assignment_id"]
+        reflection = {"assignment_id": audit_id, **REFLECTION_ANSWERS}
+        sent = await teams.execute(
+            patti_chat, verbs.AUDIT_REFLECT_SUBMIT, reflection, reply_to_id=reflection_id, as_user=user_of[PATTI]
+        )
+        assert f"case {CASE}" in card_text(sent["value"])
 
         async def press(verb: str, data: dict[str, Any]) -> dict[str, Any]:
             answer = await teams.execute(isaiah_chat, verb, data, reply_to_id=invitation_id, as_user=user_of[ISAIAH])
@@ -103,6 +110,8 @@ async def test_a_practice_day_through_the_playground(bot: LiveBot, playground: R
             patti = await session.scalar(select(Person.id).where(Person.email == PATTI))
         action = {"action_1_what": "Share the plan with the family", "action_1_owner": str(patti), "action_1_due": due}
         page = await press(verbs.AUDIT_NEXT, {"assignment_id": audit_id, "page": len(STANDARD.sections), **action})
+        declined = {"assignment_id": audit_id, "page": len(STANDARD.sections) + 1, "family_reason": "declined"}
+        page = await press(verbs.AUDIT_FAMILY_REASON, declined)
         submitted = await press(verbs.AUDIT_SUBMIT, button_data(page, verbs.AUDIT_SUBMIT))
         assert f"Audit submitted: case {CASE}" in card_text(submitted)
 

@@ -41,10 +41,14 @@ async def submit_all(services: Services, sessions, *, leave_out: str | None = No
             auditor.teams_user_id, assignment.id, page=len(template.sections), data=action, move="next"
         )
         await family_declined(audits, auditor.teams_user_id, assignment.id)
-        async with sessions() as session:
+        async with sessions() as session, session.begin():
             practitioner = await session.get(Person, assignment.practitioner_id)
-        assert practitioner is not None and practitioner.teams_user_id is not None
-        await send_reflection(audits, assignment.id, practitioner.teams_user_id)
+            assert practitioner is not None
+            # A practitioner who never opened qop in Teams has no user id yet: give them one, as
+            # installing the app would, so they can send their reflection.
+            practitioner.teams_user_id = practitioner.teams_user_id or f"29:practitioner-{practitioner.id}"
+            practitioner_user = practitioner.teams_user_id
+        await send_reflection(audits, assignment.id, practitioner_user)
         result = await audits.submission.submit(
             auditor.teams_user_id, assignment.id, data={}, idempotency_key=f"k-{assignment.id}"
         )

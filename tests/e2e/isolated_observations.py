@@ -138,6 +138,8 @@ async def observe_megan(
     }
     sent = await as_megan(verbs.OBSERVATION_REFLECT_SUBMIT, reflection)
     assert text.REFLECTION_DONE in card_text(sent)
+    second_thoughts = await as_megan(verbs.OBSERVATION_REFLECT_SUBMIT, {**reflection, "agreed_learning": "Nothing."})
+    assert "Scale with both parents at every visit." in card_text(second_thoughts), "the first reflection stands"
 
     read = await teams.execute(personal, verbs.OBSERVATION_VIEW, opened, reply_to_id=form_id)
     assert text.REFLECTION_HEADING in card_text(read["value"])
@@ -243,5 +245,6 @@ async def assert_the_records(services: Services, observation_id: str, *, alex: i
     assert [d.status for d in reflection_requests] == ["sent"], "Megan is asked once"
 
     everything = await everything_stored(services)
+    assert OBSERVED_CASE in everything and "Grandma collects the children every Friday." in everything
     assert DATE_OF_BIRTH not in everything and "14/03/2019" not in everything
     assert "Tamsin" not in everything and "Kowalczyk" not in everything

@@ -16,10 +16,12 @@ import pytest
 
 from tests.support.env import PROJECT_ROOT
 
-BROWSER_TESTS = [
+BROWSER_TESTS = [  # one test each: the assertions count them
     "tests/e2e/test_organisation_playground.py::test_the_whoami_card_renders_in_the_playground_ui",
     "tests/e2e/test_browser.py",
-    "tests/e2e/test_feedback_browser.py",
+    "tests/e2e/test_feedback_browser.py::test_a_family_link_works_on_a_phone_in_headless_chromium",
+    "tests/e2e/test_feedback_browser.py::test_a_family_answers_an_audits_links_on_a_phone_in_headless_chromium",
+    "tests/e2e/test_partner_browser.py",
     "tests/e2e/test_audit_playground.py",
     "tests/e2e/test_digest_e2e.py",
 ]

@@ -441,12 +441,14 @@ def confirmation_card(form: ConfirmationForm) -> Json:
 
 
 def outcome_card(audit: SubmittedAudit, *, for_practitioner: bool = True) -> Json:
-    """Told to the practitioner (who may comment) and, after moderation, to the auditor."""
+    """Told to the practitioner (who may comment) and, after moderation, to the auditor: the grades
+    and the family's view beside them, as the read-only audit shows it."""
     summary = audit.assignment
     body: list[Any] = [
         title(text.OUTCOME_TITLE.format(case_ref=summary.case_ref)),
         paragraph(text.OUTCOME_INTRO),
         *_grade_lines(audit),
+        *family_on_audit(audit),
     ]
     actions = []
     if for_practitioner:

@@ -76,6 +76,7 @@ def audit_family_examples() -> Iterator[tuple[str, Json]]:
         submitted = replace(_submitted(library, "awaiting moderation"), family=voices[name])
         yield f"audit_family_submitted_{name}", audit.submitted_card(submitted)
         yield f"audit_family_moderation_{name}", audit.moderation_card(ModerationForm(submitted))
+        yield f"audit_family_outcome_{name}", audit.outcome_card(submitted)
     reflection = library.get("practitioner-reflection")
     yield (
         "audit_family_reflection",

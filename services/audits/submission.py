@@ -113,7 +113,11 @@ class Submissions:
         answers = answer_rules.typed(template.sections, a.draft)
         overall = template.overall_grade_question
         overall_grade = answers.get(overall.id) if overall else None
-        graded = [answers[q.id] for q in template.questions() if q.type == QuestionType.GRADE and q.id in answers]
+        graded = [
+            (answers[q.id], q.grade_scale)
+            for q in template.questions()
+            if q.type == QuestionType.GRADE and q.id in answers
+        ]
         reason = self._moderation.rule.reason_to_moderate(graded) if template.moderated else None
         now = self.context.clock.now()
         submission = AuditSubmission(

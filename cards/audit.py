@@ -15,6 +15,7 @@ from microsoft_teams.cards import Choice as CardChoice
 from microsoft_teams.cards import ChoiceSetInput, Container, DateInput, TextBlock, TextInput
 
 from cards import text_audits as text
+from cards import text_partner_audits as partner_text
 from cards import text_templates as template_text
 from cards import verbs
 from cards.audit_family import family_on_audit, family_on_page, family_on_reflection
@@ -38,6 +39,7 @@ from views.audits import (
     AuditPage,
     ConfirmationForm,
     EscalationAlert,
+    LateArrival,
     ModerationForm,
     ModeratorNeeded,
     ReflectionForm,
@@ -455,6 +457,18 @@ def outcome_card(audit: SubmittedAudit, *, for_practitioner: bool = True) -> Jso
         body.append(TextInput(id="comment", label=text.COMMENT_LABEL, is_multiline=True, max_length=2000))
         actions.append(execute(text.COMMENT_SEND, verbs.AUDIT_COMMENT, {"assignment_id": summary.id}))
     return card(body, actions or None, fallback_text=text.OUTCOME_TITLE.format(case_ref=summary.case_ref))
+
+
+def late_arrival_card(arrival: LateArrival) -> Json:
+    """Tells the auditor (and the practitioner, for the family's answers) that something arrived
+    after submission, with the read-only audit a click away; it never names the family."""
+    if arrival.agency is None:
+        news = text.LATE_FAMILY
+    else:
+        news = text.LATE_PARTNER.format(agency=partner_text.AGENCY_LABELS.get(arrival.agency, arrival.agency))
+    heading_text = text.LATE_TITLE.format(case_ref=arrival.case_ref)
+    action = execute(text.LATE_OPEN, verbs.AUDIT_VIEW, {"assignment_id": arrival.assignment_id})
+    return card([title(heading_text), paragraph(news)], [action], fallback_text=heading_text)
 
 
 # -- reflection ---------------------------------------------------------------------------------

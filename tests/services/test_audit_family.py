@@ -11,6 +11,9 @@ import pytest
 from sqlalchemy import func, select
 
 from cards import text_audit_family as text
+from cards import text_audits as audit_text
+from cards import verbs
+from services.audits.late import LateArrivals
 from services.clock import FrozenClock
 from services.container import Services
 from services.errors import InvalidInput, NotAllowed
@@ -20,6 +23,7 @@ from tests.support.audits import (
     FAMILY_ANSWERS,
     YOUNG_PERSON_ANSWERS,
     AuditOrg,
+    late_arrival_cards,
     make_audit_org,
     send_reflection,
     valid_answers,
@@ -136,7 +140,7 @@ async def test_a_parents_answers_through_the_audit_link_appear_on_the_audit_for_
 
 
 async def test_answers_after_the_audit_closed_are_kept_and_marked_late(services: Services, sessions) -> None:  # type: ignore[no-untyped-def]
-    await make_audit_org(sessions)
+    org = await make_audit_org(sessions)
     assignment_id = await _answered_audit(services, grade="good")
     page = await services.audits.family.ask_by_link(AUDITOR, assignment_id, who="young_person", page=0, data={})
     token = _token(page)
@@ -155,6 +159,17 @@ async def test_answers_after_the_audit_closed_are_kept_and_marked_late(services:
     assert answer.late and answer.template.id == "family-young-person"
     assert _family(view).reason == "not_reached", "the recorded reason stays beside the late answers"
 
+    # The auditor and the practitioner each get one short card, without the family's form or words.
+    cards = await late_arrival_cards(sessions)
+    assert [person for person, _, _ in cards] == [org.auditor, org.org.practitioner]
+    for _, _, shown in cards:
+        assert "LCS100001" in shown and audit_text.LATE_FAMILY in shown and verbs.AUDIT_VIEW in shown
+        assert answer.template.title not in shown and young["working_well"] not in shown
+    assert isinstance(await services.audits.tasks.view(PRACTITIONER, assignment_id), SubmittedAudit)
+    [response_id] = {key.split("-late-family-")[1].split("-")[0] for _, key, _ in cards}
+    await LateArrivals(services.audits.context).family_answers_arrived(assignment_id, response_id)
+    assert await late_arrival_cards(sessions) == cards, "once per arrival, however often it is told"
+
     # The same link again, or a forged one, changes nothing.
     with pytest.raises(LinkUnusable) as used:
         await services.feedback_links.submit(token, young)
@@ -164,6 +179,7 @@ async def test_answers_after_the_audit_closed_are_kept_and_marked_late(services:
     assert forged.value.state is LinkState.UNKNOWN
     async with sessions() as session:
         assert await session.scalar(select(func.count()).select_from(FeedbackResponse)) == 1
+    assert len(await late_arrival_cards(sessions)) == 2
 
 
 async def test_the_practitioner_answers_together_with_the_family_but_cannot_touch_the_auditors_grades(

@@ -14,6 +14,7 @@ from typing import Any
 from microsoft_teams.cards import Choice as CardChoice
 from microsoft_teams.cards import ChoiceSetInput, Container, DateInput, TextBlock, TextInput
 
+from cards import text_audit_family as family_text
 from cards import text_audits as text
 from cards import text_partner_audits as partner_text
 from cards import text_templates as template_text
@@ -33,6 +34,7 @@ from cards.base import (
     title,
 )
 from cards.partner_audits import partners_on_audit, partners_on_page
+from views.audit_family import FAMILY_VIEW_QUESTION
 from views.audits import (
     MAX_ACTIONS,
     AssignmentSummary,
@@ -175,7 +177,10 @@ def question_inputs(question: Question, values: dict[str, str], errors: dict[str
     return [Container(items=items, spacing="Medium")]
 
 
-def section_body(section: Section, values: dict[str, str], errors: dict[str, str]) -> list[Any]:
+def section_body(
+    section: Section, values: dict[str, str], errors: dict[str, str], *, derived: Iterable[str] = ()
+) -> list[Any]:
+    """A stage's questions as inputs; those in ``derived`` are shown read-only, taken from elsewhere."""
     body: list[Any] = [heading(section.title)]
     if section.intro:
         body.append(paragraph(section.intro))
@@ -189,8 +194,20 @@ def section_body(section: Section, values: dict[str, str], errors: dict[str, str
             )
         )
     for question in section.questions:
-        body += question_inputs(question, values, errors)
+        shown_only = question.id in derived
+        body += _derived_answer(question, values) if shown_only else question_inputs(question, values, errors)
     return body
+
+
+def _derived_answer(question: Question, values: dict[str, str]) -> list[Any]:
+    """A question answered from the family step: its answer to read, and where it comes from."""
+    value = values.get(question.id)
+    items = [
+        TextBlock(text=question.text, weight="Bolder", wrap=True),
+        paragraph(question.label_of(value) if value else family_text.VIEW_NOT_YET, spacing="None"),
+        paragraph(family_text.VIEW_FROM_STEP, subtle=True, spacing="None"),
+    ]
+    return [Container(items=items, spacing="Medium")]
 
 
 # -- the auditor's pages ---------------------------------------------------------------------------
@@ -225,7 +242,8 @@ def page_card(page: AuditPage) -> Json:
     else:
         if page.shows_reflection:
             body += _reflection_block(page)
-        body += section_body(page.template.sections[page.page], page.values, page.errors)
+        derived = (FAMILY_VIEW_QUESTION,) if page.family is not None else ()
+        body += section_body(page.template.sections[page.page], page.values, page.errors, derived=derived)
     data = {"assignment_id": summary.id, "page": page.page}
     buttons = []
     if page.page > 0:

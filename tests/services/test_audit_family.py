@@ -10,6 +10,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from cards import audit as audit_cards
 from cards import text_audit_family as text
 from cards import text_audits as audit_text
 from cards import verbs
@@ -23,12 +24,14 @@ from tests.support.audits import (
     FAMILY_ANSWERS,
     YOUNG_PERSON_ANSWERS,
     AuditOrg,
+    card_text,
+    inputs_of,
     late_arrival_cards,
     make_audit_org,
     send_reflection,
     valid_answers,
 )
-from views.audit_family import FamilyVoice, TogetherForm
+from views.audit_family import FAMILY_VIEW_QUESTION, FamilyVoice, TogetherForm
 from views.audits import AuditPage, ModerationForm, ReflectionForm, SubmittedAudit
 
 HEADER = "case_ref,team,practitioner,auditor\n"
@@ -255,3 +258,41 @@ async def test_two_clicks_on_record_why_not_at_once_keep_one_reason(services: Se
     async with sessions() as session:
         [kept] = list(await session.scalars(select(AuditFamilyReason)))
     assert kept.reason in ("declined", "not_safe")
+
+
+async def test_the_old_family_view_question_is_answered_from_the_family_step_never_on_the_card(
+    services: Services, sessions
+) -> None:  # type: ignore[no-untyped-def]
+    await make_audit_org(sessions)
+    assignment_id = await _answered_audit(services)
+    template = services.audits.context.templates.get("standard-collaborative-audit")
+    [sos] = [n for n, s in enumerate(template.sections) if any(q.id == FAMILY_VIEW_QUESTION for q in s.questions)]
+    section = template.sections[sos]
+
+    async def page_of_it(data: dict[str, str]) -> AuditPage:
+        page = await services.audits.answering.save_page(AUDITOR, assignment_id, page=sos, data=data, move="next")
+        assert isinstance(page, AuditPage)
+        return page
+
+    # A forged answer on the card is ignored, and the page moves on while the family step waits.
+    forged = {**valid_answers(section, services.clock.now().date()), FAMILY_VIEW_QUESTION: "spoke_with_family"}
+    moved = await page_of_it(forged)
+    assert moved.page == sos + 1 and FAMILY_VIEW_QUESTION not in moved.values
+    back = await services.audits.answering.save_page(AUDITOR, assignment_id, page=sos + 1, data={}, move="back")
+    assert isinstance(back, AuditPage) and back.page == sos
+    shown = card_text(audit_cards.page_card(back))
+    assert text.VIEW_NOT_YET in shown and FAMILY_VIEW_QUESTION not in inputs_of(audit_cards.page_card(back))
+
+    # A recorded reason answers "no", with the reason; the family's own answers then answer "yes".
+    await services.audits.family.record_reason(AUDITOR, assignment_id, reason="not_safe", tries="", page=0, data={})
+    assert (await page_of_it({})).values[FAMILY_VIEW_QUESTION] == "not_possible"
+    link = await services.audits.family.ask_by_link(AUDITOR, assignment_id, who="parent_carer", page=0, data={})
+    await services.feedback_links.submit(_token(link), FAMILY_ANSWERS)
+    back = await services.audits.answering.save_page(AUDITOR, assignment_id, page=sos, data={}, move="save")
+    assert isinstance(back, AuditPage) and back.values[FAMILY_VIEW_QUESTION] == "written_feedback"
+    assert "Yes - written or app feedback" in card_text(audit_cards.page_card(back))
+
+    assert isinstance(await _submit(services, assignment_id), SubmittedAudit)
+    async with sessions() as session:
+        stored = await session.scalar(select(AuditSubmission))
+    assert stored is not None and stored.answers[FAMILY_VIEW_QUESTION] == "written_feedback"

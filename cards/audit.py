@@ -14,7 +14,9 @@ from typing import Any
 from microsoft_teams.cards import Choice as CardChoice
 from microsoft_teams.cards import ChoiceSetInput, Container, DateInput, TextBlock, TextInput
 
+from cards import text_audit_family as family_text
 from cards import text_audits as text
+from cards import text_partner_audits as partner_text
 from cards import text_templates as template_text
 from cards import verbs
 from cards.audit_family import family_on_audit, family_on_page, family_on_reflection
@@ -32,12 +34,14 @@ from cards.base import (
     title,
 )
 from cards.partner_audits import partners_on_audit, partners_on_page
+from views.audit_family import FAMILY_VIEW_QUESTION
 from views.audits import (
     MAX_ACTIONS,
     AssignmentSummary,
     AuditPage,
     ConfirmationForm,
     EscalationAlert,
+    LateArrival,
     ModerationForm,
     ModeratorNeeded,
     ReflectionForm,
@@ -173,7 +177,10 @@ def question_inputs(question: Question, values: dict[str, str], errors: dict[str
     return [Container(items=items, spacing="Medium")]
 
 
-def section_body(section: Section, values: dict[str, str], errors: dict[str, str]) -> list[Any]:
+def section_body(
+    section: Section, values: dict[str, str], errors: dict[str, str], *, derived: Iterable[str] = ()
+) -> list[Any]:
+    """A stage's questions as inputs; those in ``derived`` are shown read-only, taken from elsewhere."""
     body: list[Any] = [heading(section.title)]
     if section.intro:
         body.append(paragraph(section.intro))
@@ -187,8 +194,20 @@ def section_body(section: Section, values: dict[str, str], errors: dict[str, str
             )
         )
     for question in section.questions:
-        body += question_inputs(question, values, errors)
+        shown_only = question.id in derived
+        body += _derived_answer(question, values) if shown_only else question_inputs(question, values, errors)
     return body
+
+
+def _derived_answer(question: Question, values: dict[str, str]) -> list[Any]:
+    """A question answered from the family step: its answer to read, and where it comes from."""
+    value = values.get(question.id)
+    items = [
+        TextBlock(text=question.text, weight="Bolder", wrap=True),
+        paragraph(question.label_of(value) if value else family_text.VIEW_NOT_YET, spacing="None"),
+        paragraph(family_text.VIEW_FROM_STEP, subtle=True, spacing="None"),
+    ]
+    return [Container(items=items, spacing="Medium")]
 
 
 # -- the auditor's pages ---------------------------------------------------------------------------
@@ -223,7 +242,8 @@ def page_card(page: AuditPage) -> Json:
     else:
         if page.shows_reflection:
             body += _reflection_block(page)
-        body += section_body(page.template.sections[page.page], page.values, page.errors)
+        derived = (FAMILY_VIEW_QUESTION,) if page.family is not None else ()
+        body += section_body(page.template.sections[page.page], page.values, page.errors, derived=derived)
     data = {"assignment_id": summary.id, "page": page.page}
     buttons = []
     if page.page > 0:
@@ -441,18 +461,32 @@ def confirmation_card(form: ConfirmationForm) -> Json:
 
 
 def outcome_card(audit: SubmittedAudit, *, for_practitioner: bool = True) -> Json:
-    """Told to the practitioner (who may comment) and, after moderation, to the auditor."""
+    """Told to the practitioner (who may comment) and, after moderation, to the auditor: the grades
+    and the family's view beside them, as the read-only audit shows it."""
     summary = audit.assignment
     body: list[Any] = [
         title(text.OUTCOME_TITLE.format(case_ref=summary.case_ref)),
         paragraph(text.OUTCOME_INTRO),
         *_grade_lines(audit),
+        *family_on_audit(audit),
     ]
     actions = []
     if for_practitioner:
         body.append(TextInput(id="comment", label=text.COMMENT_LABEL, is_multiline=True, max_length=2000))
         actions.append(execute(text.COMMENT_SEND, verbs.AUDIT_COMMENT, {"assignment_id": summary.id}))
     return card(body, actions or None, fallback_text=text.OUTCOME_TITLE.format(case_ref=summary.case_ref))
+
+
+def late_arrival_card(arrival: LateArrival) -> Json:
+    """Tells the auditor (and the practitioner, for the family's answers) that something arrived
+    after submission, with the read-only audit a click away; it never names the family."""
+    if arrival.agency is None:
+        news = text.LATE_FAMILY
+    else:
+        news = text.LATE_PARTNER.format(agency=partner_text.AGENCY_LABELS.get(arrival.agency, arrival.agency))
+    heading_text = text.LATE_TITLE.format(case_ref=arrival.case_ref)
+    action = execute(text.LATE_OPEN, verbs.AUDIT_VIEW, {"assignment_id": arrival.assignment_id})
+    return card([title(heading_text), paragraph(news)], [action], fallback_text=heading_text)
 
 
 # -- reflection ---------------------------------------------------------------------------------

@@ -68,3 +68,7 @@ NOT_YOURS = (
 TOGETHER_NOTE = "Case {case_ref}: answered together for the audit. Read each question aloud if that helps."
 BACK_TO_AUDIT = "Back to the audit"
 BACK_TO_REFLECTION = "Back to my reflection"
+
+# -- the old "did the child or family give their view?" question, answered from the family step ----
+VIEW_NOT_YET = "Not yet: ask the family on the first page, or record there why not."
+VIEW_FROM_STEP = "Taken from the family's view on the first page; it is not answered here."

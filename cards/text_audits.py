@@ -127,6 +127,17 @@ GRADES_ARE_THE_AUDITORS = (
     "Only the auditor grades an audit (and a moderator after them); grades cannot be changed here."
 )
 
+LATE_TITLE = "Arrived after submission: case {case_ref}"
+LATE_FAMILY = (
+    "The family's answers arrived after the audit was submitted. They are kept with the audit, "
+    "marked as late; the grades stay as they were."
+)
+LATE_PARTNER = (
+    "{agency}'s part arrived after the audit was submitted. It is kept with the audit, marked as late; "
+    "the grades stay as they were."
+)
+LATE_OPEN = "Open the audit"
+
 OUTCOME_TITLE = "Audit outcome: case {case_ref}"
 OUTCOME_INTRO = "The audit of this case is complete. Here are the final grades."
 COMMENT_LABEL = "Your comment on the final grade (optional)"

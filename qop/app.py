@@ -135,7 +135,8 @@ def build_services(
         templates=templates,
         case_reference_pattern=settings.case_reference_pattern,
         moderation_rule=ModerationRule(
-            frozenset(settings.audit_moderation_always), settings.audit_moderation_sample_percent
+            None if settings.audit_moderation_always is None else frozenset(settings.audit_moderation_always),
+            settings.audit_moderation_sample_percent,
         ),
         outbox=outbox,
         time_zone=settings.timezone,

@@ -101,8 +101,9 @@ class Settings(BaseSettings):
     closes (0: on the close day; -1: no automatic reminder)."""
     survey_comments_shown: int = 20
     """At most this many written comments per question and group in survey results."""
-    audit_moderation_always: list[str] = ["inadequate", "outstanding"]
-    """Overall grades whose audits always go to a moderator."""
+    audit_moderation_always: list[str] | None = None
+    """Grade values whose audits always go to a moderator, overriding the grade scales'
+    ``always_moderated`` marks (unset: each scale says; Ofsted's marks Outstanding and Inadequate)."""
     audit_moderation_sample_percent: float = 10.0
     """Share of the other audits sent to a moderator at random."""
     audit_target_good_or_better_percent: float = Field(default=40.0, ge=0, le=100)

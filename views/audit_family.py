@@ -19,6 +19,11 @@ WHO_TEMPLATES = {
 LINK_WHO = ("parent_carer", "young_person")
 """Who can be sent a private link (younger children answer with an adult beside them)."""
 NO_VOICE_REASONS = ("declined", "not_safe", "not_reached")
+
+FAMILY_VIEW_QUESTION = "family_view"
+"""The one-choice "Did the child or family give their view?" of the standard audit's versions 1
+and 2: on an audit with the family step it is never asked, but taken from the step
+(``FamilyVoice.view_given``), so the two cannot disagree."""
 """Why an audit may be completed without the family's view."""
 
 
@@ -73,6 +78,18 @@ class FamilyVoice:
     def settled(self) -> bool:
         """The audit may be submitted: the family was heard, or why not is recorded."""
         return self.heard or self.reason is not None
+
+    @property
+    def view_given(self) -> str | None:
+        """The family step as the old one-choice question's answer: heard together (yes, spoke with
+        them) or by their own form (yes, written feedback); else declined, or not possible for any
+        other recorded reason; None while neither is in."""
+        if self.answers:
+            together = any(answer.channel == "with_worker" for answer in self.answers)
+            return "spoke_with_family" if together else "written_feedback"
+        if self.reason is None:
+            return None
+        return "declined" if self.reason == "declined" else "not_possible"
 
 
 @dataclass(frozen=True)

@@ -214,6 +214,16 @@ class EscalationAlert:
 
 
 @dataclass(frozen=True)
+class LateArrival:
+    """The family's answers, or a partner agency's part, that arrived after the audit was submitted."""
+
+    assignment_id: int
+    case_ref: str
+    agency: str | None = None
+    """The partner agency whose part arrived; None for the family's answers (never named)."""
+
+
+@dataclass(frozen=True)
 class ModeratorNeeded:
     """An audit selected for moderation that nobody independent of it can moderate yet."""
 

@@ -116,6 +116,8 @@ class Grade(BaseModel):
     """Whether this grade must come with a written rationale citing the evidence."""
     counts_as: GradeBand | None = None
     """Whether reports count it as good or better, as inadequate, or as neither."""
+    always_moderated: bool = False
+    """Whether an audit holding this grade (any stage or overall) always goes to a moderator."""
 
 
 class GradeScale(BaseModel):
@@ -146,6 +148,11 @@ class GradeScale(BaseModel):
     @property
     def needing_rationale(self) -> tuple[str, ...]:
         return tuple(g.value for g in self.grades if g.rationale_required)
+
+    @property
+    def always_moderated(self) -> frozenset[str]:
+        """The grades whose audits always go to a moderator, as the scale marks them."""
+        return frozenset(g.value for g in self.grades if g.always_moderated)
 
 
 class Option(BaseModel):

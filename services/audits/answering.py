@@ -15,12 +15,13 @@ from services.audits.escalation import escalate_if_needed
 from services.audits.loading import RECORD, Alert, AuditContext, Loaded, reflection_deadline
 from services.audits.partners import partner_parts
 from services.audits.reading import checked_view, reflection_summary, submitted_view
-from services.audits.voice import family_voice_of
+from services.audits.voice import derives_family_view, family_voice_of, with_family_view
 from services.personal_data import screen_fields
 from services.policy import Permission
 from services.templates import answers as answer_rules
 from storage.db import transaction
 from storage.models import AuditStatus
+from views.audit_family import FAMILY_VIEW_QUESTION
 from views.audits import MAX_ACTIONS, AuditPage, SubmittedAudit, action_ids, action_rows_shown
 from views.templates import Template
 
@@ -66,7 +67,8 @@ class Answering:
             page = clamp(item.template, page)
             values = extract(item.template, page, data)
             rows_before = action_rows_shown(a.draft)
-            a.draft = {**a.draft, **values}
+            family = await family_voice_of(self.context, session, item)
+            a.draft = with_family_view(item.template, {**a.draft, **values}, family)
             a.draft_saved_at = self.context.clock.now()
             a.status = AuditStatus.IN_PROGRESS.value
             errors = page_errors(item, page, a.draft, today=self.context.today()) if move == "next" else {}
@@ -104,7 +106,10 @@ def clamp(template: Template, page: int) -> int:
 def extract(template: Template, page: int, data: dict[str, Any]) -> dict[str, str]:
     """The draft values a page's card submission holds (nothing from the review page)."""
     if page < len(template.sections):
-        return answer_rules.extract([template.sections[page]], data)
+        values = answer_rules.extract([template.sections[page]], data)
+        if derives_family_view(template):  # taken from the family step, never from the card
+            values.pop(FAMILY_VIEW_QUESTION, None)
+        return values
     if page == len(template.sections):
         return {k: str(data[k]).strip()[: answer_rules.MAX_RAW_LENGTH] for k in ACTION_INPUT_IDS if k in data}
     return {}
@@ -116,6 +121,8 @@ def page_errors(item: Loaded, page: int, draft: dict[str, str], *, today: date) 
     if page < len(template.sections):
         sections = [template.sections[page]]
         errors = answer_rules.check(sections, draft, today=today)
+        if derives_family_view(template):  # not the auditor's to answer: the submit rule needs the step
+            errors.pop(FAMILY_VIEW_QUESTION, None)
         screened = screen_fields(draft, answer_rules.free_text_ids(sections), allowed=[item.assignment.case_ref])
         return {**screened, **errors}
     if page == len(template.sections):
@@ -181,18 +188,19 @@ async def page_view(
     reflection = await reflection_summary(context, session, a.id)
     partners = await partner_parts(context, session, item) if on_review or page == 0 else None
     saved = a.draft_saved_at.isoformat() if a.draft_saved_at else "new"
+    family = await family_voice_of(context, session, item)
     return AuditPage(
         assignment=item.summary,
         template=item.template,
         page=page,
-        values=dict(a.draft),
+        values=with_family_view(item.template, dict(a.draft), family),
         errors=errors,
         owners=owners(item),
         reflection=reflection,
         partners=partners,
         submission_key=f"audit-{a.id}-{saved}",
         notice=notice,
-        family=await family_voice_of(context, session, item),
+        family=family,
         reflection_due=reflection_deadline(a),
         reflection_overdue=context.reflection_overdue(a),
     )

@@ -30,17 +30,26 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class ModerationRule:
-    """Default: every audit with an Inadequate or Outstanding grade, and ``sample_percent`` of
-    the rest at random (``rng`` is injected by tests and by anyone who needs a reproducible draw)."""
+    """Every audit holding a grade its scale marks ``always_moderated`` (Ofsted's: Outstanding and
+    Inadequate), and ``sample_percent`` of the rest at random. ``always``, when given (the
+    ``AUDIT_MODERATION_ALWAYS`` setting), names the always-moderated grade values instead of the
+    scales. ``rng`` is injected by tests and by anyone who needs a reproducible draw."""
 
-    always: frozenset[str] = frozenset({"inadequate", "outstanding"})
+    always: frozenset[str] | None = None
     sample_percent: float = 10.0
     rng: random.Random = field(default_factory=random.Random, compare=False)
 
-    def reason_to_moderate(self, grades: Iterable[str]) -> str | None:
-        """Why an audit with these grades (each stage's and the overall) goes to a moderator:
-        'grade' when any of them is always moderated, 'sample' when drawn at random, else None."""
-        if any(grade in self.always for grade in grades):
+    def always_moderated(self, scale: GradeScale | None) -> frozenset[str]:
+        """The grade values of ``scale`` that always go to a moderator: the setting's, else the scale's."""
+        if self.always is not None:
+            return self.always
+        return scale.always_moderated if scale is not None else frozenset()
+
+    def reason_to_moderate(self, graded: Iterable[tuple[str, GradeScale | None]]) -> str | None:
+        """Why an audit with these grades (each stage's and the overall, with the scale it was given
+        on) goes to a moderator: 'grade' when any of them is always moderated, 'sample' when drawn
+        at random, else None."""
+        if any(grade in self.always_moderated(scale) for grade, scale in graded):
             return "grade"
         if self.rng.random() * 100 < self.sample_percent:
             return "sample"
@@ -181,7 +190,7 @@ class Moderation:
             )
             return []
         view = await submitted_view(self.context, session, item)
-        always = _always_moderated_labels(view, self.rule.always)
+        always = _always_moderated_labels(view, self.rule)
         alert = ModeratorNeeded(
             case_ref=item.assignment.case_ref,
             team_name=item.team.name if item.team else "",
@@ -203,11 +212,11 @@ class Moderation:
         )
 
 
-def _always_moderated_labels(view: SubmittedAudit, always: frozenset[str]) -> list[str]:
+def _always_moderated_labels(view: SubmittedAudit, rule: ModerationRule) -> list[str]:
     """The labels of the always-moderated grades an audit holds, each once, worst first."""
     found: dict[str, tuple[int, str]] = {}
     for line in view.grades:
-        if line.grade in always and line.scale is not None:
+        if line.scale is not None and line.grade in rule.always_moderated(line.scale):
             found[line.grade] = (-list(line.scale.labels).index(line.grade), line.label_of(line.grade))
     return [label for _, label in sorted(found.values())]
 

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cards import text_partner_audits as text
 from services import access_log, personal_data, policy
+from services.audits.late import LateArrivals
 from services.audits.loading import AuditContext, Loaded
 from services.errors import InvalidInput, NotFound
 from services.feedback.forms import checked_answers
@@ -38,8 +39,17 @@ FORM_PURPOSE = "partner-audit-form"
 class PartnerAudits:
     """Partner auditors' links and parts for multi-agency audits."""
 
-    def __init__(self, context: AuditContext, *, signer: Signer, base_url: str, valid_days: int = 14) -> None:
+    def __init__(
+        self,
+        context: AuditContext,
+        *,
+        signer: Signer,
+        base_url: str,
+        valid_days: int = 14,
+        late: LateArrivals | None = None,
+    ) -> None:
         self.context = context
+        self._late = late or LateArrivals(context)
         self._signer = signer
         self._base_url = base_url.rstrip("/")
         self._valid_days = valid_days
@@ -140,6 +150,9 @@ class PartnerAudits:
             await access_log.record(
                 session, None, access_log.SUBMIT, PART_RECORD, stored.id, {"audit": item.assignment.id, "link": link.id}
             )
+            late = item.assignment.status not in OPEN_STATUSES
+        if late:
+            await self._late.partner_part_arrived(stored.assignment_id, stored.id, stored.agency)
         return form
 
     async def _find(self, session: AsyncSession, token: str) -> tuple[PartnerAuditLink, Loaded] | None:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from services.audits.answering import Answering
 from services.audits.confirmation import Confirmations
 from services.audits.family import FamilyVoices
+from services.audits.late import LateArrivals
 from services.audits.loading import AuditContext
 from services.audits.moderation import Moderation, ModerationRule
 from services.audits.notify import AuditNotifier
@@ -84,6 +85,9 @@ def build_audits(
     )
     moderation = Moderation(context, moderation_rule)
     rounds = Rounds(context, case_reference_pattern=case_reference_pattern, rng=rng)
+    late = LateArrivals(context)
+    if feedback_links is not None:
+        feedback_links.tell_late_audit_answers_to(late.family_answers_arrived)
     return Audits(
         context=context,
         rounds=rounds,
@@ -99,6 +103,7 @@ def build_audits(
             signer=partner_links.signer,
             base_url=partner_links.base_url,
             valid_days=partner_links.valid_days,
+            late=late,
         ),
         practice_days=PracticeDays(context, rounds, rng=rng),
     )

@@ -22,7 +22,7 @@ from services.audits.family import refuse_without_family_voice
 from services.audits.loading import RECORD, Alert, AuditContext, Loaded, reflection_deadline
 from services.audits.moderation import Moderation
 from services.audits.reading import action_source_ref, reflection_summary, submitted_view
-from services.audits.voice import family_voice_missing
+from services.audits.voice import family_voice_missing, family_voice_of, with_family_view
 from services.policy import Permission
 from services.templates import answers as answer_rules
 from storage.db import transaction
@@ -66,7 +66,8 @@ class Submissions:
             if await audit_rows.submission_of(session, a.id) is not None:
                 return await submitted_view(self.context, session, item)
             page = clamp(item.template, int(data.get("page", a.draft_page) or 0))
-            a.draft = {**a.draft, **extract(item.template, page, data)}
+            family = await family_voice_of(self.context, session, item)
+            a.draft = with_family_view(item.template, {**a.draft, **extract(item.template, page, data)}, family)
             a.draft_saved_at = self.context.clock.now()
             problems = first_page_with_errors(item, a.draft, today=self.context.today())
             if problems:
@@ -113,7 +114,11 @@ class Submissions:
         answers = answer_rules.typed(template.sections, a.draft)
         overall = template.overall_grade_question
         overall_grade = answers.get(overall.id) if overall else None
-        graded = [answers[q.id] for q in template.questions() if q.type == QuestionType.GRADE and q.id in answers]
+        graded = [
+            (answers[q.id], q.grade_scale)
+            for q in template.questions()
+            if q.type == QuestionType.GRADE and q.id in answers
+        ]
         reason = self._moderation.rule.reason_to_moderate(graded) if template.moderated else None
         now = self.context.clock.now()
         submission = AuditSubmission(

@@ -8,7 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.audits.loading import AuditContext, Loaded
 from services.feedback.forms import find_survey
 from storage.repositories import audit_family as family_rows
-from views.audit_family import FamilyAnswer, FamilyVoice, WaitingLink
+from views.audit_family import FAMILY_VIEW_QUESTION, FamilyAnswer, FamilyVoice, WaitingLink
+from views.templates import Template
 
 
 async def family_voice_of(context: AuditContext, session: AsyncSession, item: Loaded) -> FamilyVoice | None:
@@ -44,3 +45,20 @@ async def family_voice_missing(session: AsyncSession, item: Loaded) -> bool:
     if await family_rows.has_family_answers(session, assignment_id):
         return False
     return await family_rows.reason_for(session, assignment_id) is None
+
+
+def derives_family_view(template: Template) -> bool:
+    """The template still holds the old one-choice family-view question beside the family step:
+    its answer is taken from the step, never asked."""
+    return template.family_voice and any(q.id == FAMILY_VIEW_QUESTION for q in template.questions())
+
+
+def with_family_view(template: Template, values: dict[str, str], family: FamilyVoice | None) -> dict[str, str]:
+    """``values`` with the family-view question answered from the family step (left out while the
+    step has neither answers nor a reason); ``values`` as they are for any other template."""
+    if family is None or not derives_family_view(template):
+        return values
+    derived = {key: value for key, value in values.items() if key != FAMILY_VIEW_QUESTION}
+    if family.view_given is not None:
+        derived[FAMILY_VIEW_QUESTION] = family.view_given
+    return derived

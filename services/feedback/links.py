@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,7 +22,7 @@ from services import access_log, actors, policy
 from services.clock import Clock
 from services.errors import InvalidInput, NotAllowed, NotFound
 from services.feedback.forms import checked_answers, find_survey, surveys_for
-from services.feedback.responses import AlertNotifier, RaisedAlert, store_response
+from services.feedback.responses import AlertNotifier, RaisedAlert, StoredResponse, store_response
 from services.feedback.tokens import Signer, find_link, hash_token, new_link_token
 from services.templates import TemplateLibrary
 from storage.db import transaction
@@ -55,6 +56,10 @@ class OpenedLink:
     state: LinkState
     template: Template | None = None
     token_hash: str = ""
+
+
+LateAuditAnswers = Callable[[int, str], Awaitable[None]]
+"""Told (audit id, response id) when a family's answers arrive after their audit was submitted."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,12 @@ class FeedbackLinkService:
         self._base_url = base_url.rstrip("/")
         self._case_pattern = re.compile(case_reference_pattern)
         self._valid_days = valid_days
+        self._late_for_audit: LateAuditAnswers | None = None
+
+    def tell_late_audit_answers_to(self, callback: LateAuditAnswers) -> None:
+        """Who hears of answers that arrive for an audit already submitted (the audit feature,
+        wired where both are built): called with the audit and the stored response's ids."""
+        self._late_for_audit = callback
 
     def link_templates(self) -> list[Template]:
         """Templates a practitioner can send as a link."""
@@ -247,6 +258,7 @@ class FeedbackLinkService:
             )
         if stored.alert is not None:
             await self._notify(stored.alert)
+        await self._tell_if_late(assignment_id, stored)
         return HandoverResult(template, reference, stored.alert is not None)
 
     async def submit(self, token: str, submitted: dict[str, Any]) -> LinkAnswered:
@@ -283,6 +295,7 @@ class FeedbackLinkService:
             )
         if stored.alert is not None:
             await self._notify(stored.alert)
+        await self._tell_if_late(link.assignment_id, stored)
         return LinkAnswered(template, stored.late)
 
     async def _notify(self, alert: RaisedAlert) -> None:
@@ -292,6 +305,16 @@ class FeedbackLinkService:
             await self._notifier.notify_safety_alert(alert)
         except Exception:
             logger.exception("could not send safety alert %s", alert.alert_id)
+
+    async def _tell_if_late(self, assignment_id: int | None, stored: StoredResponse) -> None:
+        """Answers for an audit already submitted: whoever listens hears of them. They are stored
+        already, so a failure here is logged and never reaches the family."""
+        if not stored.late or assignment_id is None or self._late_for_audit is None:
+            return
+        try:
+            await self._late_for_audit(assignment_id, stored.response_id)
+        except Exception:
+            logger.exception("could not tell of late answers %s for audit %s", stored.response_id, assignment_id)
 
     async def _find(self, session: AsyncSession, token: str) -> FeedbackLink | None:
         return await find_link(token, lambda token_hash: feedback_repo.link_by_hash(session, token_hash))

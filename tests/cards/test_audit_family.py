@@ -51,3 +51,13 @@ def test_the_finished_audit_marks_late_answers_and_reads_the_reason() -> None:
     assert "Input." not in late, "the read-only audit has no family step"
     reason = card_text(audit.submitted_card(replace(_submitted(LIBRARY), family=VOICES["not_reached"])))
     assert "Completed without the family's view: They could not be reached (after 3 tries)." in reason
+
+
+def test_the_practitioners_outcome_card_shows_the_familys_view_as_the_audit_does() -> None:
+    submitted = replace(_submitted(LIBRARY, "moderated"), family=VOICES["heard_and_late"])
+    outcome = card_text(audit.outcome_card(submitted))
+    assert text.HEADING in outcome and "We work well together now" in outcome and text.LATE in outcome
+    assert text.SEND_LINK not in outcome, "the outcome card has no family step"
+    reason = card_text(audit.outcome_card(replace(submitted, family=VOICES["declined"])))
+    assert text.REASONS["declined"] in reason
+    assert text.HEADING not in card_text(audit.outcome_card(replace(submitted, family=None)))

@@ -10,7 +10,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from cards import audit as audit_cards
 from cards import text_audit_family as text
+from cards import text_audits as audit_text
+from cards import verbs
+from services.audits.late import LateArrivals
 from services.clock import FrozenClock
 from services.container import Services
 from services.errors import InvalidInput, NotAllowed
@@ -20,11 +24,14 @@ from tests.support.audits import (
     FAMILY_ANSWERS,
     YOUNG_PERSON_ANSWERS,
     AuditOrg,
+    card_text,
+    inputs_of,
+    late_arrival_cards,
     make_audit_org,
     send_reflection,
     valid_answers,
 )
-from views.audit_family import FamilyVoice, TogetherForm
+from views.audit_family import FAMILY_VIEW_QUESTION, FamilyVoice, TogetherForm
 from views.audits import AuditPage, ModerationForm, ReflectionForm, SubmittedAudit
 
 HEADER = "case_ref,team,practitioner,auditor\n"
@@ -136,7 +143,7 @@ async def test_a_parents_answers_through_the_audit_link_appear_on_the_audit_for_
 
 
 async def test_answers_after_the_audit_closed_are_kept_and_marked_late(services: Services, sessions) -> None:  # type: ignore[no-untyped-def]
-    await make_audit_org(sessions)
+    org = await make_audit_org(sessions)
     assignment_id = await _answered_audit(services, grade="good")
     page = await services.audits.family.ask_by_link(AUDITOR, assignment_id, who="young_person", page=0, data={})
     token = _token(page)
@@ -155,6 +162,17 @@ async def test_answers_after_the_audit_closed_are_kept_and_marked_late(services:
     assert answer.late and answer.template.id == "family-young-person"
     assert _family(view).reason == "not_reached", "the recorded reason stays beside the late answers"
 
+    # The auditor and the practitioner each get one short card, without the family's form or words.
+    cards = await late_arrival_cards(sessions)
+    assert [person for person, _, _ in cards] == [org.auditor, org.org.practitioner]
+    for _, _, shown in cards:
+        assert "LCS100001" in shown and audit_text.LATE_FAMILY in shown and verbs.AUDIT_VIEW in shown
+        assert answer.template.title not in shown and young["working_well"] not in shown
+    assert isinstance(await services.audits.tasks.view(PRACTITIONER, assignment_id), SubmittedAudit)
+    [response_id] = {key.split("-late-family-")[1].split("-")[0] for _, key, _ in cards}
+    await LateArrivals(services.audits.context).family_answers_arrived(assignment_id, response_id)
+    assert await late_arrival_cards(sessions) == cards, "once per arrival, however often it is told"
+
     # The same link again, or a forged one, changes nothing.
     with pytest.raises(LinkUnusable) as used:
         await services.feedback_links.submit(token, young)
@@ -164,6 +182,7 @@ async def test_answers_after_the_audit_closed_are_kept_and_marked_late(services:
     assert forged.value.state is LinkState.UNKNOWN
     async with sessions() as session:
         assert await session.scalar(select(func.count()).select_from(FeedbackResponse)) == 1
+    assert len(await late_arrival_cards(sessions)) == 2
 
 
 async def test_the_practitioner_answers_together_with_the_family_but_cannot_touch_the_auditors_grades(
@@ -239,3 +258,41 @@ async def test_two_clicks_on_record_why_not_at_once_keep_one_reason(services: Se
     async with sessions() as session:
         [kept] = list(await session.scalars(select(AuditFamilyReason)))
     assert kept.reason in ("declined", "not_safe")
+
+
+async def test_the_old_family_view_question_is_answered_from_the_family_step_never_on_the_card(
+    services: Services, sessions
+) -> None:  # type: ignore[no-untyped-def]
+    await make_audit_org(sessions)
+    assignment_id = await _answered_audit(services)
+    template = services.audits.context.templates.get("standard-collaborative-audit")
+    [sos] = [n for n, s in enumerate(template.sections) if any(q.id == FAMILY_VIEW_QUESTION for q in s.questions)]
+    section = template.sections[sos]
+
+    async def page_of_it(data: dict[str, str]) -> AuditPage:
+        page = await services.audits.answering.save_page(AUDITOR, assignment_id, page=sos, data=data, move="next")
+        assert isinstance(page, AuditPage)
+        return page
+
+    # A forged answer on the card is ignored, and the page moves on while the family step waits.
+    forged = {**valid_answers(section, services.clock.now().date()), FAMILY_VIEW_QUESTION: "spoke_with_family"}
+    moved = await page_of_it(forged)
+    assert moved.page == sos + 1 and FAMILY_VIEW_QUESTION not in moved.values
+    back = await services.audits.answering.save_page(AUDITOR, assignment_id, page=sos + 1, data={}, move="back")
+    assert isinstance(back, AuditPage) and back.page == sos
+    shown = card_text(audit_cards.page_card(back))
+    assert text.VIEW_NOT_YET in shown and FAMILY_VIEW_QUESTION not in inputs_of(audit_cards.page_card(back))
+
+    # A recorded reason answers "no", with the reason; the family's own answers then answer "yes".
+    await services.audits.family.record_reason(AUDITOR, assignment_id, reason="not_safe", tries="", page=0, data={})
+    assert (await page_of_it({})).values[FAMILY_VIEW_QUESTION] == "not_possible"
+    link = await services.audits.family.ask_by_link(AUDITOR, assignment_id, who="parent_carer", page=0, data={})
+    await services.feedback_links.submit(_token(link), FAMILY_ANSWERS)
+    back = await services.audits.answering.save_page(AUDITOR, assignment_id, page=sos, data={}, move="save")
+    assert isinstance(back, AuditPage) and back.values[FAMILY_VIEW_QUESTION] == "written_feedback"
+    assert "Yes - written or app feedback" in card_text(audit_cards.page_card(back))
+
+    assert isinstance(await _submit(services, assignment_id), SubmittedAudit)
+    async with sessions() as session:
+        stored = await session.scalar(select(AuditSubmission))
+    assert stored is not None and stored.answers[FAMILY_VIEW_QUESTION] == "written_feedback"

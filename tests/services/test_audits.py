@@ -47,14 +47,16 @@ AUDITOR, QA_LEAD, MODERATOR = "29:user-4", "29:user-6", "29:user-7"
 
 
 def test_the_default_rule_takes_every_inadequate_and_outstanding_and_a_tenth_of_the_rest() -> None:
+    scale = STANDARD.overall_grade_question.grade_scale
     rule = ModerationRule(rng=random.Random(4))
-    assert rule.reason_to_moderate(["good", "inadequate"]) == "grade"
-    assert rule.reason_to_moderate(["outstanding"]) == "grade"
-    sampled = sum(rule.reason_to_moderate(["good", "requires_improvement"]) == "sample" for _ in range(2000))
+    assert rule.reason_to_moderate([("good", scale), ("inadequate", scale)]) == "grade"
+    assert rule.reason_to_moderate([("outstanding", scale)]) == "grade"
+    sampled = sum(
+        rule.reason_to_moderate([("good", scale), ("requires_improvement", scale)]) == "sample" for _ in range(2000)
+    )
     assert 160 <= sampled <= 240, sampled
     never = ModerationRule(frozenset({"inadequate"}), 0.0, random.Random(1))
-    assert never.reason_to_moderate(["outstanding", "good"]) is None
-    scale = STANDARD.overall_grade_question.grade_scale
+    assert never.reason_to_moderate([("outstanding", scale), ("good", scale)]) is None
     outcomes = [outcome_of("good", g, scale) for g in ("good", "outstanding", "inadequate")]
     assert outcomes == ["agreed", "raised", "lowered"]
 

@@ -46,6 +46,7 @@ def test_a_template_naming_no_scale_grades_on_ofsted_s_four_with_their_descripto
     assert scale.in_band(GradeBand.GOOD_OR_BETTER) == {"outstanding", "good"}
     assert scale.in_band(GradeBand.INADEQUATE) == {"inadequate"}
     assert overall.rationale_needed_for == ("outstanding", "inadequate")
+    assert scale.always_moderated == {"outstanding", "inadequate"}
     assert [s.id for s in SHIPPED.grade_scales()] == ["ofsted"]
 
 
@@ -196,3 +197,16 @@ async def test_the_grade_targets_are_the_council_s_settings(
     trend = {name: rows for name, _, rows in sections(qim)}["Trend"]
     assert [row[-2:] for row in trend[1:]] == [[55.0, 5.0]] * 6
     assert "(target: at least 55%)" in render_html(qim) and "(target: at most 5%)" in render_html(qim)
+
+
+def test_a_scale_marks_its_always_moderated_grades_and_the_setting_overrides_them(tmp_path: Path) -> None:
+    grades = [{**g, "always_moderated": g["value"] == "developing"} for g in THREE_GRADE_SCALE["grades"]]
+    template = load_template(_write(tmp_path, THREE_GRADE_AUDIT, {**THREE_GRADE_SCALE, "grades": grades}))
+    scale = template.question("overall_grade").grade_scale
+    by_scale = ModerationRule(None, 0.0)
+    assert by_scale.reason_to_moderate([("strong", scale), ("developing", scale)]) == "grade"
+    assert by_scale.reason_to_moderate([("weak", scale)]) is None, "Ofsted's marks do not carry over"
+    by_setting = ModerationRule(frozenset({"weak"}), 0.0)
+    assert by_setting.reason_to_moderate([("weak", scale)]) == "grade"
+    assert by_setting.reason_to_moderate([("developing", scale)]) is None, "the setting replaces the scale's marks"
+    assert Settings(_env_file=None).audit_moderation_always is None, "unset: each scale says"  # type: ignore[call-arg]

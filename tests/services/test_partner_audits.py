@@ -12,13 +12,15 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import delete, func, select
 
+from cards import verbs
+from services.audits.late import LateArrivals
 from services.container import Services
 from services.digest.report import render_html, write_workbook
 from services.errors import InvalidInput, NotAllowed
 from services.feedback.links import LinkState, LinkUnusable
 from services.templates import TemplateLibrary
 from storage.models import AccessLogEntry, AuditAssignment, AuditSubmission, PartnerAuditLink, PartnerAuditPart
-from tests.support.audits import make_audit_org, send_reflection, valid_answers
+from tests.support.audits import late_arrival_cards, make_audit_org, send_reflection, valid_answers
 from views.audits import AuditPage, SubmittedAudit
 from views.templates import Agency, QuestionRole, Section
 
@@ -92,7 +94,7 @@ async def _count(sessions: Any, model: type) -> int:
 async def test_partners_complete_their_parts_and_the_auditor_sees_every_part_together(
     services: Services, sessions: Any
 ) -> None:
-    await make_audit_org(sessions)
+    org = await make_audit_org(sessions)
     assignment_id = await _multi_agency_audit(services)
     audits = services.audits
     health = await audits.partners.invite(AUDITOR, assignment_id, agency="health", partner_label="hv@nhs.example.net")
@@ -145,6 +147,15 @@ async def test_partners_complete_their_parts_and_the_auditor_sees_every_part_tog
     assert isinstance(reread, SubmittedAudit) and reread.partners is not None
     assert [(p.agency, p.after_submission) for p in reread.partners.returned] == [("health", False), ("police", True)]
     assert reread.partners.not_returned == ("education",)
+
+    # Only the late part tells the auditor, once: a card naming the agency, opening the read-only audit.
+    [(person, key, shown)] = await late_arrival_cards(sessions)
+    assert person == org.auditor and key.startswith(f"audit-{assignment_id}-late-partner-")
+    assert "LCS400001" in shown and "Police's part arrived after the audit was submitted" in shown
+    assert verbs.AUDIT_VIEW in shown and "MASH sergeant" not in shown
+    [part_id] = [p.id for p in await _parts(sessions) if p.agency == "police"]
+    await LateArrivals(audits.context).partner_part_arrived(assignment_id, part_id, "police")
+    assert len(await late_arrival_cards(sessions)) == 1, "once per arrival"
 
 
 async def test_a_reused_forged_or_expired_link_changes_nothing(services: Services, sessions: Any) -> None:
@@ -284,3 +295,8 @@ async def test_removing_an_audit_removes_its_partner_links_and_parts(services: S
     async with sessions() as session, session.begin():
         await session.execute(delete(AuditAssignment).where(AuditAssignment.id == assignment_id))
     assert await _count(sessions, PartnerAuditLink) == 0 and await _count(sessions, PartnerAuditPart) == 0
+
+
+async def _parts(sessions: Any) -> list[PartnerAuditPart]:
+    async with sessions() as session:
+        return list(await session.scalars(select(PartnerAuditPart)))

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.audits.parts import Audits
-from storage.models import Person, Role, RoleAssignment
+from storage.models import Delivery, Person, Role, RoleAssignment
 from tests.support.action_org import Org, make_org
 from tests.support.cards import nodes
 from views.audits import ReflectionSummary
@@ -133,3 +133,15 @@ def inputs_of(card: dict[str, Any]) -> dict[str, Any]:
         for node in nodes(card)
         if str(node.get("type", "")).startswith("Input.") and "id" in node
     }
+
+
+async def late_arrival_cards(sessions: async_sessionmaker[AsyncSession]) -> list[tuple[int | None, str, str]]:
+    """(person, dedupe key, card as text) of every "arrived after submission" card the delivery
+    engine holds, in the order they were asked for."""
+    async with sessions() as session:
+        rows = await session.execute(
+            select(Delivery.person_id, Delivery.dedupe_key, Delivery.card)
+            .where(Delivery.dedupe_key.like("audit-%-late-%"))
+            .order_by(Delivery.id)
+        )
+        return [(person, key or "", card_text(card or {})) for person, key, card in rows]

@@ -11,7 +11,7 @@ from cards.base import Json
 from services.templates import TemplateLibrary
 from tests.support.audits import FAMILY_ANSWERS, YOUNG_PERSON_ANSWERS
 from tests.support.card_catalogue.audits import OWNERS, SUMMARY, _reflection, _submitted
-from views.audit_family import FamilyAnswer, FamilyVoice, NewLink, TogetherForm, WaitingLink
+from views.audit_family import FAMILY_VIEW_QUESTION, FamilyAnswer, FamilyVoice, NewLink, TogetherForm, WaitingLink
 from views.audits import MAX_ACTIONS, AuditPage, ModerationForm, ReflectionForm, action_ids
 
 ANSWERED_AT = datetime(2026, 2, 9, 16, 40, tzinfo=UTC)
@@ -48,6 +48,12 @@ def audit_family_examples() -> Iterator[tuple[str, Json]]:
         "audit_family_overall_page",
         audit.page_card(AuditPage(SUMMARY, standard, overall, {}, family=voices["heard_and_late"])),
     )
+    sos = next(n for n, s in enumerate(standard.sections) if s.id == "signs_of_safety")
+    for name, values in (("none_yet", {}), ("declined", {FAMILY_VIEW_QUESTION: "declined"})):
+        yield (
+            f"audit_family_view_answered_from_step_{name}",
+            audit.page_card(AuditPage(SUMMARY, standard, sos, values, family=voices[name])),
+        )
     errors = {"family_who": "Ask the family, or record below why not.", "family_tries": "Please say how many."}
     yield (
         "audit_family_review_refused",
@@ -76,6 +82,7 @@ def audit_family_examples() -> Iterator[tuple[str, Json]]:
         submitted = replace(_submitted(library, "awaiting moderation"), family=voices[name])
         yield f"audit_family_submitted_{name}", audit.submitted_card(submitted)
         yield f"audit_family_moderation_{name}", audit.moderation_card(ModerationForm(submitted))
+        yield f"audit_family_outcome_{name}", audit.outcome_card(submitted)
     reflection = library.get("practitioner-reflection")
     yield (
         "audit_family_reflection",

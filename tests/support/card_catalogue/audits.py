@@ -16,6 +16,7 @@ from views.audits import (
     AuditPage,
     EscalationAlert,
     GradeLine,
+    LateArrival,
     ModerationForm,
     ModeratorNeeded,
     ReflectionForm,
@@ -165,6 +166,8 @@ def audit_examples() -> Iterator[tuple[str, Json]]:
     yield "audit_submitted_practitioner", audit.submitted_card(_submitted(library), viewer="practitioner")
     yield "audit_outcome_moderated", audit.outcome_card(_submitted(library, "moderated"))
     yield "audit_outcome_auditor", audit.outcome_card(_submitted(library, "moderated"), for_practitioner=False)
+    yield "audit_late_family", audit.late_arrival_card(LateArrival(42, "LCS100234"))
+    yield "audit_late_partner", audit.late_arrival_card(LateArrival(42, "LCS400001", agency="health"))
     reflection_template = library.get("practitioner-reflection")
     yield "audit_reflection", audit.reflection_card(ReflectionForm(SUMMARY, reflection_template, {}))
     yield (

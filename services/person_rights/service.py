@@ -44,6 +44,8 @@ from storage.models import (
     ImprovementPlanChange,
     MappingAttendee,
     MappingMeeting,
+    ModerationGroupAudit,
+    ModerationGroupMeeting,
     Person,
     PracticeObservation,
     QimDecision,
@@ -79,7 +81,8 @@ KEPT = {
     "the council's records about its service; they stay with the anonymised person as the one who logged them.",
     "moderation_group": "Moderation group meetings they sat in and the outcomes the group agreed are the "
     "council's quality-assurance record of practice (kept for the retention period); membership and the "
-    "outcomes they recorded stay with the anonymised person.",
+    "outcomes they recorded stay with the anonymised person, with the name and e-mail taken out of the meeting's "
+    "notes and the learning recorded.",
     "qim": "QIM decisions they recorded or changed, and their monthly assurance updates, are the council's "
     "record of how it governs its improvement work; they stay with the anonymised person, with the name and "
     "e-mail taken out of the decisions' wording, their history and the updates.",
@@ -265,6 +268,8 @@ FREE_TEXT: tuple[FreeText, ...] = (
     FreeText("QIM decisions with the name or e-mail taken out", QimDecision, ("text", "original_text")),
     FreeText("QIM decision changes with the name or e-mail taken out", QimDecisionChange, ("before", "after")),
     FreeText("assurance updates with the name or e-mail taken out", AssuranceUpdate, ("progress",)),
+    FreeText("moderation group notes with the name or e-mail taken out", ModerationGroupMeeting, ("notes",)),
+    FreeText("moderation group learning with the name or e-mail taken out", ModerationGroupAudit, ("learning",)),
 )
 """Where erasure looks for the name and e-mail: it replaces them with the anonymised label and
 keeps the rest of the words (the records stay as the council's record of its practice)."""

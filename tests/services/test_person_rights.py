@@ -35,6 +35,8 @@ from storage.models import (
     ImprovementPriority,
     MappingAttendee,
     MappingMeeting,
+    ModerationGroupAudit,
+    ModerationGroupMeeting,
     Person,
     PracticeExample,
     PracticeObservation,
@@ -286,3 +288,26 @@ async def test_erasure_takes_her_name_out_of_observations_mapping_and_qim_words_
     assert decision.original_text == f"{label} leads a themed audit in Q3.", "the history keeps its words"
     assert update is not None and update.progress == f"Standard drafted by {label} with the HoS."
     assert meeting is not None and meeting.worried_about.startswith("Dad's drinking"), "the rest stays"
+
+
+async def test_erasure_takes_their_name_out_of_the_moderation_group_s_notes_and_learning(
+    services: Services, sessions
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.services.test_moderation_group import a_meeting
+    from tests.support.moderation_group import IRO_MANAGER, PSW
+
+    _, audits, view = await a_meeting(services, sessions, 1)
+    group = services.moderation_group
+    learning = {"agreed_grade": "good", "themes": "child_voice", "learning": "Priya Shah's plan was clear."}
+    await group.record_outcome(PSW, view.id, audits[0], learning)
+    await group.close(IRO_MANAGER, view.id, {"themes": "child_voice", "notes": "PRIYA SHAH presented her plan."})
+
+    erasure = await rights(services).erase(PRIYA)
+
+    label = f"Former member of staff #{erasure.person_id}"
+    async with services.sessions() as session:
+        outcome = await session.scalar(select(ModerationGroupAudit))
+        meeting = await session.scalar(select(ModerationGroupMeeting))
+    assert outcome is not None and outcome.learning == f"{label}'s plan was clear."
+    assert meeting is not None and meeting.notes == f"{label} presented her plan."
+    assert erasure.changed["moderation group learning with the name or e-mail taken out"] == 1

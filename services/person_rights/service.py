@@ -11,10 +11,13 @@ Both are written to the access log (counts only, never the e-mail).
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import String, cast, delete, func, or_, select, update
+from sqlalchemy import JSON, ColumnElement, String, cast, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
@@ -30,6 +33,7 @@ from storage.models import (
     ActionEvent,
     ActionEventKind,
     ActionStatus,
+    AssuranceUpdate,
     AuditAssignment,
     AuditStatus,
     CalendarOccurrence,
@@ -38,7 +42,14 @@ from storage.models import (
     DeliveryStatus,
     FeedbackResponse,
     ImprovementPlanChange,
+    MappingAttendee,
+    MappingMeeting,
+    ModerationGroupAudit,
+    ModerationGroupMeeting,
     Person,
+    PracticeObservation,
+    QimDecision,
+    QimDecisionChange,
     RoleAssignment,
     Team,
 )
@@ -62,14 +73,19 @@ KEPT = {
     "name and e-mail in the history replaced by the anonymised label.",
     "observations": "Practice observations where they were the practitioner or the observer, and their "
     "reflections, are the council's quality-assurance record of practice (kept for the retention period); "
-    "they now point to the anonymised person.",
+    "they now point to the anonymised person, with the name and e-mail taken out of the answers and reflection.",
     "mapping": "Group supervision and mapping meetings, with the scale and rationale each attendee gave, are "
-    "case-related records of the council's practice; their attendance stays with the anonymised person.",
+    "case-related records of the council's practice; their attendance stays with the anonymised person, with "
+    "the name and e-mail taken out of the meeting's three questions and the rationales.",
     "client_feedback_and_practice_examples": "Compliments, complaints and practice examples they logged are "
     "the council's records about its service; they stay with the anonymised person as the one who logged them.",
     "moderation_group": "Moderation group meetings they sat in and the outcomes the group agreed are the "
     "council's quality-assurance record of practice (kept for the retention period); membership and the "
-    "outcomes they recorded stay with the anonymised person.",
+    "outcomes they recorded stay with the anonymised person, with the name and e-mail taken out of the meeting's "
+    "notes and the learning recorded.",
+    "qim": "QIM decisions they recorded or changed, and their monthly assurance updates, are the council's "
+    "record of how it governs its improvement work; they stay with the anonymised person, with the name and "
+    "e-mail taken out of the decisions' wording, their history and the updates.",
     "qa_calendar": "QA calendar records they attended or recorded are the council's record that its quality "
     "assurance took place; attendance stays with the anonymised person, with the name and e-mail taken out of "
     "the findings and notes.",
@@ -117,9 +133,7 @@ class PersonRightsService:
             result = Erasure(person.id, dry_run)
             await _reassign_open_actions(session, person, result, self._clock.now())
             await _flag_open_audits(session, person, result)
-            await _scrub_access_log(session, person, result)
-            await _scrub_plan_history(session, person, result)
-            await _scrub_calendar_findings(session, person, result)
+            await _scrub_free_text(session, person, result)
             await _forget_conversations(session, person, result)
             result.changed["named survey answers unlinked"] = (
                 await session.execute(
@@ -226,57 +240,73 @@ def _needles(person: Person) -> list[str]:
     return [text for text in (person.email, person.display_name) if text and len(text) >= 3]
 
 
-async def _scrub_access_log(session: AsyncSession, person: Person, result: Erasure) -> None:
-    """Take the name and e-mail out of log summaries and details (the entries themselves stay)."""
+@dataclass(frozen=True)
+class FreeText:
+    """Columns of one table where a person's name or e-mail may have been written."""
+
+    changed: str
+    """How the erasure reports the rows it changed."""
+    model: Any
+    columns: tuple[str, ...]
+
+
+FREE_TEXT: tuple[FreeText, ...] = (
+    FreeText("access log entries with the name or e-mail taken out", AccessLogEntry, ("summary", "detail")),
+    FreeText("improvement plan changes with the name or e-mail replaced", ImprovementPlanChange, ("fields",)),
+    FreeText("QA calendar records with the name or e-mail taken out", CalendarOccurrence, ("findings", "note")),
+    FreeText(
+        "practice observations with the name or e-mail taken out",
+        PracticeObservation,
+        ("answers", "reflection", "reflection_draft"),
+    ),
+    FreeText(
+        "mapping meetings with the name or e-mail taken out",
+        MappingMeeting,
+        ("worried_about", "working_well", "needs_to_happen"),
+    ),
+    FreeText("mapping rationales with the name or e-mail taken out", MappingAttendee, ("rationale",)),
+    FreeText("QIM decisions with the name or e-mail taken out", QimDecision, ("text", "original_text")),
+    FreeText("QIM decision changes with the name or e-mail taken out", QimDecisionChange, ("before", "after")),
+    FreeText("assurance updates with the name or e-mail taken out", AssuranceUpdate, ("progress",)),
+    FreeText("moderation group notes with the name or e-mail taken out", ModerationGroupMeeting, ("notes",)),
+    FreeText("moderation group learning with the name or e-mail taken out", ModerationGroupAudit, ("learning",)),
+)
+"""Where erasure looks for the name and e-mail: it replaces them with the anonymised label and
+keeps the rest of the words (the records stay as the council's record of its practice)."""
+
+
+async def _scrub_free_text(session: AsyncSession, person: Person, result: Erasure) -> None:
+    """Replace the name and e-mail inside stored words with the anonymised label (the rows stay)."""
     needles = _needles(person)
     if not needles:
         return
-    conditions = [AccessLogEntry.summary.contains(n) | cast(AccessLogEntry.detail, String).contains(n) for n in needles]
-    scrubbed = 0
-    for entry in await session.scalars(select(AccessLogEntry).where(or_(*conditions))):
-        replacement = FORMER.format(id=person.id)
-        entry.summary = _without(entry.summary, needles, replacement)
-        entry.detail = _without(entry.detail, needles, replacement)
-        scrubbed += 1
-    if scrubbed:
-        result.changed["access log entries with the name or e-mail taken out"] = scrubbed
-
-
-async def _scrub_plan_history(session: AsyncSession, person: Person, result: Erasure) -> None:
-    """Replace the e-mail and name inside the improvement plan's history (field values before/after)."""
-    needles = _needles(person)
-    if not needles:
-        return
-    conditions = [cast(ImprovementPlanChange.fields, String).contains(n) for n in needles]
     replacement = FORMER.format(id=person.id)
-    scrubbed = 0
-    for change in await session.scalars(select(ImprovementPlanChange).where(or_(*conditions))):
-        change.fields = _without(change.fields, needles, replacement)
-        scrubbed += 1
-    if scrubbed:
-        result.changed["improvement plan changes with the name or e-mail replaced"] = scrubbed
+    for place in FREE_TEXT:
+        conditions = [
+            _stored_text(getattr(place.model, column)).contains(found.lower(), autoescape=True)
+            for column in place.columns
+            for needle in needles
+            for found in {needle, json.dumps(needle)[1:-1]}  # JSON may store non-ASCII escaped
+        ]
+        scrubbed = 0
+        for row in await session.scalars(select(place.model).where(or_(*conditions))):
+            for column in place.columns:
+                setattr(row, column, _without(getattr(row, column), needles, replacement))
+            scrubbed += 1
+        if scrubbed:
+            result.changed[place.changed] = scrubbed
 
 
-async def _scrub_calendar_findings(session: AsyncSession, person: Person, result: Erasure) -> None:
-    """Take the name and e-mail out of QA calendar findings and notes (the records stay)."""
-    needles = _needles(person)
-    if not needles:
-        return
-    conditions = [CalendarOccurrence.findings.contains(n) | CalendarOccurrence.note.contains(n) for n in needles]
-    replacement = FORMER.format(id=person.id)
-    scrubbed = 0
-    for occurrence in await session.scalars(select(CalendarOccurrence).where(or_(*conditions))):
-        occurrence.findings = _without(occurrence.findings, needles, replacement)
-        occurrence.note = _without(occurrence.note, needles, replacement)
-        scrubbed += 1
-    if scrubbed:
-        result.changed["QA calendar records with the name or e-mail taken out"] = scrubbed
+def _stored_text(column: Any) -> ColumnElement[str]:
+    """The column as lower-case text, JSON included, so a search finds the name however it was typed."""
+    as_text = cast(column, String) if isinstance(column.type, JSON) else column
+    return func.lower(as_text)
 
 
 def _without(value: object, needles: list[str], replacement: str) -> object:
     if isinstance(value, str):
         for needle in needles:
-            value = value.replace(needle, replacement)
+            value = re.sub(re.escape(needle), lambda _: replacement, value, flags=re.IGNORECASE)
         return value
     if isinstance(value, dict):
         return {key: _without(item, needles, replacement) for key, item in value.items()}

@@ -40,6 +40,9 @@ class Kind(StrEnum):
     CLIENT_FEEDBACK = "client_feedback"
     PRACTICE_EXAMPLES = "practice_examples"
     IMPROVEMENT_PLAN = "improvement_plan"
+    PERFORMANCE_CLINICS = "performance_clinics"
+    QIM_MEETINGS = "qim_meetings"
+    QA_CALENDAR = "qa_calendar"
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, exists, select, update
+from sqlalchemy import ColumnElement, Select, delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.retention.policy import Kind
@@ -33,6 +33,8 @@ from storage.models import (
     AuditStatus,
     AuditSubmission,
     Broadcast,
+    CalendarAttendee,
+    CalendarOccurrence,
     ClientFeedbackEntry,
     Delivery,
     DeliveryStatus,
@@ -48,11 +50,15 @@ from storage.models import (
     ModerationGroupAudit,
     ModerationGroupMeeting,
     ModerationGroupMember,
+    PerformanceClinic,
     PracticeDay,
     PracticeDayCase,
     PracticeDayStatus,
     PracticeExample,
     PracticeObservation,
+    QimDecision,
+    QimDecisionChange,
+    QimMeeting,
     SafetyAlert,
     SentReminder,
     Survey,
@@ -155,6 +161,18 @@ async def _remove_priorities(session: AsyncSession, ids: list[int]) -> None:
     for child in (ImprovementMilestone, ImprovementPriorityAction, ImprovementPlanChange, AssuranceUpdate):
         await session.execute(delete(child).where(child.priority_id.in_(ids)))
     await session.execute(delete(ImprovementPriority).where(ImprovementPriority.id.in_(ids)))
+
+
+async def _remove_qim_meetings(session: AsyncSession, ids: list[int]) -> None:
+    decisions = select(QimDecision.id).where(QimDecision.meeting_id.in_(ids))
+    await session.execute(delete(QimDecisionChange).where(QimDecisionChange.decision_id.in_(decisions)))
+    await session.execute(delete(QimDecision).where(QimDecision.meeting_id.in_(ids)))
+    await session.execute(delete(QimMeeting).where(QimMeeting.id.in_(ids)))
+
+
+async def _remove_calendar_occurrences(session: AsyncSession, ids: list[int]) -> None:
+    await session.execute(delete(CalendarAttendee).where(CalendarAttendee.occurrence_id.in_(ids)))
+    await session.execute(delete(CalendarOccurrence).where(CalendarOccurrence.id.in_(ids)))
 
 
 def _deleting(model: Any) -> Remove:
@@ -302,6 +320,30 @@ RULES: tuple[Rule, ...] = (
         _remove_priorities,
         where=(ImprovementPriority.status.in_([ImprovementStatus.ACHIEVED.value, ImprovementStatus.WITHDRAWN.value]),),
     ),
+    Rule(
+        Kind.PERFORMANCE_CLINICS,
+        "performance clinic packs",
+        PerformanceClinic.id,
+        PerformanceClinic.month,
+        _deleting(PerformanceClinic),
+    ),
+    Rule(
+        Kind.QIM_MEETINGS,
+        "QIM meetings (decisions, their changes)",
+        QimMeeting.id,
+        QimMeeting.meeting_on,
+        _remove_qim_meetings,
+    ),
+    Rule(
+        Kind.QA_CALENDAR,
+        "QA calendar records (attendees, findings)",
+        CalendarOccurrence.id,
+        func.coalesce(CalendarOccurrence.held_on, CalendarOccurrence.due_on),
+        _remove_calendar_occurrences,
+        # A practice day's record stays while the practice day (kept with the audits) is.
+        where=(~exists().where(PracticeDay.calendar_occurrence_id == CalendarOccurrence.id),),
+    ),
 )
 """In the order the purge runs them: drafts and moderation before the audits that hold them,
-safety alerts before the answers they keep, answers before the links they used."""
+safety alerts before the answers they keep, answers before the links they used, practice days
+before the QA calendar records they point to."""

@@ -24,6 +24,7 @@ from storage.models import (
     AccessLogEntry,
     Action,
     ActionEvent,
+    AssuranceUpdate,
     AuditGrade,
     AuditSubmission,
     CalendarAttendee,
@@ -33,15 +34,27 @@ from storage.models import (
     ImprovementPlanChange,
     ImprovementPriority,
     MappingAttendee,
+    MappingMeeting,
+    ModerationGroupAudit,
+    ModerationGroupMeeting,
     Person,
     PracticeExample,
     PracticeObservation,
+    QimDecision,
+    QimDecisionChange,
     RoleAssignment,
 )
 from tests.services.test_improvement_plan import VOICE
 from tests.services.test_learning import EXAMPLE
 from tests.services.test_observations import CASE
-from tests.support.retention import MAYA, MODERATED_CASE, PRIYA, make_framework_records, make_records
+from tests.support.retention import (
+    MAYA,
+    MODERATED_CASE,
+    PRIYA,
+    make_framework_records,
+    make_qim_records,
+    make_records,
+)
 
 
 @pytest.fixture
@@ -231,3 +244,70 @@ async def test_erasure_keeps_the_framework_records_and_takes_her_name_out_of_the
         occurrence = await session.scalar(select(CalendarOccurrence))
         assert occurrence is not None and occurrence.findings == f"{label} agreed clearer plans."
         assert await session.scalar(select(func.count()).select_from(CalendarAttendee)) == 2
+
+
+async def test_erasure_takes_her_name_out_of_observations_mapping_and_qim_words_and_keeps_the_rest(
+    services: Services, clock
+) -> None:  # type: ignore[no-untyped-def]
+    org = await make_framework_records(services, clock, mention="maya patel")  # typed in lower case
+    await make_qim_records(services, clock, org, mention="Maya Patel")
+    free_text = {
+        PracticeObservation: ("answers", "reflection", "reflection_draft"),
+        MappingMeeting: ("worried_about", "working_well", "needs_to_happen"),
+        MappingAttendee: ("rationale",),
+        QimDecision: ("text", "original_text"),
+        QimDecisionChange: ("before", "after"),
+        AssuranceUpdate: ("progress",),
+    }
+
+    async def words(model: type) -> str:
+        async with services.sessions() as session:
+            rows = list(await session.scalars(select(model)))
+        return json.dumps([[getattr(row, column) for column in free_text[model]] for row in rows]).lower()
+
+    for model in free_text:
+        assert "maya patel" in await words(model), model
+
+    erasure = await rights(services).erase(MAYA)
+
+    label = f"Former member of staff #{org.manager}"
+    for model in free_text:
+        stored = await words(model)
+        assert "maya" not in stored and "patel" not in stored and MAYA not in stored, model
+        assert label.lower() in stored, model
+    for changed in ("practice observations", "mapping meetings", "mapping rationales", "QIM decisions"):
+        assert erasure.changed[f"{changed} with the name or e-mail taken out"] == 1, changed
+    assert erasure.changed["QIM decision changes with the name or e-mail taken out"] == 1
+    assert erasure.changed["assurance updates with the name or e-mail taken out"] == 1
+    assert "qim" in erasure.kept
+    async with services.sessions() as session:
+        decision = await session.scalar(select(QimDecision))
+        update = await session.scalar(select(AssuranceUpdate))
+        meeting = await session.scalar(select(MappingMeeting))
+    assert decision is not None and decision.text == f"{label} and the PSW lead a themed audit in Q3."
+    assert decision.original_text == f"{label} leads a themed audit in Q3.", "the history keeps its words"
+    assert update is not None and update.progress == f"Standard drafted by {label} with the HoS."
+    assert meeting is not None and meeting.worried_about.startswith("Dad's drinking"), "the rest stays"
+
+
+async def test_erasure_takes_their_name_out_of_the_moderation_group_s_notes_and_learning(
+    services: Services, sessions
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.services.test_moderation_group import a_meeting
+    from tests.support.moderation_group import IRO_MANAGER, PSW
+
+    _, audits, view = await a_meeting(services, sessions, 1)
+    group = services.moderation_group
+    learning = {"agreed_grade": "good", "themes": "child_voice", "learning": "Priya Shah's plan was clear."}
+    await group.record_outcome(PSW, view.id, audits[0], learning)
+    await group.close(IRO_MANAGER, view.id, {"themes": "child_voice", "notes": "PRIYA SHAH presented her plan."})
+
+    erasure = await rights(services).erase(PRIYA)
+
+    label = f"Former member of staff #{erasure.person_id}"
+    async with services.sessions() as session:
+        outcome = await session.scalar(select(ModerationGroupAudit))
+        meeting = await session.scalar(select(ModerationGroupMeeting))
+    assert outcome is not None and outcome.learning == f"{label}'s plan was clear."
+    assert meeting is not None and meeting.notes == f"{label} presented her plan."
+    assert erasure.changed["moderation group learning with the name or e-mail taken out"] == 1

@@ -392,7 +392,10 @@ async def test_the_purge_removes_a_finished_day_with_its_pairs_even_after_its_ro
         assert await session.scalar(select(func.count()).select_from(PracticeDay)) == 0
         assert await session.scalar(select(func.count()).select_from(PracticeDayCase)) == 0
         assert await session.scalar(select(func.count()).select_from(AuditRound)) == 0
-        assert await session.scalar(select(func.count()).select_from(CalendarOccurrence)) == 1, "the calendar keeps it"
+        assert await session.scalar(select(func.count()).select_from(CalendarOccurrence)) == 0, (
+            "qa_calendar: after the day"
+        )
+    assert result.removed["qa_calendar: QA calendar records (attendees, findings)"] == 1
 
 
 async def test_the_same_plan_sent_twice_at_once_is_one_practice_day(services: Services, sessions) -> None:  # type: ignore[no-untyped-def]

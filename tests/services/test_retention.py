@@ -30,6 +30,8 @@ from storage.models import (
     AuditGrade,
     AuditModeration,
     AuditSubmission,
+    CalendarAttendee,
+    CalendarOccurrence,
     ClientFeedbackEntry,
     FeedbackLink,
     FeedbackResponse,
@@ -38,15 +40,29 @@ from storage.models import (
     ImprovementPriority,
     MappingAttendee,
     MappingMeeting,
+    PerformanceClinic,
+    Person,
+    PracticeDay,
     PracticeExample,
     PracticeObservation,
+    QimDecision,
+    QimDecisionChange,
+    QimMeeting,
     RetentionRun,
     SafetyAlert,
     Survey,
     SurveyAnswerMark,
     SurveyRecipient,
+    Team,
 )
-from tests.support.retention import MODERATED_CASE, make_feedback, make_framework_records, make_records, years
+from tests.support.retention import (
+    MODERATED_CASE,
+    make_feedback,
+    make_framework_records,
+    make_qim_records,
+    make_records,
+    years,
+)
 
 
 @pytest.fixture
@@ -66,6 +82,8 @@ def test_the_default_policy_keeps_every_kind_for_a_period_a_council_would_recogn
     assert str(policy.keep[Kind.OBSERVATIONS]) == str(policy.keep[Kind.MAPPING_MEETINGS]) == "6 years"
     assert str(policy.keep[Kind.CLIENT_FEEDBACK]) == str(policy.keep[Kind.IMPROVEMENT_PLAN]) == "6 years"
     assert str(policy.keep[Kind.PRACTICE_EXAMPLES]) == "3 years"
+    assert str(policy.keep[Kind.PERFORMANCE_CLINICS]) == "2 years"
+    assert str(policy.keep[Kind.QIM_MEETINGS]) == str(policy.keep[Kind.QA_CALENDAR]) == "6 years"
     assert (policy.purge_cron, policy.time_zone) == ("30 2 * * *", "Europe/London")
 
 
@@ -292,3 +310,91 @@ async def test_the_purge_removes_observations_mapping_feedback_examples_and_clos
         changes = list(await session.scalars(select(ImprovementPlanChange.priority_id)))
     assert kept.title == still_active.title and kept.status == "active"
     assert changes == [kept.id], "the withdrawn priority's history went with it"
+
+
+async def test_clinic_packs_go_two_years_after_their_month_and_not_before(
+    services: Services, clock: FrozenClock
+) -> None:
+    from tests.services.test_clinic import seeded, teams_id
+    from tests.support.dashboard import TEAM_MANAGER
+
+    await seeded(services)
+    await services.clinics.pack_for(teams_id(TEAM_MANAGER))  # January 2026's pack
+    retention = build_retention(services, None)
+
+    clock.set(datetime(2027, 12, 31, 12, tzinfo=UTC))
+    assert (await retention.purge()).removed["performance_clinics: performance clinic packs"] == 0
+    assert await _count(services, PerformanceClinic) == 1
+
+    clock.set(datetime(2028, 1, 2, 12, tzinfo=UTC))
+    result = await retention.purge()
+    assert result.removed["performance_clinics: performance clinic packs"] == 1
+    assert await _count(services, PerformanceClinic) == 0
+
+
+QIM_AND_CALENDAR = (QimMeeting, QimDecision, QimDecisionChange, CalendarOccurrence, CalendarAttendee)
+
+
+async def test_qim_meetings_and_calendar_records_go_with_their_children_six_years_on(
+    services: Services, clock: FrozenClock
+) -> None:
+    org = await make_framework_records(services, clock)  # a supervision held on 10 March 2026
+    await make_qim_records(services, clock, org)  # the QIM of 28 April 2026, a decision changed once
+    retention = build_retention(services, None)
+
+    clock.set(datetime(2032, 3, 9, 12, tzinfo=UTC))
+    due = {(row.kind, row.records): row.count for row in await retention.report()}
+    assert due[(Kind.QA_CALENDAR, "QA calendar records (attendees, findings)")] == 0
+    assert due[(Kind.QIM_MEETINGS, "QIM meetings (decisions, their changes)")] == 0
+    await retention.purge()
+    for model in QIM_AND_CALENDAR:
+        assert await _count(services, model) >= 1, model
+
+    clock.set(datetime(2032, 3, 11, 12, tzinfo=UTC))
+    result = await retention.purge()
+    assert result.removed["qa_calendar: QA calendar records (attendees, findings)"] == 1
+    assert result.removed["qim_meetings: QIM meetings (decisions, their changes)"] == 0
+    assert await _count(services, CalendarAttendee) == 0 and await _count(services, QimDecision) == 1
+
+    clock.set(datetime(2032, 4, 29, 12, tzinfo=UTC))
+    result = await retention.purge()
+    assert result.removed["qim_meetings: QIM meetings (decisions, their changes)"] == 1
+    for model in QIM_AND_CALENDAR:
+        assert await _count(services, model) == 0, model
+
+
+async def test_a_practice_day_s_calendar_record_stays_while_the_practice_day_does(
+    services: Services, clock: FrozenClock
+) -> None:
+    org = await make_framework_records(services, clock)
+    async with services.sessions() as session, session.begin():
+        occurrence = await session.scalar(select(CalendarOccurrence))
+        area = await session.scalar(select(Person.team_id).where(Person.id == org.manager))
+        assert occurrence is not None and area is not None
+        session.add(
+            PracticeDay(
+                service_area_id=(await session.get_one(Team, area)).service_area_id,
+                held_on=occurrence.held_on,
+                template_id="standard-collaborative-audit",
+                template_version=2,
+                status="closed",
+                closed_at=clock.now(),
+                calendar_occurrence_id=occurrence.id,
+            )
+        )
+    short_calendar = dict(load_policy().keep) | {Kind.QA_CALENDAR: Period(1, "year")}
+    retention = RetentionService(
+        sessions=services.sessions,
+        clock=clock,
+        policy=dataclasses.replace(build_retention(services, None).policy, keep=short_calendar),
+    )
+
+    clock.advance(years(2))
+    assert (await retention.purge()).removed["qa_calendar: QA calendar records (attendees, findings)"] == 0
+    assert await _count(services, CalendarOccurrence) == 1
+
+    clock.advance(years(5))  # the practice day (6 years, with the audits) goes first, then its record
+    result = await retention.purge()
+    assert result.removed["audits: practice days (with their cases and pairs)"] == 1
+    assert result.removed["qa_calendar: QA calendar records (attendees, findings)"] == 1
+    assert await _count(services, PracticeDay) == 0 and await _count(services, CalendarOccurrence) == 0

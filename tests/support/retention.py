@@ -15,7 +15,7 @@ from tests.support.action_org import Org, give_personal_chats, make_org
 from tests.support.audits import AuditOrg, family_declined, make_audit_org, send_reflection, valid_answers
 from views.audits import ModerationForm, SubmittedAudit
 from views.calendar import RecordSubmission
-from views.observations import MappingSummary, ObservationView
+from views.observations import MappingSummary, ObservationView, rationale_input_id
 
 STANDARD = TemplateLibrary.from_folder().get("standard-collaborative-audit")
 HEADER = "case_ref,team,practitioner,auditor\n"
@@ -137,10 +137,11 @@ async def make_feedback(services: Services, records: Records) -> Feedback:
     return Feedback(survey.view.survey_id, MODERATED_CASE, "LCS100003")
 
 
-async def make_framework_records(services: Services, clock) -> Org:  # type: ignore[no-untyped-def]
+async def make_framework_records(services: Services, clock, *, mention: str = "") -> Org:  # type: ignore[no-untyped-def]
     """Maya Patel (Riverside's manager) owns an improvement priority, logs a complaint, nominates a
     practice example, observes Priya, attends a mapping meeting and records a supervision session
-    whose findings name her; everything made through the services."""
+    whose findings name her; everything made through the services. With ``mention``, the
+    observation's notes, the meeting's plan and Priya's rationale name it too."""
     from tests.services.test_improvement_plan import VOICE
     from tests.services.test_learning import COMPLAINT, EXAMPLE
     from tests.services.test_observations import meeting_data, observation_data, scaling_data
@@ -156,10 +157,15 @@ async def make_framework_records(services: Services, clock) -> Org:  # type: ign
     await services.improvement.save(TeamsUser("29:user-6"), VOICE)
     await services.learning.log_client_feedback(TeamsUser("29:user-2"), COMPLAINT)
     await services.learning.nominate(TeamsUser("29:user-2"), EXAMPLE)
-    observation = await services.observations.record("29:user-2", observation_data(org))
+    named = {"what_was_seen": f"{mention} modelled the danger statement with Mum."} if mention else {}
+    observation = await services.observations.record("29:user-2", observation_data(org, **named))
     assert isinstance(observation, ObservationView), observation
     team_id = (await services.mapping.start("29:user-1")).team_id
-    meeting = await services.mapping.record("29:user-1", {**meeting_data(org, team_id), **scaling_data(org)})
+    plan = {"needs_to_happen": f"{mention} chairs a family network meeting."} if mention else {}
+    rationale = {rationale_input_id(org.practitioner): f"{mention}'s plan held over Christmas."} if mention else {}
+    meeting = await services.mapping.record(
+        "29:user-1", {**meeting_data(org, team_id, **plan), **scaling_data(org, **rationale)}
+    )
     assert isinstance(meeting, MappingSummary), meeting
     clock.set(datetime(2026, 3, 12, 10, 0, tzinfo=UTC))
     await services.qa_calendar.record(
@@ -170,3 +176,38 @@ async def make_framework_records(services: Services, clock) -> Org:  # type: ign
         person_id=org.manager,
     )
     return org
+
+
+QIM_CHAIR = TeamsUser("29:user-6", name="Quinn Adams")
+QIM_DAY = datetime(2026, 4, 28, 9, 0, tzinfo=UTC)
+
+
+async def make_qim_records(services: Services, clock, org: Org, *, mention: str = "the PSW") -> int:  # type: ignore[no-untyped-def]
+    """The QIM of 28 April 2026: its chair (Quinn, made Service Director) records a decision naming
+    ``mention`` and changes it two days later, and Maya writes her May update on the improvement
+    priority she owns (``make_framework_records``) naming ``mention``. Returns the meeting's id."""
+    from sqlalchemy import select
+
+    from storage.models import ImprovementPriority
+    from views.qim import AssuredKind
+
+    async with services.sessions() as session, session.begin():
+        session.add(RoleAssignment(person_id=org.qa_lead, role="service_director"))
+        priority_id = await session.scalar(
+            select(ImprovementPriority.id).where(ImprovementPriority.owner_id == org.manager)
+        )
+    assert priority_id is not None
+    clock.set(QIM_DAY)
+    meeting_id = (await services.qim.pack(QIM_CHAIR)).meeting.id
+    decision = await services.qim.record_decision(QIM_CHAIR, meeting_id, f"{mention} leads a themed audit in Q3.")
+    clock.set(QIM_DAY + timedelta(days=2))
+    await services.qim.change_decision(QIM_CHAIR, decision.id, f"{mention} and the PSW lead a themed audit in Q3.")
+    await services.assurance.record_update(
+        TeamsUser("29:user-2", name="Maya Patel"),
+        AssuredKind.PRIORITY,
+        priority_id,
+        month="2026-05",
+        progress=f"Standard drafted by {mention} with the HoS.",
+        rag="green",
+    )
+    return meeting_id

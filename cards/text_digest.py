@@ -108,6 +108,31 @@ REPORT_LINK_BODY = "This link opens the printable report for you only and stops 
 REPORT_OPEN = "Open the report"
 REPORT_BUTTON = "QIM report for last quarter"
 
+# -- What other features record (services/digest/extras.py) -----------------------------------
+CELEBRATED_TITLE = "Practice we celebrate"
+SEEN_ELSEWHERE_TITLE = "Moderation group and practice observations"
+MODERATION_GROUP_LINE = (
+    "Moderation group: {meetings} meeting(s), {audits} audits moderated ({agreed} agreed, {raised} raised, "
+    "{lowered} lowered)"
+)
+MODERATION_GROUP_THEMES = "; themes named most: {themes}"
+OBSERVATIONS_LINE = (
+    "Practice observations: {held} held; expectations seen {met}, partly {partly}, not seen {not_met}; "
+    "{strengths} strengths and {development} development points noted"
+)
+OBSERVATIONS_NONE = "No practice observations were recorded in this period."
+OBSERVATIONS_HELD = "Practice observations held"
+OBSERVATIONS_MET = "Expectations seen in practice"
+OBSERVATIONS_PARTLY = "Expectations partly seen"
+OBSERVATIONS_NOT_MET = "Expectations not seen"
+OBSERVATIONS_STRENGTHS = "Strengths noted"
+OBSERVATIONS_DEVELOPMENT = "Development points noted"
+OBSERVATIONS_NOTE = (
+    "Counts only, from the observations held in the period by the report's teams: no practitioner "
+    "and no family is named. Counts from 1 to 4 read 'fewer than 5'."
+)
+SHEET_OBSERVATIONS = "Practice observations"
+
 # -- Refusals ---------------------------------------------------------------------------------
 NO_SUCH_TEAM = "I can't find a team called \u201c{name}\u201d."
 NO_SUCH_AREA = "I can't find a service area called \u201c{name}\u201d."

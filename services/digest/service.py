@@ -39,6 +39,7 @@ from services.actors import Actor
 from services.clock import Clock
 from services.digest import demo, report_access, report_links
 from services.digest.builder import Scope, Vocabulary, bucket_of, build_digest
+from services.digest.extras import with_extras
 from services.digest.findings import digest_findings
 from services.digest.half_year import report_extras
 from services.digest.multi_agency import multi_agency_section
@@ -47,7 +48,6 @@ from services.digest.subscriptions import SubscriptionRequest, send_time
 from services.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from services.feedback.tokens import Signer
 from services.measures import MeasuresService
-from services.moderation_group.report import themes_between
 from services.outbox import Outbox
 from services.qa_calendar import load_calendar, unit_compliance
 from services.telemetry import digests_sent
@@ -163,6 +163,7 @@ class DigestService:
                 audit_type=audit_type,
                 targets=self._grade_targets,
             )
+            digest = await with_extras(session, digest, scope, self._templates, self._case_pattern)
         return replace(digest, measures=await self._measures_of(scope, period))
 
     async def _measures_of(self, scope: Scope, period: Period) -> MeasuresOverview | None:
@@ -282,7 +283,6 @@ class DigestService:
                 case_pattern=self._case_pattern,
             )
             extra = await report_extras(session, digest, today=today, time_zone=self.time_zone)
-            moderation_group = await themes_between(session, period.first_day, period.last_day)
             await access_log.record(
                 session,
                 actor,
@@ -301,7 +301,7 @@ class DigestService:
             plans=plans,
             calendar=calendar,
             multi_agency=multi_agency,
-            moderation_group=moderation_group,
+            moderation_group=digest.moderation_group,
             generated_on=today,
             extra_sections=extra,
         )

@@ -439,6 +439,9 @@ def subscription_card(view: SubscriptionView | None) -> Json:
         return card([title(text.NOT_SUBSCRIBED_TITLE), paragraph(text.NOT_SUBSCRIBED_HINT)])
     values = {"scope": view.scope_label, "day": view.weekday.capitalize(), "time": view.send_at, "since": view.since}
     pairs = [(name, value.format(**values)) for name, value in text.SUBSCRIPTION_FACTS]
+    if view.audit_type is not None:
+        name, value = text.SUBSCRIPTION_AUDIT_TYPE
+        pairs.append((name, value.format(audit_type=text.AUDIT_TYPES[view.audit_type.value])))
     return card([title(text.SUBSCRIBED_TITLE), facts(pairs), paragraph(text.SUBSCRIBED_HINT, subtle=True)])
 
 

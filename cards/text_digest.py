@@ -93,6 +93,7 @@ POSTED = "Posted to the channel."
 
 SUBSCRIBED_TITLE = "This channel gets a weekly digest"
 SUBSCRIPTION_FACTS = (("Covers", "{scope}"), ("Posted", "Every {day} at {time} (UK time)"), ("Since", "{since}"))
+SUBSCRIPTION_AUDIT_TYPE = ("Counts", "{audit_type} only")
 SUBSCRIBED_HINT = "'@qop digest stop' stops it; '@qop digest now' sends you a preview."
 NOT_SUBSCRIBED_TITLE = "No digest in this channel yet"
 NOT_SUBSCRIBED_HINT = (
@@ -146,7 +147,10 @@ CHANNEL_NOT_LINKED = (
 )
 PREVIEW_UNAVAILABLE = "I can't send you a private preview right now; please try again later."
 POSTING_UNAVAILABLE = "Posting is not available right now; please try again later."
-SUBSCRIPTION_USAGE = "Write it like: digest weekly team Riverside on Monday at 08:00 (or: area [name], or: service)."
+SUBSCRIPTION_USAGE = (
+    "Write it like: digest weekly team Riverside on Monday at 08:00 (or: area [name], or: service; "
+    "add 'type themed' for one audit type only)."
+)
 SUBSCRIPTION_UNREADABLE = "I couldn't read \u201c{args}\u201d. " + SUBSCRIPTION_USAGE
 SUBSCRIPTION_WHICH = "Which {kind}? " + SUBSCRIPTION_USAGE
 SUBSCRIPTION_SERVICE_NAMED = "'service' covers everyone, so it takes no name. " + SUBSCRIPTION_USAGE

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -70,9 +71,10 @@ def subscribe(
             help="Show case references beside overdue actions in this channel (hidden by default)",
         ),
     ] = False,
+    audit_type: AuditTypeOption = None,
 ) -> None:
     """Subscribe CHANNEL to a weekly digest (as an operator: written to the access log)."""
-    request = parse_subscription(f"weekly {scope} on {day} at {at}")
+    request = replace(parse_subscription(f"weekly {scope} on {day} at {at}"), audit_type=audit_type)
 
     async def work(services: Services) -> None:
         view = await services.digests.subscribe(

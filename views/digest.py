@@ -316,3 +316,5 @@ class SubscriptionView:
     weekday: str
     send_at: str
     since: str
+    audit_type: AuditType | None = None
+    """The one audit type the digest counts; None: standard audits, each other type apart."""

@@ -269,6 +269,12 @@ def digest_examples() -> Iterator[tuple[str, Json]]:
         "digest_subscription",
         cards.subscription_card(SubscriptionView("Riverside Locality Team", "monday", "08:00", "6 April 2026")),
     )
+    yield (
+        "digest_subscription_one_audit_type",
+        cards.subscription_card(
+            SubscriptionView("Riverside Locality Team", "monday", "08:00", "6 April 2026", AuditType.THEMED)
+        ),
+    )
     yield "digest_no_subscription", cards.subscription_card(None)
     yield "digest_stopped", cards.stopped_card()
     yield (

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cards.digest import digest_card, digest_text
+from cards.text_digest import AUDIT_TYPES
 from qop.cli_org import with_services
 from services.container import Services
 from services.digest.findings import digest_findings
@@ -80,7 +81,8 @@ def subscribe(
         view = await services.digests.subscribe(
             await _channel_id(services, channel), request, actor_id=None, show_case_references=case_references
         )
-        console.print(f"Subscribed: {view.scope_label}, every {view.weekday} at {view.send_at}.")
+        only = f" Counts {AUDIT_TYPES[view.audit_type.value].lower()} only." if view.audit_type else ""
+        console.print(f"Subscribed: {view.scope_label}, every {view.weekday} at {view.send_at}.{only}")
 
     with_services(work)
 

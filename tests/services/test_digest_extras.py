@@ -19,6 +19,7 @@ from services.digest.sample import AuditResult, add_audit, add_round
 from storage.models import ModerationGroupAudit, ModerationGroupMeeting, Person, PracticeExample, PracticeObservation
 from tests.support.action_org import Org, make_org
 from views import periods
+from views.digest import Digest
 
 WEEK = periods.week_starting(date(2026, 3, 25), "Europe/London")
 IN_WEEK = datetime(2026, 3, 24, 10, tzinfo=UTC)
@@ -109,13 +110,20 @@ async def _seed(sessions: async_sessionmaker[AsyncSession], org: Org, *, riversi
             )
 
 
+async def _riverside_digest(
+    services: Services, sessions: async_sessionmaker[AsyncSession], *, observations: int
+) -> Digest:
+    """Riverside's digest of the week, after seeding with ``observations`` of Riverside's in it."""
+    org = await make_org(sessions)
+    await _seed(sessions, org, riverside_observations=observations)
+    riverside, _ = await _teams(sessions, org)
+    return await services.digests.build(Scope("team", "Riverside Locality Team", [riverside]), WEEK)
+
+
 async def test_a_team_digest_shows_its_celebrated_practice_and_its_observations_themes(
     services: Services, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    org = await make_org(sessions)
-    await _seed(sessions, org, riverside_observations=6)
-    riverside, _ = await _teams(sessions, org)
-    digest = await services.digests.build(Scope("team", "Riverside Locality Team", [riverside]), WEEK)
+    digest = await _riverside_digest(services, sessions, observations=6)
 
     assert digest.celebrated == [CLEAN], "the team's nomination of the week; one naming a child is left out"
     seen = digest.observations
@@ -146,10 +154,7 @@ async def test_a_team_digest_shows_its_celebrated_practice_and_its_observations_
 async def test_few_observations_are_shown_as_fewer_than_five_and_the_service_sees_every_team(
     services: Services, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    org = await make_org(sessions)
-    await _seed(sessions, org, riverside_observations=2)
-    riverside, _ = await _teams(sessions, org)
-    team = await services.digests.build(Scope("team", "Riverside Locality Team", [riverside]), WEEK)
+    team = await _riverside_digest(services, sessions, observations=2)
     assert "Practice observations: fewer than 5 held; expectations seen fewer than 5," in digest_text(
         team, digest_findings(team)
     )

@@ -14,6 +14,7 @@ from typing import Any
 import microsoft_teams.cards as ac
 
 from cards import text_digest as text
+from cards import text_moderation_group as moderation_text
 from cards import verbs
 from cards.base import Json, card, execute, facts, heading, paragraph, title
 from cards.measures_wording import why
@@ -308,6 +309,42 @@ def _charts(digest: Digest) -> list[Any]:
     return elements
 
 
+def moderation_group_line(digest: Digest) -> str | None:
+    """The moderation group's meetings in the period in one line (counts from 1 to 4 hidden), or None."""
+    group = digest.moderation_group
+    if group.meetings == 0:
+        return None
+    line = text.MODERATION_GROUP_LINE.format(
+        meetings=group.meetings,
+        audits=shown(group.audits_moderated),
+        agreed=shown(group.agreed),
+        raised=shown(group.raised),
+        lowered=shown(group.lowered),
+    )
+    themes = [moderation_text.THEME_LABELS[code] for code, _ in group.top_themes()]
+    return line + (text.MODERATION_GROUP_THEMES.format(themes=", ".join(themes)) if themes else "")
+
+
+def observations_line(digest: Digest) -> str | None:
+    """The period's practice observations in one line, counts only (1 to 4 hidden), or None."""
+    seen = digest.observations
+    if seen.observations == 0:
+        return None
+    return text.OBSERVATIONS_LINE.format(
+        held=shown(seen.observations),
+        met=shown(seen.expectations_met),
+        partly=shown(seen.expectations_partly),
+        not_met=shown(seen.expectations_not_met),
+        strengths=shown(seen.strengths),
+        development=shown(seen.development_points),
+    )
+
+
+def seen_elsewhere_lines(digest: Digest) -> list[str]:
+    """The compact lines of what the moderation group and practice observations found."""
+    return [line for line in (moderation_group_line(digest), observations_line(digest)) if line]
+
+
 def _bullets(lines: Sequence[str]) -> ac.TextBlock:
     return paragraph("\n".join(f"- {line}" for line in lines))
 
@@ -350,6 +387,10 @@ def digest_card(
         body += [heading(text.GRADES_BY_STAGE), facts(stage_pairs(digest))]
     for question, lines in four_answers(findings).sections():
         body += [heading(question), _bullets(lines)]
+    if digest.celebrated:
+        body += [heading(text.CELEBRATED_TITLE), _bullets(digest.celebrated)]
+    if seen_elsewhere_lines(digest):
+        body += [heading(text.SEEN_ELSEWHERE_TITLE), _bullets(seen_elsewhere_lines(digest))]
     if digest.measures is not None:
         body += [heading(measures_title(digest.measures)), _bullets(measure_lines(digest.measures))]
     overdue = overdue_lines(findings)
@@ -378,6 +419,10 @@ def digest_text(digest: Digest, findings: Findings) -> str:
         lines += ["", trend + ": " + ", ".join(f"{x} {y:.0f}%" for x, y in points)]
     for question, answers in four_answers(findings).sections():
         lines += ["", question] + [f"  - {a}" for a in answers]
+    if digest.celebrated:
+        lines += ["", text.CELEBRATED_TITLE] + [f"  - {quote}" for quote in digest.celebrated]
+    if seen_elsewhere_lines(digest):
+        lines += ["", text.SEEN_ELSEWHERE_TITLE] + [f"  - {line}" for line in seen_elsewhere_lines(digest)]
     if digest.measures is not None:
         lines += ["", measures_title(digest.measures)] + [f"  - {line}" for line in measure_lines(digest.measures)]
     overdue = overdue_lines(findings)
@@ -394,6 +439,9 @@ def subscription_card(view: SubscriptionView | None) -> Json:
         return card([title(text.NOT_SUBSCRIBED_TITLE), paragraph(text.NOT_SUBSCRIBED_HINT)])
     values = {"scope": view.scope_label, "day": view.weekday.capitalize(), "time": view.send_at, "since": view.since}
     pairs = [(name, value.format(**values)) for name, value in text.SUBSCRIPTION_FACTS]
+    if view.audit_type is not None:
+        name, value = text.SUBSCRIPTION_AUDIT_TYPE
+        pairs.append((name, value.format(audit_type=text.AUDIT_TYPES[view.audit_type.value])))
     return card([title(text.SUBSCRIBED_TITLE), facts(pairs), paragraph(text.SUBSCRIBED_HINT, subtle=True)])
 
 

@@ -93,6 +93,7 @@ POSTED = "Posted to the channel."
 
 SUBSCRIBED_TITLE = "This channel gets a weekly digest"
 SUBSCRIPTION_FACTS = (("Covers", "{scope}"), ("Posted", "Every {day} at {time} (UK time)"), ("Since", "{since}"))
+SUBSCRIPTION_AUDIT_TYPE = ("Counts", "{audit_type} only")
 SUBSCRIBED_HINT = "'@qop digest stop' stops it; '@qop digest now' sends you a preview."
 NOT_SUBSCRIBED_TITLE = "No digest in this channel yet"
 NOT_SUBSCRIBED_HINT = (
@@ -108,6 +109,31 @@ REPORT_LINK_BODY = "This link opens the printable report for you only and stops 
 REPORT_OPEN = "Open the report"
 REPORT_BUTTON = "QIM report for last quarter"
 
+# -- What other features record (services/digest/extras.py) -----------------------------------
+CELEBRATED_TITLE = "Practice we celebrate"
+SEEN_ELSEWHERE_TITLE = "Moderation group and practice observations"
+MODERATION_GROUP_LINE = (
+    "Moderation group: {meetings} meeting(s), {audits} audits moderated ({agreed} agreed, {raised} raised, "
+    "{lowered} lowered)"
+)
+MODERATION_GROUP_THEMES = "; themes named most: {themes}"
+OBSERVATIONS_LINE = (
+    "Practice observations: {held} held; expectations seen {met}, partly {partly}, not seen {not_met}; "
+    "{strengths} strengths and {development} development points noted"
+)
+OBSERVATIONS_NONE = "No practice observations were recorded in this period."
+OBSERVATIONS_HELD = "Practice observations held"
+OBSERVATIONS_MET = "Expectations seen in practice"
+OBSERVATIONS_PARTLY = "Expectations partly seen"
+OBSERVATIONS_NOT_MET = "Expectations not seen"
+OBSERVATIONS_STRENGTHS = "Strengths noted"
+OBSERVATIONS_DEVELOPMENT = "Development points noted"
+OBSERVATIONS_NOTE = (
+    "Counts only, from the observations held in the period by the report's teams: no practitioner "
+    "and no family is named. Counts from 1 to 4 read 'fewer than 5'."
+)
+SHEET_OBSERVATIONS = "Practice observations"
+
 # -- Refusals ---------------------------------------------------------------------------------
 NO_SUCH_TEAM = "I can't find a team called \u201c{name}\u201d."
 NO_SUCH_AREA = "I can't find a service area called \u201c{name}\u201d."
@@ -121,7 +147,10 @@ CHANNEL_NOT_LINKED = (
 )
 PREVIEW_UNAVAILABLE = "I can't send you a private preview right now; please try again later."
 POSTING_UNAVAILABLE = "Posting is not available right now; please try again later."
-SUBSCRIPTION_USAGE = "Write it like: digest weekly team Riverside on Monday at 08:00 (or: area [name], or: service)."
+SUBSCRIPTION_USAGE = (
+    "Write it like: digest weekly team Riverside on Monday at 08:00 (or: area [name], or: service; "
+    "add 'type themed' for one audit type only)."
+)
 SUBSCRIPTION_UNREADABLE = "I couldn't read \u201c{args}\u201d. " + SUBSCRIPTION_USAGE
 SUBSCRIPTION_WHICH = "Which {kind}? " + SUBSCRIPTION_USAGE
 SUBSCRIPTION_SERVICE_NAMED = "'service' covers everyone, so it takes no name. " + SUBSCRIPTION_USAGE

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -11,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cards.digest import digest_card, digest_text
+from cards.text_digest import AUDIT_TYPES
 from qop.cli_org import with_services
 from services.container import Services
 from services.digest.findings import digest_findings
@@ -70,15 +72,17 @@ def subscribe(
             help="Show case references beside overdue actions in this channel (hidden by default)",
         ),
     ] = False,
+    audit_type: AuditTypeOption = None,
 ) -> None:
     """Subscribe CHANNEL to a weekly digest (as an operator: written to the access log)."""
-    request = parse_subscription(f"weekly {scope} on {day} at {at}")
+    request = replace(parse_subscription(f"weekly {scope} on {day} at {at}"), audit_type=audit_type)
 
     async def work(services: Services) -> None:
         view = await services.digests.subscribe(
             await _channel_id(services, channel), request, actor_id=None, show_case_references=case_references
         )
-        console.print(f"Subscribed: {view.scope_label}, every {view.weekday} at {view.send_at}.")
+        only = f" Counts {AUDIT_TYPES[view.audit_type.value].lower()} only." if view.audit_type else ""
+        console.print(f"Subscribed: {view.scope_label}, every {view.weekday} at {view.send_at}.{only}")
 
     with_services(work)
 

@@ -842,6 +842,8 @@ class DigestSubscription(Base):
     """HH:MM in the organisation's time zone."""
     show_case_references: Mapped[bool] = mapped_column(Boolean, default=False)
     """Case references stay out of channels unless someone turns this on on purpose."""
+    audit_type: Mapped[str | None] = mapped_column(String(16))
+    """Count this audit type only (``views.templates.AuditType``); None: standard audits, each other type apart."""
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     created_at: Mapped[created_at]

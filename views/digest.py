@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from views.measures import MeasuresOverview
+from views.moderation_group import ModerationGroupThemes
 from views.periods import Period
 from views.templates import AuditType, GradeBand, GradeScale
 
@@ -217,6 +218,19 @@ class Moderation:
 
 
 @dataclass(frozen=True)
+class ObservationFigures:
+    """What the period's practice observations in the scope found, as counts only (never the
+    practitioner, never the family)."""
+
+    observations: int = 0
+    expectations_met: int = 0
+    expectations_partly: int = 0
+    expectations_not_met: int = 0
+    strengths: int = 0
+    development_points: int = 0
+
+
+@dataclass(frozen=True)
 class Digest:
     scope_kind: str
     """team | area | service"""
@@ -246,6 +260,12 @@ class Digest:
     """Every other audit type with audits in the period or the one before, each on its own."""
     measures: MeasuresOverview | None = None
     """The Meaningful Measures triangulated for the digest's scope and month (None: no measures loaded)."""
+    celebrated: list[str] = field(default_factory=list)
+    """Practice nominated to celebrate in the period and scope, as quotes fit for a channel."""
+    moderation_group: ModerationGroupThemes = field(default_factory=ModerationGroupThemes)
+    """What the moderation group's meetings in the period agreed (the whole service's group)."""
+    observations: ObservationFigures = field(default_factory=ObservationFigures)
+    """What the period's practice observations in the scope found."""
 
     @property
     def current(self) -> PeriodFigures:
@@ -296,3 +316,5 @@ class SubscriptionView:
     weekday: str
     send_at: str
     since: str
+    audit_type: AuditType | None = None
+    """The one audit type the digest counts; None: standard audits, each other type apart."""

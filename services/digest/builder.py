@@ -294,13 +294,16 @@ def safe_quote(
     return cleaned
 
 
-def _pick_quotes(texts: list[str], case_pattern: re.Pattern[str] | None) -> list[str]:
+def pick_quotes(
+    texts: list[str], case_pattern: re.Pattern[str] | None, *, limit: int = QUOTES_SHOWN, strict_start: bool = True
+) -> list[str]:
+    """Up to ``limit`` different quotes from ``texts``, in their order, that ``safe_quote`` lets through."""
     picked: list[str] = []
     for text in texts:
-        quote = safe_quote(text, allowed_case_pattern=case_pattern)
+        quote = safe_quote(text, allowed_case_pattern=case_pattern, strict_start=strict_start)
         if quote and quote not in picked:
             picked.append(quote)
-        if len(picked) == QUOTES_SHOWN:
+        if len(picked) == limit:
             break
     return picked
 
@@ -381,9 +384,9 @@ async def build_digest(
         trend=trend,
         stages=stages,
         themes=themes,
-        audit_quotes=_pick_quotes(audit_texts, case_pattern),
-        feedback_quotes=_pick_quotes(feedback_texts, case_pattern),
-        impact_quotes=_pick_quotes(impact_texts, case_pattern),
+        audit_quotes=pick_quotes(audit_texts, case_pattern),
+        feedback_quotes=pick_quotes(feedback_texts, case_pattern),
+        impact_quotes=pick_quotes(impact_texts, case_pattern),
         overdue_total=overdue_total,
         overdue=[
             OverdueAction(

@@ -23,7 +23,8 @@ from cards import text_report as text
 from cards.calendar import unit_label
 from cards.digest import four_answers, headline_pairs
 from cards.measures_wording import evidence_text, figure, four_questions, target_text, trend_text
-from cards.text_digest import AUDIT_TYPES
+from cards.text_digest import AUDIT_TYPES, SHEET_OBSERVATIONS
+from services.digest.extras import observation_rows
 from services.digest.findings import digest_findings
 from services.digest.multi_agency import MultiAgencySection, multi_agency_rows
 from services.moderation_group import report as moderation_group_report
@@ -239,6 +240,7 @@ def sections(report: QimReport) -> list[tuple[str, str, list[list[Any]]]]:
         (text.SHEET_SAFETY, know, safety),
         (text.SHEET_FEEDBACK, know, feedback),
         (text_partner.SHEET, know, multi_agency_rows(report.multi_agency)),
+        (SHEET_OBSERVATIONS, know, observation_rows(report.digest.observations, cell)),
         (text.SHEET_ACTIONS, know, actions),
         (text.SHEET_CALENDAR, know, calendar),
         (text.SHEET_AUDIT_TYPES, know, audit_type_rows(digest)),

@@ -39,6 +39,7 @@ from services.actors import Actor
 from services.clock import Clock
 from services.digest import demo, report_access, report_links
 from services.digest.builder import Scope, Vocabulary, bucket_of, build_digest
+from services.digest.extras import with_extras
 from services.digest.findings import digest_findings
 from services.digest.half_year import report_extras
 from services.digest.multi_agency import multi_agency_section
@@ -47,7 +48,6 @@ from services.digest.subscriptions import SubscriptionRequest, send_time
 from services.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from services.feedback.tokens import Signer
 from services.measures import MeasuresService
-from services.moderation_group.report import themes_between
 from services.outbox import Outbox
 from services.qa_calendar import load_calendar, unit_compliance
 from services.telemetry import digests_sent
@@ -103,6 +103,11 @@ def _parsed(parse: Callable[[str, str], Period], value: str, time_zone: str, pro
         return parse(value, time_zone)
     except ValueError:
         raise InvalidInput(problem.format(value=value)) from None
+
+
+def _audit_type_of(subscription: DigestSubscription | None) -> AuditType | None:
+    """The one audit type a subscription counts (None: standard audits, each other type apart)."""
+    return AuditType(subscription.audit_type) if subscription is not None and subscription.audit_type else None
 
 
 def run_key(subscription_id: int, period: Period) -> str:
@@ -163,6 +168,7 @@ class DigestService:
                 audit_type=audit_type,
                 targets=self._grade_targets,
             )
+            digest = await with_extras(session, digest, scope, self._templates, self._case_pattern)
         return replace(digest, measures=await self._measures_of(scope, period))
 
     async def _measures_of(self, scope: Scope, period: Period) -> MeasuresOverview | None:
@@ -282,7 +288,6 @@ class DigestService:
                 case_pattern=self._case_pattern,
             )
             extra = await report_extras(session, digest, today=today, time_zone=self.time_zone)
-            moderation_group = await themes_between(session, period.first_day, period.last_day)
             await access_log.record(
                 session,
                 actor,
@@ -301,7 +306,7 @@ class DigestService:
             plans=plans,
             calendar=calendar,
             multi_agency=multi_agency,
-            moderation_group=moderation_group,
+            moderation_group=digest.moderation_group,
             generated_on=today,
             extra_sections=extra,
         )
@@ -417,6 +422,7 @@ class DigestService:
             subscription.service_area_id = area_id
             subscription.weekday = request.weekday
             subscription.send_at = request.send_at
+            subscription.audit_type = request.audit_type.value if request.audit_type else None
             subscription.active = True
             subscription.stopped_at = None
             if show_case_references is not None:
@@ -435,6 +441,7 @@ class DigestService:
                     "team_id": team_id,
                     "service_area_id": area_id,
                     "show_case_references": subscription.show_case_references,
+                    "audit_type": subscription.audit_type,
                 },
                 summary=f"digest subscribed: {scope.label}",
             )
@@ -498,6 +505,7 @@ class DigestService:
             weekday=periods.WEEKDAYS[subscription.weekday],
             send_at=subscription.send_at,
             since=text.SUBSCRIBED_SINCE.format(day=since.day, date=since),
+            audit_type=_audit_type_of(subscription),
         )
 
     async def _channel(self, session: AsyncSession, conversation_id: str) -> Conversation:
@@ -510,6 +518,12 @@ class DigestService:
         return await session.scalar(
             select(DigestSubscription).where(DigestSubscription.conversation_id == conversation.id)
         )
+
+    async def _active_subscription(
+        self, session: AsyncSession, conversation: Conversation
+    ) -> DigestSubscription | None:
+        subscription = await self._subscription(session, conversation)
+        return subscription if subscription is not None and subscription.active else None
 
     async def _actor(self, session: AsyncSession, actor_id: str | None) -> Actor | None:
         return None if actor_id is None else await actors.load_for_teams_user(session, actor_id)
@@ -547,11 +561,12 @@ class DigestService:
         async with transaction(self._sessions) as session:
             conversation = await self._channel(session, conversation_id)
             scope, show_refs, actor = await self._channel_scope_for(session, conversation, actor_id)
+            audit_type = _audit_type_of(await self._active_subscription(session, conversation))
             person_id = actor.person_id
         if self._outbox is None or person_id is None:
             raise InvalidInput(text.PREVIEW_UNAVAILABLE)
         period = periods.last_complete_week(self._clock.now(), self.time_zone)
-        digest = await self.build(scope, period, show_case_references=show_refs)
+        digest = await self.build(scope, period, show_case_references=show_refs, audit_type=audit_type)
         post = {"conversation_id": conversation_id, "period": period.key}
         card = digest_cards.digest_card(digest, digest_findings(digest), preview_post=post)
         await self._outbox.send_card_to_person(person_id, card, purpose="digest-preview")
@@ -562,12 +577,13 @@ class DigestService:
         async with transaction(self._sessions) as session:
             conversation = await self._channel(session, conversation_id)
             scope, _show_refs, _actor = await self._channel_scope_for(session, conversation, actor_id)
+            audit_type = _audit_type_of(await self._active_subscription(session, conversation))
             channel_id = conversation.id
         try:
             period = periods.parse_period(period_key, self.time_zone, now=self._clock.now())
         except ValueError:
             raise InvalidInput(text.NOT_A_PERIOD.format(value=period_key)) from None
-        digest = await self.build(scope, period)
+        digest = await self.build(scope, period, audit_type=audit_type)
         if self._outbox is None:
             raise InvalidInput(text.POSTING_UNAVAILABLE)
         await self._outbox.post_card_to_conversation(
@@ -723,7 +739,8 @@ class DigestService:
             scope = await self._scope_of(session, subscription)
             show_refs = subscription.show_case_references
             channel_id = subscription.conversation_id
-        digest = await self.build(scope, period, late=late, show_case_references=show_refs)
+            audit_type = _audit_type_of(subscription)
+        digest = await self.build(scope, period, late=late, show_case_references=show_refs, audit_type=audit_type)
         local_due = due.astimezone(ZoneInfo(self.time_zone))
         card = digest_cards.digest_card(
             digest, digest_findings(digest), due_label=text.DUE_LABEL.format(due=local_due), demo=demo

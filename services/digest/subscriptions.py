@@ -1,4 +1,4 @@
-"""Reading ``digest weekly [team <name> | area <name> | service] [on <day> at <HH:MM>]``."""
+"""Reading ``digest weekly [team <name> | area <name> | service] [on <day> at <HH:MM>] [type <audit type>]``."""
 
 from __future__ import annotations
 
@@ -49,10 +49,13 @@ class SubscriptionRequest:
     name: str | None
     weekday: int = 0
     send_at: str = "08:00"
+    audit_type: AuditType | None = None
+    """Count this audit type only; None: standard audits, each other type in its own rows."""
 
 
 def parse_subscription(args: str) -> SubscriptionRequest:
     """Parse what follows ``digest``; raises ``InvalidInput`` with the usage on anything else."""
+    args, audit_type = take_audit_type(args)
     match = PATTERN.match(args.strip())
     if match is None:
         raise InvalidInput(text.SUBSCRIPTION_UNREADABLE.format(args=args))
@@ -75,7 +78,7 @@ def parse_subscription(args: str) -> SubscriptionRequest:
         if hours > 23 or minutes > 59:
             raise InvalidInput(text.SUBSCRIPTION_NOT_A_TIME.format(at=match.group("at")))
         send_at = f"{hours:02d}:{minutes:02d}"
-    return SubscriptionRequest(kind, name, weekday, send_at)
+    return SubscriptionRequest(kind, name, weekday, send_at, audit_type)
 
 
 def send_time(send_at: str) -> time:

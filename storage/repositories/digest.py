@@ -59,6 +59,8 @@ from storage.models import (
     AuditSubmission,
     FeedbackResponse,
     Person,
+    PracticeExample,
+    PracticeObservation,
     Team,
 )
 from views.actions import ActionStatus
@@ -602,6 +604,38 @@ def _impact_texts(scoped: bool, limit: int) -> Any:
 async def impact_texts(session: AsyncSession, team_ids: TeamIds, bucket: Bucket, *, limit: int) -> list[str]:
     query = _impact_texts(team_ids is not None, limit)
     return [r[0] for r in await _core(session, query, _parameters(team_ids, [bucket]))]
+
+
+# -- what other features record -----------------------------------------------------------------
+
+
+@statement
+def _practice_example_texts(scoped: bool, limit: int) -> Any:
+    return (
+        select(PracticeExample.description)
+        .where(_within(PracticeExample.created_at, 0), _in_scope(PracticeExample.team_id, scoped))
+        .order_by(PracticeExample.created_at.desc(), PracticeExample.id.desc())
+        .limit(limit)
+    )
+
+
+async def practice_example_texts(session: AsyncSession, team_ids: TeamIds, bucket: Bucket, *, limit: int) -> list[str]:
+    """The descriptions of practice nominated to celebrate in ``bucket`` by the scope's teams, newest first."""
+    query = _practice_example_texts(team_ids is not None, limit)
+    return [r[0] for r in await _core(session, query, _parameters(team_ids, [bucket]))]
+
+
+@statement
+def _observations_in(scoped: bool) -> Any:
+    return select(PracticeObservation).where(
+        _within(PracticeObservation.observed_on, 0, dates=True), _in_scope(PracticeObservation.team_id, scoped)
+    )
+
+
+async def observations_in(session: AsyncSession, team_ids: TeamIds, bucket: Bucket) -> list[PracticeObservation]:
+    """The practice observations held in ``bucket`` by the scope's teams (for counting their themes)."""
+    query = _observations_in(team_ids is not None)
+    return list(await session.scalars(query, _parameters(team_ids, [bucket])))
 
 
 # -- quarterly report breakdowns ---------------------------------------------------------------

@@ -137,27 +137,24 @@ async def meeting_by_key(session: AsyncSession, key: str) -> ModerationGroupMeet
 async def closed_between(
     session: AsyncSession, since: date, until: date
 ) -> list[tuple[ModerationGroupMeeting, list[ModerationGroupAudit]]]:
-    """Meetings held (closed) between ``since`` and ``until`` inclusive, with the audits on their lists."""
-    meetings = list(
-        await session.scalars(
-            select(ModerationGroupMeeting)
-            .where(
-                ModerationGroupMeeting.closed_at.is_not(None),
-                ModerationGroupMeeting.meets_on >= since,
-                ModerationGroupMeeting.meets_on <= until,
-            )
-            .order_by(ModerationGroupMeeting.meets_on)
+    """Meetings held (closed) between ``since`` and ``until`` inclusive, with the audits on their lists
+    (one query: the meetings outer-joined to their audits, grouped here)."""
+    rows = await session.execute(
+        select(ModerationGroupMeeting, ModerationGroupAudit)
+        .outerjoin(ModerationGroupAudit, ModerationGroupAudit.meeting_id == ModerationGroupMeeting.id)
+        .where(
+            ModerationGroupMeeting.closed_at.is_not(None),
+            ModerationGroupMeeting.meets_on >= since,
+            ModerationGroupMeeting.meets_on <= until,
         )
+        .order_by(ModerationGroupMeeting.meets_on, ModerationGroupMeeting.id, ModerationGroupAudit.id)
     )
-    if not meetings:
-        return []
-    audits = await session.scalars(
-        select(ModerationGroupAudit).where(ModerationGroupAudit.meeting_id.in_([m.id for m in meetings]))
-    )
-    by_meeting: dict[int, list[ModerationGroupAudit]] = {m.id: [] for m in meetings}
-    for audit in audits:
-        by_meeting[audit.meeting_id].append(audit)
-    return [(meeting, by_meeting[meeting.id]) for meeting in meetings]
+    by_meeting: dict[int, tuple[ModerationGroupMeeting, list[ModerationGroupAudit]]] = {}
+    for meeting, audit in rows:
+        _, audits = by_meeting.setdefault(meeting.id, (meeting, []))
+        if audit is not None:
+            audits.append(audit)
+    return list(by_meeting.values())
 
 
 async def listed_assignment_ids(session: AsyncSession) -> set[int]:

@@ -49,6 +49,9 @@ async def test_a_manager_subscribes_the_team_channel_and_stops_it(
     refused = await _say(harness, "digest weekly service", DANA, general)
     assert "can change this digest" in refused
     assert "Every Tuesday at 09:15" in await _say(harness, "digest", SAM, general), "a refusal changes nothing"
+    themed = await _say(harness, "digest weekly on Tuesday at 9:15 type themed", DANA, general)
+    assert "Themed audits only" in themed and "Themed audits only" in await _say(harness, "digest", SAM, general)
+    assert "dip_sample" in await _say(harness, "digest weekly type themes", DANA, general), "the types are named"
 
     assert "has stopped" in await _say(harness, "digest stop", DANA, general)
     assert "No digest in this channel yet" in await _say(harness, "digest", SAM, general)
@@ -58,7 +61,12 @@ async def test_a_manager_subscribes_the_team_channel_and_stops_it(
             await session.scalars(select(AccessLogEntry).where(AccessLogEntry.record_type == "digest_subscription"))
         )
     assert subscription is not None and not subscription.active and subscription.weekday == 1
-    assert [entry.summary for entry in logged] == ["digest subscribed: Riverside Locality Team", "digest stopped"]
+    assert subscription.audit_type == "themed"
+    assert [entry.summary for entry in logged] == [
+        "digest subscribed: Riverside Locality Team",
+        "digest subscribed: Riverside Locality Team",
+        "digest stopped",
+    ]
 
 
 async def test_digest_is_a_channel_command_and_the_report_link_is_for_the_qim_s_members(

@@ -51,11 +51,14 @@ def test_the_cli_subscribes_lists_previews_reports_and_stops(
     unknown = runner.invoke(cli, ["digest", "subscribe", "--channel", "Nowhere"], env=WIDE)
     assert unknown.exit_code == 2 and "0 channels match" in unknown.output
     subscribed = runner.invoke(
-        cli, ["digest", "subscribe", "--channel", "General", "--day", "tuesday", "--at", "07:45"], env=WIDE
+        cli,
+        ["digest", "subscribe", "--channel", "General", "--day", "tuesday", "--at", "07:45", "--audit-type", "themed"],
+        env=WIDE,
     )
     assert (
         subscribed.exit_code == 0
-        and "Subscribed: Riverside Locality Team, every tuesday at 07:45." in subscribed.output
+        and "Subscribed: Riverside Locality Team, every tuesday at 07:45. Counts themed audits only."
+        in subscribed.output
     )
     listed = runner.invoke(cli, ["digest", "list"], env=WIDE)
     assert "General" in listed.output and "tuesday 07:45" in listed.output and "yes" in listed.output

@@ -41,6 +41,7 @@ async def test_the_workbook_holds_the_quarter_s_numbers(
         "Signs of Safety",
         "Feedback",
         "Multi-agency",
+        "Practice observations",
         "Actions",
         "QA calendar",
         "Audit types",

@@ -1,5 +1,6 @@
 """Realistic digests for the card catalogue: a busy service area (with its themed audits and dip
-samples in their own rows, and its Meaningful Measures), a small team (most numbers suppressed), a
+samples in their own rows, its Meaningful Measures, the practice it celebrates, the moderation
+group's themes and its practice observations), a small team (most numbers suppressed), a
 late team digest with overdue actions, a digest of themed audits only, a preview and the
 subscription cards."""
 
@@ -18,6 +19,7 @@ from views.digest import (
     AuditTypeFigures,
     Digest,
     Moderation,
+    ObservationFigures,
     OverdueAction,
     PeriodFigures,
     StageFigures,
@@ -25,6 +27,7 @@ from views.digest import (
     ThemeFigures,
 )
 from views.measures import AnswerEvidence, IndicatorStatus, MeasuresOverview, MeasureStatus, Worry, WorryReason
+from views.moderation_group import ModerationGroupThemes
 from views.periods import week_starting
 from views.templates import AuditType
 
@@ -179,6 +182,26 @@ def _area_digest() -> Digest:
         moderation=Moderation(moderated=7, raised=0, lowered=5),
         other_audit_types=_other_types(),
         measures=_measures(),
+        celebrated=[
+            "Direct work with the child used drawings the child chose, and the plan kept their words.",
+            "The chronology was analytic and shared with the family before the review.",
+        ],
+        moderation_group=ModerationGroupThemes(
+            meetings=1,
+            audits_moderated=8,
+            agreed=5,
+            raised=1,
+            lowered=2,
+            themes={"child_voice": 6, "analytic_recording": 4, "risk_sensible": 2},
+        ),
+        observations=ObservationFigures(
+            observations=9,
+            expectations_met=31,
+            expectations_partly=12,
+            expectations_not_met=3,
+            strengths=15,
+            development_points=11,
+        ),
     )
 
 
@@ -216,6 +239,9 @@ def _small_team_digest(*, late: bool) -> Digest:
             OverdueAction("Update the safety plan with the family network", "Callum Reid", "24 Mar", None),
         ],
         late=late,
+        observations=ObservationFigures(
+            observations=2, expectations_met=7, expectations_partly=3, expectations_not_met=2, strengths=4
+        ),
     )
 
 
@@ -242,6 +268,12 @@ def digest_examples() -> Iterator[tuple[str, Json]]:
     yield (
         "digest_subscription",
         cards.subscription_card(SubscriptionView("Riverside Locality Team", "monday", "08:00", "6 April 2026")),
+    )
+    yield (
+        "digest_subscription_one_audit_type",
+        cards.subscription_card(
+            SubscriptionView("Riverside Locality Team", "monday", "08:00", "6 April 2026", AuditType.THEMED)
+        ),
     )
     yield "digest_no_subscription", cards.subscription_card(None)
     yield "digest_stopped", cards.stopped_card()

@@ -378,6 +378,64 @@ async def test_with_no_senior_manager_in_the_area_it_goes_to_the_qa_lead(
     assert "Reassign" in to_qa and "Mark done" not in to_qa and "Record progress" not in to_qa
 
 
+async def test_a_head_of_service_of_the_area_receives_the_escalation_once(
+    services: Services, org: Org, delivery
+) -> None:  # type: ignore[no-untyped-def]
+    """Heads of Service are the senior managers of their area: each hears once, even holding both roles."""
+    from storage.models import Role, RoleAssignment
+    from tests.support.action_org import add_senior_manager
+
+    senior = await add_senior_manager(services.sessions)
+    head = await add_senior_manager(services.sessions, number=8, name="Hana Reid", role=Role.HEAD_OF_SERVICE)
+    other_head = await add_senior_manager(
+        services.sessions, number=9, name="Erin Lowe", area="Early Help", role=Role.HEAD_OF_SERVICE
+    )
+    async with services.sessions() as session, session.begin():  # Sam is also the area's Head of Service
+        area_id = await session.scalar(select(RoleAssignment.service_area_id).where(RoleAssignment.person_id == head))
+        session.add(RoleAssignment(person_id=senior, role=Role.HEAD_OF_SERVICE.value, service_area_id=area_id))
+    chats = await give_personal_chats(services.sessions, delivery.connector.service_url)
+    services.clock.set(datetime(2026, 3, 30, 8, 0, tzinfo=UTC))
+    action = await services.actions.create(
+        NewAction(ActionSource.QIM, "Audit the team's plans for the child's voice", org.manager, date(2026, 4, 2)),
+        actor_id=org.qa_lead,
+    )
+    await travel(services, datetime(2026, 4, 14, 12, tzinfo=UTC))
+
+    escalations = [key for key, _ in await sent_keys(services) if "escalation" in key]
+    assert sorted(escalations) == sorted(
+        f"action:{action.id}:senior_escalation:2026-04-13:{person}" for person in (senior, head)
+    )
+    [to_head] = await received(delivery, chats[head], 1)
+    assert "An overdue action in your service area has no line manager" in to_head and "Maya Patel" in to_head
+    assert "Reassign" in to_head and "Mark done" not in to_head
+    await eventually(lambda: all_settled(services), within=60, what="every delivery to settle")
+    assert len(delivery.connector.in_conversation(chats[senior])) == 1
+    assert delivery.connector.in_conversation(chats[other_head]) == []
+    assert delivery.connector.in_conversation(chats[org.qa_lead]) == []
+    assert delivery.connector.duplicates == 0
+
+
+async def test_with_nobody_above_in_the_area_the_qa_head_of_service_hears_with_the_qa_lead(
+    services: Services, org: Org, delivery
+) -> None:  # type: ignore[no-untyped-def]
+    from storage.models import Role
+    from tests.support.action_org import add_role_holder
+
+    qa_head = await add_role_holder(services.sessions, Role.QA_HEAD_OF_SERVICE, number=8, name="Nia Brooks")
+    chats = await give_personal_chats(services.sessions, delivery.connector.service_url)
+    services.clock.set(datetime(2026, 1, 13, 8, 0, tzinfo=UTC))
+    action = await services.actions.create(
+        NewAction(ActionSource.QIM, "Share the QIM learning", org.manager, date(2026, 1, 14)), actor_id=org.manager
+    )
+    await travel(services, datetime(2026, 1, 22, 12, tzinfo=UTC))
+    escalations = [key for key, _ in await sent_keys(services) if "escalation" in key]
+    assert sorted(escalations) == sorted(
+        f"action:{action.id}:senior_escalation:2026-01-21:{person}" for person in (org.qa_lead, qa_head)
+    )
+    [to_qa_head] = await received(delivery, chats[qa_head], 1)
+    assert "An overdue action has nobody above its owner" in to_qa_head and "Maya Patel" in to_qa_head
+
+
 async def test_a_manager_who_has_left_is_no_manager_the_senior_manager_hears_instead(
     services: Services, org: Org, delivery
 ) -> None:  # type: ignore[no-untyped-def]

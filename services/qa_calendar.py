@@ -2,8 +2,10 @@
 
 The cadence lives in ``services/data/qa-calendar.yaml``. Each activity is held per the unit
 the framework names (each team manager, team, service area, or once service-wide), so every
-unit has its own occurrences. Ahead of each one the people responsible *in that unit* get a
-reminder card, exactly once each, through the same claimed keys as action reminders
+unit has its own occurrences. Ahead of each one the people holding the responsible roles *in that
+unit* (Appendix 2's; Heads of Service count as their area's senior managers) get a reminder card;
+when nobody holds one of the roles there, the QA lead gets it in its place and the card says so.
+Each is sent exactly once, through the same claimed keys as action reminders
 (``calendar:supervision:2026-04-10:manager-2:person:2``; service-wide ones keep the older
 ``calendar:qim:2026-04-28:person:9``), only in their working hours. "It happened" opens a record
 card: date held, who attended, findings, and actions raised (source: the QA calendar). An

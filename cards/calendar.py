@@ -18,6 +18,7 @@ from cards import text_calendar as text
 from cards import text_digest, verbs
 from cards.actions import format_date
 from cards.base import Json, action_row, card, execute, facts, heading, list_row, paragraph, title
+from cards.text_organisation import ROLE_LABELS
 from views.calendar import (
     CalendarOccurrenceView,
     CalendarRecordView,
@@ -59,8 +60,10 @@ def _framework_facts(occurrence: CalendarOccurrenceView) -> list[tuple[str, str]
     return pairs
 
 
-def calendar_reminder_card(occurrence: CalendarOccurrenceView) -> Json:
-    """To the people responsible in one unit, ahead of an occurrence, with a button to record it."""
+def calendar_reminder_card(occurrence: CalendarOccurrenceView, *, standing_in_for: Sequence[str] = ()) -> Json:
+    """To the people responsible in one unit, ahead of an occurrence, with a button to record it.
+    ``standing_in_for``: the responsible roles (stored values) nobody holds there, which the QA lead
+    receiving it is reminded in place of; the card says so."""
     assert occurrence.due_on is not None
     body = [
         title(text.REMINDER_TITLE.format(name=occurrence.name)),
@@ -72,9 +75,11 @@ def calendar_reminder_card(occurrence: CalendarOccurrenceView) -> Json:
                 frequency=occurrence.frequency.lower(),
             )
         ),
-        facts(_framework_facts(occurrence)),
-        paragraph(text.REMINDER_ASK, subtle=True),
     ]
+    if standing_in_for:
+        roles = ", ".join(ROLE_LABELS.get(role, role) for role in standing_in_for)
+        body.append(paragraph(text.REMINDER_STANDING_IN.format(roles=roles)))
+    body += [facts(_framework_facts(occurrence)), paragraph(text.REMINDER_ASK, subtle=True)]
     buttons = [execute(text.BUTTON_IT_HAPPENED, verbs.CALENDAR_HELD, _occurrence_data(occurrence))]
     if occurrence.activity == QIM_ACTIVITY:  # the QA lead's report for the meeting, one click away
         buttons.append(execute(text_digest.REPORT_BUTTON, verbs.REPORT_QIM_LINK, {"args": ""}))

@@ -22,6 +22,11 @@ FACT_UNIT = "For"
 FACT_DRIVES = "It feeds"
 FACT_FRAMEWORK = "Framework names"
 FACT_METHODS = "Methods"
+REMINDER_STANDING_IN = (
+    "Nobody in the organisation file holds the role of {roles} for it, so this reminder comes to you, "
+    "the QA lead, in their place. "
+    "Your qop administrator can name them in the organisation file."
+)
 REMINDER_ASK = "When it has taken place, record what happened: who came, what you found, and any actions."
 BUTTON_IT_HAPPENED = "It happened"
 BUTTON_RECORD = "Record"

@@ -1,5 +1,6 @@
 """Demo actions for the fictional organisation (``python -m qop demo load``): open, due soon,
-due today, overdue, and one done six weeks ago whose impact question is waiting.
+due today, overdue, one done six weeks ago whose impact question is waiting, and a team
+manager's own overdue action, escalated to the senior manager and Head of Service of her area.
 
 Dates are relative to the day the demo is loaded, so the playground always shows a live
 picture. Loading again adds nothing (each demo action has a stable ``source_ref``).
@@ -99,6 +100,13 @@ DEMO_ACTIONS = (
         "qim",
         "Report back to QIM on drift and delay in locality assessments.",
         20,
+    ),
+    DemoAction(  # a team manager's own overdue action: it escalates to her area's senior manager and Head of Service
+        "demo:10",
+        "meganb@example.com",
+        "qim",
+        "Audit the team's plans for the child's voice, as agreed at the QIM.",
+        -6,
     ),
 )
 

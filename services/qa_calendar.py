@@ -2,8 +2,10 @@
 
 The cadence lives in ``services/data/qa-calendar.yaml``. Each activity is held per the unit
 the framework names (each team manager, team, service area, or once service-wide), so every
-unit has its own occurrences. Ahead of each one the people responsible *in that unit* get a
-reminder card, exactly once each, through the same claimed keys as action reminders
+unit has its own occurrences. Ahead of each one the people holding the responsible roles *in that
+unit* (Appendix 2's; Heads of Service count as their area's senior managers) get a reminder card;
+when nobody holds one of the roles there, the QA lead gets it in its place and the card says so.
+Each is sent exactly once, through the same claimed keys as action reminders
 (``calendar:supervision:2026-04-10:manager-2:person:2``; service-wide ones keep the older
 ``calendar:qim:2026-04-28:person:9``), only in their working hours. "It happened" opens a record
 card: date held, who attended, findings, and actions raised (source: the QA calendar). An
@@ -34,6 +36,7 @@ from services.outbox import Outbox
 from services.reminders import anyone_at_work, claim, keys_already_claimed, mark_handed_over, stale_claims
 from storage.db import transaction
 from storage.models import (
+    AREA_ROLES,
     Action,
     ActionSource,
     CalendarAttendee,
@@ -63,7 +66,19 @@ from views.calendar import (
 )
 
 CALENDAR_FILE = Path(__file__).parent / "data" / "qa-calendar.yaml"
-ROLES = {Role.TEAM_MANAGER.value, Role.SENIOR_MANAGER.value, Role.QA_LEAD.value, Role.MODERATOR.value}
+ROLES = {
+    Role.TEAM_MANAGER.value,
+    Role.SENIOR_MANAGER.value,
+    Role.QA_LEAD.value,
+    Role.MODERATOR.value,
+    Role.SERVICE_DIRECTOR.value,
+    Role.QA_HEAD_OF_SERVICE.value,
+    Role.PRINCIPAL_SOCIAL_WORKER.value,
+    Role.IRO_MANAGER.value,
+    Role.PERFORMANCE_ANALYST.value,
+}
+"""Roles an activity may name as responsible. ``senior_manager`` stands for the senior managers and
+Heads of Service (the framework's Heads of Service are the senior managers of their area)."""
 METHODS = {"PE", "PM", "CA", "F", "PL"}
 KIND = "calendar"
 PURPOSE = "qa-calendar"
@@ -271,9 +286,10 @@ class _Organisation:
         for person_id, role, area_id in roles:
             if person_id not in people:
                 continue
-            self._holders.setdefault(role, set()).add(person_id)
-            if role == Role.SENIOR_MANAGER.value:
+            if role in AREA_ROLES:  # a Head of Service is a senior manager of their area
+                role = Role.SENIOR_MANAGER.value
                 self._seniors.setdefault(area_id, set()).add(person_id)
+            self._holders.setdefault(role, set()).add(person_id)
         # A team's manager manages it whether or not the organisation file also gave them the role.
         managers = {team.manager_id for team in teams if team.manager_id in people}
         self._holders.setdefault(Role.TEAM_MANAGER.value, set()).update(m for m in managers if m is not None)
@@ -329,19 +345,38 @@ class _Organisation:
             return {int(ref)}
         return {team.service_area_id for team in self._teams_of(unit_key)}
 
-    def responsible(self, activity: CalendarActivity, unit_key: str) -> list[int]:
-        """The people reminded of, and allowed to record, the activity in that unit."""
-        found: list[int] = []
+    def responsible(self, activity: CalendarActivity, unit_key: str, *, stand_ins: bool = True) -> list[int]:
+        """The people reminded of, and allowed to record, the activity in that unit: the holders of
+        each responsible role there and, when nobody holds one of the roles (``unheld``), the QA
+        leads in their place (``stand_ins=False`` leaves them out)."""
+        found = [person for role in activity.responsible for person in self._holders_in(role, unit_key)]
+        if stand_ins and self.unheld(activity, unit_key):
+            found += sorted(self._holders.get(Role.QA_LEAD.value, set()))
+        return list(dict.fromkeys(found))
+
+    def unheld(self, activity: CalendarActivity, unit_key: str) -> tuple[str, ...]:
+        """The activity's responsible roles nobody holds in that unit (the QA lead is reminded instead)."""
+        return tuple(role for role in activity.responsible if not self._holders_in(role, unit_key))
+
+    def stands_in(self, activity: CalendarActivity, unit_key: str, person_id: int) -> tuple[str, ...]:
+        """The roles a QA lead is reminded in place of (none for anyone else)."""
+        if person_id not in self._holders.get(Role.QA_LEAD.value, set()):
+            return ()
+        return self.unheld(activity, unit_key)
+
+    def _holders_in(self, role: str, unit_key: str) -> list[int]:
+        """Who holds ``role`` for a unit: its teams' managers, its areas' senior managers and Heads of
+        Service (with those who hold it for no area in particular), else everyone holding it."""
         service_wide = unit_key == SERVICE.key
-        for role in activity.responsible:
-            if role == Role.TEAM_MANAGER.value and not service_wide:
-                found += [t.manager_id for t in self._teams_of(unit_key) if t.manager_id in self.people]
-            elif role == Role.SENIOR_MANAGER.value and not service_wide:
-                for area in [*self._areas_of(unit_key), None]:
-                    found += sorted(self._seniors.get(area, set()))
-            else:
-                found += sorted(self._holders.get(role, set()))
-        return list(dict.fromkeys(p for p in found if p is not None))
+        if role == Role.TEAM_MANAGER.value and not service_wide:
+            return [
+                t.manager_id
+                for t in self._teams_of(unit_key)
+                if t.manager_id is not None and t.manager_id in self.people
+            ]
+        if role == Role.SENIOR_MANAGER.value and not service_wide:
+            return [p for area in [*self._areas_of(unit_key), None] for p in sorted(self._seniors.get(area, set()))]
+        return sorted(self._holders.get(role, set()))
 
     def members(self, unit_key: str) -> list[int]:
         """Who may be chosen as attending (or own an action): the unit's people and its leaders."""
@@ -451,7 +486,7 @@ class QaCalendarService:
                 action_id=None,
                 now=now,
             ):
-                await self._hand_over(key, activity.occurrence(day, unit), person_id, now)
+                await self._hand_over(key, org, activity, day, unit, person_id, now)
                 sent.append(key)
         return sent
 
@@ -459,7 +494,8 @@ class QaCalendarService:
         """Each active team whose unit's occurrence of ``activity_key`` is in its reminder window now
         and not yet recorded, with the people responsible for it *as held for that team* (for the
         performance clinic: the team's manager and its area's senior managers) who are in working
-        hours now. Other features send their own cards on the calendar's cadence with this."""
+        hours now. Other features send their own cards on the calendar's cadence with this. The QA
+        lead standing in for a role nobody holds gets the unit's calendar reminder, not every team's card."""
         activity = self.activity(activity_key)
         async with transaction(self._sessions) as session:
             org = await _Organisation.load(session)
@@ -473,16 +509,27 @@ class QaCalendarService:
                 for team in org.teams_in(unit.key):
                     people = tuple(
                         p
-                        for p in org.responsible(activity, f"team-{team.id}")
+                        for p in org.responsible(activity, f"team-{team.id}", stand_ins=False)
                         if self._hours.contains(now, org.people[p].time_zone or self._time_zone)
                     )
                     if people:
                         found.append(TeamDue(day, team.id, people))
         return found
 
-    async def _hand_over(self, key: str, occurrence: CalendarOccurrenceView, person_id: int, now: datetime) -> None:
+    async def _hand_over(
+        self,
+        key: str,
+        org: _Organisation,
+        activity: CalendarActivity,
+        due: date,
+        unit: CalendarUnit,
+        person_id: int,
+        now: datetime,
+    ) -> None:
+        """Hand one reminder to the delivery engine; a QA lead standing in for a role is told so."""
         assert self._outbox is not None
-        card = calendar_cards.calendar_reminder_card(occurrence)
+        standing_in_for = org.stands_in(activity, unit.key, person_id)
+        card = calendar_cards.calendar_reminder_card(activity.occurrence(due, unit), standing_in_for=standing_in_for)
         await self._outbox.send_card_to_person(person_id, card, purpose=PURPOSE, dedupe_key=key)
         await mark_handed_over(self._sessions, key, now)
 
@@ -502,7 +549,7 @@ class QaCalendarService:
                 unit = org.unit(activity, unit_key)
             except (NotFound, InvalidInput):
                 continue  # the activity or the unit is gone: nothing to remind of
-            await self._hand_over(claimed.key, activity.occurrence(due, unit), person_id, now)
+            await self._hand_over(claimed.key, org, activity, due, unit, person_id, now)
 
     # -- the calendar card ------------------------------------------------------------------------
 

@@ -96,7 +96,12 @@ class Role(enum.StrEnum):
 
 
 AREA_ROLES = frozenset({Role.SENIOR_MANAGER, Role.HEAD_OF_SERVICE})
-"""Roles held for one or more service areas (a ``RoleAssignment`` row per area)."""
+"""Roles held for one or more service areas (a ``RoleAssignment`` row per area). The framework's Heads
+of Service are the senior managers of their area: escalations and the QA calendar treat both alike."""
+
+QA_LEAD_ROLES = frozenset({Role.QA_LEAD, Role.QA_HEAD_OF_SERVICE})
+"""Roles that lead quality assurance service-wide: where qop turns to "the QA lead" (an escalation with
+nobody above the owner), the QA Head of Service, who co-ordinates all quality of practice activity, hears too."""
 
 
 class ServiceArea(Base):

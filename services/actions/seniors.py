@@ -1,5 +1,6 @@
-"""Who stands above an action's owner: their line manager, else the senior managers of their area or
-the QA leads. Reminders, escalations, date requests and feedback alerts all ask here."""
+"""Who stands above an action's owner: their line manager, else the senior managers and Heads of Service
+of their area, or the QA leads and QA Heads of Service. Reminders, escalations, date requests and
+feedback alerts all ask here."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Person, Role
+from storage.models import QA_LEAD_ROLES, Person
 from storage.repositories import actions as action_repo
 
 
@@ -28,7 +29,9 @@ def manager_id_of(person: Person) -> int | None:
 @dataclass(frozen=True)
 class Seniors:
     """Who stands above someone without a line manager in their team (a team manager, or anyone in a
-    team with no manager): the senior managers of the team's service area, else the QA leads.
+    team with no manager): the senior managers and Heads of Service of the team's service area (the
+    framework's Heads of Service are their area's senior managers), else the QA leads and the QA Head
+    of Service. Someone holding two of these roles is listed once.
 
     Loaded once (``load_seniors``) so a reminder run asks the database one question, not one per action.
     """
@@ -37,7 +40,8 @@ class Seniors:
     qa_leads: tuple[int, ...]
 
     def above(self, person: Person) -> tuple[int, ...]:
-        """Every senior manager of the person's area (by id), else every QA lead; never the person.
+        """Every senior manager and Head of Service of the person's area (by id), else every QA lead
+        and QA Head of Service; never the person.
 
         All of them, not one picked: qop does not know which senior manager line-manages which team
         manager, so any single pick could miss the right one (the audits' escalation alert likewise
@@ -51,11 +55,12 @@ class Seniors:
 
 
 async def load_seniors(session: AsyncSession) -> Seniors:
-    """Every active senior manager (by service area) and QA lead, in one query."""
+    """Every active senior manager and Head of Service (by service area) and every QA lead and QA Head
+    of Service, in one query."""
     by_area: dict[int, list[int]] = {}
     qa_leads: list[int] = []
     for person_id, role, area_id in await action_repo.senior_and_qa_lead_roles(session):
-        if role == Role.QA_LEAD.value:
+        if role in QA_LEAD_ROLES:
             qa_leads.append(person_id)
         elif area_id is not None:
             by_area.setdefault(area_id, []).append(person_id)

@@ -9,12 +9,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from storage.models import (
+    AREA_ROLES,
+    QA_LEAD_ROLES,
     Action,
     ActionDateChange,
     ActionEvent,
     DateChangeDecision,
     Person,
-    Role,
     RoleAssignment,
     Team,
 )
@@ -141,12 +142,13 @@ async def people_managed_by(session: AsyncSession, manager_id: int) -> list[int]
 
 
 async def senior_and_qa_lead_roles(session: AsyncSession) -> list[tuple[int, str, int | None]]:
-    """(person id, role, service area id) of every active senior manager and QA lead in the organisation."""
+    """(person id, role, service area id) of every active senior manager, Head of Service, QA lead and
+    QA Head of Service in the organisation."""
     rows = await session.execute(
         select(RoleAssignment.person_id, RoleAssignment.role, RoleAssignment.service_area_id)
         .join(Person, Person.id == RoleAssignment.person_id)
         .where(
-            RoleAssignment.role.in_([Role.SENIOR_MANAGER.value, Role.QA_LEAD.value]),
+            RoleAssignment.role.in_([role.value for role in (*AREA_ROLES, *QA_LEAD_ROLES)]),
             Person.active.is_(True),
             Person.in_organisation.is_(True),
         )

@@ -219,7 +219,7 @@ async def test_the_demo_has_open_overdue_and_done_actions_and_loads_once(service
     from services.demo_actions import load_demo_actions
 
     await services.organisation.import_file(DEMO_ORGANISATION)
-    assert await load_demo_actions(sessions, services.clock) == 9
+    assert await load_demo_actions(sessions, services.clock) == 10
     assert await load_demo_actions(sessions, services.clock) == 0
     async with sessions() as session:
         alex = await session.scalar(select(Person.id).where(Person.email == "alexw@example.com"))
@@ -228,6 +228,33 @@ async def test_the_demo_has_open_overdue_and_done_actions_and_loads_once(service
     assert statuses.count(ActionStatus.OVERDUE) == 1 and statuses.count(ActionStatus.DONE) == 1
     team = await services.actions.team_actions(megan)
     assert [v.status for v in team][:3] == [ActionStatus.OVERDUE] * 3
+
+
+async def test_in_the_demo_the_head_of_service_hears_of_a_team_managers_overdue_action(
+    services: Services, sessions
+) -> None:  # type: ignore[no-untyped-def]
+    """What ``make run`` shows: Megan Bowen's own overdue action escalates to Helen Carrow (senior
+    manager) and Rachel Dunmore (Head of Service) of Locality social work; the QA calendar reminds
+    Grace Okonjo (Principal Social Worker) and Martin Hale (IRO manager) of the moderation group."""
+    from qop.cli_org import DEMO_ORGANISATION
+    from services.actions import load_seniors
+    from services.demo_actions import load_demo_actions
+    from services.qa_calendar import _Organisation, load_calendar
+    from storage.db import transaction
+    from storage.repositories import actions as action_repo
+
+    await services.organisation.import_file(DEMO_ORGANISATION)
+    await load_demo_actions(sessions, services.clock)
+    async with transaction(sessions) as session:
+        people = {p.email: p.id for p in await session.scalars(select(Person))}
+        [escalated] = await session.scalars(action_repo.with_owner().where(Action.source_ref == "demo:10"))
+        above = (await load_seniors(session)).above(escalated.owner)
+        organisation = await _Organisation.load(session)
+    assert set(above) == {people["helen.carrow@northshire.example"], people["rachel.dunmore@northshire.example"]}
+    moderation = next(a for a in load_calendar() if a.key == "moderation_group")
+    reminded = set(organisation.responsible(moderation, "service"))
+    assert {people["grace.okonjo@northshire.example"], people["martin.hale@northshire.example"]} <= reminded
+    assert organisation.unheld(moderation, "service") == ()
 
 
 async def test_a_team_managers_own_action_is_for_their_areas_senior_manager_to_decide(

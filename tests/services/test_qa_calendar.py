@@ -37,7 +37,7 @@ def test_the_calendar_file_holds_the_frameworks_cadence_per_unit() -> None:
     }
     assert CALENDAR["supervision"].unit == UnitKind.TEAM_MANAGER
     assert CALENDAR["practice_days"].unit == UnitKind.SERVICE_AREA  # "annual per service"
-    assert CALENDAR["qim"].unit == UnitKind.SERVICE and CALENDAR["qim"].responsible == ("qa_lead",)
+    assert CALENDAR["qim"].unit == UnitKind.SERVICE
     assert CALENDAR["qim"].methods == ("PE", "PM", "CA", "F", "PL")
     assert CALENDAR["moderation_group"].framework_responsibility.startswith("Head of Service")
     assert {key for key, activity in CALENDAR.items() if activity.ad_hoc} == {
@@ -45,6 +45,27 @@ def test_the_calendar_file_holds_the_frameworks_cadence_per_unit() -> None:
         "peer_challenge",
         "learning_from_inspections",
         "dispute_resolution",
+    }
+
+
+def test_each_activity_reminds_the_roles_appendix_2_names() -> None:
+    """Appendix 2's "Responsibility" column in qop's roles (``senior_manager``: senior managers and
+    Heads of Service); the QA lead stands in wherever nobody holds one."""
+    assert {key: activity.responsible for key, activity in CALENDAR.items()} == {
+        "supervision": ("team_manager",),
+        "performance_clinic": ("senior_manager", "team_manager"),
+        "senior_leadership_performance_clinic": ("service_director", "senior_manager", "performance_analyst"),
+        "qim": ("qa_head_of_service",),
+        "practice_days": ("senior_manager",),
+        "moderation_group": ("qa_lead", "senior_manager", "principal_social_worker", "iro_manager"),
+        "self_assessment": ("senior_manager", "qa_lead"),
+        "continuous_improvement_plan": ("qa_head_of_service",),
+        "performance_qa_report": ("qa_head_of_service", "performance_analyst"),
+        "service_wide_report": ("qa_head_of_service",),
+        "back_to_the_floor": ("senior_manager",),
+        "peer_challenge": ("qa_lead",),
+        "learning_from_inspections": ("qa_head_of_service",),
+        "dispute_resolution": ("senior_manager", "iro_manager"),
     }
 
 
@@ -168,6 +189,44 @@ async def test_reminder_recipients_are_the_responsible_people_of_each_unit(servi
     assert organisation.responsible(CALENDAR["qim"], "service") == [org.qa_lead]
 
 
+async def test_the_frameworks_roles_are_responsible_and_the_qa_lead_stands_in_for_the_unheld(
+    services, org: Org, sessions
+) -> None:  # type: ignore[no-untyped-def]
+    from services.qa_calendar import _Organisation
+    from storage.db import transaction
+    from storage.models import Role
+    from tests.support.action_org import add_role_holder
+
+    area = await _area_unit(services)
+    async with transaction(sessions) as session:
+        before = await _Organisation.load(session)
+    assert before.responsible(CALENDAR["qim"], "service") == [org.qa_lead]
+    assert before.stands_in(CALENDAR["qim"], "service", org.qa_lead) == ("qa_head_of_service",)
+    assert before.responsible(CALENDAR["practice_days"], area) == [org.qa_lead]  # no senior manager yet
+    assert set(before.responsible(CALENDAR["performance_clinic"], area, stand_ins=False)) == {
+        org.manager,
+        org.other_manager,
+    }
+
+    head = await add_senior_manager(sessions, number=7, name="Hana Reid", role=Role.HEAD_OF_SERVICE)
+    psw = await add_role_holder(sessions, Role.PRINCIPAL_SOCIAL_WORKER, number=8, name="Pat Lowe")
+    iro = await add_role_holder(sessions, Role.IRO_MANAGER, number=9, name="Ira Stone")
+    qa_head = await add_role_holder(sessions, Role.QA_HEAD_OF_SERVICE, number=10, name="Nia Brooks")
+    async with transaction(sessions) as session:
+        after = await _Organisation.load(session)
+    assert after.responsible(CALENDAR["practice_days"], area) == [head]
+    assert set(after.responsible(CALENDAR["performance_clinic"], area)) == {head, org.manager, org.other_manager}
+    assert after.responsible(CALENDAR["moderation_group"], "service") == [org.qa_lead, head, psw, iro]
+    assert after.stands_in(CALENDAR["moderation_group"], "service", org.qa_lead) == ()
+    assert after.responsible(CALENDAR["qim"], "service") == [qa_head]  # the QA lead no longer stands in
+    assert after.responsible(CALENDAR["dispute_resolution"], area) == [head, iro]
+    # The service director and performance analysts are not in this organisation: the QA lead stands in.
+    leadership = CALENDAR["senior_leadership_performance_clinic"]
+    assert after.responsible(leadership, "service") == [head, org.qa_lead]
+    assert after.stands_in(leadership, "service", org.qa_lead) == ("service_director", "performance_analyst")
+    assert after.stands_in(leadership, "service", head) == ()
+
+
 async def test_recording_needs_the_responsible_person_of_that_unit(services, org: Org, on_12_march) -> None:  # type: ignore[no-untyped-def]
     calendar = services.qa_calendar
     mine, theirs = f"manager-{org.manager}", f"manager-{org.other_manager}"
@@ -253,7 +312,8 @@ async def test_learning_events_are_recorded_as_they_happen(services, org: Org, s
     area = choices[0].unit.key
     assert {c.activity for c in await calendar.learning_event_choices(org.qa_lead)} == {
         "peer_challenge",
-        "learning_from_inspections",
+        "learning_from_inspections",  # standing in for the QA Head of Service, whom nobody holds
+        "dispute_resolution",  # standing in for the IRO manager
     }
     form = await calendar.open_record("dispute_resolution", area, None, person_id=senior)
     assert form.occurrence.due_on is None and {p.id for p in form.people} >= {org.manager, org.practitioner, senior}

@@ -256,12 +256,16 @@ async def test_the_qa_calendar_reminds_the_responsible_roles_once(
     by_person: dict[int, list[tuple[str, str, str, datetime]]] = {}
     for activity, due, unit, person, when in keys:
         by_person.setdefault(person, []).append((activity, due, unit, when))
+    area = by_person[org.manager][1][2]
+    # Nobody holds the QA Head of Service, a senior manager or the service director here: the QA lead stands in.
     assert by_person[org.qa_lead] == [
         ("performance_qa_report", "2026-04-20", "service", datetime(2026, 4, 2, 8, 0, tzinfo=UTC)),
+        ("performance_clinic", "2026-04-15", area, datetime(2026, 4, 8, 8, 0, tzinfo=UTC)),
         ("moderation_group", "2026-04-20", "service", datetime(2026, 4, 13, 8, 0, tzinfo=UTC)),
         ("qim", "2026-04-28", "service", datetime(2026, 4, 14, 8, 0, tzinfo=UTC)),
+        ("senior_leadership_performance_clinic", "2026-04-22", "service", datetime(2026, 4, 15, 8, 0, tzinfo=UTC)),
+        ("practice_days", "2026-05-14", area, datetime(2026, 4, 15, 8, 0, tzinfo=UTC)),
     ]
-    area = by_person[org.manager][1][2]
     for manager in (org.manager, org.other_manager):
         assert [(a, d, u) for a, d, u, _ in by_person[manager]] == [
             ("supervision", "2026-04-10", f"manager-{manager}"),  # each manager's own supervision
@@ -270,13 +274,37 @@ async def test_the_qa_calendar_reminds_the_responsible_roles_once(
     assert area.startswith("area-")
     assert set(by_person) == {org.qa_lead, org.manager, org.other_manager}
 
-    cards = await received(delivery, chats[org.qa_lead], 3)
-    assert "Coming up: Quality Improvement Meeting (QIM)" in cards[2] and '"due_on": "2026-04-28"' in cards[2]
-    assert "Extended leadership team" in cards[2]  # the framework's responsibility, from the calendar file
+    cards = await received(delivery, chats[org.qa_lead], 5)
+    assert "Coming up: Quality Improvement Meeting (QIM)" in cards[3] and '"due_on": "2026-04-28"' in cards[3]
+    assert "Extended leadership team" in cards[3]  # the framework's responsibility, from the calendar file
+    assert "Nobody in the organisation file holds the role of QA head of service" in cards[3]
     held = await services.qa_calendar.record(
         "qim", "service", date(2026, 4, 28), RecordSubmission("2026-04-28", "", ""), person_id=org.qa_lead
     )
     assert held.held_on == date(2026, 4, 28) and not held.already_recorded
+
+
+async def test_a_principal_social_worker_is_reminded_of_the_moderation_group(
+    services: Services, org: Org, delivery
+) -> None:  # type: ignore[no-untyped-def]
+    """Appendix 2 names the Head of Service, the Principal Social Worker and the IRO manager for the
+    moderation group: whoever holds those roles is reminded; the QA lead stands in for the IRO manager."""
+    from storage.models import Role
+    from tests.support.action_org import add_role_holder, add_senior_manager
+
+    head = await add_senior_manager(services.sessions, name="Hana Reid", role=Role.HEAD_OF_SERVICE)
+    psw = await add_role_holder(services.sessions, Role.PRINCIPAL_SOCIAL_WORKER, number=8, name="Pat Lowe")
+    chats = await give_personal_chats(services.sessions, delivery.connector.service_url)
+    services.clock.set(datetime(2026, 4, 10, 0, 0, tzinfo=UTC))
+    await travel(services, datetime(2026, 4, 13, 12, tzinfo=UTC), calendar=True)
+
+    moderation = [_calendar_key(key) for key, _ in await sent_keys(services, "calendar:moderation_group:")]
+    assert moderation == [("moderation_group", "2026-04-20", "service", person) for person in (org.qa_lead, head, psw)]
+    [to_psw] = [card for card in await received(delivery, chats[psw], 1) if "Moderation group" in card]
+    assert "Coming up: Moderation group" in to_psw and "Principal Social Worker" in to_psw
+    assert "Nobody in the organisation file" not in to_psw
+    [to_qa_lead] = [card for card in await received(delivery, chats[org.qa_lead], 1) if "Moderation group" in card]
+    assert "holds the role of IRO manager for it" in to_qa_lead
 
 
 async def test_one_managers_record_leaves_another_managers_reminder_running(
@@ -376,6 +404,64 @@ async def test_with_no_senior_manager_in_the_area_it_goes_to_the_qa_lead(
     [to_qa] = await received(delivery, chats[org.qa_lead], 1)
     assert "An overdue action has nobody above its owner" in to_qa and "Maya Patel" in to_qa
     assert "Reassign" in to_qa and "Mark done" not in to_qa and "Record progress" not in to_qa
+
+
+async def test_a_head_of_service_of_the_area_receives_the_escalation_once(
+    services: Services, org: Org, delivery
+) -> None:  # type: ignore[no-untyped-def]
+    """Heads of Service are the senior managers of their area: each hears once, even holding both roles."""
+    from storage.models import Role, RoleAssignment
+    from tests.support.action_org import add_senior_manager
+
+    senior = await add_senior_manager(services.sessions)
+    head = await add_senior_manager(services.sessions, number=8, name="Hana Reid", role=Role.HEAD_OF_SERVICE)
+    other_head = await add_senior_manager(
+        services.sessions, number=9, name="Erin Lowe", area="Early Help", role=Role.HEAD_OF_SERVICE
+    )
+    async with services.sessions() as session, session.begin():  # Sam is also the area's Head of Service
+        area_id = await session.scalar(select(RoleAssignment.service_area_id).where(RoleAssignment.person_id == head))
+        session.add(RoleAssignment(person_id=senior, role=Role.HEAD_OF_SERVICE.value, service_area_id=area_id))
+    chats = await give_personal_chats(services.sessions, delivery.connector.service_url)
+    services.clock.set(datetime(2026, 3, 30, 8, 0, tzinfo=UTC))
+    action = await services.actions.create(
+        NewAction(ActionSource.QIM, "Audit the team's plans for the child's voice", org.manager, date(2026, 4, 2)),
+        actor_id=org.qa_lead,
+    )
+    await travel(services, datetime(2026, 4, 14, 12, tzinfo=UTC))
+
+    escalations = [key for key, _ in await sent_keys(services) if "escalation" in key]
+    assert sorted(escalations) == sorted(
+        f"action:{action.id}:senior_escalation:2026-04-13:{person}" for person in (senior, head)
+    )
+    [to_head] = await received(delivery, chats[head], 1)
+    assert "An overdue action in your service area has no line manager" in to_head and "Maya Patel" in to_head
+    assert "Reassign" in to_head and "Mark done" not in to_head
+    await eventually(lambda: all_settled(services), within=60, what="every delivery to settle")
+    assert len(delivery.connector.in_conversation(chats[senior])) == 1
+    assert delivery.connector.in_conversation(chats[other_head]) == []
+    assert delivery.connector.in_conversation(chats[org.qa_lead]) == []
+    assert delivery.connector.duplicates == 0
+
+
+async def test_with_nobody_above_in_the_area_the_qa_head_of_service_hears_with_the_qa_lead(
+    services: Services, org: Org, delivery
+) -> None:  # type: ignore[no-untyped-def]
+    from storage.models import Role
+    from tests.support.action_org import add_role_holder
+
+    qa_head = await add_role_holder(services.sessions, Role.QA_HEAD_OF_SERVICE, number=8, name="Nia Brooks")
+    chats = await give_personal_chats(services.sessions, delivery.connector.service_url)
+    services.clock.set(datetime(2026, 1, 13, 8, 0, tzinfo=UTC))
+    action = await services.actions.create(
+        NewAction(ActionSource.QIM, "Share the QIM learning", org.manager, date(2026, 1, 14)), actor_id=org.manager
+    )
+    await travel(services, datetime(2026, 1, 22, 12, tzinfo=UTC))
+    escalations = [key for key, _ in await sent_keys(services) if "escalation" in key]
+    assert sorted(escalations) == sorted(
+        f"action:{action.id}:senior_escalation:2026-01-21:{person}" for person in (org.qa_lead, qa_head)
+    )
+    [to_qa_head] = await received(delivery, chats[qa_head], 1)
+    assert "An overdue action has nobody above its owner" in to_qa_head and "Maya Patel" in to_qa_head
 
 
 async def test_a_manager_who_has_left_is_no_manager_the_senior_manager_hears_instead(

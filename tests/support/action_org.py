@@ -102,10 +102,16 @@ async def give_personal_chats(sessions: async_sessionmaker[AsyncSession], servic
 
 
 async def add_senior_manager(
-    sessions: async_sessionmaker[AsyncSession], *, number: int = 7, name: str = "Sam Okoro", area: str | None = None
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    number: int = 7,
+    name: str = "Sam Okoro",
+    area: str | None = None,
+    role: Role = Role.SENIOR_MANAGER,
 ) -> int:
     """A senior manager (no team of their own) for ``area`` (default: the org's Children in Care), with
-    Teams user id 29:user-``number``; another area name is created. Returns their person id."""
+    Teams user id 29:user-``number``; another area name is created. ``role`` gives them another role
+    held for an area instead (a Head of Service). Returns their person id."""
     from sqlalchemy import select
 
     async with sessions() as session, session.begin():
@@ -116,7 +122,16 @@ async def add_senior_manager(
         senior = await add_person(session, name)
         senior.teams_user_id = f"29:user-{number}"
         await session.flush()
-        session.add(
-            RoleAssignment(person_id=senior.id, role=Role.SENIOR_MANAGER.value, service_area_id=service_area.id)
-        )
+        session.add(RoleAssignment(person_id=senior.id, role=role.value, service_area_id=service_area.id))
         return senior.id
+
+
+async def add_role_holder(sessions: async_sessionmaker[AsyncSession], role: Role, *, number: int, name: str) -> int:
+    """Someone with no team holding a service-wide ``role`` (a Principal Social Worker, the QA Head of
+    Service), with Teams user id 29:user-``number``. Returns their person id."""
+    async with sessions() as session, session.begin():
+        holder = await add_person(session, name)
+        holder.teams_user_id = f"29:user-{number}"
+        await session.flush()
+        session.add(RoleAssignment(person_id=holder.id, role=role.value))
+        return holder.id

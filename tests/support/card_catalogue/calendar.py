@@ -57,6 +57,10 @@ def calendar_examples() -> Iterator[tuple[str, Json]]:
     )
     yield "calendar_reminder", calendar.calendar_reminder_card(_qim())
     yield "calendar_reminder_team_manager", calendar.calendar_reminder_card(supervision)
+    yield (
+        "calendar_reminder_qa_lead_standing_in",
+        calendar.calendar_reminder_card(_qim(), standing_in_for=("qa_head_of_service", "service_director")),
+    )
     yield "calendar_record", calendar.record_card(RecordForm(supervision, PEOPLE, TODAY, date(2026, 3, 10)))
     yield (
         "calendar_record_with_problems",

@@ -68,6 +68,21 @@ CHAIR_SAYS = "Themed audit of management oversight in Q3."
 QA_HOS_SAYS = "Themed audit of management oversight in Q4, with the IRO service."
 QA_HOS_ADDS = "Practice week on the child's voice in January."
 ACTION = "Audit oversight of CP plans"
+HEADLINES = {
+    "Measure": "This quarter",
+    "Audits completed": "94 of 78 planned (+94 on the quarter before)",
+    "Good or better": "62% (target: at least 40%)",
+    "Inadequate": "10% (target: at most 10%)",
+    "Feedback responses": "120 (+120 on the quarter before)",
+    "Average score (0-10)": "6.7",
+    "Agreeing with feedback statements": "85%",
+    "Audits with the family's view": "66%",
+    "Actions new": "0 (no change on the quarter before)",
+    "Actions done": "0 (no change on the quarter before)",
+    "Actions overdue": "0 (no change on the quarter before)",
+    "Impact evidenced": "0 (no change on the quarter before)",
+}
+"""The quarter's headline figures of the demo (seeded), as the report page shows them."""
 HELP_CARD_SCRIPT = PROJECT_ROOT / "tests" / "e2e" / "browser_help_card.js"
 REPORT_SCRIPT = PROJECT_ROOT / "tests" / "e2e" / "browser_report_page.js"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -252,7 +267,7 @@ async def _check_the_quarter_s_report(services: Services, report: dict[str, Any]
     assert book.sheetnames == sections, "one sheet per section of the page"
     completed = figures[report_text.AUDITS_COMPLETED].split()[0]
     assert completed == str(await _audits_submitted_in_the_quarter(services)), figures
-    assert figures["Actions new"].startswith("0 "), "the QIM's action was raised after the quarter"
+    assert figures == HEADLINES, "the same on either backend (the QIM's action was raised after the quarter)"
     actions = [row for row in book["Service-level actions"].iter_rows(values_only=True) if ACTION in row]
     assert len(actions) == 1, actions
 

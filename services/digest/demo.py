@@ -85,13 +85,13 @@ async def load_demo_digest_data(sessions: async_sessionmaker[AsyncSession], cloc
     async with transaction(sessions) as session:
         if await demo_data_loaded(session):
             return 0
-        teams = list(await session.scalars(select(Team).where(Team.name.in_(DEMO_TEAMS))))
+        teams = list(await session.scalars(select(Team).where(Team.name.in_(DEMO_TEAMS)).order_by(Team.name)))
         if not teams:
             return 0
         round_id = await add_round(session, title=DEMO_ROUND, due_date=this_week.first_day, created_by_id=None)
         added = 0
         for team in teams:
-            people = list(await session.scalars(select(Person.id).where(Person.team_id == team.id)))
+            people = list(await session.scalars(select(Person.id).where(Person.team_id == team.id).order_by(Person.id)))
             auditor = team.manager_id or people[0]
             for back in range(1, WEEKS + 1):
                 week = this_week.previous(back)

@@ -1,5 +1,6 @@
 """Fixtures of the e2e modules that run inside the network namespace: the live bot on a
-fresh SQLite file (PostgreSQL is outside the namespace) and the Teams playground."""
+fresh SQLite file (or, where a module asks, a scratch PostgreSQL database reached through the
+server's Unix socket, since 127.0.0.1:5432 is outside the namespace) and the Teams playground."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 
 from qop.playground import RunningPlayground, start_playground
 from qop.settings import Settings
+from services.clock import Clock
 from storage import migrate
 from tests.e2e.live import LiveBot
 from tests.support.env import PROJECT_ROOT, node_path, require
@@ -23,11 +25,30 @@ def require_playground() -> None:
 
 
 @pytest.fixture
-async def bot(tmp_path: Path) -> AsyncIterator[LiveBot]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'qop.db'}"
+def bot_clock() -> Clock | None:
+    """The bot's clock: the system clock (None) unless a module needs a date of its own."""
+    return None
+
+
+def sqlite_file(folder: Path) -> str:
+    return f"sqlite+aiosqlite:///{folder / 'qop.db'}"
+
+
+@pytest.fixture
+def bot_database(tmp_path: Path) -> str:
+    """The bot's database: a fresh SQLite file, unless a module asks for another backend."""
+    return sqlite_file(tmp_path)
+
+
+@pytest.fixture
+async def bot(bot_database: str, bot_clock: Clock | None) -> AsyncIterator[LiveBot]:
+    url = bot_database
     await asyncio.to_thread(migrate.upgrade, url)
     # The tests send reminders and digests by calling them; no wall-clock schedule in between.
-    live = LiveBot(Settings(database_url=url, _env_file=None, reminder_interval_seconds=0, digest_check_seconds=0))
+    live = LiveBot(
+        Settings(database_url=url, _env_file=None, reminder_interval_seconds=0, digest_check_seconds=0),
+        clock=bot_clock,
+    )
     await live.start()
     try:
         yield live

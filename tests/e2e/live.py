@@ -15,6 +15,7 @@ from aiohttp import web
 
 from qop.app import create_app
 from qop.settings import Settings
+from services.clock import Clock
 
 T = TypeVar("T")
 CARD = "application/vnd.microsoft.card.adaptive"
@@ -24,10 +25,12 @@ WAIT_SECONDS = 15.0
 
 @dataclass
 class LiveBot:
-    """The bot on 127.0.0.1; ``stop`` then ``start`` restarts it on the same port and database."""
+    """The bot on 127.0.0.1; ``stop`` then ``start`` restarts it on the same port and database.
+    ``clock`` (the system clock when None) lets a test set the date the bot lives on."""
 
     settings: Settings
     port: int = 0
+    clock: Clock | None = None
     app: web.Application | None = None
     _runner: web.AppRunner | None = None
 
@@ -36,7 +39,7 @@ class LiveBot:
         return f"http://127.0.0.1:{self.port}/api/messages"
 
     async def start(self) -> None:
-        self.app = create_app(self.settings)
+        self.app = create_app(self.settings, clock=self.clock)
         self._runner = web.AppRunner(self.app)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", self.port).start()

@@ -1,4 +1,4 @@
-"""Runs the QIM e2e (isolated_qim.py) inside its own network namespace."""
+"""Runs the QIM e2e (isolated_qim.py, once on SQLite and once on PostgreSQL) inside its own network namespace."""
 
 from __future__ import annotations
 
@@ -12,4 +12,4 @@ pytestmark = pytest.mark.e2e
 
 def test_the_qim_through_the_teams_playground() -> None:
     require_playground()
-    assert_module_passes_isolated("isolated_qim.py", timeout=240)
+    assert_module_passes_isolated("isolated_qim.py", passed=2, timeout=240)

@@ -18,11 +18,16 @@ from tests.support.env import require
 
 POSTGRES_ADMIN_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=test connect_timeout=3"
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+POSTGRES_SOCKET = "/var/run/postgresql"
+"""The same server through its Unix socket: a file, so reachable inside a network namespace
+(``unshare -n``) where 127.0.0.1 is the namespace's own loopback."""
+SOCKET_ADMIN_DSN = f"host={POSTGRES_SOCKET} port=5432 user=postgres dbname=test connect_timeout=3"
+SOCKET_URL = f"postgresql+psycopg://postgres@/{{name}}?host={POSTGRES_SOCKET}"
 
 
-def postgres_reachable() -> bool:
+def postgres_reachable(admin_dsn: str = POSTGRES_ADMIN_DSN) -> bool:
     try:
-        with psycopg.connect(POSTGRES_ADMIN_DSN, autocommit=True) as connection:
+        with psycopg.connect(admin_dsn, autocommit=True) as connection:
             connection.execute("SELECT 1")
         return True
     except psycopg.Error:
@@ -30,16 +35,18 @@ def postgres_reachable() -> bool:
 
 
 @contextmanager
-def scratch_postgres_database(prefix: str = "qop_test") -> Iterator[str]:
-    """A fresh, uniquely named PostgreSQL database (parallel runs never collide); dropped after."""
-    require(postgres_reachable(), "PostgreSQL at 127.0.0.1:5432")
+def scratch_postgres_database(prefix: str = "qop_test", *, via_socket: bool = False) -> Iterator[str]:
+    """A fresh, uniquely named PostgreSQL database (parallel runs never collide); dropped after.
+    ``via_socket``: reached through the server's Unix socket (from inside a network namespace)."""
+    admin_dsn, url = (SOCKET_ADMIN_DSN, SOCKET_URL) if via_socket else (POSTGRES_ADMIN_DSN, POSTGRES_URL)
+    require(postgres_reachable(admin_dsn), f"PostgreSQL at {POSTGRES_SOCKET if via_socket else '127.0.0.1:5432'}")
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(POSTGRES_ADMIN_DSN, autocommit=True) as connection:
+    with psycopg.connect(admin_dsn, autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield POSTGRES_URL.format(name=name)
+        yield url.format(name=name)
     finally:
-        with psycopg.connect(POSTGRES_ADMIN_DSN, autocommit=True) as connection:
+        with psycopg.connect(admin_dsn, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 

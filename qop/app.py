@@ -245,6 +245,7 @@ def delivery_config(settings: Settings) -> DeliveryConfig:
         progress_interval_seconds=settings.delivery_progress_interval_seconds,
         queue_polling_seconds=settings.delivery_queue_polling_seconds,
         worker_concurrency=settings.delivery_worker_concurrency,
+        shutdown_wait_seconds=settings.delivery_shutdown_wait_seconds,
     )
 
 

@@ -197,6 +197,10 @@ class Settings(BaseSettings):
     delivery_queue_polling_seconds: float = 0.1
     delivery_worker_concurrency: int = 64
     """Sends in flight at once on one instance (bounds memory and sockets under slow responses)."""
+    delivery_shutdown_wait_seconds: int = 20
+    """On stopping (SIGTERM in a rolling upgrade), how long sends already in flight may take to
+    finish before the instance stops anyway; keep it under the platform's grace period (Container
+    Apps: 30 s). Sends still unfinished then are finished by the next holder of the executor id."""
     schedule_catch_up_hours: float = 6.0
     """After downtime, scheduled firings missed within this many hours still run once (late);
     older ones do not. Cron schedules read local time in ``timezone``."""

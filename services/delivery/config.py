@@ -28,3 +28,5 @@ class DeliveryConfig:
     queue_polling_seconds: float
     worker_concurrency: int
     """Sends in flight at once on one instance."""
+    shutdown_wait_seconds: int = 20
+    """How long sends in flight may take to finish when the instance stops."""

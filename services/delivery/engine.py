@@ -56,6 +56,13 @@ class DeliveryWorker(Protocol):
 
 
 _worker: DeliveryWorker | None = None
+_runs_in_flight = 0
+"""Workflows of this process that are calling the worker now (read by ``shutdown``)."""
+
+
+def runs_in_flight() -> int:
+    """How many sends this process is performing right now."""
+    return _runs_in_flight
 
 
 def _current_worker() -> DeliveryWorker:
@@ -72,9 +79,14 @@ async def run_delivery(delivery_id: int, generation: int) -> str:
     # again instead of ending in error (which would lose the send); safe because ``perform``
     # records an outcome Teams has accepted itself, waiting for the database as long as it takes,
     # so a run that starts again never finds a sent message still queued.
-    return await until_database_returns(
-        lambda: _current_worker().perform(delivery_id, generation), paused="a send is paused"
-    )
+    global _runs_in_flight
+    _runs_in_flight += 1
+    try:
+        return await until_database_returns(
+            lambda: _current_worker().perform(delivery_id, generation), paused="a send is paused"
+        )
+    finally:
+        _runs_in_flight -= 1
 
 
 @DBOS.workflow(name=PROGRESS_WORKFLOW)
@@ -258,10 +270,13 @@ class DeliveryEngine:
         scheduling.apply(queue.client, jobs)  # the client migrates the tables and writes the queue first
 
     def shutdown(self) -> None:
+        """Stop taking work, let sends already in flight finish (up to the configured wait), then
+        destroy DBOS. It waits only when something is in flight: DBOS's wait sleeps whole seconds."""
         global _worker
         if not self.launched:
             return
-        DBOS.destroy()
+        wait = self._config.shutdown_wait_seconds if runs_in_flight() else 0
+        DBOS.destroy(workflow_completion_timeout_sec=wait)
         _worker = None
         scheduling.unregister()
         self.launched = False

@@ -3,14 +3,17 @@ recorded, retried within bounds, and ends in a status that says what happened.""
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from sqlalchemy import select
 
 from services.delivery import MessageRef
+from services.delivery.engine import runs_in_flight
 from services.delivery.records import work_for
 from services.errors import NotFound
 from storage.models import Conversation, Delivery
-from tests.support.delivery import DeliveryHarness
+from tests.support.delivery import DeliveryHarness, eventually, running_delivery
 
 CARD = {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "TextBlock", "text": "Audit AUD-7 is ready"}]}
 UPDATED = {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "TextBlock", "text": "Submitted, thank you"}]}
@@ -207,3 +210,21 @@ async def test_413_fails_at_once_with_the_reason(delivery: DeliveryHarness, serv
     receipt = await delivery.settled(await services.delivery.send_card_to_person(person, CARD, purpose="audit"))
 
     assert receipt.status == "failed" and "too large" in receipt.reason and receipt.attempts == 1
+
+
+async def test_stopping_lets_a_send_in_flight_finish_without_an_error(services, connector, caplog) -> None:  # type: ignore[no-untyped-def]
+    """A rolling upgrade stops an instance while it is sending: the send Teams is answering
+    completes and is recorded before DBOS goes, and nothing is logged as an error."""
+    async with running_delivery(services, connector) as delivery:
+        person = await delivery.person_with_chat(1)
+        delivery.connector.slow(CHAT, 2.0, times=1)
+        queued = await services.delivery.send_card_to_person(person, CARD, purpose="audit")
+
+        async def sending() -> bool | None:
+            return runs_in_flight() > 0 or None
+
+        await eventually(sending, within=10, what="the send to be in flight")
+    # running_delivery has stopped the engine here, as the app does on SIGTERM.
+    receipt = await services.delivery.get(queued.delivery_id)
+    assert receipt.status == "sent" and delivery.connector.in_conversation(CHAT) != []
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []

@@ -37,7 +37,7 @@ from services.delivery.gateway import (
     Throttled,
     TooLarge,
 )
-from services.delivery.outage import until_database_returns
+from services.delivery.outage import STEP_TIMEOUT_SECONDS, until_database_returns
 from services.delivery.records import ENQUEUE_CHUNK, NOT_YET_SENT_WAITS, PROGRESS_PURPOSE, progress_of, work_for
 from services.delivery.retry import RetryPolicy
 from services.telemetry import deliveries_finished, teams_throttled
@@ -191,7 +191,9 @@ class Executor:
     async def _until_database_returns(self, call: Callable[[], Awaitable[T]]) -> T:
         """Run a step that writes a send's outcome; while the database is away, keep the outcome
         here and try again (1 s doubling to 30 s) until it takes it."""
-        return await until_database_returns(call, paused="a sent message's outcome is held", sleep=self._sleep)
+        return await until_database_returns(
+            call, paused="a sent message's outcome is held", sleep=self._sleep, attempt_timeout=STEP_TIMEOUT_SECONDS
+        )
 
     def _require_gateway(self) -> TeamsGateway:
         if self._gateway is None:

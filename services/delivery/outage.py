@@ -15,6 +15,8 @@ T = TypeVar("T")
 
 FIRST_WAIT_SECONDS = 1.0
 WAIT_CAP_SECONDS = 30.0
+STEP_TIMEOUT_SECONDS = 30.0
+"""How long one database step of a send's outcome may take before it is tried again."""
 
 
 async def until_database_returns(
@@ -22,16 +24,22 @@ async def until_database_returns(
     *,
     paused: str,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    attempt_timeout: float | None = None,
 ) -> T:
     """Run ``call``; while the database is not answering, wait (1 s doubling to 30 s) and run it
     again, for as long as it takes. Any other error ends it. ``call`` must be safe to repeat;
-    ``paused`` names what waits, in the one WARNING line per try."""
+    ``paused`` names what waits, in the one WARNING line per try. With ``attempt_timeout``, a try
+    that has not finished in that many seconds counts as the database not answering: a connection
+    that never answers after an outage must not hold the step for ever. Only for calls that do
+    nothing but database work (a call to Teams inside may legitimately take longer)."""
     wait = FIRST_WAIT_SECONDS
     while True:
         try:
-            return await call()
+            if attempt_timeout is None:
+                return await call()
+            return await asyncio.wait_for(call(), timeout=attempt_timeout)
         except Exception as error:
-            if not database_unavailable(error):
+            if not (database_unavailable(error) or isinstance(error, TimeoutError)):
                 raise
             logger.warning("%s: the database is not answering; trying again in %.0f s", paused, wait)
             await sleep(wait)

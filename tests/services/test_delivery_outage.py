@@ -21,6 +21,7 @@ from services.container import Services
 from services.delivery import DeliveryService
 from services.delivery.engine import DeliveryEngine
 from services.delivery.gateway import Card, ConversationAddress, TeamsGateway
+from services.delivery.outage import until_database_returns
 from storage.repositories import deliveries as delivery_repo
 from tests.support.delivery import DeliveryHarness
 from tests.support.fake_connector import FakeConnector
@@ -132,3 +133,22 @@ async def test_a_broadcast_cut_after_every_post_reaches_each_recipient_once_and_
     async with services.sessions() as session:
         sends = await delivery_repo.for_broadcast(session, started.broadcast_id)
     assert [send.status for send in sends] == ["sent"] * len(people) and all(send.message_id for send in sends)
+
+
+async def test_a_database_step_that_never_answers_is_tried_again() -> None:
+    """A send's outcome step whose connection never answers (seen once after an outage: the send
+    stayed in flight for good, holding its lane) is abandoned after its timeout and tried again."""
+    calls, waits = 0, []
+
+    async def record_outcome() -> str:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            await asyncio.Event().wait()  # a connection that never answers
+        return "recorded"
+
+    async def no_sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    result = await until_database_returns(record_outcome, paused="held", sleep=no_sleep, attempt_timeout=0.05)
+    assert (result, calls, waits) == ("recorded", 2, [1.0])

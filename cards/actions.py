@@ -62,13 +62,13 @@ def _action_facts(view: ActionView, *, with_owner: bool = True) -> Any:
     return facts(pairs)
 
 
-def _form_button(title: str, inputs: Sequence[Any], verb: str, data: Json) -> ShowCardAction:
+def form_button(title: str, inputs: Sequence[Any], verb: str, data: Json) -> ShowCardAction:
     """A button that opens a small form under the card and sends it with ``verb``."""
     form = AdaptiveCard(version=CARD_VERSION, body=list(inputs), actions=[execute(text.BUTTON_SEND, verb, data)])
     return ShowCardAction(title=title, card=form)
 
 
-def _text_input(
+def text_input(
     input_id: str, label: str, error: str | None, *, values: dict[str, str], required: bool = True
 ) -> TextInput:
     return TextInput(
@@ -82,7 +82,7 @@ def _text_input(
     )
 
 
-def _date_input(input_id: str, label: str, error: str, *, today: date, values: dict[str, str]) -> DateInput:
+def date_input(input_id: str, label: str, error: str, *, today: date, values: dict[str, str]) -> DateInput:
     """A required due date, today or later (the service checks again), keeping what was typed."""
     return DateInput(
         id=input_id,
@@ -94,7 +94,7 @@ def _date_input(input_id: str, label: str, error: str, *, today: date, values: d
     )
 
 
-def _person_input(
+def person_input(
     input_id: str, label: str, error: str, people: Sequence[PersonChoice], *, values: dict[str, str]
 ) -> ChoiceSetInput:
     """A required choice of one person (sent as their id), keeping who was chosen."""
@@ -108,7 +108,7 @@ def _person_input(
     )
 
 
-def _problems(errors: dict[str, str] | None) -> list[Any]:
+def problems_block(errors: dict[str, str] | None) -> list[Any]:
     if not errors:
         return []
     return [
@@ -125,24 +125,24 @@ def _owner_buttons(
     date_label = text.BUTTON_CHANGE_DATE if deciding else text.BUTTON_NEW_DATE
     reason_label = text.LABEL_CHANGE_REASON if deciding else text.LABEL_REASON
     buttons = [
-        _form_button(
+        form_button(
             text.BUTTON_DONE,
-            [_text_input("evidence", text.LABEL_EVIDENCE, text.ERROR_EVIDENCE, values=values)],
+            [text_input("evidence", text.LABEL_EVIDENCE, text.ERROR_EVIDENCE, values=values)],
             verbs.ACTION_DONE,
             ref,
         ),
-        _form_button(
+        form_button(
             date_label,
             [
-                _date_input("new_date", text.LABEL_NEW_DATE, text.ERROR_NEW_DATE, today=today, values=values),
-                _text_input("reason", reason_label, text.ERROR_REASON, values=values),
+                date_input("new_date", text.LABEL_NEW_DATE, text.ERROR_NEW_DATE, today=today, values=values),
+                text_input("reason", reason_label, text.ERROR_REASON, values=values),
             ],
             verbs.ACTION_PROPOSE_DATE,
             ref,
         ),
-        _form_button(
+        form_button(
             text.BUTTON_PROGRESS,
-            [_text_input("progress", text.LABEL_PROGRESS, text.ERROR_PROGRESS, values=values)],
+            [text_input("progress", text.LABEL_PROGRESS, text.ERROR_PROGRESS, values=values)],
             verbs.ACTION_PROGRESS,
             ref,
         ),
@@ -156,20 +156,20 @@ def _manager_buttons(view: ActionView, colleagues: Sequence[PersonChoice], value
     buttons: list[Any] = []
     if others:
         buttons.append(
-            _form_button(
+            form_button(
                 text.BUTTON_REASSIGN,
                 [
-                    _person_input("new_owner_id", text.LABEL_NEW_OWNER, text.ERROR_NEW_OWNER, others, values=values),
-                    _text_input("reassign_reason", text.LABEL_REASSIGN_REASON, None, values=values, required=False),
+                    person_input("new_owner_id", text.LABEL_NEW_OWNER, text.ERROR_NEW_OWNER, others, values=values),
+                    text_input("reassign_reason", text.LABEL_REASSIGN_REASON, None, values=values, required=False),
                 ],
                 verbs.ACTION_REASSIGN,
                 ref,
             )
         )
     buttons.append(
-        _form_button(
+        form_button(
             text.BUTTON_CANCEL,
-            [_text_input("cancel_reason", text.LABEL_CANCEL_REASON, text.ERROR_REASON, values=values)],
+            [text_input("cancel_reason", text.LABEL_CANCEL_REASON, text.ERROR_REASON, values=values)],
             verbs.ACTION_CANCEL,
             ref,
         )
@@ -199,7 +199,7 @@ def action_card(
     values = values or {}
     intro = text.REMINDER_INTROS.get(kind, text.REMINDER_INTROS["view"]).format(due=format_date(view.due_date))
     body: list[Any] = [title(text.REMINDER_HEADINGS.get(kind, text.REMINDER_HEADINGS["view"])), paragraph(intro)]
-    body += _problems(errors)
+    body += problems_block(errors)
     body.append(_action_facts(view, with_owner=deciding))
     if view.is_closed:
         return card(body, fallback_text=view.description)
@@ -260,7 +260,7 @@ def proposal_card(view: ActionView, proposal: ProposalView, *, errors: dict[str,
     body = [
         title(text.PROPOSAL_TITLE),
         paragraph(intro),
-        *_problems(errors),
+        *problems_block(errors),
         heading(text.PROPOSAL_REASON),
         paragraph(proposal.reason),
         _action_facts(view),
@@ -281,11 +281,11 @@ def impact_card(
     body: list[Any] = [title(text.IMPACT_TITLE), paragraph(text.IMPACT_INTRO.format(completed=completed))]
     if more_note:
         body.append(paragraph(text.IMPACT_MORE_INTRO.format(note=more_note)))
-    body += _problems(errors)
+    body += problems_block(errors)
     body += [
         _action_facts(view, with_owner=False),
         heading(text.IMPACT_QUESTION),
-        _text_input("impact", text.LABEL_IMPACT, text.ERROR_IMPACT, values=values or {}),
+        text_input("impact", text.LABEL_IMPACT, text.ERROR_IMPACT, values=values or {}),
     ]
     actions = [execute(text.BUTTON_SEND, verbs.ACTION_IMPACT, {"action_id": view.id})]
     return card(body, actions, fallback_text=text.IMPACT_QUESTION)
@@ -299,9 +299,9 @@ def impact_review_card(view: ActionView) -> Json:
         paragraph(view.impact_answer or ""),
         _action_facts(view),
     ]
-    ask = _form_button(
+    ask = form_button(
         text.BUTTON_ASK_MORE,
-        [_text_input("more_note", text.LABEL_ASK_MORE, text.ERROR_ASK_MORE, values={})],
+        [text_input("more_note", text.LABEL_ASK_MORE, text.ERROR_ASK_MORE, values={})],
         verbs.ACTION_ASK_MORE,
         {"action_id": view.id},
     )
@@ -379,11 +379,11 @@ def new_action_card(
     values = values or {}
     sources = [Choice(title=label, value=value) for value, label in text.SOURCE_LABELS.items()]
     body: list[Any] = [title(text.NEW_ACTION_TITLE), paragraph(text.NEW_ACTION_INTRO, subtle=True)]
-    body += _problems(errors)
+    body += problems_block(errors)
     body += [
-        _text_input("description", text.LABEL_DESCRIPTION, text.ERROR_DESCRIPTION, values=values),
-        _person_input("owner_id", text.LABEL_OWNER, text.ERROR_OWNER, owners, values=values),
-        _date_input("due_date", text.LABEL_DUE, text.ERROR_DUE, today=today, values=values),
+        text_input("description", text.LABEL_DESCRIPTION, text.ERROR_DESCRIPTION, values=values),
+        person_input("owner_id", text.LABEL_OWNER, text.ERROR_OWNER, owners, values=values),
+        date_input("due_date", text.LABEL_DUE, text.ERROR_DUE, today=today, values=values),
         ChoiceSetInput(id="source", label=text.LABEL_SOURCE, choices=sources, value=values.get("source") or "manual"),
         TextInput(
             id="case_reference",

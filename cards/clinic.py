@@ -11,7 +11,7 @@ from microsoft_teams.cards import OpenUrlAction
 
 from cards import text_clinic as text
 from cards import verbs
-from cards.actions import _date_input, _form_button, _person_input, _problems, _text_input, format_date
+from cards.actions import date_input, form_button, format_date, person_input, problems_block, text_input
 from cards.base import Json, card, execute, heading, long_date, paragraph, title
 from cards.measures_wording import figure, number, target_text, trend_text
 from cards.text_actions import SOURCE_LABELS
@@ -111,11 +111,11 @@ def _changes_part(pack: ClinicPack) -> list[Any]:
 def _agree_form(pack: ClinicPack, today: date, values: dict[str, str]) -> Any:
     inputs = [
         paragraph(text.AGREE_INTRO, subtle=True),
-        _text_input("description", text.LABEL_DESCRIPTION, text.ERROR_DESCRIPTION, values=values),
-        _person_input("owner_id", text.LABEL_OWNER, text.ERROR_OWNER, pack.owners, values=values),
-        _date_input("due_date", text.LABEL_DUE, text.ERROR_DUE, today=today, values=values),
+        text_input("description", text.LABEL_DESCRIPTION, text.ERROR_DESCRIPTION, values=values),
+        person_input("owner_id", text.LABEL_OWNER, text.ERROR_OWNER, pack.owners, values=values),
+        date_input("due_date", text.LABEL_DUE, text.ERROR_DUE, today=today, values=values),
     ]
-    return _form_button(text.AGREE_BUTTON, inputs, verbs.CLINIC_AGREE, {"clinic_id": pack.clinic_id})
+    return form_button(text.AGREE_BUTTON, inputs, verbs.CLINIC_AGREE, {"clinic_id": pack.clinic_id})
 
 
 def clinic_pack_card(
@@ -139,7 +139,7 @@ def clinic_pack_card(
     ]
     if saved:
         body.append(paragraph(text.AGREED_SAVED, spacing="Small"))
-    body += _problems(errors)
+    body += problems_block(errors)
     body += _changes_part(pack) + _measures_part(pack) + _themes_part(pack) + _actions_part(pack)
     actions: list[Any] = []
     if pack.owners:

@@ -409,6 +409,14 @@ class Template(BaseModel):
     def questions(self) -> list[Question]:
         return [q for s in self.sections for q in s.questions]
 
+    def grade_scales(self) -> list[GradeScale]:
+        """Every grade scale this template's questions use, each once, in question order."""
+        scales: dict[str, GradeScale] = {}
+        for question in self.questions():
+            if question.grade_scale is not None:
+                scales.setdefault(question.grade_scale.id, question.grade_scale)
+        return list(scales.values())
+
     def question(self, question_id: str) -> Question:
         for q in self.questions():
             if q.id == question_id:

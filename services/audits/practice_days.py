@@ -530,7 +530,7 @@ class PracticeDays:
             if not is_overall:
                 by_stage[section_id][grade] += 1
         stage_titles = {s.id: s.title for s in template.sections}
-        key = GradeKey.of({q.grade_scale.id: q.grade_scale for q in template.questions() if q.grade_scale}.values())
+        key = GradeKey.of(template.grade_scales())
         stages = tuple(
             StageFigures(s, stage_titles.get(s, s), GradeCounts(dict(by_stage[s]), key))
             for s in [*stage_titles, *sorted(set(by_stage) - set(stage_titles))]

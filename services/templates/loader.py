@@ -219,9 +219,8 @@ class TemplateLibrary:
         """Every grade scale the templates use (template or question), each once, in template order."""
         scales: dict[str, GradeScale] = {}
         for template in self:
-            for question in template.questions():
-                if question.grade_scale is not None:
-                    scales.setdefault(question.grade_scale.id, question.grade_scale)
+            for scale in template.grade_scales():
+                scales.setdefault(scale.id, scale)
         return list(scales.values())
 
     def _check_grades_mean_one_thing(self) -> None:

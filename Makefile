@@ -5,6 +5,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# The suite runs in one pytest process per core (pytest-xdist), a whole test file per process, so
+# a file's module-scoped fixtures (a playground, a scratch database) are started once.
+TEST_WORKERS ?= auto
 
 .PHONY: run test install lint migrate package bench clean prod-like audit vendor-js
 
@@ -16,7 +19,7 @@ test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m qop db check
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 install: $(STAMP) node_modules/.installed
 

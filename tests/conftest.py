@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
@@ -21,6 +22,12 @@ from tests.support.fake_connector import FakeConnector
 from tests.support.outbox import RecordingOutbox
 
 BACKENDS = ["sqlite", "postgresql"]
+
+# pytest-xdist starts its workers with COLUMNS=80, and rich fixes a console's width from COLUMNS
+# when the console is made (at import of the CLI modules), so the CLI tests' own COLUMNS would be
+# ignored and their output wrapped at 80 in `make test` but not in a single-process run.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ.pop("COLUMNS", None)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

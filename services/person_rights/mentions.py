@@ -115,8 +115,8 @@ def _bounded(body: str, *, before: str, after: str) -> re.Pattern[str]:
 
 
 def _name_forms(display_name: str) -> tuple[list[str], set[str], set[str]]:
-    """The regular expressions for the full name's forms, the surnames (lower case) and every
-    single word of the name (lower case, never matched alone)."""
+    """The regular expressions for the full name's forms, the surname's longest word (lower case,
+    for the database search) and every single word of the name (lower case, never matched alone)."""
     surname_part, comma, forename_part = display_name.partition(",")
     if comma:
         surname, forenames = surname_part.split(), forename_part.split()
@@ -134,7 +134,7 @@ def _name_forms(display_name: str) -> tuple[list[str], set[str], set[str]]:
     if len(forenames) > 1:  # "Maya J Patel" is also "Maya Patel" and "Patel, Maya"
         forms += [words(forenames[:1] + surname), words(surname) + r"\s*,\s*" + words(forenames[:1])]
     name_words = {word.lower() for word in forenames + surname}
-    return forms, {" ".join(surname).lower()}, name_words
+    return forms, {max(surname, key=len).lower()}, name_words  # one word: any spacing still matches
 
 
 @dataclass(frozen=True)

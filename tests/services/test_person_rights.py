@@ -19,6 +19,7 @@ from qop.settings import Settings
 from services.actions import NewAction
 from services.container import Services
 from services.errors import NotFound
+from services.feedback.surveys import Audience
 from services.person_rights import PersonRightsService, write_files
 from services.person_rights.export import ANONYMOUS_SURVEYS_NOTE
 from services.person_rights.mentions import NameMatcher
@@ -36,6 +37,7 @@ from storage.models import (
     CalendarOccurrence,
     ClientFeedbackEntry,
     Conversation,
+    FeedbackResponse,
     ImprovementPlanChange,
     ImprovementPriority,
     MappingAttendee,
@@ -48,6 +50,8 @@ from storage.models import (
     QimDecision,
     QimDecisionChange,
     RoleAssignment,
+    Survey,
+    Team,
 )
 from tests.services.test_improvement_plan import VOICE
 from tests.services.test_learning import EXAMPLE
@@ -60,6 +64,7 @@ from tests.support.retention import (
     make_qim_records,
     make_records,
 )
+from tests.support.surveys import PULSE
 
 
 @pytest.fixture
@@ -459,3 +464,38 @@ def test_a_name_is_recognised_whole_in_either_order_never_a_first_name_alone(
     assert [words for words in named if not matcher.names(words)] == []
     assert [words for words in not_named if matcher.names(words)] == []
     assert matcher.without({"notes": [f"Seen by {named[0]} today."]}, "X") == {"notes": ["Seen by X today."]}
+
+
+async def test_erasure_takes_her_name_out_of_a_survey_s_title_and_an_anonymous_answer_the_export_withholds(
+    services: Services,
+) -> None:
+    records = await make_records(services)
+    org = records.audit_org.org
+    async with services.sessions() as session:
+        teams = tuple(await session.scalars(select(Team.id).order_by(Team.id)))
+    started = await services.surveys.start(
+        actor_id=org.qa_lead,
+        template_id="staff-pulse",
+        audience=Audience(team_ids=teams),
+        closes_on=services.clock.now().date() + timedelta(days=14),
+        title="Pulse after Priya Shah's move",
+        send=False,
+    )
+    survey_id = started.view.survey_id
+    comment = {**PULSE, "one_thing": "More time with PRIYA SHAH in supervision."}
+    await services.surveys.answer(actor_id=org.colleague, survey_id=survey_id, submitted=comment)
+
+    exported = await rights(services).export(PRIYA)
+    erasure = await rights(services).erase(PRIYA)
+
+    tables = {row["table"] for row in exported.sections["words_that_name_them"]}
+    assert "surveys" in tables and "feedback_responses" not in tables, "an anonymous answer is not exported"
+    label = f"Former member of staff #{erasure.person_id}"
+    async with services.sessions() as session:
+        survey = await session.get_one(Survey, survey_id)
+        answer = await session.scalar(select(FeedbackResponse).where(FeedbackResponse.survey_id == survey_id))
+    assert survey.title == f"Pulse after {label}'s move"
+    assert answer is not None and answer.answers["one_thing"] == f"More time with {label} in supervision."
+    assert answer.respondent_id is None, "still linked to nobody"
+    assert erasure.changed["anonymous staff survey answers with the name or e-mail taken out"] == 1
+    assert erasure.changed["surveys with the name or e-mail taken out"] == 1

@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from cards import text_person_rights as wording
 from qop.app import build_retention
 from qop.cli_org import with_services
 from qop.settings import Settings
@@ -107,14 +108,17 @@ def person_erase(
 
 
 def _print_erasure(erasure: Erasure) -> None:
-    verb = "Would remove or anonymise" if erasure.dry_run else "Removed or anonymised"
-    console.print(f"{verb} (person #{erasure.person_id}):")
+    """Counts per table and the reasons for what stays; never any content, name or e-mail."""
+    verb = wording.ERASE_WOULD if erasure.dry_run else wording.ERASE_DID
+    console.print(wording.ERASE_CHANGED.format(verb=verb, person_id=erasure.person_id), highlight=False)
     for what, count in erasure.changed.items():
-        console.print(f"  {what}: {count}")
-    console.print("Kept, and why:")
+        console.print(f"  {what}: {count}", highlight=False)
+    console.print(wording.ERASE_KEPT)
     for what, why in erasure.kept.items():
         console.print(f"  {what}: {why}", highlight=False)
+    console.print(wording.ERASE_KEPT_ROWS)
+    for table, count in erasure.kept_rows.items():
+        console.print(f"  {table}: {count}", highlight=False)
     for flag in erasure.flagged:
-        console.print(f"[yellow]To do:[/yellow] {flag}", highlight=False)
-    if erasure.dry_run:
-        console.print("Dry run: nothing was changed.")
+        console.print(f"[yellow]{wording.ERASE_TO_DO}[/yellow] {flag}", highlight=False)
+    console.print(wording.ERASE_DRY_RUN if erasure.dry_run else wording.ERASE_LOGGED)

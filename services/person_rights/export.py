@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from sqlalchemy import Select, String, cast, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.person_rights.mentions import FREE_TEXT, NameMatcher, rows_naming
 from storage.models import (
     AccessLogEntry,
     Action,
@@ -512,7 +513,26 @@ async def collect(session: AsyncSession, person: Person, now: datetime) -> Perso
         )
         .order_by(AccessLogEntry.at, AccessLogEntry.id),
     )
+    export.sections["words_that_name_them"] = await _words_that_name_them(session, person)
     return export
+
+
+async def _words_that_name_them(session: AsyncSession, person: Person) -> list[dict[str, Any]]:
+    """Every stored text (a note, a rationale, an answer...) that names them or gives their e-mail,
+    whoever wrote it: the table, the row's id, the column and the words (found as erasure finds them)."""
+    matcher = NameMatcher.of(person)
+    found: list[dict[str, Any]] = []
+    for place in FREE_TEXT:
+        if not place.exported:
+            continue
+        async for row in rows_naming(session, matcher, place):
+            for column in place.columns:
+                words = getattr(row, column)
+                if matcher.names(words):
+                    found.append(
+                        {"table": place.model.__tablename__, "row_id": row.id, "column": column, "words": words}
+                    )
+    return found
 
 
 def _practice_days(pid: int) -> Select[Any]:

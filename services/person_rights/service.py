@@ -11,45 +11,34 @@ Both are written to the access log (counts only, never the e-mail).
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import JSON, ColumnElement, String, cast, delete, func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from cards import text
+from cards.text_person_rights import KEPT
 from services import access_log
 from services.actions import manager_id_of
 from services.clock import Clock
 from services.errors import NotFound
 from services.person_rights.export import PersonExport, collect
+from services.person_rights.mentions import FREE_TEXT, NameMatcher, column_limit, rows_naming
 from storage.models import (
-    AccessLogEntry,
     Action,
     ActionEvent,
     ActionEventKind,
     ActionStatus,
-    AssuranceUpdate,
     AuditAssignment,
     AuditStatus,
-    CalendarOccurrence,
+    Base,
     Conversation,
     Delivery,
     DeliveryStatus,
     FeedbackResponse,
-    ImprovementPlanChange,
-    MappingAttendee,
-    MappingMeeting,
-    ModerationGroupAudit,
-    ModerationGroupMeeting,
     Person,
-    PracticeObservation,
-    QimDecision,
-    QimDecisionChange,
     RoleAssignment,
     Team,
 )
@@ -57,39 +46,6 @@ from storage.models import (
 ERASE = "erase"
 FORMER = "Former member of staff #{id}"
 OPEN_AUDITS = (AuditStatus.ASSIGNED.value, AuditStatus.IN_PROGRESS.value, AuditStatus.MODERATION.value)
-
-KEPT = {
-    "audits": "An audit's answers, grades, moderation and reflections are the council's quality-assurance "
-    "record of its practice (kept for the retention period); they now point to the anonymised person.",
-    "actions": "Actions are the council's record of what was agreed for a case; they stay with the "
-    "anonymised person as raiser, owner or author of their notes.",
-    "access_log": "The access log is the council's accountability record of who did what; entries stay, "
-    "with the name and e-mail taken out of their summaries.",
-    "surveys": "Survey invitations stay so group results keep their size; anonymous answers were never "
-    "linked to anyone.",
-    "feedback": "Family feedback and safety alerts about cases they worked stay as case-related records.",
-    "improvement_plan": "Improvement priorities they owned or created, and the plan's history of changes, are "
-    "the council's record of how it improves its service; they stay with the anonymised person, with the "
-    "name and e-mail in the history replaced by the anonymised label.",
-    "observations": "Practice observations where they were the practitioner or the observer, and their "
-    "reflections, are the council's quality-assurance record of practice (kept for the retention period); "
-    "they now point to the anonymised person, with the name and e-mail taken out of the answers and reflection.",
-    "mapping": "Group supervision and mapping meetings, with the scale and rationale each attendee gave, are "
-    "case-related records of the council's practice; their attendance stays with the anonymised person, with "
-    "the name and e-mail taken out of the meeting's three questions and the rationales.",
-    "client_feedback_and_practice_examples": "Compliments, complaints and practice examples they logged are "
-    "the council's records about its service; they stay with the anonymised person as the one who logged them.",
-    "moderation_group": "Moderation group meetings they sat in and the outcomes the group agreed are the "
-    "council's quality-assurance record of practice (kept for the retention period); membership and the "
-    "outcomes they recorded stay with the anonymised person, with the name and e-mail taken out of the meeting's "
-    "notes and the learning recorded.",
-    "qim": "QIM decisions they recorded or changed, and their monthly assurance updates, are the council's "
-    "record of how it governs its improvement work; they stay with the anonymised person, with the name and "
-    "e-mail taken out of the decisions' wording, their history and the updates.",
-    "qa_calendar": "QA calendar records they attended or recorded are the council's record that its quality "
-    "assurance took place; attendance stays with the anonymised person, with the name and e-mail taken out of "
-    "the findings and notes.",
-}
 
 
 @dataclass
@@ -100,6 +56,8 @@ class Erasure:
     """What was removed or anonymised: how many of each."""
     kept: dict[str, str] = field(default_factory=lambda: dict(KEPT))
     """What stays, and why."""
+    kept_rows: dict[str, int] = field(default_factory=dict)
+    """Per table, the rows that stay pointing to the anonymised person."""
     flagged: list[str] = field(default_factory=list)
     """Open work someone must look at."""
 
@@ -154,13 +112,15 @@ class PersonRightsService:
             _anonymise(person, self._clock.now())
             result.changed["person anonymised"] = 1
             result.changed = {what: count for what, count in result.changed.items() if count}
+            await session.flush()
+            result.kept_rows = await _rows_kept(session, person.id)
             await access_log.record(
                 session,
                 None,
                 ERASE,
                 "person",
                 person.id,
-                {"changed": result.changed, "flagged": len(result.flagged)},
+                {"changed": result.changed, "kept": result.kept_rows, "flagged": len(result.flagged)},
                 summary=f"Erasure of person #{person.id}",
             )
             if dry_run:
@@ -235,84 +195,38 @@ async def _flag_open_audits(session: AsyncSession, person: Person, result: Erasu
         result.flagged.append(f"open audit(s) {ids} are still theirs to audit or moderate: reassign them.")
 
 
-def _needles(person: Person) -> list[str]:
-    """The texts that identify ``person`` inside stored words (too short a name would match anything)."""
-    return [text for text in (person.email, person.display_name) if text and len(text) >= 3]
-
-
-@dataclass(frozen=True)
-class FreeText:
-    """Columns of one table where a person's name or e-mail may have been written."""
-
-    changed: str
-    """How the erasure reports the rows it changed."""
-    model: Any
-    columns: tuple[str, ...]
-
-
-FREE_TEXT: tuple[FreeText, ...] = (
-    FreeText("access log entries with the name or e-mail taken out", AccessLogEntry, ("summary", "detail")),
-    FreeText("improvement plan changes with the name or e-mail replaced", ImprovementPlanChange, ("fields",)),
-    FreeText("QA calendar records with the name or e-mail taken out", CalendarOccurrence, ("findings", "note")),
-    FreeText(
-        "practice observations with the name or e-mail taken out",
-        PracticeObservation,
-        ("answers", "reflection", "reflection_draft"),
-    ),
-    FreeText(
-        "mapping meetings with the name or e-mail taken out",
-        MappingMeeting,
-        ("worried_about", "working_well", "needs_to_happen"),
-    ),
-    FreeText("mapping rationales with the name or e-mail taken out", MappingAttendee, ("rationale",)),
-    FreeText("QIM decisions with the name or e-mail taken out", QimDecision, ("text", "original_text")),
-    FreeText("QIM decision changes with the name or e-mail taken out", QimDecisionChange, ("before", "after")),
-    FreeText("assurance updates with the name or e-mail taken out", AssuranceUpdate, ("progress",)),
-    FreeText("moderation group notes with the name or e-mail taken out", ModerationGroupMeeting, ("notes",)),
-    FreeText("moderation group learning with the name or e-mail taken out", ModerationGroupAudit, ("learning",)),
-)
-"""Where erasure looks for the name and e-mail: it replaces them with the anonymised label and
-keeps the rest of the words (the records stay as the council's record of its practice)."""
-
-
 async def _scrub_free_text(session: AsyncSession, person: Person, result: Erasure) -> None:
     """Replace the name and e-mail inside stored words with the anonymised label (the rows stay)."""
-    needles = _needles(person)
-    if not needles:
-        return
+    matcher = NameMatcher.of(person)
     replacement = FORMER.format(id=person.id)
     for place in FREE_TEXT:
-        conditions = [
-            _stored_text(getattr(place.model, column)).contains(found.lower(), autoescape=True)
-            for column in place.columns
-            for needle in needles
-            for found in {needle, json.dumps(needle)[1:-1]}  # JSON may store non-ASCII escaped
-        ]
         scrubbed = 0
-        for row in await session.scalars(select(place.model).where(or_(*conditions))):
+        async for row in rows_naming(session, matcher, place):
             for column in place.columns:
-                setattr(row, column, _without(getattr(row, column), needles, replacement))
+                value = matcher.without(getattr(row, column), replacement)
+                limit = column_limit(place.model, column)
+                setattr(row, column, value[:limit] if limit and isinstance(value, str) else value)
             scrubbed += 1
         if scrubbed:
-            result.changed[place.changed] = scrubbed
+            result.changed[place.changed] = result.changed.get(place.changed, 0) + scrubbed
 
 
-def _stored_text(column: Any) -> ColumnElement[str]:
-    """The column as lower-case text, JSON included, so a search finds the name however it was typed."""
-    as_text = cast(column, String) if isinstance(column.type, JSON) else column
-    return func.lower(as_text)
-
-
-def _without(value: object, needles: list[str], replacement: str) -> object:
-    if isinstance(value, str):
-        for needle in needles:
-            value = re.sub(re.escape(needle), lambda _: replacement, value, flags=re.IGNORECASE)
-        return value
-    if isinstance(value, dict):
-        return {key: _without(item, needles, replacement) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_without(item, needles, replacement) for item in value]
-    return value
+async def _rows_kept(session: AsyncSession, person_id: int) -> dict[str, int]:
+    """Per table, how many rows still point to the person (now anonymised): counts, never content."""
+    kept: dict[str, int] = {}
+    for table in Base.metadata.sorted_tables:
+        if table.name == Person.__tablename__:
+            continue
+        theirs = [
+            column == person_id
+            for column in table.columns
+            if any(key.column.table.name == Person.__tablename__ for key in column.foreign_keys)
+        ]
+        if theirs:
+            count = await session.scalar(select(func.count()).select_from(table).where(or_(*theirs)))
+            if count:
+                kept[table.name] = count
+    return kept
 
 
 async def _forget_conversations(session: AsyncSession, person: Person, result: Erasure) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,22 +16,28 @@ from typer.testing import CliRunner
 from qop.app import build_services
 from qop.cli import cli
 from qop.settings import Settings
+from services.actions import NewAction
 from services.container import Services
 from services.errors import NotFound
+from services.feedback.surveys import Audience
 from services.person_rights import PersonRightsService, write_files
 from services.person_rights.export import ANONYMOUS_SURVEYS_NOTE
+from services.person_rights.mentions import NameMatcher
 from storage.db import create_engine
 from storage.models import (
     AccessLogEntry,
     Action,
+    ActionDateChange,
     ActionEvent,
     AssuranceUpdate,
     AuditGrade,
+    AuditModeration,
     AuditSubmission,
     CalendarAttendee,
     CalendarOccurrence,
     ClientFeedbackEntry,
     Conversation,
+    FeedbackResponse,
     ImprovementPlanChange,
     ImprovementPriority,
     MappingAttendee,
@@ -43,6 +50,8 @@ from storage.models import (
     QimDecision,
     QimDecisionChange,
     RoleAssignment,
+    Survey,
+    Team,
 )
 from tests.services.test_improvement_plan import VOICE
 from tests.services.test_learning import EXAMPLE
@@ -55,6 +64,7 @@ from tests.support.retention import (
     make_qim_records,
     make_records,
 )
+from tests.support.surveys import PULSE
 
 
 @pytest.fixture
@@ -183,6 +193,11 @@ def test_qop_person_export_and_erase_from_the_command_line(
     erased = CliRunner().invoke(cli, ["person", "erase", PRIYA])
     assert erased.exit_code == 0, erased.output
     assert "Kept, and why:" in erased.output and "person anonymised: 1" in erased.output
+    assert "names_not_recognised: " in erased.output and "first name" in erased.output, "the limit is said"
+    assert "Rows kept, per table" in erased.output and "  audit_assignments: 2" in erased.output
+    assert "Written to the access log (counts only)." in erased.output
+    for content in (PRIYA, "Priya", "Shah", "Update the chronology", "Held on Friday"):
+        assert content not in erased.output, "counts and reasons only, never content"
     unknown = CliRunner().invoke(cli, ["person", "erase", PRIYA])
     assert unknown.exit_code == 2 and "Nobody with the e-mail" in unknown.output
 
@@ -311,3 +326,176 @@ async def test_erasure_takes_their_name_out_of_the_moderation_group_s_notes_and_
     assert outcome is not None and outcome.learning == f"{label}'s plan was clear."
     assert meeting is not None and meeting.notes == f"{label} presented her plan."
     assert erasure.changed["moderation group learning with the name or e-mail taken out"] == 1
+
+
+P_SHAH = "p.shah@council.example.gov.uk"
+"""Priya's e-mail with a local part that is more than her first name (the records' is ``priya@``)."""
+LEFT_ALONE = "Priya will call Mum; Priya Shahid covers Tuesdays and Shah, P. writes the plan."
+"""A first name alone, another person whose name starts with hers, a surname with an initial: all stay."""
+
+
+async def _priya_named_in_notes_and_audit_words(services: Services) -> tuple[int, int]:
+    """Make the records, give Priya the ``p.shah`` e-mail and write her name, in several forms, into an
+    action note, an action's description, a date-change reason, her comment, a grade's rationale and a
+    moderation rationale; returns (the new action's id, the moderated audit's id)."""
+    records = await make_records(services)
+    org = records.audit_org.org
+    async with services.sessions() as session, session.begin():
+        (await session.get_one(Person, org.practitioner)).email = P_SHAH
+    await services.actions.record_progress(
+        records.open_action, actor_id=org.manager, note="Chased SHAH, PRIYA about the chronology."
+    )
+    await services.actions.record_progress(records.open_action, actor_id=org.manager, note=LEFT_ALONE)
+    shared = await services.actions.create(
+        NewAction(
+            "manual",
+            "p.shah to share the plan with Priya Shah's manager",
+            org.colleague,
+            services.clock.now().date() + timedelta(days=7),
+            case_reference=MODERATED_CASE,
+        ),
+        actor_id=org.manager,
+    )
+    await services.actions.propose_due_date(
+        shared.id,
+        actor_id=org.colleague,
+        new_date=services.clock.now().date() + timedelta(days=21),
+        reason="Waiting for Priya \n Shah (leave).",
+    )
+    await services.audits.reflection.comment_on_grade("29:user-1", records.moderated_audit, "priya shah agrees.")
+    async with services.sessions() as session, session.begin():
+        grade = await session.scalar(select(AuditGrade).order_by(AuditGrade.id))
+        moderation = await session.scalar(select(AuditModeration).order_by(AuditModeration.id))
+        assert grade is not None and moderation is not None
+        grade.rationale = "Priya Shah's chronology was current."
+        moderation.rationale = "Agreed with Shah,Priya in supervision."
+    return shared.id, records.moderated_audit
+
+
+async def test_erasure_takes_her_name_out_of_action_notes_and_audit_words_in_either_order(
+    services: Services,
+) -> None:
+    shared, _ = await _priya_named_in_notes_and_audit_words(services)
+    async with services.sessions() as session:
+        grades_before = [(g.id, g.grade) for g in await session.scalars(select(AuditGrade).order_by(AuditGrade.id))]
+
+    erasure = await rights(services).erase(P_SHAH)
+
+    label = f"Former member of staff #{erasure.person_id}"
+    async with services.sessions() as session:
+        notes = [event.note for event in await session.scalars(select(ActionEvent).order_by(ActionEvent.id))]
+        action = await session.get_one(Action, shared)
+        change = await session.scalar(select(ActionDateChange))
+        submission = await session.scalar(
+            select(AuditSubmission).where(AuditSubmission.practitioner_comment.is_not(None))
+        )
+        grades = list(await session.scalars(select(AuditGrade).order_by(AuditGrade.id)))
+        moderation = await session.scalar(select(AuditModeration).order_by(AuditModeration.id))
+    assert f"Chased {label} about the chronology." in notes
+    assert LEFT_ALONE in notes, "a first name alone, another name or an initial is never taken out"
+    assert action.description == f"{label} to share the plan with {label}'s manager"
+    assert change is not None and change.reason == f"Waiting for {label} (leave)."
+    assert submission is not None and submission.practitioner_comment == f"{label} agrees."
+    assert grades[0].rationale == f"{label}'s chronology was current."
+    assert [(g.id, g.grade) for g in grades] == grades_before, "an audit's grades stay, the name goes"
+    assert moderation is not None and moderation.rationale == f"Agreed with {label} in supervision."
+    assert f"Waiting for {label} (leave)." in notes, "the date request's reason is in the action's story too"
+    assert erasure.changed["action notes with the name or e-mail taken out"] == 2
+    for changed in ("actions", "action date changes", "audit answers and comments"):
+        assert erasure.changed[f"{changed} with the name or e-mail taken out"] == 1, changed
+    assert erasure.changed["audit grade rationales with the name or e-mail taken out"] == 1
+    assert erasure.changed["moderation rationales with the name or e-mail taken out"] == 1
+    assert "names_not_recognised" in erasure.kept and "first name" in erasure.kept["names_not_recognised"]
+
+
+async def test_the_erasure_summary_and_its_log_line_give_counts_per_table_never_content(
+    services: Services,
+) -> None:
+    await _priya_named_in_notes_and_audit_words(services)
+
+    erasure = await rights(services).erase(P_SHAH)
+
+    assert erasure.kept_rows["audit_assignments"] == 2, "both audits of her practice stay"
+    assert erasure.kept_rows["action_events"] >= 1 and "role_assignments" not in erasure.kept_rows
+    async with services.sessions() as session:
+        [logged] = list(await session.scalars(select(AccessLogEntry).where(AccessLogEntry.action == "erase")))
+    assert (logged.record_type, logged.record_id) == ("person", str(erasure.person_id))
+    assert logged.detail["kept"] == erasure.kept_rows and logged.detail["changed"] == erasure.changed
+    stored = (logged.summary + json.dumps(logged.detail)).lower()
+    assert not any(word in stored for word in ("priya", "shah", "chronology")), "counts only, never content"
+
+
+async def test_the_export_lists_the_words_others_wrote_that_name_her(services: Services) -> None:
+    shared, _ = await _priya_named_in_notes_and_audit_words(services)
+
+    export = await rights(services).export(P_SHAH)
+
+    found = {(row["table"], row["column"], row["words"]) for row in export.sections["words_that_name_them"]}
+    assert {
+        ("action_events", "note", "Chased SHAH, PRIYA about the chronology."),
+        ("action_events", "note", "Waiting for Priya \n Shah (leave)."),
+        ("actions", "description", "p.shah to share the plan with Priya Shah's manager"),
+        ("action_date_changes", "reason", "Waiting for Priya \n Shah (leave)."),
+        ("audit_submissions", "practitioner_comment", "priya shah agrees."),
+        ("audit_grades", "rationale", "Priya Shah's chronology was current."),
+        ("audit_moderations", "rationale", "Agreed with Shah,Priya in supervision."),
+    } <= found
+    assert LEFT_ALONE not in {words for _, _, words in found}, "words that do not name her are not hers"
+    assert [row["row_id"] for row in export.sections["words_that_name_them"] if row["table"] == "actions"] == [shared]
+
+
+@pytest.mark.parametrize(
+    ("display_name", "email", "named", "not_named"),
+    [
+        (
+            "Maya J Patel",
+            "maya@council.example.gov.uk",
+            ["MAYA J PATEL", "Patel, Maya J", "maya patel", "Patel,Maya", "MAYA@council.example.gov.uk"],
+            ["Maya", "Patel", "maya", "Maya Patelson", "xmaya@council.example.gov.uk"],
+        ),
+        ("Shah, Priya", "pshah@x.example", ["Priya Shah", "SHAH, PRIYA", "pshah", "by pshah."], ["pshahid", "Shah"]),
+        ("Priya", "priya@x.example", ["priya@x.example"], ["Priya", "priya"]),
+    ],
+)
+def test_a_name_is_recognised_whole_in_either_order_never_a_first_name_alone(
+    display_name: str, email: str, named: list[str], not_named: list[str]
+) -> None:
+    matcher = NameMatcher.of(Person(display_name=display_name, email=email))
+    assert [words for words in named if not matcher.names(words)] == []
+    assert [words for words in not_named if matcher.names(words)] == []
+    assert matcher.without({"notes": [f"Seen by {named[0]} today."]}, "X") == {"notes": ["Seen by X today."]}
+
+
+async def test_erasure_takes_her_name_out_of_a_survey_s_title_and_an_anonymous_answer_the_export_withholds(
+    services: Services,
+) -> None:
+    records = await make_records(services)
+    org = records.audit_org.org
+    async with services.sessions() as session:
+        teams = tuple(await session.scalars(select(Team.id).order_by(Team.id)))
+    started = await services.surveys.start(
+        actor_id=org.qa_lead,
+        template_id="staff-pulse",
+        audience=Audience(team_ids=teams),
+        closes_on=services.clock.now().date() + timedelta(days=14),
+        title="Pulse after Priya Shah's move",
+        send=False,
+    )
+    survey_id = started.view.survey_id
+    comment = {**PULSE, "one_thing": "More time with PRIYA SHAH in supervision."}
+    await services.surveys.answer(actor_id=org.colleague, survey_id=survey_id, submitted=comment)
+
+    exported = await rights(services).export(PRIYA)
+    erasure = await rights(services).erase(PRIYA)
+
+    tables = {row["table"] for row in exported.sections["words_that_name_them"]}
+    assert "surveys" in tables and "feedback_responses" not in tables, "an anonymous answer is not exported"
+    label = f"Former member of staff #{erasure.person_id}"
+    async with services.sessions() as session:
+        survey = await session.get_one(Survey, survey_id)
+        answer = await session.scalar(select(FeedbackResponse).where(FeedbackResponse.survey_id == survey_id))
+    assert survey.title == f"Pulse after {label}'s move"
+    assert answer is not None and answer.answers["one_thing"] == f"More time with {label} in supervision."
+    assert answer.respondent_id is None, "still linked to nobody"
+    assert erasure.changed["anonymous staff survey answers with the name or e-mail taken out"] == 1
+    assert erasure.changed["surveys with the name or e-mail taken out"] == 1

@@ -246,6 +246,7 @@ def delivery_config(settings: Settings) -> DeliveryConfig:
         queue_polling_seconds=settings.delivery_queue_polling_seconds,
         worker_concurrency=settings.delivery_worker_concurrency,
         shutdown_wait_seconds=settings.delivery_shutdown_wait_seconds,
+        stranded_claim_seconds=settings.delivery_stranded_claim_seconds,
     )
 
 

@@ -201,6 +201,10 @@ class Settings(BaseSettings):
     """On stopping (SIGTERM in a rolling upgrade), how long sends already in flight may take to
     finish before the instance stops anyway; keep it under the platform's grace period (Container
     Apps: 30 s). Sends still unfinished then are finished by the next holder of the executor id."""
+    delivery_stranded_claim_seconds: float = Field(default=30.0, gt=0)
+    """How often the instance looks for work it claimed from the queue but never started (the
+    database went away between the claim's commit and its answer) and puts it back; a claim must
+    be this old to count. Until then such a send holds its conversation's queue lane."""
     schedule_catch_up_hours: float = 6.0
     """After downtime, scheduled firings missed within this many hours still run once (late);
     older ones do not. Cron schedules read local time in ``timezone``."""

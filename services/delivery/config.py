@@ -30,3 +30,6 @@ class DeliveryConfig:
     """Sends in flight at once on one instance."""
     shutdown_wait_seconds: int = 20
     """How long sends in flight may take to finish when the instance stops."""
+    stranded_claim_seconds: float = 30.0
+    """How often to look for work this instance claimed but never started (a claim whose answer
+    the database lost as it went away), and how old such a claim must be to be put back."""

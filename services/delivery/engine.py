@@ -15,15 +15,24 @@ the same process (tests) can launch a fresh one. Two engines cannot run in one p
 
 The engine also runs qop's recurring jobs on DBOS cron schedules (``services.scheduling``):
 ``launch`` writes their schedules before DBOS starts, so its scheduler fires them from the start.
+
+While it runs, the engine puts back in their queue the workflows this instance claimed but never
+started (``requeue_stranded_claims``): DBOS claims queued work in one transaction and starts it
+only once the answer arrives. When the database goes away between the commit and the answer, the
+claim stands (the workflow is PENDING under this executor) but nothing runs it, and with one send
+at a time per conversation it holds its queue lane until the instance restarts (issue 17: a
+broadcast that never finished after an outage).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from dbos import DBOS, DBOSClient, DBOSConfig, EnqueueOptions
@@ -32,6 +41,7 @@ from dbos._utils import INTERNAL_QUEUE_NAME
 from services import scheduling
 from services.delivery.config import DeliveryConfig
 from services.delivery.outage import until_database_returns
+from services.errors import database_unavailable
 from services.scheduling import RecurringJob
 
 logger = logging.getLogger(__name__)
@@ -237,12 +247,44 @@ class WorkQueue:
             self._client = None
 
 
+def requeue_stranded_claims(dbos: DBOS, executor_id: str, older_than_seconds: float) -> list[str]:
+    """Put back in its queue each workflow this executor claimed over ``older_than_seconds`` ago
+    that is not running in this process; returns their ids. Call from a worker thread.
+
+    A claim's commit can reach the database while its answer is lost to a dropped connection:
+    DBOS then never starts the workflows it claimed, though they stay PENDING under this
+    executor, counted against their queue's limits (one at a time per conversation), until the
+    executor is recovered. Running workflows are in DBOS's own in-process list from before they
+    start until their outcome is written; the age spares the moment between a claim and its
+    start. Putting back is DBOS's own recovery step (only a PENDING row still held by this
+    executor), and a delivery run is safe to repeat (it skips a delivery no longer queued)."""
+    dequeued_before = datetime.fromtimestamp(time.time() - older_than_seconds, UTC).isoformat()
+    claimed = DBOS.list_workflows(
+        status="PENDING",
+        executor_id=executor_id,
+        dequeued_before=dequeued_before,
+        load_input=False,
+        load_output=False,
+    )
+    # Read after the claims: a workflow that started meanwhile is in the list (or has finished,
+    # and then is not PENDING any more, which the put-back checks).
+    running = set(dbos._active_workflows_set.activeList())
+    stranded = [workflow.workflow_id for workflow in claimed if workflow.workflow_id not in running]
+    return [
+        workflow_id
+        for workflow_id in stranded
+        if dbos._sys_db.reenqueue_for_recovery(workflow_id, [executor_id], INTERNAL_QUEUE_NAME)
+    ]
+
+
 class DeliveryEngine:
     """Owns the process-wide DBOS instance for one running app."""
 
     def __init__(self, config: DeliveryConfig) -> None:
         self._config = config
         self.launched = False
+        self._dbos: DBOS | None = None
+        self._watch: asyncio.Task[None] | None = None
 
     async def launch(self, worker: DeliveryWorker, queue: WorkQueue, jobs: Sequence[RecurringJob] = ()) -> None:
         """Create and launch DBOS, the delivery queue and the schedules of ``jobs`` (only these:
@@ -256,15 +298,37 @@ class DeliveryEngine:
             # The queue is written before launch, so DBOS's queue thread serves it from the
             # start (it looks for queues registered later only once a second).
             await asyncio.to_thread(self._prepare_system_database, queue, jobs)
-            DBOS(config=dbos_config(self._config))
+            self._dbos = DBOS(config=dbos_config(self._config))
             DBOS.launch()
         except BaseException:
             _worker = None
+            self._dbos = None
             scheduling.unregister()
             await asyncio.to_thread(DBOS.destroy)
             raise
         self.launched = True
+        self._watch = asyncio.create_task(self._watch_for_stranded_claims(self._dbos))
         logger.info("delivery engine running as executor %s", self._config.executor_id)
+
+    async def _watch_for_stranded_claims(self, dbos: DBOS) -> None:
+        """Every ``stranded_claim_seconds``, put back the claims that never started. While the
+        database is away this finds nothing to do (DBOS's own threads log the outage)."""
+        executor_id, every = self._config.executor_id, self._config.stranded_claim_seconds
+        while True:
+            await asyncio.sleep(every)
+            try:
+                requeued = await asyncio.to_thread(requeue_stranded_claims, dbos, executor_id, every)
+            except Exception as error:
+                if not database_unavailable(error):
+                    logger.warning("could not look for stranded claims: %s", error)
+                continue
+            if requeued:
+                logger.warning(
+                    "put back in their queue %d workflow(s) this instance claimed but never started "
+                    "(the claim's answer was lost to the database going away): %s",
+                    len(requeued),
+                    ", ".join(requeued),
+                )
 
     def _prepare_system_database(self, queue: WorkQueue, jobs: Sequence[RecurringJob]) -> None:
         scheduling.apply(queue.client, jobs)  # the client migrates the tables and writes the queue first
@@ -275,8 +339,14 @@ class DeliveryEngine:
         global _worker
         if not self.launched:
             return
+        if self._watch is not None:
+            # Called from a worker thread (DBOS's threads may need the loop while they stop).
+            with contextlib.suppress(RuntimeError):  # the loop has closed already
+                self._watch.get_loop().call_soon_threadsafe(self._watch.cancel)
+            self._watch = None
         wait = self._config.shutdown_wait_seconds if runs_in_flight() else 0
         DBOS.destroy(workflow_completion_timeout_sec=wait)
+        self._dbos = None
         _worker = None
         scheduling.unregister()
         self.launched = False

@@ -4,14 +4,21 @@ returns, and never sent again (SQLite and PostgreSQL).
 The database "goes away" through the session factory the delivery service is given: once cut,
 its next sessions refuse to open with the ``OperationalError`` a refused connection raises. The
 cut is made by the gateway the moment Teams has accepted a message, so the first thing to meet
-the outage is the recording of that message's outcome."""
+the outage is the recording of that message's outcome.
+
+A queue claim whose answer is lost (its commit reached the database, then the connection
+dropped) leaves a send PENDING that nothing runs; the engine puts it back in its queue."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
+from typing import Any
 
+import pytest
+from dbos._sys_db import SystemDatabase
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -23,7 +30,7 @@ from services.delivery.engine import DeliveryEngine
 from services.delivery.gateway import Card, ConversationAddress, TeamsGateway
 from services.delivery.outage import until_database_returns
 from storage.repositories import deliveries as delivery_repo
-from tests.support.delivery import DeliveryHarness
+from tests.support.delivery import DeliveryHarness, eventually
 from tests.support.fake_connector import FakeConnector
 
 CARD = {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "TextBlock", "text": "Audit AUD-7 is ready"}]}
@@ -136,8 +143,9 @@ async def test_a_broadcast_cut_after_every_post_reaches_each_recipient_once_and_
 
 
 async def test_a_database_step_that_never_answers_is_tried_again() -> None:
-    """A send's outcome step whose connection never answers (seen once after an outage: the send
-    stayed in flight for good, holding its lane) is abandoned after its timeout and tried again."""
+    """A send's outcome step whose connection never answers (a database host that vanished
+    without closing it) is abandoned after its timeout and tried again. (Issue 17's send held in
+    flight after an outage was a lost claim instead: see the tests below.)"""
     calls, waits = 0, []
 
     async def record_outcome() -> str:
@@ -152,3 +160,82 @@ async def test_a_database_step_that_never_answers_is_tried_again() -> None:
 
     result = await until_database_returns(record_outcome, paused="held", sleep=no_sleep, attempt_timeout=0.05)
     assert (result, calls, waits) == ("recorded", 2, [1.0])
+
+
+class LosesTheAnswerToTheFirstClaim:
+    """DBOS's claim of queued work, except that the first claim that takes anything commits and
+    then fails as a connection dropped before its answer would ("consuming input failed"): the
+    claimed workflow is PENDING under this executor, and DBOS never starts it."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        real = SystemDatabase.start_queued_workflows
+        self.lost: list[str] = []
+
+        def start_queued_workflows(sys_db: SystemDatabase, *args: Any, **kwargs: Any) -> Any:
+            claimed, stop_reason = real(sys_db, *args, **kwargs)
+            if claimed and not self.lost:
+                self.lost = list(claimed)
+                raise OperationalError("COMMIT", None, ConnectionResetError("consuming input failed"))
+            return claimed, stop_reason
+
+        monkeypatch.setattr(SystemDatabase, "start_queued_workflows", start_queued_workflows)
+
+
+@asynccontextmanager
+async def delivery_checking_claims_every(
+    services: Services, connector: FakeConnector, seconds: float
+) -> AsyncIterator[DeliveryHarness]:
+    """The delivery engine running, looking for stranded claims every ``seconds``."""
+    config = replace(services.delivery.config, stranded_claim_seconds=seconds)
+    gateway = ConnectorGateway(LocalConnections(), timeout_seconds=config.request_timeout_seconds)
+    services.delivery.attach_gateway(gateway)
+    engine = DeliveryEngine(config)
+    await engine.launch(services.delivery, services.delivery.queue)
+    try:
+        yield DeliveryHarness(services, connector)
+    finally:
+        await asyncio.to_thread(engine.shutdown)
+        await gateway.close()
+        services.delivery.queue.close()
+        services.delivery.attach_gateway(None)
+
+
+async def test_a_send_whose_claim_lost_its_answer_is_put_back_and_frees_its_conversation(
+    services: Services, connector: FakeConnector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 17: after an outage a broadcast never finished, one lane held by a send that was
+    PENDING in DBOS but running nowhere. Here the claim of the first of two messages to one
+    person loses its answer; both still arrive, once each and in order."""
+    claims = LosesTheAnswerToTheFirstClaim(monkeypatch)
+    harness = DeliveryHarness(services, connector)
+    person = await harness.person_with_chat(1)
+    async with delivery_checking_claims_every(services, connector, 0.5) as running:
+        first = await services.delivery.send_card_to_person(person, CARD, purpose="audit")
+        second = await services.delivery.send_text_to_person(person, "And the follow-up", purpose="audit")
+        await eventually(lambda: _is_settled(running, second.delivery_id), within=30, what="the send queued behind")
+        first = await running.settled(first)
+
+    assert len(claims.lost) == 1, "the first claim took the first send and lost its answer"
+    assert first.status == "sent"
+    assert [m.text or "card" for m in connector.in_conversation(harness.chat_id(1))] == ["card", "And the follow-up"]
+    assert connector.duplicates == 0
+
+
+async def test_a_send_still_running_past_the_claim_age_is_left_alone(
+    services: Services, connector: FakeConnector
+) -> None:
+    """The check runs while a send is slow in Teams (its claim older than the check's age): the
+    send is running here, so it is not put back and is posted once."""
+    harness = DeliveryHarness(services, connector)
+    person = await harness.person_with_chat(1)
+    connector.slow(harness.chat_id(1), 1.5, times=1)  # under the 2 s request timeout
+    async with delivery_checking_claims_every(services, connector, 0.2) as running:
+        receipt = await services.delivery.send_card_to_person(person, CARD, purpose="audit")
+        receipt = await running.settled(receipt)
+
+    assert receipt.status == "sent" and receipt.attempts == 1
+    assert len(connector.posts) == 1 and connector.duplicates == 0
+
+
+async def _is_settled(harness: DeliveryHarness, delivery_id: int) -> bool:
+    return (await harness.services.delivery.get(delivery_id)).settled

@@ -14,6 +14,27 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 T = TypeVar("T")
 
+POSTGRES_CONNECTION_GUARDS: dict[str, int] = {
+    "connect_timeout": 10,
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 60_000,
+}
+"""libpq settings for every PostgreSQL connection (ours and DBOS's): a server that does not
+answer a connection attempt fails it after 10 s, and a connection whose peer has vanished
+without closing it (a host lost, a network path cut) is found dead within about a minute,
+by TCP keepalives while waiting for an answer (30 s idle, then 3 probes 10 s apart) and by
+``tcp_user_timeout`` (milliseconds) while data we sent goes unacknowledged. Without them a
+query on such a connection waits for good."""
+
+
+def postgres_connect_args(database_url: str) -> dict[str, Any]:
+    """The connection guards the URL does not set itself (an operator's URL parameters win)."""
+    query = make_url(database_url).query
+    return {name: value for name, value in POSTGRES_CONNECTION_GUARDS.items() if name not in query}
+
 
 def create_engine(database_url: str) -> AsyncEngine:
     """Create the async engine, making sure an SQLite file's folder exists."""
@@ -24,7 +45,7 @@ def create_engine(database_url: str) -> AsyncEngine:
         engine = create_async_engine(url, connect_args={"timeout": 30})
         _enable_sqlite_foreign_keys(engine)
         return engine
-    return create_async_engine(url, pool_pre_ping=True)
+    return create_async_engine(url, pool_pre_ping=True, connect_args=postgres_connect_args(database_url))
 
 
 def _enable_sqlite_foreign_keys(engine: AsyncEngine) -> None:

@@ -43,6 +43,7 @@ from services.delivery.config import DeliveryConfig
 from services.delivery.outage import until_database_returns
 from services.errors import database_unavailable
 from services.scheduling import RecurringJob
+from storage.db import postgres_connect_args
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +122,7 @@ def delivery_workflow_id(delivery_id: int, created_at: datetime, generation: int
 
 
 def dbos_config(config: DeliveryConfig) -> DBOSConfig:
-    return {
+    dbos_config: DBOSConfig = {
         "name": APPLICATION_NAME,
         "system_database_url": config.system_database_url,
         "dbos_system_schema": config.system_schema,
@@ -131,6 +132,11 @@ def dbos_config(config: DeliveryConfig) -> DBOSConfig:
         "notification_listener_polling_interval_sec": 0.2,
         "scheduler_polling_interval_sec": 5.0,
     }
+    if not config.system_database_url.startswith("sqlite"):
+        # DBOS's own defaults set connect_args wholesale: keep its application name beside ours.
+        connect_args = {"application_name": "dbos_transact", **postgres_connect_args(config.system_database_url)}
+        dbos_config["db_engine_kwargs"] = {"connect_args": connect_args}
+    return dbos_config
 
 
 @dataclass(frozen=True)

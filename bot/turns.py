@@ -16,8 +16,18 @@ ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 THREAD_SUFFIX = ";messageid="
 
 
+class SentCard(dict[str, Any]):
+    """A card's JSON as it goes out: built for this one send and never changed after, so the
+    deep copy the SDK makes of every activity it sends (``TurnContext.send_activities``) may
+    share it instead of walking its several hundred objects again. Safe because ``cards/``
+    builds a fresh card for every answer and nothing changes one once it is handed to a send."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> SentCard:
+        return self
+
+
 def card_attachment(card: dict[str, Any]) -> Attachment:
-    return Attachment(content_type=ADAPTIVE_CARD, content=card)
+    return Attachment(content_type=ADAPTIVE_CARD, content=SentCard(card))
 
 
 def card_activity(card: dict[str, Any]) -> Activity:

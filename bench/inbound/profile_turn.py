@@ -35,6 +35,7 @@ from bench.inbound import database
 from bench.inbound.processes import load_demo, qop_instance
 from bench.inbound.workloads import ALEX_CHAT, DEMO_AUDIT_CASE, WORKLOADS
 from qop.app import ENGINE_KEY, create_app
+from qop.cli import configure_logging
 from qop.settings import Settings
 from tests.support.fake_connector import FakeConnector
 
@@ -76,6 +77,7 @@ async def run(options: argparse.Namespace) -> None:
                 executor_id="profile-turn",
                 log_level="WARNING",
             )
+            configure_logging(settings)  # as ``qop serve`` does (local mode: no per-turn app id warning)
             async with TestClient(TestServer(create_app(settings), host="127.0.0.1")) as client:
 
                 async def turn() -> None:

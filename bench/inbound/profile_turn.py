@@ -100,7 +100,8 @@ async def run(options: argparse.Namespace) -> None:
                     per_turn.append((time.process_time() - cpu) / (options.count // BATCHES) * 1000)
                 print(
                     f"{options.count} turns one at a time, CPU per turn (qop and the client) in {BATCHES} batches: "
-                    f"median {statistics.median(per_turn):.1f} ms, best {min(per_turn):.1f} ms; "
+                    f"median {statistics.median(per_turn):.1f} ms, best {min(per_turn):.1f} ms "
+                    f"({', '.join(f'{cpu:.1f}' for cpu in per_turn)}); "
                     f"load average {os.getloadavg()[0]:.1f}"
                 )
                 profiler = cProfile.Profile()

@@ -9,8 +9,9 @@ round trip through another service.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import CompoundSelect, Integer, String, bindparam, literal, null, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import AREA_ROLES, Person, Role, RoleAssignment, Team
@@ -85,28 +86,74 @@ async def load_for_person(session: AsyncSession, person_id: int) -> Actor:
 
 
 async def actor_for(session: AsyncSession, person: Person | None) -> Actor:
-    """Build the ``Actor`` of an already loaded person (None gives ``NOBODY``)."""
+    """Build the ``Actor`` of an already loaded person (None gives ``NOBODY``): one query."""
     if person is None:
         return NOBODY
-    assignments = list(await session.scalars(select(RoleAssignment).where(RoleAssignment.person_id == person.id)))
-    managed = set(await session.scalars(select(Team.id).where(Team.manager_id == person.id, Team.active.is_(True))))
-    senior_areas = {a.service_area_id for a in assignments if a.role in AREA_ROLES and a.service_area_id}
-    area_teams = set(await session.scalars(select(Team.id).where(Team.service_area_id.in_(senior_areas))))
-    team = await session.get(Team, person.team_id) if person.team_id else None
-    roles = {Role(a.role) for a in assignments if a.role in Role._value2member_map_}
+    roles: set[Role] = set()
+    senior_areas: set[int] = set()
+    managed: set[int] = set()
+    area_teams: set[int] = set()
+    team_name: str | None = None
+    team_area: int | None = None
+    for kind, text, number in await session.execute(_FACTS, {"person_id": person.id, "team_id": person.team_id}):
+        if kind == _ROLE:
+            if text in Role._value2member_map_:
+                roles.add(Role(text))
+            if text in AREA_ROLES and number:
+                senior_areas.add(number)
+        elif kind == _MANAGED:
+            managed.add(number)
+        elif kind == _AREA_TEAM:
+            area_teams.add(number)
+        else:
+            team_name, team_area = text, number
     if managed:
         roles.add(Role.TEAM_MANAGER)
+    has_team = team_name is not None
     return Actor(
         person_id=person.id,
         display_name=person.display_name,
         email=person.email,
         in_organisation=person.in_organisation,
         active=person.active,
-        team_id=team.id if team else None,
-        team_name=team.name if team else None,
-        service_area_id=team.service_area_id if team else None,
+        team_id=person.team_id if has_team else None,
+        team_name=team_name,
+        service_area_id=team_area if has_team else None,
         roles=frozenset(roles),
         managed_team_ids=frozenset(managed),
         senior_area_ids=frozenset(senior_areas),
         area_team_ids=frozenset(area_teams),
     )
+
+
+_ROLE, _MANAGED, _AREA_TEAM, _OWN_TEAM = "role", "managed", "area team", "own team"
+
+
+def _facts_query() -> CompoundSelect:
+    """Everything an ``Actor`` needs beyond the person, in one statement (one round trip where
+    there were five), as (kind, text, number) rows: each role held (role, its service area),
+    each active team managed (team id), each team in a service area the person leads as senior
+    manager or Head of Service (team id), and their own team (its name, its service area).
+    Parameters: ``person_id`` and ``team_id`` (the person's own team, NULL for none)."""
+    person_id, team_id = bindparam("person_id", type_=Integer), bindparam("team_id", type_=Integer)
+
+    def row(name: str, text: Any, number: Any) -> tuple[Any, ...]:
+        return (literal(name, String).label("kind"), text.label("text"), number.label("number"))
+
+    no_text = null().cast(String)
+    led_areas = select(RoleAssignment.service_area_id).where(
+        RoleAssignment.person_id == person_id,
+        RoleAssignment.role.in_([role.value for role in AREA_ROLES]),
+        RoleAssignment.service_area_id.is_not(None),
+    )
+    return union_all(
+        select(*row(_ROLE, RoleAssignment.role, RoleAssignment.service_area_id)).where(
+            RoleAssignment.person_id == person_id
+        ),
+        select(*row(_MANAGED, no_text, Team.id)).where(Team.manager_id == person_id, Team.active.is_(True)),
+        select(*row(_AREA_TEAM, no_text, Team.id)).where(Team.service_area_id.in_(led_areas)),
+        select(*row(_OWN_TEAM, Team.name, Team.service_area_id)).where(Team.id == team_id),
+    )
+
+
+_FACTS = _facts_query()

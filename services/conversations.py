@@ -47,7 +47,7 @@ class ConversationService:
         Every turn calls this, so a turn that tells qop nothing new writes nothing (a write on
         every turn would serialise all turns on SQLite's write lock): the usual case, a matched
         person seen within ``SEEN_REFRESH`` in a conversation whose stored facts still hold, is
-        answered from two reads. Anything new, or a stale last-seen time, takes the full path.
+        answered from one read. Anything new, or a stale last-seen time, takes the full path.
         """
         async with self._sessions() as session:
             known = await self._already_known(session, info, actor)
@@ -81,7 +81,9 @@ class ConversationService:
         """
         if not user.teams_user_id:
             return None
-        person = await people_repo.get_by_teams_user_id(session, user.teams_user_id)
+        person, conversation = await conversation_repo.person_and_conversation(
+            session, user.teams_user_id, info.conversation_id
+        )
         if (
             person is None
             or not person.in_organisation
@@ -92,7 +94,6 @@ class ConversationService:
             or (user.name and not person.display_name)
         ):
             return None
-        conversation = await conversation_repo.get(session, info.conversation_id)
         if conversation is None or not _stored_as(conversation, info, person):
             return None
         return person

@@ -3,6 +3,8 @@
     .venv/bin/python -m bench.inbound                          # SQLite, 3 rounds
     .venv/bin/python -m bench.inbound --database postgresql    # a scratch PostgreSQL database
     .venv/bin/python -m bench.inbound --rounds 1 --sequential 20 --concurrent 100   # a quick look
+    .venv/bin/python -m bench.inbound --workload execute --workload submit   # the saves only
+    .venv/bin/python -m bench.inbound --profile /tmp/qop.prof   # qop under cProfile (slower)
 
 Starts ``python -m qop serve`` (local no-auth mode, the demo loaded as ``make run`` does) and the
 echo bot (``bench/inbound/echo_bot.py``: the same SDK on the same Python), both replying to the
@@ -18,6 +20,11 @@ rate as a ratio of the echo's, and the machine's load average and core count at 
 the end. Checks that every request got a 2xx, that every save landed (the audit's access log
 holds one change per save sent) and that every message got its reply; exits 1 if not.
 Loopback only; bounded by the counts and ``--block-time-limit``.
+
+``--workload`` (repeatable: ``help``, ``execute``, ``submit``) runs only those workloads.
+``--profile PATH`` runs qop under the standard library's cProfile and writes its statistics to
+PATH when qop stops (read them with ``python -m pstats PATH``); the profiler roughly doubles
+qop's CPU, so its figures are for finding where the time goes, not for quoting.
 """
 
 from __future__ import annotations
@@ -37,7 +44,7 @@ import aiohttp
 from bench.inbound import database, report
 from bench.inbound.load import Block, run_block
 from bench.inbound.processes import EchoBot, bot_of, load_demo, qop_instance
-from bench.inbound.workloads import ALEX_CHAT, DEMO_AUDIT_CASE, WORKLOADS
+from bench.inbound.workloads import ALEX_CHAT, DEMO_AUDIT_CASE, WORKLOADS, Workload, chosen
 from tests.support.fake_connector import FakeConnector
 
 WARM_UP = 10
@@ -52,7 +59,7 @@ async def run(options: argparse.Namespace) -> bool:
     folder = Path(tempfile.mkdtemp(prefix="qop-bench-inbound-"))
     try:
         with database.scratch_database(options.database, folder) as url:
-            qop = qop_instance(url, folder)
+            qop = qop_instance(url, folder, profile=options.profile)
             await asyncio.to_thread(load_demo, qop)
             assignment_id = await database.demo_assignment_id(url, DEMO_AUDIT_CASE)
             echo = EchoBot(folder)
@@ -81,6 +88,7 @@ async def _measure(
     how many activities were sent in all (warm-up included, for the checks)."""
     blocks: list[Block] = []
     sent: dict[tuple[str, str], int] = {}
+    workloads = chosen(options.workload)
     timeout = aiohttp.ClientTimeout(total=options.request_timeout)
     async with aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(limit=0)) as session:
 
@@ -98,12 +106,12 @@ async def _measure(
             return measured
 
         for bot in bots:
-            for workload in WORKLOADS:
+            for workload in workloads:
                 warm = await block(bot, workload, WARM_UP, 1)
                 if warm.failed:
                     raise SystemExit(f"{bot.name} failed its warm-up on {workload.name}: {dict(warm.statuses)}")
         for number in range(options.rounds):
-            for workload in WORKLOADS:
+            for workload in workloads:
                 for in_flight, count in ((1, options.sequential), (options.in_flight, options.concurrent)):
                     for bot in bots if number % 2 == 0 else reversed(bots):
                         blocks.append(await block(bot, workload, count, in_flight))
@@ -129,7 +137,7 @@ def _checks(blocks: list[Block], sent: dict[tuple[str, str], int], saves: int, f
     return not failed and saves == saves_sent and qop_replies == wanted["qop"] and echo_replies == wanted["echo"]
 
 
-def _workload(name: str):  # type: ignore[no-untyped-def]
+def _workload(name: str) -> Workload:
     return next(workload for workload in WORKLOADS if workload.name == name)
 
 
@@ -151,6 +159,13 @@ def main() -> None:
     parser.add_argument("--concurrent", type=int, default=250, help="requests per block with --in-flight at once")
     parser.add_argument("--in-flight", type=int, default=50)
     parser.add_argument("--request-timeout", type=float, default=30.0, help="seconds before a request counts as failed")
+    parser.add_argument(
+        "--workload",
+        action="append",
+        choices=[workload.key for workload in WORKLOADS],
+        help="run only this workload (repeatable; default: all)",
+    )
+    parser.add_argument("--profile", type=Path, help="run qop under cProfile and write its statistics here")
     parser.add_argument("--block-time-limit", type=float, default=300.0, help="seconds before the bench gives up")
     options = parser.parse_args()
     print(f"database: {options.database}; command: python -m bench.inbound {' '.join(sys.argv[1:])}")

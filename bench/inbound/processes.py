@@ -23,9 +23,34 @@ class Bot:
     pid: int
 
 
-def qop_instance(database_url: str, folder: Path) -> AppInstance:
-    """``python -m qop serve`` in local no-auth mode (no MICROSOFT_APP_ID) on this database."""
-    return AppInstance("bench-qop", {"DATABASE_URL": database_url, "MICROSOFT_APP_ID": ""}, folder)
+def qop_instance(database_url: str, folder: Path, *, profile: Path | None = None) -> AppInstance:
+    """``python -m qop serve`` in local no-auth mode (no MICROSOFT_APP_ID) on this database;
+    with ``profile``, under cProfile, its statistics written there when it stops."""
+    settings = {"DATABASE_URL": database_url, "MICROSOFT_APP_ID": ""}
+    if profile is not None:
+        return ProfiledQop("bench-qop", settings, folder, profile=profile.resolve())
+    return AppInstance("bench-qop", settings, folder)
+
+
+class ProfiledQop(AppInstance):
+    """``python -m cProfile -o PATH -m qop serve``: aiohttp stops cleanly on SIGTERM (what
+    ``stop`` sends), so cProfile gets to write its statistics."""
+
+    def __init__(self, executor_id: str, env: dict[str, str], workdir: Path, *, profile: Path) -> None:
+        super().__init__(executor_id, env, workdir)
+        self.profile = profile
+
+    async def start(self) -> None:
+        log = (self.workdir / f"{self.executor_id}.log").open("ab")
+        self.process = subprocess.Popen(  # noqa: ASYNC220 - a long-lived child, not awaited
+            [sys.executable, "-m", "cProfile", "-o", str(self.profile), "-m", "qop", "serve"],
+            cwd=self.workdir,
+            env=self.environment(),
+            stdout=log,
+            stderr=log,
+        )
+        log.close()
+        await self._wait_ready()
 
 
 def load_demo(instance: AppInstance) -> None:

@@ -28,6 +28,8 @@ FIRST_PAGE_ANSWERS = {
 
 @dataclass(frozen=True)
 class Workload:
+    key: str
+    """The short name ``--workload`` takes."""
     name: str
     build: Callable[[str, int], dict[str, Any]]
     """(service URL, demo assignment id) -> a fresh activity."""
@@ -57,7 +59,12 @@ def submit_save_draft(service_url: str, assignment_id: int) -> dict[str, Any]:
 
 
 WORKLOADS = (
-    Workload("help", help_message, writes=False, replies=True),
-    Workload("save draft (Action.Execute)", save_draft, writes=True, replies=False),
-    Workload("save draft (Action.Submit)", submit_save_draft, writes=True, replies=True),
+    Workload("help", "help", help_message, writes=False, replies=True),
+    Workload("execute", "save draft (Action.Execute)", save_draft, writes=True, replies=False),
+    Workload("submit", "save draft (Action.Submit)", submit_save_draft, writes=True, replies=True),
 )
+
+
+def chosen(keys: list[str] | None) -> tuple[Workload, ...]:
+    """The workloads named by ``keys`` (in the usual order), or all of them for None."""
+    return tuple(workload for workload in WORKLOADS if not keys or workload.key in keys)

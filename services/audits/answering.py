@@ -5,6 +5,7 @@ questions, then the actions agreed with the practitioner)."""
 from __future__ import annotations
 
 from datetime import date
+from types import EllipsisType
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,7 +22,7 @@ from services.policy import Permission
 from services.templates import answers as answer_rules
 from storage.db import transaction
 from storage.models import AuditStatus
-from views.audit_family import FAMILY_VIEW_QUESTION
+from views.audit_family import FAMILY_VIEW_QUESTION, FamilyVoice
 from views.audits import MAX_ACTIONS, AuditPage, SubmittedAudit, action_ids, action_rows_shown
 from views.templates import Template
 
@@ -40,7 +41,7 @@ class Answering:
         ``actor_id`` is the Teams user id of the person opening it."""
         async with transaction(self.context.sessions) as session:
             item = await self.context.load(session, assignment_id)
-            actor = await self.context.actor(session, actor_id)
+            actor = await self.context.actor(session, actor_id, among=item)
             if actor.person_id != item.assignment.auditor_id:
                 return await checked_view(self.context, session, actor, item)
             policy.require(actor, Permission.SUBMIT, item.policy_record())
@@ -59,7 +60,7 @@ class Answering:
         alerts: list[Alert] = []
         async with transaction(self.context.sessions) as session:
             item = await self.context.load(session, assignment_id)
-            actor = await self.context.actor(session, actor_id)
+            actor = await self.context.actor(session, actor_id, among=item)
             policy.require(actor, Permission.SUBMIT, item.policy_record())
             a = item.assignment
             if a.status not in (AuditStatus.ASSIGNED, AuditStatus.IN_PROGRESS):
@@ -85,7 +86,7 @@ class Answering:
                 notice = _added_action_notice(rows_before, action_rows_shown(a.draft))
             else:
                 notice = text.DRAFT_SAVED if move in ("save", "add_action") else None
-            result = await page_view(self.context, session, item, a.draft_page, errors, notice=notice)
+            result = await page_view(self.context, session, item, a.draft_page, errors, notice=notice, family=family)
         await self.context.send(alerts)
         return result
 
@@ -180,15 +181,18 @@ async def page_view(
     errors: dict[str, str],
     *,
     notice: str | None = None,
+    family: FamilyVoice | EllipsisType | None = ...,
 ) -> AuditPage:
     """One page of the audit as the auditor sees it: the pages where they grade, and the review,
-    show the practitioner's reflection (or when it is due)."""
+    show the practitioner's reflection (or when it is due). ``family`` is the family's view when
+    the caller has just read it in this transaction (``...``: read it here)."""
     a = item.assignment
     on_review = page == len(item.template.sections) + 1
-    reflection = await reflection_summary(context, session, a.id)
+    reflection = await reflection_summary(context, session, a.id, case_ref=a.case_ref)
     partners = await partner_parts(context, session, item) if on_review or page == 0 else None
     saved = a.draft_saved_at.isoformat() if a.draft_saved_at else "new"
-    family = await family_voice_of(context, session, item)
+    if isinstance(family, EllipsisType):
+        family = await family_voice_of(context, session, item)
     return AuditPage(
         assignment=item.summary,
         template=item.template,

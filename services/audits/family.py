@@ -150,7 +150,7 @@ class FamilyVoices:
         their card held (the auditor's page into the audit draft, the practitioner's reflection
         into theirs: neither can write the other's)."""
         item = await self.context.load(session, assignment_id)
-        actor = await self.context.actor(session, actor_id)
+        actor = await self.context.actor(session, actor_id, among=item)
         side = _side_of(actor, item)
         a = item.assignment
         if not item.template.family_voice:

@@ -124,10 +124,17 @@ class AuditContext:
         template = self.templates.get(rows.round.template_id, rows.round.template_version).auditor_part()
         return Loaded(rows.assignment, rows.round, template, rows.team, rows.practitioner, rows.auditor)
 
-    async def actor(self, session: AsyncSession, actor_id: str | None) -> Actor:
-        """The person acting, from their Teams user id (None: the command line, ``NOBODY``)."""
+    async def actor(self, session: AsyncSession, actor_id: str | None, *, among: Loaded | None = None) -> Actor:
+        """The person acting, from their Teams user id (None: the command line, ``NOBODY``).
+        ``among``: an assignment just loaded in this session; when its auditor or practitioner is
+        the one acting (the usual case), their row is taken from it rather than queried again
+        (the query would hand back the very same object from the session's identity map)."""
         if actor_id is None:
             return actors.NOBODY
+        if among is not None:
+            for person in (among.auditor, among.practitioner):
+                if person.teams_user_id == actor_id:
+                    return await actors.actor_for(session, person)
         return await actors.load_for_teams_user(session, actor_id)
 
     async def send(self, alerts: list[Alert]) -> None:

@@ -77,7 +77,7 @@ class Moderation:
         """The moderation form (or the audit, once moderated); ``actor_id`` is the moderator's Teams user id."""
         async with transaction(self.context.sessions) as session:
             item = await self.context.load(session, assignment_id)
-            actor = await self.context.actor(session, actor_id)
+            actor = await self.context.actor(session, actor_id, among=item)
             policy.require(actor, Permission.MODERATE, item.policy_record())
             await access_log.record(session, actor, access_log.VIEW, RECORD, assignment_id, {"for": "moderation"})
             view = await submitted_view(self.context, session, item)
@@ -90,7 +90,7 @@ class Moderation:
         ``actor_id`` is the moderator's Teams user id."""
         async with transaction(self.context.sessions) as session:
             item = await self.context.load(session, assignment_id)
-            actor = await self.context.actor(session, actor_id)
+            actor = await self.context.actor(session, actor_id, among=item)
             policy.require(actor, Permission.MODERATE, item.policy_record())
             a = item.assignment
             view = await submitted_view(self.context, session, item)

@@ -66,7 +66,7 @@ class PartnerAudits:
         token = new_link_token()
         async with transaction(self.context.sessions) as session:
             item = await self.context.load(session, assignment_id)
-            actor = await self.context.actor(session, actor_id)
+            actor = await self.context.actor(session, actor_id, among=item)
             policy.require(actor, Permission.SUBMIT, item.policy_record())
             chosen = _partner_agency(whole_template(self.context, item), agency)
             label = _checked_label(partner_label)

@@ -39,7 +39,7 @@ async def practitioner_submission(
     """A submitted audit, its submission and the person acting, when that is its practitioner (their
     comment, their confirmation): ``NotAllowed`` for anyone else, ``NotFound`` before submission."""
     item = await context.load(session, assignment_id)
-    actor = await context.actor(session, actor_id)
+    actor = await context.actor(session, actor_id, among=item)
     policy.require(actor, Permission.SUBMIT, item.policy_record(reflection=True))
     submission = await audit_rows.submission_of(session, assignment_id)
     if submission is None:
@@ -81,7 +81,7 @@ async def submitted_view(context: AuditContext, session: AsyncSession, item: Loa
         grades=grades,
         actions=tuple(ActionLine(x.description, name, x.due_date) for x, name in actions),
         submitted_at=submission.submitted_at,
-        reflection=await reflection_summary(context, session, a.id),
+        reflection=await reflection_summary(context, session, a.id, case_ref=a.case_ref),
         partners=await partner_parts(context, session, item, submitted_at=submission.submitted_at),
         moderation=moderation_state,
         practitioner_comment=submission.practitioner_comment,
@@ -104,12 +104,15 @@ def confirmation_of(submission: AuditSubmission) -> Confirmation | None:
 
 
 async def reflection_summary(
-    context: AuditContext, session: AsyncSession, assignment_id: int
+    context: AuditContext, session: AsyncSession, assignment_id: int, *, case_ref: str | None = None
 ) -> ReflectionSummary | None:
-    """The practitioner's sent reflection on an audit, or None while they have not sent it."""
+    """The practitioner's sent reflection on an audit, or None while they have not sent it.
+    ``case_ref`` is the audit's case reference when the caller has the assignment loaded (else
+    it is read)."""
     reflection = await audit_rows.reflection_of(session, assignment_id)
     if reflection is None:
         return None
     template = context.templates.get(reflection.template_id, reflection.template_version)
-    case_ref = await audit_rows.case_ref_of(session, assignment_id)
+    if case_ref is None:
+        case_ref = await audit_rows.case_ref_of(session, assignment_id)
     return ReflectionSummary(template, reflection.answers, reflection.submitted_at, case_ref or "")

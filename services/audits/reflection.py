@@ -51,7 +51,7 @@ class Reflections:
         """The reflection form with its draft, or the sent reflection; ``actor_id`` is a Teams user id."""
         async with transaction(self.context.sessions) as session:
             item = await self.context.load(session, assignment_id)
-            actor = await self.context.actor(session, actor_id)
+            actor = await self.context.actor(session, actor_id, among=item)
             record = item.policy_record(reflection=True)
             done = await reflection_summary(self.context, session, assignment_id)
             policy.require(actor, Permission.VIEW if done else Permission.SUBMIT, record)
@@ -72,7 +72,7 @@ class Reflections:
         try:
             async with transaction(self.context.sessions) as session:
                 item = await self.context.load(session, assignment_id)
-                actor = await self.context.actor(session, actor_id)
+                actor = await self.context.actor(session, actor_id, among=item)
                 policy.require(actor, Permission.SUBMIT, item.policy_record(reflection=True))
                 done = await reflection_summary(self.context, session, assignment_id)
                 if done:

@@ -60,7 +60,7 @@ class Submissions:
     ) -> AuditPage | SubmittedAudit:
         async with transaction(self.context.sessions) as session:
             item = await self.context.load(session, assignment_id)
-            actor = await self.context.actor(session, actor_id)
+            actor = await self.context.actor(session, actor_id, among=item)
             policy.require(actor, Permission.SUBMIT, item.policy_record())
             a = item.assignment
             if await audit_rows.submission_of(session, a.id) is not None:

@@ -32,7 +32,7 @@ class Tasks:
         """The submitted audit for someone allowed to read it; ``actor_id`` is their Teams user id."""
         async with transaction(self.context.sessions) as session:
             item = await self.context.load(session, assignment_id)
-            actor = await self.context.actor(session, actor_id)
+            actor = await self.context.actor(session, actor_id, among=item)
             return await checked_view(self.context, session, actor, item)
 
     async def my_tasks(self, actor_id: str) -> list[Task]:

@@ -16,25 +16,20 @@ async def family_voice_of(context: AuditContext, session: AsyncSession, item: Lo
     """The family's view of the audit, or None when its template does not ask for it."""
     if not item.template.family_voice:
         return None
-    assignment_id = item.assignment.id
+    rows = await family_rows.family_rows(session, item.assignment.id, now=context.clock.now())
     answers = tuple(
         FamilyAnswer(template, row.answers, row.channel, row.submitted_at, row.late)
-        for row in await family_rows.answers_for(session, assignment_id)
+        for row in rows.answers
         # A form version removed from the library cannot be shown question by question.
         if (template := find_survey(context.templates, row.template_key, row.template_version)) is not None
     )
     waiting = tuple(
         WaitingLink(template.title, link.expires_at)
-        for link in await family_rows.waiting_links(session, assignment_id, now=context.clock.now())
+        for link in rows.waiting
         if (template := find_survey(context.templates, link.template_key, link.template_version)) is not None
     )
-    reason = await family_rows.reason_for(session, assignment_id)
-    return FamilyVoice(
-        answers=answers,
-        reason=reason.reason if reason else None,
-        tries=reason.tries if reason else None,
-        waiting=waiting,
-    )
+    reason, tries = rows.reason or (None, None)
+    return FamilyVoice(answers=answers, reason=reason, tries=tries, waiting=waiting)
 
 
 async def family_voice_missing(session: AsyncSession, item: Loaded) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Conversation, Person
@@ -13,6 +13,27 @@ from storage.models import Conversation, Person
 
 async def get(session: AsyncSession, conversation_id: str) -> Conversation | None:
     return await session.scalar(select(Conversation).where(Conversation.conversation_id == conversation_id))
+
+
+_PERSON_AND_CONVERSATION = (
+    select(Person, Conversation)
+    .outerjoin(Conversation, Conversation.conversation_id == bindparam("conversation_id"))
+    .where(Person.teams_user_id == bindparam("teams_user_id"))
+)
+
+
+async def person_and_conversation(
+    session: AsyncSession, teams_user_id: str, conversation_id: str
+) -> tuple[Person | None, Conversation | None]:
+    """The person with this Teams user id and the stored conversation, in one round trip (what
+    every turn checks first): (None, None) when qop has no such person, (person, None) when it
+    has no such conversation."""
+    row = (
+        await session.execute(
+            _PERSON_AND_CONVERSATION, {"teams_user_id": teams_user_id, "conversation_id": conversation_id}
+        )
+    ).first()
+    return (None, None) if row is None else (row[0], row[1])
 
 
 async def upsert(

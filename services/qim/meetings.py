@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -53,6 +53,8 @@ from storage.models import (
     QimDecision,
     QimDecisionChange,
     QimMeeting,
+    Role,
+    RoleAssignment,
 )
 from storage.repositories import conversations as conversation_repo
 from storage.repositories import improvement as plan_repo
@@ -73,6 +75,11 @@ CURRENT_AFTER_DAYS = 14
 ACTIONS_CLOSED_SHOWN_DAYS = 120
 """Service-level actions closed within this many days still show in the pack (done since last time)."""
 STALE_CLAIM = timedelta(minutes=10)
+CHAIR_ROLES = (Role.SERVICE_DIRECTOR, Role.QA_HEAD_OF_SERVICE)
+"""Who may record decisions and raise actions (``policy``: QIM meeting, CHANGE): whose Teams clients
+ask for the chair's view of the pack posted in the channel."""
+MAX_REFRESH_USERS = 60
+"""Teams refreshes a card automatically for at most 60 named users."""
 
 
 def pack_key(meeting_on: date) -> str:
@@ -121,8 +128,14 @@ class QimService:
 
     # -- the pack ----------------------------------------------------------------------------
 
-    async def pack(self, user: TeamsUser | None, *, meeting_id: int | None = None) -> PackView:
-        """The current meeting's pack (or ``meeting_id``'s) for a member of the QIM; None: the command line."""
+    async def pack(
+        self, user: TeamsUser | None, *, meeting_id: int | None = None, in_channel: bool = False
+    ) -> PackView:
+        """The current meeting's pack (or ``meeting_id``'s) for a member of the QIM; None: the command line.
+
+        The chair's buttons show only for someone who may record decisions now (whatever a card's
+        refresh list says). ``in_channel``: the card replaces one posted in the QIM channel, so it
+        keeps asking Teams to refresh the chair's and the QA Head of Service's view."""
         actor = await self._require(user, Permission.VIEW)
         async with transaction(self._sessions) as session:
             meeting = await self._meeting(session, meeting_id)
@@ -131,7 +144,8 @@ class QimService:
             )
             can_record = actor is None or policy.allows(actor, Permission.CHANGE, policy.qim_meeting())
             meeting_id = meeting.id
-        return await self._build_pack(meeting_id, can_record=can_record)
+            refresh_user_ids = await _chair_teams_ids(session) if in_channel else ()
+        return await self._build_pack(meeting_id, can_record=can_record, refresh_user_ids=refresh_user_ids)
 
     async def post_pack_here(self, user: TeamsUser, conversation_id: str) -> MeetingView:
         """``@qop qim pack`` in a channel: it becomes the QIM channel, and the current pack is posted now."""
@@ -196,13 +210,19 @@ class QimService:
 
     async def _hand_over(self, meeting_id: int, channel_id: int, *, key: str) -> MeetingView:
         assert self._outbox is not None, "callers check there is a delivery engine first"
-        pack = await self._build_pack(meeting_id, can_record=True)
+        # Everyone in the channel sees the members' view; the chair's and the QA Head of Service's
+        # Teams clients fetch their own view (with the buttons) through the card's refresh.
+        async with transaction(self._sessions) as session:
+            refresh_user_ids = await _chair_teams_ids(session)
+        pack = await self._build_pack(meeting_id, can_record=False, refresh_user_ids=refresh_user_ids)
         await self._outbox.post_card_to_conversation(
             channel_id, qim_cards.pack_card(pack), purpose=PURPOSE, dedupe_key=key[:200]
         )
         return pack.meeting
 
-    async def _build_pack(self, meeting_id: int, *, can_record: bool) -> PackView:
+    async def _build_pack(
+        self, meeting_id: int, *, can_record: bool, refresh_user_ids: tuple[str, ...] = ()
+    ) -> PackView:
         today = self.today()
         async with transaction(self._sessions) as session:
             meeting = await session.get(QimMeeting, meeting_id)
@@ -214,7 +234,8 @@ class QimService:
             priorities = await trail.priority_progress(session, today=today)
             entries = await trail.trail_since(session, period.start_utc, time_zone=self._time_zone)
             decisions = await self._decision_views(session, meeting)
-        digest = await self._digests.build(await self._digests.resolve_scope("service", None), period)
+        scope = await self._digests.resolve_scope("service", None)
+        digest = await self._digests.build(scope, period)
         themes = await self._learning.client_feedback_themes(None, since=period.first_day)
         return PackView(
             meeting=view,
@@ -226,7 +247,9 @@ class QimService:
             decisions=tuple(decisions),
             trail=tuple(entries),
             measures=await self._four_questions(period.last_day.replace(day=1)),
+            multi_agency=await self._digests.multi_agency(scope, period),
             can_record=can_record,
+            refresh_user_ids=refresh_user_ids,
         )
 
     async def _four_questions(self, month: date) -> tuple[MeasureStatus, ...]:
@@ -489,6 +512,25 @@ class QimService:
             )
             for d in rows
         ]
+
+
+async def _chair_teams_ids(session: AsyncSession) -> tuple[str, ...]:
+    """Teams ids of the active people in the organisation who hold a chair's role (at most 60, in a
+    stable order). Only who sees which view first: each refresh checks the role again."""
+    rows = await session.scalars(
+        select(Person.teams_user_id)
+        .join(RoleAssignment, RoleAssignment.person_id == Person.id)
+        .where(
+            RoleAssignment.role.in_([role.value for role in CHAIR_ROLES]),
+            Person.teams_user_id.is_not(None),
+            Person.in_organisation.is_(True),
+            Person.active.is_(True),
+        )
+        .distinct()
+        .order_by(Person.teams_user_id)
+        .limit(MAX_REFRESH_USERS)
+    )
+    return tuple(teams_id for teams_id in rows if teams_id)
 
 
 def _decision_text(wording: str) -> str:

@@ -8,6 +8,11 @@ before the card is handed to the delivery engine with the key ``qim-pack:<date>`
 whose hand-over never finished is handed over again. The channel is the one where the chair (or
 the QA Head of Service) last typed ``@qop qim pack``.
 
+The pack posted in the channel is the members' view (no chair's buttons) with a Universal Actions
+refresh naming the Teams ids of whoever holds a chair's role; their clients ask for their own view
+(``pack(in_channel=True)``), which has the buttons only if the role is still held. A decision
+recorded or changed, or an action raised, edits the meeting's posted packs for everyone.
+
 Members of the QIM (``policy.qim_meeting``, VIEW) read the pack; the chair and the QA Head of
 Service (CHANGE) record decisions and raise service-level actions (source ``qim``, an owner and a
 due date required). A decision's wording can be changed, but ``original_text`` keeps what was first
@@ -20,7 +25,7 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -46,6 +51,9 @@ from storage.models import (
     ActionSource,
     Conversation,
     ConversationKind,
+    Delivery,
+    DeliveryOperation,
+    DeliveryStatus,
     ImprovementPriority,
     ImprovementPriorityAction,
     ImprovementStatus,
@@ -80,10 +88,18 @@ CHAIR_ROLES = (Role.SERVICE_DIRECTOR, Role.QA_HEAD_OF_SERVICE)
 ask for the chair's view of the pack posted in the channel."""
 MAX_REFRESH_USERS = 60
 """Teams refreshes a card automatically for at most 60 named users."""
+UPDATE_PURPOSE = "qim-pack-update"
+POSTED_PACKS_UPDATED = 5
+"""A meeting's packs in the channel edited after a decision or action (the latest ones)."""
 
 
 def pack_key(meeting_on: date) -> str:
     return f"qim-pack:{meeting_on.isoformat()}"
+
+
+def posted_now_key_prefix(meeting_id: int) -> str:
+    """The start of the key of a pack posted by hand (``@qop qim pack``) for this meeting."""
+    return f"qim-pack-now:{meeting_id}:"
 
 
 class QimService:
@@ -220,6 +236,40 @@ class QimService:
         )
         return pack.meeting
 
+    async def _update_posted_packs(self, meeting_id: int) -> None:
+        """Edit the meeting's packs already posted in the QIM channel (the members' view, with the
+        same refresh), so every member sees a new decision or action; the edit also makes the chair's
+        and the QA Head of Service's clients fetch their own view again."""
+        if self._outbox is None:
+            return
+        async with transaction(self._sessions) as session:
+            meeting = await session.get(QimMeeting, meeting_id)
+            assert meeting is not None
+            posted = list(
+                await session.scalars(
+                    select(Delivery.id)
+                    .where(
+                        Delivery.purpose == PURPOSE,
+                        Delivery.operation == DeliveryOperation.SEND.value,
+                        Delivery.status.in_([DeliveryStatus.QUEUED.value, DeliveryStatus.SENT.value]),
+                        or_(
+                            Delivery.dedupe_key == pack_key(meeting.meeting_on),
+                            Delivery.dedupe_key.startswith(posted_now_key_prefix(meeting_id), autoescape=True),
+                        ),
+                    )
+                    .order_by(Delivery.id.desc())
+                    .limit(POSTED_PACKS_UPDATED)
+                )
+            )
+            refresh_user_ids = await _chair_teams_ids(session) if posted else ()
+        if not posted:
+            return
+        card = qim_cards.pack_card(
+            await self._build_pack(meeting_id, can_record=False, refresh_user_ids=refresh_user_ids)
+        )
+        for delivery_id in posted:
+            await self._outbox.update_card(delivery_id, card, purpose=UPDATE_PURPOSE)
+
     async def _build_pack(
         self, meeting_id: int, *, can_record: bool, refresh_user_ids: tuple[str, ...] = ()
     ) -> PackView:
@@ -315,7 +365,9 @@ class QimService:
                 {"meeting": meeting.id},
                 summary="QIM decision recorded",
             )
-            return await self._one_decision(session, meeting, decision.id)
+            recorded = await self._one_decision(session, meeting, decision.id)
+        await self._update_posted_packs(meeting_id)
+        return recorded
 
     async def change_decision(self, user: TeamsUser, decision_id: int, wording: str) -> tuple[DecisionView, bool]:
         """Change a decision's wording; the original stays and the change is recorded (who, when, what).
@@ -350,7 +402,9 @@ class QimService:
                 {"meeting": meeting.id, "after_meeting": after_meeting},
                 summary="QIM decision changed",
             )
-            return await self._one_decision(session, meeting, decision.id), True
+            changed, meeting_id = await self._one_decision(session, meeting, decision.id), meeting.id
+        await self._update_posted_packs(meeting_id)
+        return changed, True
 
     # -- service-level actions ---------------------------------------------------------------
 
@@ -391,7 +445,8 @@ class QimService:
                 for a in await trail.service_actions(session, today=self.today(), closed_since=self._clock.now())
                 if a.id == action.id
             ]
-            return view
+        await self._update_posted_packs(meeting_id)
+        return view
 
     async def _check_action(
         self, session: AsyncSession, request: ServiceActionInput

@@ -1,7 +1,8 @@
 """The QIM pack in the QIM channel through the whole app: everyone sees the members' view; the
 chair's and the QA Head of Service's Teams clients refresh it to the chair's view (Universal
 Actions, ``refresh.userIds``); the refresh verb answers with the chair's buttons only to someone
-who holds the role now; a member pressing a chair's button is refused and nothing is saved."""
+who holds the role now; a decision edits the posted pack for everyone; a member pressing a chair's
+button is refused and nothing is saved."""
 
 from __future__ import annotations
 
@@ -88,6 +89,25 @@ async def test_members_see_the_pack_without_the_chairs_buttons_and_the_chair_ref
     form = await _in_channel(harness, CHAIR, verbs.QIM_DECISION_FORM, button_data(chairs_view, verbs.QIM_DECISION_FORM))
     assert "Record a decision: QIM on 28 April 2026" in _text(form)
 
+    # The chair records a decision from the card: the message in the channel is edited for everyone
+    # (still the members' view, still refreshing for the chair and the QA Head of Service).
+    wording = "Themed audit of management oversight in Q3."
+    saved = await _in_channel(
+        harness, CHAIR, verbs.QIM_DECISION_SAVE, {**button_data(form, verbs.QIM_DECISION_SAVE), "decision": wording}
+    )
+    assert "Decision recorded." in _text(saved)
+
+    async def edited_pack() -> dict[str, Any] | None:
+        edits = [
+            m
+            for m in harness.connector.in_conversation(channel.conversation_id)
+            if m.method == "PUT" and wording in _text(m.activity)
+        ]
+        return edits[-1].cards[0] if edits else None
+
+    edited = await eventually(edited_pack, what="the pack in the channel edited with the decision")
+    assert not _has_chair_buttons(edited) and edited["refresh"] == refresh
+
     # A member who sends the refresh verb (the Refresh menu, or by hand) gets the members' view.
     members_view = await _in_channel(harness, ANALYST, verbs.QIM_PACK, refresh_data, trigger="automatic")
     assert not _has_chair_buttons(members_view) and "QIM pack: meeting on 28 April 2026" in _text(members_view)
@@ -97,7 +117,7 @@ async def test_members_see_the_pack_without_the_chairs_buttons_and_the_chair_ref
     outsider = await _in_channel(harness, PRACTITIONER, verbs.QIM_PACK, refresh_data, trigger="automatic")
     assert "for the members of the Quality Improvement Meeting" in _text(outsider)
 
-    # A member pressing the chair's buttons (copied from the chair's view) is refused; nothing is saved.
+    # A member pressing the chair's buttons (copied from the chair's view) is refused; nothing more is saved.
     decision = {**button_data(chairs_view, verbs.QIM_DECISION_FORM), "decision": "Close the front door."}
     for verb, data in (
         (verbs.QIM_DECISION_FORM, button_data(chairs_view, verbs.QIM_DECISION_FORM)),
@@ -107,7 +127,7 @@ async def test_members_see_the_pack_without_the_chairs_buttons_and_the_chair_ref
         refused = await _in_channel(harness, ANALYST, verb, data)
         assert "Only the QIM's chair" in _text(refused), verb
     async with sessions() as session:
-        assert await session.scalar(select(func.count()).select_from(QimDecision)) == 0
+        assert await session.scalar(select(func.count()).select_from(QimDecision)) == 1, "the chair's only"
         refusals = await session.scalar(
             select(func.count())
             .select_from(AccessLogEntry)

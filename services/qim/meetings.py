@@ -242,6 +242,15 @@ class QimService:
         and the QA Head of Service's clients fetch their own view again."""
         if self._outbox is None:
             return
+        try:
+            await self._queue_pack_edits(meeting_id)
+        except Exception:
+            # The decision or action is already committed: answering with an error would invite the
+            # chair to save it again (a duplicate). The channel's copy catches up at the next edit.
+            logger.exception("could not queue the edit of the QIM pack posted for meeting %s", meeting_id)
+
+    async def _queue_pack_edits(self, meeting_id: int) -> None:
+        assert self._outbox is not None
         async with transaction(self._sessions) as session:
             meeting = await session.get(QimMeeting, meeting_id)
             assert meeting is not None

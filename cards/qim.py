@@ -12,12 +12,14 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from microsoft_teams.cards import Choice, ChoiceSetInput, DateInput, TextBlock, TextInput
+from microsoft_teams.cards import Choice, ChoiceSetInput, DateInput, RefreshDefinition, TextBlock, TextInput
 
+from cards import text_partner_audits as partner_text
 from cards import text_qim as text
 from cards import verbs
 from cards.base import Json, action_row, card, execute, facts, heading, long_date, paragraph, title
 from cards.digest import four_answers, headline_pairs
+from views.digest import MultiAgencySection, shown
 from views.qim import (
     DecisionView,
     MeetingView,
@@ -31,6 +33,8 @@ from views.qim import (
 
 MAX_LINES = 5
 """Lines per section of the pack: the card stays short; the full report has everything."""
+MAX_REFRESH_USERS = 60
+"""Teams refreshes a card automatically for at most 60 named users."""
 ACTION_FIELDS = ("description", "owner_email", "due_date", "priority_id")
 UPDATE_FIELDS = ("progress", "rag")
 NO_PRIORITY = "none"
@@ -67,9 +71,11 @@ def trail_line(entry: TrailEntry) -> str:
 
 
 def pack_card(pack: PackView) -> Json:
-    """The compact pack: headline findings, plan progress, service-level actions, compliments and
-    complaints themes, the assurance trail and decisions; buttons open the full report (each
-    member gets their own link) and, for the chair, record decisions and actions."""
+    """The compact pack: headline findings, multi-agency findings, plan progress, service-level
+    actions, compliments and complaints themes, the assurance trail and decisions; buttons open the
+    full report (each member gets their own link) and, when ``pack.can_record``, record decisions and
+    actions. With ``pack.refresh_user_ids`` the card asks Teams to fetch those users' own view
+    (verb ``QIM_PACK``), so the card posted in a channel can be the members' view."""
     meeting = pack.meeting
     digest = pack.digest
     answers = four_answers(pack.findings)
@@ -83,6 +89,7 @@ def pack_card(pack: PackView) -> Json:
         *_lines(answers.worried, text.PACK_NOTHING_FOUND),
         heading(text.PACK_WELL),
         *_lines(answers.well, text.PACK_NOTHING_FOUND),
+        *_multi_agency(pack.multi_agency),
         heading(text.PACK_PLAN),
         *_lines(
             [
@@ -144,7 +151,44 @@ def pack_card(pack: PackView) -> Json:
             execute(text.BUTTON_RAISE_ACTION, verbs.QIM_ACTION_FORM, meeting_data),
         ]
     buttons.append(execute(text.BUTTON_DECISIONS, verbs.QIM_DECISIONS, meeting_data))
-    return card(body, buttons, fallback_text=heading_text)
+    return card(body, buttons, refresh=_refresh(pack), fallback_text=heading_text)
+
+
+def _refresh(pack: PackView) -> RefreshDefinition | None:
+    """Teams asks qop for these users' own view whenever they see the card (the answer is decided
+    by their role at that moment, not by this list)."""
+    if not pack.refresh_user_ids:
+        return None
+    action = execute(text.BUTTON_REFRESH, verbs.QIM_PACK, {"meeting_id": pack.meeting.id})
+    return RefreshDefinition(action=action, user_ids=list(pack.refresh_user_ids[:MAX_REFRESH_USERS]))
+
+
+def _multi_agency(section: MultiAgencySection | None) -> list[Any]:
+    """The quarter's multi-agency audits in a few lines: how many, parts returned per agency (small
+    numbers hidden as everywhere), and the first key findings (the full report has them all)."""
+    if section is None:
+        return []
+    if section.audits == 0:
+        return [heading(text.PACK_MULTI_AGENCY), paragraph(partner_text.NO_FINDINGS, subtle=True)]
+    parts = "; ".join(
+        text.PACK_MULTI_AGENCY_PART.format(
+            agency=partner_text.AGENCY_LABELS.get(p.agency, p.agency),
+            returned=shown(p.returned),
+            invited=shown(p.invited),
+        )
+        for p in section.agencies
+    )
+    findings = [
+        partner_text.FINDING_FROM.format(agency=partner_text.AGENCY_LABELS.get(agency, agency), finding=quote)
+        for agency, quote in section.findings
+    ]
+    return [
+        heading(text.PACK_MULTI_AGENCY),
+        paragraph(
+            text.PACK_MULTI_AGENCY_SUMMARY.format(audits=shown(section.audits), parts=parts or text.MEASURE_NONE)
+        ),
+        *_lines(findings, text.PACK_NO_MULTI_AGENCY_FINDINGS),
+    ]
 
 
 def _names(indicators: Sequence[Any]) -> str:

@@ -30,6 +30,26 @@ def shown(count: int, min_group: int = MIN_GROUP) -> str:
     return f"fewer than {min_group}" if suppressed(count, min_group) else f"{count:,}"
 
 
+@dataclass(frozen=True)
+class AgencyParts:
+    """One partner agency's parts of the quarter's multi-agency audits: invited and returned."""
+
+    agency: str
+    invited: int
+    returned: int
+
+
+@dataclass(frozen=True)
+class MultiAgencySection:
+    """What the quarter's multi-agency audits found (``services.digest.multi_agency`` builds it), for
+    the QIM report and the QIM pack."""
+
+    audits: int = 0
+    agencies: list[AgencyParts] = field(default_factory=list)
+    findings: list[tuple[str, str]] = field(default_factory=list)
+    """(agency, quote) of each key finding fit to share, council first then as they came back."""
+
+
 def percent(part: int, whole: int, min_group: int = MIN_GROUP) -> float | None:
     """``part`` as a share of ``whole``; None when either is too small to show safely."""
     if whole < min_group or suppressed(part, min_group) or suppressed(whole - part, min_group):

@@ -7,7 +7,7 @@ import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from views.digest import Digest, Findings
+from views.digest import Digest, Findings, MultiAgencySection
 from views.improvement import ThemeCount
 from views.measures import MeasureStatus
 
@@ -120,7 +120,12 @@ class PackView:
     trail: tuple[TrailEntry, ...] = field(default_factory=tuple)
     measures: tuple[MeasureStatus, ...] = ()
     """The four questions per Meaningful Measure, for the quarter's last month (none: no measures file)."""
+    multi_agency: MultiAgencySection | None = None
+    """The quarter's multi-agency audits, as the QIM report has them (None: not looked up)."""
     can_record: bool = False
+    refresh_user_ids: tuple[str, ...] = ()
+    """Teams ids of the chair and the QA Head of Service: in a channel, their Teams clients ask qop
+    for their own view of the card (with the chair's buttons); everyone else sees the card as posted."""
 
     def count(self, progress: Progress) -> int:
         return sum(1 for action in self.actions if action.progress == progress)

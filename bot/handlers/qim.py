@@ -31,9 +31,14 @@ async def post_pack(turn: Turn) -> None:
 
 
 async def pack(turn: Turn, data: dict[str, Any]) -> ActionResult:
-    return ActionResult(
-        card=cards.pack_card(await turn.services.qim.pack(turn.user, meeting_id=_id(data, "meeting_id")))
-    )
+    """The pack as this person may see it now: the refresh verb of the card posted in the QIM channel.
+
+    Teams sends it automatically for the users the card names (the chair and the QA Head of
+    Service), and anyone may send it (the "Refresh" menu, or by hand): the chair's buttons come back
+    only for someone who holds the role now; every other member gets the members' view."""
+    in_channel = turn.conversation.kind == "channel"
+    view = await turn.services.qim.pack(turn.user, meeting_id=_id(data, "meeting_id"), in_channel=in_channel)
+    return ActionResult(card=cards.pack_card(view))
 
 
 async def decision_form(turn: Turn, data: dict[str, Any]) -> ActionResult:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -23,27 +22,10 @@ from services.digest.builder import safe_quote
 from services.templates import TemplateLibrary
 from storage.repositories import partner_audits as partner_rows
 from storage.repositories.digest import TeamIds
-from views.digest import MIN_GROUP, suppressed
+from views.digest import MIN_GROUP, AgencyParts, MultiAgencySection, suppressed
 from views.templates import Agency, QuestionRole, Template
 
 FINDINGS_SHOWN = 10
-
-
-@dataclass(frozen=True)
-class AgencyParts:
-    agency: str
-    invited: int
-    returned: int
-
-
-@dataclass(frozen=True)
-class MultiAgencySection:
-    """What the quarter's multi-agency audits found, for the report."""
-
-    audits: int = 0
-    agencies: list[AgencyParts] = field(default_factory=list)
-    findings: list[tuple[str, str]] = field(default_factory=list)
-    """(agency, quote) of each key finding fit to share, council first then as they came back."""
 
 
 def key_finding_ids(template: Template, agency: Agency) -> list[str]:

@@ -66,7 +66,7 @@ from storage.models import (
 from storage.repositories import conversations as conversation_repo
 from storage.repositories import digest as digest_repo
 from views import periods
-from views.digest import Digest, GradeTargets, SubscriptionView
+from views.digest import Digest, GradeTargets, MultiAgencySection, SubscriptionView
 from views.measures import MeasuresOverview
 from views.periods import Period
 from views.templates import AuditType
@@ -170,6 +170,19 @@ class DigestService:
             )
             digest = await with_extras(session, digest, scope, self._templates, self._case_pattern)
         return replace(digest, measures=await self._measures_of(scope, period))
+
+    async def multi_agency(self, scope: Scope, period: Period) -> MultiAgencySection:
+        """The multi-agency audits of ``scope`` submitted in ``period``: the same section the QIM
+        report shows (parts per agency, key findings fit to share), for the QIM pack."""
+        async with transaction(self._sessions) as session:
+            return await multi_agency_section(
+                session,
+                self._templates,
+                team_ids=scope.team_ids,
+                start=period.start_utc,
+                end=period.end_utc,
+                case_pattern=self._case_pattern,
+            )
 
     async def _measures_of(self, scope: Scope, period: Period) -> MeasuresOverview | None:
         """The Meaningful Measures of ``scope`` in the month ``period`` ends in; None when no measures

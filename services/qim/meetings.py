@@ -8,6 +8,11 @@ before the card is handed to the delivery engine with the key ``qim-pack:<date>`
 whose hand-over never finished is handed over again. The channel is the one where the chair (or
 the QA Head of Service) last typed ``@qop qim pack``.
 
+The pack posted in the channel is the members' view (no chair's buttons) with a Universal Actions
+refresh naming the Teams ids of whoever holds a chair's role; their clients ask for their own view
+(``pack(in_channel=True)``), which has the buttons only if the role is still held. A decision
+recorded or changed, or an action raised, edits the meeting's posted packs for everyone.
+
 Members of the QIM (``policy.qim_meeting``, VIEW) read the pack; the chair and the QA Head of
 Service (CHANGE) record decisions and raise service-level actions (source ``qim``, an owner and a
 due date required). A decision's wording can be changed, but ``original_text`` keeps what was first
@@ -20,7 +25,7 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -46,6 +51,9 @@ from storage.models import (
     ActionSource,
     Conversation,
     ConversationKind,
+    Delivery,
+    DeliveryOperation,
+    DeliveryStatus,
     ImprovementPriority,
     ImprovementPriorityAction,
     ImprovementStatus,
@@ -53,6 +61,8 @@ from storage.models import (
     QimDecision,
     QimDecisionChange,
     QimMeeting,
+    Role,
+    RoleAssignment,
 )
 from storage.repositories import conversations as conversation_repo
 from storage.repositories import improvement as plan_repo
@@ -73,10 +83,23 @@ CURRENT_AFTER_DAYS = 14
 ACTIONS_CLOSED_SHOWN_DAYS = 120
 """Service-level actions closed within this many days still show in the pack (done since last time)."""
 STALE_CLAIM = timedelta(minutes=10)
+CHAIR_ROLES = (Role.SERVICE_DIRECTOR, Role.QA_HEAD_OF_SERVICE)
+"""Who may record decisions and raise actions (``policy``: QIM meeting, CHANGE): whose Teams clients
+ask for the chair's view of the pack posted in the channel."""
+MAX_REFRESH_USERS = 60
+"""Teams refreshes a card automatically for at most 60 named users."""
+UPDATE_PURPOSE = "qim-pack-update"
+POSTED_PACKS_UPDATED = 5
+"""A meeting's packs in the channel edited after a decision or action (the latest ones)."""
 
 
 def pack_key(meeting_on: date) -> str:
     return f"qim-pack:{meeting_on.isoformat()}"
+
+
+def posted_now_key_prefix(meeting_id: int) -> str:
+    """The start of the key of a pack posted by hand (``@qop qim pack``) for this meeting."""
+    return f"qim-pack-now:{meeting_id}:"
 
 
 class QimService:
@@ -121,8 +144,14 @@ class QimService:
 
     # -- the pack ----------------------------------------------------------------------------
 
-    async def pack(self, user: TeamsUser | None, *, meeting_id: int | None = None) -> PackView:
-        """The current meeting's pack (or ``meeting_id``'s) for a member of the QIM; None: the command line."""
+    async def pack(
+        self, user: TeamsUser | None, *, meeting_id: int | None = None, in_channel: bool = False
+    ) -> PackView:
+        """The current meeting's pack (or ``meeting_id``'s) for a member of the QIM; None: the command line.
+
+        The chair's buttons show only for someone who may record decisions now (whatever a card's
+        refresh list says). ``in_channel``: the card replaces one posted in the QIM channel, so it
+        keeps asking Teams to refresh the chair's and the QA Head of Service's view."""
         actor = await self._require(user, Permission.VIEW)
         async with transaction(self._sessions) as session:
             meeting = await self._meeting(session, meeting_id)
@@ -131,7 +160,8 @@ class QimService:
             )
             can_record = actor is None or policy.allows(actor, Permission.CHANGE, policy.qim_meeting())
             meeting_id = meeting.id
-        return await self._build_pack(meeting_id, can_record=can_record)
+            refresh_user_ids = await _chair_teams_ids(session) if in_channel else ()
+        return await self._build_pack(meeting_id, can_record=can_record, refresh_user_ids=refresh_user_ids)
 
     async def post_pack_here(self, user: TeamsUser, conversation_id: str) -> MeetingView:
         """``@qop qim pack`` in a channel: it becomes the QIM channel, and the current pack is posted now."""
@@ -196,13 +226,62 @@ class QimService:
 
     async def _hand_over(self, meeting_id: int, channel_id: int, *, key: str) -> MeetingView:
         assert self._outbox is not None, "callers check there is a delivery engine first"
-        pack = await self._build_pack(meeting_id, can_record=True)
+        # Everyone in the channel sees the members' view; the chair's and the QA Head of Service's
+        # Teams clients fetch their own view (with the buttons) through the card's refresh.
+        async with transaction(self._sessions) as session:
+            refresh_user_ids = await _chair_teams_ids(session)
+        pack = await self._build_pack(meeting_id, can_record=False, refresh_user_ids=refresh_user_ids)
         await self._outbox.post_card_to_conversation(
             channel_id, qim_cards.pack_card(pack), purpose=PURPOSE, dedupe_key=key[:200]
         )
         return pack.meeting
 
-    async def _build_pack(self, meeting_id: int, *, can_record: bool) -> PackView:
+    async def _update_posted_packs(self, meeting_id: int) -> None:
+        """Edit the meeting's packs already posted in the QIM channel (the members' view, with the
+        same refresh), so every member sees a new decision or action; the edit also makes the chair's
+        and the QA Head of Service's clients fetch their own view again."""
+        if self._outbox is None:
+            return
+        try:
+            await self._queue_pack_edits(meeting_id)
+        except Exception:
+            # The decision or action is already committed: answering with an error would invite the
+            # chair to save it again (a duplicate). The channel's copy catches up at the next edit.
+            logger.exception("could not queue the edit of the QIM pack posted for meeting %s", meeting_id)
+
+    async def _queue_pack_edits(self, meeting_id: int) -> None:
+        assert self._outbox is not None
+        async with transaction(self._sessions) as session:
+            meeting = await session.get(QimMeeting, meeting_id)
+            assert meeting is not None
+            posted = list(
+                await session.scalars(
+                    select(Delivery.id)
+                    .where(
+                        Delivery.purpose == PURPOSE,
+                        Delivery.operation == DeliveryOperation.SEND.value,
+                        Delivery.status.in_([DeliveryStatus.QUEUED.value, DeliveryStatus.SENT.value]),
+                        or_(
+                            Delivery.dedupe_key == pack_key(meeting.meeting_on),
+                            Delivery.dedupe_key.startswith(posted_now_key_prefix(meeting_id), autoescape=True),
+                        ),
+                    )
+                    .order_by(Delivery.id.desc())
+                    .limit(POSTED_PACKS_UPDATED)
+                )
+            )
+            refresh_user_ids = await _chair_teams_ids(session) if posted else ()
+        if not posted:
+            return
+        card = qim_cards.pack_card(
+            await self._build_pack(meeting_id, can_record=False, refresh_user_ids=refresh_user_ids)
+        )
+        for delivery_id in posted:
+            await self._outbox.update_card(delivery_id, card, purpose=UPDATE_PURPOSE)
+
+    async def _build_pack(
+        self, meeting_id: int, *, can_record: bool, refresh_user_ids: tuple[str, ...] = ()
+    ) -> PackView:
         today = self.today()
         async with transaction(self._sessions) as session:
             meeting = await session.get(QimMeeting, meeting_id)
@@ -214,7 +293,8 @@ class QimService:
             priorities = await trail.priority_progress(session, today=today)
             entries = await trail.trail_since(session, period.start_utc, time_zone=self._time_zone)
             decisions = await self._decision_views(session, meeting)
-        digest = await self._digests.build(await self._digests.resolve_scope("service", None), period)
+        scope = await self._digests.resolve_scope("service", None)
+        digest = await self._digests.build(scope, period)
         themes = await self._learning.client_feedback_themes(None, since=period.first_day)
         return PackView(
             meeting=view,
@@ -226,7 +306,9 @@ class QimService:
             decisions=tuple(decisions),
             trail=tuple(entries),
             measures=await self._four_questions(period.last_day.replace(day=1)),
+            multi_agency=await self._digests.multi_agency(scope, period),
             can_record=can_record,
+            refresh_user_ids=refresh_user_ids,
         )
 
     async def _four_questions(self, month: date) -> tuple[MeasureStatus, ...]:
@@ -292,7 +374,9 @@ class QimService:
                 {"meeting": meeting.id},
                 summary="QIM decision recorded",
             )
-            return await self._one_decision(session, meeting, decision.id)
+            recorded = await self._one_decision(session, meeting, decision.id)
+        await self._update_posted_packs(meeting_id)
+        return recorded
 
     async def change_decision(self, user: TeamsUser, decision_id: int, wording: str) -> tuple[DecisionView, bool]:
         """Change a decision's wording; the original stays and the change is recorded (who, when, what).
@@ -327,7 +411,9 @@ class QimService:
                 {"meeting": meeting.id, "after_meeting": after_meeting},
                 summary="QIM decision changed",
             )
-            return await self._one_decision(session, meeting, decision.id), True
+            changed, meeting_id = await self._one_decision(session, meeting, decision.id), meeting.id
+        await self._update_posted_packs(meeting_id)
+        return changed, True
 
     # -- service-level actions ---------------------------------------------------------------
 
@@ -368,7 +454,8 @@ class QimService:
                 for a in await trail.service_actions(session, today=self.today(), closed_since=self._clock.now())
                 if a.id == action.id
             ]
-            return view
+        await self._update_posted_packs(meeting_id)
+        return view
 
     async def _check_action(
         self, session: AsyncSession, request: ServiceActionInput
@@ -489,6 +576,25 @@ class QimService:
             )
             for d in rows
         ]
+
+
+async def _chair_teams_ids(session: AsyncSession) -> tuple[str, ...]:
+    """Teams ids of the active people in the organisation who hold a chair's role (at most 60, in a
+    stable order). Only who sees which view first: each refresh checks the role again."""
+    rows = await session.scalars(
+        select(Person.teams_user_id)
+        .join(RoleAssignment, RoleAssignment.person_id == Person.id)
+        .where(
+            RoleAssignment.role.in_([role.value for role in CHAIR_ROLES]),
+            Person.teams_user_id.is_not(None),
+            Person.in_organisation.is_(True),
+            Person.active.is_(True),
+        )
+        .distinct()
+        .order_by(Person.teams_user_id)
+        .limit(MAX_REFRESH_USERS)
+    )
+    return tuple(teams_id for teams_id in rows if teams_id)
 
 
 def _decision_text(wording: str) -> str:

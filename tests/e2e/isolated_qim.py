@@ -6,7 +6,8 @@ The bot lives on a fixed date: Friday 23 October 2026, five days before the QIM 
 user) is a practitioner and is refused the QIM's pack. As the QIM's chair (``demo role service
 director``) they open the pack, record a decision and raise a service-level action from its cards
 (a form without an owner comes back), get their own link to the full report, and post the pack in
-the team's General channel, where it arrives through the delivery engine.
+the team's General channel, where it arrives through the delivery engine as the members' view and
+refreshes to the chair's view for Alex.
 
 After the meeting (Monday 2 November), as the QA Head of Service, Alex changes the chair's decision
 (the original wording is kept and the change logged as made after the meeting) and records one
@@ -44,6 +45,7 @@ from storage.models import (
     Action,
     AuditSubmission,
     Conversation,
+    Delivery,
     Person,
     QimDecision,
     QimDecisionChange,
@@ -160,9 +162,21 @@ async def test_the_qim_s_chair_qa_head_and_head_of_service_in_the_playground(
         await teams.install(general)
         await teams.next_card(general)  # welcome
         await teams.say(general, "qim pack", mention_bot=True)
-        texts = [card_text(await teams.next_card(general)), card_text(await teams.next_card(general))]
-        assert any("posted in this channel" in t for t in texts)
-        assert any("QIM pack: meeting on" in t and ACTION in t for t in texts)
+        messages = [await teams.next_message(general), await teams.next_message(general)]
+        answers = [
+            (attachment["content"], m.get("messageId") or m.get("id"))
+            for m in messages
+            for attachment in m["attachments"]
+        ]
+        assert any("posted in this channel" in card_text(card) for card, _ in answers)
+        [(posted, posted_id)] = [(card, id_) for card, id_ in answers if "QIM pack: meeting on" in card_text(card)]
+        # The channel gets the members' view; the chair's client refreshes it to the chair's view.
+        assert ACTION in card_text(posted) and "Record a decision" not in card_text(posted)
+        assert teams.user_id in posted["refresh"]["userIds"]
+        refresh_data = {k: v for k, v in posted["refresh"]["action"]["data"].items() if k != "verb"}
+        thread = f"{general};messageid={posted_id}"  # a proactive post starts a thread of its own
+        chairs_view = (await teams.execute(thread, verbs.QIM_PACK, refresh_data, reply_to_id=posted_id))["value"]
+        assert "Record a decision" in card_text(chairs_view) and chairs_view["refresh"] == posted["refresh"]
 
         bot_clock.set(AFTER_MEETING)
         await _the_qa_head_of_service_after_the_meeting(alex)
@@ -308,6 +322,9 @@ async def assert_the_records(services: Services, general: str) -> None:
         change_logged = await session.scalar(
             select(AccessLogEntry.detail).where(AccessLogEntry.summary == "QIM decision changed")
         )
+        pack_edits = list(
+            await session.execute(select(Delivery.status, Delivery.reason).where(Delivery.purpose == "qim-pack-update"))
+        )
     assert (meeting.meeting_on, meeting.conversation_id) == (MEETING_ON, channel)
     assert [(d.meeting_id, d.text, d.original_text, d.recorded_by_id) for d in decisions] == [
         (meeting.id, QA_HOS_SAYS, CHAIR_SAYS, alex),
@@ -328,6 +345,8 @@ async def assert_the_records(services: Services, general: str) -> None:
         "open",
     )
     assert change_logged == {"meeting": meeting.id, "after_meeting": True}
+    # The pack in the channel was edited for everyone after each decision made once it was posted.
+    assert [tuple(edit) for edit in pack_edits] == [("sent", None), ("sent", None)], pack_edits
     pack_viewed, decisions_viewed = ("view", "qim_meeting", "QIM pack viewed"), ("view", "qim_meeting", "")
     recorded = ("change", "qim_decision", "QIM decision recorded")
     report_q3 = "QIM report 2026Q3 for the whole service"
@@ -339,6 +358,7 @@ async def assert_the_records(services: Services, general: str) -> None:
         ("submit", "action", ""),
         ("change", "action", "service-level action raised at the QIM"),
         ("change", "qim_meeting", "QIM channel set and pack posted"),
+        pack_viewed,  # the chair's view of the pack in the channel (its refresh)
         pack_viewed,  # the QA Head of Service, after the meeting
         decisions_viewed,
         ("change", "qim_decision", "QIM decision changed"),

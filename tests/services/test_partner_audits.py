@@ -4,7 +4,8 @@ auditor seeing every part together."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import json
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,9 @@ from openpyxl import load_workbook
 from sqlalchemy import delete, func, select
 
 from cards import verbs
+from cards.qim import pack_card
 from services.audits.late import LateArrivals
+from services.clock import FrozenClock
 from services.container import Services
 from services.digest.report import render_html, write_workbook
 from services.errors import InvalidInput, NotAllowed
@@ -234,7 +237,7 @@ async def test_only_the_auditor_invites_and_only_for_an_open_multi_agency_audit(
 
 
 async def test_the_qim_report_shares_the_key_multi_agency_findings(
-    services: Services, sessions: Any, tmp_path: Path
+    services: Services, sessions: Any, tmp_path: Path, clock: FrozenClock
 ) -> None:
     await make_audit_org(sessions)
     assignment_id = await _multi_agency_audit(services)
@@ -279,6 +282,15 @@ async def test_the_qim_report_shares_the_key_multi_agency_findings(
     page = render_html(report)
     assert "Key findings about multi-agency practice" in page and "named health visitor" in page
     assert "LCS400001" not in page
+
+    # The QIM pack reviewing the quarter shows the same section, in a few lines, small numbers hidden.
+    clock.set(datetime(2026, 4, 23, 8, 30, tzinfo=UTC))  # five days before the QIM of 28 April
+    pack = await services.qim.pack(None)
+    assert pack.meeting.report_period == "2026Q1" and pack.multi_agency == section
+    card = json.dumps(pack_card(pack), ensure_ascii=False)
+    assert "Multi-agency audits: key findings" in card and "named health visitor" in card
+    assert "Audits submitted this quarter: fewer than 5." in card and "Health fewer than 5 of fewer than 5" in card
+    assert "LCS400001" not in card
 
     later = await services.digests.quarterly("service", None, "2026Q2", actor=None)
     assert later.multi_agency is not None and later.multi_agency.audits == 0

@@ -112,10 +112,14 @@ async def test_the_pack_goes_to_the_qim_channel_once_a_set_number_of_days_before
     for wanted in (
         "QIM pack: meeting on 28 April 2026",
         "Headline findings",
+        "Multi-agency audits",
         "Open the full report",
-        "Record a decision",
     ):
         assert wanted in card
+    # The channel sees the members' view; the chair's Teams client asks for the chair's view.
+    assert "Record a decision" not in card and "Raise a service-level action" not in card
+    refresh = posts[-1].card["refresh"]
+    assert refresh["userIds"] == [CHAIR.teams_user_id] and refresh["action"]["verb"] == "qim.pack"
     assert "2026Q1" in card, "the report button opens the quarter the meeting reviews"
     async with sessions() as session:
         stored = await session.scalar(select(QimMeeting))

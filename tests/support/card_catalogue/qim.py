@@ -1,5 +1,6 @@
 """Realistic examples of the QIM's cards for the card catalogue: a full pack (for the chair and
-for a member), an empty one, the decision and action forms (with problems), the decisions with a
+for a member; as posted in the QIM channel, with the refresh for the chair's view, and as the
+refresh answers it; with and without multi-agency audits), an empty one, the decision and action forms (with problems), the decisions with a
 change made after the meeting, and the owners' monthly update cards."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from cards import qim
 from cards.base import Json
 from services.digest.findings import digest_findings
 from tests.support.card_catalogue.digest import _area_digest
-from views.digest import Digest
+from views.digest import AgencyParts, Digest, MultiAgencySection
 from views.improvement import ThemeCount
 from views.measures import IndicatorStatus, MeasureStatus, Worry, WorryReason
 from views.qim import (
@@ -147,7 +148,28 @@ MEASURES = (
 )
 
 
-def _pack(digest: Digest, *, can_record: bool) -> PackView:
+MULTI_AGENCY = MultiAgencySection(
+    audits=6,
+    agencies=[AgencyParts("health", 6, 5), AgencyParts("police", 6, 3), AgencyParts("education", 2, 2)],
+    findings=[
+        ("council", "Strategy discussions were held quickly but health was not always invited."),
+        ("health", "Health chronologies were shared late in half of the audits."),
+        ("police", "Joint visits were well planned where the strategy meeting set them."),
+        ("education", "Schools' views were recorded in every plan."),
+        ("council", "Information sharing at the front door was timely."),
+        ("health", "GP information arrived after the strategy discussion in three cases."),
+    ],
+)
+CHAIR_TEAMS_IDS = ("29:1bSnHZ7Js2STWrgk6ScEErLk1Lp2zQuD5H2qQ960rtvstKp8tKLl", "29:1qaHeadOfServiceMri")
+
+
+def _pack(
+    digest: Digest,
+    *,
+    can_record: bool,
+    multi_agency: MultiAgencySection | None = MULTI_AGENCY,
+    refresh_user_ids: tuple[str, ...] = (),
+) -> PackView:
     return PackView(
         meeting=MEETING,
         digest=digest,
@@ -165,7 +187,9 @@ def _pack(digest: Digest, *, can_record: bool) -> PackView:
         decisions=(DECISION,),
         trail=TRAIL,
         measures=MEASURES,
+        multi_agency=multi_agency,
         can_record=can_record,
+        refresh_user_ids=refresh_user_ids,
     )
 
 
@@ -173,6 +197,13 @@ def qim_examples() -> Iterator[tuple[str, Json]]:
     digest = _area_digest()
     yield "qim_pack_chair", qim.pack_card(_pack(digest, can_record=True))
     yield "qim_pack_member", qim.pack_card(_pack(digest, can_record=False))
+    channel = _pack(digest, can_record=False, refresh_user_ids=CHAIR_TEAMS_IDS)
+    yield "qim_pack_channel_members_view", qim.pack_card(channel)
+    chair = _pack(digest, can_record=True, refresh_user_ids=CHAIR_TEAMS_IDS)
+    yield "qim_pack_channel_chairs_view", qim.pack_card(chair)
+    quiet = MultiAgencySection(audits=2, agencies=[AgencyParts("health", 2, 1)], findings=[])
+    yield "qim_pack_multi_agency_small", qim.pack_card(_pack(digest, can_record=False, multi_agency=quiet))
+    yield "qim_pack_no_multi_agency", qim.pack_card(_pack(digest, can_record=False, multi_agency=MultiAgencySection()))
     yield "qim_pack_empty", qim.pack_card(PackView(MEETING, digest, digest_findings(digest)))
     yield "qim_pack_posted", qim.pack_posted_card(MEETING)
     yield "qim_decision_form", qim.decision_form_card(MEETING, today=MEETING.meeting_on)

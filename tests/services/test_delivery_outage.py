@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import replace
 from typing import Any
 
@@ -30,7 +30,7 @@ from services.delivery.engine import DeliveryEngine
 from services.delivery.gateway import Card, ConversationAddress, TeamsGateway
 from services.delivery.outage import until_database_returns
 from storage.repositories import deliveries as delivery_repo
-from tests.support.delivery import DeliveryHarness, eventually
+from tests.support.delivery import DeliveryHarness, eventually, running_delivery
 from tests.support.fake_connector import FakeConnector
 
 CARD = {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "TextBlock", "text": "Audit AUD-7 is ready"}]}
@@ -181,23 +181,12 @@ class LosesTheAnswerToTheFirstClaim:
         monkeypatch.setattr(SystemDatabase, "start_queued_workflows", start_queued_workflows)
 
 
-@asynccontextmanager
-async def delivery_checking_claims_every(
+def delivery_checking_claims_every(
     services: Services, connector: FakeConnector, seconds: float
-) -> AsyncIterator[DeliveryHarness]:
+) -> AbstractAsyncContextManager[DeliveryHarness]:
     """The delivery engine running, looking for stranded claims every ``seconds``."""
     config = replace(services.delivery.config, stranded_claim_seconds=seconds)
-    gateway = ConnectorGateway(LocalConnections(), timeout_seconds=config.request_timeout_seconds)
-    services.delivery.attach_gateway(gateway)
-    engine = DeliveryEngine(config)
-    await engine.launch(services.delivery, services.delivery.queue)
-    try:
-        yield DeliveryHarness(services, connector)
-    finally:
-        await asyncio.to_thread(engine.shutdown)
-        await gateway.close()
-        services.delivery.queue.close()
-        services.delivery.attach_gateway(None)
+    return running_delivery(services, connector, config=config)
 
 
 async def test_a_send_whose_claim_lost_its_answer_is_put_back_and_frees_its_conversation(

@@ -31,6 +31,7 @@ from bot.connections import LocalConnections
 from bot.gateway import ConnectorGateway
 from services.container import Services
 from services.delivery import BroadcastProgress, DeliveryReceipt
+from services.delivery.config import DeliveryConfig
 from services.delivery.engine import DeliveryEngine
 from storage.db import transaction
 from storage.models import Conversation, Person
@@ -127,9 +128,12 @@ class DeliveryHarness:
 
 
 @asynccontextmanager
-async def running_delivery(services: Services, connector: FakeConnector) -> AsyncIterator[DeliveryHarness]:
-    """Launch the delivery engine (DBOS) for ``services`` against the fake connector."""
-    config = services.delivery.config
+async def running_delivery(
+    services: Services, connector: FakeConnector, *, config: DeliveryConfig | None = None
+) -> AsyncIterator[DeliveryHarness]:
+    """Launch the delivery engine (DBOS) for ``services`` against the fake connector, with the
+    services' own delivery settings or ``config``."""
+    config = config or services.delivery.config
     gateway = ConnectorGateway(LocalConnections(), timeout_seconds=config.request_timeout_seconds)
     services.delivery.attach_gateway(gateway)
     engine = DeliveryEngine(config)

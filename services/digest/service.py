@@ -175,14 +175,17 @@ class DigestService:
         """The multi-agency audits of ``scope`` submitted in ``period``: the same section the QIM
         report shows (parts per agency, key findings fit to share), for the QIM pack."""
         async with transaction(self._sessions) as session:
-            return await multi_agency_section(
-                session,
-                self._templates,
-                team_ids=scope.team_ids,
-                start=period.start_utc,
-                end=period.end_utc,
-                case_pattern=self._case_pattern,
-            )
+            return await self._multi_agency_in(session, scope, period)
+
+    async def _multi_agency_in(self, session: AsyncSession, scope: Scope, period: Period) -> MultiAgencySection:
+        return await multi_agency_section(
+            session,
+            self._templates,
+            team_ids=scope.team_ids,
+            start=period.start_utc,
+            end=period.end_utc,
+            case_pattern=self._case_pattern,
+        )
 
     async def _measures_of(self, scope: Scope, period: Period) -> MeasuresOverview | None:
         """The Meaningful Measures of ``scope`` in the month ``period`` ends in; None when no measures
@@ -292,14 +295,7 @@ class DigestService:
                 today,
                 team_ids=scope.team_ids,
             )
-            multi_agency = await multi_agency_section(
-                session,
-                self._templates,
-                team_ids=scope.team_ids,
-                start=period.start_utc,
-                end=period.end_utc,
-                case_pattern=self._case_pattern,
-            )
+            multi_agency = await self._multi_agency_in(session, scope, period)
             extra = await report_extras(session, digest, today=today, time_zone=self.time_zone)
             await access_log.record(
                 session,

@@ -113,6 +113,16 @@ def server_cpu_between(before: dict[int, float], after: dict[int, float]) -> flo
     return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
 
 
+def rates_by_tenth(posts: list) -> list[float]:  # type: ignore[type-arg]
+    """Sends per second over each tenth of the posts, in order (where a run slows down)."""
+    times = [post.at for post in posts]
+    step = max(1, len(times) // 10)
+    return [
+        step / (times[end] - times[start]) if times[end] > times[start] else 0.0
+        for start, end in ((n, min(n + step, len(times) - 1)) for n in range(0, len(times) - step, step))
+    ]
+
+
 def load_average() -> str:
     return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
@@ -182,6 +192,7 @@ async def run(args: argparse.Namespace) -> dict[str, float | int | str]:
         "enqueue_seconds": round(enqueued, 1),
         "achieved_per_second": round(rate, 1),
         "ratio_of_limit_percent": round(100 * rate / args.tenant_limit, 1),
+        "rate_by_tenth_of_posts": " ".join(f"{r:.0f}" for r in rates_by_tenth(posts)),
         "throttled_429": fake.throttled,
         "sent": progress.sent,
         "failed": progress.failed,

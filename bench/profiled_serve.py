@@ -45,10 +45,35 @@ def _count_commit(conn) -> None:  # type: ignore[no-untyped-def]
     commits[_thread_kind()] += 1
 
 
+timings: dict[str, list[float]] = {}
+"""Calls, wall seconds and thread CPU seconds of the DBOS queue's steps (``_time``)."""
+
+
+def _time(owner: object, name: str) -> None:
+    """Wrap ``owner.name`` to add up its calls, wall time and CPU time of the calling thread."""
+    inner = getattr(owner, name)
+
+    def timed(*args, **kwargs):  # type: ignore[no-untyped-def]
+        wall, cpu = time.perf_counter(), time.thread_time()
+        try:
+            return inner(*args, **kwargs)
+        finally:
+            totals = timings.setdefault(name, [0, 0.0, 0.0])
+            totals[0] += 1
+            totals[1] += time.perf_counter() - wall
+            totals[2] += time.thread_time() - cpu
+
+    setattr(owner, name, timed)
+
+
 def _write(profiler: cProfile.Profile, folder: Path, name: str) -> None:
     profiler.disable()
     profiler.dump_stats(folder / f"{name}.prof")
-    lines = [f"commits {kind}: {count}" for kind, count in commits.most_common()]
+    lines = [
+        f"{name}: {n} calls, {1000 * wall / n:.1f} ms wall, {1000 * cpu / n:.1f} ms CPU each"
+        for name, (n, wall, cpu) in timings.items()
+    ]
+    lines += [f"commits {kind}: {count}" for kind, count in commits.most_common()]
     lines += [f"{count:8d}  {kind:<12} {shape}" for (kind, shape), count in statements.most_common()]
     (folder / f"{name}-statements.txt").write_text("\n".join(lines) + "\n")
 
@@ -57,7 +82,14 @@ def main() -> None:
     folder = Path(os.environ["QOP_PROFILE_DIR"])
     profiler = cProfile.Profile(time.thread_time)  # CPU of the main thread, not waits for the GIL
     atexit.register(_write, profiler, folder, os.environ.get("QOP_EXECUTOR_ID", "qop"))
+    from dbos import _queue
+    from dbos._sys_db import SystemDatabase
+
     from qop.cli import main as qop_main
+
+    for name in ("start_queued_workflows", "get_workflow_statuses", "get_queue_partitions", "get_queue"):
+        _time(SystemDatabase, name)
+    _time(_queue, "execute_dequeued_workflow")
 
     sys.argv = ["qop", *sys.argv[1:]]
     profiler.enable()

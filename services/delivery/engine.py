@@ -6,7 +6,8 @@ global limiter (``DeliveryConfig.rate_per_second``, across every instance sharin
 database) and a per-partition limiter (``DeliveryConfig.conversation_rate_per_second``, one
 partition per Teams conversation) with one send in flight per conversation (so messages to
 one conversation go out in the order they were queued). The workflow id is derived from the delivery row, so
-enqueueing the same delivery twice runs it once.
+enqueueing the same delivery twice runs it once. A broadcast's sends go through a second queue
+without partitions (``BROADCAST_QUEUE_NAME``), with the same global limiter.
 
 DBOS is a process-wide singleton. ``DeliveryEngine.launch`` creates and launches it (await it
 on the running event loop: DBOS then runs our async workflows on that loop, next to the
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -37,6 +39,16 @@ from services.scheduling import RecurringJob
 logger = logging.getLogger(__name__)
 
 QUEUE_NAME = "qop_deliveries"
+BROADCAST_QUEUE_NAME = "qop_broadcasts"
+"""A broadcast's sends (and what queues behind one of them) go through their own queue, without
+partitions: one message per recipient, so neither the per-conversation limit nor the order within
+a conversation is at stake there. DBOS claims work from a partitioned queue one partition at a
+time, each claim its own serializable transaction of a dozen statements that yields one send
+(about 24 ms of wall time per send on the 2-core machine under load, so ~33 sends/s at most);
+from a queue without partitions it claims everything the rate limit allows in one transaction
+per poll."""
+BROADCAST_PARTITION_PREFIX = "broadcast:"
+"""Work whose partition key starts so (a broadcast's lanes) goes to ``BROADCAST_QUEUE_NAME``."""
 APPLICATION_NAME = "qop"
 APPLICATION_VERSION = "qop-1"
 """Pinned on purpose: DBOS otherwise hashes the code, and after any deploy the queued and
@@ -123,6 +135,25 @@ def dbos_config(config: DeliveryConfig) -> DBOSConfig:
     }
 
 
+def broadcast_claim_limit(config: DeliveryConfig) -> int:
+    """How many broadcast sends the queue may start in any rolling second, across instances.
+
+    A little over the rate: a started send's slot comes free a second later but is claimed again
+    only at the next poll after that, on average half a polling interval and the poll's own time
+    later, so a limit of exactly the rate starts ~6 % fewer (45 gave 42.4/s). Each instance paces
+    its calls to Teams at the rate itself (``Executor._pace``), so one instance never goes over
+    it and two together go at most to this limit (48 by default, under Teams' 50)."""
+    return config.rate_per_second + math.ceil(config.rate_per_second * config.queue_polling_seconds / 2)
+
+
+def broadcast_worker_concurrency(config: DeliveryConfig) -> int:
+    """Broadcast sends in flight at once on one instance: fewer than a second's worth of the
+    limiter, so the queue claims sends as earlier ones finish (a few per poll) rather than the
+    limiter's whole second at once. A whole second claimed at once frees up all at once a second
+    later, and the next poll comes up to 0.1 s after that: ~6 % of the rate lost to the wait."""
+    return max(1, min(config.worker_concurrency, (3 * config.rate_per_second) // 4))
+
+
 @dataclass(frozen=True)
 class QueuedWork:
     workflow_name: str
@@ -166,6 +197,17 @@ class WorkQueue:
     def _register_queue(self, client: DBOSClient) -> None:
         config = self._config
         client.register_queue(
+            BROADCAST_QUEUE_NAME,
+            # Its own rolling window: while a broadcast runs, other sends can take the tenant
+            # over this rate (Teams then answers 429 with Retry-After, waited out by the retry
+            # policy); the default leaves 5/s of Teams' 50/s for them.
+            limiter={"limit": broadcast_claim_limit(config), "period": 1.0},
+            worker_concurrency=broadcast_worker_concurrency(config),
+            polling_interval_sec=config.queue_polling_seconds,
+            on_conflict="always_update",
+            application_name=APPLICATION_NAME,
+        )
+        client.register_queue(
             QUEUE_NAME,
             limiter={"limit": config.rate_per_second, "period": 1.0},
             partition_limiter={"limit": config.conversation_rate_per_second, "period": 1.0},
@@ -199,6 +241,13 @@ class WorkQueue:
 
     @staticmethod
     def _options(work: QueuedWork) -> EnqueueOptions:
+        if work.partition_key.startswith(BROADCAST_PARTITION_PREFIX):
+            return {
+                "workflow_name": work.workflow_name,
+                "queue_name": BROADCAST_QUEUE_NAME,
+                "workflow_id": work.workflow_id,
+                "app_version": APPLICATION_VERSION,
+            }
         return {
             "workflow_name": work.workflow_name,
             "queue_name": QUEUE_NAME,

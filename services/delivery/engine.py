@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -138,20 +137,22 @@ def dbos_config(config: DeliveryConfig) -> DBOSConfig:
 def broadcast_claim_limit(config: DeliveryConfig) -> int:
     """How many broadcast sends the queue may start in any rolling second, across instances.
 
-    A little over the rate: a started send's slot comes free a second later but is claimed again
-    only at the next poll after that, on average half a polling interval and the poll's own time
-    later, so a limit of exactly the rate starts ~6 % fewer (45 gave 42.4/s). Each instance paces
-    its calls to Teams at the rate itself (``Executor._pace``), so one instance never goes over
-    it and two together go at most to this limit (48 by default, under Teams' 50)."""
-    return config.rate_per_second + math.ceil(config.rate_per_second * config.queue_polling_seconds / 2)
+    One over the rate: a started send's slot comes free a second later but is claimed again only
+    at the next poll after that (half a polling interval and the poll's own time later on
+    average), so a limit of exactly the rate starts ~6 % fewer (45 gave one instance 42.4/s).
+    Each instance also paces its calls to Teams at the rate (``Executor._pace``). More than one
+    over is too many for two instances, whose polls interleave and so lose less: 48 gave them
+    46/s with 600-800 429s at the fake connector's 50/s, and a few sends failed after six."""
+    return config.rate_per_second + 1
 
 
 def broadcast_worker_concurrency(config: DeliveryConfig) -> int:
-    """Broadcast sends in flight at once on one instance: fewer than a second's worth of the
-    limiter, so the queue claims sends as earlier ones finish (a few per poll) rather than the
-    limiter's whole second at once. A whole second claimed at once frees up all at once a second
-    later, and the next poll comes up to 0.1 s after that: ~6 % of the rate lost to the wait."""
-    return max(1, min(config.worker_concurrency, (3 * config.rate_per_second) // 4))
+    """Broadcast sends in flight at once on one instance: half a second's worth of the limiter,
+    so the queue claims sends as earlier ones finish (a few per poll) rather than the limiter's
+    whole second at once (which frees up all at once a second later, the next poll coming up to
+    0.1 s after that), and two instances' paced backlogs stay short: each paces itself at the
+    full rate, so together they can briefly send at twice it."""
+    return max(1, min(config.worker_concurrency, config.rate_per_second // 2))
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,9 @@
 
 Counts every SQL statement and commit the process sends (the app's engine and DBOS's system
 database alike: the listener is on SQLAlchemy's ``Engine`` class), by the thread that sent it
-and the statement's first words, and runs cProfile on the main thread (where the event loop runs
-the sends). On a normal stop (SIGTERM) it writes ``<executor id>.prof`` and
+and the statement's first words, times DBOS's claim steps (calls, wall and CPU time each), and
+runs cProfile on the main thread (where the event loop runs the sends) with that thread's CPU
+time as its clock. On a normal stop (SIGTERM) it writes ``<executor id>.prof`` and
 ``<executor id>-statements.txt`` into ``QOP_PROFILE_DIR``.
 """
 

@@ -9,7 +9,10 @@ The app runs as real ``python -m qop serve`` processes with the default limiter 
 6/s per conversation); the fake connector (this process) enforces 50 requests/s per tenant and
 Teams' per-conversation limits, answering 429 + Retry-After. Printed, all measured in this
 run: achieved send rate as % of the fake's limit, 429s received, lost recipients, duplicates
-(and, with a kill, the sends in flight at the kill).
+(and, with a kill, the sends in flight at the kill), the CPU time the qop processes spent per
+send (the main figure on a shared machine: at 50 sends/s a send must cost well under 20 ms on
+the two cores), on PostgreSQL the server's CPU per send too (its backends for the bench's
+database), and the machine's load average at the start and the end.
 """
 
 from __future__ import annotations
@@ -17,11 +20,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import tempfile
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import psycopg
 from sqlalchemy import insert
 
 from qop.app import build_services
@@ -33,6 +38,8 @@ from tests.support import activities
 from tests.support.databases import scratch_postgres_database
 from tests.support.fake_connector import FakeConnector
 from tests.support.instances import AppInstance
+
+TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK")
 
 CARD = {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "TextBlock", "text": "Practice survey"}]}
 
@@ -78,11 +85,56 @@ async def seed(settings: Settings, service_url: str, count: int) -> list[int]:
         await engine.dispose()
 
 
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process so far (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICKS_PER_SECOND
+
+
+def instances_cpu_seconds(instances: list[AppInstance]) -> float:
+    return sum(process_cpu_seconds(i.process.pid) for i in instances if i.process is not None)
+
+
+def server_cpu_seconds(database_url: str) -> dict[int, float]:
+    """CPU so far of each PostgreSQL backend connected to the bench's database, by pid."""
+    if not database_url.startswith("postgresql"):
+        return {}
+    name = database_url.rsplit("/", 1)[1].split("?")[0]
+    with psycopg.connect(f"host=127.0.0.1 port=5432 user=postgres dbname={name}", autocommit=True) as connection:
+        pids = [row[0] for row in connection.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", (name,))]
+    return {pid: process_cpu_seconds(pid) for pid in pids}
+
+
+def server_cpu_between(before: dict[int, float], after: dict[int, float]) -> float:
+    """Backends that came and went in between are missed (the app's pools keep theirs open)."""
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
+
+
+def rates_by_tenth(posts: list) -> list[float]:  # type: ignore[type-arg]
+    """Sends per second over each tenth of the posts, in order (where a run slows down)."""
+    times = [post.at for post in posts]
+    step = max(1, len(times) // 10)
+    return [
+        step / (times[end] - times[start]) if times[end] > times[start] else 0.0
+        for start, end in ((n, min(n + step, len(times) - 1)) for n in range(0, len(times) - step, step))
+    ]
+
+
+def load_average() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 async def run(args: argparse.Namespace) -> dict[str, float | int | str]:
     fake = FakeConnector(tenant_limit=args.tenant_limit)
     await fake.start()
     folder = Path(tempfile.mkdtemp(prefix="qop-bench-"))
     instances: list[AppInstance] = []
+    load_at_start = load_average()
+    cpu_at_start = 0.0
+    app_cpu = server_cpu = 0.0
     try:
         async with database(args.database, folder) as settings:
             env = {
@@ -92,10 +144,16 @@ async def run(args: argparse.Namespace) -> dict[str, float | int | str]:
             recipients = await seed(settings, fake.service_url, args.recipients)
             for number in range(args.instances):
                 instance = AppInstance(f"bench-{number + 1}", env, folder)
+                if args.profile:
+                    instance.module = "bench.profiled_serve"
+                    instance.env = {**env, "QOP_PROFILE_DIR": args.profile}
                 await instance.start()
                 instances.append(instance)
             engine = create_engine(settings.database_url)
             services = build_services(settings, engine)
+            app_cpu -= instances_cpu_seconds(instances)
+            server_before = await asyncio.to_thread(server_cpu_seconds, settings.database_url)
+            cpu_at_start = time.process_time()  # the fake connector and the progress polls, not seeding
             started = time.monotonic()
             broadcast = await services.delivery.start_broadcast(None, recipients, CARD, title="Benchmark")
             enqueued = time.monotonic() - started
@@ -103,14 +161,20 @@ async def run(args: argparse.Namespace) -> dict[str, float | int | str]:
             if args.kill_at:
                 while len(fake.posts) < args.recipients * args.kill_at:  # noqa: ASYNC110 - another process sends
                     await asyncio.sleep(0.02)
+                app_cpu += instances_cpu_seconds(instances)
                 for instance in instances:
                     instance.kill()
                 in_flight = await pending_workflows(services)
                 for instance in instances:
                     await instance.start()
+                app_cpu -= instances_cpu_seconds(instances)  # start-up is not sending
             while not (await services.delivery.progress(broadcast.broadcast_id)).settled:  # noqa: ASYNC110
                 await asyncio.sleep(0.2)
             progress = await services.delivery.progress(broadcast.broadcast_id)
+            app_cpu += instances_cpu_seconds(instances)
+            server_cpu = server_cpu_between(
+                server_before, await asyncio.to_thread(server_cpu_seconds, settings.database_url)
+            )
             services.delivery.queue.close()
             await engine.dispose()
     finally:
@@ -128,12 +192,18 @@ async def run(args: argparse.Namespace) -> dict[str, float | int | str]:
         "enqueue_seconds": round(enqueued, 1),
         "achieved_per_second": round(rate, 1),
         "ratio_of_limit_percent": round(100 * rate / args.tenant_limit, 1),
+        "rate_by_tenth_of_posts": " ".join(f"{r:.0f}" for r in rates_by_tenth(posts)),
         "throttled_429": fake.throttled,
         "sent": progress.sent,
         "failed": progress.failed,
         "lost": args.recipients - len(delivered),
         "duplicates": fake.duplicates,
         "in_flight_at_kill": in_flight,
+        "app_cpu_ms_per_send": round(1000 * app_cpu / max(1, len(posts)), 1),
+        "postgres_cpu_ms_per_send": round(1000 * server_cpu / max(1, len(posts)), 1) if server_cpu else "-",
+        "bench_cpu_ms_per_send": round(1000 * (time.process_time() - cpu_at_start) / max(1, len(posts)), 1),
+        "load_average_start": load_at_start,
+        "load_average_end": load_average(),
     }
 
 
@@ -150,8 +220,13 @@ def main() -> None:
     parser.add_argument("--tenant-limit", type=int, default=50)
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--instances", type=int, default=1)
+    parser.add_argument(
+        "--profile", metavar="DIR", help="run the instances under bench.profiled_serve, writing into DIR"
+    )
     parser.add_argument("--kill-at", type=float, default=0.0, help="kill -9 every instance at this fraction sent")
     args = parser.parse_args()
+    if args.profile:
+        args.profile = str(Path(args.profile).resolve())
     result = asyncio.run(run(args))
     for key, value in result.items():
         print(f"{key:>24}: {value}")

@@ -48,7 +48,10 @@ Guarantees: ``dedupe_key`` makes a send idempotent (a second call returns the fi
 delivery's receipt and sends nothing); broadcast sends are keyed (broadcast, person). A
 crash loses nothing: at most the sends in flight at the crash are repeated (Teams has no
 idempotency key). Limits (``DeliveryConfig``, from the settings): ``delivery_rate_per_second``
-(45) across all instances, ``delivery_conversation_rate_per_second`` (6) per conversation. 429 honours
+(45) across all instances, ``delivery_conversation_rate_per_second`` (6) per conversation; a
+broadcast's sends go through a queue of their own without partitions, limited to one over the
+rate and paced at the rate by each instance (``engine.py``), so while a broadcast runs other
+sends come on top of it. 429 honours
 Retry-After (else exponential backoff with jitter); 412/5xx/timeouts are retried; attempts
 are bounded (``delivery_max_attempts``). 403 MessageWritesBlocked -> ``blocked`` and the
 conversation is marked blocked (nothing more is sent there until qop is installed again);

@@ -15,7 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cards import text_delivery as text
 from services.clock import Clock
-from services.delivery.engine import PROGRESS_WORKFLOW, QueuedWork, WorkQueue, delivery_workflow_id
+from services.delivery.engine import (
+    BROADCAST_PARTITION_PREFIX,
+    PROGRESS_WORKFLOW,
+    QueuedWork,
+    WorkQueue,
+    delivery_workflow_id,
+)
 from services.delivery.gateway import Card
 from services.delivery.records import (
     ENQUEUE_CHUNK,
@@ -34,16 +40,13 @@ from storage.repositories import deliveries as delivery_repo
 
 
 def broadcast_lanes(rate_per_second: int, conversation_rate_per_second: int) -> int:
-    """How many queue partitions one broadcast's sends are spread over.
+    """How many lanes (partition keys) one broadcast's sends are spread over.
 
-    A broadcast sends one message into each recipient's conversation, so the per-conversation
-    limit never binds there; what binds is DBOS's way of serving a partitioned queue, one
-    partition at a time per poll (with one partition per recipient, 5,000 recipients ran at
-    ~15/s). A few lanes, each at most the per-conversation rate with one send in flight, give
-    the global limiter room to reach its full rate. Four times the lanes the rates alone need:
-    a lane waits for its send to finish and for the next poll, so each runs well below 6/s
-    (bench/broadcast on 2 cores, 1,000 recipients: 16 lanes 75 %, 32 lanes 80 %, 64 lanes 83 %
-    of the tenant limit; 32 with the other changes, 5,000 recipients: 88 %).
+    A broadcast's sends go through the broadcast queue, which has no partitions
+    (``engine.BROADCAST_QUEUE_NAME``): its key only marks the work as a broadcast's and gives an
+    update of a message still queued the same key, so it follows it there. The lanes date from
+    when the sends shared the partitioned queue (DBOS serves one partition at a time per poll,
+    so a few lanes gave the limiter room); they cost nothing and spread the keys, so they stay.
     """
     needed = -(-rate_per_second // conversation_rate_per_second)
     return max(1, 4 * needed)
@@ -51,7 +54,7 @@ def broadcast_lanes(rate_per_second: int, conversation_rate_per_second: int) -> 
 
 def broadcast_lane(broadcast_id: int, index: int, lanes: int) -> str:
     """The partition key of the ``index``-th recipient's send (round robin over the lanes)."""
-    return f"broadcast:{broadcast_id}:lane:{index % lanes}"
+    return f"{BROADCAST_PARTITION_PREFIX}{broadcast_id}:lane:{index % lanes}"
 
 
 class Broadcasts:

@@ -6,7 +6,8 @@ global limiter (``DeliveryConfig.rate_per_second``, across every instance sharin
 database) and a per-partition limiter (``DeliveryConfig.conversation_rate_per_second``, one
 partition per Teams conversation) with one send in flight per conversation (so messages to
 one conversation go out in the order they were queued). The workflow id is derived from the delivery row, so
-enqueueing the same delivery twice runs it once.
+enqueueing the same delivery twice runs it once. A broadcast's sends go through a second queue
+without partitions (``BROADCAST_QUEUE_NAME``), with the same global limiter.
 
 DBOS is a process-wide singleton. ``DeliveryEngine.launch`` creates and launches it (await it
 on the running event loop: DBOS then runs our async workflows on that loop, next to the
@@ -48,6 +49,16 @@ from storage.db import postgres_connect_args
 logger = logging.getLogger(__name__)
 
 QUEUE_NAME = "qop_deliveries"
+BROADCAST_QUEUE_NAME = "qop_broadcasts"
+"""A broadcast's sends (and what queues behind one of them) go through their own queue, without
+partitions: one message per recipient, so neither the per-conversation limit nor the order within
+a conversation is at stake there. DBOS claims work from a partitioned queue one partition at a
+time, each claim its own serializable transaction of a dozen statements that yields one send
+(about 24 ms of wall time per send on the 2-core machine under load, so ~33 sends/s at most);
+from a queue without partitions it claims everything the rate limit allows in one transaction
+per poll."""
+BROADCAST_PARTITION_PREFIX = "broadcast:"
+"""Work whose partition key starts so (a broadcast's lanes) goes to ``BROADCAST_QUEUE_NAME``."""
 APPLICATION_NAME = "qop"
 APPLICATION_VERSION = "qop-1"
 """Pinned on purpose: DBOS otherwise hashes the code, and after any deploy the queued and
@@ -139,6 +150,27 @@ def dbos_config(config: DeliveryConfig) -> DBOSConfig:
     return dbos_config
 
 
+def broadcast_claim_limit(config: DeliveryConfig) -> int:
+    """How many broadcast sends the queue may start in any rolling second, across instances.
+
+    One over the rate: a started send's slot comes free a second later but is claimed again only
+    at the next poll after that (half a polling interval and the poll's own time later on
+    average), so a limit of exactly the rate starts ~6 % fewer (45 gave one instance 42.4/s).
+    Each instance also paces its calls to Teams at the rate (``Executor._pace``). More than one
+    over is too many for two instances, whose polls interleave and so lose less: 48 gave them
+    46/s with 600-800 429s at the fake connector's 50/s, and a few sends failed after six."""
+    return config.rate_per_second + 1
+
+
+def broadcast_worker_concurrency(config: DeliveryConfig) -> int:
+    """Broadcast sends in flight at once on one instance: half a second's worth of the limiter,
+    so the queue claims sends as earlier ones finish (a few per poll) rather than the limiter's
+    whole second at once (which frees up all at once a second later, the next poll coming up to
+    0.1 s after that), and two instances' paced backlogs stay short: each paces itself at the
+    full rate, so together they can briefly send at twice it."""
+    return max(1, min(config.worker_concurrency, config.rate_per_second // 2))
+
+
 @dataclass(frozen=True)
 class QueuedWork:
     workflow_name: str
@@ -182,6 +214,17 @@ class WorkQueue:
     def _register_queue(self, client: DBOSClient) -> None:
         config = self._config
         client.register_queue(
+            BROADCAST_QUEUE_NAME,
+            # Its own rolling window: while a broadcast runs, other sends can take the tenant
+            # over this rate (Teams then answers 429 with Retry-After, waited out by the retry
+            # policy); the default leaves 5/s of Teams' 50/s for them.
+            limiter={"limit": broadcast_claim_limit(config), "period": 1.0},
+            worker_concurrency=broadcast_worker_concurrency(config),
+            polling_interval_sec=config.queue_polling_seconds,
+            on_conflict="always_update",
+            application_name=APPLICATION_NAME,
+        )
+        client.register_queue(
             QUEUE_NAME,
             limiter={"limit": config.rate_per_second, "period": 1.0},
             partition_limiter={"limit": config.conversation_rate_per_second, "period": 1.0},
@@ -215,6 +258,13 @@ class WorkQueue:
 
     @staticmethod
     def _options(work: QueuedWork) -> EnqueueOptions:
+        if work.partition_key.startswith(BROADCAST_PARTITION_PREFIX):
+            return {
+                "workflow_name": work.workflow_name,
+                "queue_name": BROADCAST_QUEUE_NAME,
+                "workflow_id": work.workflow_id,
+                "app_version": APPLICATION_VERSION,
+            }
         return {
             "workflow_name": work.workflow_name,
             "queue_name": QUEUE_NAME,

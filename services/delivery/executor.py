@@ -4,7 +4,7 @@
 One run resolves the conversation (creating a 1:1 chat when none is known), calls Teams with
 the retry policy and records the outcome in one transaction, together with the conversation it
 used and, for a broadcast send, the claim on a progress refresh. Whether that send was the
-broadcast's last is checked after the outcome is committed (``_claim_finish``), so of sends
+broadcast's last is checked after the outcome is committed (``_record``), so of sends
 finishing together the last to commit always sees every other outcome.
 
 Once Teams has answered, the outcome is kept in the run until the database takes it: each write
@@ -18,11 +18,13 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
-from typing import TypeVar
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
 from opentelemetry import trace
+from sqlalchemy import Update, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased
 
 from services.clock import Clock
 from services.delivery.broadcasts import Broadcasts
@@ -75,6 +77,7 @@ class Executor:
         broadcasts: Broadcasts,
         policy: RetryPolicy,
         progress_interval_seconds: float,
+        rate_per_second: float,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self._sessions = sessions
@@ -83,6 +86,11 @@ class Executor:
         self._broadcasts = broadcasts
         self._policy = policy
         self._progress_interval_seconds = progress_interval_seconds
+        self._send_spacing = 1.0 / rate_per_second
+        self._next_call_at = 0.0
+        """When this instance may next call Teams (``_pace``)."""
+        self._progress_claims_tried: dict[int, datetime] = {}
+        """When this instance last tried to claim each broadcast's progress refresh."""
         self._sleep = sleep
         self._gateway: TeamsGateway | None = None
 
@@ -98,11 +106,17 @@ class Executor:
             return outcome
 
     async def _perform(self, delivery_id: int, generation: int) -> str:
+        # One round trip: the delivery with the conversation it goes to, outside a transaction
+        # (a single read needs none, and BEGIN and ROLLBACK would be two more round trips).
         async with self._sessions() as session:
-            delivery = await delivery_repo.get(session, delivery_id)
-            if delivery is None or delivery.status != DeliveryStatus.QUEUED.value or delivery.generation != generation:
+            await session.connection(execution_options=AUTOCOMMIT)
+            found = (await session.execute(_DELIVERY_WITH_CONVERSATION, {"delivery_id": delivery_id})).first()
+            if found is None:
                 return "skipped"
-            job = await self._job_of(session, delivery)
+            delivery, conversation = found
+            if delivery.status != DeliveryStatus.QUEUED.value or delivery.generation != generation:
+                return "skipped"
+            job = _job_of(delivery, conversation)
         trace.get_current_span().set_attributes(
             {"qop.delivery.purpose": job.purpose, "qop.delivery.operation": job.operation}
         )
@@ -131,16 +145,14 @@ class Executor:
         # From here on Teams may have the message: the outcome is kept in this run and each step
         # that writes it waits for the database (never ending the run, which would start again
         # and send again), so the call to Teams is never repeated.
-        refresh_due = await self._until_database_returns(
+        refresh_due, finished = await self._until_database_returns(
             lambda: self._record(job, status, reason, message_id, attempts, conversation_gone=gone)
         )
         if status is not DeliveryStatus.SENT:
             logger.info("delivery %s (%s) ended %s: %s", delivery_id, job.purpose, status.value, reason)
-        if job.broadcast_id is not None:
+        if job.broadcast_id is not None and (finished or refresh_due):
             broadcast_id = job.broadcast_id
-            finished = await self._until_database_returns(lambda: self._claim_finish(broadcast_id))
-            if finished or refresh_due:
-                await self._until_database_returns(lambda: self._broadcasts.enqueue_progress_refresh(broadcast_id))
+            await self._until_database_returns(lambda: self._broadcasts.enqueue_progress_refresh(broadcast_id))
         if job.purpose == PROGRESS_PURPOSE:
             await self._until_database_returns(lambda: self._broadcasts.release_after_progress_card(delivery_id))
         return status.value
@@ -199,23 +211,6 @@ class Executor:
         if self._gateway is None:
             raise RuntimeError("no Teams gateway attached: deliveries run only inside the app")
         return self._gateway
-
-    async def _job_of(self, session: AsyncSession, delivery: Delivery) -> _Job:
-        conversation = None
-        if delivery.operation == DeliveryOperation.SEND.value:
-            conversation = await self._conversation_of(session, delivery)
-        return _Job(
-            delivery_id=delivery.id,
-            operation=delivery.operation,
-            purpose=delivery.purpose,
-            broadcast_id=delivery.broadcast_id,
-            person_id=delivery.person_id,
-            card=delivery.card,
-            text=delivery.text,
-            conversation_pk=conversation.id if conversation is not None else None,
-            address=_address(conversation) if conversation is not None else None,
-            unreachable=_unreachable(conversation) if conversation is not None else None,
-        )
 
     async def _carry_out(
         self, job: _Job, still_wanted: Callable[[], Awaitable[bool]], count_attempt: Callable[[], None]
@@ -301,6 +296,7 @@ class Executor:
         while True:
             attempt += 1
             count_attempt()
+            await self._pace()
             try:
                 return await call()
             except Blocked as error:
@@ -319,6 +315,21 @@ class Executor:
                 if not await still_wanted():
                     raise _Outcome(DeliveryStatus.CANCELLED, "Cancelled by the sender.") from error
 
+    async def _pace(self) -> None:
+        """Space this instance's calls to Teams at least 1/rate apart. The queue's limiter lets a
+        second's worth of sends start at once (a broadcast's queue claims them in one poll); sent
+        in one burst, a burst started a little late meets the next second's at Teams, which
+        counts any rolling second (a 5,000-recipient run got 511 429s). Spread out, they keep
+        to the rate the limiter allows."""
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        # Slots missed while the event loop was busy are made up, a few at most (``PACE_CATCH_UP``):
+        # kept strictly, each delay would be lost for good (43/s instead of 45 at load 6).
+        slot = max(self._next_call_at, now - PACE_CATCH_UP * self._send_spacing)
+        self._next_call_at = slot + self._send_spacing
+        if slot > now:
+            await asyncio.sleep(slot - now)
+
     async def _record(
         self,
         job: _Job,
@@ -328,40 +339,63 @@ class Executor:
         attempts: int,
         *,
         conversation_gone: bool = False,
-    ) -> bool:
+    ) -> tuple[bool, bool]:
         """Store how the delivery ended, in one transaction with the conversation it used and, for a
-        broadcast send, the claim on its progress refresh (whether it was the last send is decided
-        after this commits: ``_claim_finish``). True when the progress card is due a refresh."""
+        broadcast send, the claim on its progress refresh; then, for a broadcast send, whether it
+        was the broadcast's last (after the commit: checked inside that
+        transaction, sends finishing at the same moment would each still see the others queued
+        (uncommitted) and the broadcast would never finish; the last to commit always sees every
+        other outcome).
+        Returns (the progress card is due a refresh, this send finished the broadcast).
+
+        Safe to repeat (the step is tried again while the database is away): an outcome already
+        recorded is not recorded again, and only the finish is claimed once more."""
         now = self._clock.now()
-        async with transaction(self._sessions) as session:
-            delivery = await delivery_repo.get(session, job.delivery_id)
-            assert delivery is not None
-            if delivery.status != DeliveryStatus.QUEUED.value and status is not DeliveryStatus.SENT:
-                return False  # cancelled while the last attempt was in flight (or recorded already)
-            if delivery.status == DeliveryStatus.SENT.value:
-                return False  # recorded already: its commit went through but the answer was lost
-            # A message Teams accepted counts as sent even if the broadcast was cancelled meanwhile:
-            # the record must say what the recipient actually got.
-            delivery.status = status.value
-            delivery.reason = reason
-            delivery.attempts += attempts
-            if job.conversation_pk is not None and delivery.conversation_pk is None:
-                delivery.conversation_pk = job.conversation_pk
-            if message_id and delivery.operation == DeliveryOperation.SEND.value:
-                delivery.message_id = message_id
-                delivery.sent_at = now
-            if status is DeliveryStatus.BLOCKED or conversation_gone:
-                await self._mark_unreachable(session, delivery, blocked=status is DeliveryStatus.BLOCKED, now=now)
-            if delivery.broadcast_id is None:
-                return False
-            return await delivery_repo.claim_progress_refresh(
-                session, delivery.broadcast_id, now=now, every=self._progress_interval_seconds
-            )
+        async with self._sessions() as session:
+            async with session.begin():
+                recorded = await session.execute(
+                    _record_outcome(job, status, reason, message_id, attempts, now=now), execution_options=ORM_UPDATE
+                )
+                written = recorded.first()
+                # Nothing written: cancelled while the last attempt was in flight, or recorded
+                # already (its commit went through but the answer was lost).
+                refresh_due = False
+                if written is not None:
+                    conversation_pk = written[0]
+                    if status is DeliveryStatus.BLOCKED or conversation_gone:
+                        await self._mark_unreachable(
+                            session, job, conversation_pk, blocked=status is DeliveryStatus.BLOCKED, now=now
+                        )
+                    if job.broadcast_id is not None:
+                        refresh_due = await self._claim_progress_refresh(session, job.broadcast_id, now)
+            if job.broadcast_id is None:
+                return refresh_due, False
+            # Committed; the finish claim is one statement and needs no transaction of its own.
+            await session.connection(execution_options=AUTOCOMMIT)
+            finished = await delivery_repo.claim_finish(session, job.broadcast_id, now=self._clock.now())
+            return refresh_due, finished
+
+    async def _claim_progress_refresh(self, session: AsyncSession, broadcast_id: int, now: datetime) -> bool:
+        """The compare-and-set on the broadcast row (one winner per interval across instances),
+        skipped while this instance tried it less than an interval ago: a send every 20 ms would
+        otherwise send an UPDATE that changes nothing 150 times per refresh."""
+        tried_at = self._progress_claims_tried.get(broadcast_id)
+        if tried_at is not None and now < tried_at + timedelta(seconds=self._progress_interval_seconds):
+            return False
+        self._progress_claims_tried[broadcast_id] = now
+        return await delivery_repo.claim_progress_refresh(
+            session, broadcast_id, now=now, every=self._progress_interval_seconds
+        )
 
     async def _mark_unreachable(
-        self, session: AsyncSession, delivery: Delivery, *, blocked: bool, now: datetime
+        self, session: AsyncSession, job: _Job, conversation_pk: int | None, *, blocked: bool, now: datetime
     ) -> None:
-        conversation = await self._conversation_of(session, delivery)
+        if conversation_pk is not None:
+            conversation = await session.get(Conversation, conversation_pk)
+        elif job.person_id is not None:
+            conversation = await delivery_repo.newest_personal_chat(session, job.person_id)
+        else:
+            conversation = None
         if conversation is None:
             return
         if blocked:
@@ -369,15 +403,6 @@ class Executor:
         else:
             conversation.installed = False
             conversation.uninstalled_at = now
-
-    async def _claim_finish(self, broadcast_id: int) -> bool:
-        """Mark the broadcast finished if nothing of it is queued any more; True for the one send
-        (across instances) that did. Its own transaction, after the send's outcome is committed:
-        checked inside that transaction, sends finishing at the same moment would each still see
-        the others queued (uncommitted) and the broadcast would never finish. The last to commit
-        always sees every other outcome."""
-        async with transaction(self._sessions) as session:
-            return await delivery_repo.claim_finish(session, broadcast_id, now=self._clock.now())
 
     async def _store_created_chat(self, person_id: int, created: ConversationAddress) -> int:
         async with transaction(self._sessions) as session:
@@ -397,6 +422,84 @@ class Executor:
                 installed=None,
             )
             return conversation.id
+
+
+PACE_CATCH_UP = 2
+"""How many missed slots ``Executor._pace`` makes up at once (Teams allows 50/s, qop's rate is 45)."""
+AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
+ORM_UPDATE = {"synchronize_session": False}
+
+_chat = aliased(Conversation)
+_DELIVERY_WITH_CONVERSATION = (
+    select(Delivery, Conversation)
+    .outerjoin(
+        Conversation,
+        # Only a send goes to a conversation of its own choosing: the one it names, else the
+        # person's 1:1 chat (an installed one first, then the most recently updated).
+        (Delivery.operation == DeliveryOperation.SEND.value)
+        & (
+            Conversation.id
+            == func.coalesce(
+                Delivery.conversation_pk,
+                select(_chat.id)
+                .where(_chat.person_id == Delivery.person_id, _chat.kind == ConversationKind.PERSONAL.value)
+                .order_by(_chat.installed.desc(), _chat.updated_at.desc())
+                .limit(1)
+                .correlate(Delivery)
+                .scalar_subquery(),
+            )
+        ),
+    )
+    .where(Delivery.id == bindparam("delivery_id"))
+)
+"""A delivery and, for a send, the conversation it goes to, in one statement."""
+
+
+def _record_outcome(
+    job: _Job, status: DeliveryStatus, reason: str | None, message_id: str | None, attempts: int, *, now: datetime
+) -> Update:
+    """The UPDATE that records an outcome, returning the conversation the delivery used. It
+    matches nothing when the outcome must not be written: a delivery no longer queued (cancelled
+    while the last attempt was in flight), except that a message Teams accepted counts as sent
+    even if it was cancelled meanwhile (the record must say what the recipient actually got),
+    and never twice (a commit that went through but whose answer was lost)."""
+    still_open = (
+        Delivery.status != DeliveryStatus.SENT.value
+        if status is DeliveryStatus.SENT
+        else Delivery.status == DeliveryStatus.QUEUED.value
+    )
+    values: dict[str, Any] = {
+        "status": status.value,
+        "reason": reason,
+        "attempts": Delivery.attempts + attempts,
+        "updated_at": now,
+    }
+    if job.conversation_pk is not None:
+        values["conversation_pk"] = func.coalesce(Delivery.conversation_pk, job.conversation_pk)
+    if message_id and job.operation == DeliveryOperation.SEND.value:
+        values["message_id"] = message_id
+        values["sent_at"] = now
+    return (
+        update(Delivery)
+        .where(Delivery.id == job.delivery_id, still_open)
+        .values(values)
+        .returning(Delivery.conversation_pk)
+    )
+
+
+def _job_of(delivery: Delivery, conversation: Conversation | None) -> _Job:
+    return _Job(
+        delivery_id=delivery.id,
+        operation=delivery.operation,
+        purpose=delivery.purpose,
+        broadcast_id=delivery.broadcast_id,
+        person_id=delivery.person_id,
+        card=delivery.card,
+        text=delivery.text,
+        conversation_pk=conversation.id if conversation is not None else None,
+        address=_address(conversation) if conversation is not None else None,
+        unreachable=_unreachable(conversation) if conversation is not None else None,
+    )
 
 
 BLOCKED_REASON = "The person has blocked qop in Teams (or removed it), so nothing more is sent to them."

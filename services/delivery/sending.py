@@ -196,9 +196,10 @@ async def find_conversation(session: AsyncSession, conversation: int | str) -> C
 
 async def _follow_up_partition(session: AsyncSession, original: Delivery) -> str:
     """Where an update or delete of ``original`` queues: behind the original while it is still
-    queued (so it cannot overtake it), else in the conversation's own partition (a broadcast's
-    lane may still hold thousands of sends, and the user who just pressed a button should not
-    wait for them)."""
+    queued (so it cannot overtake it; for a broadcast's send, its lane's key puts it in the
+    broadcast queue, after the original), else in the conversation's own partition (a
+    broadcast's queue may still hold thousands of sends, and the user who just pressed a button
+    should not wait for them)."""
     if original.status == DeliveryStatus.QUEUED.value or original.conversation_pk is None:
         return original.partition_key
     conversation = await session.get(Conversation, original.conversation_pk)

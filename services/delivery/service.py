@@ -57,6 +57,7 @@ class DeliveryService(DeliveryOutbox):
                 max_seconds=config.backoff_max_seconds,
             ),
             progress_interval_seconds=config.progress_interval_seconds,
+            rate_per_second=config.rate_per_second,
             sleep=sleep,
         )
 

@@ -35,6 +35,8 @@ class AppInstance:
     workdir: Path
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
+    module: str = "qop"
+    """What ``python -m`` runs (a bench may wrap ``qop`` to measure it)."""
 
     def environment(self) -> dict[str, str]:
         """What the process runs with (also right for a ``python -m qop ...`` command beside it)."""
@@ -53,7 +55,11 @@ class AppInstance:
     async def start(self) -> None:
         log = (self.workdir / f"{self.executor_id}.log").open("ab")
         self.process = subprocess.Popen(  # noqa: ASYNC220 - a long-lived child, not awaited
-            [sys.executable, "-m", "qop", "serve"], cwd=self.workdir, env=self.environment(), stdout=log, stderr=log
+            [sys.executable, "-m", self.module, "serve"],
+            cwd=self.workdir,
+            env=self.environment(),
+            stdout=log,
+            stderr=log,
         )
         log.close()
         await self._wait_ready()

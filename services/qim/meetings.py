@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -51,9 +51,6 @@ from storage.models import (
     ActionSource,
     Conversation,
     ConversationKind,
-    Delivery,
-    DeliveryOperation,
-    DeliveryStatus,
     ImprovementPriority,
     ImprovementPriorityAction,
     ImprovementStatus,
@@ -65,6 +62,7 @@ from storage.models import (
     RoleAssignment,
 )
 from storage.repositories import conversations as conversation_repo
+from storage.repositories import deliveries as delivery_repo
 from storage.repositories import improvement as plan_repo
 from storage.repositories import qim as repo
 from views import periods
@@ -254,21 +252,12 @@ class QimService:
         async with transaction(self._sessions) as session:
             meeting = await session.get(QimMeeting, meeting_id)
             assert meeting is not None
-            posted = list(
-                await session.scalars(
-                    select(Delivery.id)
-                    .where(
-                        Delivery.purpose == PURPOSE,
-                        Delivery.operation == DeliveryOperation.SEND.value,
-                        Delivery.status.in_([DeliveryStatus.QUEUED.value, DeliveryStatus.SENT.value]),
-                        or_(
-                            Delivery.dedupe_key == pack_key(meeting.meeting_on),
-                            Delivery.dedupe_key.startswith(posted_now_key_prefix(meeting_id), autoescape=True),
-                        ),
-                    )
-                    .order_by(Delivery.id.desc())
-                    .limit(POSTED_PACKS_UPDATED)
-                )
+            posted = await delivery_repo.posted_sends(
+                session,
+                PURPOSE,
+                dedupe_key=pack_key(meeting.meeting_on),
+                dedupe_key_prefix=posted_now_key_prefix(meeting_id),
+                limit=POSTED_PACKS_UPDATED,
             )
             refresh_user_ids = await _chair_teams_ids(session) if posted else ()
         if not posted:

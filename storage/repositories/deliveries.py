@@ -152,3 +152,22 @@ async def any_installed_conversation(session: AsyncSession) -> Conversation | No
     return await session.scalar(
         select(Conversation).where(Conversation.installed.is_(True)).order_by(Conversation.updated_at.desc()).limit(1)
     )
+
+
+async def posted_sends(
+    session: AsyncSession, purpose: str, *, dedupe_key: str, dedupe_key_prefix: str, limit: int
+) -> list[int]:
+    """The newest sends of ``purpose`` still queued or sent whose dedupe key is ``dedupe_key`` or
+    starts with ``dedupe_key_prefix``: the messages of one thing posted more than once."""
+    query = (
+        select(Delivery.id)
+        .where(
+            Delivery.purpose == purpose,
+            Delivery.operation == DeliveryOperation.SEND.value,
+            Delivery.status.in_([DeliveryStatus.QUEUED.value, DeliveryStatus.SENT.value]),
+            or_(Delivery.dedupe_key == dedupe_key, Delivery.dedupe_key.startswith(dedupe_key_prefix, autoescape=True)),
+        )
+        .order_by(Delivery.id.desc())
+        .limit(limit)
+    )
+    return list(await session.scalars(query))

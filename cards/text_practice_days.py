@@ -10,8 +10,14 @@ PLAN_INTRO = (
 PLAN_DAY = "Date of the practice day"
 PLAN_AREA = "Service area"
 PLAN_TEMPLATE = "Audit"
-PLAN_CASES = "Cases: one per line, case reference, team, practitioner's e-mail"
-PLAN_CASES_PLACEHOLDER = "LCS-123456, Riverside Family Support, sam.khan@northshire.example"
+PLAN_CASES = (
+    "Cases: one per line, case reference, team, practitioner's e-mail, and if you wish the e-mail of the auditor "
+    "you choose for that case (someone from another team)"
+)
+PLAN_CASES_PLACEHOLDER = (
+    "LCS-123456, Riverside Family Support, sam.khan@northshire.example\n"
+    "LCS-123457, Riverside Family Support, sam.khan@northshire.example, jo.pritchard@northshire.example"
+)
 PLAN_SAMPLE = "How many cases to audit (leave empty to audit every case listed)"
 PLAN_SAMPLE_HINT = "qop picks them at random from the cases listed, leaving out any audited in the last 12 months."
 PLAN_AUDITORS = "Auditors (each is paired with cases from other teams)"
@@ -34,6 +40,11 @@ TOO_MANY_CASES = "A practice day takes at most {most} cases."
 NO_CASES_LEFT = "None of the cases listed can be audited: see the reasons below."
 CASE_OUTSIDE_AREA = "team {team} is not in {area}"
 SAMPLE_LEFT_OUT = "not picked for the sample"
+CHOSEN_AUDITOR_UNKNOWN = "no active member of the organisation has the e-mail {email} (the auditor chosen)"
+CHOSEN_AUDITOR_IS_PRACTITIONER = "the auditor chosen, {email}, is the case's practitioner"
+CHOSEN_AUDITOR_SAME_TEAM = (
+    "the auditor chosen, {email}, is in team {team} or manages it: choose an auditor from another team"
+)
 CANNOT_PAIR = (
     "qop cannot pair every case with an auditor from another team: {cases} would have no auditor. "
     "Add an auditor from another team, or take those cases off the list."

@@ -32,7 +32,8 @@ class PlanRequest:
     service_area_id: int
     template_id: str
     cases_csv: str
-    """``case_ref,team,practitioner e-mail`` lines: the cases to audit, or the pool to sample from."""
+    """``case_ref,team,practitioner e-mail[,auditor e-mail]`` lines: the cases to audit (some with the
+    auditor the planner chose), or the pool to sample from."""
     auditor_ids: tuple[int, ...]
     sample_size: int | None = None
     """Sample this many of the listed cases (none audited in the last 12 months); None: all of them."""

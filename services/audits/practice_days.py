@@ -16,6 +16,7 @@ from __future__ import annotations
 import random
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
@@ -29,7 +30,7 @@ from services import access_log, actors, policy
 from services.actors import Actor
 from services.audits.loading import AuditContext
 from services.audits.reading import action_source_ref
-from services.audits.rounds import CheckedCase, OpenCase, RoundRow, Rounds, open_cases
+from services.audits.rounds import OPEN_CASE_COLUMNS, CheckedCase, OpenCase, RoundRow, Rounds, read_rows
 from services.digest.builder import AUDIT_TEMPLATE, THEMES_SECTION, WORKING_WELL, safe_quote
 from services.errors import InvalidInput, NotAllowed, NotFound
 from services.feedback.tokens import Signer
@@ -40,6 +41,7 @@ from storage.models import (
     AuditRound,
     AuditStatus,
     CalendarOccurrence,
+    Person,
     PracticeDay,
     PracticeDayCase,
     PracticeDayStatus,
@@ -67,7 +69,9 @@ QUOTES = 5
 DAYS_LISTED = 20
 LINK_PURPOSE = "practice-day-workbook"
 OPEN_STATUSES = (AuditStatus.ASSIGNED.value, AuditStatus.IN_PROGRESS.value)
-CSV_HEADER = "case_ref,team,practitioner\n"
+CHOSEN_AUDITOR_COLUMN = "auditor"
+"""The optional fourth field of a case line: the e-mail of the auditor the planner chose for it."""
+CSV_HEADER = f"{','.join(OPEN_CASE_COLUMNS)},{CHOSEN_AUDITOR_COLUMN}\n"
 
 
 class _TakenMeanwhile(Exception):
@@ -85,22 +89,36 @@ class Auditor:
     """Their own team and the teams they manage: they audit no case of these."""
 
 
-def pair_cases(cases: list[CheckedCase], auditors: list[Auditor]) -> tuple[dict[str, int], list[str]]:
+def may_audit(auditor: Auditor, case: CheckedCase) -> bool:
+    """Whether the auditor may audit the case: not its practitioner, not from its team nor a team they manage."""
+    return case.team.id not in auditor.teams and auditor.person_id != case.practitioner.id
+
+
+def pair_cases(
+    cases: list[CheckedCase], auditors: list[Auditor], chosen: dict[str, int] | None = None
+) -> tuple[dict[str, int], list[str]]:
     """Give every case an auditor from another team, sharing the cases out evenly (at most one more
     case for one auditor than another). Returns (auditor id by case reference, cases with none).
 
+    ``chosen``: the auditor id the planner chose for a case (checked already), by case reference.
+    Those cases keep their auditor and are placed first; they count towards the even share of an
+    auditor on the list, and are never moved. Someone chosen for a case but not on the list gets
+    no other case.
+
     A matching with capacities (augmenting paths), so a case that only one auditor can take gets
     that auditor even if an earlier case took them first."""
+    refs = {case.case_ref for case in cases}
+    fixed = {case_ref: person for case_ref, person in (chosen or {}).items() if case_ref in refs}
+    free = [case for case in cases if case.case_ref not in fixed]
     if not auditors:
-        return {}, [case.case_ref for case in cases]
-    capacity = -(-len(cases) // len(auditors))
-    eligible = {
-        case.case_ref: [
-            a.person_id for a in auditors if case.team.id not in a.teams and a.person_id != case.practitioner.id
-        ]
-        for case in cases
-    }
+        return fixed, [case.case_ref for case in free]
     taken: dict[int, list[str]] = defaultdict(list)
+    listed = {a.person_id for a in auditors}
+    for case_ref, person in fixed.items():
+        if person in listed:
+            taken[person].append(case_ref)
+    capacity = -(-(len(free) + sum(len(held) for held in taken.values())) // len(auditors))
+    eligible = {case.case_ref: [a.person_id for a in auditors if may_audit(a, case)] for case in free}
 
     def place(case_ref: str, tried: set[int]) -> bool:
         for auditor in sorted(eligible[case_ref], key=lambda person: len(taken[person])):
@@ -111,14 +129,14 @@ def pair_cases(cases: list[CheckedCase], auditors: list[Auditor]) -> tuple[dict[
                 taken[auditor].append(case_ref)
                 return True
             for other in list(taken[auditor]):
-                if place(other, tried):
+                if other not in fixed and place(other, tried):
                     taken[auditor].remove(other)
                     taken[auditor].append(case_ref)
                     return True
         return False
 
-    unpaired = [case.case_ref for case in cases if not place(case.case_ref, set())]
-    return {case_ref: auditor for auditor, refs in taken.items() for case_ref in refs}, unpaired
+    unpaired = [case.case_ref for case in free if not place(case.case_ref, set())]
+    return {**{case_ref: auditor for auditor, refs in taken.items() for case_ref in refs}, **fixed}, unpaired
 
 
 class PracticeDays:
@@ -172,7 +190,7 @@ class PracticeDays:
         template = self.rounds.audit_template(request.template_id)
         if request.held_on < self.context.today():
             raise InvalidInput(text.DAY_IN_PAST, {"day": text.DAY_IN_PAST})
-        cases, problems = _typed_lines(request.cases_csv)
+        cases, chosen_emails, problems = _typed_lines(request.cases_csv)
         if len(cases) > MAX_CASES and request.sample_size is None:
             raise InvalidInput(
                 text.TOO_MANY_CASES.format(most=MAX_CASES), {"cases": text.TOO_MANY_CASES.format(most=MAX_CASES)}
@@ -186,9 +204,11 @@ class PracticeDays:
             existing = await rows.day_on(session, area.id, request.held_on)
             if existing is not None:
                 return await self._planned(session, existing, already=True)
-            checked = await self._checked_cases(session, area, cases, problems, request.sample_size)
+            checked, chosen = await self._checked_cases(
+                session, area, cases, chosen_emails, problems, request.sample_size
+            )
             auditors = await self._auditors(session, request)
-            paired, unpaired = pair_cases(checked, auditors)
+            paired, unpaired = pair_cases(checked, auditors, chosen)
             if unpaired:
                 listed = ", ".join(unpaired)
                 raise InvalidInput(
@@ -251,17 +271,33 @@ class PracticeDays:
         session: AsyncSession,
         area: ServiceArea,
         cases: list[OpenCase],
+        chosen_emails: dict[int, str],
         problems: list[RowProblem],
         sample_size: int | None,
-    ) -> list[CheckedCase]:
-        """The listed cases that can be audited (reasons for the others go to ``problems``), sampled."""
+    ) -> tuple[list[CheckedCase], dict[str, int]]:
+        """The listed cases that can be audited (reasons for the others go to ``problems``), sampled,
+        with the auditor id the planner chose for some of them (``chosen_emails``: by line number)."""
         area_teams = await rows.teams_of_area(session, area.id)
+        named = await rows.active_members_by_email(session, list(chosen_emails.values())) if chosen_emails else {}
+        chosen_auditors = await _auditors_of(session, named.values())
         seen: set[str] = set()
         checked: list[CheckedCase] = []
+        chosen: dict[str, int] = {}
         for case in cases:
             found, problem = await self.rounds.checked_case(session, case, seen)
             if found is not None and found.team.id not in area_teams:
                 found, problem = None, text.CASE_OUTSIDE_AREA.format(team=found.team.name, area=area.name)
+            if found is not None and case.row in chosen_emails:
+                email = chosen_emails[case.row]
+                person = named.get(email.lower())
+                if person is None:
+                    found, problem = None, text.CHOSEN_AUDITOR_UNKNOWN.format(email=email)
+                elif person.id == found.practitioner.id:
+                    found, problem = None, text.CHOSEN_AUDITOR_IS_PRACTITIONER.format(email=email)
+                elif not may_audit(chosen_auditors[person.id], found):
+                    found, problem = None, text.CHOSEN_AUDITOR_SAME_TEAM.format(email=email, team=found.team.name)
+                else:
+                    chosen[found.case_ref] = person.id
             if found is None:
                 problems.append(RowProblem(case.row, problem or ""))
             else:
@@ -273,7 +309,8 @@ class PracticeDays:
         if not checked:
             reasons = "; ".join(text.ROW.format(row=p.row) + ": " + p.reason for p in problems[:5])
             raise InvalidInput(text.NO_CASES_LEFT, {"cases": reasons or text.CASES_NEEDED})
-        return checked
+        kept = {case.case_ref for case in checked}
+        return checked, {case_ref: person for case_ref, person in chosen.items() if case_ref in kept}
 
     async def _auditors(self, session: AsyncSession, request: PlanRequest) -> list[Auditor]:
         """The chosen auditors (by id from the card's list, or by e-mail), each with the teams they
@@ -289,13 +326,8 @@ class PracticeDays:
             problem = text.UNKNOWN_AUDITOR_EMAIL.format(emails=", ".join(unknown))
             raise InvalidInput(problem, {"auditor_emails": problem})
         people.update({person.id: person for person in by_email.values()})
-        managed = await rows.managed_teams(session, list(people))
-        return [
-            Auditor(
-                person.id, frozenset({*managed.get(person.id, set()), *([person.team_id] if person.team_id else [])})
-            )
-            for person in sorted(people.values(), key=lambda p: (p.display_name.lower(), p.id))
-        ]
+        auditors = await _auditors_of(session, people.values())
+        return [auditors[person.id] for person in sorted(people.values(), key=lambda p: (p.display_name.lower(), p.id))]
 
     async def _planned(
         self,
@@ -608,10 +640,26 @@ class PracticeDays:
             return await self._summary(session, found)
 
 
-def _typed_lines(cases_text: str) -> tuple[list[OpenCase], list[RowProblem]]:
-    """The plan card's case lines, numbered as the planner sees them (the first line is line 1)."""
-    cases, problems = open_cases(CSV_HEADER + cases_text)
-    return [replace(case, row=case.row - 1) for case in cases], [replace(p, row=p.row - 1) for p in problems]
+async def _auditors_of(session: AsyncSession, people: Iterable[Person]) -> dict[int, Auditor]:
+    """Each person as an auditor (by person id), with the teams they may not audit: their own and
+    those they manage."""
+    people = list(people)
+    managed = await rows.managed_teams(session, [person.id for person in people]) if people else {}
+    return {
+        person.id: Auditor(
+            person.id, frozenset({*managed.get(person.id, set()), *([person.team_id] if person.team_id else [])})
+        )
+        for person in people
+    }
+
+
+def _typed_lines(cases_text: str) -> tuple[list[OpenCase], dict[int, str], list[RowProblem]]:
+    """The plan card's case lines, numbered as the planner sees them (the first line is line 1):
+    the cases, the auditor e-mail typed as a line's fourth field (by line number), and problems."""
+    raw, problems = read_rows(CSV_HEADER + cases_text, (*OPEN_CASE_COLUMNS, CHOSEN_AUDITOR_COLUMN))
+    cases = [OpenCase(int(r["row"]) - 1, r["case_ref"], r["team"], r["practitioner"]) for r in raw]
+    chosen = {int(r["row"]) - 1: r[CHOSEN_AUDITOR_COLUMN] for r in raw if r.get(CHOSEN_AUDITOR_COLUMN)}
+    return cases, chosen, [replace(p, row=p.row - 1) for p in problems]
 
 
 def _case_of(problem: RowProblem, pairs: list[rows.CaseRow]) -> RowProblem:

@@ -130,6 +130,20 @@ def test_pairing_names_the_cases_nobody_from_another_team_can_take() -> None:
     assert pair_cases(cases, []) == ({}, ["OWN", "OTHER"])
 
 
+def test_pairing_keeps_the_chosen_auditors_and_counts_their_cases_in_the_even_share() -> None:
+    from services.audits.practice_days import Auditor
+
+    # Auditor 1 is chosen for C0 and C1; four more cases share out so both end with three.
+    cases = [_case(f"C{n}", team=3, practitioner=100 + n) for n in range(6)]
+    auditors = [Auditor(1, frozenset({1})), Auditor(2, frozenset({2}))]
+    paired, unpaired = pair_cases(cases, auditors, {"C0": 1, "C1": 1})
+    assert unpaired == [] and paired["C0"] == 1 and paired["C1"] == 1
+    assert sorted(list(paired.values()).count(a.person_id) for a in auditors) == [3, 3]
+    # Someone chosen for one case but not on the list gets that case only.
+    paired, _ = pair_cases(cases, auditors, {"C0": 9})
+    assert list(paired.values()).count(9) == 1 and paired["C0"] == 9
+
+
 # -- planning ---------------------------------------------------------------------------------------
 
 
@@ -467,3 +481,53 @@ async def test_a_day_whose_audit_template_was_withdrawn_does_not_start_and_the_p
     assert day.start_problems[0]["reason"].startswith("There is no audit template by that name.")
     [(planner, _)] = outbox.keys(f"practice-day-{day_id}-start")
     assert "could not start" in card_text(_last_card(outbox, planner))
+
+
+QUINN, MAYA, OMAR = "quinn@council.example.gov.uk", "maya@council.example.gov.uk", "omar@council.example.gov.uk"
+
+
+async def test_a_planner_may_choose_the_auditor_of_a_case(services: Services, sessions) -> None:  # type: ignore[no-untyped-def]
+    audit_org = await make_audit_org(sessions)
+    await add_senior_manager(sessions, number=8)
+    # Quinn is on no auditor list: chosen for the first case, they audit that one only.
+    cases = f"LCS100001,{RIVERSIDE},{PRIYA},{QUINN}\nLCS100002,{RIVERSIDE},{CALLUM}\nLCS100003,{HILLSIDE},{OLIVIA}"
+    planned = await services.audits.practice_days.plan(SENIOR, await _request(sessions, audit_org, cases_csv=cases))
+    assert planned.problems == ()
+    auditors = {pair.case_ref: pair.auditor_name for pair in planned.pairs}
+    assert auditors == {"LCS100001": "Quinn Adams", "LCS100002": "Omar Hassan", "LCS100003": "Maya Patel"}
+
+
+async def test_a_chosen_auditor_from_the_cases_team_or_unknown_is_refused_by_line(services: Services, sessions) -> None:  # type: ignore[no-untyped-def]
+    audit_org = await make_audit_org(sessions)
+    await add_senior_manager(sessions, number=8)
+    cases = (
+        f"LCS100001,{RIVERSIDE},{PRIYA}\n"
+        f"LCS100002,{RIVERSIDE},{CALLUM},{MAYA}\n"  # Maya manages Riverside
+        f"LCS100003,{HILLSIDE},{OLIVIA},nobody@council.example.gov.uk\n"
+        f"LCS100004,{RIVERSIDE},{CALLUM},{CALLUM}"  # the practitioner
+    )
+    planned = await services.audits.practice_days.plan(SENIOR, await _request(sessions, audit_org, cases_csv=cases))
+    assert [(p.row, p.reason) for p in planned.problems] == [
+        (2, f"the auditor chosen, {MAYA}, is in team {RIVERSIDE} or manages it: choose an auditor from another team"),
+        (3, "no active member of the organisation has the e-mail nobody@council.example.gov.uk (the auditor chosen)"),
+        (4, f"the auditor chosen, {CALLUM}, is the case's practitioner"),
+    ]
+    assert [pair.case_ref for pair in planned.pairs] == ["LCS100001"], "the other lines go ahead"
+
+
+async def test_the_cases_left_share_out_evenly_counting_the_chosen_ones(services: Services, sessions) -> None:  # type: ignore[no-untyped-def]
+    audit_org = await make_audit_org(sessions)
+    await add_senior_manager(sessions, number=8)
+    # Omar is chosen for one case; Quinn takes the Hillside case Omar manages, and the two Riverside
+    # cases left go one each, so both audit two (without the chosen case counted Omar would have three).
+    cases = (
+        f"LCS100001,{RIVERSIDE},{PRIYA},{OMAR}\nLCS100002,{RIVERSIDE},{CALLUM}\n"
+        f"LCS100003,{HILLSIDE},{OLIVIA}\nLCS100004,{RIVERSIDE},{PRIYA}"
+    )
+    request = await _request(
+        sessions, audit_org, cases_csv=cases, auditor_ids=(audit_org.org.other_manager,), auditor_emails=(QUINN,)
+    )
+    planned = await services.audits.practice_days.plan(SENIOR, request)
+    auditors = {pair.case_ref: pair.auditor_name for pair in planned.pairs}
+    assert auditors["LCS100001"] == "Omar Hassan" and auditors["LCS100003"] == "Quinn Adams"
+    assert sorted(auditors.values()) == ["Omar Hassan", "Omar Hassan", "Quinn Adams", "Quinn Adams"]

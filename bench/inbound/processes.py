@@ -40,17 +40,8 @@ class ProfiledQop(AppInstance):
         super().__init__(executor_id, env, workdir)
         self.profile = profile
 
-    async def start(self) -> None:
-        log = (self.workdir / f"{self.executor_id}.log").open("ab")
-        self.process = subprocess.Popen(  # noqa: ASYNC220 - a long-lived child, not awaited
-            [sys.executable, "-m", "cProfile", "-o", str(self.profile), "-m", "qop", "serve"],
-            cwd=self.workdir,
-            env=self.environment(),
-            stdout=log,
-            stderr=log,
-        )
-        log.close()
-        await self._wait_ready()
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "cProfile", "-o", str(self.profile), "-m", "qop", "serve"]
 
 
 def load_demo(instance: AppInstance) -> None:

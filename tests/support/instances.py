@@ -52,10 +52,14 @@ class AppInstance:
             "LOG_LEVEL": "WARNING",
         }
 
+    def command(self) -> list[str]:
+        """The process to start: ``python -m <module> serve``."""
+        return [sys.executable, "-m", self.module, "serve"]
+
     async def start(self) -> None:
         log = (self.workdir / f"{self.executor_id}.log").open("ab")
         self.process = subprocess.Popen(  # noqa: ASYNC220 - a long-lived child, not awaited
-            [sys.executable, "-m", self.module, "serve"],
+            self.command(),
             cwd=self.workdir,
             env=self.environment(),
             stdout=log,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 from collections.abc import Awaitable, Callable
@@ -79,7 +80,12 @@ def serve() -> None:
     settings = Settings()
     configure_logging(settings)
     refuse_incomplete_production(settings)
-    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
+    app = create_app(settings)
+    # Everything built so far (modules, the app, its templates and caches) lives as long as the
+    # process; frozen, the collector's full passes no longer walk it, which trimmed the slowest
+    # turns (bench.inbound, PostgreSQL, 50 saves in flight: p99 496/577 ms -> 431/464 ms).
+    gc.freeze()
+    web.run_app(app, host=settings.host, port=settings.port, print=None)
 
 
 @cli.command()

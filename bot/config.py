@@ -27,3 +27,5 @@ class BotConfig:
     """Largest body accepted on /api/messages."""
     max_turns_in_flight: int
     """Activities worked on at once; more wait at the HTTP edge instead of queueing in the database layer."""
+    connector_timeout_seconds: float = 20.0
+    """How long one call to the Bot Connector (a reply or a proactive send) may take."""

@@ -1,15 +1,14 @@
 """The real ``TeamsGateway``: proactive sends through the Agents SDK's connector client.
 
-One aiohttp session per Bot Connector service URL is kept for the life of the app (the
-SDK's turn path opens new sessions per turn; for thousands of proactive sends a kept
-session saves a TCP/TLS handshake each). HTTP failures are mapped to the delivery
+The sessions are the bot's kept ones (``bot.connector_sessions``), one per Bot Connector
+service URL for the life of the app: for thousands of proactive sends a kept session saves
+a TCP/TLS handshake each. HTTP failures are mapped to the delivery
 service's typed errors; nothing here retries (the SDK does not either: the delivery
 service owns the retry policy).
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
@@ -24,6 +23,7 @@ from microsoft_agents.activity import (
 from microsoft_agents.hosting.core import Connections
 from microsoft_agents.hosting.core.connector.client import ConnectorClient
 
+from bot.connector_sessions import ConnectorSessions
 from bot.turns import card_attachment
 from services.delivery.gateway import (
     Blocked,
@@ -47,10 +47,9 @@ RETRYABLE_STATUSES = {412, 500, 502, 503, 504}
 class ConnectorGateway:
     """Talks to the Bot Connector named by each conversation's service URL."""
 
-    def __init__(self, connections: Connections, *, timeout_seconds: float = 20.0) -> None:
+    def __init__(self, connections: Connections, sessions: ConnectorSessions) -> None:
         self._connections = connections
-        self._timeout = aiohttp.ClientTimeout(total=timeout_seconds)
-        self._clients: dict[str, ConnectorClient] = {}
+        self._sessions = sessions
 
     async def send_activity(self, address: ConversationAddress, *, card: Card | None, text: str | None) -> str:
         # Leave ``text`` unset for a card alone: the Teams playground rejects '"text": null' (400 BadArgument).
@@ -94,26 +93,13 @@ class ConnectorGateway:
         client = await self._client(address.service_url)
         await _mapped(lambda: client.conversations.delete_activity(address.conversation_id, message_id))
 
-    async def close(self) -> None:
-        clients, self._clients = list(self._clients.values()), {}
-        for client in clients:
-            with contextlib.suppress(Exception):
-                await client.close()
-
     async def _client(self, service_url: str) -> ConnectorClient:
+        # MSAL caches and renews the token; the client sets the current one on the kept session.
         token = await self._connections.get_default_connection().get_access_token(
             BOT_FRAMEWORK_AUDIENCE, BOT_FRAMEWORK_SCOPES
         )
-        base = service_url if service_url.endswith("/") else service_url + "/"
-        client = self._clients.get(base)
-        if client is None:
-            session = aiohttp.ClientSession(base_url=base, timeout=self._timeout)
-            client = ConnectorClient(base, token, session=session)
-            self._clients[base] = client
-        elif token:
-            # MSAL caches and renews the token; keep the kept session's header current.
-            client.client.headers["Authorization"] = f"Bearer {token}"
-        return client
+        session = self._sessions.session(service_url, authenticated=len(token) > 1)
+        return ConnectorClient(service_url, token, session=session)
 
 
 async def _mapped(call: Callable[[], Awaitable[T]]) -> T:

@@ -26,6 +26,7 @@ from bot.auth import build_token_validator
 from bot.commands import help_card, scope_of
 from bot.config import BotConfig
 from bot.connections import build_connections
+from bot.connector_sessions import ConnectorSessions, KeptSessionClientFactory
 from bot.members import fetch_member_email
 from bot.product_info import cache_product_info
 from bot.router import ActionHandler, ActionRouter, CommandHandler, CommandRouter
@@ -57,8 +58,11 @@ class QopBot:
         cache_product_info()
         self.turn_slots = asyncio.Semaphore(config.max_turns_in_flight)
         """Taken by each activity at the HTTP edge (``bot.http``) while the SDK processes it."""
+        self.connector_sessions = ConnectorSessions(timeout_seconds=config.connector_timeout_seconds)
+        """Kept connections to the Bot Connector for replies and proactive sends; closed with the app."""
         self.adapter = CloudAdapter(
             connection_manager=self.connections,
+            channel_service_client_factory=KeptSessionClientFactory(self.connections, self.connector_sessions),
             host_validator=build_host_validator(config),
         )
         self.application: AgentApplication[TurnState] = AgentApplication[TurnState](

@@ -262,6 +262,7 @@ def bot_config(settings: Settings) -> BotConfig:
         allow_private_service_urls=settings.allow_private_service_urls,
         max_request_bytes=settings.max_request_bytes,
         max_turns_in_flight=settings.max_turns_in_flight,
+        connector_timeout_seconds=settings.delivery_request_timeout_seconds,
     )
 
 
@@ -320,6 +321,7 @@ def create_app(
     app.cleanup_ctx.append(_dispose_engine)
     # Before the delivery engine starts and after it stops, so its last spans are flushed.
     app.cleanup_ctx.append(telemetry_context(settings, services))
+    app.cleanup_ctx.append(_close_connector_sessions)
     app.cleanup_ctx.append(_run_delivery_engine)
     return app
 
@@ -333,7 +335,8 @@ async def _run_delivery_engine(app: web.Application) -> AsyncIterator[None]:
 
     settings, services = app[SETTINGS_KEY], app[SERVICES_KEY]
     delivery = services.delivery
-    gateway = ConnectorGateway(app[BOT_KEY].connections, timeout_seconds=delivery.config.request_timeout_seconds)
+    bot = app[BOT_KEY]
+    gateway = ConnectorGateway(bot.connections, bot.connector_sessions)
     delivery.attach_gateway(gateway)
     engine = DeliveryEngine(delivery.config)
     jobs = app[JOBS_KEY]
@@ -351,9 +354,14 @@ async def _run_delivery_engine(app: web.Application) -> AsyncIterator[None]:
         await asyncio.gather(*background, return_exceptions=True)
         # In a worker thread: DBOS's own threads may need this loop while it stops them.
         await asyncio.to_thread(engine.shutdown)
-        await gateway.close()
         delivery.queue.close()
         delivery.attach_gateway(None)
+
+
+async def _close_connector_sessions(app: web.Application) -> AsyncIterator[None]:
+    """Close the kept Bot Connector sessions once the last send is done."""
+    yield
+    await app[BOT_KEY].connector_sessions.close()
 
 
 async def _dispose_engine(app: web.Application) -> AsyncIterator[None]:

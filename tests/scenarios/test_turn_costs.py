@@ -10,11 +10,12 @@ from datetime import timedelta
 
 from sqlalchemy import event, select
 
-from qop.app import ENGINE_KEY
+from bot.http import BOT_KEY
+from qop.app import ENGINE_KEY, create_app
 from services.clock import FrozenClock
 from storage.db import transaction
 from storage.models import Conversation, Person
-from tests.scenarios.conftest import BotHarness
+from tests.scenarios.conftest import BotHarness, serving
 from tests.support import activities as a
 
 SAM = a.user(1, name="Sam Carter", email="sam.carter@example.gov.uk")
@@ -151,3 +152,24 @@ async def test_turns_beyond_the_limit_wait_at_the_door(harness_factory, monkeypa
 
     assert waited, "the second turn reached the connector while the first still held the slot"
     assert [m.conversation_id for m in connector.messages] == ["a:personal-1", "a:personal-2"]
+
+
+async def test_replies_to_successive_turns_reuse_one_connection_to_the_bot_connector(harness: BotHarness) -> None:
+    for _ in range(3):
+        await harness.send(a.message(harness.service_url, "help", sender=SAM))
+
+    addresses = {message.client_address for message in harness.connector.messages}
+    assert len(harness.connector.messages) == 3
+    assert None not in addresses
+    assert len(addresses) == 1, f"each reply opened its own connection: {addresses}"
+
+
+async def test_the_kept_connections_close_with_the_app(settings, connector, engine) -> None:  # type: ignore[no-untyped-def]
+    app = create_app(settings)
+    async with serving(app, connector) as harness:
+        await harness.send(a.message(harness.service_url, "help", sender=SAM))
+        kept = app[BOT_KEY].connector_sessions.open_sessions()
+        assert kept and not any(session.closed for session in kept)
+
+    assert all(session.closed for session in kept)
+    assert app[BOT_KEY].connector_sessions.open_sessions() == []

@@ -23,6 +23,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.connections import LocalConnections
+from bot.connector_sessions import ConnectorSessions
 from bot.gateway import ConnectorGateway
 from services.container import Services
 from services.delivery import DeliveryService
@@ -97,7 +98,8 @@ async def delivery_with_outages(
         queue=services.delivery.queue,
         sleep=sleep,
     )
-    gateway = ConnectorGateway(LocalConnections(), timeout_seconds=config.request_timeout_seconds)
+    sessions = ConnectorSessions(timeout_seconds=config.request_timeout_seconds)
+    gateway = ConnectorGateway(LocalConnections(), sessions)
     service.attach_gateway(CutsTheDatabaseAfterFirstPosts(gateway, database, REFUSALS))  # type: ignore[arg-type]
     engine = DeliveryEngine(config)
     await engine.launch(service, service.queue)
@@ -105,7 +107,7 @@ async def delivery_with_outages(
         yield service, database
     finally:
         await asyncio.to_thread(engine.shutdown)
-        await gateway.close()
+        await sessions.close()
         service.queue.close()
 
 

@@ -28,6 +28,7 @@ from typing import TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.connections import LocalConnections
+from bot.connector_sessions import ConnectorSessions
 from bot.gateway import ConnectorGateway
 from services.container import Services
 from services.delivery import BroadcastProgress, DeliveryReceipt
@@ -134,7 +135,8 @@ async def running_delivery(
     """Launch the delivery engine (DBOS) for ``services`` against the fake connector, with the
     services' own delivery settings or ``config``."""
     config = config or services.delivery.config
-    gateway = ConnectorGateway(LocalConnections(), timeout_seconds=config.request_timeout_seconds)
+    sessions = ConnectorSessions(timeout_seconds=config.request_timeout_seconds)
+    gateway = ConnectorGateway(LocalConnections(), sessions)
     services.delivery.attach_gateway(gateway)
     engine = DeliveryEngine(config)
     await engine.launch(services.delivery, services.delivery.queue)
@@ -142,6 +144,6 @@ async def running_delivery(
         yield DeliveryHarness(services, connector)
     finally:
         await asyncio.to_thread(engine.shutdown)
-        await gateway.close()
+        await sessions.close()
         services.delivery.queue.close()
         services.delivery.attach_gateway(None)

@@ -48,6 +48,8 @@ class RecordedMessage:
     authorization: str | None = None
     """The Authorization header the bot sent (production replies carry an Entra token)."""
     at: float = 0.0
+    client_address: tuple[str, int] | None = None
+    """The bot's end of the TCP connection the message came on (a kept connection repeats it)."""
 
     @property
     def cards(self) -> list[dict[str, Any]]:
@@ -188,6 +190,7 @@ class FakeConnector:
                     message_id,
                     authorization=request.headers.get("Authorization"),
                     at=time.monotonic(),
+                    client_address=_peer(request),
                 )
             )
         return web.json_response({"id": message_id})
@@ -260,3 +263,8 @@ class FakeConnector:
         if member is None:
             return web.json_response({"error": {"code": "MemberNotFoundInConversation"}}, status=404)
         return web.json_response(member)
+
+
+def _peer(request: web.Request) -> tuple[str, int] | None:
+    peer = request.transport.get_extra_info("peername") if request.transport is not None else None
+    return (str(peer[0]), int(peer[1])) if peer else None

@@ -10,7 +10,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from qop.app import delivery_config
 from qop.settings import Settings
@@ -18,6 +19,7 @@ from services.delivery.engine import dbos_config
 from storage.db import POSTGRES_CONNECTION_GUARDS, create_engine, postgres_connect_args
 from tests.support.databases import POSTGRES_URL, postgres_reachable
 from tests.support.env import require
+from tests.support.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.postgres
 
@@ -85,3 +87,56 @@ async def test_a_server_that_never_answers_fails_the_connection_instead_of_holdi
         finally:
             await engine.dispose()
         assert time.monotonic() - started < 30
+
+
+@contextlib.asynccontextmanager
+async def engine_through_a_proxy(ping_after_idle_seconds: float) -> AsyncIterator[tuple[AsyncEngine, TcpProxy]]:
+    require(postgres_reachable(), "PostgreSQL at 127.0.0.1:5432")
+    proxy = TcpProxy("127.0.0.1", 5432)
+    port = await proxy.start()
+    url = POSTGRES_URL.format(name="test").replace("127.0.0.1:5432", f"127.0.0.1:{port}")
+    engine = create_engine(url, ping_after_idle_seconds=ping_after_idle_seconds)
+    try:
+        yield engine, proxy
+    finally:
+        await engine.dispose()
+        await proxy.close()
+
+
+async def _select_one(engine: AsyncEngine) -> int:
+    async with engine.connect() as connection:
+        return (await connection.execute(text("SELECT 1"))).scalar_one()
+
+
+async def test_a_connection_left_idle_is_pinged_and_a_dead_one_replaced_before_use() -> None:
+    async with engine_through_a_proxy(ping_after_idle_seconds=0) as (engine, proxy):
+        assert await _select_one(engine) == 1
+        proxy.cut()  # the server restarts: every open connection is dropped
+        proxy.restore()
+
+        assert await _select_one(engine) == 1, "the ping found the dropped connection and a new one answered"
+
+
+async def test_a_connection_used_moments_ago_goes_unpinged() -> None:
+    async with engine_through_a_proxy(ping_after_idle_seconds=3600) as (engine, proxy):
+        pings = 0
+        ping = engine.dialect.do_ping
+
+        def counting_ping(dbapi_connection) -> bool:  # type: ignore[no-untyped-def]
+            nonlocal pings
+            pings += 1
+            return ping(dbapi_connection)
+
+        engine.dialect.do_ping = counting_ping  # type: ignore[method-assign]
+        for _ in range(3):
+            assert await _select_one(engine) == 1
+        assert pings == 0
+
+        # The price: a connection dropped moments after use fails its next statement, and
+        # that failure marks the pool stale, so the attempt after it connects afresh.
+        proxy.cut()
+        proxy.restore()
+        with pytest.raises(DBAPIError) as failure:
+            await _select_one(engine)
+        assert failure.value.connection_invalidated
+        assert await _select_one(engine) == 1

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.clock import Clock
 from services.teams_data import ConversationInfo, TeamsUser
-from storage.db import retrying_on_conflict, transaction
+from storage.db import retrying_on_conflict, single_read, transaction
 from storage.models import Conversation, ConversationKind, Person
 from storage.repositories import conversations as conversation_repo
 from storage.repositories import people as people_repo
@@ -49,7 +49,7 @@ class ConversationService:
         person seen within ``SEEN_REFRESH`` in a conversation whose stored facts still hold, is
         answered from one read. Anything new, or a stale last-seen time, takes the full path.
         """
-        async with self._sessions() as session:
+        async with single_read(self._sessions) as session:
             known = await self._already_known(session, info, actor)
         if known is not None:
             return known

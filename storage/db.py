@@ -106,6 +106,20 @@ async def transaction(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterat
         yield session
 
 
+@asynccontextmanager
+async def single_read(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """A session for one read statement, run outside a transaction on PostgreSQL.
+
+    A transaction there costs two round trips of its own (BEGIN, then ROLLBACK on the way
+    out) around a read that needs none: one statement sees one snapshot anyway. Every turn
+    begins with such a read (who spoke, in which conversation). SQLite opens no transaction
+    for a read, so it is left as it is."""
+    async with sessions() as session:
+        if session.bind is not None and session.bind.dialect.name == "postgresql":
+            await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        yield session
+
+
 async def core_rows(session: AsyncSession, query: Any) -> Any:
     """Run a Core query on the session's connection: rows of plain columns (counts, sums, a few
     answers) need none of the ORM's per-row machinery, which costs more than the SQL when a

@@ -15,7 +15,7 @@ from services import access_log, policy
 from services.audits.escalation import escalate_if_needed
 from services.audits.loading import RECORD, Alert, AuditContext, Loaded, reflection_deadline
 from services.audits.partners import partner_parts
-from services.audits.reading import checked_view, reflection_summary, submitted_view
+from services.audits.reading import checked_view, submitted_view, summarise_reflection
 from services.audits.voice import derives_family_view, family_voice_of, with_family_view
 from services.personal_data import screen_fields
 from services.policy import Permission
@@ -188,7 +188,7 @@ async def page_view(
     the caller has just read it in this transaction (``...``: read it here)."""
     a = item.assignment
     on_review = page == len(item.template.sections) + 1
-    reflection = await reflection_summary(context, session, a.id, case_ref=a.case_ref)
+    reflection = summarise_reflection(context, item.reflection, a.case_ref)
     partners = await partner_parts(context, session, item) if on_review or page == 0 else None
     saved = a.draft_saved_at.isoformat() if a.draft_saved_at else "new"
     if isinstance(family, EllipsisType):

@@ -22,7 +22,7 @@ from services.audits.notify import AuditNotifier
 from services.clock import Clock
 from services.errors import NotFound
 from services.templates import TemplateLibrary
-from storage.models import AuditAssignment, AuditRound, AuditStatus, Person, Team
+from storage.models import AuditAssignment, AuditReflection, AuditRound, AuditStatus, Person, Team
 from storage.repositories import audits as audit_rows
 from views.audits import AssignmentSummary
 from views.templates import Template
@@ -64,6 +64,8 @@ class Loaded:
     team: Team | None
     practitioner: Person
     auditor: Person
+    reflection: AuditReflection | None = None
+    """The practitioner's reflection as it stood when the assignment was loaded."""
 
     def policy_record(self, *, reflection: bool = False) -> policy.RecordContext:
         return audit_record(self.assignment, reflection=reflection)
@@ -122,7 +124,9 @@ class AuditContext:
         # The auditor's pages, checks and submission cover the council's part only: partner
         # agencies answer theirs through their own links (services.audits.partners).
         template = self.templates.get(rows.round.template_id, rows.round.template_version).auditor_part()
-        return Loaded(rows.assignment, rows.round, template, rows.team, rows.practitioner, rows.auditor)
+        return Loaded(
+            rows.assignment, rows.round, template, rows.team, rows.practitioner, rows.auditor, rows.reflection
+        )
 
     async def actor(self, session: AsyncSession, actor_id: str | None, *, among: Loaded | None = None) -> Actor:
         """The person acting, from their Teams user id (None: the command line, ``NOBODY``).

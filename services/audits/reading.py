@@ -13,7 +13,7 @@ from services.audits.partners import partner_parts
 from services.audits.voice import family_voice_of
 from services.errors import NotFound
 from services.policy import Permission
-from storage.models import ActionSource, AuditStatus, AuditSubmission
+from storage.models import ActionSource, AuditReflection, AuditStatus, AuditSubmission
 from storage.repositories import actions as action_rows
 from storage.repositories import audits as audit_rows
 from views.audits import ActionLine, Confirmation, GradeLine, ReflectionSummary, SubmittedAudit
@@ -112,7 +112,16 @@ async def reflection_summary(
     reflection = await audit_rows.reflection_of(session, assignment_id)
     if reflection is None:
         return None
-    template = context.templates.get(reflection.template_id, reflection.template_version)
     if case_ref is None:
         case_ref = await audit_rows.case_ref_of(session, assignment_id)
-    return ReflectionSummary(template, reflection.answers, reflection.submitted_at, case_ref or "")
+    return summarise_reflection(context, reflection, case_ref or "")
+
+
+def summarise_reflection(
+    context: AuditContext, reflection: AuditReflection | None, case_ref: str
+) -> ReflectionSummary | None:
+    """The summary of a reflection already read (None: not sent yet)."""
+    if reflection is None:
+        return None
+    template = context.templates.get(reflection.template_id, reflection.template_version)
+    return ReflectionSummary(template, reflection.answers, reflection.submitted_at, case_ref)

@@ -38,28 +38,31 @@ class AssignmentRows:
     team: Team | None
     practitioner: Person
     auditor: Person
+    reflection: AuditReflection | None
+    """The practitioner's reflection on the audit, once sent (at most one per audit)."""
 
 
 _PRACTITIONER = aliased(Person, name="practitioner")
 _AUDITOR = aliased(Person, name="auditor")
 _ASSIGNMENT_WITH_PEOPLE = (
-    select(AuditAssignment, AuditRound, Team, _PRACTITIONER, _AUDITOR)
+    select(AuditAssignment, AuditRound, Team, _PRACTITIONER, _AUDITOR, AuditReflection)
     .join(AuditRound, AuditRound.id == AuditAssignment.round_id)
     .join(_PRACTITIONER, _PRACTITIONER.id == AuditAssignment.practitioner_id)
     .join(_AUDITOR, _AUDITOR.id == AuditAssignment.auditor_id)
     .outerjoin(Team, Team.id == AuditAssignment.team_id)
+    .outerjoin(AuditReflection, AuditReflection.assignment_id == AuditAssignment.id)
 )
 """Built once: a fresh ``aliased(Person)`` per call rebuilt both aliases' column collections
 on every audit action (about a millisecond of CPU each time, for the same SQL)."""
 
 
 async def assignment_with_people(session: AsyncSession, assignment_id: int) -> AssignmentRows | None:
-    """The assignment, its round, team, practitioner and auditor (one joined query), or None."""
+    """The assignment, its round, team, practitioner, auditor and reflection (one joined query), or None."""
     row = (await session.execute(_ASSIGNMENT_WITH_PEOPLE.where(AuditAssignment.id == assignment_id))).first()
     if row is None:
         return None
-    assignment, audit_round, team, practitioner_row, auditor_row = row
-    return AssignmentRows(assignment, audit_round, team, practitioner_row, auditor_row)
+    assignment, audit_round, team, practitioner_row, auditor_row, reflection = row
+    return AssignmentRows(assignment, audit_round, team, practitioner_row, auditor_row, reflection)
 
 
 # Rounds

@@ -321,6 +321,8 @@ class Executor:
         in one burst, a burst started a little late meets the next second's at Teams, which
         counts any rolling second (a 5,000-recipient run got 511 429s). Spread out, they keep
         to the rate the limiter allows."""
+        # Real time and a real sleep, not the injected ``sleep``: this spaces real HTTP calls,
+        # while ``sleep`` stands for the retry policy's waits, which tests shorten.
         loop = asyncio.get_running_loop()
         now = loop.time()
         # Slots missed while the event loop was busy are made up, a few at most (``PACE_CATCH_UP``):
@@ -379,9 +381,12 @@ class Executor:
         """The compare-and-set on the broadcast row (one winner per interval across instances),
         skipped while this instance tried it less than an interval ago: a send every 20 ms would
         otherwise send an UPDATE that changes nothing 150 times per refresh."""
+        interval = timedelta(seconds=self._progress_interval_seconds)
         tried_at = self._progress_claims_tried.get(broadcast_id)
-        if tried_at is not None and now < tried_at + timedelta(seconds=self._progress_interval_seconds):
+        if tried_at is not None and now < tried_at + interval:
             return False
+        # An entry an interval old decides nothing any more: forget those (finished broadcasts').
+        self._progress_claims_tried = {b: t for b, t in self._progress_claims_tried.items() if now < t + interval}
         self._progress_claims_tried[broadcast_id] = now
         return await delivery_repo.claim_progress_refresh(
             session, broadcast_id, now=now, every=self._progress_interval_seconds

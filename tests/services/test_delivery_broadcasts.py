@@ -4,6 +4,7 @@ idempotent enqueueing, and the per-conversation limit kept under Teams' own."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -12,6 +13,7 @@ from cards.text_delivery import PROGRESS_FINISHED_NOTE
 from services.delivery.broadcasts import broadcast_lanes
 from services.delivery.records import work_for
 from services.errors import InvalidInput, NotAllowed
+from storage.db import transaction
 from storage.models import Delivery
 from tests.support.delivery import DeliveryHarness, eventually
 
@@ -187,3 +189,15 @@ async def test_a_broadcast_spreads_over_a_few_lanes_and_a_later_update_queues_in
     assert (await delivery.settled(receipt)).status == "sent"
     [put] = [m for m in delivery.connector.in_conversation(delivery.chat_id(1)) if m.method == "PUT"]
     assert put.message_id == first.message_id
+
+
+async def test_an_instance_forgets_its_progress_claims_once_they_decide_nothing(services, sessions, clock) -> None:  # type: ignore[no-untyped-def]
+    executor = services.delivery.executor
+    interval = services.delivery.config.progress_interval_seconds
+    async with transaction(sessions) as session:
+        for broadcast_id in range(1, 51):  # broadcasts long finished
+            await executor._claim_progress_refresh(session, broadcast_id, clock.now())
+        clock.advance(timedelta(seconds=interval))
+        await executor._claim_progress_refresh(session, 999, clock.now())
+
+    assert set(executor._progress_claims_tried) == {999}

@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from services.clock import Clock
-from services.teams_data import ConversationInfo, TeamsUser
+from services.teams_data import ConversationInfo, SeenPerson, TeamsUser
 from storage.db import retrying_on_conflict, single_read, transaction
 from storage.models import Conversation, ConversationKind, Person
 from storage.repositories import conversations as conversation_repo
 from storage.repositories import people as people_repo
+from storage.repositories.conversations import KnownConversation, KnownPerson
 
 SEEN_REFRESH = timedelta(hours=1)
 """How stale a person's last-seen time may grow before a turn writes it again."""
@@ -41,7 +42,7 @@ class ConversationService:
         async with transaction(self._sessions) as session:
             return await conversation_repo.mark_uninstalled(session, conversation_id, now=self._clock.now())
 
-    async def record_seen(self, info: ConversationInfo, actor: TeamsUser) -> Person:
+    async def record_seen(self, info: ConversationInfo, actor: TeamsUser) -> SeenPerson:
         """Note the person acting and the conversation they spoke in; keeps references fresh.
 
         Every turn calls this, so a turn that tells qop nothing new writes nothing (a write on
@@ -49,15 +50,15 @@ class ConversationService:
         person seen within ``SEEN_REFRESH`` in a conversation whose stored facts still hold, is
         answered from one read. Anything new, or a stale last-seen time, takes the full path.
         """
-        async with single_read(self._sessions) as session:
-            known = await self._already_known(session, info, actor)
+        async with single_read(self._sessions) as connection:
+            known = await self._already_known(connection, info, actor)
         if known is not None:
-            return known
+            return SeenPerson(known.id, known.email, known.in_organisation)
 
-        async def work(session: AsyncSession) -> Person:
+        async def work(session: AsyncSession) -> SeenPerson:
             person = await self._touch_person(session, actor)
             await self._upsert(session, info, person, installed=None)
-            return person
+            return SeenPerson(person.id, person.email, person.in_organisation)
 
         return await retrying_on_conflict(self._sessions, work)
 
@@ -72,7 +73,9 @@ class ConversationService:
                 session, teams_user_id=actor.teams_user_id, aad_object_id=actor.aad_object_id, email=actor.email
             )
 
-    async def _already_known(self, session: AsyncSession, info: ConversationInfo, user: TeamsUser) -> Person | None:
+    async def _already_known(
+        self, connection: AsyncConnection, info: ConversationInfo, user: TeamsUser
+    ) -> KnownPerson | None:
         """The person, when recording this turn would change nothing but the times; else None.
 
         Deliberately narrow: only a person matched to the organisation (an unmatched one is
@@ -82,7 +85,7 @@ class ConversationService:
         if not user.teams_user_id:
             return None
         person, conversation = await conversation_repo.person_and_conversation(
-            session, user.teams_user_id, info.conversation_id
+            connection, user.teams_user_id, info.conversation_id
         )
         if (
             person is None
@@ -128,7 +131,7 @@ class ConversationService:
         )
 
 
-def _stored_as(conversation: Conversation, info: ConversationInfo, person: Person) -> bool:
+def _stored_as(conversation: KnownConversation, info: ConversationInfo, person: KnownPerson) -> bool:
     """Whether the stored conversation already says everything ``info`` says."""
     owner_id = person.id if info.kind == ConversationKind.PERSONAL.value else conversation.person_id
     return (

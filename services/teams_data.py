@@ -20,6 +20,15 @@ class TeamsUser:
 
 
 @dataclass(frozen=True)
+class SeenPerson:
+    """The person qop has on record for whoever acted in a turn."""
+
+    id: int
+    email: str | None
+    in_organisation: bool
+
+
+@dataclass(frozen=True)
 class ConversationInfo:
     """Where an activity happened, with the reference needed to message it later."""
 

@@ -11,7 +11,13 @@ from typing import Any, TypeVar
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, InvalidatePoolError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 T = TypeVar("T")
 
@@ -107,17 +113,18 @@ async def transaction(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterat
 
 
 @asynccontextmanager
-async def single_read(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
-    """A session for one read statement, run outside a transaction on PostgreSQL.
+async def single_read(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncConnection]:
+    """A connection for one read statement: no ORM session, and on PostgreSQL no transaction.
 
     A transaction there costs two round trips of its own (BEGIN, then ROLLBACK on the way
     out) around a read that needs none: one statement sees one snapshot anyway. Every turn
     begins with such a read (who spoke, in which conversation). SQLite opens no transaction
     for a read, so it is left as it is."""
-    async with sessions() as session:
-        if session.bind is not None and session.bind.dialect.name == "postgresql":
-            await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-        yield session
+    engine = sessions.kw["bind"]
+    if engine.dialect.name == "postgresql":
+        engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+    async with engine.connect() as connection:
+        yield connection
 
 
 async def core_rows(session: AsyncSession, query: Any) -> Any:

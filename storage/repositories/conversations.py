@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from storage.models import Conversation, Person
 
@@ -15,25 +16,76 @@ async def get(session: AsyncSession, conversation_id: str) -> Conversation | Non
     return await session.scalar(select(Conversation).where(Conversation.conversation_id == conversation_id))
 
 
+@dataclass(frozen=True)
+class KnownPerson:
+    """The stored facts about a person that a turn compares with what Teams says."""
+
+    id: int
+    email: str | None
+    display_name: str
+    aad_object_id: str | None
+    in_organisation: bool
+    last_seen_at: datetime | None
+
+
+@dataclass(frozen=True)
+class KnownConversation:
+    """The stored facts about a conversation that a turn compares with what Teams says."""
+
+    kind: str
+    service_url: str
+    bot_id: str
+    tenant_id: str | None
+    teams_team_id: str | None
+    name: str | None
+    person_id: int | None
+    reference: dict[str, Any] | None
+
+
+_PERSON_COLUMNS = (
+    Person.id,
+    Person.email,
+    Person.display_name,
+    Person.aad_object_id,
+    Person.in_organisation,
+    Person.last_seen_at,
+)
+_CONVERSATION_COLUMNS = (
+    Conversation.id,
+    Conversation.kind,
+    Conversation.service_url,
+    Conversation.bot_id,
+    Conversation.tenant_id,
+    Conversation.teams_team_id,
+    Conversation.name,
+    Conversation.person_id,
+    Conversation.reference,
+)
 _PERSON_AND_CONVERSATION = (
-    select(Person, Conversation)
+    select(*_PERSON_COLUMNS, *_CONVERSATION_COLUMNS)
     .outerjoin(Conversation, Conversation.conversation_id == bindparam("conversation_id"))
     .where(Person.teams_user_id == bindparam("teams_user_id"))
 )
 
 
 async def person_and_conversation(
-    session: AsyncSession, teams_user_id: str, conversation_id: str
-) -> tuple[Person | None, Conversation | None]:
+    connection: AsyncConnection, teams_user_id: str, conversation_id: str
+) -> tuple[KnownPerson | None, KnownConversation | None]:
     """The person with this Teams user id and the stored conversation, in one round trip (what
     every turn checks first): (None, None) when qop has no such person, (person, None) when it
-    has no such conversation."""
+    has no such conversation. Plain values from Core: the ORM's per-row work cost more than the
+    query on this path, which every turn takes."""
     row = (
-        await session.execute(
+        await connection.execute(
             _PERSON_AND_CONVERSATION, {"teams_user_id": teams_user_id, "conversation_id": conversation_id}
         )
     ).first()
-    return (None, None) if row is None else (row[0], row[1])
+    if row is None:
+        return None, None
+    values = tuple(row)
+    person = KnownPerson(*values[: len(_PERSON_COLUMNS)])
+    conversation_id_found, *conversation = values[len(_PERSON_COLUMNS) :]
+    return person, None if conversation_id_found is None else KnownConversation(*conversation)
 
 
 async def upsert(

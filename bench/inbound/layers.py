@@ -25,23 +25,15 @@ import asyncio
 import json
 import os
 import statistics
-import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
-from aiohttp.test_utils import TestClient, TestServer
-
-from bench.inbound import database
-from bench.inbound.processes import load_demo, qop_instance
-from bench.inbound.workloads import ALEX, ALEX_CHAT, DEMO_AUDIT_CASE, save_draft
+from bench.inbound.in_process import demo_app
+from bench.inbound.workloads import ALEX, ALEX_CHAT, save_draft
 from cards.audit import page_card
-from qop.app import SERVICES_KEY, create_app
-from qop.cli import configure_logging
-from qop.settings import Settings
+from qop.app import SERVICES_KEY
 from services.teams_data import ConversationInfo, TeamsUser
-from tests.support.fake_connector import FakeConnector
 
 WARM_UP = 30
 BATCHES = 5
@@ -61,60 +53,42 @@ async def cpu_per_call(call: Callable[[], Awaitable[Any]], count: int) -> tuple[
 
 
 async def run(options: argparse.Namespace) -> None:
-    fake = FakeConnector(enforce_limits=False)
-    await fake.start()
-    folder = Path(tempfile.mkdtemp(prefix="qop-layers-"))
-    try:
-        with database.scratch_database(options.database, folder) as url:
-            await asyncio.to_thread(load_demo, qop_instance(url, folder))
-            assignment_id = await database.demo_assignment_id(url, DEMO_AUDIT_CASE)
-            settings = Settings(
-                database_url=url,
-                _env_file=None,
-                microsoft_app_id="",
-                reminder_interval_seconds=0,
-                digest_check_seconds=0,
-                executor_id="bench-layers",
-                log_level="WARNING",
+    async with demo_app(options.database, "bench-layers") as demo:
+        client, fake, assignment_id = demo.client, demo.connector, demo.assignment_id
+        services = client.server.app[SERVICES_KEY]
+        activity = save_draft(fake.service_url, assignment_id)
+        data = activity["value"]["action"]["data"]
+        chat = ConversationInfo(
+            ALEX_CHAT["id"], "personal", fake.service_url, activity["recipient"]["id"], ALEX_CHAT["tenantId"]
+        )
+        alex = TeamsUser(ALEX["id"], ALEX["name"], ALEX["aadObjectId"])
+
+        async def whole_turn() -> None:
+            response = await client.post("/api/messages", json=save_draft(fake.service_url, assignment_id))
+            assert response.status == 200, await response.text()
+            await response.read()
+
+        async def first_read() -> None:
+            await services.conversations.record_seen(chat, alex)
+
+        async def save() -> Any:
+            return await services.audits.answering.save_page(
+                ALEX["id"], assignment_id, page=0, data=dict(data), move="save"
             )
-            configure_logging(settings)
-            async with TestClient(TestServer(create_app(settings), host="127.0.0.1")) as client:
-                services = client.server.app[SERVICES_KEY]
-                activity = save_draft(fake.service_url, assignment_id)
-                data = activity["value"]["action"]["data"]
-                chat = ConversationInfo(
-                    ALEX_CHAT["id"], "personal", fake.service_url, activity["recipient"]["id"], ALEX_CHAT["tenantId"]
-                )
-                alex = TeamsUser(ALEX["id"], ALEX["name"], ALEX["aadObjectId"])
 
-                async def whole_turn() -> None:
-                    response = await client.post("/api/messages", json=save_draft(fake.service_url, assignment_id))
-                    assert response.status == 200, await response.text()
-                    await response.read()
+        await first_read()  # Alex's Teams id is matched to the organisation on their first turn
+        page = await save()
 
-                async def first_read() -> None:
-                    await services.conversations.record_seen(chat, alex)
+        async def card() -> None:
+            json.dumps(page_card(page))
 
-                async def save() -> Any:
-                    return await services.audits.answering.save_page(
-                        ALEX["id"], assignment_id, page=0, data=dict(data), move="save"
-                    )
-
-                await first_read()  # Alex's Teams id is matched to the organisation on their first turn
-                page = await save()
-
-                async def card() -> None:
-                    json.dumps(page_card(page))
-
-                layers = [
-                    ("whole turn (HTTP, SDK, qop; with the client's share)", whole_turn),
-                    ("first read (who spoke, where)", first_read),
-                    ("the save (save_page: its transaction and page)", save),
-                    ("the page card, built and encoded", card),
-                ]
-                figures = [(name, *await cpu_per_call(call, options.count)) for name, call in layers]
-    finally:
-        await fake.close()
+        layers = [
+            ("whole turn (HTTP, SDK, qop; with the client's share)", whole_turn),
+            ("first read (who spoke, where)", first_read),
+            ("the save (save_page: its transaction and page)", save),
+            ("the page card, built and encoded", card),
+        ]
+        figures = [(name, *await cpu_per_call(call, options.count)) for name, call in layers]
     print(f"database: {options.database}; {options.count} calls per layer; load average {os.getloadavg()[0]:.2f}")
     print("| layer | CPU ms per call (median) | best |")
     print("|---|---|---|")

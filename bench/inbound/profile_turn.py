@@ -22,22 +22,16 @@ import io
 import os
 import pstats
 import statistics
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 from sqlalchemy import event
 
-from bench.inbound import database
-from bench.inbound.processes import load_demo, qop_instance
-from bench.inbound.workloads import ALEX_CHAT, DEMO_AUDIT_CASE, WORKLOADS
-from qop.app import ENGINE_KEY, create_app
-from qop.cli import configure_logging
-from qop.settings import Settings
-from tests.support.fake_connector import FakeConnector
+from bench.inbound.in_process import demo_app
+from bench.inbound.workloads import ALEX_CHAT, WORKLOADS
+from qop.app import ENGINE_KEY
 
 WARM_UP = 20
 BATCHES = 5
@@ -61,56 +55,38 @@ def statements_of(client: TestClient) -> Iterator[list[str]]:
 
 async def run(options: argparse.Namespace) -> None:
     workload = next(w for w in WORKLOADS if w.key == options.workload)
-    fake = FakeConnector(enforce_limits=False)
-    await fake.start()
-    folder = Path(tempfile.mkdtemp(prefix="qop-profile-turn-"))
-    try:
-        with database.scratch_database(options.database, folder) as url:
-            await asyncio.to_thread(load_demo, qop_instance(url, folder))
-            assignment_id = await database.demo_assignment_id(url, DEMO_AUDIT_CASE)
-            settings = Settings(
-                database_url=url,
-                _env_file=None,
-                microsoft_app_id="",
-                reminder_interval_seconds=0,
-                digest_check_seconds=0,
-                executor_id="profile-turn",
-                log_level="WARNING",
-            )
-            configure_logging(settings)  # as ``qop serve`` does (local mode: no per-turn app id warning)
-            async with TestClient(TestServer(create_app(settings), host="127.0.0.1")) as client:
+    async with demo_app(options.database, "profile-turn") as demo:
+        client, fake, assignment_id = demo.client, demo.connector, demo.assignment_id
 
-                async def turn() -> None:
-                    response = await client.post("/api/messages", json=workload.build(fake.service_url, assignment_id))
-                    assert response.status in (200, 202), await response.text()
-                    await response.read()
+        async def turn() -> None:
+            response = await client.post("/api/messages", json=workload.build(fake.service_url, assignment_id))
+            assert response.status in (200, 202), await response.text()
+            await response.read()
 
-                for _ in range(WARM_UP):
-                    await turn()
-                with statements_of(client) as sent:
-                    await turn()
-                print(f"{workload.name}: {len(sent)} statements in one turn")
-                for statement in sent if options.statements else ():
-                    print("  ", statement[:240])
-                per_turn = []
-                for _ in range(BATCHES):
-                    cpu = time.process_time()
-                    for _ in range(options.count // BATCHES):
-                        await turn()
-                    per_turn.append((time.process_time() - cpu) / (options.count // BATCHES) * 1000)
-                print(
-                    f"{options.count} turns one at a time, CPU per turn (qop and the client) in {BATCHES} batches: "
-                    f"median {statistics.median(per_turn):.1f} ms, best {min(per_turn):.1f} ms "
-                    f"({', '.join(f'{cpu:.1f}' for cpu in per_turn)}); "
-                    f"load average {os.getloadavg()[0]:.1f}"
-                )
-                profiler = cProfile.Profile()
-                profiler.enable()
-                for _ in range(options.count):
-                    await turn()
-                profiler.disable()
-    finally:
-        await fake.close()
+        for _ in range(WARM_UP):
+            await turn()
+        with statements_of(client) as sent:
+            await turn()
+        print(f"{workload.name}: {len(sent)} statements in one turn")
+        for statement in sent if options.statements else ():
+            print("  ", statement[:240])
+        per_turn = []
+        for _ in range(BATCHES):
+            cpu = time.process_time()
+            for _ in range(options.count // BATCHES):
+                await turn()
+            per_turn.append((time.process_time() - cpu) / (options.count // BATCHES) * 1000)
+        print(
+            f"{options.count} turns one at a time, CPU per turn (qop and the client) in {BATCHES} batches: "
+            f"median {statistics.median(per_turn):.1f} ms, best {min(per_turn):.1f} ms "
+            f"({', '.join(f'{cpu:.1f}' for cpu in per_turn)}); "
+            f"load average {os.getloadavg()[0]:.1f}"
+        )
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(options.count):
+            await turn()
+        profiler.disable()
     _report(profiler, options)
     print(f"replies through the connector: {len(fake.in_conversation(ALEX_CHAT['id']))}")
 

@@ -29,6 +29,7 @@ from pathlib import Path
 import psycopg
 from sqlalchemy import insert
 
+from bench.inbound.processes import cpu_seconds
 from qop.app import build_services
 from qop.settings import Settings
 from storage import migrate
@@ -38,8 +39,6 @@ from tests.support import activities
 from tests.support.databases import scratch_postgres_database
 from tests.support.fake_connector import FakeConnector
 from tests.support.instances import AppInstance
-
-TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK")
 
 CARD = {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "TextBlock", "text": "Practice survey"}]}
 
@@ -85,17 +84,8 @@ async def seed(settings: Settings, service_url: str, count: int) -> list[int]:
         await engine.dispose()
 
 
-def process_cpu_seconds(pid: int) -> float:
-    """User + system CPU time of one process so far (0 when it is gone)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / TICKS_PER_SECOND
-
-
 def instances_cpu_seconds(instances: list[AppInstance]) -> float:
-    return sum(process_cpu_seconds(i.process.pid) for i in instances if i.process is not None)
+    return sum(cpu_seconds(i.process.pid) or 0.0 for i in instances if i.process is not None)
 
 
 def server_cpu_seconds(database_url: str) -> dict[int, float]:
@@ -105,7 +95,7 @@ def server_cpu_seconds(database_url: str) -> dict[int, float]:
     name = database_url.rsplit("/", 1)[1].split("?")[0]
     with psycopg.connect(f"host=127.0.0.1 port=5432 user=postgres dbname={name}", autocommit=True) as connection:
         pids = [row[0] for row in connection.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", (name,))]
-    return {pid: process_cpu_seconds(pid) for pid in pids}
+    return {pid: cpu_seconds(pid) or 0.0 for pid in pids}
 
 
 def server_cpu_between(before: dict[int, float], after: dict[int, float]) -> float:

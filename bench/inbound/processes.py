@@ -81,11 +81,15 @@ def bot_of(name: str, instance: AppInstance) -> Bot:
 
 
 def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU time a process has used so far: from /proc, else psutil, else None."""
-    stat = Path(f"/proc/{pid}/stat")
-    if stat.exists():
+    """User + system CPU time a process has used so far: from /proc, else psutil, else None
+    (also None for a process that has gone)."""
+    if Path("/proc/self/stat").exists():
+        try:
+            text = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            return None  # gone (a database backend that closed, say)
         # The command name (field 2) may hold spaces; the fields after its ')' are fixed.
-        fields = stat.read_text().rsplit(")", 1)[1].split()
+        fields = text.rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
     try:
         import psutil  # type: ignore[import-not-found]

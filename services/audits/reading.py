@@ -81,7 +81,7 @@ async def submitted_view(context: AuditContext, session: AsyncSession, item: Loa
         grades=grades,
         actions=tuple(ActionLine(x.description, name, x.due_date) for x, name in actions),
         submitted_at=submission.submitted_at,
-        reflection=await reflection_summary(context, session, a.id, case_ref=a.case_ref),
+        reflection=summarise_reflection(context, item.reflection, a.case_ref),
         partners=await partner_parts(context, session, item, submitted_at=submission.submitted_at),
         moderation=moderation_state,
         practitioner_comment=submission.practitioner_comment,
@@ -104,16 +104,14 @@ def confirmation_of(submission: AuditSubmission) -> Confirmation | None:
 
 
 async def reflection_summary(
-    context: AuditContext, session: AsyncSession, assignment_id: int, *, case_ref: str | None = None
+    context: AuditContext, session: AsyncSession, assignment_id: int
 ) -> ReflectionSummary | None:
-    """The practitioner's sent reflection on an audit, or None while they have not sent it.
-    ``case_ref`` is the audit's case reference when the caller has the assignment loaded (else
-    it is read)."""
+    """The practitioner's sent reflection on an audit, read now, or None while they have not sent
+    it (an audit loaded with ``AuditContext.load`` has it already: ``summarise_reflection``)."""
     reflection = await audit_rows.reflection_of(session, assignment_id)
     if reflection is None:
         return None
-    if case_ref is None:
-        case_ref = await audit_rows.case_ref_of(session, assignment_id)
+    case_ref = await audit_rows.case_ref_of(session, assignment_id)
     return summarise_reflection(context, reflection, case_ref or "")
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from cards import text_audits as text
 from services import access_log, policy
 from services.audits.loading import REFLECTION_RECORD, REFLECTION_TEMPLATE, AuditContext
-from services.audits.reading import practitioner_submission, reflection_summary, submitted_view
+from services.audits.reading import practitioner_submission, reflection_summary, submitted_view, summarise_reflection
 from services.audits.voice import family_voice_of
 from services.errors import InvalidInput
 from services.personal_data import screen_fields
@@ -53,7 +53,7 @@ class Reflections:
             item = await self.context.load(session, assignment_id)
             actor = await self.context.actor(session, actor_id, among=item)
             record = item.policy_record(reflection=True)
-            done = await reflection_summary(self.context, session, assignment_id)
+            done = summarise_reflection(self.context, item.reflection, item.assignment.case_ref)
             policy.require(actor, Permission.VIEW if done else Permission.SUBMIT, record)
             await access_log.record(session, actor, access_log.VIEW, REFLECTION_RECORD, assignment_id)
             if done:
@@ -74,7 +74,7 @@ class Reflections:
                 item = await self.context.load(session, assignment_id)
                 actor = await self.context.actor(session, actor_id, among=item)
                 policy.require(actor, Permission.SUBMIT, item.policy_record(reflection=True))
-                done = await reflection_summary(self.context, session, assignment_id)
+                done = summarise_reflection(self.context, item.reflection, item.assignment.case_ref)
                 if done:
                     return done
                 template = self.context.templates.get(REFLECTION_TEMPLATE)

@@ -21,7 +21,7 @@ from services.audits.answering import clamp, extract, first_page_with_errors, pa
 from services.audits.family import refuse_without_family_voice
 from services.audits.loading import RECORD, Alert, AuditContext, Loaded, reflection_deadline
 from services.audits.moderation import Moderation
-from services.audits.reading import action_source_ref, reflection_summary, submitted_view
+from services.audits.reading import action_source_ref, submitted_view
 from services.audits.voice import family_voice_missing, family_voice_of, with_family_view
 from services.policy import Permission
 from services.templates import answers as answer_rules
@@ -76,7 +76,7 @@ class Submissions:
                 return await page_view(self.context, session, item, a.draft_page, errors, notice=text.FIX_BEFORE_SUBMIT)
             if await family_voice_missing(session, item):
                 return await refuse_without_family_voice(self.context, session, actor, item)
-            reflection_sent = await reflection_summary(self.context, session, a.id) is not None
+            reflection_sent = item.reflection is not None
             if not reflection_sent and not self.context.reflection_overdue(a):
                 return await self._wait_for_reflection(session, actor, item)
             submission = await self._store(

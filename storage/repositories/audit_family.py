@@ -27,30 +27,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import AuditAssignment, AuditFamilyReason, AuditSubmission, FeedbackLink, FeedbackResponse
 
 
-async def answers_for(session: AsyncSession, assignment_id: int) -> list[FeedbackResponse]:
-    """The family's answers counted for the audit, oldest first."""
-    query = (
-        select(FeedbackResponse)
-        .where(FeedbackResponse.assignment_id == assignment_id)
-        .order_by(FeedbackResponse.submitted_at, FeedbackResponse.id)
-    )
-    return list(await session.scalars(query))
-
-
-async def waiting_links(session: AsyncSession, assignment_id: int, *, now: datetime) -> list[FeedbackLink]:
-    """Links made from the audit that are still open (not answered, not expired)."""
-    query = (
-        select(FeedbackLink)
-        .where(
-            FeedbackLink.assignment_id == assignment_id,
-            FeedbackLink.used_at.is_(None),
-            FeedbackLink.expires_at > now,
-        )
-        .order_by(FeedbackLink.expires_at, FeedbackLink.id)
-    )
-    return list(await session.scalars(query))
-
-
 async def reason_for(session: AsyncSession, assignment_id: int) -> AuditFamilyReason | None:
     return await session.get(AuditFamilyReason, assignment_id)
 
@@ -95,8 +71,8 @@ class FamilyRows:
 
 
 def _family_query() -> CompoundSelect:
-    """``answers_for``, ``waiting_links`` and ``reason_for`` in one statement (Core, one round
-    trip): rows of (kind, template key, template version, answers, channel, at, late, reason,
+    """The family's answers, the links still open and the reason recorded, in one statement
+    (Core, one round trip): rows of (kind, template key, template version, answers, channel, at, late, reason,
     tries, link id, response id). Parameters: ``assignment_id`` and ``now``."""
     assignment_id = bindparam("assignment_id", type_=Integer)
     now = bindparam("now", type_=FeedbackLink.__table__.c.expires_at.type)

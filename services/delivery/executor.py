@@ -169,7 +169,9 @@ class Executor:
                     return "the progress card was not delivered"
                 if card_delivery.status == DeliveryStatus.SENT.value:
                     progress = progress_of(broadcast, await delivery_repo.status_counts(session, broadcast_id))
-                    conversation = await self._conversation_of(session, card_delivery)
+                    conversation = await self._conversation_of(
+                        session, card_delivery.conversation_pk, card_delivery.person_id
+                    )
                     break
             await self._sleep(min(0.2 * 2.0**wait, 30.0))  # the card itself is still on its way
         else:
@@ -257,11 +259,14 @@ class Executor:
         job.conversation_pk = await self._store_created_chat(person_id, created)
         return created
 
-    async def _conversation_of(self, session: AsyncSession, delivery: Delivery) -> Conversation | None:
-        if delivery.conversation_pk is not None:
-            return await session.get(Conversation, delivery.conversation_pk)
-        if delivery.person_id is not None:
-            return await delivery_repo.newest_personal_chat(session, delivery.person_id)
+    async def _conversation_of(
+        self, session: AsyncSession, conversation_pk: int | None, person_id: int | None
+    ) -> Conversation | None:
+        """The conversation a delivery named, else its person's 1:1 chat with qop."""
+        if conversation_pk is not None:
+            return await session.get(Conversation, conversation_pk)
+        if person_id is not None:
+            return await delivery_repo.newest_personal_chat(session, person_id)
         return None
 
     async def _target_of_change(self, delivery_id: int) -> tuple[ConversationAddress, str, Card | None]:
@@ -395,12 +400,7 @@ class Executor:
     async def _mark_unreachable(
         self, session: AsyncSession, job: _Job, conversation_pk: int | None, *, blocked: bool, now: datetime
     ) -> None:
-        if conversation_pk is not None:
-            conversation = await session.get(Conversation, conversation_pk)
-        elif job.person_id is not None:
-            conversation = await delivery_repo.newest_personal_chat(session, job.person_id)
-        else:
-            conversation = None
+        conversation = await self._conversation_of(session, conversation_pk, job.person_id)
         if conversation is None:
             return
         if blocked:
@@ -446,10 +446,7 @@ _DELIVERY_WITH_CONVERSATION = (
             Conversation.id
             == func.coalesce(
                 Delivery.conversation_pk,
-                select(_chat.id)
-                .where(_chat.person_id == Delivery.person_id, _chat.kind == ConversationKind.PERSONAL.value)
-                .order_by(_chat.installed.desc(), _chat.updated_at.desc())
-                .limit(1)
+                delivery_repo.personal_chat_first(select(_chat.id), _chat, Delivery.person_id)
                 .correlate(Delivery)
                 .scalar_subquery(),
             )

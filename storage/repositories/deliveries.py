@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Broadcast, Conversation, ConversationKind, Delivery, DeliveryOperation, DeliveryStatus
@@ -137,14 +138,20 @@ async def personal_chat_ids(session: AsyncSession, people: Sequence[int]) -> dic
     return {person_id: conversation_id for person_id, conversation_id in rows.all()}
 
 
-async def newest_personal_chat(session: AsyncSession, person_id: int) -> Conversation | None:
-    """A person's 1:1 chat with qop: an installed one first, then the most recently updated."""
-    return await session.scalar(
-        select(Conversation)
-        .where(Conversation.person_id == person_id, Conversation.kind == ConversationKind.PERSONAL.value)
-        .order_by(Conversation.installed.desc(), Conversation.updated_at.desc())
+def personal_chat_first(query: Select[Any], chat: Any, person_id: Any) -> Select[Any]:
+    """``query`` over ``chat`` (``Conversation`` or an alias of it) narrowed to ``person_id``'s
+    1:1 chat with qop: an installed one first, then the most recently updated. ``person_id`` may
+    be a column, for a correlated subquery."""
+    return (
+        query.where(chat.person_id == person_id, chat.kind == ConversationKind.PERSONAL.value)
+        .order_by(chat.installed.desc(), chat.updated_at.desc())
         .limit(1)
     )
+
+
+async def newest_personal_chat(session: AsyncSession, person_id: int) -> Conversation | None:
+    """A person's 1:1 chat with qop (``personal_chat_first``)."""
+    return await session.scalar(personal_chat_first(select(Conversation), Conversation, person_id))
 
 
 async def any_installed_conversation(session: AsyncSession) -> Conversation | None:

@@ -16,7 +16,6 @@ from microsoft_teams.cards import ChoiceSetInput, Container, DateInput, TextBloc
 
 from cards import text_audit_family as family_text
 from cards import text_audits as text
-from cards import text_partner_audits as partner_text
 from cards import text_templates as template_text
 from cards import verbs
 from cards.audit_family import family_on_audit, family_on_page, family_on_reflection
@@ -33,7 +32,7 @@ from cards.base import (
     paragraph,
     title,
 )
-from cards.partner_audits import partners_on_audit, partners_on_page
+from cards.partner_audits import agency_label, partners_on_audit, partners_on_page
 from views.audit_family import FAMILY_VIEW_QUESTION
 from views.audits import (
     MAX_ACTIONS,
@@ -480,10 +479,8 @@ def outcome_card(audit: SubmittedAudit, *, for_practitioner: bool = True) -> Jso
 def late_arrival_card(arrival: LateArrival) -> Json:
     """Tells the auditor (and the practitioner, for the family's answers) that something arrived
     after submission, with the read-only audit a click away; it never names the family."""
-    if arrival.agency is None:
-        news = text.LATE_FAMILY
-    else:
-        news = text.LATE_PARTNER.format(agency=partner_text.AGENCY_LABELS.get(arrival.agency, arrival.agency))
+    late = arrival.agency
+    news = text.LATE_FAMILY if late is None else text.LATE_PARTNER.format(agency=agency_label(late))
     heading_text = text.LATE_TITLE.format(case_ref=arrival.case_ref)
     action = execute(text.LATE_OPEN, verbs.AUDIT_VIEW, {"assignment_id": arrival.assignment_id})
     return card([title(heading_text), paragraph(news)], [action], fallback_text=heading_text)

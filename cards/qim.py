@@ -19,8 +19,10 @@ from cards import text_qim as text
 from cards import verbs
 from cards.base import Json, action_row, card, execute, facts, heading, long_date, paragraph, title
 from cards.digest import four_answers, headline_pairs
+from cards.partner_audits import agency_label
 from views.digest import MultiAgencySection, shown
 from views.qim import (
+    MAX_REFRESH_USERS,
     DecisionView,
     MeetingView,
     PackView,
@@ -33,8 +35,6 @@ from views.qim import (
 
 MAX_LINES = 5
 """Lines per section of the pack: the card stays short; the full report has everything."""
-MAX_REFRESH_USERS = 60
-"""Teams refreshes a card automatically for at most 60 named users."""
 ACTION_FIELDS = ("description", "owner_email", "due_date", "priority_id")
 UPDATE_FIELDS = ("progress", "rag")
 NO_PRIORITY = "none"
@@ -172,14 +172,14 @@ def _multi_agency(section: MultiAgencySection | None) -> list[Any]:
         return [heading(text.PACK_MULTI_AGENCY), paragraph(partner_text.NO_FINDINGS, subtle=True)]
     parts = "; ".join(
         text.PACK_MULTI_AGENCY_PART.format(
-            agency=partner_text.AGENCY_LABELS.get(p.agency, p.agency),
+            agency=agency_label(p.agency),
             returned=shown(p.returned),
             invited=shown(p.invited),
         )
         for p in section.agencies
     )
     findings = [
-        partner_text.FINDING_FROM.format(agency=partner_text.AGENCY_LABELS.get(agency, agency), finding=quote)
+        partner_text.FINDING_FROM.format(agency=agency_label(agency), finding=quote)
         for agency, quote in section.findings
     ]
     return [

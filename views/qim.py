@@ -11,6 +11,9 @@ from views.digest import Digest, Findings, MultiAgencySection
 from views.improvement import ThemeCount
 from views.measures import MeasureStatus
 
+MAX_REFRESH_USERS = 60
+"""Teams refreshes a card automatically for at most 60 named users (``PackView.refresh_user_ids``)."""
+
 
 class Progress(enum.StrEnum):
     """Where a service-level action stands for the QIM: on track, late, done (or cancelled)."""

@@ -67,7 +67,15 @@ from storage.repositories import improvement as plan_repo
 from storage.repositories import qim as repo
 from views import periods
 from views.measures import MeasureStatus
-from views.qim import DecisionChangeView, DecisionView, MeetingView, PackView, ServiceActionInput, ServiceActionView
+from views.qim import (
+    MAX_REFRESH_USERS,
+    DecisionChangeView,
+    DecisionView,
+    MeetingView,
+    PackView,
+    ServiceActionInput,
+    ServiceActionView,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -84,8 +92,6 @@ STALE_CLAIM = timedelta(minutes=10)
 CHAIR_ROLES = (Role.SERVICE_DIRECTOR, Role.QA_HEAD_OF_SERVICE)
 """Who may record decisions and raise actions (``policy``: QIM meeting, CHANGE): whose Teams clients
 ask for the chair's view of the pack posted in the channel."""
-MAX_REFRESH_USERS = 60
-"""Teams refreshes a card automatically for at most 60 named users."""
 UPDATE_PURPOSE = "qim-pack-update"
 POSTED_PACKS_UPDATED = 5
 """A meeting's packs in the channel edited after a decision or action (the latest ones)."""

@@ -18,7 +18,6 @@ import contextlib
 import aiohttp
 from microsoft_agents.activity import RoleTypes
 from microsoft_agents.hosting.core import (
-    AnonymousTokenProvider,
     ClaimsIdentity,
     Connections,
     RestChannelServiceClientFactory,
@@ -75,8 +74,6 @@ class KeptUserTokenClient(UserTokenClient):
 class KeptSessionClientFactory(RestChannelServiceClientFactory):
     """The SDK's client factory, with the plain Teams path on ``ConnectorSessions``."""
 
-    _ANONYMOUS = AnonymousTokenProvider()
-
     def __init__(self, connections: Connections, sessions: ConnectorSessions) -> None:
         super().__init__(connections)
         self._sessions = sessions
@@ -95,7 +92,7 @@ class KeptSessionClientFactory(RestChannelServiceClientFactory):
                 context, claims_identity, service_url, audience, scopes, use_anonymous
             )
         provider = (
-            self._ANONYMOUS
+            self._ANONYMOUS_TOKEN_PROVIDER
             if use_anonymous
             else self._connection_manager.get_token_provider(claims_identity, service_url)
         )

@@ -112,6 +112,11 @@ async def transaction(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterat
         yield session
 
 
+AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
+"""Execution options for statements that need no transaction of their own (one read, one
+compare-and-set): no BEGIN and COMMIT/ROLLBACK round trips around them."""
+
+
 @asynccontextmanager
 async def single_read(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncConnection]:
     """A connection for one read statement: no ORM session, and on PostgreSQL no transaction.
@@ -122,7 +127,7 @@ async def single_read(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterat
     for a read, so it is left as it is."""
     engine = sessions.kw["bind"]
     if engine.dialect.name == "postgresql":
-        engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+        engine = engine.execution_options(**AUTOCOMMIT)
     async with engine.connect() as connection:
         yield connection
 

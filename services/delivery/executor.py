@@ -43,7 +43,7 @@ from services.delivery.outage import STEP_TIMEOUT_SECONDS, until_database_return
 from services.delivery.records import ENQUEUE_CHUNK, NOT_YET_SENT_WAITS, PROGRESS_PURPOSE, progress_of, work_for
 from services.delivery.retry import RetryPolicy
 from services.telemetry import deliveries_finished, teams_throttled
-from storage.db import transaction
+from storage.db import AUTOCOMMIT, transaction
 from storage.models import Conversation, ConversationKind, Delivery, DeliveryOperation, DeliveryStatus, Person
 from storage.repositories import conversations as conversation_repo
 from storage.repositories import deliveries as delivery_repo
@@ -431,7 +431,6 @@ class Executor:
 
 PACE_CATCH_UP = 2
 """How many missed slots ``Executor._pace`` makes up at once (Teams allows 50/s, qop's rate is 45)."""
-AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
 ORM_UPDATE = {"synchronize_session": False}
 
 _chat = aliased(Conversation)

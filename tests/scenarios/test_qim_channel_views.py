@@ -16,7 +16,7 @@ from cards import verbs
 from storage.models import AccessLogEntry, Conversation, QimDecision, RoleAssignment
 from tests.scenarios.conftest import BotHarness
 from tests.support import activities as a
-from tests.support.action_org import make_org
+from tests.support.action_org import give_roles, make_org
 from tests.support.cards import button_data
 from tests.support.delivery import eventually
 
@@ -50,10 +50,12 @@ async def test_members_see_the_pack_without_the_chairs_buttons_and_the_chair_ref
     harness: BotHarness, sessions, clock
 ) -> None:  # type: ignore[no-untyped-def]
     org = await make_org(sessions, teams_ids=True)
-    async with sessions() as session, session.begin():
-        session.add(RoleAssignment(person_id=org.qa_lead, role="service_director"))
-        session.add(RoleAssignment(person_id=org.manager, role="qa_head_of_service"))
-        session.add(RoleAssignment(person_id=org.outsider, role="performance_analyst"))
+    await give_roles(
+        sessions,
+        (org.qa_lead, "service_director"),
+        (org.manager, "qa_head_of_service"),
+        (org.outsider, "performance_analyst"),
+    )
     clock.set(datetime(2026, 4, 23, 8, 30, tzinfo=UTC))
     qim_channel = a.channel("QIM")
     await harness.send(a.installation(harness.service_url, conversation=qim_channel, sender=CHAIR))
@@ -152,9 +154,7 @@ async def test_the_pack_in_a_chat_with_qop_shows_the_chairs_buttons_only_to_the_
     harness: BotHarness, sessions, clock
 ) -> None:  # type: ignore[no-untyped-def]
     org = await make_org(sessions, teams_ids=True)
-    async with sessions() as session, session.begin():
-        session.add(RoleAssignment(person_id=org.manager, role="qa_head_of_service"))
-        session.add(RoleAssignment(person_id=org.outsider, role="performance_analyst"))
+    await give_roles(sessions, (org.manager, "qa_head_of_service"), (org.outsider, "performance_analyst"))
     clock.set(datetime(2026, 4, 23, 8, 30, tzinfo=UTC))
 
     async def pack_for(sender: dict[str, Any], chat: int) -> dict[str, Any]:

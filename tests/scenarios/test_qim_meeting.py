@@ -20,11 +20,10 @@ from storage.models import (
     Conversation,
     QimDecision,
     QimDecisionChange,
-    RoleAssignment,
 )
 from tests.scenarios.conftest import BotHarness
 from tests.support import activities as a
-from tests.support.action_org import make_org
+from tests.support.action_org import give_roles, make_org
 from tests.support.cards import button_data
 from tests.support.delivery import eventually
 
@@ -50,9 +49,7 @@ async def test_the_chair_runs_the_qim_from_cards_and_members_open_the_report(
     harness: BotHarness, sessions, clock
 ) -> None:  # type: ignore[no-untyped-def]
     org = await make_org(sessions, teams_ids=True)
-    async with sessions() as session, session.begin():
-        session.add(RoleAssignment(person_id=org.qa_lead, role="service_director"))
-        session.add(RoleAssignment(person_id=org.outsider, role="performance_analyst"))
+    await give_roles(sessions, (org.qa_lead, "service_director"), (org.outsider, "performance_analyst"))
     clock.set(datetime(2026, 4, 23, 8, 30, tzinfo=UTC))  # five days before the QIM of 28 April
     qim_channel = a.channel("QIM")
     await harness.send(a.installation(harness.service_url, conversation=qim_channel, sender=CHAIR))
@@ -169,8 +166,7 @@ async def test_the_chair_runs_the_qim_from_cards_and_members_open_the_report(
 
 async def test_bad_card_data_gets_a_friendly_card_and_saves_nothing(harness: BotHarness, sessions, clock) -> None:  # type: ignore[no-untyped-def]
     org = await make_org(sessions, teams_ids=True)
-    async with sessions() as session, session.begin():
-        session.add(RoleAssignment(person_id=org.qa_lead, role="service_director"))
+    await give_roles(sessions, (org.qa_lead, "service_director"))
     clock.set(datetime(2026, 4, 28, 8, 30, tzinfo=UTC))
     pack = await _say(harness, CHAIR, "qim", a.personal_chat(6))
     meeting = button_data(pack, verbs.QIM_DECISION_FORM)["meeting_id"]

@@ -135,3 +135,9 @@ async def add_role_holder(sessions: async_sessionmaker[AsyncSession], role: Role
         await session.flush()
         session.add(RoleAssignment(person_id=holder.id, role=role.value))
         return holder.id
+
+
+async def give_roles(sessions: async_sessionmaker[AsyncSession], *grants: tuple[int, str]) -> None:
+    """Give each (person id, role) in one transaction."""
+    async with sessions() as session, session.begin():
+        session.add_all(RoleAssignment(person_id=person_id, role=role) for person_id, role in grants)

@@ -40,6 +40,7 @@ from storage import migrate
 from storage.db import create_engine
 from tests.support.databases import scratch_postgres_database
 from views.digest import Digest
+from views.moderation_group import THEMES as MODERATION_GROUP_THEMES
 from views.periods import last_complete_week
 
 YEAR_START = datetime(2025, 11, 3, tzinfo=UTC)
@@ -84,6 +85,17 @@ WELL = [
     "Clear management oversight with reasons for each decision.",
     "The safety plan was shared with the family network and reviewed.",
 ]
+OBSERVED_SETTINGS = ["home_visit", "family_meeting", "multi_agency_meeting", "direct_work", "other"]
+OBSERVED_EXPECTATIONS = [
+    "risk_sensible",
+    "child_voice",
+    "working_with_family",
+    "simple_language",
+    "signs_of_safety",
+    "knowledge_used",
+]
+MODERATION_THEMES = list(MODERATION_GROUP_THEMES)
+MEASURED_WEEK_MEETING = datetime(2026, 10, 21, tzinfo=UTC)  # the Wednesday of the week the digest covers
 
 
 def moment(rng: random.Random) -> datetime:
@@ -242,9 +254,70 @@ def fill(dsn: str, *, audits: int, feedback: int, seed: int = 7) -> int:
                         created,
                     )
                 )
+        _fill_other_features(cur, rng, people, [a for a, _ in assignments])
         db.commit()
         cur.execute("ANALYZE")
     return answers
+
+
+def _fill_other_features(cur: psycopg.Cursor, rng: random.Random, people: list, completed: list[int]) -> None:  # type: ignore[type-arg]
+    """The year's practice nominated to celebrate (20 per team), practice observations (two per
+    team a month) and moderation group meetings (bi-monthly, ten audits each, one of them in the
+    measured week): the digest's three reads of what other features record."""
+    with cur.copy(
+        "COPY practice_examples (team_id, source, source_ref, description, nominated_by_id, created_at) FROM STDIN"
+    ) as copy:
+        for _ in range(20 * 60):
+            person_id, team_id = people[rng.randrange(len(people))]
+            source = rng.choice(["audit", "observation"])
+            ref = str(rng.choice(completed)) if source == "audit" else None
+            copy.write_row((team_id, source, ref, rng.choice(WELL), person_id, moment(rng)))
+    with cur.copy(
+        "COPY practice_observations (template_id, template_version, case_ref, practitioner_id, observer_id, team_id, "
+        "observed_on, practitioner_consented, family_consented, answers, recorded_at, reflection_draft, submission_key) "
+        "FROM STDIN"
+    ) as copy:
+        for number in range(2 * 12 * 60):
+            person_id, team_id = people[rng.randrange(len(people))]
+            when = moment(rng)
+            body = {"setting": rng.choice(OBSERVED_SETTINGS), "observed_on": when.date().isoformat()}
+            body |= {q: rng.choice(["yes", "yes", "partly", "no", "na"]) for q in OBSERVED_EXPECTATIONS}
+            body |= {"what_was_seen": rng.choice(WELL), "strength_1": rng.choice(WELL), "development_1": "Say why."}
+            observer = people[rng.randrange(len(people))][0]
+            row = (f"O{number:08d}", person_id, observer, team_id, when.date(), True, True, json.dumps(body), when)
+            copy.write_row(("practice-observation", 1, *row, "{}", uuid.uuid4().hex))
+    moderated = rng.sample(completed, 6 * 10)  # a group moderates each audit once
+    for meeting in range(6):
+        meets_on = (MEASURED_WEEK_MEETING - timedelta(weeks=8 * meeting)).date()
+        held = datetime.combine(meets_on, datetime.min.time(), UTC) + timedelta(hours=15)
+        themes = json.dumps(rng.sample(MODERATION_THEMES, 3))
+        meeting_id = cur.execute(
+            "INSERT INTO moderation_group_meetings (meets_on, cadence_months, scheduled_by_id, scheduled_at, themes, "
+            "closed_by_id, closed_at) VALUES (%s, 2, %s, %s, %s, %s, %s) RETURNING id",
+            (meets_on, people[2][0], held - timedelta(days=30), themes, people[2][0], held),
+        ).fetchone()[0]  # type: ignore[index]
+        for assignment_id in moderated[meeting * 10 : meeting * 10 + 10]:
+            original, agreed = rng.choices(GRADES, GRADE_WEIGHTS, k=2)
+            outcome = (
+                "agreed"
+                if original == agreed
+                else ("raised" if GRADES.index(agreed) < GRADES.index(original) else "lowered")
+            )
+            cur.execute(
+                "INSERT INTO moderation_group_audits (meeting_id, assignment_id, original_grade, agreed_grade, outcome, "
+                "themes, learning, recorded_by_id, recorded_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                (
+                    meeting_id,
+                    assignment_id,
+                    original,
+                    agreed,
+                    outcome,
+                    themes,
+                    "Record the child's words.",
+                    people[2][0],
+                    held,
+                ),
+            )
 
 
 async def capture_statements(services, scope: Scope, period) -> list[tuple[str, object]]:  # type: ignore[no-untyped-def]

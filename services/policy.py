@@ -57,6 +57,7 @@ class RecordKind(enum.StrEnum):
     PRACTICE_EXAMPLE = "practice example"
     QIM_MEETING = "QIM meeting"
     PERFORMANCE_CLINIC = "performance clinic"
+    SENIOR_LEADERSHIP_CLINIC = "senior leadership clinic"
     PRACTICE_DAY = "practice day"
     MODERATION_GROUP = "moderation group"
 
@@ -180,6 +181,12 @@ def performance_clinic(*, team_id: int | None = None, service_area_id: int | Non
     )
 
 
+def senior_leadership_clinic() -> RecordContext:
+    """The whole service's monthly senior leadership performance clinic pack (totals, never a case)
+    and the service-level actions agreed at it."""
+    return RecordContext(RecordKind.SENIOR_LEADERSHIP_CLINIC, aggregate=True)
+
+
 def practice_day(*, service_area_id: int | None, planner_id: int | None = None) -> RecordContext:
     """A practice day of a service area (``planner_id``: who planned it): its plan, pairs and summary."""
     return RecordContext(RecordKind.PRACTICE_DAY, owner_id=planner_id, service_area_id=service_area_id)
@@ -254,6 +261,8 @@ head_of_service = holds(Role.HEAD_OF_SERVICE)
 practice_leader = holds(Role.PRINCIPAL_SOCIAL_WORKER, Role.IRO_MANAGER)
 """The Principal Social Worker and the IRO/CP chair manager: read and moderate audits service-wide."""
 performance_analyst = holds(Role.PERFORMANCE_ANALYST)
+senior_leader = holds(Role.SENIOR_MANAGER, Role.HEAD_OF_SERVICE)
+"""A senior manager or Head of Service, whichever areas they lead (for service-wide records)."""
 client_relations = holds(Role.CLIENT_RELATIONS)
 qim_member = holds(
     Role.SERVICE_DIRECTOR,
@@ -317,6 +326,9 @@ class Rule:
 
 
 _MODERATOR = any_of(assigned_moderator, available_moderator)
+_SENIOR_CLINIC = any_of(service_director, senior_leader, performance_analyst, qa_lead)
+"""The senior leadership performance clinic: the Service Director, Heads of Service and senior managers,
+the performance team (analysts) and the QA lead, who see the service pack and agree its actions."""
 _AUDIT_READERS = any_of(owner, participant, team_manager, _MODERATOR, qa_lead, service_director, practice_leader)
 
 RULES: dict[tuple[RecordKind, Permission], Rule] = {
@@ -393,6 +405,8 @@ RULES: dict[tuple[RecordKind, Permission], Rule] = {
     (RecordKind.PERFORMANCE_CLINIC, Permission.SUBMIT): Rule(
         any_of(team_manager, area_lead, qa_lead), text.REFUSED_CLINIC_SUBMIT
     ),
+    (RecordKind.SENIOR_LEADERSHIP_CLINIC, Permission.VIEW): Rule(_SENIOR_CLINIC, text.REFUSED_SENIOR_CLINIC_VIEW),
+    (RecordKind.SENIOR_LEADERSHIP_CLINIC, Permission.SUBMIT): Rule(_SENIOR_CLINIC, text.REFUSED_SENIOR_CLINIC_SUBMIT),
     (RecordKind.PRACTICE_EXAMPLE, Permission.VIEW): Rule(member, text.REFUSED_PRACTICE_EXAMPLE_VIEW),
     (RecordKind.PRACTICE_EXAMPLE, Permission.SUBMIT): Rule(
         any_of(team_manager, area_lead, qa_lead, practice_leader), text.REFUSED_PRACTICE_EXAMPLE_SUBMIT

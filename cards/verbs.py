@@ -111,6 +111,7 @@ ASSURANCE_SAVE = "assurance.save"
 # Service performance clinics (issue 14, item 5)
 CLINIC_AGREE = "clinic.agree"
 CLINIC_WORKBOOK = "clinic.workbook"
+CLINIC_SERVICE_AGREE = "clinic.service_agree"
 
 # The moderation group (issue 13)
 MODERATION_GROUP_NEW = "moderation_group.new"

@@ -31,7 +31,7 @@ from qop.telemetry import telemetry_context
 from services.actions import ActionService
 from services.audits.moderation import ModerationRule
 from services.audits.parts import PartnerLinks, build_audits
-from services.clinic import ClinicService
+from services.clinic import ClinicService, SeniorClinicService
 from services.clock import Clock, SystemClock
 from services.container import Services
 from services.conversations import ConversationService
@@ -105,6 +105,15 @@ def build_services(
     )
     qa_calendar = QaCalendarService(sessions=sessions, clock=clock, outbox=outbox, time_zone=settings.timezone)
     clinics = ClinicService(
+        sessions=sessions,
+        clock=clock,
+        measures=measures,
+        library=templates,
+        calendar=qa_calendar,
+        outbox=outbox,
+        time_zone=settings.timezone,
+    )
+    senior_clinics = SeniorClinicService(
         sessions=sessions,
         clock=clock,
         measures=measures,
@@ -217,6 +226,7 @@ def build_services(
         ),
         assurance=AssuranceService(sessions=sessions, clock=clock, outbox=outbox, time_zone=settings.timezone),
         clinics=clinics,
+        senior_clinics=senior_clinics,
         moderation_group=ModerationGroupService(context=audits.context, calendar=CalendarLink(qa_calendar.activities)),
         time_zone=settings.timezone,
         base_url=settings.base_url,

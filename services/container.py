@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.actions import ActionService
 from services.audits.parts import Audits
-from services.clinic import ClinicService
+from services.clinic import ClinicService, SeniorClinicService
 from services.clock import Clock
 from services.conversations import ConversationService
 from services.delivery import DeliveryService
@@ -55,6 +55,7 @@ class Services:
     qim: QimService
     assurance: AssuranceService
     clinics: ClinicService
+    senior_clinics: SeniorClinicService
     moderation_group: ModerationGroupService
     time_zone: str
     """The organisation's time zone (IANA name): the local time people are shown."""

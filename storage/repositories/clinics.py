@@ -172,3 +172,17 @@ async def area_clinic_counts(
     for area_id, total, overdue in open_rows:
         counts[area_id].open, counts[area_id].overdue = int(total), int(overdue or 0)
     return dict(counts)
+
+
+async def active_areas(session: AsyncSession) -> list[ServiceArea]:
+    return list(
+        await session.scalars(select(ServiceArea).where(ServiceArea.active.is_(True)).order_by(ServiceArea.name))
+    )
+
+
+async def open_actions_from(session: AsyncSession, sources: list[str]) -> int:
+    """How many open actions came from these sources, whoever owns them."""
+    total = await session.scalar(
+        select(func.count()).where(Action.source.in_(sources), Action.status == ActionStatus.OPEN.value)
+    )
+    return int(total or 0)

@@ -21,10 +21,7 @@ SEND_SURVEY = "Send a staff or partner survey (QA lead and managers)"
 SURVEY_RESULTS = "Results of a survey you sent: survey results [number]"
 SURVEY_REMIND = "Remind only those who haven't answered: survey remind [number]"
 AUDIT_ROUND = "Start an audit round (QA lead and managers)"
-CLINIC = (
-    "A team's performance clinic pack (managers, senior managers): clinic [team]; "
-    "the senior leadership clinic's service pack: clinic service"
-)
+CLINIC = "Performance clinic pack: clinic [team] for a team's, clinic service for the senior leadership clinic"
 REPORT_QIM = "QIM report (QIM members): 'report qim 2026Q3', optionally 'team [name]', 'area [name]', 'type themed'"
 QIM = "The pack for the next Quality Improvement Meeting, its decisions and actions (QIM members)"
 QIM_PACK = "In the QIM's channel: post the QIM pack here, and post future packs here (the QIM's chair)"

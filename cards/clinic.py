@@ -200,7 +200,7 @@ def _concern_line(concern: TeamConcern) -> str:
     reasons = [text.CONCERN_OFF_TARGET.format(names="; ".join(concern.off_target))] if concern.off_target else []
     if concern.wrong_way:
         reasons.append(text.CONCERN_WRONG_WAY.format(names="; ".join(concern.wrong_way)))
-    return text.CONCERN_LINE.format(team=concern.team_name, reasons="; ".join(reasons))
+    return text.CONCERN_LINE.format(team=concern.team_name, reasons=text.CONCERN_SEPARATOR.join(reasons))
 
 
 def _area_part(area: AreaRollUp, *, measures_loaded: bool) -> list[Any]:

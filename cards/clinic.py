@@ -33,6 +33,8 @@ from views.clinic import (
 from views.measures import IndicatorStatus, MeasuresOverview
 
 MAX_ACTIONS_ON_CARD = 10
+MAX_CONCERNS_ON_CARD = 3
+"""Teams of concern listed per service area on the service pack (the worst; the workbook has them all)."""
 
 
 def _indicator_line(status: IndicatorStatus) -> str:
@@ -134,6 +136,14 @@ def _agree_form(
     return form_button(text.AGREE_BUTTON, inputs, verb, {"clinic_id": clinic_id})
 
 
+def _workbook_action(workbook: tuple[str, str] | None, verb: str, clinic_id: int) -> Any:
+    """ "Download XLSX", or once pressed the signed link to open (valid until the time shown)."""
+    if workbook is None:
+        return execute(text.WORKBOOK_BUTTON, verb, {"clinic_id": clinic_id})
+    url, until = workbook
+    return OpenUrlAction(title=text.WORKBOOK_OPEN.format(expires=until), url=url)
+
+
 def _agreed_part(agreed: tuple[ClinicAction, ...]) -> list[Any]:
     if not agreed:
         return []
@@ -169,11 +179,7 @@ def clinic_pack_card(
         actions.append(
             _agree_form(verbs.CLINIC_AGREE, pack.clinic_id, pack.owners, today, values or {}, intro=text.AGREE_INTRO)
         )
-    if workbook is not None:
-        url, until = workbook
-        actions.append(OpenUrlAction(title=text.WORKBOOK_OPEN.format(expires=until), url=url))
-    else:
-        actions.append(execute(text.WORKBOOK_BUTTON, verbs.CLINIC_WORKBOOK, {"clinic_id": pack.clinic_id}))
+    actions.append(_workbook_action(workbook, verbs.CLINIC_WORKBOOK, pack.clinic_id))
     return card(body, actions, fallback_text=text.PACK_TITLE.format(team=pack.team_name))
 
 
@@ -219,11 +225,12 @@ def _area_part(area: AreaRollUp, *, measures_loaded: bool) -> list[Any]:
     ]
     if not measures_loaded:
         return body
-    body += [paragraph(_concern_line(c), spacing="None") for c in area.concerns] or [
+    shown = area.concerns[:MAX_CONCERNS_ON_CARD]
+    body += [paragraph(_concern_line(c), spacing="None") for c in shown] or [
         paragraph(text.NO_CONCERNS, subtle=True, spacing="None")
     ]
-    if area.concerns_total > len(area.concerns):
-        body.append(paragraph(text.MORE_CONCERNS.format(count=area.concerns_total - len(area.concerns)), subtle=True))
+    if len(area.concerns) > len(shown):
+        body.append(paragraph(text.MORE_CONCERNS.format(count=len(area.concerns) - len(shown)), subtle=True))
     return body
 
 
@@ -238,11 +245,13 @@ def service_clinic_pack_card(
     pack: ServiceClinicPack,
     *,
     today: date,
+    workbook: tuple[str, str] | None = None,
     errors: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
     saved: bool = False,
 ) -> Json:
-    """The senior leadership clinic's service pack, with its "Agree an action" form for those who may."""
+    """The senior leadership clinic's service pack, with its "Agree an action" form for those who
+    may; ``workbook`` is (signed link, "until" time) once "Download XLSX" was pressed."""
     body: list[Any] = [
         title(text.SERVICE_PACK_TITLE),
         paragraph(
@@ -271,4 +280,5 @@ def service_clinic_pack_card(
                 intro=text.SERVICE_AGREE_INTRO,
             )
         )
+    actions.append(_workbook_action(workbook, verbs.CLINIC_SERVICE_WORKBOOK, pack.clinic_id))
     return card(body, actions, fallback_text=text.SERVICE_PACK_TITLE)

@@ -89,5 +89,19 @@ COLUMNS_WORRIES = ("Indicator", "Why")
 COLUMNS_THEMES = ("Theme", "Seen in full", "Audits answering", "Share %")
 COLUMNS_ACTIONS = ("What must happen", "Owner", "Due", "Overdue", "From")
 COLUMNS_CHANGES = ("Indicator", "Unit", "At the last clinic", "Now", "Difference", "Was a worry", "Is a worry")
+SERVICE_WORKBOOK_TITLE = "Senior leadership performance clinic: the whole service, {month}"
+SHEET_AREAS = "Service areas"
+SHEET_CONCERNS = "Teams of concern"
+SHEET_AGREED = "Agreed at this clinic"
+COLUMNS_AREAS = (
+    "Service area",
+    "Teams",
+    "Team clinic packs",
+    "Actions agreed at them",
+    "Open clinic actions",
+    "Overdue",
+    "Teams of concern",
+)
+COLUMNS_CONCERNS = ("Service area", "Team", "Off target", "Moving the wrong way")
 YES = "yes"
 NO = "no"

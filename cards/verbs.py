@@ -112,6 +112,7 @@ ASSURANCE_SAVE = "assurance.save"
 CLINIC_AGREE = "clinic.agree"
 CLINIC_WORKBOOK = "clinic.workbook"
 CLINIC_SERVICE_AGREE = "clinic.service_agree"
+CLINIC_SERVICE_WORKBOOK = "clinic.service_workbook"
 
 # The moderation group (issue 13)
 MODERATION_GROUP_NEW = "moderation_group.new"

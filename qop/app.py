@@ -157,7 +157,10 @@ def build_services(
     if settings.report_signing_key is not None:
         report_signer = Signer(settings.report_signing_key)
         digests.attach_report_links(report_signer, base_url=settings.base_url, minutes=settings.report_link_minutes)
-        clinics.attach_workbook_links(report_signer, base_url=settings.base_url, minutes=settings.report_link_minutes)
+        for clinic_service in (clinics, senior_clinics):
+            clinic_service.attach_workbook_links(
+                report_signer, base_url=settings.base_url, minutes=settings.report_link_minutes
+            )
         audits.practice_days.attach_workbook_links(
             report_signer, base_url=settings.base_url, minutes=settings.report_link_minutes
         )
@@ -324,7 +327,7 @@ def create_app(
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     add_feedback_routes(app, services.feedback_links, settings)
-    add_report_routes(app, services.digests, services.clinics)
+    add_report_routes(app, services.digests, services.clinics, services.senior_clinics)
     add_partner_routes(app, services.audits.partners, settings)
     add_practice_day_routes(app, services.audits.practice_days)
     add_dashboard_routes(app, services, settings)

@@ -122,8 +122,7 @@ class AreaRollUp:
     teams: int
     """Active teams in the area."""
     concerns: tuple[TeamConcern, ...]
-    """The teams of most concern, worst first (at most a few)."""
-    concerns_total: int
+    """Its teams with indicators off target or moving the wrong way, worst first (the card shows the first few)."""
     packs: int
     """Teams whose clinic pack was prepared for the month."""
     agreed: int

@@ -12,6 +12,7 @@ from bot.turns import Turn
 from cards import clinic as cards
 from cards import text_clinic as text
 from cards import verbs
+from services.clinic import WorkbookLink
 from services.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:
@@ -23,6 +24,11 @@ def _clinic_id(data: dict[str, Any], *, missing: str = text.NO_SUCH_CLINIC) -> i
         return int(data["clinic_id"])
     except (KeyError, TypeError, ValueError):
         raise NotFound(missing) from None
+
+
+def _until(turn: Turn, link: WorkbookLink) -> str:
+    """Until when a workbook link works, in the organisation's local time."""
+    return f"{link.expires_at.astimezone(ZoneInfo(turn.services.time_zone)):%H:%M}"
 
 
 def _typed(data: dict[str, Any]) -> dict[str, str]:
@@ -71,8 +77,15 @@ async def agree_service(turn: Turn, data: dict[str, Any]) -> ActionResult:
 async def workbook(turn: Turn, data: dict[str, Any]) -> ActionResult:
     clinics = turn.services.clinics
     pack, link = await clinics.workbook_link(turn.user.teams_user_id, _clinic_id(data))
-    until = f"{link.expires_at.astimezone(ZoneInfo(turn.services.time_zone)):%H:%M}"
-    return ActionResult(cards.clinic_pack_card(pack, today=clinics.today(), workbook=(link.url, until)))
+    return ActionResult(cards.clinic_pack_card(pack, today=clinics.today(), workbook=(link.url, _until(turn, link))))
+
+
+async def workbook_service(turn: Turn, data: dict[str, Any]) -> ActionResult:
+    clinics = turn.services.senior_clinics
+    clinic_id = _clinic_id(data, missing=text.NO_SUCH_SERVICE_CLINIC)
+    pack, link = await clinics.workbook_link(turn.user.teams_user_id, clinic_id)
+    card = cards.service_clinic_pack_card(pack, today=clinics.today(), workbook=(link.url, _until(turn, link)))
+    return ActionResult(card)
 
 
 def register(bot: QopBot) -> None:
@@ -80,3 +93,4 @@ def register(bot: QopBot) -> None:
     bot.action(verbs.CLINIC_AGREE, agree)
     bot.action(verbs.CLINIC_WORKBOOK, workbook)
     bot.action(verbs.CLINIC_SERVICE_AGREE, agree_service)
+    bot.action(verbs.CLINIC_SERVICE_WORKBOOK, workbook_service)

@@ -6,7 +6,8 @@ service pack (the whole service); ``parts`` what both are made of; ``snapshot`` 
 compares two packs; ``workbook`` writes the XLSX. Read models live in ``views.clinic``.
 """
 
+from services.clinic.parts import WorkbookLink, WorkbookLinks
 from services.clinic.senior import SeniorClinicService
-from services.clinic.service import ClinicService, WorkbookLink
+from services.clinic.service import ClinicService
 
-__all__ = ["ClinicService", "SeniorClinicService", "WorkbookLink"]
+__all__ = ["ClinicService", "SeniorClinicService", "WorkbookLink", "WorkbookLinks"]

@@ -1,11 +1,12 @@
 """What a team's clinic pack and the senior leadership clinic's service pack are both made of:
 the audit theme lines, an action as a pack shows it, agreeing an action at the clinic, a refusal
-written to the access log, and the scheduled card sent once per person.
+written to the access log, the scheduled card sent once per person, and the signed workbook links.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,6 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from services import access_log, policy
 from services.actions import NewAction, add_action, parse_date
 from services.actors import Actor
+from services.digest import report_links
+from services.feedback.tokens import Signer
 from services.measures.triangulation import add_months
 from services.outbox import Outbox
 from services.reminders import claim, keys_already_claimed, mark_handed_over
@@ -24,7 +27,42 @@ from storage.repositories.digest import Bucket, audit_answer_counts
 from views.clinic import ClinicAction, ThemeLine
 
 THEME_MONTHS = 3
+LINK_PURPOSE = "clinic-workbook"
 Card = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class WorkbookLink:
+    url: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class WorkbookLinks:
+    """Short-lived links to a clinic pack's workbook, bound to one person and one pack, signed as
+    the QIM report's are (same key, another purpose); ``scope`` keeps one kind of pack's links from
+    opening another's."""
+
+    signer: Signer
+    base_url: str
+    minutes: int
+
+    def link(
+        self, *, path: str, scope: str, person_id: int, clinic_id: int, month: date, now: datetime
+    ) -> WorkbookLink:
+        grant = report_links.ReportGrant(
+            person_id, scope, str(clinic_id), month.isoformat(), now + timedelta(minutes=self.minutes)
+        )
+        token = report_links.make_token(self.signer, grant, purpose=LINK_PURPOSE)
+        return WorkbookLink(f"{self.base_url.rstrip('/')}/reports/{path}?t={token}", grant.expires_at)
+
+    def read(self, token: str, *, scope: str, now: datetime) -> tuple[int, int]:
+        """(the person, the pack) a link was made for. Raises ``LinkRefused`` for a malformed,
+        forged or expired link, or one of another scope."""
+        grant = report_links.read_token(self.signer, token, now=now, purpose=LINK_PURPOSE)
+        if grant.scope != scope or not grant.name.isdigit():
+            raise report_links.LinkRefused("malformed")
+        return grant.person_id, int(grant.name)
 
 
 async def theme_lines(

@@ -4,7 +4,7 @@ Heads of Service and the performance team; it feeds the QIM and the self-assessm
 Its service pack is the team pack's counterpart for the whole service: the service's Meaningful
 Measures with the four questions, each service area's teams of concern and team clinics, the
 service's audit themes, the service-level actions agreed at the clinic and what changed since the
-last service pack. It is prepared when someone asks (``clinic service``) or when the QA calendar's
+last service pack, and a signed link to it as a workbook. It is prepared when someone asks (``clinic service``) or when the QA calendar's
 ``senior_leadership_performance_clinic`` comes due (``run_due_packs``, on the reminder job: the
 holders of its responsible roles each get the card once). Each pack is stored (one record per
 month, refreshed when prepared again) and the next month's compares itself with it. Who may see it
@@ -28,6 +28,8 @@ from services.actions import choices
 from services.actors import Actor
 from services.clinic import service as team_clinic
 from services.clinic.parts import (
+    WorkbookLink,
+    WorkbookLinks,
     clinic_action,
     hand_over,
     raise_agreed_action,
@@ -38,7 +40,9 @@ from services.clinic.parts import (
 from services.clinic.snapshot import since_last, snapshot_of
 from services.clock import Clock
 from services.digest.builder import Vocabulary
+from services.digest.report_links import LinkRefused
 from services.errors import InvalidInput, NotFound
+from services.feedback.tokens import Signer
 from services.measures import MeasuresService, NoMeasures
 from services.outbox import Outbox
 from services.qa_calendar import QaCalendarService
@@ -56,8 +60,8 @@ CLINIC_ACTIVITY = "senior_leadership_performance_clinic"
 RECORD_TYPE = "senior_leadership_clinic"
 PURPOSE = "senior-leadership-clinic"
 KIND = "senior-clinic"
-CONCERNS_SHOWN = 3
-"""Teams of concern listed per service area (the worst; the card says how many more)."""
+LINK_SCOPE = "service-clinic"
+LINK_PATH = "service-clinic.xlsx"
 
 
 def source_ref(clinic_id: int) -> str:
@@ -113,6 +117,11 @@ class SeniorClinicService:
         self._outbox = outbox
         self._zone = ZoneInfo(time_zone)
         self._time_zone = time_zone
+        self._links: WorkbookLinks | None = None
+
+    def attach_workbook_links(self, signer: Signer, *, base_url: str, minutes: int) -> None:
+        """Sign workbook links as the team packs' are signed (same key and purpose, another scope)."""
+        self._links = WorkbookLinks(signer, base_url, minutes)
 
     def today(self) -> date:
         return working_time.local_date(self._clock.now(), self._time_zone)
@@ -151,6 +160,39 @@ class SeniorClinicService:
             )
             month = clinic.month
         return await self._prepare(month, actor=actor)
+
+    async def workbook_link(self, teams_user_id: str, clinic_id: int) -> tuple[ServiceClinicPack, WorkbookLink]:
+        """The pack again with a short-lived signed link to its workbook, for someone who may see it."""
+        if self._links is None:
+            raise InvalidInput(text.LINKS_OFF)
+        async with transaction(self._sessions) as session:
+            actor, clinic = await self._asked(session, teams_user_id, clinic_id, policy.Permission.VIEW)
+            month = clinic.month
+        link = self._links.link(
+            path=LINK_PATH,
+            scope=LINK_SCOPE,
+            person_id=actor.person_id or 0,
+            clinic_id=clinic_id,
+            month=month,
+            now=self._clock.now(),
+        )
+        return await self._prepare(month, actor=actor), link
+
+    async def open_workbook(self, token: str) -> ServiceClinicPack:
+        """The pack behind a signed workbook link (an export in the access log). Raises
+        ``LinkRefused``, or ``NotAllowed`` when the person may no longer see the service pack."""
+        if self._links is None:
+            raise LinkRefused("not configured")
+        person_id, clinic_id = self._links.read(token, scope=LINK_SCOPE, now=self._clock.now())
+        async with transaction(self._sessions) as session:
+            actor = await actors.load_for_person(session, person_id)
+            await self._require(actor, policy.Permission.VIEW)
+            clinic = await session.get(SeniorLeadershipClinic, clinic_id)
+            if clinic is None:
+                raise NotFound(text.NO_SUCH_SERVICE_CLINIC)
+            await access_log.record(session, actor, access_log.EXPORT, RECORD_TYPE, clinic.id)
+            month = clinic.month
+        return await self._assemble(month, store=False, actor=actor)
 
     # -- the schedule ----------------------------------------------------------------------------
 
@@ -204,11 +246,13 @@ class SeniorClinicService:
         """Build the pack and store it as this month's record (a concurrent first pack of the same
         month loses the insert and refreshes the winner's record instead)."""
         try:
-            return await self._assemble(month, actor=actor)
+            return await self._assemble(month, store=True, actor=actor)
         except IntegrityError:
-            return await self._assemble(month, actor=actor)
+            return await self._assemble(month, store=True, actor=actor)
 
-    async def _assemble(self, month: date, *, actor: Actor | None) -> ServiceClinicPack:
+    async def _assemble(self, month: date, *, store: bool, actor: Actor | None) -> ServiceClinicPack:
+        """The pack for ``month``; ``store``: record it (this month's record, created or
+        refreshed, and a view in the access log), else read the record as it stands."""
         overview = await self._overview(month)
         async with self._sessions() as session:
             teams = await repository.active_teams(session)
@@ -229,16 +273,20 @@ class SeniorClinicService:
             )
             snapshot = snapshot_of(overview, themes, open_clinic_actions)
             previous = await repository.previous_senior_clinic(session, month)
-            clinic = await repository.store_senior_clinic(
-                session,
-                month=month,
-                prepared_on=today,
-                prepared_at=now,
-                prepared_by_id=actor.person_id if actor else None,
-                snapshot=snapshot,
-            )
-            if actor is not None:
-                await access_log.record(session, actor, access_log.VIEW, RECORD_TYPE, clinic.id)
+            clinic = await repository.senior_clinic_of(session, month)
+            if store:
+                clinic = await repository.store_senior_clinic(
+                    session,
+                    month=month,
+                    prepared_on=today,
+                    prepared_at=now,
+                    prepared_by_id=actor.person_id if actor else None,
+                    snapshot=snapshot,
+                )
+                if actor is not None:
+                    await access_log.record(session, actor, access_log.VIEW, RECORD_TYPE, clinic.id)
+            if clinic is None:
+                raise NotFound(text.NO_SUCH_SERVICE_CLINIC)
             source = ActionSource.SENIOR_LEADERSHIP_CLINIC.value
             agreed = await action_rows.raised_from(session, source, source_ref(clinic.id))
             earlier = await action_rows.raised_from(session, source, source_ref(previous.id)) if previous else []
@@ -296,8 +344,7 @@ class SeniorClinicService:
                 AreaRollUp(
                     area_name=area.name,
                     teams=len(area_teams),
-                    concerns=tuple(worst[:CONCERNS_SHOWN]),
-                    concerns_total=len(worst),
+                    concerns=tuple(worst),
                     packs=count.packs,
                     agreed=count.agreed,
                     open_actions=count.open,

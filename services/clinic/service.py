@@ -12,8 +12,7 @@ the next month's pack compares itself with it. Who may see a pack or agree an ac
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,6 +26,8 @@ from services import access_log, actors, policy, working_time
 from services.actions.choices import MAX_CHOICES, choice_of
 from services.actors import Actor
 from services.clinic.parts import (
+    WorkbookLink,
+    WorkbookLinks,
     clinic_action,
     hand_over,
     raise_agreed_action,
@@ -61,8 +62,8 @@ CLINIC_ACTIVITY = "performance_clinic"
 RECORD_TYPE = "performance_clinic"
 PURPOSE = "performance-clinic"
 KIND = "clinic"
-LINK_PURPOSE = "clinic-workbook"
 LINK_SCOPE = "clinic"
+LINK_PATH = "clinic.xlsx"
 ACTIONS_SHOWN = 10
 
 
@@ -83,12 +84,6 @@ def _parse_key(key: str) -> tuple[date, int, int] | None:
         return date.fromisoformat(parts[1]), int(parts[2].removeprefix("team-")), int(parts[4])
     except ValueError:
         return None
-
-
-@dataclass(frozen=True)
-class WorkbookLink:
-    url: str
-    expires_at: datetime
 
 
 class ClinicService:
@@ -113,11 +108,11 @@ class ClinicService:
         self._outbox = outbox
         self._zone = ZoneInfo(time_zone)
         self._time_zone = time_zone
-        self._links: tuple[Signer, str, int] | None = None
+        self._links: WorkbookLinks | None = None
 
     def attach_workbook_links(self, signer: Signer, *, base_url: str, minutes: int) -> None:
         """Sign workbook links as the QIM report's are signed (same key, another purpose)."""
-        self._links = (signer, base_url.rstrip("/"), minutes)
+        self._links = WorkbookLinks(signer, base_url, minutes)
 
     def today(self) -> date:
         return working_time.local_date(self._clock.now(), self._time_zone)
@@ -167,29 +162,25 @@ class ClinicService:
         async with transaction(self._sessions) as session:
             actor, clinic, team, area = await self._asked(session, teams_user_id, clinic_id, policy.Permission.VIEW)
             month = clinic.month
-        signer, base_url, minutes = self._links
-        grant = report_links.ReportGrant(
-            actor.person_id or 0,
-            LINK_SCOPE,
-            str(clinic_id),
-            month.isoformat(),
-            self._clock.now() + timedelta(minutes=minutes),
+        link = self._links.link(
+            path=LINK_PATH,
+            scope=LINK_SCOPE,
+            person_id=actor.person_id or 0,
+            clinic_id=clinic_id,
+            month=month,
+            now=self._clock.now(),
         )
-        token = report_links.make_token(signer, grant, purpose=LINK_PURPOSE)
-        pack = await self._prepare(team, area, month, actor=actor)
-        return pack, WorkbookLink(f"{base_url}/reports/clinic.xlsx?t={token}", grant.expires_at)
+        return await self._prepare(team, area, month, actor=actor), link
 
     async def open_workbook(self, token: str) -> ClinicPack:
         """The pack behind a signed workbook link (an export in the access log). Raises
         ``LinkRefused``, or ``NotAllowed`` when the person may no longer see the team's pack."""
         if self._links is None:
             raise report_links.LinkRefused("not configured")
-        grant = report_links.read_token(self._links[0], token, now=self._clock.now(), purpose=LINK_PURPOSE)
-        if grant.scope != LINK_SCOPE or not grant.name.isdigit():
-            raise report_links.LinkRefused("malformed")
+        person_id, clinic_id = self._links.read(token, scope=LINK_SCOPE, now=self._clock.now())
         async with transaction(self._sessions) as session:
-            actor = await actors.load_for_person(session, grant.person_id)
-            clinic, team, area = await self._clinic(session, int(grant.name))
+            actor = await actors.load_for_person(session, person_id)
+            clinic, team, area = await self._clinic(session, clinic_id)
             await self._require(session, actor, policy.Permission.VIEW, team)
             await access_log.record(session, actor, access_log.EXPORT, RECORD_TYPE, clinic.id, {"team_id": team.id})
         return await self._assemble(team, area, clinic.month, store=False, actor=actor)

@@ -1,15 +1,17 @@
 """The senior leadership performance clinic through the whole app: ``clinic service`` for the
 Service Director (and the refusal a practitioner gets), a service-level action agreed on the card
-(a refused form comes back with what was typed), and the reminder job sending the service pack
+(a refused form comes back with what was typed), its workbook downloaded, and the reminder job sending the service pack
 once to each senior leader when the QA calendar's clinic comes due."""
 
 from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from cards import verbs
@@ -48,11 +50,13 @@ async def _say(harness: BotHarness, who: tuple[int, str, str], text: str) -> dic
     return reply.cards[0] if reply.cards else {"text": reply.text}
 
 
-async def _press(harness: BotHarness, who: tuple[int, str, str], data: dict[str, Any]) -> dict[str, Any]:
+async def _press(
+    harness: BotHarness, who: tuple[int, str, str], data: dict[str, Any], verb: str = verbs.CLINIC_SERVICE_AGREE
+) -> dict[str, Any]:
     number, name, email = who
     activity = a.card_action(
         harness.service_url,
-        verbs.CLINIC_SERVICE_AGREE,
+        verb,
         data,
         conversation=a.personal_chat(number),
         sender=a.user(number, name=name, email=email),
@@ -97,6 +101,20 @@ async def test_the_director_holds_the_senior_leadership_clinic_and_leaders_get_i
         f"service-clinic:{agree['clinic_id']}",
         helen.id,
     )
+
+    with_link = await _press(
+        harness, MARGO, button_data(pack, verbs.CLINIC_SERVICE_WORKBOOK), verbs.CLINIC_SERVICE_WORKBOOK
+    )
+    url = next(x["url"] for x in with_link["actions"] if x["type"] == "Action.OpenUrl")
+    assert "/reports/service-clinic.xlsx?t=" in url
+    download = await harness.client.get("/reports/service-clinic.xlsx?" + url.split("?", 1)[1])
+    assert download.status == 200 and download.headers["Cache-Control"] == "no-store"
+    book = load_workbook(BytesIO(await download.read()))
+    assert [r[0] for r in book["Agreed at this clinic"].iter_rows(min_row=4, values_only=True)] == [
+        "Review assessment capacity"
+    ]
+    forged = await harness.client.get("/reports/service-clinic.xlsx?t=" + url.split("t=", 1)[1][:-2] + "00")
+    assert forged.status == 403 and "Download XLSX" in await forged.text()
 
     # A week before the 22nd: the reminder job sends the pack to each senior leader, once.
     def packs_to(who: tuple[int, str, str]) -> int:

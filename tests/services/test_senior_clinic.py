@@ -1,19 +1,25 @@
 """The senior leadership performance clinic's service pack on SQLite and PostgreSQL: the whole
 service's measures and each area's roll-up, the record each pack leaves and what the next one
 says changed, service-level actions agreed at the clinic, who may see and agree (refusals
-logged), and the scheduled send once per person when the QA calendar's clinic comes due."""
+logged), the scheduled send once per person when the QA calendar's clinic comes due, and the
+workbook read back."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from io import BytesIO
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select, update
 
 from cards.clinic import service_clinic_pack_card
 from services.clinic.senior import pack_key
+from services.clinic.workbook import service_workbook_bytes
 from services.container import Services
+from services.digest.report_links import LinkRefused
 from services.errors import InvalidInput, NotAllowed
+from services.feedback.tokens import Signer
 from storage.models import AccessLogEntry, Action, IndicatorValue, Person, SeniorLeadershipClinic
 from tests.support.clinic import RIVERSIDE, seeded, teams_id
 from tests.support.dashboard import PRACTITIONER, QA_LEAD, SENIOR_MANAGER, TEAM_MANAGER
@@ -205,3 +211,64 @@ async def test_the_service_pack_goes_once_to_each_senior_leader_when_the_clinic_
     clock.advance(timedelta(hours=2))
     assert await services.senior_clinics.run_due_packs() == [], "each person gets the pack once"
     assert len([r for r in outbox.requests if r.dedupe_key and r.dedupe_key.startswith("senior-clinic:")]) == len(sent)
+
+
+async def test_the_workbook_link_opens_the_service_pack_as_xlsx_for_whoever_may_still_see_it(
+    services: Services, clock
+) -> None:  # type: ignore[no-untyped-def]
+    org = await seeded(services)
+    services.senior_clinics.attach_workbook_links(Signer(b"k" * 32), base_url="https://qop.example/", minutes=30)
+    pack = await services.senior_clinics.pack_for(teams_id(ANALYST))
+    await services.senior_clinics.agree_action(
+        teams_id(ANALYST),
+        pack.clinic_id,
+        {
+            "description": "Assessment capacity review",
+            "owner_id": str(org.people[HEAD_OF_SERVICE]),
+            "due_date": "2026-02-20",
+        },
+    )
+
+    _, link = await services.senior_clinics.workbook_link(teams_id(ANALYST), pack.clinic_id)
+    assert link.url.startswith("https://qop.example/reports/service-clinic.xlsx?t=")
+    token = link.url.split("t=", 1)[1]
+    book = load_workbook(BytesIO(service_workbook_bytes(await services.senior_clinics.open_workbook(token))))
+
+    assert book.sheetnames == [
+        "Indicators",
+        "Worries",
+        "Service areas",
+        "Teams of concern",
+        "Audit themes",
+        "Agreed at this clinic",
+        "What changed",
+    ]
+    concerns = list(book["Teams of concern"].iter_rows(min_row=4, values_only=True))
+    assert (LOCALITY, RIVERSIDE) in {(row[0], row[1]) for row in concerns}
+    areas = {row[0]: row for row in book["Service areas"].iter_rows(min_row=4, values_only=True)}
+    assert areas[LOCALITY][6] >= 1, "its teams of concern, counted"
+    agreed = [row[0] for row in book["Agreed at this clinic"].iter_rows(min_row=4, values_only=True)]
+    assert agreed == ["Assessment capacity review"]
+    async with services.sessions() as session:
+        exports = list(
+            await session.scalars(
+                select(AccessLogEntry).where(
+                    AccessLogEntry.record_type == "senior_leadership_clinic", AccessLogEntry.action == "export"
+                )
+            )
+        )
+    assert [e.actor_id for e in exports] == [org.people[ANALYST]]
+
+    with pytest.raises(LinkRefused):
+        await services.senior_clinics.open_workbook(token[:-2] + "00")
+    with pytest.raises(LinkRefused):  # a team pack's link never opens the service pack, nor the reverse
+        services.clinics.attach_workbook_links(Signer(b"k" * 32), base_url="https://qop.example/", minutes=30)
+        await services.clinics.open_workbook(token)
+    clock.advance(timedelta(minutes=31))
+    with pytest.raises(LinkRefused):
+        await services.senior_clinics.open_workbook(token)
+    clock.advance(timedelta(minutes=-31))
+    async with services.sessions() as session, session.begin():
+        await session.execute(update(Person).where(Person.id == org.people[ANALYST]).values(active=False))
+    with pytest.raises(NotAllowed):
+        await services.senior_clinics.open_workbook(token)

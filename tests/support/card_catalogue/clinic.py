@@ -206,8 +206,8 @@ def _service_pack(*, since_last: bool, agreed: bool) -> ServiceClinicPack:
                 ),
                 TeamConcern("Moorside Locality Team", ("Plans reviewed on time",), ()),
                 TeamConcern("Hillside Locality Team", (), ("Child protection visits within 10 working days",)),
+                TeamConcern("Valley Locality Team", (), ("Plans reviewed on time",)),
             ),
-            concerns_total=4,
             packs=4,
             agreed=6,
             open_actions=9,
@@ -217,7 +217,6 @@ def _service_pack(*, since_last: bool, agreed: bool) -> ServiceClinicPack:
             area_name="Children in Care",
             teams=2,
             concerns=(),
-            concerns_total=0,
             packs=0,
             agreed=0,
             open_actions=0,
@@ -271,6 +270,17 @@ def service_clinic_examples() -> Iterator[tuple[str, Json]]:
             today=TODAY,
             errors={"due_date": "Choose a due date, today or later."},
             values={"description": "Review assessment capacity", "owner_id": "23", "due_date": "2026-01-02"},
+        ),
+    )
+    yield (
+        "service_clinic_pack_workbook_link",
+        service_clinic_pack_card(
+            _service_pack(since_last=True, agreed=True),
+            today=TODAY,
+            workbook=(
+                "https://qop.example/reports/service-clinic.xlsx?t=5.service-clinic.Mw.2026-01-01.1768213800.abc",
+                "10:30",
+            ),
         ),
     )
     first = _service_pack(since_last=False, agreed=False)

@@ -200,7 +200,7 @@ async def test_the_service_pack_goes_once_to_each_senior_leader_when_the_clinic_
     due = date(2026, 1, 22)
     for leader in (DIRECTOR, HEAD_OF_SERVICE, SENIOR_MANAGER, ANALYST):
         assert pack_key(due, org.people[leader]) in sent
-    for other in (PRACTITIONER, TEAM_MANAGER):
+    for other in (PRACTITIONER, TEAM_MANAGER, QA_LEAD):  # the QA lead asks for it (clinic service)
         assert pack_key(due, org.people[other]) not in sent
     cards = [r.card for r in outbox.requests if r.dedupe_key == pack_key(due, org.people[DIRECTOR])]
     assert len(cards) == 1 and "Senior leadership performance clinic" in str(cards[0])
@@ -272,3 +272,20 @@ async def test_the_workbook_link_opens_the_service_pack_as_xlsx_for_whoever_may_
         await session.execute(update(Person).where(Person.id == org.people[ANALYST]).values(active=False))
     with pytest.raises(NotAllowed):
         await services.senior_clinics.open_workbook(token)
+
+
+async def test_a_qa_lead_standing_in_for_a_role_nobody_holds_gets_the_reminder_not_the_pack(
+    recorded_services: Services, clock
+) -> None:  # type: ignore[no-untyped-def]
+    services = recorded_services
+    org = await seeded(services)
+    async with services.sessions() as session, session.begin():
+        await session.execute(update(Person).where(Person.email == ANALYST).values(active=False))
+    clock.set(datetime(2026, 1, 15, 10, 0, tzinfo=UTC))
+
+    [due] = await services.qa_calendar.units_due("senior_leadership_performance_clinic", clock.now())
+    reminders = await services.qa_calendar.run_due_reminders()
+
+    assert (due.due_on, due.unit_key) == (date(2026, 1, 22), "service")
+    assert org.people[QA_LEAD] not in due.people and org.people[DIRECTOR] in due.people
+    assert f"calendar:senior_leadership_performance_clinic:2026-01-22:person:{org.people[QA_LEAD]}" in reminders

@@ -4,11 +4,12 @@ Heads of Service and the performance team; it feeds the QIM and the self-assessm
 Its service pack is the team pack's counterpart for the whole service: the service's Meaningful
 Measures with the four questions, each service area's teams of concern and team clinics, the
 service's audit themes, the service-level actions agreed at the clinic and what changed since the
-last service pack, and a signed link to it as a workbook. It is prepared when someone asks (``clinic service``) or when the QA calendar's
-``senior_leadership_performance_clinic`` comes due (``run_due_packs``, on the reminder job: the
-holders of its responsible roles each get the card once). Each pack is stored (one record per
-month, refreshed when prepared again) and the next month's compares itself with it. Who may see it
-or agree an action is ``services.policy``'s answer for the record kind "senior leadership clinic".
+last service pack, and a signed link to it as a workbook. It is prepared when someone asks
+(``clinic service``) or when the QA calendar's ``senior_leadership_performance_clinic`` comes due
+(``run_due_packs``, on the reminder job: the holders of its responsible roles each get the card
+once). Each pack is stored (one record per month, refreshed when prepared again) and the next
+month's compares itself with it. Who may see it or agree an action is ``services.policy``'s answer
+for the record kind "senior leadership clinic".
 """
 
 from __future__ import annotations

@@ -88,6 +88,10 @@ async def test_the_director_holds_the_senior_leadership_clinic_and_leaders_get_i
         harness, MARGO, {**agree, "description": " ", "owner_id": str(helen.id), "due_date": "2026-02-20"}
     )
     assert "Please add" in card_text(blank) and "2026-02-20" in json.dumps(blank), "what was typed comes back"
+    stale = await _press(harness, MARGO, {**agree, "clinic_id": "999999", "description": "x", "due_date": "soon"})
+    assert "This senior leadership clinic pack is out of date" in card_text(stale)
+    crafted = await _press(harness, MARGO, {"description": "x"})
+    assert "out of date" in card_text(crafted), "no pack named: a friendly card, never a 500"
     saved = await _press(
         harness,
         MARGO,

@@ -14,6 +14,7 @@ for the record kind "senior leadership clinic".
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from functools import partial
 from typing import Any
@@ -54,7 +55,7 @@ from storage.models import ActionSource, SeniorLeadershipClinic, ServiceArea, Te
 from storage.repositories import actions as action_rows
 from storage.repositories import clinics as repository
 from views.clinic import AreaRollUp, ServiceClinicPack, TeamConcern
-from views.measures import MeasuresOverview
+from views.measures import IndicatorStatus, MeasuresOverview
 
 CLINIC_ACTIVITY = "senior_leadership_performance_clinic"
 """The QA calendar activity whose dates and reminders the service packs follow."""
@@ -84,9 +85,8 @@ def _parse_key(key: str) -> tuple[date, int] | None:
         return None
 
 
-def concern_of(team_name: str, overview: MeasuresOverview) -> TeamConcern | None:
+def concern_of(team_name: str, statuses: Sequence[IndicatorStatus]) -> TeamConcern | None:
     """The team's indicators off target or moving the wrong way (None when it has neither)."""
-    statuses = [status for measure in overview.measures for status in measure.indicators]
     concern = TeamConcern(
         team_name,
         tuple(s.name for s in statuses if s.off_target),
@@ -316,9 +316,13 @@ class SeniorClinicService:
 
     async def _concerns(self, teams: list[Team], month: date) -> dict[int, TeamConcern]:
         """Each team with indicators off target or moving the wrong way, judged as its own pack judges them."""
+        try:
+            statuses = await self._measures.team_statuses(month=month)
+        except NoMeasures:
+            return {}
         found = {}
         for team in teams:
-            concern = concern_of(team.name, await self._measures.overview(team=team.name, month=month))
+            concern = concern_of(team.name, statuses.get(team.id, []))
             if concern is not None:
                 found[team.id] = concern
         return found

@@ -20,9 +20,9 @@ from services.container import Services
 from services.digest.report_links import LinkRefused
 from services.errors import InvalidInput, NotAllowed
 from services.feedback.tokens import Signer
-from storage.models import AccessLogEntry, Action, IndicatorValue, Person, SeniorLeadershipClinic
+from storage.models import AccessLogEntry, Action, IndicatorValue, Person, SeniorLeadershipClinic, Team
 from tests.support.clinic import RIVERSIDE, seeded, teams_id
-from tests.support.dashboard import PRACTITIONER, QA_LEAD, SENIOR_MANAGER, TEAM_MANAGER
+from tests.support.dashboard import PRACTITIONER, QA_LEAD, SENIOR_MANAGER, TEAM_MANAGER, dashboard_measures
 from tests.support.outbox import RecordingOutbox
 from views.clinic import ServiceClinicPack
 
@@ -289,3 +289,21 @@ async def test_a_qa_lead_standing_in_for_a_role_nobody_holds_gets_the_reminder_n
     assert (due.due_on, due.unit_key) == (date(2026, 1, 22), "service")
     assert org.people[QA_LEAD] not in due.people and org.people[DIRECTOR] in due.people
     assert f"calendar:senior_leadership_performance_clinic:2026-01-22:person:{org.people[QA_LEAD]}" in reminders
+
+
+async def test_every_team_judged_at_once_agrees_with_each_team_s_own_overview(services: Services) -> None:
+    await seeded(services)
+    measures = dashboard_measures(services)
+    month = date(2026, 1, 1)
+
+    at_once = await measures.team_statuses(month=month)
+
+    async with services.sessions() as session:
+        teams = {t.id: t.name for t in await session.scalars(select(Team).where(Team.active.is_(True)))}
+    assert set(at_once) == set(teams)
+    for team_id, name in teams.items():
+        own = await measures.overview(team=name, month=month)
+        expected = [(s.key, s.value, s.history, s.off_target, s.wrong_way) for m in own.measures for s in m.indicators]
+        got = [(s.key, s.value, s.history, s.off_target, s.wrong_way) for s in at_once[team_id]]
+        assert sorted(got, key=str) == sorted(expected, key=str), name
+    assert any(s.off_target for statuses in at_once.values() for s in statuses), "the seed has a team of concern"

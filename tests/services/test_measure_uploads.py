@@ -180,8 +180,11 @@ async def test_choosing_the_mapping_refuses_clearly_when_none_or_several_fit(
     assert await _count(sessions) == 7
 
 
-async def test_refusals_before_anything_is_fetched(services: Services, sessions, files: FileServer) -> None:  # type: ignore[no-untyped-def]
-    uploads = _uploads(services, await _ready(services), DEMO_MAPPINGS)
+async def test_refusals_before_anything_is_fetched_and_downloads_that_fail(
+    services: Services, sessions, files: FileServer
+) -> None:  # type: ignore[no-untyped-def]
+    measures = await _ready(services)
+    uploads = _uploads(services, measures, DEMO_MAPPINGS)
     good = UploadedFile("extract.csv", files.url("extract.csv"), "csv")
     fetcher = HttpFileFetcher()
     with pytest.raises(NotAllowed):
@@ -198,6 +201,17 @@ async def test_refusals_before_anything_is_fetched(services: Services, sessions,
     missing = UploadedFile("gone.csv", files.url("gone.csv"), "csv")
     with pytest.raises(UploadRefused, match=r"could not download gone\.csv"):
         await uploads.receive(ANALYST, [missing], conversation_kind="personal", typed="", fetcher=fetcher)
+
+    impatient = MeasureUploads(
+        sessions=services.sessions,
+        measures=measures,
+        rules=UploadRules((), 1024, timeout_seconds=0.2, allow_loopback=True),
+        mapping_folder=DEMO_MAPPINGS,
+    )
+    stalled = UploadedFile("stalled.csv", f"{files.base_url}/stalled.csv", "csv")
+    with pytest.raises(UploadRefused, match="could not download stalled"):
+        await impatient.receive(ANALYST, [stalled], conversation_kind="personal", typed="", fetcher=fetcher)
+    assert files.requests == ["gone.csv", "/stalled.csv"]
 
 
 async def test_without_a_measures_file_the_upload_says_so(services: Services, files: FileServer) -> None:

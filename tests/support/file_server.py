@@ -6,6 +6,7 @@ fetched), can answer a redirect and a body too big to accept, and listens on 127
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -22,6 +23,8 @@ class FileServer:
     files: dict[str, bytes]
     requests: list[str] = field(default_factory=list)
     base_url: str = ""
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+    """Set when the server closes: what ``/stalled.csv`` waits for."""
 
     def url(self, name: str) -> str:
         return f"{self.base_url}/files/{name}"
@@ -36,6 +39,14 @@ class FileServer:
     async def _redirect(self, request: web.Request) -> web.StreamResponse:
         self.requests.append(request.path)
         raise web.HTTPFound(request.query["to"])
+
+    async def _stalled(self, request: web.Request) -> web.StreamResponse:
+        """Headers, then nothing until the server closes: only the client's timeout ends it."""
+        self.requests.append(request.path)
+        response = web.StreamResponse()
+        await response.prepare(request)
+        await self.released.wait()
+        return response
 
     async def _endless(self, request: web.Request) -> web.StreamResponse:
         """Megabytes with no Content-Length: only counting while reading can stop it."""
@@ -53,16 +64,18 @@ class FileServer:
 @asynccontextmanager
 async def serving_files(files: dict[str, Path | bytes]) -> AsyncIterator[FileServer]:
     """Serve ``files`` (name -> a file or its bytes) at ``/files/<name>``; ``/redirect?to=URL`` and
-    ``/endless.csv?mb=N`` as well."""
+    ``/endless.csv?mb=N`` and ``/stalled.csv`` as well."""
     server = FileServer({name: f.read_bytes() if isinstance(f, Path) else f for name, f in files.items()})
     app = web.Application()
     app.router.add_get("/files/{name}", server._serve)
     app.router.add_get("/redirect", server._redirect)
     app.router.add_get("/endless.csv", server._endless)
+    app.router.add_get("/stalled.csv", server._stalled)
     test_server = TestServer(app, host="127.0.0.1")
     await test_server.start_server()
     server.base_url = str(test_server.make_url("")).rstrip("/")
     try:
         yield server
     finally:
+        server.released.set()
         await test_server.close()

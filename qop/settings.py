@@ -154,8 +154,9 @@ class Settings(BaseSettings):
     Teams keeps files sent to a bot in the sender's OneDrive (``<tenant>-my.sharepoint.com``)."""
     measures_upload_max_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
     """The largest extract qop downloads; a monthly extract per team and month is far smaller."""
-    measures_upload_timeout_seconds: float = Field(default=15.0, gt=0)
-    """How long downloading an uploaded extract may take."""
+    measures_upload_timeout_seconds: float = Field(default=10.0, gt=0)
+    """How long downloading an uploaded extract may take: well inside the 15 s Teams gives a bot to
+    answer a message, so a stalled link ends in "send it again" rather than a retried delivery."""
 
     # Action reminders (issue 5); counts are England and Wales working days.
     reminder_nudge_working_days_before: int = 3

@@ -20,6 +20,7 @@ from services.feedback.surveys import SurveyService
 from services.feedback.tokens import Signer
 from services.improvement import ImprovementPlanService
 from services.improvement.learning import LearningService
+from services.measures.uploads import MeasureUploads
 from services.moderation_group.service import ModerationGroupService
 from services.observations.mapping import MappingService
 from services.observations.service import ObservationService
@@ -56,6 +57,7 @@ class Services:
     assurance: AssuranceService
     clinics: ClinicService
     moderation_group: ModerationGroupService
+    measure_uploads: MeasureUploads
     time_zone: str
     """The organisation's time zone (IANA name): the local time people are shown."""
     base_url: str

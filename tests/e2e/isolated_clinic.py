@@ -37,6 +37,7 @@ from cards.text import REFUSED_CLINIC_VIEW
 from cards.text_actions import WHAT_MUST_HAPPEN, please_add
 from qop.app import SERVICES_KEY
 from qop.playground import RunningPlayground
+from qop.settings import DEMO_MAPPINGS
 from services.clock import FrozenClock
 from services.container import Services
 from services.demo_actions import load_demo_actions
@@ -71,7 +72,8 @@ THEMES_FROM, THEMES_UNTIL = datetime(2025, 11, 1, tzinfo=UTC), datetime(2026, 2,
 RIVERSIDE, MOORSIDE, AREA = "Riverside Locality Team", "Moorside Locality Team", "Locality social work"
 ALEX, SAM = "alexw@example.com", "sam.okafor@northshire.example"
 MEASURES_DATA = PROJECT_ROOT / "tests" / "data" / "measures"
-EXTRACT, MAPPING = MEASURES_DATA / "liquidlogic-riverside-quarter.csv", MEASURES_DATA / "liquidlogic-mapping.yaml"
+EXTRACT = MEASURES_DATA / "liquidlogic-riverside-quarter.csv"
+MAPPING = DEMO_MAPPINGS / "liquidlogic.yaml"
 WORRIES = {
     "Assessments completed within the agreed timescale": "off target, moving the wrong way",
     "Caseload average": "moving the wrong way",

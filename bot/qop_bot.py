@@ -31,7 +31,7 @@ from bot.members import fetch_member_email
 from bot.product_info import cache_product_info
 from bot.router import ActionHandler, ActionRouter, CommandHandler, CommandRouter
 from bot.security import build_host_validator
-from bot.turns import Turn, card_activity, conversation_from, send_invoke_response, user_from
+from bot.turns import Turn, card_activity, conversation_from, files_from, send_invoke_response, user_from
 from cards import common, text
 from services.container import Services
 from services.errors import DomainError, InvalidInput, database_unavailable
@@ -72,6 +72,7 @@ class QopBot:
         )
         self.commands = CommandRouter()
         self.actions = ActionRouter()
+        self._file_handler: CommandHandler | None = None
         self.application.error(self._on_turn_error)
         self._register_dispatchers()
 
@@ -84,6 +85,12 @@ class QopBot:
     def action(self, verb: str, handler: ActionHandler) -> None:
         """Answer a card button's ``verb`` (from ``cards/verbs.py``) with ``handler``."""
         self.actions.add(verb, handler)
+
+    def files(self, handler: CommandHandler) -> None:
+        """Answer a message with files attached (``turn.files``) with ``handler``, whatever its text."""
+        if self._file_handler is not None:
+            raise ValueError("a handler for attached files is registered twice")
+        self._file_handler = handler
 
     def activity(self, activity_type: str, handler: ActivityHandler) -> None:
         """Answer a non-message activity (installs, member changes) with ``handler``."""
@@ -102,6 +109,7 @@ class QopBot:
             conversation=conversation_from(context),
             text=text,
             args=args,
+            files=files_from(context),
         )
 
     # -- dispatch -----------------------------------------------------------------------------
@@ -142,6 +150,9 @@ class QopBot:
         await self._remember(context, turn)
         if not turn.text and isinstance(activity.value, dict):
             await self._on_card_submit(turn, activity.value)
+            return
+        if turn.files and self._file_handler is not None:
+            await self._file_handler(turn)
             return
         matched = self.commands.match(turn.text, local_mode=self.config.local_mode)
         if matched is None or scope_of(turn.conversation.kind) not in matched[0].command.scopes:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from microsoft_agents.activity import Activity, ActivityTypes, Attachment, InvokeResponse
@@ -10,9 +10,12 @@ from microsoft_agents.hosting.core import TurnContext
 
 from bot.config import BotConfig
 from services.container import Services
+from services.measures.uploads import UploadedFile
 from services.teams_data import ConversationInfo, TeamsUser
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
+FILE_DOWNLOAD_INFO = "application/vnd.microsoft.teams.file.download.info"
+"""A file a person attached in a personal chat (the app's manifest says ``supportsFiles``)."""
 THREAD_SUFFIX = ";messageid="
 
 
@@ -56,6 +59,23 @@ def _email_of(sender: Any) -> str | None:
         if isinstance(value, str) and "@" in value:
             return value
     return None
+
+
+def files_from(context: TurnContext) -> list[UploadedFile]:
+    """The files attached to the message, as Teams describes them (name, type, download link)."""
+    files = []
+    for attachment in context.activity.attachments or []:
+        if attachment.content_type != FILE_DOWNLOAD_INFO:
+            continue
+        content = _plain(attachment.content)
+        files.append(
+            UploadedFile(
+                name=str(attachment.name or ""),
+                download_url=str(content.get("downloadUrl") or ""),
+                file_type=str(content.get("fileType") or ""),
+            )
+        )
+    return files
 
 
 def conversation_from(context: TurnContext) -> ConversationInfo:
@@ -104,6 +124,8 @@ class Turn:
     conversation: ConversationInfo
     text: str = ""
     args: str = ""
+    files: list[UploadedFile] = field(default_factory=list)
+    """Files attached to a message (``file.download.info``)."""
 
     async def send_card(self, card: dict[str, Any]) -> str | None:
         """Reply with a card; returns the new message id (to update it later)."""

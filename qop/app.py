@@ -46,6 +46,7 @@ from services.feedback.tokens import Signer
 from services.improvement import ImprovementPlanService
 from services.improvement.learning import LearningService
 from services.measures import MeasuresService
+from services.measures.uploads import MeasureUploads, UploadRules
 from services.moderation_group.calendar import CalendarLink
 from services.moderation_group.service import ModerationGroupService
 from services.observations.mapping import MappingService
@@ -231,6 +232,12 @@ def build_services(
         clinics=clinics,
         senior_clinics=senior_clinics,
         moderation_group=ModerationGroupService(context=audits.context, calendar=CalendarLink(qa_calendar.activities)),
+        measure_uploads=MeasureUploads(
+            sessions=sessions,
+            measures=measures,
+            rules=upload_rules(settings),
+            mapping_folder=settings.resolved_mapping_folder,
+        ),
         time_zone=settings.timezone,
         base_url=settings.base_url,
         feedback_signer=feedback_signer,
@@ -242,6 +249,16 @@ def build_services(
 def grade_targets(settings: Settings) -> GradeTargets:
     """The council's audit grade targets, for the digest and the QIM report."""
     return GradeTargets(settings.audit_target_good_or_better_percent, settings.audit_target_inadequate_percent)
+
+
+def upload_rules(settings: Settings) -> UploadRules:
+    """Where an extract uploaded in Teams may come from; loopback only in local no-auth mode."""
+    return UploadRules(
+        allowed_hosts=tuple(settings.measures_upload_hosts),
+        max_bytes=settings.measures_upload_max_bytes,
+        timeout_seconds=settings.measures_upload_timeout_seconds,
+        allow_loopback=settings.local_mode,
+    )
 
 
 def delivery_config(settings: Settings) -> DeliveryConfig:

@@ -17,6 +17,7 @@ from services.container import Services
 from services.demo_actions import load_demo_actions
 from services.demo_audits import load_demo_audits
 from services.demo_feedback import DEMO_CASE, load_demo_feedback
+from services.demo_practice_days import load_demo_practice_days
 from services.digest.demo import DEMO_CHANNEL_TEAM, PLAYGROUND_CHANNEL_NAME, load_demo_digest_data
 from services.errors import DomainError
 from services.organisation import Change, Entity, ImportReport, UnreadableFile
@@ -155,6 +156,11 @@ def demo_load() -> None:
     )
     audits = with_services(lambda s: load_demo_audits(s.audits))
     console.print(f"Demo audits: {audits} created (one for Alex Wilber to carry out, one for Alex to reflect on).")
+    days = with_services(lambda s: load_demo_practice_days(s.audits))
+    console.print(
+        f"Demo practice days: {days} added (one held last month with its summary, one planned next month): "
+        "type 'demo role senior manager', then 'practice days'."
+    )
 
 
 CHANGE_STYLES = {Change.CREATED: "green", Change.UPDATED: "yellow", Change.DEACTIVATED: "red", Change.UNCHANGED: "dim"}

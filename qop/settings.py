@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = PROJECT_ROOT / "var"
 DEMO_ORGANISATION = PROJECT_ROOT / "deploy" / "demo" / "organisation.yaml"
+DEMO_MAPPINGS = PROJECT_ROOT / "deploy" / "demo" / "mappings"
 
 
 class Settings(BaseSettings):
@@ -143,6 +144,20 @@ class Settings(BaseSettings):
 
     timezone: str = "Europe/London"
 
+    # Extracts uploaded in Teams (docs/measures.md, "Importing from Teams").
+    measures_mapping_folder: Path | None = None
+    """The folder of column mappings (YAML, as for ``measures import --mapping``) an extract uploaded
+    in Teams is read with; unset: none in production (uploads are refused, saying so), the demo's
+    ``deploy/demo/mappings`` in local mode."""
+    measures_upload_hosts: list[str] = ["*.sharepoint.com"]
+    """Hosts an uploaded file's download link may name (``*.`` matches any subdomain); https only.
+    Teams keeps files sent to a bot in the sender's OneDrive (``<tenant>-my.sharepoint.com``)."""
+    measures_upload_max_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
+    """The largest extract qop downloads; a monthly extract per team and month is far smaller."""
+    measures_upload_timeout_seconds: float = Field(default=10.0, gt=0)
+    """How long downloading an uploaded extract may take: well inside the 15 s Teams gives a bot to
+    answer a message, so a stalled link ends in "send it again" rather than a retried delivery."""
+
     # Action reminders (issue 5); counts are England and Wales working days.
     reminder_nudge_working_days_before: int = 3
     reminder_on_due_day: bool = True
@@ -208,6 +223,13 @@ class Settings(BaseSettings):
     schedule_catch_up_hours: float = 6.0
     """After downtime, scheduled firings missed within this many hours still run once (late);
     older ones do not. Cron schedules read local time in ``timezone``."""
+
+    @property
+    def resolved_mapping_folder(self) -> Path | None:
+        """Where uploaded extracts' column mappings are: the setting, else the demo's in local mode."""
+        if self.measures_mapping_folder is not None:
+            return self.measures_mapping_folder
+        return DEMO_MAPPINGS if self.local_mode else None
 
     @property
     def local_mode(self) -> bool:

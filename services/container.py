@@ -20,6 +20,7 @@ from services.feedback.surveys import SurveyService
 from services.feedback.tokens import Signer
 from services.improvement import ImprovementPlanService
 from services.improvement.learning import LearningService
+from services.measures.uploads import MeasureUploads
 from services.moderation_group.service import ModerationGroupService
 from services.observations.mapping import MappingService
 from services.observations.service import ObservationService
@@ -57,6 +58,7 @@ class Services:
     clinics: ClinicService
     senior_clinics: SeniorClinicService
     moderation_group: ModerationGroupService
+    measure_uploads: MeasureUploads
     time_zone: str
     """The organisation's time zone (IANA name): the local time people are shown."""
     base_url: str

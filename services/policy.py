@@ -17,8 +17,9 @@ and moderate audits service-wide; performance analysts read totals and reports, 
 QIM's members open the QIM report; the QA Head of Service and Heads of Service change the continuous
 improvement plan (each priority's owner writes its monthly update); the QIM's chair (the Service
 Director) and the QA Head of Service record the meeting's decisions and raise its service-level
-actions; client relations log compliments and complaints. The QA lead schedules the moderation
-group; its members read the audits on a meeting's list and record what the group agreed.
+actions; client relations log compliments and complaints; performance analysts (and the QA lead)
+import the monthly indicator figures. The QA lead schedules the moderation group; its members read
+the audits on a meeting's list and record what the group agreed.
 ``docs/permissions.md`` holds the whole matrix as a table generated from these rules (``services.policy_matrix``).
 """
 
@@ -29,6 +30,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from cards import text
+from cards import text_measures as measures_text
 from cards import text_moderation_group as group_text
 from cards import text_practice_days as practice_day_text
 from services.actors import Actor
@@ -58,6 +60,7 @@ class RecordKind(enum.StrEnum):
     QIM_MEETING = "QIM meeting"
     PERFORMANCE_CLINIC = "performance clinic"
     SENIOR_LEADERSHIP_CLINIC = "senior leadership clinic"
+    INDICATOR_FIGURES = "indicator figures"
     PRACTICE_DAY = "practice day"
     MODERATION_GROUP = "moderation group"
 
@@ -185,6 +188,12 @@ def senior_leadership_clinic() -> RecordContext:
     """The whole service's monthly senior leadership performance clinic pack (totals, never a case)
     and the service-level actions agreed at it."""
     return RecordContext(RecordKind.SENIOR_LEADERSHIP_CLINIC, aggregate=True)
+
+
+def indicator_figures() -> RecordContext:
+    """The monthly figures of the measures' indicators, imported from the case-system extract (totals
+    per team and month, never a case)."""
+    return RecordContext(RecordKind.INDICATOR_FIGURES, aggregate=True)
 
 
 def practice_day(*, service_area_id: int | None, planner_id: int | None = None) -> RecordContext:
@@ -407,6 +416,9 @@ RULES: dict[tuple[RecordKind, Permission], Rule] = {
     ),
     (RecordKind.SENIOR_LEADERSHIP_CLINIC, Permission.VIEW): Rule(_SENIOR_CLINIC, text.REFUSED_SENIOR_CLINIC_VIEW),
     (RecordKind.SENIOR_LEADERSHIP_CLINIC, Permission.SUBMIT): Rule(_SENIOR_CLINIC, text.REFUSED_SENIOR_CLINIC_SUBMIT),
+    (RecordKind.INDICATOR_FIGURES, Permission.CHANGE): Rule(
+        any_of(performance_analyst, qa_lead), measures_text.REFUSED_IMPORT
+    ),
     (RecordKind.PRACTICE_EXAMPLE, Permission.VIEW): Rule(member, text.REFUSED_PRACTICE_EXAMPLE_VIEW),
     (RecordKind.PRACTICE_EXAMPLE, Permission.SUBMIT): Rule(
         any_of(team_manager, area_lead, qa_lead, practice_leader), text.REFUSED_PRACTICE_EXAMPLE_SUBMIT

@@ -24,6 +24,7 @@ def register_all(bot: QopBot) -> None:
         improvement,
         learning,
         lifecycle,
+        measures_upload,
         moderation_group,
         observations,
         organisation,
@@ -52,6 +53,7 @@ def register_all(bot: QopBot) -> None:
         practice_days,
         qim,
         moderation_group,
+        measures_upload,
     )
     for module in modules:
         module.register(bot)

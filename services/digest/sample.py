@@ -49,6 +49,7 @@ class AuditResult:
     cancelled: bool = False
     template_id: str = STANDARD_TEMPLATE
     """The template of the audit's round (a themed audit, a dip sample...)."""
+    template_version: int = 1
 
 
 @lru_cache(maxsize=8)
@@ -96,16 +97,22 @@ async def add_audit(session: AsyncSession, round_id: int, result: AuditResult) -
     )
     session.add(assignment)
     await session.flush()
-    if result.submitted_at is None:
-        return assignment.id
+    if result.submitted_at is not None:
+        await add_submission(session, assignment.id, result)
+    return assignment.id
+
+
+async def add_submission(session: AsyncSession, assignment_id: int, result: AuditResult) -> None:
+    """The submission of an assignment (``result.submitted_at`` set): answers, grades and moderation."""
+    assert result.submitted_at is not None
     answers = {**{f"{stage}_grade": grade for stage, grade in result.stages.items()}, **result.answers}
     if result.overall:
         answers["overall_grade"] = result.overall
     submission = AuditSubmission(
-        assignment_id=assignment.id,
+        assignment_id=assignment_id,
         idempotency_key=uuid.uuid4().hex,
         template_id=result.template_id,
-        template_version=1,
+        template_version=result.template_version,
         answers=answers,
         overall_grade=result.overall,
         submitted_by_id=result.auditor_id,
@@ -142,7 +149,6 @@ async def add_audit(session: AsyncSession, round_id: int, result: AuditResult) -
                 moderated_at=result.submitted_at + timedelta(days=1),
             )
         )
-    return assignment.id
 
 
 async def add_feedback(
@@ -183,9 +189,11 @@ async def add_action(
     impact: str | None = None,
     impact_at: datetime | None = None,
     case_reference: str | None = None,
+    source_ref: str | None = None,
 ) -> int:
     action = Action(
         source="audit",
+        source_ref=source_ref,
         description=description,
         case_reference=case_reference,
         owner_id=owner_id,

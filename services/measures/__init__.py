@@ -1,7 +1,7 @@
 """Performance management: the council's Meaningful Measures, their indicators and triangulation.
 
 ``declarations`` reads the measures file, ``extract`` and ``importer`` the monthly case-system
-extracts, ``triangulation`` judges figures against targets, trends and audit evidence, and
+extracts (``uploads`` takes one sent to qop in Teams), ``triangulation`` judges figures against targets, trends and audit evidence, and
 ``service`` ties them to the database. Read models live in ``views.measures``.
 """
 

@@ -101,16 +101,21 @@ class Cell:
     denominator: Any = None
 
 
-def read_extract(file: Path, mapping: ColumnMapping) -> list[Cell]:
-    """Every figure in the extract with its line (as a spreadsheet numbers it); blank figures are
-    left out: a blank is "no data", never 0."""
-    suffix = file.suffix.lower()
+EXTRACT_TYPES = (".csv", ".xlsx")
+"""The kinds of file an extract may be (by the file name's ending)."""
+
+
+def read_extract(file_name: str, content: bytes, mapping: ColumnMapping) -> list[Cell]:
+    """Every figure in the extract ``content`` (named ``file_name``, whose ending says CSV or XLSX)
+    with its line (as a spreadsheet numbers it); blank figures are left out: a blank is "no
+    data", never 0. Raises ``UnreadableExtract`` when the file as a whole cannot be read."""
+    suffix = Path(file_name).suffix.lower()
     if suffix == ".csv":
-        rows = _csv_rows(file, mapping)
+        rows = _csv_rows(file_name, content, mapping)
     elif suffix == ".xlsx":
-        rows = _xlsx_rows(file, mapping)
+        rows = _xlsx_rows(file_name, content, mapping)
     else:
-        raise UnreadableExtract(f"{file.name}: use a .csv or .xlsx file")
+        raise UnreadableExtract(f"{file_name}: use a .csv or .xlsx file")
     header_line, header = next(rows, (mapping.header_row, []))
     position = {_key(name): index for index, name in enumerate(header) if isinstance(name, str) and name.strip()}
     wanted = [mapping.columns.team, mapping.columns.month]
@@ -122,7 +127,7 @@ def read_extract(file: Path, mapping: ColumnMapping) -> list[Cell]:
     missing = [name for name in wanted + [o for o in optional if o] if _key(name) not in position]
     if missing:
         raise UnreadableExtract(
-            f"{file.name}: line {header_line} has no column(s) {', '.join(repr(m) for m in missing)} "
+            f"{file_name}: line {header_line} has no column(s) {', '.join(repr(m) for m in missing)} "
             f"(mapping '{mapping.name}')"
         )
 
@@ -173,11 +178,11 @@ def _blank_to_none(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-def _csv_rows(file: Path, mapping: ColumnMapping) -> Any:
+def _csv_rows(file_name: str, content: bytes, mapping: ColumnMapping) -> Any:
     try:
-        text = file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise UnreadableExtract(f"cannot read {file.name}: {error}") from error
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UnreadableExtract(f"cannot read {file_name}: {error}") from error
     reader = csv.reader(io.StringIO(text))
     for row in reader:
         if reader.line_num >= mapping.header_row:
@@ -188,14 +193,14 @@ class _Percent(float):
     """A number an XLSX cell formats as a percentage (stored 0.91, shown 91 %)."""
 
 
-def _xlsx_rows(file: Path, mapping: ColumnMapping) -> Any:
+def _xlsx_rows(file_name: str, content: bytes, mapping: ColumnMapping) -> Any:
     try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
-        raise UnreadableExtract(f"{file.name} is not a readable .xlsx workbook: {error}") from error
+        raise UnreadableExtract(f"{file_name} is not a readable .xlsx workbook: {error}") from error
     try:
         if mapping.sheet is not None and mapping.sheet not in workbook.sheetnames:
-            raise UnreadableExtract(f"{file.name} has no sheet {mapping.sheet!r} (it has {workbook.sheetnames})")
+            raise UnreadableExtract(f"{file_name} has no sheet {mapping.sheet!r} (it has {workbook.sheetnames})")
         sheet = workbook[mapping.sheet] if mapping.sheet else workbook.worksheets[0]
         for number, row in enumerate(sheet.iter_rows(), start=1):
             if number >= mapping.header_row:

@@ -31,6 +31,10 @@ class ExtractReport:
     values: list[NewValue] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
     dry_run: bool = False
+    teams: list[str] = field(default_factory=list)
+    """The teams the good figures are for, by name."""
+    months: list[date] = field(default_factory=list)
+    """The months the good figures are for."""
     written: int = 0
     replaced: int = 0
     batch_id: int | None = None

@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cards import text_measures as text
+from services import access_log
+from services.access_log import ActorRef
 from services.clock import Clock
 from services.errors import DomainError
 from services.measures.declarations import (
@@ -23,7 +25,7 @@ from services.measures.declarations import (
     load_measures,
     problem_at,
 )
-from services.measures.extract import load_mapping, read_extract
+from services.measures.extract import Cell, ColumnMapping, UnreadableExtract, load_mapping, read_extract
 from services.measures.importer import ExtractReport, check_cells
 from services.measures.triangulation import (
     MonthSums,
@@ -47,6 +49,10 @@ from views.measures import AnswerEvidence, IndicatorStatus, MeasuresOverview, Mo
 
 EXTRACT_SOURCE = "extract"
 ANSWERS_SOURCE = "audit answers"
+IMPORT_RECORD_TYPE = "indicator figures"
+"""The access log's record type for an import of an extract (its id: the import batch)."""
+VIA_COMMAND_LINE = "command line"
+VIA_TEAMS = "Teams"
 LOOKBACK_MONTHS = 12
 """How far back "the latest figure" looks when the month asked about has none."""
 
@@ -128,24 +134,49 @@ class MeasuresService:
     # -- importing extracts -----------------------------------------------------------------
 
     async def import_extract(self, file: Path, mapping_file: Path, *, dry_run: bool = False) -> ExtractReport:
-        """Import a monthly extract: all of it, or nothing when any figure is bad.
+        """Import a monthly extract from the command line: all of it, or nothing when any figure is bad.
 
         Raises ``MeasuresFileError`` for a bad mapping and ``UnreadableExtract`` for a file that
         cannot be read at all."""
         mapping = load_mapping(mapping_file)
-        cells = read_extract(file, mapping)
-        report = ExtractReport(file.name, mapping.name, dry_run=dry_run)
+        content = _file_content(file)
+        return await self.import_cells(
+            read_extract(file.name, content, mapping),
+            file_name=file.name,
+            content=content,
+            mapping=mapping,
+            dry_run=dry_run,
+        )
+
+    async def import_cells(
+        self,
+        cells: list[Cell],
+        *,
+        file_name: str,
+        content: bytes,
+        mapping: ColumnMapping,
+        dry_run: bool = False,
+        actor: ActorRef = None,
+        via: str = VIA_COMMAND_LINE,
+    ) -> ExtractReport:
+        """Check an extract's cells (read from ``content`` through ``mapping``) and, when every one
+        is good and it is not a dry run, store them as one batch, logged as an import by ``actor``
+        (None: the command line) ``via`` the command line or Teams. Nothing is written otherwise."""
+        report = ExtractReport(file_name, mapping.name, dry_run=dry_run)
         async with self._sessions() as session, session.begin():
             measures = await self.measures_in_force(session)
             teams = await repository.active_teams(session)
             report.values, report.problems = check_cells(
                 cells, mapping=mapping, measures=measures, teams=teams, this_month=self.this_month()
             )
+            team_names = {team.id: team.name for team in teams}
+            report.teams = sorted({team_names[value.team_id] for value in report.values})
+            report.months = sorted({value.month for value in report.values})
             if report.problems or dry_run or not report.values:
                 return report
             batch = IndicatorImportBatch(
-                file_name=file.name[:200],
-                sha256=_sha256_of(file),
+                file_name=file_name[:200],
+                sha256=hashlib.sha256(content).hexdigest(),
                 mapping_name=mapping.name,
                 value_count=len(report.values),
                 imported_at=self._clock.now(),
@@ -154,6 +185,15 @@ class MeasuresService:
                 session, report.values, batch=batch, source=EXTRACT_SOURCE
             )
             report.written, report.batch_id = len(report.values), batch.id
+            await access_log.record(
+                session,
+                actor,
+                access_log.IMPORT,
+                IMPORT_RECORD_TYPE,
+                batch.id,
+                {"file": file_name[:200], "mapping": mapping.name, "figures": report.written, "via": via},
+                summary=f"indicator figures imported from {file_name[:200]}",
+            )
         return report
 
     # -- figures computed from audit answers ------------------------------------------------
@@ -328,5 +368,8 @@ def _months_between(first: date, last: date) -> int:
     return (last.year - first.year) * 12 + last.month - first.month
 
 
-def _sha256_of(file: Path) -> str:
-    return hashlib.sha256(file.read_bytes()).hexdigest()
+def _file_content(file: Path) -> bytes:
+    try:
+        return file.read_bytes()
+    except OSError as error:
+        raise UnreadableExtract(f"cannot read {file.name}: {error}") from error

@@ -65,6 +65,8 @@ def test_the_package_builds_validates_and_holds_exactly_the_manifest_and_icons(
     assert packed["manifestVersion"] == "1.30"
     assert packed["id"] == APP_ID and packed["bots"][0]["botId"] == APP_ID
     assert packed["bots"][0]["scopes"] == ["personal", "team", "groupChat"]
+    # Performance analysts send the monthly extract to qop in their personal chat (docs/measures.md).
+    assert packed["bots"][0]["supportsFiles"] is True
     assert packed["developer"]["privacyUrl"] == "https://qop.riverside-council.example/privacy"
     assert packed["validDomains"] == ["qop.riverside-council.example"]
 

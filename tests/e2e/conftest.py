@@ -5,7 +5,8 @@ server's Unix socket, since 127.0.0.1:5432 is outside the namespace) and the Tea
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from qop.settings import Settings
 from services.clock import Clock
 from storage import migrate
 from tests.e2e.live import LiveBot
+from tests.support.databases import scratch_postgres_database
 from tests.support.env import PROJECT_ROOT, node_path, require
 
 PLAYGROUND_PACKAGE = PROJECT_ROOT / "node_modules" / "@microsoft" / "m365agentsplayground"
@@ -30,8 +32,24 @@ def bot_clock() -> Clock | None:
     return None
 
 
+BACKENDS = ("sqlite", "postgresql")
+"""A module whose records must come out the same on both runs its whole test once on each, with
+``@pytest.fixture(params=BACKENDS)`` on a ``bot_database`` fixture that yields from :func:`database_on`."""
+
+
 def sqlite_file(folder: Path) -> str:
     return f"sqlite+aiosqlite:///{folder / 'qop.db'}"
+
+
+@contextmanager
+def database_on(backend: str, folder: Path) -> Iterator[str]:
+    """A fresh database for the bot on ``backend``: an SQLite file in ``folder``, or a scratch
+    PostgreSQL database reached through the server's Unix socket (dropped afterwards)."""
+    if backend == "sqlite":
+        yield sqlite_file(folder)
+        return
+    with scratch_postgres_database("qop_e2e", via_socket=True) as url:
+        yield url
 
 
 @pytest.fixture

@@ -24,9 +24,10 @@ from cards import verbs
 from qop.app import SERVICES_KEY
 from qop.playground import RunningPlayground
 from services.container import Services
+from services.demo_practice_days import load_demo_practice_days
 from services.reminder_job import run_reminders
 from services.templates import TemplateLibrary
-from storage.models import AuditAssignment, AuditRound, CalendarOccurrence, Person, PracticeDay, ServiceArea
+from storage.models import AuditAssignment, AuditRound, CalendarOccurrence, Person, PracticeDay
 from tests.e2e.browser import run_browser_script
 from tests.e2e.isolated_audit import card_in_chat_of, install_with_colleagues, next_card_with
 from tests.e2e.isolation import assert_isolated_if_asked
@@ -34,8 +35,6 @@ from tests.e2e.live import LiveBot, PlaygroundClient, card_text
 from tests.support.audits import REFLECTION_ANSWERS, valid_answers
 from tests.support.cards import button_data, nodes
 from tests.support.env import ARTIFACTS, PROJECT_ROOT, chromium_path, require
-from tests.support.practice_days import submit_all
-from views.practice_days import PlanRequest
 
 pytestmark = pytest.mark.e2e
 
@@ -151,47 +150,27 @@ async def test_a_practice_day_through_the_playground(bot: LiveBot, playground: R
     assert occurrence is not None and occurrence.activity == "practice_days" and occurrence.held_on == today
 
 
-async def test_the_day_s_summary_renders_in_headless_chromium(bot: LiveBot, playground: RunningPlayground) -> None:
-    """Alex (a senior manager) opens a finished practice day's summary from 'practice days' in the
-    playground's own UI; the rendered card is kept as a screenshot in test-artifacts/."""
+async def test_the_demo_s_practice_day_renders_in_headless_chromium(
+    bot: LiveBot, playground: RunningPlayground
+) -> None:
+    """Alex, a senior manager of the demo's area, opens the finished demo practice day's summary
+    from 'practice days' in the playground's own UI, as a newcomer does after ``make run``; the
+    rendered card is kept as a screenshot in test-artifacts/."""
     assert_isolated_if_asked()
     chromium = chromium_path()
     require(chromium is not None, "Chromium (apt-get install chromium)")
     assert bot.app is not None
     services: Services = bot.app[SERVICES_KEY]
     assert (await services.demo.load()).rejections == []
+    assert await load_demo_practice_days(services.audits) == 2
     await services.organisation.change_role(actor=None, email=ALEX, role="senior manager", add=True, area=AREA)
-    async with services.sessions() as session, session.begin():
-        alex = await session.scalar(select(Person).where(Person.email == ALEX))
-        isaiah = await session.scalar(select(Person).where(Person.email == ISAIAH))
-        isaiah.teams_user_id = "29:isaiah-in-another-chat"  # he audits outside this browser's chat
-        assert alex is not None
-        alex_id, isaiah_id = alex.id, isaiah.id
-    days = services.audits.practice_days
-    today = services.audits.context.today()
-    request = PlanRequest(
-        held_on=today,
-        service_area_id=await _area_id(services, AREA),
-        template_id=STANDARD.id,
-        cases_csv=f"{CASE}, Moorside Locality Team, {PATTI}",
-        auditor_ids=(isaiah_id,),
-    )
-    planned = await days.plan(alex_id, request)
-    await submit_all(services, services.sessions)
-    assert await days.run_due() == ([], [planned.day_id])
 
     ARTIFACTS.mkdir(exist_ok=True)
     screenshot = ARTIFACTS / "practice-day-summary.png"
     screenshot.unlink(missing_ok=True)
     result = await run_browser_script(SCRIPT, playground.url, screenshot, chromium=str(chromium), within_seconds=120)
     text = result["cardText"]
-    assert "Practice day summary: Locality social work" in text and "1 of 1 audits submitted" in text
+    assert "Practice day summary: Locality social work" in text and "4 of 4 audits submitted" in text
     assert "Grades by stage" in text and "Get the spreadsheet" in text
+    assert "Write a danger statement and safety goal with the family." in text
     assert screenshot.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
-
-
-async def _area_id(services: Services, name: str) -> int:
-    async with services.sessions() as session:
-        found_id = await session.scalar(select(ServiceArea.id).where(ServiceArea.name == name))
-    assert found_id is not None
-    return found_id

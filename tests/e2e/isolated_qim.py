@@ -52,11 +52,10 @@ from storage.models import (
     QimMeeting,
 )
 from tests.e2e.browser import run_node_script
-from tests.e2e.conftest import sqlite_file
+from tests.e2e.conftest import BACKENDS, database_on
 from tests.e2e.isolation import assert_isolated_if_asked
 from tests.e2e.live import LiveBot, PlaygroundClient, card_text, next_card_with
 from tests.support.cards import button_data, nodes
-from tests.support.databases import scratch_postgres_database
 from tests.support.env import ARTIFACTS, PROJECT_ROOT, chromium_path, require
 
 pytestmark = pytest.mark.e2e
@@ -95,13 +94,10 @@ def bot_clock() -> FrozenClock:
     return FrozenClock(BEFORE_MEETING)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=BACKENDS)
 def bot_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """The whole run on each backend: the records must come out the same on both."""
-    if request.param == "sqlite":
-        yield sqlite_file(tmp_path)
-        return
-    with scratch_postgres_database("qop_e2e", via_socket=True) as url:
+    with database_on(request.param, tmp_path) as url:
         yield url
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,6 +113,36 @@ class PlaygroundClient:
             message["text"] = f"{mention} {text}"
             message["mentions"] = [{"mentioned": {"id": self.bot["id"], "name": self.bot["name"]}, "text": mention}]
         await self._post(f"/_conversation/v1/conversations/{conversation_id}/messages", message)
+
+    async def send_file(self, conversation_id: str, name: str, download_url: str, *, text: str = "") -> None:
+        """A message with a file attached, as Teams sends it to a bot whose manifest ``supportsFiles``.
+
+        The playground has no file picker for bots, but forwards any custom activity through its Bot
+        Connector: this is its own activity for the chat (ids, service URL, user) made into a message
+        carrying Teams' ``file.download.info`` attachment."""
+        activity = await self._get(
+            "/_internal/v1/customActivities/template", params={"conversationId": conversation_id, "type": "install"}
+        )
+        activity.pop("action", None)
+        activity.update(
+            type="message",
+            id=str(uuid.uuid4()),
+            text=text,
+            textFormat="plain",
+            attachments=[
+                {
+                    "contentType": "application/vnd.microsoft.teams.file.download.info",
+                    "name": name,
+                    "contentUrl": download_url,
+                    "content": {
+                        "downloadUrl": download_url,
+                        "uniqueId": str(uuid.uuid4()),
+                        "fileType": name.rsplit(".", 1)[-1],
+                    },
+                }
+            ],
+        )
+        await self._post("/_internal/v1/customActivities", activity)
 
     async def next_message(self, conversation_id: str) -> dict[str, Any]:
         """The next message the bot posts in this conversation (or a thread of it)."""

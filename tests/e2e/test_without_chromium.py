@@ -24,6 +24,7 @@ BROWSER_TESTS = [  # one test each: the assertions count them
     "tests/e2e/test_partner_browser.py",
     "tests/e2e/test_audit_playground.py",
     "tests/e2e/test_digest_e2e.py",
+    "tests/e2e/test_clinic_playground.py",
 ]
 TOOLS = ("node", "npm", "npx", "unshare", "ip", "sh", "env")
 

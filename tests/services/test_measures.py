@@ -23,7 +23,9 @@ from tests.support.organisation import DEMO_FILE
 
 DATA = PROJECT_ROOT / "tests" / "data" / "measures"
 DEMO_MEASURES = PROJECT_ROOT / "deploy" / "demo" / "measures.yaml"
-LONG_MAPPING = DATA / "liquidlogic-mapping.yaml"
+MAPPINGS = PROJECT_ROOT / "deploy" / "demo" / "mappings"
+LONG_MAPPING = MAPPINGS / "liquidlogic.yaml"
+WIDE_MAPPING = MAPPINGS / "chat-workbook.yaml"
 LIBRARY = TemplateLibrary.from_folder()
 DIP = LIBRARY.get("dip-sample-compliance")
 JANUARY = date(2026, 1, 1)
@@ -192,7 +194,7 @@ async def test_a_chat_like_workbook_with_title_rows_and_percent_cells_imports(
     file = tmp_path / "chat.xlsx"
     workbook.save(file)
 
-    report = await measures.import_extract(file, DATA / "chat-mapping.yaml")
+    report = await measures.import_extract(file, WIDE_MAPPING)
     assert (report.rejected, report.written) == (False, 4)
     assert [row[:4] for row in await stored_values(sessions)] == [
         ("agency_staff_rate", "Riverside Locality Team", date(2025, 12, 1), pytest.approx(12.0)),
@@ -204,14 +206,14 @@ async def test_a_chat_like_workbook_with_title_rows_and_percent_cells_imports(
     sheet["C4"] = "n/a"
     sheet["A5"] = "Riverbank Team"
     workbook.save(file)
-    bad = await measures.import_extract(file, DATA / "chat-mapping.yaml")
+    bad = await measures.import_extract(file, WIDE_MAPPING)
     assert [(p.line, p.reason) for p in bad.problems] == [
         (4, "'n/a' in column 'Referral decisions within 24 hours (%)' is not a number"),
         (5, "unknown team 'Riverbank Team'"),
     ], "an unknown team is one problem on its line, not one per figure"
 
     with pytest.raises(UnreadableExtract, match="has no column"):
-        await measures.import_extract(DATA / "liquidlogic-good.csv", DATA / "chat-mapping.yaml")
+        await measures.import_extract(DATA / "liquidlogic-good.csv", WIDE_MAPPING)
 
 
 async def answer_dip_sample(services: Services, assignment_id: int, auditor: str, referral_decision: str) -> None:

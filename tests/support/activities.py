@@ -65,6 +65,23 @@ def message(service_url: str, text: str, *, conversation: dict[str, Any] | None 
     return activity
 
 
+def file_message(
+    service_url: str, name: str, download_url: str, *, text: str = "", conversation=None, sender=None
+) -> dict:  # type: ignore[no-untyped-def]
+    """A message with a file attached, as Teams sends it to a bot whose manifest ``supportsFiles``."""
+    activity = message(service_url, text, conversation=conversation, sender=sender)
+    file_type = name.rsplit(".", 1)[-1] if "." in name else ""
+    activity["attachments"] = [
+        {
+            "contentType": "application/vnd.microsoft.teams.file.download.info",
+            "name": name,
+            "contentUrl": download_url.split("?", 1)[0],
+            "content": {"downloadUrl": download_url, "uniqueId": str(uuid.uuid4()), "fileType": file_type},
+        }
+    ]
+    return activity
+
+
 def installation(service_url: str, *, action: str = "add", conversation=None, sender=None) -> dict:  # type: ignore[no-untyped-def]
     activity = _base("installationUpdate", service_url, conversation or personal_chat(), sender or user())
     activity["action"] = action

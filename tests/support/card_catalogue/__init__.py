@@ -19,6 +19,7 @@ from tests.support.card_catalogue.clinic import clinic_examples, service_clinic_
 from tests.support.card_catalogue.digest import digest_examples
 from tests.support.card_catalogue.feedback import feedback_examples
 from tests.support.card_catalogue.improvement import improvement_examples, learning_examples
+from tests.support.card_catalogue.measures_upload import measures_upload_examples
 from tests.support.card_catalogue.moderation_group import moderation_group_examples
 from tests.support.card_catalogue.observations import observation_examples
 from tests.support.card_catalogue.organisation import organisation_examples
@@ -88,6 +89,7 @@ SOURCES: list[Callable[[], Iterator[tuple[str, Json]]]] = [
     practice_day_examples,
     qim_examples,
     moderation_group_examples,
+    measures_upload_examples,
 ]
 """Each feature appends its examples function here."""
 

@@ -20,6 +20,7 @@ from services.feedback.surveys import SurveyService
 from services.feedback.tokens import Signer
 from services.improvement import ImprovementPlanService
 from services.improvement.learning import LearningService
+from services.measures import MeasuresService
 from services.measures.uploads import MeasureUploads
 from services.moderation_group.service import ModerationGroupService
 from services.observations.mapping import MappingService
@@ -56,6 +57,7 @@ class Services:
     qim: QimService
     assurance: AssuranceService
     clinics: ClinicService
+    measures: MeasuresService
     moderation_group: ModerationGroupService
     measure_uploads: MeasureUploads
     time_zone: str

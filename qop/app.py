@@ -231,6 +231,7 @@ def build_services(
         assurance=AssuranceService(sessions=sessions, clock=clock, outbox=outbox, time_zone=settings.timezone),
         clinics=clinics,
         senior_clinics=senior_clinics,
+        measures=measures,
         moderation_group=ModerationGroupService(context=audits.context, calendar=CalendarLink(qa_calendar.activities)),
         measure_uploads=MeasureUploads(
             sessions=sessions,

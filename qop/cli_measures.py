@@ -13,9 +13,7 @@ from rich.table import Table
 
 from cards.measures_wording import evidence_text, figure, four_questions, target_text, trend_text
 from qop.cli_org import with_services
-from services.container import Services
 from services.measures import ExtractReport, MeasuresFileError, MeasuresService, UnreadableExtract
-from services.templates import TemplateLibrary
 from views.measures import MeasuresOverview
 
 measures_cli = typer.Typer(
@@ -28,16 +26,8 @@ T = TypeVar("T")
 def with_measures(work: Callable[[MeasuresService], Awaitable[T]]) -> T:
     """Run ``work`` with the measures service; a bad file is reported with its lines, exit code 1."""
 
-    def build(services: Services) -> MeasuresService:
-        return MeasuresService(
-            sessions=services.sessions,
-            clock=services.clock,
-            library=TemplateLibrary.from_folder(),
-            time_zone=services.time_zone,
-        )
-
     try:
-        return with_services(lambda services: work(build(services)))
+        return with_services(lambda services: work(services.measures))
     except MeasuresFileError as error:
         console.print(f"[red]{error.file_name} cannot be used ({len(error.problems)} problem(s)):[/red]")
         for problem in error.problems:

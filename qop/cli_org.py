@@ -12,11 +12,13 @@ from rich.console import Console
 from rich.table import Table
 
 from qop.app import build_services
-from qop.settings import DEMO_ORGANISATION, PROJECT_ROOT, Settings
+from qop.settings import DEMO_EXTRACT_MAPPING, DEMO_MEASURES, DEMO_ORGANISATION, PROJECT_ROOT, Settings
 from services.container import Services
 from services.demo_actions import load_demo_actions
 from services.demo_audits import load_demo_audits
 from services.demo_feedback import DEMO_CASE, load_demo_feedback
+from services.demo_measures import MONTHS as DEMO_MONTHS
+from services.demo_measures import load_demo_measures
 from services.demo_practice_days import load_demo_practice_days
 from services.digest.demo import DEMO_CHANNEL_TEAM, PLAYGROUND_CHANNEL_NAME, load_demo_digest_data
 from services.errors import DomainError
@@ -156,6 +158,18 @@ def demo_load() -> None:
     )
     audits = with_services(lambda s: load_demo_audits(s.audits))
     console.print(f"Demo audits: {audits} created (one for Alex Wilber to carry out, one for Alex to reflect on).")
+    figures = with_services(
+        lambda s: load_demo_measures(
+            s.sessions, s.measures, measures_file=DEMO_MEASURES, mapping_file=DEMO_EXTRACT_MAPPING
+        )
+    )
+    if figures.measures_loaded:
+        console.print(
+            f"Demo measures: {DEMO_MEASURES.relative_to(PROJECT_ROOT)} in force, {figures.figures} figures for "
+            f"{figures.teams} teams over the last {DEMO_MONTHS} months: type 'demo role manager', then 'clinic'."
+        )
+    else:
+        console.print("Demo measures: already in force (no figures imported again).")
     days = with_services(lambda s: load_demo_practice_days(s.audits))
     console.print(
         f"Demo practice days: {days} added (one held last month with its summary, one planned next month): "

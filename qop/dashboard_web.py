@@ -28,7 +28,6 @@ from qop.static_files import static_file
 from services.container import Services
 from services.dashboard import DashboardService
 from services.errors import NotAllowed, NotFound
-from services.measures import MeasuresService
 from services.templates import TemplateLibrary
 from views.dashboard import Dashboard, Level, ScopeLink
 from views.measures import IndicatorStatus, MeasuresOverview
@@ -72,13 +71,10 @@ DASHBOARD_KEY = web.AppKey("dashboard_pages", DashboardPages)
 
 def add_dashboard_routes(app: web.Application, services: Services, settings: Settings) -> None:
     library = TemplateLibrary.from_folder(local_standards=settings.local_standards)
-    measures = MeasuresService(
-        sessions=services.sessions, clock=services.clock, library=library, time_zone=settings.timezone
-    )
     dashboards = DashboardService(
         sessions=services.sessions,
         clock=services.clock,
-        measures=measures,
+        measures=services.measures,
         library=library,
         time_zone=settings.timezone,
     )

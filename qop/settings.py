@@ -13,6 +13,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = PROJECT_ROOT / "var"
 DEMO_ORGANISATION = PROJECT_ROOT / "deploy" / "demo" / "organisation.yaml"
 DEMO_MAPPINGS = PROJECT_ROOT / "deploy" / "demo" / "mappings"
+DEMO_MEASURES = PROJECT_ROOT / "deploy" / "demo" / "measures.yaml"
+DEMO_EXTRACT_MAPPING = DEMO_MAPPINGS / "liquidlogic.yaml"
+"""How the demo's made-up monthly extract is laid out (``services.demo_measures``)."""
 
 
 class Settings(BaseSettings):

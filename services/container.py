@@ -20,6 +20,7 @@ from services.feedback.surveys import SurveyService
 from services.feedback.tokens import Signer
 from services.improvement import ImprovementPlanService
 from services.improvement.learning import LearningService
+from services.measures import MeasuresService
 from services.measures.uploads import MeasureUploads
 from services.moderation_group.service import ModerationGroupService
 from services.observations.mapping import MappingService
@@ -57,6 +58,7 @@ class Services:
     assurance: AssuranceService
     clinics: ClinicService
     senior_clinics: SeniorClinicService
+    measures: MeasuresService
     moderation_group: ModerationGroupService
     measure_uploads: MeasureUploads
     time_zone: str

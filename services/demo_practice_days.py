@@ -25,7 +25,7 @@ from services.audits.practice_days import PracticeDays
 from services.audits.reading import action_source_ref
 from services.audits.rounds import Rounds
 from services.clock import FrozenClock
-from services.digest.builder import AUDIT_TEMPLATE, WORKING_WELL
+from services.digest.builder import AUDIT_TEMPLATE, WORKING_WELL, Vocabulary
 from services.digest.sample import STAGES, AuditResult, add_action, add_submission
 from storage.db import transaction
 from storage.models import AuditRound, AuditStatus, Person, PracticeDay, ServiceArea
@@ -40,16 +40,6 @@ ACTIONS_DUE_IN_WORKING_DAYS = 25
 """From the day: the actions it raised fall due about a week after the demo is loaded."""
 AUDITED_AT = time(14, 0)
 CLOSED_AT = time(17, 0)
-
-ACROSS_THE_RECORD = (
-    "risk_sensible",
-    "child_voice_clear",
-    "family_collaboration",
-    "recording_analytic",
-    "language_respectful",
-    "knowledge_applied",
-    "family_feedback_sought",
-)
 
 
 @dataclass(frozen=True)
@@ -72,7 +62,8 @@ class DemoAudit:
     overall: str
     working_well: str
     themes: str
-    """One letter per "across the record" statement, in order: y(es), p(artly), n(o)."""
+    """One letter per "across the record" statement of the audit template, in order: y(es),
+    p(artly), n(o)."""
     weaker_stages: dict[str, str] = field(default_factory=dict)
     """Stage grades other than good."""
     action: str | None = None
@@ -184,6 +175,7 @@ async def _audits_submitted(audits: Audits, day_id: int, first_at: datetime) -> 
         audit_round = await session.get(AuditRound, day.round_id)
         assert audit_round is not None
         assigned = {a.case_ref: a for a, _ in await day_rows.round_audits(session, day.round_id)}
+        themes = list(Vocabulary.from_library(audits.context.templates).theme_titles)
         for number, audit in enumerate(HELD):
             assignment = assigned[audit.pair.case_ref]
             submitted_at = first_at + timedelta(minutes=30 * number)
@@ -199,7 +191,7 @@ async def _audits_submitted(audits: Audits, day_id: int, first_at: datetime) -> 
                     due_date=assignment.due_date,
                     overall=audit.overall,
                     stages={stage: audit.weaker_stages.get(stage, "good") for stage in STAGES},
-                    answers={WORKING_WELL: audit.working_well, **_themes(audit.themes)},
+                    answers={WORKING_WELL: audit.working_well, **_themes(themes, audit.themes)},
                     case_ref=assignment.case_ref,
                     template_id=audit_round.template_id,
                     template_version=audit_round.template_version,
@@ -217,5 +209,6 @@ async def _audits_submitted(audits: Audits, day_id: int, first_at: datetime) -> 
                 )
 
 
-def _themes(letters: str) -> dict[str, str]:
-    return {question: ANSWERS[letter] for question, letter in zip(ACROSS_THE_RECORD, letters, strict=True)}
+def _themes(questions: list[str], letters: str) -> dict[str, str]:
+    """The "across the record" answers, one letter per question of the template's, in order."""
+    return {question: ANSWERS[letter] for question, letter in zip(questions, letters, strict=True)}

@@ -122,9 +122,11 @@ def judge(
     latest_month = known[-1] if known else None
     latest = by_month[latest_month] if latest_month else None
     value = latest.value if latest else None
-    window = trend_months(month)
-    history = tuple((m, by_month[m].value if m in by_month else None) for m in window)
-    first, last = history[0][1], history[-1][1]
+    history = tuple((m, by_month[m].value if m in by_month else None) for m in trend_months(month))
+    # The trend is the figure shown's: the three months ending with it, so an extract that comes
+    # a month behind (last month's figures at this month's clinic) still shows which way it moves.
+    trend = [by_month[m].value if m in by_month else None for m in trend_months(latest_month or month)]
+    first, last = trend[0], trend[-1]
     change = last - first if first is not None and last is not None else None
     gain = _better_by(indicator, change) if change is not None else None
     if gain is None:

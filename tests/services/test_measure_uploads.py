@@ -11,7 +11,6 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 from sqlalchemy import select, update
 
 from bot.downloads import HttpFileFetcher
@@ -22,6 +21,7 @@ from services.measures import MeasuresService
 from services.measures.uploads import MeasureUploads, UploadedFile, UploadRefused, UploadRules
 from services.templates import TemplateLibrary
 from storage.models import IndicatorValue, Person
+from tests.support.extracts import chat_like_workbook
 from tests.support.file_server import FileServer, serving_files
 from tests.support.organisation import DEMO_FILE
 
@@ -58,24 +58,13 @@ def test_only_https_links_to_allowed_hosts_are_fetched_and_loopback_only_locally
 
 
 def _workbook() -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Team data"
-    sheet.append(["Northshire children's services: ChAT team extract"])
-    sheet.append([])
-    sheet.append(
+    workbook = chat_like_workbook(
         [
-            "Team",
-            "Month",
-            "Referral decisions within 24 hours (%)",
-            "Re-referrals within 12 months (%)",
-            "Average caseload",
-            "Agency social workers (%)",
+            ["Front Door", datetime(2025, 12, 1), 0.935, None, None, None],
+            ["Riverside Locality Team", datetime(2025, 12, 1), None, None, 18, None],
         ]
     )
-    sheet.append(["Front Door", datetime(2025, 12, 1), 0.935, None, None, None])
-    sheet.append(["Riverside Locality Team", datetime(2025, 12, 1), None, None, 18, None])
-    sheet["C4"].number_format = "0.0%"
+    workbook.active["C4"].number_format = "0.0%"
     out = BytesIO()
     workbook.save(out)
     return out.getvalue()

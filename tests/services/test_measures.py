@@ -8,7 +8,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
@@ -19,6 +18,7 @@ from services.measures import MeasuresFileError, MeasuresService, NoMeasures, Un
 from services.templates import TemplateLibrary
 from storage.models import IndicatorImportBatch, IndicatorValue, MeasureDeclaration, Team
 from tests.support.audits import make_audit_org, send_reflection, valid_answers
+from tests.support.extracts import chat_like_workbook
 from tests.support.organisation import DEMO_FILE
 
 DATA = PROJECT_ROOT / "tests" / "data" / "measures"
@@ -171,23 +171,13 @@ async def test_a_chat_like_workbook_with_title_rows_and_percent_cells_imports(
     services: Services, sessions, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
     measures = await demo_measures(services)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Team data"
-    sheet.append(["Northshire children's services: ChAT team extract"])
-    sheet.append([])
-    sheet.append(
+    workbook = chat_like_workbook(
         [
-            "Team",
-            "Month",
-            "Referral decisions within 24 hours (%)",
-            "Re-referrals within 12 months (%)",
-            "Average caseload",
-            "Agency social workers (%)",
+            ["Front Door", datetime(2025, 12, 1), 0.935, 0.19, None, None],
+            ["Riverside Locality Team", datetime(2025, 12, 1), None, None, 18, 0.12],
         ]
     )
-    sheet.append(["Front Door", datetime(2025, 12, 1), 0.935, 0.19, None, None])
-    sheet.append(["Riverside Locality Team", datetime(2025, 12, 1), None, None, 18, 0.12])
+    sheet = workbook.active
     for row in (4, 5):
         for column in "CDF":
             sheet[f"{column}{row}"].number_format = "0.0%"

@@ -198,6 +198,18 @@ def test_down_three_points_in_three_months_is_moving_the_wrong_way() -> None:
     assert figure(gap) == "90 % (in Dec 2025)"
 
 
+def test_a_figure_a_month_behind_keeps_its_trend() -> None:
+    """The extract comes after the month ends: January's clinic shows December's figure, and the
+    trend of the three months ending with it."""
+    late = judged({date(2025, 10, 1): 94, date(2025, 11, 1): 92.5, date(2025, 12, 1): 91})
+    assert late.value_month == date(2025, 12, 1) and late.change == -3 and late.wrong_way
+    assert figure(late) == "91 % (in Dec 2025)"
+    assert trend_text(late) == "down 3 points in three months"
+    # Two months behind, with nothing three months before it: no trend rather than a made-up one.
+    older = judged({date(2025, 8, 1): 99, date(2025, 11, 1): 91})
+    assert older.value_month == date(2025, 11, 1) and older.change is None and not older.wrong_way
+
+
 def test_audits_that_disagree_with_the_figures_are_a_worry_with_the_why() -> None:
     low_audits = (AnswerEvidence("Standard collaborative audit", "Referral decided in time", 14, 20),)
     status = judged({JANUARY: 96}, low_audits)

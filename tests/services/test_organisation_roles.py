@@ -145,6 +145,8 @@ def test_demo_load_is_idempotent(database_url: str, engine, monkeypatch) -> None
     assert first.exit_code == 0 and "29 people, 42 change(s)" in first.output
     assert second.exit_code == 0 and "29 people, 0 change(s)" in second.output
     assert "Demo practice days: 2 added" in first.output and "Demo practice days: 0 added" in second.output
+    assert "Demo measures: deploy/demo/measures.yaml in force, 84 figures for 6 teams" in first.output
+    assert "Demo measures: already in force" in second.output
 
 
 async def test_a_person_seen_in_teams_keeps_what_they_did_when_merged(

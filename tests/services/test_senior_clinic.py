@@ -22,7 +22,7 @@ from services.errors import InvalidInput, NotAllowed
 from services.feedback.tokens import Signer
 from storage.models import AccessLogEntry, Action, IndicatorValue, Person, SeniorLeadershipClinic, Team
 from tests.support.clinic import RIVERSIDE, seeded, teams_id
-from tests.support.dashboard import PRACTITIONER, QA_LEAD, SENIOR_MANAGER, TEAM_MANAGER, dashboard_measures
+from tests.support.dashboard import PRACTITIONER, QA_LEAD, SENIOR_MANAGER, TEAM_MANAGER
 from tests.support.outbox import RecordingOutbox
 from views.clinic import ServiceClinicPack
 
@@ -293,7 +293,7 @@ async def test_a_qa_lead_standing_in_for_a_role_nobody_holds_gets_the_reminder_n
 
 async def test_every_team_judged_at_once_agrees_with_each_team_s_own_overview(services: Services) -> None:
     await seeded(services)
-    measures = dashboard_measures(services)
+    measures = services.measures
     month = date(2026, 1, 1)
 
     at_once = await measures.team_statuses(month=month)

@@ -130,6 +130,14 @@ REFUSED_CLINIC_VIEW = (
     "A team's performance clinic pack is for its manager, the senior managers of its service area, the QA lead, "
     "the Service Director and the performance analysts."
 )
+REFUSED_SENIOR_CLINIC_VIEW = (
+    "The senior leadership performance clinic pack is for the Service Director, the Heads of Service and senior "
+    "managers, the performance analysts and the QA lead. For your own team's pack, type clinic."
+)
+REFUSED_SENIOR_CLINIC_SUBMIT = (
+    "Only the Service Director, a Head of Service or senior manager, a performance analyst or the QA lead can "
+    "agree actions at the senior leadership performance clinic."
+)
 REFUSED_CLINIC_SUBMIT = (
     "Only the team's manager, a senior manager of its service area or the QA lead can agree actions at its "
     "performance clinic."

@@ -9,6 +9,7 @@ SOURCE_LABELS = {
     "qa_calendar": "QA calendar activity",
     "mapping": "Group supervision / mapping",
     "performance_clinic": "Performance clinic",
+    "senior_leadership_clinic": "Senior leadership performance clinic",
     "manual": "Added by hand",
 }
 STATUS_LABELS = {"open": "Open", "overdue": "Overdue", "done": "Done", "cancelled": "Cancelled"}

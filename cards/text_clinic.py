@@ -48,6 +48,36 @@ NO_SUCH_CLINIC = "This clinic pack is out of date: type clinic and the team's na
 OWNER_NOT_IN_TEAM = "Choose someone in the team (or its manager) to own the action."
 LINKS_OFF = "Workbook links are switched off here: ask your administrator to set REPORT_SIGNING_KEY."
 
+SERVICE_ARGUMENT = "service"
+"""What follows "clinic" to ask for the senior leadership clinic's service pack."""
+SERVICE_PACK_TITLE = "Senior leadership performance clinic"
+SERVICE_PACK_INTRO = (
+    "The whole service. Figures for {month}, prepared {prepared}. Agree service-level actions at the clinic "
+    "from this card."
+)
+HEADING_FOUR_QUESTIONS = "The service's Meaningful Measures: the four questions"
+HEADING_AREAS = "Service areas: teams of concern and team clinics"
+AREA_CLINICS = (
+    "Team clinic packs this month: {packs} of {teams} teams; {agreed} actions agreed at them. "
+    "Open clinic actions: {open} ({overdue} overdue)."
+)
+CONCERN_LINE = "{team} — {reasons}"
+CONCERN_SEPARATOR = " — "
+CONCERN_OFF_TARGET = "off target: {names}"
+CONCERN_WRONG_WAY = "moving the wrong way: {names}"
+NO_CONCERNS = "No team has an indicator off target or moving the wrong way."
+MORE_CONCERNS = "Teams of concern not shown: {count} (type clinic and the team's name for its pack)."
+NO_AREAS = "There are no active service areas with teams."
+NO_SERVICE_THEMES = "No audits answered the themes in these three months."
+FIRST_SERVICE_PACK = "This is the first senior leadership clinic pack: the next one will show what changed."
+OPEN_CLINIC_BEFORE = "Open clinic actions (team and service): {before} then, {now} now"
+SERVICE_AGREE_INTRO = "A service-level action agreed at this clinic: what must happen, who owns it and by when."
+SERVICE_AGREED_SAVED = (
+    "Action agreed and saved: it is in the owner's actions with source Senior leadership performance clinic."
+)
+NO_SUCH_SERVICE_CLINIC = "This senior leadership clinic pack is out of date: type clinic service for a new one."
+OWNER_NOT_ACTIVE = "Choose someone active in the organisation to own the action."
+
 WORKBOOK_TITLE = "Performance clinic: {team} ({area}), {month}"
 SHEET_INDICATORS = "Indicators"
 SHEET_WORRIES = "Worries"
@@ -59,5 +89,19 @@ COLUMNS_WORRIES = ("Indicator", "Why")
 COLUMNS_THEMES = ("Theme", "Seen in full", "Audits answering", "Share %")
 COLUMNS_ACTIONS = ("What must happen", "Owner", "Due", "Overdue", "From")
 COLUMNS_CHANGES = ("Indicator", "Unit", "At the last clinic", "Now", "Difference", "Was a worry", "Is a worry")
+SERVICE_WORKBOOK_TITLE = "Senior leadership performance clinic: the whole service, {month}"
+SHEET_AREAS = "Service areas"
+SHEET_CONCERNS = "Teams of concern"
+SHEET_AGREED = "Agreed at this clinic"
+COLUMNS_AREAS = (
+    "Service area",
+    "Teams",
+    "Team clinic packs",
+    "Actions agreed at them",
+    "Open clinic actions",
+    "Overdue",
+    "Teams of concern",
+)
+COLUMNS_CONCERNS = ("Service area", "Team", "Off target", "Moving the wrong way")
 YES = "yes"
 NO = "no"

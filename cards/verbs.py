@@ -111,6 +111,8 @@ ASSURANCE_SAVE = "assurance.save"
 # Service performance clinics (issue 14, item 5)
 CLINIC_AGREE = "clinic.agree"
 CLINIC_WORKBOOK = "clinic.workbook"
+CLINIC_SERVICE_AGREE = "clinic.service_agree"
+CLINIC_SERVICE_WORKBOOK = "clinic.service_workbook"
 
 # The moderation group (issue 13)
 MODERATION_GROUP_NEW = "moderation_group.new"

@@ -31,7 +31,7 @@ from qop.telemetry import telemetry_context
 from services.actions import ActionService
 from services.audits.moderation import ModerationRule
 from services.audits.parts import PartnerLinks, build_audits
-from services.clinic import ClinicService
+from services.clinic import ClinicService, SeniorClinicService
 from services.clock import Clock, SystemClock
 from services.container import Services
 from services.conversations import ConversationService
@@ -114,6 +114,15 @@ def build_services(
         outbox=outbox,
         time_zone=settings.timezone,
     )
+    senior_clinics = SeniorClinicService(
+        sessions=sessions,
+        clock=clock,
+        measures=measures,
+        library=templates,
+        calendar=qa_calendar,
+        outbox=outbox,
+        time_zone=settings.timezone,
+    )
     learning = LearningService(
         sessions=sessions,
         clock=clock,
@@ -149,7 +158,10 @@ def build_services(
     if settings.report_signing_key is not None:
         report_signer = Signer(settings.report_signing_key)
         digests.attach_report_links(report_signer, base_url=settings.base_url, minutes=settings.report_link_minutes)
-        clinics.attach_workbook_links(report_signer, base_url=settings.base_url, minutes=settings.report_link_minutes)
+        for clinic_service in (clinics, senior_clinics):
+            clinic_service.attach_workbook_links(
+                report_signer, base_url=settings.base_url, minutes=settings.report_link_minutes
+            )
         audits.practice_days.attach_workbook_links(
             report_signer, base_url=settings.base_url, minutes=settings.report_link_minutes
         )
@@ -218,6 +230,7 @@ def build_services(
         ),
         assurance=AssuranceService(sessions=sessions, clock=clock, outbox=outbox, time_zone=settings.timezone),
         clinics=clinics,
+        senior_clinics=senior_clinics,
         measures=measures,
         moderation_group=ModerationGroupService(context=audits.context, calendar=CalendarLink(qa_calendar.activities)),
         measure_uploads=MeasureUploads(
@@ -332,7 +345,7 @@ def create_app(
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     add_feedback_routes(app, services.feedback_links, settings)
-    add_report_routes(app, services.digests, services.clinics)
+    add_report_routes(app, services.digests, services.clinics, services.senior_clinics)
     add_partner_routes(app, services.audits.partners, settings)
     add_practice_day_routes(app, services.audits.practice_days)
     add_dashboard_routes(app, services, settings)

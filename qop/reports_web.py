@@ -1,7 +1,9 @@
 """The printable QIM report page, opened from a short-lived signed link made in Teams.
 
 No scripts, no external requests: the page is HTML with inline SVG charts and its own styles.
-The same link opens the Excel workbook (``/reports/qim.xlsx``). A bad, forged or expired link, or
+The same link opens the Excel workbook (``/reports/qim.xlsx``); the clinic packs' workbooks
+(``/reports/clinic.xlsx`` for a team's, ``/reports/service-clinic.xlsx`` for the senior leadership
+clinic's) have links of their own. A bad, forged or expired link, or
 someone who is no longer a member of the QIM, gets a short page saying so (403), never a stack trace.
 """
 
@@ -10,26 +12,31 @@ from __future__ import annotations
 import html
 import logging
 import tempfile
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlencode
 
 from aiohttp import web
 
 from cards.text_digest import AUDIT_TYPES
 from services import access_log
-from services.clinic import ClinicService
-from services.clinic.workbook import workbook_bytes
+from services.clinic import ClinicService, SeniorClinicService
+from services.clinic.workbook import service_workbook_bytes, workbook_bytes
 from services.digest.report import QimReport, render_html, write_workbook
 from services.digest.report_links import LinkRefused
 from services.digest.service import DigestService
 from services.digest.subscriptions import audit_type_named
 from services.errors import DomainError
+from views.clinic import ClinicPack, ServiceClinicPack
 from views.templates import AuditType
 
 logger = logging.getLogger(__name__)
+Pack = TypeVar("Pack")
 
 DIGESTS_KEY = web.AppKey("digests", DigestService)
 CLINICS_KEY = web.AppKey("clinics", ClinicService)
+SENIOR_CLINICS_KEY = web.AppKey("senior_clinics", SeniorClinicService)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
@@ -53,12 +60,16 @@ CLINIC_REFUSED = (
 )
 
 
-def add_report_routes(app: web.Application, digests: DigestService, clinics: ClinicService) -> None:
+def add_report_routes(
+    app: web.Application, digests: DigestService, clinics: ClinicService, senior_clinics: SeniorClinicService
+) -> None:
     app[DIGESTS_KEY] = digests
     app[CLINICS_KEY] = clinics
+    app[SENIOR_CLINICS_KEY] = senior_clinics
     app.router.add_get("/reports/qim", qim_report)
     app.router.add_get("/reports/qim.xlsx", qim_workbook)
     app.router.add_get("/reports/clinic.xlsx", clinic_workbook)
+    app.router.add_get("/reports/service-clinic.xlsx", service_clinic_workbook)
 
 
 def refusal_page(status: int, title: str, body: str) -> web.Response:
@@ -131,16 +142,38 @@ async def qim_workbook(request: web.Request) -> web.Response:
 async def clinic_workbook(request: web.Request) -> web.Response:
     """A team's performance clinic pack as a workbook, for the person the signed link names (an
     export in the access log); the same 403 pages as the QIM report's for a bad link or a refusal."""
+
+    def named(pack: ClinicPack) -> tuple[str, bytes]:
+        return f"performance-clinic-{pack.team_id}-{pack.month:%Y-%m}.xlsx", workbook_bytes(pack)
+
+    return await _clinic_download(request, request.app[CLINICS_KEY].open_workbook, named)
+
+
+async def service_clinic_workbook(request: web.Request) -> web.Response:
+    """The senior leadership clinic's service pack as a workbook, as a team's is given."""
+
+    def named(pack: ServiceClinicPack) -> tuple[str, bytes]:
+        return f"senior-leadership-clinic-{pack.month:%Y-%m}.xlsx", service_workbook_bytes(pack)
+
+    return await _clinic_download(request, request.app[SENIOR_CLINICS_KEY].open_workbook, named)
+
+
+async def _clinic_download(
+    request: web.Request,
+    open_pack: Callable[[str], Awaitable[Pack]],
+    named: Callable[[Pack], tuple[str, bytes]],
+) -> web.Response:
+    """The workbook behind the link's token (``t``), or a 403 page for a bad link or a refusal."""
     try:
-        pack = await request.app[CLINICS_KEY].open_workbook(request.query.get("t", ""))
+        pack = await open_pack(request.query.get("t", ""))
     except LinkRefused as refused:
         logger.info("clinic workbook link refused: %s", refused)
         return refusal_page(403, "Link not valid", CLINIC_REFUSED)
     except DomainError as refusal:
         return refusal_page(403, "Not available", refusal.user_message)
-    name = f"performance-clinic-{pack.team_id}-{pack.month:%Y-%m}.xlsx"
+    name, content = named(pack)
     return web.Response(
-        body=workbook_bytes(pack),
+        body=content,
         content_type=XLSX,
         headers={**HEADERS, "Content-Disposition": f'attachment; filename="{name}"'},
     )

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.actions import ActionService
 from services.audits.parts import Audits
-from services.clinic import ClinicService
+from services.clinic import ClinicService, SeniorClinicService
 from services.clock import Clock
 from services.conversations import ConversationService
 from services.delivery import DeliveryService
@@ -57,6 +57,7 @@ class Services:
     qim: QimService
     assurance: AssuranceService
     clinics: ClinicService
+    senior_clinics: SeniorClinicService
     measures: MeasuresService
     moderation_group: ModerationGroupService
     measure_uploads: MeasureUploads

@@ -59,6 +59,7 @@ class RecordKind(enum.StrEnum):
     PRACTICE_EXAMPLE = "practice example"
     QIM_MEETING = "QIM meeting"
     PERFORMANCE_CLINIC = "performance clinic"
+    SENIOR_LEADERSHIP_CLINIC = "senior leadership clinic"
     INDICATOR_FIGURES = "indicator figures"
     PRACTICE_DAY = "practice day"
     MODERATION_GROUP = "moderation group"
@@ -183,6 +184,12 @@ def performance_clinic(*, team_id: int | None = None, service_area_id: int | Non
     )
 
 
+def senior_leadership_clinic() -> RecordContext:
+    """The whole service's monthly senior leadership performance clinic pack (totals, never a case)
+    and the service-level actions agreed at it."""
+    return RecordContext(RecordKind.SENIOR_LEADERSHIP_CLINIC, aggregate=True)
+
+
 def indicator_figures() -> RecordContext:
     """The monthly figures of the measures' indicators, imported from the case-system extract (totals
     per team and month, never a case)."""
@@ -263,6 +270,8 @@ head_of_service = holds(Role.HEAD_OF_SERVICE)
 practice_leader = holds(Role.PRINCIPAL_SOCIAL_WORKER, Role.IRO_MANAGER)
 """The Principal Social Worker and the IRO/CP chair manager: read and moderate audits service-wide."""
 performance_analyst = holds(Role.PERFORMANCE_ANALYST)
+senior_leader = holds(Role.SENIOR_MANAGER, Role.HEAD_OF_SERVICE)
+"""A senior manager or Head of Service, whichever areas they lead (for service-wide records)."""
 client_relations = holds(Role.CLIENT_RELATIONS)
 qim_member = holds(
     Role.SERVICE_DIRECTOR,
@@ -326,6 +335,9 @@ class Rule:
 
 
 _MODERATOR = any_of(assigned_moderator, available_moderator)
+_SENIOR_CLINIC = any_of(service_director, senior_leader, performance_analyst, qa_lead)
+"""The senior leadership performance clinic: the Service Director, Heads of Service and senior managers,
+the performance team (analysts) and the QA lead, who see the service pack and agree its actions."""
 _AUDIT_READERS = any_of(owner, participant, team_manager, _MODERATOR, qa_lead, service_director, practice_leader)
 
 RULES: dict[tuple[RecordKind, Permission], Rule] = {
@@ -402,6 +414,8 @@ RULES: dict[tuple[RecordKind, Permission], Rule] = {
     (RecordKind.PERFORMANCE_CLINIC, Permission.SUBMIT): Rule(
         any_of(team_manager, area_lead, qa_lead), text.REFUSED_CLINIC_SUBMIT
     ),
+    (RecordKind.SENIOR_LEADERSHIP_CLINIC, Permission.VIEW): Rule(_SENIOR_CLINIC, text.REFUSED_SENIOR_CLINIC_VIEW),
+    (RecordKind.SENIOR_LEADERSHIP_CLINIC, Permission.SUBMIT): Rule(_SENIOR_CLINIC, text.REFUSED_SENIOR_CLINIC_SUBMIT),
     (RecordKind.INDICATOR_FIGURES, Permission.CHANGE): Rule(
         any_of(performance_analyst, qa_lead), measures_text.REFUSED_IMPORT
     ),

@@ -248,6 +248,16 @@ class TeamDue:
     people: tuple[int, ...]
 
 
+@dataclass(frozen=True)
+class UnitDue:
+    """A unit (one team, area or the whole service) whose occurrence of an activity is coming up,
+    and whom to tell about it."""
+
+    due_on: date
+    unit_key: str
+    people: tuple[int, ...]
+
+
 def calendar_key(activity: str, due: date, person_id: int, unit: str = SERVICE.key) -> str:
     """The reminder's claim key; service-wide occurrences keep the key they had before units existed."""
     if unit == SERVICE.key:
@@ -514,6 +524,30 @@ class QaCalendarService:
                     )
                     if people:
                         found.append(TeamDue(day, team.id, people))
+        return found
+
+    async def units_due(self, activity_key: str, now: datetime) -> list[UnitDue]:
+        """Each unit of ``activity_key`` (for a service-wide activity, the service) whose occurrence
+        is in its reminder window now and not yet recorded, with the holders of its responsible
+        roles who are in working hours now; as ``teams_due``, the QA lead standing in for a role
+        nobody holds gets the calendar reminder, not the feature's card."""
+        activity = self.activity(activity_key)
+        async with transaction(self._sessions) as session:
+            org = await _Organisation.load(session)
+            due = upcoming([activity], working_time.local_date(now, self._time_zone))
+            held = await _recorded(session, {activity.key})
+        found = []
+        for _, day in due:
+            for unit in org.units_for(activity):
+                if (activity.key, unit.key, day) in held:
+                    continue
+                people = tuple(
+                    p
+                    for p in org.responsible(activity, unit.key, stand_ins=False)
+                    if self._hours.contains(now, org.people[p].time_zone or self._time_zone)
+                )
+                if people:
+                    found.append(UnitDue(day, unit.key, people))
         return found
 
     async def _hand_over(

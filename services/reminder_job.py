@@ -28,13 +28,14 @@ DIGESTS = "digests"
 
 
 async def run_reminders(services: Services) -> int:
-    """One pass over actions, the QA calendar (and the clinic packs it brings due), surveys' closing
+    """One pass over actions, the QA calendar (and the clinic packs, team and service, it brings due), surveys' closing
     reminders, audits waiting for a moderator with nobody assigned, and the QIM (its pack, owners'
     monthly updates); returns how many reminders, packs and cards were handed over."""
     actions = await services.reminders.run_due_reminders()
     calendar = await services.qa_calendar.run_due_reminders()
     surveys = await services.surveys.run_closing_reminders()  # each survey's closing reminder claimed once
     clinics = await services.clinics.run_due_packs()  # each clinic pack claimed once per person
+    clinics += await services.senior_clinics.run_due_packs()  # and the service pack, once per person
     # Someone may have been given the moderator role since (an organisation import, say): each
     # waiting audit is claimed by one conditional update, so two instances never both assign it.
     moderation = await services.audits.moderation.assign_waiting_moderation()

@@ -248,6 +248,9 @@ class ActionSource(enum.StrEnum):
     """A group supervision or Signs of Safety mapping meeting."""
     PERFORMANCE_CLINIC = "performance_clinic"
     """Agreed at a team's performance clinic; ``source_ref`` is ``clinic:<performance clinic id>``."""
+    SENIOR_LEADERSHIP_CLINIC = "senior_leadership_clinic"
+    """Agreed at the senior leadership performance clinic (service-level); ``source_ref`` is
+    ``service-clinic:<senior leadership clinic id>``."""
     MANUAL = "manual"
 
 
@@ -1235,6 +1238,25 @@ class PerformanceClinic(Base):
 
     id: Mapped[int_pk]
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    month: Mapped[date] = mapped_column(Date)
+    """The month the figures are for (its first day)."""
+    prepared_on: Mapped[date] = mapped_column(Date)
+    prepared_at: Mapped[datetime]
+    prepared_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    """Who asked for it (None: sent by the schedule when the QA calendar's clinic came due)."""
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class SeniorLeadershipClinic(Base):
+    """The whole service's monthly senior leadership performance clinic pack, kept like a team's
+    (``PerformanceClinic``): one record per month, refreshed when prepared again, with the figures
+    it showed for the next month's "what changed". A table of its own, not a team-less
+    ``performance_clinics`` row, so "one pack per month" is a plain unique constraint."""
+
+    __tablename__ = "senior_leadership_clinics"
+    __table_args__ = (UniqueConstraint("month", name="uq_senior_leadership_clinics_month"),)
+
+    id: Mapped[int_pk]
     month: Mapped[date] = mapped_column(Date)
     """The month the figures are for (its first day)."""
     prepared_on: Mapped[date] = mapped_column(Date)

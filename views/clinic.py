@@ -92,3 +92,63 @@ class ClinicPack:
     """None for a team's first pack."""
     owners: tuple[PersonChoice, ...] = ()
     """Whom the person looking may give an agreed action to (empty: they may not agree actions)."""
+
+
+# -- the senior leadership performance clinic (the whole service) ------------------------------
+
+
+@dataclass(frozen=True)
+class TeamConcern:
+    """A team with indicators off target or moving the wrong way, for its service area's roll-up."""
+
+    team_name: str
+    off_target: tuple[str, ...]
+    """Names of its indicators off target."""
+    wrong_way: tuple[str, ...]
+    """Names of its indicators moving the wrong way over three months."""
+
+    @property
+    def weight(self) -> int:
+        """How worrying: each indicator off target and each moving the wrong way counts once."""
+        return len(self.off_target) + len(self.wrong_way)
+
+
+@dataclass(frozen=True)
+class AreaRollUp:
+    """One service area at the senior leadership clinic: its teams of concern (worst first) and
+    its team clinics this month."""
+
+    area_name: str
+    teams: int
+    """Active teams in the area."""
+    concerns: tuple[TeamConcern, ...]
+    """Its teams with indicators off target or moving the wrong way, worst first (the card shows the first few)."""
+    packs: int
+    """Teams whose clinic pack was prepared for the month."""
+    agreed: int
+    """Actions agreed at this month's team clinics."""
+    open_actions: int
+    """Open actions agreed at any team clinic, owned in the area."""
+    overdue_actions: int
+
+
+@dataclass(frozen=True)
+class ServiceClinicPack:
+    """Everything the senior leadership clinic card shows for one month."""
+
+    clinic_id: int
+    month: date
+    prepared_on: date
+    measures: MeasuresOverview | None
+    """The whole service's measures; None when no measures file has been loaded yet."""
+    areas: tuple[AreaRollUp, ...]
+    themes: tuple[ThemeLine, ...]
+    themes_since: date
+    open_clinic_actions: int
+    """Open actions agreed at performance clinics, team and senior, service-wide."""
+    agreed_here: tuple[ClinicAction, ...]
+    """Service-level actions agreed at this clinic."""
+    since_last: SinceLastClinic | None
+    """None for the first service pack."""
+    owners: tuple[PersonChoice, ...] = ()
+    """Whom the person looking may give an agreed action to (empty: they may not agree actions)."""

@@ -12,8 +12,8 @@ the next month's pack compares itself with it. Who may see a pack or agree an ac
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -23,9 +23,18 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from cards import clinic as clinic_cards
 from cards import text_clinic as text
 from services import access_log, actors, policy, working_time
-from services.actions import NewAction, add_action, parse_date
 from services.actions.choices import MAX_CHOICES, choice_of
 from services.actors import Actor
+from services.clinic.parts import (
+    WorkbookLink,
+    WorkbookLinks,
+    clinic_action,
+    hand_over,
+    raise_agreed_action,
+    require_logged,
+    send_once_each,
+    theme_lines,
+)
 from services.clinic.snapshot import since_last, snapshot_of
 from services.clock import Clock
 from services.digest import report_links
@@ -33,19 +42,17 @@ from services.digest.builder import Vocabulary
 from services.errors import InvalidInput, NotFound
 from services.feedback.tokens import Signer
 from services.measures import MeasuresService, NoMeasures
-from services.measures.triangulation import add_months
 from services.organisation.source import name_key
 from services.outbox import Outbox
 from services.qa_calendar import QaCalendarService
-from services.reminders import anyone_at_work, claim, keys_already_claimed, mark_handed_over, stale_claims
+from services.reminders import anyone_at_work, stale_claims
 from services.templates import TemplateLibrary
 from storage.db import transaction
 from storage.models import ActionSource, PerformanceClinic, ServiceArea, Team
 from storage.repositories import actions as action_rows
 from storage.repositories import clinics as repository
-from storage.repositories.digest import Bucket, audit_answer_counts
 from views.actions import PersonChoice
-from views.clinic import ClinicAction, ClinicPack, ThemeLine
+from views.clinic import ClinicPack
 from views.measures import MeasuresOverview
 
 logger = logging.getLogger(__name__)
@@ -55,10 +62,9 @@ CLINIC_ACTIVITY = "performance_clinic"
 RECORD_TYPE = "performance_clinic"
 PURPOSE = "performance-clinic"
 KIND = "clinic"
-LINK_PURPOSE = "clinic-workbook"
 LINK_SCOPE = "clinic"
+LINK_PATH = "clinic.xlsx"
 ACTIONS_SHOWN = 10
-THEME_MONTHS = 3
 
 
 def source_ref(clinic_id: int) -> str:
@@ -78,12 +84,6 @@ def _parse_key(key: str) -> tuple[date, int, int] | None:
         return date.fromisoformat(parts[1]), int(parts[2].removeprefix("team-")), int(parts[4])
     except ValueError:
         return None
-
-
-@dataclass(frozen=True)
-class WorkbookLink:
-    url: str
-    expires_at: datetime
 
 
 class ClinicService:
@@ -108,11 +108,11 @@ class ClinicService:
         self._outbox = outbox
         self._zone = ZoneInfo(time_zone)
         self._time_zone = time_zone
-        self._links: tuple[Signer, str, int] | None = None
+        self._links: WorkbookLinks | None = None
 
     def attach_workbook_links(self, signer: Signer, *, base_url: str, minutes: int) -> None:
         """Sign workbook links as the QIM report's are signed (same key, another purpose)."""
-        self._links = (signer, base_url.rstrip("/"), minutes)
+        self._links = WorkbookLinks(signer, base_url, minutes)
 
     def today(self) -> date:
         return working_time.local_date(self._clock.now(), self._time_zone)
@@ -142,18 +142,13 @@ class ClinicService:
         with it. Raises ``InvalidInput`` with the fields to look at; nothing is stored then."""
         async with transaction(self._sessions) as session:
             actor, clinic, team, area = await self._asked(session, teams_user_id, clinic_id, policy.Permission.SUBMIT)
-            owner_id = await self._owner(session, team, data.get("owner_id"))
-            due = parse_date(str(data.get("due_date") or ""))
-            await add_action(
+            await raise_agreed_action(
                 session,
-                NewAction(
-                    ActionSource.PERFORMANCE_CLINIC,
-                    str(data.get("description") or ""),
-                    owner_id,
-                    due,
-                    source_ref=source_ref(clinic.id),
-                ),
-                created_by_id=actor.person_id,
+                source=ActionSource.PERFORMANCE_CLINIC,
+                source_ref=source_ref(clinic.id),
+                data=data,
+                owner_id=await self._owner(session, team, data.get("owner_id")),
+                actor=actor,
                 now=self._clock.now(),
                 today=self.today(),
             )
@@ -167,29 +162,25 @@ class ClinicService:
         async with transaction(self._sessions) as session:
             actor, clinic, team, area = await self._asked(session, teams_user_id, clinic_id, policy.Permission.VIEW)
             month = clinic.month
-        signer, base_url, minutes = self._links
-        grant = report_links.ReportGrant(
-            actor.person_id or 0,
-            LINK_SCOPE,
-            str(clinic_id),
-            month.isoformat(),
-            self._clock.now() + timedelta(minutes=minutes),
+        link = self._links.link(
+            path=LINK_PATH,
+            scope=LINK_SCOPE,
+            person_id=actor.person_id or 0,
+            clinic_id=clinic_id,
+            month=month,
+            now=self._clock.now(),
         )
-        token = report_links.make_token(signer, grant, purpose=LINK_PURPOSE)
-        pack = await self._prepare(team, area, month, actor=actor)
-        return pack, WorkbookLink(f"{base_url}/reports/clinic.xlsx?t={token}", grant.expires_at)
+        return await self._prepare(team, area, month, actor=actor), link
 
     async def open_workbook(self, token: str) -> ClinicPack:
         """The pack behind a signed workbook link (an export in the access log). Raises
         ``LinkRefused``, or ``NotAllowed`` when the person may no longer see the team's pack."""
         if self._links is None:
             raise report_links.LinkRefused("not configured")
-        grant = report_links.read_token(self._links[0], token, now=self._clock.now(), purpose=LINK_PURPOSE)
-        if grant.scope != LINK_SCOPE or not grant.name.isdigit():
-            raise report_links.LinkRefused("malformed")
+        person_id, clinic_id = self._links.read(token, scope=LINK_SCOPE, now=self._clock.now())
         async with transaction(self._sessions) as session:
-            actor = await actors.load_for_person(session, grant.person_id)
-            clinic, team, area = await self._clinic(session, int(grant.name))
+            actor = await actors.load_for_person(session, person_id)
+            clinic, team, area = await self._clinic(session, clinic_id)
             await self._require(session, actor, policy.Permission.VIEW, team)
             await access_log.record(session, actor, access_log.EXPORT, RECORD_TYPE, clinic.id, {"team_id": team.id})
         return await self._assemble(team, area, clinic.month, store=False, actor=actor)
@@ -205,26 +196,17 @@ class ClinicService:
         ):
             return []
         await self._rehand_stale(now)
-        due = await self._calendar.teams_due(CLINIC_ACTIVITY, now)
-        async with self._sessions() as session:
-            already = await keys_already_claimed(
-                session, [pack_key(d.due_on, d.team_id, p) for d in due for p in d.people]
-            )
         sent: list[str] = []
-        for team_due in due:
-            wanted = [p for p in team_due.people if pack_key(team_due.due_on, team_due.team_id, p) not in already]
-            if not wanted:
-                continue
-            card = await self._scheduled_card(team_due.team_id, team_due.due_on)
-            if card is None:
-                continue
-            for person_id in wanted:
-                key = pack_key(team_due.due_on, team_due.team_id, person_id)
-                if await claim(
-                    self._sessions, key=key, kind=KIND, day=now.date(), recipient_id=person_id, action_id=None, now=now
-                ):
-                    await self._hand_over(key, card, person_id, now)
-                    sent.append(key)
+        for team_due in await self._calendar.teams_due(CLINIC_ACTIVITY, now):
+            sent += await send_once_each(
+                self._sessions,
+                self._outbox,
+                recipients=[(pack_key(team_due.due_on, team_due.team_id, p), p) for p in team_due.people],
+                card=partial(self._scheduled_card, team_due.team_id, team_due.due_on),
+                kind=KIND,
+                purpose=PURPOSE,
+                now=now,
+            )
         return sent
 
     async def _scheduled_card(self, team_id: int, due: date) -> dict[str, Any] | None:
@@ -235,18 +217,21 @@ class ClinicService:
         pack = await self._prepare(found[0], found[1], due.replace(day=1), actor=None)
         return clinic_cards.clinic_pack_card(pack, today=self.today())
 
-    async def _hand_over(self, key: str, card: dict[str, Any], person_id: int, now: datetime) -> None:
-        assert self._outbox is not None
-        await self._outbox.send_card_to_person(person_id, card, purpose=PURPOSE, dedupe_key=key)
-        await mark_handed_over(self._sessions, key, now)
-
     async def _rehand_stale(self, now: datetime) -> None:
         """Claims whose card never reached the delivery engine (the process stopped in between)."""
         for claimed in await stale_claims(self._sessions, now, for_actions=False, kind=KIND):
             parsed = _parse_key(claimed.key)
             card = await self._scheduled_card(parsed[1], parsed[0]) if parsed else None
-            if parsed is not None and card is not None:
-                await self._hand_over(claimed.key, card, parsed[2], now)
+            if parsed is not None and card is not None and self._outbox is not None:
+                await hand_over(
+                    self._sessions,
+                    self._outbox,
+                    key=claimed.key,
+                    card=card,
+                    person_id=parsed[2],
+                    purpose=PURPOSE,
+                    now=now,
+                )
 
     # -- preparing a pack ------------------------------------------------------------------------
 
@@ -264,9 +249,9 @@ class ClinicService:
         overview = await self._overview(team, month)
         today, now = self.today(), self._clock.now()
         async with transaction(self._sessions) as session:
-            themes, since = await self._theme_lines(session, team.id, month)
+            themes, since = await theme_lines(session, self._themes, [team.id], month, self._zone)
             rows, total = await repository.open_team_actions(session, team.id, limit=ACTIONS_SHOWN)
-            open_actions = tuple(self._line(action, name, today) for action, name in rows)
+            open_actions = tuple(clinic_action(action, name, today) for action, name in rows)
             snapshot = snapshot_of(overview, themes, total)
             previous = await repository.previous_clinic(session, team.id, month)
             clinic = await repository.clinic_of(session, team.id, month)
@@ -307,7 +292,7 @@ class ClinicService:
             themes_since=since,
             open_actions=open_actions,
             open_actions_total=total,
-            agreed_here=tuple(self._line(action, name, today) for action, name in agreed),
+            agreed_here=tuple(clinic_action(action, name, today) for action, name in agreed),
             since_last=since_last(previous.month, previous.snapshot, snapshot, [a for a, _ in earlier])
             if previous
             else None,
@@ -319,30 +304,6 @@ class ClinicService:
             return await self._measures.overview(team=team.name, month=month)
         except NoMeasures:
             return None
-
-    async def _theme_lines(
-        self, session: AsyncSession, team_id: int, month: date
-    ) -> tuple[tuple[ThemeLine, ...], date]:
-        """The audit themes over the three months ending with ``month``, least often seen first."""
-        first = add_months(month, 1 - THEME_MONTHS)
-        after = add_months(month, 1)
-        bucket = Bucket(self._utc(first), self._utc(after), first, after - timedelta(days=1))
-        counts = await audit_answer_counts(session, [team_id], bucket, list(self._themes))
-        lines = []
-        for question_id, title in self._themes.items():
-            answers = counts.get(question_id, {})
-            answered = sum(n for value, n in answers.items() if value != "not_applicable")
-            if answered:
-                lines.append(ThemeLine(title, answers.get("yes", 0), answered))
-        lines.sort(key=lambda line: (line.share or 0, line.title))
-        return tuple(lines), first
-
-    def _utc(self, day: date) -> datetime:
-        return datetime.combine(day, time(), tzinfo=self._zone).astimezone(UTC)
-
-    @staticmethod
-    def _line(action: Any, owner_name: str, today: date) -> ClinicAction:
-        return ClinicAction(action.description, owner_name, action.due_date, action.due_date < today, action.source)
 
     # -- who and which -----------------------------------------------------------------------------
 
@@ -378,20 +339,15 @@ class ClinicService:
 
     async def _require(self, session: AsyncSession, actor: Actor, permission: policy.Permission, team: Team) -> None:
         """``policy.require`` for the team's pack; a refusal is written to the access log first."""
-        record = policy.performance_clinic(team_id=team.id, service_area_id=team.service_area_id)
-        if policy.allows(actor, permission, record):
-            return
-        async with transaction(self._sessions) as log_session:
-            await access_log.record(
-                log_session,
-                actor,
-                access_log.REFUSED,
-                RECORD_TYPE,
-                None,
-                {"team_id": team.id, "permission": permission.value},
-                summary="performance clinic refused",
-            )
-        policy.require(actor, permission, record)
+        await require_logged(
+            self._sessions,
+            actor,
+            permission,
+            policy.performance_clinic(team_id=team.id, service_area_id=team.service_area_id),
+            record_type=RECORD_TYPE,
+            detail={"team_id": team.id},
+            summary="performance clinic refused",
+        )
 
     @staticmethod
     def _may_agree(actor: Actor | None, team: Team) -> bool:

@@ -45,7 +45,7 @@ from services.templates import TemplateLibrary
 from storage.models import IndicatorImportBatch
 from storage.repositories import measures as repository
 from storage.repositories.measures import TeamRow
-from views.measures import AnswerEvidence, MeasuresOverview, MonthlyValue
+from views.measures import AnswerEvidence, IndicatorStatus, MeasuresOverview, MonthlyValue
 
 EXTRACT_SOURCE = "extract"
 ANSWERS_SOURCE = "audit answers"
@@ -268,6 +268,25 @@ class MeasuresService:
             open_actions=open_actions,
         )
 
+    async def team_statuses(self, *, month: date | None = None) -> dict[int, list[IndicatorStatus]]:
+        """Every active team's indicators, each team judged on its own figures in ``month`` as its
+        own overview judges them (target and trend), in a few reads for all teams rather than a
+        few per team; without the audit evidence, which only a team's overview gathers."""
+        month = (month or self.this_month()).replace(day=1)
+        async with self._sessions() as session:
+            measures = await self.measures_in_force(session)
+            teams = await repository.active_teams(session)
+            sums = await self._monthly_sums(
+                session, measures, teams, indicators_in_scope(measures, teams), month, per_team=True
+            )
+        each_team_apart = {t.id: t.id for t in teams}
+        return {
+            t.id: judge_all(
+                indicators_in_scope(measures, [t]), sums, each_team_apart, {}, month=month, min_cases=self._min_cases
+            )
+            for t in teams
+        }
+
     async def _monthly_sums(
         self,
         session: AsyncSession,
@@ -275,9 +294,12 @@ class MeasuresService:
         teams: list[TeamRow],
         scoped: list[ScopedIndicator],
         month: date,
+        *,
+        per_team: bool = False,
     ) -> dict[tuple[str, int, date], MonthSums]:
         """Imported and computed figures of the scope's teams, from the look-back to ``month``,
-        summed per (indicator, service area, month): the imported ones by the database."""
+        summed per (indicator, service area, month), or per team (``per_team``): the imported ones
+        by the database."""
         since = add_months(month, -LOOKBACK_MONTHS)
         sums: dict[tuple[str, int, date], MonthSums] = {}
         for row in await repository.value_sums(
@@ -286,13 +308,16 @@ class MeasuresService:
             indicator_keys=[s.indicator.id for s in scoped],
             since=since,
             until=month,
+            per_team=per_team,
         ):
             sums[(row.indicator_key, row.area_id, row.month)] = MonthSums(
                 row.teams, row.pooled, row.numerator, row.denominator, row.value_sum
             )
-        area_of = {t.id: t.area_id for t in teams}
+        group_of = {t.id: t.id if per_team else t.area_id for t in teams}
         for value in await self._computed_values(session, measures, teams, since, month):
-            sums.setdefault((value.indicator_key, area_of[value.team_id], value.month), MonthSums()).add(sums_of(value))
+            sums.setdefault((value.indicator_key, group_of[value.team_id], value.month), MonthSums()).add(
+                sums_of(value)
+            )
         return sums
 
     @staticmethod

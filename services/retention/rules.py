@@ -60,6 +60,7 @@ from storage.models import (
     QimDecisionChange,
     QimMeeting,
     SafetyAlert,
+    SeniorLeadershipClinic,
     SentReminder,
     Survey,
     SurveyAnswerMark,
@@ -326,6 +327,13 @@ RULES: tuple[Rule, ...] = (
         PerformanceClinic.id,
         PerformanceClinic.month,
         _deleting(PerformanceClinic),
+    ),
+    Rule(
+        Kind.PERFORMANCE_CLINICS,
+        "senior leadership clinic packs",
+        SeniorLeadershipClinic.id,
+        SeniorLeadershipClinic.month,
+        _deleting(SeniorLeadershipClinic),
     ),
     Rule(
         Kind.QIM_MEETINGS,

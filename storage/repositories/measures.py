@@ -110,6 +110,7 @@ class AreaSums:
 
     indicator_key: str
     area_id: int
+    """The service area; the team itself when summed ``per_team``."""
     month: date
     teams: int
     pooled: int
@@ -120,18 +121,25 @@ class AreaSums:
 
 
 async def value_sums(
-    session: AsyncSession, *, team_ids: Iterable[int], indicator_keys: Iterable[str], since: date, until: date
+    session: AsyncSession,
+    *,
+    team_ids: Iterable[int],
+    indicator_keys: Iterable[str],
+    since: date,
+    until: date,
+    per_team: bool = False,
 ) -> list[AreaSums]:
     """Stored values of these teams and indicators for months in [since, until], summed per service
     area and month in the database: a whole-service scope reads a few hundred rows, not one per
-    team and month."""
+    team and month. ``per_team`` sums each team on its own (every team judged apart, in one read)."""
+    group = IndicatorValue.team_id if per_team else Team.service_area_id
     counted = and_(IndicatorValue.numerator.is_not(None), IndicatorValue.denominator.is_not(None))
     pooled = case((and_(counted, IndicatorValue.denominator != 0), 1), else_=0)
     rows = await core_rows(
         session,
         select(
             IndicatorValue.indicator_key,
-            Team.service_area_id,
+            group,
             IndicatorValue.month,
             func.count(),
             func.sum(pooled),
@@ -146,7 +154,7 @@ async def value_sums(
             IndicatorValue.month >= since,
             IndicatorValue.month <= until,
         )
-        .group_by(IndicatorValue.indicator_key, Team.service_area_id, IndicatorValue.month),
+        .group_by(IndicatorValue.indicator_key, group, IndicatorValue.month),
     )
     return [
         AreaSums(key, area, month, int(teams), int(pooled), int(numerator), int(denominator), float(value_sum))

@@ -4,7 +4,6 @@ the scheduled send on the QA calendar's clinic date, and the workbook read back.
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, date, datetime, timedelta
 from io import BytesIO
 
@@ -22,12 +21,11 @@ from services.feedback.tokens import Signer
 from storage.models import (
     AccessLogEntry,
     Action,
-    AuditAssignment,
-    AuditSubmission,
     IndicatorValue,
     PerformanceClinic,
     Person,
 )
+from tests.support.clinic import RIVERSIDE, seeded, teams_id
 from tests.support.dashboard import (
     OTHER_TEAM_MANAGER,
     PRACTITIONER,
@@ -35,44 +33,11 @@ from tests.support.dashboard import (
     RIVERSIDE_FIGURE,
     SENIOR_MANAGER,
     TEAM_MANAGER,
-    Seeded,
-    seed,
 )
 from tests.support.outbox import RecordingOutbox
 from views.clinic import ClinicPack
 
-RIVERSIDE = "Riverside Locality Team"
 FIGURE = "assessments_in_timescale"
-
-
-def teams_id(email: str) -> str:
-    return f"29:{email}"
-
-
-async def seeded(services: Services) -> Seeded:
-    """The dashboard's demo organisation with Teams ids, and one Riverside audit answering the themes."""
-    org = await seed(services)
-    async with services.sessions() as session, session.begin():
-        for person in await session.scalars(select(Person).where(Person.email.is_not(None))):
-            person.teams_user_id = teams_id(person.email or "")
-        completed = await session.scalar(
-            select(AuditAssignment).where(
-                AuditAssignment.team_id == org.teams[RIVERSIDE], AuditAssignment.status == "completed"
-            )
-        )
-        assert completed is not None
-        session.add(
-            AuditSubmission(
-                assignment_id=completed.id,
-                idempotency_key=uuid.uuid4().hex,
-                template_id="standard-collaborative-audit",
-                template_version=2,
-                answers={"risk_sensible": "yes", "child_voice_clear": "no", "family_collaboration": "not_applicable"},
-                submitted_by_id=org.people[TEAM_MANAGER],
-                submitted_at=datetime(2026, 1, 6, 11, 0, tzinfo=UTC),
-            )
-        )
-    return org
 
 
 def indicator(pack: ClinicPack, key: str = FIGURE):  # type: ignore[no-untyped-def]

@@ -83,6 +83,7 @@ RECORDS = {
     "team compliments and complaints": policy.compliments_complaints(team_id=TEAM, service_area_id=AREA),
     "team practice example": policy.practice_example(team_id=TEAM, service_area_id=AREA),
     "team performance clinic": policy.performance_clinic(team_id=TEAM, service_area_id=AREA),
+    "senior leadership clinic": policy.senior_leadership_clinic(),
     "indicator figures": policy.indicator_figures(),
     "area practice day planned by 4": policy.practice_day(service_area_id=AREA, planner_id=4),
     # A moderation group meeting the Head of Service (14), the PSW (16) and the auditor (3) sit in;
@@ -116,6 +117,7 @@ AUDIT_READERS = {"qa_lead", "qa_head", "director", "psw", "iro_manager"}
 AUDIT_MODERATORS = {"moderator", "qa_lead", "qa_head", "psw", "iro_manager"}
 QIM_MEMBERS = {"director", "head_of_service", "senior", "other_senior", "qa_head", "qa_lead", "psw", "analyst"}
 QIM_MEMBERS |= {"client_relations"}
+SENIOR_CLINIC = {"director", "head_of_service", "senior", "other_senior", "analyst", "qa_lead", "qa_head"}
 
 # Who may: (record, permission) -> the actors allowed. Everything not listed is refused.
 MATRIX: dict[tuple[str, P], set[str]] = {
@@ -179,6 +181,10 @@ MATRIX: dict[tuple[str, P], set[str]] = {
     ("team performance clinic", P.VIEW): {"manager", "senior", "head_of_service", "qa_lead", "qa_head"}
     | {"director", "analyst"},
     ("team performance clinic", P.SUBMIT): {"manager", "senior", "head_of_service", "qa_lead", "qa_head"},
+    # The whole service's pack: Director, Heads of Service and senior managers (whichever area they
+    # lead), the performance team and the QA lead; not a team manager, whatever their team.
+    ("senior leadership clinic", P.VIEW): SENIOR_CLINIC,
+    ("senior leadership clinic", P.SUBMIT): SENIOR_CLINIC,
     # The monthly extract is the performance analysts' to import (docs/measures.md); the QA lead may too.
     ("indicator figures", P.CHANGE): {"analyst", "qa_lead", "qa_head"},
     ("team practice example", P.VIEW): EVERYONE_IN_ORG,

@@ -50,6 +50,7 @@ from storage.models import (
     QimMeeting,
     RetentionRun,
     SafetyAlert,
+    SeniorLeadershipClinic,
     Survey,
     SurveyAnswerMark,
     SurveyRecipient,
@@ -315,11 +316,12 @@ async def test_the_purge_removes_observations_mapping_feedback_examples_and_clos
 async def test_clinic_packs_go_two_years_after_their_month_and_not_before(
     services: Services, clock: FrozenClock
 ) -> None:
-    from tests.services.test_clinic import seeded, teams_id
-    from tests.support.dashboard import TEAM_MANAGER
+    from tests.support.clinic import seeded, teams_id
+    from tests.support.dashboard import QA_LEAD, TEAM_MANAGER
 
     await seeded(services)
     await services.clinics.pack_for(teams_id(TEAM_MANAGER))  # January 2026's pack
+    await services.senior_clinics.pack_for(teams_id(QA_LEAD))  # and the service's
     retention = build_retention(services, None)
 
     clock.set(datetime(2027, 12, 31, 12, tzinfo=UTC))
@@ -329,7 +331,9 @@ async def test_clinic_packs_go_two_years_after_their_month_and_not_before(
     clock.set(datetime(2028, 1, 2, 12, tzinfo=UTC))
     result = await retention.purge()
     assert result.removed["performance_clinics: performance clinic packs"] == 1
+    assert result.removed["performance_clinics: senior leadership clinic packs"] == 1
     assert await _count(services, PerformanceClinic) == 0
+    assert await _count(services, SeniorLeadershipClinic) == 0
 
 
 QIM_AND_CALENDAR = (QimMeeting, QimDecision, QimDecisionChange, CalendarOccurrence, CalendarAttendee)

@@ -15,7 +15,7 @@ from tests.support.card_catalogue.audit_family import audit_family_examples
 from tests.support.card_catalogue.audit_grading import audit_grading_examples
 from tests.support.card_catalogue.audits import audit_examples
 from tests.support.card_catalogue.calendar import calendar_examples
-from tests.support.card_catalogue.clinic import clinic_examples
+from tests.support.card_catalogue.clinic import clinic_examples, service_clinic_examples
 from tests.support.card_catalogue.digest import digest_examples
 from tests.support.card_catalogue.feedback import feedback_examples
 from tests.support.card_catalogue.improvement import improvement_examples, learning_examples
@@ -73,6 +73,7 @@ SOURCES: list[Callable[[], Iterator[tuple[str, Json]]]] = [
     action_examples,
     calendar_examples,
     clinic_examples,
+    service_clinic_examples,
     feedback_examples,
     survey_examples,
     organisation_examples,

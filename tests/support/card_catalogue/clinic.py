@@ -1,5 +1,8 @@
 """Realistic examples of the performance clinic pack card: a first pack, one with what changed and
-actions agreed, one with a refused action form, and one with its workbook link."""
+actions agreed, one with a refused action form, and one with its workbook link; and of the senior
+leadership clinic's service pack: a first one, one with what changed and a service-level action
+agreed, one with a refused form, and one before any measures are loaded (as the schedule sends it
+to a performance analyst, say)."""
 
 from __future__ import annotations
 
@@ -7,9 +10,18 @@ from collections.abc import Iterator
 from datetime import date
 
 from cards.base import Json
-from cards.clinic import clinic_pack_card
+from cards.clinic import clinic_pack_card, service_clinic_pack_card
 from views.actions import PersonChoice
-from views.clinic import ClinicAction, ClinicPack, FigureChange, SinceLastClinic, ThemeLine
+from views.clinic import (
+    AreaRollUp,
+    ClinicAction,
+    ClinicPack,
+    FigureChange,
+    ServiceClinicPack,
+    SinceLastClinic,
+    TeamConcern,
+    ThemeLine,
+)
 from views.measures import IndicatorStatus, MeasuresOverview, MeasureStatus, Worry, WorryReason
 
 JANUARY = date(2026, 1, 1)
@@ -175,6 +187,107 @@ def clinic_examples() -> Iterator[tuple[str, Json]]:
                     "owners": (),
                 }
             ),
+            today=TODAY,
+        ),
+    )
+
+
+def _service_pack(*, since_last: bool, agreed: bool) -> ServiceClinicPack:
+    team = _pack(since_last=since_last, agreed=False)
+    areas = (
+        AreaRollUp(
+            area_name="Locality social work",
+            teams=5,
+            concerns=(
+                TeamConcern(
+                    "Riverside Locality Team",
+                    ("Assessments completed within the agreed timescale", "Plans reviewed on time"),
+                    ("Assessments completed within the agreed timescale",),
+                ),
+                TeamConcern("Moorside Locality Team", ("Plans reviewed on time",), ()),
+                TeamConcern("Hillside Locality Team", (), ("Child protection visits within 10 working days",)),
+                TeamConcern("Valley Locality Team", (), ("Plans reviewed on time",)),
+            ),
+            packs=4,
+            agreed=6,
+            open_actions=9,
+            overdue_actions=2,
+        ),
+        AreaRollUp(
+            area_name="Children in Care",
+            teams=2,
+            concerns=(),
+            packs=0,
+            agreed=0,
+            open_actions=0,
+            overdue_actions=0,
+        ),
+    )
+    agreed_here = (
+        ClinicAction(
+            "Head of Service to review assessment capacity in Locality social work",
+            "Rachel Dunmore",
+            date(2026, 2, 20),
+            False,
+            "senior_leadership_clinic",
+        ),
+    )
+    return ServiceClinicPack(
+        clinic_id=3,
+        month=JANUARY,
+        prepared_on=date(2026, 1, 15),
+        measures=MeasuresOverview("service", "Whole service", JANUARY, team.measures.measures, open_actions=41)
+        if team.measures
+        else None,
+        areas=areas,
+        themes=team.themes,
+        themes_since=team.themes_since,
+        open_clinic_actions=11,
+        agreed_here=agreed_here if agreed else (),
+        since_last=team.since_last,
+        owners=(
+            PersonChoice(21, "David Ainsworth"),
+            PersonChoice(22, "Margaret Ellison"),
+            PersonChoice(23, "Rachel Dunmore"),
+            PersonChoice(24, "Tariq Mendes"),
+        ),
+    )
+
+
+def service_clinic_examples() -> Iterator[tuple[str, Json]]:
+    yield (
+        "service_clinic_pack_first",
+        service_clinic_pack_card(_service_pack(since_last=False, agreed=False), today=TODAY),
+    )
+    yield (
+        "service_clinic_pack_changed_and_agreed",
+        service_clinic_pack_card(_service_pack(since_last=True, agreed=True), today=TODAY, saved=True),
+    )
+    yield (
+        "service_clinic_pack_action_refused",
+        service_clinic_pack_card(
+            _service_pack(since_last=True, agreed=False),
+            today=TODAY,
+            errors={"due_date": "Choose a due date, today or later."},
+            values={"description": "Review assessment capacity", "owner_id": "23", "due_date": "2026-01-02"},
+        ),
+    )
+    yield (
+        "service_clinic_pack_workbook_link",
+        service_clinic_pack_card(
+            _service_pack(since_last=True, agreed=True),
+            today=TODAY,
+            workbook=(
+                "https://qop.example/reports/service-clinic.xlsx?t=5.service-clinic.Mw.2026-01-01.1768213800.abc",
+                "10:30",
+            ),
+        ),
+    )
+    first = _service_pack(since_last=False, agreed=False)
+    yield (
+        "service_clinic_pack_no_measures",
+        service_clinic_pack_card(
+            ServiceClinicPack(**{**first.__dict__, "measures": None, "themes": (), "areas": (), "owners": ()}),
             today=TODAY,
         ),
     )

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services import policy
 from services.actors import Actor
+from storage.db import transaction
 from storage.models import AccessLogEntry, Person
 
 VIEW = "view"
@@ -49,6 +51,26 @@ async def record(
     session.add(entry)
     await session.flush()
     return entry
+
+
+async def require_logged(
+    sessions: async_sessionmaker[AsyncSession],
+    actor: Actor,
+    permission: policy.Permission,
+    record_context: policy.RecordContext,
+    *,
+    record_type: str,
+    record_id: str | int | None = None,
+    detail: dict[str, Any],
+    summary: str,
+) -> None:
+    """``policy.require``; a refusal is written to the access log first, in its own transaction
+    (so it stays when the refusal rolls the caller's work back)."""
+    if policy.allows(actor, permission, record_context):
+        return
+    async with transaction(sessions) as session:
+        await record(session, actor, REFUSED, record_type, record_id, detail, summary=summary)
+    policy.require(actor, permission, record_context)
 
 
 def _actor_id(actor: ActorRef) -> int | None:

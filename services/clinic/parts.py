@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services import access_log, policy
 from services.actions import NewAction, add_action, parse_date
 from services.actors import Actor
 from services.digest import report_links
@@ -21,7 +20,6 @@ from services.feedback.tokens import Signer
 from services.measures.triangulation import add_months
 from services.outbox import Outbox
 from services.reminders import claim, keys_already_claimed, mark_handed_over
-from storage.db import transaction
 from storage.models import Action, ActionSource
 from storage.repositories.digest import Bucket, audit_answer_counts
 from views.clinic import ClinicAction, ThemeLine
@@ -109,32 +107,6 @@ async def raise_agreed_action(
     due = parse_date(str(data.get("due_date") or ""))
     new = NewAction(source, str(data.get("description") or ""), owner_id, due, source_ref=source_ref)
     return await add_action(session, new, created_by_id=actor.person_id, now=now, today=today)
-
-
-async def require_logged(
-    sessions: async_sessionmaker[AsyncSession],
-    actor: Actor,
-    permission: policy.Permission,
-    record: policy.RecordContext,
-    *,
-    record_type: str,
-    detail: dict[str, Any],
-    summary: str,
-) -> None:
-    """``policy.require``; a refusal is written to the access log (in its own transaction) first."""
-    if policy.allows(actor, permission, record):
-        return
-    async with transaction(sessions) as log_session:
-        await access_log.record(
-            log_session,
-            actor,
-            access_log.REFUSED,
-            record_type,
-            None,
-            {**detail, "permission": permission.value},
-            summary=summary,
-        )
-    policy.require(actor, permission, record)
 
 
 async def hand_over(

@@ -35,7 +35,6 @@ from services.clinic.parts import (
     clinic_action,
     hand_over,
     raise_agreed_action,
-    require_logged,
     send_once_each,
     theme_lines,
 )
@@ -372,13 +371,13 @@ class SeniorClinicService:
         return actor, clinic
 
     async def _require(self, actor: Actor, permission: policy.Permission) -> None:
-        await require_logged(
+        await access_log.require_logged(
             self._sessions,
             actor,
             permission,
             policy.senior_leadership_clinic(),
             record_type=RECORD_TYPE,
-            detail={},
+            detail={"permission": permission.value},
             summary="senior leadership clinic refused",
         )
 

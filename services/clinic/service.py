@@ -31,7 +31,6 @@ from services.clinic.parts import (
     clinic_action,
     hand_over,
     raise_agreed_action,
-    require_logged,
     send_once_each,
     theme_lines,
 )
@@ -339,13 +338,13 @@ class ClinicService:
 
     async def _require(self, session: AsyncSession, actor: Actor, permission: policy.Permission, team: Team) -> None:
         """``policy.require`` for the team's pack; a refusal is written to the access log first."""
-        await require_logged(
+        await access_log.require_logged(
             self._sessions,
             actor,
             permission,
             policy.performance_clinic(team_id=team.id, service_area_id=team.service_area_id),
             record_type=RECORD_TYPE,
-            detail={"team_id": team.id},
+            detail={"team_id": team.id, "permission": permission.value},
             summary="performance clinic refused",
         )
 

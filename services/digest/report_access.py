@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from services import access_log, policy
 from services.actors import Actor
 from services.policy import Permission
-from storage.db import transaction
 
 RECORD_TYPE = "qim_report"
 VIA_TEAMS = "teams"
@@ -25,17 +24,13 @@ async def require_member(
     sessions: async_sessionmaker[AsyncSession], actor: Actor, *, via: str, quarter: str | None = None
 ) -> None:
     """Return when ``actor`` may open the QIM report; otherwise log the refusal and raise ``NotAllowed``."""
-    record = policy.qim_report()
-    if policy.allows(actor, Permission.VIEW, record):
-        return
-    async with transaction(sessions) as session:
-        await access_log.record(
-            session,
-            actor,
-            access_log.REFUSED,
-            RECORD_TYPE,
-            quarter,
-            {"via": via},
-            summary="QIM report refused: not a member of the QIM",
-        )
-    policy.require(actor, Permission.VIEW, record)
+    await access_log.require_logged(
+        sessions,
+        actor,
+        Permission.VIEW,
+        policy.qim_report(),
+        record_type=RECORD_TYPE,
+        record_id=quarter,
+        detail={"via": via},
+        summary="QIM report refused: not a member of the QIM",
+    )

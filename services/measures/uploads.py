@@ -28,7 +28,6 @@ from services.measures.extract import EXTRACT_TYPES, Cell, ColumnMapping, Unread
 from services.measures.importer import ExtractReport
 from services.measures.service import IMPORT_RECORD_TYPE, VIA_TEAMS, MeasuresService
 from services.organisation.source import name_key
-from storage.db import transaction
 from views.measure_uploads import BadRow, ImportOutcome, UploadGuide, size_text
 
 MAPPING_FILE_TYPES = (".yaml", ".yml")
@@ -174,19 +173,15 @@ class MeasureUploads:
         record = policy.indicator_figures()
         async with self._sessions() as session:
             actor = await actors.load_for_teams_user(session, teams_user_id)
-        if policy.allows(actor, policy.Permission.CHANGE, record):
-            return actor
-        async with transaction(self._sessions) as session:
-            await access_log.record(
-                session,
-                actor,
-                access_log.REFUSED,
-                IMPORT_RECORD_TYPE,
-                None,
-                {"permission": policy.Permission.CHANGE.value, "via": VIA_TEAMS},
-                summary="import of indicator figures refused",
-            )
-        policy.require(actor, policy.Permission.CHANGE, record)
+        await access_log.require_logged(
+            self._sessions,
+            actor,
+            policy.Permission.CHANGE,
+            record,
+            record_type=IMPORT_RECORD_TYPE,
+            detail={"permission": policy.Permission.CHANGE.value, "via": VIA_TEAMS},
+            summary="import of indicator figures refused",
+        )
         return actor
 
     def _check_file(self, file: UploadedFile) -> None:

@@ -486,19 +486,17 @@ class QimService:
         the access log (committed on its own) before it is raised."""
         if user is None:
             return None
-        async with transaction(self._sessions) as session:
+        async with self._sessions() as session:
             actor = await actors.load_for_teams_user(session, user.teams_user_id)
-            if not policy.allows(actor, permission, policy.qim_meeting()):
-                await access_log.record(
-                    session,
-                    actor,
-                    access_log.REFUSED,
-                    RECORD_MEETING,
-                    None,
-                    {"permission": permission.value},
-                    summary="QIM meeting refused",
-                )
-        policy.require(actor, permission, policy.qim_meeting())
+        await access_log.require_logged(
+            self._sessions,
+            actor,
+            permission,
+            policy.qim_meeting(),
+            record_type=RECORD_MEETING,
+            detail={"permission": permission.value},
+            summary="QIM meeting refused",
+        )
         return actor
 
     async def _meeting(self, session: AsyncSession, meeting_id: int | None) -> QimMeeting:

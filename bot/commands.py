@@ -47,6 +47,7 @@ class Audience(enum.StrEnum):
     MANAGERS = "team and senior managers, and the QA lead"
     QA_LEAD = "the QA lead"
     AREA_LEADERS = "senior managers, Heads of Service and the QA lead"
+    CLINICS = "team and senior managers, the Service Director, performance analysts and the QA lead"
     QIM = "the members of the Quality Improvement Meeting"
     MODERATION_GROUP = "the QA lead and the moderation group (Head of Service, Principal Social Worker, IRO manager)"
     CLIENT_RELATIONS = "client relations"
@@ -99,7 +100,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("practice days", text.PRACTICE_DAYS, PERSONAL, Audience.AREA_LEADERS, weight=9),
     Command("survey results", text.SURVEY_RESULTS, PERSONAL, Audience.MANAGERS, weight=25),
     Command("survey remind", text.SURVEY_REMIND, PERSONAL, Audience.MANAGERS, weight=20),
-    Command("clinic", text.CLINIC, PERSONAL, Audience.MANAGERS, weight=14),
+    Command("clinic", text.CLINIC, PERSONAL, Audience.CLINICS, weight=14),
     Command("report qim", text.REPORT_QIM, PERSONAL, Audience.QIM, weight=15),
     Command("improvement plan", text.IMPROVEMENT_PLAN, PERSONAL, Audience.QIM, weight=12),
     Command("qim", text.QIM, PERSONAL, Audience.QIM, weight=14),

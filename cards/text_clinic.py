@@ -58,7 +58,7 @@ SERVICE_PACK_INTRO = (
 HEADING_FOUR_QUESTIONS = "The service's Meaningful Measures: the four questions"
 HEADING_AREAS = "Service areas: teams of concern and team clinics"
 AREA_CLINICS = (
-    "Team clinic packs this month: {packs} of {teams} teams; {agreed} actions agreed at them. "
+    "Teams with a clinic pack this month: {packs} of {teams}; actions agreed at their clinics: {agreed}. "
     "Open clinic actions: {open} ({overdue} overdue)."
 )
 CONCERN_LINE = "{team} — {reasons}"

@@ -76,7 +76,7 @@ async def test_the_director_s_pack_has_the_service_s_measures_each_area_s_teams_
     assert again.clinic_id == pack.clinic_id and len(await records(services)) == 1, "one record per month"
     card = str(service_clinic_pack_card(pack, today=date(2026, 1, 12)))
     assert "Senior leadership performance clinic" in card and f"{RIVERSIDE} — off target: {ASSESSMENTS}" in card
-    assert "Team clinic packs this month: 1 of" in card and "Agree an action" in card
+    assert "Teams with a clinic pack this month: 1 of" in card and "Agree an action" in card
 
 
 async def test_a_service_level_action_agreed_at_the_clinic_has_its_source_and_bad_input_stores_nothing(

@@ -13,7 +13,9 @@ from rich.table import Table
 
 from cards.measures_wording import evidence_text, figure, four_questions, target_text, trend_text
 from qop.cli_org import with_services
+from services.container import Services
 from services.measures import ExtractReport, MeasuresFileError, MeasuresService, UnreadableExtract
+from services.measures.uploads import MappingFolder
 from views.measures import MeasuresOverview
 
 measures_cli = typer.Typer(
@@ -90,6 +92,28 @@ def print_extract_report(report: ExtractReport) -> None:
         f"Imported {report.written} figure(s) from {report.file_name} (mapping '{report.mapping_name}'): "
         f"{report.written - report.replaced} new, {report.replaced} replaced."
     )
+
+
+@measures_cli.command("mappings")
+def mappings() -> None:
+    """List the column mappings an extract sent in Teams is read with (MEASURES_MAPPING_FOLDER);
+    exit code 1 if a mapping file is broken or there is no folder."""
+    found = with_services(_mapping_folder)
+    if found.folder is None or not found.folder.is_dir():
+        where = found.folder or "not set (MEASURES_MAPPING_FOLDER)"
+        console.print(f"Mapping folder {where}: extracts sent in Teams are refused.", style="red", markup=False)
+        raise typer.Exit(1)
+    console.print(f"Mapping folder {found.folder}: {len(found.usable)} usable, {len(found.broken)} broken.")
+    for stem, mapping in found.usable:
+        console.print(f"  {stem}: {mapping.name} ({mapping.layout.value} layout)", markup=False)
+    for reason in found.broken:
+        console.print(f"  cannot be used: {reason}", style="red", markup=False)
+    if found.broken:
+        raise typer.Exit(1)
+
+
+async def _mapping_folder(services: Services) -> MappingFolder:
+    return services.measure_uploads.mapping_folder()
 
 
 @measures_cli.command("show")

@@ -111,7 +111,11 @@ def _is_loopback(host: str) -> bool:
 
 
 @dataclass(frozen=True)
-class _Mappings:
+class MappingFolder:
+    """The column mappings an uploaded extract may be read with, as the folder holds them now."""
+
+    folder: Path | None
+    """None: no folder is configured (uploads are refused, saying so)."""
     usable: list[tuple[str, ColumnMapping]]
     """(file stem, mapping) of every mapping file in the folder that is valid."""
     broken: list[str]
@@ -136,7 +140,7 @@ class MeasureUploads:
 
     def guide(self) -> UploadGuide:
         """What qop accepts, for the card beside a refusal."""
-        return UploadGuide(EXTRACT_TYPES, self._rules.max_bytes, tuple(m.name for _, m in self._mappings().usable))
+        return UploadGuide(EXTRACT_TYPES, self._rules.max_bytes, tuple(m.name for _, m in self.mapping_folder().usable))
 
     async def receive(
         self,
@@ -212,7 +216,7 @@ class MeasureUploads:
 
     def _choose_mapping(self, file_name: str, content: bytes, wanted: str) -> tuple[ColumnMapping, list[Cell]]:
         """The one mapping (named, or else among all) that reads the file, with its cells."""
-        mappings = self._mappings()
+        mappings = self.mapping_folder()
         if not mappings.usable and not mappings.broken:
             raise UploadRefused(text.UPLOAD_NO_MAPPINGS)
         candidates = mappings.usable
@@ -237,11 +241,11 @@ class MeasureUploads:
         unique = list(dict.fromkeys(reasons))
         raise UploadRefused(text.UPLOAD_NO_MAPPING_FITS.format(file=_shown(file_name), reasons="; ".join(unique)))
 
-    def _mappings(self) -> _Mappings:
+    def mapping_folder(self) -> MappingFolder:
         """Every mapping file in the folder, read afresh (the administrator may change them at any time)."""
         folder = self._mapping_folder
         if folder is None or not folder.is_dir():
-            return _Mappings([], [])
+            return MappingFolder(folder, [], [])
         usable, broken = [], []
         for path in sorted(p for p in folder.iterdir() if p.suffix.lower() in MAPPING_FILE_TYPES and p.is_file()):
             try:
@@ -249,7 +253,7 @@ class MeasureUploads:
             except MeasuresFileError as error:
                 first = error.problems[0]
                 broken.append(f"{path.name}:{first.line}: {first.field or '(top)'}: {first.message}")
-        return _Mappings(usable, broken)
+        return MappingFolder(folder, usable, broken)
 
 
 def _read_typed(typed: str) -> tuple[bool, str]:

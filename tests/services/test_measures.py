@@ -349,3 +349,26 @@ def test_the_cli_loads_imports_rejects_with_exit_code_1_and_shows(
         "[off target, moving the wrong way]" in shown.output
     )
     assert "no data" in shown.output
+
+
+def test_the_cli_lists_the_mapping_folder_and_fails_on_a_broken_mapping(
+    database_url: str, engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("MEASURES_MAPPING_FOLDER", str(tmp_path))
+    (tmp_path / "liquidlogic.yaml").write_text(LONG_MAPPING.read_text())
+    runner = CliRunner()
+    listed = runner.invoke(cli, ["measures", "mappings"], env=WIDE)
+    assert listed.exit_code == 0, listed.output
+    assert "1 usable, 0 broken" in listed.output
+    assert "liquidlogic: Liquidlogic monthly performance report (long layout)" in listed.output
+
+    (tmp_path / "diagonal.yml").write_text("name: Diagonal\nlayout: diagonal\n")
+    broken = runner.invoke(cli, ["measures", "mappings"], env=WIDE)
+    assert broken.exit_code == 1
+    assert "1 usable, 1 broken" in broken.output
+    assert "cannot be used: diagonal.yml:2: layout:" in broken.output
+
+    monkeypatch.setenv("MEASURES_MAPPING_FOLDER", str(tmp_path / "missing"))
+    missing = runner.invoke(cli, ["measures", "mappings"], env=WIDE)
+    assert missing.exit_code == 1 and "extracts sent in Teams are refused" in missing.output

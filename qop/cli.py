@@ -24,7 +24,7 @@ from qop.cli_org import demo_cli, org_cli
 from qop.cli_plan import plan_cli
 from qop.cli_retention import person_cli, retention_cli
 from qop.cli_teams import teams_cli
-from qop.production import production_problems
+from qop.production import refuse_incomplete_production
 from qop.settings import Settings
 from qop.telemetry import console_log_handler
 from services.actions import ImportReport
@@ -63,15 +63,6 @@ def configure_logging(settings: Settings) -> None:
     if settings.local_mode:
         # Warns on every turn that there is no app id, which is what local mode means.
         logging.getLogger("microsoft_agents.hosting.core.connector.client.user_token_client").setLevel(logging.ERROR)
-
-
-def refuse_incomplete_production(settings: Settings) -> None:
-    problems = production_problems(settings)
-    if problems:
-        console.print("[bold red]Production mode (MICROSOFT_APP_ID is set) cannot start:[/bold red]")
-        for problem in problems:
-            console.print(f"  - {problem}", markup=False)
-        raise typer.Exit(code=1)
 
 
 @cli.command()

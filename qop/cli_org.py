@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from qop.app import build_services
+from qop.production import refuse_incomplete_production
 from qop.settings import DEMO_EXTRACT_MAPPING, DEMO_MEASURES, DEMO_ORGANISATION, PROJECT_ROOT, Settings
 from services.container import Services
 from services.demo_actions import load_demo_actions
@@ -37,8 +38,10 @@ T = TypeVar("T")
 def with_services(work: Callable[[Services], Awaitable[T]]) -> T:
     """Run ``work`` against the configured database; a refusal is printed, not a traceback."""
 
+    settings = Settings()
+    refuse_incomplete_production(settings)
+
     async def main() -> T:
-        settings = Settings()
         engine = create_engine(settings.database_url)
         try:
             return await work(build_services(settings, engine))

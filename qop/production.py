@@ -3,12 +3,16 @@
 Setting MICROSOFT_APP_ID switches qop into production mode (inbound tokens checked, replies
 only to Teams' service URLs, outbound tokens from Entra ID). A half-configured production
 bot would fail later and obscurely, on the first message from Teams; ``qop serve`` and
-``qop run`` refuse to start instead and say what to set.
+``qop run`` refuse to start instead and say what to set, and so do the commands that work on the
+database (``qop org``, ``qop measures``, ...).
 """
 
 from __future__ import annotations
 
 import re
+
+import typer
+from rich.console import Console
 
 from qop.settings import Settings
 
@@ -39,3 +43,14 @@ def production_problems(settings: Settings) -> list[str]:
     except ValueError as missing:
         problems.append(str(missing) + ".")
     return problems
+
+
+def refuse_incomplete_production(settings: Settings) -> None:
+    """Print what production mode lacks and exit with code 1, if it lacks anything."""
+    problems = production_problems(settings)
+    if problems:
+        console = Console()
+        console.print("[bold red]Production mode (MICROSOFT_APP_ID is set) cannot start:[/bold red]")
+        for problem in problems:
+            console.print(f"  - {problem}", markup=False)
+        raise typer.Exit(code=1)

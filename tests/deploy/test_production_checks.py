@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from qop.cli import cli
@@ -56,3 +57,15 @@ def test_serve_refuses_to_start_and_exits_non_zero(tmp_path: Path, monkeypatch) 
     assert result.exit_code == 1
     assert "cannot start" in result.output
     assert "MICROSOFT_APP_TENANT_ID" in result.output and "FEEDBACK_SECRET" in result.output
+
+
+def test_database_commands_refuse_a_half_configured_production_without_a_traceback(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("MICROSOFT_APP_ID", "not-a-guid")
+    refused = CliRunner().invoke(cli, ["measures", "mappings"], env={"COLUMNS": "200"})
+    assert refused.exit_code == 1
+    assert "Production mode (MICROSOFT_APP_ID is set) cannot start" in refused.output
+    assert "FEEDBACK_SECRET must be set in production" in refused.output
+    assert isinstance(refused.exception, SystemExit), refused.exception

@@ -506,24 +506,13 @@ class QaCalendarService:
         performance clinic: the team's manager and its area's senior managers) who are in working
         hours now. Other features send their own cards on the calendar's cadence with this. The QA
         lead standing in for a role nobody holds gets the unit's calendar reminder, not every team's card."""
-        activity = self.activity(activity_key)
-        async with transaction(self._sessions) as session:
-            org = await _Organisation.load(session)
-            due = upcoming([activity], working_time.local_date(now, self._time_zone))
-            held = await _recorded(session, {activity.key})
+        activity, org, due = await self._unrecorded_due(activity_key, now)
         found = []
-        for _, day in due:
-            for unit in org.units_for(activity):
-                if (activity.key, unit.key, day) in held:
-                    continue
-                for team in org.teams_in(unit.key):
-                    people = tuple(
-                        p
-                        for p in org.responsible(activity, f"team-{team.id}", stand_ins=False)
-                        if self._hours.contains(now, org.people[p].time_zone or self._time_zone)
-                    )
-                    if people:
-                        found.append(TeamDue(day, team.id, people))
+        for day, unit in due:
+            for team in org.teams_in(unit.key):
+                people = self._at_work(org, org.responsible(activity, f"team-{team.id}", stand_ins=False), now)
+                if people:
+                    found.append(TeamDue(day, team.id, people))
         return found
 
     async def units_due(self, activity_key: str, now: datetime) -> list[UnitDue]:
@@ -531,24 +520,38 @@ class QaCalendarService:
         is in its reminder window now and not yet recorded, with the holders of its responsible
         roles who are in working hours now; as ``teams_due``, the QA lead standing in for a role
         nobody holds gets the calendar reminder, not the feature's card."""
+        activity, org, due = await self._unrecorded_due(activity_key, now)
+        found = []
+        for day, unit in due:
+            people = self._at_work(org, org.responsible(activity, unit.key, stand_ins=False), now)
+            if people:
+                found.append(UnitDue(day, unit.key, people))
+        return found
+
+    async def _unrecorded_due(
+        self, activity_key: str, now: datetime
+    ) -> tuple[CalendarActivity, _Organisation, list[tuple[date, CalendarUnit]]]:
+        """The activity, the organisation, and each (day, unit) of the activity whose occurrence is
+        in its reminder window now and not yet recorded as held."""
         activity = self.activity(activity_key)
         async with transaction(self._sessions) as session:
             org = await _Organisation.load(session)
             due = upcoming([activity], working_time.local_date(now, self._time_zone))
             held = await _recorded(session, {activity.key})
-        found = []
-        for _, day in due:
-            for unit in org.units_for(activity):
-                if (activity.key, unit.key, day) in held:
-                    continue
-                people = tuple(
-                    p
-                    for p in org.responsible(activity, unit.key, stand_ins=False)
-                    if self._hours.contains(now, org.people[p].time_zone or self._time_zone)
-                )
-                if people:
-                    found.append(UnitDue(day, unit.key, people))
-        return found
+        return (
+            activity,
+            org,
+            [
+                (day, unit)
+                for _, day in due
+                for unit in org.units_for(activity)
+                if (activity.key, unit.key, day) not in held
+            ],
+        )
+
+    def _at_work(self, org: _Organisation, people: Iterable[int], now: datetime) -> tuple[int, ...]:
+        """Those of ``people`` in their working hours now."""
+        return tuple(p for p in people if self._hours.contains(now, org.people[p].time_zone or self._time_zone))
 
     async def _hand_over(
         self,

@@ -13,13 +13,19 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services import working_time
 from services.actions import NewAction, add_action, parse_date
 from services.actors import Actor
+from services.clock import Clock
 from services.digest import report_links
+from services.digest.builder import Vocabulary
 from services.feedback.tokens import Signer
+from services.measures import MeasuresService
 from services.measures.triangulation import add_months
 from services.outbox import Outbox
+from services.qa_calendar import QaCalendarService
 from services.reminders import claim, keys_already_claimed, mark_handed_over
+from services.templates import TemplateLibrary
 from storage.models import Action, ActionSource
 from storage.repositories.digest import Bucket, audit_answer_counts
 from views.clinic import ClinicAction, ThemeLine
@@ -151,3 +157,37 @@ async def send_once_each(
             await hand_over(sessions, outbox, key=key, card=prepared, person_id=person_id, purpose=purpose, now=now)
             sent.append(key)
     return sent
+
+
+class ClinicServiceBase:
+    """What both kinds of clinic pack work with: the database, the clock, the measures, the audit
+    themes, the QA calendar whose dates they follow, the Outbox they send through, the council's
+    time zone, and (once attached) the signer of their workbook links."""
+
+    def __init__(
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        measures: MeasuresService,
+        library: TemplateLibrary,
+        calendar: QaCalendarService,
+        outbox: Outbox | None,
+        time_zone: str,
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._measures = measures
+        self._themes = Vocabulary.from_library(library).theme_titles
+        self._calendar = calendar
+        self._outbox = outbox
+        self._zone = ZoneInfo(time_zone)
+        self._time_zone = time_zone
+        self._links: WorkbookLinks | None = None
+
+    def attach_workbook_links(self, signer: Signer, *, base_url: str, minutes: int) -> None:
+        """Sign workbook links as the QIM report's are signed (same key, another purpose)."""
+        self._links = WorkbookLinks(signer, base_url, minutes)
+
+    def today(self) -> date:
+        return working_time.local_date(self._clock.now(), self._time_zone)

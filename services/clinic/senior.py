@@ -18,10 +18,9 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from functools import partial
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from cards import clinic as clinic_cards
 from cards import text_clinic as text
@@ -30,8 +29,8 @@ from services.actions import choices
 from services.actors import Actor
 from services.clinic import service as team_clinic
 from services.clinic.parts import (
+    ClinicServiceBase,
     WorkbookLink,
-    WorkbookLinks,
     clinic_action,
     hand_over,
     raise_agreed_action,
@@ -39,16 +38,10 @@ from services.clinic.parts import (
     theme_lines,
 )
 from services.clinic.snapshot import since_last, snapshot_of
-from services.clock import Clock
-from services.digest.builder import Vocabulary
 from services.digest.report_links import LinkRefused
 from services.errors import InvalidInput, NotFound
-from services.feedback.tokens import Signer
-from services.measures import MeasuresService, NoMeasures
-from services.outbox import Outbox
-from services.qa_calendar import QaCalendarService
+from services.measures import NoMeasures
 from services.reminders import anyone_at_work, stale_claims
-from services.templates import TemplateLibrary
 from storage.db import transaction
 from storage.models import ActionSource, SeniorLeadershipClinic, ServiceArea, Team
 from storage.repositories import actions as action_rows
@@ -94,37 +87,9 @@ def concern_of(team_name: str, statuses: Sequence[IndicatorStatus]) -> TeamConce
     return concern if concern.weight else None
 
 
-class SeniorClinicService:
+class SeniorClinicService(ClinicServiceBase):
     """Prepares, stores and sends the senior leadership clinic's service pack, and raises the
     service-level actions agreed at it."""
-
-    def __init__(
-        self,
-        *,
-        sessions: async_sessionmaker[AsyncSession],
-        clock: Clock,
-        measures: MeasuresService,
-        library: TemplateLibrary,
-        calendar: QaCalendarService,
-        outbox: Outbox | None,
-        time_zone: str,
-    ) -> None:
-        self._sessions = sessions
-        self._clock = clock
-        self._measures = measures
-        self._themes = Vocabulary.from_library(library).theme_titles
-        self._calendar = calendar
-        self._outbox = outbox
-        self._zone = ZoneInfo(time_zone)
-        self._time_zone = time_zone
-        self._links: WorkbookLinks | None = None
-
-    def attach_workbook_links(self, signer: Signer, *, base_url: str, minutes: int) -> None:
-        """Sign workbook links as the team packs' are signed (same key and purpose, another scope)."""
-        self._links = WorkbookLinks(signer, base_url, minutes)
-
-    def today(self) -> date:
-        return working_time.local_date(self._clock.now(), self._time_zone)
 
     # -- asking in Teams -------------------------------------------------------------------------
 

@@ -15,10 +15,9 @@ import logging
 from datetime import date, datetime
 from functools import partial
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from cards import clinic as clinic_cards
 from cards import text_clinic as text
@@ -26,8 +25,8 @@ from services import access_log, actors, policy, working_time
 from services.actions.choices import MAX_CHOICES, choice_of
 from services.actors import Actor
 from services.clinic.parts import (
+    ClinicServiceBase,
     WorkbookLink,
-    WorkbookLinks,
     clinic_action,
     hand_over,
     raise_agreed_action,
@@ -35,17 +34,11 @@ from services.clinic.parts import (
     theme_lines,
 )
 from services.clinic.snapshot import since_last, snapshot_of
-from services.clock import Clock
 from services.digest import report_links
-from services.digest.builder import Vocabulary
 from services.errors import InvalidInput, NotFound
-from services.feedback.tokens import Signer
-from services.measures import MeasuresService, NoMeasures
+from services.measures import NoMeasures
 from services.organisation.source import name_key
-from services.outbox import Outbox
-from services.qa_calendar import QaCalendarService
 from services.reminders import anyone_at_work, stale_claims
-from services.templates import TemplateLibrary
 from storage.db import transaction
 from storage.models import ActionSource, PerformanceClinic, ServiceArea, Team
 from storage.repositories import actions as action_rows
@@ -85,36 +78,8 @@ def _parse_key(key: str) -> tuple[date, int, int] | None:
         return None
 
 
-class ClinicService:
+class ClinicService(ClinicServiceBase):
     """Prepares, stores and sends performance clinic packs, and raises the actions agreed."""
-
-    def __init__(
-        self,
-        *,
-        sessions: async_sessionmaker[AsyncSession],
-        clock: Clock,
-        measures: MeasuresService,
-        library: TemplateLibrary,
-        calendar: QaCalendarService,
-        outbox: Outbox | None,
-        time_zone: str,
-    ) -> None:
-        self._sessions = sessions
-        self._clock = clock
-        self._measures = measures
-        self._themes = Vocabulary.from_library(library).theme_titles
-        self._calendar = calendar
-        self._outbox = outbox
-        self._zone = ZoneInfo(time_zone)
-        self._time_zone = time_zone
-        self._links: WorkbookLinks | None = None
-
-    def attach_workbook_links(self, signer: Signer, *, base_url: str, minutes: int) -> None:
-        """Sign workbook links as the QIM report's are signed (same key, another purpose)."""
-        self._links = WorkbookLinks(signer, base_url, minutes)
-
-    def today(self) -> date:
-        return working_time.local_date(self._clock.now(), self._time_zone)
 
     # -- asking in Teams -------------------------------------------------------------------------
 

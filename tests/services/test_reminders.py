@@ -381,10 +381,11 @@ async def test_a_team_managers_overdue_action_escalates_to_the_areas_senior_mana
     assert "Change the date" in to_senior and "Reassign" in to_senior and "Cancel action" in to_senior
     assert "Mark done" not in to_senior and "Record progress" not in to_senior
     assert "Priya Shah" in to_senior and "Omar Hassan" in to_senior and "Quinn Adams" not in to_senior
+    # The manager also gets their own overdue reminders: read their chat once everything is sent.
+    await eventually(lambda: all_settled(services), within=60, what="every delivery to settle")
     manager_cards = await received(delivery, chats[org.manager], 1)
     [line_escalation] = [card for card in manager_cards if "An action in your team is overdue" in card]
     assert "Priya Shah" in line_escalation and "Record progress" in line_escalation
-    await eventually(lambda: all_settled(services), within=60, what="every delivery to settle")
     assert delivery.connector.in_conversation(chats[org.qa_lead]) == []
     assert delivery.connector.in_conversation(chats[elsewhere]) == []
     assert len(delivery.connector.in_conversation(chats[senior])) == 1

@@ -254,6 +254,8 @@ async def test_apply_keeps_a_schedules_state_and_deletes_the_schedules_of_jobs_g
     [schedule] = await asyncio.to_thread(client.list_schedules, schedule_name_prefix=scheduling.SCHEDULE_PREFIX)
     assert schedule["schedule_name"] == "qop.kept" and schedule["cron_timezone"] == LONDON
     assert schedule["last_fired_at"] == "2026-11-02T08:00:00+00:00"
-    # What each instance does a moment after launch: a weekly job last fired weeks ago has no
-    # firing inside a 6-hour window to catch up.
-    assert await scheduling.catch_up_soon(client, [kept], timedelta(hours=6), delay=0) == []
+    # What each instance does a moment after launch: a weekly job last fired two days ago has no
+    # firing inside a 6-hour window to catch up (on a fixed Wednesday: on a real Monday morning
+    # the week's 08:00 firing would be inside it).
+    wednesday_noon = datetime(2026, 11, 4, 12, 0, tzinfo=UTC)
+    assert await asyncio.to_thread(scheduling.catch_up, client, [kept], timedelta(hours=6), wednesday_noon) == []

@@ -13,16 +13,17 @@ Sam Okafor on the card (a form without a description comes back first and stores
 the workbook from the card's signed link on qop's own web server and reads it back with openpyxl: it
 says what the card says. Headless Chromium then renders the pack in the playground's UI.
 
-Then the senior leadership clinic, the next day (a second action agreed at Riverside's clinic, due
-the day before, is overdue by then): as a practitioner (``demo role practitioner``) Alex is refused
-``clinic service``; as a performance analyst he gets the service pack, whose four questions are the
-measures service's for the whole service, whose areas' team clinic counts (packs, agreed, open,
-overdue) are counted from the tables and whose teams of concern are each team's own overview, worst
-first. He agrees a service-level action for Imran Qadir (a form without a description comes back
-first), downloads ``/reports/service-clinic.xlsx`` and reads it back against the card and the
-measures service; the service pack's record, the action (owner, due date, source
-``senior_leadership_clinic``, ``service-clinic:<id>``) and the access log are compared exactly, and
-Chromium renders the service pack (``test-artifacts/service-clinic-pack.png``)."""
+Then the senior leadership clinic, the next day (of two more actions agreed at Riverside's clinic,
+the one due the day before is overdue by then, the one due that day is not): as a practitioner
+(``demo role practitioner``) Alex is refused ``clinic service``; as a performance analyst he gets
+the service pack, whose four questions are the measures service's for the whole service, whose
+areas' team clinic counts (packs, agreed, open, overdue) are counted from the tables and whose
+teams of concern are each team's own overview, worst first. He agrees a service-level action for
+Imran Qadir (a form without a description comes back first), downloads
+``/reports/service-clinic.xlsx`` and reads it back against the card and the measures service; the
+service pack's record, the action (owner, due date, source ``senior_leadership_clinic``,
+``service-clinic:<id>``) and the access log are compared exactly, and Chromium renders the service
+pack (``test-artifacts/service-clinic-pack.png``)."""
 
 from __future__ import annotations
 
@@ -98,8 +99,9 @@ WORRIES = {
 """What the extract's figures must worry Riverside's clinic about, and why (the same on both backends)."""
 AGREED = "Audit three assessments a week until the timescale is back above target"
 THE_DAY_AFTER = NOW + timedelta(days=1)
-"""The senior leadership clinic's day: still January, and an action due on Riverside's clinic day is overdue."""
-DUE_TODAY = "Bring the three oldest assessments to supervision this week"
+"""The senior leadership clinic's day: still January; an action due on Riverside's clinic day is overdue
+by then, one due that day is not."""
+DUE_SOON = "Bring the three oldest assessments to supervision"
 ANALYST, IMRAN = "performance analyst", "imran.qadir@northshire.example"
 SENIOR_SOURCE = ActionSource.SENIOR_LEADERSHIP_CLINIC.value
 SERVICE_AGREED = "Review assessment capacity across the locality teams with both Heads of Service"
@@ -406,12 +408,13 @@ async def chromium_renders_the_pack(chromium: str, playground: RunningPlayground
 async def the_senior_leadership_clinic(
     bot: LiveBot, playground: RunningPlayground, services: Services, clock: FrozenClock, chromium: str
 ) -> None:
-    """The day after Riverside's clinic, with a second action agreed at it due that day (overdue
-    now): Alex is refused the service pack as a practitioner; as a performance analyst he gets it
-    (its figures checked against the database and the measures service), agrees a service-level
-    action for Imran Qadir (a form without a description comes back first), downloads the
-    workbook and reads it back; the records are compared, and Chromium renders the pack."""
-    await agree_at_riverside_s_clinic(services, due=NOW.date())
+    """The day after Riverside's clinic, with two more actions agreed at it, due that day (overdue
+    now) and the next (due today, not overdue): Alex is refused the service pack as a
+    practitioner; as a performance analyst he gets it (its figures checked against the database
+    and the measures service), agrees a service-level action for Imran Qadir (a form without a
+    description comes back first), downloads the workbook and reads it back; the records are
+    compared, and Chromium renders the pack."""
+    await agree_at_riverside_s_clinic(services, due=[NOW.date(), THE_DAY_AFTER.date()])
     clock.set(THE_DAY_AFTER)
     due = THE_DAY_AFTER.date() + timedelta(days=42)
 
@@ -455,16 +458,17 @@ async def the_senior_leadership_clinic(
     await chromium_renders_the_service_pack(chromium, playground)
 
 
-async def agree_at_riverside_s_clinic(services: Services, *, due: date) -> None:
-    """Alex, still Riverside's manager, agrees a second action at its clinic (the first, on the
-    card, is proved above), due ``due``."""
+async def agree_at_riverside_s_clinic(services: Services, *, due: list[date]) -> None:
+    """Alex, still Riverside's manager, agrees more actions at its clinic (the first, on the card,
+    is proved above), one due on each of ``due``."""
     async with services.sessions() as session:
         alex = await session.scalar(select(Person).where(Person.email == ALEX))
         sam = await session.scalar(select(Person.id).where(Person.email == SAM))
         [clinic] = list(await session.scalars(select(PerformanceClinic.id)))
     assert alex is not None and alex.teams_user_id
-    data = {"description": DUE_TODAY, "owner_id": str(sam), "due_date": due.isoformat()}
-    await services.clinics.agree_action(alex.teams_user_id, clinic, data)
+    for when in due:
+        data = {"description": f"{DUE_SOON} by {when:%d %B}", "owner_id": str(sam), "due_date": when.isoformat()}
+        await services.clinics.agree_action(alex.teams_user_id, clinic, data)
 
 
 async def press_on(
@@ -574,7 +578,7 @@ async def assert_the_service_pack_shows_the_database(services: Services, shown: 
         more = [text.MORE_CONCERNS.format(count=len(concerns) - 3)] if len(concerns) > 3 else []
         assert lines[1:] == shown_concerns + more, (area, lines)
     locality_clinics, locality_concerns = areas[AREA]
-    assert locality_clinics == text.AREA_CLINICS.format(packs=1, teams=2, agreed=2, open=2, overdue=1)
+    assert locality_clinics == text.AREA_CLINICS.format(packs=1, teams=2, agreed=3, open=3, overdue=1)
     off_target = [name for name, why in WORRIES.items() if "off target" in why]
     assert concern_line(RIVERSIDE, off_target, list(WORRIES)) in locality_concerns, "as Riverside's pack judged"
 

@@ -429,6 +429,7 @@ async def the_senior_leadership_clinic(
         await next_card_with(teams, chat, DEMO_TITLE.format(role=ANALYST))
         await teams.say(chat, f"clinic {text.SERVICE_ARGUMENT}")
         pack, pack_id = await next_card_with(teams, chat, text.SERVICE_PACK_TITLE)
+        assert text.FIRST_SERVICE_PACK in card_text(pack), "no earlier service pack to compare with"
         await assert_the_service_pack_shows_the_database(services, parts_of(pack))
 
         press = partial(press_on, teams, chat, pack, pack_id)
@@ -655,6 +656,9 @@ async def assert_the_service_records(services: Services, due: date) -> None:
         )
     assert (clinic.month, clinic.prepared_on, clinic.prepared_by_id) == (JANUARY, THE_DAY_AFTER.date(), alex)
     [action] = await actions_from(services, SENIOR_SOURCE)
+    team_clinic_actions = await actions_from(services, ActionSource.PERFORMANCE_CLINIC.value)
+    open_clinic_actions = [a for a in [*team_clinic_actions, action] if a.status == "open"]
+    assert clinic.snapshot["open_actions"] == len(open_clinic_actions) == 4, "for next month's pack to compare"
     assert (action.source_ref, action.description, action.owner_id, action.due_date) == (
         f"service-clinic:{clinic.id}",
         SERVICE_AGREED,

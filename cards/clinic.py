@@ -77,7 +77,7 @@ def _measures_part(measures: MeasuresOverview | None) -> list[Any]:
 def _themes_part(themes: tuple[ThemeLine, ...], since: date, *, none: str = text.NO_THEMES) -> list[Any]:
     body: list[Any] = [heading(text.HEADING_THEMES.format(since=long_date(since)))]
     lines = [
-        paragraph(text.THEME_LINE.format(title=t.title, seen=t.seen, answered=t.answered), spacing="None")
+        paragraph(text.THEME_LINE.format(title=t.title.rstrip("."), seen=t.seen, answered=t.answered), spacing="None")
         for t in themes
     ]
     return body + (lines or [paragraph(none, subtle=True)])

@@ -214,7 +214,7 @@ async def assert_the_pack_shows_the_database(services: Services, shown: dict[str
     assert worries == WORRIES
 
     _, theme_lines = heading_like(shown, text.HEADING_THEMES)
-    assert theme_lines == [text.THEME_LINE.format(title=t, seen=s, answered=a) for t, s, a in themes]
+    assert theme_lines == [text.THEME_LINE.format(title=t.rstrip("."), seen=s, answered=a) for t, s, a in themes]
     assert themes, "the demo's audits answer the themes"
 
     heading, action_lines = heading_like(shown, text.HEADING_ACTIONS)
@@ -325,7 +325,8 @@ def assert_the_workbook_says_what_the_card_says(book: Workbook, shown: dict[str,
     assert dict(rows_of(book, text.SHEET_WORRIES)) == WORRIES
     _, theme_lines = heading_like(shown, text.HEADING_THEMES)
     themes = [
-        text.THEME_LINE.format(title=t, seen=s, answered=a) for t, s, a, _share in rows_of(book, text.SHEET_THEMES)
+        text.THEME_LINE.format(title=t.rstrip("."), seen=s, answered=a)
+        for t, s, a, _share in rows_of(book, text.SHEET_THEMES)
     ]
     assert themes == theme_lines
     _, action_lines = heading_like(shown, text.HEADING_ACTIONS)
@@ -588,7 +589,7 @@ async def assert_the_service_pack_shows_the_database(services: Services, shown: 
         themes = await themes_answered(session, active)
     assert themes, "the demo's audits answer the themes"
     _, theme_lines = heading_like(shown, text.HEADING_THEMES)
-    assert theme_lines == [text.THEME_LINE.format(title=t, seen=s, answered=a) for t, s, a in themes]
+    assert theme_lines == [text.THEME_LINE.format(title=t.rstrip("."), seen=s, answered=a) for t, s, a in themes]
 
 
 async def assert_the_service_workbook_says_what_the_card_says(
@@ -630,7 +631,8 @@ async def assert_the_service_workbook_says_what_the_card_says(
 
     _, theme_lines = heading_like(shown, text.HEADING_THEMES)
     themes = [
-        text.THEME_LINE.format(title=t, seen=s, answered=a) for t, s, a, _share in rows_of(book, text.SHEET_THEMES)
+        text.THEME_LINE.format(title=t.rstrip("."), seen=s, answered=a)
+        for t, s, a, _share in rows_of(book, text.SHEET_THEMES)
     ]
     assert themes == theme_lines
     assert [

@@ -307,3 +307,21 @@ async def test_every_team_judged_at_once_agrees_with_each_team_s_own_overview(se
         got = [(s.key, s.value, s.history, s.off_target, s.wrong_way) for s in at_once[team_id]]
         assert sorted(got, key=str) == sorted(expected, key=str), name
     assert any(s.off_target for statuses in at_once.values() for s in statuses), "the seed has a team of concern"
+
+
+async def test_a_team_clinic_action_counts_as_overdue_from_the_day_after_its_due_date(
+    services: Services, clock
+) -> None:  # type: ignore[no-untyped-def]
+    org = await seeded(services)
+    team_pack = await services.clinics.pack_for(teams_id(TEAM_MANAGER))
+    await services.clinics.agree_action(
+        teams_id(TEAM_MANAGER),
+        team_pack.clinic_id,
+        {"description": "Audit three assessments", "owner_id": str(org.people[PRACTITIONER]), "due_date": "2026-01-20"},
+    )
+    clock.set(datetime(2026, 1, 20, 16, 0, tzinfo=UTC))
+    due_today = area(await services.senior_clinics.pack_for(teams_id(DIRECTOR)))
+    assert (due_today.open_actions, due_today.overdue_actions) == (1, 0), "due today is not yet overdue"
+    clock.set(datetime(2026, 1, 21, 9, 0, tzinfo=UTC))
+    day_after = area(await services.senior_clinics.pack_for(teams_id(DIRECTOR)))
+    assert (day_after.open_actions, day_after.overdue_actions) == (1, 1)

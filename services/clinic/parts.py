@@ -24,7 +24,7 @@ from services.measures import MeasuresService
 from services.measures.triangulation import add_months
 from services.outbox import Outbox
 from services.qa_calendar import QaCalendarService
-from services.reminders import claim, keys_already_claimed, mark_handed_over
+from services.reminders import anyone_at_work, claim, keys_already_claimed, mark_handed_over
 from services.templates import TemplateLibrary
 from storage.models import Action, ActionSource
 from storage.repositories.digest import Bucket, audit_answer_counts
@@ -191,3 +191,17 @@ class ClinicServiceBase:
 
     def today(self) -> date:
         return working_time.local_date(self._clock.now(), self._time_zone)
+
+    async def _ready_to_send(self, now: datetime) -> bool:
+        """Whether scheduled packs may go now (an Outbox, and someone in working hours); if so, the
+        packs claimed earlier whose card never reached the delivery engine are handed over first."""
+        if self._outbox is None or not await anyone_at_work(
+            self._sessions, working_time.WorkingHours(), now, self._time_zone
+        ):
+            return False
+        await self._rehand_stale(now)
+        return True
+
+    async def _rehand_stale(self, now: datetime) -> None:
+        """Hand over this kind of pack's stale claims (each kind knows its own claim keys)."""
+        raise NotImplementedError

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cards import clinic as clinic_cards
 from cards import text_clinic as text
-from services import access_log, actors, policy, working_time
+from services import access_log, actors, policy
 from services.actions import choices
 from services.actors import Actor
 from services.clinic import service as team_clinic
@@ -41,7 +41,7 @@ from services.clinic.snapshot import since_last, snapshot_of
 from services.digest.report_links import LinkRefused
 from services.errors import InvalidInput, NotFound
 from services.measures import NoMeasures
-from services.reminders import anyone_at_work, stale_claims
+from services.reminders import stale_claims
 from storage.db import transaction
 from storage.models import ActionSource, SeniorLeadershipClinic, ServiceArea, Team
 from storage.repositories import actions as action_rows
@@ -165,11 +165,8 @@ class SeniorClinicService(ClinicServiceBase):
         """Send the service pack once to each person responsible for the senior leadership clinic
         when the QA calendar's occurrence is in its reminder window and they are in working hours."""
         now = now or self._clock.now()
-        if self._outbox is None or not await anyone_at_work(
-            self._sessions, working_time.WorkingHours(), now, self._time_zone
-        ):
+        if not await self._ready_to_send(now):
             return []
-        await self._rehand_stale(now)
         sent: list[str] = []
         for unit_due in await self._calendar.units_due(CLINIC_ACTIVITY, now):
             sent += await send_once_each(

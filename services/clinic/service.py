@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cards import clinic as clinic_cards
 from cards import text_clinic as text
-from services import access_log, actors, policy, working_time
+from services import access_log, actors, policy
 from services.actions.choices import MAX_CHOICES, choice_of
 from services.actors import Actor
 from services.clinic.parts import (
@@ -38,7 +38,7 @@ from services.digest import report_links
 from services.errors import InvalidInput, NotFound
 from services.measures import NoMeasures
 from services.organisation.source import name_key
-from services.reminders import anyone_at_work, stale_claims
+from services.reminders import stale_claims
 from storage.db import transaction
 from storage.models import ActionSource, PerformanceClinic, ServiceArea, Team
 from storage.repositories import actions as action_rows
@@ -155,11 +155,8 @@ class ClinicService(ClinicServiceBase):
         """Send each team's pack once to each person responsible for its clinic, when the QA
         calendar's clinic is in its reminder window and they are in working hours."""
         now = now or self._clock.now()
-        if self._outbox is None or not await anyone_at_work(
-            self._sessions, working_time.WorkingHours(), now, self._time_zone
-        ):
+        if not await self._ready_to_send(now):
             return []
-        await self._rehand_stale(now)
         sent: list[str] = []
         for team_due in await self._calendar.teams_due(CLINIC_ACTIVITY, now):
             sent += await send_once_each(

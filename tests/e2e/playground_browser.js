@@ -73,7 +73,8 @@ function runInPlayground(viewport, work) {
     withChromium({ viewport }, async (page, blocked) => {
       await page.goto(playgroundUrl, { waitUntil: "load", timeout: WAIT_MS });
       const cards = page.locator(".ac-adaptiveCard");
-      await cards.filter({ hasText: "Welcome to qop" }).first().waitFor({ timeout: WAIT_MS });
+      // The newest welcome: the one for this page's own install (older ones may be scrolled away).
+      await cards.filter({ hasText: "Welcome to qop" }).last().waitFor({ timeout: WAIT_MS });
       const result = await work(page, cards, args);
       return { ...result, blocked: [...new Set(blocked.map((address) => new URL(address).hostname))] };
     }),

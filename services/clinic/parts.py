@@ -13,12 +13,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from cards import text_clinic as text
 from services import working_time
 from services.actions import NewAction, add_action, parse_date
 from services.actors import Actor
 from services.clock import Clock
 from services.digest import report_links
 from services.digest.builder import Vocabulary
+from services.errors import InvalidInput
 from services.feedback.tokens import Signer
 from services.measures import MeasuresService
 from services.measures.triangulation import add_months
@@ -191,6 +193,24 @@ class ClinicServiceBase:
 
     def today(self) -> date:
         return working_time.local_date(self._clock.now(), self._time_zone)
+
+    def _workbook_links(self) -> WorkbookLinks:
+        """The signer of workbook links; ``InvalidInput`` saying so when links are off."""
+        if self._links is None:
+            raise InvalidInput(text.LINKS_OFF)
+        return self._links
+
+    def _link_for(self, actor: Actor, *, path: str, scope: str, clinic_id: int, month: date) -> WorkbookLink:
+        """A short-lived link to one pack's workbook for ``actor`` (``InvalidInput`` when links are off)."""
+        links = self._workbook_links()
+        return links.link(
+            path=path,
+            scope=scope,
+            person_id=actor.person_id or 0,
+            clinic_id=clinic_id,
+            month=month,
+            now=self._clock.now(),
+        )
 
     async def _ready_to_send(self, now: datetime) -> bool:
         """Whether scheduled packs may go now (an Outbox, and someone in working hours); if so, the

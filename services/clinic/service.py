@@ -121,19 +121,11 @@ class ClinicService(ClinicServiceBase):
 
     async def workbook_link(self, teams_user_id: str, clinic_id: int) -> tuple[ClinicPack, WorkbookLink]:
         """The pack again with a short-lived signed link to its workbook, for someone who may see it."""
-        if self._links is None:
-            raise InvalidInput(text.LINKS_OFF)
+        self._workbook_links()
         async with transaction(self._sessions) as session:
             actor, clinic, team, area = await self._asked(session, teams_user_id, clinic_id, policy.Permission.VIEW)
             month = clinic.month
-        link = self._links.link(
-            path=LINK_PATH,
-            scope=LINK_SCOPE,
-            person_id=actor.person_id or 0,
-            clinic_id=clinic_id,
-            month=month,
-            now=self._clock.now(),
-        )
+        link = self._link_for(actor, path=LINK_PATH, scope=LINK_SCOPE, clinic_id=clinic_id, month=month)
         return await self._prepare(team, area, month, actor=actor), link
 
     async def open_workbook(self, token: str) -> ClinicPack:

@@ -109,7 +109,9 @@ async def _cut_and_restore(fleet: Fleet, proxy: TcpProxy, instance: AppInstance)
         await asyncio.sleep(OUTAGE_SECONDS)
         assert instance.process.poll() is None, instance.log_tail()
         assert await fleet.delivered_count() < RECIPIENTS, "the outage came too late to pause anything"
-        spent = (cpu_seconds(instance.process.pid) or before) - before
+        after = cpu_seconds(instance.process.pid)
+        assert after is not None, "no CPU time readable for the qop process"
+        spent = after - before
         assert spent < CPU_SECONDS_WHILE_DOWN, f"{spent:.1f} CPU seconds while the database was away"
 
         proxy.restore()

@@ -18,7 +18,8 @@ class SystemClock:
 
 
 class FrozenClock:
-    """A clock that only moves when told to (for tests and benchmarks)."""
+    """A clock that only moves when told to (for tests, benchmarks and the demo loader replaying a
+    past practice day)."""
 
     def __init__(self, start: datetime) -> None:
         if start.tzinfo is None:
